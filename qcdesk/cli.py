@@ -1,0 +1,121 @@
+"""Command line: ``qcdesk [PROJECT]`` opens the window; ``qcdesk import|export|stats`` script the core.
+
+Subcommands run without Qt, over the same core operations the window uses.
+Errors print one clear sentence to stderr and exit non-zero; nothing half-done stays.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from qcdesk import __version__
+from qcdesk.core.errors import QcdeskError
+
+SUBCOMMANDS = {"import", "export", "stats", "new"}
+
+
+def _open(path: str, create: bool = False):
+    from qcdesk.core.project import Project
+
+    if create and not Path(path).exists():
+        return Project.create(path)
+    return Project.open(path)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from qcdesk.core.project import Project
+
+    Project.create(args.project).close()
+    print(f"created {args.project}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from qcdesk.core.importing import import_files
+
+    with _open(args.project, create=args.create) as project:
+        if args.coder:
+            project.set_coder(args.coder)
+        report = import_files(project, [Path(f) for f in args.files],
+                              skip_duplicates=not args.allow_duplicates)
+    for doc in report.imported:
+        print(f"imported {doc.name} ({doc.char_count} characters)")
+    for line in report.notices:
+        print(f"note: {line}")
+    for path, reason in report.skipped:
+        print(f"skipped {path}: {reason}", file=sys.stderr)
+    for path, reason in report.failed:
+        print(f"error: {path}: {reason}", file=sys.stderr)
+    return 1 if report.failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from qcdesk.core.reports import write_report
+
+    with _open(args.project) as project:
+        out = write_report(project, args.report, Path(args.out))
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open(args.project) as project:
+        stats = project.stats()
+        if args.json:
+            print(json.dumps(stats, indent=2))
+        else:
+            for key, value in stats.items():
+                print(f"{key:>14}: {value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qcdesk", description="Qualitative coding of interview transcripts.")
+    parser.add_argument("--version", action="version", version=f"qcdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("new", help="create an empty project file")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="import transcript files into a project")
+    p.add_argument("project")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--create", action="store_true", help="create the project if it does not exist")
+    p.add_argument("--allow-duplicates", action="store_true",
+                   help="import files whose text is already in the project")
+    p.add_argument("--coder", help="coder name recorded for this session")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("export", help="write a report")
+    p.add_argument("project")
+    p.add_argument("--report", default="segments-by-code",
+                   help="report kind (default: segments-by-code)")
+    p.add_argument("--out", required=True, help="output file (.docx)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("stats", help="print counts of documents, codes, codings")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in SUBCOMMANDS and argv[0] not in {"-h", "--help", "--version"}):
+        from qcdesk.ui.app import run
+
+        return run(argv)
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except QcdeskError as exc:
+        print(f"qcdesk: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"qcdesk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1

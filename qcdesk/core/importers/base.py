@@ -1,0 +1,36 @@
+"""What every importer produces: immutable plain text plus its structure.
+
+An importer reads one file and returns a :class:`ParsedDocument`; it never
+touches the project. Offsets in blocks and turns are code points into ``text``.
+Importers are pure functions of the file's bytes, so they may run in a worker
+thread while the window stays responsive.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from qcdesk.core.models import Block, SpeakerTurn
+
+
+@dataclass
+class ParsedDocument:
+    text: str
+    source_format: str
+    blocks: list[Block] = field(default_factory=list)
+    turns: list[SpeakerTurn] = field(default_factory=list)
+    #: things the user should know that did not stop the import (e.g. "footnotes ignored")
+    notices: list[str] = field(default_factory=list)
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` if any range lies outside the text or is reversed."""
+        n = len(self.text)
+        for item in [*self.blocks, *self.turns]:
+            if not (0 <= item.start <= item.end <= n):
+                raise ValueError(f"range {item.start}-{item.end} outside text of length {n}")
+
+
+def content_hash(text: str) -> str:
+    """The duplicate-detection key: SHA-256 of the UTF-8 plain text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,68 @@
+"""Importing files into a project: parse (pure, may run in a worker), then store (one action per file).
+
+A file that cannot be parsed is reported and leaves the project unchanged; one
+bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from qcdesk.core.errors import ImportFailed, QcdeskError
+from qcdesk.core.importers import parse_file
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Document
+from qcdesk.core.project import Project
+
+
+@dataclass
+class ImportReport:
+    imported: list[Document] = field(default_factory=list)
+    #: (file, why) for files left out on purpose, e.g. already in the project
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    #: (file, why) for files that could not be read
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def document_name(path: Path) -> str:
+    return path.stem or path.name
+
+
+def store_parsed(project: Project, path: Path, parsed: ParsedDocument, report: ImportReport,
+                 *, skip_duplicates: bool = True) -> Document | None:
+    """Store one parsed file (one transaction) unless its text is already in the project."""
+    if skip_duplicates:
+        same = project.documents_with_hash(parsed.text)
+        if same:
+            report.skipped.append((path.name, f"the same text is already in the project as "
+                                              f"“{same[0].name}”"))
+            return None
+    doc = project.add_document(document_name(path), parsed, source_name=path.name)
+    report.imported.append(doc)
+    report.notices.extend(f"{path.name}: {n}" for n in parsed.notices)
+    return doc
+
+
+def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool = True,
+                 progress: Callable[[int, int, str], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    report = ImportReport()
+    for i, path in enumerate(paths):
+        if cancelled and cancelled():
+            report.skipped.extend((p.name, "import cancelled") for p in paths[i:])
+            break
+        if progress:
+            progress(i, len(paths), path.name)
+        try:
+            parsed = parse_file(path)
+            store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
+        except ImportFailed as exc:
+            report.failed.append((path.name, exc.reason))
+        except QcdeskError as exc:
+            report.failed.append((path.name, str(exc)))
+    if progress:
+        progress(len(paths), len(paths), "")
+    return report

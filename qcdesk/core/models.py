@@ -1,0 +1,135 @@
+"""Plain records passed between the store, the operations and the views.
+
+All positions are code-point offsets into a document's plain text, end exclusive
+(the REFI-QDA convention). Only the Qt layer converts them to UTF-16 units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Coder:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    name: str
+    source_format: str
+    source_name: str
+    imported_at: str
+    content_hash: str
+    char_count: int
+    position: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural unit of a document's text: a paragraph, a heading or a table row."""
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class SpeakerTurn:
+    """Who spoke from ``start`` to ``end`` (code points), and when (seconds), if known."""
+
+    speaker: str
+    start: int
+    end: int
+    time_start: float | None = None
+    time_end: float | None = None
+
+
+@dataclass(frozen=True)
+class Code:
+    id: int
+    parent_id: int | None
+    name: str
+    color: str
+    description: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Coding:
+    id: int
+    document_id: int
+    code_id: int
+    start: int
+    end: int
+    coder_id: int | None
+    created: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A coding with the text it covers and where it stands: what retrieval and reports show."""
+
+    coding: Coding
+    document_name: str
+    text: str
+    speaker: str | None = None
+    time_start: float | None = None
+    paragraph: int | None = None
+
+
+@dataclass(frozen=True)
+class Memo:
+    id: int
+    title: str
+    body: str
+    code_id: int | None
+    document_id: int | None
+    case_id: int | None
+    coding_id: int | None
+    created: str
+    modified: str
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Attribute:
+    id: int
+    name: str
+    value_type: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass
+class Changes:
+    """What one operation touched, so views refresh only that (Anki's OpChanges idea)."""
+
+    documents: set[int] = field(default_factory=set)
+    codes: set[int] = field(default_factory=set)
+    codings: set[int] = field(default_factory=set)
+    #: documents whose codings changed (to re-highlight), whatever code they carry
+    coded_documents: set[int] = field(default_factory=set)
+    codebook: bool = False
+    document_list: bool = False
+    memos: bool = False
+    cases: bool = False
+
+    def merge(self, other: "Changes") -> "Changes":
+        self.documents |= other.documents
+        self.codes |= other.codes
+        self.codings |= other.codings
+        self.coded_documents |= other.coded_documents
+        self.codebook |= other.codebook
+        self.document_list |= other.document_list
+        self.memos |= other.memos
+        self.cases |= other.cases
+        return self

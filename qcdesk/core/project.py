@@ -1,0 +1,517 @@
+"""A project: the domain operations over one project file.
+
+Each public method that changes anything is one user action: it runs in one
+transaction (nested calls become savepoints), and once it has committed every
+subscriber receives a :class:`~qcdesk.core.models.Changes` describing what it
+touched. There is no "Save": a committed action is on disk.
+
+Deleting returns a snapshot of the removed rows; ``restore_*`` puts them back
+with their original ids, so undo commands can keep holding ids.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import re
+from bisect import bisect_right
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+from qcdesk.core.errors import OperationError, ProjectError
+from qcdesk.core.importers.base import ParsedDocument, content_hash
+from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
+from qcdesk.core.storage import codebook as code_sql
+from qcdesk.core.storage import codings as coding_sql
+from qcdesk.core.storage import connection
+from qcdesk.core.storage import documents as doc_sql
+from qcdesk.core.storage import info as info_sql
+from qcdesk.core.storage import schema
+
+Listener = Callable[[Changes], None]
+
+#: Distinct, print-friendly colours given to new codes in turn.
+PALETTE = (
+    "#f4d03f", "#5dade2", "#58d68d", "#f1948a", "#bb8fce", "#f5b041",
+    "#48c9b0", "#ec7063", "#85c1e9", "#a9dfbf", "#d7bde2", "#f8c471",
+)
+_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+class Project:
+    """An open project file. Create with :meth:`create` or :meth:`open`; close when done."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, *, read_only: bool = False,
+                 backup: Path | None = None):
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        #: the copy made before migrating an older file, if one was made
+        self.backup = backup
+        self._listeners: list[Listener] = []
+        self._pending: Changes | None = None
+        self._depth = 0
+        self._coder: Coder | None = None
+        self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
+        self._para_cache: dict[int, list[int]] = {}
+
+    # ----------------------------------------------------------------- lifecycle
+    @classmethod
+    def create(cls, path: str | Path, *, passphrase: str | None = None) -> "Project":
+        path = Path(path)
+        if path.exists() and path.stat().st_size > 0:
+            raise ProjectError(f"{path.name} already exists; choose another name or open it.")
+        db = connection.connect(path, passphrase=passphrase)
+        schema.upgrade(db, path, 0)
+        return cls(db, path)
+
+    @classmethod
+    def open(cls, path: str | Path, *, passphrase: str | None = None,
+             read_only: bool = False) -> "Project":
+        path = Path(path)
+        if not path.exists():
+            raise ProjectError(f"{path} does not exist.")
+        if path.is_dir():
+            raise ProjectError(f"{path} is a folder, not a qcdesk project file.")
+        if path.stat().st_size == 0:
+            raise ProjectError(f"{path.name} is empty: it is not a qcdesk project.")
+        db = connection.connect(path, passphrase=passphrase, read_only=read_only)
+        try:
+            version = schema.check_version(db, path)
+            if version == 0:
+                raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
+            backup = None
+            if version < schema.SCHEMA_VERSION:
+                if read_only:
+                    raise ProjectError(
+                        f"{path.name} uses an older project format and must be upgraded, "
+                        "which needs write access."
+                    )
+                backup = schema.upgrade(db, path, version)
+        except BaseException:
+            db.close()
+            raise
+        return cls(db, path, read_only=read_only, backup=backup)
+
+    def close(self) -> None:
+        with contextlib.suppress(Exception):
+            if not self.read_only:
+                # fold the WAL back so the project is one self-contained file again
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- actions
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        with contextlib.suppress(ValueError):
+            self._listeners.remove(listener)
+
+    @contextlib.contextmanager
+    def action(self) -> Iterator[Changes]:
+        """One user action: a transaction, then one notification of what changed.
+
+        Compound operations nest actions; only the outermost commits and notifies.
+        """
+        if self.read_only:
+            raise OperationError("This project is open read-only; changes are not possible.")
+        outer = self._depth == 0
+        if outer:
+            self._pending = Changes()
+        self._depth += 1
+        try:
+            with self.db.atomic():
+                yield self._pending  # type: ignore[misc]
+        except BaseException:
+            if outer:
+                self._pending = None
+            raise
+        finally:
+            self._depth -= 1
+        if outer:
+            changes, self._pending = self._pending, None
+            if changes.documents or changes.coded_documents:
+                self._turn_cache.clear()
+                self._para_cache.clear()
+            for listener in list(self._listeners):
+                listener(changes)
+
+    # ----------------------------------------------------------------- coders
+    @property
+    def coder(self) -> Coder | None:
+        return self._coder
+
+    def set_coder(self, name: str) -> Coder:
+        """Make ``name`` the coder recorded on new codings (created on first use)."""
+        name = name.strip()
+        if not name:
+            raise OperationError("A coder needs a name.")
+        found = code_sql.coder_by_name(self.db, name)
+        if found is None:
+            if self.read_only:
+                self._coder = Coder(-1, name)
+                return self._coder
+            with self.action():
+                found = Coder(code_sql.insert_coder(self.db, name, schema.now()), name)
+        self._coder = found
+        return found
+
+    def coders(self) -> list[Coder]:
+        return code_sql.all_coders(self.db)
+
+    # ----------------------------------------------------------------- documents
+    def documents(self) -> list[Document]:
+        return doc_sql.all_documents(self.db)
+
+    def document(self, document_id: int) -> Document:
+        doc = doc_sql.get(self.db, document_id)
+        if doc is None:
+            raise OperationError(f"Document {document_id} does not exist.")
+        return doc
+
+    def document_text(self, document_id: int) -> str:
+        text = doc_sql.text(self.db, document_id)
+        if text is None:
+            raise OperationError(f"Document {document_id} does not exist.")
+        return text
+
+    def blocks(self, document_id: int) -> list[Block]:
+        return doc_sql.blocks(self.db, document_id)
+
+    def speaker_turns(self, document_id: int) -> list[SpeakerTurn]:
+        return doc_sql.turns(self.db, document_id)
+
+    def documents_with_hash(self, text: str) -> list[Document]:
+        return doc_sql.by_hash(self.db, content_hash(text))
+
+    def add_document(self, name: str, parsed: ParsedDocument, *, source_name: str = "") -> Document:
+        """Store an imported document with its structure, all or nothing."""
+        name = name.strip() or "Untitled"
+        try:
+            parsed.validate()
+        except ValueError as exc:
+            raise OperationError(f"The importer produced inconsistent structure for {name}: {exc}") from exc
+        with self.action() as changes:
+            doc_id = doc_sql.insert(self.db, {
+                "name": name,
+                "plain_text": parsed.text,
+                "source_format": parsed.source_format,
+                "source_name": source_name,
+                "imported_at": schema.now(),
+                "content_hash": content_hash(parsed.text),
+                "char_count": len(parsed.text),
+            })
+            doc_sql.insert_blocks(self.db, doc_id, parsed.blocks)
+            doc_sql.insert_turns(self.db, doc_id, parsed.turns)
+            changes.documents.add(doc_id)
+            changes.document_list = True
+        return self.document(doc_id)
+
+    def rename_document(self, document_id: int, name: str) -> None:
+        name = name.strip()
+        if not name:
+            raise OperationError("A document needs a name.")
+        self.document(document_id)
+        with self.action() as changes:
+            doc_sql.rename(self.db, document_id, name)
+            changes.documents.add(document_id)
+            changes.document_list = True
+
+    def delete_document(self, document_id: int) -> dict[str, list[dict]]:
+        """Delete a document with its codings; return the snapshot that undoes it."""
+        self.document(document_id)
+        with self.action() as changes:
+            rows = doc_sql.snapshot(self.db, document_id)
+            doc_sql.delete(self.db, document_id)
+            changes.documents.add(document_id)
+            changes.coded_documents.add(document_id)
+            changes.codes.update(r["code_id"] for r in rows["codings"])
+            changes.document_list = True
+        return rows
+
+    def restore_document(self, rows: dict[str, list[dict]]) -> None:
+        with self.action() as changes:
+            doc_sql.restore(self.db, rows)
+            doc_id = rows["documents"][0]["id"]
+            changes.documents.add(doc_id)
+            changes.coded_documents.add(doc_id)
+            changes.codes.update(r["code_id"] for r in rows["codings"])
+            changes.document_list = True
+
+    # ----------------------------------------------------------------- codebook
+    def codes(self) -> list[Code]:
+        """All codes, siblings in their order (parents are not guaranteed first)."""
+        return code_sql.all_codes(self.db)
+
+    def code(self, code_id: int) -> Code:
+        code = code_sql.get(self.db, code_id)
+        if code is None:
+            raise OperationError(f"Code {code_id} does not exist.")
+        return code
+
+    def codes_in_tree_order(self) -> list[tuple[Code, int]]:
+        """Depth-first (code, depth) pairs: the order of the codebook panel and of reports."""
+        by_parent: dict[int | None, list[Code]] = {}
+        for code in self.codes():
+            by_parent.setdefault(code.parent_id, []).append(code)
+        out: list[tuple[Code, int]] = []
+
+        def walk(parent: int | None, depth: int) -> None:
+            for code in by_parent.get(parent, []):
+                out.append((code, depth))
+                walk(code.id, depth + 1)
+
+        walk(None, 0)
+        return out
+
+    def code_path(self, code_id: int) -> list[str]:
+        names, code = [], self.code(code_id)
+        while True:
+            names.append(code.name)
+            if code.parent_id is None:
+                return names[::-1]
+            code = self.code(code.parent_id)
+
+    def subtree_ids(self, code_id: int) -> list[int]:
+        return code_sql.subtree_ids(self.db, code_id)
+
+    def _check_name(self, name: str) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise OperationError("A code needs a name.")
+        if len(name) > 200:
+            raise OperationError("Code names are limited to 200 characters.")
+        return name
+
+    @staticmethod
+    def _check_color(color: str) -> str:
+        if not _COLOR_RE.match(color):
+            raise OperationError(f"{color!r} is not a colour of the form #rrggbb.")
+        return color.lower()
+
+    def _next_color(self) -> str:
+        n = len(self.codes())
+        return PALETTE[n % len(PALETTE)]
+
+    def add_code(self, name: str, *, parent_id: int | None = None, color: str | None = None,
+                 description: str = "", position: int | None = None) -> Code:
+        name = self._check_name(name)
+        color = self._check_color(color) if color else self._next_color()
+        if parent_id is not None:
+            self.code(parent_id)
+        with self.action() as changes:
+            siblings = code_sql.children_ids(self.db, parent_id)
+            code_id = code_sql.insert(self.db, {
+                "parent_id": parent_id, "name": name, "color": color,
+                "description": description, "position": len(siblings), "created": schema.now(),
+            })
+            if position is not None and position < len(siblings):
+                siblings.insert(max(0, position), code_id)
+                code_sql.set_positions(self.db, parent_id, siblings)
+            changes.codes.add(code_id)
+            changes.codebook = True
+        return self.code(code_id)
+
+    def _update_code(self, code_id: int, **values: object) -> Code:
+        self.code(code_id)
+        with self.action() as changes:
+            code_sql.update(self.db, code_id, **values)
+            changes.codes.add(code_id)
+            changes.codebook = True
+            if "color" in values:
+                changes.coded_documents.update(
+                    c.document_id for c in coding_sql.for_codes(self.db, [code_id]))
+        return self.code(code_id)
+
+    def rename_code(self, code_id: int, name: str) -> Code:
+        return self._update_code(code_id, name=self._check_name(name))
+
+    def set_code_color(self, code_id: int, color: str) -> Code:
+        return self._update_code(code_id, color=self._check_color(color))
+
+    def set_code_description(self, code_id: int, description: str) -> Code:
+        return self._update_code(code_id, description=description)
+
+    def code_position(self, code_id: int) -> tuple[int | None, int]:
+        """(parent id, row among siblings) of a code."""
+        code = self.code(code_id)
+        return code.parent_id, code_sql.children_ids(self.db, code.parent_id).index(code_id)
+
+    def move_code(self, code_id: int, parent_id: int | None, row: int | None = None) -> Code:
+        """Re-parent and/or reorder: ``row`` is the position among the new siblings."""
+        code = self.code(code_id)
+        if parent_id is not None:
+            self.code(parent_id)
+            if parent_id in code_sql.subtree_ids(self.db, code_id):
+                raise OperationError("A code cannot be moved into itself or one of its sub-codes.")
+        with self.action() as changes:
+            old_siblings = [i for i in code_sql.children_ids(self.db, code.parent_id) if i != code_id]
+            code_sql.set_positions(self.db, code.parent_id, old_siblings)
+            siblings = [i for i in code_sql.children_ids(self.db, parent_id) if i != code_id]
+            row = len(siblings) if row is None else max(0, min(row, len(siblings)))
+            siblings.insert(row, code_id)
+            code_sql.set_positions(self.db, parent_id, siblings)
+            changes.codes.update({code_id} | ({parent_id} if parent_id else set()))
+            changes.codebook = True
+        return self.code(code_id)
+
+    def delete_code(self, code_id: int) -> dict[str, list[dict]]:
+        """Delete a code, its sub-codes and their codings; return the snapshot that undoes it."""
+        code = self.code(code_id)
+        with self.action() as changes:
+            rows = code_sql.snapshot(self.db, code_id)
+            code_sql.delete(self.db, code_id)
+            remaining = code_sql.children_ids(self.db, code.parent_id)
+            code_sql.set_positions(self.db, code.parent_id, remaining)
+            changes.codes.update(r["id"] for r in rows["codes"])
+            changes.codings.update(r["id"] for r in rows["codings"])
+            changes.coded_documents.update(r["document_id"] for r in rows["codings"])
+            changes.codebook = True
+        return rows
+
+    def restore_code(self, rows: dict[str, list[dict]]) -> None:
+        """Undo :meth:`delete_code`: the same ids, parent, position, codings and memos."""
+        top = rows["codes"][0]
+        with self.action() as changes:
+            code_sql.restore(self.db, rows)
+            siblings = [i for i in code_sql.children_ids(self.db, top["parent_id"]) if i != top["id"]]
+            siblings.insert(min(top["position"], len(siblings)), top["id"])
+            code_sql.set_positions(self.db, top["parent_id"], siblings)
+            changes.codes.update(r["id"] for r in rows["codes"])
+            changes.codings.update(r["id"] for r in rows["codings"])
+            changes.coded_documents.update(r["document_id"] for r in rows["codings"])
+            changes.codebook = True
+
+    # ----------------------------------------------------------------- codings
+    def apply_code(self, document_id: int, code_id: int, start: int, end: int) -> Coding:
+        """Tag ``[start, end)`` (code points) of a document with a code.
+
+        Applying the same code to exactly the same range again changes nothing and
+        returns the existing coding.
+        """
+        length = self.document(document_id).char_count
+        self.code(code_id)
+        if not (0 <= start < end <= length):
+            raise OperationError(
+                f"Cannot code characters {start}-{end}: select some text of the document "
+                f"(0-{length}) first.")
+        existing = coding_sql.find_exact(self.db, document_id, code_id, start, end)
+        if existing is not None:
+            return existing
+        with self.action() as changes:
+            coding_id = coding_sql.insert(self.db, {
+                "document_id": document_id, "code_id": code_id, "start": start, "end": end,
+                "coder_id": self._coder.id if self._coder and self._coder.id > 0 else None,
+                "created": schema.now(),
+            })
+            changes.codings.add(coding_id)
+            changes.codes.add(code_id)
+            changes.coded_documents.add(document_id)
+        return self.coding(coding_id)
+
+    def coding(self, coding_id: int) -> Coding:
+        coding = coding_sql.get(self.db, coding_id)
+        if coding is None:
+            raise OperationError(f"Coding {coding_id} does not exist.")
+        return coding
+
+    def remove_coding(self, coding_id: int) -> dict:
+        """Remove one coding; return the snapshot (row and memos) that undoes it."""
+        coding = self.coding(coding_id)
+        with self.action() as changes:
+            snap = {"coding": dict(self.db["codings"].get(coding_id)),
+                    "memos": coding_sql.memos_of(self.db, coding_id)}
+            coding_sql.delete(self.db, coding_id)
+            changes.codings.add(coding_id)
+            changes.codes.add(coding.code_id)
+            changes.coded_documents.add(coding.document_id)
+        return snap
+
+    def restore_coding(self, snap: dict) -> None:
+        row = snap["coding"]
+        with self.action() as changes:
+            coding_sql.restore(self.db, row, snap.get("memos", []))
+            changes.codings.add(row["id"])
+            changes.codes.add(row["code_id"])
+            changes.coded_documents.add(row["document_id"])
+
+    def codings_for_document(self, document_id: int) -> list[Coding]:
+        return coding_sql.for_document(self.db, document_id)
+
+    def codings_for_codes(self, code_ids: list[int]) -> list[Coding]:
+        return coding_sql.for_codes(self.db, code_ids)
+
+    def codings_overlapping(self, document_id: int, start: int, end: int) -> list[Coding]:
+        return coding_sql.overlapping(self.db, document_id, start, end)
+
+    def code_counts(self) -> dict[int, tuple[int, int]]:
+        """code id -> (segments, documents), for the code alone (not its sub-codes)."""
+        return coding_sql.counts_by_code(self.db)
+
+    def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
+        return coding_sql.counts_by_code_and_document(self.db)
+
+    # ----------------------------------------------------------------- retrieval
+    def _turn_index(self, document_id: int) -> tuple[list[int], list[SpeakerTurn]]:
+        if document_id not in self._turn_cache:
+            turns = self.speaker_turns(document_id)
+            self._turn_cache[document_id] = ([t.start for t in turns], turns)
+        return self._turn_cache[document_id]
+
+    def turn_at(self, document_id: int, position: int) -> SpeakerTurn | None:
+        starts, turns = self._turn_index(document_id)
+        i = bisect_right(starts, position) - 1
+        if i >= 0 and turns[i].start <= position < max(turns[i].end, turns[i].start + 1):
+            return turns[i]
+        return None
+
+    def paragraph_number(self, document_id: int, position: int) -> int | None:
+        """1-based number of the paragraph (or heading, table row) holding ``position``."""
+        if document_id not in self._para_cache:
+            self._para_cache[document_id] = [b.start for b in self.blocks(document_id)]
+        starts = self._para_cache[document_id]
+        i = bisect_right(starts, position)
+        return i if i > 0 else None
+
+    def segments(self, code_ids: list[int]) -> list[Segment]:
+        """The coded segments of these codes with their text, speaker, time and paragraph."""
+        codings = self.codings_for_codes(code_ids)
+        names = {d.id: d.name for d in self.documents()}
+        out: list[Segment] = []
+        for doc_id, group in itertools.groupby(codings, key=lambda c: c.document_id):
+            text = self.document_text(doc_id)
+            for coding in group:
+                turn = self.turn_at(doc_id, coding.start)
+                out.append(Segment(
+                    coding=coding, document_name=names[doc_id],
+                    text=text[coding.start:coding.end],
+                    speaker=turn.speaker if turn else None,
+                    time_start=turn.time_start if turn else None,
+                    paragraph=self.paragraph_number(doc_id, coding.start),
+                ))
+        return out
+
+    # ----------------------------------------------------------------- facts
+    def info(self, key: str) -> str | None:
+        return info_sql.get(self.db, key)
+
+    def set_info(self, key: str, value: str) -> None:
+        with self.action():
+            info_sql.put(self.db, key, value)
+
+    def stats(self) -> dict[str, int]:
+        counts = info_sql.table_counts(self.db)
+        counts["characters"] = sum(d.char_count for d in self.documents())
+        return counts
+
+    def integrity_ok(self) -> bool:
+        return info_sql.integrity_ok(self.db)

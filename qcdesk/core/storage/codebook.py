@@ -1,0 +1,96 @@
+"""SQL for the code tree and the coders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from qcdesk.core.models import Code, Coder
+
+_CODE_COLUMNS = "id, parent_id, name, color, description, position"
+
+
+def all_codes(db: sqlite_utils.Database) -> list[Code]:
+    sql = f"SELECT {_CODE_COLUMNS} FROM codes ORDER BY position, id"
+    return [Code(*r) for r in db.execute(sql).fetchall()]
+
+
+def get(db: sqlite_utils.Database, code_id: int) -> Code | None:
+    row = db.execute(f"SELECT {_CODE_COLUMNS} FROM codes WHERE id = ?", [code_id]).fetchone()
+    return Code(*row) if row else None
+
+
+def children_ids(db: sqlite_utils.Database, parent_id: int | None) -> list[int]:
+    if parent_id is None:
+        sql, args = "SELECT id FROM codes WHERE parent_id IS NULL ORDER BY position, id", []
+    else:
+        sql, args = "SELECT id FROM codes WHERE parent_id = ? ORDER BY position, id", [parent_id]
+    return [r[0] for r in db.execute(sql, args).fetchall()]
+
+
+def subtree_ids(db: sqlite_utils.Database, code_id: int) -> list[int]:
+    sql = """
+        WITH RECURSIVE sub(id) AS (
+            SELECT ? UNION ALL SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id
+        ) SELECT id FROM sub
+    """
+    return [r[0] for r in db.execute(sql, [code_id]).fetchall()]
+
+
+def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+    return int(db["codes"].insert(row).last_pk)
+
+
+def update(db: sqlite_utils.Database, code_id: int, **values: Any) -> None:
+    db["codes"].update(code_id, values)
+
+
+def set_positions(db: sqlite_utils.Database, parent_id: int | None, ordered_ids: list[int]) -> None:
+    for position, cid in enumerate(ordered_ids):
+        db.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", [parent_id, position, cid])
+
+
+def snapshot(db: sqlite_utils.Database, code_id: int) -> dict[str, list[dict]]:
+    """The rows a deletion of ``code_id`` removes: its subtree, their codings and memos."""
+    ids = subtree_ids(db, code_id)
+    id_list = "[" + ",".join(str(i) for i in ids) + "]"
+    in_ids = "IN (SELECT value FROM json_each(?))"
+    codes = list(db["codes"].rows_where(f"id {in_ids}", [id_list]))
+    codings = list(db["codings"].rows_where(f"code_id {in_ids}", [id_list]))
+    coding_list = "[" + ",".join(str(r["id"]) for r in codings) + "]"
+    memos = list(db["memos"].rows_where(f"code_id {in_ids} OR coding_id {in_ids}", [id_list, coding_list]))
+    # parents before children, so foreign keys hold while re-inserting
+    by_id = {r["id"]: r for r in codes}
+
+    def level(cid: int) -> int:
+        n, cur = 0, by_id[cid]
+        while cur["id"] != code_id:
+            cur, n = by_id[cur["parent_id"]], n + 1
+        return n
+
+    codes.sort(key=lambda r: level(r["id"]))
+    return {"codes": codes, "codings": codings, "memos": memos}
+
+
+def delete(db: sqlite_utils.Database, code_id: int) -> None:
+    db.execute("DELETE FROM codes WHERE id = ?", [code_id])
+
+
+def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    for table in ("codes", "codings", "memos"):
+        if rows.get(table):
+            db[table].insert_all(rows[table])
+
+
+def coder_by_name(db: sqlite_utils.Database, name: str) -> Coder | None:
+    row = db.execute("SELECT id, name FROM coders WHERE name = ?", [name]).fetchone()
+    return Coder(*row) if row else None
+
+
+def insert_coder(db: sqlite_utils.Database, name: str, created: str) -> int:
+    return int(db["coders"].insert({"name": name, "created": created}).last_pk)
+
+
+def all_coders(db: sqlite_utils.Database) -> list[Coder]:
+    return [Coder(*r) for r in db.execute("SELECT id, name FROM coders ORDER BY name").fetchall()]

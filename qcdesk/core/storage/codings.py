@@ -1,0 +1,73 @@
+"""SQL for codings: code-point ranges of a document tagged with a code."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from qcdesk.core.models import Coding
+
+_COLUMNS = 'id, document_id, code_id, start, "end", coder_id, created'
+
+
+def _rows(db: sqlite_utils.Database, where: str, args: list) -> list[Coding]:
+    sql = f"SELECT {_COLUMNS} FROM codings WHERE {where} ORDER BY document_id, start, \"end\", id"
+    return [Coding(*r) for r in db.execute(sql, args).fetchall()]
+
+
+def get(db: sqlite_utils.Database, coding_id: int) -> Coding | None:
+    found = _rows(db, "id = ?", [coding_id])
+    return found[0] if found else None
+
+
+def for_document(db: sqlite_utils.Database, document_id: int) -> list[Coding]:
+    return _rows(db, "document_id = ?", [document_id])
+
+
+def for_codes(db: sqlite_utils.Database, code_ids: list[int]) -> list[Coding]:
+    ids = "[" + ",".join(str(int(i)) for i in code_ids) + "]"
+    return _rows(db, "code_id IN (SELECT value FROM json_each(?))", [ids])
+
+
+def overlapping(db: sqlite_utils.Database, document_id: int, start: int, end: int) -> list[Coding]:
+    """Codings of the document that share at least one character with ``[start, end)``
+    (or, for an empty range, that contain the position ``start``)."""
+    if end <= start:
+        return _rows(db, 'document_id = ? AND start <= ? AND "end" > ?', [document_id, start, start])
+    return _rows(db, 'document_id = ? AND start < ? AND "end" > ?', [document_id, end, start])
+
+
+def find_exact(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int) -> Coding | None:
+    found = _rows(db, 'document_id = ? AND code_id = ? AND start = ? AND "end" = ?', [document_id, code_id, start, end])
+    return found[0] if found else None
+
+
+def insert(db: sqlite_utils.Database, row: dict) -> int:
+    return int(db["codings"].insert(row).last_pk)
+
+
+def delete(db: sqlite_utils.Database, coding_id: int) -> None:
+    db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+
+
+def memos_of(db: sqlite_utils.Database, coding_id: int) -> list[dict]:
+    return list(db["memos"].rows_where("coding_id = ?", [coding_id]))
+
+
+def restore(db: sqlite_utils.Database, coding: dict, memos: list[dict]) -> None:
+    db["codings"].insert(coding)
+    if memos:
+        db["memos"].insert_all(memos)
+
+
+def counts_by_code(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
+    sql = "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"
+    return {r[0]: (r[1], r[2]) for r in db.execute(sql).fetchall()}
+
+
+def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
+    sql = "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"
+    return {(r[0], r[1]): r[2] for r in db.execute(sql).fetchall()}
+
+
+def total(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM codings").fetchone()[0])

@@ -1,0 +1,93 @@
+"""The one place that opens a project file: driver choice, key, pragmas.
+
+Every connection the application makes goes through :func:`connect`, so the
+SQLCipher driver (same API as :mod:`sqlite3`) slots in by passing a passphrase.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from qcdesk.core.errors import NotAProjectError, ProjectError, ProjectLockedError
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def _driver(encrypted: bool) -> Any:
+    if not encrypted:
+        return sqlite3
+    try:
+        import sqlcipher3  # type: ignore[import-not-found]
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ProjectError(
+            "This project is encrypted, but the encryption component (sqlcipher3) is not installed."
+        ) from exc
+    return sqlcipher3
+
+
+def _quote_key(passphrase: str) -> str:
+    return "'" + passphrase.replace("'", "''") + "'"
+
+
+def connect(
+    path: str | Path,
+    *,
+    passphrase: str | None = None,
+    read_only: bool = False,
+) -> sqlite_utils.Database:
+    """Open ``path`` (created if missing unless ``read_only``) with the project's pragmas.
+
+    Raises :class:`NotAProjectError` when the bytes are not a database (or the
+    passphrase is wrong: SQLCipher cannot tell the two apart) and
+    :class:`ProjectLockedError` when another program holds the write lock.
+    """
+    path = Path(path)
+    driver = _driver(passphrase is not None)
+    if read_only:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = driver.connect(uri, uri=True, check_same_thread=True)
+    else:
+        conn = driver.connect(str(path), check_same_thread=True)
+    try:
+        if passphrase is not None:
+            conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
+        # The first read of the schema is where a wrong key or a non-database shows.
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a transaction reported committed survives a power cut, not only a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+    except (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError)) as exc:
+        conn.close()
+        message = str(exc).lower()
+        if "locked" in message or "busy" in message:
+            raise ProjectLockedError(
+                f"{path.name} is in use by another program; close it there and try again."
+            ) from exc
+        if passphrase is not None:
+            raise NotAProjectError(
+                f"{path.name} could not be opened: the passphrase is wrong or the file is not "
+                "a qcdesk project. The file was not changed."
+            ) from exc
+        raise NotAProjectError(
+            f"{path.name} is not a qcdesk project (it is not an SQLite database, or it is "
+            "damaged or encrypted). The file was not changed."
+        ) from exc
+    return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def is_encrypted_file(path: str | Path) -> bool:
+    """True when ``path`` exists, is non-empty and does not start with SQLite's plain header."""
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return len(head) == 16 and head != b"SQLite format 3\x00"
