@@ -37,6 +37,8 @@ PALETTE = (
     "#f4d03f", "#5dade2", "#58d68d", "#f1948a", "#bb8fce", "#f5b041",
     "#48c9b0", "#ec7063", "#85c1e9", "#a9dfbf", "#d7bde2", "#f8c471",
 )
+#: In-vivo code names longer than this are shortened with an ellipsis.
+IN_VIVO_MAX = 60
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -417,6 +419,17 @@ class Project:
             changes.codes.add(code_id)
             changes.coded_documents.add(document_id)
         return self.coding(coding_id)
+
+    def add_code_from_selection(self, document_id: int, start: int, end: int, *,
+                                parent_id: int | None = None, name: str | None = None) -> tuple[Code, Coding]:
+        """In-vivo coding: a new code named after the participant's words, applied to them."""
+        if name is None:
+            words = " ".join(self.document_text(document_id)[start:end].split())
+            name = words if len(words) <= IN_VIVO_MAX else words[:IN_VIVO_MAX - 1].rstrip() + "…"
+        with self.action():
+            code = self.add_code(name, parent_id=parent_id)
+            coding = self.apply_code(document_id, code.id, start, end)
+        return code, coding
 
     def coding(self, coding_id: int) -> Coding:
         coding = coding_sql.get(self.db, coding_id)
