@@ -1,0 +1,199 @@
+"""Import and export as the user meets them: file dialog, progress with cancel, a summary at the end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.importers import SUPPORTED_SUFFIXES
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.importing import ImportReport, store_parsed
+from qcdesk.ui import dialogs
+from qcdesk.ui.workers import ExportJob, ImportParser, start_in_thread
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+
+def _progress_dialog(window: "MainWindow", title: str, label: str, total: int) -> QProgressDialog:
+    dialog = QProgressDialog(label, "Cancel", 0, max(total, 1), window)
+    dialog.setWindowTitle(title)
+    dialog.setMinimumDuration(400)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    return dialog
+
+
+class ImportFlow(QObject):
+    """Parses in a worker thread, stores each file on the main thread as it arrives."""
+
+    finished = Signal(object)  # ImportReport
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self.thread: QThread | None = None
+        self.parser: ImportParser | None = None
+        self.report: ImportReport | None = None
+        self.progress: QProgressDialog | None = None
+
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    def ask_and_import(self) -> None:
+        if self.window.project is None:
+            return
+        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        paths = dialogs.ask_open_paths(self.window, "Import documents", self.window.settings.last_folder(),
+                                       f"Transcripts ({patterns});;All files (*)")
+        if paths:
+            self.window.settings.set_last_folder(Path(paths[0]).parent)
+            self.start([Path(p) for p in paths])
+
+    def start(self, paths: list[Path]) -> None:
+        if self.busy() or self.window.project is None:
+            return
+        self.report = ImportReport()
+        self.parser = ImportParser(paths)
+        self.progress = _progress_dialog(self.window, "Importing", "Reading documents…", len(paths))
+        self.progress.canceled.connect(self.cancel)
+        self.parser.parsed.connect(self._store)
+        self.parser.failed.connect(lambda path, reason: self.report.failed.append((Path(path).name, reason)))
+        self.parser.progress.connect(self._on_progress)
+        self.thread = start_in_thread(self.parser, self, self._done)
+
+    def cancel(self) -> None:
+        if self.parser is not None:
+            self.parser.cancel()
+
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(done)
+            if name:
+                self.progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
+
+    def _store(self, path: str, parsed: ParsedDocument) -> None:
+        project, report = self.window.project, self.report
+        if project is None or report is None or (self.parser is not None and self.parser.cancelled):
+            return
+        path_obj = Path(path)
+        allow_duplicate = False
+        same = project.documents_with_hash(parsed.text)
+        if same:
+            allow_duplicate = dialogs.confirm(
+                self.window, "Duplicate document",
+                f"The text of {path_obj.name} is already in the project as “{same[0].name}”.\n\n"
+                "Import it again as a separate document?")
+        try:
+            store_parsed(project, path_obj, parsed, report, skip_duplicates=not allow_duplicate)
+        except QcdeskError as exc:
+            report.failed.append((path_obj.name, str(exc)))
+        except OSError as exc:  # e.g. the disk is full: the transaction was rolled back
+            report.failed.append((path_obj.name, f"could not be saved: {exc.strerror or exc}"))
+
+    def _done(self) -> None:
+        cancelled = self.parser is not None and self.parser.cancelled
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+        self.thread = self.parser = self.progress = None
+        report = self.report or ImportReport()
+        if report.imported:
+            self.window.documents.select(report.imported[-1].id)
+        self._summarise(report, cancelled)
+        self.finished.emit(report)
+
+    def _summarise(self, report: ImportReport, cancelled: bool) -> None:
+        lines = [f"Imported {len(report.imported)} document{'s' * (len(report.imported) != 1)}."]
+        if cancelled:
+            lines.append("The import was cancelled; the documents imported before that are kept.")
+        if report.skipped:
+            lines.append("\nNot imported:")
+            lines += [f"• {name}: {why}" for name, why in report.skipped]
+        if report.failed:
+            lines.append("\nCould not be read (nothing from these files was stored):")
+            lines += [f"• {name}: {why}" for name, why in report.failed]
+        if report.notices:
+            lines.append("\nNotes:")
+            lines += [f"• {n}" for n in report.notices]
+        text = "\n".join(lines)
+        if report.failed:
+            dialogs.warning(self.window, "Import finished with problems", text)
+        elif report.skipped or report.notices or cancelled:
+            dialogs.info(self.window, "Import finished", text)
+        else:
+            self.window.statusBar().showMessage(text, 8000)
+
+
+class ExportFlow(QObject):
+    """Writes a Word report in a worker thread that reads the project through its own connection."""
+
+    finished = Signal(bool, str)  # ok, output path or error message
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self.thread: QThread | None = None
+        self.progress: QProgressDialog | None = None
+
+    def busy(self) -> bool:
+        return self.thread is not None
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.wait(30000)
+
+    def ask_and_export(self, kind: str = "segments-by-code") -> None:
+        project = self.window.project
+        if project is None:
+            return
+        folder = Path(self.window.settings.last_folder())
+        suggested = folder / f"{project.path.stem} - coded segments.docx"
+        path = dialogs.ask_save_path(self.window, "Export report to Word", str(suggested),
+                                     "Word documents (*.docx)")
+        if path:
+            out = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
+            self.window.settings.set_last_folder(out.parent)
+            self.start(kind, out)
+
+    def start(self, kind: str, out: Path, options: object = None) -> None:
+        project = self.window.project
+        if project is None or self.busy():
+            return
+        job = ExportJob(project.path, kind, out, options)
+        self.progress = _progress_dialog(self.window, "Exporting", f"Writing {out.name}…", 1)
+        self.progress.setCancelButton(None)
+        job.progress.connect(self._on_progress)
+        job.done.connect(self._ok)
+        job.failed.connect(self._failed)
+        self.thread = start_in_thread(job, self, self._cleanup)
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(max(total, 1))
+            self.progress.setValue(done)
+
+    def _cleanup(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+        self.thread = self.progress = None
+
+    def _ok(self, path: str) -> None:
+        self._cleanup()
+        self.window.statusBar().showMessage(f"Report written to {path}", 10000)
+        dialogs.info(self.window, "Report written",
+                     f"The report was written to\n{path}\n\nNote: Word files are not encrypted; keep "
+                     "them where your ethics approval allows.")
+        self.finished.emit(True, path)
+
+    def _failed(self, message: str) -> None:
+        self._cleanup()
+        dialogs.error(self.window, "Report not written", message)
+        self.finished.emit(False, message)

@@ -1,0 +1,522 @@
+"""The main window: documents on the left, the transcript in the middle, the codebook on the right,
+coded segments below. It calls core operations through undo commands and refreshes from the
+project's change notifications, whatever caused them (an action, an undo, an import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStackedWidget,
+                               QVBoxLayout, QWidget)
+
+from qcdesk import APP_NAME, PROJECT_SUFFIX
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.importers import SUPPORTED_SUFFIXES
+from qcdesk.core.models import Changes
+from qcdesk.core.project import Project
+from qcdesk.ui import commands as cmd
+from qcdesk.ui import dialogs
+from qcdesk.ui.codebook_dock import CodebookPanel
+from qcdesk.ui.documents_panel import DocumentsPanel
+from qcdesk.ui.import_flow import ExportFlow, ImportFlow
+from qcdesk.ui.segments_panel import SegmentsPanel, format_time
+from qcdesk.ui.settings import Settings
+from qcdesk.ui.transcript_view import TranscriptView
+
+
+class MainWindow(QMainWindow):
+    projectOpened = Signal(str)
+    projectClosed = Signal()
+
+    def __init__(self, settings: Settings | None = None):
+        super().__init__()
+        self.settings = settings or Settings()
+        self.project: Project | None = None
+        self.undo_stack = QUndoStack(self)
+        self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
+        self.imports = ImportFlow(self)
+        self.exports = ExportFlow(self)
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1280, 800)
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._status_codes = QLabel()
+        self._status_coder = QLabel()
+        self.statusBar().addWidget(self._status_codes, 1)
+        self.statusBar().addPermanentWidget(self._status_coder)
+        self._restore_window()
+        self._update_enabled()
+        self._update_title()
+
+    # ================================================================ layout
+    def _build_central(self) -> None:
+        self.stack = QStackedWidget()
+        self.welcome = QLabel()
+        self.welcome.setObjectName("welcome")
+        self.welcome.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.welcome.setWordWrap(True)
+        self.welcome.setTextFormat(Qt.TextFormat.RichText)
+        self.transcript = TranscriptView()
+        self.doc_header = QLabel()
+        self.doc_header.setObjectName("documentHeader")
+        self.doc_header.setContentsMargins(8, 6, 8, 2)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.doc_header)
+        layout.addWidget(self.transcript, 1)
+        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+        self.transcript.codingsAtCursorChanged.connect(self._show_codings_at_cursor)
+        self.transcript.margin.stripeClicked.connect(self._select_coding)
+        self.transcript.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
+        self._refresh_welcome()
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.documents = DocumentsPanel()
+        self.codebook = CodebookPanel()
+        self.segments = SegmentsPanel()
+        self.documents_dock = self._dock("Documents", "documentsDock", self.documents,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.codebook_dock = self._dock("Codebook", "codebookDock", self.codebook,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.segments_dock = self._dock("Coded segments", "segmentsDock", self.segments,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.documents_dock, self.codebook_dock], [220, 320], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.segments_dock], [200], Qt.Orientation.Vertical)
+        self.documents.documentSelected.connect(self.show_document)
+        self.segments.segmentActivated.connect(self.jump_to)
+        cb = self.codebook
+        cb.codeActivated.connect(self.apply_code)
+        cb.currentCodeChanged.connect(self._current_code_changed)
+        cb.addRequested.connect(lambda parent, name: self.undo.run(
+            cmd.AddCodeCommand(self.project, name, parent)))
+        cb.renameRequested.connect(lambda cid, name: self.undo.run(
+            cmd.UpdateCodeCommand(self.project, cid, "name", name)))
+        cb.recolourRequested.connect(lambda cid, color: self.undo.run(
+            cmd.UpdateCodeCommand(self.project, cid, "color", color)))
+        cb.describeRequested.connect(lambda cid, text: self.undo.run(
+            cmd.UpdateCodeCommand(self.project, cid, "description", text)))
+        cb.deleteRequested.connect(lambda cid: self.undo.run(cmd.DeleteCodeCommand(self.project, cid)))
+        cb.moveRequested.connect(lambda cid, parent, row: self.undo.run(
+            cmd.MoveCodeCommand(self.project, cid, parent, row)))
+
+    def _action(self, text: str, name: str, slot, shortcut: QKeySequence | str | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        A, K = self._action, QKeySequence.StandardKey
+        self.act_new = A("&New project…", "actionNewProject", self.new_project_dialog, K.New)
+        self.act_open = A("&Open project…", "actionOpenProject", self.open_project_dialog, K.Open)
+        self.act_close = A("&Close project", "actionCloseProject", self.close_project, K.Close)
+        self.act_import = A("&Import documents…", "actionImport", self.imports.ask_and_import, "Ctrl+Shift+O",
+                            "Import transcripts (" + ", ".join(SUPPORTED_SUFFIXES) + ")")
+        self.act_export = A("&Export coded segments to Word…", "actionExportWord",
+                            self.exports.ask_and_export, "Ctrl+Shift+X")
+        self.act_coder = A("Set &coder name…", "actionSetCoder", self.set_coder_dialog)
+        self.act_quit = A("&Quit", "actionQuit", self.close, K.Quit)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setObjectName("actionUndo")
+        self.act_undo.setShortcut(QKeySequence(K.Undo))
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setObjectName("actionRedo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
+        self.act_apply = A("&Apply selected code", "actionApplyCode", self.apply_current_code, "Ctrl+E",
+                           "Code the selected text with the code selected in the codebook")
+        self.act_invivo = A("New code from &selection (in vivo)", "actionInVivo", self.in_vivo, "Ctrl+I",
+                            "Create a code named after the selected words and apply it")
+        self.act_remove = A("&Remove coding", "actionRemoveCoding", self.remove_coding, "Ctrl+Shift+E",
+                            "Remove the coding under the cursor")
+        self.act_new_code = A("New &code…", "actionNewCode", self.codebook_add, "Ctrl+Shift+N")
+        for act in (self.act_apply, self.act_invivo, self.act_remove, self.act_undo, self.act_redo):
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(act)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        self.recent_menu.setObjectName("menuRecent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.act_close)
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_import, self.act_export])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_coder)
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addActions([self.act_undo, self.act_redo])
+        code_menu = bar.addMenu("&Code")
+        code_menu.addActions([self.act_apply, self.act_invivo, self.act_remove])
+        code_menu.addSeparator()
+        code_menu.addAction(self.act_new_code)
+        view_menu = bar.addMenu("&View")
+        for dock in (self.documents_dock, self.codebook_dock, self.segments_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.act_import, self.act_apply, self.act_invivo, self.act_remove])
+        toolbar.addSeparator()
+        toolbar.addActions([self.act_undo, self.act_redo])
+        toolbar.addSeparator()
+        toolbar.addAction(self.act_export)
+
+    # ================================================================ project lifecycle
+    def open_project(self, path: str | Path) -> bool:
+        path = Path(path)
+        try:
+            project = Project.open(path)
+        except QcdeskError as exc:
+            dialogs.error(self, "Could not open project", str(exc))
+            if not path.exists():
+                self.settings.remove_recent_project(path)
+            return False
+        if project.backup is not None:
+            dialogs.info(self, "Project upgraded",
+                         f"{path.name} was upgraded to this version's format. A copy of the file as it "
+                         f"was is kept as {project.backup.name}.")
+        self._attach(project)
+        return True
+
+    def new_project(self, path: str | Path) -> bool:
+        path = Path(path)
+        if path.suffix != PROJECT_SUFFIX:
+            path = path.with_name(path.name + PROJECT_SUFFIX)
+        try:
+            project = Project.create(path)
+        except QcdeskError as exc:
+            dialogs.error(self, "Could not create project", str(exc))
+            return False
+        except OSError as exc:
+            dialogs.error(self, "Could not create project", f"{path}: {exc.strerror or exc}")
+            return False
+        self._attach(project)
+        return True
+
+    def _attach(self, project: Project) -> None:
+        self.close_project()
+        self.project = project
+        try:
+            project.set_coder(self.settings.coder_name())
+        except QcdeskError:
+            pass
+        project.subscribe(self._on_changes)
+        self.settings.add_recent_project(project.path)
+        self.documents.set_project(project)
+        self.codebook.set_project(project)
+        self.segments.set_project(project)
+        self.stack.setCurrentIndex(1)
+        docs = project.documents()
+        if docs:
+            self.documents.select(docs[0].id)
+        else:
+            self.show_document(None)
+        self._update_title()
+        self._update_enabled()
+        self.projectOpened.emit(str(project.path))
+
+    def close_project(self) -> None:
+        if self.project is None:
+            return
+        self.undo_stack.clear()
+        project, self.project = self.project, None
+        project.unsubscribe(self._on_changes)
+        self.documents.set_project(None)
+        self.codebook.clear()
+        self.segments.set_project(None)
+        self.transcript.show_document(None, "")
+        project.close()
+        self.stack.setCurrentIndex(0)
+        self._refresh_welcome()
+        self._update_title()
+        self._update_enabled()
+        self.projectClosed.emit()
+
+    def new_project_dialog(self) -> None:
+        path = dialogs.ask_save_path(self, "New project", self.settings.last_folder(),
+                                     f"qcdesk projects (*{PROJECT_SUFFIX})")
+        if path:
+            self.settings.set_last_folder(Path(path).parent)
+            self.new_project(path)
+
+    def open_project_dialog(self) -> None:
+        path = dialogs.ask_open_path(self, "Open project", self.settings.last_folder(),
+                                     f"qcdesk projects (*{PROJECT_SUFFIX});;All files (*)")
+        if path:
+            self.settings.set_last_folder(Path(path).parent)
+            self.open_project(path)
+
+    def set_coder_dialog(self) -> None:
+        name = dialogs.ask_text(self, "Coder", "Your name or initials, recorded with each coding:",
+                                self.settings.coder_name())
+        if name and name.strip():
+            self.settings.set_coder_name(name.strip())
+            if self.project is not None:
+                try:
+                    self.project.set_coder(name)
+                except QcdeskError as exc:
+                    dialogs.error(self, "Coder", str(exc))
+            self._update_title()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_projects()
+        for path in recent:
+            act = self.recent_menu.addAction(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        if not recent:
+            self.recent_menu.addAction("(none)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", self.settings.clear_recent_projects)
+
+    def _refresh_welcome(self) -> None:
+        recent = self.settings.recent_projects()[:5]
+        items = "".join(f"<li>{Path(p).name} <span style='color:#666'>({Path(p).parent})</span></li>"
+                        for p in recent)
+        self.welcome.setText(
+            "<h2>qcdesk</h2><p>Open a project (<b>File ▸ Open project</b>) or create one "
+            "(<b>File ▸ New project</b>), then import transcripts.</p>"
+            + (f"<p>Recent projects (File ▸ Open recent):</p><ul>{items}</ul>" if items else ""))
+
+    # ================================================================ reacting to changes
+    def _on_changes(self, changes: Changes) -> None:
+        if self.project is None:
+            return
+        if changes.document_list:
+            self.documents.refresh()
+        self.codebook.apply_changes(changes)
+        doc_id = self.transcript.document_id
+        if doc_id is not None:
+            if doc_id in changes.documents and doc_id not in {d.id for d in self.project.documents()}:
+                self.show_document(None)
+            elif doc_id in changes.coded_documents or changes.codebook:
+                self._load_codings()
+            if doc_id in changes.documents:
+                self._update_doc_header()
+        code_id = self.segments.code_id
+        if code_id is not None and (changes.codebook or changes.codings or code_id in changes.codes):
+            self.segments.refresh()
+        self._update_enabled()
+
+    def show_document(self, document_id: int | None) -> None:
+        if self.project is None or document_id is None:
+            self.transcript.show_document(None, "")
+            self.doc_header.setText("No document open. Import transcripts with File ▸ Import documents."
+                                    if self.project else "")
+            self._update_enabled()
+            return
+        self.transcript.show_document(document_id, self.project.document_text(document_id))
+        self._load_codings()
+        self._update_doc_header()
+        self._update_enabled()
+
+    def _update_doc_header(self) -> None:
+        doc_id = self.transcript.document_id
+        if self.project is None or doc_id is None:
+            return
+        doc = self.project.document(doc_id)
+        speakers = sorted({t.speaker for t in self.project.speaker_turns(doc_id)})
+        extra = f" · speakers: {', '.join(speakers)}" if speakers else ""
+        self.doc_header.setText(f"<b>{doc.name}</b> <span style='color:#666'>· {doc.char_count:,} "
+                                f"characters · {doc.source_format}{extra}</span>")
+
+    def _load_codings(self) -> None:
+        doc_id = self.transcript.document_id
+        if self.project is None or doc_id is None:
+            return
+        codes = {c.id: c for c in self.project.codes()}
+        self.transcript.set_codings(self.project.codings_for_document(doc_id), codes)
+
+    def _current_code_changed(self, code_id: int | None) -> None:
+        self.segments.show_code(code_id)
+        self._update_enabled()
+
+    def _show_codings_at_cursor(self, codings: list) -> None:
+        if self.project is None or self.transcript.document_id is None:
+            self._status_codes.setText("")
+            return
+        names = {c.id: c.name for c in self.project.codes()}
+        where = ""
+        turn = self.project.turn_at(self.transcript.document_id, self.transcript.cursor_position())
+        if turn is not None:
+            where = turn.speaker + (f" {format_time(turn.time_start)}" if turn.time_start is not None else "")
+            where += " · "
+        coded = ", ".join(dict.fromkeys(names.get(c.code_id, "?") for c in codings))
+        self._status_codes.setText(where + (f"Codes here: {coded}" if coded else "Not coded here"))
+        self.act_remove.setEnabled(bool(codings))
+
+    def _update_enabled(self) -> None:
+        has_project = self.project is not None
+        has_doc = has_project and self.transcript.document_id is not None
+        for act in (self.act_close, self.act_import, self.act_export, self.act_new_code):
+            act.setEnabled(has_project)
+        self.act_apply.setEnabled(has_doc and self.codebook.current_code_id() is not None)
+        self.act_invivo.setEnabled(has_doc)
+        self.act_remove.setEnabled(has_doc and bool(self.transcript.codings_at_cursor()))
+
+    def _update_title(self) -> None:
+        coder = self.project.coder.name if self.project and self.project.coder else self.settings.coder_name()
+        self._status_coder.setText(f"Coder: {coder}")
+        if self.project is None:
+            self.setWindowTitle(APP_NAME)
+        else:
+            suffix = " [read-only]" if self.project.read_only else ""
+            self.setWindowTitle(f"{self.project.path.name}{suffix} — {APP_NAME}")
+
+    # ================================================================ coding
+    def _selection_or_warn(self) -> tuple[int, int] | None:
+        if self.project is None or self.transcript.document_id is None:
+            return None
+        selected = self.transcript.selected_range()
+        if selected is None:
+            self.statusBar().showMessage("Select some text in the transcript first.", 5000)
+        return selected
+
+    def apply_code(self, code_id: int) -> bool:
+        """Code the selected text with ``code_id`` (double-click in the codebook, Ctrl+E)."""
+        selected = self._selection_or_warn()
+        if selected is None:
+            return False
+        doc_id = self.transcript.document_id
+        return self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
+                                                    code_name=self.project.code(code_id).name))
+
+    def apply_current_code(self) -> bool:
+        code_id = self.codebook.current_code_id()
+        if code_id is None:
+            self.statusBar().showMessage("Select a code in the codebook first.", 5000)
+            return False
+        return self.apply_code(code_id)
+
+    def in_vivo(self) -> bool:
+        selected = self._selection_or_warn()
+        if selected is None:
+            return False
+        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected)
+        if self.undo.run(command):
+            self.codebook.select_code(command.code_id)
+            return True
+        return False
+
+    def remove_coding(self, coding_id: int | None = None) -> bool:
+        if self.project is None:
+            return False
+        if coding_id is None:
+            candidates = self.transcript.codings_at_cursor()
+            current = self.codebook.current_code_id()
+            preferred = [c for c in candidates if c.code_id == current]
+            if preferred:
+                candidates = preferred
+            if not candidates:
+                self.statusBar().showMessage("There is no coding at the cursor to remove.", 5000)
+                return False
+            if len(candidates) > 1:
+                names = [self.project.code(c.code_id).name for c in candidates]
+                picked = dialogs.choose(self, "Remove coding", "Remove which coding?", names)
+                if picked is None:
+                    return False
+                candidates = [candidates[picked]]
+            coding_id = candidates[0].id
+        name = self.project.code(self.project.coding(coding_id).code_id).name
+        return self.undo.run(cmd.RemoveCodingCommand(self.project, coding_id, name))
+
+    def codebook_add(self) -> None:
+        self.codebook.request_add(self.codebook.current_code_id())
+
+    def _select_coding(self, coding_id: int) -> None:
+        coding = self.project.coding(coding_id) if self.project else None
+        if coding is not None:
+            self.transcript.select_range(coding.start, coding.end)
+            self.codebook.select_code(coding.code_id)
+
+    def jump_to(self, document_id: int, start: int, end: int) -> None:
+        if self.transcript.document_id != document_id:
+            self.documents.select(document_id)
+        self.transcript.select_range(start, end)
+        self.transcript.setFocus()
+
+    def _transcript_menu(self, pos) -> None:
+        if self.project is None or self.transcript.document_id is None:
+            return
+        menu = QMenu(self)
+        current = self.codebook.current_code_id()
+        if current is not None:
+            self.act_apply.setText(f"Apply “{self.project.code(current).name}”")
+        menu.addActions([self.act_apply, self.act_invivo])
+        codings = self.transcript.codings_at_cursor()
+        if codings:
+            sub = menu.addMenu("Remove coding")
+            for coding in codings:
+                act = sub.addAction(self.project.code(coding.code_id).name)
+                act.triggered.connect(lambda _=False, cid=coding.id: self.remove_coding(cid))
+        menu.exec(self.transcript.mapToGlobal(pos))
+        self.act_apply.setText("&Apply selected code")
+
+    # ================================================================ errors, drops, close
+    def _command_failed(self, what: str, exc: Exception) -> None:
+        dialogs.error(self, "Not done", f"{what}: {exc}" if what else str(exc))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        projects = [p for p in paths if p.suffix == PROJECT_SUFFIX]
+        if projects and len(paths) == 1:
+            self.open_project(projects[0])
+        elif paths:
+            if self.project is None:
+                dialogs.error(self, "Import", "Open or create a project before importing documents.")
+                return
+            self.imports.start(paths)
+        event.acceptProposedAction()
+
+    def _restore_window(self) -> None:
+        geometry, state = self.settings.window_geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.imports.busy() or self.exports.busy():
+            if not dialogs.confirm(self, "Quit", "An import or export is still running. Stop it and quit?"):
+                event.ignore()
+                return
+            self.imports.cancel()
+            self.exports.wait()
+        self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
+        self.close_project()
+        self.settings.sync()
+        super().closeEvent(event)
+

@@ -1,0 +1,53 @@
+"""Code points (the store's offsets) <-> UTF-16 code units (Qt's offsets).
+
+A character outside the Basic Multilingual Plane (emoji, some CJK, historic
+scripts) is one code point but two UTF-16 units. Only the UI converts; the core
+never sees a UTF-16 offset. For the common all-BMP text the map is the identity
+and costs nothing.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+
+class OffsetMap:
+    """Converts offsets for one text. Built once per displayed document: O(n) then O(log k)."""
+
+    __slots__ = ("_astral", "length")
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        # code-point indexes of non-BMP characters, ascending
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+
+    @property
+    def identity(self) -> bool:
+        return not self._astral
+
+    def to_qt(self, cp: int) -> int:
+        """UTF-16 offset of code-point offset ``cp``."""
+        if not self._astral:
+            return cp
+        return cp + bisect_left(self._astral, cp)
+
+    def from_qt(self, u16: int) -> int:
+        """Code-point offset of UTF-16 offset ``u16`` (an offset inside a surrogate pair rounds down)."""
+        if not self._astral:
+            return u16
+        # astral char k occupies UTF-16 units [astral[k] + k, astral[k] + k + 2);
+        # count the ones that end at or before u16
+        lo, hi = 0, len(self._astral)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            # UTF-16 offset where astral char `mid` ends (start + 2)
+            if self._astral[mid] + mid + 2 <= u16:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < len(self._astral) and u16 == self._astral[lo] + lo + 1:
+            return self._astral[lo]  # inside a surrogate pair
+        return u16 - lo
+
+    def astral_between(self, start: int, end: int) -> int:
+        return bisect_right(self._astral, end - 1) - bisect_left(self._astral, start) if self._astral else 0

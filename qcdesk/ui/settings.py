@@ -1,0 +1,77 @@
+"""Typed access to the user's settings (one wrapper over QSettings, one place for the keys)."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+MAX_RECENT = 10
+SETTINGS_VERSION = 1
+
+
+class Settings:
+    """Recent projects, window layout, coder name. Pass ``path`` to keep them in an INI file (tests)."""
+
+    def __init__(self, path: str | Path | None = None):
+        if path is None:
+            self.qs = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "qcdesk", "qcdesk")
+        else:
+            self.qs = QSettings(str(path), QSettings.Format.IniFormat)
+        if int(self.qs.value("settings_version", 0) or 0) < SETTINGS_VERSION:
+            self.qs.setValue("settings_version", SETTINGS_VERSION)
+
+    # recent projects -------------------------------------------------------
+    def recent_projects(self) -> list[str]:
+        value = self.qs.value("recent_projects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or []) if v]
+
+    def add_recent_project(self, path: str | Path) -> None:
+        path = str(Path(path).resolve())
+        items = [path] + [p for p in self.recent_projects() if p != path]
+        self.qs.setValue("recent_projects", items[:MAX_RECENT])
+
+    def remove_recent_project(self, path: str | Path) -> None:
+        path = str(path)
+        self.qs.setValue("recent_projects", [p for p in self.recent_projects() if p != path])
+
+    def clear_recent_projects(self) -> None:
+        self.qs.setValue("recent_projects", [])
+
+    # window ----------------------------------------------------------------
+    def window_geometry(self) -> QByteArray | None:
+        value = self.qs.value("window/geometry")
+        return value if isinstance(value, QByteArray) else None
+
+    def window_state(self) -> QByteArray | None:
+        value = self.qs.value("window/state")
+        return value if isinstance(value, QByteArray) else None
+
+    def save_window(self, geometry: QByteArray, state: QByteArray) -> None:
+        self.qs.setValue("window/geometry", geometry)
+        self.qs.setValue("window/state", state)
+
+    # people and places -----------------------------------------------------
+    def coder_name(self) -> str:
+        value = self.qs.value("coder_name", "")
+        if value:
+            return str(value)
+        try:
+            return getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name on some systems
+            return "coder"
+
+    def set_coder_name(self, name: str) -> None:
+        self.qs.setValue("coder_name", name)
+
+    def last_folder(self) -> str:
+        return str(self.qs.value("last_folder", str(Path.home())))
+
+    def set_last_folder(self, folder: str | Path) -> None:
+        self.qs.setValue("last_folder", str(folder))
+
+    def sync(self) -> None:
+        self.qs.sync()

@@ -1,0 +1,102 @@
+"""Long work off the main thread, with progress and cancel.
+
+SQLite connections belong to the thread that made them. Import workers only
+*parse* (pure functions of the files); every parsed file comes back to the main
+thread, which stores it as one action. Export workers open their own read-only
+connection to the project file.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Callable
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from qcdesk.core.errors import ImportFailed, QcdeskError
+from qcdesk.core.importers import parse_file
+
+
+class ImportParser(QObject):
+    """Parses files one by one in a worker thread."""
+
+    parsed = Signal(str, object)  # path, ParsedDocument
+    failed = Signal(str, str)  # path, reason
+    progress = Signal(int, int, str)  # done, total, current file name
+    finished = Signal()
+
+    def __init__(self, paths: list[Path]):
+        super().__init__()
+        self.paths = paths
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        total = len(self.paths)
+        for i, path in enumerate(self.paths):
+            if self._cancel.is_set():
+                break
+            self.progress.emit(i, total, path.name)
+            try:
+                self.parsed.emit(str(path), parse_file(path))
+            except ImportFailed as exc:
+                self.failed.emit(str(path), exc.reason)
+            except Exception as exc:  # noqa: BLE001 - an importer bug must not kill the batch
+                self.failed.emit(str(path), f"unexpected error while reading: {exc}")
+        self.progress.emit(total, total, "")
+        self.finished.emit()
+
+
+class ExportJob(QObject):
+    """Writes a report from a read-only connection of its own."""
+
+    progress = Signal(int, int)
+    done = Signal(str)  # output path
+    failed = Signal(str)  # message
+    finished = Signal()
+
+    def __init__(self, project_path: Path, kind: str, out: Path, options: object = None,
+                 passphrase: str | None = None):
+        super().__init__()
+        self.args = (project_path, kind, out, options, passphrase)
+
+    @Slot()
+    def run(self) -> None:
+        from qcdesk.core.project import Project
+        from qcdesk.core.reports import write_report
+
+        project_path, kind, out, options, passphrase = self.args
+        try:
+            with Project.open(project_path, passphrase=passphrase, read_only=True) as project:
+                written = write_report(project, kind, out, options,
+                                       progress=lambda d, t: self.progress.emit(d, t))
+            self.done.emit(str(written))
+        except QcdeskError as exc:
+            self.failed.emit(str(exc))
+        except OSError as exc:
+            self.failed.emit(f"Could not write {out.name}: {exc.strerror or exc}")
+        except Exception as exc:  # noqa: BLE001 - report any bug instead of dying silently
+            self.failed.emit(f"The report could not be written: {exc}")
+        self.finished.emit()
+
+
+def start_in_thread(worker: QObject, owner: QObject, on_finished: Callable[[], None] | None = None) -> QThread:
+    """Move ``worker`` to a new thread owned by ``owner``, run ``worker.run``, clean up after."""
+    thread = QThread(owner)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    if on_finished is not None:
+        thread.finished.connect(on_finished)
+    thread.start()
+    return thread
