@@ -1,0 +1,163 @@
+"""The "segments-by-code" report: every coded segment under its code, then a code x document table.
+
+For each code in tree order: a heading nested by depth, the code's path, colour,
+description and counts, then each segment as a quote with its source (document,
+speaker, time or paragraph). The closing table counts segments per code and
+document, with totals; it turns the page to landscape, and splits into several
+tables, when there are too many documents for one page width.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from qcdesk.core.models import Code, Segment
+from qcdesk.core.reports.selection import (
+    Progress, ReportOptions, Selection, keep_codes, segments_by_code, select, subtree_totals,
+    title_metadata, coder_names, project_label,
+)
+from qcdesk.core.reports.structure import (
+    Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
+    format_time, plural,
+)
+
+KIND = "segments-by-code"
+TITLE = "Coded segments by code"
+
+#: document columns that fit beside the code column on a portrait page
+PORTRAIT_DOCUMENT_COLUMNS = 6
+#: document columns per table on a landscape page; more are split over several tables
+LANDSCAPE_DOCUMENT_COLUMNS = 12
+#: rough characters per line across the text width (9 pt bold) at each orientation
+LINE_CHARS = {False: 95, True: 143}
+#: relative widths of the code column, each document column and the Total column
+CODE_WEIGHT, DOC_WEIGHT, TOTAL_WEIGHT = 2.4, 1.0, 0.8
+#: Word knows nine heading levels
+MAX_HEADING_LEVEL = 9
+PATH_SEPARATOR = " › "
+
+
+def source_line(seg: Segment) -> str:
+    """Where a segment comes from: document, speaker, then time if known, else paragraph."""
+    parts = [seg.document_name]
+    if seg.speaker:
+        parts.append(seg.speaker)
+    if seg.time_start is not None:
+        parts.append(format_time(seg.time_start))
+    elif seg.paragraph is not None:
+        parts.append(f"¶ {seg.paragraph}")
+    return " · ".join(parts)
+
+
+def code_facts(selection: Selection, code: Code, own: int, own_docs: int, with_subcodes: int) -> Paragraph:
+    """The line under a code's heading: colour, path, counts."""
+    runs: list = [Swatch(code.color)]
+    path = selection.path(code)
+    if len(path) > 1:
+        runs.append(Run(PATH_SEPARATOR.join(path)))
+        runs.append(Run("  ·  ", muted=True))
+    counts = plural(own, "segment")
+    if own:
+        counts += f" in {plural(own_docs, 'document')}"
+    if with_subcodes != own:
+        counts += f" ({with_subcodes} with sub-codes)"
+    runs.append(Run(counts, muted=True))
+    return Paragraph(tuple(runs), kind="meta")
+
+
+def build(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
+    options = options or ReportOptions()
+    selection = select(project, options)
+    grouped = segments_by_code(project, selection)
+    direct = {cid: len(segs) for cid, segs in grouped.items()}
+    totals = subtree_totals(selection.codes, direct)
+    include_empty = bool(options.include_empty_codes)
+    codes = keep_codes(selection.codes, totals, include_empty)
+    n_segments = sum(direct.get(code.id, 0) for code, _ in codes)
+
+    report = Report(
+        kind=KIND, title=options.title or TITLE, subtitle=project_label(project),
+        metadata=title_metadata(project, selection, len(codes), n_segments),
+        author=", ".join(coder_names(project)),
+    )
+    blocks = report.blocks
+    if not codes:
+        blocks.append(Paragraph((Run("No coded segments match the chosen codes and documents."),)))
+
+    total = len(codes)
+    for i, (code, level) in enumerate(codes, 1):
+        segs = grouped.get(code.id, [])
+        blocks.append(Heading(min(level, MAX_HEADING_LEVEL), code.name))
+        own_docs = len({s.coding.document_id for s in segs})
+        blocks.append(code_facts(selection, code, len(segs), own_docs, totals.get(code.id, 0)))
+        if code.description.strip():
+            blocks.append(Paragraph((Run(code.description.strip()),), kind="note"))
+        if not segs:
+            note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
+                    else "No coded segments.")
+            blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
+        for seg in segs:
+            blocks.append(Quote(seg.text.strip(), source_line(seg), code.color))
+        if progress is not None:
+            progress(i, total)
+
+    if options.include_summary_table and codes and selection.documents:
+        blocks.extend(summary_tables(selection, codes, grouped))
+    return report
+
+
+def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
+                   grouped: dict[int, list[Segment]]) -> list[Block]:
+    """Code x document counts with a Total column and a totals row, page-width aware."""
+    docs = selection.documents
+    per_doc: dict[int, dict[int, int]] = defaultdict(dict)
+    for code, _ in codes:
+        counts = per_doc[code.id]
+        for seg in grouped.get(code.id, ()):
+            counts[seg.coding.document_id] = counts.get(seg.coding.document_id, 0) + 1
+
+    landscape = len(docs) > PORTRAIT_DOCUMENT_COLUMNS
+    width = LANDSCAPE_DOCUMENT_COLUMNS if landscape else PORTRAIT_DOCUMENT_COLUMNS
+    chunks = [docs[i:i + width] for i in range(0, len(docs), width)]
+
+    weight = CODE_WEIGHT + DOC_WEIGHT * len(chunks[0]) + TOTAL_WEIGHT
+    col_chars = LINE_CHARS[landscape] * DOC_WEIGHT / weight - 2
+    keyed = any(len(d.name) > 3 * col_chars or max(map(len, d.name.split() or [""])) > col_chars
+                for d in docs)
+    label = {d.id: (f"D{i}" if keyed else d.name) for i, d in enumerate(docs, 1)}
+
+    out: list[Block] = []
+    if landscape:
+        out.append(Section(landscape=True))
+    out.append(Heading(1, "Summary: segments per code and document"))
+    note = ("Each cell counts the segments coded with the code itself in one document; "
+            "sub-codes have rows of their own.")
+    if keyed:
+        note += " Columns D1, D2… are the documents listed in the key below the table."
+    out.append(Paragraph((Run(note, muted=True),), kind="note"))
+    for n, chunk in enumerate(chunks, 1):
+        header = ("Code", *(label[d.id] for d in chunk), "Total")
+        rows = []
+        for code, level in codes:
+            counts = per_doc[code.id]
+            cells = [str(counts.get(d.id, 0)) for d in chunk]
+            rows.append(TableRow((code.name, *cells, str(sum(counts.values()))),
+                                 indent=level - 1, color=code.color))
+        col_sums = [sum(per_doc[c.id].get(d.id, 0) for c, _ in codes) for d in chunk]
+        grand = sum(sum(per_doc[c.id].values()) for c, _ in codes)
+        rows.append(TableRow(("Total", *map(str, col_sums), str(grand)), total=True))
+        caption = ""
+        if len(chunks) > 1:
+            first = (n - 1) * width + 1
+            caption = f"Documents {first}–{first + len(chunk) - 1} of {len(docs)}"
+        out.append(Table(
+            header=header, rows=tuple(rows),
+            widths=(CODE_WEIGHT, *([DOC_WEIGHT] * len(chunk)), TOTAL_WEIGHT),
+            numeric=(False, *([True] * len(chunk)), True),
+            caption=caption,
+        ))
+    if keyed:
+        out.append(Table(header=("Key", "Document"),
+                         rows=tuple(TableRow((label[d.id], d.name)) for d in docs),
+                         widths=(1.5, 8.5), caption="Key to the document columns"))
+    return out

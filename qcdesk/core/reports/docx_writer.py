@@ -1,0 +1,436 @@
+"""Render a neutral :class:`~qcdesk.core.reports.structure.Report` as a Word file (python-docx).
+
+Word's built-in styles carry the structure ("Title", "Heading 1".."Heading 9",
+"Quote", "Caption", "Table Grid"), so the navigation pane, tables of contents and
+a co-author's own restyling all work. A few small paragraph styles of our own
+("Code Facts", "Segment Source", "Report Note", "Table Text") are defined once.
+
+Hot paths build the XML directly (one paragraph appended before the final
+section properties, in constant time) so thousands of quotes render quickly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import BinaryIO, Callable
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run as DocxRun
+
+from qcdesk.core.reports.structure import (
+    Heading, PageBreak, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
+)
+
+A4 = (Cm(21.0), Cm(29.7))
+MARGIN = Cm(2.0)
+MUTED = RGBColor(0x59, 0x59, 0x59)
+INK = RGBColor(0x1F, 0x2A, 0x37)
+HEADING_INK = RGBColor(0x1F, 0x3A, 0x5F)
+RULE = "A6A6A6"
+HEADER_FILL = "E7ECF2"
+TOTAL_FILL = "F2F2F2"
+SWATCH = "\u00a0\u00a0\u00a0"
+
+# characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SPECIAL = re.compile(r"[\n\r\t]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as XML can store it: forbidden control characters become U+FFFD."""
+    if _BREAKS.search(text):
+        text = _BREAKS.sub("\n", text)
+    return _ILLEGAL.sub("\ufffd", text)
+
+
+def is_rtl(text: str) -> bool:
+    """True if the first strongly directional character is right-to-left (Arabic, Hebrew...)."""
+    for ch in text[:400]:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+# w:pPr children must keep the schema's order (Word refuses files that do not)
+_PPR_ORDER = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl",
+    "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens",
+    "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+    "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+    "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)
+_AFTER_PBDR = _PPR_ORDER[_PPR_ORDER.index("w:pBdr") + 1:]
+_AFTER_BIDI = _PPR_ORDER[_PPR_ORDER.index("w:bidi") + 1:]
+
+
+def _hex(color: str) -> str:
+    return color.lstrip("#").upper()
+
+
+class _Writer:
+    def __init__(self, report: Report):
+        self.report = report
+        self.doc = docx.Document()
+        self.body = self.doc.element.body
+        self._end = self.body.sectPr  # every new block goes just before this
+        self._setup_page(self.doc.sections[0], landscape=False)
+        self._setup_styles()
+        self._setup_footer()
+        self._set_properties()
+
+    # ------------------------------------------------------------ setup
+    def _setup_page(self, section, landscape: bool) -> None:
+        width, height = A4
+        section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = (height, width) if landscape else (width, height)
+        section.left_margin = section.right_margin = MARGIN
+        section.top_margin = section.bottom_margin = MARGIN
+        section.header_distance = section.footer_distance = Cm(1.0)
+
+    def _text_width(self) -> int:
+        section = self.doc.sections[-1]
+        return section.page_width - section.left_margin - section.right_margin
+
+    def _setup_styles(self) -> None:
+        styles = self.doc.styles
+        normal = styles["Normal"]
+        normal.font.name = "Calibri"
+        normal.font.size = Pt(11)
+        normal.font.color.rgb = INK
+        fmt = normal.paragraph_format
+        fmt.space_after = Pt(6)
+        fmt.line_spacing = 1.15
+
+        for level in range(1, 10):
+            st = styles[f"Heading {level}"]
+            st.font.name = "Calibri"
+            st.font.color.rgb = HEADING_INK
+            st.font.size = Pt(max(11, 17 - 2 * (level - 1)))
+            st.font.bold = True
+            st.font.italic = False
+            st.paragraph_format.space_before = Pt(18 if level == 1 else 12)
+            st.paragraph_format.space_after = Pt(4)
+            st.paragraph_format.keep_with_next = True
+
+        title = styles["Title"]
+        title.font.name = "Calibri"
+        title.font.size = Pt(28)
+        title.font.color.rgb = HEADING_INK
+        title.paragraph_format.space_before = Pt(120)
+        title.paragraph_format.space_after = Pt(6)
+        subtitle = styles["Subtitle"]
+        subtitle.font.name = "Calibri"
+        subtitle.font.size = Pt(14)
+        subtitle.font.italic = False
+        subtitle.font.color.rgb = MUTED
+        subtitle.paragraph_format.space_after = Pt(36)
+
+        quote = styles["Quote"]
+        quote.font.italic = False
+        quote.font.color.rgb = INK
+        qf = quote.paragraph_format
+        qf.left_indent = Cm(0.8)
+        qf.right_indent = Cm(0.4)
+        qf.space_before = Pt(6)
+        qf.space_after = Pt(1)
+        qf.keep_with_next = True  # never separate a quote from its source line
+
+        self.st_facts = self._para_style("Code Facts", size=9.5, after=4, color=MUTED)
+        self.st_source = self._para_style("Segment Source", size=9, after=6, color=MUTED,
+                                          indent=Cm(0.8))
+        self.st_note = self._para_style("Report Note", size=10, after=6, italic=True)
+        self.st_table = self._para_style("Table Text", size=9, after=0, line=1.0)
+        self.st_meta = self._para_style("Title Facts", size=11, after=2)
+        caption = styles["Caption"]
+        caption.paragraph_format.keep_with_next = True
+        caption.paragraph_format.space_before = Pt(6)
+        self.style_ids = {name: styles[name].style_id for name in
+                          ["Quote", "Code Facts", "Segment Source", "Report Note", "Table Text",
+                           "Normal", "Caption", "Title Facts"]}
+
+    def _para_style(self, name: str, *, size: float, after: float, color: RGBColor | None = None,
+                    italic: bool = False, indent=None, line: float = 1.1):
+        st = self.doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        st.base_style = self.doc.styles["Normal"]
+        st.quick_style = True
+        st.font.size = Pt(size)
+        st.font.italic = italic
+        if color is not None:
+            st.font.color.rgb = color
+        pf = st.paragraph_format
+        pf.space_before = Pt(0)
+        pf.space_after = Pt(after)
+        pf.line_spacing = line
+        if indent is not None:
+            pf.left_indent = indent
+        return st
+
+    def _setup_footer(self) -> None:
+        # style-level tab stops would catch the page number halfway: the paragraph sets its own
+        footer_style = self.doc.styles["Footer"]
+        footer_style.paragraph_format.tab_stops.clear_all()
+        footer_style.font.size = Pt(8)
+        footer_style.font.color.rgb = MUTED
+        p = self.doc.sections[0].footer.paragraphs[0]
+        p.style = footer_style
+        p.paragraph_format.tab_stops.add_tab_stop(self._text_width(), WD_TAB_ALIGNMENT.RIGHT)
+        label = self.report.title + (f" — {self.report.subtitle}" if self.report.subtitle else "")
+        self._text(p, label + "\tPage ")
+        self._field(p, "PAGE")
+        self._text(p, " of ")
+        self._field(p, "NUMPAGES")
+
+    @staticmethod
+    def _field(par: DocxParagraph, instr: str) -> None:
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), f" {instr} ")
+        r = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        r.append(t)
+        fld.append(r)
+        par._p.append(fld)
+
+    def _set_properties(self) -> None:
+        """Title and author only: nothing that names the user's folders or the generator."""
+        cp = self.doc.core_properties
+        cp.title = xml_safe(self.report.title)
+        cp.subject = xml_safe(self.report.subtitle)
+        cp.author = xml_safe(self.report.author)
+        cp.last_modified_by = ""
+        cp.comments = ""
+        cp.keywords = ""
+        cp.category = ""
+        cp.revision = 1
+
+    # ------------------------------------------------------------ low-level blocks
+    def _p(self, style_id: str | None) -> DocxParagraph:
+        p = OxmlElement("w:p")
+        if style_id and style_id != "Normal":
+            ppr = OxmlElement("w:pPr")
+            ps = OxmlElement("w:pStyle")
+            ps.set(qn("w:val"), style_id)
+            ppr.append(ps)
+            p.append(ppr)
+        self._end.addprevious(p)
+        return DocxParagraph(p, self.doc._body)
+
+    @staticmethod
+    def _text(par: DocxParagraph, text: str):
+        """Append a run holding ``text`` exactly (line breaks and tabs kept)."""
+        text = xml_safe(text)
+        if _SPECIAL.search(text):
+            return par.add_run(text)  # python-docx turns \n into <w:br/>, \t into <w:tab/>
+        r = par._p.add_r()
+        r.add_t(text)
+        return DocxRun(r, par)
+
+    @staticmethod
+    def _swatch(par: DocxParagraph, color: str) -> None:
+        r = par._p.add_r()
+        rpr = r.get_or_add_rPr()
+        shd = OxmlElement("w:shd")
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), _hex(color))
+        rpr.append(shd)
+        r.add_t(SWATCH)
+        par._p.add_r().add_t("\u2002")
+
+    def _runs(self, par: DocxParagraph, runs) -> None:
+        for item in runs:
+            if isinstance(item, Swatch):
+                self._swatch(par, item.color)
+                continue
+            run = self._text(par, item.text)
+            if item.bold:
+                run.bold = True
+            if item.italic:
+                run.italic = True
+            if item.color:
+                run.font.color.rgb = RGBColor.from_string(_hex(item.color))
+            elif item.muted:
+                run.font.color.rgb = MUTED
+
+    @staticmethod
+    def _bidi(par: DocxParagraph) -> None:
+        ppr = par._p.get_or_add_pPr()
+        ppr.insert_element_before(OxmlElement("w:bidi"), *_AFTER_BIDI)
+
+    @staticmethod
+    def _side_bar(par: DocxParagraph, color: str, side: str = "left") -> None:
+        """A thick rule in the code's colour beside the paragraph (on its leading side)."""
+        ppr = par._p.get_or_add_pPr()
+        bdr = OxmlElement("w:pBdr")
+        left = OxmlElement(f"w:{side}")
+        for k, v in (("w:val", "single"), ("w:sz", "24"), ("w:space", "8"), ("w:color", _hex(color))):
+            left.set(qn(k), v)
+        bdr.append(left)
+        ppr.insert_element_before(bdr, *_AFTER_PBDR)
+
+    # ------------------------------------------------------------ blocks
+    def title_page(self) -> None:
+        r = self.report
+        self._text(self._p(self.doc.styles["Title"].style_id), r.title)
+        if r.subtitle:
+            self._text(self._p(self.doc.styles["Subtitle"].style_id), r.subtitle)
+        for label, value in r.metadata:
+            par = self._p(self.style_ids["Title Facts"])
+            lab = self._text(par, f"{label}:\t")
+            lab.bold = True
+            lab.font.color.rgb = MUTED
+            par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
+            self._text(par, value)
+        self.page_break()
+
+    def page_break(self) -> None:
+        self._p(None).add_run().add_break(WD_BREAK.PAGE)
+
+    def heading(self, block: Heading) -> None:
+        level = min(max(block.level, 1), 9)
+        par = self._p(self.doc.styles[f"Heading {level}"].style_id)
+        self._text(par, block.text)
+        if is_rtl(block.text):
+            self._bidi(par)
+
+    def paragraph(self, block: Paragraph) -> None:
+        style = {"meta": "Code Facts", "note": "Report Note"}.get(block.kind, "Normal")
+        par = self._p(self.style_ids[style])
+        self._runs(par, block.runs)
+        if is_rtl(block.text):
+            self._bidi(par)
+
+    def quote(self, block: Quote) -> None:
+        par = self._p(self.style_ids["Quote"])
+        self._text(par, block.text)
+        rtl = is_rtl(block.text)
+        if block.color:
+            self._side_bar(par, block.color, "right" if rtl else "left")
+        if rtl:
+            self._bidi(par)
+        src = self._p(self.style_ids["Segment Source"])
+        if is_rtl(block.source):
+            self._text(src, block.source + " —")
+            self._bidi(src)
+        else:
+            self._text(src, "— " + block.source)
+            if rtl:  # a left-to-right source line under a right-to-left quote
+                src.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    def section(self, block: Section) -> None:
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        self._setup_page(section, landscape=block.landscape)
+        self._end = self.body.sectPr
+        # a linked footer keeps its right tab at the first section's width: give this one its own
+        section.footer.is_linked_to_previous = False
+        self._copy_footer(section)
+
+    def _copy_footer(self, section) -> None:
+        import copy
+
+        src = self.doc.sections[0].footer._element
+        dst = section.footer._element
+        for child in list(dst):
+            dst.remove(child)
+        for child in src:
+            dst.append(copy.deepcopy(child))
+        width = section.page_width - section.left_margin - section.right_margin
+        for tab in dst.iter(qn("w:tab")):
+            if tab.get(qn("w:val")) == "right":
+                tab.set(qn("w:pos"), str(int(width / 635)))  # EMU -> twips
+
+    def table(self, block: Table) -> None:
+        if block.caption:
+            self._text(self._p(self.style_ids["Caption"]), block.caption)
+        n = len(block.header)
+        total_width = self._text_width()
+        weights = block.widths or (1.0,) * n
+        widths = [int(total_width * w / sum(weights)) for w in weights]
+        numeric = block.numeric or (False,) * n
+
+        table = self.doc.add_table(rows=0, cols=n)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+        table.autofit = False
+        self._light_borders(table)
+        for col, w in zip(table.columns, widths):
+            col.width = w
+        self._row(table, block.header, widths, numeric, header=True)
+        for row in block.rows:
+            self._row(table, row.cells, widths, numeric, row=row)
+        self._end = self.body.sectPr
+        self._p(self.style_ids["Normal"])  # breathing room after the grid
+
+    @staticmethod
+    def _light_borders(table) -> None:
+        """Thin grey rules instead of "Table Grid"'s black ones (tblBorders sits before tblLayout)."""
+        borders = OxmlElement("w:tblBorders")
+        for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+            el = OxmlElement(f"w:{edge}")
+            for k, v in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", RULE)):
+                el.set(qn(k), v)
+            borders.append(el)
+        table._tbl.tblPr.insert_element_before(
+            borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+            "w:tblDescription", "w:tblPrChange")
+
+    def _row(self, table, cells, widths, numeric, *, header: bool = False, row: TableRow | None = None):
+        tr = table.add_row()
+        trPr = tr._tr.get_or_add_trPr()
+        trPr.append(OxmlElement("w:cantSplit"))
+        if header:
+            trPr.append(OxmlElement("w:tblHeader"))  # repeat on every page
+        fill = HEADER_FILL if header else (TOTAL_FILL if row is not None and row.total else None)
+        for i, (cell, text, width) in enumerate(zip(tr.cells, cells, widths)):
+            cell.width = width
+            if fill:
+                tcPr = cell._tc.get_or_add_tcPr()
+                shd = OxmlElement("w:shd")
+                shd.set(qn("w:val"), "clear")
+                shd.set(qn("w:color"), "auto")
+                shd.set(qn("w:fill"), fill)
+                tcPr.append(shd)
+            par = cell.paragraphs[0]
+            par._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), self.style_ids["Table Text"])
+            if i == 0 and row is not None:
+                if row.indent:
+                    par.paragraph_format.left_indent = Cm(0.35 * row.indent)
+                if row.color:
+                    self._swatch(par, row.color)
+            run = self._text(par, text)
+            if header or (row is not None and row.total):
+                run.bold = True
+            if numeric[i]:
+                par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif is_rtl(text):
+                self._bidi(par)
+
+    # ------------------------------------------------------------ whole report
+    def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
+        self.title_page()
+        handlers = {Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
+                    Table: self.table, Section: self.section,
+                    PageBreak: lambda _b: self.page_break()}
+        for block in self.report.blocks:
+            handlers[type(block)](block)
+        return self.doc
+
+
+def render(report: Report, dest: str | BinaryIO) -> None:
+    """Write ``report`` as .docx to a path or a binary file object."""
+    _Writer(report).write().save(dest)

@@ -1,0 +1,172 @@
+"""What a report covers: the options a user picks, resolved against a project.
+
+Only public :class:`~qcdesk.core.project.Project` methods are used. Every pass
+here is linear in the number of codes, documents or segments, so reports over
+thousands of segments stay fast.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Callable
+
+from qcdesk.core.errors import ExportFailed
+from qcdesk.core.models import Code, Document, Segment
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ReportOptions:
+    """What to put in a report. ``None`` lists mean "all"."""
+
+    #: codes to report; each brings its sub-codes along. ``None``: every code
+    code_ids: list[int] | None = None
+    #: documents whose segments count; ``None``: every document
+    document_ids: list[int] | None = None
+    include_summary_table: bool = True
+    #: show codes without any segment (in the chosen documents). ``None``: the
+    #: report's own default (left out of "segments-by-code", kept in "codebook")
+    include_empty_codes: bool | None = None
+    #: replaces the report kind's title on the title page and in the file's properties
+    title: str | None = None
+
+
+@dataclass
+class Selection:
+    """The codes (tree order, with heading level) and documents a report covers."""
+
+    #: (code, level) in tree order; level 1 for codes whose parent is not included
+    codes: list[tuple[Code, int]]
+    documents: list[Document]
+    all_documents: list[Document]
+    codes_filtered: bool
+    documents_filtered: bool
+    #: every code of the project by id, to spell out paths of sub-codes
+    code_by_id: dict[int, Code]
+
+    @property
+    def document_ids(self) -> set[int]:
+        return {d.id for d in self.documents}
+
+    def path(self, code: Code) -> list[str]:
+        names = [code.name]
+        while code.parent_id is not None and code.parent_id in self.code_by_id:
+            code = self.code_by_id[code.parent_id]
+            names.append(code.name)
+        return names[::-1]
+
+
+def select(project, options: ReportOptions) -> Selection:
+    """Resolve ``options`` into codes and documents; unknown ids raise :class:`ExportFailed`."""
+    tree = project.codes_in_tree_order()
+    all_docs = project.documents()
+
+    if options.code_ids is None:
+        chosen = {code.id for code, _ in tree}
+    else:
+        known = {code.id for code, _ in tree}
+        missing = [i for i in options.code_ids if i not in known]
+        if missing:
+            raise ExportFailed(f"Code {missing[0]} does not exist in this project; "
+                               "choose the codes to report again.")
+        chosen = set(options.code_ids)
+
+    level: dict[int, int] = {}
+    codes: list[tuple[Code, int]] = []
+    for code, _depth in tree:  # parents always come before their children
+        parent_level = level.get(code.parent_id) if code.parent_id is not None else None
+        if code.id in chosen or parent_level is not None:
+            level[code.id] = 1 if parent_level is None else parent_level + 1
+            codes.append((code, level[code.id]))
+
+    if options.document_ids is None:
+        docs = all_docs
+    else:
+        wanted = set(options.document_ids)
+        known_docs = {d.id for d in all_docs}
+        missing = [i for i in options.document_ids if i not in known_docs]
+        if missing:
+            raise ExportFailed(f"Document {missing[0]} does not exist in this project; "
+                               "choose the documents to report again.")
+        docs = [d for d in all_docs if d.id in wanted]
+
+    return Selection(codes=codes, documents=docs, all_documents=all_docs,
+                     codes_filtered=options.code_ids is not None,
+                     documents_filtered=options.document_ids is not None,
+                     code_by_id={code.id: code for code, _ in tree})
+
+
+
+def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
+    """Segments of the selected codes in the selected documents, per code, in document order."""
+    if not selection.codes or not selection.documents:
+        return {}
+    order = {d.id: i for i, d in enumerate(selection.documents)}
+    grouped: dict[int, list[Segment]] = defaultdict(list)
+    for seg in project.segments([code.id for code, _ in selection.codes]):
+        if seg.coding.document_id in order:
+            grouped[seg.coding.code_id].append(seg)
+    for segs in grouped.values():
+        segs.sort(key=lambda s: (order[s.coding.document_id], s.coding.start, s.coding.end, s.coding.id))
+    return dict(grouped)
+
+
+def subtree_totals(codes: list[tuple[Code, int]], direct: dict[int, int]) -> dict[int, int]:
+    """Each code's own count plus all its included sub-codes' counts (one reverse pass)."""
+    totals = {code.id: direct.get(code.id, 0) for code, _ in codes}
+    for code, _ in reversed(codes):
+        if code.parent_id in totals:
+            totals[code.parent_id] += totals[code.id]
+    return totals
+
+
+def subtree_documents(codes: list[tuple[Code, int]],
+                      docs_of: dict[int, set[int]]) -> dict[int, int]:
+    """How many distinct documents each code or one of its included sub-codes occurs in."""
+    sets: dict[int, set[int]] = {code.id: set(docs_of.get(code.id, ())) for code, _ in codes}
+    for code, _ in reversed(codes):
+        if code.parent_id in sets:
+            sets[code.parent_id] |= sets[code.id]
+    return {cid: len(s) for cid, s in sets.items()}
+
+
+def keep_codes(codes: list[tuple[Code, int]], totals: dict[int, int],
+               include_empty: bool) -> list[tuple[Code, int]]:
+    """Drop codes with nothing in their whole subtree, unless empty codes are wanted."""
+    if include_empty:
+        return list(codes)
+    return [(code, lvl) for code, lvl in codes if totals.get(code.id, 0) > 0]
+
+
+def project_label(project) -> str:
+    """The project file's name only: reports never reveal the user's folders."""
+    return project.path.name
+
+
+def coder_names(project) -> list[str]:
+    return [c.name for c in project.coders()]
+
+
+def today() -> str:
+    return _dt.date.today().isoformat()
+
+
+def title_metadata(project, selection: Selection, n_codes: int, n_segments: int | None) -> list[tuple[str, str]]:
+    """The facts on a title page, saying "of N" wherever a filter narrowed the project."""
+    stats = project.stats()
+    n_docs = len(selection.documents)
+    docs = f"{n_docs} of {len(selection.all_documents)}" if selection.documents_filtered else str(n_docs)
+    codes = f"{n_codes} of {stats.get('codes', n_codes)}" if (
+        selection.codes_filtered or n_codes != stats.get("codes", n_codes)) else str(n_codes)
+    meta = [("Project", project_label(project)), ("Date", today()),
+            ("Documents", docs), ("Codes", codes)]
+    if n_segments is not None:
+        total = stats.get("codings", n_segments)
+        meta.append(("Coded segments",
+                     f"{n_segments} of {total}" if n_segments != total else str(n_segments)))
+    names = coder_names(project)
+    meta.append(("Coders" if len(names) != 1 else "Coder", ", ".join(names) if names else "not recorded"))
+    return meta

@@ -1,0 +1,154 @@
+"""The neutral report structure: what a report says, before any file format.
+
+Builders (one module per report kind) turn a project into a :class:`Report`;
+renderers (``docx_writer``) turn a :class:`Report` into a file. Everything here
+is plain data, so builders can be tested without writing a file and a new
+format needs no change to any builder.
+
+Text is kept exactly as coded: renderers may only adapt what a format cannot
+hold (e.g. control characters XML forbids), never trim or rewrite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one look. ``color`` is the text colour as ``#rrggbb``."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    color: str | None = None
+    #: ``True`` for muted secondary text (counts, notes): the renderer picks a grey
+    muted: bool = False
+
+
+@dataclass(frozen=True)
+class Swatch:
+    """A small filled square of a code's colour, shown inline before text."""
+
+    color: str
+
+
+Inline = Union[Run, Swatch]
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; ``level`` 1 is the top (Word's "Heading 1")."""
+
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Body text. ``kind`` is a hint: ``"body"``, ``"meta"`` (small facts line) or ``"note"``."""
+
+    runs: tuple[Inline, ...]
+    kind: str = "body"
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs if isinstance(r, Run))
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A coded segment: its exact text and where it comes from (document, speaker, time)."""
+
+    text: str
+    source: str
+    #: the code's colour, for a marker beside the quote; ``None`` for none
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class TableRow:
+    cells: tuple[str, ...]
+    #: indentation of the first cell (a code's depth in the tree)
+    indent: int = 0
+    #: a totals row: set apart and never split from the table
+    total: bool = False
+    #: colour swatch shown before the first cell
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid with a header row repeated on every page.
+
+    ``widths`` are relative column weights (the renderer scales them to the page);
+    ``numeric`` marks the columns to right-align.
+    """
+
+    header: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+    widths: tuple[float, ...] = ()
+    numeric: tuple[bool, ...] = ()
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        n = len(self.header)
+        for row in self.rows:
+            if len(row.cells) != n:
+                raise ValueError(f"table row has {len(row.cells)} cells for {n} columns")
+        if self.widths and len(self.widths) != n:
+            raise ValueError("one width per column")
+        if self.numeric and len(self.numeric) != n:
+            raise ValueError("one numeric flag per column")
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+@dataclass(frozen=True)
+class Section:
+    """Start a new page section; ``landscape`` for wide tables."""
+
+    landscape: bool = False
+
+
+Block = Union[Heading, Paragraph, Quote, Table, PageBreak, Section]
+
+
+@dataclass
+class Report:
+    """A whole report: the title page facts, then the blocks in reading order."""
+
+    kind: str
+    title: str
+    #: shown under the title: the project file's name, never its folder
+    subtitle: str = ""
+    #: (label, value) pairs on the title page, e.g. ("Documents", "12")
+    metadata: list[tuple[str, str]] = field(default_factory=list)
+    #: the author written into the file's properties (coder names), may be empty
+    author: str = ""
+    blocks: list[Block] = field(default_factory=list)
+
+    def headings(self) -> list[Heading]:
+        return [b for b in self.blocks if isinstance(b, Heading)]
+
+    def quotes(self) -> list[Quote]:
+        return [b for b in self.blocks if isinstance(b, Quote)]
+
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+def format_time(seconds: float) -> str:
+    """``75.4`` -> ``"1:15"``; ``3725`` -> ``"1:02:05"`` (whole seconds, truncated)."""
+    total = max(0, int(seconds))
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
