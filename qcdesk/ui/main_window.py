@@ -150,7 +150,7 @@ class MainWindow(QMainWindow):
                            "Code the selected text with the code selected in the codebook")
         self.act_invivo = A("New code from &selection (in vivo)", "actionInVivo", self.in_vivo, "Ctrl+I",
                             "Create a code named after the selected words and apply it")
-        self.act_remove = A("&Remove coding", "actionRemoveCoding", self.remove_coding, "Ctrl+Shift+E",
+        self.act_remove = A("&Remove coding", "actionRemoveCoding", lambda: self.remove_coding(), "Ctrl+Shift+E",
                             "Remove the coding under the cursor")
         self.act_new_code = A("New &code…", "actionNewCode", self.codebook_add, "Ctrl+Shift+N")
         for act in (self.act_apply, self.act_invivo, self.act_remove, self.act_undo, self.act_redo):
@@ -450,7 +450,10 @@ class MainWindow(QMainWindow):
         return self.undo.run(cmd.RemoveCodingCommand(self.project, coding_id, name))
 
     def codebook_add(self) -> None:
-        self.codebook.request_add(self.codebook.current_code_id())
+        """Code ▸ New code: the codebook panel asks for the name (its own "New" action)."""
+        action = self.codebook.findChild(QAction, "action_add_code")
+        if action is not None:
+            action.trigger()
 
     def _select_coding(self, coding_id: int) -> None:
         coding = self.project.coding(coding_id) if self.project else None

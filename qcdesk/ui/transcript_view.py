@@ -14,12 +14,14 @@ from qcdesk.core.models import Code, Coding
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap
 
-STRIPE_WIDTH = 16
-MAX_STRIPES = 8
+BAR_WIDTH = 5
+BAR_GAP = 2
+MAX_BARS = 6
+LABEL_WIDTH = 150
 
 
 def assign_columns(spans: list[Span]) -> dict[int, int]:
-    """Greedy interval colouring: each coding gets the leftmost free stripe column."""
+    """Greedy interval colouring: each coding gets the leftmost free bar column."""
     ends: list[int] = []
     columns: dict[int, int] = {}
     for span in sorted(spans, key=lambda s: (s.start, -(s.end - s.start))):
@@ -35,7 +37,8 @@ def assign_columns(spans: list[Span]) -> dict[int, int]:
 
 
 class CodingMargin(QWidget):
-    """Coding stripes beside the text: one coloured bar per coding, named, clickable."""
+    """Coding stripes beside the text: a coloured bar per coding over the lines it covers,
+    and the code names where codings start. Click a bar or a name to select that coding."""
 
     stripeClicked = Signal(int)  # coding id
 
@@ -45,69 +48,94 @@ class CodingMargin(QWidget):
         self.columns: dict[int, int] = {}
         self.setMouseTracking(True)
         font = QFont(self.font())
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         self.setFont(font)
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(self.preferred_width(), 0)
 
-    def preferred_width(self) -> int:
-        used = min(MAX_STRIPES, max(self.columns.values(), default=-1) + 1)
-        return 8 + STRIPE_WIDTH * max(used, 1)
+    def bars_width(self) -> int:
+        used = min(MAX_BARS, max(self.columns.values(), default=-1) + 1)
+        return 6 + (BAR_WIDTH + BAR_GAP) * max(used, 1)
 
-    def stripe_rects(self) -> list[tuple[QRect, Span]]:
-        """Visible stripes in margin coordinates."""
+    def preferred_width(self) -> int:
+        return self.bars_width() + LABEL_WIDTH
+
+    def visible(self) -> list[tuple[QRect, Span]]:
+        """Bars of the codings in view, in margin coordinates."""
         view = self.view
-        out: list[tuple[QRect, Span]] = []
-        top_cursor = view.cursorForPosition(QPoint(0, 0)).position()
-        bottom_cursor = view.cursorForPosition(QPoint(0, view.viewport().height())).position()
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
         height = view.viewport().height()
+        out: list[tuple[QRect, Span]] = []
         for span in view.highlighter.spans():
-            if span.end < top_cursor or span.start > bottom_cursor + 1:
+            if span.end < top or span.start > bottom + 1:
                 continue
             col = self.columns.get(span.coding_id, 0)
-            if col >= MAX_STRIPES:
-                continue
-            y0 = view.line_top(span.start) if span.start >= top_cursor else 0
-            y1 = view.line_bottom(max(span.start, span.end - 1)) if span.end <= bottom_cursor else height
-            x = 4 + col * STRIPE_WIDTH
-            out.append((QRect(x, y0 + 1, STRIPE_WIDTH - 4, max(4, y1 - y0 - 2)), span))
+            if col >= MAX_BARS:
+                col = MAX_BARS - 1
+            y0 = view.line_top(span.start) if span.start >= top else 0
+            y1 = view.line_bottom(max(span.start, span.end - 1)) if span.end <= bottom else height
+            x = 4 + col * (BAR_WIDTH + BAR_GAP)
+            out.append((QRect(x, y0 + 1, BAR_WIDTH, max(4, y1 - y0 - 2)), span))
+        return out
+
+    def labels(self, bars: list[tuple[QRect, Span]]) -> list[tuple[QRect, list[Span]]]:
+        """One label row per line on which codings start, naming them in order."""
+        rows: dict[int, list[Span]] = {}
+        for rect, span in bars:
+            if span.start >= self.view.cursorForPosition(QPoint(0, 0)).position():
+                rows.setdefault(rect.top(), []).append(span)
+        metrics = QFontMetrics(self.font())
+        x = self.bars_width()
+        out, last_bottom = [], -1
+        for line_top in sorted(rows):
+            rect = QRect(x, max(line_top, last_bottom + 1), LABEL_WIDTH - 4, metrics.height())
+            out.append((rect, rows[line_top]))
+            last_bottom = rect.bottom()
         return out
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
-        painter.fillRect(event.rect(), self.palette().window())
+        painter.fillRect(event.rect(), self.palette().base())
+        painter.setPen(self.palette().mid().color())
+        painter.drawLine(0, 0, 0, self.height())
+        bars = self.visible()
+        for rect, span in bars:
+            painter.fillRect(rect, QColor(span.color).darker(115))
         metrics = QFontMetrics(self.font())
-        for rect, span in self.stripe_rects():
-            color = QColor(span.color)
-            painter.fillRect(rect, color)
-            painter.setPen(color.darker(150))
-            painter.drawRect(rect.adjusted(0, 0, -1, -1))
-            if rect.height() > metrics.height() * 2:
-                painter.save()
-                painter.translate(rect.left() + rect.width() / 2 + metrics.ascent() / 2 - 1, rect.top() + 3)
-                painter.rotate(90)
-                painter.setPen(QColor("#1b1b1b"))
-                label = metrics.elidedText(span.name, Qt.TextElideMode.ElideRight, rect.height() - 6)
-                painter.drawText(0, 0, label)
-                painter.restore()
+        for rect, spans in self.labels(bars):
+            x = rect.left()
+            for i, span in enumerate(spans):
+                painter.setPen(QColor(span.color).darker(220))
+                text = span.name + (", " if i < len(spans) - 1 else "")
+                room = rect.right() - x
+                if room <= metrics.horizontalAdvance("…"):
+                    break
+                shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+                painter.drawText(x, rect.top() + metrics.ascent(), shown)
+                x += metrics.horizontalAdvance(shown)
         painter.end()
 
-    def _span_at(self, pos: QPoint) -> Span | None:
-        for rect, span in self.stripe_rects():
+    def span_at(self, pos: QPoint) -> Span | None:
+        bars = self.visible()
+        for rect, span in bars:
             if rect.adjusted(-1, 0, 1, 0).contains(pos):
                 return span
+        for rect, spans in self.labels(bars):
+            if rect.contains(pos):
+                return spans[0]
         return None
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self._span_at(event.position().toPoint())
+        span = self.span_at(event.position().toPoint())
         if span is not None:
             QToolTip.showText(event.globalPosition().toPoint(), span.name, self)
         else:
             QToolTip.hideText()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self._span_at(event.position().toPoint())
+        span = self.span_at(event.position().toPoint())
         if span is not None and event.button() == Qt.MouseButton.LeftButton:
             self.stripeClicked.emit(span.coding_id)
 
@@ -215,8 +243,8 @@ class TranscriptView(QPlainTextEdit):
     def _update_margin_width(self) -> None:
         width = self.margin.preferred_width()
         self.setViewportMargins(0, 0, width, 0)
-        rect = self.contentsRect()
-        self.margin.setGeometry(QRect(rect.right() - width + 1, rect.top(), width, rect.height()))
+        viewport = self.viewport().geometry()
+        self.margin.setGeometry(QRect(viewport.right() + 1, viewport.top(), width, viewport.height()))
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

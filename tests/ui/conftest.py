@@ -1,0 +1,33 @@
+"""Shared by the widget tests: nothing may ever wait on a modal message box."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+
+@pytest.fixture(autouse=True)
+def no_modal_message_boxes(monkeypatch):
+    """Static QMessageBox calls answer at once: "No" to questions, "Ok" to the rest.
+
+    A test that needs another answer patches the method again (its patch wins).
+    """
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.No))
+    for name in ("information", "warning", "critical"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+
+
+@pytest.fixture
+def messages(monkeypatch):
+    """Records what the window tells the user through qcdesk.ui.dialogs: (kind, title, text).
+
+    Questions (``confirm``) answer "yes"; a test wanting "no" patches ``dialogs.confirm`` again.
+    """
+    from qcdesk.ui import dialogs
+
+    seen: list[tuple[str, str, str]] = []
+    for kind in ("error", "warning", "info"):
+        monkeypatch.setattr(dialogs, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
+    monkeypatch.setattr(dialogs, "confirm",
+                        lambda parent, title, text: seen.append(("confirm", title, text)) or True)
+    return seen

@@ -1,0 +1,264 @@
+"""The main window driven as a researcher drives it: open, select text, code, undo, redo, reopen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QTextCursor
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.ui import dialogs
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+TEXT = ("Interviewer: How did you find your mentor?\n"
+        "P1: My mentor was assigned 😀 by the school. It felt random at first.\n"
+        "Interviewer: And later?\n"
+        "P1: Later we met every month and I felt I belonged.")
+
+
+def _structure(text: str) -> ParsedDocument:
+    blocks, turns, pos = [], [], 0
+    for i, line in enumerate(text.split("\n")):
+        end = pos + len(line)
+        blocks.append(Block("paragraph", pos, end))
+        turns.append(SpeakerTurn(line.split(":")[0], pos, end, float(i * 30), None))
+        pos = end + 1
+    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("Interview 1", _structure(TEXT))
+        theme = project.add_code("Mentoring", color="#5dade2")
+        project.add_code("Assigned mentor", parent_id=theme.id, color="#f4d03f")
+        project.add_code("Belonging", color="#58d68d")
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project_path), messages
+    yield win
+    win.close()
+
+
+def code_id(win: MainWindow, name: str) -> int:
+    return next(c.id for c in win.project.codes() if c.name == name)
+
+
+def click_at(qtbot, win: MainWindow, cp: int) -> None:
+    """Put the text cursor at code point ``cp`` with a real mouse click."""
+    view = win.transcript
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(cp))
+    rect = view.cursorRect(cursor)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 1, rect.center().y()))
+
+
+def select_with_keyboard(qtbot, win: MainWindow, start: int, length: int) -> None:
+    click_at(qtbot, win, start)
+    view = win.transcript
+    assert view.cursor_position() == start
+    for _ in range(length):
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+
+
+def double_click_code(qtbot, win: MainWindow, name: str) -> None:
+    tree = win.codebook.view
+    index = win.codebook.proxy_index(code_id(win, name))
+    rect = tree.visualRect(index)
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def background_at(win: MainWindow, cp: int) -> QColor | None:
+    """The highlight colour the layout paints at a code point, or None."""
+    view = win.transcript
+    qt_pos = view.offsets.to_qt(cp)
+    block = view.document().findBlock(qt_pos)
+    offset = qt_pos - block.position()
+    for fmt_range in block.layout().formats():
+        if fmt_range.start <= offset < fmt_range.start + fmt_range.length:
+            return fmt_range.format.background().color()
+    return None
+
+
+def test_select_with_keyboard_double_click_code_then_undo_redo_and_reopen(qtbot, window, project_path):
+    win = window
+    start = TEXT.index("My mentor was assigned")
+    select_with_keyboard(qtbot, win, start, len("My mentor was assigned"))
+    double_click_code(qtbot, win, "Assigned mentor")
+
+    codings = win.project.codings_for_document(win.transcript.document_id)
+    assert [(c.start, c.end) for c in codings] == [(start, start + len("My mentor was assigned"))]
+    assert background_at(win, start + 3) == QColor("#f4d03f")
+    assert background_at(win, start - 2) is None
+    assert "Assigned mentor" in win._status_codes.text()
+
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert win.project.codings_for_document(win.transcript.document_id) == []
+    assert background_at(win, start + 3) is None
+
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    again = win.project.codings_for_document(win.transcript.document_id)
+    assert [(c.id, c.start, c.end) for c in again] == [(codings[0].id, codings[0].start, codings[0].end)]
+    assert background_at(win, start + 3) == QColor("#f4d03f")
+
+    win.close()
+    reopened = MainWindow(win.settings)
+    qtbot.addWidget(reopened)
+    assert reopened.open_project(project_path)
+    assert [c.start for c in reopened.transcript.codings()] == [start]
+    assert background_at(reopened, start + 3) == QColor("#f4d03f")
+    reopened.close()
+
+
+def test_selection_across_emoji_stores_code_points(qtbot, window):
+    win = window
+    start = TEXT.index("assigned 😀 by")
+    length = len("assigned 😀 by")  # the emoji is one code point, two UTF-16 units
+    click_at(qtbot, win, start)
+    for _ in range(length):
+        qtbot.keyClick(win.transcript, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert win.transcript.selected_range() == (start, start + length)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    [segment] = win.project.segments([code_id(win, "Belonging")])
+    assert segment.text == "assigned 😀 by"
+    assert segment.speaker == "P1"
+
+
+def test_in_vivo_code_from_selection_and_undo(qtbot, window):
+    win = window
+    start = TEXT.index("I felt I belonged")
+    select_with_keyboard(qtbot, win, start, len("I felt I belonged"))
+    qtbot.keyClick(win, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    new = [c for c in win.project.codes() if c.name == "I felt I belonged"]
+    assert len(new) == 1
+    assert win.codebook.current_code_id() == new[0].id
+    assert [(c.code_id, c.start) for c in win.transcript.codings()] == [(new[0].id, start)]
+    win.act_undo.trigger()
+    assert [c.name for c in win.project.codes()] == ["Mentoring", "Assigned mentor", "Belonging"]
+    assert win.transcript.codings() == []
+
+
+def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, window, monkeypatch):
+    win = window
+    doc = win.transcript.document_id
+    a = TEXT.index("Later we met")
+    win.project.apply_code(doc, code_id(win, "Belonging"), a, a + 40)
+    win.project.apply_code(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
+    click_at(qtbot, win, a + 12)
+    assert "Belonging" in win._status_codes.text() and "Assigned mentor" in win._status_codes.text()
+    assert background_at(win, a + 12) == QColor("#f4d03f")  # the shorter coding is on top
+    assert background_at(win, a + 2) == QColor("#58d68d")
+    labels = [s.name for _r, spans in win.transcript.margin.labels(win.transcript.margin.visible()) for s in spans]
+    assert labels == ["Belonging", "Assigned mentor"]
+
+    monkeypatch.setattr(dialogs, "choose", lambda *a, **k: 0)  # remove the first candidate
+    win.codebook.view.clearSelection()
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    left = win.project.codings_for_document(doc)
+    assert [win.project.code(c.code_id).name for c in left] == ["Assigned mentor"]
+    win.act_undo.trigger()
+    assert len(win.project.codings_for_document(doc)) == 2
+
+
+def test_apply_without_selection_says_what_to_do(qtbot, window):
+    win = window
+    click_at(qtbot, win, 5)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert "Select some text" in win.statusBar().currentMessage()
+    assert win.project.codings_for_document(win.transcript.document_id) == []
+
+
+def test_codebook_changes_are_undoable(qtbot, window, monkeypatch):
+    win = window
+    panel = win.codebook
+    panel.select_code(code_id(win, "Belonging"))
+    monkeypatch.setattr(panel, "_ask_name", lambda *a: "Sense of belonging")
+    panel.findChild(type(win.act_undo), "action_rename_code").trigger()
+    assert win.project.code(code_id(win, "Sense of belonging")).name == "Sense of belonging"
+    win.act_undo.trigger()
+    assert {c.name for c in win.project.codes()} == {"Mentoring", "Assigned mentor", "Belonging"}
+
+    # delete a code that has codings: confirmation, then undo brings codes and codings back
+    doc = win.transcript.document_id
+    coding = win.project.apply_code(doc, code_id(win, "Assigned mentor"), 0, 11)
+    panel.select_code(code_id(win, "Mentoring"))
+    monkeypatch.setattr(panel, "_confirm_delete", lambda code: True)
+    panel.findChild(type(win.act_undo), "action_delete_code").trigger()
+    assert [c.name for c in win.project.codes()] == ["Belonging"]
+    assert win.transcript.codings() == []
+    win.act_undo.trigger()
+    assert [c.name for c, _ in win.project.codes_in_tree_order()] == ["Mentoring", "Assigned mentor", "Belonging"]
+    assert [c.id for c in win.transcript.codings()] == [coding.id]
+
+
+def test_drag_to_reparent_goes_through_undo(qtbot, window):
+    win = window
+    model = win.codebook.model
+    child = model.index_for_code(code_id(win, "Belonging"))
+    target = model.index_for_code(code_id(win, "Mentoring"))
+    model.dropMimeData(model.mimeData([child]), Qt.DropAction.MoveAction, 0, 0, target)
+    assert win.project.code(code_id(win, "Belonging")).parent_id == code_id(win, "Mentoring")
+    assert [c.name for c, d in win.project.codes_in_tree_order()] == ["Mentoring", "Belonging", "Assigned mentor", ]
+    win.act_undo.trigger()
+    assert win.project.code(code_id(win, "Belonging")).parent_id is None
+
+
+def test_segments_panel_lists_and_jumps(qtbot, tmp_path, window):
+    win = window
+    second = win.project.add_document("Interview 2", _structure("Interviewer: Hi\nP2: I never belonged there."))
+    mentoring = code_id(win, "Belonging")
+    b = "P2: I never belonged there.".index("I never")
+    win.project.apply_code(second.id, mentoring, 16 + b, 16 + b + 15)
+    win.codebook.select_code(mentoring)
+    rows = win.segments.rows()
+    assert rows == [("Interview 2", "P2 · 0:30", "Belonging", "I never belonge")]
+    item = win.segments.tree.topLevelItem(0)
+    rect = win.segments.tree.visualItemRect(item)
+    qtbot.mouseClick(win.segments.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert win.transcript.document_id == second.id
+    assert win.transcript.selected_range() == (16 + b, 16 + b + 15)
+
+
+def test_bad_project_files_get_a_clear_message(qtbot, tmp_path, messages):
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    junk = tmp_path / "notes.qcdesk"
+    junk.write_bytes(b"\x00\x01binary junk" * 50)
+    before = junk.read_bytes()
+    assert not win.open_project(junk)
+    assert "not a qcdesk project" in messages[-1][2]
+    assert junk.read_bytes() == before
+    assert win.project is None and win.stack.currentIndex() == 0
+
+
+def test_recent_projects_and_window_state_are_kept(qtbot, tmp_path, project_path):
+    settings = Settings(tmp_path / "s.ini")
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    win.open_project(project_path)
+    win.segments_dock.hide()
+    win.close()
+    again = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(again)
+    assert again.settings.recent_projects() == [str(project_path.resolve())]
+    assert again.segments_dock.isHidden()
