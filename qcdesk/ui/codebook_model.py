@@ -1,0 +1,411 @@
+"""The codebook as a Qt item model: a read-only view of the project's code tree.
+
+The model keeps a plain-Python tree of nodes keyed by code id (the pattern of
+novelWriter's ``itemmodel.py``); every ``QModelIndex`` carries the code id as its
+internal id, so an index outliving a reset can never point at freed memory and
+``index_for_code`` is a dictionary look-up.
+
+The model never writes to the project. Drag and drop only *asks* for a move
+(:attr:`CodebookModel.moveRequested`); the move itself runs in the core (through an
+undo command) and comes back through :meth:`CodebookModel.apply_changes`.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import (
+    QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
+
+from qcdesk.core.models import Changes, Code
+
+#: data role returning the code id (an ``int``) of any cell
+CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the MIME type of dragged codes: their ids, comma separated, in tree order
+MIME_TYPE = "application/x-qcdesk-code-ids"
+
+COL_NAME, COL_SEGMENTS, COL_DOCUMENTS = 0, 1, 2
+_HEADERS = ("Code", "Segs", "Docs")
+_HEADER_TIPS = (
+    "Code name",
+    "Coded segments of this code alone (not its sub-codes)",
+    "Documents in which this code alone is applied",
+)
+_SWATCH = 14
+_ANY_INDEX = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(slots=True)
+class _Node:
+    code: Code
+    row: int = 0
+    children: list[int] = field(default_factory=list)
+
+
+class CodebookModel(QAbstractItemModel):
+    """Codes as a tree: column 0 the name, 1 the segment count, 2 the document count."""
+
+    #: (code id, new parent id or None, row among the new siblings once the code is removed)
+    moveRequested = Signal(int, object, int)
+
+    def __init__(self, project=None, parent=None):
+        super().__init__(parent)
+        self._project = project
+        self._nodes: dict[int, _Node] = {}
+        self._roots: list[int] = []
+        self._counts: dict[int, tuple[int, int]] = {}
+        self._icons: dict[str, QIcon] = {}
+        self._build()
+
+    # ------------------------------------------------------------------ loading
+    @property
+    def project(self):
+        return self._project
+
+    def set_project(self, project) -> None:
+        """Show another project (or none): a reset."""
+        self.beginResetModel()
+        self._project = project
+        self._build()
+        self.endResetModel()
+
+    def reload(self) -> None:
+        """Rebuild everything from the project: a reset."""
+        self.beginResetModel()
+        self._build()
+        self.endResetModel()
+
+    def _build(self, codes: list[Code] | None = None) -> None:
+        self._nodes, self._roots, self._counts = {}, [], {}
+        if self._project is None:
+            return
+        if codes is None:
+            codes = self._project.codes()
+        # codes() lists siblings in order; parents may come after their children
+        self._nodes = {c.id: _Node(c) for c in codes}
+        for code in codes:
+            siblings = self._roots if code.parent_id is None else self._nodes[code.parent_id].children
+            self._nodes[code.id].row = len(siblings)
+            siblings.append(code.id)
+        self._counts = dict(self._project.code_counts())
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh after a committed action: a reset only if the tree's shape changed.
+
+        Renames, recolouring and new descriptions emit ``dataChanged`` for the
+        touched rows; so do changed counts (codings added or removed).
+        """
+        if self._project is None:
+            return
+        if changes.codebook:
+            codes = self._project.codes()
+            if self._shape_changed(codes):
+                self.beginResetModel()
+                self._build(codes)
+                self.endResetModel()
+                return
+            for code in codes:
+                node = self._nodes[code.id]
+                if node.code != code:
+                    node.code = code
+                    self._emit_row_changed(code.id, COL_NAME, COL_NAME)
+        if changes.codes or changes.codings or changes.coded_documents:
+            counts = dict(self._project.code_counts())
+            old, self._counts = self._counts, counts
+            for code_id in old.keys() | counts.keys():
+                if code_id in self._nodes and old.get(code_id) != counts.get(code_id):
+                    self._emit_row_changed(code_id, COL_SEGMENTS, COL_DOCUMENTS,
+                                           [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
+
+    def _shape_changed(self, codes: list[Code]) -> bool:
+        if len(codes) != len(self._nodes):
+            return True
+        seen: dict[int | None, int] = {}
+        for code in codes:
+            node = self._nodes.get(code.id)
+            if node is None or node.code.parent_id != code.parent_id:
+                return True
+            row = seen.get(code.parent_id, 0)
+            if node.row != row:
+                return True
+            seen[code.parent_id] = row + 1
+        return False
+
+    def _emit_row_changed(self, code_id: int, first: int, last: int, roles=None) -> None:
+        row = self._nodes[code_id].row
+        self.dataChanged.emit(self.createIndex(row, first, code_id), self.createIndex(row, last, code_id),
+                              roles or [])
+
+    # ------------------------------------------------------------------ look-ups
+    def code_id(self, index: _ANY_INDEX) -> int | None:
+        if not index.isValid() or index.model() is not self:
+            return None
+        code_id = int(index.internalId())
+        return code_id if code_id in self._nodes else None
+
+    def index_for_code(self, code_id: int | None, column: int = 0) -> QModelIndex:
+        node = self._nodes.get(code_id) if code_id is not None else None
+        if node is None or not 0 <= column < self.columnCount():
+            return QModelIndex()
+        return self.createIndex(node.row, column, code_id)
+
+    def code(self, code_id: int) -> Code | None:
+        node = self._nodes.get(code_id)
+        return node.code if node else None
+
+    def code_ids(self) -> list[int]:
+        """All ids in tree order (depth first)."""
+        out: list[int] = []
+        stack = list(reversed(self._roots))
+        while stack:
+            code_id = stack.pop()
+            out.append(code_id)
+            stack.extend(reversed(self._nodes[code_id].children))
+        return out
+
+    def children_ids(self, code_id: int | None) -> list[int]:
+        if code_id is None:
+            return list(self._roots)
+        node = self._nodes.get(code_id)
+        return list(node.children) if node else []
+
+    def subtree_ids(self, code_id: int) -> list[int]:
+        """The code and all its descendants."""
+        if code_id not in self._nodes:
+            return []
+        out, stack = [], [code_id]
+        while stack:
+            cid = stack.pop()
+            out.append(cid)
+            stack.extend(self._nodes[cid].children)
+        return out
+
+    def counts(self, code_id: int) -> tuple[int, int]:
+        """(segments, documents) of the code alone."""
+        return self._counts.get(code_id, (0, 0))
+
+    def path(self, code_id: int) -> list[str]:
+        names: list[str] = []
+        node = self._nodes.get(code_id)
+        while node is not None:
+            names.append(node.code.name)
+            parent = node.code.parent_id
+            node = self._nodes.get(parent) if parent is not None else None
+        return names[::-1]
+
+    def is_in_subtree(self, code_id: int | None, root_id: int) -> bool:
+        """True if ``code_id`` is ``root_id`` or one of its descendants."""
+        while code_id is not None:
+            if code_id == root_id:
+                return True
+            node = self._nodes.get(code_id)
+            code_id = node.code.parent_id if node else None
+        return False
+
+    # ------------------------------------------------------------------ structure
+    def index(self, row: int, column: int, parent: _ANY_INDEX = QModelIndex()) -> QModelIndex:
+        if column < 0 or column >= self.columnCount() or row < 0:
+            return QModelIndex()
+        if parent.isValid():
+            if parent.column() != 0:
+                return QModelIndex()
+            node = self._nodes.get(int(parent.internalId()))
+            children = node.children if node else []
+        else:
+            children = self._roots
+        if row >= len(children):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
+
+    def parent(self, index: _ANY_INDEX | None = None):  # type: ignore[override]
+        if index is None:  # QObject.parent()
+            return super().parent()
+        if not index.isValid():
+            return QModelIndex()
+        node = self._nodes.get(int(index.internalId()))
+        if node is None or node.code.parent_id is None:
+            return QModelIndex()
+        parent_id = node.code.parent_id
+        return self.createIndex(self._nodes[parent_id].row, 0, parent_id)
+
+    def rowCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._roots)
+        if parent.column() != 0:
+            return 0
+        node = self._nodes.get(int(parent.internalId()))
+        return len(node.children) if node else 0
+
+    def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:
+        return len(_HEADERS)
+
+    def hasChildren(self, parent: _ANY_INDEX = QModelIndex()) -> bool:
+        return self.rowCount(parent) > 0
+
+    # ------------------------------------------------------------------ data
+    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        code_id = int(index.internalId())
+        node = self._nodes.get(code_id)
+        if node is None:
+            return None
+        column = index.column()
+        if role == CODE_ID_ROLE:
+            return code_id
+        if column == COL_NAME:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+                return node.code.name
+            if role == Qt.ItemDataRole.DecorationRole:
+                return self._swatch(node.code.color)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self._name_tooltip(node)
+            return None
+        segments, documents = self.counts(code_id)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return segments if column == COL_SEGMENTS else documents
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            # unused codes stand out less than used ones
+            value = segments if column == COL_SEGMENTS else documents
+            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)) if not value else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            total = sum(self.counts(cid)[0] for cid in self.subtree_ids(code_id))
+            tip = (f"{segments} coded segment{'s' * (segments != 1)} in "
+                   f"{documents} document{'s' * (documents != 1)}")
+            if node.children:
+                tip += f"\n{total} including sub-codes"
+            return tip
+        return None
+
+    def _name_tooltip(self, node: _Node) -> str:
+        path = " › ".join(html.escape(n) for n in self.path(node.code.id))
+        tip = f"<b>{path}</b>"
+        description = node.code.description.strip()
+        if description:
+            tip += "<br>" + html.escape(description).replace("\n", "<br>")
+        return f"<qt>{tip}</qt>"
+
+    def _swatch(self, color: str) -> QIcon:
+        icon = self._icons.get(color)
+        if icon is None:
+            fill = QColor(color)
+            pixmap = QPixmap(_SWATCH, _SWATCH)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QPen(fill.darker(150), 1))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRectF(1.5, 1.5, _SWATCH - 3, _SWATCH - 3), 3, 3)
+            painter.end()
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # the code's own colour, not a tinted one
+            self._icons[color] = icon
+        return icon
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(_HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _HEADER_TIPS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section != COL_NAME:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled  # drops on empty space: top level
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+
+    # ------------------------------------------------------------------ drag and drop
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes) -> QMimeData:
+        """The dragged codes, in tree order, leaving out those whose ancestor is dragged too."""
+        picked = {self.code_id(i) for i in indexes} - {None}
+        ids = [cid for cid in self.code_ids() if cid in picked
+               and not any(self.is_in_subtree(self._nodes[cid].code.parent_id, other) for other in picked)]
+        data = QMimeData()
+        data.setData(MIME_TYPE, QByteArray(",".join(map(str, ids)).encode("ascii")))
+        return data
+
+    def decode_ids(self, data: QMimeData | None) -> list[int]:
+        """The code ids in ``data``; empty if it holds none of ours (or unknown ids)."""
+        if data is None or not data.hasFormat(MIME_TYPE):
+            return []
+        try:
+            ids = [int(part) for part in bytes(data.data(MIME_TYPE).data()).decode("ascii").split(",") if part]
+        except ValueError:
+            return []
+        return ids if ids and all(cid in self._nodes for cid in ids) else []
+
+    def _drop_parent_id(self, parent: _ANY_INDEX) -> tuple[bool, int | None]:
+        if not parent.isValid():
+            return True, None
+        code_id = self.code_id(parent)
+        return code_id is not None, code_id
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+        if action != Qt.DropAction.MoveAction or self._project is None:
+            return False
+        ids = self.decode_ids(data)
+        ok, parent_id = self._drop_parent_id(parent)
+        if not ids or not ok:
+            return False
+        return not any(self.is_in_subtree(parent_id, cid) for cid in ids)
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
+        """Ask for the moves (``moveRequested``, one per code); never move rows here.
+
+        Returns True when moves were requested: the view then tries ``removeRows``,
+        which this model refuses, so nothing is removed behind the core's back.
+        """
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        ids = self.decode_ids(data)
+        _, parent_id = self._drop_parent_id(parent)
+        moves = self.plan_moves(ids, parent_id, row)
+        for code_id, new_parent, new_row in moves:
+            self.moveRequested.emit(code_id, new_parent, new_row)
+        return bool(moves)
+
+    def plan_moves(self, ids: list[int], parent_id: int | None, row: int) -> list[tuple[int, int | None, int]]:
+        """The ``(code, parent, row)`` moves, applied in turn, that put ``ids`` at ``row``.
+
+        ``row`` is a drop row in the current children of ``parent_id`` (-1: after the
+        last); each planned row is the core's: among the siblings once that code is
+        taken out. Moves that change nothing are left out.
+        """
+        siblings = self.children_ids(parent_id)
+        if row < 0 or row > len(siblings):
+            row = len(siblings)
+        # the code (not moved) after which the dropped codes go
+        before = [cid for cid in siblings[:row] if cid not in ids]
+        anchor = before[-1] if before else None
+        state = list(siblings)
+        moves: list[tuple[int, int | None, int]] = []
+        for code_id in ids:
+            rest = [cid for cid in state if cid != code_id]
+            new_row = rest.index(anchor) + 1 if anchor is not None else 0
+            new_state = rest[:new_row] + [code_id] + rest[new_row:]
+            if new_state != state:
+                moves.append((code_id, parent_id, new_row))
+            state, anchor = new_state, code_id
+        return moves
+
+    def removeRows(self, row: int, count: int, parent: _ANY_INDEX = QModelIndex()) -> bool:  # noqa: N802
+        return False  # rows leave only when the project says so
