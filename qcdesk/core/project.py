@@ -66,7 +66,12 @@ class Project:
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path.name} already exists; choose another name or open it.")
         db = connection.connect(path, passphrase=passphrase)
-        schema.upgrade(db, path, 0)
+        try:
+            connection.use_wal(db, path)
+            schema.upgrade(db, path, 0)
+        except BaseException:
+            db.close()
+            raise
         return cls(db, path)
 
     @classmethod
@@ -84,6 +89,9 @@ class Project:
             version = schema.check_version(db, path)
             if version == 0:
                 raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
+            if not read_only:
+                # only now that the file is known to be ours and not too new
+                connection.use_wal(db, path)
             backup = None
             if version < schema.SCHEMA_VERSION:
                 if read_only:

@@ -60,26 +60,42 @@ def connect(
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not read_only:
-            conn.execute("PRAGMA journal_mode = WAL")
             # FULL: a transaction reported committed survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
     except (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError)) as exc:
         conn.close()
-        message = str(exc).lower()
-        if "locked" in message or "busy" in message:
-            raise ProjectLockedError(
-                f"{path.name} is in use by another program; close it there and try again."
-            ) from exc
-        if passphrase is not None:
-            raise NotAProjectError(
-                f"{path.name} could not be opened: the passphrase is wrong or the file is not "
-                "a qcdesk project. The file was not changed."
-            ) from exc
-        raise NotAProjectError(
-            f"{path.name} is not a qcdesk project (it is not an SQLite database, or it is "
-            "damaged or encrypted). The file was not changed."
-        ) from exc
+        raise _open_error(exc, path, passphrase) from exc
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def use_wal(db: sqlite_utils.Database, path: str | Path) -> None:
+    """Switch the file to write-ahead logging.
+
+    Switching rewrites the file header (and turns a tiny non-database file into an
+    empty database), so call this only once the file is known to be a project this
+    qcdesk may write: never before the version check.
+    """
+    try:
+        db.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.DatabaseError as exc:
+        raise _open_error(exc, Path(path), None) from exc
+
+
+def _open_error(exc: Exception, path: Path, passphrase: str | None) -> ProjectError:
+    message = str(exc).lower()
+    if "locked" in message or "busy" in message:
+        return ProjectLockedError(
+            f"{path.name} is in use by another program; close it there and try again."
+        )
+    if passphrase is not None:
+        return NotAProjectError(
+            f"{path.name} could not be opened: the passphrase is wrong or the file is not "
+            "a qcdesk project. The file was not changed."
+        )
+    return NotAProjectError(
+        f"{path.name} is not a qcdesk project (it is not an SQLite database, or it is "
+        "damaged or encrypted). The file was not changed."
+    )
 
 
 def is_encrypted_file(path: str | Path) -> bool:
