@@ -47,11 +47,17 @@ def connect(
     """
     path = Path(path)
     driver = _driver(passphrase is not None)
-    if read_only:
-        uri = path.resolve().as_uri() + "?mode=ro"
-        conn = driver.connect(uri, uri=True, check_same_thread=True)
-    else:
-        conn = driver.connect(str(path), check_same_thread=True)
+    try:
+        if read_only:
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = driver.connect(uri, uri=True, check_same_thread=True)
+        else:
+            conn = driver.connect(str(path), check_same_thread=True)
+    except (sqlite3.Error, getattr(driver, "Error", sqlite3.Error)) as exc:
+        raise ProjectError(
+            f"{path} could not be opened or created ({exc}). Check that the folder exists "
+            "and that you may write to it."
+        ) from exc
     try:
         if passphrase is not None:
             conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
