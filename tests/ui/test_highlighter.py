@@ -1,0 +1,68 @@
+"""Highlighting codings: right colours on the right UTF-16 ranges, and no binding refcount bug."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtGui import QColor, QTextDocument
+
+from qcdesk.ui.highlighter import CodingHighlighter, Span
+from qcdesk.ui.positions import OffsetMap
+from qcdesk.ui.transcript_view import assign_columns
+
+pytestmark = pytest.mark.gui
+
+
+def formats(doc: QTextDocument, number: int) -> list[tuple[int, int, str, bool]]:
+    layout = doc.findBlockByNumber(number).layout()
+    return sorted((r.start, r.length, r.format.background().color().name(), r.format.fontUnderline())
+                  for r in layout.formats())
+
+
+def test_overlap_shows_shortest_coding_underlined(qapp):
+    doc = QTextDocument()
+    doc.setPlainText("0123456789\nabcdefghij")
+    hl = CodingHighlighter(doc)
+    hl.set_spans([Span(1, 1, 2, 8, "#ff0000", "A"), Span(2, 2, 4, 6, "#00ff00", "B")])
+    assert formats(doc, 0) == [(2, 2, "#ff0000", False), (4, 2, "#00ff00", True), (6, 2, "#ff0000", False)]
+    assert formats(doc, 1) == []
+    # a coding across the block boundary colours both blocks
+    hl.set_spans([Span(3, 1, 8, 14, "#0000ff", "C")])
+    assert formats(doc, 0) == [(8, 2, "#0000ff", False)]
+    assert formats(doc, 1) == [(0, 3, "#0000ff", False)]
+    assert [s.name for s in hl.spans_at(12)] == ["C"]
+
+
+def test_highlighting_many_blocks_keeps_none_alive(qapp):
+    """PySide6 6.12.0 dropped a reference to None on every setFormat call, which crashes
+    Python 3.11 on long transcripts; pyproject pins a release without that bug."""
+    doc = QTextDocument()
+    doc.setPlainText("\n".join(f"line {i} of the transcript" for i in range(3000)))
+    hl = CodingHighlighter(doc)
+    before = sys.getrefcount(None)
+    hl.set_spans([Span(i, 1, doc.findBlockByNumber(i).position(), doc.findBlockByNumber(i).position() + 4,
+                       "#ffcc00", "x") for i in range(3000)])
+    assert sys.getrefcount(None) - before > -500
+
+
+def test_offsets_round_trip_through_utf16():
+    text = "a😀b𝄞c\nمرحبا 👋"
+    offsets = OffsetMap(text)
+    for cp in range(len(text) + 1):
+        qt = offsets.to_qt(cp)
+        assert qt == len(text[:cp].encode("utf-16-le")) // 2
+        assert offsets.from_qt(qt) == cp
+    assert offsets.from_qt(2) == 1  # inside the surrogate pair of 😀: rounds down
+    assert OffsetMap("plain ascii").identity
+
+
+def test_stripe_columns_never_share_overlapping_codings():
+    spans = [Span(1, 1, 0, 10, "#fff", "a"), Span(2, 1, 5, 8, "#fff", "b"), Span(3, 1, 9, 12, "#fff", "c"),
+             Span(4, 1, 10, 11, "#fff", "d")]
+    cols = assign_columns(spans)
+    for x in spans:
+        for y in spans:
+            if x is not y and x.start < y.end and y.start < x.end:
+                assert cols[x.coding_id] != cols[y.coding_id]
+    assert cols == {1: 0, 2: 1, 3: 1, 4: 0}
