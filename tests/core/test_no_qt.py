@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -40,8 +41,11 @@ BLOCKER = textwrap.dedent("""
 def run_without_qt(code: str, tmp_path: Path) -> subprocess.CompletedProcess:
     script = tmp_path / "no_qt_check.py"
     script.write_text(BLOCKER + textwrap.dedent(code), encoding="utf-8")
+    # the subprocess must import the same qcdesk as this test, not whatever is installed
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [str(PACKAGE_DIR.parent), *filter(None, [os.environ.get("PYTHONPATH")])]))
     return subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120)
+                          cwd=tmp_path, env=env, timeout=120)
 
 
 def core_modules() -> list[str]:
@@ -60,6 +64,8 @@ def test_every_core_module_and_the_cli_import_without_qt(tmp_path):
     assert "qcdesk.core.project" in modules and "qcdesk.core.demo" in modules
     result = run_without_qt(f"""
         import importlib
+        import qcdesk
+        assert qcdesk.__file__ == {str(PACKAGE_DIR / "__init__.py")!r}, qcdesk.__file__
         failed = []
         for name in {modules!r}:
             try:

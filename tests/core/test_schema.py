@@ -144,14 +144,17 @@ def test_empty_file_is_refused_and_left_empty(tmp_path):
 
 def test_empty_database_is_not_a_project(tmp_path):
     path = tmp_path / "blank.db"
-    sqlite3.connect(path).close()
-    path.write_bytes(b"")  # sqlite3 creates nothing until written; make the empty case explicit
     conn = sqlite3.connect(path)
-    conn.execute("PRAGMA user_version = 0")
+    conn.execute("CREATE TABLE t (x)")
+    conn.execute("DROP TABLE t")  # a real SQLite header, but no schema at all
     conn.commit()
     conn.close()
-    with pytest.raises(ProjectError):
+    assert path.read_bytes().startswith(b"SQLite format 3\x00")
+    before = digest(path)
+    with pytest.raises(ProjectError, match="empty database"):
         Project.open(path)
+    assert digest(path) == before
+    assert siblings(path) == []
 
 
 def test_missing_file_is_refused_and_not_created(tmp_path):
