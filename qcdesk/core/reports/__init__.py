@@ -45,10 +45,10 @@ def build_report(project, kind: str, options: ReportOptions | None = None,
     return _BUILDERS[kind][1](project, options or ReportOptions(), progress)
 
 
-def _render(report: Report, suffix: str, fileobj) -> None:
+def _render(report: Report, suffix: str, fileobj, progress=None) -> None:
     from qcdesk.core.reports import docx_writer  # python-docx loads only when writing
 
-    docx_writer.render(report, fileobj)
+    docx_writer.render(report, fileobj, progress)
 
 
 def _describe(exc: OSError, out: Path) -> str:
@@ -65,6 +65,10 @@ def _describe(exc: OSError, out: Path) -> str:
 def write_report(project, kind: str, out: Path, options: ReportOptions | None = None,
                  progress: Progress | None = None) -> Path:
     """Build report ``kind`` and write it to ``out`` (``.docx``); return ``out``.
+
+    ``progress(done, total)``, if given, is called with a fixed ``total`` (twice the
+    number of codes reported) and a ``done`` that only grows, reaching ``total``
+    when the file is written.
 
     Raises :class:`ExportFailed` for an unknown kind, an unsupported suffix, a
     missing folder, a permission problem or a full disk; ``out`` is then untouched.
@@ -84,14 +88,31 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
     if out.is_dir():
         raise ExportFailed(f"{out} is a folder; choose a file name for the report.")
 
-    report = build_report(project, kind, options, progress)
+    # progress runs over 2 x codes steps: building (one per code), then rendering, which takes
+    # longer; the last step is reported once the file is in place
+    steps = last = 0
+
+    def built(done: int, total: int) -> None:
+        nonlocal steps, last
+        steps = last = total
+        if progress is not None:
+            progress(done, 2 * total)
+
+    def rendered(done: int, total: int) -> None:
+        nonlocal last
+        now = steps + min(steps - 1, steps * done // max(total, 1))
+        if progress is not None and steps and now > last:
+            last = now
+            progress(now, 2 * steps)
+
+    report = build_report(project, kind, options, built)
 
     tmp = folder / f".~{out.stem}.{secrets.token_hex(4)}{suffix}.part"
     try:
         # os.open applies the user's umask, so the report gets ordinary permissions
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as fh:
-            _render(report, suffix, fh)
+            _render(report, suffix, fh, rendered)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)
@@ -101,6 +122,8 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
     except BaseException:
         _discard(tmp)
         raise
+    if progress is not None and steps:
+        progress(2 * steps, 2 * steps)
     return out
 
 

@@ -360,7 +360,8 @@ class _Writer:
         n = len(block.header)
         total_width = self._text_width()
         weights = block.widths or (1.0,) * n
-        widths = [int(total_width * w / sum(weights)) for w in weights]
+        # whole twips, rounded down, so the columns never add up to more than the page
+        widths = [int(total_width * w / sum(weights)) // 635 * 635 for w in weights]
         numeric = block.numeric or (False,) * n
 
         table = self.doc.add_table(rows=0, cols=n)
@@ -422,15 +423,21 @@ class _Writer:
 
     # ------------------------------------------------------------ whole report
     def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
+        """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks."""
         self.title_page()
         handlers = {Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
                     Table: self.table, Section: self.section,
                     PageBreak: lambda _b: self.page_break()}
-        for block in self.report.blocks:
+        blocks = self.report.blocks
+        step = max(1, len(blocks) // 100)
+        for i, block in enumerate(blocks, 1):
             handlers[type(block)](block)
+            if progress is not None and i % step == 0:
+                progress(i, len(blocks))
         return self.doc
 
 
-def render(report: Report, dest: str | BinaryIO) -> None:
+def render(report: Report, dest: str | BinaryIO,
+           progress: Callable[[int, int], None] | None = None) -> None:
     """Write ``report`` as .docx to a path or a binary file object."""
-    _Writer(report).write().save(dest)
+    _Writer(report).write(progress).save(dest)
