@@ -1,0 +1,117 @@
+"""Building the final plain text with its blocks and turns from a list of pieces.
+
+Readers produce :class:`Unit` s (what the file holds: lines or paragraphs);
+:mod:`layouts` turns them into :class:`Piece` s (the paragraphs of the result,
+some of which start or continue a speaker turn); :func:`assemble` writes the
+pieces out, one paragraph each, separated by a blank line (table rows of one
+table by a single line end), and records code-point ranges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+
+PARAGRAPH = "paragraph"
+HEADING = "heading"
+TABLE_ROW = "table_row"
+
+
+@dataclass
+class Unit:
+    """One line or paragraph as read from the file."""
+
+    text: str
+    kind: str = PARAGRAPH
+    level: int = 0
+    #: a wrapped line that continues the previous unit's paragraph (plain text, PDF)
+    soft: bool = False
+    #: False for paragraphs that must not be attached to a preceding speaker turn
+    attach: bool = True
+    #: table rows of one table share a group number
+    group: int | None = None
+
+
+@dataclass
+class Piece:
+    """One paragraph of the result."""
+
+    text: str
+    kind: str = PARAGRAPH
+    level: int = 0
+    #: set on the paragraph that starts a turn
+    speaker: str | None = None
+    #: this paragraph belongs to the turn started by an earlier piece
+    continues: bool = False
+    time_start: float | None = None
+    time_end: float | None = None
+    group: int | None = None
+
+
+_TRAILING_WS = re.compile(r"[ \t\u00a0\u3000]+(?=\n)")
+
+
+def clean(text: str) -> str:
+    """Strip the ends and trailing blanks of each line; drop stray control characters."""
+    text = _CONTROL.sub("", text)
+    return _TRAILING_WS.sub("", text).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
+
+
+def join_lines(first: str, second: str) -> str:
+    """Join a wrapped line to the text before it (a hyphen at a line end stays, without a space)."""
+    if not first:
+        return second
+    if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
+        return first + second
+    return first + " " + second
+
+
+def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None) -> ParsedDocument:
+    parts: list[str] = []
+    blocks: list[Block] = []
+    turns: list[SpeakerTurn] = []
+    pos = 0
+    open_turn: list | None = None  # [speaker, start, end, t0, t1]
+    prev: Piece | None = None
+
+    def close_turn() -> None:
+        nonlocal open_turn
+        if open_turn is not None:
+            turns.append(SpeakerTurn(*open_turn))
+            open_turn = None
+
+    for piece in pieces:
+        text = clean(piece.text)
+        if not text:
+            continue
+        if parts:
+            tight = (piece.kind == TABLE_ROW and prev is not None and prev.kind == TABLE_ROW
+                     and piece.group is not None and piece.group == prev.group)
+            sep = "\n" if tight else "\n\n"
+            parts.append(sep)
+            pos += len(sep)
+        start, end = pos, pos + len(text)
+        parts.append(text)
+        pos = end
+        blocks.append(Block(piece.kind, start, end, piece.level if piece.kind == HEADING else 0))
+        if piece.speaker is not None:
+            close_turn()
+            open_turn = [piece.speaker, start, end, piece.time_start, piece.time_end]
+        elif piece.continues and open_turn is not None:
+            open_turn[2] = end
+            if piece.time_end is not None:
+                open_turn[4] = piece.time_end
+        else:
+            close_turn()
+        prev = piece
+    close_turn()
+    doc = ParsedDocument(text="".join(parts), source_format=source_format, blocks=blocks,
+                         turns=turns, notices=list(notices or []))
+    doc.validate()
+    return doc

@@ -1,0 +1,289 @@
+"""Recognising transcript layouts in paragraphs and rewriting them as ``Speaker: utterance``.
+
+Two families are recognised:
+
+* inline labels, one per paragraph: ``Name: text``, ``S01: [00:00:12] text``
+  (noScribe), ``[00:01:02] Name: text``, ``00:01:02 Name: text``,
+  ``Name [00:01]: text``, ``[id1] text`` (QualCoder);
+* header lines followed by the utterance: ``Name  00:13`` (Otter, Teams),
+  ``[Name] 10:15:01`` (Zoom), ``Name:`` alone on a line (MAXQDA PDF export),
+  and ``0:00:03.123 --> 0:00:07.456`` then a name line (Teams).
+
+A document counts as a transcript only when labels recur: the same label on
+several paragraphs, few distinct labels, and labelled paragraphs making up
+most of the text after the first one. Common prose labels ("Note:", "Time:")
+are never speakers. Timestamps leave the text and go into the turn.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, join_lines
+
+TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
+_ARROW_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
+_WORD = r"[\w.'’&\-()]+"
+NAME = rf"[^\W\d_]{_WORD[:-1]}*(?: {_WORD}){{0,4}}"
+_BRACKET_LABEL = r"[^\W\d_][^\[\]\n]{0,30}"
+
+_INLINE = [
+    re.compile(rf"^[\[(](?P<time>{TIME})[\])]\s*[-–]?\s*(?P<name>{NAME})\s*:\s+(?P<rest>.+)$", re.S),
+    re.compile(rf"^(?P<time>{TIME})\s+[-–]?\s*(?P<name>{NAME})\s*:\s+(?P<rest>.+)$", re.S),
+    re.compile(rf"^(?P<name>{NAME})\s*[\[(](?P<time>{TIME})[\])]\s*:\s*(?P<rest>.+)$", re.S),
+    re.compile(rf"^(?P<name>{NAME})\s*:\s+(?:[\[(](?P<time>{TIME})[\])]\s*)?(?P<rest>.+)$", re.S),
+    re.compile(rf"^\[(?P<name>{_BRACKET_LABEL})\]\s+(?P<rest>.+)$", re.S),
+]
+_HEADERS = [
+    re.compile(rf"^(?P<name>{NAME})(?:\s*[|·•–-]\s*|\s+)[\[(]?(?P<time>{TIME})[\])]?$"),
+    re.compile(rf"^\[(?P<name>{_BRACKET_LABEL})\]\s*(?P<time>{TIME})$"),
+    re.compile(rf"^[\[(]?(?P<time>{TIME})[\])]?\s+(?P<name>{NAME})$"),
+    re.compile(rf"^(?P<name>{NAME})\s*:$"),
+]
+_ARROW = re.compile(rf"^(?P<time>{_ARROW_TIME})\s*-->\s*(?P<end>{_ARROW_TIME})\b")
+_NAME_ONLY = re.compile(rf"^(?P<name>{NAME})$")
+_ONLY_TIME = re.compile(rf"^[\[(]?{TIME}[\])]?$")
+_LEADING_TIME = re.compile(rf"^[\[(]{TIME}[\])]\s*")
+
+#: labels that introduce prose, never a speaker
+STOP_LABELS = frozenset("""
+note notes nb n.b time date day location place venue subject re fwd fw ps p.s tip hint
+warning caution important example examples e.g source sources url link links email e-mail
+tel phone fax title author authors duration length page chapter section figure table step
+transcript transcription transcribed transcriber audio audio file file recording language
+keywords summary abstract description topic agenda attendees participants present absent
+minutes break pause music applause laughter inaudible crosstalk start end version status
+action todo update key definition translation comment comments remark observation context
+background setting age gender sex role occupation education code codes memo memos theme
+themes category categories quote quotes reference references website address name names
+from to cc bcc sent date received
+""".split())
+
+
+def parse_time(value: str) -> float | None:
+    """Seconds from ``m:ss``, ``mm:ss``, ``h:mm:ss`` with optional ``.mmm`` / ``,mmm``."""
+    value = value.strip().replace(",", ".")
+    frac = 0.0
+    if "." in value:
+        value, _, digits = value.partition(".")
+        if digits:
+            if not digits.isdigit():
+                return None
+            frac = float("0." + digits)
+    try:
+        parts = [int(p) for p in value.split(":")]
+    except ValueError:
+        return None
+    if len(parts) == 2:
+        hours, (minutes, seconds) = 0, parts
+    elif len(parts) == 3:
+        hours, minutes, seconds = parts
+    else:
+        return None
+    return hours * 3600 + minutes * 60 + seconds + frac
+
+
+def valid_name(name: str) -> bool:
+    words = name.split()
+    if not words or len(name) > 40 or len(words) > 5:
+        return False
+    if name.casefold().rstrip(".") in STOP_LABELS or words[0].casefold() in STOP_LABELS and len(words) > 1:
+        return False
+    if "http" in name.casefold() or "://" in name:
+        return False
+    if len(words) > 1 and not words[0][0].isupper() and words[0][0].isalpha() and words[0][0].lower() != words[0][0].upper():
+        return False  # "and then he said: ..." is prose
+    return True
+
+
+@dataclass
+class _Match:
+    index: int
+    name: str
+    time: float | None
+    rest: str = ""
+    end_time: float | None = None
+    consumes: int = 0  # further units taken by the header (Teams: the name line)
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0].strip()
+
+
+def _inline_match(index: int, unit: Unit) -> _Match | None:
+    text = unit.text.strip()
+    for pattern in _INLINE:
+        m = pattern.match(text)
+        if not m:
+            continue
+        name = " ".join(m.group("name").split())
+        rest = m.group("rest").strip()
+        if not valid_name(name) or not rest or _ONLY_TIME.match(rest):
+            continue
+        raw_time = m.groupdict().get("time")
+        return _Match(index, name, parse_time(raw_time) if raw_time else None, rest)
+    return None
+
+
+def _header_match(index: int, units: list[Unit]) -> _Match | None:
+    text = units[index].text.strip()
+    if "\n" in text or len(text) > 80:
+        return None
+    for pattern in _HEADERS:
+        m = pattern.match(text)
+        if m:
+            name = " ".join(m.group("name").split())
+            if valid_name(name):
+                raw_time = m.groupdict().get("time")
+                return _Match(index, name, parse_time(raw_time) if raw_time else None)
+    arrow = _ARROW.match(text)
+    if arrow and index + 1 < len(units):
+        nxt = _NAME_ONLY.match(units[index + 1].text.strip())
+        if nxt and valid_name(nxt.group("name")):
+            return _Match(index, " ".join(nxt.group("name").split()), parse_time(arrow.group("time")),
+                          end_time=parse_time(arrow.group("end")), consumes=1)
+    return None
+
+
+def _starts(units: list[Unit], first: int) -> int:
+    """Paragraph starts from ``first`` on (units that are not wrapped continuations)."""
+    return sum(1 for u in units[first:] if u.kind == PARAGRAPH and not u.soft and u.text.strip())
+
+
+def _plausible(matches: list[_Match], timed: bool) -> bool:
+    n = len(matches)
+    if n < 2:
+        return False
+    labels = Counter(m.name for m in matches)
+    if labels.most_common(1)[0][1] < 2:
+        return False
+    if len(labels) > max(3, n // 2):
+        return False
+    if not timed and (n < 3 or len(labels) < 2):
+        return False
+    return True
+
+
+def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
+    """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
+    inline = [m for i, u in enumerate(units) if u.kind == PARAGRAPH and (m := _inline_match(i, u))]
+    headers: list[_Match] = []
+    skip_until = -1
+    for i, u in enumerate(units):
+        if i <= skip_until or u.kind != PARAGRAPH:
+            continue
+        m = _header_match(i, units)
+        if m:
+            headers.append(m)
+            skip_until = i + m.consumes
+    candidates = []
+    if inline and _plausible(inline, any(m.time is not None for m in inline)):
+        first = inline[0].index
+        strays = _starts(units, first) - sum(1 for m in inline if not units[m.index].soft)
+        if len(inline) >= 0.5 * (len(inline) + strays):
+            candidates.append(("inline", inline))
+    if headers and _plausible(headers, all(m.time is not None for m in headers)):
+        first = headers[0].index
+        taken = set()
+        for m in headers:
+            taken.update(range(m.index, m.index + m.consumes + 2))
+        strays = sum(1 for i in range(first, len(units))
+                     if i not in taken and units[i].kind == PARAGRAPH and not units[i].soft
+                     and units[i].text.strip())
+        if strays <= 2 * len(headers):
+            candidates.append(("header", headers))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: len(c[1]))
+
+
+def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
+    """Pieces for the units: a transcript rewritten as ``Speaker: utterance``, or plain paragraphs.
+
+    ``soft_join`` joins wrapped lines of paragraphs that are not turns ("\\n" keeps
+    a plain text file's line breaks; " " reflows a PDF's lines).
+    """
+    found = detect(units)
+    if found is None:
+        return plain_pieces(units, soft_join=soft_join)
+    mode, matches = found
+    by_index = {m.index: m for m in matches}
+    pieces: list[Piece] = []
+    cur: Piece | None = None
+    in_turn = False
+    pending: _Match | None = None
+    skip_until = -1
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None:
+            pieces.append(cur)
+            cur = None
+
+    for i, unit in enumerate(units):
+        if i <= skip_until:
+            continue
+        text = unit.text.strip()
+        if unit.kind != PARAGRAPH:
+            flush()
+            if pending is not None:
+                pieces.append(_turn_piece(pending, ""))
+                pending = None
+            pieces.append(Piece(text, unit.kind, unit.level, group=unit.group))
+            in_turn = False
+            continue
+        m = by_index.get(i)
+        if m is not None and mode == "header":
+            flush()
+            if pending is not None:
+                pieces.append(_turn_piece(pending, ""))
+            pending, in_turn = m, True
+            skip_until = i + m.consumes
+            continue
+        if pending is not None:
+            cur = _turn_piece(pending, text)
+            pending = None
+            continue
+        if m is not None:
+            flush()
+            cur = _turn_piece(m, m.rest)
+            in_turn = True
+            continue
+        if in_turn and _ONLY_TIME.match(text):
+            continue  # a bare timestamp between turns: structure, not text
+        if unit.soft and cur is not None:
+            sep = " " if (cur.speaker is not None or cur.continues) else soft_join
+            cur.text = join_lines(cur.text, text) if sep == " " else cur.text + sep + text
+            continue
+        flush()
+        if in_turn and unit.attach:
+            cur = Piece(_LEADING_TIME.sub("", text), continues=True)
+        else:
+            in_turn = False
+            cur = Piece(text)
+    flush()
+    if pending is not None:
+        pieces.append(_turn_piece(pending, ""))
+    return pieces
+
+
+def _turn_piece(m: _Match, utterance: str) -> Piece:
+    utterance = " ".join(line.strip() for line in utterance.split("\n") if line.strip())
+    text = f"{m.name}: {utterance}" if utterance else f"{m.name}:"
+    return Piece(text, speaker=m.name, time_start=m.time, time_end=m.end_time)
+
+
+def plain_pieces(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
+    pieces: list[Piece] = []
+    for unit in units:
+        text = unit.text.strip()
+        if not text:
+            continue
+        if unit.soft and pieces and unit.kind == PARAGRAPH and pieces[-1].kind == PARAGRAPH:
+            prev = pieces[-1]
+            prev.text = join_lines(prev.text, text) if soft_join == " " else prev.text + soft_join + text
+            continue
+        pieces.append(Piece(text, unit.kind, unit.level, group=unit.group))
+    return pieces
