@@ -140,6 +140,7 @@ class ExportFlow(QObject):
         super().__init__(window)
         self.window = window
         self.thread: QThread | None = None
+        self.job: ExportJob | None = None  # held here: a moved QObject without a Python owner is collected
         self.progress: QProgressDialog | None = None
 
     def busy(self) -> bool:
@@ -166,13 +167,13 @@ class ExportFlow(QObject):
         project = self.window.project
         if project is None or self.busy():
             return
-        job = ExportJob(project.path, kind, out, options)
+        self.job = job = ExportJob(project.path, kind, out, options)
         self.progress = _progress_dialog(self.window, "Exporting", f"Writing {out.name}…", 1)
         self.progress.setCancelButton(None)
         job.progress.connect(self._on_progress)
         job.done.connect(self._ok)
         job.failed.connect(self._failed)
-        self.thread = start_in_thread(job, self, self._cleanup)
+        self.thread = start_in_thread(job, self, self._finished)
 
     def _on_progress(self, done: int, total: int) -> None:
         if self.progress is not None:
@@ -184,6 +185,10 @@ class ExportFlow(QObject):
             self.progress.close()
             self.progress.deleteLater()
         self.thread = self.progress = None
+
+    def _finished(self) -> None:
+        self._cleanup()
+        self.job = None
 
     def _ok(self, path: str) -> None:
         self._cleanup()
