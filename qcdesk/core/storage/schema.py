@@ -133,6 +133,28 @@ def _initial(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_guids")
+def _guids(db: sqlite_utils.Database) -> None:
+    """The REFI-QDA GUIDs of imported items, so a later exchange matches them by id."""
+    db.executescript(
+        """
+        CREATE TABLE external_ids (
+            kind TEXT NOT NULL,
+            local_id INTEGER NOT NULL,
+            guid TEXT NOT NULL,
+            PRIMARY KEY (kind, local_id)
+        );
+        CREATE INDEX idx_external_ids_guid ON external_ids(kind, guid);
+        CREATE TRIGGER external_ids_code_gone AFTER DELETE ON codes BEGIN
+            DELETE FROM external_ids WHERE kind = 'code' AND local_id = old.id;
+        END;
+        CREATE TRIGGER external_ids_document_gone AFTER DELETE ON documents BEGIN
+            DELETE FROM external_ids WHERE kind = 'document' AND local_id = old.id;
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
