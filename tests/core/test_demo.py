@@ -233,3 +233,19 @@ def test_user_data_dir_is_created_on_demand(data_home, monkeypatch):
     monkeypatch.setattr(sys, "platform", "darwin")
     assert user_data_dir() == data_home / "home" / "Library" / "Application Support" / "qcdesk"
     assert user_data_dir().is_dir()
+
+
+def test_demo_segments_carry_speaker_and_otter_times(built):
+    """The importers detect the turns, so every demo quote (all participant speech) has a speaker."""
+    segments = built.segments([c.id for c in built.codes()])
+    for s in segments:
+        participant = s.document_name[:3]  # "P01" ...
+        assert s.speaker is not None and s.speaker.startswith(participant), (s.document_name, s.text)
+        assert s.paragraph is not None and s.paragraph > 1
+        if s.document_name == "P04_mentee_otter":
+            assert s.time_start is not None and s.time_start > 0
+        else:
+            assert s.time_start is None
+    by_doc = {d.name: built.speaker_turns(d.id) for d in built.documents()}
+    assert all(len(turns) >= 20 for turns in by_doc.values())
+    assert by_doc["P04_mentee_otter"][0].time_start == 3.0
