@@ -25,7 +25,9 @@ from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, join_lines
 
 TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
 _ARROW_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
-_WORD = r"[\w.'’&\-()]+"
+#: letters plus combining marks (Arabic harakat, Hebrew points, accents) and ZWNJ/ZWJ (Persian)
+_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d"
+_WORD = rf"[\w.'’&\-(){_MARKS}]+"
 NAME = rf"[^\W\d_]{_WORD[:-1]}*(?: {_WORD}){{0,4}}"
 _BRACKET_LABEL = r"[^\W\d_][^\[\]\n]{0,30}"
 
