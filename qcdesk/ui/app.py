@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
+from pathlib import Path
 
 from qcdesk import APP_NAME, __version__
+
+_IMPORTED = time.perf_counter()
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -13,7 +18,72 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("project", nargs="?", help="project file to open (.qcdesk)")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
     parser.add_argument("--fresh-demo", action="store_true", help="rebuild the demo project first")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="check an installation: open the window (and PROJECT), print one line "
+                             "'qcdesk-smoke: ...' with the start-up time, then close and quit")
     return parser.parse_args(argv)
+
+
+def _seconds_since_start() -> float:
+    """Seconds since this process started (Linux: from /proc; elsewhere: since this module loaded)."""
+    try:  # field 22 of /proc/self/stat is the start time in clock ticks after boot
+        ticks = int(Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()[19])
+        return time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return time.perf_counter() - _IMPORTED
+
+
+def _app_icon():
+    """The window icon from the bundled PNGs (no SVG plugin needed at start-up)."""
+    from PySide6.QtGui import QIcon
+
+    from qcdesk.paths import resource_path
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        try:
+            icon.addFile(str(resource_path("icons", f"qcdesk-{size}.png")))
+        except FileNotFoundError:  # a partial install: the window works without an icon
+            break
+    return icon
+
+
+def _dismiss_message_boxes(app) -> None:
+    """For ``--smoke-test``: a message box would wait for a click forever, so print its text and close it."""
+    from PySide6.QtCore import QTimer
+
+    def dismiss() -> None:
+        modal = app.activeModalWidget()
+        if modal is not None:
+            text = modal.text() if hasattr(modal, "text") else modal.windowTitle()
+            print(f"qcdesk-smoke: message: {text}", flush=True)
+            modal.reject()
+
+    timer = QTimer(app)
+    timer.setInterval(50)
+    timer.timeout.connect(dismiss)
+    timer.start()
+
+
+def _finish_smoke_test(app, window, wanted_project: bool) -> int:
+    """``--smoke-test``: once the event loop runs, print what is open and how long start-up took, then quit."""
+    from PySide6.QtCore import QTimer
+
+    project = window.project
+    if wanted_project and project is None:
+        print("qcdesk-smoke: failed: the project did not open", flush=True)
+        window.close()
+        return 1
+
+    def report() -> None:
+        what = (f"{project.path.name} with {len(project.documents())} documents" if project
+                else "the window without a project")
+        print(f"qcdesk-smoke: opened {what} in {_seconds_since_start():.3f} s", flush=True)
+        window.close()
+        app.quit()
+
+    QTimer.singleShot(0, report)
+    return app.exec()
 
 
 def run(argv: list[str]) -> int:
@@ -28,8 +98,12 @@ def run(argv: list[str]) -> int:
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)
     app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(_app_icon())
     window = MainWindow()
     window.show()
+    if args.smoke_test:
+        _dismiss_message_boxes(app)
     if args.demo or args.fresh_demo:
         from qcdesk.core.demo import ensure_demo_project
 
@@ -39,4 +113,6 @@ def run(argv: list[str]) -> int:
             dialogs.error(window, "Demo project", f"The demo project could not be prepared: {exc}")
     elif args.project:
         window.open_project(args.project)
+    if args.smoke_test:
+        return _finish_smoke_test(app, window, bool(args.project or args.demo or args.fresh_demo))
     return app.exec()
