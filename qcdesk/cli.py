@@ -73,7 +73,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="qcdesk", description="Qualitative coding of interview transcripts.")
+    parser = argparse.ArgumentParser(
+        prog="qcdesk", description="Qualitative coding of interview transcripts.",
+        epilog="With no subcommand qcdesk opens the window: qcdesk [PROJECT] [--demo] [--fresh-demo] "
+               "[--smoke-test]. --smoke-test checks an installation: it opens the window (and PROJECT), "
+               "prints one line 'qcdesk-smoke: ...' with the start-up time, then closes and quits.")
     parser.add_argument("--version", action="version", version=f"qcdesk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
