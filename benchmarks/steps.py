@@ -1,0 +1,309 @@
+"""The measured steps, run against a working copy of a generated project.
+
+Core steps use :class:`~qcdesk.core.project.Project` as the window and the workers do; window
+steps drive a real :class:`~qcdesk.ui.main_window.MainWindow` offscreen in this process and
+count a step done only once the event queue is empty and the transcript's viewport has been
+painted (grabbed). Steps whose feature is not in this qcdesk yet raise
+:class:`~measure.FeatureMissing`; they are found by name (see ``SEARCH_METHODS``,
+``MERGE_METHODS``, ``QDPX_EXPORTERS``), never imitated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import os
+import pkgutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from measure import FeatureMissing
+
+from qcdesk.core.project import Project
+
+#: Project methods that would run a full-text search: ``method(query)``
+SEARCH_METHODS = ("search_text", "search", "find_text")
+#: Project methods that would merge one code into another: ``method(source_id, target_id)``
+MERGE_METHODS = ("merge_codes", "merge_code")
+#: (package to look through, function names) for a QDPX exporter: ``function(project, out_path)``
+QDPX_EXPORTERS = (("qcdesk.core.interchange", ("export_qdpx", "write_qdpx")),
+                  ("qcdesk.core", ("export_qdpx", "write_qdpx")))
+#: a word that occurs in every generated transcript
+SEARCH_QUERY = "handover"
+
+#: the targets of issue 9 (seconds; memory in MB)
+TARGET_OPEN = 0.5
+TARGET_CODING = 0.05
+TARGET_SEARCH = 0.1
+TARGET_REPORT = 30.0
+TARGET_MEMORY_MB = 500.0
+
+
+@dataclass
+class Step:
+    name: str
+    run: Callable[[], str | None]
+    target_s: float | None = None
+    #: the matching step of the plain-sqlite3 baseline, if any
+    baseline: str | None = None
+    #: run just before, not measured (what the user does before the measured action)
+    prepare: Callable[[], None] | None = None
+
+
+@dataclass
+class Session:
+    """One pass over a working copy of the project: the state the steps share."""
+
+    path: Path
+    out_dir: Path
+    gui: bool = True
+    core: Project | None = None
+    window: object = None
+    largest: int | None = None
+    #: the leaf code with most codings (what a coder applies most) and the theme with most segments
+    busy_leaf: int | None = None
+    busy_theme: int | None = None
+    applied: int | None = None
+    notes: dict = field(default_factory=dict)
+
+    # ------------------------------------------------------------------ helpers
+    def settle(self) -> None:
+        """Let the window finish: events processed, the transcript laid out and painted."""
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        app.processEvents()
+        self.window.transcript.viewport().grab()
+        self.window.transcript.margin.grab()
+        app.processEvents()
+
+    def close(self) -> None:
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.instance().processEvents()
+            self.window = None
+        if self.core is not None:
+            self.core.close()
+            self.core = None
+
+    # ------------------------------------------------------------------ core steps
+    def open_core(self) -> str:
+        self.core = Project.open(self.path)
+        docs, codes, counts = self.core.documents(), self.core.codes(), self.core.code_counts()
+        self.largest = max(docs, key=lambda d: d.char_count).id
+        by_id = {c.id: c for c in codes}
+        leaves = [c for c in codes if not any(o.parent_id == c.id for o in codes)]
+        self.busy_leaf = max(leaves, key=lambda c: counts.get(c.id, (0, 0))[0]).id
+        totals: dict[int, int] = {}
+        for code in codes:
+            top = code
+            while top.parent_id is not None:
+                top = by_id[top.parent_id]
+            totals[top.id] = totals.get(top.id, 0) + counts.get(code.id, (0, 0))[0]
+        self.busy_theme = max(totals, key=totals.get)
+        return f"{len(docs)} documents, {len(codes)} codes"
+
+    def load_document_core(self) -> str:
+        text = self.core.document_text(self.largest)
+        codings = self.core.codings_for_document(self.largest)
+        return f"{len(text):,} characters, {len(codings)} codings"
+
+    def retrieve_core(self) -> str:
+        segments = self.core.segments(self.core.subtree_ids(self.busy_theme))
+        return f"“{self.core.code(self.busy_theme).name}” with sub-codes: {len(segments)} segments"
+
+    def insert_coding_core(self) -> str:
+        start, end = self._free_range(self.busy_leaf, skip=1)
+        coding = self.core.apply_code(self.largest, self.busy_leaf, start, end)
+        return f"coding {coding.id} ({end - start} characters)"
+
+    def _free_range(self, code_id: int, skip: int = 0) -> tuple[int, int]:
+        """A speaker turn near the top of the largest document not yet coded with ``code_id``."""
+        project = self.core
+        taken = {(c.start, c.end) for c in project.codings_for_document(self.largest) if c.code_id == code_id}
+        turns = [t for t in project.speaker_turns(self.largest) if t.end - t.start > 20]
+        free = [(t.start, t.end) for t in turns[:40] if (t.start, t.end) not in taken]
+        return free[min(skip, len(free) - 1)]
+
+    # ------------------------------------------------------------------ window steps
+    def make_window(self) -> None:
+        """An empty main window, shown (not measured: the app is already running)."""
+        from qcdesk.ui.main_window import MainWindow
+        from qcdesk.ui.settings import Settings
+
+        settings_dir = tempfile.mkdtemp(prefix="qcdesk-bench-settings-")
+        self.window = MainWindow(Settings(Path(settings_dir) / "settings.ini"))
+        self.window.resize(1280, 800)
+        self.window.show()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().processEvents()
+
+    def open_window(self) -> str:
+        if not self.window.open_project(self.path):
+            raise RuntimeError(f"the window could not open {self.path}")
+        self.settle()
+        return f"first document shown: {self.window.transcript.document().characterCount():,} UTF-16 units"
+
+    def open_largest(self) -> str:
+        if not self.window.documents.select(self.largest):
+            raise RuntimeError("the largest document is not in the documents list")
+        self.settle()
+        view = self.window.transcript
+        return f"{view.document().characterCount():,} UTF-16 units, {len(view.codings())} codings shown"
+
+    def prepare_coding(self) -> None:
+        """Not measured: the coder selects words and a code before pressing Ctrl+E."""
+        start, end = self._free_range(self.busy_leaf)
+        self.window.transcript.select_range(start, end)
+        self.window.codebook.select_code(self.busy_leaf)
+        self.settle()
+        self.notes["coding range"] = (start, end)
+
+    def apply_coding(self) -> str:
+        before = len(self.window.transcript.codings())
+        if not self.window.apply_current_code():
+            raise RuntimeError("the window refused to apply the code")
+        self.settle()
+        after = len(self.window.transcript.codings())
+        if after != before + 1:
+            raise RuntimeError(f"the transcript shows {after} codings, expected {before + 1}")
+        return f"{after} codings shown; segments panel lists {len(self.window.segments.rows())}"
+
+    def undo_coding(self) -> str:
+        before = len(self.window.transcript.codings())
+        self.window.act_undo.trigger()
+        self.settle()
+        after = len(self.window.transcript.codings())
+        if after != before - 1:
+            raise RuntimeError(f"the transcript shows {after} codings after undo, expected {before - 1}")
+        return f"{after} codings shown"
+
+    def retrieve_panel(self) -> str:
+        self.window.codebook.select_code(self.busy_theme)
+        self.settle()
+        return self.window.segments.title.text()
+
+    # ------------------------------------------------------------------ features that may be missing
+    def search(self) -> str:
+        method = _first_attr(self.core, SEARCH_METHODS)
+        if method is None:
+            raise FeatureMissing(f"no Project.{'/'.join(SEARCH_METHODS)}")
+        hits = method(SEARCH_QUERY)
+        try:
+            return f"“{SEARCH_QUERY}”: {len(hits)} hits"
+        except TypeError:
+            return f"“{SEARCH_QUERY}”: searched"
+
+    def merge(self) -> str:
+        method = _first_attr(self.core, MERGE_METHODS)
+        if method is None:
+            raise FeatureMissing(f"no Project.{'/'.join(MERGE_METHODS)}")
+        codes = self.core.codes()
+        counts = self.core.code_counts()
+        leaves = sorted((c for c in codes if c.id != self.busy_leaf and not any(o.parent_id == c.id for o in codes)),
+                        key=lambda c: -counts.get(c.id, (0, 0))[0])
+        source, target = leaves[0].id, leaves[1].id
+        method(source, target)
+        return f"merged {counts.get(source, (0, 0))[0]} codings into a code with {counts.get(target, (0, 0))[0]}"
+
+    def word_report(self) -> str:
+        from qcdesk.core.reports import write_report
+
+        out = self.out_dir / "report-all-segments.docx"
+        # as the export worker does: its own read-only connection
+        with Project.open(self.path, read_only=True) as project:
+            write_report(project, "segments-by-code", out)
+        return f"{out.name}: {out.stat().st_size / 1024 / 1024:.1f} MB"
+
+    def qdpx_export(self) -> str:
+        exporter = find_qdpx_exporter()
+        if exporter is None:
+            raise FeatureMissing("no export_qdpx/write_qdpx function in qcdesk.core")
+        out = self.out_dir / "export.qdpx"
+        with Project.open(self.path, read_only=True) as project:
+            exporter(project, out)
+        return f"{out.name}: {out.stat().st_size / 1024 / 1024:.1f} MB"
+
+    # ------------------------------------------------------------------ the list
+    def steps(self) -> list[Step]:
+        out = [
+            Step("open project (core)", self.open_core, baseline="open"),
+            Step("load largest document + codings (core)", self.load_document_core, baseline="load document"),
+            Step("retrieve one code's segments (core)", self.retrieve_core, baseline="retrieve code"),
+            Step("insert one coding (core)", self.insert_coding_core, baseline="insert coding"),
+        ]
+        if self.gui:
+            out += [
+                Step("open project (window)", self.open_window, TARGET_OPEN),
+                Step("open largest document, codings shown", self.open_largest, TARGET_OPEN),
+                Step("apply one coding, shown", self.apply_coding, TARGET_CODING, prepare=self.prepare_coding),
+                Step("undo that coding, shown", self.undo_coding, TARGET_CODING),
+                Step("retrieve one code (segments panel)", self.retrieve_panel),
+            ]
+        out += [
+            Step("full-text search", self.search, TARGET_SEARCH),
+            Step("merge two codes", self.merge),
+            Step("Word report, all segments", self.word_report, TARGET_REPORT),
+            Step("QDPX export", self.qdpx_export),
+        ]
+        return out
+
+
+def _first_attr(obj: object, names: tuple[str, ...]):
+    for name in names:
+        found = getattr(obj, name, None)
+        if callable(found):
+            return found
+    return None
+
+
+def find_qdpx_exporter():
+    """The QDPX export function, if this qcdesk has one."""
+    for package, names in QDPX_EXPORTERS:
+        try:
+            pkg = importlib.import_module(package)
+        except ImportError:
+            continue
+        modules = [pkg]
+        if package != "qcdesk.core" and hasattr(pkg, "__path__"):
+            for info in pkgutil.iter_modules(pkg.__path__, package + "."):
+                try:
+                    modules.append(importlib.import_module(info.name))
+                except Exception:  # noqa: BLE001 - a half-built module is not an exporter
+                    continue
+        for module in modules:
+            found = _first_attr(module, names)
+            if found is not None:
+                return found
+    return None
+
+
+def ensure_qapp():
+    """The QApplication for window steps, offscreen unless a platform was chosen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication([])
+
+
+@contextlib.contextmanager
+def never_block_on_dialogs(seen: list):
+    """A benchmark must never wait on a modal box: record what the window would have said
+    (as (kind, title, text) in ``seen``) while the window steps run; restored afterwards."""
+    from qcdesk.ui import dialogs
+
+    saved = {name: getattr(dialogs, name) for name in ("error", "warning", "info", "confirm")}
+    for kind in ("error", "warning", "info"):
+        setattr(dialogs, kind, lambda parent, title, text, _k=kind: seen.append((_k, title, text)))
+    dialogs.confirm = lambda parent, title, text: seen.append(("confirm", title, text)) or True
+    try:
+        yield seen
+    finally:
+        for name, fn in saved.items():
+            setattr(dialogs, name, fn)
