@@ -63,13 +63,11 @@ def clean(text: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")
 
 
-def join_lines(first: str, second: str) -> str:
-    """Join a wrapped line to the text before it (a hyphen at a line end stays, without a space)."""
-    if not first:
-        return second
-    if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
-        return first + second
-    return first + " " + second
+def line_separator(previous: str, following: str) -> str:
+    """What joins a wrapped line to the one before: a space, or nothing after a word-final hyphen."""
+    if not previous or (previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha()):
+        return ""
+    return " "
 
 
 def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None) -> ParsedDocument:

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, join_lines
+from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, line_separator
 
 TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
 _ARROW_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
@@ -218,11 +218,19 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
     pending: _Match | None = None
     skip_until = -1
 
+    lines: list[str] = []  # the current piece's text, joined once at the end (no quadratic growth)
+
     def flush() -> None:
         nonlocal cur
         if cur is not None:
+            cur.text = "".join(lines)
             pieces.append(cur)
             cur = None
+
+    def start(piece: Piece) -> None:
+        nonlocal cur
+        cur = piece
+        lines[:] = [piece.text]
 
     for i, unit in enumerate(units):
         if i <= skip_until:
@@ -245,26 +253,26 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
             skip_until = i + m.consumes
             continue
         if pending is not None:
-            cur = _turn_piece(pending, text)
+            start(_turn_piece(pending, text))
             pending = None
             continue
         if m is not None:
             flush()
-            cur = _turn_piece(m, m.rest)
+            start(_turn_piece(m, m.rest))
             in_turn = True
             continue
         if in_turn and _ONLY_TIME.match(text):
             continue  # a bare timestamp between turns: structure, not text
         if unit.soft and cur is not None:
             sep = " " if (cur.speaker is not None or cur.continues) else soft_join
-            cur.text = join_lines(cur.text, text) if sep == " " else cur.text + sep + text
+            lines.extend((line_separator(lines[-1], text) if sep == " " else sep, text))
             continue
         flush()
         if in_turn and unit.attach:
-            cur = Piece(_LEADING_TIME.sub("", text), continues=True)
+            start(Piece(_LEADING_TIME.sub("", text), continues=True))
         else:
             in_turn = False
-            cur = Piece(text)
+            start(Piece(text))
     flush()
     if pending is not None:
         pieces.append(_turn_piece(pending, ""))
@@ -279,13 +287,17 @@ def _turn_piece(m: _Match, utterance: str) -> Piece:
 
 def plain_pieces(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
     pieces: list[Piece] = []
+    parts: list[list[str]] = []
     for unit in units:
         text = unit.text.strip()
         if not text:
             continue
         if unit.soft and pieces and unit.kind == PARAGRAPH and pieces[-1].kind == PARAGRAPH:
-            prev = pieces[-1]
-            prev.text = join_lines(prev.text, text) if soft_join == " " else prev.text + soft_join + text
+            last = parts[-1]
+            last.extend((line_separator(last[-1], text) if soft_join == " " else soft_join, text))
             continue
         pieces.append(Piece(text, unit.kind, unit.level, group=unit.group))
+        parts.append([text])
+    for piece, piece_parts in zip(pieces, parts):
+        piece.text = "".join(piece_parts)
     return pieces

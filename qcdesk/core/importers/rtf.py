@@ -57,6 +57,10 @@ _CHARSET_CODEPAGE = {
 MAX_DEPTH = 1000
 
 
+class RtfTooDeep(Exception):
+    """Groups nested beyond MAX_DEPTH: no real document does this."""
+
+
 @dataclass(frozen=True)
 class _State:
     skip: bool = False
@@ -192,7 +196,7 @@ def convert(data: bytes) -> tuple[list[Unit], dict[str, int]]:
             conv.flush_bytes()
             if tok.group("brace") == b"{":
                 if len(stack) >= MAX_DEPTH:
-                    raise ValueError("RTF groups nested too deeply")
+                    raise RtfTooDeep
                 stack.append(state)
                 group_start, star = True, False
             else:
@@ -333,7 +337,10 @@ def read_rtf(path: Path, data: bytes) -> ParsedDocument:
     start = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not start.startswith(b"{\\rtf"):
         raise fail(path, "this is not an RTF file (it does not start with {\\rtf)")
-    units, left_out = convert(start)
+    try:
+        units, left_out = convert(start)
+    except RtfTooDeep:
+        raise fail(path, "the RTF file is nested too deeply to be a real document; it may be damaged") from None
     notices = []
     parts = []
     for key, word in (("footnote", "footnote"), ("comment", "comment")):

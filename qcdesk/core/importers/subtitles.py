@@ -134,20 +134,24 @@ def cues_to_pieces(cues: list[Cue]) -> list[Piece]:
     pieces: list[Piece] = []
     if any(c.speaker for c in cues):
         cur: Piece | None = None
+        words: dict[int, list[str]] = {}  # a turn's cue texts, joined once at the end
         for cue in cues:
             if not cue.text and cur is None:
                 continue
             if cur is not None and cue.speaker in (None, cur.speaker):
                 if cue.text:
-                    cur.text = f"{cur.text} {cue.text}"
+                    words[id(cur)].append(cue.text)
                 cur.time_end = max(cur.time_end or cue.end, cue.end)
                 continue
             if cue.speaker is None:
                 pieces.append(Piece(cue.text))
                 continue
-            cur = Piece(f"{cue.speaker}: {cue.text}" if cue.text else f"{cue.speaker}:",
-                        speaker=cue.speaker, time_start=cue.start, time_end=cue.end)
+            cur = Piece(f"{cue.speaker}:", speaker=cue.speaker, time_start=cue.start, time_end=cue.end)
+            words[id(cur)] = [cur.text] + ([cue.text] if cue.text else [])
             pieces.append(cur)
+        for piece in pieces:
+            if id(piece) in words:
+                piece.text = " ".join(words[id(piece)])
         return pieces
     para: Piece | None = None
     last_end = None

@@ -169,3 +169,17 @@ def test_vtt_and_srt_without_cues(write):
     assert "no cues" in reason(write("x.srt", "just some words\nand more"))
     assert "not a WebVTT file" in reason(write("x.vtt", "just some words"))
     assert "no cues" in reason(write("y.vtt", "WEBVTT\n\nNOTE only a note\n"))
+
+
+def test_rtf_nested_too_deeply(write):
+    assert "nested too deeply" in reason(write("deep.rtf", b"{\\rtf1 " + b"{" * 5000 + b"x"))
+
+
+def test_long_hard_wrapped_text_is_fast(write):
+    import time
+
+    path = write("long.txt", "a short wrapped line of some text\n" * 100_000 + "\nend\n")
+    began = time.monotonic()
+    doc = parse_file(path)
+    assert time.monotonic() - began < 10
+    assert len(doc.blocks) == 2
