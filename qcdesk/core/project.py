@@ -149,9 +149,11 @@ class Project:
             self._depth -= 1
         if outer:
             changes, self._pending = self._pending, None
-            if changes.documents or changes.coded_documents:
-                self._turn_cache.clear()
-                self._para_cache.clear()
+            # turns and paragraphs change only with the document itself (text is immutable),
+            # never with its codings: keep the other documents' indexes
+            for doc_id in changes.documents:
+                self._turn_cache.pop(doc_id, None)
+                self._para_cache.pop(doc_id, None)
             for listener in list(self._listeners):
                 listener(changes)
 
