@@ -12,6 +12,8 @@ no validation, no change notifications, no objects: what qcdesk's figures are co
 from __future__ import annotations
 
 import argparse
+import bisect
+import itertools
 import sqlite3
 import sys
 import tempfile
@@ -159,20 +161,30 @@ def run(project: Path, workdir: Path | None = None) -> dict[str, dict]:
             return f"{len(text):,} characters, {len(codings)} codings"
 
         def retrieve() -> str:
+            # the codings by one indexed query, then each document's text, turn starts and
+            # paragraph starts read once and looked up by bisection
             db = holder["conn"]
             sql = """
                 WITH RECURSIVE sub(id) AS (SELECT ? UNION ALL
                     SELECT c.id FROM codes c JOIN sub ON c.parent_id = sub.id)
-                SELECT d.name, substr(d.plain_text, k.start + 1, k."end" - k.start),
-                    (SELECT t.speaker FROM speaker_turns t WHERE t.document_id = k.document_id
-                        AND t.start <= k.start ORDER BY t.start DESC LIMIT 1),
-                    (SELECT count(*) FROM blocks b WHERE b.document_id = k.document_id AND b.start <= k.start)
-                FROM codings k JOIN documents d ON d.id = k.document_id
-                WHERE k.code_id IN (SELECT id FROM sub)
-                ORDER BY k.document_id, k.start, k."end", k.id
+                SELECT k.document_id, k.start, k."end" FROM codings k
+                WHERE k.code_id IN (SELECT id FROM sub) ORDER BY k.document_id, k.start, k."end", k.id
             """
             found = db.execute(sql, [busy_theme]).fetchall()
-            return f"{len(found)} segments"
+            names = dict(db.execute("SELECT id, name FROM documents").fetchall())
+            segments = []
+            for doc_id, group in itertools.groupby(found, key=lambda r: r[0]):
+                text = db.execute("SELECT plain_text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+                turns = db.execute("SELECT start, speaker FROM speaker_turns WHERE document_id = ? ORDER BY start",
+                                   [doc_id]).fetchall()
+                turn_starts = [t[0] for t in turns]
+                paragraphs = [r[0] for r in db.execute(
+                    "SELECT start FROM blocks WHERE document_id = ? ORDER BY start", [doc_id]).fetchall()]
+                for _doc, start, end in group:
+                    i = bisect.bisect_right(turn_starts, start) - 1
+                    segments.append((names[doc_id], text[start:end], turns[i][1] if i >= 0 else None,
+                                     bisect.bisect_right(paragraphs, start)))
+            return f"{len(segments)} segments"
 
         def insert_coding() -> str:
             db = holder["conn"]
