@@ -1,0 +1,367 @@
+"""CodebookPanel driven like a user: filter, click, keys, actions, drops and refreshes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMessageBox, QPlainTextEdit, QWidget
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui.codebook_dock import CodebookPanel
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. " * 4
+ACTIONS = ["action_add_code", "action_add_subcode", "action_rename_code", "action_recolour_code",
+           "action_describe_code", "action_delete_code"]
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
+    p = Project.create(tmp_path / "p.qcdesk")
+    ids = {}
+    ids["Barriers"] = p.add_code("Barriers").id
+    ids["Access"] = p.add_code("Access", parent_id=ids["Barriers"]).id
+    ids["Travel"] = p.add_code("Travel", parent_id=ids["Access"]).id
+    ids["Waiting"] = p.add_code("Waiting", parent_id=ids["Access"], description="Queues, delays").id
+    ids["Communication"] = p.add_code("Communication", parent_id=ids["Barriers"]).id
+    ids["Jargon"] = p.add_code("Jargon", parent_id=ids["Communication"]).id
+    ids["Identity"] = p.add_code("Identity").id
+    ids["Role models"] = p.add_code("Role models", parent_id=ids["Identity"]).id
+    doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    p.apply_code(doc.id, ids["Travel"], 0, 20)
+    p.apply_code(doc.id, ids["Travel"], 30, 40)
+    p.apply_code(doc.id, ids["Jargon"], 50, 70)
+    p.ids, p.doc_id = ids, doc.id
+    p.changes = []
+    p.subscribe(p.changes.append)
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def panel(qtbot, project):
+    widget = CodebookPanel()
+    qtbot.addWidget(widget)
+    widget.set_project(project)
+    widget.resize(360, 500)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def action(panel: CodebookPanel, name: str) -> QAction:
+    found = panel.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def visible_names(panel: CodebookPanel) -> list[str]:
+    """Names of the rows a user can see: shown by the filter, under expanded parents."""
+    out: list[str] = []
+
+    def walk(parent: QModelIndex) -> None:
+        for row in range(panel.proxy.rowCount(parent)):
+            index = panel.proxy.index(row, 0, parent)
+            out.append(index.data())
+            if panel.view.isExpanded(index):
+                walk(index)
+
+    walk(QModelIndex())
+    return out
+
+
+def click_code(qtbot, panel: CodebookPanel, code_id: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    index = panel.proxy_index(code_id)
+    assert index.isValid()
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, modifier,
+                     pos=panel.view.visualRect(index).center())
+
+
+def focus_tree(qtbot, panel: CodebookPanel) -> None:
+    panel.activateWindow()
+    panel.view.setFocus()
+    qtbot.waitUntil(lambda: panel.view.hasFocus())
+
+
+ALL = ["Barriers", "Access", "Travel", "Waiting", "Communication", "Jargon", "Identity", "Role models"]
+
+
+def test_loads_expanded_with_name_and_count_columns(panel, project):
+    assert visible_names(panel) == ALL
+    header = panel.view.header()
+    assert [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["Code", "Segs", "Docs"]
+    assert not header.isSectionHidden(1)
+    assert panel.view.uniformRowHeights()
+    assert panel.view.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
+    assert panel.view.selectionMode() == QAbstractItemView.SelectionMode.ExtendedSelection
+    travel = panel.proxy_index(project.ids["Travel"], 1)
+    assert travel.data() == 2
+    assert panel.view.visualRect(panel.proxy_index(project.ids["Role models"])).isValid()
+    assert panel.current_code_id() is None
+    assert [action(panel, n).isEnabled() for n in ACTIONS] == [True, False, False, False, False, False]
+
+
+def test_filter_keeps_matches_and_their_ancestors_case_insensitively(qtbot, panel):
+    qtbot.keyClicks(panel.filter_edit, "WAIT")
+    assert visible_names(panel) == ["Barriers", "Access", "Waiting"]
+    panel.filter_edit.clear()
+    qtbot.keyClicks(panel.filter_edit, "mM")
+    assert visible_names(panel) == ["Barriers", "Communication"]  # a match's sub-codes need to match too
+    qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Escape)
+    assert panel.filter_edit.text() == ""
+    assert visible_names(panel) == ALL
+
+
+def test_filter_down_key_enters_the_tree_on_the_first_match(qtbot, panel, project):
+    focus_tree(qtbot, panel)
+    panel.filter_edit.setFocus()
+    qtbot.keyClicks(panel.filter_edit, "role")
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000,
+                          check_params_cb=lambda cid: cid == project.ids["Role models"]):
+        qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Down)
+    assert panel.view.hasFocus()
+
+
+def test_collapsed_codes_stay_collapsed_after_filtering(qtbot, panel, project):
+    panel.view.collapse(panel.proxy_index(project.ids["Access"]))
+    qtbot.keyClicks(panel.filter_edit, "travel")
+    assert visible_names(panel) == ["Barriers", "Access", "Travel"]  # while filtering, matches show
+    panel.filter_edit.clear()
+    assert visible_names(panel) == [n for n in ALL if n not in ("Travel", "Waiting")]
+
+
+def test_clicking_a_row_makes_it_current(qtbot, panel, project):
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000,
+                          check_params_cb=lambda cid: cid == project.ids["Jargon"]):
+        click_code(qtbot, panel, project.ids["Jargon"])
+    assert panel.current_code_id() == project.ids["Jargon"]
+    assert all(action(panel, n).isEnabled() for n in ACTIONS)
+    click_code(qtbot, panel, project.ids["Travel"], Qt.KeyboardModifier.ControlModifier)
+    assert panel.selected_code_ids() == [project.ids["Travel"], project.ids["Jargon"]]
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
+        panel.view.clearSelection()
+    assert not action(panel, "action_rename_code").isEnabled()
+
+
+def test_select_code_clears_a_filter_that_hides_it(panel, project):
+    panel.filter_edit.setText("role")
+    assert panel.select_code(project.ids["Jargon"])
+    assert panel.filter_edit.text() == ""
+    assert panel.current_code_id() == project.ids["Jargon"]
+    assert not panel.select_code(12345)
+
+
+def test_double_click_and_enter_activate_the_code(qtbot, panel, project):
+    index = panel.proxy_index(project.ids["Waiting"])
+    center = panel.view.visualRect(index).center()
+    with qtbot.waitSignal(panel.codeActivated, timeout=1000,
+                          check_params_cb=lambda cid: cid == project.ids["Waiting"]):
+        qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+        qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    focus_tree(qtbot, panel)
+    panel.select_code(project.ids["Access"])
+    with qtbot.waitSignal(panel.codeActivated, timeout=1000,
+                          check_params_cb=lambda cid: cid == project.ids["Access"]):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+    assert panel.view.isExpanded(panel.proxy_index(project.ids["Access"]))  # double-click did not collapse
+
+
+def test_add_code_and_sub_code_ask_for_a_name(qtbot, panel, project, monkeypatch):
+    asked = []
+    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: asked.append(title) or "  Cost   of care ")
+    with qtbot.waitSignal(panel.addRequested, timeout=1000,
+                          check_params_cb=lambda parent, name: (parent, name) == (None, "Cost of care")):
+        action(panel, "action_add_code").trigger()
+    panel.select_code(project.ids["Access"])
+    with qtbot.waitSignal(panel.addRequested, timeout=1000,
+                          check_params_cb=lambda parent, name: (parent, name) == (project.ids["Access"],
+                                                                                  "Cost of care")):
+        action(panel, "action_add_subcode").trigger()
+    assert "Access" in asked[1]
+    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: None)  # cancelled
+    with qtbot.assertNotEmitted(panel.addRequested):
+        action(panel, "action_add_code").trigger()
+        action(panel, "action_add_subcode").trigger()
+
+
+def test_rename_with_f2_offers_the_current_name(qtbot, panel, project, monkeypatch):
+    offered = []
+    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: offered.append(initial) or "Medical jargon")
+    click_code(qtbot, panel, project.ids["Jargon"])
+    focus_tree(qtbot, panel)
+    with qtbot.waitSignal(panel.renameRequested, timeout=1000,
+                          check_params_cb=lambda cid, name: (cid, name) == (project.ids["Jargon"], "Medical jargon")):
+        qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    assert offered == ["Jargon"]
+    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: "Jargon")  # unchanged: nothing to do
+    with qtbot.assertNotEmitted(panel.renameRequested):
+        action(panel, "action_rename_code").trigger()
+
+
+def test_recolour_and_describe(qtbot, panel, project, monkeypatch):
+    waiting = project.code(project.ids["Waiting"])
+    offered = []
+    monkeypatch.setattr(panel, "_ask_color", lambda initial: offered.append(initial) or "#AA3300")
+    monkeypatch.setattr(panel, "_ask_description", lambda initial: offered.append(initial) or "Queues and delays")
+    panel.select_code(waiting.id)
+    with qtbot.waitSignal(panel.recolourRequested, timeout=1000,
+                          check_params_cb=lambda cid, color: (cid, color) == (waiting.id, "#aa3300")):
+        action(panel, "action_recolour_code").trigger()
+    with qtbot.waitSignal(panel.describeRequested, timeout=1000,
+                          check_params_cb=lambda cid, text: (cid, text) == (waiting.id, "Queues and delays")):
+        action(panel, "action_describe_code").trigger()
+    assert offered == [waiting.color, "Queues, delays"]
+    monkeypatch.setattr(panel, "_ask_color", lambda initial: None)
+    monkeypatch.setattr(panel, "_ask_description", lambda initial: None)
+    with qtbot.assertNotEmitted(panel.recolourRequested), qtbot.assertNotEmitted(panel.describeRequested):
+        action(panel, "action_recolour_code").trigger()
+        action(panel, "action_describe_code").trigger()
+
+
+def test_delete_asks_first_and_no_means_nothing(qtbot, panel, project, monkeypatch):
+    questions = []
+
+    def question(parent, title, text, *args):
+        questions.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    click_code(qtbot, panel, project.ids["Barriers"])
+    focus_tree(qtbot, panel)
+    answer = QMessageBox.StandardButton.No
+    with qtbot.assertNotEmitted(panel.deleteRequested):
+        qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert len(questions) == 1
+    assert "“Barriers”" in questions[0] and "5 sub-codes" in questions[0]
+    assert "3 coded segments" in questions[0] and "Undo" in questions[0]
+    answer = QMessageBox.StandardButton.Yes
+    with qtbot.waitSignal(panel.deleteRequested, timeout=1000,
+                          check_params_cb=lambda cid: cid == project.ids["Barriers"]):
+        action(panel, "action_delete_code").trigger()
+    panel.select_code(project.ids["Waiting"])
+    action(panel, "action_delete_code").trigger()
+    assert "sub-code" not in questions[-1] and "segment" not in questions[-1]
+
+
+def test_f2_and_delete_elsewhere_in_the_window_do_not_touch_codes(qtbot, project, monkeypatch):
+    window = QWidget()
+    qtbot.addWidget(window)
+    panel = CodebookPanel(project)
+    transcript = QPlainTextEdit("Participant: the bus took an hour.")
+    transcript.setReadOnly(True)
+    layout = QHBoxLayout(window)
+    layout.addWidget(transcript)
+    layout.addWidget(panel)
+    window.show()
+    qtbot.waitExposed(window)
+    monkeypatch.setattr(panel, "_confirm_delete", lambda code: pytest.fail("asked to delete"))
+    monkeypatch.setattr(panel, "_ask_name", lambda *a: pytest.fail("asked to rename"))
+    panel.select_code(project.ids["Travel"])
+    window.activateWindow()
+    for widget in (transcript, panel.filter_edit):
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        qtbot.keyClick(widget, Qt.Key.Key_F2)
+        qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    qtbot.keyClicks(panel.filter_edit, "tr")
+    qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Home)
+    qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Delete)
+    assert panel.filter_edit.text() == "r"
+
+
+def test_context_menu_offers_the_same_actions(panel):
+    menu = panel.context_menu()
+    assert [a.objectName() for a in menu.actions() if not a.isSeparator()] == ACTIONS
+
+
+def test_drop_forwards_move_requests_and_refuses_a_drop_into_a_child(qtbot, panel, project):
+    model = panel.model
+    ids = project.ids
+    data = model.mimeData([model.index_for_code(ids["Communication"])])
+    with qtbot.waitSignal(panel.moveRequested, timeout=1000,
+                          check_params_cb=lambda cid, parent, row: (cid, parent, row)
+                          == (ids["Communication"], ids["Identity"], 0)):
+        assert model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index_for_code(ids["Identity"]))
+    data = model.mimeData([model.index_for_code(ids["Barriers"])])
+    with qtbot.assertNotEmitted(panel.moveRequested):
+        assert not model.dropMimeData(data, Qt.DropAction.MoveAction, 0, 0, model.index_for_code(ids["Jargon"]))
+    assert visible_names(panel) == ALL
+
+
+def test_rename_in_the_project_shows_after_apply_changes(qtbot, panel, project):
+    panel.select_code(project.ids["Jargon"])
+    qtbot.keyClicks(panel.filter_edit, "jarg")
+    assert panel.current_code_id() == project.ids["Jargon"]
+    # the filter no longer matches: the code disappears, and a hidden code is not current
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
+        project.rename_code(project.ids["Jargon"], "Technical terms")
+        panel.apply_changes(project.changes[-1])
+    assert visible_names(panel) == []
+    panel.filter_edit.clear()
+    assert panel.proxy_index(project.ids["Jargon"]).data() == "Technical terms"
+    assert "Technical terms" in visible_names(panel)
+    project.apply_code(project.doc_id, project.ids["Role models"], 0, 5)
+    panel.apply_changes(project.changes[-1])
+    assert panel.proxy_index(project.ids["Role models"], 1).data() == 1
+
+
+def test_expansion_and_selection_survive_a_reset(qtbot, panel, project):
+    resets = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    panel.view.collapse(panel.proxy_index(project.ids["Communication"]))
+    click_code(qtbot, panel, project.ids["Waiting"])
+    with qtbot.assertNotEmitted(panel.currentCodeChanged):
+        new = project.add_code("Cost", parent_id=project.ids["Identity"])
+        panel.apply_changes(project.changes[-1])
+        project.move_code(project.ids["Travel"], project.ids["Identity"], 0)
+        panel.apply_changes(project.changes[-1])
+    assert len(resets) == 2
+    assert visible_names(panel) == ["Barriers", "Access", "Waiting", "Communication",
+                                    "Identity", "Travel", "Role models", "Cost"]
+    assert panel.current_code_id() == project.ids["Waiting"]
+    assert panel.selected_code_ids() == [project.ids["Waiting"]]
+    panel.select_code(new.id)
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
+        project.delete_code(new.id)
+        panel.apply_changes(project.changes[-1])
+    assert not action(panel, "action_delete_code").isEnabled()
+
+
+def test_clear_and_read_only_projects_disable_editing(qtbot, panel, project, tmp_path):
+    panel.select_code(project.ids["Travel"])
+    with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
+        panel.clear()
+    assert panel.proxy.rowCount() == 0
+    assert not any(action(panel, n).isEnabled() for n in ACTIONS)
+    project.read_only = True
+    panel.set_project(project)
+    panel.select_code(project.ids["Travel"])
+    assert panel.current_code_id() == project.ids["Travel"]
+    assert not any(action(panel, n).isEnabled() for n in ACTIONS)
+    assert not panel.view.dragEnabled()
+
+
+def test_an_empty_codebook_says_how_to_start(qtbot, tmp_path):
+    widget = CodebookPanel(Project.create(tmp_path / "empty.qcdesk"))
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.empty_label.isVisible() and not widget.view.isVisible()
+    assert action(widget, "action_add_code").isEnabled()
+    widget.project.close()
+
+
+def test_context_menu_request_selects_the_row_under_the_mouse(qtbot, panel, project, monkeypatch):
+    shown = []
+    monkeypatch.setattr(panel, "_exec_menu", lambda menu, pos: shown.append(
+        [x.objectName() for x in menu.actions() if x.isEnabled() and not x.isSeparator()]))
+    rect = panel.view.visualRect(panel.proxy_index(project.ids["Identity"]))
+    panel.view.customContextMenuRequested.emit(rect.center())
+    assert panel.current_code_id() == project.ids["Identity"]
+    assert shown == [ACTIONS]
+    panel.view.customContextMenuRequested.emit(QPoint(5, panel.view.viewport().height() - 5))
+    assert panel.current_code_id() is None
+    assert shown[-1] == ["action_add_code"]
