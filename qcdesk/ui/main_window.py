@@ -18,6 +18,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs
+from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
 from qcdesk.ui.import_flow import ExportFlow, ImportFlow
@@ -188,6 +189,11 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.act_undo, self.act_redo])
         toolbar.addSeparator()
         toolbar.addAction(self.act_export)
+        help_menu = bar.addMenu("&Help")
+        self.act_about = help_menu.addAction(f"&About {APP_NAME}")
+        self.act_about.setObjectName("actionAbout")
+        self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
+        self.act_about.triggered.connect(lambda: show_about(self))
 
     # ================================================================ project lifecycle
     def open_project(self, path: str | Path) -> bool:
