@@ -48,6 +48,21 @@ def _app_icon():
     return icon
 
 
+def open_files_from_the_desktop(app, window) -> None:
+    """macOS: a double-clicked or dropped-on-the-Dock ``.qcdesk`` arrives as a FileOpen event, not in argv."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class FileOpenFilter(QObject):
+        def eventFilter(self, watched, event):  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.FileOpen and event.file():
+                window.open_project(event.file())
+                return True
+            return False
+
+    app._file_open_filter = FileOpenFilter(app)  # kept alive as long as the application
+    app.installEventFilter(app._file_open_filter)
+
+
 def _dismiss_message_boxes(app) -> None:
     """For ``--smoke-test``: a message box would wait for a click forever, so print its text and close it."""
     from PySide6.QtCore import QTimer
@@ -102,6 +117,7 @@ def run(argv: list[str]) -> int:
     app.setWindowIcon(_app_icon())
     window = MainWindow()
     window.show()
+    open_files_from_the_desktop(app, window)
     if args.smoke_test:
         _dismiss_message_boxes(app)
     if args.demo or args.fresh_demo:

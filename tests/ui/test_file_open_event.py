@@ -1,0 +1,38 @@
+"""macOS hands a double-clicked project to the running app as a FileOpen event: it opens it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QFileOpenEvent
+from PySide6.QtWidgets import QApplication
+
+from qcdesk.core.project import Project
+from qcdesk.ui.app import open_files_from_the_desktop
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+def test_file_open_event_opens_the_project_in_the_window(qtbot, tmp_path: Path, messages):
+    path = tmp_path / "From Finder.qcdesk"
+    Project.create(path).close()
+    window = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    window.show()
+    app = QApplication.instance()
+    open_files_from_the_desktop(app, window)
+    try:
+        QCoreApplication.sendEvent(app, QFileOpenEvent(str(path)))
+        assert window.project is not None and window.project.path == path
+        assert window.windowTitle().startswith("From Finder.qcdesk")
+        assert messages == []
+        # other events pass through untouched
+        probe = QObject()
+        assert not app._file_open_filter.eventFilter(probe, QEvent(QEvent.Type.User))
+    finally:
+        app.removeEventFilter(app._file_open_filter)
+        window.close()
