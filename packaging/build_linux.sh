@@ -29,7 +29,10 @@ echo "[build] PyInstaller one-folder bundle -> dist/qcdesk"
     packaging/qcdesk.spec
 
 echo "[build] checking the bundle starts"
-QT_QPA_PLATFORM=offscreen HOME="$(mktemp -d)" dist/qcdesk/qcdesk --smoke-test --demo
+SMOKE_HOME="$(mktemp -d)"
+trap 'rm -rf "$SMOKE_HOME"' EXIT
+QT_QPA_PLATFORM=offscreen HOME="$SMOKE_HOME" XDG_CONFIG_HOME="$SMOKE_HOME/.config" \
+    XDG_DATA_HOME="$SMOKE_HOME/.local/share" dist/qcdesk/qcdesk --smoke-test --demo
 
 echo "[build] .deb"
 "$PY" packaging/linux_package.py deb

@@ -46,7 +46,9 @@ fi
 codesign --verify --deep --strict "$APP"
 
 echo "[build] checking the app starts"
-QT_QPA_PLATFORM=offscreen HOME="$(mktemp -d)" "$APP/Contents/MacOS/qcdesk" --smoke-test --demo
+SMOKE_HOME="$(mktemp -d)"
+trap 'rm -rf "$SMOKE_HOME"' EXIT
+QT_QPA_PLATFORM=offscreen HOME="$SMOKE_HOME" "$APP/Contents/MacOS/qcdesk" --smoke-test --demo
 
 echo "[build] .dmg"
 STAGE="build/dmg"

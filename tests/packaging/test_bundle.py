@@ -178,3 +178,28 @@ def test_installed_command_line_reads_a_project(installed, tmp_path):
                             env=_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert '"documents": 0' in result.stdout
+
+
+def test_appimage_folder_runs_the_app(deb, tmp_path):
+    """The AppDir handed to appimagetool: desktop entry, icon, and an AppRun that starts the bundle.
+
+    appimagetool itself is not installed here (no Debian or PyPI package has it); a stand-in records
+    what it was given, and the AppDir is run directly, as the AppImage's runtime would run it.
+    """
+    tool = tmp_path / "appimagetool"
+    tool.write_text('#!/bin/sh\nprintf "%s\\n" "$@" > "$(dirname "$0")/args"\ntouch "$3"\n', encoding="utf-8")
+    tool.chmod(0o755)
+    work, out = tmp_path / "work", tmp_path / "out"
+    result = subprocess.run([sys.executable, str(ROOT / "packaging" / "linux_package.py"), "appimage",
+                             "--work", str(work), "--out", str(out)],
+                            env=dict(os.environ, APPIMAGETOOL=str(tool)), capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    appdir = work / "qcdesk.AppDir"
+    args = (tmp_path / "args").read_text(encoding="utf-8").split()
+    assert args == ["--no-appstream", str(appdir), str(out / f"qcdesk-{VERSION}-{os.uname().machine}.AppImage")]
+    assert (appdir / "qcdesk.desktop").read_text(encoding="utf-8").count("Exec=qcdesk %f") == 1
+    assert _png_size(appdir / "qcdesk.png") == (256, 256)
+    run = subprocess.run([str(appdir / "AppRun"), "--smoke-test"], env=_env(tmp_path / "home"),
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert SMOKE_LINE.search(run.stdout).group(1) == "the window without a project"
