@@ -1,0 +1,294 @@
+"""Writing a project as REFI-QDA: the whole project (``.qdpx``) or its codebook (``.qdc``).
+
+The output follows the REFI-QDA 1.0 schemas: code-point positions over UTF-8
+texts in ``sources/<GUID>.txt``, one ``PlainTextSelection`` per coded range with a
+``Coding`` per code, memos as ``Notes`` referenced from what they are about,
+cases with their attributes as ``Cases`` and ``Variables``. Nothing names the
+author's machine: no ``basePath``, no folder in any path. GUIDs are those the
+items came with when they were imported, otherwise derived from the project, so
+exporting twice gives the same ids. The file appears only once it is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import tempfile
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+from lxml import etree
+
+from qcdesk import __version__
+from qcdesk.core.errors import ExportFailed
+from qcdesk.core.interchange import xml_names as xn
+from qcdesk.core.interchange.refi_import import CHOICES_PREFIX
+from qcdesk.core.interchange.report import InterchangeReport
+from qcdesk.core.models import Code
+from qcdesk.core.project import Project
+from qcdesk.core.storage import interchange as ex_sql
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_VAR_TYPES = {"text": "Text", "number": "Float", "date": "Date", "choice": "Text"}
+SELECTION_NAME_LENGTH = 60
+
+
+class _Ids:
+    """GUIDs for local items: the one they were imported with, else a stable derived one."""
+
+    def __init__(self, project: Project):
+        self.seed = project.info("created") or "qcdesk"
+        self.stored = {kind: ex_sql.guids(project.db, kind) for kind in ("code", "document")}
+        self.used: set[str] = set()
+        self.cache: dict[tuple[str, object], str] = {}
+
+    def __call__(self, kind: str, local: object) -> str:
+        key = (kind, local)
+        if key not in self.cache:
+            guid = self.stored.get(kind, {}).get(local)  # type: ignore[call-overload]
+            if not xn.is_guid(guid) or xn.norm_guid(guid) in self.used:
+                guid = xn.stable_guid(self.seed, kind, local)
+            guid = xn.norm_guid(guid)
+            self.used.add(guid)
+            self.cache[key] = guid
+        return self.cache[key]
+
+
+def _q(name: str, ns: str = xn.PROJECT_NS) -> str:
+    return f"{{{ns}}}{name}"
+
+
+def _sub(parent: etree._Element, _tag: str, _ns: str = xn.PROJECT_NS, /, **attrs: str | None) -> etree._Element:
+    elem = etree.SubElement(parent, _q(_tag, _ns))
+    for key, value in attrs.items():
+        if value is not None:
+            elem.set(key, value)
+    return elem
+
+
+def _text(parent: etree._Element, name: str, text: str, ns: str = xn.PROJECT_NS) -> None:
+    _sub(parent, name, ns).text = _xml_safe(text)
+
+
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """XML 1.0 cannot hold most control characters; they are dropped from names and notes."""
+    return _XML_BAD.sub("", text)
+
+
+def _when(value: str | None) -> str | None:
+    return value if value and _DATETIME.match(value) else None
+
+
+def _code_tree(project: Project) -> dict[int | None, list[Code]]:
+    by_parent: dict[int | None, list[Code]] = defaultdict(list)
+    for code in project.codes():
+        by_parent[code.parent_id].append(code)
+    return by_parent
+
+
+def _codes(parent: etree._Element, project: Project, ids: _Ids, ns: str, report: InterchangeReport,
+           code_notes: dict[int, list[str]] | None = None) -> None:
+    tree = _code_tree(project)
+    if not tree.get(None):
+        return
+    codes_elem = _sub(parent, "Codes", ns)
+
+    def write(into: etree._Element, code: Code) -> None:
+        elem = _sub(into, "Code", ns, guid=ids("code", code.id), name=_xml_safe(code.name),
+                    isCodable="true", color=xn.color_or_none(code.color))
+        if code.description:
+            _text(elem, "Description", code.description, ns)
+        for note in (code_notes or {}).get(code.id, []):
+            _sub(elem, "NoteRef", ns, targetGUID=note)
+        report.wrote("codes")
+        for child in tree.get(code.id, []):
+            write(elem, child)
+
+    for code in tree[None]:
+        write(codes_elem, code)
+
+
+def codebook_xml(project: Project, report: InterchangeReport) -> etree._Element:
+    ns = xn.CODEBOOK_NS
+    root = etree.Element(_q("CodeBook", ns), nsmap={None: ns})
+    root.set("origin", f"{xn.ORIGIN_PREFIX} {__version__}")
+    ids = _Ids(project)
+    _codes(root, project, ids, ns, report)
+    if xn.child(root, "Codes") is None:
+        _sub(root, "Codes", ns)  # an empty codebook: invalid by the schema, so it is refused below
+    return root
+
+
+def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Element, dict[str, str]]:
+    """The ``project.qde`` tree and the texts to store as ``sources/<name>``."""
+    ids = _Ids(project)
+    root = etree.Element(_q("Project"), nsmap={None: xn.PROJECT_NS})
+    root.set("name", _xml_safe(project.path.stem or "qcdesk project"))
+    root.set("origin", f"{xn.ORIGIN_PREFIX} {__version__}")
+    created = _when(project.info("created"))
+    if created:
+        root.set("creationDateTime", created)
+
+    memos = ex_sql.all_memos(project.db)
+    authors = ex_sql.memo_authors(project.db)
+    notes_for: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+    for memo in memos:
+        target = ("code", memo.code_id) if memo.code_id else ("document", memo.document_id) \
+            if memo.document_id else ("coding", memo.coding_id) if memo.coding_id else ("project", None)
+        if memo.case_id:
+            report.warn(f"The memo “{memo.title or memo.body[:30]}” on a case is written as a project note "
+                        "(REFI-QDA cases cannot carry notes).", group="case memos")
+        notes_for[target].append(ids("memo", memo.id))
+
+    coders = {c.id: c.name for c in project.coders()}
+    if coders:
+        users = _sub(root, "Users")
+        for cid, name in coders.items():
+            _sub(users, "User", guid=ids("coder", cid), name=_xml_safe(name))
+            report.wrote("coders")
+
+    if project.codes():
+        book = _sub(root, "CodeBook")
+        code_notes = {k[1]: v for k, v in notes_for.items() if k[0] == "code"}
+        _codes(book, project, ids, xn.PROJECT_NS, report, code_notes)  # type: ignore[arg-type]
+
+    attributes = ex_sql.all_attributes(project.db)
+    if attributes:
+        variables = _sub(root, "Variables")
+        for attr in attributes:
+            var = _sub(variables, "Variable", guid=ids("attribute", attr.id), name=_xml_safe(attr.name),
+                       typeOfVariable=_VAR_TYPES.get(attr.value_type, "Text"))
+            if attr.value_type == "choice":
+                _text(var, "Description", CHOICES_PREFIX + json.dumps(list(attr.choices), ensure_ascii=False))
+            report.wrote("attributes")
+    cases = ex_sql.all_cases(project.db)
+    if cases:
+        case_docs = ex_sql.case_documents(project.db)
+        values = ex_sql.case_values(project.db)
+        types = {a.id: a.value_type for a in attributes}
+        cases_elem = _sub(root, "Cases")
+        for case in cases:
+            elem = _sub(cases_elem, "Case", guid=ids("case", case.id), name=_xml_safe(case.name))
+            if case.description:
+                _text(elem, "Description", case.description)
+            for attr_id, value in sorted(values.get(case.id, {}).items()):
+                if value is None or attr_id not in types:
+                    continue
+                vv = _sub(elem, "VariableValue")
+                _sub(vv, "VariableRef", targetGUID=ids("attribute", attr_id))
+                kind = types[attr_id]
+                if kind == "number" and _NUMBER.match(value.strip()):
+                    _text(vv, "FloatValue", value.strip())
+                elif kind == "date" and _DATE.match(value.strip()):
+                    _text(vv, "DateValue", value.strip())
+                else:
+                    _text(vv, "TextValue", value)
+            for doc_id in case_docs.get(case.id, []):
+                _sub(elem, "SourceRef", targetGUID=ids("document", doc_id))
+            report.wrote("cases")
+
+    files: dict[str, str] = {}
+    documents = project.documents()
+    if documents:
+        sources = _sub(root, "Sources")
+        for doc in documents:
+            guid = ids("document", doc.id)
+            text = project.document_text(doc.id)
+            files[f"{guid}.txt"] = text
+            src = _sub(sources, "TextSource", guid=guid, name=_xml_safe(doc.name),
+                       plainTextPath=f"internal://{guid}.txt", creationDateTime=_when(doc.imported_at))
+            by_range: dict[tuple[int, int], list] = defaultdict(list)
+            for coding in project.codings_for_document(doc.id):
+                by_range[(coding.start, coding.end)].append(coding)
+            for (start, end), codings in sorted(by_range.items()):
+                first = codings[0]
+                label = " ".join(text[start:end].split())
+                if len(label) > SELECTION_NAME_LENGTH:
+                    label = label[:SELECTION_NAME_LENGTH - 1] + "…"
+                sel = _sub(src, "PlainTextSelection", guid=ids("selection", (doc.id, start, end)),
+                           name=_xml_safe(label), startPosition=str(start), endPosition=str(end),
+                           creatingUser=ids("coder", first.coder_id) if first.coder_id in coders else None,
+                           creationDateTime=_when(first.created))
+                for coding in codings:
+                    c = _sub(sel, "Coding", guid=ids("coding", coding.id),
+                             creatingUser=ids("coder", coding.coder_id) if coding.coder_id in coders else None,
+                             creationDateTime=_when(coding.created))
+                    _sub(c, "CodeRef", targetGUID=ids("code", coding.code_id))
+                    for note in notes_for.get(("coding", coding.id), []):
+                        _sub(c, "NoteRef", targetGUID=note)
+                    report.wrote("codings")
+            for note in notes_for.get(("document", doc.id), []):
+                _sub(src, "NoteRef", targetGUID=note)
+            report.wrote("documents")
+
+    if memos:
+        notes = _sub(root, "Notes")
+        for memo in memos:
+            author = authors.get(memo.id)
+            note = _sub(notes, "Note", guid=ids("memo", memo.id), name=_xml_safe(memo.title or "Memo"),
+                        creatingUser=ids("coder", author) if author in coders else None,
+                        creationDateTime=_when(memo.created), modifiedDateTime=_when(memo.modified))
+            _text(note, "PlainTextContent", memo.body)
+            report.wrote("memos")
+    for note in notes_for.get(("project", None), []):
+        _sub(root, "NoteRef", targetGUID=note)
+    return root, files
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def _write_atomically(out: Path, write) -> None:
+    """Write through a temporary file beside ``out`` so a failure never leaves half a file."""
+    out = Path(out)
+    if out.is_dir():
+        raise ExportFailed(f"{out} is a folder; choose a file name to export to.")
+    if not out.parent.exists():
+        raise ExportFailed(f"The folder {out.parent} does not exist.")
+    fd, tmp = tempfile.mkstemp(prefix=".qcdesk-export-", suffix=out.suffix, dir=out.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise ExportFailed(f"Could not write {out.name}: {exc.strerror or exc}. Nothing was written.") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def export_project_package(project: Project, out: str | Path) -> InterchangeReport:
+    """Write the whole project as a REFI-QDA ``.qdpx`` package."""
+    out = Path(out)
+    report = InterchangeReport(path=out.name)
+    root, files = project_xml(project, report)
+    xml = _serialise(root)
+
+    def write(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("project.qde", xml)
+            for name, text in files.items():
+                zf.writestr(f"sources/{name}", text.encode("utf-8"))
+
+    _write_atomically(out, write)
+    return report.finish()
+
+
+def export_codebook(project: Project, out: str | Path) -> InterchangeReport:
+    """Write the code tree as a REFI-QDA ``.qdc`` codebook."""
+    out = Path(out)
+    report = InterchangeReport(path=out.name)
+    if not project.codes():
+        raise ExportFailed("The project has no codes yet, so there is no codebook to export.")
+    xml = _serialise(codebook_xml(project, report))
+    _write_atomically(out, lambda tmp: tmp.write_bytes(xml))
+    return report.finish()

@@ -1,0 +1,461 @@
+"""Importing a REFI-QDA project (``.qdpx``) into an open project, as one action.
+
+The file is read completely first (package, XML, texts, position scheme); only
+then does one transaction add what the project lacks: coders, codes (matched by
+GUID or name path), documents (matched by GUID or identical text), codings
+(never twice), notes as memos, cases with their attributes. Anything in the file
+qcdesk cannot hold or place is listed in the report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from qcdesk.core.errors import ImportFailed
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.interchange import xml_names as xn
+from qcdesk.core.interchange.codebook_import import CodeSpec, codes_from_xml, merge_codes, parse_xml
+from qcdesk.core.interchange.package import Package
+from qcdesk.core.interchange.positions import DESCRIPTIONS, PositionMap, Selection, detect_scheme
+from qcdesk.core.interchange.report import InterchangeReport
+from qcdesk.core.models import Block
+from qcdesk.core.project import Project
+from qcdesk.core.storage import interchange as ex_sql
+from qcdesk.core.storage import schema
+
+SOURCE_FORMAT = "refi-qda"
+_TYPES = {"text": "text", "boolean": "choice", "integer": "number", "float": "number",
+          "date": "date", "datetime": "text"}
+_VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")
+CHOICES_PREFIX = "Choices: "
+
+
+@dataclass
+class CodingSpec:
+    guid: str
+    code: str
+    user: str | None
+    created: str | None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SelectionSpec:
+    guid: str
+    raw: Selection
+    codings: list[CodingSpec]
+    notes: list[str]
+    user: str | None
+    created: str | None
+
+
+@dataclass
+class SourceSpec:
+    guid: str
+    name: str
+    positions: PositionMap
+    selections: list[SelectionSpec]
+    #: codings of the whole source
+    codings: list[CodingSpec]
+    notes: list[str]
+
+
+@dataclass
+class NoteSpec:
+    guid: str
+    name: str
+    text: str
+    user: str | None
+    created: str | None
+    modified: str | None
+
+
+def _refs(elem: etree._Element, tag: str) -> list[str]:
+    return [xn.norm_guid(r.get("targetGUID") or r.get("guid") or "") for r in xn.children(elem, tag)]
+
+
+def _codings(elem: etree._Element) -> list[CodingSpec]:
+    out = []
+    for c in xn.children(elem, "Coding"):
+        ref = xn.child(c, "CodeRef")
+        target = (ref.get("targetGUID") or ref.get("guid") or "") if ref is not None else ""
+        out.append(CodingSpec(guid=c.get("guid") or "", code=xn.norm_guid(target),
+                              user=_user(c.get("creatingUser")), created=c.get("creationDateTime"),
+                              notes=_refs(c, "NoteRef")))
+    return out
+
+
+def _user(value: str | None) -> str | None:
+    return xn.norm_guid(value) if value else None
+
+
+def decode_text(path: Path, data: bytes, what: str) -> str:
+    """The text of a source file: UTF-8 (the standard), or UTF-16 with a byte-order mark."""
+    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                       (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                break
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    raise ImportFailed(str(path), f"the text of {what} is not in a known encoding (REFI-QDA texts are "
+                                  "UTF-8); nothing was imported")
+
+
+class _Reader:
+    """Reads the whole package into plain specs before anything touches the project."""
+
+    def __init__(self, path: Path, report: InterchangeReport):
+        self.path, self.report = path, report
+        self.package = Package(path)
+        try:
+            info = self.package.project_member()
+            self.root = parse_xml(path, self.package.read(info), f"project file {info.filename}")
+            if xn.local(self.root.tag) != "Project":
+                raise ImportFailed(str(path), f"{info.filename} is not a REFI-QDA project (its root "
+                                              f"element is <{xn.local(self.root.tag)}>)")
+            ns = xn.namespace(self.root.tag)
+            if ns != xn.PROJECT_NS:
+                report.warn(f"The project uses the namespace “{ns or 'none'}” instead of {xn.PROJECT_NS}; "
+                            "it was read anyway.")
+            self.origin = self.root.get("origin") or "another program"
+            self.users = {xn.norm_guid(u.get("guid") or ""): (u.get("name") or u.get("id") or "").strip()
+                          for u in self._section("Users", "User")}
+            book = xn.child(self.root, "CodeBook")
+            self.codes: list[CodeSpec] = codes_from_xml(xn.child(book, "Codes") if book is not None else None,
+                                                        report)
+            self.notes = {n.guid: n for n in (self._note(e) for e in self._section("Notes", "Note"))}
+            self.sources = self._sources()
+            self.project_notes = _refs(self.root, "NoteRef")
+            self.variables = self._section("Variables", "Variable")
+            self.cases = self._section("Cases", "Case")
+            for section, item, what in (("Sets", "Set", "set(s)"), ("Links", "Link", "link(s)"),
+                                        ("Graphs", "Graph", "graph(s)")):
+                n = len(self._section(section, item))
+                if n:
+                    report.warn(f"{n} {what} were not imported: qcdesk does not hold them.")
+        finally:
+            self.package.close()
+
+    def _section(self, section: str, item: str) -> list[etree._Element]:
+        elem = xn.child(self.root, section)
+        return xn.children(elem, item) if elem is not None else []
+
+    def _text_of(self, elem: etree._Element, what: str) -> str | None:
+        content = xn.child(elem, "PlainTextContent")
+        if content is not None:
+            return content.text or ""
+        ref = elem.get("plainTextPath")
+        if not ref:
+            return None
+        info = self.package.find_source(ref)
+        if info is None:
+            return None
+        return decode_text(self.path, self.package.read(info), what)
+
+    def _note(self, elem: etree._Element) -> NoteSpec:
+        name = elem.get("name") or ""
+        text = self._text_of(elem, f"the note “{name}”")
+        if text is None:
+            text = xn.child_text(elem, "Description")
+        return NoteSpec(guid=xn.norm_guid(elem.get("guid") or ""), name=name,
+                        text=text.replace("\r\n", "\n"), user=_user(elem.get("creatingUser")),
+                        created=elem.get("creationDateTime"), modified=elem.get("modifiedDateTime"))
+
+    def _sources(self) -> list[SourceSpec]:
+        out: list[SourceSpec] = []
+        skipped: dict[str, int] = {}
+        for elem in self._all_sources():
+            kind = xn.local(elem.tag)
+            if kind == "PDFSource":
+                rep = xn.child(elem, "Representation")
+                if xn.children(elem, "PDFSelection"):
+                    self.report.warn(f"{len(xn.children(elem, 'PDFSelection'))} area selection(s) of the PDF "
+                                     f"“{elem.get('name', '')}” were not imported (qcdesk codes text only).")
+                if rep is None:
+                    skipped["PDF"] = skipped.get("PDF", 0) + 1
+                    continue
+                if not rep.get("name"):
+                    rep.set("name", elem.get("name") or "")
+                elem = rep
+            elif kind != "TextSource":
+                label = kind.replace("Source", "").lower() or kind
+                skipped[label] = skipped.get(label, 0) + 1
+                continue
+            spec = self._text_source(elem)
+            if spec is not None:
+                out.append(spec)
+        for label, n in skipped.items():
+            self.report.warn(f"{n} {label} source(s) were not imported: qcdesk holds text documents only.")
+        return out
+
+    def _all_sources(self) -> list[etree._Element]:
+        elem = xn.child(self.root, "Sources")
+        return [c for c in elem if xn.local(c.tag)] if elem is not None else []
+
+    def _text_source(self, elem: etree._Element) -> SourceSpec | None:
+        name = (elem.get("name") or "").strip() or "Untitled"
+        text = self._text_of(elem, f"the document “{name}”")
+        selections = xn.children(elem, "PlainTextSelection")
+        if text is None:
+            n = sum(len(xn.children(s, "Coding")) for s in selections)
+            self.report.warn(f"The document “{name}” has no plain text in the package and was not imported"
+                             + (f"; its {n} coding(s) were left out." if n else "."))
+            return None
+        sels = []
+        for s in selections:
+            try:
+                raw = Selection(int(s.get("startPosition", "")), int(s.get("endPosition", "")),
+                                s.get("name") or "")
+            except ValueError:
+                self.report.warn(f"A selection in “{name}” has no readable position and was left out.",
+                                 group="selections without positions")
+                continue
+            sels.append(SelectionSpec(guid=s.get("guid") or "", raw=raw, codings=_codings(s),
+                                      notes=_refs(s, "NoteRef"), user=_user(s.get("creatingUser")),
+                                      created=s.get("creationDateTime")))
+        if xn.children(elem, "VariableValue"):
+            self.report.warn(f"The attributes of the document “{name}” were not imported (qcdesk keeps "
+                             "attributes on cases).", group="document attributes")
+        return SourceSpec(guid=xn.norm_guid(elem.get("guid") or ""), name=name, positions=PositionMap(text),
+                          selections=sels, codings=_codings(elem), notes=_refs(elem, "NoteRef"))
+
+
+def _paragraphs(text: str) -> list[Block]:
+    blocks, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            blocks.append(Block("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    return blocks
+
+
+class _Writer:
+    """Puts what the reader found into the project, inside the caller's action."""
+
+    def __init__(self, project: Project, reader: _Reader, report: InterchangeReport, scheme: str):
+        self.project, self.db, self.r, self.report, self.scheme = project, project.db, reader, report, scheme
+        self.coders: dict[str | None, int | None] = {None: None}
+        self.now = schema.now()
+
+    def coder(self, user: str | None) -> int | None:
+        if user not in self.coders:
+            name = self.r.users.get(user or "", "") or f"{self.r.origin} user {(user or '')[:8]}"
+            existed = ex_sql.coder_names(self.db)
+            cid = ex_sql.coder_id(self.db, name, self.now)
+            if cid not in existed:
+                self.report.add("coders")
+            self.coders[user] = cid
+        return self.coders[user]
+
+    def memo(self, note_guid: str, target: str | None, target_id: int | None) -> None:
+        note = self.r.notes.get(note_guid)
+        if note is None:
+            self.report.warn(f"A reference to a missing note ({note_guid}) was ignored.", group="missing notes")
+            return
+        if ex_sql.memo_exists(self.db, note.text, target, target_id):
+            self.report.match("memos")
+            return
+        row = {"title": note.name, "body": note.text, "coder_id": self.coder(note.user) if note.user else None,
+               "created": note.created or self.now, "modified": note.modified or note.created or self.now}
+        if target:
+            row[target] = target_id
+        ex_sql.insert_memo(self.db, row)
+        self.used_notes.add(note_guid)
+        self.report.add("memos")
+
+    def run(self, changes) -> None:
+        self.used_notes: set[str] = set()
+        code_ids = merge_codes(self.project, self.r.codes, self.report)
+        if self.report.added.get("codes"):
+            changes.codebook = True
+        self._code_notes(self.r.codes, code_ids)
+        docs = {}
+        for source in self.r.sources:
+            doc_id = self._document(source, changes)
+            docs[source.guid] = doc_id
+            self._codings(source, doc_id, code_ids, changes)
+            for note in source.notes:
+                self.memo(note, "document_id", doc_id)
+        self.sel_docs = {xn.norm_guid(sel.guid): docs[s.guid]
+                         for s in self.r.sources for sel in s.selections if sel.guid}
+        for note in self.r.project_notes:
+            self.memo(note, None, None)
+        for guid in self.r.notes:
+            if guid not in self.used_notes and guid not in self.referenced_notes():
+                self.memo(guid, None, None)
+        self._cases(docs)
+        changes.memos = bool(self.report.added.get("memos"))
+        changes.cases = bool(self.report.added.get("cases") or self.report.added.get("attributes"))
+
+    def referenced_notes(self) -> set[str]:
+        if not hasattr(self, "_referenced"):
+            refs: set[str] = set(self.r.project_notes)
+
+            def walk(specs: list[CodeSpec]) -> None:
+                for s in specs:
+                    refs.update(xn.norm_guid(n) for n in s.notes)
+                    walk(s.children)
+            walk(self.r.codes)
+            for src in self.r.sources:
+                refs.update(src.notes)
+                for c in src.codings:
+                    refs.update(c.notes)
+                for sel in src.selections:
+                    refs.update(sel.notes)
+                    for c in sel.codings:
+                        refs.update(c.notes)
+            self._referenced = refs
+        return self._referenced
+
+    def _code_notes(self, specs: list[CodeSpec], code_ids: dict[str, int]) -> None:
+        for spec in specs:
+            local = code_ids.get(xn.norm_guid(spec.guid or ""))
+            for note in spec.notes:
+                if local is not None:
+                    self.memo(xn.norm_guid(note), "code_id", local)
+            self._code_notes(spec.children, code_ids)
+
+    def _document(self, source: SourceSpec, changes) -> int:
+        text = source.positions.text
+        local = ex_sql.local_id_of(self.db, "document", source.guid) if source.guid else None
+        if local is not None and self.project.document_text(local) != text:
+            self.report.warn(f"The document “{source.name}” was imported before but its text has changed "
+                             "since; it was added again as a new document.")
+            local = None
+        if local is None:
+            same = self.project.documents_with_hash(text)
+            local = same[0].id if same else None
+        if local is not None:
+            self.report.match("documents")
+        else:
+            parsed = ParsedDocument(text=text, source_format=SOURCE_FORMAT, blocks=_paragraphs(text))
+            local = self.project.add_document(source.name, parsed, source_name=self.r.path.name).id
+            self.report.add("documents")
+        if source.guid:
+            ex_sql.remember_guid(self.db, "document", local, source.guid)
+        return local
+
+    def _codings(self, source: SourceSpec, doc_id: int, code_ids: dict[str, int], changes) -> None:
+        pm = source.positions
+        whole = SelectionSpec("", Selection(0, 0), source.codings, [], None, None)
+        for sel in [*source.selections, whole]:
+            if sel is whole:
+                if not sel.codings:
+                    continue
+                mapped: tuple[int, int] | None = (0, len(pm.text))
+            else:
+                mapped = pm.map(self.scheme, sel.raw.start, sel.raw.end)
+            if mapped is None or mapped[0] >= mapped[1]:
+                self.report.warn(
+                    f"A selection of “{source.name}” at {sel.raw.start}-{sel.raw.end} lies outside its text "
+                    f"({len(pm.text)} characters); its {len(sel.codings)} coding(s) were left out.",
+                    group="selections outside the text")
+                continue
+            start, end = mapped
+            placed = []
+            for coding in sel.codings:
+                code_id = code_ids.get(coding.code)
+                if code_id is None:
+                    self.report.warn(f"A coding in “{source.name}” refers to a code that is not in the "
+                                     f"codebook ({coding.code or 'no code'}); it was left out.",
+                                     group="codings of unknown codes")
+                    continue
+                existing = ex_sql.coding_exists(self.db, doc_id, code_id, start, end)
+                if existing is not None:
+                    self.report.match("codings")
+                    coding_id = existing
+                else:
+                    coding_id = ex_sql.insert_coding(self.db, {
+                        "document_id": doc_id, "code_id": code_id, "start": start, "end": end,
+                        "coder_id": self.coder(coding.user or sel.user),
+                        "created": coding.created or sel.created or self.now})
+                    self.report.add("codings")
+                    changes.codings.add(coding_id)
+                    changes.codes.add(code_id)
+                    changes.coded_documents.add(doc_id)
+                placed.append(coding_id)
+                for note in coding.notes:
+                    self.memo(note, "coding_id", coding_id)
+            for note in sel.notes:
+                if placed:
+                    for coding_id in placed:
+                        self.memo(note, "coding_id", coding_id)
+                else:
+                    self.memo(note, "document_id", doc_id)
+            if not sel.codings and sel is not whole:
+                self.report.warn(f"A selection without a code in “{source.name}” was not kept "
+                                 "(qcdesk keeps coded text only).", group="selections without codes")
+
+    def _cases(self, docs: dict[str, int]) -> None:
+        attrs: dict[str, int] = {}
+        for var in self.r.variables:
+            name = (var.get("name") or "").strip()
+            if not name:
+                continue
+            kind = _TYPES.get((var.get("typeOfVariable") or "text").lower(), "text")
+            description = xn.child_text(var, "Description")
+            choices: list[str] = []
+            if kind == "choice":
+                choices = ["true", "false"]
+            elif description.startswith(CHOICES_PREFIX):
+                try:
+                    choices = [str(c) for c in json.loads(description[len(CHOICES_PREFIX):])]
+                    kind = "choice"
+                except ValueError:
+                    pass
+            existing = ex_sql.attribute_by_name(self.db, name)
+            if existing is not None:
+                self.report.match("attributes")
+            else:
+                existing = ex_sql.insert_attribute(self.db, name, kind, choices)
+                self.report.add("attributes")
+            attrs[xn.norm_guid(var.get("guid") or "")] = existing
+        for number, case in enumerate(self.r.cases, start=1):
+            name = (case.get("name") or "").strip() or f"Case {number}"
+            local = ex_sql.case_by_name(self.db, name)
+            if local is not None:
+                self.report.match("cases")
+            else:
+                local = ex_sql.insert_case(self.db, name, xn.child_text(case, "Description").strip())
+                self.report.add("cases")
+            for value in xn.children(case, "VariableValue"):
+                ref = xn.child(value, "VariableRef")
+                attr = attrs.get(xn.norm_guid(ref.get("targetGUID") or "")) if ref is not None else None
+                if attr is None:
+                    self.report.warn(f"A value of case “{name}” refers to an unknown attribute and was left out.",
+                                     group="values of unknown attributes")
+                    continue
+                found = next((c for c in value if xn.local(c.tag) in _VALUE_TAGS), None)
+                ex_sql.set_case_value(self.db, local, attr, (found.text or "").strip() if found is not None else None)
+            for ref in _refs(case, "SourceRef"):
+                if ref in docs:
+                    ex_sql.link_case_document(self.db, local, docs[ref])
+            for ref in _refs(case, "SelectionRef"):
+                if ref in self.sel_docs:
+                    ex_sql.link_case_document(self.db, local, self.sel_docs[ref])
+            if xn.children(case, "SelectionRef"):
+                self.report.warn(f"Case “{name}” names parts of documents; qcdesk links the whole documents.",
+                                 group="cases of document parts")
+
+
+def import_project_package(project: Project, path: str | Path) -> InterchangeReport:
+    """Add a ``.qdpx`` project's documents, codes, codings, memos and cases: one action, all or nothing."""
+    path = Path(path)
+    report = InterchangeReport(path=path.name)
+    reader = _Reader(path, report)
+    scheme = detect_scheme([(s.positions, [sel.raw for sel in s.selections]) for s in reader.sources])
+    report.position_scheme = DESCRIPTIONS[scheme]
+    with project.action() as changes:
+        _Writer(project, reader, report, scheme).run(changes)
+    return report.finish()
