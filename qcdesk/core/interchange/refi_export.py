@@ -233,7 +233,7 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
         notes = _sub(root, "Notes")
         for memo in memos:
             author = authors.get(memo.id)
-            note = _sub(notes, "Note", guid=ids("memo", memo.id), name=_xml_safe(memo.title or "Memo"),
+            note = _sub(notes, "Note", guid=ids("memo", memo.id), name=_xml_safe(memo.title) if memo.title else None,
                         creatingUser=ids("coder", author) if author in coders else None,
                         creationDateTime=_when(memo.created), modifiedDateTime=_when(memo.modified))
             _text(note, "PlainTextContent", memo.body)
