@@ -137,6 +137,8 @@ class _Reader:
             self.notes = {n.guid: n for n in (self._note(e) for e in self._section("Notes", "Note"))}
             self.sources = self._sources()
             self.project_notes = _refs(self.root, "NoteRef")
+            self.note_refs = {xn.norm_guid(e.get("targetGUID") or "") for e in self.root.iter()
+                              if xn.local(e.tag) == "NoteRef"}
             self.variables = self._section("Variables", "Variable")
             self.cases = self._section("Cases", "Case")
             for section, item, what in (("Sets", "Set", "set(s)"), ("Links", "Link", "link(s)"),
@@ -263,6 +265,7 @@ class _Writer:
         if note is None:
             self.report.warn(f"A reference to a missing note ({note_guid}) was ignored.", group="missing notes")
             return
+        self.used_notes.add(note_guid)
         if ex_sql.memo_exists(self.db, note.text, target, target_id):
             self.report.match("memos")
             return
@@ -271,7 +274,6 @@ class _Writer:
         if target:
             row[target] = target_id
         ex_sql.insert_memo(self.db, row)
-        self.used_notes.add(note_guid)
         self.report.add("memos")
 
     def run(self, changes) -> None:
@@ -291,32 +293,16 @@ class _Writer:
                          for s in self.r.sources for sel in s.selections if sel.guid}
         for note in self.r.project_notes:
             self.memo(note, None, None)
-        for guid in self.r.notes:
-            if guid not in self.used_notes and guid not in self.referenced_notes():
-                self.memo(guid, None, None)
+        for guid, note in self.r.notes.items():
+            if guid in self.used_notes:
+                continue
+            if guid in self.r.note_refs:
+                self.report.warn(f"The note “{note.name or note.text[:30]}” belongs to something that was not "
+                                 "imported; it was kept as a project memo.", group="notes kept as project memos")
+            self.memo(guid, None, None)
         self._cases(docs)
         changes.memos = bool(self.report.added.get("memos"))
         changes.cases = bool(self.report.added.get("cases") or self.report.added.get("attributes"))
-
-    def referenced_notes(self) -> set[str]:
-        if not hasattr(self, "_referenced"):
-            refs: set[str] = set(self.r.project_notes)
-
-            def walk(specs: list[CodeSpec]) -> None:
-                for s in specs:
-                    refs.update(xn.norm_guid(n) for n in s.notes)
-                    walk(s.children)
-            walk(self.r.codes)
-            for src in self.r.sources:
-                refs.update(src.notes)
-                for c in src.codings:
-                    refs.update(c.notes)
-                for sel in src.selections:
-                    refs.update(sel.notes)
-                    for c in sel.codings:
-                        refs.update(c.notes)
-            self._referenced = refs
-        return self._referenced
 
     def _code_notes(self, specs: list[CodeSpec], code_ids: dict[str, int]) -> None:
         for spec in specs:
