@@ -14,7 +14,7 @@ from pathlib import Path
 from qcdesk import __version__
 from qcdesk.core.errors import QcdeskError
 
-SUBCOMMANDS = {"import", "export", "stats", "new"}
+SUBCOMMANDS = {"import", "export", "stats", "new", "exchange"}
 
 
 def _open(path: str, create: bool = False):
@@ -72,6 +72,28 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exchange(args: argparse.Namespace) -> int:
+    from qcdesk.core.interchange import export_file, import_file
+
+    created = getattr(args, "create", False) and not Path(args.project).exists()
+    try:
+        with _open(args.project, create=created) as project:
+            if args.direction == "export":
+                report = export_file(project, Path(args.file))
+            else:
+                report = import_file(project, Path(args.file))
+    except QcdeskError:
+        if created:  # a project made only for this import does not outlive its failure
+            for suffix in ("", "-wal", "-shm"):
+                Path(args.project + suffix).unlink(missing_ok=True)
+        raise
+    verb = "exported to" if args.direction == "export" else "imported"
+    print(f"{verb} {args.file}")
+    for line in report.lines():
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qcdesk", description="Qualitative coding of interview transcripts.",
@@ -105,6 +127,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("exchange", help="REFI-QDA exchange: export .qdpx/.qdc, import .qdpx/.qdc/.csv/.txt")
+    ex = p.add_subparsers(dest="direction", required=True)
+    q = ex.add_parser("export", help="write the project (.qdpx) or its codebook (.qdc)")
+    q.add_argument("project")
+    q.add_argument("file", help="OUT.qdpx or OUT.qdc")
+    q.set_defaults(func=cmd_exchange)
+    q = ex.add_parser("import", help="add a REFI-QDA project or a codebook (.qdc, .csv, .txt outline)")
+    q.add_argument("project")
+    q.add_argument("file", help="IN.qdpx, IN.qdc, IN.csv or IN.txt")
+    q.add_argument("--create", action="store_true", help="create the project if it does not exist")
+    q.set_defaults(func=cmd_exchange)
     return parser
 
 
