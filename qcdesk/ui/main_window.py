@@ -17,7 +17,7 @@ from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs
+from qcdesk.ui import dialogs, interchange_actions
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self._update_enabled()
         self._update_title()
+        interchange_actions.install(self)
 
     # ================================================================ layout
     def _build_central(self) -> None:
