@@ -1,4 +1,4 @@
-"""Fixtures for importer tests: the shared corpus of real files, and a helper to write files."""
+"""Fixtures for importer tests: a helper to write files (the corpus fixture is in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,6 @@ from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
-
-
-@pytest.fixture
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared test corpus is not present at {CORPUS}")
-    return CORPUS
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ex_sql
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
 NVIVO = "nvivo12_oltas0517.qdpx"
 
 #: two interviews with CRLF-free text, an emoji beyond the BMP and accents
@@ -24,13 +22,6 @@ INTERVIEW_1 = ("Interviewer: How did the first night shift go?\n\n"
                "Resident: The registrar was kind — she walked me through every patient.")
 INTERVIEW_2 = ("Entrevistadora: ¿Qué le ayudó más?\n\n"
                "Participante: El apoyo de mis compañeros, sin duda. Y dormir. 🛏️ Dormir bien.")
-
-
-@pytest.fixture
-def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"the shared test corpus is not present at {CORPUS}")
-    return CORPUS
 
 
 @pytest.fixture
