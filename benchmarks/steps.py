@@ -28,7 +28,7 @@ SEARCH_METHODS = ("search_text", "search", "find_text")
 #: Project methods that would merge one code into another: ``method(source_id, target_id)``
 MERGE_METHODS = ("merge_codes", "merge_code")
 #: (package to look through, function names) for a QDPX exporter: ``function(project, out_path)``
-QDPX_EXPORTERS = (("qcdesk.core.interchange", ("export_qdpx", "write_qdpx")),
+QDPX_EXPORTERS = (("qcdesk.core.interchange", ("export_project_package", "export_qdpx", "write_qdpx")),
                   ("qcdesk.core", ("export_qdpx", "write_qdpx")))
 #: a word that occurs in every generated transcript
 SEARCH_QUERY = "handover"
