@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import arrange
 from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities

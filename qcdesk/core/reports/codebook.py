@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from qcdesk.core.reports.selection import (
-    Progress, ReportOptions, coder_names, keep_codes, project_label, select, subtree_documents,
-    subtree_totals, title_metadata,
+    Progress, ReportOptions, keep_codes, new_report, select, subtree_documents, subtree_totals,
 )
 from qcdesk.core.reports.structure import Heading, Paragraph, Report, Run, Swatch, Table, TableRow, plural
 
@@ -38,11 +37,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     codes = keep_codes(selection.codes, seg_totals, include_empty)
     n_segments = sum(segs.get(code.id, 0) for code, _ in codes)
 
-    report = Report(
-        kind=KIND, title=options.title or TITLE, subtitle=project_label(project),
-        metadata=title_metadata(project, selection, len(codes), n_segments),
-        author=", ".join(coder_names(project)),
-    )
+    report = new_report(project, selection, options, KIND, TITLE, len(codes), n_segments)
     blocks = report.blocks
     if not codes:
         blocks.append(Paragraph((Run("The codebook is empty: no codes match the chosen options."),)))

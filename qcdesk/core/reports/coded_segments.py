@@ -13,8 +13,7 @@ from collections import defaultdict
 
 from qcdesk.core.models import Code, Segment
 from qcdesk.core.reports.selection import (
-    Progress, ReportOptions, Selection, keep_codes, segments_by_code, select, subtree_totals,
-    title_metadata, coder_names, project_label,
+    Progress, ReportOptions, Selection, keep_codes, new_report, segments_by_code, select, subtree_totals,
 )
 from qcdesk.core.reports.structure import (
     Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
@@ -75,11 +74,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     codes = keep_codes(selection.codes, totals, include_empty)
     n_segments = sum(direct.get(code.id, 0) for code, _ in codes)
 
-    report = Report(
-        kind=KIND, title=options.title or TITLE, subtitle=project_label(project),
-        metadata=title_metadata(project, selection, len(codes), n_segments),
-        author=", ".join(coder_names(project)),
-    )
+    report = new_report(project, selection, options, KIND, TITLE, len(codes), n_segments)
     blocks = report.blocks
     if not codes:
         blocks.append(Paragraph((Run("No coded segments match the chosen codes and documents."),)))

@@ -27,7 +27,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
 from qcdesk.core.reports.structure import (
-    Heading, PageBreak, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
+    Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
 )
 
 A4 = (Cm(21.0), Cm(29.7))

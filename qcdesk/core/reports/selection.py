@@ -14,6 +14,7 @@ from typing import Callable
 
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.models import Code, Document, Segment
+from qcdesk.core.reports.structure import Report
 
 Progress = Callable[[int, int], None]
 
@@ -170,3 +171,13 @@ def title_metadata(project, selection: Selection, n_codes: int, n_segments: int 
     names = coder_names(project)
     meta.append(("Coders" if len(names) != 1 else "Coder", ", ".join(names) if names else "not recorded"))
     return meta
+
+
+def new_report(project, selection: Selection, options: "ReportOptions", kind: str, title: str,
+               n_codes: int, n_segments: int | None) -> Report:
+    """An empty report with the title page every report kind shares."""
+    return Report(
+        kind=kind, title=options.title or title, subtitle=project_label(project),
+        metadata=title_metadata(project, selection, n_codes, n_segments),
+        author=", ".join(coder_names(project)),
+    )
