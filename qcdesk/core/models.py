@@ -56,6 +56,10 @@ class Code:
     color: str
     description: str
     position: int
+    #: what belongs under this code, what does not, and a typical quote (codebook criteria)
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,10 @@ class Changes:
     document_list: bool = False
     memos: bool = False
     cases: bool = False
+    #: attribute definitions or values changed
+    attributes: bool = False
+    #: coders added or the current coder changed
+    coders: bool = False
 
     def merge(self, other: "Changes") -> "Changes":
         self.documents |= other.documents
@@ -132,4 +140,6 @@ class Changes:
         self.document_list |= other.document_list
         self.memos |= other.memos
         self.cases |= other.cases
+        self.attributes |= other.attributes
+        self.coders |= other.coders
         return self

@@ -168,12 +168,14 @@ class Project:
         if not name:
             raise OperationError("A coder needs a name.")
         found = code_sql.coder_by_name(self.db, name)
-        if found is None:
-            if self.read_only:
-                self._coder = Coder(-1, name)
-                return self._coder
-            with self.action():
+        if self.read_only:
+            self._coder = found or Coder(-1, name)
+            return self._coder
+        with self.action() as changes:
+            if found is None:
                 found = Coder(code_sql.insert_coder(self.db, name, schema.now()), name)
+            code_sql.set_session_coder(self.db, found.id)
+            changes.coders = True
         self._coder = found
         return found
 

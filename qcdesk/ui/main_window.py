@@ -17,7 +17,7 @@ from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, interchange_actions
+from qcdesk.ui import dialogs, features, interchange_actions
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self._update_title()
         interchange_actions.install(self)
+        features.install_all(self)
 
     # ================================================================ layout
     def _build_central(self) -> None:
@@ -88,6 +89,22 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def add_panel(self, title: str, name: str, widget: QWidget,
+                  area: Qt.DockWidgetArea = Qt.DockWidgetArea.BottomDockWidgetArea) -> QDockWidget:
+        """A feature's dock: tabbed with the coded-segments panel (bottom) or the codebook
+        (right), listed in the View menu, hidden until asked for."""
+        dock = self._dock(title, name, widget, area)
+        beside = self.segments_dock if area == Qt.DockWidgetArea.BottomDockWidgetArea else self.codebook_dock
+        if area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+            self.tabifyDockWidget(beside, dock)
+            beside.raise_()
+        self.view_menu.addAction(dock.toggleViewAction())
+        return dock
+
+    def show_panel(self, dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
 
     def _build_docks(self) -> None:
         self.documents = DocumentsPanel()
@@ -161,7 +178,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
+        self.file_menu = file_menu = bar.addMenu("&File")
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
         self.recent_menu.setObjectName("menuRecent")
@@ -173,15 +190,24 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.act_coder)
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
-        edit_menu = bar.addMenu("&Edit")
+        self.edit_menu = edit_menu = bar.addMenu("&Edit")
         edit_menu.addActions([self.act_undo, self.act_redo])
-        code_menu = bar.addMenu("&Code")
+        self.code_menu = code_menu = bar.addMenu("&Code")
         code_menu.addActions([self.act_apply, self.act_invivo, self.act_remove])
         code_menu.addSeparator()
         code_menu.addAction(self.act_new_code)
-        view_menu = bar.addMenu("&View")
+        # menus that feature modules (qcdesk/ui/features.py) fill
+        self.analysis_menu = bar.addMenu("&Analysis")
+        self.analysis_menu.setObjectName("menuAnalysis")
+        self.team_menu = bar.addMenu("&Team")
+        self.team_menu.setObjectName("menuTeam")
+        self.project_menu = bar.addMenu("&Project")
+        self.project_menu.setObjectName("menuProject")
+        self.view_menu = view_menu = bar.addMenu("&View")
+        view_menu.setObjectName("menuView")
         for dock in (self.documents_dock, self.codebook_dock, self.segments_dock):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
         toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)

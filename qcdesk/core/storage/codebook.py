@@ -8,7 +8,7 @@ import sqlite_utils
 
 from qcdesk.core.models import Code, Coder
 
-_CODE_COLUMNS = "id, parent_id, name, color, description, position"
+_CODE_COLUMNS = "id, parent_id, name, color, description, position, inclusion, exclusion, example"
 
 
 def all_codes(db: sqlite_utils.Database) -> list[Code]:
@@ -94,3 +94,8 @@ def insert_coder(db: sqlite_utils.Database, name: str, created: str) -> int:
 
 def all_coders(db: sqlite_utils.Database) -> list[Coder]:
     return [Coder(*r) for r in db.execute("SELECT id, name FROM coders ORDER BY name").fetchall()]
+
+
+def set_session_coder(db: sqlite_utils.Database, coder_id: int | None) -> None:
+    """Record who is working now (the audit trail's triggers read it)."""
+    db.execute("INSERT OR REPLACE INTO session (id, coder_id) VALUES (1, ?)", [coder_id])

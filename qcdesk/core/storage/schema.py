@@ -155,6 +155,161 @@ def _guids(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_analysis_security")
+def _analysis_security(db: sqlite_utils.Database) -> None:
+    """Code criteria, speaker cases, full-text index, pseudonym key, and the audit trail.
+
+    The audit trail is written by triggers, so every path that changes codings or the
+    codebook (window, command line, merge, undo) is recorded without being asked to.
+    The coder of removals and codebook edits is the one in ``session`` (set by
+    :meth:`Project.set_coder`); added codings carry their own coder.
+    """
+    db.executescript(
+        """
+        ALTER TABLE codes ADD COLUMN inclusion TEXT NOT NULL DEFAULT '';
+        ALTER TABLE codes ADD COLUMN exclusion TEXT NOT NULL DEFAULT '';
+        ALTER TABLE codes ADD COLUMN example TEXT NOT NULL DEFAULT '';
+        ALTER TABLE documents ADD COLUMN pseudonymised_at TEXT;
+        CREATE INDEX idx_codings_coder ON codings(coder_id);
+        CREATE INDEX idx_memos_code ON memos(code_id);
+        CREATE INDEX idx_memos_document ON memos(document_id);
+        CREATE INDEX idx_memos_case ON memos(case_id);
+        CREATE INDEX idx_memos_coding ON memos(coding_id);
+        CREATE INDEX idx_case_documents_document ON case_documents(document_id);
+
+        -- a participant who speaks in a focus group: the turns of one speaker in one document
+        CREATE TABLE case_speakers (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            speaker TEXT NOT NULL,
+            PRIMARY KEY (case_id, document_id, speaker)
+        );
+        CREATE INDEX idx_case_speakers_document ON case_speakers(document_id, speaker);
+
+        -- the re-identification key: real name or place -> pseudonym
+        CREATE TABLE pseudonyms (
+            id INTEGER PRIMARY KEY,
+            original TEXT NOT NULL UNIQUE CHECK (length(trim(original)) > 0),
+            pseudonym TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            created TEXT NOT NULL
+        );
+
+        CREATE VIRTUAL TABLE documents_fts USING fts5(
+            plain_text, content='documents', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO documents_fts(documents_fts) VALUES ('rebuild');
+        CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
+            INSERT INTO documents_fts(rowid, plain_text) VALUES (new.id, new.plain_text);
+        END;
+        CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, plain_text)
+                VALUES ('delete', old.id, old.plain_text);
+        END;
+        CREATE TRIGGER documents_fts_update AFTER UPDATE OF plain_text ON documents BEGIN
+            INSERT INTO documents_fts(documents_fts, rowid, plain_text)
+                VALUES ('delete', old.id, old.plain_text);
+            INSERT INTO documents_fts(rowid, plain_text) VALUES (new.id, new.plain_text);
+        END;
+
+        -- who is working now: one row, written when the coder is chosen
+        CREATE TABLE session (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            coder_id INTEGER REFERENCES coders(id) ON DELETE SET NULL
+        );
+        INSERT INTO session (id, coder_id) VALUES (1, NULL);
+
+        -- never holds transcript text: names of codes and documents, ids and offsets only
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            coder TEXT,
+            action TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            object_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX idx_audit_log_kind ON audit_log(kind, object_id);
+
+        CREATE TRIGGER audit_coding_added AFTER INSERT ON codings BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                coalesce((SELECT name FROM coders WHERE id = new.coder_id),
+                         (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id)),
+                'added', 'coding', new.id,
+                json_object('code_id', new.code_id,
+                            'code', (SELECT name FROM codes WHERE id = new.code_id),
+                            'document_id', new.document_id,
+                            'document', (SELECT name FROM documents WHERE id = new.document_id),
+                            'start', new.start, 'end', new."end"));
+        END;
+        CREATE TRIGGER audit_coding_removed AFTER DELETE ON codings BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'coding', old.id,
+                json_object('code_id', old.code_id,
+                            'code', (SELECT name FROM codes WHERE id = old.code_id),
+                            'document_id', old.document_id,
+                            'document', (SELECT name FROM documents WHERE id = old.document_id),
+                            'start', old.start, 'end', old."end",
+                            'coder_id', old.coder_id));
+        END;
+        CREATE TRIGGER audit_coding_recoded AFTER UPDATE OF code_id ON codings BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'recoded', 'coding', new.id,
+                json_object('from_code_id', old.code_id, 'code_id', new.code_id,
+                            'code', (SELECT name FROM codes WHERE id = new.code_id),
+                            'document_id', new.document_id));
+        END;
+        CREATE TRIGGER audit_code_added AFTER INSERT ON codes BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'added', 'code', new.id,
+                json_object('name', new.name, 'parent_id', new.parent_id));
+        END;
+        CREATE TRIGGER audit_code_removed AFTER DELETE ON codes BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'code', old.id,
+                json_object('name', old.name, 'parent_id', old.parent_id));
+        END;
+        CREATE TRIGGER audit_code_changed AFTER UPDATE OF name, parent_id, color, description,
+                inclusion, exclusion, example ON codes BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'changed', 'code', new.id,
+                json_object('name', new.name, 'old_name', old.name,
+                            'parent_id', new.parent_id, 'old_parent_id', old.parent_id,
+                            'color', new.color, 'old_color', old.color,
+                            'description_changed', old.description IS NOT new.description,
+                            'criteria_changed', old.inclusion IS NOT new.inclusion
+                                OR old.exclusion IS NOT new.exclusion
+                                OR old.example IS NOT new.example));
+        END;
+        CREATE TRIGGER audit_document_added AFTER INSERT ON documents BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'added', 'document', new.id,
+                json_object('name', new.name, 'characters', new.char_count));
+        END;
+        CREATE TRIGGER audit_document_removed AFTER DELETE ON documents BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'document', old.id, json_object('name', old.name));
+        END;
+        CREATE TRIGGER audit_document_changed AFTER UPDATE OF name, plain_text ON documents BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                CASE WHEN old.plain_text IS new.plain_text THEN 'renamed' ELSE 'text edited' END,
+                'document', new.id,
+                json_object('name', new.name, 'old_name', old.name,
+                            'characters', new.char_count, 'old_characters', old.char_count));
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

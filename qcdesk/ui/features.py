@@ -1,0 +1,27 @@
+"""The window's feature modules, each installed once the main window is built.
+
+A feature module keeps its own actions, dialogs and panels, and hooks into the window through
+its public surface only: ``window.project``, ``window.undo`` (run undo commands),
+``window.add_panel(...)``, the menus (``file_menu``, ``edit_menu``, ``code_menu``,
+``analysis_menu``, ``team_menu``, ``project_menu``, ``view_menu``), ``window.jump_to(...)`` and
+the ``projectOpened`` / ``projectClosed`` signals. Each ``install(window)`` returns the object
+that owns the feature, kept on the window under the given attribute name so tests can reach it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+#: (attribute on the window, module with an ``install(window)`` function), in menu order
+FEATURES: list[tuple[str, str]] = [
+]
+
+
+def install_all(window: "MainWindow") -> None:
+    for attribute, module_name in FEATURES:
+        module = importlib.import_module(module_name)
+        setattr(window, attribute, module.install(window))
