@@ -80,6 +80,8 @@ class Session:
         app.processEvents()
 
     def close(self) -> None:
+        if self.window is not None and self.core is self.window.project:
+            self.core = None  # the window closes it
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
@@ -145,8 +147,13 @@ class Session:
         QApplication.instance().processEvents()
 
     def open_window(self) -> str:
+        # one writer per project file: the window takes over from the core steps' connection
+        if self.core is not None:
+            self.core.close()
+            self.core = None
         if not self.window.open_project(self.path):
             raise RuntimeError(f"the window could not open {self.path}")
+        self.core = self.window.project
         self.settle()
         return f"first document shown: {self.window.transcript.document().characterCount():,} UTF-16 units"
 

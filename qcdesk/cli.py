@@ -17,11 +17,19 @@ from qcdesk.core.errors import QcdeskError
 SUBCOMMANDS = {"import", "export", "stats", "new", "exchange"}
 
 
-def _open(path: str, create: bool = False):
+def _open(path: str, create: bool = False, read_only: bool = False):
+    """Open a project; ``read_only`` for commands that only read, so they also work while
+    the project is open in a window (an older format still opens writable, to upgrade it)."""
+    from qcdesk.core.errors import ProjectNeedsUpgradeError
     from qcdesk.core.project import Project
 
     if create and not Path(path).exists():
         return Project.create(path)
+    if read_only:
+        try:
+            return Project.open(path, read_only=True)
+        except ProjectNeedsUpgradeError:
+            pass
     return Project.open(path)
 
 
@@ -55,14 +63,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from qcdesk.core.reports import write_report
 
-    with _open(args.project) as project:
+    with _open(args.project, read_only=True) as project:
         out = write_report(project, args.report, Path(args.out))
     print(f"wrote {out}")
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args.project) as project:
+    with _open(args.project, read_only=True) as project:
         stats = project.stats()
         if args.json:
             print(json.dumps(stats, indent=2))

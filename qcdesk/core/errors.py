@@ -20,7 +20,11 @@ class NotAProjectError(ProjectError):
 
 
 class ProjectLockedError(ProjectError):
-    """The file is busy: another program holds a write lock on it."""
+    """The file is busy: another qcdesk window or another program is writing to it."""
+
+
+class ProjectNeedsUpgradeError(ProjectError):
+    """An older project format was opened read-only; upgrading it needs write access."""
 
 
 class OperationError(QcdeskError):

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core.errors import OperationError, ProjectError
+from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.storage import codebook as code_sql
@@ -28,6 +28,7 @@ from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import connection
 from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
+from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema
 
 Listener = Callable[[Changes], None]
@@ -58,6 +59,9 @@ class Project:
         self._coder: Coder | None = None
         self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
         self._para_cache: dict[int, list[int]] = {}
+        self._lock: lockfile.ProjectLock | None = None
+        #: why the project was opened read-only although writing was asked for, if it was
+        self.read_only_notice: str | None = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -65,14 +69,24 @@ class Project:
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path.name} already exists; choose another name or open it.")
-        db = connection.connect(path, passphrase=passphrase)
+        lock = lockfile.ProjectLock.acquire(path)
+        try:
+            db = connection.connect(path, passphrase=passphrase)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         try:
             connection.use_wal(db, path)
             schema.upgrade(db, path, 0)
         except BaseException:
             db.close()
+            if lock is not None:
+                lock.release()
             raise
-        return cls(db, path)
+        project = cls(db, path)
+        project._lock = lock
+        return project
 
     @classmethod
     def open(cls, path: str | Path, *, passphrase: str | None = None,
@@ -84,7 +98,22 @@ class Project:
             raise ProjectError(f"{path} is a folder, not a qcdesk project file.")
         if path.stat().st_size == 0:
             raise ProjectError(f"{path.name} is empty: it is not a qcdesk project.")
-        db = connection.connect(path, passphrase=passphrase, read_only=read_only)
+        lock, notice = None, None
+        if not read_only:
+            if lockfile.writable(path):
+                lock = lockfile.ProjectLock.acquire(path)
+            if lock is None:
+                read_only = True
+                notice = (f"{path.name} is on a drive or in a folder qcdesk cannot write to, so it "
+                          "is open read-only: you can read, search and export, but not change it. "
+                          "Copy the file to a folder of your own to work on it.")
+        try:
+            db = connection.connect(path, passphrase=passphrase, read_only=read_only,
+                                    immutable=notice is not None)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
         try:
             version = schema.check_version(db, path)
             if version == 0:
@@ -95,15 +124,19 @@ class Project:
             backup = None
             if version < schema.SCHEMA_VERSION:
                 if read_only:
-                    raise ProjectError(
+                    raise ProjectNeedsUpgradeError(
                         f"{path.name} uses an older project format and must be upgraded, "
                         "which needs write access."
                     )
                 backup = schema.upgrade(db, path, version)
         except BaseException:
             db.close()
+            if lock is not None:
+                lock.release()
             raise
-        return cls(db, path, read_only=read_only, backup=backup)
+        project = cls(db, path, read_only=read_only, backup=backup)
+        project._lock, project.read_only_notice = lock, notice
+        return project
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -111,6 +144,9 @@ class Project:
                 # fold the WAL back so the project is one self-contained file again
                 self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def __enter__(self) -> "Project":
         return self

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStacked
                                QVBoxLayout, QWidget)
 
 from qcdesk import APP_NAME, PROJECT_SUFFIX
-from qcdesk.core.errors import QcdeskError
+from qcdesk.core.errors import ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
@@ -227,11 +227,21 @@ class MainWindow(QMainWindow):
         path = Path(path)
         try:
             project = Project.open(path)
+        except ProjectLockedError as exc:
+            if not dialogs.confirm(self, "Project already open", f"{exc}\n\nOpen it read-only?"):
+                return False
+            try:
+                project = Project.open(path, read_only=True)
+            except QcdeskError as again:
+                dialogs.error(self, "Could not open project", str(again))
+                return False
         except QcdeskError as exc:
             dialogs.error(self, "Could not open project", str(exc))
             if not path.exists():
                 self.settings.remove_recent_project(path)
             return False
+        if project.read_only_notice:
+            dialogs.info(self, "Opened read-only", project.read_only_notice)
         if project.backup is not None:
             dialogs.info(self, "Project upgraded",
                          f"{path.name} was upgraded to this version's format. A copy of the file as it "
@@ -405,16 +415,19 @@ class MainWindow(QMainWindow):
             where += " · "
         coded = ", ".join(dict.fromkeys(names.get(c.code_id, "?") for c in codings))
         self._status_codes.setText(where + (f"Codes here: {coded}" if coded else "Not coded here"))
-        self.act_remove.setEnabled(bool(codings))
+        self.act_remove.setEnabled(bool(codings) and not self.project.read_only)
 
     def _update_enabled(self) -> None:
         has_project = self.project is not None
         has_doc = has_project and self.transcript.document_id is not None
         for act in (self.act_close, self.act_import, self.act_export, self.act_new_code):
             act.setEnabled(has_project)
-        self.act_apply.setEnabled(has_doc and self.codebook.current_code_id() is not None)
-        self.act_invivo.setEnabled(has_doc)
-        self.act_remove.setEnabled(has_doc and bool(self.transcript.codings_at_cursor()))
+        writable = has_project and not self.project.read_only
+        self.act_import.setEnabled(writable)
+        self.act_new_code.setEnabled(writable)
+        self.act_apply.setEnabled(writable and has_doc and self.codebook.current_code_id() is not None)
+        self.act_invivo.setEnabled(writable and has_doc)
+        self.act_remove.setEnabled(writable and has_doc and bool(self.transcript.codings_at_cursor()))
 
     def _update_title(self) -> None:
         coder = self.project.coder.name if self.project and self.project.coder else self.settings.coder_name()

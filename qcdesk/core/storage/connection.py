@@ -38,6 +38,7 @@ def connect(
     *,
     passphrase: str | None = None,
     read_only: bool = False,
+    immutable: bool = False,
 ) -> sqlite_utils.Database:
     """Open ``path`` (created if missing unless ``read_only``) with the project's pragmas.
 
@@ -49,7 +50,9 @@ def connect(
     driver = _driver(passphrase is not None)
     try:
         if read_only:
-            uri = path.resolve().as_uri() + "?mode=ro"
+            # immutable: on read-only media SQLite cannot create the WAL's index file, and
+            # nobody can change the file there anyway
+            uri = path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
             conn = driver.connect(uri, uri=True, check_same_thread=True)
         else:
             conn = driver.connect(str(path), check_same_thread=True)

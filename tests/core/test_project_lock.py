@@ -1,0 +1,119 @@
+"""One writer per project: a second opener is told who holds it; read-only media open read-only."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from qcdesk import cli
+from qcdesk.core.errors import OperationError, ProjectLockedError
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.core.storage import lockfile
+
+pytestmark = pytest.mark.core
+
+
+@pytest.fixture()
+def project_path(tmp_path):
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
+        project.add_code("Meetings")
+    return path
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_second_writer_is_refused_with_who_holds_it(project_path):
+    with Project.open(project_path) as first:
+        with pytest.raises(ProjectLockedError) as err:
+            Project.open(project_path)
+        message = str(err.value)
+        assert "already open in another qcdesk window" in message
+        assert f"process {os.getpid()}" in message
+        assert "read-only" in message
+        # reading alongside the writer is fine
+        with Project.open(project_path, read_only=True) as reader:
+            assert [d.name for d in reader.documents()] == ["I1"]
+        first.add_code("Still writable")
+    # closed: the lock and its file are gone, the next opener may write
+    assert not lockfile.lock_path(project_path).exists()
+    with Project.open(project_path) as again:
+        assert {c.name for c in again.codes()} == {"Meetings", "Still writable"}
+
+
+def test_a_new_project_is_locked_from_creation(tmp_path):
+    path = tmp_path / "new.qcdesk"
+    with Project.create(path):
+        with pytest.raises(ProjectLockedError):
+            Project.open(path)
+
+
+def test_lock_of_a_killed_process_does_not_block(project_path):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from qcdesk.core.project import Project
+            p = Project.open({str(project_path)!r})
+            print("open", flush=True)
+            time.sleep(60)
+        """)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(ProjectLockedError) as err:
+            Project.open(project_path)
+        assert f"process {holder.pid}" in str(err.value)
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(10)
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    assert lockfile.lock_path(project_path).exists()  # left behind by the killed process...
+    with Project.open(project_path) as project:        # ...but it holds no lock
+        assert project.integrity_ok()
+        project.add_code("After the crash")
+
+
+def test_command_line_write_is_refused_while_a_window_holds_it(project_path, tmp_path, capsys):
+    transcript = tmp_path / "I2.txt"
+    transcript.write_text("Mentee: I asked for feedback.", encoding="utf-8")
+    with Project.open(project_path):
+        before = digest(project_path)
+        assert cli.main(["import", str(project_path), str(transcript)]) == 1
+        err = capsys.readouterr().err
+        assert "already open in another qcdesk window" in err
+        # reading commands still work while the window has it
+        assert cli.main(["stats", str(project_path), "--json"]) == 0
+        assert '"documents": 1' in capsys.readouterr().out
+        assert digest(project_path) == before
+
+
+def test_read_only_media_opens_read_only_with_a_notice(project_path, monkeypatch):
+    before = digest(project_path)
+    monkeypatch.setattr(lockfile, "writable", lambda path: False)
+    with Project.open(project_path) as project:
+        assert project.read_only
+        assert "read-only" in project.read_only_notice
+        assert [d.name for d in project.documents()] == ["I1"]
+        with pytest.raises(OperationError):
+            project.add_code("Nope")
+    assert not lockfile.lock_path(project_path).exists()
+    assert digest(project_path) == before
+
+
+def test_lock_file_names_its_holder(project_path):
+    with Project.open(project_path):
+        text = lockfile.lock_path(project_path).read_text(encoding="utf-8")
+    assert str(os.getpid()) in text
+    assert time.strftime("%Y") in text
