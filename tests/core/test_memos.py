@@ -1,0 +1,104 @@
+"""Memos on nothing (the journal), codes, documents, cases and codings; search and counts."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcdesk.core import memos
+from qcdesk.core.errors import OperationError
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, Changes
+from qcdesk.core.project import Project
+
+pytestmark = pytest.mark.core
+
+TEXT = "My mentor was assigned by the school. Later I felt I belonged."
+
+
+@pytest.fixture
+def project(tmp_path):
+    p = Project.create(tmp_path / "study.qcdesk")
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def things(project):
+    doc = project.add_document("Interview 1", ParsedDocument(
+        text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
+    code = project.add_code("Belonging")
+    coding = project.apply_code(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1)
+    with project.action() as changes:
+        case_id = int(project.db["cases"].insert({"name": "P1"}).last_pk)
+        changes.cases = True
+    return {"doc": doc.id, "code": code.id, "coding": coding.id, "case": case_id}
+
+
+def test_create_on_each_target_and_list_by_target(project, things):
+    events: list[Changes] = []
+    project.subscribe(events.append)
+    journal, created = memos.ensure_memo(project)
+    assert created and journal.title == memos.JOURNAL_TITLE
+    assert memos.ensure_memo(project) == (journal, False)
+    on_code = memos.create_memo(project, "Belonging vs fitting in", "compare P1", code_id=things["code"])
+    on_doc = memos.create_memo(project, "Context", document_id=things["doc"])
+    on_case = memos.create_memo(project, "P1 overall", case_id=things["case"])
+    on_coding = memos.create_memo(project, "Key quote", coding_id=things["coding"])
+    assert all(e.memos for e in events) and len(events) == 5
+    assert memos.memos_for(project, code_id=things["code"]) == [on_code]
+    assert memos.memo_for(project, case_id=things["case"]) == on_case
+    assert memos.memo_for(project, coding_id=things["coding"]) == on_coding
+    assert memos.memos_for(project) == [journal]
+    assert memos.journal_memo(project) == journal
+    assert memos.target_label(project, on_coding) == "Coded segment: Belonging in Interview 1"
+    assert memos.target_label(project, on_doc) == "Document: Interview 1"
+    assert memos.target_label(project, journal) == "Project journal"
+    counts = memos.memo_counts(project)
+    assert counts[("code_id", things["code"])] == 1 and counts[(None, None)] == 1
+
+
+def test_one_target_at_most_and_target_must_exist(project, things):
+    with pytest.raises(OperationError, match="one thing only"):
+        memos.create_memo(project, "x", code_id=things["code"], document_id=things["doc"])
+    with pytest.raises(OperationError, match="does not exist"):
+        memos.create_memo(project, "x", code_id=999)
+    assert memos.list_memos(project) == []
+
+
+def test_update_is_one_action_and_survives_reopening(project, things, tmp_path):
+    memo = memos.create_memo(project, "Draft", code_id=things["code"])
+    events: list[Changes] = []
+    project.subscribe(events.append)
+    memos.update_memo(project, memo.id, title="Draft", body="Belonging grows with regular meetings.")
+    memos.update_memo(project, memo.id, body="Belonging grows with regular meetings.")  # unchanged: no action
+    assert len(events) == 1
+    project.close()
+    with Project.open(tmp_path / "study.qcdesk") as again:
+        assert memos.get_memo(again, memo.id).body == "Belonging grows with regular meetings."
+
+
+def test_delete_and_restore(project, things):
+    memo = memos.create_memo(project, "Gone", "soon", document_id=things["doc"])
+    row = memos.delete_memo(project, memo.id)
+    assert memos.list_memos(project) == []
+    memos.restore_memo(project, row)
+    assert memos.list_memos(project) == [memo]
+
+
+def test_memo_on_coding_goes_and_comes_back_with_its_coding(project, things):
+    memo = memos.create_memo(project, "Key quote", "why it matters", coding_id=things["coding"])
+    snap = project.remove_coding(things["coding"])
+    assert memos.list_memos(project) == []
+    project.restore_coding(snap)
+    assert memos.list_memos(project) == [memo]
+
+
+def test_search_any_case_with_snippet(project, things):
+    memos.create_memo(project, "Mentoring", "The school ASSIGNED mentors; nobody chose. " * 3)
+    memos.create_memo(project, "Assigned or chosen?", "", code_id=things["code"])
+    memos.create_memo(project, "Other", "nothing here")
+    hits = memos.search_memos(project, "assigned")
+    assert [h.memo.title for h in hits] == ["Mentoring", "Assigned or chosen?"]
+    assert "ASSIGNED mentors" in hits[0].snippet and hits[0].snippet.endswith("…")
+    assert memos.search_memos(project, "  ") == []
+    assert memos.search_memos(project, "straße") == []
