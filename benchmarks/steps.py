@@ -5,7 +5,8 @@ steps drive a real :class:`~qcdesk.ui.main_window.MainWindow` offscreen in this 
 count a step done only once the event queue is empty and the transcript's viewport has been
 painted (grabbed). Steps whose feature is not in this qcdesk yet raise
 :class:`~measure.FeatureMissing`; they are found by name (see ``SEARCH_METHODS``,
-``MERGE_METHODS``, ``QDPX_EXPORTERS``), never imitated.
+``QDPX_EXPORTERS``), never imitated. The merge step calls
+:func:`qcdesk.core.codebook_ops.merge_codes`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from qcdesk.core.project import Project
 
 #: Project methods that would run a full-text search: ``method(query)``
 SEARCH_METHODS = ("search_text", "search", "find_text")
-#: Project methods that would merge one code into another: ``method(source_id, target_id)``
-MERGE_METHODS = ("merge_codes", "merge_code")
 #: (package to look through, function names) for a QDPX exporter: ``function(project, out_path)``
 QDPX_EXPORTERS = (("qcdesk.core.interchange", ("export_project_package", "export_qdpx", "write_qdpx")),
                   ("qcdesk.core", ("export_qdpx", "write_qdpx")))
@@ -208,15 +207,14 @@ class Session:
             return f"“{SEARCH_QUERY}”: searched"
 
     def merge(self) -> str:
-        method = _first_attr(self.core, MERGE_METHODS)
-        if method is None:
-            raise FeatureMissing(f"no Project.{'/'.join(MERGE_METHODS)}")
+        from qcdesk.core.codebook_ops import merge_codes
+
         codes = self.core.codes()
         counts = self.core.code_counts()
         leaves = sorted((c for c in codes if c.id != self.busy_leaf and not any(o.parent_id == c.id for o in codes)),
                         key=lambda c: -counts.get(c.id, (0, 0))[0])
         source, target = leaves[0].id, leaves[1].id
-        method(source, target)
+        merge_codes(self.core, [source], target)
         return f"merged {counts.get(source, (0, 0))[0]} codings into a code with {counts.get(target, (0, 0))[0]}"
 
     def word_report(self) -> str:
