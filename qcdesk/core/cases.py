@@ -1,0 +1,202 @@
+"""Cases: the participants of a study, and which text is theirs.
+
+A case is one person (or site, team...) compared with others by attributes. Its text is
+either whole documents (an interview, a second interview, an audio diary: one case may
+span several) or, in a focus group, the turns of one speaker label in a document. The
+codings of a case are those in its documents plus those overlapping its speakers' turns.
+
+Every function that changes something is one action of the project: one transaction
+and one change notification (``Changes.cases``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from qcdesk.core.errors import OperationError
+from qcdesk.core.models import Case
+from qcdesk.core.project import Project
+from qcdesk.core.storage import cases as sql
+
+#: speaker labels that are the research team, not participants, when creating cases from speakers
+DEFAULT_EXCLUDED_SPEAKERS = ("Interviewer", "Moderator", "Facilitator", "Researcher", "I", "Int", "Q")
+MAX_NAME = 200
+
+
+def cases(project: Project) -> list[Case]:
+    """All cases, by name."""
+    return sql.all_cases(project.db)
+
+
+def case(project: Project, case_id: int) -> Case:
+    found = sql.get_case(project.db, case_id)
+    if found is None:
+        raise OperationError(f"Case {case_id} does not exist.")
+    return found
+
+
+def case_by_name(project: Project, name: str) -> Case | None:
+    return sql.case_by_name(project.db, " ".join(name.split()))
+
+
+def _check_name(project: Project, name: str, *, other_than: int | None = None) -> str:
+    name = " ".join(str(name).split())
+    if not name:
+        raise OperationError("A case needs a name.")
+    if len(name) > MAX_NAME:
+        raise OperationError(f"Case names are limited to {MAX_NAME} characters.")
+    existing = sql.case_by_name(project.db, name)
+    if existing is not None and existing.id != other_than:
+        raise OperationError(f"There is already a case called “{name}”.")
+    return name
+
+
+def add_case(project: Project, name: str, description: str = "") -> Case:
+    name = _check_name(project, name)
+    with project.action() as changes:
+        case_id = sql.insert_case(project.db, name, description)
+        changes.cases = True
+    return case(project, case_id)
+
+
+def rename_case(project: Project, case_id: int, name: str) -> Case:
+    case(project, case_id)
+    name = _check_name(project, name, other_than=case_id)
+    with project.action() as changes:
+        sql.update_case(project.db, case_id, name=name)
+        changes.cases = True
+    return case(project, case_id)
+
+
+def describe_case(project: Project, case_id: int, description: str) -> Case:
+    case(project, case_id)
+    with project.action() as changes:
+        sql.update_case(project.db, case_id, description=description)
+        changes.cases = True
+    return case(project, case_id)
+
+
+_CASE_TABLES = ("cases", "case_documents", "case_speakers", "case_attributes", "memos")
+
+
+def delete_case(project: Project, case_id: int) -> dict[str, list[dict]]:
+    """Delete a case with its links, values and memos; return the snapshot that undoes it."""
+    case(project, case_id)
+    with project.action() as changes:
+        rows = sql.case_snapshot(project.db, case_id)
+        sql.delete_case(project.db, case_id)
+        changes.cases = True
+        changes.attributes = bool(rows["case_attributes"])
+        changes.memos = bool(rows["memos"])
+    return rows
+
+
+def restore_case(project: Project, rows: dict[str, list[dict]]) -> None:
+    """Undo :func:`delete_case`: the same id, links, values and memos."""
+    with project.action() as changes:
+        sql.restore_rows(project.db, rows, _CASE_TABLES)
+        changes.cases = True
+        changes.attributes = bool(rows.get("case_attributes"))
+        changes.memos = bool(rows.get("memos"))
+
+
+# ------------------------------------------------------------------- documents
+def case_documents(project: Project, case_id: int) -> list[int]:
+    """Ids of the documents that are wholly this case's, in interview order."""
+    return sql.case_document_ids(project.db, case_id)
+
+
+def link_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> None:
+    case(project, case_id)
+    ids = list(document_ids)
+    for doc_id in ids:
+        project.document(doc_id)
+    with project.action() as changes:
+        for doc_id in ids:
+            sql.link_document(project.db, case_id, doc_id)
+        changes.cases = True
+
+
+def unlink_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> None:
+    case(project, case_id)
+    with project.action() as changes:
+        for doc_id in document_ids:
+            sql.unlink_document(project.db, case_id, doc_id)
+        changes.cases = True
+
+
+def set_case_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> None:
+    """Make exactly these documents the case's (the checkboxes of the link dialog), as one action."""
+    wanted = set(document_ids)
+    current = set(case_documents(project, case_id))
+    with project.action():
+        unlink_documents(project, case_id, current - wanted)
+        link_documents(project, case_id, sorted(wanted - current))
+
+
+def cases_from_documents(project: Project, document_ids: Iterable[int]) -> list[Case]:
+    """One case per document, named after it and linked to it; documents whose name is
+    already a case's name are skipped. Returns the cases created."""
+    docs = [project.document(i) for i in document_ids]
+    created: list[int] = []
+    with project.action() as changes:
+        for doc in docs:
+            name = " ".join(doc.name.split())[:MAX_NAME]
+            if sql.case_by_name(project.db, name) is not None:
+                continue
+            case_id = sql.insert_case(project.db, name)
+            sql.link_document(project.db, case_id, doc.id)
+            created.append(case_id)
+        changes.cases = bool(created)
+    return [case(project, i) for i in created]
+
+
+# ------------------------------------------------------------------- speakers
+def case_speakers(project: Project, case_id: int) -> list[tuple[int, str]]:
+    """(document id, speaker label) pairs whose turns are this case's."""
+    return sql.case_speakers(project.db, case_id)
+
+
+def speakers(project: Project, document_ids: Iterable[int] | None = None) -> list[str]:
+    """Distinct speaker labels of these documents (all by default), in order of appearance."""
+    ids = None if document_ids is None else list(document_ids)
+    return list(dict.fromkeys(s for s, _doc in sql.speaker_labels(project.db, ids)))
+
+
+def link_speaker(project: Project, case_id: int, document_id: int, speaker: str) -> None:
+    case(project, case_id)
+    project.document(document_id)
+    if speaker not in {t.speaker for t in project.speaker_turns(document_id)}:
+        raise OperationError(f"Nobody speaks as “{speaker}” in {project.document(document_id).name}.")
+    with project.action() as changes:
+        sql.link_speaker(project.db, case_id, document_id, speaker)
+        changes.cases = True
+
+
+def cases_from_speakers(project: Project, document_ids: Iterable[int] | None = None,
+                        exclude: Iterable[str] = DEFAULT_EXCLUDED_SPEAKERS) -> list[Case]:
+    """One case per distinct speaker label (the interviewers excluded, ignoring case), linked
+    to that speaker's turns in every document where the label appears. A label that is
+    already a case's name links to that case. Returns the cases created."""
+    ids = None if document_ids is None else list(document_ids)
+    skip = {s.casefold() for s in exclude}
+    created: list[int] = []
+    with project.action() as changes:
+        for speaker, doc_id in sql.speaker_labels(project.db, ids):
+            if speaker.casefold() in skip or not speaker.strip():
+                continue
+            name = " ".join(speaker.split())[:MAX_NAME]
+            found = sql.case_by_name(project.db, name)
+            if found is None:
+                found = case(project, sql.insert_case(project.db, name))
+                created.append(found.id)
+            sql.link_speaker(project.db, found.id, doc_id, speaker)
+            changes.cases = True
+    return [case(project, i) for i in created]
+
+
+# ------------------------------------------------------------------- codings
+def case_coding_ids(project: Project, case_id: int) -> list[int]:
+    """The codings of a case: all in its documents, and those overlapping its speakers' turns."""
+    case(project, case_id)
+    return sql.case_coding_ids(project.db, case_id)
