@@ -1,0 +1,331 @@
+"""Retrieving coded segments by code combinations and filters, for comparing groups and quoting.
+
+A :class:`Query` chooses codes and how they combine:
+
+* ``"or"`` – every segment coded with any of the codes (one result per distinct range);
+* ``"and"`` – the text where codings of *all* the codes overlap in one document: the
+  overlapping ranges themselves (the usual "intersection" retrieval);
+* ``"not"`` – segments of ``codes`` that share no character with a coding of ``exclude_codes``.
+
+Filters narrow the result: documents, cases (a case is its linked documents plus the turns of
+its speakers), attribute conditions on cases, the speaker at the segment's start, and coders.
+The combination is done per document on sorted ranges (see :mod:`qcdesk.core.intervals`), so
+a project with 50,000 codings is answered in a few queries and one sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from qcdesk.core import intervals
+from qcdesk.core.errors import OperationError
+from qcdesk.core.storage import retrieval as sql
+
+if TYPE_CHECKING:
+    from qcdesk.core.project import Project
+
+MODES = ("or", "and", "not")
+#: context shown around a segment when it stands outside any speaker turn or paragraph
+FALLBACK_WINDOW = 200
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class AttributeCondition:
+    """Cases whose value of an attribute equals ``value`` or lies in ``[minimum, maximum]``.
+
+    Equality ignores case and surrounding spaces. Ranges compare numbers for number
+    attributes and ISO dates (YYYY-MM-DD) as text for dates; either bound may be left open.
+    """
+
+    attribute_id: int
+    value: str | None = None
+    minimum: float | str | None = None
+    maximum: float | str | None = None
+
+
+@dataclass(frozen=True)
+class Query:
+    codes: tuple[int, ...]
+    mode: str = "or"
+    exclude_codes: tuple[int, ...] = ()
+    include_subcodes: bool = True
+    #: empty filters keep everything
+    documents: tuple[int, ...] = ()
+    cases: tuple[int, ...] = ()
+    attributes: tuple[AttributeCondition, ...] = ()
+    speakers: tuple[str, ...] = ()
+    #: only codings made by these coders count for ``codes`` (exclusions count whoever coded them)
+    coders: tuple[int, ...] = ()
+    #: characters of context each side; None shows the whole speaker turn (or paragraph)
+    context_chars: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("codes", "exclude_codes", "documents", "cases", "attributes", "speakers", "coders"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.mode not in MODES:
+            raise OperationError(f"Unknown retrieval mode {self.mode!r}: use one of {', '.join(MODES)}.")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One retrieved passage: where it is, who said it, and what surrounds it."""
+
+    document_id: int
+    document_name: str
+    start: int
+    end: int
+    text: str
+    code_ids: tuple[int, ...]
+    coding_ids: tuple[int, ...]
+    speaker: str | None
+    time_start: float | None
+    paragraph: int | None
+    #: context before and after the segment, with an ellipsis where it was cut
+    before: str = ""
+    after: str = ""
+
+
+# ---------------------------------------------------------------- cases
+class CaseMap:
+    """Which cases a range of a document belongs to: the cases linked to the whole document,
+    plus those whose speaker holds a turn overlapping the range."""
+
+    def __init__(self, project: "Project"):
+        self.whole: dict[int, set[int]] = {}
+        for case_id, doc_id in sql.case_documents(project.db):
+            self.whole.setdefault(doc_id, set()).add(case_id)
+        turns: dict[int, list[tuple[int, int, int]]] = {}
+        for case_id, doc_id, start, end in sql.case_turns(project.db):
+            turns.setdefault(doc_id, []).append((start, max(end, start + 1), case_id))
+        self.turns = {doc_id: intervals.IntervalIndex(items) for doc_id, items in turns.items()}
+        self.speaking = {doc_id: {p for _s, _e, p in items} for doc_id, items in turns.items()}
+
+    def cases_of(self, document_id: int, start: int, end: int) -> set[int]:
+        found = set(self.whole.get(document_id, ()))
+        index = self.turns.get(document_id)
+        if index is not None:
+            found.update(p for _s, _e, p in index.overlapping(start, max(end, start + 1)))
+        return found
+
+    def documents_of(self, case_ids: set[int]) -> set[int]:
+        docs = {d for d, cs in self.whole.items() if cs & case_ids}
+        docs.update(d for d, cs in self.speaking.items() if cs & case_ids)
+        return docs
+
+
+def _matches(condition: AttributeCondition, value_type: str, raw: str) -> bool:
+    raw = raw.strip()
+    if condition.value is not None:
+        return raw.casefold() == str(condition.value).strip().casefold()
+    lo, hi = condition.minimum, condition.maximum
+    if value_type == "number":
+        try:
+            number = float(raw)
+        except ValueError:
+            return False
+        return (lo is None or number >= float(lo)) and (hi is None or number <= float(hi))
+    if value_type == "date":
+        raw = raw[:10]
+        lo = _iso(lo) if lo is not None else None
+        hi = _iso(hi) if hi is not None else None
+    return (lo is None or raw >= str(lo)) and (hi is None or raw <= str(hi))
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()[:10]
+    return str(value).strip()[:10]
+
+
+def cases_matching(project: "Project", conditions: Iterable[AttributeCondition]) -> set[int]:
+    """Ids of the cases meeting every condition."""
+    types = {aid: vtype for aid, _name, vtype, _choices in sql.attributes(project.db)}
+    found: set[int] | None = None
+    for condition in conditions:
+        if condition.attribute_id not in types:
+            raise OperationError(f"Attribute {condition.attribute_id} does not exist.")
+        vtype = types[condition.attribute_id]
+        ids = {cid for cid, raw in sql.attribute_values(project.db, condition.attribute_id)
+               if _matches(condition, vtype, str(raw))}
+        found = ids if found is None else found & ids
+    return found if found is not None else set()
+
+
+# ---------------------------------------------------------------- codes
+def expand_codes(project: "Project", code_ids: Iterable[int], include_subcodes: bool) -> list[set[int]]:
+    """One set per chosen code: the code, with its sub-codes when asked."""
+    codes = project.codes()
+    known = {c.id for c in codes}
+    children: dict[int, list[int]] = {}
+    for code in codes:
+        if code.parent_id is not None:
+            children.setdefault(code.parent_id, []).append(code.id)
+    groups = []
+    for code_id in code_ids:
+        if code_id not in known:
+            raise OperationError(f"Code {code_id} does not exist.")
+        group, todo = {code_id}, [code_id]
+        while include_subcodes and todo:
+            for child in children.get(todo.pop(), ()):
+                group.add(child)
+                todo.append(child)
+        groups.append(group)
+    return groups
+
+
+# ---------------------------------------------------------------- combining
+def _combine_document(mode: str, groups: list[set[int]], rows: list[sql.CodingRow],
+                      excluded: list[sql.CodingRow]) -> list[tuple[int, int, list[sql.CodingRow]]]:
+    """The result ranges of one document with the codings behind each."""
+    if mode == "and":
+        common: list[intervals.Range] | None = None
+        for group in groups:
+            covered = intervals.union((r[3], r[4]) for r in rows if r[2] in group)
+            common = covered if common is None else intervals.intersect(common, covered)
+            if not common:
+                return []
+        index = intervals.IntervalIndex((r[3], r[4], r) for r in rows)
+        return [(s, e, [p for _s, _e, p in index.overlapping(s, e)]) for s, e in common or []]
+    wanted = set().union(*groups)
+    by_range: dict[tuple[int, int], list[sql.CodingRow]] = {}
+    for row in rows:
+        if row[2] in wanted:
+            by_range.setdefault((row[3], row[4]), []).append(row)
+    if mode == "not" and excluded:
+        index = intervals.IntervalIndex((r[3], r[4], None) for r in excluded)
+        by_range = {k: v for k, v in by_range.items() if not index.any_overlap(*k)}
+    return [(s, e, found) for (s, e), found in sorted(by_range.items())]
+
+
+def retrieve(project: "Project", query: Query) -> list[Result]:
+    """The passages the query asks for, in interview order then position."""
+    if not query.codes:
+        raise OperationError("Choose at least one code to retrieve.")
+    if query.mode == "not" and not query.exclude_codes:
+        raise OperationError("Choose the codes whose segments are to be left out.")
+    groups = expand_codes(project, query.codes, query.include_subcodes)
+    excluded_ids = set().union(*expand_codes(project, query.exclude_codes, query.include_subcodes)) \
+        if query.mode == "not" else set()
+
+    order = sql.document_order(project.db)
+    documents: set[int] | None = set(query.documents) if query.documents else None
+    cases: set[int] | None = None
+    if query.cases:
+        cases = set(query.cases)
+    if query.attributes:
+        matching = cases_matching(project, query.attributes)
+        cases = matching if cases is None else cases & matching
+    case_map = None
+    if cases is not None:
+        case_map = CaseMap(project)
+        in_cases = case_map.documents_of(cases)
+        documents = in_cases if documents is None else documents & in_cases
+    if documents is not None and not documents:
+        return []
+
+    wanted = set().union(*groups)
+    rows = sql.codings(project.db, wanted, document_ids=documents, coder_ids=query.coders or None)
+    excluded = sql.codings(project.db, excluded_ids, document_ids={r[1] for r in rows}) if excluded_ids else []
+    excluded_by_doc = {d: list(g) for d, g in itertools.groupby(excluded, key=lambda r: r[1])}
+
+    found: list[tuple[int, int, int, list[sql.CodingRow]]] = []
+    for doc_id, doc_rows in itertools.groupby(rows, key=lambda r: r[1]):
+        for start, end, behind in _combine_document(query.mode, groups, list(doc_rows),
+                                                    excluded_by_doc.get(doc_id, [])):
+            if case_map is not None and not (case_map.cases_of(doc_id, start, end) & cases):
+                continue
+            found.append((doc_id, start, end, behind))
+    if not found:
+        return []
+    doc_ids = {f[0] for f in found}
+    texts = sql.texts(project.db, doc_ids)
+    turns = sql.turns(project.db, doc_ids)
+    blocks = sql.block_starts(project.db, doc_ids)
+    speakers = set(query.speakers)
+    results = []
+    for doc_id, start, end, behind in found:
+        turn = _containing(turns.get(doc_id, []), start)
+        speaker = turn[2] if turn else None
+        if speakers and speaker not in speakers:
+            continue
+        doc_blocks = blocks.get(doc_id, [])
+        block = _containing(doc_blocks, start)
+        # as Project.paragraph_number: the last paragraph starting at or before the position
+        paragraph = bisect_right(doc_blocks, (start, float("inf"))) or None
+        text = texts[doc_id]
+        before, after = _context(text, start, end, query.context_chars, turn or block)
+        results.append(Result(
+            document_id=doc_id, document_name=order[doc_id][1], start=start, end=end,
+            text=text[start:end],
+            code_ids=tuple(sorted({r[2] for r in behind})), coding_ids=tuple(sorted({r[0] for r in behind})),
+            speaker=speaker, time_start=turn[3] if turn else None, paragraph=paragraph,
+            before=before, after=after,
+        ))
+    results.sort(key=lambda r: (order[r.document_id][0], r.start, r.end))
+    return results
+
+
+def _containing(spans: list[tuple], position: int) -> tuple | None:
+    """The span (sorted by start) holding ``position``, if any."""
+    i = bisect_right(spans, (position, float("inf"))) - 1
+    if i >= 0 and spans[i][0] <= position < max(spans[i][1], spans[i][0] + 1):
+        return spans[i]
+    return None
+
+
+def _context(text: str, start: int, end: int, chars: int | None, span: tuple | None) -> tuple[str, str]:
+    if chars is None and span is not None:
+        lo, hi = span[0], span[1]
+        return text[lo:start] if lo < start else "", text[end:hi] if hi > end else ""
+    chars = FALLBACK_WINDOW if chars is None else max(0, chars)
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    before, after = text[lo:start], text[end:hi]
+    if lo > 0 and before:
+        before = ELLIPSIS + before
+    if hi < len(text) and after:
+        after = after + ELLIPSIS
+    return before, after
+
+
+# ---------------------------------------------------------------- quoting
+def format_time(seconds: float | None) -> str:
+    """HH:MM:SS, as transcripts and papers cite a moment of a recording."""
+    if seconds is None:
+        return ""
+    total = int(seconds)
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def citation(result: Result) -> str:
+    """Speaker, document, paragraph and time: what identifies a quote in a paper."""
+    parts = [result.speaker or "", result.document_name,
+             f"¶{result.paragraph}" if result.paragraph else "", format_time(result.time_start)]
+    return ", ".join(p for p in parts if p)
+
+
+QUOTE_STYLES = ("inline", "block")
+
+
+def format_quotes(results: Iterable[Result], style: str = "inline") -> str:
+    """Exemplar quotes ready to paste, one per paragraph.
+
+    ``inline``: “quoted text” (P03, Interview 3, ¶12, 00:12:05)
+    ``block``:  the quoted text on its own line, then ``— P03, Interview 3, ¶12, 00:12:05``.
+    Whitespace inside a quote is collapsed and double quotes inside it become single ones.
+    """
+    if style not in QUOTE_STYLES:
+        raise OperationError(f"Unknown quote style {style!r}: use one of {', '.join(QUOTE_STYLES)}.")
+    out = []
+    for result in results:
+        words = " ".join(result.text.split())
+        words = words.replace("“", "‘").replace("”", "’").replace('"', "'")
+        if style == "inline":
+            out.append(f"“{words}” ({citation(result)})")
+        else:
+            out.append(f"{words}\n— {citation(result)}")
+    return "\n\n".join(out)

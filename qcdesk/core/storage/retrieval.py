@@ -1,0 +1,109 @@
+"""SQL for retrieval and matrices: bulk reads that the interval logic in Python works on.
+
+Every function reads whole columns in one statement (ordered so the caller can sweep them),
+never one row per coding: a project with 50,000 codings is read in a handful of queries.
+Cases are read straight from the schema tables (``cases``, ``case_documents``,
+``case_speakers``, ``attributes``, ``case_attributes``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import sqlite_utils
+
+#: one coding as the sweeps use it: (id, document_id, code_id, start, end, coder_id)
+CodingRow = tuple[int, int, int, int, int, "int | None"]
+
+
+def _json_ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def codings(db: sqlite_utils.Database, code_ids: Iterable[int], *,
+            document_ids: Iterable[int] | None = None,
+            coder_ids: Iterable[int] | None = None) -> list[CodingRow]:
+    """Codings of these codes, optionally only in these documents / by these coders,
+    ordered by document, start, end."""
+    where = ["code_id IN (SELECT value FROM json_each(?))"]
+    args: list = [_json_ids(code_ids)]
+    if document_ids is not None:
+        where.append("document_id IN (SELECT value FROM json_each(?))")
+        args.append(_json_ids(document_ids))
+    if coder_ids is not None:
+        where.append("coder_id IN (SELECT value FROM json_each(?))")
+        args.append(_json_ids(coder_ids))
+    sql = (f'SELECT id, document_id, code_id, start, "end", coder_id FROM codings '
+           f'WHERE {" AND ".join(where)} ORDER BY document_id, start, "end", id')
+    return [tuple(r) for r in db.execute(sql, args).fetchall()]
+
+
+def all_codings(db: sqlite_utils.Database) -> list[CodingRow]:
+    sql = 'SELECT id, document_id, code_id, start, "end", coder_id FROM codings ORDER BY document_id, start, "end", id'
+    return [tuple(r) for r in db.execute(sql).fetchall()]
+
+
+def document_order(db: sqlite_utils.Database) -> dict[int, tuple[int, str]]:
+    """document id -> (rank in interview order, name)."""
+    rows = db.execute("SELECT id, name FROM documents ORDER BY position, id").fetchall()
+    return {doc_id: (rank, name) for rank, (doc_id, name) in enumerate(rows)}
+
+
+def texts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, str]:
+    sql = "SELECT id, plain_text FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+    return dict(db.execute(sql, [_json_ids(document_ids)]).fetchall())
+
+
+def turns(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """document id -> [(start, end, speaker, time_start)] ordered by start."""
+    sql = ('SELECT document_id, start, "end", speaker, time_start FROM speaker_turns '
+           "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start, id")
+    out: dict[int, list[tuple]] = {}
+    for doc_id, *rest in db.execute(sql, [_json_ids(document_ids)]).fetchall():
+        out.setdefault(doc_id, []).append(tuple(rest))
+    return out
+
+
+def block_starts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
+    """document id -> [(start, end)] of its paragraphs, ordered by start."""
+    sql = ('SELECT document_id, start, "end" FROM blocks '
+           "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start, id")
+    out: dict[int, list[tuple[int, int]]] = {}
+    for doc_id, start, end in db.execute(sql, [_json_ids(document_ids)]).fetchall():
+        out.setdefault(doc_id, []).append((start, end))
+    return out
+
+
+# ---------------------------------------------------------------- cases and attributes
+def cases(db: sqlite_utils.Database) -> list[tuple[int, str]]:
+    return [tuple(r) for r in db.execute("SELECT id, name FROM cases ORDER BY name COLLATE NOCASE, id")]
+
+
+def case_documents(db: sqlite_utils.Database) -> list[tuple[int, int]]:
+    """(case id, document id): the case is the whole document."""
+    return [tuple(r) for r in db.execute("SELECT case_id, document_id FROM case_documents")]
+
+
+def case_turns(db: sqlite_utils.Database) -> list[tuple[int, int, int, int]]:
+    """(case id, document id, start, end) of every turn spoken by a case's speaker."""
+    sql = ('SELECT cs.case_id, t.document_id, t.start, t."end" FROM case_speakers cs '
+           "JOIN speaker_turns t ON t.document_id = cs.document_id AND t.speaker = cs.speaker "
+           "ORDER BY t.document_id, t.start")
+    return [tuple(r) for r in db.execute(sql)]
+
+
+def attributes(db: sqlite_utils.Database) -> list[tuple[int, str, str, str]]:
+    """(id, name, value_type, choices JSON) ordered by name."""
+    sql = "SELECT id, name, value_type, choices FROM attributes ORDER BY name COLLATE NOCASE, id"
+    return [tuple(r) for r in db.execute(sql)]
+
+
+def attribute_values(db: sqlite_utils.Database, attribute_id: int) -> list[tuple[int, str]]:
+    """(case id, value) for the cases that have a value of this attribute."""
+    sql = ("SELECT case_id, value FROM case_attributes WHERE attribute_id = ? "
+           "AND value IS NOT NULL AND trim(value) <> ''")
+    return [tuple(r) for r in db.execute(sql, [attribute_id])]
+
+
+def speakers(db: sqlite_utils.Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT speaker FROM speaker_turns ORDER BY speaker COLLATE NOCASE")]
