@@ -30,6 +30,8 @@ from qcdesk.ui.transcript_view import TranscriptView
 class MainWindow(QMainWindow):
     projectOpened = Signal(str)
     projectClosed = Signal()
+    #: the project is about to close (still open): last chances to read or back it up
+    projectClosing = Signal()
 
     def __init__(self, settings: Settings | None = None):
         super().__init__()
@@ -289,6 +291,7 @@ class MainWindow(QMainWindow):
     def close_project(self) -> None:
         if self.project is None:
             return
+        self.projectClosing.emit()
         self.undo_stack.clear()
         project, self.project = self.project, None
         project.unsubscribe(self._on_changes)

@@ -73,5 +73,28 @@ class Settings:
     def set_last_folder(self, folder: str | Path) -> None:
         self.qs.setValue("last_folder", str(folder))
 
+    # backups ---------------------------------------------------------------
+    def backup_interval_minutes(self) -> int:
+        """Minutes between automatic backups of a changed project; 0 turns them off."""
+        from qcdesk.core.backups import DEFAULT_INTERVAL_MINUTES
+
+        return _int(self.qs.value("backups/interval_minutes", DEFAULT_INTERVAL_MINUTES), DEFAULT_INTERVAL_MINUTES)
+
+    def backup_keep(self) -> int:
+        from qcdesk.core.backups import DEFAULT_KEEP
+
+        return max(1, _int(self.qs.value("backups/keep", DEFAULT_KEEP), DEFAULT_KEEP))
+
+    def set_backup_policy(self, interval_minutes: int, keep: int) -> None:
+        self.qs.setValue("backups/interval_minutes", max(0, int(interval_minutes)))
+        self.qs.setValue("backups/keep", max(1, int(keep)))
+
     def sync(self) -> None:
         self.qs.sync()
+
+
+def _int(value: object, default: int) -> int:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
