@@ -193,6 +193,15 @@ class Project:
             for listener in list(self._listeners):
                 listener(changes)
 
+    def notify(self, changes: Changes) -> None:
+        """Tell subscribers about a change made outside :meth:`action` (restoring a backup)."""
+        for listener in list(self._listeners):
+            listener(changes)
+
+    def forget_caches(self) -> None:
+        self._turn_cache.clear()
+        self._para_cache.clear()
+
     # ----------------------------------------------------------------- coders
     @property
     def coder(self) -> Coder | None:
