@@ -1,0 +1,101 @@
+"""Saturation on a small known project: new and cumulative codes per interview, in interview order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcdesk.core.errors import OperationError
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block
+from qcdesk.core.project import Project
+from qcdesk.core.saturation import saturation, set_document_order
+
+pytestmark = pytest.mark.core
+
+
+def doc(text: str) -> ParsedDocument:
+    return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))], turns=[])
+
+
+@pytest.fixture
+def study(tmp_path: Path):
+    """Codebook: Support > {Mentor, Peers}, Barriers > {Time}; Identity (no children).
+
+    Interview A: Mentor, Time        B: Mentor, Peers (coded by Sam)
+    Interview C: Identity, Time      D: nothing new (Peers)
+    """
+    with Project.create(tmp_path / "s.qcdesk") as p:
+        support = p.add_code("Support")
+        mentor = p.add_code("Mentor", parent_id=support.id)
+        peers = p.add_code("Peers", parent_id=support.id)
+        barriers = p.add_code("Barriers")
+        time = p.add_code("Time", parent_id=barriers.id)
+        identity = p.add_code("Identity")
+        ids = {}
+        for name in "ABCD":
+            ids[name] = p.add_document(f"Interview {name}", doc("some words of the interview")).id
+        p.set_coder("Alex")
+        p.apply_code(ids["A"], mentor.id, 0, 4)
+        p.apply_code(ids["A"], time.id, 5, 10)
+        p.apply_code(ids["B"], mentor.id, 0, 4)
+        p.set_coder("Sam")
+        p.apply_code(ids["B"], peers.id, 5, 10)
+        p.set_coder("Alex")
+        p.apply_code(ids["C"], identity.id, 0, 4)
+        p.apply_code(ids["C"], time.id, 0, 4)
+        p.apply_code(ids["D"], peers.id, 0, 4)
+        yield p, ids
+
+
+def summary(rows):
+    return [(r.document_name[-1], list(r.new_code_names), r.cumulative) for r in rows]
+
+
+def test_new_and_cumulative_codes_per_document(study):
+    project, _ids = study
+    rows = saturation(project)
+    assert summary(rows) == [("A", ["Mentor", "Time"], 2), ("B", ["Peers"], 3),
+                             ("C", ["Identity"], 4), ("D", [], 4)]
+    assert [r.new_count for r in rows] == [2, 1, 1, 0]
+    assert [r.codes_in_document for r in rows] == [2, 2, 2, 1]
+
+
+def test_order_changes_what_is_new(study):
+    project, ids = study
+    seen = []
+    project.subscribe(seen.append)
+    set_document_order(project, [ids["D"], ids["C"]])
+    assert len(seen) == 1 and seen[0].document_list
+    assert [d.name[-1] for d in project.documents()] == ["D", "C", "A", "B"]
+    assert summary(saturation(project)) == [("D", ["Peers"], 1), ("C", ["Time", "Identity"], 3),
+                                            ("A", ["Mentor"], 4), ("B", [], 4)]
+    with pytest.raises(OperationError, match="does not exist"):
+        set_document_order(project, [999])
+
+
+def test_top_level_themes_count_their_sub_codes(study):
+    project, _ids = study
+    assert summary(saturation(project, level=0)) == [("A", ["Support", "Barriers"], 2), ("B", [], 2),
+                                                     ("C", ["Identity"], 3), ("D", [], 3)]
+    # level 1: Identity (level 0) is not counted
+    assert summary(saturation(project, level=1)) == [("A", ["Mentor", "Time"], 2), ("B", ["Peers"], 3),
+                                                     ("C", [], 3), ("D", [], 3)]
+
+
+def test_leaf_codes_only_and_one_coder(study):
+    project, _ids = study
+    project.apply_code(project.documents()[0].id, project.codes()[0].id, 0, 3)  # "Support" itself, in A
+    assert summary(saturation(project, leaves_only=True))[0] == ("A", ["Mentor", "Time"], 2)
+    assert summary(saturation(project))[0] == ("A", ["Support", "Mentor", "Time"], 3)
+    sam = next(c for c in project.coders() if c.name == "Sam")
+    assert summary(saturation(project, coder_id=sam.id)) == [("A", [], 0), ("B", ["Peers"], 1),
+                                                             ("C", [], 1), ("D", [], 1)]
+    with pytest.raises(OperationError, match="counts from 0"):
+        saturation(project, level=-1)
+
+
+def test_empty_project(tmp_path):
+    with Project.create(tmp_path / "e.qcdesk") as p:
+        assert saturation(p) == []
