@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import time
 
@@ -11,92 +10,12 @@ import pytest
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.intervals import IntervalIndex, intersect, union
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.retrieval import AttributeCondition, Query, format_quotes, retrieve
 
+from retrieval_study import LINES_1, add_attribute, add_case, parsed, span
+
 pytestmark = pytest.mark.core
-
-# "Interviewer" and "P03" alternate; one paragraph per line; times 0, 30, 60, ...
-LINES_1 = [
-    "Interviewer: How did you meet your mentor?",
-    "P03: My mentor 😀 was assigned by the school, which felt random at first.",
-    "Interviewer: And later on?",
-    "P03: Later we met every month and I felt I belonged to the department.",
-]
-LINES_2 = [
-    "Interviewer: Tell me about supervising.",
-    "M01: I supervise 𝒳 three mentees and I worry that I have no time for them.",
-    "Interviewer: Does it help you?",
-    "M01: It keeps me connected, I belong here because of them.",
-]
-
-
-def parsed(lines: list[str]) -> ParsedDocument:
-    text = "\n".join(lines)
-    blocks, turns, pos = [], [], 0
-    for i, line in enumerate(lines):
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        turns.append(SpeakerTurn(line.split(":")[0], pos, end, float(i * 30 + 725), None))
-        pos = end + 1
-    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
-
-
-def span(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
-
-
-def add_case(project: Project, name: str, *, documents=(), speakers=(), attrs=None) -> int:
-    """A case made with plain inserts into the schema tables (as any cases editor would)."""
-    with project.action() as changes:
-        case_id = project.db["cases"].insert({"name": name, "description": ""}).last_pk
-        for doc_id in documents:
-            project.db["case_documents"].insert({"case_id": case_id, "document_id": doc_id})
-        for doc_id, speaker in speakers:
-            project.db["case_speakers"].insert({"case_id": case_id, "document_id": doc_id, "speaker": speaker})
-        for attr_id, value in (attrs or {}).items():
-            project.db["case_attributes"].insert({"case_id": case_id, "attribute_id": attr_id, "value": value})
-        changes.cases = True
-    return case_id
-
-
-def add_attribute(project: Project, name: str, value_type: str = "text", choices=()) -> int:
-    with project.action() as changes:
-        attr_id = project.db["attributes"].insert(
-            {"name": name, "value_type": value_type, "choices": json.dumps(list(choices))}).last_pk
-        changes.attributes = True
-    return attr_id
-
-
-@pytest.fixture
-def study(tmp_path):
-    """Two interviews; codes Mentoring > Assigned, Belonging, Worry; known overlaps."""
-    project = Project.create(tmp_path / "study.qcdesk")
-    d1 = project.add_document("Interview 3", parsed(LINES_1))
-    d2 = project.add_document("Interview 7", parsed(LINES_2))
-    t1, t2 = project.document_text(d1.id), project.document_text(d2.id)
-    mentoring = project.add_code("Mentoring")
-    assigned = project.add_code("Assigned", parent_id=mentoring.id)
-    belonging = project.add_code("Belonging")
-    worry = project.add_code("Worry")
-    project.set_coder("Ana")
-    c = {}
-    # doc 1: "mentor 😀 was assigned" (Assigned) overlaps "was assigned by the school" (Belonging)
-    c["a1"] = project.apply_code(d1.id, assigned.id, *span(t1, "My mentor 😀 was assigned"))
-    c["b1"] = project.apply_code(d1.id, belonging.id, *span(t1, "was assigned by the school"))
-    c["b2"] = project.apply_code(d1.id, belonging.id, *span(t1, "I felt I belonged"))
-    project.set_coder("Ben")
-    c["m1"] = project.apply_code(d1.id, mentoring.id, *span(t1, "we met every month"))
-    # doc 2: Worry and Mentoring overlap; Belonging alone
-    c["w1"] = project.apply_code(d2.id, worry.id, *span(t2, "I worry that I have no time"))
-    c["m2"] = project.apply_code(d2.id, mentoring.id, *span(t2, "three mentees and I worry"))
-    c["b3"] = project.apply_code(d2.id, belonging.id, *span(t2, "I belong here"))
-    ids = dict(d1=d1.id, d2=d2.id, mentoring=mentoring.id, assigned=assigned.id,
-               belonging=belonging.id, worry=worry.id)
-    yield project, ids, c, (t1, t2)
-    project.close()
 
 
 def texts(results) -> list[str]:

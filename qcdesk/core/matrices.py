@@ -1,0 +1,199 @@
+"""Matrices for comparing groups: code × case, code × attribute value, code co-occurrence.
+
+Each is returned as a neutral :class:`~qcdesk.core.tables.Table` whose rows follow the codebook
+tree (``row_levels`` holds the indentation). ``table.keys`` records what each row and column
+stands for, so :func:`cell_query` can retrieve the segments behind a cell.
+
+Case membership is the one retrieval uses (:class:`~qcdesk.core.retrieval.CaseMap`): a coding
+belongs to the cases linked to its document and to those whose speaker's turn it overlaps.
+All counts come from one read of the codings and a sweep per document.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import TYPE_CHECKING
+
+from qcdesk.core.errors import OperationError
+from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query
+from qcdesk.core.storage import retrieval as sql
+from qcdesk.core.tables import Table
+
+if TYPE_CHECKING:
+    from qcdesk.core.project import Project
+
+KINDS = ("code-case", "code-attribute", "cooccurrence")
+MEASURES = ("segments", "documents", "cases")
+
+
+def _rows(project: "Project", include_subcodes: bool) -> tuple[list[int], list[str], list[int], dict[int, list[int]]]:
+    """Codes in tree order, their names and levels, and for each code the rows a coding of
+    it counts in (itself, plus its ancestors when sub-codes are included)."""
+    tree = project.codes_in_tree_order()
+    ids = [c.id for c, _ in tree]
+    parent = {c.id: c.parent_id for c, _ in tree}
+    counts_in: dict[int, list[int]] = {}
+    for code_id in ids:
+        chain, cur = [code_id], parent[code_id]
+        while include_subcodes and cur is not None:
+            chain.append(cur)
+            cur = parent[cur]
+        counts_in[code_id] = chain
+    return ids, [c.name for c, _ in tree], [level for _, level in tree], counts_in
+
+
+def _subcode_note(include_subcodes: bool) -> str:
+    return ("A code's row includes the codings of its sub-codes." if include_subcodes
+            else "Each row counts the codings of that code alone, not of its sub-codes.")
+
+
+def _grid(rows: list[int], columns: list, counts: dict[tuple[int, object], int | set]) -> list[list[int]]:
+    def value(found):
+        return len(found) if isinstance(found, set) else found
+
+    return [[value(counts.get((r, c), 0)) for c in columns] for r in rows]
+
+
+def code_case_matrix(project: "Project", measure: str = "segments", include_subcodes: bool = False) -> Table:
+    """Codes × cases: segments coded in each case, or the case's documents that carry the code."""
+    if measure not in ("segments", "documents"):
+        raise OperationError("A code × case matrix counts segments or documents.")
+    ids, names, levels, counts_in = _rows(project, include_subcodes)
+    cases = sql.cases(project.db)
+    case_map = CaseMap(project)
+    counts: dict[tuple[int, int], int | set] = {}
+    for _cid, doc_id, code_id, start, end, _coder in sql.all_codings(project.db):
+        for case_id in case_map.cases_of(doc_id, start, end):
+            for row in counts_in.get(code_id, ()):
+                if measure == "segments":
+                    counts[(row, case_id)] = counts.get((row, case_id), 0) + 1
+                else:
+                    counts.setdefault((row, case_id), set()).add(doc_id)
+    notes = [_subcode_note(include_subcodes),
+             "A case is its linked documents plus the turns of its speakers; a segment counts in "
+             "every case it belongs to."]
+    if not cases:
+        notes.append("The project has no cases yet.")
+    title = "Segments by code and case" if measure == "segments" else "Documents by code and case"
+    return Table(title, [n for _, n in cases], names, _grid(ids, [c for c, _ in cases], counts),
+                 notes, levels, corner="Code",
+                 keys={"kind": "code-case", "rows": ids, "columns": [c for c, _ in cases],
+                       "include_subcodes": include_subcodes, "measure": measure})
+
+
+def _attribute(project: "Project", attribute_id: int) -> tuple[str, str, list[str]]:
+    for aid, name, vtype, choices in sql.attributes(project.db):
+        if aid == attribute_id:
+            return name, vtype, list(json.loads(choices or "[]"))
+    raise OperationError(f"Attribute {attribute_id} does not exist.")
+
+
+def _value_order(vtype: str, choices: list[str], values: list[str]):
+    def key(value: str):
+        if vtype == "choice":
+            folded = [c.casefold() for c in choices]
+            if value.casefold() in folded:
+                return (0, folded.index(value.casefold()), 0.0, "")
+        if vtype == "number":
+            try:
+                return (1, 0, float(value), "")
+            except ValueError:
+                pass
+        return (2, 0, 0.0, value.casefold())
+
+    return sorted(values, key=key)
+
+
+def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = "segments",
+                          include_subcodes: bool = False) -> Table:
+    """Codes × the values of one case attribute (e.g. role: mentor / mentee): segments coded in
+    the cases of each group, or how many of the group's cases have the code."""
+    if measure not in ("segments", "cases"):
+        raise OperationError("A code × attribute matrix counts segments or cases.")
+    name, vtype, choices = _attribute(project, attribute_id)
+    ids, names, levels, counts_in = _rows(project, include_subcodes)
+    group_of: dict[int, str] = {}
+    spelling: dict[str, str] = {}
+    for case_id, raw in sql.attribute_values(project.db, attribute_id):
+        value = " ".join(str(raw).split())
+        spelling.setdefault(value.casefold(), value)
+        group_of[case_id] = value.casefold()
+    values = _value_order(vtype, choices, list(spelling.values()))
+    columns = [v.casefold() for v in values]
+    case_map = CaseMap(project)
+    counts: dict[tuple[int, str], int | set] = {}
+    for _cid, doc_id, code_id, start, end, _coder in sql.all_codings(project.db):
+        in_cases = {c for c in case_map.cases_of(doc_id, start, end) if c in group_of}
+        for group in {group_of[c] for c in in_cases}:
+            for row in counts_in.get(code_id, ()):
+                if measure == "segments":
+                    counts[(row, group)] = counts.get((row, group), 0) + 1
+                else:
+                    counts.setdefault((row, group), set()).update(c for c in in_cases if group_of[c] == group)
+    sizes = {g: sum(1 for v in group_of.values() if v == g) for g in columns}
+    headers = [f"{v} (n={sizes[v.casefold()]})" for v in values]
+    total_cases = len(sql.cases(project.db))
+    notes = [_subcode_note(include_subcodes), f"Columns group the cases by {name}; n is the number of cases."]
+    if total_cases > len(group_of):
+        notes.append(f"{total_cases - len(group_of)} case(s) without a value of {name} are not counted.")
+    what = "Segments" if measure == "segments" else "Cases"
+    return Table(f"{what} by code and {name}", headers, names, _grid(ids, columns, counts), notes, levels,
+                 corner="Code",
+                 keys={"kind": "code-attribute", "rows": ids, "columns": values, "attribute_id": attribute_id,
+                       "include_subcodes": include_subcodes, "measure": measure})
+
+
+def cooccurrence_matrix(project: "Project", include_subcodes: bool = False) -> Table:
+    """Codes × codes: how many pairs of codings of the two codes overlap in the same document."""
+    ids, names, levels, counts_in = _rows(project, include_subcodes)
+    counts: dict[tuple[int, int], int] = {}
+    for _doc, group in itertools.groupby(sql.all_codings(project.db), key=lambda r: r[1]):
+        active: list[tuple[int, int]] = []  # (end, code) of codings still open at the sweep point
+        for _cid, _doc_id, code_id, start, end, _coder in group:
+            active = [a for a in active if a[0] > start]
+            for _end, other in active:
+                for a in counts_in.get(code_id, ()):
+                    for b in counts_in.get(other, ()):
+                        if a != b:
+                            counts[(a, b)] = counts.get((a, b), 0) + 1
+                            counts[(b, a)] = counts.get((b, a), 0) + 1
+            active.append((end, code_id))
+    cells: list[list[int | None]] = _grid(ids, ids, counts)
+    for i in range(len(ids)):
+        cells[i][i] = None
+    notes = [_subcode_note(include_subcodes),
+             "Each cell counts pairs of codings of the two codes that share at least one character "
+             "in the same document; the diagonal is left empty."]
+    return Table("Code co-occurrence", list(names), names, cells, notes, levels, corner="Code",
+                 keys={"kind": "cooccurrence", "rows": ids, "columns": ids, "include_subcodes": include_subcodes})
+
+
+def build(project: "Project", kind: str, *, measure: str = "segments", attribute_id: int | None = None,
+          include_subcodes: bool = False) -> Table:
+    """The matrix named by ``kind`` (one of :data:`KINDS`), as the panel and command line ask."""
+    if kind == "code-case":
+        return code_case_matrix(project, measure, include_subcodes)
+    if kind == "code-attribute":
+        if attribute_id is None:
+            raise OperationError("Choose the attribute whose values form the columns.")
+        return code_attribute_matrix(project, attribute_id, measure, include_subcodes)
+    if kind == "cooccurrence":
+        return cooccurrence_matrix(project, include_subcodes)
+    raise OperationError(f"Unknown matrix {kind!r}: use one of {', '.join(KINDS)}.")
+
+
+def cell_query(table: Table, row: int, column: int) -> Query | None:
+    """The retrieval that lists the segments behind one cell of a matrix built here."""
+    keys = table.keys
+    if not keys or row >= len(keys["rows"]) or column >= len(keys["columns"]):
+        return None
+    code_id, column_key, sub = keys["rows"][row], keys["columns"][column], keys["include_subcodes"]
+    if keys["kind"] == "code-case":
+        return Query([code_id], include_subcodes=sub, cases=[column_key])
+    if keys["kind"] == "code-attribute":
+        condition = AttributeCondition(keys["attribute_id"], value=column_key)
+        return Query([code_id], include_subcodes=sub, attributes=[condition])
+    if keys["kind"] == "cooccurrence" and code_id != column_key:
+        return Query([code_id, column_key], mode="and", include_subcodes=sub)
+    return None
