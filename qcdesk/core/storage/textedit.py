@@ -1,0 +1,225 @@
+"""SQL for editing a document's text in place: the text row, the ranges that point into it,
+speaker labels, the pseudonym key, and the pragmas that make removed text unrecoverable."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+#: the tables whose rows are code-point ranges over a document's text
+RANGE_TABLES = ("codings", "speaker_turns", "blocks")
+
+
+# ----------------------------------------------------------------- text and ranges
+def text_row(db: sqlite_utils.Database, document_id: int) -> dict | None:
+    row = db.execute(
+        "SELECT plain_text, char_count, content_hash, pseudonymised_at FROM documents WHERE id = ?",
+        [document_id]).fetchone()
+    if row is None:
+        return None
+    return {"plain_text": row[0], "char_count": row[1], "content_hash": row[2], "pseudonymised_at": row[3]}
+
+
+def set_text(db: sqlite_utils.Database, document_id: int, text: str, content_hash: str) -> None:
+    db.execute("UPDATE documents SET plain_text = ?, char_count = ?, content_hash = ? WHERE id = ?",
+               [text, len(text), content_hash, document_id])
+
+
+def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | None) -> None:
+    db.execute("UPDATE documents SET pseudonymised_at = ? WHERE id = ?", [when, document_id])
+
+
+def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[tuple[int, int, int]]:
+    """(id, start, end) of every row of ``table`` in the document."""
+    assert table in RANGE_TABLES
+    sql = f'SELECT id, start, "end" FROM {table} WHERE document_id = ? ORDER BY id'
+    return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
+
+
+def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
+    """Write (id, start, end) rows back."""
+    assert table in RANGE_TABLES
+    db.conn.executemany(f'UPDATE {table} SET start = ?, "end" = ? WHERE id = ?',
+                        [(s, e, i) for i, s, e in rows])
+
+
+def code_ids_of(db: sqlite_utils.Database, coding_ids: list[int]) -> set[int]:
+    ids = "[" + ",".join(str(int(i)) for i in coding_ids) + "]"
+    sql = "SELECT DISTINCT code_id FROM codings WHERE id IN (SELECT value FROM json_each(?))"
+    return {r[0] for r in db.execute(sql, [ids]).fetchall()}
+
+
+# ----------------------------------------------------------------- speakers
+def speaker_counts(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[str, int, int]]:
+    """(speaker, turns, documents) over all documents or the given ones, by speaker name."""
+    sql = "SELECT speaker, count(*), count(DISTINCT document_id) FROM speaker_turns"
+    args: list = []
+    if document_ids is not None:
+        sql += " WHERE document_id IN (SELECT value FROM json_each(?))"
+        args.append(_json_ids(document_ids))
+    sql += " GROUP BY speaker ORDER BY speaker COLLATE NOCASE, speaker"
+    return [tuple(r) for r in db.execute(sql, args).fetchall()]
+
+
+def turns_of(db: sqlite_utils.Database, speaker: str,
+             document_ids: list[int] | None) -> list[tuple[int, int, int, int]]:
+    """(turn id, document id, start, end) of one speaker's turns, in document and text order."""
+    sql = 'SELECT id, document_id, start, "end" FROM speaker_turns WHERE speaker = ?'
+    args: list = [speaker]
+    if document_ids is not None:
+        sql += " AND document_id IN (SELECT value FROM json_each(?))"
+        args.append(_json_ids(document_ids))
+    sql += " ORDER BY document_id, start, id"
+    return [tuple(r) for r in db.execute(sql, args).fetchall()]
+
+
+def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, str]]:
+    sql = "SELECT id, speaker FROM speaker_turns WHERE document_id = ? ORDER BY start, id"
+    return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
+
+
+def set_turn_speakers(db: sqlite_utils.Database, rows: Iterable[tuple[int, str]]) -> None:
+    """(turn id, speaker) pairs."""
+    db.conn.executemany("UPDATE speaker_turns SET speaker = ? WHERE id = ?", [(s, i) for i, s in rows])
+
+
+def case_speaker_rows(db: sqlite_utils.Database, speaker: str, document_ids: list[int]) -> list[dict]:
+    sql = ("SELECT case_id, document_id, speaker FROM case_speakers WHERE speaker = ? "
+           "AND document_id IN (SELECT value FROM json_each(?))")
+    cols = ("case_id", "document_id", "speaker")
+    return [dict(zip(cols, r)) for r in db.execute(sql, [speaker, _json_ids(document_ids)]).fetchall()]
+
+
+def rename_case_speaker(db: sqlite_utils.Database, row: dict, new: str) -> bool:
+    """Point one case's speaker link at the new label; False when the case already had it
+    (the old link is then dropped, as the two labels are now one speaker)."""
+    cur = db.execute("UPDATE OR IGNORE case_speakers SET speaker = ? "
+                     "WHERE case_id = ? AND document_id = ? AND speaker = ?",
+                     [new, row["case_id"], row["document_id"], row["speaker"]])
+    if cur.rowcount:
+        return True
+    db.execute("DELETE FROM case_speakers WHERE case_id = ? AND document_id = ? AND speaker = ?",
+               [row["case_id"], row["document_id"], row["speaker"]])
+    return False
+
+
+def delete_case_speaker(db: sqlite_utils.Database, row: dict) -> None:
+    db.execute("DELETE FROM case_speakers WHERE case_id = ? AND document_id = ? AND speaker = ?",
+               [row["case_id"], row["document_id"], row["speaker"]])
+
+
+def insert_case_speaker(db: sqlite_utils.Database, row: dict) -> None:
+    db.execute("INSERT OR IGNORE INTO case_speakers (case_id, document_id, speaker) VALUES (?, ?, ?)",
+               [row["case_id"], row["document_id"], row["speaker"]])
+
+
+def replace_case_speakers(db: sqlite_utils.Database, document_id: int, mapping: dict[str, str]) -> int:
+    """Rename speaker labels of case links in one document by ``mapping``; returns rows changed."""
+    changed = 0
+    for row in db.execute("SELECT case_id, speaker FROM case_speakers WHERE document_id = ?",
+                          [document_id]).fetchall():
+        if row[1] in mapping:
+            rename_case_speaker(db, {"case_id": row[0], "document_id": document_id, "speaker": row[1]},
+                                mapping[row[1]])
+            changed += 1
+    return changed
+
+
+# ----------------------------------------------------------------- pseudonym key
+_KEY_COLUMNS = "id, original, pseudonym, note"
+
+
+def pseudonym_rows(db: sqlite_utils.Database) -> list[tuple[int, str, str, str]]:
+    sql = f"SELECT {_KEY_COLUMNS} FROM pseudonyms ORDER BY original COLLATE NOCASE, id"
+    return [tuple(r) for r in db.execute(sql).fetchall()]
+
+
+def pseudonym_row(db: sqlite_utils.Database, entry_id: int) -> tuple | None:
+    row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE id = ?", [entry_id]).fetchone()
+    return tuple(row) if row else None
+
+
+def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> tuple | None:
+    row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE original = ?", [original]).fetchone()
+    return tuple(row) if row else None
+
+
+def insert_pseudonym(db: sqlite_utils.Database, original: str, pseudonym: str, note: str, created: str) -> int:
+    cur = db.execute("INSERT INTO pseudonyms (original, pseudonym, note, created) VALUES (?, ?, ?, ?)",
+                     [original, pseudonym, note, created])
+    return int(cur.lastrowid)
+
+
+def update_pseudonym(db: sqlite_utils.Database, entry_id: int, original: str, pseudonym: str, note: str) -> None:
+    db.execute("UPDATE pseudonyms SET original = ?, pseudonym = ?, note = ? WHERE id = ?",
+               [original, pseudonym, note, entry_id])
+
+
+def delete_pseudonym(db: sqlite_utils.Database, entry_id: int) -> None:
+    db.execute("DELETE FROM pseudonyms WHERE id = ?", [entry_id])
+
+
+def delete_all_pseudonyms(db: sqlite_utils.Database) -> int:
+    return db.execute("DELETE FROM pseudonyms").rowcount
+
+
+# ----------------------------------------------------------------- exported key file
+KEY_FILE_KIND = "qcdesk pseudonym key"
+
+
+def create_key_file(db: sqlite_utils.Database, rows: list[tuple[str, str, str]], created: str) -> None:
+    db.executescript(
+        """
+        CREATE TABLE key_info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE pseudonyms (original TEXT PRIMARY KEY, pseudonym TEXT NOT NULL,
+                                 note TEXT NOT NULL DEFAULT '');
+        """)
+    with db.conn:
+        db.conn.executemany("INSERT INTO key_info (key, value) VALUES (?, ?)",
+                            [("kind", KEY_FILE_KIND), ("created", created)])
+        db.conn.executemany("INSERT INTO pseudonyms (original, pseudonym, note) VALUES (?, ?, ?)", rows)
+
+
+def read_key_file(db: sqlite_utils.Database) -> list[tuple[str, str, str]] | None:
+    """The key's rows, or None when the database is not a pseudonym key."""
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+    if not {"key_info", "pseudonyms"} <= tables:
+        return None
+    kind = db.execute("SELECT value FROM key_info WHERE key = 'kind'").fetchone()
+    if kind is None or kind[0] != KEY_FILE_KIND:
+        return None
+    return [tuple(r) for r in db.execute("SELECT original, pseudonym, note FROM pseudonyms ORDER BY original")]
+
+
+# ----------------------------------------------------------------- leaving no trace
+@contextlib.contextmanager
+def secure_delete(db: sqlite_utils.Database) -> Iterator[None]:
+    """Zero the bytes of everything deleted or overwritten meanwhile (``PRAGMA secure_delete``)."""
+    previous = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(previous)}")
+
+
+def purge_text_index(db: sqlite_utils.Database) -> None:
+    """Merge the full-text index into one segment so the terms of replaced text leave it
+    (FTS5 otherwise keeps them in old segments behind delete markers)."""
+    db.execute("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')")
+
+
+def checkpoint(db: sqlite_utils.Database) -> bool:
+    """Fold the write-ahead log into the file and empty it; False when a reader held it back."""
+    row = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return row is None or row[0] == 0
+
+
+def vacuum(db: sqlite_utils.Database) -> None:
+    db.execute("VACUUM")
+
+
+def _json_ids(ids: list[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
