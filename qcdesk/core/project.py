@@ -47,10 +47,12 @@ class Project:
     """An open project file. Create with :meth:`create` or :meth:`open`; close when done."""
 
     def __init__(self, db: sqlite_utils.Database, path: Path, *, read_only: bool = False,
-                 backup: Path | None = None):
+                 backup: Path | None = None, passphrase: str | None = None):
         self.db = db
         self.path = path
         self.read_only = read_only
+        #: the key of an encrypted project, for the connections of worker threads and backups
+        self.passphrase = passphrase
         #: the copy made before migrating an older file, if one was made
         self.backup = backup
         self._listeners: list[Listener] = []
@@ -84,7 +86,7 @@ class Project:
             if lock is not None:
                 lock.release()
             raise
-        project = cls(db, path)
+        project = cls(db, path, passphrase=passphrase)
         project._lock = lock
         return project
 
@@ -134,7 +136,7 @@ class Project:
             if lock is not None:
                 lock.release()
             raise
-        project = cls(db, path, read_only=read_only, backup=backup)
+        project = cls(db, path, read_only=read_only, backup=backup, passphrase=passphrase)
         project._lock, project.read_only_notice = lock, notice
         return project
 
