@@ -47,6 +47,8 @@ def connect(
     :class:`ProjectLockedError` when another program holds the write lock.
     """
     path = Path(path)
+    if passphrase is not None and not passphrase:
+        raise ProjectError("An empty passphrase cannot protect a project; enter the passphrase.")
     driver = _driver(passphrase is not None)
     try:
         if read_only:
@@ -67,6 +69,9 @@ def connect(
         # The first read of the schema is where a wrong key or a non-database shows.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if passphrase is not None:
+            # sorts and temporary tables stay in memory: no plaintext temp files on disk
+            conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("PRAGMA foreign_keys = ON")
         if not read_only:
             # FULL: a transaction reported committed survives a power cut, not only a crash.
@@ -105,6 +110,15 @@ def _open_error(exc: Exception, path: Path, passphrase: str | None) -> ProjectEr
         f"{path.name} is not a qcdesk project (it is not an SQLite database, or it is "
         "damaged or encrypted). The file was not changed."
     )
+
+
+def is_encrypted_connection(db: sqlite_utils.Database) -> bool:
+    """True when ``db`` reads and writes through SQLCipher with a key (plain sqlite3 knows no such pragma)."""
+    try:
+        row = db.execute("PRAGMA cipher_status").fetchone()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None and str(row[0]) == "1"
 
 
 def is_encrypted_file(path: str | Path) -> bool:

@@ -355,7 +355,16 @@ def backup_path(path: Path, version: int) -> Path:
 
 
 def copy_database(db: sqlite_utils.Database, target: Path) -> None:
-    """A consistent copy of the live database (SQLite's online backup, WAL included)."""
+    """A consistent copy of the live database (SQLite's online backup, WAL included).
+
+    The copy of an encrypted project is encrypted with the same key: a backup must
+    never be the plaintext twin of a protected file.
+    """
+    from qcdesk.core.storage import connection, encryption
+
+    if connection.is_encrypted_connection(db):
+        encryption.export_copy(db, target, key=None)
+        return
     dest = sqlite3.connect(str(target))
     try:
         db.conn.backup(dest)
