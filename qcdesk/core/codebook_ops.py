@@ -66,7 +66,7 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
             siblings = code_sql.children_ids(db, place.parent_id)
             siblings.insert(siblings.index(outer), target_id)
             _detach(db, target_id)
-            code_sql.set_positions(db, place.parent_id, siblings)
+            _place(db, place.parent_id, siblings)
 
         # codings: move, or collapse onto an identical one of the target
         seen = {(doc, start, end): cid for cid, _code, doc, start, end in edit_sql.coding_keys(db, [target_id])}
@@ -92,12 +92,12 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
         children = [cid for s in sources for cid in code_sql.children_ids(db, s)
                     if cid not in source_set and cid != target_id]
         if children:
-            code_sql.set_positions(db, target_id, code_sql.children_ids(db, target_id) + children)
+            _place(db, target_id, code_sql.children_ids(db, target_id) + children)
         old_parents = {project.code(s).parent_id for s in sources}
         edit_sql.delete_codes(db, sources)
         for parent in old_parents - source_set:
             if parent is None or code_sql.get(db, parent) is not None:
-                code_sql.set_positions(db, parent, code_sql.children_ids(db, parent))
+                _place(db, parent, code_sql.children_ids(db, parent))
 
         changes.codes.update(sources + [target_id] + children)
         changes.codings.update([cid for cid, _ in moved] + list(dropped))
@@ -106,11 +106,17 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
     return snap
 
 
+def _place(db, parent_id: int | None, ordered_ids: list[int]) -> None:
+    """Make ``ordered_ids`` the children of ``parent_id`` in that order, writing only the
+    rows that change (the audit trail then records real moves only)."""
+    edit_sql.set_parent_positions(db, [[cid, parent_id, pos] for pos, cid in enumerate(ordered_ids)])
+
+
 def _detach(db, code_id: int) -> None:
     """Take a code out of its siblings (its parent is set by the caller)."""
     code = code_sql.get(db, code_id)
     rest = [i for i in code_sql.children_ids(db, code.parent_id) if i != code_id]
-    code_sql.set_positions(db, code.parent_id, rest)
+    _place(db, code.parent_id, rest)
 
 
 def unmerge(project: Project, snap: dict) -> None:
@@ -179,9 +185,9 @@ def move_codes(project: Project, ids, parent_id: int | None, row: int | None = N
         old_parents = {project.code(c).parent_id for c in moving}
         siblings = [i for i in code_sql.children_ids(db, parent_id) if i not in moving]
         row = len(siblings) if row is None else max(0, min(row, len(siblings)))
-        code_sql.set_positions(db, parent_id, siblings[:row] + moving + siblings[row:])
+        _place(db, parent_id, siblings[:row] + moving + siblings[row:])
         for old in old_parents - {parent_id}:
-            code_sql.set_positions(db, old, code_sql.children_ids(db, old))
+            _place(db, old, code_sql.children_ids(db, old))
         changes.codes.update(moving + ([parent_id] if parent_id is not None else []))
         changes.codebook = True
     return snap
@@ -218,7 +224,7 @@ def sort_codes(project: Project, parent_id: int | None, key: str = "name", recur
         while parents:
             parent = parents.pop()
             children = code_sql.children_ids(db, parent)
-            code_sql.set_positions(db, parent, sorted(children, key=order))
+            _place(db, parent, sorted(children, key=order))
             changes.codes.update(children)
             if recursive:
                 parents.extend(children)

@@ -14,11 +14,13 @@ from typing import Iterator
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QColorDialog, QDialog, QDialogButtonBox, QHeaderView, QInputDialog, QLabel, QLineEdit,
-    QMenu, QMessageBox, QPlainTextEdit, QToolBar, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QColorDialog, QDialog, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QMenu, QMessageBox, QToolBar, QTreeView, QVBoxLayout, QWidget,
 )
 
 from qcdesk.core.models import Changes, Code
+from qcdesk.ui import dialogs
+from qcdesk.ui.codebook_dialogs import TOP_LEVEL, CodePickerDialog, CriteriaDialog
 from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS, CodebookModel
 
 
@@ -32,9 +34,13 @@ class CodebookPanel(QWidget):
     addRequested = Signal(object, str)          # parent id or None, name
     renameRequested = Signal(int, str)          # code id, new name
     recolourRequested = Signal(int, str)        # code id, "#rrggbb"
-    describeRequested = Signal(int, str)        # code id, description
+    criteriaRequested = Signal(int, dict)       # code id, {description, inclusion, exclusion, example}
     deleteRequested = Signal(int)               # code id (its sub-codes and codings go with it)
     moveRequested = Signal(int, object, int)    # code id, new parent id or None, row among new siblings
+    moveManyRequested = Signal(list, object, int)  # code ids, new parent id or None, row (-1: last)
+    mergeRequested = Signal(list, int)          # source code ids, target code id
+    sortRequested = Signal(object, str)         # parent id or None (top level), "name" or "count"
+    memoRequested = Signal(int)                 # code id: open (or start) its memo
     codeActivated = Signal(int)                 # double-click or Enter: apply to the selected text
     currentCodeChanged = Signal(object)         # code id or None
 
@@ -49,6 +55,7 @@ class CodebookPanel(QWidget):
 
         self.model = CodebookModel(None, self)
         self.model.moveRequested.connect(self.moveRequested)
+        self.model.moveManyRequested.connect(self.moveManyRequested)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(COL_NAME)
@@ -112,9 +119,10 @@ class CodebookPanel(QWidget):
                                                self._rename_code, QKeySequence(Qt.Key.Key_F2))
         self.action_recolour_code = self._action("action_recolour_code", "Colour", "Change the code's colour",
                                                  self._recolour_code)
-        self.action_describe_code = self._action("action_describe_code", "Describe",
-                                                 "Edit the code's description (its definition and when to use it)",
-                                                 self._describe_code)
+        self.action_describe_code = self._action("action_describe_code", "Edit description and criteria…",
+                                                 "Edit the code's description, its inclusion and exclusion "
+                                                 "criteria and an example", self._describe_code)
+        self.action_describe_code.setIconText("Describe")
         self.action_delete_code = self._action("action_delete_code", "Delete",
                                                "Delete the selected code with its sub-codes and codings",
                                                self._delete_code, QKeySequence(Qt.Key.Key_Delete))
@@ -122,6 +130,20 @@ class CodebookPanel(QWidget):
                          self.action_recolour_code, self.action_describe_code, self.action_delete_code]
         for action in self._edit_actions:
             self.toolbar.addAction(action)
+        self.action_merge_codes = self._action("action_merge_codes", "Merge into…",
+                                               "Merge the selected codes into another code", self._merge_codes)
+        self.action_move_codes = self._action("action_move_codes", "Move to…",
+                                              "Move the selected codes under another code", self._move_codes)
+        self.action_sort_name = self._action("action_sort_name", "Sort A–Z",
+                                             "Sort by name the sub-codes of the selected code (its own level if it "
+                                             "has none; the top level if no code is selected)",
+                                             lambda: self._sort("name"))
+        self.action_sort_count = self._action("action_sort_count", "Sort by count",
+                                              "Sort the same codes as Sort A–Z, most coded first "
+                                              "(with their sub-codes' segments)", lambda: self._sort("count"))
+        self.action_code_memo = self._action("action_code_memo", "Memo…", "Open the memo on the selected code",
+                                             self._memo)
+        self._many_actions = [self.action_merge_codes, self.action_move_codes]
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -231,8 +253,13 @@ class CodebookPanel(QWidget):
         has_code = code_id is not None
         editable = self._project is not None and not getattr(self._project, "read_only", False)
         self.action_add_code.setEnabled(editable)
-        for action in self._edit_actions[1:]:
+        for action in self._edit_actions[1:] + [self.action_code_memo]:
             action.setEnabled(editable and has_code)
+        selected = len(self.selected_code_ids()) if has_code else 0
+        self.action_move_codes.setEnabled(editable and selected > 0)
+        self.action_merge_codes.setEnabled(editable and 0 < selected < len(self.model.code_ids()))
+        for action in (self.action_sort_name, self.action_sort_count):
+            action.setEnabled(editable and (has_code or self.model.rowCount() > 1))
         empty = self._project is not None and self.model.rowCount() == 0
         self.view.setVisible(not empty)
         self.empty_label.setVisible(empty)
@@ -331,6 +358,12 @@ class CodebookPanel(QWidget):
         menu.addAction(self.action_rename_code)
         menu.addAction(self.action_recolour_code)
         menu.addAction(self.action_describe_code)
+        menu.addAction(self.action_code_memo)
+        menu.addSeparator()
+        menu.addActions([self.action_merge_codes, self.action_move_codes])
+        sort = menu.addMenu("Sort")
+        sort.setObjectName("menuSortCodes")
+        sort.addActions([self.action_sort_name, self.action_sort_count])
         menu.addSeparator()
         menu.addAction(self.action_delete_code)
         return menu
@@ -394,9 +427,60 @@ class CodebookPanel(QWidget):
         code = self._current_code()
         if code is None:
             return
-        text = self._ask_description(code.description)
-        if text is not None and text != code.description:
-            self.describeRequested.emit(code.id, text)
+        values = self._ask_criteria(code)
+        if values is not None and any(getattr(code, k) != v for k, v in values.items()):
+            self.criteriaRequested.emit(code.id, values)
+
+    def _memo(self) -> None:
+        code_id = self.current_code_id()
+        if code_id is not None:
+            self.memoRequested.emit(code_id)
+
+    def _merge_codes(self) -> None:
+        """Merge the selected codes into one chosen among the others, after confirming with counts."""
+        sources = self.selected_code_ids()
+        if not sources:
+            return
+        target = self._ask_merge_target(sources)
+        if target is None or target in sources or not self._confirm_merge(sources, target):
+            return
+        self.mergeRequested.emit(sources, target)
+        self.select_code(target)
+
+    def merge_summary(self, sources: list[int]) -> tuple[int, int]:
+        """(coded segments, documents) of the codes to merge, each code alone."""
+        codings = self._project.codings_for_codes(sources) if self._project is not None else []
+        return len(codings), len({c.document_id for c in codings})
+
+    def _move_codes(self) -> None:
+        ids = self.selected_code_ids()
+        if not ids:
+            return
+        chosen = self._ask_move_parent(ids)
+        if chosen is None:
+            return
+        parent = None if chosen == TOP_LEVEL else chosen
+        self.moveManyRequested.emit(ids, parent, -1)
+
+    def sort_parent(self) -> int | None:
+        """Whose children a sort orders: the current code's, or its own level if it has none."""
+        code = self._current_code()
+        if code is None:
+            return None
+        return code.id if self.model.children_ids(code.id) else code.parent_id
+
+    def _sort(self, key: str) -> None:
+        self.sortRequested.emit(self.sort_parent(), key)
+
+    def _code_choices(self, excluded: set[int]) -> list[tuple[object, str, str]]:
+        out = []
+        for code_id in self.model.code_ids():
+            if code_id in excluded:
+                continue
+            segments, documents = self.model.counts(code_id)
+            path = " › ".join(self.model.path(code_id))
+            out.append((code_id, path, f"{_plural(segments, 'coded segment')} in {_plural(documents, 'document')}"))
+        return out
 
     def _delete_code(self) -> None:
         code = self._current_code()
@@ -417,22 +501,46 @@ class CodebookPanel(QWidget):
         color = QColorDialog.getColor(QColor(initial), self, "Code colour")
         return color.name() if color.isValid() else None
 
-    def _ask_description(self, initial: str) -> str | None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Code description")
-        editor = QPlainTextEdit(initial)
-        editor.setPlaceholderText("What the code means, and when to apply it (or not).")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(editor)
-        layout.addWidget(buttons)
-        dialog.resize(420, 260)
+    def _run_dialog(self, dialog: QDialog, result):
         try:
-            return editor.toPlainText() if dialog.exec() == QDialog.DialogCode.Accepted else None
+            return result() if dialog.exec() == QDialog.DialogCode.Accepted else None
         finally:
             dialog.deleteLater()
+
+    def _ask_criteria(self, code: Code) -> dict[str, str] | None:
+        dialog = CriteriaDialog(self, code, " › ".join(self.model.path(code.id)))
+        return self._run_dialog(dialog, dialog.values)
+
+    def merge_dialog(self, sources: list[int]) -> CodePickerDialog:
+        names = ", ".join(f"“{self.model.code(i).name}”" for i in sources)
+        return CodePickerDialog(self, "Merge codes", f"Merge {names} into which code?",
+                                self._code_choices(set(sources)), "Merge")
+
+    def _ask_merge_target(self, sources: list[int]) -> int | None:
+        dialog = self.merge_dialog(sources)
+        return self._run_dialog(dialog, dialog.chosen)
+
+    def move_dialog(self, ids: list[int]) -> CodePickerDialog:
+        inside = {cid for code_id in ids for cid in self.model.subtree_ids(code_id)}
+        choices = [(TOP_LEVEL, "(Top level)", "Make them top-level codes (themes)")] + self._code_choices(inside)
+        return CodePickerDialog(self, "Move codes", f"Move {_plural(len(ids), 'code')} under which code?",
+                                choices, "Move")
+
+    def _ask_move_parent(self, ids: list[int]) -> object | None:
+        dialog = self.move_dialog(ids)
+        return self._run_dialog(dialog, dialog.chosen)
+
+    def _confirm_merge(self, sources: list[int], target: int) -> bool:
+        segments, documents = self.merge_summary(sources)
+        names = ", ".join(f"“{self.model.code(i).name}”" for i in sources)
+        into = self.model.code(target).name
+        t_segments, t_documents = self.model.counts(target)
+        text = (f"Merge {names} ({_plural(segments, 'coded segment')} in {_plural(documents, 'document')}) "
+                f"into “{into}” ({_plural(t_segments, 'coded segment')} in {_plural(t_documents, 'document')})?"
+                f"\n\nIdentical segments are combined; memos and sub-codes move to “{into}”, and "
+                f"{'the merged codes are' if len(sources) > 1 else 'the merged code is'} deleted. "
+                "You can undo this.")
+        return dialogs.confirm(self, "Merge codes", text)
 
     def _confirm_delete(self, code: Code) -> bool:
         subcodes, segments = self.delete_summary(code.id)

@@ -50,6 +50,8 @@ class CodebookModel(QAbstractItemModel):
 
     #: (code id, new parent id or None, row among the new siblings once the code is removed)
     moveRequested = Signal(int, object, int)
+    #: (code ids in tree order, new parent id or None, row among the new parent's other children)
+    moveManyRequested = Signal(list, object, int)
 
     def __init__(self, project=None, parent=None):
         super().__init__(parent)
@@ -285,9 +287,12 @@ class CodebookModel(QAbstractItemModel):
     def _name_tooltip(self, node: _Node) -> str:
         path = " › ".join(html.escape(n) for n in self.path(node.code.id))
         tip = f"<b>{path}</b>"
-        description = node.code.description.strip()
-        if description:
-            tip += "<br>" + html.escape(description).replace("\n", "<br>")
+        for label, text in (("", node.code.description), ("Include when", node.code.inclusion),
+                            ("Exclude when", node.code.exclusion), ("Example", node.code.example)):
+            text = text.strip()
+            if text:
+                body = html.escape(text).replace("\n", "<br>")
+                tip += f"<br><i>{label}:</i> {body}" if label else f"<br>{body}"
         return f"<qt>{tip}</qt>"
 
     def _swatch(self, color: str) -> QIcon:
@@ -369,7 +374,8 @@ class CodebookModel(QAbstractItemModel):
         return not any(self.is_in_subtree(parent_id, cid) for cid in ids)
 
     def dropMimeData(self, data, action, row, column, parent) -> bool:  # noqa: N802
-        """Ask for the moves (``moveRequested``, one per code); never move rows here.
+        """Ask for the move (``moveRequested`` for one code, ``moveManyRequested`` for several);
+        never move rows here.
 
         Returns True when moves were requested: the view then tries ``removeRows``,
         which this model refuses, so nothing is removed behind the core's back.
@@ -379,6 +385,12 @@ class CodebookModel(QAbstractItemModel):
         ids = self.decode_ids(data)
         _, parent_id = self._drop_parent_id(parent)
         moves = self.plan_moves(ids, parent_id, row)
+        if len(ids) > 1 and moves:
+            # several codes: one move (one undo step); the row counts the codes that stay
+            siblings = self.children_ids(parent_id)
+            row = len(siblings) if row < 0 or row > len(siblings) else row
+            self.moveManyRequested.emit(ids, parent_id, len([c for c in siblings[:row] if c not in ids]))
+            return True
         for code_id, new_parent, new_row in moves:
             self.moveRequested.emit(code_id, new_parent, new_row)
         return bool(moves)

@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
+from qcdesk.core.codebook_ops import move_codes
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel
@@ -210,16 +211,18 @@ def test_drop_to_top_level_and_reorder_rows_are_core_rows(qtbot, project):
     (["Travel", "Cost"], 2, "Access", ["Waiting", "Travel", "Cost"]),
     (["Waiting", "Cost"], 0, "Access", ["Waiting", "Cost", "Travel"]),
 ])
-def test_dropping_several_codes_then_applying_the_moves_keeps_their_order(
+def test_dropping_several_codes_is_one_move_that_keeps_their_order(
         qtbot, project, captured, dragged, row, target, expected):
     ids = project.ids
     ids["Cost"] = project.add_code("Cost", parent_id=ids["Access"]).id  # Access: Travel, Waiting, Cost
     model = CodebookModel(project)
+    many = []
+    model.moveManyRequested.connect(lambda *args: many.append(args))
     moves, result = drop(qtbot, model, [ids[n] for n in dragged], row, ids[target])
-    assert result is True and moves
-    for code_id, parent_id, new_row in moves:  # what the main window's undo commands will do
-        project.move_code(code_id, parent_id, new_row)
-        model.apply_changes(captured[-1])
+    assert result is True and moves == [] and len(many) == 1
+    code_ids, parent_id, new_row = many[0]
+    move_codes(project, code_ids, parent_id, new_row)  # what the main window's undo command does
+    model.apply_changes(captured[-1])
     assert names(model, model.index_for_code(ids[target])) == expected
 
 

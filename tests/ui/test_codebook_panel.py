@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMenu, QMessageBox, QPlainTextEdit, QWidget
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
@@ -206,18 +206,20 @@ def test_recolour_and_describe(qtbot, panel, project, monkeypatch):
     waiting = project.code(project.ids["Waiting"])
     offered = []
     monkeypatch.setattr(panel, "_ask_color", lambda initial: offered.append(initial) or "#AA3300")
-    monkeypatch.setattr(panel, "_ask_description", lambda initial: offered.append(initial) or "Queues and delays")
+    monkeypatch.setattr(panel, "_ask_criteria", lambda code: offered.append(code.description) or
+                        {"description": "Queues and delays", "inclusion": "", "exclusion": "", "example": ""})
     panel.select_code(waiting.id)
     with qtbot.waitSignal(panel.recolourRequested, timeout=1000,
                           check_params_cb=lambda cid, color: (cid, color) == (waiting.id, "#aa3300")):
         action(panel, "action_recolour_code").trigger()
-    with qtbot.waitSignal(panel.describeRequested, timeout=1000,
-                          check_params_cb=lambda cid, text: (cid, text) == (waiting.id, "Queues and delays")):
+    with qtbot.waitSignal(panel.criteriaRequested, timeout=1000,
+                          check_params_cb=lambda cid, values: (cid, values["description"])
+                          == (waiting.id, "Queues and delays")):
         action(panel, "action_describe_code").trigger()
     assert offered == [waiting.color, "Queues, delays"]
     monkeypatch.setattr(panel, "_ask_color", lambda initial: None)
-    monkeypatch.setattr(panel, "_ask_description", lambda initial: None)
-    with qtbot.assertNotEmitted(panel.recolourRequested), qtbot.assertNotEmitted(panel.describeRequested):
+    monkeypatch.setattr(panel, "_ask_criteria", lambda code: None)
+    with qtbot.assertNotEmitted(panel.recolourRequested), qtbot.assertNotEmitted(panel.criteriaRequested):
         action(panel, "action_recolour_code").trigger()
         action(panel, "action_describe_code").trigger()
 
@@ -275,7 +277,10 @@ def test_f2_and_delete_elsewhere_in_the_window_do_not_touch_codes(qtbot, project
 
 def test_context_menu_offers_the_same_actions(panel):
     menu = panel.context_menu()
-    assert [a.objectName() for a in menu.actions() if not a.isSeparator()] == ACTIONS
+    shown = [a.objectName() for a in menu.actions() if not a.isSeparator() and a.menu() is None]
+    assert shown == ACTIONS[:5] + ["action_code_memo", "action_merge_codes", "action_move_codes", ACTIONS[5]]
+    sort = menu.findChild(QMenu, "menuSortCodes")
+    assert [a.objectName() for a in sort.actions()] == ["action_sort_name", "action_sort_count"]
 
 
 def test_drop_forwards_move_requests_and_refuses_a_drop_into_a_child(qtbot, panel, project):
@@ -357,11 +362,11 @@ def test_an_empty_codebook_says_how_to_start(qtbot, tmp_path):
 def test_context_menu_request_selects_the_row_under_the_mouse(qtbot, panel, project, monkeypatch):
     shown = []
     monkeypatch.setattr(panel, "_exec_menu", lambda menu, pos: shown.append(
-        [x.objectName() for x in menu.actions() if x.isEnabled() and not x.isSeparator()]))
+        [x.objectName() for x in menu.actions() if x.isEnabled() and not x.isSeparator() and x.menu() is None]))
     rect = panel.view.visualRect(panel.proxy_index(project.ids["Identity"]))
     panel.view.customContextMenuRequested.emit(rect.center())
     assert panel.current_code_id() == project.ids["Identity"]
-    assert shown == [ACTIONS]
+    assert shown == [ACTIONS[:5] + ["action_code_memo", "action_merge_codes", "action_move_codes", ACTIONS[5]]]
     panel.view.customContextMenuRequested.emit(QPoint(5, panel.view.viewport().height() - 5))
     assert panel.current_code_id() is None
     assert shown[-1] == ["action_add_code"]
