@@ -16,6 +16,7 @@ from qcdesk.core.errors import ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
+from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs, features, interchange_actions
 from qcdesk.ui.about import show_about
@@ -131,8 +132,14 @@ class MainWindow(QMainWindow):
             cmd.UpdateCodeCommand(self.project, cid, "name", name)))
         cb.recolourRequested.connect(lambda cid, color: self.undo.run(
             cmd.UpdateCodeCommand(self.project, cid, "color", color)))
-        cb.describeRequested.connect(lambda cid, text: self.undo.run(
-            cmd.UpdateCodeCommand(self.project, cid, "description", text)))
+        cb.criteriaRequested.connect(lambda cid, values: self.undo.run(
+            cbc.CodeCriteriaCommand(self.project, cid, values)))
+        cb.mergeRequested.connect(lambda ids, target: self.undo.run(
+            cbc.MergeCodesCommand(self.project, ids, target)))
+        cb.moveManyRequested.connect(lambda ids, parent, row: self.undo.run(
+            cbc.MoveCodesCommand(self.project, ids, parent, row)))
+        cb.sortRequested.connect(lambda parent, key: self.undo.run(
+            cbc.SortCodesCommand(self.project, parent, key)))
         cb.deleteRequested.connect(lambda cid: self.undo.run(cmd.DeleteCodeCommand(self.project, cid)))
         cb.moveRequested.connect(lambda cid, parent, row: self.undo.run(
             cmd.MoveCodeCommand(self.project, cid, parent, row)))
