@@ -14,7 +14,7 @@ from pathlib import Path
 from qcdesk import __version__
 from qcdesk.core.errors import QcdeskError
 
-SUBCOMMANDS = {"import", "export", "stats", "new", "exchange"}
+SUBCOMMANDS = {"import", "export", "stats", "new", "exchange", "retrieve", "matrix"}
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -102,6 +102,44 @@ def cmd_exchange(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retrieve(args: argparse.Namespace) -> int:
+    from qcdesk.core import retrieval_names as names
+    from qcdesk.core.retrieval import Query, citation, format_quotes, retrieve
+
+    with _open(args.project, read_only=True) as project:
+        query = Query(
+            [names.code_id(project, n) for n in args.code], mode=args.mode,
+            exclude_codes=[names.code_id(project, n) for n in args.exclude or []],
+            include_subcodes=not args.no_subcodes,
+            documents=[names.document_id(project, n) for n in args.document or []],
+            cases=[names.case_id(project, n) for n in args.case or []],
+            attributes=[names.attribute_condition(project, a) for a in args.attribute or []],
+            speakers=args.speaker or [], coders=[names.coder_id(project, n) for n in args.coder or []])
+        results = retrieve(project, query)
+        code_names = {c.id: c.name for c in project.codes()}
+    if args.quotes:
+        if results:
+            print(format_quotes(results, args.quote_style))
+    else:
+        for r in results:
+            print(f"{citation(r)} [{', '.join(code_names[c] for c in r.code_ids)}]: {' '.join(r.text.split())}")
+    print(f"{len(results)} segment{'s' * (len(results) != 1)}", file=sys.stderr)
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    from qcdesk.core import matrices, retrieval_names
+    from qcdesk.core.tables import write_table
+
+    with _open(args.project, read_only=True) as project:
+        attribute = retrieval_names.attribute_id(project, args.attribute) if args.attribute else None
+        table = matrices.build(project, args.kind, measure=args.measure, attribute_id=attribute,
+                               include_subcodes=args.subcodes)
+    out = write_table(table, Path(args.out))
+    print(f"wrote {out} ({len(table.row_headers)} codes × {len(table.column_headers)} columns)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qcdesk", description="Qualitative coding of interview transcripts.",
@@ -147,6 +185,32 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("file", help="IN.qdpx, IN.qdc, IN.csv or IN.txt")
     q.add_argument("--create", action="store_true", help="create the project if it does not exist")
     q.set_defaults(func=cmd_exchange)
+
+    p = sub.add_parser("retrieve", help="print coded segments (or quotes) chosen by codes and filters")
+    p.add_argument("project")
+    p.add_argument("--code", action="append", required=True, help="code name or path (repeat for several)")
+    p.add_argument("--mode", choices=["or", "and", "not"], default="or",
+                   help="or: coded with any; and: text where all overlap; not: without --exclude codes")
+    p.add_argument("--exclude", action="append", help="with --mode not: code to leave out (repeatable)")
+    p.add_argument("--no-subcodes", action="store_true", help="do not include the codes' sub-codes")
+    p.add_argument("--document", action="append", help="only this document (repeatable)")
+    p.add_argument("--case", action="append", help="only this case (repeatable)")
+    p.add_argument("--attribute", action="append", help="NAME=VALUE or NAME=LOW..HIGH (repeatable, all must hold)")
+    p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
+    p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
+    p.add_argument("--quotes", action="store_true", help="print quotes ready to paste into a paper")
+    p.add_argument("--quote-style", choices=["inline", "block"], default="inline")
+    p.set_defaults(func=cmd_retrieve)
+
+    p = sub.add_parser("matrix", help="write a code matrix as .csv or .xlsx")
+    p.add_argument("project")
+    p.add_argument("--kind", choices=["code-case", "code-attribute", "cooccurrence"], required=True)
+    p.add_argument("--attribute", help="with code-attribute: the attribute whose values form the columns")
+    p.add_argument("--measure", choices=["segments", "documents", "cases"], default="segments",
+                   help="code-case: segments or documents; code-attribute: segments or cases")
+    p.add_argument("--subcodes", action="store_true", help="count sub-codes' codings in their parents' rows")
+    p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
+    p.set_defaults(func=cmd_matrix)
     return parser
 
 
