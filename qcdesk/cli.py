@@ -14,7 +14,7 @@ from pathlib import Path
 from qcdesk import __version__
 from qcdesk.core.errors import QcdeskError
 
-SUBCOMMANDS = {"import", "export", "stats", "new", "exchange", "retrieve", "matrix"}
+SUBCOMMANDS = {"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -211,6 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subcodes", action="store_true", help="count sub-codes' codings in their parents' rows")
     p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
     p.set_defaults(func=cmd_matrix)
+    from qcdesk import cli_team
+
+    cli_team.register(sub)
     return parser
 
 
