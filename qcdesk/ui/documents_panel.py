@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
 
 from qcdesk.core.project import Project
 
@@ -12,6 +12,8 @@ DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 class DocumentsPanel(QWidget):
     documentSelected = Signal(object)  # document id or None
+    #: (QMenu, document id) before the list's context menu shows: feature modules add their entries
+    contextMenuAboutToShow = Signal(object, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -20,6 +22,8 @@ class DocumentsPanel(QWidget):
         self.list.setObjectName("documentList")
         self.list.setUniformItemSizes(True)
         self.list.currentItemChanged.connect(self._current_changed)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._show_context_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.list)
@@ -64,3 +68,17 @@ class DocumentsPanel(QWidget):
 
     def _current_changed(self, current: QListWidgetItem | None, _previous: object) -> None:
         self.documentSelected.emit(current.data(DOC_ID_ROLE) if current else None)
+
+    def _show_context_menu(self, pos) -> None:
+        item = self.list.itemAt(pos)
+        if item is None:
+            return
+        self.list.setCurrentItem(item)
+        menu = QMenu(self)
+        self.contextMenuAboutToShow.emit(menu, item.data(DOC_ID_ROLE))
+        if not menu.isEmpty():
+            self._exec_menu(menu, self.list.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _exec_menu(self, menu: QMenu, global_pos) -> None:
+        menu.exec(global_pos)
