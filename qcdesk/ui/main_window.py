@@ -33,6 +33,8 @@ class MainWindow(QMainWindow):
     projectClosed = Signal()
     #: the project is about to close (still open): last chances to read or back it up
     projectClosing = Signal()
+    #: (QMenu, codings at the cursor) before the transcript's context menu shows: features add entries
+    transcriptMenuAboutToShow = Signal(object, list)
 
     def __init__(self, settings: Settings | None = None):
         super().__init__()
@@ -537,6 +539,7 @@ class MainWindow(QMainWindow):
             for coding in codings:
                 act = sub.addAction(self.project.code(coding.code_id).name)
                 act.triggered.connect(lambda _=False, cid=coding.id: self.remove_coding(cid))
+        self.transcriptMenuAboutToShow.emit(menu, codings)
         menu.exec(self.transcript.mapToGlobal(pos))
         self.act_apply.setText("&Apply selected code")
 
