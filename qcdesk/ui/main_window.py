@@ -278,8 +278,10 @@ class MainWindow(QMainWindow):
     def _attach(self, project: Project) -> None:
         self.close_project()
         self.project = project
+        chooser = getattr(self, "team", None)  # Team feature: asks "Who is coding?" when needed
         try:
-            project.set_coder(self.settings.coder_name())
+            project.set_coder(chooser.choose_coder(project) if chooser is not None
+                              else self.settings.coder_name())
         except QcdeskError:
             pass
         project.subscribe(self._on_changes)
@@ -409,7 +411,11 @@ class MainWindow(QMainWindow):
         if self.project is None or doc_id is None:
             return
         codes = {c.id: c for c in self.project.codes()}
-        self.transcript.set_codings(self.project.codings_for_document(doc_id), codes)
+        codings = self.project.codings_for_document(doc_id)
+        shown = getattr(self, "shown_coders", None)  # View ▸ Show codings of (None: every coder)
+        if shown is not None:
+            codings = [c for c in codings if c.coder_id in shown]
+        self.transcript.set_codings(codings, codes)
 
     def _current_code_changed(self, code_id: int | None) -> None:
         self.segments.show_code(code_id)
@@ -448,7 +454,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(APP_NAME)
         else:
             suffix = " [read-only]" if self.project.read_only else ""
-            self.setWindowTitle(f"{self.project.path.name}{suffix} — {APP_NAME}")
+            self.setWindowTitle(f"{self.project.path.name}{suffix} — {coder} — {APP_NAME}")
 
     # ================================================================ coding
     def _selection_or_warn(self) -> tuple[int, int] | None:

@@ -41,6 +41,8 @@ class SegmentsPanel(QWidget):
         super().__init__(parent)
         self.project: Project | None = None
         self.code_id: int | None = None
+        #: coder ids whose segments are listed; None lists every coder's
+        self.shown_coders: set[int] | None = None
         self.title = QLabel("Select a code to see its coded segments.")
         self.title.setObjectName("segmentsTitle")
         self.include_sub = QCheckBox("Include sub-codes")
@@ -85,6 +87,8 @@ class SegmentsPanel(QWidget):
         ids = project.subtree_ids(code.id) if self.include_sub.isChecked() else [code.id]
         names = {c.id: c.name for c in project.codes()}
         segments = project.segments(ids)
+        if self.shown_coders is not None:  # View ▸ Show codings of
+            segments = [s for s in segments if s.coding.coder_id in self.shown_coders]
         docs = {s.coding.document_id for s in segments}
         self.title.setText(f"“{code.name}”: {len(segments)} segment{'s' * (len(segments) != 1)} "
                            f"in {len(docs)} document{'s' * (len(docs) != 1)}")
