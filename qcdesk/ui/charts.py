@@ -146,7 +146,7 @@ class _Chart:
         self.p, self.rect, self.title, self.labels = painter, rect, title, labels
         self.series, self.y_label, self.x_label = series, y_label, x_label
         self.bar_colors, self.legend = bar_colors, legend
-        scale = max(0.75, min(1.4, min(rect.width() / 600, rect.height() / 320) ** 0.5))
+        scale = max(1.0, min(1.4, min(rect.width() / 600, rect.height() / 320) ** 0.5))
         self.title_font = _font(painter, 11 * scale, bold=True)
         self.font = _font(painter, 8.5 * scale)
         self.small = _font(painter, 7.5 * scale)

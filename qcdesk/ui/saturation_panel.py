@@ -1,0 +1,287 @@
+"""Analysis › Saturation: new codes per interview, in interview order, as a chart and a table.
+
+The chart is drawn with :mod:`qcdesk.ui.charts` (the same drawing the Word reports use).
+The interview order is the documents' order; Move up / Move down change it for the whole
+project (one action each). The panel recomputes only while it is visible.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QPainter
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
+                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.models import Changes
+from qcdesk.core.project import Project
+from qcdesk.core.saturation import SaturationRow, saturation, set_document_order
+from qcdesk.ui import charts, dialogs
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Document", "New codes", "Codes so far", "Codes first seen here")
+
+
+def draw_saturation(painter: QPainter, rect: QRectF, rows: list[SaturationRow], title: str = "") -> None:
+    """Bars of new codes per document and the line of distinct codes so far."""
+    charts.paint_line_chart(
+        painter, rect, title or "New codes per interview",
+        [r.document_name for r in rows],
+        [charts.Series("New codes", [r.new_count for r in rows], kind="bar"),
+         charts.Series("Distinct codes so far", [r.cumulative for r in rows])],
+        y_label="Codes")
+
+
+class SaturationChart(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("saturationChart")
+        self.rows: list[SaturationRow] = []
+        self.title = ""
+        self.setMinimumHeight(180)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(640, 320)
+
+    def set_rows(self, rows: list[SaturationRow], title: str) -> None:
+        self.rows, self.title = rows, title
+        self.update()
+
+    def paintEvent(self, _event) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        draw_saturation(painter, QRectF(self.rect()), self.rows, self.title)
+        painter.end()
+
+
+class SaturationPanel(QWidget):
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("saturationPanel")
+        self.rows: list[SaturationRow] = []
+        self._dirty = True
+        self.count = QComboBox()
+        self.count.setObjectName("saturationCount")
+        self.coder = QComboBox()
+        self.coder.setObjectName("saturationCoder")
+        self.btn_up = QPushButton("Move up")
+        self.btn_down = QPushButton("Move down")
+        self.btn_save = QPushButton("Save chart…")
+        for button in (self.btn_up, self.btn_down, self.btn_save):
+            button.setAutoDefault(False)
+        self.btn_up.clicked.connect(lambda: self.move_current(-1))
+        self.btn_down.clicked.connect(lambda: self.move_current(1))
+        self.btn_save.clicked.connect(self.save_chart)
+        self.count.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.coder.currentIndexChanged.connect(lambda *_: self.refresh())
+        controls = QHBoxLayout()
+        controls.addWidget(QLabel("Count:"))
+        controls.addWidget(self.count)
+        controls.addWidget(QLabel("Coder:"))
+        controls.addWidget(self.coder)
+        controls.addStretch(1)
+        controls.addWidget(QLabel("Interview order:"))
+        controls.addWidget(self.btn_up)
+        controls.addWidget(self.btn_down)
+        controls.addWidget(self.btn_save)
+        self.chart = SaturationChart()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("saturationTable")
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 200)
+        header.setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._update_enabled)
+        self.table.itemDoubleClicked.connect(self._open_document)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.chart)
+        splitter.addWidget(self.table)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(controls)
+        layout.addWidget(splitter)
+        self.fill_choices()
+
+    @property
+    def project(self) -> Project | None:
+        return self.window_.project
+
+    # ------------------------------------------------------------------ options
+    def fill_choices(self) -> None:
+        """Count options (all codes, leaves, each tree level present) and the coders."""
+        keep_count, keep_coder = self.count.currentData(), self.coder.currentData()
+        for combo in (self.count, self.coder):
+            combo.blockSignals(True)
+            combo.clear()
+        self.count.addItem("All codes", ("all", None))
+        self.count.addItem("Leaf codes only", ("leaves", None))
+        self.coder.addItem("All coders", None)
+        if self.project is not None:
+            depth = max((d for _c, d in self.project.codes_in_tree_order()), default=-1)
+            for level in range(depth + 1):
+                label = "Top-level codes (themes)" if level == 0 else f"Codes at level {level + 1}"
+                self.count.addItem(label, ("level", level))
+            for coder in self.project.coders():
+                self.coder.addItem(coder.name, coder.id)
+        self.count.setCurrentIndex(max(0, self.count.findData(keep_count)))
+        self.coder.setCurrentIndex(max(0, self.coder.findData(keep_coder)))
+        for combo in (self.count, self.coder):
+            combo.blockSignals(False)
+
+    def options(self) -> dict:
+        kind, level = self.count.currentData() or ("all", None)
+        return {"level": level if kind == "level" else None, "leaves_only": kind == "leaves",
+                "coder_id": self.coder.currentData()}
+
+    # ------------------------------------------------------------------ refresh
+    def on_changes(self, changes: Changes) -> None:
+        if changes.codebook or changes.coders:
+            self.fill_choices()
+        if changes.codings or changes.coded_documents or changes.codebook or changes.document_list \
+                or changes.documents or changes.coders:
+            self.invalidate()
+
+    def invalidate(self) -> None:
+        """Recompute now if shown, else when next shown."""
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._dirty = False
+        current = self.current_document_id()
+        self.rows = saturation(self.project, **self.options()) if self.project is not None else []
+        title = "New codes per interview"
+        if self.count.currentIndex() > 0:
+            title += f" ({self.count.currentText().lower()})"
+        if self.coder.currentData() is not None:
+            title += f", coded by {self.coder.currentText()}"
+        self.chart.set_rows(self.rows, title)
+        self.table.setRowCount(len(self.rows))
+        for r, row in enumerate(self.rows):
+            cells = (row.document_name, str(row.new_count), str(row.cumulative), ", ".join(row.new_code_names))
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(DOC_ID_ROLE, row.document_id)
+                if c in (1, 2):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if c == 3:
+                    item.setToolTip(text)
+                self.table.setItem(r, c, item)
+        if current is not None:
+            self.select_document(current)
+        self._update_enabled()
+
+    def current_document_id(self) -> int | None:
+        items = self.table.selectedItems()
+        return items[0].data(DOC_ID_ROLE) if items else None
+
+    def select_document(self, document_id: int) -> None:
+        for r in range(self.table.rowCount()):
+            if self.table.item(r, 0).data(DOC_ID_ROLE) == document_id:
+                self.table.selectRow(r)
+
+    def _update_enabled(self) -> None:
+        doc_id = self.current_document_id()
+        ids = [r.document_id for r in self.rows]
+        self.btn_up.setEnabled(doc_id is not None and ids.index(doc_id) > 0)
+        self.btn_down.setEnabled(doc_id is not None and ids.index(doc_id) < len(ids) - 1)
+        self.btn_save.setEnabled(bool(self.rows))
+
+    # ------------------------------------------------------------------ actions
+    def move_current(self, step: int) -> None:
+        doc_id = self.current_document_id()
+        if doc_id is None or self.project is None:
+            return
+        ids = [r.document_id for r in self.rows]
+        i = ids.index(doc_id)
+        j = i + step
+        if not 0 <= j < len(ids):
+            return
+        ids[i], ids[j] = ids[j], ids[i]
+        try:
+            set_document_order(self.project, ids)
+        except QcdeskError as exc:
+            dialogs.error(self, "Interview order", str(exc))
+            return
+        self.select_document(doc_id)
+
+    def _open_document(self, item: QTableWidgetItem) -> None:
+        self.window_.show_document(item.data(DOC_ID_ROLE))
+
+    def save_chart(self) -> None:
+        title = "Save saturation chart"
+        settings = self.window_.settings
+        chosen = dialogs.ask_save_path(self, title, str(Path(settings.last_folder()) / "saturation.png"),
+                                       "PNG image (*.png)")
+        if not chosen:
+            return
+        path = Path(chosen)
+        if path.suffix.lower() != ".png":
+            path = path.with_name(path.name + ".png")
+        rows, chart_title = self.rows, self.chart.title
+        data = charts.render_png(lambda p, r: draw_saturation(p, r, rows, chart_title), 1800, 1000, dpi=200)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            dialogs.error(self, title, f"Could not write {path}: {exc.strerror or exc}")
+
+
+class SaturationFeature:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.panel = SaturationPanel(window)
+        self.dock = window.add_panel("Saturation", "saturationDock", self.panel)
+        self.act_show = QAction("&Saturation", window)
+        self.act_show.setObjectName("actionSaturation")
+        self.act_show.triggered.connect(lambda _c=False: self.show())
+        window.analysis_menu.addAction(self.act_show)
+        window.projectOpened.connect(self._opened)
+        window.projectClosed.connect(self._closed)
+        self._project: Project | None = None
+        self.act_show.setEnabled(False)
+        if window.project is not None:
+            self._opened()
+
+    def show(self) -> None:
+        self.window.show_panel(self.dock)
+        self.panel.refresh()
+
+    def _opened(self, *_args) -> None:
+        self._closed()
+        self._project = self.window.project
+        self._project.subscribe(self.panel.on_changes)
+        self.act_show.setEnabled(True)
+        self.panel.fill_choices()
+        self.panel.invalidate()
+
+    def _closed(self) -> None:
+        if self._project is not None:
+            self._project.unsubscribe(self.panel.on_changes)
+            self._project = None
+        self.act_show.setEnabled(False)
+        self.panel.fill_choices()
+        self.panel.refresh()
+
+
+def install(window: "MainWindow") -> SaturationFeature:
+    return SaturationFeature(window)
