@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 #: (attribute on the window, module with an ``install(window)`` function), in menu order
 FEATURES: list[tuple[str, str]] = [
     ("backup_actions", "qcdesk.ui.backup_actions"),
+    ("cases", "qcdesk.ui.cases_panel"),
+    ("saturation", "qcdesk.ui.saturation_panel"),
 ]
 
 
