@@ -21,6 +21,7 @@ FEATURES: list[tuple[str, str]] = [
     ("backup_actions", "qcdesk.ui.backup_actions"),
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
+    ("memos", "qcdesk.ui.memos_feature"),
 ]
 
 
