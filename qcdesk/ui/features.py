@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 #: (attribute on the window, module with an ``install(window)`` function), in menu order
 FEATURES: list[tuple[str, str]] = [
     ("backup_actions", "qcdesk.ui.backup_actions"),
+    ("team", "qcdesk.ui.team"),
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
-    ("memos", "qcdesk.ui.memos_feature"),
 ]
 
 

@@ -31,3 +31,14 @@ def messages(monkeypatch):
     monkeypatch.setattr(dialogs, "confirm",
                         lambda parent, title, text: seen.append(("confirm", title, text)) or True)
     return seen
+
+
+@pytest.fixture(autouse=True)
+def no_coder_question(monkeypatch):
+    """Opening a project does not stop to ask "Who is coding?": the coder comes from the settings.
+
+    A test of that question patches ``TeamFeature._ask_coder`` again (its patch wins).
+    """
+    from qcdesk.ui.team import TeamFeature
+
+    monkeypatch.setattr(TeamFeature, "_ask_coder", lambda self, names, suggested: None)

@@ -1,0 +1,122 @@
+"""Who is coding? The question on opening a project, the coder in the title and status bar, and
+View ▸ Show codings of (the transcript's highlights and the coded-segments list)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+from qcdesk.ui.team import CoderDialog, TeamFeature
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind to me."
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "team.qcdesk"
+    with Project.create(path) as p:
+        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        code = p.add_code("Support", color="#5dade2")
+        p.set_coder("Ana")
+        p.apply_code(doc.id, code.id, 29, 48)
+        p.set_coder("Ben")
+        p.apply_code(doc.id, code.id, 53, 74)
+    return path
+
+
+def make_window(qtbot, tmp_path: Path, settings_name: str | None = None) -> MainWindow:
+    settings = Settings(tmp_path / "settings.ini")
+    if settings_name:
+        settings.set_coder_name(settings_name)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def test_asks_who_is_coding_and_records_the_answer(qtbot, tmp_path, project_path, monkeypatch, messages):
+    asked = []
+    monkeypatch.setattr(TeamFeature, "_ask_coder",
+                        lambda self, names, suggested: asked.append((names, suggested)) or "Cleo")
+    win = make_window(qtbot, tmp_path)
+    assert win.open_project(project_path)
+    assert asked == [(["Ana", "Ben"], "")]
+    assert win.project.coder.name == "Cleo"
+    assert win._status_coder.text() == "Coder: Cleo"
+    assert "Cleo" in win.windowTitle()
+    assert win.settings.coder_name() == "Cleo"
+    # confirmed once this session: opening again does not ask again
+    win.close_project()
+    assert win.open_project(project_path)
+    assert len(asked) == 1 and win.project.coder.name == "Cleo"
+    win.close()
+
+
+def test_a_saved_name_is_not_asked_for_a_project_without_coders(qtbot, tmp_path, monkeypatch, messages):
+    path = tmp_path / "fresh.qcdesk"
+    Project.create(path).close()
+    monkeypatch.setattr(TeamFeature, "_ask_coder", lambda self, names, suggested: pytest.fail("asked"))
+    win = make_window(qtbot, tmp_path, "Dana")
+    assert win.open_project(path)
+    assert win.project.coder.name == "Dana"
+    win.close()
+
+
+def test_the_dialog_offers_the_coders_and_a_new_name(qtbot):
+    dialog = CoderDialog(["Ana", "Ben"], "Ben")
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == ["Ana", "Ben"]
+    assert dialog.name() == "Ben" and ok.isEnabled()
+    dialog.list.setCurrentRow(0)
+    assert dialog.name() == "Ana"
+    qtbot.keyClicks(dialog.new_name, "Cleo")
+    assert dialog.name() == "Cleo"
+    dialog.new_name.clear()
+    dialog.list.setCurrentRow(-1)
+    assert not ok.isEnabled()
+
+
+def test_show_codings_of_one_coder_filters_highlights_and_segments(qtbot, tmp_path, project_path, messages):
+    win = make_window(qtbot, tmp_path, "Ben")
+    assert win.open_project(project_path)
+    win.segments.show_code(win.project.codes()[0].id)
+    assert len(win.segments.rows()) == 2
+    assert len(win.transcript.highlighter.spans()) == 2
+    menu = win.team.filter_menu
+    menu.aboutToShow.emit()
+    labels = [a.text() for a in menu.actions() if a.text()]
+    assert labels == ["All coders", "Only mine", "Ana", "Ben"]
+    next(a for a in menu.actions() if a.text() == "Only mine").trigger()
+    spans = win.transcript.highlighter.spans()
+    assert [(win.transcript.offsets.from_qt(s.start), win.transcript.offsets.from_qt(s.end)) for s in spans] == [(53, 74)]
+    assert [r[3] for r in win.segments.rows()] == ["the ward was kind to"]
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == "Ana").trigger()
+    assert [r[3] for r in win.segments.rows()] == ["The mentor listened"]
+    menu.aboutToShow.emit()
+    next(a for a in menu.actions() if a.text() == "All coders").trigger()
+    assert len(win.segments.rows()) == 2 and len(win.transcript.highlighter.spans()) == 2
+    win.close()
+
+
+def test_only_mine_follows_a_new_coder_name(qtbot, tmp_path, project_path, monkeypatch, messages):
+    from qcdesk.ui import dialogs
+
+    win = make_window(qtbot, tmp_path, "Ana")
+    assert win.open_project(project_path)
+    win.team.show_codings_of("mine")
+    assert len(win.transcript.highlighter.spans()) == 1
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Zoe")
+    win.set_coder_dialog()
+    qtbot.waitUntil(lambda: win.transcript.highlighter.spans() == [])
+    assert "Zoe" in win.windowTitle() and win._status_coder.text() == "Coder: Zoe"
+    win.close()
