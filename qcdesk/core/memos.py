@@ -93,8 +93,9 @@ def create_memo(project: Project, title: str = "", body: str = "", *, code_id: i
 
 def ensure_memo(project: Project, **target: int | None) -> tuple[Memo, bool]:
     """The memo on ``target`` (keywords as :func:`memo_for`), created titled after it if
-    there is none; returns (memo, created)."""
-    found = memo_for(project, **target)
+    there is none; returns (memo, created). No target: the project journal."""
+    column, _target_id = _target(**target)
+    found = memo_for(project, **target) if column is not None else journal_memo(project)
     if found is not None:
         return found, False
     column, target_id = _target(**target)

@@ -37,6 +37,7 @@ def things(project):
 def test_create_on_each_target_and_list_by_target(project, things):
     events: list[Changes] = []
     project.subscribe(events.append)
+    memos.create_memo(project, "Left out on import", "a note attached to nothing")
     journal, created = memos.ensure_memo(project)
     assert created and journal.title == memos.JOURNAL_TITLE
     assert memos.ensure_memo(project) == (journal, False)
@@ -44,17 +45,17 @@ def test_create_on_each_target_and_list_by_target(project, things):
     on_doc = memos.create_memo(project, "Context", document_id=things["doc"])
     on_case = memos.create_memo(project, "P1 overall", case_id=things["case"])
     on_coding = memos.create_memo(project, "Key quote", coding_id=things["coding"])
-    assert all(e.memos for e in events) and len(events) == 5
+    assert all(e.memos for e in events) and len(events) == 6
     assert memos.memos_for(project, code_id=things["code"]) == [on_code]
     assert memos.memo_for(project, case_id=things["case"]) == on_case
     assert memos.memo_for(project, coding_id=things["coding"]) == on_coding
-    assert memos.memos_for(project) == [journal]
+    assert [m.title for m in memos.memos_for(project)] == ["Left out on import", memos.JOURNAL_TITLE]
     assert memos.journal_memo(project) == journal
     assert memos.target_label(project, on_coding) == "Coded segment: Belonging in Interview 1"
     assert memos.target_label(project, on_doc) == "Document: Interview 1"
     assert memos.target_label(project, journal) == "Project journal"
     counts = memos.memo_counts(project)
-    assert counts[("code_id", things["code"])] == 1 and counts[(None, None)] == 1
+    assert counts[("code_id", things["code"])] == 1 and counts[(None, None)] == 2
 
 
 def test_one_target_at_most_and_target_must_exist(project, things):

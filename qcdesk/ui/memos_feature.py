@@ -1,0 +1,181 @@
+"""Memos in the window: the Memos panel, Project ▸ Project journal, and "Memo…" entries on
+codes (codebook), documents (documents list) and coded segments (transcript menu).
+
+"Memo…" opens the memo already attached to that thing or starts one; starting and
+deleting a memo are undo steps, typing is saved by the panel as the user writes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction
+
+from qcdesk.core import memos
+from qcdesk.core.project import Project
+from qcdesk.ui import dialogs
+from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.memos_panel import MemosPanel
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+
+class NewMemoCommand(ProjectCommand):
+    """Start a memo: on a target (or the journal) if it has none yet, or a free note."""
+
+    def __init__(self, project: Project, target: dict[str, int], *, free_note: bool = False):
+        super().__init__(project, "New note" if free_note else "Start memo")
+        self.target, self.free_note = target, free_note
+        self.memo_id: int | None = None
+        self.snapshot: dict | None = None
+
+    def do_first(self) -> None:
+        if self.free_note:
+            memo, created = memos.create_memo(self.project, "New note"), True
+        else:
+            memo, created = memos.ensure_memo(self.project, **self.target)
+            self.setText(f"Start memo “{memo.title}”")
+        self.memo_id = memo.id
+        if not created:
+            self.setObsolete(True)
+
+    def do_undo(self) -> None:
+        self.snapshot = memos.delete_memo(self.project, self.memo_id)
+
+    def do_redo(self) -> None:
+        memos.restore_memo(self.project, self.snapshot)
+
+
+class DeleteMemoCommand(ProjectCommand):
+    def __init__(self, project: Project, memo_id: int):
+        super().__init__(project, f"Delete memo “{memos.get_memo(project, memo_id).title or 'untitled'}”")
+        self.memo_id = memo_id
+        self.snapshot: dict | None = None
+
+    def do_first(self) -> None:
+        self.snapshot = memos.delete_memo(self.project, self.memo_id)
+
+    do_redo = do_first
+
+    def do_undo(self) -> None:
+        memos.restore_memo(self.project, self.snapshot)
+
+
+class MemosFeature:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.project: Project | None = None
+        self.panel = MemosPanel()
+        self.dock = window.add_panel("Memos", "memosDock", self.panel)
+        self.act_journal = QAction("Project &journal", window)
+        self.act_journal.setObjectName("actionProjectJournal")
+        self.act_journal.setStatusTip("Open the project journal: a memo about the whole study")
+        self.act_journal.triggered.connect(lambda _checked=False: self.open_journal())
+        window.project_menu.addAction(self.act_journal)
+
+        self.panel.newRequested.connect(self.new_note)
+        self.panel.deleteRequested.connect(self.delete_memo)
+        self.panel.targetActivated.connect(self.show_target)
+        self.panel.saveFailed.connect(lambda text: dialogs.error(window, "Memo not saved", text))
+        window.codebook.memoRequested.connect(lambda code_id: self.open_memo(code_id=code_id))
+        window.documents.contextMenuAboutToShow.connect(self._document_menu)
+        window.transcriptMenuAboutToShow.connect(self._transcript_menu)
+        window.projectOpened.connect(self._opened)
+        window.projectClosing.connect(self._closing)
+        window.projectClosed.connect(lambda: self.panel.set_project(None))
+        self._update_enabled()
+
+    # ------------------------------------------------------------------ project
+    def _opened(self, _path: str) -> None:
+        self.project = self.window.project
+        self.project.subscribe(self.panel.apply_changes)
+        self.panel.set_project(self.project)
+        self._update_enabled()
+
+    def _closing(self) -> None:
+        self.panel.save_now()
+        if self.project is not None:
+            self.project.unsubscribe(self.panel.apply_changes)
+        self.project = None
+        self._update_enabled()
+
+    def _editable(self) -> bool:
+        return self.project is not None and not self.project.read_only
+
+    def _update_enabled(self) -> None:
+        self.act_journal.setEnabled(self.project is not None)
+
+    # ------------------------------------------------------------------ opening memos
+    def open_memo(self, **target: int) -> int | None:
+        """Show the memo on ``target`` (code_id=, document_id=, case_id= or coding_id=; none: the
+        journal), starting it if there is none. Returns the memo id."""
+        if self.project is None:
+            return None
+        attached = any(v is not None for v in target.values())
+        found = memos.memo_for(self.project, **target) if attached else memos.journal_memo(self.project)
+        if found is None:
+            if not self._editable():
+                return None
+            command = NewMemoCommand(self.project, target)
+            if not self.window.undo.run(command):
+                return None
+            memo_id = command.memo_id
+        else:
+            memo_id = found.id
+        self.window.show_panel(self.dock)
+        self.panel.open_memo(memo_id)
+        return memo_id
+
+    def open_journal(self) -> int | None:
+        return self.open_memo()
+
+    def new_note(self) -> None:
+        if self._editable():
+            command = NewMemoCommand(self.project, {}, free_note=True)
+            if self.window.undo.run(command):
+                self.panel.open_memo(command.memo_id)
+                self.panel.title_edit.selectAll()
+                self.panel.title_edit.setFocus()
+
+    def delete_memo(self, memo_id: int) -> None:
+        if self._editable():
+            self.panel.save_now()
+            self.window.undo.run(DeleteMemoCommand(self.project, memo_id))
+
+    def show_target(self, column: str, target_id: int) -> None:
+        """Double-click on a memo: show what it is about."""
+        if column == "code_id":
+            self.window.codebook.select_code(target_id)
+        elif column == "document_id":
+            self.window.documents.select(target_id)
+        elif column == "coding_id":
+            coding = self.project.coding(target_id)
+            self.window.jump_to(coding.document_id, coding.start, coding.end)
+
+    # ------------------------------------------------------------------ menus of other views
+    def _document_menu(self, menu, document_id: int) -> None:
+        if self.project is None:
+            return
+        action = menu.addAction("Memo…")
+        action.setObjectName("actionDocumentMemo")
+        action.setEnabled(self._editable() or memos.memo_for(self.project, document_id=document_id) is not None)
+        action.triggered.connect(lambda _checked=False: self.open_memo(document_id=document_id))
+
+    def _transcript_menu(self, menu, codings: list) -> None:
+        if self.project is None or not codings:
+            return
+        menu.addSeparator()
+        sub = menu.addMenu("Memo on coded segment")
+        sub.setObjectName("menuCodingMemo")
+        counts = memos.memo_counts(self.project)
+        for coding in codings:
+            name = self.project.code(coding.code_id).name
+            has = counts.get(("coding_id", coding.id), 0)
+            action = sub.addAction(f"{name}{' (has a memo)' if has else ''}…")
+            action.setEnabled(self._editable() or bool(has))
+            action.triggered.connect(lambda _checked=False, cid=coding.id: self.open_memo(coding_id=cid))
+
+
+def install(window: "MainWindow") -> MemosFeature:
+    return MemosFeature(window)
