@@ -65,6 +65,8 @@ def connect(
         ) from exc
     try:
         if passphrase is not None:
+            # a wrong passphrase is reported to the user once, not logged to stderr by SQLCipher
+            conn.execute("PRAGMA cipher_log_level = NONE")
             conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
         # The first read of the schema is where a wrong key or a non-database shows.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
