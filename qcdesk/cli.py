@@ -11,10 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__
+from qcdesk import __version__, cli_security
 from qcdesk.core.errors import QcdeskError
 
-SUBCOMMANDS = {"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
+SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
+               | cli_security.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -24,19 +25,20 @@ def _open(path: str, create: bool = False, read_only: bool = False):
     from qcdesk.core.project import Project
 
     if create and not Path(path).exists():
-        return Project.create(path)
+        return Project.create(path, passphrase=cli_security.passphrase_for(path, creating=True))
+    passphrase = cli_security.passphrase_for(path)
     if read_only:
         try:
-            return Project.open(path, read_only=True)
+            return Project.open(path, passphrase=passphrase, read_only=True)
         except ProjectNeedsUpgradeError:
             pass
-    return Project.open(path)
+    return Project.open(path, passphrase=passphrase)
 
 
 def cmd_new(args: argparse.Namespace) -> int:
     from qcdesk.core.project import Project
 
-    Project.create(args.project).close()
+    Project.create(args.project, passphrase=cli_security.passphrase_for(args.project, creating=True)).close()
     print(f"created {args.project}")
     return 0
 
@@ -61,10 +63,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from qcdesk.core.reports import write_report
+    from qcdesk.core.reports import ReportOptions, write_report
 
+    options = ReportOptions(pseudonymised_only=True) if args.pseudonymised_only else None
     with _open(args.project, read_only=True) as project:
-        out = write_report(project, args.report, Path(args.out))
+        out = write_report(project, args.report, Path(args.out), options)
+        cli_security.note_unencrypted(project, out)
     print(f"wrote {out}")
     return 0
 
@@ -88,6 +92,7 @@ def cmd_exchange(args: argparse.Namespace) -> int:
         with _open(args.project, create=created) as project:
             if args.direction == "export":
                 report = export_file(project, Path(args.file))
+                cli_security.note_unencrypted(project, args.file)
             else:
                 report = import_file(project, Path(args.file))
     except QcdeskError:
@@ -167,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", default="segments-by-code",
                    help="report kind (default: segments-by-code)")
     p.add_argument("--out", required=True, help="output file (.docx)")
+    p.add_argument("--pseudonymised-only", action="store_true",
+                   help="leave out documents not marked as pseudonymised")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="print counts of documents, codes, codings")
@@ -214,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     from qcdesk import cli_team
 
     cli_team.register(sub)
+    cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 
 
@@ -224,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run(argv)
     args = build_parser().parse_args(argv)
+    cli_security.configure(args)
     try:
         return args.func(args)
     except QcdeskError as exc:
