@@ -177,3 +177,73 @@ def test_upgrade_backup_of_an_old_encrypted_project_is_encrypted(tmp_path):
 def test_empty_passphrase_is_refused(tmp_path):
     with pytest.raises(Exception, match="empty passphrase"):
         Project.create(tmp_path / "x.qcdesk", passphrase="")
+
+
+# ---------------------------------------------------------------------- command line
+def test_cli_passphrase_file_env_and_refusal_without_terminal(tmp_path, capsys, monkeypatch):
+    from qcdesk.cli import main
+
+    monkeypatch.delenv("QCDESK_PASSPHRASE", raising=False)
+    secret_file = tmp_path / "pass.txt"
+    secret_file.write_text(PASS + "\n", encoding="utf-8")
+    transcript = tmp_path / "t.txt"
+    transcript.write_text(f"I: Hello.\nP: I am {SECRET}.\n", encoding="utf-8")
+    project = str(tmp_path / "p.qcdesk")
+
+    assert main(["new", project, "--passphrase-file", str(secret_file)]) == 0
+    assert main(["import", project, str(transcript), "--passphrase-file", str(secret_file)]) == 0
+    assert encryption.is_encrypted(project)
+    assert SECRET.encode() not in (tmp_path / "p.qcdesk").read_bytes()
+    capsys.readouterr()
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert main(["stats", project]) == 1
+    assert "--passphrase-file" in capsys.readouterr().err
+
+    monkeypatch.setenv("QCDESK_PASSPHRASE", "wrong passphrase")
+    assert main(["stats", project]) == 1
+    err = capsys.readouterr().err
+    assert "passphrase is wrong" in err and "ERROR" not in err
+
+    monkeypatch.setenv("QCDESK_PASSPHRASE", PASS)
+    assert main(["stats", project, "--json"]) == 0
+    assert '"documents": 1' in capsys.readouterr().out
+    out = tmp_path / "r.docx"
+    assert main(["export", project, "--out", str(out)]) == 0
+    assert "r.docx is not encrypted" in capsys.readouterr().err
+    assert main(["exchange", "export", project, str(tmp_path / "p.qdpx")]) == 0
+    assert "p.qdpx is not encrypted" in capsys.readouterr().err
+
+
+def test_cli_prompts_on_a_terminal(tmp_path, capsys, monkeypatch):
+    from qcdesk.cli import main
+
+    monkeypatch.delenv("QCDESK_PASSPHRASE", raising=False)
+    path = tmp_path / "p.qcdesk"
+    Project.create(path, passphrase=PASS).close()
+    asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("getpass.getpass", lambda prompt: asked.append(prompt) or PASS)
+    assert main(["stats", str(path)]) == 0
+    assert asked == ["Passphrase for p.qcdesk: "]
+
+
+def test_cli_encrypt_rekey_decrypt(tmp_path, capsys, monkeypatch):
+    from qcdesk.cli import main
+
+    path = _plain_project(tmp_path)
+    monkeypatch.setenv("QCDESK_PASSPHRASE", PASS)
+    assert main(["encrypt", str(path)]) == 0
+    assert encryption.is_encrypted(path) and SECRET.encode() not in path.read_bytes()
+
+    new_file = tmp_path / "new.txt"
+    new_file.write_text("the second passphrase", encoding="utf-8")
+    assert main(["rekey", str(path), "--new-passphrase-file", str(new_file)]) == 0
+    assert encryption.passphrase_opens(path, "the second passphrase")
+    assert not encryption.passphrase_opens(path, PASS)
+
+    monkeypatch.setenv("QCDESK_PASSPHRASE", "the second passphrase")
+    copy = tmp_path / "copy.qcdesk"
+    assert main(["decrypt", str(path), "--out", str(copy)]) == 0
+    assert "not encrypted" in capsys.readouterr().err
+    assert SECRET.encode() in copy.read_bytes() and not encryption.is_encrypted(copy)
