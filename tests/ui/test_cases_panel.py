@@ -1,0 +1,252 @@
+"""The Cases panel driven as a researcher drives it: cases, typed cell edits, links, import/export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
+
+from qcdesk.core import attributes as attrs
+from qcdesk.core import cases
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.ui import dialogs
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+def parsed(lines: list[str]) -> ParsedDocument:
+    text = "\n".join(lines)
+    blocks, turns, pos = [], [], 0
+    for line in lines:
+        end = pos + len(line)
+        blocks.append(Block("paragraph", pos, end))
+        turns.append(SpeakerTurn(line.split(":")[0], pos, end))
+        pos = end + 1
+    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("P01", parsed(["Interviewer: How was it?", "P01: Good."]))
+        project.add_document("P02", parsed(["Interviewer: And you?", "P02: Hard."]))
+        project.add_document("Focus group", parsed(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
+        attrs.define_attribute(project, "Age", "number")
+        attrs.define_attribute(project, "Interviewed", "date")
+        attrs.define_attribute(project, "Role", "choice", ["Mentor", "Mentee"])
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project_path), messages
+    win.show_panel(win.cases.dock)
+    yield win
+    win.close()
+
+
+def table_texts(panel) -> list[list[str]]:
+    proxy = panel.proxy
+    return [[proxy.index(r, c).data() or "" for c in range(proxy.columnCount())] for r in range(proxy.rowCount())]
+
+
+def edit_cell(qtbot, panel, case: str, column: str):
+    index = panel.index_of(case, column)
+    assert index.isValid()
+    panel.table.setCurrentIndex(index)
+    panel.table.edit(index)
+    editors = [w for w in panel.table.viewport().findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+               if w.isVisible()]
+    assert len(editors) == 1, editors
+    return editors[0]
+
+
+def commit(qtbot, panel, editor) -> None:
+    """Return in the editor; the delegate commits on the next turn of the event loop."""
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: panel.table.state() != panel.table.State.EditingState)
+
+
+def test_menu_and_cases_from_documents(window, messages):
+    panel = window.cases.panel
+    assert window.cases.act_show in window.project_menu.actions()
+    panel.act_from_docs.trigger()
+    assert [row[:2] for row in table_texts(panel)] == [
+        ["Focus group", "Focus group"], ["P01", "P01"], ["P02", "P02"]]
+    assert messages[-1][0] == "info" and "3 case(s) created" in messages[-1][2]
+    panel.act_from_docs.trigger()
+    assert "every document already has a case" in messages[-1][2]
+
+
+def test_cases_from_speakers_lists_their_turns(window, monkeypatch, messages):
+    panel = window.cases.panel
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": initial)
+    panel.act_from_speakers.trigger()
+    rows = {r[0]: r[1] for r in table_texts(panel)}
+    assert rows == {"P01": "P01 in P01", "P02": "P02 in P02", "Ben": "Ben in Focus group",
+                    "Cara": "Cara in Focus group"}
+    assert "4 case(s) created" in messages[-1][2]
+
+
+def test_typed_cell_edits_are_stored_and_survive_reopening(qtbot, window, project_path, messages):
+    panel = window.cases.panel
+    cases.add_case(window.project, "P01")
+    editor = edit_cell(qtbot, panel, "P01", "Age")
+    assert isinstance(editor, QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "34")
+    commit(qtbot, panel, editor)
+    assert panel.index_of("P01", "Age").data() == "34"
+
+    editor = edit_cell(qtbot, panel, "P01", "Interviewed")
+    assert isinstance(editor, QDateEdit)
+    editor.setDate(QDate(2024, 3, 5))
+    commit(qtbot, panel, editor)
+    assert panel.index_of("P01", "Interviewed").data() == "2024-03-05"
+
+    editor = edit_cell(qtbot, panel, "P01", "Role")
+    assert isinstance(editor, QComboBox)
+    assert [editor.itemText(i) for i in range(editor.count())] == ["", "Mentor", "Mentee"]
+    editor.setCurrentIndex(2)
+    commit(qtbot, panel, editor)
+    assert panel.index_of("P01", "Role").data() == "Mentee"
+    assert messages == []
+
+    window.close_project()
+    assert panel.proxy.rowCount() == 0
+    assert window.open_project(project_path)
+    assert panel.index_of("P01", "Age").data() == "34"
+    assert panel.index_of("P01", "Interviewed").data() == "2024-03-05"
+    [row] = attrs.attribute_table(window.project)
+    assert sorted(map(str, row.values.values())) == ["2024-03-05", "34", "Mentee"]
+
+
+def test_bad_value_is_refused_with_a_message_and_undo_restores(qtbot, window, messages):
+    panel = window.cases.panel
+    case = cases.add_case(window.project, "P01")
+    age = attrs.attribute_by_name(window.project, "Age")
+    panel.model.setData(panel.proxy.mapToSource(panel.index_of("P01", "Age")), "41")
+    assert panel.index_of("P01", "Age").data() == "41"
+    panel.model.setData(panel.proxy.mapToSource(panel.index_of("P01", "Age")), "forty")
+    assert messages[-1][0] == "error" and "“forty” is not a number" in messages[-1][2]
+    assert panel.index_of("P01", "Age").data() == "41"
+    panel.table.setCurrentIndex(panel.index_of("P01", "Age"))
+    panel.act_clear.trigger()
+    assert panel.index_of("P01", "Age").data() == ""
+    window.undo_stack.undo()
+    assert attrs.value(window.project, case.id, age.id) == 41
+    window.undo_stack.undo()
+    assert attrs.value(window.project, case.id, age.id) is None
+    window.undo_stack.redo()
+    assert panel.index_of("P01", "Age").data() == "41"
+
+
+def test_add_rename_delete_case_with_undo(qtbot, window, monkeypatch, messages):
+    panel = window.cases.panel
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Ana")
+    panel.act_add.trigger()
+    assert [r[0] for r in table_texts(panel)] == ["Ana"]
+    assert panel.act_rename.isEnabled()
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "Ana (mentor)")
+    panel.act_rename.trigger()
+    assert [r[0] for r in table_texts(panel)] == ["Ana (mentor)"]
+    panel.act_delete.trigger()
+    assert messages[-1][0] == "confirm" and table_texts(panel) == []
+    window.undo_stack.undo()
+    assert [r[0] for r in table_texts(panel)] == ["Ana (mentor)"]
+    window.undo_stack.undo()
+    assert [r[0] for r in table_texts(panel)] == ["Ana"]
+
+
+def test_link_documents_dialog(qtbot, window, monkeypatch):
+    panel = window.cases.panel
+    ana = cases.add_case(window.project, "Ana")
+    panel.select_case(ana.id)
+    ids = {d.name: d.id for d in window.project.documents()}
+    dialog_seen = []
+
+    def ask(case_id):
+        from qcdesk.ui.case_dialogs import LinkDocumentsDialog
+        dialog = LinkDocumentsDialog(window.project, "Ana", cases.case_documents(window.project, case_id), panel)
+        dialog.set_checked(ids["P01"], True)
+        dialog.set_checked(ids["P02"], True)
+        dialog_seen.append(dialog.list.count())
+        return dialog.checked_ids()
+
+    monkeypatch.setattr(panel, "_ask_documents", ask)
+    panel.act_link.trigger()
+    assert dialog_seen == [3]
+    assert panel.index_of("Ana", "Text").data() == "P01; P02"
+    window.undo_stack.undo()
+    assert panel.index_of("Ana", "Text").data() == ""
+
+
+def test_attributes_dialog_adds_and_deletes_columns(qtbot, window, messages):
+    panel = window.cases.panel
+    dialog = panel.attributes_dialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.name.setText("School")
+    dialog.kind.setCurrentIndex(dialog.kind.findData("choice"))
+    dialog.choices.setPlainText("North\nSouth\n")
+    qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
+    headers = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.proxy.columnCount())]
+    assert headers == ["Case", "Text", "Age", "Interviewed", "Role", "School"]
+    assert attrs.attribute_by_name(window.project, "School").choices == ("North", "South")
+    dialog.name.setText("Age")
+    qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
+    assert messages[-1][0] == "error" and "already an attribute" in messages[-1][2]
+    dialog.list.setCurrentRow(0)
+    assert dialog.name.text() == "Age"
+    qtbot.mouseClick(dialog.btn_delete, Qt.MouseButton.LeftButton)
+    assert "Age" not in [panel.proxy.headerData(c, Qt.Orientation.Horizontal)
+                         for c in range(panel.proxy.columnCount())]
+    window.undo_stack.undo()
+    assert attrs.attribute_by_name(window.project, "Age") is not None
+    dialog.grab().save(str(Path(window.project.path).with_name("attributes.png")))
+
+
+def test_import_and_export_through_the_panel(qtbot, window, monkeypatch, messages, tmp_path):
+    panel = window.cases.panel
+    source = tmp_path / "people.csv"
+    source.write_text("Name,Age,Role,Gender\nP01,34,mentor,woman\nP02,x,Mentee,man\nP03,29,Mentee,woman\n",
+                      encoding="utf-8")
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(source))
+    panel.act_import.trigger()
+    kind, _title, text = messages[-1]
+    assert kind == "info" and "3 case(s) created" in text and "row 3, Age: “x” is not a number" in text
+    assert [r[0] for r in table_texts(panel)] == ["P01", "P02", "P03"]
+    assert panel.index_of("P01", "Role").data() == "Mentor"
+    assert panel.index_of("P03", "Gender").data() == "woman"
+    out = tmp_path / "out"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(out))
+    panel.act_export.trigger()
+    assert "3 case(s) written to out.xlsx" in messages[-1][2]
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    assert [c.value for c in sheet[1]] == ["Case", "Age", "Interviewed", "Role", "Gender"]
+    assert [c.value for c in sheet[2]] == ["P01", 34, None, "Mentor", "woman"]
+
+
+def test_screenshot(window, tmp_path):
+    window.cases.panel.act_from_docs.trigger()
+    project = window.project
+    age = attrs.attribute_by_name(project, "Age")
+    for i, case in enumerate(cases.cases(project)):
+        attrs.set_value(project, case.id, age.id, 30 + i)
+    grab = window.cases.panel.grab()
+    grab.save(str(tmp_path / "cases_panel.png"))
+    assert grab.width() > 200
+    assert window.cases.panel.index_of("P02", "Age").data() == "32"
