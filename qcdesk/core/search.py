@@ -1,0 +1,336 @@
+"""Full-text search over the transcripts, and coding what it finds (auto-coding).
+
+What a researcher types: words, "exact phrases" and prefixes (``mentor*``); several of them
+find the documents where all occur and show every occurrence of each. Matching ignores
+diacritics and, unless asked, case (:mod:`qcdesk.core.textfold`). Nothing typed is passed to
+SQLite as query syntax: each term becomes a quoted FTS5 phrase, so stray quotes or operators
+can never raise a database error.
+
+The FTS5 index (``documents_fts``, unicode61 with diacritics removed) picks the documents to
+read; hits are then located in Python in the folded text and mapped back to code-point offsets
+of the original, the positions codings use. The index is trusted only for terms that fold to
+ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
+(Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
+compatibility characters the index splits differently, the text itself is read.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Iterable
+from weakref import WeakKeyDictionary
+
+from qcdesk.core.errors import OperationError, ProjectError
+from qcdesk.core.models import Changes, Coding
+from qcdesk.core.project import Project
+from qcdesk.core.storage import search as sql
+from qcdesk.core.storage import schema
+from qcdesk.core.textfold import Folded, fold, fold_query, non_ascii
+
+#: characters of context shown on each side of a hit
+CONTEXT = 60
+#: the units a hit can be widened to when coding it
+UNITS = ("hit", "sentence", "paragraph", "turn")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+_TOKEN = re.compile(r"[^\W_]+")
+_CHUNK = re.compile(r'"([^"]*)("?)(\*?)|(\S+)')
+_UNSUPPORTED = {"OR", "NOT", "NEAR"}
+_SENTENCE_END = re.compile(r"[.!?…。؟।]+[\"'”’)\]]*(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing to find: a word, a prefix or a phrase, as folded tokens."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+    #: what the user typed for it, for messages
+    typed: str = ""
+
+    @property
+    def ascii(self) -> bool:
+        return all(t.isascii() for t in self.tokens)
+
+    def fts(self) -> str:
+        """The term as an FTS5 phrase: quoted, so nothing in it is read as syntax."""
+        phrase = " ".join(self.tokens)
+        return '"' + phrase.replace('"', '""') + '"' + ("*" if self.prefix else "")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One occurrence: code points ``[start, end)`` of a document's text, with what a list shows.
+
+    Context, speaker and paragraph are worked out only when asked for (a common word has
+    thousands of hits and a list shows a screenful), so a hit keeps a reference to the
+    document's text and to its project; drop hits when the project closes.
+    """
+
+    document_id: int
+    document_name: str
+    start: int
+    end: int
+    source: str = field(repr=False, compare=False)
+    project: Project = field(repr=False, compare=False)
+
+    @property
+    def speaker(self) -> str | None:
+        """Who speaks at the hit's start (the project keeps each document's turns once read)."""
+        turn = self.project.turn_at(self.document_id, self.start)
+        return turn.speaker if turn else None
+
+    @property
+    def paragraph(self) -> int | None:
+        return self.project.paragraph_number(self.document_id, self.start)
+
+    @property
+    def text(self) -> str:
+        return _one_line(self.source[self.start:self.end])
+
+    @property
+    def before(self) -> str:
+        """Up to CONTEXT characters before the hit, from a word start, on one line."""
+        a = max(0, self.start - CONTEXT)
+        before = self.source[a:self.start]
+        if a > 0 and " " in before:
+            before = "…" + before[before.index(" ") + 1:]
+        return _one_line(before).lstrip()
+
+    @property
+    def after(self) -> str:
+        b = min(len(self.source), self.end + CONTEXT)
+        after = self.source[self.end:b]
+        if b < len(self.source) and " " in after:
+            after = after[:after.rindex(" ")] + "…"
+        return _one_line(after).rstrip()
+
+    @property
+    def context(self) -> str:
+        return self.before + self.text + self.after
+
+
+def parse_query(query: str, case_sensitive: bool = False) -> list[Term]:
+    """Words, "phrases" (a missing closing quote ends the phrase at the end) and prefix*."""
+    query = query.translate(_QUOTES)
+    terms: list[Term] = []
+    for match in _CHUNK.finditer(query):
+        quoted, _closed, star, bare = match.groups()
+        if bare is not None:
+            if bare == "AND":
+                continue
+            if bare in _UNSUPPORTED:
+                raise OperationError(
+                    f"Search finds the documents that contain all the words typed; “{bare}” is not "
+                    f"supported. To search for the word itself, put it in quotes: \"{bare.lower()}\".")
+            star = "*" if bare.endswith("*") else ""
+            text = bare.rstrip("*").strip('"')
+        else:
+            text = quoted
+        tokens = tuple(_TOKEN.findall(fold_query(text, case_sensitive)))
+        if tokens:
+            terms.append(Term(tokens, prefix=bool(star), typed=match.group(0)))
+    if not terms:
+        raise OperationError("Type a word or a phrase to search for (letters or digits).")
+    return terms
+
+
+def _pattern(term: Term, whole_words: bool) -> re.Pattern[str]:
+    """The term in folded text. The end of a whole word is part of the pattern; its start is
+    checked by :func:`_find` (a look-behind would cost the engine its fast literal scan)."""
+    body = r"[\W_]+".join(re.escape(t) for t in term.tokens)
+    if whole_words:
+        body += r"[^\W_]*" if term.prefix else r"(?![^\W_])"
+    return re.compile(body)
+
+
+def _find(folded: str, term: Term, pattern: re.Pattern[str], whole_words: bool) -> list[tuple[int, int]]:
+    out = []
+    for m in pattern.finditer(folded):
+        a, b = m.span()
+        if whole_words and a > 0 and folded[a - 1].isalnum():
+            continue
+        out.append((a, b))
+    return out
+
+
+class _Index:
+    """Per project: which documents the FTS5 index tokenises as :func:`fold` does (by content hash)."""
+
+    def __init__(self) -> None:
+        self.exact: dict[int, tuple[str, bool]] = {}
+        #: document id -> (content hash, its distinct non-ASCII characters)
+        self.chars: dict[int, tuple[str, frozenset[str]]] = {}
+
+    def fold(self, doc_id: int, content_hash: str, text: str, case_sensitive: bool) -> Folded:
+        known = self.chars.get(doc_id)
+        if known is None or known[0] != content_hash:
+            known = self.chars[doc_id] = (content_hash, non_ascii(text))
+        folded = fold(text, case_sensitive, known[1])
+        self.exact[doc_id] = (content_hash, folded.fts_exact)
+        return folded
+
+    def unsure(self, all_ids: Iterable[int]) -> set[int]:
+        return {i for i in all_ids if not self.exact.get(i, ("", False))[1]}
+
+
+_indexes: "WeakKeyDictionary[Project, _Index]" = WeakKeyDictionary()
+
+
+def search(project: Project, query: str, *, document_ids: Iterable[int] | None = None,
+           whole_words: bool = True, case_sensitive: bool = False, limit: int | None = None) -> list[Hit]:
+    """Every occurrence of the query's terms in the documents that contain all of them,
+    in interview order then position. ``limit`` stops after that many hits."""
+    terms = parse_query(query, case_sensitive)
+    index = _indexes.setdefault(project, _Index())
+    all_ids = sql.document_ids(project.db)
+    candidates = set(all_ids) if document_ids is None else set(document_ids) & set(all_ids)
+    if whole_words and all(t.ascii for t in terms):
+        try:
+            found = set.intersection(*(sql.fts_matches(project.db, t.fts()) for t in terms))
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"The search index of this project could not be read ({exc}).") from exc
+        candidates &= found | index.unsure(candidates)
+    patterns = [_pattern(t, whole_words) for t in terms]
+    hits: list[Hit] = []
+    for doc_id, name, content_hash, text in sql.texts(project.db, candidates):
+        folded = index.fold(doc_id, content_hash, text, case_sensitive)
+        spans: list[tuple[int, int]] = []
+        for term, pattern in zip(terms, patterns):
+            found_here = _find(folded.text, term, pattern, whole_words)
+            if not found_here:
+                spans = []
+                break
+            spans.extend(found_here)
+        ranges = _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+        if limit is not None:
+            ranges = ranges[:limit - len(hits)]
+        hits.extend(Hit(doc_id, name, start, end, text, project) for start, end in ranges)
+        if limit is not None and len(hits) >= limit:
+            break
+    return hits
+
+
+def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+
+
+# ----------------------------------------------------------------------------- coding the hits
+def unit_range(project: Project, document_id: int, text: str, start: int, end: int, unit: str) -> tuple[int, int]:
+    """``[start, end)`` widened to the sentence, paragraph or speaker turn around it."""
+    if unit not in UNITS:
+        raise OperationError(f"“{unit}” is not a unit to code; choose one of {', '.join(UNITS)}.")
+    if unit == "hit":
+        return start, end
+    if unit == "turn":
+        first, last = project.turn_at(document_id, start), project.turn_at(document_id, max(start, end - 1))
+        if first is not None and last is not None:
+            return _trim(text, first.start, max(last.end, end))
+        unit = "paragraph"  # a text without speakers: its paragraph
+    a, b = _block_around(project, document_id, text, start, end)
+    if unit == "paragraph":
+        return _trim(text, a, b)
+    sentence_start = max(a, _after_label(project, document_id, text, start))
+    for m in _SENTENCE_END.finditer(text, sentence_start, start):
+        sentence_start = m.end()
+    m = _SENTENCE_END.search(text, max(end, start + 1) - 1 if end > start else start, b)
+    sentence_end = m.end() if m else b
+    return _trim(text, sentence_start, max(sentence_end, end))
+
+
+def _after_label(project: Project, document_id: int, text: str, start: int) -> int:
+    """Where the words of the speaker turn around ``start`` begin, after "[time] Speaker:"."""
+    turn = project.turn_at(document_id, start)
+    if turn is None:
+        return 0
+    label = text.find(turn.speaker + ":", turn.start, min(start, turn.start + len(turn.speaker) + 40))
+    return label + len(turn.speaker) + 1 if label >= 0 else turn.start
+
+
+def _block_around(project: Project, document_id: int, text: str, start: int, end: int) -> tuple[int, int]:
+    blocks = project.blocks(document_id)
+    starts = [blk.start for blk in blocks]
+    i = bisect_right(starts, start) - 1
+    j = bisect_right(starts, max(start, end - 1)) - 1
+    if i >= 0 and blocks[i].start <= start < max(blocks[i].end, blocks[i].start + 1) and j >= 0:
+        return blocks[i].start, max(blocks[j].end, end)
+    # no paragraph structure here: the line
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return a, len(text) if b < 0 else b
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit") -> list[Coding]:
+    """Code every hit (widened to ``unit``) with ``code_id`` as one action.
+
+    Hits falling in the same sentence, paragraph or turn give one coding; a range already
+    covered by a coding with this code is left alone. Returns the codings made, so that
+    :func:`uncode` can take exactly these away again.
+    """
+    project.code(code_id)
+    if unit not in UNITS:
+        raise OperationError(f"“{unit}” is not a unit to code; choose one of {', '.join(UNITS)}.")
+    by_doc: dict[int, list[Hit]] = {}
+    for hit in hits:
+        by_doc.setdefault(hit.document_id, []).append(hit)
+    coder = project.coder.id if project.coder and project.coder.id > 0 else None
+    rows = []
+    created_at = schema.now()
+    for doc_id, doc_hits in by_doc.items():
+        text = project.document_text(doc_id)
+        ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit) for h in doc_hits)
+        existing = [(c.start, c.end) for c in project.codings_for_document(doc_id) if c.code_id == code_id]
+        for start, end in ranges:
+            if end <= start or any(a <= start and end <= b for a, b in existing):
+                continue
+            rows.append((doc_id, code_id, start, end, coder, created_at))
+    if not rows:
+        return []
+    with project.action() as changes:
+        created = sql.insert_codings(project.db, rows)
+        _note(changes, created)
+    return created
+
+
+def uncode(project: Project, codings: list[Coding]) -> dict[str, list[dict]]:
+    """Remove these codings as one action; return the snapshot :func:`recode` puts back."""
+    ids = [c.id for c in codings]
+    with project.action() as changes:
+        snapshot = sql.snapshot_codings(project.db, ids)
+        sql.delete_codings(project.db, ids)
+        _note(changes, codings)
+    return snapshot
+
+
+def recode(project: Project, snapshot: dict[str, list[dict]]) -> None:
+    """Put back codings removed by :func:`uncode`, with their ids and memos."""
+    with project.action() as changes:
+        sql.restore_codings(project.db, snapshot)
+        _note(changes, [Coding(r["id"], r["document_id"], r["code_id"], r["start"], r["end"],
+                               r["coder_id"], r["created"]) for r in snapshot["codings"]])
+
+
+def _note(changes: Changes, codings: list[Coding]) -> None:
+    changes.codings.update(c.id for c in codings)
+    changes.codes.update(c.code_id for c in codings)
+    changes.coded_documents.update(c.document_id for c in codings)

@@ -1,0 +1,66 @@
+"""SQL for full-text search: the FTS5 index over documents.plain_text, and bulk coding of hits."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Iterator
+
+import sqlite_utils
+
+from qcdesk.core.models import Coding
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return json.dumps([int(i) for i in ids])
+
+
+def fts_matches(db: sqlite_utils.Database, fts_query: str) -> set[int]:
+    """Ids of the documents the FTS5 index says contain ``fts_query`` (an FTS5 query string).
+
+    Raises :class:`sqlite3.OperationalError` on a malformed query; the caller builds only
+    quoted phrases, so that means a bug or a damaged index, not the user's typing.
+    """
+    sql = "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?"
+    return {row[0] for row in db.execute(sql, [fts_query]).fetchall()}
+
+
+def document_ids(db: sqlite_utils.Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY position, id").fetchall()]
+
+
+def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, str, str, str]]:
+    """(id, name, content hash, text) of these documents in interview order, one row at a time."""
+    sql = ("SELECT id, name, content_hash, plain_text FROM documents "
+           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
+    yield from db.execute(sql, [_ids(ids)])
+
+
+def insert_codings(db: sqlite_utils.Database, rows: list[tuple[int, int, int, int, int | None, str]]) -> list[Coding]:
+    """Insert (document, code, start, end, coder, created) rows; return them as codings with their ids."""
+    out: list[Coding] = []
+    cursor = db.conn.cursor()
+    sql = 'INSERT INTO codings (document_id, code_id, start, "end", coder_id, created) VALUES (?, ?, ?, ?, ?, ?)'
+    for row in rows:
+        cursor.execute(sql, row)
+        out.append(Coding(int(cursor.lastrowid), *row))
+    return out
+
+
+def snapshot_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:
+    """The rows of these codings and of their memos, to put them back after removing them."""
+    where = "IN (SELECT value FROM json_each(?))"
+    ids = _ids(coding_ids)
+    return {"codings": list(db["codings"].rows_where(f"id {where}", [ids])),
+            "memos": list(db["memos"].rows_where(f"coding_id {where}", [ids]))}
+
+
+def delete_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
+    db.execute("DELETE FROM codings WHERE id IN (SELECT value FROM json_each(?))", [_ids(coding_ids)])
+
+
+def restore_codings(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    if rows.get("codings"):
+        db["codings"].insert_all(rows["codings"])
+    if rows.get("memos"):
+        db["memos"].insert_all(rows["memos"])
+

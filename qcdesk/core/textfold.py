@@ -1,0 +1,183 @@
+"""Folding text for search (case and diacritics) with a map back to the original code points.
+
+A search for "naive" must find "naïve", "NAÏVE" and a decomposed "nai\u0308ve"; a search in
+Persian must find a word whether or not it carries vowel points or a zero-width non-joiner.
+Folding = NFKD, then drop nonspacing/enclosing marks and invisible format characters, then
+(unless matching case) lower-case. The folded text can be shorter or longer than the original
+(a dropped mark, "ﬁ" -> "fi"), so hits found in it are mapped back to code-point offsets into
+the original text through :class:`Folded`.
+
+Transcripts are mostly characters that fold to themselves, so the common path is one
+``str.lower`` plus one regular-expression scan (in C) that finds no character needing more;
+only documents with such characters pay for the per-character work, and only at those
+characters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+
+_DROPPED = frozenset({"Mn", "Me", "Cf"})
+
+
+def fold_char(ch: str, case_sensitive: bool = False) -> str:
+    """The folded form of one character (may be empty or several characters)."""
+    return _fold_char(ch, case_sensitive)
+
+
+@functools.lru_cache(maxsize=8192)
+def _fold_char(ch: str, case_sensitive: bool) -> str:
+    out = "".join(c for c in unicodedata.normalize("NFKD", ch) if unicodedata.category(c) not in _DROPPED)
+    return out if case_sensitive else out.lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def _plan(ch: str, case_sensitive: bool) -> tuple[str, str | None, bool]:
+    rep = _fold_char(ch, case_sensitive)
+    dropped = unicodedata.category(ch) in _DROPPED
+    unsafe = dropped or (not 0xC0 <= ord(ch) <= 0x24F and ch.lower() != rep
+                         and any(c.isascii() and c.isalnum() for c in rep))
+    if rep == ch:
+        return "keep", None, unsafe
+    if rep and not ch.isalnum() and not any(c.isalnum() for c in rep):
+        # punctuation folding to punctuation ("…" -> "..."): the same to word matching
+        return "keep", None, unsafe
+    if len(rep) == 1:
+        return "replace", rep, unsafe
+    return "map", rep, unsafe
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded text and the way back: ``to_start``/``to_end`` map folded offsets to original ones.
+
+    ``_starts[k]`` is where, in the folded text, the k-th original character whose folding is
+    not exactly one character begins; ``_origins[k]`` is that character's original offset and
+    ``_lengths[k]`` the length of its folding (0 for a dropped mark). Between such characters
+    the two texts advance together.
+    """
+
+    text: str
+    #: True when SQLite's FTS5 index (unicode61, diacritics removed) holds the ASCII words of
+    #: the text as fold() sees them: no dropped marks or format characters joining letters, no
+    #: full-width letters, ligatures or superscripts. Only then may the index rule it out.
+    fts_exact: bool = True
+    _starts: tuple[int, ...] = ()
+    _origins: tuple[int, ...] = ()
+    _lengths: tuple[int, ...] = ()
+
+    @property
+    def identity(self) -> bool:
+        return not self._starts
+
+    def _locate(self, f: int) -> tuple[int, int] | None:
+        k = bisect_right(self._starts, f) - 1
+        if k < 0:
+            return None
+        return k, self._starts[k] + self._lengths[k]
+
+    def to_start(self, f: int) -> int:
+        """Original offset of a hit starting at folded offset ``f``."""
+        if not self._starts:
+            return f
+        found = self._locate(f)
+        if found is None:
+            return f
+        k, after = found
+        if f < after:  # inside the folding of one character: that character
+            return self._origins[k]
+        return self._origins[k] + 1 + (f - after)
+
+    def to_end(self, f: int) -> int:
+        """Original offset of a hit ending (exclusive) at folded offset ``f``: a hit that ends
+        inside the folding of a character takes the whole character."""
+        if not self._starts:
+            return f
+        found = self._locate(f)
+        if found is None:
+            return f
+        k, after = found
+        if f < after and f > self._starts[k]:
+            return self._origins[k] + 1
+        if f < after:  # f == start of a character that expands: the hit ends before it
+            return self._origins[k]
+        return self._origins[k] + 1 + (f - after)
+
+
+def non_ascii(text: str) -> frozenset[str]:
+    """The distinct non-ASCII characters of a text (what :func:`fold` has to look at)."""
+    return frozenset(_ASCII_RUNS.sub("", text))
+
+
+def fold(text: str, case_sensitive: bool = False, chars: frozenset[str] | None = None) -> Folded:
+    """Fold ``text`` for matching; see the module's docstring.
+
+    Characters whose folding does not matter to matching words ("…", an em dash) are kept as
+    they are; those folding to one other character ("é" -> "e") are replaced in place; only
+    the rest (dropped marks, "ﬁ" -> "fi") shift offsets and get entries in the map back.
+    ``chars``, if given, is ``non_ascii(text)`` remembered from an earlier call.
+    """
+    base = text if case_sensitive else text.lower()
+    if base.isascii():
+        return Folded(base)
+    if len(base) != len(text):
+        # a character whose lower case is longer (e.g. "İ"): fold each non-ASCII one alone
+        return _fold_each(text, case_sensitive)
+    exact, mapped = True, []
+    for ch in (non_ascii(text) if chars is None else chars):
+        if not case_sensitive:
+            ch = ch.lower()
+        how, rep, unsafe = _plan(ch, case_sensitive)
+        exact = exact and not unsafe
+        if how == "replace":
+            base = base.replace(ch, rep)
+        elif how == "map":
+            mapped.append(ch)
+    if not mapped:
+        return Folded(base, exact)
+    pattern = re.compile("[" + "".join(re.escape(c) for c in mapped) + "]")
+    return _fold_matches(base, pattern, case_sensitive, exact, lower_between=False)
+
+
+def _fold_each(text: str, case_sensitive: bool) -> Folded:
+    exact = not any(_plan(ch, case_sensitive)[2] for ch in non_ascii(text))
+    return _fold_matches(text, _NON_ASCII, case_sensitive, exact, lower_between=not case_sensitive)
+
+
+def _fold_matches(base: str, pattern: re.Pattern[str], case_sensitive: bool, exact: bool,
+                  lower_between: bool) -> Folded:
+    pieces: list[str] = []
+    starts: list[int] = []
+    origins: list[int] = []
+    lengths: list[int] = []
+    last = out_len = 0
+    for match in pattern.finditer(base):
+        i = match.start()
+        if i > last:
+            piece = base[last:i]
+            pieces.append(piece.lower() if lower_between else piece)
+            out_len += i - last
+        rep = _fold_char(base[i], case_sensitive)
+        if len(rep) != 1:
+            starts.append(out_len)
+            origins.append(i)
+            lengths.append(len(rep))
+        pieces.append(rep)
+        out_len += len(rep)
+        last = i + 1
+    tail = base[last:]
+    pieces.append(tail.lower() if lower_between else tail)
+    return Folded("".join(pieces), exact, tuple(starts), tuple(origins), tuple(lengths))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
+def fold_query(text: str, case_sensitive: bool = False) -> str:
+    """The folded form of what the user typed (no map needed)."""
+    return fold(text, case_sensitive).text
