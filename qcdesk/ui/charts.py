@@ -162,14 +162,14 @@ class _Chart:
         pad = QFontMetricsF(self.font, p.device()).height() * 0.6
         area = self.rect.adjusted(pad, pad, -pad, -pad)
         area = self._paint_title(area)
-        if self.legend:
-            area = self._paint_legend(area)
         if not self.labels or not any(len(s.values) for s in self.series):
             p.setFont(self.font)
             p.setPen(AXIS)
             p.drawText(area, Qt.AlignmentFlag.AlignCenter, "No data to show yet")
             p.restore()
             return
+        if self.legend:
+            area = self._paint_legend(area)
         self._paint_plot(area)
         p.restore()
 

@@ -1,0 +1,139 @@
+"""Analysis › Saturation: the chart is drawn, the table lists new codes, order and options change it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block
+from qcdesk.core.project import Project
+from qcdesk.ui import charts, dialogs
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+BAR = QColor(charts.PALETTE[0])
+LINE = QColor(charts.PALETTE[1])
+
+
+def doc(text: str) -> ParsedDocument:
+    return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))], turns=[])
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as p:
+        support = p.add_code("Support")
+        mentor = p.add_code("Mentor", parent_id=support.id)
+        peers = p.add_code("Peers", parent_id=support.id)
+        time = p.add_code("Time")
+        a = p.add_document("Interview A", doc("first interview text"))
+        b = p.add_document("Interview B", doc("second interview text"))
+        p.add_document("Interview C", doc("third interview text"))
+        p.apply_code(a.id, mentor.id, 0, 5)
+        p.apply_code(a.id, time.id, 6, 10)
+        p.apply_code(b.id, peers.id, 0, 5)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project_path), messages
+    win.saturation.act_show.trigger()
+    yield win
+    win.close()
+
+
+def rows(panel) -> list[tuple[str, ...]]:
+    table = panel.table
+    return [tuple(table.item(r, c).text() for c in range(table.columnCount())) for r in range(table.rowCount())]
+
+
+def colour_count(image: QImage, colour: QColor, tolerance: int = 12) -> int:
+    n = 0
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            c = image.pixelColor(x, y)
+            if (abs(c.red() - colour.red()) + abs(c.green() - colour.green())
+                    + abs(c.blue() - colour.blue())) <= tolerance:
+                n += 1
+    return n
+
+
+def test_menu_opens_panel_with_table(window):
+    assert window.saturation.act_show in window.analysis_menu.actions()
+    panel = window.saturation.panel
+    assert panel.isVisible()
+    assert rows(panel) == [("Interview A", "2", "2", "Mentor, Time"), ("Interview B", "1", "3", "Peers"),
+                           ("Interview C", "0", "3", "")]
+
+
+def test_chart_is_drawn(window, tmp_path):
+    chart = window.saturation.panel.chart
+    chart.resize(700, 320)
+    image = chart.grab().toImage()
+    image.save(str(tmp_path / "saturation_chart.png"))
+    assert colour_count(image, BAR) > 200  # the bars of new codes
+    assert colour_count(image, LINE) > 30  # the cumulative line
+    # and with no documents the chart says so instead of drawing axes
+    chart.set_rows([], "")
+    empty = chart.grab().toImage()
+    assert colour_count(empty, BAR) == 0
+
+
+def test_refreshes_on_coding_and_reorders(qtbot, window):
+    panel = window.saturation.panel
+    project = window.project
+    c = next(d for d in project.documents() if d.name == "Interview C")
+    identity = project.add_code("Identity")
+    project.apply_code(c.id, identity.id, 0, 5)
+    assert rows(panel)[2] == ("Interview C", "1", "4", "Identity")
+    panel.table.selectRow(2)
+    assert panel.btn_up.isEnabled() and not panel.btn_down.isEnabled()
+    qtbot.mouseClick(panel.btn_up, Qt.MouseButton.LeftButton)
+    assert [d.name for d in project.documents()] == ["Interview A", "Interview C", "Interview B"]
+    assert [r[0] for r in rows(panel)] == ["Interview A", "Interview C", "Interview B"]
+    assert window.documents.names() == ["Interview A", "Interview C", "Interview B"]
+    assert panel.current_document_id() == c.id
+    window.undo_stack.clear()
+
+
+def test_count_options(window):
+    panel = window.saturation.panel
+    labels = [panel.count.itemText(i) for i in range(panel.count.count())]
+    assert labels == ["All codes", "Leaf codes only", "Top-level codes (themes)", "Codes at level 2"]
+    panel.count.setCurrentIndex(2)
+    assert rows(panel) == [("Interview A", "2", "2", "Support, Time"), ("Interview B", "0", "2", ""),
+                           ("Interview C", "0", "2", "")]
+    assert "top-level codes" in panel.chart.title
+
+
+def test_save_chart_png(window, monkeypatch, tmp_path):
+    out = tmp_path / "chart"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(out))
+    window.saturation.panel.btn_save.click()
+    image = QImage(str(tmp_path / "chart.png"))
+    assert (image.width(), image.height()) == (1800, 1000)
+    assert colour_count(image, BAR) > 1000
+
+
+def test_render_png_bar_chart(qapp):
+    data = charts.render_png(lambda p, r: charts.paint_bar_chart(
+        p, r, "Participants by role", ["Mentor", "Mentee with a very long role description"], [3, 5]),
+        600, 300, dpi=96)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    image = QImage.fromData(data)
+    assert colour_count(image, BAR) > 300
+    assert charts.nice_ticks(32) == [0, 10, 20, 30, 40]
+    assert QRectF(0, 0, 1, 1).isValid()
