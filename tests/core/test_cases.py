@@ -190,3 +190,15 @@ def test_read_only_project_refuses_case_edits(tmp_path):
     with Project.open(path, read_only=True) as ro:
         with pytest.raises(OperationError, match="read-only"):
             cases.add_case(ro, "P1")
+
+
+def test_undoing_a_document_deletion_brings_back_its_case_links(project):
+    group = project.add_document("Focus group", parsed(["Moderator: Hi", "Ben: Hello"]))
+    cases.cases_from_speakers(project)
+    ben = cases.case_by_name(project, "Ben")
+    cases.link_documents(project, ben.id, [group.id])
+    snap = project.delete_document(group.id)
+    assert cases.case_speakers(project, ben.id) == [] and cases.case_documents(project, ben.id) == []
+    project.restore_document(snap)
+    assert cases.case_speakers(project, ben.id) == [(group.id, "Ben")]
+    assert cases.case_documents(project, ben.id) == [group.id]
