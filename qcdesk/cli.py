@@ -11,11 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__, cli_security
+from qcdesk import __version__, cli_cases, cli_security
 from qcdesk.core.errors import QcdeskError
 
 SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
-               | cli_security.SUBCOMMANDS)
+               | cli_security.SUBCOMMANDS | cli_cases.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -221,6 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     from qcdesk import cli_team
 
     cli_team.register(sub)
+    cli_cases.register(sub)
     cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 
