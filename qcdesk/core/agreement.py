@@ -28,6 +28,7 @@ import itertools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
+from qcdesk.core import tables
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import agreement as sql
@@ -433,3 +434,31 @@ def unsettle(project: Project, snap: dict) -> None:
                                + [c[0] for c in snap["changed"]])
         changes.codes.add(snap["code_id"])
         changes.coded_documents.add(snap["document_id"])
+
+
+# ================================================================ as a table
+def as_table(project: Project, result: AgreementResult) -> tables.Table:
+    """The agreement figures as a neutral table (codes, each with its documents, then overall)."""
+    docs = {d.id: d.name for d in project.documents()}
+    coders = {c.id: c.name for c in project.coders()}
+    headers, levels, cells = [], [], []
+
+    def row(header: str, level: int, fig: Figures) -> None:
+        headers.append(header)
+        levels.append(level)
+        cells.append([None if fig.percent is None else round(fig.percent, 2),
+                      None if fig.kappa is None else round(fig.kappa, 4),
+                      None if fig.alpha is None else round(fig.alpha, 4)])
+
+    for code in result.codes:
+        row(" / ".join(project.code_path(code.code_id)), 0, code.figures)
+        for doc_id, fig in code.by_document.items():
+            row(docs.get(doc_id, str(doc_id)), 1, fig)
+    row("Overall", 0, result.overall)
+    notes = [f"Coders: {', '.join(coders.get(c, str(c)) for c in result.coder_ids)}.",
+             "Units are characters; kappa and percent agreement pool each code's documents "
+             "(the mean over pairs of coders when there are more than two); alpha is Krippendorff's "
+             "unitized alpha. An empty cell: not defined (nothing coded).",
+             "Mean kappa over codes: " + ("–" if result.mean_kappa is None else f"{result.mean_kappa:.4f}")]
+    return tables.Table(title="Inter-coder agreement", column_headers=["% agreement", "Kappa", "Alpha"],
+                        row_headers=headers, cells=cells, notes=notes, row_levels=levels, corner="Code")

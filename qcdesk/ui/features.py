@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 FEATURES: list[tuple[str, str]] = [
     ("backup_actions", "qcdesk.ui.backup_actions"),
     ("team", "qcdesk.ui.team"),
+    ("agreement", "qcdesk.ui.agreement_panel"),
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
 ]

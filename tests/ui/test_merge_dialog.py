@@ -1,0 +1,85 @@
+"""Team › Merge another coder's project: file picker, report, one undo step."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui import dialogs
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind to me."
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> tuple[Path, Path]:
+    ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana) as p:
+        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.add_code("Support", color="#5dade2")
+    shutil.copy(ana, ben)
+    with Project.open(ben) as p:
+        p.set_coder("Ben")
+        p.apply_code(p.documents()[0].id, p.codes()[0].id, 53, 74)
+        p.add_code("Kindness")
+    return ana, ben
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, copies, messages) -> MainWindow:
+    settings = Settings(tmp_path / "settings.ini")
+    settings.set_coder_name("Ana")
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1100, 700)
+    win.show()
+    assert win.open_project(copies[0])
+    yield win
+    win.close()
+
+
+def test_merge_from_the_team_menu_shows_the_report_and_undoes_in_one_step(window, copies, monkeypatch, messages):
+    _, ben = copies
+    action = window.team.act_merge
+    assert action in window.team_menu.actions() and action.isEnabled()
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(ben))
+    action.trigger()
+    kind, title, text = messages[-1]
+    assert kind == "info" and "Merged ben.qcdesk" in text
+    assert "Added: 1 codes, 1 codings, 1 coders." in text
+    assert [c.name for c in window.project.codes()] == ["Support", "Kindness"]
+    assert len(window.transcript.highlighter.spans()) == 1  # Ben's coding is highlighted
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Merge ben.qcdesk"
+    window.undo_stack.undo()
+    assert [c.name for c in window.project.codes()] == ["Support"]
+    assert window.transcript.highlighter.spans() == []
+    assert [c.name for c in window.project.coders()] == ["Ana"]
+    window.undo_stack.redo()
+    assert len(window.transcript.highlighter.spans()) == 1
+    assert sorted(c.name for c in window.project.coders()) == ["Ana", "Ben"]
+
+
+def test_merging_the_open_project_itself_is_refused(window, copies, monkeypatch, messages):
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(copies[0]))
+    window.team.act_merge.trigger()
+    kind, _title, text = messages[-1]
+    assert kind == "error" and "this project itself" in text
+    assert window.undo_stack.count() == 0
+
+
+def test_a_damaged_file_is_refused_and_nothing_changes(window, tmp_path, monkeypatch, messages):
+    junk = tmp_path / "junk.qcdesk"
+    junk.write_bytes(b"garbage" * 500)
+    before = window.project.stats()
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(junk))
+    window.team.act_merge.trigger()
+    kind, _title, text = messages[-1]
+    assert kind == "error" and "Cannot merge junk.qcdesk" in text
+    assert window.project.stats() == before and window.undo_stack.count() == 0
