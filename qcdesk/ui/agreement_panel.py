@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from qcdesk.core import agreement as ag
@@ -81,6 +81,11 @@ class AgreementPanel(QWidget):
         self.table.setObjectName("agreementTable")
         self.table.setHeaderLabels(["Code / document", "% agreement", "Kappa", "Alpha"])
         self.table.setAlternatingRowColors(True)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.list = QTreeWidget()
         self.list.setObjectName("disagreementList")
         self.list.setHeaderLabels(["Document", "Code", "Coded by", "Not coded by", "Text"])
@@ -240,7 +245,6 @@ class AgreementPanel(QWidget):
         for col in range(4):
             overall.setFont(col, font)
         self.table.addTopLevelItem(overall)
-        self.table.resizeColumnToContents(0)
 
     def _fill_list(self) -> None:
         project = self.project
