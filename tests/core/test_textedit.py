@@ -136,8 +136,8 @@ def case(draw):
             continue
         edits.append((a, b, draw(st.text(ALPHABET, max_size=5))))
         last = b
-    codings = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n)).filter(lambda t: t[0] < t[1])
-                            .map(lambda t: t), max_size=6))
+    codings = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n)).filter(lambda t: t[0] < t[1]),
+                            max_size=6))
     return text, edits, codings
 
 

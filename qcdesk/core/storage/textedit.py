@@ -217,9 +217,28 @@ def checkpoint(db: sqlite_utils.Database) -> bool:
     return row is None or row[0] == 0
 
 
-def vacuum(db: sqlite_utils.Database) -> None:
-    db.execute("VACUUM")
-
-
 def _json_ids(ids: list[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+#: (what, SQL yielding values that may hold a name) outside the document texts
+_PLACES = (
+    ("document name", "SELECT name FROM documents"),
+    ("source file name", "SELECT source_name FROM documents"),
+    ("code", "SELECT name || ' ' || description || ' ' || inclusion || ' ' || exclusion || ' ' || example "
+             "FROM codes"),
+    ("memo", "SELECT title || ' ' || body FROM memos"),
+    ("case", "SELECT name || ' ' || description FROM cases"),
+    ("attribute value", "SELECT value FROM case_attributes WHERE value IS NOT NULL"),
+    ("audit trail entry", "SELECT detail FROM audit_log"),
+)
+
+
+def places_containing(db: sqlite_utils.Database, needle: str) -> list[tuple[str, str]]:
+    """(what, value) of project rows outside the document texts that contain ``needle``."""
+    out: list[tuple[str, str]] = []
+    for what, select in _PLACES:
+        rows = db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE instr(v, ?) > 0",
+                          [needle]).fetchall()
+        out += [(what, " ".join(row[0].split())) for row in rows]
+    return out
