@@ -133,6 +133,7 @@ class Changes:
 
     def merge(self, other: "Changes") -> "Changes":
         self.documents |= other.documents
+        self.texts |= other.texts
         self.codes |= other.codes
         self.codings |= other.codings
         self.coded_documents |= other.coded_documents
