@@ -118,6 +118,8 @@ class Changes:
     """What one operation touched, so views refresh only that (Anki's OpChanges idea)."""
 
     documents: set[int] = field(default_factory=set)
+    #: documents whose text itself changed (a speaker renamed, pseudonyms applied): views reload it
+    texts: set[int] = field(default_factory=set)
     codes: set[int] = field(default_factory=set)
     codings: set[int] = field(default_factory=set)
     #: documents whose codings changed (to re-highlight), whatever code they carry
