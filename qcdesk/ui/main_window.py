@@ -375,6 +375,8 @@ class MainWindow(QMainWindow):
         if doc_id is not None:
             if doc_id in changes.documents and doc_id not in {d.id for d in self.project.documents()}:
                 self.show_document(None)
+            elif doc_id in changes.texts:
+                self._reload_text(doc_id)
             elif doc_id in changes.coded_documents or changes.codebook:
                 self._load_codings()
             if doc_id in changes.documents:
@@ -383,6 +385,14 @@ class MainWindow(QMainWindow):
         if code_id is not None and (changes.codebook or changes.codings or code_id in changes.codes):
             self.segments.refresh()
         self._update_enabled()
+
+    def _reload_text(self, doc_id: int) -> None:
+        """The open document's own text changed (a speaker renamed, pseudonyms applied): show the
+        new text and its codings, scrolled where the reader was."""
+        scroll = self.transcript.verticalScrollBar().value()
+        self.transcript.show_document(doc_id, self.project.document_text(doc_id))
+        self._load_codings()
+        self.transcript.verticalScrollBar().setValue(scroll)
 
     def show_document(self, document_id: int | None) -> None:
         if self.project is None or document_id is None:
