@@ -9,7 +9,8 @@ pseudonyms are the edits that must change it. Every range that points into the t
   coding that touched the old words covers all of the new ones;
 * text inserted exactly at a range's start or end stays outside the range.
 
-A coding never becomes empty: an edit that would delete all of a coding's text is refused.
+A coding never becomes empty: an edit that would delete all of a coding's text is refused. The action reports the
+documents in ``Changes.texts`` so views reload them.
 :func:`replace_spans` returns a snapshot; :func:`restore_text` puts the text and every range
 back exactly, which is what an undo command holds.
 """
@@ -146,6 +147,7 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
             changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in moved]))
     sql.set_text(project.db, document_id, new_text, entry["new_hash"])
     changes.documents.add(document_id)
+    changes.texts.add(document_id)
     changes.document_list = True
     return entry
 
@@ -191,4 +193,5 @@ def restore_text(project, snapshot: Snapshot) -> None:
                     changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in rows]))
             sql.set_text(project.db, document_id, entry["plain_text"], entry["content_hash"])
             changes.documents.add(document_id)
+            changes.texts.add(document_id)
             changes.document_list = True

@@ -67,7 +67,7 @@ def test_replacing_a_name_keeps_codings_on_their_words_and_undo_restores_them(pr
     assert [new[b.start:b.end] for b in project.blocks(doc.id)] == new.split("\n\n")
     assert project.db.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'supervisor'"
                               ).fetchall() == [(doc.id,)]
-    assert len(events) == 1 and doc.id in events[0].documents and doc.id in events[0].coded_documents
+    assert len(events) == 1 and events[0].texts == {doc.id} and doc.id in events[0].coded_documents
     assert project.turn_at(doc.id, len(new) - 1).speaker == "S01"
 
     restore_text(project, snapshot)
