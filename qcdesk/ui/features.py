@@ -23,6 +23,7 @@ FEATURES: list[tuple[str, str]] = [
     ("agreement", "qcdesk.ui.agreement_panel"),
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
+    ("textedit", "qcdesk.ui.textedit_actions"),
 ]
 
 
