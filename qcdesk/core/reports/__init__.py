@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.reports import codebook, coded_segments
+from qcdesk.core.reports import codebook, coded_segments, transcript
 from qcdesk.core.reports.selection import Progress, ReportOptions
 from qcdesk.core.reports.structure import Report
 
@@ -27,6 +27,7 @@ __all__ = ["REPORT_KINDS", "ReportOptions", "Report", "build_report", "write_rep
 _BUILDERS: dict[str, tuple[str, Callable[..., Report]]] = {
     coded_segments.KIND: (coded_segments.TITLE, coded_segments.build),
     codebook.KIND: (codebook.TITLE, codebook.build),
+    transcript.KIND: (transcript.TITLE, transcript.build),
 }
 
 #: report kind id -> human title, in menu order

@@ -11,6 +11,7 @@ section properties, in constant time) so thousands of quotes render quickly.
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 import unicodedata
 from typing import BinaryIO, Callable
@@ -20,15 +21,23 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.comments import Comment as DocxComment
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
+from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
-    Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
+    Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
+    chart_as_table,
 )
+
+#: turns a chart into PNG bytes, or ``None`` to fall back to a table (the UI and CLI pass Qt's)
+ChartRenderer = Callable[[Chart], "bytes | None"]
+#: blocks rendered between two spills of the body to the temporary file
+SPILL_EVERY = 500
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
@@ -83,8 +92,16 @@ def _hex(color: str) -> str:
 
 
 class _Writer:
-    def __init__(self, report: Report):
+    def __init__(self, report: Report, chart_renderer: ChartRenderer | None = None,
+                 spill: Spill | None = None):
         self.report = report
+        self.chart_renderer = chart_renderer
+        self.spill = spill
+        #: comment key -> (comment, first run) for comments whose range is still open
+        self._open_comments: dict = {}
+        self._comments = None  # (w:comments element, its part) once the first comment exists
+        self._next_comment = 0
+        self._now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
         self.doc = docx.Document()
         self.body = self.doc.element.body
         self._end = self.body.sectPr  # every new block goes just before this
@@ -186,6 +203,7 @@ class _Writer:
         footer_style.paragraph_format.tab_stops.clear_all()
         footer_style.font.size = Pt(8)
         footer_style.font.color.rgb = MUTED
+        self._footer = self.doc.sections[0].footer._element  # kept: the body may be spilled
         p = self.doc.sections[0].footer.paragraphs[0]
         p.style = footer_style
         p.paragraph_format.tab_stops.add_tab_stop(self._text_width(), WD_TAB_ALIGNMENT.RIGHT)
@@ -343,7 +361,7 @@ class _Writer:
     def _copy_footer(self, section) -> None:
         import copy
 
-        src = self.doc.sections[0].footer._element
+        src = self._footer
         dst = section.footer._element
         for child in list(dst):
             dst.remove(child)
@@ -421,23 +439,107 @@ class _Writer:
             elif is_rtl(text):
                 self._bidi(par)
 
+    def annotated(self, block: Annotated) -> None:
+        """A transcript paragraph: shaded coded passages, comments anchored on exact runs."""
+        par = self._p(self.style_ids["Normal"])
+        for mark in block.marks:
+            run = self._text(par, mark.text)
+            if mark.bold:
+                run.bold = True
+            if mark.muted:
+                run.font.color.rgb = MUTED
+            if mark.underline:
+                run.underline = True
+            if mark.fill:
+                shd = OxmlElement("w:shd")
+                for k, v in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", _hex(mark.fill))):
+                    shd.set(qn(k), v)
+                run._r.get_or_add_rPr().append(shd)  # rPr children so far: b, color, u (shd follows)
+            for comment in mark.opens:
+                self._open_comments[comment.key] = (comment, run)
+            for key in mark.closes:
+                comment, first = self._open_comments.pop(key)
+                self._comment(first, run, comment)
+        if is_rtl(block.text):
+            self._bidi(par)
+
+    def _comment(self, first: DocxRun, last: DocxRun, comment) -> None:
+        """One Word comment over ``first``..``last``, as ``Document.add_comment`` makes it.
+
+        python-docx finds each new comment's id by scanning all earlier ones, which made a
+        transcript report with thousands of codings take minutes; ids here come from a counter.
+        """
+        if self._comments is None:
+            made = self.doc.add_comment([first, last], text=xml_safe(comment.text),
+                                        author=xml_safe(comment.author), initials=comment.initials)
+            collection = self.doc.comments
+            self._comments = (collection._comments_elm, collection._comments_part)
+            self._next_comment = made.comment_id + 1
+            return
+        element, part = self._comments
+        cid = self._next_comment
+        self._next_comment += 1
+        el = parse_xml(
+            f'<w:comment {nsdecls("w")} w:id="{cid}" w:author=""><w:p><w:pPr>'
+            '<w:pStyle w:val="CommentText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/>'
+            '</w:rPr><w:annotationRef/></w:r></w:p></w:comment>')
+        el.author = xml_safe(comment.author)
+        el.initials = comment.initials
+        el.date = self._now
+        element.append(el)
+        note = DocxComment(el, part)
+        lines = xml_safe(comment.text).split("\n")
+        note.paragraphs[0].add_run(lines[0])
+        for line in lines[1:]:
+            note.add_paragraph(text=line)
+        first.mark_comment_range(last, cid)
+
+    def chart(self, block: Chart) -> None:
+        """The chart as a picture across the text width, or as a small table without a renderer."""
+        png = self.chart_renderer(block) if self.chart_renderer is not None else None
+        if not png:
+            self.table(chart_as_table(block))
+            return
+        import io
+
+        par = self._p(self.style_ids["Normal"])
+        par.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        par.paragraph_format.keep_with_next = True
+        par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
+        self._text(self._p(self.style_ids["Caption"]), block.caption or block.title)
+
     # ------------------------------------------------------------ whole report
     def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
         """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks."""
         self.title_page()
         handlers = {Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
-                    Table: self.table, Section: self.section,
-                    PageBreak: lambda _b: self.page_break()}
+                    Table: self.table, Section: self.section, Annotated: self.annotated,
+                    Chart: self.chart, PageBreak: lambda _b: self.page_break()}
         blocks = self.report.blocks
         step = max(1, len(blocks) // 100)
+        since_spill = 0
         for i, block in enumerate(blocks, 1):
             handlers[type(block)](block)
+            since_spill += 1
+            # a comment still open holds a run in the tree: spill only between whole comments
+            if self.spill is not None and since_spill >= SPILL_EVERY and not self._open_comments:
+                self.spill.flush(self.doc)
+                since_spill = 0
             if progress is not None and i % step == 0:
                 progress(i, len(blocks))
         return self.doc
 
 
 def render(report: Report, dest: str | BinaryIO,
-           progress: Callable[[int, int], None] | None = None) -> None:
-    """Write ``report`` as .docx to a path or a binary file object."""
-    _Writer(report).write(progress).save(dest)
+           progress: Callable[[int, int], None] | None = None,
+           chart_renderer: ChartRenderer | None = None) -> None:
+    """Write ``report`` as .docx to a path or a binary file object.
+
+    Long reports keep memory bounded: see :mod:`docx_stream`.
+    """
+    spill = Spill() if len(report.blocks) > SPILL_EVERY else None
+    try:
+        save(_Writer(report, chart_renderer, spill).write(progress), spill, dest)
+    finally:
+        if spill is not None:
+            spill.close()

@@ -33,6 +33,17 @@ class ReportOptions:
     include_empty_codes: bool | None = None
     #: replaces the report kind's title on the title page and in the file's properties
     title: str | None = None
+    #: only codings made by these coders; ``None``: every coder
+    coder_ids: list[int] | None = None
+    #: add the memos written on codings (and on codes) under the passages they annotate
+    include_memos: bool = False
+    #: "code": one section per code, nested by depth; "theme": one section per top-level
+    #: code with its sub-codes as sub-headings
+    group_by: str = "code"
+    #: leave out documents not marked as pseudonymised (for reports that leave the project)
+    pseudonymised_only: bool = False
+    #: charts as pictures where a report has them (a small table without a chart renderer)
+    include_charts: bool = True
 
 
 @dataclass
@@ -47,6 +58,12 @@ class Selection:
     documents_filtered: bool
     #: every code of the project by id, to spell out paths of sub-codes
     code_by_id: dict[int, Code]
+    #: only codings by these coders count; ``None``: all
+    coder_ids: set[int] | None = None
+
+    def keeps(self, coding) -> bool:
+        """Whether a coding passes the coder filter."""
+        return self.coder_ids is None or coding.coder_id in self.coder_ids
 
     @property
     def document_ids(self) -> set[int]:
@@ -85,6 +102,11 @@ def select(project, options: ReportOptions) -> Selection:
 
     if options.document_ids is None:
         docs = all_docs
+        if options.pseudonymised_only:
+            from qcdesk.core.storage.reports import pseudonymised_documents
+
+            marked = pseudonymised_documents(project.db)
+            docs = [d for d in all_docs if d.id in marked]
     else:
         wanted = set(options.document_ids)
         known_docs = {d.id for d in all_docs}
@@ -93,11 +115,25 @@ def select(project, options: ReportOptions) -> Selection:
             raise ExportFailed(f"Document {missing[0]} does not exist in this project; "
                                "choose the documents to report again.")
         docs = [d for d in all_docs if d.id in wanted]
+        if options.pseudonymised_only:
+            from qcdesk.core.storage.reports import pseudonymised_documents
+
+            marked = pseudonymised_documents(project.db)
+            docs = [d for d in docs if d.id in marked]
+
+    coder_ids = None
+    if options.coder_ids is not None:
+        known_coders = {c.id for c in project.coders()}
+        missing = [i for i in options.coder_ids if i not in known_coders]
+        if missing:
+            raise ExportFailed(f"Coder {missing[0]} does not exist in this project; "
+                               "choose the coders to report again.")
+        coder_ids = set(options.coder_ids)
 
     return Selection(codes=codes, documents=docs, all_documents=all_docs,
                      codes_filtered=options.code_ids is not None,
-                     documents_filtered=options.document_ids is not None,
-                     code_by_id={code.id: code for code, _ in tree})
+                     documents_filtered=options.document_ids is not None or options.pseudonymised_only,
+                     code_by_id={code.id: code for code, _ in tree}, coder_ids=coder_ids)
 
 
 
@@ -108,7 +144,7 @@ def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
     order = {d.id: i for i, d in enumerate(selection.documents)}
     grouped: dict[int, list[Segment]] = defaultdict(list)
     for seg in project.segments([code.id for code, _ in selection.codes]):
-        if seg.coding.document_id in order:
+        if seg.coding.document_id in order and selection.keeps(seg.coding):
             grouped[seg.coding.code_id].append(seg)
     for segs in grouped.values():
         segs.sort(key=lambda s: (order[s.coding.document_id], s.coding.start, s.coding.end, s.coding.id))

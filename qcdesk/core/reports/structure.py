@@ -115,7 +115,76 @@ class Section:
     landscape: bool = False
 
 
-Block = Union[Heading, Paragraph, Quote, Table, PageBreak, Section]
+@dataclass(frozen=True)
+class Comment:
+    """A note in the margin anchored to a stretch of text (a Word comment).
+
+    ``key`` is unique within a report; ``text`` may hold several lines (one paragraph each).
+    """
+
+    key: int
+    text: str
+    author: str = ""
+    initials: str = ""
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A stretch of transcript text with one look: a coding boundary never falls inside one.
+
+    ``fill`` is the background colour (already lightened for print), ``underline`` flags text
+    under more than one coding; ``opens`` are the comments whose range starts with this mark,
+    ``closes`` the keys of those whose range ends with it.
+    """
+
+    text: str
+    bold: bool = False
+    muted: bool = False
+    fill: str | None = None
+    underline: bool = False
+    opens: tuple[Comment, ...] = ()
+    closes: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """A transcript paragraph made of marks, some carrying comments."""
+
+    marks: tuple[Mark, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(m.text for m in self.marks)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart as data only: the renderer turns it into a picture, or into a small table.
+
+    ``kind`` is ``"bar"`` (one bar per label) or ``"line"`` (``values`` over ``labels`` in order,
+    e.g. new codes per interview for a saturation curve). ``series`` holds extra lines for
+    ``"line"`` charts as (name, values), e.g. the cumulative count.
+    """
+
+    kind: str
+    title: str
+    labels: tuple[str, ...]
+    values: tuple[float, ...]
+    x_label: str = ""
+    y_label: str = ""
+    colors: tuple[str, ...] = ()
+    series: tuple[tuple[str, tuple[float, ...]], ...] = ()
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.labels) != len(self.values):
+            raise ValueError("one value per label")
+        for name, values in self.series:
+            if len(values) != len(self.labels):
+                raise ValueError(f"series {name!r} needs one value per label")
+
+
+Block = Union[Heading, Paragraph, Quote, Table, PageBreak, Section, Annotated, Chart]
 
 
 @dataclass
@@ -141,6 +210,9 @@ class Report:
     def tables(self) -> list[Table]:
         return [b for b in self.blocks if isinstance(b, Table)]
 
+    def charts(self) -> list[Chart]:
+        return [b for b in self.blocks if isinstance(b, Chart)]
+
 
 def format_time(seconds: float) -> str:
     """``75.4`` -> ``"1:15"``; ``3725`` -> ``"1:02:05"`` (whole seconds, truncated)."""
@@ -152,3 +224,19 @@ def format_time(seconds: float) -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def chart_as_table(chart: Chart) -> Table:
+    """The chart's numbers as a small table: what a report shows when no picture can be drawn."""
+    header = (chart.x_label or "Item", chart.y_label or "Value", *(name for name, _ in chart.series))
+    rows = tuple(
+        TableRow((label, _number(value), *(_number(vals[i]) for _, vals in chart.series)),
+                 color=chart.colors[i] if i < len(chart.colors) else None)
+        for i, (label, value) in enumerate(zip(chart.labels, chart.values)))
+    n = len(header)
+    return Table(header=header, rows=rows, widths=(3.0,) + (1.0,) * (n - 1),
+                 numeric=(False,) + (True,) * (n - 1), caption=chart.caption or chart.title)

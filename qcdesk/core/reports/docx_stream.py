@@ -1,0 +1,81 @@
+"""Bounded memory for long Word reports: the body goes to a temporary file in chunks.
+
+python-docx keeps the whole document as an XML tree, about 3 KB per quote, so a
+report of 50,000 segments held several hundred megabytes. The writer still builds
+each paragraph with python-docx against the real document (styles, numbering,
+comments and pictures stay in their parts), but every few thousand blocks the
+finished body elements are serialised to a temporary file and dropped from the
+tree. At the end the small remaining package is saved, and its ``word/document.xml``
+is re-written into the final zip with the spilled body streamed in after ``<w:body>``.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import tempfile
+import zipfile
+from typing import BinaryIO
+
+from lxml import etree
+
+from docx.oxml.ns import qn
+
+DOCUMENT_PART = "word/document.xml"
+BODY_OPEN = b"<w:body>"
+COPY_BUFFER = 1 << 20
+
+
+class Spill:
+    """Finished body elements, serialised in document order to a temporary file."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(prefix="qcdesk-report-")
+        self.chunks = 0
+
+    def flush(self, document) -> None:
+        """Move every body element but the final section properties out of the tree."""
+        body = document.element.body
+        children = [el for el in body if el.tag != qn("w:sectPr")]
+        if not children:
+            return
+        # one container declaring the document's namespaces, so children do not repeat them
+        holder = etree.Element(qn("w:body"), nsmap=document.element.nsmap)
+        for el in children:
+            holder.append(el)  # moves it out of the document
+        xml = etree.tostring(holder, encoding="utf-8")
+        inner = xml[xml.index(b">") + 1:xml.rindex(b"</")]
+        self.file.write(inner)
+        self.chunks += 1
+
+    def close(self) -> None:
+        self.file.close()
+
+
+def save(document, spill: Spill | None, dest: str | BinaryIO) -> None:
+    """Save ``document`` to ``dest``, with the spilled body (if any) before what remains."""
+    if spill is None or spill.chunks == 0:
+        document.save(dest)
+        return
+    small = io.BytesIO()
+    document.save(small)
+    small.seek(0)
+    spill.file.flush()
+    with zipfile.ZipFile(small) as src, _open_zip(dest) as out:
+        for info in src.infolist():
+            if info.filename != DOCUMENT_PART:
+                out.writestr(info, src.read(info.filename))
+                continue
+            xml = src.read(info.filename)
+            cut = xml.index(BODY_OPEN) + len(BODY_OPEN)
+            target = zipfile.ZipInfo(DOCUMENT_PART, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(target, "w", force_zip64=True) as fh:
+                fh.write(xml[:cut])
+                spill.file.seek(0)
+                shutil.copyfileobj(spill.file, fh, COPY_BUFFER)
+                fh.write(xml[cut:])
+
+
+def _open_zip(dest: str | BinaryIO) -> zipfile.ZipFile:
+    return zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED)
