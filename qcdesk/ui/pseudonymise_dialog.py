@@ -181,8 +181,8 @@ class PseudonymiseDialog(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         self.reload(found)
-        self.status.setText(f"{len(found)} possible names and places found (grey rows). Give each one to "
-                            "replace a pseudonym; leave the others empty." if found else
+        self.status.setText(f"{len(found)} possible names and places found (grey rows). Type a pseudonym for each "
+                            "one to replace; leave the others empty." if found else
                             "No further names or places were found.")
         return len(found)
 
