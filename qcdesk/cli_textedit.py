@@ -1,0 +1,106 @@
+"""Command line for transcript text edits: ``speakers`` (list, rename) and ``pseudonymise`` (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from qcdesk.core.errors import OperationError
+
+SUBCOMMANDS = {"speakers", "pseudonymise"}
+ENV_KEY_PASSPHRASE = "QCDESK_KEY_PASSPHRASE"
+
+
+def cmd_speakers(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
+    from qcdesk.core.speakers import rename_speaker, speakers
+
+    with _open(args.project, read_only=args.rename is None) as project:
+        if args.rename:
+            old, new = args.rename
+            snapshot = rename_speaker(project, old, new)
+            print(f"renamed “{old}” to “{snapshot['new']}” in {len(snapshot['turn_ids'])} turns")
+        rows = speakers(project)
+    print("speaker\tturns\tdocuments")
+    for speaker, turns, documents in rows:
+        print(f"{speaker}\t{turns}\t{documents}")
+    return 0
+
+
+def read_map(path: Path) -> list[tuple[str, str, str]]:
+    """(original, pseudonym, note) rows of a CSV file; a first row ``original,pseudonym`` is a header."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
+    except UnicodeDecodeError as exc:
+        raise OperationError(f"{path.name} is not UTF-8 text; save the map as CSV UTF-8.") from exc
+    if rows and [c.strip().lower() for c in rows[0][:2]] == ["original", "pseudonym"]:
+        rows = rows[1:]
+    out = []
+    for n, row in enumerate(rows, 1):
+        if len(row) < 2 or not row[0].strip():
+            raise OperationError(f"{path.name}, row {n}: expected original,pseudonym[,note].")
+        out.append((row[0], row[1], row[2] if len(row) > 2 else ""))
+    if not out:
+        raise OperationError(f"{path.name} holds no original,pseudonym rows.")
+    return out
+
+
+def _key_passphrase() -> str:
+    value = os.environ.get(ENV_KEY_PASSPHRASE)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise OperationError(f"A passphrase for the key file is needed; set {ENV_KEY_PASSPHRASE}.")
+    first = getpass.getpass("Passphrase for the key file: ")
+    if not first or getpass.getpass("The same passphrase again: ") != first:
+        raise OperationError("The passphrases were empty or differ; nothing was changed.")
+    return first
+
+
+def cmd_pseudonymise(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
+    from qcdesk.core import pseudonyms as ps
+
+    rows = read_map(Path(args.map))
+    passphrase = _key_passphrase() if args.export_key else None  # asked before anything changes
+    with _open(args.project) as project:
+        with project.action():
+            for original, pseudonym, note in rows:
+                found = next((e for e in ps.entries(project) if e.original == " ".join(original.split())), None)
+                if found is None:
+                    ps.add_entry(project, original, pseudonym, note)
+                else:
+                    ps.update_entry(project, found.id, pseudonym=pseudonym, note=note)
+        if args.export_key:
+            n = ps.export_key(project, Path(args.export_key), passphrase)
+            print(f"wrote the key ({n} entries) to {args.export_key}")
+        report = ps.apply_pseudonyms(project, case_sensitive=not args.ignore_case)
+        for line in report.lines():
+            print(line)
+        if args.remove_key:
+            print(f"removed {ps.remove_key(project)} key entries from the project")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("speakers", help="list speaker labels with turn and document counts, or rename one")
+    p.add_argument("project")
+    p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"),
+                   help="rename a speaker in every document (labels in the text, turns, cases)")
+    p.set_defaults(func=cmd_speakers)
+
+    p = sub.add_parser("pseudonymise", help="replace names and places by pseudonyms in every document "
+                                            "(not undoable)")
+    p.add_argument("project")
+    p.add_argument("--map", required=True, help="CSV of original,pseudonym[,note] rows (added to the key)")
+    p.add_argument("--export-key", metavar="FILE",
+                   help=f"first write the key to an encrypted file (passphrase from {ENV_KEY_PASSPHRASE} "
+                        "or asked twice)")
+    p.add_argument("--remove-key", action="store_true", help="afterwards delete the key from the project")
+    p.add_argument("--ignore-case", action="store_true", help="match originals in any letter case")
+    p.set_defaults(func=cmd_pseudonymise)
