@@ -23,7 +23,7 @@ Of In On At For To From With By As After Before Now Yesterday Today Tomorrow Oka
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July
 August September October November December Mum Mom Dad God Christmas Easter English British Internet
 Covid Interviewer Interviewee Participant Speaker Moderator Facilitator Respondent Researcher Inaudible
-Laughs Laughter Crosstalk Pause Unclear Transcript Interview
+Laughs Laughter Crosstalk Pause Unclear Transcript Interview Hey Wow Whoa Gosh Huh Cool Great Oops Yay
 """.split())
 
 #: speaker labels that name a role or a number, not a person
@@ -45,7 +45,7 @@ class Candidate:
 
 
 def _capitalised(word: str) -> bool:
-    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and not any(c.isdigit() for c in word)
+    return len(word) > 1 and word[0].isupper() and not (len(word) > 1 and word.isupper()) and not any(c.isdigit() for c in word)
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:
@@ -126,10 +126,13 @@ def find_candidates(texts: dict[int, str], labels: dict[int, list[tuple[int, str
         for found, kind in _candidates_in(text, in_labels).items():
             if kinds.get(found) != "title" and kinds.get(found) != "speaker":
                 kinds[found] = kind
+    lower_vocabulary = {w for text in texts.values() for w in _WORD.findall(text) if w[0].islower()}
     out = []
     for text, kind in kinds.items():
         words = [w.casefold() for w in _WORD.findall(text)]
         if text in excluded or (words and all(w in pseudonym_words for w in words)):
             continue
+        if kind == "name" and all(w in lower_vocabulary for w in words):
+            continue  # "what's", "ja", "open source" are written in lower case elsewhere: not names
         out.append(Candidate(text, kind, turns.get(text, 0), len(documents.get(text, ()))))
     return out

@@ -189,3 +189,11 @@ def test_key_file_is_encrypted_and_imports_back(project, docs, tmp_path):
 def test_a_project_file_is_not_taken_for_a_key(project, path, tmp_path):
     with pytest.raises(OperationError):
         read_key(path, "anything")
+
+
+def test_words_also_written_in_lower_case_are_not_suggested(project):
+    add(project, "Interview 3", "P1: We met, and Hope said the Ward was, well, a ward like any other. "
+                                "There was hope, and Marek.\n")
+    found = {c.text for c in suggest_candidates(project)}
+    assert "Marek" in found
+    assert "Ward" not in found and "Hope" not in found  # "ward" and "hope" occur in lower case too
