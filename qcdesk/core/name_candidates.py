@@ -45,7 +45,8 @@ class Candidate:
 
 
 def _capitalised(word: str) -> bool:
-    return len(word) > 1 and word[0].isupper() and not (len(word) > 1 and word.isupper()) and not any(c.isdigit() for c in word)
+    return (len(word) > 1 and word[0].isupper() and not word.isupper()
+            and not any(c.isdigit() for c in word))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

@@ -64,7 +64,8 @@ def test_rename_changes_labels_turns_and_case_links_keeping_codings_and_undo_res
     assert new.startswith("Anna (nurse): I trained in Leeds 😀")
     assert "\n\nAnna (nurse): The night shifts." in new
     assert "S011: I agree" in new  # a longer label sharing the prefix is left alone
-    assert project.document_text(docs[1].id) == "Anna (nurse): Second one.\n\nInterviewer: Thanks.\n\nAnna (nurse): Bye."
+    assert project.document_text(docs[1].id) == ("Anna (nurse): Second one.\n\nInterviewer: Thanks.\n\n"
+                                                  "Anna (nurse): Bye.")
     c = project.coding(night.id)
     assert new[c.start:c.end] == "The night shifts. They were hard."
     turns = project.speaker_turns(doc.id)
