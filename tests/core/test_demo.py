@@ -249,3 +249,21 @@ def test_demo_segments_carry_speaker_and_otter_times(built):
     by_doc = {d.name: built.speaker_turns(d.id) for d in built.documents()}
     assert all(len(turns) >= 20 for turns in by_doc.values())
     assert by_doc["P04_mentee_otter"][0].time_start == 3.0
+
+
+def test_demo_has_participants_with_attributes_and_memos(built):
+    from qcdesk.core import attributes, cases, memos
+
+    names = [c.name for c in cases.cases(built)]
+    assert names == ["P01", "P02", "P03", "P04"]
+    summary = {a.name: a for a in attributes.attributes(built)}
+    assert summary["Role"].value_type == "choice"
+    assert summary["Years in medicine"].value_type == "number"
+    p03 = cases.case_by_name(built, "P03")
+    assert attributes.value(built, p03.id, summary["Role"].id) == "mentee"
+    assert str(attributes.value(built, p03.id, summary["Interview date"].id)) == "2026-03-18"
+    docs = {d.id: d.name for d in built.documents()}
+    assert [docs[i] for i in cases.case_documents(built, p03.id)] == ["P03_mentee"]
+    assert cases.case_coding_ids(built, p03.id)          # the case's codings follow its document
+    assert memos.journal_memo(built).body.startswith("Open coding")
+    assert [h.memo.title for h in memos.search_memos(built, "random")] == ["Assigned vs self-found"]
