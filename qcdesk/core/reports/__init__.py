@@ -18,23 +18,35 @@ from pathlib import Path
 from typing import Callable
 
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.reports import codebook, coded_segments, transcript
+from qcdesk.core.reports import codebook, coded_segments, table_reports, transcript
 from qcdesk.core.reports.selection import Progress, ReportOptions
 from qcdesk.core.reports.structure import Report
 
-__all__ = ["REPORT_KINDS", "ReportOptions", "Report", "build_report", "write_report", "FORMATS"]
+__all__ = ["REPORT_KINDS", "ReportOptions", "Report", "build_report", "write_report", "FORMATS",
+           "TABLE_KINDS", "formats_for"]
 
 _BUILDERS: dict[str, tuple[str, Callable[..., Report]]] = {
     coded_segments.KIND: (coded_segments.TITLE, coded_segments.build),
     codebook.KIND: (codebook.TITLE, codebook.build),
     transcript.KIND: (transcript.TITLE, transcript.build),
+    table_reports.MATRICES: (table_reports.TITLES[table_reports.MATRICES], table_reports.build_matrices),
+    table_reports.ATTRIBUTES: (table_reports.TITLES[table_reports.ATTRIBUTES],
+                               table_reports.build_attributes),
 }
 
 #: report kind id -> human title, in menu order
 REPORT_KINDS: dict[str, str] = {kind: title for kind, (title, _) in _BUILDERS.items()}
 
 #: file suffixes that can be written, with a description for file dialogs
-FORMATS: dict[str, str] = {".docx": "Word document"}
+FORMATS: dict[str, str] = {".docx": "Word document", ".csv": "CSV table", ".xlsx": "Excel workbook"}
+#: report kinds that also exist as one spreadsheet table (.csv, .xlsx)
+TABLE_KINDS = (table_reports.MATRICES, table_reports.ATTRIBUTES)
+SPREADSHEET = (".csv", ".xlsx")
+
+
+def formats_for(kind: str) -> list[str]:
+    """The file suffixes report ``kind`` can be written as, Word first."""
+    return [".docx", *SPREADSHEET] if kind in TABLE_KINDS else [".docx"]
 
 
 def build_report(project, kind: str, options: ReportOptions | None = None,
@@ -46,10 +58,10 @@ def build_report(project, kind: str, options: ReportOptions | None = None,
     return _BUILDERS[kind][1](project, options or ReportOptions(), progress)
 
 
-def _render(report: Report, suffix: str, fileobj, progress=None) -> None:
+def _render(report: Report, suffix: str, fileobj, progress=None, chart_renderer=None) -> None:
     from qcdesk.core.reports import docx_writer  # python-docx loads only when writing
 
-    docx_writer.render(report, fileobj, progress)
+    docx_writer.render(report, fileobj, progress, chart_renderer)
 
 
 def _describe(exc: OSError, out: Path) -> str:
@@ -64,8 +76,12 @@ def _describe(exc: OSError, out: Path) -> str:
 
 
 def write_report(project, kind: str, out: Path, options: ReportOptions | None = None,
-                 progress: Progress | None = None) -> Path:
-    """Build report ``kind`` and write it to ``out`` (``.docx``); return ``out``.
+                 progress: Progress | None = None, chart_renderer=None) -> Path:
+    """Build report ``kind`` and write it to ``out`` (``.docx``, or ``.csv``/``.xlsx`` for the
+    table kinds); return ``out``.
+
+    ``chart_renderer(chart) -> PNG bytes | None`` draws charts (the window and the command
+    line pass Qt's); without one, charts become small tables.
 
     ``progress(done, total)``, if given, is called with a fixed ``total`` (twice the
     number of codes reported) and a ``done`` that only grows, reaching ``total``
@@ -78,8 +94,11 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
     if kind not in _BUILDERS:
         build_report(project, kind)  # raises the unknown-kind sentence
     suffix = out.suffix.lower()
+    if suffix in SPREADSHEET and suffix in FORMATS and kind not in TABLE_KINDS:
+        raise ExportFailed(f"The {REPORT_KINDS[kind].lower()} report is written as a Word document: "
+                           "name the file with .docx.")
     if suffix not in FORMATS:
-        known = ", ".join(FORMATS)
+        known = ", ".join(formats_for(kind))
         shown = f"{suffix} files" if suffix else "files without a suffix"
         raise ExportFailed(f"Reports cannot be written as {shown}; name the file with {known}.")
     folder = out.parent
@@ -106,6 +125,8 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
             last = now
             progress(now, 2 * steps)
 
+    if suffix in SPREADSHEET:
+        return _write_spreadsheet(project, kind, out, options, progress)
     report = build_report(project, kind, options, built)
 
     tmp = folder / f".~{out.stem}.{secrets.token_hex(4)}{suffix}.part"
@@ -113,7 +134,7 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
         # os.open applies the user's umask, so the report gets ordinary permissions
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
         with os.fdopen(fd, "wb") as fh:
-            _render(report, suffix, fh, rendered)
+            _render(report, suffix, fh, rendered, chart_renderer)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)
@@ -125,6 +146,27 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
         raise
     if progress is not None and steps:
         progress(2 * steps, 2 * steps)
+    return out
+
+
+def _write_spreadsheet(project, kind: str, out: Path, options, progress) -> Path:
+    """One table as CSV or XLSX, written beside ``out`` and moved into place when complete."""
+    from qcdesk.core.errors import QcdeskError
+    from qcdesk.core.tables import write_table
+
+    table = table_reports.spreadsheet_table(project, kind, options)
+    tmp = out.parent / f".~{out.stem}.{secrets.token_hex(4)}.part{out.suffix.lower()}"
+    try:
+        write_table(table, tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        _discard(tmp)
+        raise ExportFailed(_describe(exc, out)) from exc
+    except QcdeskError as exc:
+        _discard(tmp)
+        raise ExportFailed(str(exc)) from exc
+    if progress is not None:
+        progress(1, 1)
     return out
 
 

@@ -172,12 +172,13 @@ class _Writer:
                                           indent=Cm(0.8))
         self.st_note = self._para_style("Report Note", size=10, after=6, italic=True)
         self.st_table = self._para_style("Table Text", size=9, after=0, line=1.0)
+        self.st_dense = self._para_style("Table Text Small", size=7.5, after=0, line=1.0)
         self.st_meta = self._para_style("Title Facts", size=11, after=2)
         caption = styles["Caption"]
         caption.paragraph_format.keep_with_next = True
         caption.paragraph_format.space_before = Pt(6)
         self.style_ids = {name: styles[name].style_id for name in
-                          ["Quote", "Code Facts", "Segment Source", "Report Note", "Table Text",
+                          ["Quote", "Code Facts", "Segment Source", "Report Note", "Table Text", "Table Text Small",
                            "Normal", "Caption", "Title Facts"]}
 
     def _para_style(self, name: str, *, size: float, after: float, color: RGBColor | None = None,
@@ -389,9 +390,10 @@ class _Writer:
         self._light_borders(table)
         for col, w in zip(table.columns, widths):
             col.width = w
-        self._row(table, block.header, widths, numeric, header=True)
+        style = self.style_ids["Table Text Small" if block.dense else "Table Text"]
+        self._row(table, block.header, widths, numeric, style, header=True)
         for row in block.rows:
-            self._row(table, row.cells, widths, numeric, row=row)
+            self._row(table, row.cells, widths, numeric, style, row=row)
         self._end = self.body.sectPr
         self._p(self.style_ids["Normal"])  # breathing room after the grid
 
@@ -408,7 +410,8 @@ class _Writer:
             borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
             "w:tblDescription", "w:tblPrChange")
 
-    def _row(self, table, cells, widths, numeric, *, header: bool = False, row: TableRow | None = None):
+    def _row(self, table, cells, widths, numeric, style_id: str, *, header: bool = False,
+             row: TableRow | None = None):
         tr = table.add_row()
         trPr = tr._tr.get_or_add_trPr()
         trPr.append(OxmlElement("w:cantSplit"))
@@ -425,7 +428,7 @@ class _Writer:
                 shd.set(qn("w:fill"), fill)
                 tcPr.append(shd)
             par = cell.paragraphs[0]
-            par._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), self.style_ids["Table Text"])
+            par._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), style_id)
             if i == 0 and row is not None:
                 if row.indent:
                     par.paragraph_format.left_indent = Cm(0.35 * row.indent)

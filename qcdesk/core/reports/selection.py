@@ -44,6 +44,12 @@ class ReportOptions:
     pseudonymised_only: bool = False
     #: charts as pictures where a report has them (a small table without a chart renderer)
     include_charts: bool = True
+    #: "matrices" report: which matrices (``qcdesk.core.matrices.KINDS``); ``None``: all
+    matrices: list[str] | None = None
+    #: code x attribute matrix: the attribute whose values are the columns; ``None``: each one
+    attribute_id: int | None = None
+    #: matrices count a sub-code's segments under its parents too
+    include_subcodes: bool = False
 
 
 @dataclass

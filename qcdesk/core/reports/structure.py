@@ -91,6 +91,8 @@ class Table:
     widths: tuple[float, ...] = ()
     numeric: tuple[bool, ...] = ()
     caption: str = ""
+    #: many columns: the renderer sets it in a smaller type
+    dense: bool = False
 
     def __post_init__(self) -> None:
         n = len(self.header)

@@ -1,0 +1,103 @@
+"""Matrices and participant attributes as Word tables and as CSV/XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from docx.oxml.ns import qn
+
+from qcdesk.core import attributes, cases
+from qcdesk.core.errors import ExportFailed
+from qcdesk.core.reports import REPORT_KINDS, ReportOptions, formats_for, write_report
+from qcdesk.core.reports.table_reports import word_tables
+from qcdesk.core.reports.structure import Section, Table
+from qcdesk.core.tables import Table as Grid
+
+pytestmark = pytest.mark.core
+
+
+@pytest.fixture
+def study(sample):
+    p = sample.project
+    one, two = cases.add_case(p, "P1"), cases.add_case(p, "P2")
+    cases.link_documents(p, one.id, [sample.docs["i1"]])
+    cases.link_documents(p, two.id, [sample.docs["i2"]])
+    gender = attributes.define_attribute(p, "Gender", "choice", choices=["woman", "man"])
+    attributes.set_value(p, one.id, gender.id, "woman")
+    attributes.set_value(p, two.id, gender.id, "man")
+    return sample
+
+
+def test_kinds_and_formats():
+    assert {"matrices", "attributes"} <= set(REPORT_KINDS)
+    assert formats_for("matrices") == [".docx", ".csv", ".xlsx"]
+    assert formats_for("coded-transcript") == [".docx"]
+
+
+def test_matrices_in_word(study, tmp_path: Path):
+    document = docx.Document(write_report(study.project, "matrices", tmp_path / "m.docx",
+                                          ReportOptions(include_charts=False)))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Segments by code and case", "Segments by code and Gender", "Code co-occurrence"]
+    case_table = document.tables[0]
+    grid = [[c.text for c in row.cells] for row in case_table.rows]
+    assert grid[0] == ["Code", "P1", "P2"]
+    assert ["Fatigue", "1", "1"] in grid and ["Support", "0", "1"] in grid
+    header = case_table.rows[0]._tr.trPr
+    assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
+    assert document.tables[0].style.name == "Table Grid"
+
+
+def test_matrix_as_csv_and_xlsx(study, tmp_path: Path):
+    options = ReportOptions(matrices=["code-case"])
+    out = write_report(study.project, "matrices", tmp_path / "m.csv", options)
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
+    assert rows[0] == ["Code", "P1", "P2"] and ["Support", "0", "1"] in rows
+    book = openpyxl.load_workbook(write_report(study.project, "attributes", tmp_path / "a.xlsx"))
+    values = [[c.value for c in row] for row in book.active.iter_rows()]
+    assert ["Gender", 2, "Gender: 1 woman, 1 man"] in values
+    assert not list(tmp_path.glob(".~*"))
+
+
+def test_several_matrices_need_word(study, tmp_path: Path):
+    with pytest.raises(ExportFailed, match="one matrix"):
+        write_report(study.project, "matrices", tmp_path / "m.csv")
+    with pytest.raises(ExportFailed, match=".docx"):
+        write_report(study.project, "segments-by-code", tmp_path / "s.csv")
+    assert not (tmp_path / "m.csv").exists()
+
+
+def test_attribute_summary_report(study, tmp_path: Path):
+    document = docx.Document(write_report(study.project, "attributes", tmp_path / "a.docx"))
+    texts = [p.text for p in document.paragraphs]
+    assert "Gender: 1 woman, 1 man" in texts
+    assert [c.text for c in document.tables[0].rows[2].cells] == ["woman", "1"]
+
+
+def test_wide_matrix_turns_landscape_and_splits():
+    names = [f"Participant {i}" for i in range(30)]
+    grid = Grid("Wide", names, ["A", "B"], [list(range(30)), list(range(30))], corner="Code")
+    blocks = word_tables(grid)
+    assert isinstance(blocks[0], Section) and blocks[0].landscape
+    tables = [b for b in blocks if isinstance(b, Table)]
+    assert [len(t.header) - 1 for t in tables] == [14, 14, 2] and all(t.dense for t in tables)
+    assert isinstance(blocks[-1], Section) and not blocks[-1].landscape
+
+
+def test_wide_matrix_fits_the_landscape_page(tmp_path: Path):
+    from qcdesk.core.reports import docx_writer
+    from qcdesk.core.reports.structure import Report
+
+    names = [f"P{i}" for i in range(20)]
+    report = Report("matrices", "Wide", blocks=word_tables(Grid("Wide", names, ["A"], [list(range(20))])))
+    docx_writer.render(report, tmp_path / "w.docx")
+    document = docx.Document(tmp_path / "w.docx")
+    wide = document.sections[1]
+    assert wide.page_width > wide.page_height
+    text_width = wide.page_width - wide.left_margin - wide.right_margin
+    for table in document.tables:
+        assert sum(c.width for c in table.columns) <= text_width
