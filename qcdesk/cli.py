@@ -73,6 +73,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _chart_renderer():
+    """Qt's chart pictures for Word reports (an offscreen QGuiApplication); None without Qt."""
+    try:
+        from qcdesk.ui.report_charts import render_chart
+    except ImportError:
+        return None
+    return render_chart
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     with _open(args.project, read_only=True) as project:
         stats = project.stats()
@@ -170,8 +179,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a report")
     p.add_argument("project")
     p.add_argument("--report", default="segments-by-code",
-                   help="report kind (default: segments-by-code)")
-    p.add_argument("--out", required=True, help="output file (.docx)")
+                   help="report kind: segments-by-code, codebook, coded-transcript, matrices, attributes "
+                        "(default: segments-by-code)")
+    p.add_argument("--out", required=True,
+                   help="output file (.docx; .csv or .xlsx for the matrices and attributes tables)")
     p.add_argument("--pseudonymised-only", action="store_true",
                    help="leave out documents not marked as pseudonymised")
     p.set_defaults(func=cmd_export)
