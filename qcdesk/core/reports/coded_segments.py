@@ -78,21 +78,37 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     blocks = report.blocks
     if not codes:
         blocks.append(Paragraph((Run("No coded segments match the chosen codes and documents."),)))
+    coding_memos: dict[int, list[str]] = {}
+    code_memos: dict[int, list[str]] = {}
+    if options.include_memos:
+        from qcdesk.core.storage import reports as memo_sql
+
+        coding_memos = memo_sql.coding_memos(project.db)
+        code_memos = memo_sql.code_memos(project.db)
+    by_theme = options.group_by == "theme"
 
     total = len(codes)
     for i, (code, level) in enumerate(codes, 1):
         segs = grouped.get(code.id, [])
-        blocks.append(Heading(min(level, MAX_HEADING_LEVEL), code.name))
+        if by_theme and level > 1:  # one sub-heading per sub-code, named by its path in the theme
+            path = selection.path(code)
+            blocks.append(Heading(2, PATH_SEPARATOR.join(path[len(path) - level + 1:])))
+        else:
+            blocks.append(Heading(min(level, MAX_HEADING_LEVEL), code.name))
         own_docs = len({s.coding.document_id for s in segs})
         blocks.append(code_facts(selection, code, len(segs), own_docs, totals.get(code.id, 0)))
         if code.description.strip():
             blocks.append(Paragraph((Run(code.description.strip()),), kind="note"))
+        for memo in code_memos.get(code.id, ()):
+            blocks.append(Paragraph((Run("Code memo: ", bold=True), Run(memo)), kind="note"))
         if not segs:
             note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
                     else "No coded segments.")
             blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
         for seg in segs:
             blocks.append(Quote(seg.text.strip(), source_line(seg), code.color))
+            for memo in coding_memos.get(seg.coding.id, ()):
+                blocks.append(Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note"))
         if progress is not None:
             progress(i, total)
 

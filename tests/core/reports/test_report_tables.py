@@ -101,3 +101,33 @@ def test_wide_matrix_fits_the_landscape_page(tmp_path: Path):
     text_width = wide.page_width - wide.left_margin - wide.right_margin
     for table in document.tables:
         assert sum(c.width for c in table.columns) <= text_width
+
+
+def test_segments_by_theme_with_memos(sample):
+    p = sample.project
+    coding = p.codings_for_codes([sample.codes["Support"]])[0]
+    with p.action():
+        p.db.execute("INSERT INTO memos(title, body, coding_id, created, modified) "
+                     "VALUES ('', 'Warm tone.', ?, '2024', '2024')", [coding.id])
+    from qcdesk.core.reports import build_report
+
+    report = build_report(p, "segments-by-code", ReportOptions(group_by="theme", include_memos=True))
+    heads = [(h.level, h.text) for h in report.headings()]
+    assert heads[:3] == [(1, "Barriers"), (2, "Workload"), (2, "Fatigue")]
+    texts = [getattr(b, "text", "") for b in report.blocks]
+    i = texts.index("My supervisor always checked in.")
+    assert texts[i + 1] == "Memo: Warm tone."
+    plain = build_report(p, "segments-by-code")
+    assert "Memo: Warm tone." not in [getattr(b, "text", "") for b in plain.blocks]
+
+
+def test_cli_exports_every_kind(study, tmp_path: Path):
+    from qcdesk.cli import main
+
+    study.project.close()
+    for kind, name in [("coded-transcript", "t.docx"), ("codebook", "c.docx"),
+                       ("attributes", "a.csv"), ("attributes", "a.docx")]:
+        assert main(["export", str(study.path), "--report", kind, "--out", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).stat().st_size > 0
+    assert "Gender" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
+    assert main(["export", str(study.path), "--report", "coded-transcript", "--out", str(tmp_path / "t.csv")]) == 1
