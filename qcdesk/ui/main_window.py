@@ -166,7 +166,7 @@ class MainWindow(QMainWindow):
         self.act_close = A("&Close project", "actionCloseProject", self.close_project, K.Close)
         self.act_import = A("&Import documents…", "actionImport", self.imports.ask_and_import, "Ctrl+Shift+O",
                             "Import transcripts (" + ", ".join(SUPPORTED_SUFFIXES) + ")")
-        self.act_export = A("&Export coded segments to Word…", "actionExportWord",
+        self.act_export = A("&Export report…", "actionExportWord",
                             self.exports.ask_and_export, "Ctrl+Shift+X")
         self.act_coder = A("Set &coder name…", "actionSetCoder", self.set_coder_dialog)
         self.act_quit = A("&Quit", "actionQuit", self.close, K.Quit)
