@@ -50,7 +50,7 @@ def _menu_texts(win: MainWindow) -> list[str]:
 
 def test_file_menu_has_exchange_submenu_after_export(window):
     texts = _menu_texts(window)
-    assert texts.index("E&xchange") == texts.index("&Export coded segments to Word…") + 1
+    assert texts.index("E&xchange") == texts.index("&Export report…") + 1
     assert [a.text() for a in window.exchange.menu.actions() if a.text()] == [
         "Export project as REFI-QDA (.qdpx)…", "Export codebook (.qdc)…",
         "Import REFI-QDA project or codebook…"]
