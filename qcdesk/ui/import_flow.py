@@ -150,18 +150,39 @@ class ExportFlow(QObject):
         if self.thread is not None:
             self.thread.wait(30000)
 
-    def ask_and_export(self, kind: str = "segments-by-code") -> None:
+    def make_dialog(self, kind: str | None = None):
+        """The export dialog for the open project (built, not shown: tests fill it in)."""
+        from qcdesk.ui.export_dialog import ExportDialog
+
+        return ExportDialog(self.window.project, kind, self.window)
+
+    def ask_and_export(self, kind: object = None) -> None:
+        """File › Export report…: the dialog, then where to save, then the worker."""
+        if self.window.project is None or self.busy():
+            return
+        dialog = self.make_dialog(kind if isinstance(kind, str) else None)
+        try:
+            if dialog.exec() == dialog.DialogCode.Accepted:
+                self.export_from(dialog)
+        finally:
+            dialog.deleteLater()
+
+    def export_from(self, dialog) -> None:
+        """Ask for the file the dialog's report goes to, then write it in the worker."""
         project = self.window.project
         if project is None:
             return
+        from qcdesk.core.reports import FORMATS, REPORT_KINDS
+
+        kind, suffix = dialog.kind(), dialog.suffix()
         folder = Path(self.window.settings.last_folder())
-        suggested = folder / f"{project.path.stem} - coded segments.docx"
-        path = dialogs.ask_save_path(self.window, "Export report to Word", str(suggested),
-                                     "Word documents (*.docx)")
+        suggested = folder / f"{project.path.stem} - {REPORT_KINDS[kind].lower()}{suffix}"
+        path = dialogs.ask_save_path(self.window, "Export report", str(suggested),
+                                     f"{FORMATS[suffix]} (*{suffix})")
         if path:
-            out = Path(path) if path.lower().endswith(".docx") else Path(path + ".docx")
+            out = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
             self.window.settings.set_last_folder(out.parent)
-            self.start(kind, out)
+            self.start(kind, out, dialog.options())
 
     def start(self, kind: str, out: Path, options: object = None) -> None:
         project = self.window.project

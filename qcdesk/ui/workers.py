@@ -72,12 +72,14 @@ class ExportJob(QObject):
     def run(self) -> None:
         from qcdesk.core.project import Project
         from qcdesk.core.reports import write_report
+        from qcdesk.ui.report_charts import render_chart
 
         project_path, kind, out, options, passphrase = self.args
         try:
             with Project.open(project_path, passphrase=passphrase, read_only=True) as project:
                 written = write_report(project, kind, out, options,
-                                       progress=lambda d, t: self.progress.emit(d, t))
+                                       progress=lambda d, t: self.progress.emit(d, t),
+                                       chart_renderer=render_chart)
             self.done.emit(str(written))
         except QcdeskError as exc:
             self.failed.emit(str(exc))

@@ -1,0 +1,123 @@
+"""File › Export report…: the dialog's options, its live preview, and the export in the worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from PySide6.QtCore import Qt
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.ui import dialogs
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+def transcript(lines: list[tuple[str, str]]) -> ParsedDocument:
+    parts, blocks, turns, pos = [], [], [], 0
+    for speaker, words in lines:
+        blocks.append(Block("paragraph", pos, pos + len(words)))
+        turns.append(SpeakerTurn(speaker, pos, pos + len(words), None, None))
+        parts.append(words)
+        pos += len(words) + 2
+    return ParsedDocument(text="\n\n".join(parts), source_format="txt", blocks=blocks, turns=turns)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.new_project(tmp_path / "study.qcdesk")
+    p = win.project
+    p.set_coder("Amira")
+    a = p.add_document("Interview A", transcript([("Interviewer", "How was it?"),
+                                                  ("P1", "Nights were exhausting.")])).id
+    b = p.add_document("Interview B", transcript([("P2", "My mentor helped a lot.")])).id
+    fatigue = p.add_code("Fatigue", color="#f4d03f").id
+    support = p.add_code("Support", color="#27ae60").id
+    text_a, text_b = p.document_text(a), p.document_text(b)
+    p.apply_code(a, fatigue, text_a.index("Nights"), text_a.index(" exhausting"))
+    p.apply_code(a, fatigue, text_a.index("exhausting"), len(text_a) - 1)
+    p.apply_code(b, support, text_b.index("mentor"), len(text_b) - 1)
+    yield win
+    win.exports.wait()
+    win.close()
+
+
+def uncheck(lst, label: str) -> None:
+    item = next(i for i in lst.items() if i.text().strip() == label)
+    item.setCheckState(Qt.CheckState.Unchecked)
+
+
+def test_preview_follows_the_options(window, qtbot, tmp_path):
+    dialog = window.exports.make_dialog()
+    qtbot.addWidget(dialog)
+    assert dialog.preview_text() == "2 documents, 3 segments under 2 codes"
+    uncheck(dialog.documents, "Interview B")
+    assert dialog.preview_text() == "1 document, 2 segments under 1 code"
+    uncheck(dialog.codes, "Fatigue")
+    assert "Nothing to export" in dialog.preview_text()
+    assert not dialog.export_button.isEnabled()
+
+
+def test_formats_follow_the_kind(window, qtbot):
+    dialog = window.exports.make_dialog()
+    qtbot.addWidget(dialog)
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("matrices"))
+    assert [dialog.format_box.itemData(i) for i in range(dialog.format_box.count())] == [".docx", ".csv", ".xlsx"]
+    assert not dialog.filters.isEnabled() and dialog.charts.isEnabled()
+    dialog.format_box.setCurrentIndex(1)
+    assert "one matrix" in dialog.preview_text() and not dialog.export_button.isEnabled()
+    dialog.matrix_box.setCurrentIndex(dialog.matrix_box.findData("cooccurrence"))
+    assert dialog.export_button.isEnabled()
+    assert dialog.options().matrices == ["cooccurrence"]
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("coded-transcript"))
+    assert dialog.format_box.count() == 1 and dialog.filters.isEnabled()
+
+
+def test_export_runs_in_the_worker_and_writes_the_file(window, qtbot, tmp_path, monkeypatch, messages):
+    dialog = window.exports.make_dialog("coded-transcript")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    uncheck(dialog.documents, "Interview B")
+    qtbot.mouseClick(dialog.memos, Qt.MouseButton.LeftButton)
+    assert dialog.options().include_memos and dialog.options().document_ids == [1]
+    out = tmp_path / "transcripts"
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(out))
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as blocker:
+        window.exports.export_from(dialog)
+    assert blocker.args == [True, str(out) + ".docx"]
+    document = docx.Document(str(out) + ".docx")
+    assert [h.text for h in document.paragraphs if h.style.name == "Heading 1"][-1] == "Interview A"
+    assert "Interview B" not in [p.text for p in document.paragraphs]
+    assert sorted(c.text.split("\n")[0] for c in document.comments) == ["Fatigue", "Fatigue"]
+    kind, title, text = messages[-1]
+    assert kind == "info" and str(out) + ".docx" in text
+
+
+def test_matrix_to_xlsx_from_the_dialog(window, qtbot, tmp_path, monkeypatch):
+    import openpyxl
+
+    dialog = window.exports.make_dialog("matrices")
+    qtbot.addWidget(dialog)
+    dialog.format_box.setCurrentIndex(dialog.format_box.findData(".xlsx"))
+    dialog.matrix_box.setCurrentIndex(dialog.matrix_box.findData("cooccurrence"))
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(tmp_path / "co.xlsx"))
+    with qtbot.waitSignal(window.exports.finished, timeout=30000) as blocker:
+        window.exports.export_from(dialog)
+    assert blocker.args[0] is True
+    rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "co.xlsx").active.iter_rows()]
+    assert any(r[:3] == ["Code", "Fatigue", "Support"] for r in rows)
+
+
+def test_menu_opens_the_dialog(window, qtbot, monkeypatch):
+    seen = []
+    monkeypatch.setattr("qcdesk.ui.export_dialog.ExportDialog.exec", lambda self: seen.append(self.kind()) or 0)
+    window.act_export.trigger()
+    assert seen == ["segments-by-code"]
