@@ -4,9 +4,9 @@ Core steps use :class:`~qcdesk.core.project.Project` as the window and the worke
 steps drive a real :class:`~qcdesk.ui.main_window.MainWindow` offscreen in this process and
 count a step done only once the event queue is empty and the transcript's viewport has been
 painted (grabbed). Steps whose feature is not in this qcdesk yet raise
-:class:`~measure.FeatureMissing`; they are found by name (see ``SEARCH_METHODS``,
-``QDPX_EXPORTERS``), never imitated. The merge step calls
-:func:`qcdesk.core.codebook_ops.merge_codes`.
+:class:`~measure.FeatureMissing`; they are found by name (see ``QDPX_EXPORTERS``), never
+imitated. The merge step calls :func:`qcdesk.core.codebook_ops.merge_codes` and the search step
+:func:`qcdesk.core.search.search` (all hits, as the Search panel asks for them).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from measure import FeatureMissing
 
 from qcdesk.core.project import Project
 
-#: Project methods that would run a full-text search: ``method(query)``
-SEARCH_METHODS = ("search_text", "search", "find_text")
 #: (package to look through, function names) for a QDPX exporter: ``function(project, out_path)``
 QDPX_EXPORTERS = (("qcdesk.core.interchange", ("export_project_package", "export_qdpx", "write_qdpx")),
                   ("qcdesk.core", ("export_qdpx", "write_qdpx")))
@@ -197,14 +195,12 @@ class Session:
 
     # ------------------------------------------------------------------ features that may be missing
     def search(self) -> str:
-        method = _first_attr(self.core, SEARCH_METHODS)
-        if method is None:
-            raise FeatureMissing(f"no Project.{'/'.join(SEARCH_METHODS)}")
-        hits = method(SEARCH_QUERY)
         try:
-            return f"“{SEARCH_QUERY}”: {len(hits)} hits"
-        except TypeError:
-            return f"“{SEARCH_QUERY}”: searched"
+            from qcdesk.core.search import search
+        except ImportError as exc:
+            raise FeatureMissing("no qcdesk.core.search") from exc
+        hits = search(self.core, SEARCH_QUERY)
+        return f"“{SEARCH_QUERY}”: {len(hits)} hits in {len({h.document_id for h in hits})} documents"
 
     def merge(self) -> str:
         from qcdesk.core.codebook_ops import merge_codes

@@ -24,13 +24,17 @@ def fts_matches(db: sqlite_utils.Database, fts_query: str) -> set[int]:
     return {row[0] for row in db.execute(sql, [fts_query]).fetchall()}
 
 
-def document_ids(db: sqlite_utils.Database) -> list[int]:
-    return [row[0] for row in db.execute("SELECT id FROM documents ORDER BY position, id").fetchall()]
+def content_hashes(db: sqlite_utils.Database) -> dict[int, str]:
+    """Document id -> hash of its text, for every document."""
+    return dict(db.execute("SELECT id, content_hash FROM documents").fetchall())
 
 
-def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, str, str, str]]:
-    """(id, name, content hash, text) of these documents in interview order, one row at a time."""
-    sql = ("SELECT id, name, content_hash, plain_text FROM documents "
+def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, str, str, bytes]]:
+    """(id, name, content hash, UTF-8 bytes of the text) of these documents in interview order.
+
+    The bytes, not the text: search decodes them itself and reads which non-ASCII characters
+    occur from the bytes, cheaper than from the decoded text."""
+    sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
     yield from db.execute(sql, [_ids(ids)])
 
