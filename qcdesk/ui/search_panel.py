@@ -1,0 +1,321 @@
+"""Analysis ▸ Search text: find words and phrases in every transcript, jump to them, code them.
+
+The panel lists every hit (a table model asks for a row's context only when the row is
+painted, so a word found ten thousand times lists at once). "Code hits with…" codes them all,
+widened to their sentence, paragraph or speaker turn if asked, as one undo step.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextDocument
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
+                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
+                               QWidget)
+
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.models import Changes, Coding
+from qcdesk.core.project import Project
+from qcdesk.core.search import Hit, code_hits, recode, search, uncode
+from qcdesk.ui.commands import ProjectCommand
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+#: (unit passed to code_hits, what the dialog calls it)
+UNITS = (("hit", "The words found"), ("sentence", "Their sentence"), ("paragraph", "Their paragraph"),
+         ("turn", "The speaker turn"))
+#: the context column's rich text (the hit in bold)
+HtmlRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CodeHitsCommand(ProjectCommand):
+    """Code search hits with one code: one step to undo, removing exactly the codings it made."""
+
+    def __init__(self, project: Project, hits: list[Hit], code_id: int, unit: str):
+        super().__init__(project, f"Code search hits with “{project.code(code_id).name}”")
+        self.hits, self.code_id, self.unit = hits, code_id, unit
+        self.created: list[Coding] = []
+        self.snapshot: dict | None = None
+
+    def do_first(self) -> None:
+        self.created = code_hits(self.project, self.hits, self.code_id, self.unit)
+        self.hits = []  # not needed again; they hold the texts
+        if not self.created:
+            self.setObsolete(True)
+
+    def do_undo(self) -> None:
+        self.snapshot = uncode(self.project, self.created)
+
+    def do_redo(self) -> None:
+        recode(self.project, self.snapshot)
+
+
+class HitsModel(QAbstractTableModel):
+    HEADERS = ("Document", "Speaker", "¶", "Context")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[Hit] = []
+
+    def set_hits(self, hits: list[Hit]) -> None:
+        self.beginResetModel()
+        self.hits = hits
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.hits)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        hit = self.hits[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (hit.document_name, hit.speaker or "", hit.paragraph or "", hit.context)[column]
+        if role == HtmlRole and column == 3:
+            return f"{escape(hit.before)}<b>{escape(hit.text)}</b>{escape(hit.after)}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return hit.context
+        return None
+
+
+class BoldHitDelegate(QStyledItemDelegate):
+    """Paints the context with the hit in bold (the model's HtmlRole), on one line."""
+
+    def paint(self, painter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = QTextDocument()
+        doc.setDefaultFont(opt.font)
+        doc.setDocumentMargin(2)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        color = opt.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        doc.setHtml(f"<span style='color:{color.name()}; white-space:pre'>{index.data(HtmlRole)}</span>")
+        painter.save()
+        painter.translate(opt.rect.left(), opt.rect.top())
+        painter.setClipRect(0, 0, opt.rect.width(), opt.rect.height())
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:  # noqa: N802
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 6))
+
+
+class CodeHitsDialog(QDialog):
+    """Which code, and how much text around each hit."""
+
+    def __init__(self, parent: QWidget | None, project: Project, hits: int, current_code: int | None):
+        super().__init__(parent)
+        self.setWindowTitle("Code search hits")
+        self.code = QComboBox()
+        self.code.setObjectName("codeChoice")
+        for code, depth in project.codes_in_tree_order():
+            self.code.addItem("    " * depth + code.name, code.id)
+        if current_code is not None and self.code.findData(current_code) >= 0:
+            self.code.setCurrentIndex(self.code.findData(current_code))
+        self.unit = QComboBox()
+        self.unit.setObjectName("unitChoice")
+        for unit, label in UNITS:
+            self.unit.addItem(label, unit)
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"Code {hits} hit{'s' * (hits != 1)} with the same code, as one step to undo."))
+        form.addRow("&Code:", self.code)
+        form.addRow("Code &what:", self.unit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Code hits")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def choice(self) -> tuple[int, str] | None:
+        if self.code.currentIndex() < 0:
+            return None
+        return self.code.currentData(), self.unit.currentData()
+
+
+class SearchPanel(QWidget):
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        self.window = window
+        self.project: Project | None = None
+        self.query = QLineEdit()
+        self.query.setObjectName("searchQuery")
+        self.query.setPlaceholderText('Words, "exact phrase", prefix*  (all must occur in a document)')
+        self.query.setClearButtonEnabled(True)
+        self.whole_words = QCheckBox("&Whole words")
+        self.whole_words.setChecked(True)
+        self.match_case = QCheckBox("Match &case")
+        self.find_button = QPushButton("&Search")
+        self.code_button = QPushButton("Code hits &with…")
+        self.code_button.setObjectName("codeHitsButton")
+        self.status = QLabel("")
+        self.status.setObjectName("searchStatus")
+        self.model = HitsModel()
+        self.table = QTableView()
+        self.table.setObjectName("searchResults")
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(3, BoldHitDelegate(self.table))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 160)
+        header.resizeSection(1, 110)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        top = QHBoxLayout()
+        top.addWidget(self.query, 1)
+        top.addWidget(self.whole_words)
+        top.addWidget(self.match_case)
+        top.addWidget(self.find_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.code_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.query.returnPressed.connect(self.run)
+        self.find_button.clicked.connect(self.run)
+        self.whole_words.toggled.connect(self._rerun)
+        self.match_case.toggled.connect(self._rerun)
+        self.table.doubleClicked.connect(self._activate)
+        self.table.activated.connect(self._activate)
+        self.code_button.clicked.connect(self.ask_and_code)
+        self.set_project(None)
+
+    # ------------------------------------------------------------------ project
+    def set_project(self, project: Project | None) -> None:
+        self.project = project
+        self.model.set_hits([])
+        self.status.setText("" if project else "Open a project to search its transcripts.")
+        for widget in (self.query, self.find_button, self.whole_words, self.match_case):
+            widget.setEnabled(project is not None)
+        self._update_buttons()
+
+    def on_changes(self, changes: Changes) -> None:
+        """Documents added, removed or changed: the hits listed may be gone or moved."""
+        if (changes.document_list or changes.documents) and self.model.hits:
+            self.run()
+
+    def _update_buttons(self) -> None:
+        self.code_button.setEnabled(self.project is not None and bool(self.model.hits))
+
+    # ------------------------------------------------------------------ searching
+    def _rerun(self) -> None:
+        if self.query.text().strip():
+            self.run()
+
+    def run(self) -> bool:
+        if self.project is None:
+            return False
+        try:
+            hits = search(self.project, self.query.text(), whole_words=self.whole_words.isChecked(),
+                          case_sensitive=self.match_case.isChecked())
+        except QcdeskError as exc:
+            self.model.set_hits([])
+            self.status.setText(str(exc))
+            self._update_buttons()
+            return False
+        self.model.set_hits(hits)
+        documents = len({h.document_id for h in hits})
+        self.status.setText(f"{len(hits):,} hit{'s' * (len(hits) != 1)} in {documents} document"
+                            f"{'s' * (documents != 1)}" if hits else "Not found.")
+        self._update_buttons()
+        return True
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            hit = self.model.hits[index.row()]
+            self.window.jump_to(hit.document_id, hit.start, hit.end)
+
+    # ------------------------------------------------------------------ coding
+    def _ask_code_and_unit(self) -> tuple[int, str] | None:
+        dialog = CodeHitsDialog(self, self.project, len(self.model.hits), self.window.codebook.current_code_id())
+        return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def ask_and_code(self) -> bool:
+        if self.project is None or not self.model.hits:
+            return False
+        if not self.project.codes():
+            self.status.setText("The codebook is empty: add a code first.")
+            return False
+        choice = self._ask_code_and_unit()
+        if choice is None:
+            return False
+        return self.code_hits(*choice)
+
+    def code_hits(self, code_id: int, unit: str) -> bool:
+        command = CodeHitsCommand(self.project, list(self.model.hits), code_id, unit)
+        if not self.window.undo.run(command):
+            return False
+        name = self.project.code(code_id).name
+        made = len(command.created)
+        self.status.setText(f"Coded {made} passage{'s' * (made != 1)} with “{name}”." if made else
+                            f"Everything found is already coded with “{name}”.")
+        return True
+
+
+class SearchFeature:
+    """Owns the panel, its dock and Analysis ▸ Search text."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.panel = SearchPanel(window)
+        self.dock = window.add_panel("Search", "searchDock", self.panel)
+        self.dock.hide()
+        self.action = QAction("&Search text…", window)
+        self.action.setObjectName("actionSearchText")
+        self.action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.action.setStatusTip("Find words and phrases in all transcripts, and code what is found")
+        self.action.triggered.connect(self.show)
+        window.addAction(self.action)
+        window.analysis_menu.addAction(self.action)
+        window.projectOpened.connect(self._opened)
+        window.projectClosing.connect(self._closing)
+        window.projectClosed.connect(self._closed)
+        self.action.setEnabled(window.project is not None)
+
+    def show(self) -> None:
+        self.window.show_panel(self.dock)
+        self.panel.query.setFocus()
+        self.panel.query.selectAll()
+
+    def _opened(self, _path: str) -> None:
+        self.window.project.subscribe(self.panel.on_changes)
+        self.panel.set_project(self.window.project)
+        self.action.setEnabled(True)
+
+    def _closing(self) -> None:
+        if self.window.project is not None:
+            self.window.project.unsubscribe(self.panel.on_changes)
+        self.panel.set_project(None)
+
+    def _closed(self) -> None:
+        self.panel.set_project(None)
+        self.action.setEnabled(False)
+
+
+def install(window: "MainWindow") -> SearchFeature:
+    return SearchFeature(window)

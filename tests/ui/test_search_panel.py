@@ -1,0 +1,163 @@
+"""Analysis ▸ Search text: typing a query, the list a researcher reads, jumping, coding hits, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.search_panel import HtmlRole
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+DOC1 = ["Interviewer: How did you find your mentor?",
+        "P1: My mentor 😀 was assigned. It felt naïve at first. Later the mentor helped.",
+        "Interviewer: And the café?"]
+DOC2 = ["Interviewer: Tell me about the ward.", "P2: The ward was busy. No mentor there."]
+
+
+def parsed(lines: list[str]) -> ParsedDocument:
+    blocks, turns, pos = [], [], 0
+    for line in lines:
+        end = pos + len(line)
+        blocks.append(Block("paragraph", pos, end))
+        turns.append(SpeakerTurn(line.split(":")[0], pos, end))
+        pos = end + 1
+    return ParsedDocument(text="\n".join(lines), source_format="txt", blocks=blocks, turns=turns)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+    path = tmp_path / "search.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("Interview 1", parsed(DOC1))
+        project.add_document("Interview 2", parsed(DOC2))
+        project.add_code("Mentoring")
+        project.add_code("Wards")
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path), messages
+    yield win
+    win.close()
+
+
+def open_search(qtbot, win: MainWindow, query: str):
+    qtbot.keyClick(win, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    panel = win.search.panel
+    assert win.search.dock.isVisible()
+    assert panel.query.hasFocus()
+    qtbot.keyClicks(panel.query, query)
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    return panel
+
+
+def rows(panel) -> list[tuple[str, ...]]:
+    model = panel.model
+    return [tuple(str(model.index(r, c).data()) for c in range(model.columnCount())) for r in range(model.rowCount())]
+
+
+def test_menu_entry_and_shortcut(window):
+    action = window.search.action
+    assert action in window.analysis_menu.actions()
+    assert action.shortcut().toString() == "Ctrl+Shift+F"
+    assert action.isEnabled()
+    window.close_project()
+    assert not action.isEnabled()
+
+
+def test_results_list_document_speaker_and_bold_hit(qtbot, window, tmp_path):
+    panel = open_search(qtbot, window, "mentor")
+    assert panel.status.text() == "4 hits in 2 documents"
+    listed = rows(panel)
+    assert [(r[0], r[1], r[2]) for r in listed] == [
+        ("Interview 1", "Interviewer", "1"), ("Interview 1", "P1", "2"), ("Interview 1", "P1", "2"),
+        ("Interview 2", "P2", "2")]
+    html = panel.model.index(1, 3).data(HtmlRole)
+    assert "<b>mentor</b>" in html and "My " in html
+    window.search.dock.resize(1100, 300)
+    panel.grab().save(str(Path("/tmp/search") / "search_panel.png")) if Path("/tmp/search").is_dir() else None
+
+
+def test_options_and_bad_typing(qtbot, window):
+    panel = open_search(qtbot, window, "ment")
+    assert panel.status.text() == "Not found."
+    qtbot.mouseClick(panel.whole_words, Qt.MouseButton.LeftButton)
+    assert panel.model.rowCount() == 4
+    panel.query.clear()
+    qtbot.keyClicks(panel.query, '"naive')  # unbalanced quote, diacritics folded
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert [r[3] for r in rows(panel)][0].count("naïve") == 1
+    panel.query.setText("mentor OR ward")
+    qtbot.keyClick(panel.query, Qt.Key.Key_Return)
+    assert "not supported" in panel.status.text() and panel.model.rowCount() == 0
+    assert not panel.code_button.isEnabled()
+
+
+def test_double_click_jumps_to_the_hit(qtbot, window):
+    panel = open_search(qtbot, window, "ward")
+    index = panel.model.index(1, 3)
+    rect = panel.table.visualRect(index)
+    # a real double-click: press, release, then the second press Qt reports as a double-click
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.transcript.document_id == 2
+    start, end = window.transcript.selected_range()
+    assert window.project.document_text(2)[start:end] == "ward"
+    assert start == window.project.document_text(2).index("ward was")
+
+
+def test_code_hits_with_a_unit_then_undo_and_redo(qtbot, window, monkeypatch):
+    panel = open_search(qtbot, window, "mentor")
+    project = window.project
+    mentoring = next(c.id for c in project.codes() if c.name == "Mentoring")
+    monkeypatch.setattr(panel, "_ask_code_and_unit", lambda: (mentoring, "sentence"))
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    text1, text2 = project.document_text(1), project.document_text(2)
+    coded = [(c.document_id, (text1 if c.document_id == 1 else text2)[c.start:c.end])
+             for c in project.codings_for_codes([mentoring])]
+    assert coded == [(1, "How did you find your mentor?"), (1, "My mentor 😀 was assigned."),
+                     (1, "Later the mentor helped."), (2, "No mentor there.")]
+    assert panel.status.text() == "Coded 4 passages with “Mentoring”."
+    # the open transcript shows the new codings
+    assert len(window.transcript.codings()) == 3
+    window.act_undo.trigger()
+    assert project.codings_for_codes([mentoring]) == []
+    assert window.transcript.codings() == []
+    window.act_redo.trigger()
+    assert len(project.codings_for_codes([mentoring])) == 4
+    # coding again changes nothing and adds no undo step
+    steps = window.undo_stack.count()
+    assert panel.code_hits(mentoring, "sentence")
+    assert window.undo_stack.count() == steps
+    assert "already coded" in panel.status.text()
+
+
+def test_code_hits_dialog_lists_codes_and_units(qtbot, window):
+    panel = open_search(qtbot, window, "ward")
+    from qcdesk.ui.search_panel import CodeHitsDialog
+
+    dialog = CodeHitsDialog(panel, window.project, len(panel.model.hits), None)
+    qtbot.addWidget(dialog)
+    assert [dialog.code.itemText(i) for i in range(dialog.code.count())] == ["Mentoring", "Wards"]
+    dialog.code.setCurrentIndex(1)
+    dialog.unit.setCurrentIndex(3)
+    dialog.show()
+    dialog.grab().save("/tmp/search/code_hits_dialog.png") if Path("/tmp/search").is_dir() else None
+    wards = next(c.id for c in window.project.codes() if c.name == "Wards")
+    assert dialog.choice() == (wards, "turn")
+
+
+def test_results_follow_document_changes(qtbot, window):
+    panel = open_search(qtbot, window, "ward")
+    assert panel.model.rowCount() == 2
+    window.project.delete_document(2)
+    assert panel.model.rowCount() == 0 and panel.status.text() == "Not found."
