@@ -24,6 +24,7 @@ FEATURES: list[tuple[str, str]] = [
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
     ("textedit", "qcdesk.ui.textedit_actions"),
+    ("search", "qcdesk.ui.search_panel"),
 ]
 
 
