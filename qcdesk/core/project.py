@@ -29,7 +29,7 @@ from qcdesk.core.storage import connection
 from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
-from qcdesk.core.storage import schema
+from qcdesk.core.storage import schema, soundness
 
 Listener = Callable[[Changes], None]
 
@@ -117,7 +117,7 @@ class Project:
                 lock.release()
             raise
         try:
-            version = schema.check_version(db, path)
+            version = soundness.checked_version(db, path)
             if version == 0:
                 raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
             if not read_only:
