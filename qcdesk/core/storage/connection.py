@@ -78,7 +78,8 @@ def connect(
         if not read_only:
             # FULL: a transaction reported committed survives a power cut, not only a crash.
             conn.execute("PRAGMA synchronous = FULL")
-    except (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError)) as exc:
+    except (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError),
+            UnicodeDecodeError) as exc:  # a damaged schema can give an error message that is not UTF-8
         conn.close()
         raise _open_error(exc, path, passphrase) from exc
     return sqlite_utils.Database(conn, execute_plugins=False)
