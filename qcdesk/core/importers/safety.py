@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 from qcdesk.core.errors import ImportFailed
@@ -140,7 +141,7 @@ def read_member(path: Path, zf: zipfile.ZipFile, name: str, what: str) -> bytes:
             out = fh.read(MAX_UNCOMPRESSED_BYTES + 1)
     except RuntimeError:
         raise fail(path, f"the {what} is encrypted; remove the password and import it again") from None
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         raise fail(path, f"the file is damaged: its part {name} cannot be unpacked") from None
     if len(out) > MAX_UNCOMPRESSED_BYTES:
         raise fail(path, "a part of the file is too large when unpacked; it may be a zip bomb")
