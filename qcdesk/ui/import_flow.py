@@ -79,6 +79,14 @@ class ImportFlow(QObject):
                 self.progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
 
     def _store(self, path: str, parsed: ParsedDocument) -> None:
+        parser = self.parser
+        try:
+            self._store_one(path, parsed)
+        finally:
+            if parser is not None:
+                parser.stored()  # the worker may parse the next file
+
+    def _store_one(self, path: str, parsed: ParsedDocument) -> None:
         project, report = self.window.project, self.report
         if project is None or report is None or (self.parser is not None and self.parser.cancelled):
             return

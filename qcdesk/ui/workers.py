@@ -19,7 +19,15 @@ from qcdesk.core.importers import parse_file
 
 
 class ImportParser(QObject):
-    """Parses files one by one in a worker thread."""
+    """Parses files one by one in a worker thread.
+
+    It parses at most ``AHEAD`` files beyond those the main thread has stored (the main thread
+    calls :meth:`stored` after each): parsing is much faster than storing, and without this
+    limit every file would be parsed and queued before the user's Cancel is even seen, so
+    Cancel would stop nothing.
+    """
+
+    AHEAD = 1
 
     parsed = Signal(str, object)  # path, ParsedDocument
     failed = Signal(str, str)  # path, reason
@@ -30,9 +38,14 @@ class ImportParser(QObject):
         super().__init__()
         self.paths = paths
         self._cancel = threading.Event()
+        self._room = threading.Semaphore(self.AHEAD)
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    def stored(self) -> None:
+        """The main thread is done with one parsed file: the next may be parsed."""
+        self._room.release()
 
     @property
     def cancelled(self) -> bool:
@@ -42,15 +55,19 @@ class ImportParser(QObject):
     def run(self) -> None:
         total = len(self.paths)
         for i, path in enumerate(self.paths):
+            while not self._room.acquire(timeout=0.05) and not self._cancel.is_set():
+                pass
             if self._cancel.is_set():
                 break
             self.progress.emit(i, total, path.name)
             try:
                 self.parsed.emit(str(path), parse_file(path))
+                continue  # the room is given back by stored()
             except ImportFailed as exc:
                 self.failed.emit(str(path), exc.reason)
             except Exception as exc:  # noqa: BLE001 - an importer bug must not kill the batch
                 self.failed.emit(str(path), f"unexpected error while reading: {exc}")
+            self._room.release()
         self.progress.emit(total, total, "")
         self.finished.emit()
 
