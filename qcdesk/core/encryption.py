@@ -27,8 +27,17 @@ _SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
 def is_encrypted(path: str | Path) -> bool:
-    """Whether the file at ``path`` is an encrypted project (not a plain SQLite file)."""
-    return connection.is_encrypted_file(path)
+    """Whether the file at ``path`` looks like an encrypted project.
+
+    Encrypted bytes cannot be told from noise, but SQLCipher writes whole pages (512 bytes
+    at the least), so a file that is not a plain SQLite file and is a whole number of pages
+    is taken as encrypted; other junk gets the "not a qcdesk project" message, not a
+    passphrase question.
+    """
+    if not connection.is_encrypted_file(path):
+        return False
+    size = Path(path).stat().st_size
+    return size >= 1024 and size % 512 == 0
 
 
 def check_new_passphrase(passphrase: str) -> str:
