@@ -18,7 +18,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, features, interchange_actions
+from qcdesk.ui import dialogs, features, interchange_actions, unlock
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -236,13 +236,16 @@ class MainWindow(QMainWindow):
     # ================================================================ project lifecycle
     def open_project(self, path: str | Path) -> bool:
         path = Path(path)
+        known, passphrase = unlock.passphrase_for(self, path)  # asks when the file is encrypted
+        if not known:
+            return False
         try:
-            project = Project.open(path)
+            project = Project.open(path, passphrase=passphrase)
         except ProjectLockedError as exc:
             if not dialogs.confirm(self, "Project already open", f"{exc}\n\nOpen it read-only?"):
                 return False
             try:
-                project = Project.open(path, read_only=True)
+                project = Project.open(path, passphrase=passphrase, read_only=True)
             except QcdeskError as again:
                 dialogs.error(self, "Could not open project", str(again))
                 return False
@@ -260,12 +263,12 @@ class MainWindow(QMainWindow):
         self._attach(project)
         return True
 
-    def new_project(self, path: str | Path) -> bool:
+    def new_project(self, path: str | Path, passphrase: str | None = None) -> bool:
         path = Path(path)
         if path.suffix != PROJECT_SUFFIX:
             path = path.with_name(path.name + PROJECT_SUFFIX)
         try:
-            project = Project.create(path)
+            project = Project.create(path, passphrase=passphrase)
         except QcdeskError as exc:
             dialogs.error(self, "Could not create project", str(exc))
             return False
@@ -463,7 +466,8 @@ class MainWindow(QMainWindow):
         if self.project is None:
             self.setWindowTitle(APP_NAME)
         else:
-            suffix = " [read-only]" if self.project.read_only else ""
+            suffix = (" [read-only]" if self.project.read_only else "") + (
+                " 🔒 [encrypted]" if self.project.passphrase else "")
             self.setWindowTitle(f"{self.project.path.name}{suffix} — {coder} — {APP_NAME}")
 
     # ================================================================ coding
