@@ -13,6 +13,7 @@ from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importing import ImportReport, store_parsed
 from qcdesk.ui import dialogs
+from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui.workers import ExportJob, ImportParser, start_in_thread
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ class ExportFlow(QObject):
     def export_from(self, dialog) -> None:
         """Ask for the file the dialog's report goes to, then write it in the worker."""
         project = self.window.project
-        if project is None:
+        if project is None or not confirm_unencrypted_export(self.window, "the report"):
             return
         from qcdesk.core.reports import FORMATS, REPORT_KINDS
 
@@ -196,7 +197,7 @@ class ExportFlow(QObject):
         project = self.window.project
         if project is None or self.busy():
             return
-        self.job = job = ExportJob(project.path, kind, out, options)
+        self.job = job = ExportJob(project.path, kind, out, options, passphrase=project.passphrase)
         self.progress = _progress_dialog(self.window, "Exporting", f"Writing {out.name}…", 1)
         self.progress.setCancelButton(None)
         job.progress.connect(self._on_progress)

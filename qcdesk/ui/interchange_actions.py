@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.interchange import export_file, import_file
 from qcdesk.ui import dialogs
+from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -82,7 +83,7 @@ class InterchangeActions:
         return path
 
     def _export(self, title: str, suffix: str, filters: str) -> None:
-        if self.window.project is None:
+        if self.window.project is None or not confirm_unencrypted_export(self.window, f"the {suffix} file"):
             return
         out = self._ask_out(title, suffix, filters)
         if out is None:
