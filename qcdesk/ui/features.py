@@ -18,12 +18,15 @@ if TYPE_CHECKING:
 
 #: (attribute on the window, module with an ``install(window)`` function), in menu order
 FEATURES: list[tuple[str, str]] = [
+    ("retrieval", "qcdesk.ui.retrieval_panel"),
     ("backup_actions", "qcdesk.ui.backup_actions"),
     ("team", "qcdesk.ui.team"),
     ("agreement", "qcdesk.ui.agreement_panel"),
     ("cases", "qcdesk.ui.cases_panel"),
     ("saturation", "qcdesk.ui.saturation_panel"),
+    ("security", "qcdesk.ui.security_actions"),
     ("textedit", "qcdesk.ui.textedit_actions"),
+    ("memos", "qcdesk.ui.memos_feature"),
     ("search", "qcdesk.ui.search_panel"),
 ]
 
