@@ -34,7 +34,7 @@ class LockScreen(QWidget):
         self.setObjectName("lockScreen")
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        title = QLabel("🔒 Locked")
+        title = QLabel("Locked")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setStyleSheet("font-size: 22px; font-weight: bold")
         layout.addWidget(title)

@@ -69,7 +69,7 @@ class SecurityActions:
         self.act_rekey.setEnabled(writable and encrypted)
         self.act_decrypted_copy.setEnabled(encrypted)
         self.act_lock.setEnabled(project is not None)
-        self.status.setText("🔒 Encrypted" if encrypted else "")
+        self.status.setText("Encrypted" if encrypted else "")
         self.status.setToolTip("This project file is encrypted; exports and copies are not." if encrypted else "")
         self.status.setVisible(encrypted)
 

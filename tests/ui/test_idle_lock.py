@@ -1,0 +1,103 @@
+"""Idle lock: the window hides everything after the idle time and shows it again only for the
+passphrase (encrypted projects) or the Show button (plain ones)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui import unlock
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+PASS = "correct horse battery"
+WORDS = "P: The nurse on ward nine was kind.\n"
+
+
+def _window(qtbot, tmp_path, monkeypatch, passphrase):
+    path = tmp_path / "p.qcdesk"
+    with Project.create(path, passphrase=passphrase) as project:
+        project.add_document("Interview 3", ParsedDocument(text=WORDS, source_format="txt"))
+    monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: PASS)
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_project(path)
+    return win
+
+
+def _visible_text(win) -> bool:
+    return win.transcript.isVisible() or win.documents_dock.isVisible() or win.codebook_dock.isVisible()
+
+
+def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(qtbot, tmp_path, monkeypatch):
+    win = _window(qtbot, tmp_path, monkeypatch, PASS)
+    assert win.transcript.toPlainText() == WORDS and _visible_text(win)
+    win.security.idle.set_minutes(0.002)  # about 120 ms
+    qtbot.waitUntil(lambda: win.security.idle.locked, timeout=3000)
+    screen = win.centralWidget()
+    assert screen.objectName() == "lockScreen"
+    assert not _visible_text(win) and not win.menuBar().isEnabled()
+    assert not win.act_undo.isEnabled() and not win.act_import.isEnabled()
+    win.grab().save("/tmp/security/locked.png")
+
+    qtbot.keyClicks(screen.field, "not the passphrase")
+    qtbot.mouseClick(screen.button, Qt.MouseButton.LeftButton)
+    assert win.security.idle.locked and "wrong" in screen.message.text()
+    assert screen.field.text() == ""
+
+    qtbot.keyClicks(screen.field, PASS)
+    qtbot.keyClick(screen.field, Qt.Key.Key_Return)
+    assert not win.security.idle.locked
+    assert win.centralWidget() is win.stack and _visible_text(win)
+    assert win.transcript.toPlainText() == WORDS and win.menuBar().isEnabled() and win.act_import.isEnabled()
+    win.security.idle.set_minutes(0)
+    win.close_project()
+
+
+def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
+    win = _window(qtbot, tmp_path, monkeypatch, PASS)
+    win.security.idle.set_minutes(0.005)  # 300 ms
+    for _ in range(6):
+        qtbot.wait(100)
+        qtbot.keyClick(win.transcript, Qt.Key.Key_Right)
+    assert not win.security.idle.locked
+    qtbot.waitUntil(lambda: win.security.idle.locked, timeout=3000)
+    win.security.idle.set_minutes(0)
+    win.close_project()
+    assert not win.security.idle.locked and win.centralWidget() is win.stack
+
+
+def test_plain_project_ctrl_l_and_show_button(qtbot, tmp_path, monkeypatch):
+    win = _window(qtbot, tmp_path, monkeypatch, None)
+    assert win.security.idle.minutes() == 15
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win.transcript, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert win.security.idle.locked
+    screen = win.centralWidget()
+    assert not screen.field.isVisible() and screen.button.text() == "Show"
+    win.grab().save("/tmp/security/locked_plain.png")
+    qtbot.mouseClick(screen.button, Qt.MouseButton.LeftButton)
+    assert not win.security.idle.locked and win.transcript.toPlainText() == WORDS
+
+
+def test_idle_minutes_setting_from_the_menu(qtbot, tmp_path, monkeypatch, messages):
+    from qcdesk.ui import dialogs
+
+    win = _window(qtbot, tmp_path, monkeypatch, None)
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "5")
+    win.security.act_idle.trigger()
+    assert win.security.idle.minutes() == 5 and win.security.idle.timer.interval() == 300_000
+    assert Settings(tmp_path / "s.ini").qs.value("security/idle_minutes") in (5, "5")
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "soon")
+    win.security.act_idle.trigger()
+    assert messages[-1][0] == "error" and win.security.idle.minutes() == 5
+    monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "0")
+    win.security.act_idle.trigger()
+    assert not win.security.idle.timer.isActive()
+    win.close_project()
