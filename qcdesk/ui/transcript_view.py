@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from qcdesk.core.models import Code, Coding
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap
+from qcdesk.ui.text_direction import set_text_direction
 
 BAR_WIDTH = 5
 BAR_GAP = 2
@@ -177,6 +178,7 @@ class TranscriptView(QPlainTextEdit):
         self._text = text
         self.highlighter.set_spans([])
         self.setPlainText(text)
+        set_text_direction(self.document(), text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
