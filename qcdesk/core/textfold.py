@@ -32,7 +32,8 @@ def fold_char(ch: str, case_sensitive: bool = False) -> str:
 @functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str, case_sensitive: bool) -> str:
     out = "".join(c for c in unicodedata.normalize("NFKD", ch) if unicodedata.category(c) not in _DROPPED)
-    return out if case_sensitive else out.lower()
+    # Greek final sigma is the same letter as sigma, whichever the user types
+    return out if case_sensitive else out.lower().replace("ς", "σ")
 
 
 @functools.lru_cache(maxsize=8192)

@@ -140,6 +140,13 @@ def test_parse_query_terms():
     assert terms[0].fts() == '"exact phrase"' and terms[2].fts() == '"regist"*'
 
 
+def test_greek_accents_and_final_sigma(tmp_path):
+    with Project.create(tmp_path / "g.qcdesk") as proj:
+        proj.add_document("Greek", parsed(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
+        assert found(proj, "δρομος") == [("Greek", "δρόμος"), ("Greek", "ΔΡΟΜΟΣ")]
+        assert found(proj, "ΜΑΚΡΥΣ") == [("Greek", "μακρύς")]
+
+
 def test_fold_maps_back_to_original_offsets():
     text = "Ca\u0301fe ﬁne İz …"
     folded = fold(text)
