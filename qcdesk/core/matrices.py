@@ -16,7 +16,7 @@ import json
 from typing import TYPE_CHECKING
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query
+from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query, value_order
 from qcdesk.core.storage import retrieval as sql
 from qcdesk.core.tables import Table
 
@@ -89,22 +89,6 @@ def _attribute(project: "Project", attribute_id: int) -> tuple[str, str, list[st
     raise OperationError(f"Attribute {attribute_id} does not exist.")
 
 
-def _value_order(vtype: str, choices: list[str], values: list[str]):
-    def key(value: str):
-        if vtype == "choice":
-            folded = [c.casefold() for c in choices]
-            if value.casefold() in folded:
-                return (0, folded.index(value.casefold()), 0.0, "")
-        if vtype == "number":
-            try:
-                return (1, 0, float(value), "")
-            except ValueError:
-                pass
-        return (2, 0, 0.0, value.casefold())
-
-    return sorted(values, key=key)
-
-
 def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = "segments",
                           include_subcodes: bool = False) -> Table:
     """Codes × the values of one case attribute (e.g. role: mentor / mentee): segments coded in
@@ -119,7 +103,7 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
         value = " ".join(str(raw).split())
         spelling.setdefault(value.casefold(), value)
         group_of[case_id] = value.casefold()
-    values = _value_order(vtype, choices, list(spelling.values()))
+    values = value_order(vtype, choices, spelling.values())
     columns = [v.casefold() for v in values]
     case_map = CaseMap(project)
     counts: dict[tuple[int, str], int | set] = {}

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
@@ -154,6 +155,58 @@ def cases_matching(project: "Project", conditions: Iterable[AttributeCondition])
                if _matches(condition, vtype, str(raw))}
         found = ids if found is None else found & ids
     return found if found is not None else set()
+
+
+def value_order(value_type: str, choices: list[str], values: Iterable[str]) -> list[str]:
+    """Attribute values as a researcher expects them: a choice list's own order, numbers by
+    size, other text alphabetically."""
+    folded = [c.casefold() for c in choices]
+
+    def key(value: str):
+        if value_type == "choice" and value.casefold() in folded:
+            return (0, folded.index(value.casefold()), 0.0, "")
+        if value_type == "number":
+            try:
+                return (1, 0, float(value), "")
+            except ValueError:
+                pass
+        return (2, 0, 0.0, value.casefold())
+
+    return sorted(values, key=key)
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters can be set to in this project (for pickers)."""
+
+    documents: list[tuple[int, str]]
+    cases: list[tuple[int, str]]
+    attributes: list[tuple[int, str]]
+    speakers: list[str]
+    coders: list[tuple[int, str]]
+
+
+def filter_choices(project: "Project") -> FilterChoices:
+    return FilterChoices(
+        documents=[(d.id, d.name) for d in project.documents()],
+        cases=sql.cases(project.db),
+        attributes=[(aid, name) for aid, name, _t, _c in sql.attributes(project.db)],
+        speakers=sql.speakers(project.db),
+        coders=[(c.id, c.name) for c in project.coders()],
+    )
+
+
+def attribute_values(project: "Project", attribute_id: int) -> list[str]:
+    """The distinct values cases have for an attribute (spelling as first written), in order."""
+    found = {aid: (vtype, choices) for aid, _n, vtype, choices in sql.attributes(project.db)}
+    if attribute_id not in found:
+        raise OperationError(f"Attribute {attribute_id} does not exist.")
+    vtype, choices = found[attribute_id]
+    spelling: dict[str, str] = {}
+    for _case, raw in sql.attribute_values(project.db, attribute_id):
+        value = " ".join(str(raw).split())
+        spelling.setdefault(value.casefold(), value)
+    return value_order(vtype, list(json.loads(choices or "[]")), spelling.values())
 
 
 # ---------------------------------------------------------------- codes

@@ -76,8 +76,12 @@ def attribute_condition(project: "Project", text: str) -> AttributeCondition:
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
         raise OperationError(f"Write an attribute condition as NAME=VALUE or NAME=LOW..HIGH, not “{text}”.")
-    aid = attribute_id(project, name)
+    return condition_from_text(attribute_id(project, name), value)
+
+
+def condition_from_text(attribute: int, value: str) -> AttributeCondition:
+    """``VALUE`` is an equality, ``LOW..HIGH`` a range (either end may be left out)."""
     if ".." in value:
         low, _, high = value.partition("..")
-        return AttributeCondition(aid, minimum=low.strip() or None, maximum=high.strip() or None)
-    return AttributeCondition(aid, value=value.strip())
+        return AttributeCondition(attribute, minimum=low.strip() or None, maximum=high.strip() or None)
+    return AttributeCondition(attribute, value=value.strip())
