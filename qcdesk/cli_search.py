@@ -1,0 +1,46 @@
+"""Command line for full-text search: ``search PROJECT QUERY`` prints the hits; with ``--code`` it
+codes them (auto-coding), as the Search panel does (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+SUBCOMMANDS = {"search"}
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
+    from qcdesk.core import retrieval_names as names
+    from qcdesk.core.search import code_hits, search
+
+    with _open(args.project, read_only=args.code is None) as project:
+        documents = [names.document_id(project, n) for n in args.document] if args.document else None
+        hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
+                      case_sensitive=args.match_case)
+        if args.code is None:
+            for hit in hits:
+                where = f"¶{hit.paragraph}" if hit.paragraph else ""
+                speaker = f" {hit.speaker}:" if hit.speaker else ""
+                print(f"{hit.document_name} {where}{speaker} {hit.before}[{hit.text}]{hit.after}")
+            print(f"{len(hits)} hit{'s' * (len(hits) != 1)} in {len({h.document_id for h in hits})} documents",
+                  file=sys.stderr)
+            return 0
+        code = names.code_id(project, args.code)
+        made = code_hits(project, hits, code, args.unit)
+        print(f"coded {len(made)} passage{'s' * (len(made) != 1)} ({args.unit}) with "
+              f"“{project.code(code).name}” from {len(hits)} hits")
+    return 0
+
+
+def register(sub) -> None:
+    p = sub.add_parser("search", help='find words, "phrases" and prefix* in all transcripts; --code codes the hits')
+    p.add_argument("project")
+    p.add_argument("query", help='words (all must occur in a document), "exact phrases", prefix*')
+    p.add_argument("--substring", action="store_true", help="match inside words too")
+    p.add_argument("--match-case", action="store_true", help="upper and lower case differ")
+    p.add_argument("--document", action="append", help="search only this document (repeatable)")
+    p.add_argument("--code", help="code every hit with this code (name or Parent/Child path)")
+    p.add_argument("--unit", choices=["hit", "sentence", "paragraph", "turn"], default="hit",
+                   help="with --code: code the words found, or their sentence, paragraph or speaker turn")
+    p.set_defaults(func=cmd_search)

@@ -1,0 +1,53 @@
+"""``qcdesk search``: hits printed for a script, and coded with --code."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcdesk.cli import main
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+
+pytestmark = pytest.mark.core
+
+LINES = ["Interviewer: Who helped?", "P1: My mentor helped. The café was where we met.", "Interviewer: Often?",
+         "P1: Weekly. My mentor was kind."]
+
+
+@pytest.fixture
+def project_path(tmp_path):
+    path = tmp_path / "cli.qcdesk"
+    text = "\n".join(LINES)
+    blocks, turns, pos = [], [], 0
+    for line in LINES:
+        blocks.append(Block("paragraph", pos, pos + len(line)))
+        turns.append(SpeakerTurn(line.split(":")[0], pos, pos + len(line)))
+        pos += len(line) + 1
+    with Project.create(path) as project:
+        project.add_document("Interview 1", ParsedDocument(text, "txt", blocks, turns))
+        project.add_code("Mentoring")
+    return path
+
+
+def test_search_prints_each_hit_with_where_it_is(project_path, capsys):
+    assert main(["search", str(project_path), "mentor"]) == 0
+    out, err = capsys.readouterr()
+    first, second = out.splitlines()
+    assert first.startswith("Interview 1 ¶2 P1: ") and "P1: My [mentor] helped." in first
+    assert second.startswith("Interview 1 ¶4 P1: ") and second.endswith("Weekly. My [mentor] was kind.")
+    assert err.strip() == "2 hits in 1 documents"
+
+
+def test_search_codes_the_sentences_of_the_hits(project_path, capsys):
+    assert main(["search", str(project_path), "mentor", "--code", "Mentoring", "--unit", "sentence"]) == 0
+    assert "coded 2 passages (sentence)" in capsys.readouterr().out
+    with Project.open(project_path) as project:
+        text = project.document_text(1)
+        assert [text[c.start:c.end] for c in project.codings_for_document(1)] == ["My mentor helped.",
+                                                                                 "My mentor was kind."]
+
+
+def test_bad_query_is_one_sentence_and_exit_1(project_path, capsys):
+    assert main(["search", str(project_path), '"']) == 1
+    assert capsys.readouterr().err.startswith("qcdesk: Type a word")
