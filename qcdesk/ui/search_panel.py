@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
@@ -203,11 +203,16 @@ class SearchPanel(QWidget):
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         self.code_button.clicked.connect(self.ask_and_code)
+        self._rerun_timer = QTimer(self)
+        self._rerun_timer.setSingleShot(True)
+        self._rerun_timer.setInterval(300)
+        self._rerun_timer.timeout.connect(self.run)
         self.set_project(None)
 
     # ------------------------------------------------------------------ project
     def set_project(self, project: Project | None) -> None:
         self.project = project
+        self._rerun_timer.stop()
         self.model.set_hits([])
         self.status.setText("" if project else "Open a project to search its transcripts.")
         for widget in (self.query, self.find_button, self.whole_words, self.match_case):
@@ -215,9 +220,10 @@ class SearchPanel(QWidget):
         self._update_buttons()
 
     def on_changes(self, changes: Changes) -> None:
-        """Documents added, removed or changed: the hits listed may be gone or moved."""
+        """Documents added, removed or changed: the hits listed may be gone or moved. The search
+        runs again once a burst of changes is over (an import stores one file at a time)."""
         if (changes.document_list or changes.documents) and self.model.hits:
-            self.run()
+            self._rerun_timer.start()
 
     def _update_buttons(self) -> None:
         self.code_button.setEnabled(self.project is not None and bool(self.model.hits))
