@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 #: (attribute on the window, module with an ``install(window)`` function), in menu order
 FEATURES: list[tuple[str, str]] = [
     ("retrieval", "qcdesk.ui.retrieval_panel"),
+    ("matrices", "qcdesk.ui.matrices_panel"),
     ("backup_actions", "qcdesk.ui.backup_actions"),
     ("team", "qcdesk.ui.team"),
     ("agreement", "qcdesk.ui.agreement_panel"),
