@@ -113,8 +113,12 @@ class Session:
         return f"{len(text):,} characters, {len(codings)} codings"
 
     def retrieve_core(self) -> str:
-        segments = self.core.segments(self.core.subtree_ids(self.busy_theme))
-        return f"“{self.core.code(self.busy_theme).name}” with sub-codes: {len(segments)} segments"
+        """As the retrieval panel asks: the theme with sub-codes, each passage with its speaker,
+        time, paragraph and speaker-turn context."""
+        from qcdesk.core.retrieval import Query, retrieve
+
+        found = retrieve(self.core, Query([self.busy_theme], include_subcodes=True))
+        return f"“{self.core.code(self.busy_theme).name}” with sub-codes: {len(found)} passages"
 
     def insert_coding_core(self) -> str:
         start, end = self._free_range(self.busy_leaf, skip=1)
