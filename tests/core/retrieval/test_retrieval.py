@@ -229,3 +229,17 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     assert both and without and len(either) > 45_000
     assert elapsed < 15, f"three queries over 50,000 codings took {elapsed:.1f} s"
     project.close()
+
+
+def test_case_filter_agrees_with_the_cases_module(study):
+    """Retrieval reads cases from the schema tables; the cases module must see the same codings."""
+    cases = pytest.importorskip("qcdesk.core.cases")
+    project, ids, _, _ = study
+    case = cases.add_case(project, "M01")
+    cases.link_speaker(project, case.id, ids["d2"], "M01")
+    whole = cases.add_case(project, "P03")
+    cases.link_documents(project, whole.id, [ids["d1"]])
+    everything = [ids["mentoring"], ids["belonging"], ids["worry"]]
+    for case_id in (case.id, whole.id):
+        found = {c for r in retrieve(project, Query(everything, cases=[case_id])) for c in r.coding_ids}
+        assert found == set(cases.case_coding_ids(project, case_id))
