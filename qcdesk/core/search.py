@@ -24,7 +24,7 @@ from typing import Iterable
 from weakref import WeakKeyDictionary
 
 from qcdesk.core.errors import OperationError, ProjectError
-from qcdesk.core.models import Changes, Coding
+from qcdesk.core.models import Block, Changes, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
@@ -253,8 +253,10 @@ def _one_line(text: str) -> str:
 
 
 # ----------------------------------------------------------------------------- coding the hits
-def unit_range(project: Project, document_id: int, text: str, start: int, end: int, unit: str) -> tuple[int, int]:
-    """``[start, end)`` widened to the sentence, paragraph or speaker turn around it."""
+def unit_range(project: Project, document_id: int, text: str, start: int, end: int, unit: str,
+               paragraphs: Paragraphs | None = None) -> tuple[int, int]:
+    """``[start, end)`` widened to the sentence, paragraph or speaker turn around it
+    (``paragraphs``: the document's, when the caller has them already)."""
     if unit not in UNITS:
         raise OperationError(f"“{unit}” is not a unit to code; choose one of {', '.join(UNITS)}.")
     if unit == "hit":
@@ -264,7 +266,7 @@ def unit_range(project: Project, document_id: int, text: str, start: int, end: i
         if first is not None and last is not None:
             return _trim(text, first.start, max(last.end, end))
         unit = "paragraph"  # a text without speakers: its paragraph
-    a, b = _block_around(project, document_id, text, start, end)
+    a, b = (paragraphs or Paragraphs(project.blocks(document_id))).around(text, start, end)
     if unit == "paragraph":
         return _trim(text, a, b)
     sentence_start = max(a, _after_label(project, document_id, text, start))
@@ -284,17 +286,24 @@ def _after_label(project: Project, document_id: int, text: str, start: int) -> i
     return label + len(turn.speaker) + 1 if label >= 0 else turn.start
 
 
-def _block_around(project: Project, document_id: int, text: str, start: int, end: int) -> tuple[int, int]:
-    blocks = project.blocks(document_id)
-    starts = [blk.start for blk in blocks]
-    i = bisect_right(starts, start) - 1
-    j = bisect_right(starts, max(start, end - 1)) - 1
-    if i >= 0 and blocks[i].start <= start < max(blocks[i].end, blocks[i].start + 1) and j >= 0:
-        return blocks[i].start, max(blocks[j].end, end)
-    # no paragraph structure here: the line
-    a = text.rfind("\n", 0, start) + 1
-    b = text.find("\n", end)
-    return a, len(text) if b < 0 else b
+class Paragraphs:
+    """A document's paragraphs (blocks) with their starts, for bisection."""
+
+    def __init__(self, blocks: list[Block]):
+        self.blocks = blocks
+        self.starts = [blk.start for blk in blocks]
+
+    def around(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """From the start of the paragraph holding ``start`` to the end of the one holding ``end``;
+        in a text without paragraph structure, the line."""
+        blocks = self.blocks
+        i = bisect_right(self.starts, start) - 1
+        j = bisect_right(self.starts, max(start, end - 1)) - 1
+        if i >= 0 and blocks[i].start <= start < max(blocks[i].end, blocks[i].start + 1) and j >= 0:
+            return blocks[i].start, max(blocks[j].end, end)
+        a = text.rfind("\n", 0, start) + 1
+        b = text.find("\n", end)
+        return a, len(text) if b < 0 else b
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
@@ -323,7 +332,8 @@ def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit"
     created_at = schema.now()
     for doc_id, doc_hits in by_doc.items():
         text = project.document_text(doc_id)
-        ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit) for h in doc_hits)
+        paragraphs = Paragraphs(project.blocks(doc_id)) if unit != "hit" else None
+        ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits)
         existing = [(c.start, c.end) for c in project.codings_for_document(doc_id) if c.code_id == code_id]
         for start, end in ranges:
             if end <= start or any(a <= start and end <= b for a, b in existing):
