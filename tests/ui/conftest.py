@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QDialog, QMessageBox
+
+#: how long an unpatched modal dialog may stay open in a test before it is rejected
+DIALOG_GRACE_MS = 3000
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +46,33 @@ def no_coder_question(monkeypatch):
     from qcdesk.ui.team import TeamFeature
 
     monkeypatch.setattr(TeamFeature, "_ask_coder", lambda self, names, suggested: None)
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_waits_forever(monkeypatch):
+    """A safety net: ``QDialog.exec()`` runs a local event loop that ends by itself.
+
+    A test that drives the dialog (with a timer, or by patching the method that shows it)
+    is unaffected. A dialog nobody answers is rejected after :data:`DIALOG_GRACE_MS` and
+    the test fails naming it, instead of the whole run hanging on an invisible window.
+    """
+    stuck: list[str] = []
+
+    def exec_(self) -> int:
+        loop = QEventLoop()
+        self.finished.connect(loop.quit)
+        self.open()
+
+        def give_up() -> None:
+            if self.isVisible():
+                stuck.append(f"{type(self).__name__} {self.windowTitle()!r}")
+                self.reject()
+
+        QTimer.singleShot(DIALOG_GRACE_MS, give_up)
+        if self.isVisible():
+            loop.exec()
+        return self.result()
+
+    monkeypatch.setattr(QDialog, "exec", exec_)
+    yield
+    assert not stuck, f"a modal dialog was left for the user to answer: {stuck}"
