@@ -2,8 +2,10 @@
 
 An overview table (code, segments, documents, segments with sub-codes) comes
 first, then one heading per code, nested by depth, with its colour, path,
-counts and description. Counts are those of the chosen documents. Codes with no
-segments are kept by default: an unused code is still part of the codebook.
+counts and description. Counts are those of the chosen documents, and follow the
+coder, case, attribute and speaker filters when set (the subtitle then says whose
+codings are counted). Codes with no segments are kept by default: an unused code is
+still part of the codebook.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from qcdesk.core.reports.selection import (
-    Progress, ReportOptions, keep_codes, new_report, select, subtree_documents, subtree_totals,
+    Progress, ReportOptions, keep_codes, new_report, segment_counts, select, subtree_documents,
+    subtree_totals,
 )
 from qcdesk.core.reports.structure import Heading, Paragraph, Report, Run, Swatch, Table, TableRow, plural
 
@@ -24,13 +27,11 @@ PATH_SEPARATOR = " › "
 def build(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
     options = options or ReportOptions()
     selection = select(project, options)
-    wanted_docs = selection.document_ids
     segs: dict[int, int] = defaultdict(int)
     docs_of: dict[int, set[int]] = defaultdict(set)
-    for (code_id, doc_id), n in project.counts_by_code_and_document().items():
-        if doc_id in wanted_docs:
-            segs[code_id] += n
-            docs_of[code_id].add(doc_id)
+    for (code_id, doc_id), n in segment_counts(project, selection).items():
+        segs[code_id] += n
+        docs_of[code_id].add(doc_id)
     seg_totals = subtree_totals(selection.codes, segs)
     doc_totals = subtree_documents(selection.codes, docs_of)
     include_empty = True if options.include_empty_codes is None else options.include_empty_codes
@@ -38,6 +39,8 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     n_segments = sum(segs.get(code.id, 0) for code, _ in codes)
 
     report = new_report(project, selection, options, KIND, TITLE, len(codes), n_segments)
+    if selection.segment_filter.descriptions:
+        report.subtitle += " · counts of segments " + "; ".join(selection.segment_filter.descriptions)
     blocks = report.blocks
     if not codes:
         blocks.append(Paragraph((Run("The codebook is empty: no codes match the chosen options."),)))

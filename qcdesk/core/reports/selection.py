@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.models import Code, Document, Segment
+from qcdesk.core.reports.filters import SegmentFilter, resolve
 from qcdesk.core.reports.structure import Report
 
 Progress = Callable[[int, int], None]
@@ -50,6 +51,13 @@ class ReportOptions:
     attribute_id: int | None = None
     #: matrices count a sub-code's segments under its parents too
     include_subcodes: bool = False
+    #: only text of these cases: their linked documents plus their speakers' turns. ``None``: all
+    case_ids: list[int] | None = None
+    #: only text of cases with these (attribute id, value) pairs: any value of one attribute,
+    #: every attribute listed. ``None``: no attribute condition
+    attribute_values: list[tuple[int, str]] | None = None
+    #: only segments starting in these speakers' turns. ``None``: every speaker
+    speakers: list[str] | None = None
 
 
 @dataclass
@@ -66,10 +74,12 @@ class Selection:
     code_by_id: dict[int, Code]
     #: only codings by these coders count; ``None``: all
     coder_ids: set[int] | None = None
+    #: the coder, case, attribute and speaker conditions, as in the retrieval panel
+    segment_filter: SegmentFilter = field(default_factory=SegmentFilter)
 
     def keeps(self, coding) -> bool:
-        """Whether a coding passes the coder filter."""
-        return self.coder_ids is None or coding.coder_id in self.coder_ids
+        """Whether a coding passes the coder, case, attribute and speaker filters."""
+        return self.segment_filter.keeps(coding.document_id, coding.start, coding.end, coding.coder_id)
 
     @property
     def document_ids(self) -> set[int]:
@@ -127,20 +137,16 @@ def select(project, options: ReportOptions) -> Selection:
             marked = pseudonymised_documents(project.db)
             docs = [d for d in docs if d.id in marked]
 
-    coder_ids = None
-    if options.coder_ids is not None:
-        known_coders = {c.id for c in project.coders()}
-        missing = [i for i in options.coder_ids if i not in known_coders]
-        if missing:
-            raise ExportFailed(f"Coder {missing[0]} does not exist in this project; "
-                               "choose the coders to report again.")
-        coder_ids = set(options.coder_ids)
+    segment_filter, in_cases = resolve(project, options)
+    if in_cases is not None:
+        docs = [d for d in docs if d.id in in_cases]
 
     return Selection(codes=codes, documents=docs, all_documents=all_docs,
                      codes_filtered=options.code_ids is not None,
-                     documents_filtered=options.document_ids is not None or options.pseudonymised_only,
-                     code_by_id={code.id: code for code, _ in tree}, coder_ids=coder_ids)
-
+                     documents_filtered=(options.document_ids is not None or options.pseudonymised_only
+                                         or in_cases is not None),
+                     code_by_id={code.id: code for code, _ in tree}, coder_ids=segment_filter.coder_ids,
+                     segment_filter=segment_filter)
 
 
 def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
@@ -155,6 +161,26 @@ def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
     for segs in grouped.values():
         segs.sort(key=lambda s: (order[s.coding.document_id], s.coding.start, s.coding.end, s.coding.id))
     return dict(grouped)
+
+
+def segment_counts(project, selection: Selection) -> dict[tuple[int, int], int]:
+    """(code id, document id) -> segments that pass the filters, for the selected codes and
+    documents: the counts the segments report lists, without reading any text."""
+    from qcdesk.core.storage import retrieval as sql
+
+    codes = {code.id for code, _ in selection.codes}
+    docs = selection.document_ids
+    if not codes or not docs:
+        return {}
+    if not selection.segment_filter.active:
+        return {key: n for key, n in project.counts_by_code_and_document().items()
+                if key[0] in codes and key[1] in docs}
+    keeps = selection.segment_filter.keeps
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for _id, doc_id, code_id, start, end, coder_id in sql.codings(project.db, codes, document_ids=docs):
+        if keeps(doc_id, start, end, coder_id):
+            counts[code_id, doc_id] += 1
+    return dict(counts)
 
 
 def subtree_totals(codes: list[tuple[Code, int]], direct: dict[int, int]) -> dict[int, int]:
@@ -212,6 +238,8 @@ def title_metadata(project, selection: Selection, n_codes: int, n_segments: int 
                      f"{n_segments} of {total}" if n_segments != total else str(n_segments)))
     names = coder_names(project)
     meta.append(("Coders" if len(names) != 1 else "Coder", ", ".join(names) if names else "not recorded"))
+    if selection.segment_filter.descriptions:
+        meta.append(("Filtered to", "; ".join(selection.segment_filter.descriptions)))
     return meta
 
 

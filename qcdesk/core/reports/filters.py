@@ -1,0 +1,130 @@
+"""Which coded segments a report keeps: the retrieval panel's filters, applied per coding.
+
+A report lists codings one by one under their codes; the retrieval panel lists passages.
+Both must agree on which text a filter lets through, so this module uses the retrieval
+module's own pieces: a case is its linked documents plus the turns of its speakers
+(:class:`~qcdesk.core.retrieval.CaseMap`), attribute values are matched by
+:func:`~qcdesk.core.retrieval.cases_matching`, and a segment's speaker is the one whose
+turn holds its first character. For each code, the segments a report shows are exactly
+the ranges ``retrieve(Query(codes=(code,), ...))`` returns with the same filters.
+
+Several values ticked for one attribute mean any of them (Role = mentee or mentor);
+conditions on different attributes must all hold, as in the retrieval panel.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from qcdesk.core.errors import ExportFailed, OperationError
+from qcdesk.core.retrieval import AttributeCondition, CaseMap, cases_matching
+from qcdesk.core.storage import retrieval as sql
+
+
+@dataclass
+class SegmentFilter:
+    """Case, speaker and coder conditions a coding must meet; ``None`` keeps everything."""
+
+    coder_ids: set[int] | None = None
+    #: the cases whose text counts (chosen cases meeting the attribute conditions)
+    case_ids: set[int] | None = None
+    speakers: set[str] | None = None
+    case_map: CaseMap | None = None
+    #: one sentence per active filter, for the title page
+    descriptions: list[str] = field(default_factory=list)
+    _turns: dict[int, list[tuple]] = field(default_factory=dict, repr=False)
+    _db: object = field(default=None, repr=False)
+
+    @property
+    def active(self) -> bool:
+        return self.coder_ids is not None or self.case_ids is not None or self.speakers is not None
+
+    def keeps(self, document_id: int, start: int, end: int, coder_id: int | None) -> bool:
+        if self.coder_ids is not None and coder_id not in self.coder_ids:
+            return False
+        if self.case_map is not None and not (self.case_map.cases_of(document_id, start, end) & self.case_ids):
+            return False
+        if self.speakers is not None and self.speaker_at(document_id, start) not in self.speakers:
+            return False
+        return True
+
+    def speaker_at(self, document_id: int, position: int) -> str | None:
+        """The speaker whose turn holds ``position`` (as the retrieval panel finds it)."""
+        if document_id not in self._turns:
+            self._turns.update(sql.turns(self._db, [document_id]))
+            self._turns.setdefault(document_id, [])
+        spans = self._turns[document_id]
+        i = bisect_right(spans, (position, float("inf"))) - 1
+        if i >= 0 and spans[i][0] <= position < max(spans[i][1], spans[i][0] + 1):
+            return spans[i][2]
+        return None
+
+
+def _names(pairs, wanted) -> str:
+    names = dict(pairs)
+    return ", ".join(str(names[i]) for i in wanted)
+
+
+def resolve(project, options) -> tuple[SegmentFilter, set[int] | None]:
+    """The filter for ``options`` and, when cases narrow the documents, the documents that
+    hold any of their text (``None``: no narrowing). Unknown ids raise :class:`ExportFailed`."""
+    found = SegmentFilter(_db=project.db)
+    if options.coder_ids is not None:
+        coders = [(c.id, c.name) for c in project.coders()]
+        _check(options.coder_ids, dict(coders), "Coder", "coders")
+        found.coder_ids = set(options.coder_ids)
+        found.descriptions.append("coded by " + (_names(coders, options.coder_ids) or "no coder"))
+
+    cases: set[int] | None = None
+    if options.case_ids is not None:
+        known = dict(sql.cases(project.db))
+        _check(options.case_ids, known, "Case", "cases")
+        cases = set(options.case_ids)
+        found.descriptions.append("cases " + (_names(known.items(), options.case_ids) or "none"))
+    if options.attribute_values is not None:
+        matching, text = _attribute_cases(project, options.attribute_values)
+        cases = matching if cases is None else cases & matching
+        found.descriptions.append(text)
+    if options.speakers is not None:
+        found.speakers = set(options.speakers)
+        found.descriptions.append("speakers " + (", ".join(options.speakers) or "none"))
+
+    documents = None
+    if cases is not None:
+        found.case_ids = cases
+        found.case_map = CaseMap(project)
+        documents = found.case_map.documents_of(cases)
+    return found, documents
+
+
+def _check(ids, known, what: str, plural: str) -> None:
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise ExportFailed(f"{what} {missing[0]} does not exist in this project; "
+                           f"choose the {plural} to report again.")
+
+
+def _attribute_cases(project, pairs) -> tuple[set[int], str]:
+    """Cases with any ticked value of each attribute, for every attribute ticked."""
+    names = {aid: name for aid, name, _t, _c in sql.attributes(project.db)}
+    values: dict[int, list[str]] = defaultdict(list)
+    for attribute_id, value in pairs:
+        if attribute_id not in names:
+            raise ExportFailed(f"Attribute {attribute_id} does not exist in this project; "
+                               "choose the attribute values to report again.")
+        values[attribute_id].append(str(value))
+    if not values:
+        return set(), "no attribute value"
+    cases: set[int] | None = None
+    parts = []
+    for attribute_id, wanted in values.items():
+        try:
+            ids = set().union(*(cases_matching(project, [AttributeCondition(attribute_id, value=v)])
+                                for v in wanted))
+        except OperationError as exc:
+            raise ExportFailed(str(exc)) from exc
+        cases = ids if cases is None else cases & ids
+        parts.append(f"{names[attribute_id]} = {' or '.join(wanted)}")
+    return cases or set(), "; ".join(parts)
