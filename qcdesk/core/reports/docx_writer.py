@@ -315,7 +315,6 @@ class _Writer:
             lab.font.color.rgb = MUTED
             par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
             self._text(par, value)
-        self.page_break()
 
     def page_break(self) -> None:
         self._p(None).add_run().add_break(WD_BREAK.PAGE)
@@ -521,8 +520,25 @@ class _Writer:
         blocks = self.report.blocks
         step = max(1, len(blocks) // 100)
         since_spill = 0
+        # Page and section breaks wait for the next content block: a section break already
+        # starts a new page, so a page break just before one (the title page's, say) would
+        # leave a blank page, and a section with nothing in it (a landscape table's closing
+        # portrait section at the very end) would print as an empty page.
+        self._pending_break = True  # the title page's
+        pending_section: Section | None = None
         for i, block in enumerate(blocks, 1):
-            handlers[type(block)](block)
+            if isinstance(block, Section):
+                pending_section, self._pending_break = block, False
+            elif isinstance(block, PageBreak):
+                self._pending_break = pending_section is None
+            else:
+                if pending_section is not None:
+                    self.section(pending_section)
+                    pending_section = None
+                elif self._pending_break:
+                    self.page_break()
+                self._pending_break = False
+                handlers[type(block)](block)
             since_spill += 1
             # a comment still open holds a run in the tree: spill only between whole comments
             if self.spill is not None and since_spill >= SPILL_EVERY and not self._open_comments:
