@@ -106,25 +106,35 @@ def _check(ids, known, what: str, plural: str) -> None:
                            f"choose the {plural} to report again.")
 
 
-def _attribute_cases(project, pairs) -> tuple[set[int], str]:
-    """Cases with any ticked value of each attribute, for every attribute ticked."""
+def _label(condition: AttributeCondition) -> str:
+    if condition.value is not None:
+        return str(condition.value)
+    low = "" if condition.minimum is None else str(condition.minimum)
+    high = "" if condition.maximum is None else str(condition.maximum)
+    return f"{low}..{high}"
+
+
+def _attribute_cases(project, items) -> tuple[set[int], str]:
+    """Cases meeting any ticked condition of each attribute, for every attribute ticked.
+
+    ``items`` holds ``(attribute id, value)`` pairs or :class:`AttributeCondition` s (ranges)."""
     names = {aid: name for aid, name, _t, _c in sql.attributes(project.db)}
-    values: dict[int, list[str]] = defaultdict(list)
-    for attribute_id, value in pairs:
-        if attribute_id not in names:
-            raise ExportFailed(f"Attribute {attribute_id} does not exist in this project; "
+    conditions: dict[int, list[AttributeCondition]] = defaultdict(list)
+    for item in items:
+        condition = item if isinstance(item, AttributeCondition) else AttributeCondition(item[0], value=str(item[1]))
+        if condition.attribute_id not in names:
+            raise ExportFailed(f"Attribute {condition.attribute_id} does not exist in this project; "
                                "choose the attribute values to report again.")
-        values[attribute_id].append(str(value))
-    if not values:
+        conditions[condition.attribute_id].append(condition)
+    if not conditions:
         return set(), "no attribute value"
     cases: set[int] | None = None
     parts = []
-    for attribute_id, wanted in values.items():
+    for attribute_id, wanted in conditions.items():
         try:
-            ids = set().union(*(cases_matching(project, [AttributeCondition(attribute_id, value=v)])
-                                for v in wanted))
-        except OperationError as exc:
-            raise ExportFailed(str(exc)) from exc
+            ids = set().union(*(cases_matching(project, [c]) for c in wanted))
+        except (OperationError, ValueError) as exc:
+            raise ExportFailed(f"Cannot compare the values of {names[attribute_id]}: {exc}") from exc
         cases = ids if cases is None else cases & ids
-        parts.append(f"{names[attribute_id]} = {' or '.join(wanted)}")
+        parts.append(f"{names[attribute_id]} = {' or '.join(_label(c) for c in wanted)}")
     return cases or set(), "; ".join(parts)

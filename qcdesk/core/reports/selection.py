@@ -53,9 +53,10 @@ class ReportOptions:
     include_subcodes: bool = False
     #: only text of these cases: their linked documents plus their speakers' turns. ``None``: all
     case_ids: list[int] | None = None
-    #: only text of cases with these (attribute id, value) pairs: any value of one attribute,
-    #: every attribute listed. ``None``: no attribute condition
-    attribute_values: list[tuple[int, str]] | None = None
+    #: only text of cases with these (attribute id, value) pairs (or retrieval
+    #: ``AttributeCondition`` s, for ranges): any value of one attribute, every attribute
+    #: listed. ``None``: no attribute condition
+    attribute_values: list | None = None
     #: only segments starting in these speakers' turns. ``None``: every speaker
     speakers: list[str] | None = None
 
