@@ -64,10 +64,18 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from qcdesk.core import retrieval_names as names
     from qcdesk.core.reports import ReportOptions, write_report
 
-    options = ReportOptions(pseudonymised_only=True) if args.pseudonymised_only else None
+    def some(values, lookup):
+        return [lookup(project, v) for v in values] if values else None
+
     with _open(args.project, read_only=True) as project:
+        options = ReportOptions(
+            pseudonymised_only=args.pseudonymised_only,
+            case_ids=some(args.case, names.case_id), document_ids=some(args.document, names.document_id),
+            attribute_values=some(args.attribute, names.attribute_condition),
+            speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id))
         out = write_report(project, args.report, Path(args.out), options)
         cli_security.note_unencrypted(project, out)
     print(f"wrote {out}")
@@ -186,6 +194,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file (.docx; .csv or .xlsx for the matrices and attributes tables)")
     p.add_argument("--pseudonymised-only", action="store_true",
                    help="leave out documents not marked as pseudonymised")
+    p.add_argument("--case", action="append", help="only this case's text (repeatable)")
+    p.add_argument("--attribute", action="append",
+                   help="NAME=VALUE or NAME=LOW..HIGH: only text of cases meeting it (repeatable; "
+                        "values of one attribute: any of them, different attributes: all)")
+    p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
+    p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
+    p.add_argument("--document", action="append", help="only this document (repeatable)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="print counts of documents, codes, codings")
