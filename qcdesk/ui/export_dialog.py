@@ -4,20 +4,25 @@ The dialog only gathers :class:`~qcdesk.core.reports.ReportOptions`; the export 
 runs in :class:`~qcdesk.ui.import_flow.ExportFlow`'s worker. The preview line counts
 what the chosen options include ("3 documents, 412 segments under 27 codes") from the
 window's own connection, so a researcher sees an empty selection before writing a file.
+It counts with the reports' own selection (:func:`~qcdesk.core.reports.selection.select`,
+:func:`~qcdesk.core.reports.selection.segment_counts`), so the numbers are those of the file.
+
+The case, attribute-value, speaker and coder lists filter as the retrieval panel does: a case
+is its documents plus its speakers' turns; ticked values of one attribute mean any of them.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
     QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
-from qcdesk.core import matrices
+from qcdesk.core import matrices, retrieval
+from qcdesk.core.errors import QcdeskError
 from qcdesk.core.reports import REPORT_KINDS, TABLE_KINDS, FORMATS, ReportOptions, formats_for
+from qcdesk.core.reports.selection import segment_counts, select
 from qcdesk.core.reports.structure import plural
 
 GROUPINGS = {"code": "By code (nested headings)", "theme": "By theme (top-level code, sub-code sub-headings)"}
@@ -66,7 +71,6 @@ class ExportDialog(QDialog):
         self.project = project
         self.setWindowTitle("Export report")
         self.setObjectName("exportDialog")
-        self._counts = project.counts_by_code_and_document()
 
         self.kind_box = QComboBox()
         for key, title in REPORT_KINDS.items():
@@ -82,10 +86,12 @@ class ExportDialog(QDialog):
         self.codes = CheckList([(c.id, c.name, depth) for c, depth in project.codes_in_tree_order()])
         self.documents = CheckList([(d.id, d.name, 0) for d in project.documents()])
         self.coders = CheckList([(c.id, c.name, 0) for c in project.coders()])
-        from qcdesk.core import cases as case_ops
-
-        self._case_docs = {c.id: set(case_ops.case_documents(project, c.id)) for c in case_ops.cases(project)}
-        self.cases = CheckList([(c.id, c.name, 0) for c in case_ops.cases(project)])
+        choices = retrieval.filter_choices(project)
+        self.cases = CheckList([(cid, name, 0) for cid, name in choices.cases])
+        self.attribute_values = CheckList([
+            ((aid, value), f"{name} = {value}", 0)
+            for aid, name in choices.attributes for value in retrieval.attribute_values(project, aid)])
+        self.speakers = CheckList([(s, s, 0) for s in choices.speakers])
         self.memos = QCheckBox("Include memos (on codings and codes)")
         self.charts = QCheckBox("Include charts (code frequencies, saturation curve)")
         self.charts.setChecked(True)
@@ -100,13 +106,17 @@ class ExportDialog(QDialog):
         form.addRow("Matrix:", self.matrix_box)
         form.addRow("Format:", self.format_box)
         self.filters = QGroupBox("Include")
-        grid = QHBoxLayout(self.filters)
-        for title, widget in (("Codes", self.codes), ("Documents", self.documents),
-                              ("Cases", self.cases), ("Coders", self.coders)):
-            column = QVBoxLayout()
-            column.addWidget(QLabel(title))
-            column.addWidget(widget)
-            grid.addLayout(column)
+        grid = QGridLayout(self.filters)
+        for n, (title, widget) in enumerate((
+                ("Codes", self.codes), ("Documents", self.documents), ("Cases", self.cases),
+                ("Attribute values", self.attribute_values), ("Speakers", self.speakers),
+                ("Coders", self.coders))):
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(QLabel(title))
+            cell.addWidget(widget)
+            cell.addStretch(1)
+            grid.addLayout(cell, n // 3, n % 3)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
@@ -123,7 +133,7 @@ class ExportDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         for box in (self.grouping, self.matrix_box, self.format_box):
             box.currentIndexChanged.connect(self.refresh)
-        for lst in (self.codes, self.documents, self.coders, self.cases):
+        for lst in (self.codes, self.documents, self.coders, self.cases, self.attribute_values, self.speakers):
             lst.itemChanged.connect(self.refresh)
         for box in (self.memos, self.charts, self.pseudonymised):
             box.toggled.connect(self.refresh)
@@ -140,21 +150,34 @@ class ExportDialog(QDialog):
 
     def options(self) -> ReportOptions:
         kind = self.kind()
-        docs = self.documents.chosen()
-        chosen_cases = self.cases.chosen()
-        if chosen_cases is not None:
-            in_cases = set().union(*(self._case_docs.get(c, set()) for c in chosen_cases))
-            all_docs = [i.data(Qt.ItemDataRole.UserRole) for i in self.documents.items()]
-            docs = [d for d in (docs if docs is not None else all_docs) if d in in_cases]
         matrix = self.matrix_box.currentData()
         return ReportOptions(
-            code_ids=self.codes.chosen(), document_ids=docs, coder_ids=self.coders.chosen(),
+            code_ids=self.codes.chosen(), document_ids=self.documents.chosen(), coder_ids=self.coders.chosen(),
+            case_ids=self.cases.chosen(), attribute_values=self._attribute_values(),
+            speakers=self.speakers.chosen(),
             include_memos=self.memos.isChecked() and kind in USES["memos"],
             group_by=self.grouping.currentData() if kind in USES["grouping"] else "code",
             pseudonymised_only=self.pseudonymised.isChecked(),
             include_charts=self.charts.isChecked(),
             matrices=[matrix] if matrix else None,
         )
+
+    def _attribute_values(self) -> list[tuple[int, str]] | None:
+        """(attribute, value) pairs for the attributes with some values unticked; an attribute
+        with every value ticked sets no condition (its cases without a value stay in), one
+        with none ticked leaves nothing."""
+        by_attribute: dict[int, list[tuple[str, bool]]] = {}
+        for item in self.attribute_values.items():
+            aid, value = item.data(Qt.ItemDataRole.UserRole)
+            by_attribute.setdefault(aid, []).append((value, item.checkState() == Qt.CheckState.Checked))
+        pairs: list[tuple[int, str]] = []
+        for aid, values in by_attribute.items():
+            ticked = [value for value, on in values if on]
+            if not ticked:
+                return []
+            if len(ticked) < len(values):
+                pairs += [(aid, value) for value in ticked]
+        return pairs or None
 
     # ------------------------------------------------------------ keeping the form consistent
     def _kind_changed(self) -> None:
@@ -189,40 +212,18 @@ class ExportDialog(QDialog):
         self.preview.setText(text + (f"\n{problem}" if problem else ""))
         self.export_button.setEnabled(not problem)
 
-    def _documents(self, options: ReportOptions) -> set[int]:
-        docs = {i.data(Qt.ItemDataRole.UserRole) for i in self.documents.items()}
-        if options.document_ids is not None:
-            docs &= set(options.document_ids)
-        if options.pseudonymised_only:
-            from qcdesk.core.storage.reports import pseudonymised_documents
-
-            docs &= pseudonymised_documents(self.project.db)
-        return docs
-
-    def _codes(self, options: ReportOptions) -> set[int]:
-        """The chosen codes and their sub-codes (a report brings sub-codes along)."""
-        tree = self.project.codes_in_tree_order()
-        if options.code_ids is None:
-            return {c.id for c, _ in tree}
-        keep = set(options.code_ids)
-        for code, _ in tree:  # parents come first
-            if code.parent_id in keep:
-                keep.add(code.id)
-        return keep
-
     def _segment_preview(self, options: ReportOptions) -> tuple[str, bool]:
-        docs, codes = self._documents(options), self._codes(options)
-        if options.coder_ids is None:
-            per_code = Counter()
-            for (code_id, doc_id), n in self._counts.items():
-                if doc_id in docs and code_id in codes:
-                    per_code[code_id] += n
-        else:
-            coders = set(options.coder_ids)
-            per_code = Counter(c.code_id for c in self.project.codings_for_codes(sorted(codes))
-                               if c.document_id in docs and c.coder_id in coders)
+        """What the report will hold, counted by the reports' own selection and filters."""
+        try:
+            selection = select(self.project, options)
+        except QcdeskError as exc:
+            return str(exc), True
+        per_code: dict[int, int] = {}
+        for (code_id, _doc), n in segment_counts(self.project, selection).items():
+            per_code[code_id] = per_code.get(code_id, 0) + n
         segments = sum(per_code.values())
-        text = (f"{plural(len(docs), 'document')}, {plural(segments, 'segment')} under "
+        docs = len(selection.documents)
+        text = (f"{plural(docs, 'document')}, {plural(segments, 'segment')} under "
                 f"{plural(len([c for c in per_code if per_code[c]]), 'code')}")
         return text, not docs or (segments == 0 and self.kind() != "codebook")
 
