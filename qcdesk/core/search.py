@@ -249,7 +249,11 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _one_line(text: str) -> str:
-    return text.replace("\r\n", " ").replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    """Paragraph breaks (and tabs) shown as one space."""
+    return _BREAKS.sub(" ", text)
+
+
+_BREAKS = re.compile(r"[ \t]*[\r\n\t][\s]*")
 
 
 # ----------------------------------------------------------------------------- coding the hits
