@@ -189,9 +189,8 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
     text is gone from the file (see the module docstring).
     """
     report = PseudonymReport()
-    key = []
-    for e in entries(project):
-        (key if e.pseudonym.strip() else report.skipped).append(e if e.pseudonym.strip() else e.original)
+    key = [e for e in entries(project) if e.pseudonym.strip()]
+    report.skipped = [e.original for e in entries(project) if not e.pseudonym.strip()]
     if not key:
         raise OperationError("The key has no entry with a pseudonym to apply: add originals and "
                              "their pseudonyms first.")
