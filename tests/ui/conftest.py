@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
@@ -73,6 +73,25 @@ def no_dialog_waits_forever(monkeypatch):
             loop.exec()
         return self.result()
 
+    def menu_exec(self, *args, **kwargs):
+        """A context menu nobody picks from closes after the grace time and fails the test."""
+        loop = QEventLoop()
+        self.aboutToHide.connect(loop.quit)
+        chosen: list = []
+        self.triggered.connect(chosen.append)
+        self.popup(args[0] if args and not isinstance(args[0], list) else self.pos())
+
+        def give_up() -> None:
+            if self.isVisible():
+                stuck.append(f"menu {self.title() or self.objectName() or 'context menu'}")
+                self.close()
+
+        QTimer.singleShot(DIALOG_GRACE_MS, give_up)
+        if self.isVisible():
+            loop.exec()
+        return chosen[0] if chosen else None
+
     monkeypatch.setattr(QDialog, "exec", exec_)
+    monkeypatch.setattr(QMenu, "exec", menu_exec)
     yield
     assert not stuck, f"a modal dialog was left for the user to answer: {stuck}"
