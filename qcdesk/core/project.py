@@ -457,7 +457,8 @@ class Project:
         """Tag ``[start, end)`` (code points) of a document with a code.
 
         Applying the same code to exactly the same range again changes nothing and
-        returns the existing coding.
+        returns the existing coding; another coder's identical coding does not count
+        (in a merged team project each coder's judgement is kept for agreement).
         """
         length = self.document(document_id).char_count
         self.code(code_id)
@@ -465,13 +466,14 @@ class Project:
             raise OperationError(
                 f"Cannot code characters {start}-{end}: select some text of the document "
                 f"(0-{length}) first.")
-        existing = coding_sql.find_exact(self.db, document_id, code_id, start, end)
+        coder_id = self._coder.id if self._coder and self._coder.id > 0 else None
+        existing = coding_sql.find_exact(self.db, document_id, code_id, start, end, coder_id=coder_id)
         if existing is not None:
             return existing
         with self.action() as changes:
             coding_id = coding_sql.insert(self.db, {
                 "document_id": document_id, "code_id": code_id, "start": start, "end": end,
-                "coder_id": self._coder.id if self._coder and self._coder.id > 0 else None,
+                "coder_id": coder_id,
                 "created": schema.now(),
             })
             changes.codings.add(coding_id)

@@ -314,6 +314,18 @@ def test_exact_duplicate_returns_existing_and_changes_nothing(project, doc, even
     assert len(project.codings_for_document(doc.id)) == 3
 
 
+def test_another_coders_identical_coding_is_kept_apart(project, doc):
+    code = project.add_code("X")
+    project.set_coder("AB")
+    first = project.apply_code(doc.id, code.id, 3, 9)
+    project.set_coder("CD")
+    second = project.apply_code(doc.id, code.id, 3, 9)
+    assert second.id != first.id
+    names = {c.id: c.name for c in project.coders()}
+    assert sorted(names[c.coder_id] for c in project.codings_for_document(doc.id)) == ["AB", "CD"]
+    assert project.apply_code(doc.id, code.id, 3, 9) == second   # CD's own duplicate
+
+
 @pytest.mark.parametrize("rng", [(-1, 4), (4, 4), (5, 2), (0, 10_000)])
 def test_out_of_range_codings_are_refused(project, doc, events, rng):
     code = project.add_code("X")

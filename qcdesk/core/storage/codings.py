@@ -36,8 +36,16 @@ def overlapping(db: sqlite_utils.Database, document_id: int, start: int, end: in
     return _rows(db, 'document_id = ? AND start < ? AND "end" > ?', [document_id, end, start])
 
 
-def find_exact(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int) -> Coding | None:
-    found = _rows(db, 'document_id = ? AND code_id = ? AND start = ? AND "end" = ?', [document_id, code_id, start, end])
+def find_exact(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int,
+               *, coder_id: int | None | bool = False) -> Coding | None:
+    """The coding of this code on exactly this range; only ``coder_id``'s when one is given
+    (``None`` meaning codings without a coder), any coder's when it is left out."""
+    where = 'document_id = ? AND code_id = ? AND start = ? AND "end" = ?'
+    args: list = [document_id, code_id, start, end]
+    if coder_id is not False:
+        where += " AND coder_id IS ?"
+        args.append(coder_id)
+    found = _rows(db, where, args)
     return found[0] if found else None
 
 
