@@ -597,7 +597,9 @@ class MainWindow(QMainWindow):
                 return
             self.imports.cancel()
             self.exports.wait()
-        self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
+        security = getattr(self, "security", None)
+        if security is None or not security.idle.locked:  # locked: the panels are hidden, not closed
+            self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
         self.close_project()
         self.settings.sync()
         super().closeEvent(event)

@@ -101,3 +101,14 @@ def test_idle_minutes_setting_from_the_menu(qtbot, tmp_path, monkeypatch, messag
     win.security.act_idle.trigger()
     assert not win.security.idle.timer.isActive()
     win.close_project()
+
+
+def test_closing_while_locked_keeps_the_panels_for_next_time(qtbot, tmp_path, monkeypatch):
+    win = _window(qtbot, tmp_path, monkeypatch, None)
+    win.security.idle.lock()
+    assert not win.documents_dock.isVisible()
+    win.close()
+    again = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(again)
+    again.show()
+    assert again.documents_dock.isVisible() and again.codebook_dock.isVisible()
