@@ -15,13 +15,14 @@ def dash(value: float | None, digits: int = 3) -> str:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    from qcdesk import cli_security
+    from qcdesk.cli import _open
     from qcdesk.core.merge import merge_project
-    from qcdesk.core.project import Project
 
-    with Project.open(args.project) as project:
+    with _open(args.project) as project:
         if args.coder:
             project.set_coder(args.coder)
-        report = merge_project(project, args.other)
+        report = merge_project(project, args.other, passphrase=cli_security.passphrase_for(args.other))
     print(f"merged {args.other} into {args.project}")
     for line in report.lines():
         print(line)
@@ -42,10 +43,10 @@ def figures_dict(fig) -> dict:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
     from qcdesk.core.agreement import agreement
-    from qcdesk.core.project import Project
 
-    with Project.open(args.project, read_only=True) as project:
+    with _open(args.project, read_only=True) as project:
         result = agreement(project, _coder_ids(project, args.coder))
         docs = {d.id: d.name for d in project.documents()}
         paths = {c.id: " / ".join(project.code_path(c.id)) for c in project.codes()}

@@ -88,3 +88,21 @@ def test_cli_agreement_prints_a_dash_when_undefined(tmp_path, capsys):
     assert main(["agreement", str(path), "--coder", "Ana", "--coder", "Ben"]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("All"))
     assert row.split()[1:3] == ["100.0", "–"]
+
+
+def test_cli_merge_and_agreement_of_encrypted_copies(tmp_path, monkeypatch, capsys):
+    key = "team passphrase 2026"
+    a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(a, passphrase=key) as p:
+        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.add_code("Support")
+    shutil.copy(a, b)
+    for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
+        with Project.open(path, passphrase=key) as p:
+            p.set_coder(coder)
+            p.apply_code(p.documents()[0].id, p.codes()[0].id, 0, end)
+    monkeypatch.setenv("QCDESK_PASSPHRASE", key)
+    assert main(["merge", str(a), str(b)]) == 0
+    assert "Added: 1 codings, 1 coders." in capsys.readouterr().out
+    assert main(["agreement", str(a), "--coder", "Ana", "--coder", "Ben", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["overall"]["kappa"] == pytest.approx(0.8)
