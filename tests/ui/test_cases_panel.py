@@ -74,10 +74,11 @@ def edit_cell(qtbot, panel, case: str, column: str):
     return editors[0]
 
 
-def commit(qtbot, panel, editor) -> None:
-    """Return in the editor; the delegate commits on the next turn of the event loop."""
+def commit(qtbot, panel, editor, case: str, column: str, shown: str) -> None:
+    """Return in the editor (the delegate commits on the next turn of the event loop),
+    then wait for the cell to show the value."""
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: panel.table.state() != panel.table.State.EditingState)
+    qtbot.waitUntil(lambda: panel.index_of(case, column).data() == shown, timeout=3000)
 
 
 def test_menu_and_cases_from_documents(window, messages):
@@ -108,21 +109,18 @@ def test_typed_cell_edits_are_stored_and_survive_reopening(qtbot, window, projec
     assert isinstance(editor, QLineEdit)
     editor.selectAll()
     qtbot.keyClicks(editor, "34")
-    commit(qtbot, panel, editor)
-    assert panel.index_of("P01", "Age").data() == "34"
+    commit(qtbot, panel, editor, "P01", "Age", "34")
 
     editor = edit_cell(qtbot, panel, "P01", "Interviewed")
     assert isinstance(editor, QDateEdit)
     editor.setDate(QDate(2024, 3, 5))
-    commit(qtbot, panel, editor)
-    assert panel.index_of("P01", "Interviewed").data() == "2024-03-05"
+    commit(qtbot, panel, editor, "P01", "Interviewed", "2024-03-05")
 
     editor = edit_cell(qtbot, panel, "P01", "Role")
     assert isinstance(editor, QComboBox)
     assert [editor.itemText(i) for i in range(editor.count())] == ["", "Mentor", "Mentee"]
     editor.setCurrentIndex(2)
-    commit(qtbot, panel, editor)
-    assert panel.index_of("P01", "Role").data() == "Mentee"
+    commit(qtbot, panel, editor, "P01", "Role", "Mentee")
     assert messages == []
 
     window.close_project()
