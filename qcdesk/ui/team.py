@@ -22,7 +22,7 @@ from qcdesk import PROJECT_SUFFIX
 from qcdesk.core.merge import MergeReport, merge_project, remerge, unmerge
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
-from qcdesk.ui import dialogs
+from qcdesk.ui import dialogs, unlock
 from qcdesk.ui.commands import ProjectCommand
 
 if TYPE_CHECKING:
@@ -82,14 +82,16 @@ class CoderDialog(QDialog):
 class MergeCommand(ProjectCommand):
     """Merging a coder's copy: undo removes exactly what the merge added; redo puts it back."""
 
-    def __init__(self, project: Project, path: Path):
+    def __init__(self, project: Project, path: Path, passphrase: str | None = None):
         super().__init__(project, f"Merge {path.name}")
         self.path = path
+        self.passphrase = passphrase
         self.report: MergeReport | None = None
         self.rows: dict | None = None
 
     def do_first(self) -> None:
-        self.report = merge_project(self.project, self.path)
+        self.report = merge_project(self.project, self.path, passphrase=self.passphrase)
+        self.passphrase = None  # not kept in the undo history
         if not self.report.inserted:
             self.setObsolete(True)  # nothing was added: nothing to undo
 
@@ -227,7 +229,10 @@ class TeamFeature:
 
     def merge(self, path: Path) -> bool:
         self.window.settings.set_last_folder(path.parent)
-        command = MergeCommand(self.window.project, path)
+        opened, passphrase = unlock.passphrase_for(self.window, path)  # an encrypted copy
+        if not opened:
+            return False
+        command = MergeCommand(self.window.project, path, passphrase)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             done = self.window.undo.run(command)

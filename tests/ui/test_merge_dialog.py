@@ -83,3 +83,25 @@ def test_a_damaged_file_is_refused_and_nothing_changes(window, tmp_path, monkeyp
     kind, _title, text = messages[-1]
     assert kind == "error" and "Cannot merge junk.qcdesk" in text
     assert window.project.stats() == before and window.undo_stack.count() == 0
+
+
+def test_an_encrypted_copy_asks_for_its_passphrase(window, tmp_path, monkeypatch, messages):
+    from qcdesk.core.encryption import encrypt_project
+    from qcdesk.ui import unlock
+
+    ben = tmp_path / "ben.qcdesk"
+    encrypt_project(ben, "ben's passphrase")
+    asked = []
+
+    def answer(parent, path, message=""):
+        asked.append((path.name, message))
+        return "wrong guess" if len(asked) == 1 else "ben's passphrase"
+
+    monkeypatch.setattr(unlock, "_ask_passphrase", answer)
+    assert window.team.merge(ben)
+    assert asked[0] == ("ben.qcdesk", "") and "did not open" in asked[1][1]
+    assert [c.name for c in window.project.codes()] == ["Support", "Kindness"]
+    monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: None)   # cancelled
+    window.undo_stack.undo()
+    assert not window.team.merge(ben)
+    assert [c.name for c in window.project.codes()] == ["Support"]
