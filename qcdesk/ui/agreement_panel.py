@@ -22,6 +22,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.tables import write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -313,6 +314,8 @@ class AgreementPanel(QWidget):
 
     def export_dialog(self) -> None:
         if self.result is None:
+            return
+        if not confirm_unencrypted_export(self.window, "the agreement table"):
             return
         folder = Path(self.window.settings.last_folder())
         chosen = dialogs.ask_save_path(self, "Export agreement table", str(folder / "agreement.csv"),

@@ -26,6 +26,7 @@ from qcdesk.core.project import Project
 from qcdesk.ui import case_commands as ccmd
 from qcdesk.ui import dialogs
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
+from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -395,6 +396,8 @@ class CasesPanel(QWidget):
 
     def export_table(self) -> None:
         title = "Export case attributes"
+        if not confirm_unencrypted_export(self.window_, "the participants' attribute table"):
+            return
         settings = self.window_.settings
         suggested = Path(settings.last_folder()) / f"{self.project.path.stem} attributes.xlsx"
         chosen = dialogs.ask_save_path(self, title, str(suggested), TABLE_FILTERS)

@@ -19,6 +19,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.retrieval import filter_choices
 from qcdesk.core.tables import Table, write_table
 from qcdesk.ui import dialogs
+from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -209,6 +210,8 @@ class MatricesPanel(QWidget):
 
     def export(self, suffix: str) -> Path | None:
         if self.table_data is None or self.window.project is None:
+            return None
+        if not confirm_unencrypted_export(self.window, "the matrix table"):
             return None
         folder = Path(self.window.settings.last_folder())
         name = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in self.table_data.title).strip()
