@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from qcdesk.core import pseudonyms as ps
 from qcdesk.core.importers.text import read_txt
@@ -58,14 +58,19 @@ def open_dialog(win: MainWindow) -> PseudonymiseDialog:
 
 
 def type_into(qtbot, dialog: PseudonymiseDialog, row: int, col: int, text: str) -> None:
-    """Edit a cell as a person does: open the editor, type, press Return."""
-    dialog.table.setCurrentCell(row, col)
-    dialog.table.editItem(dialog.table.item(row, col))
-    editor = dialog.table.findChild(QLineEdit)
+    """Edit a cell as a person does: open the editor (unless Add opened it), type, press Return."""
+    table = dialog.table
+    editing = QAbstractItemView.State.EditingState
+    if not (table.state() == editing and (table.currentRow(), table.currentColumn()) == (row, col)):
+        qtbot.waitUntil(lambda: table.state() != editing, timeout=2000)  # the last editor has closed
+        table.setCurrentCell(row, col)
+        table.editItem(table.item(row, col))
+    assert table.state() == editing
+    editor = next(e for e in table.viewport().findChildren(QLineEdit) if e.isVisible())
     editor.selectAll()
     qtbot.keyClicks(editor, text)
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.table.item(row, col).text() == text, timeout=2000)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next event-loop turn
+    qtbot.waitUntil(lambda: table.state() != editing and table.item(row, col).text() == text, timeout=2000)
 
 
 def test_suggest_fill_apply_shows_the_new_text_keeps_codings_and_clears_undo(qtbot, window, messages, tmp_path):
