@@ -83,7 +83,6 @@ class MemosFeature:
         window.transcriptMenuAboutToShow.connect(self._transcript_menu)
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
-        window.projectClosed.connect(lambda: self.panel.set_project(None))
         self._update_enabled()
 
     # ------------------------------------------------------------------ project
@@ -94,7 +93,7 @@ class MemosFeature:
         self._update_enabled()
 
     def _closing(self) -> None:
-        self.panel.save_now()
+        self.panel.set_project(None)  # saves what is being typed first
         if self.project is not None:
             self.project.unsubscribe(self.panel.apply_changes)
         self.project = None
