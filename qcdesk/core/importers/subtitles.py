@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from qcdesk.core.importers.assemble import Piece, assemble
+from qcdesk.core.importers.assemble import Piece, assemble, clean
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import NAME, parse_time, valid_name
 from qcdesk.core.importers.safety import fail
@@ -45,7 +45,8 @@ def _clean_cue_text(raw: str) -> tuple[str, str | None]:
     voice = _VOICE.search(raw)
     if voice:
         name = (voice.group("name") or "").strip().lstrip("/").strip()
-        speaker = " ".join(name.split()) or None
+        # cleaned like the text the label is written into, so the two always agree
+        speaker = " ".join(clean(name).split()) or None
     text = _TAG.sub("", raw)
     for entity, char in _ENTITIES.items():
         text = text.replace(entity, char)

@@ -231,6 +231,17 @@ def test_vtt_features(write):
     assert "color" not in doc.text and "comment" not in doc.text and "intro" not in doc.text
 
 
+def test_vtt_voice_names_are_cleaned_like_the_text(write):
+    long = "we talked about the placement and the ward for a long while " * 4
+    vtt = (f"WEBVTT\n\n00:01.000 --> 00:02.000\n<v Ma\x01ria\t  Silva>Hello, {long}\n\n"
+           f"00:03.000 --> 00:04.000\n<v Tom>{long}\n\n00:05.000 --> 00:06.000\n<v \x01>Hi\n")
+    doc = parse_file(write("c.vtt", vtt.encode("utf-8")))
+    assert [t.speaker for t in doc.turns][:2] == ["Maria Silva", "Tom"]
+    assert doc.text.startswith("Maria Silva: Hello")
+    for turn in doc.turns:
+        assert doc.text[turn.start:turn.end].startswith(turn.speaker + ":")
+
+
 def test_vtt_without_speakers_groups_cues_at_pauses(write):
     vtt = ("WEBVTT\n\n00:00.000 --> 00:01.000\nHello\nthere.\n\n00:01.200 --> 00:02.000\nHow are you?\n\n"
            "00:10.000 --> 00:11.000\nLater.\n")
