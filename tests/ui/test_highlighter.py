@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import pytest
@@ -40,10 +41,18 @@ def test_highlighting_many_blocks_keeps_none_alive(qapp):
     doc = QTextDocument()
     doc.setPlainText("\n".join(f"line {i} of the transcript" for i in range(3000)))
     hl = CodingHighlighter(doc)
-    before = sys.getrefcount(None)
-    hl.set_spans([Span(i, 1, doc.findBlockByNumber(i).position(), doc.findBlockByNumber(i).position() + 4,
-                       "#ffcc00", "x") for i in range(3000)])
-    assert sys.getrefcount(None) - before > -500
+    spans = [Span(i, 1, doc.findBlockByNumber(i).position(), doc.findBlockByNumber(i).position() + 4,
+                  "#ffcc00", "x") for i in range(3000)]
+    # objects of earlier tests collected meanwhile would also release references to None
+    gc.collect()
+    gc.disable()
+    try:
+        before = sys.getrefcount(None)
+        hl.set_spans(spans)
+        after = sys.getrefcount(None)
+    finally:
+        gc.enable()
+    assert after - before > -500
 
 
 def test_offsets_round_trip_through_utf16():
