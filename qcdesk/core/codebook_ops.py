@@ -39,7 +39,8 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
     """Merge ``source_ids`` into ``target_id``: one action; returns the snapshot for :func:`unmerge`.
 
     The sources' codings move to the target; a coding that would then duplicate another
-    of the target (same document, same range) collapses into it, and its memos follow.
+    of the target (same document, same range, same coder: in a team project each coder's
+    judgement is kept) collapses into it, and its memos follow.
     Memos on the sources move to the target, their sub-codes are re-parented under the
     target (after its own children, in tree order) and the sources are deleted. A target
     inside a source's subtree first takes the place of that source.
@@ -69,12 +70,12 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
             _place(db, place.parent_id, siblings)
 
         # codings: move, or collapse onto an identical one of the target
-        seen = {(doc, start, end): cid for cid, _code, doc, start, end in edit_sql.coding_keys(db, [target_id])}
+        seen = {tuple(key): cid for cid, _code, *key in edit_sql.coding_keys(db, [target_id])}
         moved, dropped = [], {}
-        for cid, code_id, doc, start, end in edit_sql.coding_keys(db, sources):
-            survivor = seen.get((doc, start, end))
+        for cid, code_id, doc, start, end, coder in edit_sql.coding_keys(db, sources):
+            survivor = seen.get((doc, start, end, coder))
             if survivor is None:
-                seen[(doc, start, end)] = cid
+                seen[(doc, start, end, coder)] = cid
                 moved.append((cid, code_id))
             else:
                 dropped[cid] = survivor

@@ -163,3 +163,18 @@ def test_criteria_set_and_kept(project, coded, tmp_path):
     code = again.code(coded["lost"])
     assert (code.description, code.exclusion, code.example) == ("Feeling lost", "Physical getting lost", "")
     again.close()
+
+
+def test_merge_keeps_each_coders_identical_coding(project, coded):
+    """Team projects: the same range coded by two coders is two judgements, not a duplicate."""
+    d1 = coded["d1"]
+    project.set_coder("Rosa")
+    project.apply_code(d1, coded["support"], *rng(TEXT, "a nurse took me"))
+    project.set_coder("Sam")
+    project.apply_code(d1, coded["lost"], *rng(TEXT, "a nurse took me"))
+    before = dump(project)
+    snap = ops.merge_codes(project, [coded["support"]], coded["lost"])
+    nurse = [c for c in project.codings_for_codes([coded["lost"]]) if c.start == TEXT.index("a nurse")]
+    assert len(nurse) == 2 and len({c.coder_id for c in nurse}) == 2
+    ops.unmerge(project, snap)
+    assert dump(project) == before

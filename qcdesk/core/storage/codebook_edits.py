@@ -37,9 +37,9 @@ def external_id_rows(db: sqlite_utils.Database, code_ids: list[int]) -> list[dic
     return list(db["external_ids"].rows_where(f"kind = 'code' AND local_id {_IN}", [_json_ids(code_ids)]))
 
 
-def coding_keys(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple[int, int, int, int, int]]:
-    """(id, code id, document id, start, end) of the codings of these codes, oldest first."""
-    sql = f'SELECT id, code_id, document_id, start, "end" FROM codings WHERE code_id {_IN} ORDER BY id'
+def coding_keys(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple]:
+    """(id, code id, document id, start, end, coder id) of the codings of these codes, oldest first."""
+    sql = f'SELECT id, code_id, document_id, start, "end", coder_id FROM codings WHERE code_id {_IN} ORDER BY id'
     return [tuple(r) for r in db.execute(sql, [_json_ids(code_ids)]).fetchall()]
 
 
