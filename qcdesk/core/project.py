@@ -16,7 +16,7 @@ import itertools
 import re
 from bisect import bisect_right
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
@@ -527,9 +527,10 @@ class Project:
     def codings_overlapping(self, document_id: int, start: int, end: int) -> list[Coding]:
         return coding_sql.overlapping(self.db, document_id, start, end)
 
-    def code_counts(self) -> dict[int, tuple[int, int]]:
-        """code id -> (segments, documents), for the code alone (not its sub-codes)."""
-        return coding_sql.counts_by_code(self.db)
+    def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
+        """code id -> (segments, documents), for the code alone (not its sub-codes); only the
+        given codes when ``code_ids`` is passed (codes without codings are then left out)."""
+        return coding_sql.counts_by_code(self.db, None if code_ids is None else list(code_ids))
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
         return coding_sql.counts_by_code_and_document(self.db)

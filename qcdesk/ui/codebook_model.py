@@ -115,12 +115,30 @@ class CodebookModel(QAbstractItemModel):
                     node.code = code
                     self._emit_row_changed(code.id, COL_NAME, COL_NAME)
         if changes.codes or changes.codings or changes.coded_documents:
-            counts = dict(self._project.code_counts())
-            old, self._counts = self._counts, counts
-            for code_id in old.keys() | counts.keys():
+            old = self._counts
+            if self._few_codes_changed(changes):
+                # a coding applied or undone: recount only its codes (a full recount of a
+                # large project takes longer than the whole coding action should)
+                fresh = self._project.code_counts(changes.codes)
+                counts = dict(old)
+                for code_id in changes.codes:
+                    counts.pop(code_id, None)
+                counts.update(fresh)
+                touched = changes.codes
+            else:
+                counts = dict(self._project.code_counts())
+                touched = old.keys() | counts.keys()
+            self._counts = counts
+            for code_id in touched:
                 if code_id in self._nodes and old.get(code_id) != counts.get(code_id):
                     self._emit_row_changed(code_id, COL_SEGMENTS, COL_DOCUMENTS,
                                            [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
+
+    @staticmethod
+    def _few_codes_changed(changes: Changes) -> bool:
+        """Whether the changed codings are few and all of their codes are named in ``changes``."""
+        return (bool(changes.codes) and len(changes.codings) <= 50 and not changes.codebook
+                and not changes.document_list and not changes.documents)
 
     def _shape_changed(self, codes: list[Code]) -> bool:
         if len(codes) != len(self._nodes):

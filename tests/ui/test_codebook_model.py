@@ -123,6 +123,18 @@ def test_codings_refresh_only_the_counts_of_touched_codes(project, captured):
     assert model.index_for_code(project.ids["Travel"], 1).data() == 1
 
 
+def test_removing_the_last_coding_of_a_code_and_deleting_a_document_recount(project, captured):
+    model = CodebookModel(project)
+    waiting = project.codings_for_codes([project.ids["Waiting"]])[0]
+    project.remove_coding(waiting.id)          # few codings: only that code is recounted
+    model.apply_changes(captured[-1])
+    assert model.index_for_code(project.ids["Waiting"], 1).data() in (0, None, "")
+    assert model.index_for_code(project.ids["Travel"], 1).data() == 2
+    project.delete_document(project.doc_id)    # many codes at once: everything is recounted
+    model.apply_changes(captured[-1])
+    assert model.index_for_code(project.ids["Travel"], 1).data() in (0, None, "")
+
+
 @pytest.mark.parametrize("action", ["add", "move", "delete", "restore"])
 def test_structural_changes_reset_the_model(qtmodeltester, project, captured, action):
     model = CodebookModel(project)

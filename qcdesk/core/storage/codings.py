@@ -67,9 +67,16 @@ def restore(db: sqlite_utils.Database, coding: dict, memos: list[dict]) -> None:
         db["memos"].insert_all(memos)
 
 
-def counts_by_code(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
-    sql = "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"
-    return {r[0]: (r[1], r[2]) for r in db.execute(sql).fetchall()}
+def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """(segments, documents) per code; only ``code_ids`` when given (by the code index)."""
+    if code_ids is None:
+        sql, args = "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id", []
+    else:
+        marks = ",".join("?" * len(code_ids))
+        sql = (f"SELECT code_id, count(*), count(DISTINCT document_id) FROM codings "
+               f"WHERE code_id IN ({marks}) GROUP BY code_id")
+        args = list(code_ids)
+    return {r[0]: (r[1], r[2]) for r in db.execute(sql, args).fetchall()}
 
 
 def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
