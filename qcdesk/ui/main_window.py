@@ -384,9 +384,7 @@ class MainWindow(QMainWindow):
                 self._load_codings()
             if doc_id in changes.documents:
                 self._update_doc_header()
-        code_id = self.segments.code_id
-        if code_id is not None and (changes.codebook or changes.codings or code_id in changes.codes):
-            self.segments.refresh()
+        self.segments.apply_changes(changes)
         self._update_enabled()
 
     def _reload_text(self, doc_id: int) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from qcdesk.core.models import Segment
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.models import Changes, Coding, Segment
 from qcdesk.core.project import Project
 
 EXCERPT = 160
@@ -41,6 +44,13 @@ class SegmentsPanel(QWidget):
         super().__init__(parent)
         self.project: Project | None = None
         self.code_id: int | None = None
+        # what the list shows, kept in step with its rows: sort keys, coding id -> key,
+        # segments per document, the codes listed and their names
+        self._keys: list[tuple[int, int, int, int]] = []
+        self._by_id: dict[int, tuple[int, int, int, int]] = {}
+        self._docs: dict[int, int] = {}
+        self._shown_ids: set[int] = set()
+        self._names: dict[int, str] = {}
         #: coder ids whose segments are listed; None lists every coder's
         self.shown_coders: set[int] | None = None
         self.title = QLabel("Select a code to see its coded segments.")
@@ -74,6 +84,7 @@ class SegmentsPanel(QWidget):
 
     def refresh(self) -> None:
         self.tree.clear()
+        self._keys, self._by_id, self._docs = [], {}, {}
         if self.project is None or self.code_id is None:
             self.title.setText("Select a code to see its coded segments.")
             return
@@ -84,25 +95,87 @@ class SegmentsPanel(QWidget):
             self.code_id = None
             self.title.setText("Select a code to see its coded segments.")
             return
-        ids = project.subtree_ids(code.id) if self.include_sub.isChecked() else [code.id]
-        names = {c.id: c.name for c in project.codes()}
-        segments = project.segments(ids)
-        if self.shown_coders is not None:  # View ▸ Show codings of
-            segments = [s for s in segments if s.coding.coder_id in self.shown_coders]
-        docs = {s.coding.document_id for s in segments}
-        self.title.setText(f"“{code.name}”: {len(segments)} segment{'s' * (len(segments) != 1)} "
-                           f"in {len(docs)} document{'s' * (len(docs) != 1)}")
+        self._shown_ids = set(project.subtree_ids(code.id) if self.include_sub.isChecked() else [code.id])
+        self._names = {c.id: c.name for c in project.codes()}
+        segments = [s for s in project.segments(sorted(self._shown_ids)) if self._wanted(s.coding)]
         items = []
         for seg in segments:
-            text = " ".join(seg.text.split())
-            excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
-            item = QTreeWidgetItem([seg.document_name, where(seg), names.get(seg.coding.code_id, ""), excerpt])
-            item.setToolTip(3, seg.text[:2000])
-            item.setData(0, RANGE_ROLE, (seg.coding.document_id, seg.coding.start, seg.coding.end))
-            items.append(item)
+            items.append(self._item(seg))
+            self._remember(len(self._keys), seg.coding)
         self.tree.addTopLevelItems(items)
+        self._update_title()
         for col in range(3):
             self.tree.resizeColumnToContents(col)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Follow a committed action: a few codings added or removed change only their rows
+        (re-listing a busy code's thousands of segments would cost more than the action)."""
+        if self.project is None or self.code_id is None:
+            return
+        if (changes.codebook or changes.documents or changes.document_list or changes.texts
+                or len(changes.codings) > 50):
+            self.refresh()
+            return
+        for coding_id in sorted(changes.codings):
+            try:
+                coding = self.project.coding(coding_id)
+            except QcdeskError:
+                coding = None
+            if coding_id in self._by_id:
+                self._remove(coding_id)
+            if coding is not None and coding.code_id in self._shown_ids and self._wanted(coding):
+                self._insert(coding)
+        if changes.codings:
+            self._update_title()
+
+    # ------------------------------------------------------------------ rows
+    def _wanted(self, coding: Coding) -> bool:
+        return self.shown_coders is None or coding.coder_id in self.shown_coders  # View ▸ Show codings of
+
+    def _item(self, seg: Segment) -> QTreeWidgetItem:
+        text = " ".join(seg.text.split())
+        excerpt = text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+        item = QTreeWidgetItem([seg.document_name, where(seg), self._names.get(seg.coding.code_id, ""), excerpt])
+        item.setToolTip(3, seg.text[:2000])
+        item.setData(0, RANGE_ROLE, (seg.coding.document_id, seg.coding.start, seg.coding.end))
+        return item
+
+    @staticmethod
+    def _key(coding: Coding) -> tuple[int, int, int, int]:
+        return (coding.document_id, coding.start, coding.end, coding.id)  # the store's order
+
+    def _remember(self, row: int, coding: Coding) -> None:
+        key = self._key(coding)
+        self._keys.insert(row, key)
+        self._by_id[coding.id] = key
+        self._docs[coding.document_id] = self._docs.get(coding.document_id, 0) + 1
+
+    def _insert(self, coding: Coding) -> None:
+        project = self.project
+        turn = project.turn_at(coding.document_id, coding.start)
+        seg = Segment(coding=coding, document_name=project.document(coding.document_id).name,
+                      text=project.document_text(coding.document_id)[coding.start:coding.end],
+                      speaker=turn.speaker if turn else None,
+                      time_start=turn.time_start if turn else None,
+                      paragraph=project.paragraph_number(coding.document_id, coding.start))
+        row = bisect_left(self._keys, self._key(coding))
+        self.tree.insertTopLevelItem(row, self._item(seg))
+        self._remember(row, coding)
+
+    def _remove(self, coding_id: int) -> None:
+        key = self._by_id.pop(coding_id)
+        row = bisect_left(self._keys, key)
+        del self._keys[row]
+        self.tree.takeTopLevelItem(row)
+        doc_id = key[0]
+        self._docs[doc_id] -= 1
+        if not self._docs[doc_id]:
+            del self._docs[doc_id]
+
+    def _update_title(self) -> None:
+        name = self._names.get(self.code_id, "")
+        n, d = len(self._keys), len(self._docs)
+        self.title.setText(f"“{name}”: {n} segment{'s' * (n != 1)} in {d} document{'s' * (d != 1)}")
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """What the list shows, row by row (for tests and screen readers)."""
