@@ -80,7 +80,7 @@ def register(sub) -> None:
     p.add_argument("--coder", help="coder name recorded for this session")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("agreement", help="inter-coder agreement: % agreement, Cohen's kappa, "
+    p = sub.add_parser("agreement", help="inter-coder agreement: %% agreement, Cohen's kappa, "
                                          "Krippendorff's unitized alpha per code")
     p.add_argument("project")
     p.add_argument("--coder", action="append", required=True,

@@ -160,3 +160,13 @@ def test_usage_error_exits_2(capsys):
         main(["stats"])
     assert info.value.code == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_help_lists_every_subcommand_readably(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "option_strings" not in out          # a stray % in a help text garbles it
+    for name in ("import", "export", "retrieve", "matrix", "merge", "agreement", "search", "encrypt", "audit"):
+        assert f"    {name} " in out
