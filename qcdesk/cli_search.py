@@ -23,7 +23,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                 where = f"¶{hit.paragraph}" if hit.paragraph else ""
                 speaker = f" {hit.speaker}:" if hit.speaker else ""
                 print(f"{hit.document_name} {where}{speaker} {hit.before}[{hit.text}]{hit.after}")
-            print(f"{len(hits)} hit{'s' * (len(hits) != 1)} in {len({h.document_id for h in hits})} documents",
+            print(f"{len(hits)} hit{'s' * (len(hits) != 1)} in {_documents(hits)}",
                   file=sys.stderr)
             return 0
         code = names.code_id(project, args.code)
@@ -44,3 +44,8 @@ def register(sub) -> None:
     p.add_argument("--unit", choices=["hit", "sentence", "paragraph", "turn"], default="hit",
                    help="with --code: code the words found, or their sentence, paragraph or speaker turn")
     p.set_defaults(func=cmd_search)
+
+
+def _documents(hits) -> str:
+    n = len({h.document_id for h in hits})
+    return f"{n} document{'s' * (n != 1)}"

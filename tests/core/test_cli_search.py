@@ -36,7 +36,7 @@ def test_search_prints_each_hit_with_where_it_is(project_path, capsys):
     first, second = out.splitlines()
     assert first.startswith("Interview 1 ¶2 P1: ") and "P1: My [mentor] helped." in first
     assert second.startswith("Interview 1 ¶4 P1: ") and second.endswith("Weekly. My [mentor] was kind.")
-    assert err.strip() == "2 hits in 1 documents"
+    assert err.strip() == "2 hits in 1 document"
 
 
 def test_search_codes_the_sentences_of_the_hits(project_path, capsys):
