@@ -505,6 +505,7 @@ class Project:
             snap = {"coding": dict(self.db["codings"].get(coding_id)),
                     "memos": coding_sql.memos_of(self.db, coding_id)}
             coding_sql.delete(self.db, coding_id)
+            changes.memos = bool(snap["memos"])  # a coded segment's memo goes with it
             changes.codings.add(coding_id)
             changes.codes.add(coding.code_id)
             changes.coded_documents.add(coding.document_id)
@@ -514,6 +515,7 @@ class Project:
         row = snap["coding"]
         with self.action() as changes:
             coding_sql.restore(self.db, row, snap.get("memos", []))
+            changes.memos = bool(snap.get("memos"))
             changes.codings.add(row["id"])
             changes.codes.add(row["code_id"])
             changes.coded_documents.add(row["document_id"])

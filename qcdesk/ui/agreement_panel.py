@@ -23,6 +23,7 @@ from qcdesk.core.tables import write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.export_safety import confirm_unencrypted_export
+from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -187,14 +188,17 @@ class AgreementPanel(QWidget):
         if changes.coders or changes.codebook:
             self._fill_choices()
         if changes.codings or changes.coded_documents or changes.coders or changes.codebook:
-            if self.isVisible():
+            if shown(self):
                 self.recompute()
             else:
                 self._stale = True  # recomputed when the panel is shown again
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._stale:
+        self.panel_shown()
+
+    def panel_shown(self) -> None:
+        if self._stale and shown(self):
             self.recompute()
 
     # ------------------------------------------------------------------ figures

@@ -27,6 +27,7 @@ from qcdesk.ui import case_commands as ccmd
 from qcdesk.ui import dialogs
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
 from qcdesk.ui.export_safety import confirm_unencrypted_export
+from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -187,6 +188,7 @@ class CasesPanel(QWidget):
     def __init__(self, window: "MainWindow"):
         super().__init__(window)
         self.window_ = window
+        self._stale = False
         self.setObjectName("casesPanel")
         self.model = CasesModel(self)
         self.model.rename = lambda case_id, name: self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
@@ -250,6 +252,7 @@ class CasesPanel(QWidget):
 
     # ------------------------------------------------------------------ state
     def refresh(self) -> None:
+        self._stale = False
         current = self.current_case_id()
         self.model.load(self.project)
         for column, cap in ((0, 220), (1, 280)):
@@ -261,6 +264,20 @@ class CasesPanel(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         if changes.cases or changes.attributes or changes.document_list:
+            self.invalidate()
+
+    def invalidate(self) -> None:
+        """Reload now if on screen, else when next shown."""
+        self._stale = True
+        if shown(self) or self.project is None:
+            self.refresh()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self.panel_shown()
+
+    def panel_shown(self) -> None:
+        if self._stale and shown(self):
             self.refresh()
 
     def _update_enabled(self) -> None:
@@ -430,15 +447,18 @@ class CasesFeature:
             self._opened()
 
     def _opened(self, *_args) -> None:
-        self._closed()
+        self._forget()
         self._project = self.window.project
         self._project.subscribe(self.panel.on_changes)
-        self.panel.refresh()
+        self.panel.invalidate()
 
-    def _closed(self) -> None:
+    def _forget(self) -> None:
         if self._project is not None:
             self._project.unsubscribe(self.panel.on_changes)
             self._project = None
+
+    def _closed(self) -> None:
+        self._forget()
         self.panel.refresh()
 
 

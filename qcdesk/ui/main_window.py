@@ -18,7 +18,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, features, interchange_actions, unlock
+from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -101,9 +101,11 @@ class MainWindow(QMainWindow):
         (right), listed in the View menu, hidden until asked for."""
         dock = self._dock(title, name, widget, area)
         beside = self.segments_dock if area == Qt.DockWidgetArea.BottomDockWidgetArea else self.codebook_dock
-        if area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea):
+        tabbed = area in (Qt.DockWidgetArea.BottomDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+        if tabbed:
             self.tabifyDockWidget(beside, dock)
             beside.raise_()
+        panel_state.track(dock, widget, shown_now=not tabbed)
         self.view_menu.addAction(dock.toggleViewAction())
         return dock
 

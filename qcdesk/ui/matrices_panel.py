@@ -20,6 +20,7 @@ from qcdesk.core.retrieval import filter_choices
 from qcdesk.core.tables import Table, write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
+from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -53,7 +54,7 @@ class MatricesPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._due)
 
         self.kind = QComboBox()
         self.kind.setObjectName("matrixKind")
@@ -125,18 +126,32 @@ class MatricesPanel(QWidget):
 
     def set_project(self, _project) -> None:
         self.load_choices()
-        self.refresh()
+        if _project is None or shown(self):
+            self.refresh()
+        else:
+            self._dirty = True  # computed when first shown: a large matrix is not free
 
     def on_changes(self, changes: Changes) -> None:
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
                 or changes.document_list or changes.documents):
             self._dirty = True
-            if self.isVisible():
+            if shown(self):
                 self.timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._dirty:
+        self.panel_shown()
+
+    def _due(self) -> None:
+        """The debounce is over: refresh if on screen, else wait to be shown."""
+        if shown(self):
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def panel_shown(self) -> None:
+        """Its tab selected: catch up on changes it skipped while hidden."""
+        if self._dirty and shown(self):
             self.timer.start()
 
     # ------------------------------------------------------------------ table

@@ -120,7 +120,8 @@ class MemosPanel(QWidget):
         """Refresh after any action that may change memos or the names they are shown with."""
         if self.project is None:
             return
-        if changes.memos or changes.codebook or changes.document_list or changes.cases or changes.codings:
+        # a coding's memo removed or restored with it sets ``memos``; other codings do not matter
+        if changes.memos or changes.codebook or changes.document_list or changes.cases:
             self.refresh()
             if self.memo_id is not None and not self._timer.isActive():
                 self._reload_if_changed()

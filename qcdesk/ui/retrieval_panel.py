@@ -23,6 +23,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.retrieval import (Query, Result, attribute_values, filter_choices, format_quotes,
                                    format_time, retrieve)
 from qcdesk.core.retrieval_names import condition_from_text
+from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -106,7 +107,7 @@ class RetrievalPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._due)
         self._build()
 
     # ------------------------------------------------------------------ layout
@@ -227,12 +228,23 @@ class RetrievalPanel(QWidget):
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
                 or changes.document_list or changes.documents or changes.coders):
             self._dirty = True
-            if self.isVisible():
+            if shown(self):
                 self.timer.start()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._dirty:
+        self.panel_shown()
+
+    def _due(self) -> None:
+        """The debounce is over: refresh if on screen, else wait to be shown."""
+        if shown(self):
+            self.refresh()
+        else:
+            self._dirty = True
+
+    def panel_shown(self) -> None:
+        """Its tab selected: catch up on changes it skipped while hidden."""
+        if self._dirty and shown(self):
             self.timer.start()
 
     def load_choices(self) -> None:

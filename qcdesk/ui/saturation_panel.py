@@ -20,6 +20,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.core.saturation import SaturationRow, saturation, set_document_order
 from qcdesk.ui import charts, dialogs
+from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -158,12 +159,16 @@ class SaturationPanel(QWidget):
     def invalidate(self) -> None:
         """Recompute now if shown, else when next shown."""
         self._dirty = True
-        if self.isVisible():
+        if shown(self):
             self.refresh()
 
     def showEvent(self, event) -> None:  # noqa: N802
         super().showEvent(event)
-        if self._dirty:
+        self.panel_shown()
+
+    def panel_shown(self) -> None:
+        """Its tab selected: catch up on changes it skipped while hidden."""
+        if self._dirty and shown(self):
             self.refresh()
 
     def refresh(self) -> None:
@@ -267,17 +272,20 @@ class SaturationFeature:
         self.panel.refresh()
 
     def _opened(self, *_args) -> None:
-        self._closed()
+        self._forget()
         self._project = self.window.project
         self._project.subscribe(self.panel.on_changes)
         self.act_show.setEnabled(True)
         self.panel.fill_choices()
         self.panel.invalidate()
 
-    def _closed(self) -> None:
+    def _forget(self) -> None:
         if self._project is not None:
             self._project.unsubscribe(self.panel.on_changes)
             self._project = None
+
+    def _closed(self) -> None:
+        self._forget()
         self.act_show.setEnabled(False)
         self.panel.fill_choices()
         self.panel.refresh()
