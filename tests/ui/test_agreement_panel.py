@@ -102,7 +102,6 @@ def test_three_coders_and_csv_export(qtbot, window, tmp_path):
     assert rows[0] == ["Code", "% agreement", "Kappa", "Alpha"]
     assert rows[1][0] == "Support" and float(rows[1][1]) == pytest.approx(93.33, abs=0.01)
     assert float(rows[1][2]) == pytest.approx((1 + 0.8 + 0.8) / 3, abs=1e-4)
-    panel.grab().save("/tmp/team/agreement_panel.png")
 
 
 def test_undefined_figures_show_a_dash(qtbot, window):

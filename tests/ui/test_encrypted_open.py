@@ -77,7 +77,6 @@ def test_passphrase_dialog_hides_typing_and_checks_new_passphrases(qtbot):
     dialog.repeat.setText("long enough phrase")
     dialog.accept()
     assert dialog.result() == 1 and dialog.passphrase() == "long enough phrase"
-    dialog.grab().save("/tmp/security/passphrase_dialog.png")
 
 
 def test_new_encrypted_project_from_the_file_menu(window, tmp_path, monkeypatch, messages):

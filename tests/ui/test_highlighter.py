@@ -6,7 +6,7 @@ import gc
 import sys
 
 import pytest
-from PySide6.QtGui import QColor, QTextDocument
+from PySide6.QtGui import QTextDocument
 
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap

@@ -43,7 +43,6 @@ def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(qtbot, tmp_p
     assert screen.objectName() == "lockScreen"
     assert not _visible_text(win) and not win.menuBar().isEnabled()
     assert not win.act_undo.isEnabled() and not win.act_import.isEnabled()
-    win.grab().save("/tmp/security/locked.png")
 
     qtbot.keyClicks(screen.field, "not the passphrase")
     qtbot.mouseClick(screen.button, Qt.MouseButton.LeftButton)
@@ -81,7 +80,6 @@ def test_plain_project_ctrl_l_and_show_button(qtbot, tmp_path, monkeypatch):
     assert win.security.idle.locked
     screen = win.centralWidget()
     assert not screen.field.isVisible() and screen.button.text() == "Show"
-    win.grab().save("/tmp/security/locked_plain.png")
     qtbot.mouseClick(screen.button, Qt.MouseButton.LeftButton)
     assert not win.security.idle.locked and win.transcript.toPlainText() == WORDS
 
