@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-FIXED_COLUMNS = ("Case", "Text")
+FIXED_COLUMNS = ("Case", "Documents and speakers")
 TABLE_FILTERS = "Excel workbook (*.xlsx);;CSV table (*.csv);;All files (*)"
 
 

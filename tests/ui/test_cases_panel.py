@@ -187,9 +187,9 @@ def test_link_documents_dialog(qtbot, window, monkeypatch):
     monkeypatch.setattr(panel, "_ask_documents", ask)
     panel.act_link.trigger()
     assert dialog_seen == [3]
-    assert panel.index_of("Ana", "Text").data() == "P01; P02"
+    assert panel.index_of("Ana", "Documents and speakers").data() == "P01; P02"
     window.undo_stack.undo()
-    assert panel.index_of("Ana", "Text").data() == ""
+    assert panel.index_of("Ana", "Documents and speakers").data() == ""
 
 
 def test_attributes_dialog_adds_and_deletes_columns(qtbot, window, messages):
@@ -202,7 +202,7 @@ def test_attributes_dialog_adds_and_deletes_columns(qtbot, window, messages):
     dialog.choices.setPlainText("North\nSouth\n")
     qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
     headers = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.proxy.columnCount())]
-    assert headers == ["Case", "Text", "Age", "Interviewed", "Role", "School"]
+    assert headers == ["Case", "Documents and speakers", "Age", "Interviewed", "Role", "School"]
     assert attrs.attribute_by_name(window.project, "School").choices == ("North", "South")
     dialog.name.setText("Age")
     qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
