@@ -22,6 +22,7 @@ from qcdesk import PROJECT_SUFFIX
 from qcdesk.core.errors import OperationError, ProjectError, QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.storage import backups as backup_sql
+from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import schema
 
 #: how many backups are kept per project (the oldest go first)
@@ -155,7 +156,7 @@ def _open_backup(project, backup: Path):
         schema.check_version(db, backup)
         if schema.file_version(db) == 0:
             raise ProjectError(f"{backup.name} is an empty database.")
-        if not backup_sql.integrity_ok(db):
+        if not info_sql.integrity_ok(db):
             raise ProjectError(f"{backup.name} is damaged (it fails SQLite's integrity check).")
     except QcdeskError as exc:
         db.close()

@@ -20,6 +20,7 @@ from pathlib import Path
 from qcdesk.core.errors import NotAProjectError, OperationError, ProjectError
 from qcdesk.core.storage import connection, lockfile, schema
 from qcdesk.core.storage import encryption as enc_sql
+from qcdesk.core.storage import info as info_sql
 
 #: shorter passphrases are refused for new keys (existing ones are accepted as they are)
 MIN_PASSPHRASE_LENGTH = 8
@@ -94,7 +95,7 @@ def _verify(copy: Path, passphrase: str, counts: dict[str, int], header: tuple[i
     db = connection.connect(copy, passphrase=passphrase, read_only=True)
     try:
         problems = []
-        if not enc_sql.integrity_ok(db):
+        if not info_sql.integrity_ok(db):
             problems.append("it fails the integrity check")
         if enc_sql.table_counts(db) != counts:
             problems.append("its tables do not hold the same number of rows")
@@ -195,7 +196,7 @@ def decrypt_copy(project, target: str | Path) -> Path:
         enc_sql.export_copy(project.db, tmp, key="")
         check = connection.connect(tmp, read_only=True)
         try:
-            ok = enc_sql.integrity_ok(check) and enc_sql.table_counts(check) == enc_sql.table_counts(project.db)
+            ok = info_sql.integrity_ok(check) and enc_sql.table_counts(check) == enc_sql.table_counts(project.db)
         finally:
             check.close()
         if not ok:

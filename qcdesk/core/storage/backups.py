@@ -9,6 +9,3 @@ def copy_into(source: sqlite_utils.Database, target: sqlite_utils.Database) -> N
     """Replace ``target``'s content with ``source``'s, page by page, under SQLite's own locking."""
     source.conn.backup(target.conn)
 
-
-def integrity_ok(db: sqlite_utils.Database) -> bool:
-    return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -69,6 +69,3 @@ def header(db: sqlite_utils.Database) -> tuple[int, int]:
     return (db.execute("PRAGMA user_version").fetchone()[0],
             db.execute("PRAGMA application_id").fetchone()[0])
 
-
-def integrity_ok(db: sqlite_utils.Database) -> bool:
-    return db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
