@@ -220,6 +220,7 @@ class CasesPanel(QWidget):
         self.act_delete = self._action("Delete", self.delete_case)
         self.toolbar.addSeparator()
         self.act_link = self._action("Documents…", self.link_documents)
+        self.act_memo = self._action("Memo…", self.open_memo)
         self.act_from_docs = self._action("Cases from documents", self.cases_from_documents)
         self.act_from_speakers = self._action("Cases from speakers…", self.cases_from_speakers)
         self.toolbar.addSeparator()
@@ -280,13 +281,20 @@ class CasesPanel(QWidget):
         if self._stale and shown(self):
             self.refresh()
 
+    def open_memo(self) -> None:
+        """The memo on the current case (a participant's profile, reflections on the interview)."""
+        case_id = self.current_case_id()
+        memos = getattr(self.window_, "memos", None)
+        if case_id is not None and memos is not None:
+            memos.open_memo(case_id=case_id)
+
     def _update_enabled(self) -> None:
         has_project = self.project is not None
         has_case = self.current_case_id() is not None
         for act in (self.act_add, self.act_from_docs, self.act_from_speakers, self.act_attributes,
                     self.act_import, self.act_export):
             act.setEnabled(has_project)
-        for act in (self.act_rename, self.act_delete, self.act_link):
+        for act in (self.act_rename, self.act_delete, self.act_link, self.act_memo):
             act.setEnabled(has_case)
 
     def current_case_id(self) -> int | None:

@@ -248,3 +248,30 @@ def test_screenshot(window, tmp_path):
     grab.save(str(tmp_path / "cases_panel.png"))
     assert grab.width() > 200
     assert window.cases.panel.index_of("P02", "Age").data() == "32"
+
+
+def test_memo_on_the_current_case(qtbot, tmp_path, messages):
+    from qcdesk.core import cases, memos
+    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.settings import Settings
+
+    path = tmp_path / "memo.qcdesk"
+    with Project.create(path) as project:
+        cases.add_case(project, "P07")
+    settings = Settings(tmp_path / "s.ini")
+    settings.set_coder_name("Ana")
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.open_project(path)
+    panel = win.cases.panel
+    win.show_panel(win.cases.dock)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    case_id = cases.case_by_name(win.project, "P07").id
+    panel.select_case(case_id)
+    assert panel.act_memo.isEnabled()
+    panel.act_memo.trigger()
+    qtbot.keyClicks(win.memos.panel.body_edit, "Quiet at first; opened up about exams.")
+    win.memos.panel.save_now()
+    assert memos.memo_for(win.project, case_id=case_id).body == "Quiet at first; opened up about exams."
+    win.close()
