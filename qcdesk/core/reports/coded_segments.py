@@ -29,6 +29,9 @@ PORTRAIT_DOCUMENT_COLUMNS = 6
 LANDSCAPE_DOCUMENT_COLUMNS = 12
 #: rough characters per line across the text width (9 pt bold) at each orientation
 LINE_CHARS = {False: 95, True: 143}
+#: beyond this many documents the code x document table would run to pages of landscape tables
+#: nobody reads (and tens of thousands of cells); the summary then gives each code's totals
+MAX_DOCUMENT_COLUMNS = 36
 #: relative widths of the code column, each document column and the Total column
 CODE_WEIGHT, DOC_WEIGHT, TOTAL_WEIGHT = 2.4, 1.0, 0.8
 #: Word knows nine heading levels
@@ -119,13 +122,16 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
 
 def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
                    grouped: dict[int, list[Segment]]) -> list[Block]:
-    """Code x document counts with a Total column and a totals row, page-width aware."""
+    """Code x document counts with a Total column and a totals row, page-width aware; with more
+    than :data:`MAX_DOCUMENT_COLUMNS` documents, each code's segments and documents instead."""
     docs = selection.documents
     per_doc: dict[int, dict[int, int]] = defaultdict(dict)
     for code, _ in codes:
         counts = per_doc[code.id]
         for seg in grouped.get(code.id, ()):
             counts[seg.coding.document_id] = counts.get(seg.coding.document_id, 0) + 1
+    if len(docs) > MAX_DOCUMENT_COLUMNS:
+        return _totals_table(docs, codes, per_doc)
 
     landscape = len(docs) > PORTRAIT_DOCUMENT_COLUMNS
     width = LANDSCAPE_DOCUMENT_COLUMNS if landscape else PORTRAIT_DOCUMENT_COLUMNS
@@ -172,3 +178,20 @@ def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
                          rows=tuple(TableRow((label[d.id], d.name)) for d in docs),
                          widths=(1.5, 8.5), caption="Key to the document columns"))
     return out
+
+
+def _totals_table(docs, codes: list[tuple[Code, int]], per_doc: dict[int, dict[int, int]]) -> list[Block]:
+    rows = [TableRow((code.name, str(sum(per_doc[code.id].values())), str(len(per_doc[code.id]))),
+                     indent=level - 1, color=code.color)
+            for code, level in codes]
+    coded_docs = {d for counts in per_doc.values() for d in counts}
+    total = sum(sum(counts.values()) for counts in per_doc.values())
+    rows.append(TableRow(("Total", str(total), str(len(coded_docs))), total=True))
+    note = (f"Each row counts the segments coded with the code itself, and the documents they are in; "
+            f"sub-codes have rows of their own. With {len(docs)} documents a table of every code by "
+            "every document would not fit on paper: Analysis ▸ Matrices shows codes by case and "
+            "exports them as a spreadsheet.")
+    return [Heading(1, "Summary: segments per code"),
+            Paragraph((Run(note, muted=True),), kind="note"),
+            Table(header=("Code", "Segments", "Documents"), rows=tuple(rows),
+                  widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True))]

@@ -237,6 +237,19 @@ def test_very_many_documents_split_the_summary(tmp_path):
     assert len(key.rows) == 30
 
 
+def test_beyond_three_tables_of_documents_the_summary_gives_each_codes_totals(tmp_path):
+    with big_project(tmp_path / "forty.qcd", n_docs=40, n_codes=2, n_segments=80) as project:
+        report = build_report(project, "segments-by-code")
+        per_code = {c.name: n for c, (n, _) in
+                    ((project.code(i), v) for i, v in project.code_counts().items())}
+    assert not any(isinstance(b, Section) for b in report.blocks)   # stays portrait
+    assert report.blocks[-3] == Heading(1, "Summary: segments per code")
+    (table,) = report.tables()
+    assert table.header == ("Code", "Segments", "Documents")
+    assert [r.cells[:2] for r in table.rows[:-1]] == [(name, str(n)) for name, n in per_code.items()]
+    assert table.rows[-1].cells[:2] == ("Total", "80")
+
+
 def test_short_document_names_head_their_own_columns(tmp_path):
     from qcdesk.core.project import Project
 
