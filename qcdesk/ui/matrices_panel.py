@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -21,6 +21,7 @@ from qcdesk.core.tables import Table, write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui.panel_state import shown
+from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -251,37 +252,14 @@ class MatricesPanel(QWidget):
         return path
 
 
-class MatricesFeature:
+class MatricesFeature(PanelFeature):
+    """Analysis › Matrices."""
+
     def __init__(self, window: "MainWindow"):
-        self.window = window
-        self.panel = MatricesPanel(window)
-        self.dock = window.add_panel("Matrices", "matricesDock", self.panel)
-        self.dock.hide()
-        self.action = QAction("&Matrices…", window)
-        self.action.setObjectName("actionMatrices")
-        self.action.setStatusTip("Counts of codes by case, by attribute value and by co-occurrence")
-        self.action.triggered.connect(self.show)
-        window.analysis_menu.addAction(self.action)
-        window.projectOpened.connect(self._opened)
-        window.projectClosing.connect(self._closing)
-        window.projectClosed.connect(self._closed)
-        self.action.setEnabled(False)
+        super().__init__(window, MatricesPanel(window), title="Matrices", dock_name="matricesDock",
+                         action_text="&Matrices…", action_name="actionMatrices",
+                         tip="Counts of codes by case, by attribute value and by co-occurrence")
 
-    def show(self) -> None:
-        self.window.show_panel(self.dock)
-
-    def _opened(self, _path: str) -> None:
-        self.window.project.subscribe(self.panel.on_changes)
-        self.panel.set_project(self.window.project)
-        self.action.setEnabled(True)
-
-    def _closing(self) -> None:
-        if self.window.project is not None:
-            self.window.project.unsubscribe(self.panel.on_changes)
-
-    def _closed(self) -> None:
-        self.panel.set_project(None)
-        self.action.setEnabled(False)
 
 
 def install(window: "MainWindow") -> MatricesFeature:

@@ -24,6 +24,7 @@ from qcdesk.core.retrieval import (Query, Result, attribute_values, filter_choic
                                    format_time, retrieve)
 from qcdesk.core.retrieval_names import condition_from_text
 from qcdesk.ui.panel_state import shown
+from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -447,40 +448,15 @@ class RetrievalPanel(QWidget):
         self.window.jump_to(result.document_id, result.start, result.end)
 
 
-class RetrievalFeature:
-    """Owns the panel, its dock and the Analysis menu entry."""
+class RetrievalFeature(PanelFeature):
+    """Analysis › Retrieve coded segments."""
 
     def __init__(self, window: "MainWindow"):
-        self.window = window
-        self.panel = RetrievalPanel(window)
-        self.dock = window.add_panel("Retrieve segments", "retrievalDock", self.panel)
-        self.dock.hide()
-        self.action = QAction("&Retrieve coded segments…", window)
-        self.action.setObjectName("actionRetrieve")
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.action.setStatusTip("Find passages by code combinations, cases, attributes and speakers")
-        self.action.triggered.connect(self.show)
-        window.analysis_menu.addAction(self.action)
-        window.projectOpened.connect(self._opened)
-        window.projectClosing.connect(self._closing)
-        window.projectClosed.connect(self._closed)
-        self.action.setEnabled(False)
+        super().__init__(window, RetrievalPanel(window), title="Retrieve segments",
+                         dock_name="retrievalDock", action_text="&Retrieve coded segments…",
+                         action_name="actionRetrieve", shortcut="Ctrl+Shift+R",
+                         tip="Find passages by code combinations, cases, attributes and speakers")
 
-    def show(self) -> None:
-        self.window.show_panel(self.dock)
-
-    def _opened(self, _path: str) -> None:
-        self.window.project.subscribe(self.panel.on_changes)
-        self.panel.set_project(self.window.project)
-        self.action.setEnabled(True)
-
-    def _closing(self) -> None:
-        if self.window.project is not None:
-            self.window.project.unsubscribe(self.panel.on_changes)
-
-    def _closed(self) -> None:
-        self.panel.set_project(None)
-        self.action.setEnabled(False)
 
 
 def install(window: "MainWindow") -> RetrievalFeature:

@@ -11,7 +11,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPalette, QTextDocument
+from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
@@ -22,6 +22,7 @@ from qcdesk.core.models import Changes, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.search import Hit, code_hits, recode, search, uncode
 from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -283,44 +284,24 @@ class SearchPanel(QWidget):
         return True
 
 
-class SearchFeature:
-    """Owns the panel, its dock and Analysis ▸ Search text."""
+class SearchFeature(PanelFeature):
+    """Analysis › Search text."""
 
     def __init__(self, window: "MainWindow"):
-        self.window = window
-        self.panel = SearchPanel(window)
-        self.dock = window.add_panel("Search", "searchDock", self.panel)
-        self.dock.hide()
-        self.action = QAction("&Search text…", window)
-        self.action.setObjectName("actionSearchText")
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+F"))
-        self.action.setStatusTip("Find words and phrases in all transcripts, and code what is found")
-        self.action.triggered.connect(self.show)
-        window.addAction(self.action)
-        window.analysis_menu.addAction(self.action)
-        window.projectOpened.connect(self._opened)
-        window.projectClosing.connect(self._closing)
-        window.projectClosed.connect(self._closed)
-        self.action.setEnabled(window.project is not None)
+        super().__init__(window, SearchPanel(window), title="Search", dock_name="searchDock",
+                         action_text="&Search text…", action_name="actionSearchText",
+                         shortcut="Ctrl+Shift+F",
+                         tip="Find words and phrases in all transcripts, and code what is found")
 
     def show(self) -> None:
-        self.window.show_panel(self.dock)
+        super().show()
         self.panel.query.setFocus()
         self.panel.query.selectAll()
 
-    def _opened(self, _path: str) -> None:
-        self.window.project.subscribe(self.panel.on_changes)
-        self.panel.set_project(self.window.project)
-        self.action.setEnabled(True)
-
     def _closing(self) -> None:
-        if self.window.project is not None:
-            self.window.project.unsubscribe(self.panel.on_changes)
+        super()._closing()
         self.panel.set_project(None)
 
-    def _closed(self) -> None:
-        self.panel.set_project(None)
-        self.action.setEnabled(False)
 
 
 def install(window: "MainWindow") -> SearchFeature:
