@@ -362,7 +362,7 @@ def settle(project: Project, disagreement: Disagreement, decision: str, *,
         else:
             for coder in d.coded_by:
                 _reject_for(project, d, coder, snap)
-        changes.codings.update(snap["added"] + [r["coding"]["id"] for r in snap["removed"]]
+        changes.codings.update(snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
                                + [c[0] for c in snap["changed"]])
         changes.codes.add(d.code_id)
         changes.coded_documents.add(d.document_id)
@@ -379,8 +379,7 @@ def _change(project: Project, snap: dict, coding, start: int, end: int) -> None:
 
 
 def _remove(project: Project, snap: dict, coding) -> None:
-    snap["removed"].append({"coding": dict(project.db["codings"].get(coding.id)),
-                            "memos": coding_sql.memos_of(project.db, coding.id)})
+    snap["removed"].append(coding_sql.snapshot(project.db, [coding.id]))
     coding_sql.delete(project.db, coding.id)
 
 
@@ -429,8 +428,8 @@ def unsettle(project: Project, snap: dict) -> None:
         for coding_id, start, end in reversed(snap["changed"]):
             sql.set_range(project.db, coding_id, start, end)
         for item in snap["removed"]:
-            coding_sql.restore(project.db, item["coding"], item["memos"])
-        changes.codings.update(snap["added"] + [r["coding"]["id"] for r in snap["removed"]]
+            coding_sql.restore(project.db, item)
+        changes.codings.update(snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
                                + [c[0] for c in snap["changed"]])
         changes.codes.add(snap["code_id"])
         changes.coded_documents.add(snap["document_id"])

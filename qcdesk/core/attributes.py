@@ -105,7 +105,7 @@ def delete_attribute(project: Project, attribute_id: int) -> dict[str, list[dict
 
 def restore_attribute(project: Project, rows: dict[str, list[dict]]) -> None:
     with project.action() as changes:
-        sql.restore_rows(project.db, rows, ("attributes", "case_attributes"))
+        sql.restore_rows(project.db, rows)
         changes.attributes = True
 
 

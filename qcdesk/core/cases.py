@@ -76,9 +76,6 @@ def describe_case(project: Project, case_id: int, description: str) -> Case:
     return case(project, case_id)
 
 
-_CASE_TABLES = ("cases", "case_documents", "case_speakers", "case_attributes", "memos")
-
-
 def delete_case(project: Project, case_id: int) -> dict[str, list[dict]]:
     """Delete a case with its links, values and memos; return the snapshot that undoes it."""
     case(project, case_id)
@@ -86,15 +83,15 @@ def delete_case(project: Project, case_id: int) -> dict[str, list[dict]]:
         rows = sql.case_snapshot(project.db, case_id)
         sql.delete_case(project.db, case_id)
         changes.cases = True
-        changes.attributes = bool(rows["case_attributes"])
-        changes.memos = bool(rows["memos"])
+        changes.attributes = bool(rows.get("case_attributes"))
+        changes.memos = bool(rows.get("memos"))
     return rows
 
 
 def restore_case(project: Project, rows: dict[str, list[dict]]) -> None:
     """Undo :func:`delete_case`: the same id, links, values and memos."""
     with project.action() as changes:
-        sql.restore_rows(project.db, rows, _CASE_TABLES)
+        sql.restore_rows(project.db, rows)
         changes.cases = True
         changes.attributes = bool(rows.get("case_attributes"))
         changes.memos = bool(rows.get("memos"))

@@ -126,18 +126,18 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None, bod
 
 
 def delete_memo(project: Project, memo_id: int) -> dict:
-    """Delete a memo; return its row, which :func:`restore_memo` puts back."""
+    """Delete a memo; return the snapshot of its row, which :func:`restore_memo` puts back."""
     get_memo(project, memo_id)
     with project.action() as changes:
-        row = memo_sql.row(project.db, memo_id)
+        rows = memo_sql.snapshot(project.db, memo_id)
         memo_sql.delete(project.db, memo_id)
         changes.memos = True
-    return row
+    return rows
 
 
-def restore_memo(project: Project, row: dict) -> None:
+def restore_memo(project: Project, rows: dict) -> None:
     with project.action() as changes:
-        memo_sql.restore(project.db, row)
+        memo_sql.restore(project.db, rows)
         changes.memos = True
 
 

@@ -295,7 +295,8 @@ class Project:
             doc_sql.delete(self.db, document_id)
             changes.documents.add(document_id)
             changes.coded_documents.add(document_id)
-            changes.codes.update(r["code_id"] for r in rows["codings"])
+            changes.codes.update(r["code_id"] for r in rows.get("codings", []))
+            changes.memos = bool(rows.get("memos"))
             changes.document_list = True
         return rows
 
@@ -305,7 +306,8 @@ class Project:
             doc_id = rows["documents"][0]["id"]
             changes.documents.add(doc_id)
             changes.coded_documents.add(doc_id)
-            changes.codes.update(r["code_id"] for r in rows["codings"])
+            changes.codes.update(r["code_id"] for r in rows.get("codings", []))
+            changes.memos = bool(rows.get("memos"))
             changes.document_list = True
 
     # ----------------------------------------------------------------- codebook
@@ -434,8 +436,9 @@ class Project:
             remaining = code_sql.children_ids(self.db, code.parent_id)
             code_sql.set_positions(self.db, code.parent_id, remaining)
             changes.codes.update(r["id"] for r in rows["codes"])
-            changes.codings.update(r["id"] for r in rows["codings"])
-            changes.coded_documents.update(r["document_id"] for r in rows["codings"])
+            changes.codings.update(r["id"] for r in rows.get("codings", []))
+            changes.coded_documents.update(r["document_id"] for r in rows.get("codings", []))
+            changes.memos = bool(rows.get("memos"))
             changes.codebook = True
         return rows
 
@@ -448,8 +451,9 @@ class Project:
             siblings.insert(min(top["position"], len(siblings)), top["id"])
             code_sql.set_positions(self.db, top["parent_id"], siblings)
             changes.codes.update(r["id"] for r in rows["codes"])
-            changes.codings.update(r["id"] for r in rows["codings"])
-            changes.coded_documents.update(r["document_id"] for r in rows["codings"])
+            changes.codings.update(r["id"] for r in rows.get("codings", []))
+            changes.coded_documents.update(r["document_id"] for r in rows.get("codings", []))
+            changes.memos = bool(rows.get("memos"))
             changes.codebook = True
 
     # ----------------------------------------------------------------- codings
@@ -499,22 +503,21 @@ class Project:
         return coding
 
     def remove_coding(self, coding_id: int) -> dict:
-        """Remove one coding; return the snapshot (row and memos) that undoes it."""
+        """Remove one coding; return the snapshot (row, memos...) that undoes it."""
         coding = self.coding(coding_id)
         with self.action() as changes:
-            snap = {"coding": dict(self.db["codings"].get(coding_id)),
-                    "memos": coding_sql.memos_of(self.db, coding_id)}
+            snap = coding_sql.snapshot(self.db, [coding_id])
             coding_sql.delete(self.db, coding_id)
-            changes.memos = bool(snap["memos"])  # a coded segment's memo goes with it
+            changes.memos = bool(snap.get("memos"))  # a coded segment's memo goes with it
             changes.codings.add(coding_id)
             changes.codes.add(coding.code_id)
             changes.coded_documents.add(coding.document_id)
         return snap
 
     def restore_coding(self, snap: dict) -> None:
-        row = snap["coding"]
+        row = snap["codings"][0]
         with self.action() as changes:
-            coding_sql.restore(self.db, row, snap.get("memos", []))
+            coding_sql.restore(self.db, snap)
             changes.memos = bool(snap.get("memos"))
             changes.codings.add(row["id"])
             changes.codes.add(row["code_id"])

@@ -366,7 +366,7 @@ def recode(project: Project, snapshot: dict[str, list[dict]]) -> None:
     with project.action() as changes:
         sql.restore_codings(project.db, snapshot)
         _note(changes, [Coding(r["id"], r["document_id"], r["code_id"], r["start"], r["end"],
-                               r["coder_id"], r["created"]) for r in snapshot["codings"]])
+                               r["coder_id"], r["created"]) for r in snapshot.get("codings", [])])
 
 
 def _note(changes: Changes, codings: list[Coding]) -> None:

@@ -183,7 +183,7 @@ def newer_schema(monkeypatch):
     """Pretend this qcdesk knows one more migration step than the file on disk."""
     steps = Migrations("qcdesk")
     for m in schema.migrations._migrations:
-        steps(name=m.name)(m.fn)
+        steps(name=m.name, transactional=m.transactional)(m.fn)
 
     state = {"fail": False}
 

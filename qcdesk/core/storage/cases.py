@@ -7,6 +7,7 @@ import json
 import sqlite_utils
 
 from qcdesk.core.models import Attribute, Case
+from qcdesk.core.storage import snapshots
 
 
 def _ids(ids) -> str:
@@ -38,21 +39,17 @@ def update_case(db: sqlite_utils.Database, case_id: int, **values) -> None:
 
 
 def case_snapshot(db: sqlite_utils.Database, case_id: int) -> dict[str, list[dict]]:
-    """Every row a deletion of the case removes (it cascades to all but its memos' text)."""
-    return {table: list(db[table].rows_where(key + " = ?", [case_id]))
-            for table, key in (("cases", "id"), ("case_documents", "case_id"),
-                               ("case_speakers", "case_id"), ("case_attributes", "case_id"),
-                               ("memos", "case_id"))}
+    """Every row a deletion of the case removes (links, values, memos: see :mod:`snapshots`)."""
+    return snapshots.capture(db, "cases", [case_id])
 
 
 def delete_case(db: sqlite_utils.Database, case_id: int) -> None:
     db.execute("DELETE FROM cases WHERE id = ?", [case_id])
 
 
-def restore_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]], tables: tuple[str, ...]) -> None:
-    for table in tables:
-        if rows.get(table):
-            db[table].insert_all(rows[table])
+def restore_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Put back a :func:`case_snapshot` or :func:`attribute_snapshot` under the same ids."""
+    snapshots.restore(db, rows)
 
 
 # ------------------------------------------------------------------- documents and speakers
@@ -142,8 +139,7 @@ def update_attribute(db: sqlite_utils.Database, attribute_id: int, name: str, va
 
 
 def attribute_snapshot(db: sqlite_utils.Database, attribute_id: int) -> dict[str, list[dict]]:
-    return {"attributes": list(db["attributes"].rows_where("id = ?", [attribute_id])),
-            "case_attributes": list(db["case_attributes"].rows_where("attribute_id = ?", [attribute_id]))}
+    return snapshots.capture(db, "attributes", [attribute_id])
 
 
 def delete_attribute(db: sqlite_utils.Database, attribute_id: int) -> None:

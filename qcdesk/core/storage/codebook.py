@@ -7,6 +7,7 @@ from typing import Any
 import sqlite_utils
 
 from qcdesk.core.models import Code, Coder
+from qcdesk.core.storage import snapshots
 
 _CODE_COLUMNS = "id, parent_id, name, color, description, position, inclusion, exclusion, example"
 
@@ -52,25 +53,9 @@ def set_positions(db: sqlite_utils.Database, parent_id: int | None, ordered_ids:
 
 
 def snapshot(db: sqlite_utils.Database, code_id: int) -> dict[str, list[dict]]:
-    """The rows a deletion of ``code_id`` removes: its subtree, their codings and memos."""
-    ids = subtree_ids(db, code_id)
-    id_list = "[" + ",".join(str(i) for i in ids) + "]"
-    in_ids = "IN (SELECT value FROM json_each(?))"
-    codes = list(db["codes"].rows_where(f"id {in_ids}", [id_list]))
-    codings = list(db["codings"].rows_where(f"code_id {in_ids}", [id_list]))
-    coding_list = "[" + ",".join(str(r["id"]) for r in codings) + "]"
-    memos = list(db["memos"].rows_where(f"code_id {in_ids} OR coding_id {in_ids}", [id_list, coding_list]))
-    # parents before children, so foreign keys hold while re-inserting
-    by_id = {r["id"]: r for r in codes}
-
-    def level(cid: int) -> int:
-        n, cur = 0, by_id[cid]
-        while cur["id"] != code_id:
-            cur, n = by_id[cur["parent_id"]], n + 1
-        return n
-
-    codes.sort(key=lambda r: level(r["id"]))
-    return {"codes": codes, "codings": codings, "memos": memos}
+    """The rows a deletion of ``code_id`` removes (its subtree, their codings, memos and
+    REFI-QDA identifiers: see :mod:`snapshots`); the code itself is ``["codes"][0]``."""
+    return snapshots.capture(db, "codes", [code_id])
 
 
 def delete(db: sqlite_utils.Database, code_id: int) -> None:
@@ -78,9 +63,7 @@ def delete(db: sqlite_utils.Database, code_id: int) -> None:
 
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    for table in ("codes", "codings", "memos"):
-        if rows.get(table):
-            db[table].insert_all(rows[table])
+    snapshots.restore(db, rows)
 
 
 def coder_by_name(db: sqlite_utils.Database, name: str) -> Coder | None:

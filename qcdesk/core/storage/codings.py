@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from qcdesk.core.models import Coding
+from qcdesk.core.storage import snapshots
 
 _COLUMNS = 'id, document_id, code_id, start, "end", coder_id, created'
 
@@ -57,14 +58,13 @@ def delete(db: sqlite_utils.Database, coding_id: int) -> None:
     db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
 
 
-def memos_of(db: sqlite_utils.Database, coding_id: int) -> list[dict]:
-    return list(db["memos"].rows_where("coding_id = ?", [coding_id]))
+def snapshot(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:
+    """The codings and every row their deletion removes (their memos: see :mod:`snapshots`)."""
+    return snapshots.capture(db, "codings", list(coding_ids))
 
 
-def restore(db: sqlite_utils.Database, coding: dict, memos: list[dict]) -> None:
-    db["codings"].insert(coding)
-    if memos:
-        db["memos"].insert_all(memos)
+def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    snapshots.restore(db, rows)
 
 
 def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:

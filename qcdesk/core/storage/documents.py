@@ -7,6 +7,7 @@ from typing import Any, Iterable
 import sqlite_utils
 
 from qcdesk.core.models import Block, Document, SpeakerTurn
+from qcdesk.core.storage import snapshots
 
 _DOC_COLUMNS = "id, name, source_format, source_name, imported_at, content_hash, char_count, position"
 
@@ -84,20 +85,8 @@ def turns(db: sqlite_utils.Database, document_id: int) -> list[SpeakerTurn]:
 
 
 def snapshot(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict]]:
-    """Every row that belongs to a document, for undoing its deletion."""
-    out: dict[str, list[dict]] = {}
-    for table in ("documents", "blocks", "speaker_turns", "codings", "case_documents",
-                  "case_speakers"):
-        key = "id" if table == "documents" else "document_id"
-        out[table] = list(db[table].rows_where(f"{key} = ?", [document_id]))
-    coding_ids = [r["id"] for r in out["codings"]]
-    out["memos"] = list(
-        db["memos"].rows_where(
-            "document_id = ? OR coding_id IN (SELECT value FROM json_each(?))",
-            [document_id, _json_ids(coding_ids)],
-        )
-    )
-    return out
+    """Every row a deletion of the document removes (see :mod:`snapshots`), for undoing it."""
+    return snapshots.capture(db, "documents", [document_id])
 
 
 def delete(db: sqlite_utils.Database, document_id: int) -> None:
@@ -105,10 +94,7 @@ def delete(db: sqlite_utils.Database, document_id: int) -> None:
 
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    for table in ("documents", "blocks", "speaker_turns", "codings", "case_documents", "case_speakers",
-                  "memos"):
-        if rows.get(table):
-            db[table].insert_all(rows[table])
+    snapshots.restore(db, rows)
 
 
 def _json_ids(ids: list[int]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from qcdesk.core.models import Memo
+from qcdesk.core.storage import snapshots
 
 _COLUMNS = "id, title, body, code_id, document_id, case_id, coding_id, created, modified"
 #: the columns that say what a memo is about; at most one is set
@@ -42,16 +43,17 @@ def update(db: sqlite_utils.Database, memo_id: int, values: dict) -> None:
     db["memos"].update(memo_id, values)
 
 
-def row(db: sqlite_utils.Database, memo_id: int) -> dict:
-    return dict(db["memos"].get(memo_id))
-
-
 def delete(db: sqlite_utils.Database, memo_id: int) -> None:
     db.execute("DELETE FROM memos WHERE id = ?", [memo_id])
 
 
-def restore(db: sqlite_utils.Database, memo_row: dict) -> None:
-    db["memos"].insert(memo_row)
+def snapshot(db: sqlite_utils.Database, memo_id: int) -> dict[str, list[dict]]:
+    """The memo's row and anything its deletion takes along (see :mod:`snapshots`)."""
+    return snapshots.capture(db, "memos", [memo_id])
+
+
+def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    snapshots.restore(db, rows)
 
 
 def counts(db: sqlite_utils.Database) -> dict[tuple[str | None, int | None], int]:

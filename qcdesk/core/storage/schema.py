@@ -18,6 +18,7 @@ from sqlite_utils import Migrations
 
 from qcdesk import __version__
 from qcdesk.core.errors import NotAProjectError, ProjectTooNewError
+from qcdesk.core.storage import table_rebuild
 
 #: 'QCDK' in the SQLite header: lets `file(1)` and qcdesk recognise a project.
 APPLICATION_ID = 0x5143444B
@@ -308,6 +309,25 @@ def _analysis_security(db: sqlite_utils.Database) -> None:
         END;
         """
     )
+
+
+#: tables whose rows undo puts back under their old ids (every table with an ``id`` of its
+#: own but ``session``, a single row, and ``audit_log``, history that is never restored)
+STABLE_ID_TABLES = ("coders", "documents", "blocks", "speaker_turns", "codes", "codings", "cases",
+                    "attributes", "memos", "pseudonyms")
+
+
+@migrations(name="0004_stable_ids", transactional=False)
+def _stable_ids(db: sqlite_utils.Database) -> None:
+    """Ids are never given out twice, so undo can put a deleted row back under its id.
+
+    Not transactional as a step: rebuilding tables needs foreign keys off, which SQLite
+    allows only outside a transaction; :func:`table_rebuild.add_autoincrement` runs its own
+    transaction and checks row counts, foreign keys and integrity before committing (ids,
+    and so the full-text index keyed on document ids, are unchanged). Running it again (after an interruption before the step was recorded)
+    skips the tables already rebuilt.
+    """
+    table_rebuild.add_autoincrement(db, list(STABLE_ID_TABLES))
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only

@@ -8,6 +8,7 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from qcdesk.core.models import Coding
+from qcdesk.core.storage import snapshots
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -51,11 +52,8 @@ def insert_codings(db: sqlite_utils.Database, rows: list[tuple[int, int, int, in
 
 
 def snapshot_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:
-    """The rows of these codings and of their memos, to put them back after removing them."""
-    where = "IN (SELECT value FROM json_each(?))"
-    ids = _ids(coding_ids)
-    return {"codings": list(db["codings"].rows_where(f"id {where}", [ids])),
-            "memos": list(db["memos"].rows_where(f"coding_id {where}", [ids]))}
+    """The rows of these codings and of all that goes with them (memos), to put them back."""
+    return snapshots.capture(db, "codings", coding_ids)
 
 
 def delete_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
@@ -63,8 +61,4 @@ def delete_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
 
 
 def restore_codings(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    if rows.get("codings"):
-        db["codings"].insert_all(rows["codings"])
-    if rows.get("memos"):
-        db["memos"].insert_all(rows["memos"])
-
+    snapshots.restore(db, rows)

@@ -1,0 +1,211 @@
+"""Undo puts rows back under their old ids: an id once used is never given to another row,
+and a deletion's snapshot holds every row the deletion removes (found from the schema)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from qcdesk.core import attributes as attrs
+from qcdesk.core import cases, memos
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.core.storage import interchange as ext_sql
+
+pytestmark = pytest.mark.core
+
+#: tables that only record history or are rebuilt from other tables
+NOT_COMPARED = {"audit_log", "sqlite_sequence", "_sqlite_migrations"}
+
+
+def parsed(text: str) -> ParsedDocument:
+    half = len(text) // 2
+    return ParsedDocument(text=text, source_format="txt",
+                          blocks=[Block("paragraph", 0, half), Block("paragraph", half, len(text))],
+                          turns=[SpeakerTurn("P1", 0, half), SpeakerTurn("I", half, len(text))])
+
+
+@pytest.fixture
+def project(tmp_path):
+    with Project.create(tmp_path / "ids.qcdesk") as p:
+        p.set_coder("AB")
+        yield p
+
+
+def dump(project: Project) -> dict[str, list[tuple]]:
+    """Every row of every table (but the history and bookkeeping ones), in a stable order."""
+    names = [r[0] for r in project.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'documents_fts%'")]
+    return {n: sorted(map(tuple, project.db.execute(f"SELECT * FROM [{n}]").fetchall()), key=repr)
+            for n in names if n not in NOT_COMPARED}
+
+
+def rich(project: Project) -> dict:
+    """A document and a code with everything that can hang off them."""
+    doc = project.add_document("Interview 1", parsed("I felt at home on the ward with my mentor."))
+    other = project.add_document("Interview 2", parsed("Nobody listened to me there."))
+    theme = project.add_code("Belonging")
+    sub = project.add_code("At home", parent_id=theme.id)
+    coding = project.apply_code(doc.id, sub.id, 2, 6)
+    project.apply_code(other.id, theme.id, 0, 6)
+    memos.create_memo(project, "on the coding", "x", coding_id=coding.id)
+    memos.create_memo(project, "on the code", "y", code_id=sub.id)
+    memos.create_memo(project, "on the document", "z", document_id=doc.id)
+    case = cases.add_case(project, "P1")
+    cases.link_documents(project, case.id, [doc.id])
+    cases.link_speaker(project, case.id, other.id, "P1")
+    attr = attrs.define_attribute(project, "Role")
+    attrs.set_value(project, case.id, attr.id, "mentee")
+    memos.create_memo(project, "on the case", "w", case_id=case.id)
+    with project.action():
+        ext_sql.remember_guid(project.db, "code", theme.id, "11111111-1111-1111-1111-111111111111")
+        ext_sql.remember_guid(project.db, "code", sub.id, "22222222-2222-2222-2222-222222222222")
+        ext_sql.remember_guid(project.db, "document", doc.id, "33333333-3333-3333-3333-333333333333")
+    return {"doc": doc, "other": other, "theme": theme, "sub": sub, "case": case, "attr": attr}
+
+
+def test_undo_document_deletion_after_its_id_was_taken_again(project):
+    items = rich(project)
+    doc = items["doc"]
+    before = dump(project)
+    # the last document: without AUTOINCREMENT the next import would get its id
+    last = project.add_document("Interview 3", parsed("A third one."))
+    snap = project.delete_document(last.id)
+    newer = project.add_document("Interview 4", parsed("Imported after the deletion."))
+    assert newer.id != last.id
+    project.restore_document(snap)
+    assert project.document(last.id).name == "Interview 3"
+    project.delete_document(newer.id)
+    project.delete_document(last.id)
+    assert dump(project) == before
+    # and a document with codings, case links, memos and a REFI identifier
+    snap = project.delete_document(doc.id)
+    project.add_document("Interview 5", parsed("Yet another import."))
+    project.restore_document(snap)
+    after = dump(project)
+    for table in ("documents", "blocks", "speaker_turns", "codings", "memos", "case_documents",
+                  "external_ids"):
+        assert set(before[table]) <= set(after[table]), table
+
+
+def test_undo_code_deletion_keeps_its_refi_identifier_and_ids(project):
+    items = rich(project)
+    before = dump(project)
+    snap = project.delete_code(items["theme"].id)
+    newer = project.add_code("Taken after")
+    assert newer.id not in (items["theme"].id, items["sub"].id)
+    project.delete_code(newer.id)
+    project.restore_code(snap)
+    assert ext_sql.guid_of(project.db, "code", items["theme"].id) == "11111111-1111-1111-1111-111111111111"
+    assert dump(project) == before
+
+
+@pytest.mark.parametrize("what", ["case", "attribute", "memo", "coding"])
+def test_undo_of_other_deletions_after_an_id_was_taken_again(project, what):
+    items = rich(project)
+    before = dump(project)
+    # the row just deleted had the highest id: the next one made would have taken it
+    if what == "case":
+        snap = cases.delete_case(project, items["case"].id)
+        taker = cases.add_case(project, "P2").id
+        cases.restore_case(project, snap)
+        cases.delete_case(project, taker)
+    elif what == "attribute":
+        snap = attrs.delete_attribute(project, items["attr"].id)
+        taker = attrs.define_attribute(project, "Age").id
+        attrs.restore_attribute(project, snap)
+        attrs.delete_attribute(project, taker)
+    elif what == "memo":
+        last = max(m.id for m in memos.list_memos(project))
+        snap = memos.delete_memo(project, last)
+        taker = memos.create_memo(project, "taken").id
+        memos.restore_memo(project, snap)
+        memos.delete_memo(project, taker)
+    else:
+        last = max(c.id for c in project.codings_for_codes([items["theme"].id, items["sub"].id]))
+        snap = project.remove_coding(last)
+        taker = project.apply_code(items["doc"].id, items["theme"].id, 0, 3).id
+        project.restore_coding(snap)
+        project.remove_coding(taker)
+    assert dump(project) == before
+
+
+def test_ids_of_deleted_rows_are_never_given_again(project):
+    doc = project.add_document("D", parsed("Some words here."))
+    code = project.add_code("C")
+    coding = project.apply_code(doc.id, code.id, 0, 4)
+    project.remove_coding(coding.id)
+    project.delete_code(code.id)
+    project.delete_document(doc.id)
+    doc2 = project.add_document("D2", parsed("Other words here."))
+    code2 = project.add_code("C2")
+    coding2 = project.apply_code(doc2.id, code2.id, 0, 4)
+    assert (doc2.id, code2.id, coding2.id) != (doc.id, code.id, coding.id)
+    assert doc2.id > doc.id and code2.id > code.id and coding2.id > coding.id
+
+
+def test_restore_refuses_cleanly_if_an_id_is_somehow_taken(project):
+    """Belt and braces: a clash is an error that changes nothing, not a half-restored file."""
+    doc = project.add_document("D", parsed("Some words here."))
+    snap = project.delete_document(doc.id)
+    with project.action():
+        project.db.execute(
+            "INSERT INTO documents (id, name, plain_text, source_format, imported_at, content_hash, "
+            "char_count) VALUES (?, 'intruder', 'x', 'txt', 'now', 'h', 1)", [doc.id])
+    before = dump(project)
+    with pytest.raises(sqlite3.IntegrityError):
+        project.restore_document(snap)
+    assert dump(project) == before
+
+
+def test_a_table_added_later_is_in_the_snapshot_without_being_listed(project):
+    """Snapshots follow the schema: a new table whose rows cascade from a document, and one
+    kept by an AFTER DELETE trigger, come back with the document."""
+    with project.action():
+        project.db.executescript("""
+            CREATE TABLE document_notes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                note TEXT NOT NULL);
+            CREATE TABLE note_tags (note_id INTEGER NOT NULL REFERENCES document_notes(id)
+                ON DELETE CASCADE, tag TEXT NOT NULL, PRIMARY KEY (note_id, tag));
+            CREATE TABLE document_flags (document_ref INTEGER NOT NULL, flag TEXT NOT NULL);
+            CREATE TRIGGER document_flags_gone AFTER DELETE ON documents BEGIN
+                DELETE FROM document_flags WHERE document_ref = old.id;
+            END;
+        """)
+    doc = project.add_document("D", parsed("Some words here."))
+    with project.action():
+        project.db.execute("INSERT INTO document_notes (document_id, note) VALUES (?, 'n')", [doc.id])
+        project.db.execute("INSERT INTO note_tags VALUES (1, 't')")
+        project.db.execute("INSERT INTO document_flags VALUES (?, 'f')", [doc.id])
+    before = dump(project)
+    snap = project.delete_document(doc.id)
+    assert {t for t in ("document_notes", "note_tags", "document_flags") if snap.get(t)} == {
+        "document_notes", "note_tags", "document_flags"}
+    assert project.db.execute("SELECT count(*) FROM document_flags").fetchone()[0] == 0
+    project.restore_document(snap)
+    assert dump(project) == before
+
+
+def test_set_null_columns_are_put_back(project):
+    """Deleting a coder clears the coder of their codings (ON DELETE SET NULL); the snapshot
+    of the deletion puts it back."""
+    from qcdesk.core.storage import snapshots
+
+    doc = project.add_document("D", parsed("Some words here."))
+    code = project.add_code("C")
+    project.set_coder("Ben")
+    project.apply_code(doc.id, code.id, 0, 4)
+    project.set_coder("AB")
+    ben = next(c for c in project.coders() if c.name == "Ben")
+    before = dump(project)
+    with project.action():
+        snap = snapshots.capture(project.db, "coders", [ben.id])
+        project.db.execute("DELETE FROM coders WHERE id = ?", [ben.id])
+    assert project.db.execute("SELECT coder_id FROM codings").fetchone()[0] is None
+    with project.action():
+        snapshots.restore(project.db, snap)
+    assert dump(project) == before
