@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import re
 from bisect import bisect_right
 from pathlib import Path
@@ -32,6 +33,7 @@ from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema, soundness
 
 Listener = Callable[[Changes], None]
+_log = logging.getLogger(__name__)
 
 #: Distinct, print-friendly colours given to new codes in turn.
 PALETTE = (
@@ -56,6 +58,8 @@ class Project:
         #: the copy made before migrating an older file, if one was made
         self.backup = backup
         self._listeners: list[Listener] = []
+        #: told of an exception a listener raised (the window shows it); the action stands
+        self.on_listener_error: Callable[[Exception], None] | None = None
         self._pending: Changes | None = None
         self._depth = 0
         self._coder: Coder | None = None
@@ -192,13 +196,26 @@ class Project:
             for doc_id in changes.documents:
                 self._turn_cache.pop(doc_id, None)
                 self._para_cache.pop(doc_id, None)
-            for listener in list(self._listeners):
-                listener(changes)
+            self.notify(changes)
 
     def notify(self, changes: Changes) -> None:
-        """Tell subscribers about a change made outside :meth:`action` (restoring a backup)."""
+        """Tell every subscriber what changed (also for a change made outside :meth:`action`,
+        such as restoring a backup).
+
+        The change is committed by now: a subscriber that raises is reported (logged and
+        passed to :attr:`on_listener_error`), never taken for a failed action, and the
+        subscribers after it are told all the same.
+        """
         for listener in list(self._listeners):
-            listener(changes)
+            try:
+                listener(changes)
+            except Exception as exc:  # noqa: BLE001 - one broken view must not hide a committed action
+                _log.exception("A view failed to follow a change to %s", self.path.name)
+                if self.on_listener_error is not None:
+                    try:
+                        self.on_listener_error(exc)
+                    except Exception:  # noqa: BLE001
+                        _log.exception("Reporting that failure failed too")
 
     def forget_caches(self) -> None:
         self._turn_cache.clear()

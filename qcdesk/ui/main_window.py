@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStackedWidget,
                                QVBoxLayout, QWidget)
@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
         except QcdeskError:
             pass
         project.subscribe(self._on_changes)
+        project.on_listener_error = self._view_failed
         self.settings.add_recent_project(project.path)
         self.documents.set_project(project)
         self.codebook.set_project(project)
@@ -566,6 +567,14 @@ class MainWindow(QMainWindow):
     # ================================================================ errors, drops, close
     def _command_failed(self, what: str, exc: Exception) -> None:
         dialogs.error(self, "Not done", f"{what}: {exc}" if what else str(exc))
+
+    def _view_failed(self, exc: Exception) -> None:
+        """A view raised while following a committed change: say so once the change is done
+        (not from inside the notification: the undo entry is pushed first)."""
+        QTimer.singleShot(0, lambda: dialogs.error(
+            self, "Display problem",
+            f"Part of the window could not show the latest change ({exc}). The change itself is "
+            "saved and can be undone; close and reopen the project if the window looks wrong."))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):

@@ -1,0 +1,100 @@
+"""Undo in the window stays sound: a freed id taken by an import, a view that raises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui import commands as cmd
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as project:
+        first = project.add_document("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
+        last = project.add_document("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
+        code = project.add_code("Heard")
+        project.apply_code(first.id, code.id, 3, 9)
+        project.apply_code(last.id, code.id, 0, 6)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project_path), messages
+    yield win
+    win.close()
+
+
+def run_import(qtbot, win: MainWindow, paths: list[Path]):
+    with qtbot.waitSignal(win.imports.finished, timeout=20000) as blocker:
+        win.imports.start(paths)
+    return blocker.args[0]
+
+
+def test_delete_document_import_another_then_undo(qtbot, tmp_path, window, messages):
+    project = window.project
+    code = project.codes()[0]
+    assert window.undo.run(cmd.RenameDocumentCommand(project, project.documents()[0].id, "Interview A"))
+    last = project.documents()[-1]
+    assert window.undo.run(cmd.DeleteDocumentCommand(project, last.id))
+    assert window.undo_stack.count() == 2
+    new_file = tmp_path / "Interview 3.txt"
+    new_file.write_text("P3: I found my own way.\n", encoding="utf-8")
+    report = run_import(qtbot, window, [new_file])
+    assert [d.name for d in report.imported] == ["Interview 3"]
+
+    window.act_undo.trigger()                  # undo the deletion
+    assert not [m for m in messages if m[0] == "error"], messages
+    assert [d.name for d in project.documents()] == ["Interview A", "Interview 2", "Interview 3"]
+    assert project.document(last.id).name == "Interview 2"
+    assert [(c.start, c.end) for c in project.codings_for_document(last.id)] == [(0, 6)]
+    assert project.code_counts()[code.id] == (2, 2)
+    assert report.imported[0].id != last.id   # the deleted document's id stayed free
+    # the history is kept: the rename before it is still undoable, and both redo
+    assert window.undo_stack.count() == 2 and window.undo_stack.canUndo()
+    window.act_undo.trigger()
+    assert project.documents()[0].name == "Interview 1"
+    window.act_redo.trigger()
+    window.act_redo.trigger()
+    assert [d.name for d in project.documents()] == ["Interview A", "Interview 3"]
+    assert not [m for m in messages if m[0] == "error"], messages
+
+
+def test_a_view_that_raises_does_not_lose_the_undo_entry(qtbot, window, messages):
+    project = window.project
+    heard = []
+
+    def broken_view(changes):
+        raise RuntimeError("a view fell over")
+
+    project.subscribe(broken_view)
+    project.subscribe(lambda changes: heard.append(changes.codebook))
+    assert window.undo.run(cmd.AddCodeCommand(project, "Belonging"))
+    code = next(c for c in project.codes() if c.name == "Belonging")
+    assert window.undo_stack.count() == 1
+    assert heard == [True]                         # the listeners after the broken one heard of it
+    assert window.codebook.proxy_index(code.id).isValid()  # and so did the window's own views
+    qtbot.waitUntil(lambda: any("a view fell over" in m[2] for m in messages))
+    kind, _title, text = next(m for m in messages if "a view fell over" in m[2])
+    assert kind == "error" and "saved" in text
+
+    window.act_undo.trigger()
+    assert "Belonging" not in [c.name for c in project.codes()]
+    assert window.undo_stack.count() == 1 and window.undo_stack.canRedo()  # not cleared
+    assert not any(m[2].startswith("Undo of") for m in messages)
+    window.act_redo.trigger()
+    assert project.code(code.id).name == "Belonging"
