@@ -209,3 +209,33 @@ def test_set_null_columns_are_put_back(project):
     with project.action():
         snapshots.restore(project.db, snap)
     assert dump(project) == before
+
+
+@pytest.mark.parametrize("what", ["case", "attribute"])
+def test_undo_after_the_name_was_taken_refuses_cleanly(project, what):
+    """Cases and attributes made outside the undo history (cases from documents, an
+    attribute defined or imported) can take a deleted one's name: undoing the deletion then
+    says so and changes nothing, and works once the newer one is renamed."""
+    from qcdesk.core.errors import OperationError
+
+    items = rich(project)
+    before = dump(project)
+    if what == "case":
+        snap = cases.delete_case(project, items["case"].id)
+        newer = cases.add_case(project, "P1").id
+        put_back = lambda: cases.restore_case(project, snap)  # noqa: E731
+        rename = lambda: cases.rename_case(project, newer, "P1 (new)")  # noqa: E731
+    else:
+        snap = attrs.delete_attribute(project, items["attr"].id)
+        newer = attrs.define_attribute(project, "Role").id
+        put_back = lambda: attrs.restore_attribute(project, snap)  # noqa: E731
+        rename = lambda: attrs.rename_attribute(project, newer, "Role (new)")  # noqa: E731
+    unchanged = dump(project)
+    with pytest.raises(OperationError, match="cannot be put back: another .* was made since"):
+        put_back()
+    assert dump(project) == unchanged
+    rename()
+    put_back()
+    after = dump(project)
+    for table, rows in before.items():
+        assert set(rows) <= set(after[table]), table

@@ -22,7 +22,11 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from qcdesk.core.errors import OperationError
+
 NULLED = "@set_null"
+#: what a row of a table with unique names is called in a message
+_NOUNS = {"cases": "case", "attributes": "attribute", "coders": "coder", "pseudonyms": "pseudonym"}
 
 _TRIGGER_RE = re.compile(
     r"^\s*CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?\S+\s+AFTER\s+DELETE\s+ON\s+(\"[^\"]+\"|\[[^\]]+\]|\w+)"
@@ -173,6 +177,8 @@ def restore(db: sqlite_utils.Database, snapshot: dict) -> None:
     """Insert a :func:`capture` back, parents before children, then re-set cleared columns."""
     schema = _schema(db)
     tables = [t for t in snapshot if t != NULLED and snapshot[t]]
+    for table in tables:
+        _check_unique(db, table, snapshot[table])
     order = graphlib.TopologicalSorter({t: set() for t in tables})
     for ref in schema.references:
         if ref.child in tables and ref.parent in tables and ref.child != ref.parent:
@@ -189,6 +195,24 @@ def restore(db: sqlite_utils.Database, snapshot: dict) -> None:
     for table, key, column, value in snapshot.get(NULLED, []):
         where = " AND ".join(f"[{k}] = ?" for k in key)
         db.execute(f"UPDATE [{table}] SET [{column}] = ? WHERE {where}", [value, *key.values()])
+
+
+def _check_unique(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Refuse, changing nothing, to put back a row whose unique name was given to another
+    row since (a case deleted, then a case of that name made by an import)."""
+    for _seq, index, unique, origin, _partial in db.execute(f"PRAGMA index_list([{table}])").fetchall():
+        if not unique or origin == "pk":
+            continue
+        columns = [r[2] for r in db.execute(f"PRAGMA index_info([{index}])").fetchall()]
+        where = " AND ".join(f"[{c}] IS ?" for c in columns)
+        for row in rows:
+            values = [row[c] for c in columns]
+            if db.execute(f"SELECT 1 FROM [{table}] WHERE {where}", values).fetchone():
+                noun = _NOUNS.get(table, f"row of {table}")
+                shown = " ".join(str(v) for v in values)
+                raise OperationError(
+                    f"The {noun} “{shown}” cannot be put back: another {noun} called “{shown}” "
+                    "was made since. Rename that one, then undo again.")
 
 
 def _parents_first(schema: _Schema, table: str, rows: list[dict]) -> list[dict]:

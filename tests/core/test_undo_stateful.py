@@ -1,0 +1,475 @@
+"""Random sequences of every undoable action, with undo, redo and imports outside the history.
+
+Each undoable action runs as its window command does (the same core calls in
+``qcdesk/ui/*commands*.py``, ``memos_feature``: first run, then undo and redo); core
+tests stay free of Qt, so the commands are mirrored here as (undo, redo) pairs.
+The reference model is the history of whole project states: after an undo the project
+must equal, row for row and id for id (REFI-QDA identifiers included), the state before
+the action; after a redo the state after it. An import outside the history adds its rows
+to every state in the history, since undo and redo must leave it alone. A row made by a
+new action must never get an id used before.
+
+Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
+runs more, random, examples.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from qcdesk.core import attributes as attrs
+from qcdesk.core import cases, memos
+from qcdesk.core import codebook_ops as ops
+from qcdesk.core.errors import OperationError
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.core.storage import interchange as ext_sql
+
+pytestmark = pytest.mark.core
+
+settings.register_profile("ci", max_examples=40, stateful_step_count=60, derandomize=True,
+                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("explore", max_examples=400, stateful_step_count=100, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROFILE = os.environ.get("QCDESK_HYPOTHESIS_PROFILE", "ci")
+
+TEXTS = ("P1: I felt at home on the ward once my mentor listened.",
+         "Interviewer: And the feedback?\nP2: Concrete and early, which I needed.",
+         "P3: Nobody told me where anything was, so I asked the porters.")
+#: not compared: history, bookkeeping, and the full-text index's own tables
+IGNORED = ("audit_log", "sqlite_sequence", "_sqlite_migrations", "session")
+IDX = st.integers(0, 1000)
+NAMES = st.sampled_from(["Belonging", "Feedback", "Isolation", "Mentoring", "Porters", "Ward"])
+
+
+def parsed(text: str) -> ParsedDocument:
+    return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))],
+                          turns=[SpeakerTurn(text.split(":")[0], 0, len(text))])
+
+
+@dataclass
+class Entry:
+    label: str
+    undo: Callable[[], None]
+    redo: Callable[[], None]
+
+
+def pick(items: list, i: int):
+    return items[i % len(items)]
+
+
+class UndoMachine(RuleBasedStateMachine):
+    """The project, its undo history, and the expected state at every point of the history."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dir = tempfile.mkdtemp(dir=_TMP_ROOT[0])
+        self.p = Project.create(os.path.join(self.dir, "s.qcdesk"))
+        self.p.db.execute("PRAGMA synchronous = OFF")  # durability is tested elsewhere; speed here
+        self.p.set_coder("AB")
+        self.history: list[Entry] = []
+        self.index = 0
+        self.imported_codes: set[int] = set()
+        self.states = [self.state()]
+        self.seen: dict[str, set] = {}
+        self.remember_ids()
+
+    def teardown(self) -> None:
+        self.p.close()
+
+    # ------------------------------------------------------------------ the model
+    def state(self) -> dict[str, frozenset]:
+        db = self.p.db
+        out = {}
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                  "AND name NOT LIKE 'documents_fts%'"):
+            if name in IGNORED:
+                continue
+            columns = [c[1] for c in db.execute(f"PRAGMA table_info([{name}])")]
+            if name == "codes":  # sibling order is compared below, without imported codes
+                columns.remove("position")
+            out[name] = frozenset(db.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{name}]"))
+        order: dict = {}
+        for code in self.p.codes():  # ordered by position
+            if code.id not in self.imported_codes:
+                order.setdefault(code.parent_id, []).append(code.id)
+        out["@order"] = frozenset((k, tuple(v)) for k, v in order.items())
+        return out
+
+    def remember_ids(self) -> None:
+        for table in ("documents", "codes", "codings", "memos", "cases", "attributes", "blocks",
+                      "speaker_turns", "coders"):
+            self.seen.setdefault(table, set()).update(
+                r[0] for r in self.p.db.execute(f"SELECT id FROM [{table}]"))
+
+    def check_new_ids(self, before: dict, after: dict) -> None:
+        """Rows made by a new action carry ids never used before."""
+        for table in self.seen:
+            old_ids = {row[0] for row in before[table]}
+            new_ids = {row[0] for row in after[table]} - old_ids
+            reused = new_ids & self.seen[table]
+            assert not reused, f"{table}: ids {sorted(reused)} given again"
+
+    def expect(self) -> None:
+        now = self.state()
+        want = self.states[self.index]
+        for table in want:
+            assert now[table] == want[table], (
+                f"{table} after {[e.label for e in self.history[:self.index]]}: "
+                f"missing {sorted(want[table] - now[table], key=repr)[:3]}, "
+                f"extra {sorted(now[table] - want[table], key=repr)[:3]}")
+
+    # ------------------------------------------------------------------ running actions
+    def run(self, label: str, first: Callable[[], tuple | None]) -> None:
+        """An undoable action: ``first`` runs it and returns (undo, redo), or None when it
+        changed nothing (the command is obsolete and not pushed)."""
+        before = self.state()
+        try:
+            pair = first()
+        except OperationError:
+            assert self.state() == before, f"refused {label} changed the project"
+            return
+        if pair is None:
+            assert self.state() == before, f"{label} said it changed nothing"
+            return
+        after = self.state()
+        self.check_new_ids(before, after)
+        self.remember_ids()
+        del self.history[self.index:]
+        del self.states[self.index + 1:]
+        self.history.append(Entry(label, *pair))
+        self.states.append(after)
+        self.index += 1
+
+    def outside_history(self, action: Callable[[], None]) -> None:
+        """An import: its rows belong to every state of the history from now on."""
+        before = self.state()
+        action()
+        after = self.state()
+        self.check_new_ids(before, after)
+        self.remember_ids()
+        for table in after:
+            assert not before[table] - after[table], f"an import removed rows of {table}"
+            added = after[table] - before[table]
+            self.states = [{**s, table: s[table] | added} for s in self.states]
+
+    def snapshot_pair(self, undo_fn, redo_fn):
+        box: dict = {}
+
+        def undo():
+            box["snap"] = undo_fn()
+
+        def redo():
+            redo_fn(box["snap"])
+
+        return undo, redo
+
+    # ------------------------------------------------------------------ undo and redo
+    @precondition(lambda self: self.index > 0)
+    @rule(k=st.integers(1, 3))
+    def undo(self, k: int) -> None:
+        for _ in range(min(k, self.index)):
+            try:
+                self.history[self.index - 1].undo()
+            except OperationError:  # refused, e.g. its name was taken since: nothing changed
+                self.expect()
+                return
+            self.index -= 1
+            self.expect()
+
+    @precondition(lambda self: self.index < len(self.history))
+    @rule(k=st.integers(1, 3))
+    def redo(self, k: int) -> None:
+        for _ in range(min(k, len(self.history) - self.index)):
+            self.history[self.index].redo()
+            self.index += 1
+            self.expect()
+
+    @precondition(lambda self: self.index > 0)
+    @rule(i=IDX, k=st.integers(1, 2))
+    def import_then_undo(self, i: int, k: int) -> None:
+        """The reported case: an import takes the place of what the last action deleted."""
+        self.import_document(i, True)
+        self.undo(k)
+
+    # ------------------------------------------------------------------ outside the history
+    @initialize(n=st.integers(1, 2))
+    def first_documents(self, n: int) -> None:
+        for i in range(n):
+            self.import_document(i, True)
+        self.import_code_with_guid("Theme")
+
+    @rule(i=IDX, with_guid=st.booleans())
+    def import_document(self, i: int, with_guid: bool) -> None:
+        def action():
+            doc = self.p.add_document(f"Doc {len(self.seen['documents'])}", parsed(pick(TEXTS, i)))
+            if with_guid:
+                with self.p.action():
+                    ext_sql.remember_guid(self.p.db, "document", doc.id, str(uuid.uuid4()))
+        self.outside_history(action)
+
+    @rule(name=NAMES)
+    def import_code_with_guid(self, name: str) -> None:
+        """As a REFI-QDA codebook import does: a code that carries its exchange identifier."""
+        def action():
+            with self.p.action():
+                code = self.p.add_code(name)
+                ext_sql.remember_guid(self.p.db, "code", code.id, str(uuid.uuid4()))
+            self.imported_codes.add(code.id)
+        self.outside_history(action)
+
+    @rule(name=st.sampled_from(["Role", "Age", "Site"]))
+    def define_attribute(self, name: str) -> None:
+        try:
+            self.outside_history(lambda: attrs.define_attribute(self.p, name))
+        except OperationError:
+            pass  # the name is taken
+
+    # ------------------------------------------------------------------ codings
+    @precondition(lambda self: self.p.codes() and self.p.documents())
+    @rule(d=IDX, c=IDX, s=IDX, n=IDX)
+    def apply_coding(self, d, c, s, n) -> None:
+        doc, code = pick(self.p.documents(), d), pick(self.p.codes(), c)
+        start = s % doc.char_count
+        end = start + 1 + n % (doc.char_count - start)
+
+        def first():
+            before = {x.id for x in self.p.codings_for_document(doc.id)}
+            coding = self.p.apply_code(doc.id, code.id, start, end)
+            if coding.id in before:
+                return None
+            return self.snapshot_pair(lambda: self.p.remove_coding(coding.id), self.p.restore_coding)
+        self.run("apply", first)
+
+    def codings(self) -> list:
+        return self.p.codings_for_codes([c.id for c in self.p.codes()])
+
+    @precondition(lambda self: self.codings())
+    @rule(i=IDX)
+    def remove_coding(self, i) -> None:
+        coding_id = pick(self.codings(), i).id
+        box = {"snap": None}
+
+        def first():
+            box["snap"] = self.p.remove_coding(coding_id)
+            return (lambda: self.p.restore_coding(box["snap"]),
+                    lambda: box.update(snap=self.p.remove_coding(coding_id)))
+        self.run("remove coding", first)
+
+    # ------------------------------------------------------------------ codebook
+    @rule(name=NAMES, parent=st.one_of(st.none(), IDX))
+    def add_code(self, name, parent) -> None:
+        codes = self.p.codes()
+        parent_id = pick(codes, parent).id if parent is not None and codes else None
+
+        def first():
+            code_id = self.p.add_code(name, parent_id=parent_id).id
+            return self.snapshot_pair(lambda: self.p.delete_code(code_id), self.p.restore_code)
+        self.run("add code", first)
+
+    @precondition(lambda self: self.p.codes())
+    @rule(i=IDX, name=NAMES)
+    def rename_code(self, i, name) -> None:
+        code = pick(self.p.codes(), i)
+
+        def first():
+            self.p.rename_code(code.id, name)
+            if self.p.code(code.id).name == code.name:
+                return None
+            return (lambda: self.p.rename_code(code.id, code.name),
+                    lambda: self.p.rename_code(code.id, name))
+        self.run("rename code", first)
+
+    @precondition(lambda self: self.p.codes())
+    @rule(i=IDX)
+    def delete_code(self, i) -> None:
+        code_id = pick(self.p.codes(), i).id
+        box = {}
+
+        def first():
+            box["snap"] = self.p.delete_code(code_id)
+            return (lambda: self.p.restore_code(box["snap"]),
+                    lambda: box.update(snap=self.p.delete_code(code_id)))
+        self.run("delete code", first)
+
+    @precondition(lambda self: self.p.codes())
+    @rule(i=IDX, parent=st.one_of(st.none(), IDX), row=st.one_of(st.none(), st.integers(0, 5)))
+    def move_code(self, i, parent, row) -> None:
+        codes = self.p.codes()
+        code_id = pick(codes, i).id
+        parent_id = pick(codes, parent).id if parent is not None else None
+        origin = self.p.code_position(code_id)
+
+        def first():
+            self.p.move_code(code_id, parent_id, row)
+            if self.p.code_position(code_id) == origin:
+                return None
+            return (lambda: self.p.move_code(code_id, *origin),
+                    lambda: self.p.move_code(code_id, parent_id, row))
+        self.run("move code", first)
+
+    @precondition(lambda self: len(self.p.codes()) >= 2)
+    @rule(sources=st.lists(IDX, min_size=1, max_size=3), into=IDX)
+    def merge_codes(self, sources, into) -> None:
+        codes = self.p.codes()
+        source_ids = list(dict.fromkeys(pick(codes, s).id for s in sources))
+        target_id = pick(codes, into).id
+        box = {}
+
+        def first():
+            box["snap"] = ops.merge_codes(self.p, source_ids, target_id)
+            return (lambda: ops.unmerge(self.p, box["snap"]),
+                    lambda: box.update(snap=ops.merge_codes(self.p, source_ids, target_id)))
+        self.run("merge codes", first)
+
+    # ------------------------------------------------------------------ documents
+    @precondition(lambda self: self.p.documents())
+    @rule(i=IDX)
+    def delete_document(self, i) -> None:
+        doc_id = pick(self.p.documents(), i).id
+        box = {}
+
+        def first():
+            box["snap"] = self.p.delete_document(doc_id)
+            return (lambda: self.p.restore_document(box["snap"]),
+                    lambda: box.update(snap=self.p.delete_document(doc_id)))
+        self.run("delete document", first)
+
+    @precondition(lambda self: self.p.documents())
+    @rule(i=IDX, name=NAMES)
+    def rename_document(self, i, name) -> None:
+        doc = pick(self.p.documents(), i)
+        self.run("rename document", lambda: (
+            self.p.rename_document(doc.id, name),
+            (lambda: self.p.rename_document(doc.id, doc.name), lambda: self.p.rename_document(doc.id, name)),
+        )[1])
+
+    # ------------------------------------------------------------------ memos
+    @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)
+    def new_memo(self, kind, i) -> None:
+        targets = {"code": self.p.codes, "document": self.p.documents,
+                   "case": lambda: cases.cases(self.p), "coding": self.codings}
+        if kind in targets and not targets[kind]():
+            return
+
+        def first():
+            if kind == "free":
+                memo, created = memos.create_memo(self.p, "New note"), True
+            elif kind == "journal":
+                memo, created = memos.ensure_memo(self.p)
+            else:
+                memo, created = memos.ensure_memo(self.p, **{f"{kind}_id": pick(targets[kind](), i).id})
+            if not created:
+                return None
+            return self.snapshot_pair(lambda: memos.delete_memo(self.p, memo.id),
+                                      lambda snap: memos.restore_memo(self.p, snap))
+        self.run("new memo", first)
+
+    @precondition(lambda self: memos.list_memos(self.p))
+    @rule(i=IDX)
+    def delete_memo(self, i) -> None:
+        memo_id = pick(memos.list_memos(self.p), i).id
+        box = {}
+
+        def first():
+            box["snap"] = memos.delete_memo(self.p, memo_id)
+            return (lambda: memos.restore_memo(self.p, box["snap"]),
+                    lambda: box.update(snap=memos.delete_memo(self.p, memo_id)))
+        self.run("delete memo", first)
+
+    # ------------------------------------------------------------------ cases and attributes
+    @rule(name=st.sampled_from(["P1", "P2", "P3"]))
+    def add_case(self, name) -> None:
+        def first():
+            case_id = cases.add_case(self.p, name).id
+            return self.snapshot_pair(lambda: cases.delete_case(self.p, case_id),
+                                      lambda snap: cases.restore_case(self.p, snap))
+        self.run("add case", first)
+
+    @precondition(lambda self: cases.cases(self.p))
+    @rule(i=IDX)
+    def delete_case(self, i) -> None:
+        case_id = pick(cases.cases(self.p), i).id
+        box = {}
+
+        def first():
+            box["snap"] = cases.delete_case(self.p, case_id)
+            return (lambda: cases.restore_case(self.p, box["snap"]),
+                    lambda: box.update(snap=cases.delete_case(self.p, case_id)))
+        self.run("delete case", first)
+
+    @precondition(lambda self: cases.cases(self.p) and self.p.documents())
+    @rule(i=IDX, docs=st.lists(IDX, max_size=2))
+    def set_case_documents(self, i, docs) -> None:
+        case_id = pick(cases.cases(self.p), i).id
+        new = list(dict.fromkeys(pick(self.p.documents(), d).id for d in docs))
+        old = cases.case_documents(self.p, case_id)
+
+        def first():
+            cases.set_case_documents(self.p, case_id, new)
+            return (lambda: cases.set_case_documents(self.p, case_id, old),
+                    lambda: cases.set_case_documents(self.p, case_id, new))
+        self.run("case documents", first)
+
+    @precondition(lambda self: cases.cases(self.p) and attrs.attributes(self.p))
+    @rule(i=IDX, a=IDX, value=st.sampled_from(["mentee", "mentor", "", "42"]))
+    def set_attribute_value(self, i, a, value) -> None:
+        case_id = pick(cases.cases(self.p), i).id
+        attribute_id = pick(attrs.attributes(self.p), a).id
+        old = attrs.stored_value(self.p, case_id, attribute_id)
+
+        def first():
+            attrs.set_value(self.p, case_id, attribute_id, value)
+            new = attrs.stored_value(self.p, case_id, attribute_id)
+            if new == old:
+                return None
+            return (lambda: attrs.set_value(self.p, case_id, attribute_id, old),
+                    lambda: attrs.set_value(self.p, case_id, attribute_id, new))
+        self.run("attribute value", first)
+
+    @precondition(lambda self: attrs.attributes(self.p))
+    @rule(i=IDX)
+    def delete_attribute(self, i) -> None:
+        attribute_id = pick(attrs.attributes(self.p), i).id
+        box = {}
+
+        def first():
+            box["snap"] = attrs.delete_attribute(self.p, attribute_id)
+            return (lambda: attrs.restore_attribute(self.p, box["snap"]),
+                    lambda: box.update(snap=attrs.delete_attribute(self.p, attribute_id)))
+        self.run("delete attribute", first)
+
+    # ------------------------------------------------------------------ always
+    @invariant()
+    def foreign_keys_hold(self) -> None:
+        assert self.p.db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+#: where the machines' projects go: a memory file system when there is one (no disk waits)
+_TMP_ROOT: list[str | None] = [None]
+
+
+@pytest.fixture
+def tmp_root(tmp_path):
+    shm = "/dev/shm"
+    _TMP_ROOT[0] = tempfile.mkdtemp(dir=shm) if os.path.isdir(shm) and os.access(shm, os.W_OK) else str(tmp_path)
+    yield
+    if _TMP_ROOT[0] != str(tmp_path):
+        shutil.rmtree(_TMP_ROOT[0], ignore_errors=True)
+    _TMP_ROOT[0] = None
+
+
+def test_undo_redo_and_imports_keep_ids_and_identifiers(tmp_root):
+    UndoMachine.TestCase.settings = settings.get_profile(PROFILE)
+    UndoMachine.TestCase().runTest()
