@@ -9,6 +9,7 @@ call the core, whose change notifications refresh every view.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
@@ -18,6 +19,9 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.project import Project
 
 ErrorHandler = Callable[[str, Exception], None]
+#: failures of one undo or redo step that leave the file exactly as it was: every step is
+#: one core action, one transaction, rolled back when it raises
+ROLLED_BACK = (QcdeskError, sqlite3.Error)
 
 
 class ProjectCommand(QUndoCommand):
@@ -25,7 +29,10 @@ class ProjectCommand(QUndoCommand):
         super().__init__(text)
         self.project = project
         self._first = True
+        self._skip_undo = False
         self.on_error: ErrorHandler | None = None
+        #: told (command, "Undo" or "Redo", exception) when a step fails; set by UndoController
+        self.on_step_failed: Callable[["ProjectCommand", str, Exception], None] | None = None
 
     # subclasses implement these three
     def do_first(self) -> None:
@@ -47,13 +54,26 @@ class ProjectCommand(QUndoCommand):
         self._guard(self.do_redo, "Redo")
 
     def undo(self) -> None:
+        if self._skip_undo:  # the stack stepping back over a redo that failed
+            self._skip_undo = False
+            return
         self._guard(self.do_undo, "Undo")
+
+    def skip_next(self, verb: str) -> None:
+        """Let the stack step back over this command without running it again (the step
+        ``verb`` failed, so the file is still where the stack was before it)."""
+        if verb == "Undo":
+            self._first = True
+        else:
+            self._skip_undo = True
 
     def _guard(self, fn: Callable[[], None], verb: str) -> None:
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - Qt cannot propagate out of undo(); report instead
-            if self.on_error:
+            if self.on_step_failed:
+                self.on_step_failed(self, verb, exc)
+            elif self.on_error:
                 self.on_error(f"{verb} of “{self.text()}” failed", exc)
             else:
                 raise
@@ -236,6 +256,7 @@ class UndoController(QObject):
 
     def run(self, command: ProjectCommand) -> bool:
         command.on_error = self._failed_during_history
+        command.on_step_failed = self._step_failed
         try:
             command.execute()
         except QcdeskError as exc:
@@ -244,6 +265,18 @@ class UndoController(QObject):
         if not command.isObsolete():
             self.stack.push(command)
         return True
+
+    def _step_failed(self, command: ProjectCommand, verb: str, exc: Exception) -> None:
+        """An undo or redo failed. When it was refused or rolled back the file is unchanged:
+        put the stack back where it was (the history still matches the file) so the user
+        can fix the cause and try again. Anything else: start a fresh history."""
+        if not isinstance(exc, ROLLED_BACK):
+            self._failed_during_history(f"{verb} of “{command.text()}” failed", exc)
+            return
+        self.on_error(f"{verb} of “{command.text()}” failed", exc)
+        command.skip_next(verb)
+        # after Qt leaves undo()/redo(): step back over the command without running it
+        QTimer.singleShot(0, self.stack.redo if verb == "Undo" else self.stack.undo)
 
     def _failed_during_history(self, what: str, exc: Exception) -> None:
         self.on_error(what, exc)

@@ -98,3 +98,46 @@ def test_a_view_that_raises_does_not_lose_the_undo_entry(qtbot, window, messages
     assert not any(m[2].startswith("Undo of") for m in messages)
     window.act_redo.trigger()
     assert project.code(code.id).name == "Belonging"
+
+
+def test_a_refused_undo_keeps_the_history(qtbot, window, messages):
+    """Undoing a deletion whose name was taken since is refused with a message; the file is
+    unchanged, so the history stays as it was and the undo works once the name is free."""
+    from qcdesk.core import attributes as attrs
+    from qcdesk.ui import case_commands as ccmd
+
+    project = window.project
+    role = attrs.define_attribute(project, "Role")
+    assert window.undo.run(cmd.AddCodeCommand(project, "Belonging"))
+    assert window.undo.run(ccmd.DeleteAttributeCommand(project, role.id))
+    newer = attrs.define_attribute(project, "Role")   # as the attribute dialog does: not undoable
+    window.act_undo.trigger()
+    qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 2)
+    assert window.undo_stack.count() == 2 and not window.undo_stack.canRedo()
+    assert [a.name for a in attrs.attributes(project)] == ["Role"]
+    attrs.rename_attribute(project, newer.id, "Role 2")
+    window.act_undo.trigger()
+    assert sorted(a.name for a in attrs.attributes(project)) == ["Role", "Role 2"]
+    assert attrs.attribute(project, role.id).name == "Role"
+    window.act_undo.trigger()                      # the step before is still there
+    assert "Belonging" not in [c.name for c in project.codes()]
+
+
+def test_a_refused_redo_keeps_the_history(qtbot, window, messages):
+    from qcdesk.core import cases
+    from qcdesk.ui import case_commands as ccmd
+
+    project = window.project
+    assert window.undo.run(ccmd.AddCaseCommand(project, "P1"))
+    window.act_undo.trigger()
+    newer = cases.add_case(project, "P1")           # as "Cases from documents" does: not undoable
+    window.act_redo.trigger()
+    qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
+    qtbot.waitUntil(lambda: window.undo_stack.index() == 0)
+    assert window.undo_stack.count() == 1 and window.undo_stack.canRedo()
+    assert [c.id for c in cases.cases(project)] == [newer.id]
+    cases.rename_case(project, newer.id, "P1 (new)")
+    window.act_redo.trigger()
+    assert sorted(c.name for c in cases.cases(project)) == ["P1", "P1 (new)"]
+    assert window.undo_stack.index() == 1
