@@ -6,7 +6,9 @@ SQLCipher driver (same API as :mod:`sqlite3`) slots in by passing a passphrase.
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +35,78 @@ def _quote_key(passphrase: str) -> str:
     return "'" + passphrase.replace("'", "''") + "'"
 
 
+def side_file(path: str | Path, suffix: str) -> Path:
+    """The project's WAL (``-wal``) or WAL index (``-shm``) beside it."""
+    path = Path(path)
+    return path.with_name(path.name + suffix)
+
+
+class _ScratchDatabase(sqlite_utils.Database):
+    """A database read from a private copy, which is deleted when the database is closed."""
+
+    scratch: Path
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite_utils.Database:
+    """Open ``path`` to read it, WAL included, without writing or creating anything beside it.
+
+    A read-only connection in the ordinary sense still writes: it creates an empty WAL and
+    WAL index for a file in WAL mode, rewrites an index left by a crash, and (if it was
+    writable) folds the WAL into the file and deletes it on close. Checks before opening, a
+    refused file and read-only media need better:
+
+    * WAL with content and its index present: read both, the index read-only
+      (``readonly_shm``), which SQLite supports on read-only media too;
+    * no WAL content: the file alone is the whole database, read as ``immutable``;
+    * WAL without its index (SQLite cannot read that read-only): the file and its WAL are
+      copied into a private folder (owner-only, deleted on close) and read there. An
+      encrypted project's copy stays encrypted.
+    """
+    path = Path(path)
+    wal, shm = side_file(path, "-wal"), side_file(path, "-shm")
+    try:
+        wal_content = wal.stat().st_size > 0
+    except OSError:
+        wal_content = False
+    if not wal_content:
+        return connect(path, passphrase=passphrase, read_only=True, immutable=True)
+    if shm.exists():
+        return connect(path, passphrase=passphrase, read_only=True, readonly_shm=True)
+    scratch = Path(tempfile.mkdtemp(prefix="qcdesk-read-"))  # mode 0700: only this user reads it
+    try:
+        copy = scratch / path.name
+        shutil.copyfile(path, copy)
+        shutil.copyfile(wal, side_file(copy, "-wal"))
+        db = connect(copy, passphrase=passphrase, read_only=True, shown_as=path)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    scratched = _ScratchDatabase(db.conn, execute_plugins=False)
+    scratched.scratch = scratch
+    return scratched
+
+
 def connect(
     path: str | Path,
     *,
     passphrase: str | None = None,
     read_only: bool = False,
     immutable: bool = False,
+    readonly_shm: bool = False,
+    shown_as: Path | None = None,
 ) -> sqlite_utils.Database:
     """Open ``path`` (created if missing unless ``read_only``) with the project's pragmas.
 
     Raises :class:`NotAProjectError` when the bytes are not a database (or the
     passphrase is wrong: SQLCipher cannot tell the two apart) and
-    :class:`ProjectLockedError` when another program holds the write lock.
+    :class:`ProjectLockedError` when another program holds the write lock. Messages
+    name ``shown_as`` when given (a private copy is read in place of the project).
     """
     path = Path(path)
     if passphrase is not None and not passphrase:
@@ -52,15 +114,15 @@ def connect(
     driver = _driver(passphrase is not None)
     try:
         if read_only:
-            # immutable: on read-only media SQLite cannot create the WAL's index file, and
-            # nobody can change the file there anyway
-            uri = path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+            # immutable: the file alone, no locks, no WAL; readonly_shm: the WAL index is read, never written
+            uri = (path.resolve().as_uri() + "?mode=ro" + ("&immutable=1" if immutable else "")
+                   + ("&readonly_shm=1" if readonly_shm else ""))
             conn = driver.connect(uri, uri=True, check_same_thread=True)
         else:
             conn = driver.connect(str(path), check_same_thread=True)
     except (sqlite3.Error, getattr(driver, "Error", sqlite3.Error)) as exc:
         raise ProjectError(
-            f"{path} could not be opened or created ({exc}). Check that the folder exists "
+            f"{shown_as or path} could not be opened or created ({exc}). Check that the folder exists "
             "and that you may write to it."
         ) from exc
     try:
@@ -81,7 +143,7 @@ def connect(
     except (sqlite3.DatabaseError, getattr(driver, "DatabaseError", sqlite3.DatabaseError),
             UnicodeDecodeError) as exc:  # a damaged schema can give an error message that is not UTF-8
         conn.close()
-        raise _open_error(exc, path, passphrase) from exc
+        raise _open_error(exc, shown_as or path, passphrase) from exc
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
