@@ -79,6 +79,8 @@ class Project:
                 lock.release()
             raise
         try:
+            if lock is not None:
+                lock.cover_identity()  # the file exists now: lock it under every name it gets
             connection.use_wal(db, path)
             schema.upgrade(db, path, 0)
         except BaseException:
