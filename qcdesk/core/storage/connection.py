@@ -6,6 +6,7 @@ SQLCipher driver (same API as :mod:`sqlite3`) slots in by passing a passphrase.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -41,16 +42,61 @@ def side_file(path: str | Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-class _ScratchDatabase(sqlite_utils.Database):
-    """A database read from a private copy, which is deleted when the database is closed."""
+#: project files this process has connections to: (device, inode) -> [path, connections, encrypted]
+_OPEN_HERE: dict[tuple[int, int], list] = {}
 
-    scratch: Path
+
+def _identity(path: str | Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else None
+
+
+class _Database(sqlite_utils.Database):
+    """A project connection that this process remembers until it is closed.
+
+    SQLite's locks are POSIX locks, dropped when the process closes *any* descriptor of the
+    file; facts about an open file (is it encrypted?) are therefore answered from here, and
+    readers of arbitrary files can ask :func:`opened_here` before they open one.
+    """
+
+    _key: tuple[int, int] | None = None
+    _scratch: Path | None = None
+
+    def _remember(self, path: Path, encrypted: bool) -> None:
+        self._key = _identity(path)
+        if self._key is not None:
+            entry = _OPEN_HERE.setdefault(self._key, [path, 0, encrypted])
+            entry[1] += 1
 
     def close(self) -> None:
+        key, self._key = self._key, None
         try:
             super().close()
         finally:
-            shutil.rmtree(self.scratch, ignore_errors=True)
+            entry = _OPEN_HERE.get(key) if key is not None else None
+            if entry is not None:
+                entry[1] -= 1
+                if entry[1] <= 0:
+                    del _OPEN_HERE[key]
+            if self._scratch is not None:  # a private copy read in place of the project
+                shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+def opened_here(path: str | Path) -> bool:
+    """Whether ``path`` is (another name of) a project file this process has open, or its WAL or WAL index.
+
+    Opening such a file to read it, and closing it again, would drop SQLite's locks.
+    """
+    key = _identity(path)
+    if key is None:
+        return False
+    if key in _OPEN_HERE:
+        return True
+    return any(_identity(side_file(entry[0], side)) == key
+               for entry in list(_OPEN_HERE.values()) for side in ("-wal", "-shm"))
 
 
 def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite_utils.Database:
@@ -87,9 +133,8 @@ def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    scratched = _ScratchDatabase(db.conn, execute_plugins=False)
-    scratched.scratch = scratch
-    return scratched
+    db._scratch = scratch
+    return db
 
 
 def connect(
@@ -144,7 +189,9 @@ def connect(
             UnicodeDecodeError) as exc:  # a damaged schema can give an error message that is not UTF-8
         conn.close()
         raise _open_error(exc, shown_as or path, passphrase) from exc
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    db = _Database(conn, execute_plugins=False)
+    db._remember(path, passphrase is not None)
+    return db
 
 
 def use_wal(db: sqlite_utils.Database, path: str | Path) -> None:
@@ -187,8 +234,15 @@ def is_encrypted_connection(db: sqlite_utils.Database) -> bool:
 
 
 def is_encrypted_file(path: str | Path) -> bool:
-    """True when ``path`` exists, is non-empty and does not start with SQLite's plain header."""
+    """True when ``path`` exists, is non-empty and does not start with SQLite's plain header.
+
+    A file this process has open is not read again (closing it would drop SQLite's locks):
+    the answer is how it was opened.
+    """
     path = Path(path)
+    entry = _OPEN_HERE.get(_identity(path))  # type: ignore[arg-type]
+    if entry is not None:
+        return bool(entry[2])
     try:
         with path.open("rb") as fh:
             head = fh.read(16)
