@@ -108,11 +108,12 @@ class Project:
                 lock = lockfile.ProjectLock.acquire(path)
             if lock is None:
                 read_only = True
+                wal = connection.side_file(path, "-wal")
+                files = (f"{path.name} together with {wal.name} (its latest work is still in "
+                         "that file)" if wal.is_file() and wal.stat().st_size else path.name)
                 notice = (f"{path.name} is on a drive or in a folder qcdesk cannot write to, so it "
                           "is open read-only: you can read, search and export, but not change it. "
-                          f"To work on it, copy {path.name} together with "
-                          f"{connection.side_file(path, '-wal').name} (if it is there) to a folder "
-                          "of your own.")
+                          f"To work on it, copy {files} to a folder of your own.")
         try:
             # every check runs on a connection that writes nothing, not even the WAL or its
             # index: a refused file stays exactly as it was
