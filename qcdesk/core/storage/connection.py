@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -54,35 +55,41 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
     return (info.st_dev, info.st_ino) if info.st_ino else None
 
 
+def _forget(key: tuple[int, int]) -> None:
+    entry = _OPEN_HERE.get(key)
+    if entry is not None:
+        entry[1] -= 1
+        if entry[1] <= 0:
+            del _OPEN_HERE[key]
+
+
 class _Database(sqlite_utils.Database):
-    """A project connection that this process remembers until it is closed.
+    """A project connection that this process remembers until it is closed (or collected).
 
     SQLite's locks are POSIX locks, dropped when the process closes *any* descriptor of the
     file; facts about an open file (is it encrypted?) are therefore answered from here, and
     readers of arbitrary files can ask :func:`opened_here` before they open one.
     """
 
-    _key: tuple[int, int] | None = None
-    _scratch: Path | None = None
+    _forgetting: weakref.finalize | None = None
+    #: removes the private copy read in place of the project, if there is one
+    _scratch: weakref.finalize | None = None
 
     def _remember(self, path: Path, encrypted: bool) -> None:
-        self._key = _identity(path)
-        if self._key is not None:
-            entry = _OPEN_HERE.setdefault(self._key, [path, 0, encrypted])
+        key = _identity(path)
+        if key is not None:
+            entry = _OPEN_HERE.setdefault(key, [path, 0, encrypted])
             entry[1] += 1
+            self._forgetting = weakref.finalize(self, _forget, key)
 
     def close(self) -> None:
-        key, self._key = self._key, None
         try:
             super().close()
         finally:
-            entry = _OPEN_HERE.get(key) if key is not None else None
-            if entry is not None:
-                entry[1] -= 1
-                if entry[1] <= 0:
-                    del _OPEN_HERE[key]
-            if self._scratch is not None:  # a private copy read in place of the project
-                shutil.rmtree(self._scratch, ignore_errors=True)
+            if self._forgetting is not None:
+                self._forgetting()  # runs once, here or when the object is collected
+            if self._scratch is not None:
+                self._scratch()
 
 
 def opened_here(path: str | Path) -> bool:
@@ -133,7 +140,8 @@ def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    db._scratch = scratch
+    # deleted on close, when collected, or at the latest when qcdesk exits
+    db._scratch = weakref.finalize(db, shutil.rmtree, scratch, ignore_errors=True)
     return db
 
 
