@@ -127,3 +127,47 @@ def test_an_accepted_copy_opens_with_its_wal_work(tmp_path):
         assert project.integrity_ok()
     with pytest.raises(ProjectError):
         Project.open(tmp_path / "copy" / "missing.qcdesk")
+
+
+def _copy_with_hot_journal(tmp_path: Path, newer: bool) -> tuple[Path, bytes]:
+    """A rollback-journal project copied in the middle of a transaction that spilled to the file.
+
+    SQLite plays such a journal back (a write) on the next open; a refusal must not.
+    Returns the copy and the file's bytes from before the transaction.
+    """
+    import sqlite3
+
+    path = _project(tmp_path)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode = DELETE")
+    if newer:
+        db.execute("PRAGMA user_version = 999")
+    clean = path.read_bytes()
+    db.execute("PRAGMA cache_size = 2")
+    db.execute("BEGIN")
+    db.executemany("INSERT INTO project_info (key, value) VALUES (?, ?)",
+                   [(f"k{i}", "x" * 2000) for i in range(200)])  # more than the cache holds: spilled
+    (tmp_path / "copy").mkdir()
+    copy = tmp_path / "copy" / path.name
+    shutil.copyfile(path, copy)
+    shutil.copyfile(str(path) + "-journal", str(copy) + "-journal")
+    db.execute("ROLLBACK")
+    db.close()
+    assert copy.read_bytes() != clean  # the half-written transaction is in the copied file
+    return copy, clean
+
+
+def test_a_refused_file_with_a_hot_journal_stays_byte_identical(tmp_path):
+    copy, _clean = _copy_with_hot_journal(tmp_path, newer=True)
+    before = _snapshot(copy.parent)
+    with pytest.raises(ProjectTooNewError, match="not changed"):
+        Project.open(copy)
+    assert _snapshot(copy.parent) == before
+
+
+def test_a_sound_file_with_a_hot_journal_opens_as_it_was_before_the_crash(tmp_path):
+    copy, _clean = _copy_with_hot_journal(tmp_path, newer=False)
+    with Project.open(copy) as project:
+        assert project.info("k0") is None
+        assert project.integrity_ok()
+        assert {c.name for c in project.codes()} == {"Folded in"}

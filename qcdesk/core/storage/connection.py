@@ -117,26 +117,37 @@ def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite
     * WAL with content and its index present: read both, the index read-only
       (``readonly_shm``), which SQLite supports on read-only media too;
     * no WAL content: the file alone is the whole database, read as ``immutable``;
-    * WAL without its index (SQLite cannot read that read-only): the file and its WAL are
+    * WAL without its index (SQLite cannot read that read-only), or a rollback journal left by
+      a crash (which must be played back, a write): the file and its WAL or journal are
       copied into a private folder (owner-only, deleted on close) and read there. An
       encrypted project's copy stays encrypted.
     """
     path = Path(path)
-    wal, shm = side_file(path, "-wal"), side_file(path, "-shm")
-    try:
-        wal_content = wal.stat().st_size > 0
-    except OSError:
-        wal_content = False
-    if not wal_content:
+    wal, shm, journal = side_file(path, "-wal"), side_file(path, "-shm"), side_file(path, "-journal")
+    if _has_content(journal):
+        return _open_private_copy(path, journal, passphrase)
+    if not _has_content(wal):
         return connect(path, passphrase=passphrase, read_only=True, immutable=True)
     if shm.exists():
         return connect(path, passphrase=passphrase, read_only=True, readonly_shm=True)
+    return _open_private_copy(path, wal, passphrase)
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _open_private_copy(path: Path, side: Path, passphrase: str | None) -> sqlite_utils.Database:
     scratch = Path(tempfile.mkdtemp(prefix="qcdesk-read-"))  # mode 0700: only this user reads it
     try:
         copy = scratch / path.name
         shutil.copyfile(path, copy)
-        shutil.copyfile(wal, side_file(copy, "-wal"))
-        db = connect(copy, passphrase=passphrase, read_only=True, shown_as=path)
+        shutil.copyfile(side, side_file(copy, side.name[len(path.name):]))
+        # a journal is played back into the copy: that needs a connection that may write (the copy)
+        db = connect(copy, passphrase=passphrase, read_only=side.name.endswith("-wal"), shown_as=path)
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
