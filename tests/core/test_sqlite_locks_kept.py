@@ -69,6 +69,18 @@ def _import_the_project_itself(project):
     assert [why for _name, why in report.failed] == [OPEN_PROJECT] * 3
 
 
+def _restore(project):
+    backup = backups.make_backup(project)
+    project.add_code("After the backup")
+    backups.restore_backup(project, backup)
+    assert "After the backup" not in {c.name for c in project.codes()}
+
+
+def _decrypted_copy(project):
+    if project.passphrase:
+        encryption.decrypt_copy(project, project.path.with_name("decrypted.qcdesk"))
+
+
 PATHS = {
     "is the file encrypted": lambda p: encryption.is_encrypted(p.path),
     "header check": lambda p: connection.is_encrypted_file(p.path),
@@ -76,6 +88,8 @@ PATHS = {
     "second writer refused (name, hard link, symlink)": _reopen_refused,
     "read-only reader alongside": _read_only_alongside,
     "backup": lambda p: backups.make_backup(p),
+    "restore from a backup": _restore,
+    "decrypted copy": _decrypted_copy,
     "copy of the database": lambda p: schema.copy_database(p.db, p.path.with_name("copy.qcdesk")),
     "importing the project file as a document": _import_the_project_itself,
 }

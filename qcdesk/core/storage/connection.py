@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ def side_file(path: str | Path, suffix: str) -> Path:
 
 #: project files this process has connections to: (device, inode) -> [path, connections, encrypted]
 _OPEN_HERE: dict[tuple[int, int], list] = {}
+_OPEN_HERE_LOCK = threading.Lock()  # worker threads open and close connections too
 
 
 def _identity(path: str | Path) -> tuple[int, int] | None:
@@ -56,11 +58,12 @@ def _identity(path: str | Path) -> tuple[int, int] | None:
 
 
 def _forget(key: tuple[int, int]) -> None:
-    entry = _OPEN_HERE.get(key)
-    if entry is not None:
-        entry[1] -= 1
-        if entry[1] <= 0:
-            del _OPEN_HERE[key]
+    with _OPEN_HERE_LOCK:
+        entry = _OPEN_HERE.get(key)
+        if entry is not None:
+            entry[1] -= 1
+            if entry[1] <= 0:
+                del _OPEN_HERE[key]
 
 
 class _Database(sqlite_utils.Database):
@@ -78,8 +81,9 @@ class _Database(sqlite_utils.Database):
     def _remember(self, path: Path, encrypted: bool) -> None:
         key = _identity(path)
         if key is not None:
-            entry = _OPEN_HERE.setdefault(key, [path, 0, encrypted])
-            entry[1] += 1
+            with _OPEN_HERE_LOCK:
+                entry = _OPEN_HERE.setdefault(key, [path, 0, encrypted])
+                entry[1] += 1
             self._forgetting = weakref.finalize(self, _forget, key)
 
     def close(self) -> None:
