@@ -99,3 +99,14 @@ def test_every_file_question_lists_the_folder_without_reading_files(qtbot, windo
     answer = getattr(dialogs, ask)(window, "Pick", str(window.project.path.parent), "All files (*)")
     assert seen and not answer
     assert held_by_me(window.project.path) == before
+
+
+def test_opening_the_open_project_again_keeps_the_locks(qtbot, window, monkeypatch, messages):
+    """Recent projects or Ctrl+O on the project already open: refused, and its locks stay."""
+    monkeypatch.setattr(dialogs, "confirm", lambda *a: False)  # "Open it read-only?" No
+    project = window.project
+    before = held_by_me(project.path)
+    assert not window.open_project(project.path)
+    assert window.project is project
+    assert held_by_me(project.path) == before
+    project.add_code("Still writing")
