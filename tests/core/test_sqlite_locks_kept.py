@@ -111,3 +111,25 @@ def test_changing_the_passphrase_keeps_the_locks(tmp_path):
         encryption.change_passphrase(project, PASS, PASS + " two")
         assert held_by_me(path) == before
         project.add_code("B")
+
+
+def test_another_program_cannot_delete_the_wal_after_a_header_check(tmp_path):
+    """What the lost lock allowed: another program's connection, closing, took the exclusive lock
+    and folded and deleted the WAL the window still had open (in this simple sequence SQLite
+    noticed and the window's next action still reached the file; the WAL must not go at all)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "study.qcdesk"
+    Project.create(path).close()
+    with Project.open(path) as project:
+        project.add_code("Before")
+        encryption.is_encrypted(path)  # e.g. File > Open on the project that is already open
+        subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                        "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); c.close()", str(path)],
+                       check=True)
+        wal_kept = connection.side_file(path, "-wal").exists()
+        project.add_code("After")
+    with Project.open(path, read_only=True) as again:
+        assert {c.name for c in again.codes()} == {"Before", "After"}
+    assert wal_kept
