@@ -136,8 +136,10 @@ class Project:
             if lock is not None:
                 lock.release()
             raise
-        if notice is not None:
-            db = probe  # read-only media: nothing can be written there, the WAL is read as it is
+        if notice is not None or (read_only and not lockfile.writable(path)):
+            # read-only media: SQLite could not even create the WAL's index there; the probe
+            # reads the WAL as it is
+            db = probe
         else:
             probe.close()
             try:

@@ -68,7 +68,8 @@ def _with_codings_in_the_wal(folder: Path, with_shm: bool, passphrase: str | Non
 
 @pytest.mark.parametrize("passphrase", [None, "correct horse battery"], ids=["plain", "encrypted"])
 @pytest.mark.parametrize("with_shm", [True, False], ids=["with-shm", "without-shm"])
-def test_read_only_media_show_the_work_in_the_wal(read_only_folder, with_shm, passphrase, tmp_path,
+@pytest.mark.parametrize("asked", [False, True], ids=["window", "asked-read-only"])
+def test_read_only_media_show_the_work_in_the_wal(read_only_folder, with_shm, passphrase, asked, tmp_path,
                                                    monkeypatch):
     source, media, mounted = read_only_folder
     _with_codings_in_the_wal(source, with_shm, passphrase)
@@ -77,12 +78,12 @@ def test_read_only_media_show_the_work_in_the_wal(read_only_folder, with_shm, pa
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     before = _snapshot(media)
 
-    with Project.open(media / "study.qcdesk", passphrase=passphrase) as project:
+    with Project.open(media / "study.qcdesk", passphrase=passphrase, read_only=asked) as project:
         assert project.read_only
         assert len(project.codings_for_codes([c.id for c in project.codes()])) == CODINGS
         assert project.integrity_ok()
-        # the notice names both files to copy, not "the file" alone
-        assert "study.qcdesk together with study.qcdesk-wal" in project.read_only_notice
+        if not asked:  # the notice names both files to copy, not "the file" alone
+            assert "study.qcdesk together with study.qcdesk-wal" in project.read_only_notice
         with pytest.raises(OperationError):
             project.add_code("Nope")
         for copy in scratch_root.iterdir():  # a private copy is the owner's alone
@@ -92,3 +93,20 @@ def test_read_only_media_show_the_work_in_the_wal(read_only_folder, with_shm, pa
     assert list(scratch_root.iterdir()) == []  # the private copy, if one was made, is gone
     if not mounted:
         pytest.skip("could not mount a read-only folder here: checked on a simulated one")
+
+
+@pytest.mark.parametrize("asked", [False, True], ids=["window", "asked-read-only"])
+def test_a_folded_project_on_read_only_media_opens(read_only_folder, asked):
+    """The usual case: a project closed properly (no WAL) copied to a stick or a CD."""
+    source, media, _mounted = read_only_folder
+    work = source.parent / "work"
+    work.mkdir()
+    with Project.create(work / "study.qcdesk") as project:
+        project.add_code("Meetings")
+    shutil.copyfile(work / "study.qcdesk", source / "study.qcdesk")
+    before = _snapshot(media)
+    with Project.open(media / "study.qcdesk", read_only=asked) as project:
+        assert [c.name for c in project.codes()] == ["Meetings"]
+        if not asked:
+            assert "copy study.qcdesk to a folder of your own" in project.read_only_notice
+    assert _snapshot(media) == before

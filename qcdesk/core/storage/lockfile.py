@@ -124,7 +124,8 @@ def writable(project_path: Path) -> bool:
     False on read-only media (a CD, a locked USB stick, a read-only network share) even for
     an administrator, because the operating system reports those as read-only to everyone.
     """
-    return os.access(project_path, os.W_OK) and os.access(project_path.parent, os.W_OK)
+    real = Path(os.path.realpath(project_path))  # a symlink's journal files go beside its target
+    return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK)
 
 
 def _take(path: Path, project_name: str) -> IO[bytes] | None:
