@@ -171,3 +171,14 @@ def test_a_sound_file_with_a_hot_journal_opens_as_it_was_before_the_crash(tmp_pa
         assert project.info("k0") is None
         assert project.integrity_ok()
         assert {c.name for c in project.codes()} == {"Folded in"}
+
+
+def test_a_reader_beside_a_writer_with_an_empty_wal_sees_its_commits(tmp_path):
+    """A writer that has just opened has an empty WAL and its index: the check reads through the
+    index (not the file alone, which a checkpoint may be rewriting), and later commits show."""
+    path = _project(tmp_path)
+    with Project.open(path) as writer:
+        assert Path(str(path) + "-wal").stat().st_size == 0
+        with Project.open(path, read_only=True) as reader:
+            writer.add_code("Committed meanwhile")
+            assert "Committed meanwhile" in {c.name for c in reader.codes()}

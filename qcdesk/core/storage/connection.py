@@ -118,9 +118,11 @@ def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite
     writable) folds the WAL into the file and deletes it on close. Checks before opening, a
     refused file and read-only media need better:
 
-    * WAL with content and its index present: read both, the index read-only
-      (``readonly_shm``), which SQLite supports on read-only media too;
-    * no WAL content: the file alone is the whole database, read as ``immutable``;
+    * WAL and its index present (as a live writer keeps them): read both, the index read-only
+      (``readonly_shm``), which SQLite supports on read-only media too and which follows a
+      live writer's commits;
+    * no WAL content and no live writer: the file alone is the whole database, read as
+      ``immutable``;
     * WAL without its index (SQLite cannot read that read-only), or a rollback journal left by
       a crash (which must be played back, a write): the file and its WAL or journal are
       copied into a private folder (owner-only, deleted on close) and read there. An
@@ -130,11 +132,11 @@ def open_untouched(path: str | Path, *, passphrase: str | None = None) -> sqlite
     wal, shm, journal = side_file(path, "-wal"), side_file(path, "-shm"), side_file(path, "-journal")
     if _has_content(journal):
         return _open_private_copy(path, journal, passphrase)
-    if not _has_content(wal):
-        return connect(path, passphrase=passphrase, read_only=True, immutable=True)
-    if shm.exists():
+    if wal.exists() and shm.exists():  # also how a live writer's files look, even with an empty WAL
         return connect(path, passphrase=passphrase, read_only=True, readonly_shm=True)
-    return _open_private_copy(path, wal, passphrase)
+    if _has_content(wal):
+        return _open_private_copy(path, wal, passphrase)
+    return connect(path, passphrase=passphrase, read_only=True, immutable=True)
 
 
 def _has_content(path: Path) -> bool:
