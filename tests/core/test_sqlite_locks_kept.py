@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from proc_locks import held_by_me
+from proc_locks import held_by_me, posix_locks
 
 from qcdesk.core import backups, encryption
 from qcdesk.core.errors import ProjectLockedError
@@ -133,3 +133,15 @@ def test_another_program_cannot_delete_the_wal_after_a_header_check(tmp_path):
     with Project.open(path, read_only=True) as again:
         assert {c.name for c in again.codes()} == {"Before", "After"}
     assert wal_kept
+
+
+def test_a_reader_makes_no_private_copy_of_a_file_open_here(opened):
+    """The WAL index gone from the folder (a clean-up tool) while the project is open: a reader
+    must not copy the file privately, since copying opens and closes it in this process."""
+    mine = str(os.getpid())
+    before = [row for row in posix_locks(opened.path)["file"] if row[2] == mine]
+    assert before
+    connection.side_file(opened.path, "-shm").unlink()
+    _read_only_alongside(opened)
+    assert [row for row in posix_locks(opened.path)["file"] if row[2] == mine] == before
+    opened.add_code("Still writing")

@@ -147,6 +147,10 @@ def _has_content(path: Path) -> bool:
 
 
 def _open_private_copy(path: Path, side: Path, passphrase: str | None) -> sqlite_utils.Database:
+    if opened_here(path):
+        # copying would open and close the file in this process, dropping the locks of the
+        # connection that has it open; SQLite's own read-only connection shares them instead
+        return connect(path, passphrase=passphrase, read_only=True)
     scratch = Path(tempfile.mkdtemp(prefix="qcdesk-read-"))  # mode 0700: only this user reads it
     try:
         copy = scratch / path.name
