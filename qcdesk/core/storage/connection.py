@@ -46,7 +46,8 @@ def side_file(path: str | Path, suffix: str) -> Path:
 
 #: project files this process has connections to: (device, inode) -> [path, connections, encrypted]
 _OPEN_HERE: dict[tuple[int, int], list] = {}
-_OPEN_HERE_LOCK = threading.Lock()  # worker threads open and close connections too
+_OPEN_HERE_LOCK = threading.RLock()  # worker threads open and close connections too; reentrant
+# because a collected connection can be forgotten (by its finalizer) while another is remembered
 
 
 def _identity(path: str | Path) -> tuple[int, int] | None:
