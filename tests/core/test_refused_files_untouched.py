@@ -182,3 +182,19 @@ def test_a_reader_beside_a_writer_with_an_empty_wal_sees_its_commits(tmp_path):
         with Project.open(path, read_only=True) as reader:
             writer.add_code("Committed meanwhile")
             assert "Committed meanwhile" in {c.name for c in reader.codes()}
+
+
+def test_no_room_for_the_private_copy_is_a_clear_message(tmp_path, monkeypatch):
+    path = _project(tmp_path)
+    with Project.open(path) as live:
+        live.add_code("Only in the WAL")
+        copy = _copy_while_open(live, tmp_path / "copy", with_shm=False)
+    before = _snapshot(copy.parent)
+
+    def full(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    with pytest.raises(ProjectError, match="No space left on device.*not changed"):
+        Project.open(copy)
+    assert _snapshot(copy.parent) == before

@@ -152,11 +152,20 @@ def _open_private_copy(path: Path, side: Path, passphrase: str | None) -> sqlite
         # copying would open and close the file in this process, dropping the locks of the
         # connection that has it open; SQLite's own read-only connection shares them instead
         return connect(path, passphrase=passphrase, read_only=True)
-    scratch = Path(tempfile.mkdtemp(prefix="qcdesk-read-"))  # mode 0700: only this user reads it
+    scratch = None
     try:
+        scratch = Path(tempfile.mkdtemp(prefix="qcdesk-read-"))  # mode 0700: only this user reads it
         copy = scratch / path.name
         shutil.copyfile(path, copy)
         shutil.copyfile(side, side_file(copy, side.name[len(path.name):]))
+    except OSError as exc:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        raise ProjectError(
+            f"{path.name} could not be read: its latest work is in {side.name}, which qcdesk reads "
+            f"from a private copy, and copying failed ({exc.strerror or exc}). Free some space in "
+            f"{tempfile.gettempdir()} and try again. The file was not changed.") from exc
+    try:
         # a journal is played back into the copy: that needs a connection that may write (the copy)
         db = connect(copy, passphrase=passphrase, read_only=side.name.endswith("-wal"), shown_as=path)
     except BaseException:
