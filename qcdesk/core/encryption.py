@@ -51,9 +51,9 @@ def check_new_passphrase(passphrase: str) -> str:
 
 
 def passphrase_opens(path: str | Path, passphrase: str) -> bool:
-    """Whether ``passphrase`` opens the project at ``path`` (a separate read-only connection)."""
+    """Whether ``passphrase`` opens the project at ``path`` (a separate connection that writes nothing)."""
     try:
-        db = connection.connect(path, passphrase=passphrase, read_only=True)
+        db = connection.open_untouched(path, passphrase=passphrase)
     except (NotAProjectError, ProjectError):
         return False
     db.close()

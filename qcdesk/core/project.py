@@ -83,6 +83,8 @@ class Project:
                 lock.release()
             raise
         try:
+            if lock is not None:
+                lock.cover_identity()  # the file exists now: lock it under every name it gets
             connection.use_wal(db, path)
             schema.upgrade(db, path, 0)
         except BaseException:
@@ -110,31 +112,53 @@ class Project:
                 lock = lockfile.ProjectLock.acquire(path)
             if lock is None:
                 read_only = True
+                wal = connection.side_file(path, "-wal")
+                files = (f"{path.name} together with {wal.name} (its latest work is still in "
+                         "that file)" if wal.is_file() and wal.stat().st_size else path.name)
                 notice = (f"{path.name} is on a drive or in a folder qcdesk cannot write to, so it "
                           "is open read-only: you can read, search and export, but not change it. "
-                          "Copy the file to a folder of your own to work on it.")
+                          f"To work on it, copy {files} to a folder of your own.")
         try:
-            db = connection.connect(path, passphrase=passphrase, read_only=read_only,
-                                    immutable=notice is not None)
+            # every check runs on a connection that writes nothing, not even the WAL or its
+            # index: a refused file stays exactly as it was
+            probe = connection.open_untouched(path, passphrase=passphrase)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
         try:
-            version = soundness.checked_version(db, path)
+            version = soundness.checked_version(probe, path)
             if version == 0:
                 raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
+            if read_only and version < schema.SCHEMA_VERSION:
+                raise ProjectNeedsUpgradeError(
+                    f"{path.name} uses an older project format and must be upgraded, "
+                    "which needs write access."
+                )
+        except BaseException:
+            probe.close()
+            if lock is not None:
+                lock.release()
+            raise
+        if notice is not None or (read_only and not lockfile.writable(path)):
+            # read-only media: SQLite could not even create the WAL's index there; the probe
+            # reads the WAL as it is
+            db = probe
+        else:
+            probe.close()
+            try:
+                db = connection.connect(path, passphrase=passphrase, read_only=read_only)
+            except BaseException:
+                if lock is not None:
+                    lock.release()
+                raise
+        try:
+            backup = None
             if not read_only:
                 # only now that the file is known to be ours and not too new
                 connection.use_wal(db, path)
-            backup = None
-            if version < schema.SCHEMA_VERSION:
-                if read_only:
-                    raise ProjectNeedsUpgradeError(
-                        f"{path.name} uses an older project format and must be upgraded, "
-                        "which needs write access."
-                    )
-                backup = schema.upgrade(db, path, version)
+                if version < schema.SCHEMA_VERSION:
+                    backup = schema.upgrade(db, path, version)
         except BaseException:
             db.close()
             if lock is not None:

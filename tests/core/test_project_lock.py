@@ -57,6 +57,9 @@ def test_a_new_project_is_locked_from_creation(tmp_path):
     with Project.create(path):
         with pytest.raises(ProjectLockedError):
             Project.open(path)
+        os.link(path, tmp_path / "linked.qcdesk")
+        with pytest.raises(ProjectLockedError):
+            Project.open(tmp_path / "linked.qcdesk")
 
 
 def test_lock_of_a_killed_process_does_not_block(project_path):
@@ -117,3 +120,60 @@ def test_lock_file_names_its_holder(project_path):
         text = lockfile.lock_path(project_path).read_text(encoding="utf-8")
     assert str(os.getpid()) in text
     assert time.strftime("%Y") in text
+
+
+def _holder_process(path):
+    """A second qcdesk process holding ``path`` open for writing until it is killed."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import time
+            from qcdesk.core.project import Project
+            p = Project.open({str(path)!r})
+            print("open", flush=True)
+            time.sleep(60)
+        """)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "open"
+    return holder
+
+
+def _other_names(project_path, tmp_path):
+    """The same file under other names: a hard link in another folder and a symlink."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    hard = elsewhere / "copy of study.qcdesk"
+    os.link(project_path, hard)
+    soft = elsewhere / "shortcut.qcdesk"
+    soft.symlink_to(project_path)
+    return {"hard link": hard, "symlink": soft}
+
+
+@pytest.mark.parametrize(("holder_uses", "opener_uses"), [
+    (a, b) for a in ("name", "hard link", "symlink") for b in ("name", "hard link", "symlink") if a != b])
+def test_every_name_of_the_file_shares_one_lock(project_path, tmp_path, holder_uses, opener_uses):
+    names = {"name": project_path, **_other_names(project_path, tmp_path)}
+    holder = _holder_process(names[holder_uses])
+    try:
+        before = digest(project_path)
+        with pytest.raises(ProjectLockedError) as err:
+            Project.open(names[opener_uses])
+        assert "already open in another qcdesk window" in str(err.value)
+        assert f"process {holder.pid}" in str(err.value)
+        assert digest(project_path) == before
+    finally:
+        holder.kill()
+        holder.wait(10)
+    with Project.open(names[opener_uses]) as project:  # the holder is gone: free again
+        project.add_code("After the holder")
+
+
+def test_a_second_name_is_refused_in_the_same_process_too(project_path, tmp_path):
+    names = _other_names(project_path, tmp_path)
+    with Project.open(project_path) as first:
+        for other in names.values():
+            with pytest.raises(ProjectLockedError, match=f"process {os.getpid()}"):
+                Project.open(other)
+        first.add_code("Still writable")
+    for other in names.values():
+        with Project.open(other):
+            pass

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
 
@@ -64,7 +65,7 @@ def no_dialog_waits_forever(monkeypatch):
         self.open()
 
         def give_up() -> None:
-            if self.isVisible():
+            if shiboken6.isValid(self) and self.isVisible():  # answered and deleted: nothing to do
                 stuck.append(f"{type(self).__name__} {self.windowTitle()!r}")
                 self.reject()
 

@@ -62,5 +62,5 @@ def test_read_only_media_shows_a_notice(window, project_path, messages, monkeypa
     assert window.open_project(project_path)
     assert window.project.read_only
     assert ("info", "Opened read-only") == messages[0][:2]
-    assert "Copy the file to a folder of your own" in messages[0][2]
+    assert "copy held.qcdesk to a folder of your own" in messages[0][2]
     assert not window.act_new_code.isEnabled()

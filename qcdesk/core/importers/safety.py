@@ -13,6 +13,7 @@ import zlib
 from pathlib import Path
 
 from qcdesk.core.errors import ImportFailed
+from qcdesk.core.storage import connection
 
 #: largest file read for text formats (.txt, .md, .vtt, .srt, .rtf)
 MAX_TEXT_BYTES = 100 * 1024 * 1024
@@ -28,6 +29,8 @@ MAX_ZIP_MEMBERS = 20_000
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF"
+
+OPEN_PROJECT = "it is a qcdesk project file open in this window, not a transcript"
 
 
 def fail(path: Path | str, reason: str) -> ImportFailed:
@@ -45,6 +48,10 @@ def read_file_bytes(path: Path, limit: int) -> bytes:
             raise fail(path, "the file does not exist (it may have been moved or deleted)")
         if path.is_dir():
             raise fail(path, "this is a folder, not a file")
+        if connection.opened_here(path):
+            # reading it would also drop SQLite's locks on the open project (closing any
+            # descriptor of a file drops the process's POSIX locks on it)
+            raise fail(path, OPEN_PROJECT)
         size = path.stat().st_size
         if size > limit:
             raise fail(path, f"the file is too large ({_megabytes(size)}; the limit for this "

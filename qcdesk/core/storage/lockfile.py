@@ -3,8 +3,11 @@
 SQLite alone would keep two qcdesk windows on one file consistent row by row, but not the
 windows themselves: each would hold stale undo snapshots and views, and undoing in one could
 resurrect rows the other had deleted. So a project opened for writing takes an exclusive,
-non-blocking lock on ``.<name>.lock`` next to it; a second opener gets a clear message naming
-who holds it, and may open read-only instead.
+non-blocking lock on ``.<name>.lock`` next to the real file (symlinks resolved) and on a lock
+named after the file's device and inode in a folder of the user's (so a hard link under another
+name meets it too); a second opener gets a clear message naming who holds it, and may open
+read-only instead. Neither lock opens the project file itself: closing any descriptor of the
+project file would drop SQLite's own locks on it.
 
 The lock is the operating system's (``flock`` / ``msvcrt.locking``), not the file's existence:
 when qcdesk is killed the lock goes with the process, so a stale lock file never blocks anyone.
@@ -17,7 +20,9 @@ import datetime as dt
 import json
 import os
 import platform
+import stat
 import sys
+import tempfile
 from pathlib import Path
 from typing import IO
 
@@ -54,7 +59,39 @@ else:
 
 
 def lock_path(project_path: Path) -> Path:
-    return project_path.with_name(f".{project_path.name}.lock")
+    """The lock beside the real file: a symlink's target, so every symlink shares it."""
+    real = Path(os.path.realpath(project_path))
+    return real.with_name(f".{real.name}.lock")
+
+
+def _identity_folder() -> Path | None:
+    """This user's folder of locks keyed by file identity, or None when it cannot be made safely."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    folder = Path(tempfile.gettempdir()) / (f"qcdesk-locks-{uid}" if uid is not None else "qcdesk-locks")
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(info.st_mode) or (uid is not None and info.st_uid != uid):
+        return None  # somebody else's folder or a link planted in its place: do not use it
+    return folder
+
+
+def identity_lock_path(project_path: Path) -> Path | None:
+    """The lock keyed by the file's device and inode, which every name of it (hard links too) shares.
+
+    Hard links can sit in different folders, so this lock lives in a folder of this user's on
+    this computer; the lock beside the file still covers other computers on a shared drive.
+    """
+    try:
+        info = os.stat(project_path)
+    except OSError:
+        return None
+    folder = _identity_folder()
+    if folder is None or not info.st_ino:  # some network file systems report no inode numbers
+        return None
+    return folder / f"{info.st_dev:x}-{info.st_ino:x}.lock"
 
 
 def _holder(path: Path) -> str:
@@ -87,16 +124,64 @@ def writable(project_path: Path) -> bool:
     False on read-only media (a CD, a locked USB stick, a read-only network share) even for
     an administrator, because the operating system reports those as read-only to everyone.
     """
-    return os.access(project_path, os.W_OK) and os.access(project_path.parent, os.W_OK)
+    real = Path(os.path.realpath(project_path))  # a symlink's journal files go beside its target
+    return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK)
+
+
+def _take(path: Path, project_name: str) -> IO[bytes] | None:
+    """Lock the file at ``path`` and write who holds it; None when it cannot be created."""
+    for _attempt in range(3):
+        try:
+            handle = open(path, "a+b")  # noqa: SIM115 - held open for the lock's lifetime
+        except OSError:
+            return None
+        if not _try_lock(handle):
+            handle.close()
+            raise ProjectLockedError(
+                f"{project_name} is already open in {_holder(path)}. Switch to that "
+                "window, or open the project read-only here."
+            )
+        if _same_file(handle, path):
+            break
+        # the holder removed the file between our open and our lock: it was closing
+        _unlock(handle)
+        handle.close()
+    else:
+        raise ProjectLockedError(f"{project_name} is being opened and closed by another "
+                                 "qcdesk window; try again.")
+    info = {
+        "pid": os.getpid(),
+        "host": platform.node(),
+        "since": dt.datetime.now().isoformat(timespec="minutes"),
+    }
+    handle.seek(0)
+    handle.truncate()
+    handle.write(json.dumps(info).encode("utf-8"))
+    handle.flush()
+    return handle
+
+
+def _give_back(path: Path, handle: IO[bytes]) -> None:
+    # remove the file while still holding the lock, so nobody locks a file about to vanish
+    with contextlib.suppress(OSError):
+        path.unlink()
+    _unlock(handle)
+    handle.close()
 
 
 class ProjectLock:
-    """An exclusive lock on a project file, held until :meth:`release`."""
+    """An exclusive lock on a project file, held until :meth:`release`.
+
+    Two locks make it: one beside the real file (symlinks resolved), which other computers
+    sharing the drive see too, and one keyed by the file's identity (device and inode), so
+    a hard link under another name or in another folder meets the same lock.
+    """
 
     def __init__(self, project_path: Path, handle: IO[bytes]):
         self.project_path = project_path
         self.path = lock_path(project_path)
         self._handle: IO[bytes] | None = handle
+        self._identity: tuple[Path, IO[bytes]] | None = None
 
     @classmethod
     def acquire(cls, project_path: str | Path) -> "ProjectLock | None":
@@ -106,47 +191,36 @@ class ProjectLock:
         the caller then opens the project read-only, where no lock is needed.
         """
         project_path = Path(project_path)
-        path = lock_path(project_path)
-        for _attempt in range(3):
-            try:
-                handle = open(path, "a+b")  # noqa: SIM115 - held open for the lock's lifetime
-            except OSError:
-                return None
-            if not _try_lock(handle):
-                handle.close()
-                raise ProjectLockedError(
-                    f"{project_path.name} is already open in {_holder(path)}. Switch to that "
-                    "window, or open the project read-only here."
-                )
-            if _same_file(handle, path):
-                break
-            # the holder removed the file between our open and our lock: it was closing
-            _unlock(handle)
-            handle.close()
-        else:
-            raise ProjectLockedError(f"{project_path.name} is being opened and closed by another "
-                                     "qcdesk window; try again.")
-        info = {
-            "pid": os.getpid(),
-            "host": platform.node(),
-            "since": dt.datetime.now().isoformat(timespec="minutes"),
-        }
-        handle.seek(0)
-        handle.truncate()
-        handle.write(json.dumps(info).encode("utf-8"))
-        handle.flush()
-        return cls(project_path, handle)
+        handle = _take(lock_path(project_path), project_path.name)
+        if handle is None:
+            return None
+        lock = cls(project_path, handle)
+        try:
+            lock.cover_identity()
+        except BaseException:
+            lock.release()
+            raise
+        return lock
+
+    def cover_identity(self) -> None:
+        """Take the identity lock too, once the file exists (a new project: after creating it)."""
+        if self._identity is not None or self._handle is None:
+            return
+        path = identity_lock_path(self.project_path)
+        if path is None:
+            return
+        handle = _take(path, self.project_path.name)
+        if handle is not None:
+            self._identity = (path, handle)
 
     @property
     def held(self) -> bool:
         return self._handle is not None
 
     def release(self) -> None:
+        identity, self._identity = self._identity, None
+        if identity is not None:
+            _give_back(*identity)
         handle, self._handle = self._handle, None
-        if handle is None:
-            return
-        # remove the file while still holding the lock, so nobody locks a file about to vanish
-        with contextlib.suppress(OSError):
-            self.path.unlink()
-        _unlock(handle)
-        handle.close()
+        if handle is not None:
+            _give_back(self.path, handle)
