@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__, cli_cases, cli_search, cli_security, cli_textedit
+from qcdesk import __version__, cli_cases, cli_check, cli_search, cli_security, cli_textedit
 from qcdesk.core.errors import QcdeskError
 
 SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
                | cli_security.SUBCOMMANDS | cli_cases.SUBCOMMANDS | cli_textedit.SUBCOMMANDS
-               | cli_search.SUBCOMMANDS)
+               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -251,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_cases.register(sub)
     cli_textedit.register(sub)
     cli_search.register(sub)
+    cli_check.register(sub)
     cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 
