@@ -10,71 +10,53 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
-import shiboken6
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from qcdesk.ui import dialogs, workers
+from qcdesk.ui import dialogs
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
 
 
-class TextCheckJob(QObject):
-    """Hashes every document's text from its own read-only connection (SQLite's are per thread)."""
+def check_texts(path: Path, passphrase: str | None, immutable: bool,
+                cancelled: Callable[[], bool]) -> list[tuple[int, str]]:
+    """The damaged documents' (id, name), read through a read-only connection of this thread's own."""
+    from qcdesk.core import check
+    from qcdesk.core.storage import connection
 
-    done = Signal(int, list)  # run number, [(document id, name)] of damaged documents
-    failed = Signal(int, str)  # run number, message
-    finished = Signal()
-
-    def __init__(self, run: int, path: Path, passphrase: str | None, immutable: bool):
-        super().__init__()
-        self.run_number = run
-        self.args = (path, passphrase, immutable)
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        from qcdesk.core import check
-        from qcdesk.core.errors import QcdeskError
-        from qcdesk.core.storage import connection
-
-        path, passphrase, immutable = self.args
-        try:
-            db = connection.connect(path, passphrase=passphrase, read_only=True, immutable=immutable)
-            try:
-                damaged = check.damaged_documents(db, cancelled=self._cancel.is_set)
-            finally:
-                db.close()
-            if not self._cancel.is_set():
-                self.done.emit(self.run_number, [(d.id, d.name) for d in damaged])
-        except QcdeskError as exc:
-            self.failed.emit(self.run_number, str(exc))
-        except Exception as exc:  # noqa: BLE001 - a damaged file may fail in any driver error
-            self.failed.emit(self.run_number, f"the texts could not be read ({exc})")
-        self.finished.emit()
+    db = connection.connect(path, passphrase=passphrase, read_only=True, immutable=immutable)
+    try:
+        return [(d.id, d.name) for d in check.damaged_documents(db, cancelled=cancelled)]
+    finally:
+        db.close()
 
 
 class TextCheck(QObject):
-    """Lives in the main thread, so the job's results arrive there (queued), not in the worker."""
+    """Runs the check in a plain worker thread; its results come back through this object's
+    signals, which Qt queues to the main thread (this object lives there)."""
+
+    #: run number, [(document id, name)] of damaged documents
+    done = Signal(int, list)
+    #: run number, message
+    failed = Signal(int, str)
 
     def __init__(self, window: "MainWindow"):
         super().__init__(window)
         self.window = window
         self._run = 0
-        self._job: TextCheckJob | None = None
-        self._thread: QThread | None = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
         #: damaged documents found by the last finished check of the open project, None before that
         self.last_result: list[tuple[int, str]] | None = None
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
         window.projectOpened.connect(lambda _path: self.start())
         window.projectClosing.connect(self.stop)
 
     def running(self) -> bool:
-        return self._thread is not None
+        return self._thread is not None and self._thread.is_alive()
 
     def start(self) -> None:
         """Check the open project's texts in the background (a check still running is stopped)."""
@@ -84,29 +66,36 @@ class TextCheck(QObject):
             return
         self._run += 1
         self.last_result = None
+        self._cancel = threading.Event()
         immutable = getattr(project, "read_only_notice", None) is not None  # opened from read-only media
-        job = TextCheckJob(self._run, Path(project.path), project.passphrase, immutable)
-        job.done.connect(self._done)
-        job.failed.connect(self._failed)
-        self._job = job
-        self._thread = workers.start_in_thread(job, self.window, on_finished=self._thread_ended)
+        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel)
+        self._thread = threading.Thread(target=self._work, args=args, name="qcdesk text check", daemon=True)
+        self._thread.start()
+
+    def _work(self, run: int, path: Path, passphrase: str | None, immutable: bool,
+              cancel: threading.Event) -> None:
+        from qcdesk.core.errors import QcdeskError
+
+        try:
+            damaged = check_texts(path, passphrase, immutable, cancel.is_set)
+        except QcdeskError as exc:
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a damaged file may fail with any driver error
+            message = f"the texts could not be read ({exc})"
+        else:
+            if not cancel.is_set():
+                self.done.emit(run, damaged)
+            return
+        if not cancel.is_set():
+            self.failed.emit(run, message)
 
     def stop(self) -> None:
-        """Stop a check still running and wait for its thread (it ends within one document)."""
+        """Stop a check still running and wait for it (it ends within one document)."""
         self._run += 1  # whatever it still reports is about a project no longer open
-        job, thread = self._job, self._thread
-        self._job = self._thread = None
-        if job is not None:
-            job.cancel()
-        if thread is not None and shiboken6.isValid(thread):
-            thread.quit()
-            thread.wait()
-
-    @Slot()
-    def _thread_ended(self) -> None:
-        thread = self._thread
-        if thread is None or not shiboken6.isValid(thread) or not thread.isRunning():
-            self._job = self._thread = None
+        self._cancel.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
 
     @Slot(int, list)
     def _done(self, run: int, damaged: list) -> None:
