@@ -20,7 +20,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from qcdesk.core.errors import ProjectError
+from qcdesk.core.errors import ProjectError, QcdeskError
 from qcdesk.core.storage import checks as sql
 from qcdesk.core.storage import connection, schema
 
@@ -125,12 +125,15 @@ def check_file(path: str | Path, *, passphrase: str | None = None) -> CheckRepor
 def _check_fts(report: CheckReport, passphrase: str | None) -> None:
     """FTS5 checks itself only through a writable connection (it changes nothing: see the SQL)."""
     path = report.path
+    if report.integrity:
+        report.not_checked.append("the full-text index (the file itself is damaged)")
+        return
     if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
         report.not_checked.append("the full-text index (the file or its folder is read-only)")
         return
     try:
         db = connection.connect(path, passphrase=passphrase)
-    except ProjectError as exc:
+    except QcdeskError as exc:
         report.not_checked.append(f"the full-text index ({exc})")
         return
     try:

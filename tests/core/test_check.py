@@ -163,3 +163,18 @@ def test_cli_check_of_a_file_that_is_not_a_project_is_one_line(tmp_path, capsys)
     assert main(["check", str(path)]) == 1
     out, err = capsys.readouterr()
     assert len(err.strip().splitlines()) == 1 and err.startswith("qcdesk: ")
+
+
+def test_a_damaged_page_is_reported_by_sqlites_check_and_exits_1(project_path, capsys):
+    data = bytearray(project_path.read_bytes())
+    page = 4096
+    at = data.index(b"where the library") // page * page  # the documents table's page with this text
+    assert at > 0
+    data[at: at + 12] = b"\xff" * 12  # its b-tree page header
+    project_path.write_bytes(bytes(data))
+    report = check.check_file(project_path)
+    assert report.integrity and not report.sound
+    assert main(["check", str(project_path)]) == 1
+    out, err = capsys.readouterr()
+    assert "SQLite integrity check: " in out and "SQLite integrity check: ok" not in out
+    assert "Traceback" not in out + err
