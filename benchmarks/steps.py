@@ -161,6 +161,26 @@ class Session:
         self.settle()
         return f"first document shown: {self.window.transcript.document().characterCount():,} UTF-16 units"
 
+    def check_texts_window(self) -> str:
+        """The check of every text against its fingerprint that opening starts in the background,
+        run again and waited for (the window stays usable meanwhile)."""
+        from PySide6.QtCore import QEventLoop
+
+        checker = getattr(self.window, "text_check", None)
+        if checker is None:
+            raise FeatureMissing("no background text check in this window")
+        loop = QEventLoop()
+        checker.done.connect(loop.quit)
+        checker.failed.connect(loop.quit)
+        try:
+            checker.start()
+            loop.exec()
+        finally:
+            checker.done.disconnect(loop.quit)
+            checker.failed.disconnect(loop.quit)
+        damaged = checker.last_result
+        return "not finished" if damaged is None else f"{len(damaged)} damaged"
+
     def open_largest(self) -> str:
         if not self.window.documents.select(self.largest):
             raise RuntimeError("the largest document is not in the documents list")
@@ -249,6 +269,7 @@ class Session:
         if self.gui:
             out += [
                 Step("open project (window)", self.open_window, TARGET_OPEN),
+                Step("check every text (window, in the background)", self.check_texts_window),
                 Step("open largest document, codings shown", self.open_largest, TARGET_OPEN),
                 Step("apply one coding, shown", self.apply_coding, TARGET_CODING, prepare=self.prepare_coding),
                 Step("undo that coding, shown", self.undo_coding, TARGET_CODING),

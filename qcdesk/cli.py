@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__, cli_cases, cli_search, cli_security, cli_textedit
-from qcdesk.core.errors import QcdeskError
+from qcdesk import __version__, cli_cases, cli_check, cli_search, cli_security, cli_textedit
+from qcdesk.core.errors import QcdeskError, disk_full
 
 SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
                | cli_security.SUBCOMMANDS | cli_cases.SUBCOMMANDS | cli_textedit.SUBCOMMANDS
-               | cli_search.SUBCOMMANDS)
+               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -60,6 +60,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"skipped {path}: {reason}", file=sys.stderr)
     for path, reason in report.failed:
         print(f"error: {path}: {reason}", file=sys.stderr)
+    if report.disk_full is not None:
+        raise report.disk_full
     return 1 if report.failed else 0
 
 
@@ -251,6 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_cases.register(sub)
     cli_textedit.register(sub)
     cli_search.register(sub)
+    cli_check.register(sub)
     cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 
@@ -268,6 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     except QcdeskError as exc:
         print(f"qcdesk: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:
+    except Exception as exc:
+        full = disk_full(exc, Path(exc.filename) if isinstance(exc, OSError) and exc.filename
+                         else Path(getattr(args, "project", ".")), "it was not done")
+        if full is not None:
+            print(f"qcdesk: {full}", file=sys.stderr)
+            return 1
+        if not isinstance(exc, OSError):
+            raise
         print(f"qcdesk: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
         return 1

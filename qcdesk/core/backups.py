@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcdesk import PROJECT_SUFFIX
-from qcdesk.core.errors import OperationError, ProjectError, QcdeskError
+from qcdesk.core.errors import OperationError, ProjectError, QcdeskError, disk_full
 from qcdesk.core.models import Changes
 from qcdesk.core.storage import backups as backup_sql
+from qcdesk.core.storage import checks
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import schema
 
@@ -87,20 +88,32 @@ def _new_backup_path(project_path: Path) -> Path:
 
 
 def make_backup(project, keep: int = DEFAULT_KEEP) -> Path:
-    """Copy the open project into its backup folder and drop backups beyond ``keep``."""
+    """Copy the open project into its backup folder and drop backups beyond ``keep``.
+
+    The copy is written as ``<name>.part`` and renamed when complete: a backup that cannot be
+    finished (a full disk) leaves no file behind, nor the folder if it was made for it."""
     path = Path(project.path)
     target = _new_backup_path(path)
     tmp = target.with_name(target.name + ".part")
+    made_folder = not target.parent.exists()
     try:
         target.parent.mkdir(exist_ok=True)
         tmp.unlink(missing_ok=True)
         schema.copy_database(project.db, tmp)
         tmp.replace(target)
-    except OSError as exc:
+    except (OSError, *checks.DAMAGE) as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        if made_folder:
+            with contextlib.suppress(OSError):
+                target.parent.rmdir()  # only if empty
+        full = disk_full(exc, target.parent, "the backup was not made (no part of it is left behind); "
+                                             "the project itself is unchanged")
+        if full is not None:
+            raise full from exc
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise OperationError(
-            f"The backup could not be written to {target.parent} ({exc.strerror or exc}). "
+            f"The backup could not be written to {target.parent} ({reason}). "
             "The project itself is unchanged; free some disk space or check the folder."
         ) from exc
     prune(path, keep)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from qcdesk.core.errors import ImportFailed, QcdeskError
+from qcdesk.core.errors import DiskFullError, ImportFailed, QcdeskError
 from qcdesk.core.importers import parse_file
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Document
@@ -25,6 +25,8 @@ class ImportReport:
     #: (file, why) for files that could not be read
     failed: list[tuple[str, str]] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    #: why the import stopped before the end, when the disk holding the project filled up
+    disk_full: DiskFullError | None = None
 
 
 def document_name(path: Path) -> str:
@@ -46,6 +48,19 @@ def store_parsed(project: Project, path: Path, parsed: ParsedDocument, report: I
     return doc
 
 
+def stopped_by_full_disk(exc: DiskFullError, left: list[str], imported: int) -> DiskFullError:
+    """The disk-full error of an import, naming the files it did not import."""
+    names = left[0] if len(left) == 1 else f"{', '.join(left[:-1])} and {left[-1]}"
+    if len(left) > 4:
+        names = f"{', '.join(left[:3])} and {len(left) - 3} more files"
+    one = len(left) == 1
+    if not imported:
+        return exc.saying(f"{names} {'was' if one else 'were'} not imported; nothing was changed")
+    before = f"the {'file' if imported == 1 else f'{imported} files'} before {'it' if one else 'them'}"
+    return exc.saying(f"{names} {'was' if one else 'were'} not imported ({before} "
+                      f"{'was' if imported == 1 else 'were'}); nothing of {'it' if one else 'them'} was stored")
+
+
 def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool = True,
                  progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportReport:
@@ -61,6 +76,9 @@ def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool =
             store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
         except ImportFailed as exc:
             report.failed.append((path.name, exc.reason))
+        except DiskFullError as exc:  # the next files would not fit either
+            report.disk_full = stopped_by_full_disk(exc, [p.name for p in paths[i:]], len(report.imported))
+            break
         except QcdeskError as exc:
             report.failed.append((path.name, str(exc)))
     if progress:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError
+from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.storage import codebook as code_sql
@@ -207,9 +207,12 @@ class Project:
         try:
             with self.db.atomic():
                 yield self._pending  # type: ignore[misc]
-        except BaseException:
+        except BaseException as exc:
             if outer:
                 self._pending = None
+            full = disk_full(exc, self.path, "the change was not saved; nothing was changed")
+            if full is not None and full is not exc:
+                raise full from exc
             raise
         finally:
             self._depth -= 1

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
-from qcdesk.core.errors import QcdeskError
+from qcdesk.core.errors import DiskFullError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importing import ImportReport, store_parsed
+from qcdesk.core.importing import ImportReport, stopped_by_full_disk, store_parsed
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui.workers import ExportJob, ImportParser, start_in_thread
@@ -101,6 +101,11 @@ class ImportFlow(QObject):
                 "Import it again as a separate document?")
         try:
             store_parsed(project, path_obj, parsed, report, skip_duplicates=not allow_duplicate)
+        except DiskFullError as exc:  # the files after it would not fit either: stop here
+            names = [p.name for p in self.parser.paths] if self.parser is not None else [path_obj.name]
+            left = names[names.index(path_obj.name):] if path_obj.name in names else [path_obj.name]
+            report.disk_full = stopped_by_full_disk(exc, left, len(report.imported))
+            self.cancel()
         except QcdeskError as exc:
             report.failed.append((path_obj.name, str(exc)))
         except OSError as exc:  # e.g. the disk is full: the transaction was rolled back
@@ -119,6 +124,9 @@ class ImportFlow(QObject):
         self.finished.emit(report)
 
     def _summarise(self, report: ImportReport, cancelled: bool) -> None:
+        if report.disk_full is not None:
+            dialogs.error(self.window, "Import stopped: the disk is full", str(report.disk_full))
+            return
         lines = [f"Imported {len(report.imported)} document{'s' * (len(report.imported) != 1)}."]
         if cancelled:
             lines.append("The import was cancelled; the documents imported before that are kept.")

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
-from qcdesk.core.errors import NotAProjectError, ProjectError, ProjectLockedError
+from qcdesk.core.errors import NotAProjectError, ProjectError, ProjectLockedError, QcdeskError, disk_full
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -246,7 +246,11 @@ def use_wal(db: sqlite_utils.Database, path: str | Path) -> None:
         raise _open_error(exc, Path(path), None) from exc
 
 
-def _open_error(exc: Exception, path: Path, passphrase: str | None) -> ProjectError:
+def _open_error(exc: Exception, path: Path, passphrase: str | None) -> QcdeskError:
+    full = disk_full(exc, path, "qcdesk could not open the project, as SQLite needs a little room beside "
+                                "the file even to read it; nothing was changed")
+    if full is not None:
+        return full
     message = str(exc).lower()
     if "locked" in message or "busy" in message:
         return ProjectLockedError(

@@ -154,10 +154,12 @@ def _take(path: Path, project_name: str) -> IO[bytes] | None:
         "host": platform.node(),
         "since": dt.datetime.now().isoformat(timespec="minutes"),
     }
-    handle.seek(0)
-    handle.truncate()
-    handle.write(json.dumps(info).encode("utf-8"))
-    handle.flush()
+    # who holds the lock is a courtesy for the message others get: a full disk must not
+    # stop the lock (the lock is the OS's; an empty or cut-short file names no one)
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        os.write(handle.fileno(), json.dumps(info).encode("utf-8"))  # unbuffered: nothing pending
     return handle
 
 

@@ -1,0 +1,134 @@
+"""Each time a project opens, its transcripts' texts are compared with their import fingerprints.
+
+SQLite's integrity check (run before a project opens) cannot see a byte changed inside a row, so
+a worker thread reads every text through a read-only connection of its own and hashes it (see
+:mod:`qcdesk.core.check`); the window stays usable meanwhile. Damaged documents are named in a
+message that offers File ▸ Restore from backup…; a sound project says nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from qcdesk.ui import dialogs
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+
+def check_texts(path: Path, passphrase: str | None, immutable: bool,
+                cancelled: Callable[[], bool]) -> list[tuple[int, str]]:
+    """The damaged documents' (id, name), read through a read-only connection of this thread's own."""
+    from qcdesk.core import check
+    from qcdesk.core.storage import connection
+
+    db = connection.connect(path, passphrase=passphrase, read_only=True, immutable=immutable)
+    try:
+        return [(d.id, d.name) for d in check.damaged_documents(db, cancelled=cancelled)]
+    finally:
+        db.close()
+
+
+class TextCheck(QObject):
+    """Runs the check in a plain worker thread; its results come back through this object's
+    signals, which Qt queues to the main thread (this object lives there)."""
+
+    #: run number, [(document id, name)] of damaged documents
+    done = Signal(int, list)
+    #: run number, message
+    failed = Signal(int, str)
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__(window)
+        self.window = window
+        self._run = 0
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        #: damaged documents found by the last finished check of the open project, None before that
+        self.last_result: list[tuple[int, str]] | None = None
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
+        window.projectOpened.connect(lambda _path: self.start())
+        window.projectClosing.connect(self.stop)
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        """Check the open project's texts in the background (a check still running is stopped)."""
+        self.stop()
+        project = self.window.project
+        if project is None:
+            return
+        self._run += 1
+        self.last_result = None
+        self._cancel = threading.Event()
+        immutable = getattr(project, "read_only_notice", None) is not None  # opened from read-only media
+        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel)
+        self._thread = threading.Thread(target=self._work, args=args, name="qcdesk text check", daemon=True)
+        self._thread.start()
+
+    def _work(self, run: int, path: Path, passphrase: str | None, immutable: bool,
+              cancel: threading.Event) -> None:
+        from qcdesk.core.errors import QcdeskError
+
+        try:
+            damaged = check_texts(path, passphrase, immutable, cancel.is_set)
+        except QcdeskError as exc:
+            message = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a damaged file may fail with any driver error
+            message = f"the texts could not be read ({exc})"
+        else:
+            if not cancel.is_set():
+                self.done.emit(run, damaged)
+            return
+        if not cancel.is_set():
+            self.failed.emit(run, message)
+
+    def stop(self) -> None:
+        """Stop a check still running and wait for it (it ends within one document)."""
+        self._run += 1  # whatever it still reports is about a project no longer open
+        self._cancel.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join()
+
+    @Slot(int, list)
+    def _done(self, run: int, damaged: list) -> None:
+        if run != self._run or self.window.project is None:
+            return
+        self.last_result = [tuple(d) for d in damaged]
+        if not damaged:
+            return
+        project = self.window.project
+        names = ", ".join(f"“{name}”" for _id, name in damaged)
+        many = len(damaged) > 1
+        text = (f"The text of {names} {'are' if many else 'is'} no longer the text that was imported: "
+                f"{project.path.name} was damaged on disk (SQLite's own check cannot see this kind of "
+                f"damage). Codings, searches and quotes from {'them' if many else 'it'} may be wrong.")
+        self.window.statusBar().showMessage(f"Damaged: {names}", 30_000)
+        backup_actions = getattr(self.window, "backup_actions", None)
+        if project.read_only or backup_actions is None:
+            dialogs.warning(self.window, "Damaged documents",
+                            f"{text}\n\nOpen the project where you can change it and restore it from a "
+                            "backup (File ▸ Restore from backup…), or import the documents again.")
+            return
+        if dialogs.confirm(self.window, "Damaged documents",
+                           f"{text}\n\nRestore the project from a backup now (File ▸ Restore from "
+                           "backup…)? The project as it is now is backed up first."):
+            if backup_actions.restore():
+                self.start()  # the backup chosen may be damaged too
+
+    @Slot(int, str)
+    def _failed(self, run: int, message: str) -> None:
+        if run != self._run or self.window.project is None:
+            return
+        self.window.statusBar().showMessage(f"The texts could not be checked: {message}", 30_000)
+
+
+def install(window: "MainWindow") -> TextCheck:
+    return TextCheck(window)
