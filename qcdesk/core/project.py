@@ -297,6 +297,7 @@ class Project:
             changes.coded_documents.add(document_id)
             changes.codes.update(r["code_id"] for r in rows["codings"])
             changes.document_list = True
+            changes.sets = bool(rows.get("document_set_members"))
         return rows
 
     def restore_document(self, rows: dict[str, list[dict]]) -> None:
@@ -307,6 +308,7 @@ class Project:
             changes.coded_documents.add(doc_id)
             changes.codes.update(r["code_id"] for r in rows["codings"])
             changes.document_list = True
+            changes.sets = bool(rows.get("document_set_members"))
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:

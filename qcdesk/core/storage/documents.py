@@ -87,7 +87,7 @@ def snapshot(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict
     """Every row that belongs to a document, for undoing its deletion."""
     out: dict[str, list[dict]] = {}
     for table in ("documents", "blocks", "speaker_turns", "codings", "case_documents",
-                  "case_speakers"):
+                  "case_speakers", "document_set_members"):
         key = "id" if table == "documents" else "document_id"
         out[table] = list(db[table].rows_where(f"{key} = ?", [document_id]))
     coding_ids = [r["id"] for r in out["codings"]]
@@ -106,7 +106,7 @@ def delete(db: sqlite_utils.Database, document_id: int) -> None:
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     for table in ("documents", "blocks", "speaker_turns", "codings", "case_documents", "case_speakers",
-                  "memos"):
+                  "document_set_members", "memos"):
         if rows.get(table):
             db[table].insert_all(rows[table])
 
