@@ -19,6 +19,7 @@ from typing import Iterable
 from qcdesk.core.errors import OperationError
 from qcdesk.core.models import DocumentSet
 from qcdesk.core.project import Project
+from qcdesk.core.retrieval import documents_in_sets  # noqa: F401 - "documents in any of these sets"
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import sets as sql
 
@@ -51,10 +52,9 @@ def set_by_name(project: Project, name: str) -> DocumentSet | None:
 
 def set_id(project: Project, name: str) -> int:
     """The id of the set called ``name``; an unknown name is an error."""
-    found = set_by_name(project, name)
-    if found is None:
-        raise OperationError(f"There is no set named “{' '.join(str(name).split())}”.")
-    return found.id
+    from qcdesk.core.retrieval_names import set_id as by_name
+
+    return by_name(project, name)
 
 
 def sets_with_documents(project: Project) -> list[SetWithDocuments]:
@@ -70,14 +70,6 @@ def set_documents(project: Project, set_id: int) -> list[int]:
 
 def sets_of_document(project: Project, document_id: int) -> list[DocumentSet]:
     return sql.sets_of_document(project.db, document_id)
-
-
-def documents_in_sets(project: Project, set_ids: Iterable[int]) -> set[int]:
-    """The documents in any of these sets; an unknown set id is an error."""
-    ids = list(set_ids)
-    for i in ids:
-        document_set(project, i)
-    return sql.documents_in_sets(project.db, ids)
 
 
 def _check_name(project: Project, name: str, *, other_than: int | None = None) -> str:
