@@ -29,6 +29,7 @@ FEATURES: list[tuple[str, str]] = [
     ("textedit", "qcdesk.ui.textedit_actions"),
     ("memos", "qcdesk.ui.memos_feature"),
     ("search", "qcdesk.ui.search_panel"),
+    ("sets", "qcdesk.ui.sets_feature"),
 ]
 
 
