@@ -222,3 +222,25 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
         for _before, after, _undo, redo in history:
             redo()
             assert state(project) == after
+
+
+def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_path, monkeypatch):
+    from sqlite_utils import Migrations
+
+    older = Migrations("qcdesk")
+    for m in schema.migrations._migrations:  # noqa: SLF001 - the steps before this one
+        if m.name != "document_sets":
+            older(name=m.name)(m.fn)
+    monkeypatch.setattr(schema, "migrations", older)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001
+    path = tmp_path / "old.qcdesk"
+    with Project.create(path) as p:
+        doc_id = p.add_document("P01", doc("Text.")).id
+        assert not p.db["document_sets"].exists()
+    monkeypatch.undo()
+    with Project.open(path) as p:
+        assert p.backup is not None and p.backup.exists()
+        made = ds.create_set(p, "Wave 1", [doc_id])
+        snap = p.delete_document(doc_id)
+        p.restore_document(snap)
+        assert ds.set_documents(p, made.id) == [doc_id]
