@@ -83,7 +83,9 @@ class DocumentsPanel(QWidget):
                     item.setSelected(True)
         self.list.blockSignals(False)
         if current is not None and not self.select(current, keep_selection=True):
-            self.documentSelected.emit(None)
+            # a document outside the set shown stays open; one that is gone closes
+            if self.project is None or current not in {d.id for d in self.project.documents()}:
+                self.documentSelected.emit(None)
 
     def _fill_sets(self, groups) -> int | None:
         """The set chooser lists the sets (hidden while there are none); returns the chosen set."""

@@ -146,8 +146,11 @@ def test_rename_and_delete_the_shown_set_with_undo(qtbot, window, monkeypatch, m
     ds.create_set(win.project, "Site B", [ids["P04"]])
     feature = win.sets
     assert not feature.act_rename.isEnabled()  # all documents shown: no set to rename
+    panel.select(ids["P01"])
+    assert win.transcript.document_id == ids["P01"]
     panel.show_set(ds.set_id(win.project, "Wave 1"))
     assert panel.names() == ["P02", "P03"] and feature.act_rename.isEnabled()
+    assert win.transcript.document_id == ids["P01"]  # the open document stays open
     assert feature.act_rename in panel.sets_button.menu().actions()
 
     monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "site b")
