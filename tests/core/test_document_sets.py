@@ -244,3 +244,35 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
         snap = p.delete_document(doc_id)
         p.restore_document(snap)
         assert ds.set_documents(p, made.id) == [doc_id]
+
+
+def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
+    import shutil
+
+    from qcdesk.core.merge import merge_project, remerge, unmerge
+
+    ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana) as p:
+        for name in ("P01", "P02"):
+            p.add_document(name, doc(f"Text of {name}."))
+        ds.create_set(p, "Wave 1", [ids(p)["P01"]])
+    shutil.copy(ana, ben)
+    with Project.open(ben) as p:
+        p.add_document("P03", doc("Text of P03."))
+        d = ids(p)
+        ds.add_documents(p, ds.set_id(p, "Wave 1"), [d["P02"]])
+        ds.create_set(p, "Site B", [d["P03"]])
+        ds.create_set(p, "Mentors", [d["P01"], d["P03"]])
+    with Project.open(ana) as p:
+        ds.create_set(p, "site b", [ids(p)["P02"]])
+        before = state(p)
+        report = merge_project(p, ben)
+        assert report.added["sets"] == 1 and report.matched["sets"] == 2
+        assert "Set “Site B” is called “site b” here." in report.conflicts
+        after = [(name, members) for _id, name, _guid, members in state(p)]
+        assert after == [("Mentors", ("P01", "P03")), ("site b", ("P02", "P03")), ("Wave 1", ("P01", "P02"))]
+        full = state(p)
+        rows = unmerge(p, report)
+        assert state(p) == before
+        remerge(p, rows)
+        assert state(p) == full and p.integrity_ok()
