@@ -62,9 +62,11 @@ def test_create_list_rename_and_sets_of_a_document(project):
 
 
 @pytest.mark.parametrize("name, message", [("", "needs a name"), ("   ", "needs a name"),
-                                           ("x" * 201, "limited to 200"), ("wave 1", "already a set")])
+                                           ("x" * 201, "limited to 200"), ("wave 1", "already a set"),
+                                           ("ÉQUIPE", "already a set")])
 def test_bad_names_are_refused_and_change_nothing(project, name, message):
     ds.create_set(project, "Wave 1")
+    ds.create_set(project, "équipe")
     before = state(project)
     with pytest.raises(OperationError, match=message):
         ds.create_set(project, name)

@@ -27,10 +27,9 @@ def get_set(db: sqlite_utils.Database, set_id: int) -> DocumentSet | None:
 
 
 def set_by_name(db: sqlite_utils.Database, name: str) -> DocumentSet | None:
-    """The set called ``name``, ignoring case (two sets never differ by case alone)."""
-    row = db.execute(f"SELECT {_COLUMNS} FROM document_sets WHERE name = ? COLLATE NOCASE "
-                     "ORDER BY id LIMIT 1", [name]).fetchone()
-    return DocumentSet(*row) if row else None
+    """The set called ``name``, ignoring case in any script (two sets never differ by case alone)."""
+    wanted = name.casefold()
+    return next((s for s in all_sets(db) if s.name.casefold() == wanted), None)
 
 
 def set_by_guid(db: sqlite_utils.Database, guid: str) -> DocumentSet | None:
