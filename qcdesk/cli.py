@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__, cli_cases, cli_check, cli_search, cli_security, cli_textedit
+from qcdesk import __version__, cli_cases, cli_check, cli_search, cli_security, cli_sets, cli_textedit
 from qcdesk.core.errors import QcdeskError, disk_full
 
 SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
                | cli_security.SUBCOMMANDS | cli_cases.SUBCOMMANDS | cli_textedit.SUBCOMMANDS
-               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS)
+               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS | cli_sets.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -77,7 +77,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             pseudonymised_only=args.pseudonymised_only,
             case_ids=some(args.case, names.case_id), document_ids=some(args.document, names.document_id),
             attribute_values=some(args.attribute, names.attribute_condition),
-            speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id))
+            speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id),
+            set_ids=some(args.set, names.set_id))
         out = write_report(project, args.report, Path(args.out), options)
         cli_security.note_unencrypted(project, out)
     print(f"wrote {out}")
@@ -139,7 +140,8 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
             documents=[names.document_id(project, n) for n in args.document or []],
             cases=[names.case_id(project, n) for n in args.case or []],
             attributes=[names.attribute_condition(project, a) for a in args.attribute or []],
-            speakers=args.speaker or [], coders=[names.coder_id(project, n) for n in args.coder or []])
+            speakers=args.speaker or [], coders=[names.coder_id(project, n) for n in args.coder or []],
+            sets=[names.set_id(project, n) for n in args.set or []])
         results = retrieve(project, query)
         code_names = {c.id: c.name for c in project.codes()}
     if args.quotes:
@@ -159,7 +161,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     with _open(args.project, read_only=True) as project:
         attribute = retrieval_names.attribute_id(project, args.attribute) if args.attribute else None
         table = matrices.build(project, args.kind, measure=args.measure, attribute_id=attribute,
-                               include_subcodes=args.subcodes)
+                               include_subcodes=args.subcodes,
+                               set_ids=[retrieval_names.set_id(project, n) for n in args.set or []])
     out = write_table(table, Path(args.out))
     print(f"wrote {out} ({len(table.row_headers)} codes × {len(table.column_headers)} columns)")
     return 0
@@ -203,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
     p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
     p.add_argument("--document", action="append", help="only this document (repeatable)")
+    p.add_argument("--set", action="append", help="only documents in this document set (repeatable: any of them)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="print counts of documents, codes, codings")
@@ -230,6 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude", action="append", help="with --mode not: code to leave out (repeatable)")
     p.add_argument("--no-subcodes", action="store_true", help="do not include the codes' sub-codes")
     p.add_argument("--document", action="append", help="only this document (repeatable)")
+    p.add_argument("--set", action="append", help="only documents in this document set (repeatable: any of them)")
     p.add_argument("--case", action="append", help="only this case (repeatable)")
     p.add_argument("--attribute", action="append", help="NAME=VALUE or NAME=LOW..HIGH (repeatable, all must hold)")
     p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
@@ -240,10 +245,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("matrix", help="write a code matrix as .csv or .xlsx")
     p.add_argument("project")
-    p.add_argument("--kind", choices=["code-case", "code-attribute", "cooccurrence"], required=True)
+    p.add_argument("--kind", choices=["code-case", "code-attribute", "code-set", "cooccurrence"], required=True)
     p.add_argument("--attribute", help="with code-attribute: the attribute whose values form the columns")
     p.add_argument("--measure", choices=["segments", "documents", "cases"], default="segments",
-                   help="code-case: segments or documents; code-attribute: segments or cases")
+                   help="code-case and code-set: segments or documents; code-attribute: segments or cases")
+    p.add_argument("--set", action="append",
+                   help="only documents in this document set (repeatable: any of them; with code-set: "
+                        "the sets shown)")
     p.add_argument("--subcodes", action="store_true", help="count sub-codes' codings in their parents' rows")
     p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
     p.set_defaults(func=cmd_matrix)
@@ -254,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_textedit.register(sub)
     cli_search.register(sub)
     cli_check.register(sub)
+    cli_sets.register(sub)
     cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 

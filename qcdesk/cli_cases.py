@@ -42,7 +42,10 @@ def cmd_saturation(args: argparse.Namespace) -> int:
             coder_id = next((c.id for c in project.coders() if c.name == args.coder), None)
             if coder_id is None:
                 raise OperationError(f"No coder called “{args.coder}” in this project.")
-        rows = saturation(project, level=args.level, leaves_only=args.leaves, coder_id=coder_id)
+        from qcdesk.core.retrieval_names import set_id
+
+        sets = [set_id(project, n) for n in args.set] if args.set else None
+        rows = saturation(project, level=args.level, leaves_only=args.leaves, coder_id=coder_id, set_ids=sets)
     print("document\tnew\tcumulative\tnew codes")
     for row in rows:
         print(f"{row.document_name}\t{row.new_count}\t{row.cumulative}\t{', '.join(row.new_code_names)}")
@@ -73,4 +76,5 @@ def register(sub) -> None:
     group.add_argument("--level", type=int, help="count codes at this tree depth (0 = top level)")
     group.add_argument("--leaves", action="store_true", help="count only codes without sub-codes")
     p.add_argument("--coder", help="count only this coder's codings")
+    p.add_argument("--set", action="append", help="only documents in this document set (repeatable: any of them)")
     p.set_defaults(func=cmd_saturation)

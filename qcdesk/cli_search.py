@@ -16,8 +16,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     with _open(args.project, read_only=args.code is None) as project:
         documents = [names.document_id(project, n) for n in args.document] if args.document else None
+        sets = [names.set_id(project, n) for n in args.set] if args.set else None
         hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
-                      case_sensitive=args.match_case)
+                      case_sensitive=args.match_case, set_ids=sets)
         if args.code is None:
             for hit in hits:
                 where = f"¶{hit.paragraph}" if hit.paragraph else ""
@@ -40,6 +41,7 @@ def register(sub) -> None:
     p.add_argument("--substring", action="store_true", help="match inside words too")
     p.add_argument("--match-case", action="store_true", help="upper and lower case differ")
     p.add_argument("--document", action="append", help="search only this document (repeatable)")
+    p.add_argument("--set", action="append", help="search only documents in this document set (repeatable: any of them)")
     p.add_argument("--code", help="code every hit with this code (name or Parent/Child path)")
     p.add_argument("--unit", choices=["hit", "sentence", "paragraph", "turn"], default="hit",
                    help="with --code: code the words found, or their sentence, paragraph or speaker turn")

@@ -1,4 +1,4 @@
-"""The audit trail: who added, removed or changed codings, codes and documents, and when.
+"""The audit trail: who added, removed or changed codings, codes, documents and sets, and when.
 
 The entries are written by database triggers (schema 0003), so every path that changes a
 project is recorded, including undo, merges and the command line. This module reads them
@@ -19,7 +19,7 @@ from pathlib import Path
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.storage import audit as audit_sql
 
-KINDS = ("coding", "code", "document")
+KINDS = ("coding", "code", "document", "set")
 CSV_COLUMNS = ("id", "at", "coder", "action", "kind", "object_id", "description", "detail")
 
 
@@ -119,6 +119,12 @@ def describe(entry: AuditEntry) -> str:
                     f"{d.get('characters')} characters)")
         size = f" ({d['characters']} characters)" if "characters" in d else ""
         return f"Document {_q(d.get('name'))}{size}"
+    if entry.kind == "set":
+        if entry.action == "renamed":
+            return f"Set {_q(d.get('old_name'))} renamed {_q(d.get('name'))}"
+        if "document" in d:
+            return f"Set {_q(d.get('name'))}: {_q(d.get('document'))}"
+        return f"Set {_q(d.get('name'))}"
     return json.dumps(d, ensure_ascii=False)
 
 

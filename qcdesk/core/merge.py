@@ -11,7 +11,8 @@ one action: it adds what this project lacks and never changes or removes what is
 * Codings keep their original coder (coders are matched by name and created when missing);
   a coding already here with the same document, code, range and coder is skipped.
 * Memos, cases and attributes are matched by name (and target); differing values are reported
-  as conflicts and this project's value is kept.
+  as conflicts and this project's value is kept. Document sets are matched by GUID, then by name
+  (case ignored), and gain the documents they hold in the other copy.
 
 :func:`merge_project` returns a :class:`MergeReport` whose ``inserted`` lists every row it added;
 :func:`unmerge` removes exactly those rows (returning them), :func:`remerge` puts them back.
@@ -27,7 +28,7 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import merge as sql
 
-KINDS = ("documents", "codes", "codings", "coders", "memos", "cases", "attributes")
+KINDS = ("documents", "codes", "codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
 
 
@@ -124,6 +125,7 @@ def _touch(changes, rows: dict[str, list[dict]]) -> None:
     changes.cases = True
     changes.attributes = True
     changes.coders = True
+    changes.sets = True
 
 
 class _Merger:
@@ -147,6 +149,7 @@ class _Merger:
         self._codes(changes)
         self._codings(changes)
         self._cases()
+        self._sets()
         self._attributes()
         self._memos()
         _touch(changes, {})
@@ -307,6 +310,31 @@ class _Merger:
             key = (self.cases[row["case_id"]], self.docs[row["document_id"]], row["speaker"])
             if sql.link(self.db, "case_speakers", dict(zip(("case_id", "document_id", "speaker"), key))):
                 self._inserted("case_speakers", key)
+
+    # ------------------------------------------------------------------ document sets
+    def _sets(self) -> None:
+        here = sql.rows(self.db, "document_sets")
+        by_guid = {r["guid"].lower(): r for r in here}
+        by_name = {r["name"].casefold(): r for r in here}
+        mapped: dict[int, int] = {}
+        for row in sql.rows(self.other.db, "document_sets"):
+            mine = by_guid.get(row["guid"].lower()) or by_name.get(row["name"].casefold())
+            if mine is not None:
+                mapped[row["id"]] = mine["id"]
+                self.report.count("matched", "sets")
+                if mine["name"] != row["name"]:
+                    self.report.conflicts.append(f"Set “{row['name']}” is called “{mine['name']}” here.")
+            else:
+                new = sql.insert(self.db, "document_sets", {"name": row["name"], "description": row["description"],
+                                                            "guid": row["guid"], "created": row["created"]})
+                mapped[row["id"]] = new
+                by_name[row["name"].casefold()] = {"id": new, "name": row["name"]}
+                self._inserted("document_sets", new)
+                self.report.count("added", "sets")
+        for row in sql.rows(self.other.db, "document_set_members", "set_id, document_id"):
+            key = (mapped[row["set_id"]], self.docs[row["document_id"]])
+            if sql.link(self.db, "document_set_members", {"set_id": key[0], "document_id": key[1]}):
+                self._inserted("document_set_members", key)
 
     def _attributes(self) -> None:
         here = {r["name"]: r for r in sql.rows(self.db, "attributes")}

@@ -106,6 +106,17 @@ class Case:
 
 
 @dataclass(frozen=True)
+class DocumentSet:
+    """A named group of documents (a MAXQDA document set, an NVivo set)."""
+
+    id: int
+    name: str
+    description: str = ""
+    #: its REFI-QDA GUID
+    guid: str = ""
+
+
+@dataclass(frozen=True)
 class Attribute:
     id: int
     name: str
@@ -132,6 +143,8 @@ class Changes:
     attributes: bool = False
     #: coders added or the current coder changed
     coders: bool = False
+    #: document sets or their members changed
+    sets: bool = False
 
     def merge(self, other: "Changes") -> "Changes":
         self.documents |= other.documents
@@ -145,4 +158,5 @@ class Changes:
         self.cases |= other.cases
         self.attributes |= other.attributes
         self.coders |= other.coders
+        self.sets |= other.sets
         return self

@@ -342,6 +342,7 @@ class Project:
             changes.codes.update(r["code_id"] for r in rows.get("codings", []))
             changes.memos = bool(rows.get("memos"))
             changes.document_list = True
+            changes.sets = bool(rows.get("document_set_members"))
         return rows
 
     def restore_document(self, rows: dict[str, list[dict]]) -> None:
@@ -353,6 +354,7 @@ class Project:
             changes.codes.update(r["code_id"] for r in rows.get("codings", []))
             changes.memos = bool(rows.get("memos"))
             changes.document_list = True
+            changes.sets = bool(rows.get("document_set_members"))
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:

@@ -7,8 +7,9 @@ A :class:`Query` chooses codes and how they combine:
   overlapping ranges themselves (the usual "intersection" retrieval);
 * ``"not"`` – segments of ``codes`` that share no character with a coding of ``exclude_codes``.
 
-Filters narrow the result: documents, cases (a case is its linked documents plus the turns of
-its speakers), attribute conditions on cases, the speaker at the segment's start, and coders.
+Filters narrow the result: documents, document sets (the documents in any of them), cases (a
+case is its linked documents plus the turns of its speakers), attribute conditions on cases, the
+speaker at the segment's start, and coders.
 The combination is done per document on sorted ranges (see :mod:`qcdesk.core.intervals`), so
 a project with 50,000 codings is answered in a few queries and one sweep.
 """
@@ -19,12 +20,13 @@ import datetime as dt
 import itertools
 import json
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 from qcdesk.core import intervals
 from qcdesk.core.errors import OperationError
 from qcdesk.core.storage import retrieval as sql
+from qcdesk.core.storage import sets as set_sql
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
@@ -64,9 +66,12 @@ class Query:
     coders: tuple[int, ...] = ()
     #: characters of context each side; None shows the whole speaker turn (or paragraph)
     context_chars: int | None = None
+    #: only documents in any of these document sets
+    sets: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("codes", "exclude_codes", "documents", "cases", "attributes", "speakers", "coders"):
+        for name in ("codes", "exclude_codes", "documents", "cases", "attributes", "speakers", "coders",
+                     "sets"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         if self.mode not in MODES:
             raise OperationError(f"Unknown retrieval mode {self.mode!r}: use one of {', '.join(MODES)}.")
@@ -184,6 +189,7 @@ class FilterChoices:
     attributes: list[tuple[int, str]]
     speakers: list[str]
     coders: list[tuple[int, str]]
+    sets: list[tuple[int, str]] = field(default_factory=list)
 
 
 def filter_choices(project: "Project") -> FilterChoices:
@@ -193,7 +199,18 @@ def filter_choices(project: "Project") -> FilterChoices:
         attributes=[(aid, name) for aid, name, _t, _c in sql.attributes(project.db)],
         speakers=sql.speakers(project.db),
         coders=[(c.id, c.name) for c in project.coders()],
+        sets=[(s.id, s.name) for s in set_sql.all_sets(project.db)],
     )
+
+
+def documents_in_sets(project: "Project", set_ids: Iterable[int]) -> set[int]:
+    """The documents in any of these sets; an unknown set is an error."""
+    ids = list(set_ids)
+    known = {s.id for s in set_sql.all_sets(project.db)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise OperationError(f"Set {missing[0]} does not exist.")
+    return set_sql.documents_in_sets(project.db, ids)
 
 
 def attribute_values(project: "Project", attribute_id: int) -> list[str]:
@@ -267,6 +284,9 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
 
     order = sql.document_order(project.db)
     documents: set[int] | None = set(query.documents) if query.documents else None
+    if query.sets:
+        in_sets = documents_in_sets(project, query.sets)
+        documents = in_sets if documents is None else documents & in_sets
     cases: set[int] | None = None
     if query.cases:
         cases = set(query.cases)

@@ -1,4 +1,4 @@
-"""Turning the names a researcher types (codes, cases, attributes, coders) into a :class:`Query`.
+"""Turning the names a researcher types (codes, cases, attributes, coders, sets) into a :class:`Query`.
 
 The command line takes names, not ids. A code may be given by its name or by its path
 ("Mentoring > Assigned", "/" also separates); an ambiguous name is refused with the paths to
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from qcdesk.core.errors import OperationError
 from qcdesk.core.retrieval import AttributeCondition
 from qcdesk.core.storage import retrieval as sql
+from qcdesk.core.storage import sets as set_sql
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
@@ -61,6 +62,14 @@ def document_id(project: "Project", name: str) -> int:
         if _fold(doc.name) == _fold(name):
             return doc.id
     raise OperationError(f"There is no document named “{name}”.")
+
+
+def set_id(project: "Project", name: str) -> int:
+    """The document set called ``name`` (case and spacing ignored); an unknown name is an error."""
+    for found in set_sql.all_sets(project.db):
+        if _fold(found.name) == _fold(name):
+            return found.id
+    raise OperationError(f"There is no set named “{' '.join(name.split())}”.")
 
 
 def attribute_id(project: "Project", name: str) -> int:

@@ -8,15 +8,18 @@ first time in it and the running number of distinct codes so far.
 What counts as "a code" can be narrowed: ``level`` counts the codes at one depth of the
 tree (0 = top-level themes), a coding of a sub-code counting for its ancestor at that
 depth; ``leaves_only`` counts only codes without sub-codes; ``coder_id`` counts only one
-coder's codings (saturation as one coder saw it).
+coder's codings (saturation as one coder saw it); ``set_ids`` walks only the documents in
+any of those document sets (saturation within one group of interviews).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
+from qcdesk.core.retrieval import documents_in_sets
 from qcdesk.core.storage import saturation as sql
 
 
@@ -54,7 +57,7 @@ class SaturationRow:
 
 
 def saturation(project: Project, *, level: int | None = None, leaves_only: bool = False,
-               coder_id: int | None = None) -> list[SaturationRow]:
+               coder_id: int | None = None, set_ids: Iterable[int] | None = None) -> list[SaturationRow]:
     """Per document, in interview order: new codes, codes present, cumulative distinct codes."""
     if level is not None and level < 0:
         raise OperationError("The code level counts from 0 (top-level codes).")
@@ -79,9 +82,12 @@ def saturation(project: Project, *, level: int | None = None, leaves_only: bool 
         return code_id
 
     per_document = sql.codes_per_document(project.db, coder_id)
+    in_sets = documents_in_sets(project, set_ids) if set_ids else None
     seen: set[int] = set()
     rows = []
     for doc in project.documents():
+        if in_sets is not None and doc.id not in in_sets:
+            continue
         present = {c for c in (counted_as(i) for i in per_document.get(doc.id, ())) if c is not None}
         new = sorted(present - seen, key=lambda i: order[i])
         seen |= present

@@ -26,6 +26,7 @@ from weakref import WeakKeyDictionary
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Changes, Coding
 from qcdesk.core.project import Project
+from qcdesk.core.retrieval import documents_in_sets
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
 from qcdesk.core.textfold import Folded, fold, fold_query, non_ascii_utf8
@@ -205,13 +206,17 @@ _indexes: "WeakKeyDictionary[Project, _Index]" = WeakKeyDictionary()
 
 
 def search(project: Project, query: str, *, document_ids: Iterable[int] | None = None,
-           whole_words: bool = True, case_sensitive: bool = False, limit: int | None = None) -> list[Hit]:
+           whole_words: bool = True, case_sensitive: bool = False, limit: int | None = None,
+           set_ids: Iterable[int] | None = None) -> list[Hit]:
     """Every occurrence of the query's terms in the documents that contain all of them,
-    in interview order then position. ``limit`` stops after that many hits."""
+    in interview order then position. ``limit`` stops after that many hits. ``document_ids``
+    and ``set_ids`` (documents in any of these sets) narrow the documents searched."""
     terms = parse_query(query, case_sensitive)
     index = _indexes.setdefault(project, _Index())
     hashes = sql.content_hashes(project.db)
     candidates = set(hashes) if document_ids is None else set(document_ids) & set(hashes)
+    if set_ids:
+        candidates &= documents_in_sets(project, set_ids)
     if whole_words and all(t.ascii for t in terms):
         try:
             found = set.intersection(*(sql.fts_matches(project.db, t.fts()) for t in terms))

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
 
 COLUMNS = ("When (UTC)", "Coder", "Action", "Kind", "What")
-_KIND_LABELS = {"": "All kinds", "coding": "Codings", "code": "Codes", "document": "Documents"}
+_KIND_LABELS = {"": "All kinds", "coding": "Codings", "code": "Codes", "document": "Documents",
+                "set": "Document sets"}
 
 
 class AuditDialog(QDialog):

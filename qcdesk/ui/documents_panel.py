@@ -1,10 +1,12 @@
-"""The project's documents: choose one to read and code it."""
+"""The project's documents: choose one to read and code it; show one document set's documents."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QMenu,
+                               QToolButton, QVBoxLayout, QWidget)
 
+from qcdesk.core import document_sets
 from qcdesk.core.project import Project
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -21,45 +23,116 @@ class DocumentsPanel(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("documentList")
         self.list.setUniformItemSizes(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.currentItemChanged.connect(self._current_changed)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._show_context_menu)
+        #: which documents the list shows: all, or one document set's
+        self.set_box = QComboBox()
+        self.set_box.setObjectName("documentSetFilter")
+        self.set_box.setToolTip("Show all documents, or the documents of one set")
+        self.set_box.currentIndexChanged.connect(lambda _i: self.refresh())
+        #: the document-set actions (the sets feature fills its menu)
+        self.sets_button = QToolButton()
+        self.sets_button.setObjectName("documentSetsButton")
+        self.sets_button.setText("Sets")
+        self.sets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.sets_button.setMenu(QMenu(self.sets_button))
+        sets_row = QHBoxLayout()
+        sets_row.setContentsMargins(0, 0, 0, 0)
+        sets_row.addWidget(self.set_box, 1)
+        sets_row.addWidget(self.sets_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(sets_row)
         layout.addWidget(self.list)
 
     def set_project(self, project: Project | None) -> None:
         self.project = project
+        self.set_box.blockSignals(True)
+        self.set_box.setCurrentIndex(0)
+        self.set_box.blockSignals(False)
         self.refresh()
 
     def refresh(self) -> None:
         current = self.current_document_id()
+        selected = set(self.selected_document_ids())
+        groups = document_sets.sets_with_documents(self.project) if self.project is not None else []
+        shown_set = self._fill_sets(groups)
         self.list.blockSignals(True)
         self.list.clear()
         if self.project is not None:
             counts: dict[int, int] = {}
             for (_code, doc), n in self.project.counts_by_code_and_document().items():
                 counts[doc] = counts.get(doc, 0) + n
+            sets_of: dict[int, list[str]] = {}
+            for group in groups:
+                for doc_id in group.document_ids:
+                    sets_of.setdefault(doc_id, []).append(group.set.name)
+            members = next((set(g.document_ids) for g in groups if g.set.id == shown_set), None)
             for doc in self.project.documents():
+                if members is not None and doc.id not in members:
+                    continue
                 item = QListWidgetItem(doc.name)
                 item.setData(DOC_ID_ROLE, doc.id)
+                in_sets = f"\nsets: {', '.join(sets_of[doc.id])}" if doc.id in sets_of else ""
                 item.setToolTip(f"{doc.name}\n{doc.source_format} · {doc.char_count:,} characters · "
-                                f"{counts.get(doc.id, 0)} codings\nimported {doc.imported_at[:10]}")
+                                f"{counts.get(doc.id, 0)} codings\nimported {doc.imported_at[:10]}{in_sets}")
                 self.list.addItem(item)
+                if doc.id in selected and doc.id != current:
+                    item.setSelected(True)
         self.list.blockSignals(False)
-        if current is not None and not self.select(current):
-            self.documentSelected.emit(None)
+        if current is not None and not self.select(current, keep_selection=True):
+            # a document outside the set shown stays open; one that is gone closes
+            if self.project is None or current not in {d.id for d in self.project.documents()}:
+                self.documentSelected.emit(None)
+
+    def _fill_sets(self, groups) -> int | None:
+        """The set chooser lists the sets (hidden while there are none); returns the chosen set."""
+        wanted = self.set_box.currentData()
+        self.set_box.blockSignals(True)
+        self.set_box.clear()
+        self.set_box.addItem("All documents", None)
+        for group in groups:
+            self.set_box.addItem(f"{group.set.name} ({len(group.document_ids)})", group.set.id)
+        found = self.set_box.findData(wanted) if wanted is not None else 0
+        self.set_box.setCurrentIndex(max(0, found))
+        self.set_box.blockSignals(False)
+        self.set_box.setVisible(bool(groups))
+        self.sets_button.setEnabled(self.project is not None)
+        return self.set_box.currentData()
+
+    def shown_set_id(self) -> int | None:
+        """The set whose documents the list shows, or None for all documents."""
+        return self.set_box.currentData()
+
+    def show_set(self, set_id: int | None) -> bool:
+        index = self.set_box.findData(set_id) if set_id is not None else 0
+        if index < 0:
+            return False
+        self.set_box.setCurrentIndex(index)
+        return True
 
     def current_document_id(self) -> int | None:
         item = self.list.currentItem()
         return item.data(DOC_ID_ROLE) if item else None
 
-    def select(self, document_id: int) -> bool:
+    def selected_document_ids(self) -> list[int]:
+        """The selected documents in list order (the current one when none is selected)."""
+        ids = [self.list.item(i).data(DOC_ID_ROLE) for i in range(self.list.count())
+               if self.list.item(i).isSelected()]
+        current = self.current_document_id()
+        return ids or ([current] if current is not None else [])
+
+    def select(self, document_id: int, *, keep_selection: bool = False) -> bool:
         for i in range(self.list.count()):
             item = self.list.item(i)
             if item.data(DOC_ID_ROLE) == document_id:
                 if self.list.currentItem() is not item:
-                    self.list.setCurrentItem(item)
+                    if keep_selection:  # a refresh: the other selected documents stay selected
+                        self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.Select)
+                    else:
+                        self.list.setCurrentItem(item)
                 return True
         return False
 
@@ -73,7 +146,10 @@ class DocumentsPanel(QWidget):
         item = self.list.itemAt(pos)
         if item is None:
             return
-        self.list.setCurrentItem(item)
+        if item.isSelected():  # keep a multiple selection the menu is about
+            self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.NoUpdate)
+        else:
+            self.list.setCurrentItem(item)
         menu = QMenu(self)
         self.contextMenuAboutToShow.emit(menu, item.data(DOC_ID_ROLE))
         if not menu.isEmpty():

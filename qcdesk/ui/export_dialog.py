@@ -9,6 +9,7 @@ It counts with the reports' own selection (:func:`~qcdesk.core.reports.selection
 
 The case, attribute-value, speaker and coder lists filter as the retrieval panel does: a case
 is its documents plus its speakers' turns; ticked values of one attribute mean any of them.
+Document sets start unticked (no condition); ticking some keeps the documents in any of them.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from qcdesk.core.reports.structure import plural
 
 GROUPINGS = {"code": "By code (nested headings)", "theme": "By theme (top-level code, sub-code sub-headings)"}
 MATRIX_NAMES = {None: "All matrices", "code-case": "Code × case", "code-attribute": "Code × attribute",
-                "cooccurrence": "Code co-occurrence"}
+                "code-set": "Code × document set", "cooccurrence": "Code co-occurrence"}
 #: report kinds for which each option means something
 USES = {
     "grouping": {"segments-by-code"},
@@ -35,6 +36,7 @@ USES = {
     "charts": {"matrices"},
     "matrix": {"matrices"},
     "filters": {"segments-by-code", "coded-transcript", "codebook"},
+    "sets": {"segments-by-code", "coded-transcript", "codebook", "matrices"},
 }
 
 
@@ -65,6 +67,19 @@ class CheckList(QListWidget):
             item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
 
 
+class SetList(CheckList):
+    """Document sets, all unticked at first; ``chosen()`` is None while none is ticked (no condition)."""
+
+    def __init__(self, items: list[tuple[object, str, int]], parent: QWidget | None = None):
+        super().__init__(items, parent)
+        for item in self.items():
+            item.setCheckState(Qt.CheckState.Unchecked)
+
+    def chosen(self) -> list | None:
+        keys = [i.data(Qt.ItemDataRole.UserRole) for i in self.items() if i.checkState() == Qt.CheckState.Checked]
+        return keys or None
+
+
 class ExportDialog(QDialog):
     def __init__(self, project, kind: str | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -92,6 +107,8 @@ class ExportDialog(QDialog):
             ((aid, value), f"{name} = {value}", 0)
             for aid, name in choices.attributes for value in retrieval.attribute_values(project, aid)])
         self.speakers = CheckList([(s, s, 0) for s in choices.speakers])
+        self.sets = SetList([(sid, name, 0) for sid, name in choices.sets])
+        self.sets.setObjectName("exportSets")
         self.memos = QCheckBox("Include memos (on codings and codes)")
         self.charts = QCheckBox("Include charts (code frequencies, saturation curve)")
         self.charts.setChecked(True)
@@ -117,6 +134,10 @@ class ExportDialog(QDialog):
             cell.addWidget(widget)
             cell.addStretch(1)
             grid.addLayout(cell, n // 3, n % 3)
+        self.sets_box = QGroupBox("Only documents in the document sets ticked (any of them)")
+        sets_layout = QVBoxLayout(self.sets_box)
+        sets_layout.addWidget(self.sets)
+        self.sets_box.setVisible(bool(choices.sets))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = buttons.addButton("Export…", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
@@ -125,6 +146,7 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.filters)
+        layout.addWidget(self.sets_box)
         for box in (self.memos, self.charts, self.pseudonymised):
             layout.addWidget(box)
         layout.addWidget(self.preview)
@@ -133,7 +155,8 @@ class ExportDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         for box in (self.grouping, self.matrix_box, self.format_box):
             box.currentIndexChanged.connect(self.refresh)
-        for lst in (self.codes, self.documents, self.coders, self.cases, self.attribute_values, self.speakers):
+        for lst in (self.codes, self.documents, self.coders, self.cases, self.attribute_values, self.speakers,
+                    self.sets):
             lst.itemChanged.connect(self.refresh)
         for box in (self.memos, self.charts, self.pseudonymised):
             box.toggled.connect(self.refresh)
@@ -160,6 +183,7 @@ class ExportDialog(QDialog):
             pseudonymised_only=self.pseudonymised.isChecked(),
             include_charts=self.charts.isChecked(),
             matrices=[matrix] if matrix else None,
+            set_ids=self.sets.chosen() if kind in USES["sets"] else None,
         )
 
     def _attribute_values(self) -> list[tuple[int, str]] | None:
@@ -192,6 +216,7 @@ class ExportDialog(QDialog):
         self.charts.setEnabled(kind in USES["charts"])
         self.matrix_box.setEnabled(kind in USES["matrix"])
         self.filters.setEnabled(kind in USES["filters"])
+        self.sets_box.setEnabled(kind in USES["sets"])
         self.refresh()
 
     def preview_text(self) -> str:
@@ -233,7 +258,8 @@ class ExportDialog(QDialog):
         n_cases, n_attrs = len(cases.cases(self.project)), len(attributes.attributes(self.project))
         if kind == "attributes":
             return f"{plural(n_cases, 'case')} described by {plural(n_attrs, 'attribute')}"
-        wanted = options.matrices or list(matrices.KINDS)
+        has_sets = bool(self.sets.count())
+        wanted = options.matrices or [k for k in matrices.KINDS if k != "code-set" or has_sets]
         n = sum(n_attrs if k == "code-attribute" else 1 for k in wanted)
         charts = " and 2 charts" if options.include_charts and self.suffix() == ".docx" else ""
         return (f"{plural(n, 'matrix', 'matrices')}{charts} over "

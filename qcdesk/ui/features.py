@@ -30,6 +30,7 @@ FEATURES: list[tuple[str, str]] = [
     ("memos", "qcdesk.ui.memos_feature"),
     ("search", "qcdesk.ui.search_panel"),
     ("text_check", "qcdesk.ui.text_check"),
+    ("sets", "qcdesk.ui.sets_feature"),
 ]
 
 

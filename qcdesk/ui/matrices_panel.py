@@ -28,9 +28,10 @@ if TYPE_CHECKING:
 
 DEBOUNCE_MS = 300
 KINDS = [("Code × case", "code-case"), ("Code × attribute value", "code-attribute"),
-         ("Code co-occurrence", "cooccurrence")]
+         ("Code × document set", "code-set"), ("Code co-occurrence", "cooccurrence")]
 MEASURES = {"code-case": [("Segments", "segments"), ("Documents", "documents")],
             "code-attribute": [("Segments", "segments"), ("Cases", "cases")],
+            "code-set": [("Segments", "segments"), ("Documents", "documents")],
             "cooccurrence": [("Overlapping pairs", "segments")]}
 #: the darkest shade (the largest count); smaller counts are lighter
 HEAT = QColor("#e67e22")
@@ -65,6 +66,9 @@ class MatricesPanel(QWidget):
         self.measure.setObjectName("matrixMeasure")
         self.attribute = QComboBox()
         self.attribute.setObjectName("matrixAttribute")
+        self.set_filter = QComboBox()
+        self.set_filter.setObjectName("matrixSet")
+        self.set_filter.setToolTip("Count only the documents of one document set")
         self.include_sub = QCheckBox("Include sub-codes")
         self.include_sub.setObjectName("matrixSubcodes")
         self.export_csv = QPushButton("Export CSV…")
@@ -75,7 +79,7 @@ class MatricesPanel(QWidget):
         self.export_xlsx.clicked.connect(lambda: self.export(".xlsx"))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         for signal in (self.measure.currentIndexChanged, self.attribute.currentIndexChanged,
-                       self.include_sub.toggled):
+                       self.set_filter.currentIndexChanged, self.include_sub.toggled):
             signal.connect(lambda *_: self.timer.start())
         self.title = QLabel()
         self.title.setObjectName("matrixTitle")
@@ -92,7 +96,7 @@ class MatricesPanel(QWidget):
 
         controls = QHBoxLayout()
         for widget in (QLabel("Matrix:"), self.kind, QLabel("Count:"), self.measure, QLabel("Attribute:"),
-                       self.attribute, self.include_sub):
+                       self.attribute, QLabel("Set:"), self.set_filter, self.include_sub):
             controls.addWidget(widget)
         controls.addStretch(1)
         controls.addWidget(self.export_csv)
@@ -124,6 +128,14 @@ class MatricesPanel(QWidget):
             self.attribute.addItem(name, attribute_id)
         self.attribute.setCurrentIndex(max(0, self.attribute.findData(kept)))
         self.attribute.blockSignals(False)
+        kept_set = self.set_filter.currentData()
+        self.set_filter.blockSignals(True)
+        self.set_filter.clear()
+        self.set_filter.addItem("All documents", None)
+        for set_id, name in (filter_choices(project).sets if project else []):
+            self.set_filter.addItem(name, set_id)
+        self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(kept_set)))
+        self.set_filter.blockSignals(False)
 
     def set_project(self, _project) -> None:
         self.load_choices()
@@ -134,7 +146,7 @@ class MatricesPanel(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
-                or changes.document_list or changes.documents):
+                or changes.document_list or changes.documents or changes.sets):
             self._dirty = True
             if shown(self):
                 self.timer.start()
@@ -179,7 +191,8 @@ class MatricesPanel(QWidget):
         try:
             table = matrices.build(project, kind, measure=self.measure.currentData() or "segments",
                                    attribute_id=self.attribute.currentData(),
-                                   include_subcodes=self.include_sub.isChecked())
+                                   include_subcodes=self.include_sub.isChecked(),
+                                   set_ids=[self.set_filter.currentData()] if self.set_filter.currentData() else ())
         except QcdeskError as exc:
             self.title.setText(str(exc))
             return

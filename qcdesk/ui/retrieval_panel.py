@@ -1,5 +1,5 @@
 """Analysis ▸ Retrieve coded segments: choose codes and how they combine, narrow by document,
-case, attribute value, speaker and coder, read each passage in its context, jump to it, and
+document set, case, attribute value, speaker and coder, read each passage in its context, jump to it, and
 copy exemplar quotes for a paper.
 
 The panel re-runs its query shortly after any control changes and after project changes
@@ -146,6 +146,8 @@ class RetrievalPanel(QWidget):
         self.value.currentTextChanged.connect(self._changed)
         self.speaker = self._combo("retrievalSpeaker")
         self.coder = self._combo("retrievalCoder")
+        self.set_filter = self._combo("retrievalSet")
+        self.set_filter.setToolTip("Only documents in this document set")
         self.context = self._combo("retrievalContext", CONTEXTS)
         grid = QGridLayout()
         grid.setContentsMargins(0, 0, 0, 0)
@@ -158,7 +160,7 @@ class RetrievalPanel(QWidget):
         attribute_box.addWidget(QLabel("="))
         attribute_box.addWidget(self.value, 1)
         for col, (label, widget) in enumerate([("Attribute:", attribute_box), ("Coder:", self.coder),
-                                               ("Context:", self.context)]):
+                                               ("Set:", self.set_filter), ("Context:", self.context)]):
             grid.addWidget(QLabel(label), 1, 2 * col)
             if isinstance(widget, QHBoxLayout):
                 grid.addLayout(widget, 1, 2 * col + 1)
@@ -227,7 +229,7 @@ class RetrievalPanel(QWidget):
 
     def on_changes(self, changes: Changes) -> None:
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
-                or changes.document_list or changes.documents or changes.coders):
+                or changes.document_list or changes.documents or changes.coders or changes.sets):
             self._dirty = True
             if shown(self):
                 self.timer.start()
@@ -253,7 +255,7 @@ class RetrievalPanel(QWidget):
         project = self.window.project
         ticked, excluded = self.checked_codes(0), self.checked_codes(1)
         kept = {combo: combo.currentData() for combo in (self.document, self.case, self.attribute,
-                                                         self.speaker, self.coder)}
+                                                         self.speaker, self.coder, self.set_filter)}
         self._loading = True
         try:
             self.codes.clear()
@@ -277,6 +279,7 @@ class RetrievalPanel(QWidget):
             self._fill(self.attribute, "Any attribute", choices.attributes if choices else [])
             self._fill(self.speaker, "All speakers", [(s, s) for s in choices.speakers] if choices else [])
             self._fill(self.coder, "All coders", choices.coders if choices else [])
+            self._fill(self.set_filter, "All documents", choices.sets if choices else [])
             for combo, data in kept.items():
                 found = combo.findData(data)
                 combo.setCurrentIndex(max(0, found))
@@ -360,7 +363,8 @@ class RetrievalPanel(QWidget):
         return Query(codes, mode=mode, exclude_codes=self.checked_codes(1) if mode == "not" else [],
                      include_subcodes=self.include_sub.isChecked(), documents=pick(self.document),
                      cases=pick(self.case), attributes=attributes, speakers=pick(self.speaker),
-                     coders=pick(self.coder), context_chars=self.context.currentData())
+                     coders=pick(self.coder), context_chars=self.context.currentData(),
+                     sets=pick(self.set_filter))
 
     def set_query(self, query: Query) -> None:
         """Show the segments of ``query`` (from a matrix cell): codes, mode, case and attribute
@@ -378,7 +382,8 @@ class RetrievalPanel(QWidget):
             self.mode.setCurrentIndex(next(i for i, (_t, m) in enumerate(MODES) if m == query.mode))
             self.include_sub.setChecked(query.include_subcodes)
             for combo, values in ((self.document, query.documents), (self.case, query.cases),
-                                  (self.speaker, query.speakers), (self.coder, query.coders)):
+                                  (self.speaker, query.speakers), (self.coder, query.coders),
+                                  (self.set_filter, query.sets)):
                 combo.setCurrentIndex(max(0, combo.findData(values[0])) if values else 0)
             condition = query.attributes[0] if query.attributes else None
             self.attribute.setCurrentIndex(max(0, self.attribute.findData(condition.attribute_id))

@@ -15,6 +15,7 @@ from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from qcdesk.core import document_sets
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
@@ -72,6 +73,9 @@ class SaturationPanel(QWidget):
         self.count.setObjectName("saturationCount")
         self.coder = QComboBox()
         self.coder.setObjectName("saturationCoder")
+        self.set_filter = QComboBox()
+        self.set_filter.setObjectName("saturationSet")
+        self.set_filter.setToolTip("Only the interviews of one document set, in interview order")
         self.btn_up = QPushButton("Move up")
         self.btn_down = QPushButton("Move down")
         self.btn_save = QPushButton("Save chart…")
@@ -82,11 +86,14 @@ class SaturationPanel(QWidget):
         self.btn_save.clicked.connect(self.save_chart)
         self.count.currentIndexChanged.connect(lambda *_: self.refresh())
         self.coder.currentIndexChanged.connect(lambda *_: self.refresh())
+        self.set_filter.currentIndexChanged.connect(lambda *_: self.refresh())
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Count:"))
         controls.addWidget(self.count)
         controls.addWidget(QLabel("Coder:"))
         controls.addWidget(self.coder)
+        controls.addWidget(QLabel("Set:"))
+        controls.addWidget(self.set_filter)
         controls.addStretch(1)
         controls.addWidget(QLabel("Interview order:"))
         controls.addWidget(self.btn_up)
@@ -125,12 +132,14 @@ class SaturationPanel(QWidget):
     def fill_choices(self) -> None:
         """Count options (all codes, leaves, each tree level present) and the coders."""
         keep_count, keep_coder = self.count.currentData(), self.coder.currentData()
-        for combo in (self.count, self.coder):
+        keep_set = self.set_filter.currentData()
+        for combo in (self.count, self.coder, self.set_filter):
             combo.blockSignals(True)
             combo.clear()
         self.count.addItem("All codes", ("all", None))
         self.count.addItem("Leaf codes only", ("leaves", None))
         self.coder.addItem("All coders", None)
+        self.set_filter.addItem("All documents", None)
         if self.project is not None:
             depth = max((d for _c, d in self.project.codes_in_tree_order()), default=-1)
             for level in range(depth + 1):
@@ -138,22 +147,26 @@ class SaturationPanel(QWidget):
                 self.count.addItem(label, ("level", level))
             for coder in self.project.coders():
                 self.coder.addItem(coder.name, coder.id)
+            for found in document_sets.sets(self.project):
+                self.set_filter.addItem(found.name, found.id)
         self.count.setCurrentIndex(max(0, self.count.findData(keep_count)))
         self.coder.setCurrentIndex(max(0, self.coder.findData(keep_coder)))
-        for combo in (self.count, self.coder):
+        self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(keep_set)))
+        for combo in (self.count, self.coder, self.set_filter):
             combo.blockSignals(False)
 
     def options(self) -> dict:
         kind, level = self.count.currentData() or ("all", None)
         return {"level": level if kind == "level" else None, "leaves_only": kind == "leaves",
-                "coder_id": self.coder.currentData()}
+                "coder_id": self.coder.currentData(),
+                "set_ids": [self.set_filter.currentData()] if self.set_filter.currentData() is not None else None}
 
     # ------------------------------------------------------------------ refresh
     def on_changes(self, changes: Changes) -> None:
-        if changes.codebook or changes.coders:
+        if changes.codebook or changes.coders or changes.sets:
             self.fill_choices()
         if changes.codings or changes.coded_documents or changes.codebook or changes.document_list \
-                or changes.documents or changes.coders:
+                or changes.documents or changes.coders or changes.sets:
             self.invalidate()
 
     def invalidate(self) -> None:
@@ -180,6 +193,8 @@ class SaturationPanel(QWidget):
             title += f" ({self.count.currentText().lower()})"
         if self.coder.currentData() is not None:
             title += f", coded by {self.coder.currentText()}"
+        if self.set_filter.currentData() is not None:
+            title += f", set “{self.set_filter.currentText()}”"
         self.chart.set_rows(self.rows, title)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
@@ -208,14 +223,16 @@ class SaturationPanel(QWidget):
     def _update_enabled(self) -> None:
         doc_id = self.current_document_id()
         ids = [r.document_id for r in self.rows]
-        self.btn_up.setEnabled(doc_id is not None and ids.index(doc_id) > 0)
-        self.btn_down.setEnabled(doc_id is not None and ids.index(doc_id) < len(ids) - 1)
+        # the interview order is of all documents: reordered with every document shown
+        whole = self.set_filter.currentData() is None
+        self.btn_up.setEnabled(whole and doc_id is not None and ids.index(doc_id) > 0)
+        self.btn_down.setEnabled(whole and doc_id is not None and ids.index(doc_id) < len(ids) - 1)
         self.btn_save.setEnabled(bool(self.rows))
 
     # ------------------------------------------------------------------ actions
     def move_current(self, step: int) -> None:
         doc_id = self.current_document_id()
-        if doc_id is None or self.project is None:
+        if doc_id is None or self.project is None or self.set_filter.currentData() is not None:
             return
         ids = [r.document_id for r in self.rows]
         i = ids.index(doc_id)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
+from qcdesk.core import document_sets
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes, Coding
 from qcdesk.core.project import Project
@@ -164,6 +165,9 @@ class SearchPanel(QWidget):
         self.whole_words = QCheckBox("&Whole words")
         self.whole_words.setChecked(True)
         self.match_case = QCheckBox("Match &case")
+        self.set_filter = QComboBox()
+        self.set_filter.setObjectName("searchSet")
+        self.set_filter.setToolTip("Search all documents, or only those of one document set")
         self.find_button = QPushButton("&Search")
         self.code_button = QPushButton("Code hits &with…")
         self.code_button.setObjectName("codeHitsButton")
@@ -188,6 +192,7 @@ class SearchPanel(QWidget):
         top.addWidget(self.query, 1)
         top.addWidget(self.whole_words)
         top.addWidget(self.match_case)
+        top.addWidget(self.set_filter)
         top.addWidget(self.find_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -201,6 +206,7 @@ class SearchPanel(QWidget):
         self.find_button.clicked.connect(self.run)
         self.whole_words.toggled.connect(self._rerun)
         self.match_case.toggled.connect(self._rerun)
+        self.set_filter.currentIndexChanged.connect(lambda _i: self._rerun())
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         self.code_button.clicked.connect(self.ask_and_code)
@@ -216,13 +222,29 @@ class SearchPanel(QWidget):
         self._rerun_timer.stop()
         self.model.set_hits([])
         self.status.setText("" if project else "Open a project to search its transcripts.")
-        for widget in (self.query, self.find_button, self.whole_words, self.match_case):
+        for widget in (self.query, self.find_button, self.whole_words, self.match_case, self.set_filter):
             widget.setEnabled(project is not None)
+        self._fill_sets()
         self._update_buttons()
+
+    def _fill_sets(self) -> None:
+        kept = self.set_filter.currentData()
+        self.set_filter.blockSignals(True)
+        self.set_filter.clear()
+        self.set_filter.addItem("All documents", None)
+        for found in (document_sets.sets(self.project) if self.project is not None else []):
+            self.set_filter.addItem(found.name, found.id)
+        self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(kept)))
+        self.set_filter.blockSignals(False)
 
     def on_changes(self, changes: Changes) -> None:
         """Documents added, removed or changed: the hits listed may be gone or moved. The search
         runs again once a burst of changes is over (an import stores one file at a time)."""
+        if changes.sets:
+            before = self.set_filter.currentData()
+            self._fill_sets()
+            if self.set_filter.currentData() is not None or before is not None:
+                self._rerun_timer.start()
         if (changes.document_list or changes.documents) and self.model.hits:
             self._rerun_timer.start()
 
@@ -238,8 +260,10 @@ class SearchPanel(QWidget):
         if self.project is None:
             return False
         try:
+            chosen = self.set_filter.currentData()
             hits = search(self.project, self.query.text(), whole_words=self.whole_words.isChecked(),
-                          case_sensitive=self.match_case.isChecked())
+                          case_sensitive=self.match_case.isChecked(),
+                          set_ids=[chosen] if chosen is not None else None)
         except QcdeskError as exc:
             self.model.set_hits([])
             self.status.setText(str(exc))

@@ -24,6 +24,7 @@ from lxml import etree
 
 from qcdesk import __version__
 from qcdesk.core.errors import ExportFailed
+from qcdesk.core.interchange import refi_sets
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.refi_import import CHOICES_PREFIX
 from qcdesk.core.interchange.report import InterchangeReport
@@ -240,6 +241,7 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             report.wrote("memos")
     for note in notes_for.get(("project", None), []):
         _sub(root, "NoteRef", targetGUID=note)
+    refi_sets.write_sets(root, project, ids, report)
     return root, files
 
 

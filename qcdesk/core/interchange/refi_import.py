@@ -18,6 +18,7 @@ from lxml import etree
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.interchange import refi_sets
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.codebook_import import CodeSpec, codes_from_xml, merge_codes, parse_xml
 from qcdesk.core.interchange.package import Package
@@ -141,8 +142,7 @@ class _Reader:
                               if xn.local(e.tag) == "NoteRef"}
             self.variables = self._section("Variables", "Variable")
             self.cases = self._section("Cases", "Case")
-            for section, item, what in (("Sets", "Set", "set(s)"), ("Links", "Link", "link(s)"),
-                                        ("Graphs", "Graph", "graph(s)")):
+            for section, item, what in (("Links", "Link", "link(s)"), ("Graphs", "Graph", "graph(s)")):
                 n = len(self._section(section, item))
                 if n:
                     report.warn(f"{n} {what} were not imported: qcdesk does not hold them.")
@@ -301,6 +301,7 @@ class _Writer:
                                  "imported; it was kept as a project memo.", group="notes kept as project memos")
             self.memo(guid, None, None)
         self._cases(docs)
+        refi_sets.import_sets(self.db, self.r.root, docs, self.report, changes)
         changes.memos = bool(self.report.added.get("memos"))
         changes.cases = bool(self.report.added.get("cases") or self.report.added.get("attributes"))
 

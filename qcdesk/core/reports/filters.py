@@ -9,7 +9,8 @@ turn holds its first character. For each code, the segments a report shows are e
 the ranges ``retrieve(Query(codes=(code,), ...))`` returns with the same filters.
 
 Several values ticked for one attribute mean any of them (Role = mentee or mentor);
-conditions on different attributes must all hold, as in the retrieval panel.
+conditions on different attributes must all hold, as in the retrieval panel. Document sets
+narrow the documents: those in any of the sets chosen.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, cases_matching
 from qcdesk.core.storage import retrieval as sql
+from qcdesk.core.storage import sets as set_sql
 
 
 @dataclass
@@ -68,8 +70,9 @@ def _names(pairs, wanted) -> str:
 
 
 def resolve(project, options) -> tuple[SegmentFilter, set[int] | None]:
-    """The filter for ``options`` and, when cases narrow the documents, the documents that
-    hold any of their text (``None``: no narrowing). Unknown ids raise :class:`ExportFailed`."""
+    """The filter for ``options`` and, when cases or sets narrow the documents, the documents
+    that hold any of their text and are in any of the sets (``None``: no narrowing). Unknown
+    ids raise :class:`ExportFailed`."""
     found = SegmentFilter(_db=project.db)
     if options.coder_ids is not None:
         coders = [(c.id, c.name) for c in project.coders()]
@@ -96,6 +99,12 @@ def resolve(project, options) -> tuple[SegmentFilter, set[int] | None]:
         found.case_ids = cases
         found.case_map = CaseMap(project)
         documents = found.case_map.documents_of(cases)
+    if getattr(options, "set_ids", None) is not None:
+        known = {s.id: s.name for s in set_sql.all_sets(project.db)}
+        _check(options.set_ids, known, "Set", "sets")
+        in_sets = set_sql.documents_in_sets(project.db, options.set_ids)
+        documents = in_sets if documents is None else documents & in_sets
+        found.descriptions.append("sets " + (_names(known.items(), options.set_ids) or "none"))
     return found, documents
 
 

@@ -59,6 +59,8 @@ class ReportOptions:
     attribute_values: list | None = None
     #: only segments starting in these speakers' turns. ``None``: every speaker
     speakers: list[str] | None = None
+    #: only documents in any of these document sets. ``None``: no set condition
+    set_ids: list[int] | None = None
 
 
 @dataclass

@@ -69,17 +69,21 @@ def word_tables(grid: sheet.Table) -> list[Block]:
 
 
 def _grids(project, options: ReportOptions) -> list[sheet.Table]:
-    sub = options.include_subcodes
-    wanted = options.matrices or list(matrices.KINDS)
+    from qcdesk.core.document_sets import sets
+
+    sub, set_ids = options.include_subcodes, options.set_ids or ()
+    # all matrices: code × set only when the project has sets
+    wanted = options.matrices or [k for k in matrices.KINDS if k != "code-set" or sets(project)]
     grids: list[sheet.Table] = []
     for kind in wanted:
         if kind == "code-attribute":
             from qcdesk.core.attributes import attributes
 
             ids = [options.attribute_id] if options.attribute_id else [a.id for a in attributes(project)]
-            grids += [matrices.build(project, kind, attribute_id=i, include_subcodes=sub) for i in ids]
+            grids += [matrices.build(project, kind, attribute_id=i, include_subcodes=sub, set_ids=set_ids)
+                      for i in ids]
         elif kind in matrices.KINDS:
-            grids.append(matrices.build(project, kind, include_subcodes=sub))
+            grids.append(matrices.build(project, kind, include_subcodes=sub, set_ids=set_ids))
         else:
             raise ExportFailed(f"There is no matrix called {kind!r}; choose one of: "
                                f"{', '.join(matrices.KINDS)}.")

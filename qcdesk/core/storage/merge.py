@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlite_utils
 
-_TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "memos", "cases", "attributes")
+_TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "memos", "cases", "attributes", "document_sets")
 
 
 def rows(db: sqlite_utils.Database, table: str, order: str = "id") -> list[dict[str, Any]]:
@@ -88,6 +88,7 @@ _LINK_KEYS = {
     "case_documents": ("case_id", "document_id"),
     "case_speakers": ("case_id", "document_id", "speaker"),
     "case_attributes": ("case_id", "attribute_id"),
+    "document_set_members": ("set_id", "document_id"),
 }
 
 
@@ -125,7 +126,7 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
         cond = " AND ".join(f"{k} = ?" for k in keys)
         for row in rows.get(table, []):
             db.execute(f"DELETE FROM [{table}] WHERE {cond}", [row[k] for k in keys])
-    for table in ("memos", "codings", "codes", "documents", "attributes", "cases", "coders"):
+    for table in ("memos", "codings", "codes", "documents", "attributes", "cases", "document_sets", "coders"):
         ids = [r["id"] for r in rows.get(table, [])]
         if ids:
             where, args = _in_ids(ids)
@@ -136,6 +137,6 @@ def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Put captured rows back with their ids (codes parents first, as they were inserted)."""
     for table in ("coders", "documents", "blocks", "speaker_turns", "codes", "codings", "memos",
                   "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
-                  "external_ids"):
+                  "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):
             db[table].insert_all(rows[table])

@@ -330,6 +330,69 @@ def _stable_ids(db: sqlite_utils.Database) -> None:
     table_rebuild.add_autoincrement(db, list(STABLE_ID_TABLES))
 
 
+@migrations(name="0005_document_sets")
+def _document_sets(db: sqlite_utils.Database) -> None:
+    """Document groups (MAXQDA document sets, NVivo sets, REFI-QDA ``<Set>``): named sets of
+    documents, a document in any number of them.
+
+    AUTOINCREMENT ids are never reused, so undo can put a deleted set back under its id.
+    Each set carries its REFI-QDA GUID (its own when made here, the file's when imported).
+    The audit triggers name sets and documents only, never transcript text.
+    """
+    db.executescript(
+        """
+        CREATE TABLE document_sets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
+            description TEXT NOT NULL DEFAULT '',
+            guid TEXT NOT NULL UNIQUE,
+            created TEXT NOT NULL
+        );
+        CREATE TABLE document_set_members (
+            set_id INTEGER NOT NULL REFERENCES document_sets(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (set_id, document_id)
+        );
+        CREATE INDEX idx_document_set_members_document ON document_set_members(document_id);
+
+        CREATE TRIGGER audit_set_added AFTER INSERT ON document_sets BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'added', 'set', new.id, json_object('name', new.name));
+        END;
+        CREATE TRIGGER audit_set_removed AFTER DELETE ON document_sets BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'set', old.id, json_object('name', old.name));
+        END;
+        CREATE TRIGGER audit_set_renamed AFTER UPDATE OF name ON document_sets BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'renamed', 'set', new.id, json_object('name', new.name, 'old_name', old.name));
+        END;
+        -- a member leaving because its set or its document was deleted is not logged again
+        CREATE TRIGGER audit_set_member_added AFTER INSERT ON document_set_members BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'document added', 'set', new.set_id,
+                json_object('name', (SELECT name FROM document_sets WHERE id = new.set_id),
+                            'document_id', new.document_id,
+                            'document', (SELECT name FROM documents WHERE id = new.document_id)));
+        END;
+        CREATE TRIGGER audit_set_member_removed AFTER DELETE ON document_set_members
+        WHEN EXISTS (SELECT 1 FROM document_sets WHERE id = old.set_id)
+             AND EXISTS (SELECT 1 FROM documents WHERE id = old.document_id) BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'document removed', 'set', old.set_id,
+                json_object('name', (SELECT name FROM document_sets WHERE id = old.set_id),
+                            'document_id', old.document_id,
+                            'document', (SELECT name FROM documents WHERE id = old.document_id)));
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

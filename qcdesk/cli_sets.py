@@ -1,0 +1,73 @@
+"""Command line for document sets: ``sets PROJECT`` lists them; ``--create``, ``--add``,
+``--remove``, ``--rename`` and ``--delete`` change them, each as one action (no Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from qcdesk.core.errors import OperationError
+
+SUBCOMMANDS = {"sets"}
+
+
+def cmd_sets(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
+    from qcdesk.core import document_sets as ds
+    from qcdesk.core import retrieval_names as names
+
+    changing = args.create or args.add or args.remove or args.rename or args.delete
+    if args.document and not (args.create or args.add or args.remove):
+        raise OperationError("--document goes with --create, --add or --remove.")
+    if (args.add or args.remove) and not args.document:
+        raise OperationError("Name the documents with --document (repeatable).")
+    if args.rename and not args.to:
+        raise OperationError("Give the new name with --to.")
+    with _open(args.project, read_only=not changing) as project:
+        docs = [names.document_id(project, n) for n in args.document or []]
+        if args.create:
+            made = ds.create_set(project, args.create, docs)
+            print(f"created set “{made.name}” with {_documents(len(docs))}")
+        elif args.add:
+            added = ds.add_documents(project, names.set_id(project, args.add), docs)
+            print(f"added {_documents(len(added))} to “{ds.set_by_name(project, args.add).name}”")
+        elif args.remove:
+            removed = ds.remove_documents(project, names.set_id(project, args.remove), docs)
+            print(f"removed {_documents(len(removed))} from “{ds.set_by_name(project, args.remove).name}”")
+        elif args.rename:
+            renamed = ds.rename_set(project, names.set_id(project, args.rename), args.to)
+            print(f"renamed set to “{renamed.name}”")
+        elif args.delete:
+            set_id = names.set_id(project, args.delete)
+            name = ds.document_set(project, set_id).name
+            ds.delete_set(project, set_id)
+            print(f"deleted set “{name}” (its documents stay in the project)")
+        else:
+            doc_names = {d.id: d.name for d in project.documents()}
+            listed = [(s.set.name, [doc_names[i] for i in s.document_ids]) for s in ds.sets_with_documents(project)]
+            if args.json:
+                print(json.dumps([{"name": n, "documents": d} for n, d in listed], indent=2, ensure_ascii=False))
+            elif not listed:
+                print("no document sets")
+            for name, members in listed if not args.json else ():
+                print(f"{name} ({_documents(len(members))}): {', '.join(members)}".rstrip(": "))
+    return 0
+
+
+def _documents(n: int) -> str:
+    return f"{n} document{'s' * (n != 1)}"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("sets", help="list document sets; --create/--add/--remove/--rename/--delete change them")
+    p.add_argument("project")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--create", metavar="NAME", help="a new set (with the --document documents)")
+    group.add_argument("--add", metavar="NAME", help="put the --document documents in this set")
+    group.add_argument("--remove", metavar="NAME", help="take the --document documents out of this set")
+    group.add_argument("--rename", metavar="NAME", help="rename this set to the --to name")
+    group.add_argument("--delete", metavar="NAME", help="delete this set (its documents stay)")
+    p.add_argument("--document", action="append", help="a document by name (repeatable)")
+    p.add_argument("--to", metavar="NEW", help="with --rename: the new name")
+    p.add_argument("--json", action="store_true", help="list as JSON")
+    p.set_defaults(func=cmd_sets)

@@ -1,0 +1,230 @@
+"""Document sets in the window, driven as a researcher does: select documents, put them in a set
+from the context menu, show a set, rename and delete it, filter retrieval, search, matrices,
+saturation and the export by it, and undo and redo every step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMenu
+
+from qcdesk.core import document_sets as ds
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.models import Block
+from qcdesk.core.project import Project
+from qcdesk.ui import dialogs
+from qcdesk.ui.export_dialog import ExportDialog
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+TEXTS = {"P01": "My mentor helped me settle in.", "P02": "A mentor opened doors for me.",
+         "P03": "No mentor at all, money worries.", "P04": "Peers were my mentor."}
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as p:
+        code = p.add_code("Mentoring")
+        for name, text in TEXTS.items():
+            doc = p.add_document(name, ParsedDocument(text=text, source_format="txt",
+                                                      blocks=[Block("paragraph", 0, len(text))]))
+            start = text.index("mentor")
+            p.apply_code(doc.id, code.id, start, start + len("mentor"))
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(project_path), messages
+    yield win
+    win.close()
+
+
+def click_document(qtbot, win, name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    lst = win.documents.list
+    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).text() == name)
+    qtbot.mouseClick(lst.viewport(), Qt.MouseButton.LeftButton, modifier, lst.visualItemRect(item).center())
+
+
+def context_menu(win, monkeypatch, name: str) -> QMenu:
+    """The documents list's context menu over ``name``, as feature modules filled it."""
+    shown: list[QMenu] = []
+    monkeypatch.setattr(win.documents, "_exec_menu", lambda menu, pos: shown.append(menu))
+    lst = win.documents.list
+    item = next(lst.item(i) for i in range(lst.count()) if lst.item(i).text() == name)
+    lst.customContextMenuRequested.emit(lst.visualItemRect(item).center())
+    [menu] = shown
+    return menu
+
+
+def action(menu: QMenu, name: str):
+    for act in menu.actions():
+        if act.objectName() == name:
+            return act
+        if act.menu() is not None:
+            found = action(act.menu(), name)
+            if found is not None:
+                return found
+    return None
+
+
+def sets_state(win) -> list[tuple[str, tuple[str, ...]]]:
+    names = {d.id: d.name for d in win.project.documents()}
+    return [(s.set.name, tuple(names[i] for i in s.document_ids)) for s in ds.sets_with_documents(win.project)]
+
+
+def test_select_documents_new_set_from_the_menu_show_it_and_undo_redo(qtbot, window, monkeypatch):
+    win = window
+    panel = win.documents
+    assert not panel.set_box.isVisible()  # no sets yet: no chooser
+    click_document(qtbot, win, "P01")
+    click_document(qtbot, win, "P03", Qt.KeyboardModifier.ControlModifier)
+    assert sorted(win.project.document(i).name for i in panel.selected_document_ids()) == ["P01", "P03"]
+    menu = context_menu(win, monkeypatch, "P03")
+    assert sorted(win.project.document(i).name for i in panel.selected_document_ids()) == ["P01", "P03"]
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "Wave 1")
+    action(menu, "actionNewSetFromMenu").trigger()
+    assert sets_state(win) == [("Wave 1", ("P01", "P03"))]
+    qtbot.waitUntil(lambda: panel.set_box.isVisible())
+    assert panel.set_box.itemText(1) == "Wave 1 (2)"
+    panel.set_box.setCurrentIndex(1)
+    assert panel.names() == ["P01", "P03"]
+    assert win.undo_stack.undoText() == "New set “Wave 1”"
+
+    win.activateWindow()
+    qtbot.waitUntil(lambda: win.isActiveWindow())
+    qtbot.keyClick(win, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert sets_state(win) == []
+    qtbot.waitUntil(lambda: panel.names() == ["P01", "P02", "P03", "P04"])
+    assert not panel.set_box.isVisible()
+    win.undo_stack.redo()
+    assert sets_state(win) == [("Wave 1", ("P01", "P03"))]
+    assert ds.sets(win.project)[0].id == 1  # the same id (and GUID) as before the undo
+
+
+def test_add_to_and_remove_from_a_set_from_the_context_menu_each_undoable(qtbot, window, monkeypatch):
+    win = window
+    ids = {d.name: d.id for d in win.project.documents()}
+    wave = ds.create_set(win.project, "Wave 1", [ids["P01"]])
+    ds.create_set(win.project, "Site B", [ids["P04"]])
+    click_document(qtbot, win, "P01")
+    click_document(qtbot, win, "P02", Qt.KeyboardModifier.ShiftModifier)
+    menu = context_menu(win, monkeypatch, "P02")
+    add = action(menu, f"addToSet:{wave.id}")
+    assert add.isEnabled() and add.text() == "Wave 1"
+    add.trigger()
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ("P01", "P02"))]
+    menu = context_menu(win, monkeypatch, "P02")
+    remove_menu = next(m for m in menu.findChildren(QMenu) if m.objectName() == "menuRemoveFromSet")
+    assert [a.text() for a in remove_menu.actions()] == ["Wave 1"]  # only the sets holding P01 or P02
+    action(menu, f"removeFromSet:{wave.id}").trigger()
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ())]
+    win.undo_stack.undo()  # the removal
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ("P01", "P02"))]
+    win.undo_stack.undo()  # the addition: P01 was in the set before, so it stays
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ("P01",))]
+    win.undo_stack.redo()
+    win.undo_stack.redo()
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ())]
+
+
+def test_rename_and_delete_the_shown_set_with_undo(qtbot, window, monkeypatch, messages):
+    win = window
+    panel = win.documents
+    ids = {d.name: d.id for d in win.project.documents()}
+    ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
+    ds.create_set(win.project, "Site B", [ids["P04"]])
+    feature = win.sets
+    assert not feature.act_rename.isEnabled()  # all documents shown: no set to rename
+    panel.select(ids["P01"])
+    assert win.transcript.document_id == ids["P01"]
+    panel.show_set(ds.set_id(win.project, "Wave 1"))
+    assert panel.names() == ["P02", "P03"] and feature.act_rename.isEnabled()
+    assert win.transcript.document_id == ids["P01"]  # the open document stays open
+    assert feature.act_rename in panel.sets_button.menu().actions()
+
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "site b")
+    feature.act_rename.trigger()  # a name already taken: refused with one message, nothing changed
+    assert messages[-1][0] == "error" and "already a set called “Site B”" in messages[-1][2]
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ("P02", "P03"))]
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "First wave")
+    feature.act_rename.trigger()
+    assert panel.set_box.currentText() == "First wave (2)" and panel.names() == ["P02", "P03"]
+
+    feature.act_delete.trigger()
+    assert sets_state(win) == [("Site B", ("P04",))]
+    assert panel.shown_set_id() is None and panel.names() == ["P01", "P02", "P03", "P04"]
+    assert len(win.project.documents()) == 4
+    win.undo_stack.undo()
+    assert sets_state(win) == [("First wave", ("P02", "P03")), ("Site B", ("P04",))]
+    win.undo_stack.undo()
+    assert sets_state(win) == [("Site B", ("P04",)), ("Wave 1", ("P02", "P03"))]
+
+
+def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
+    win = window
+    ids = {d.name: d.id for d in win.project.documents()}
+    ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
+    from qcdesk.ui.commands import DeleteDocumentCommand
+
+    assert win.undo.run(DeleteDocumentCommand(win.project, ids["P02"]))
+    assert sets_state(win) == [("Wave 1", ("P03",))]
+    qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (1)")
+    win.undo_stack.undo()
+    assert sets_state(win) == [("Wave 1", ("P02", "P03"))]
+    qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (2)")
+
+
+def test_analysis_panels_and_export_dialog_filter_by_set(qtbot, window):
+    win = window
+    ids = {d.name: d.id for d in win.project.documents()}
+    ds.create_set(win.project, "Wave 1", [ids["P01"], ids["P02"]])
+    # retrieval: tick the code, choose the set
+    win.retrieval.show()
+    panel = win.retrieval.panel
+    qtbot.waitUntil(lambda: panel.set_filter.count() == 2)
+    panel.code_item(win.project.codes()[0].id).setCheckState(0, Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: len(panel.results) == 4)
+    panel.set_filter.setCurrentIndex(panel.set_filter.findText("Wave 1"))
+    qtbot.waitUntil(lambda: sorted(r.document_name for r in panel.results) == ["P01", "P02"])
+    assert panel.summary.text() == "2 passages in 2 documents"
+    # search
+    win.search.show()
+    search = win.search.panel
+    qtbot.keyClicks(search.query, "mentor")
+    qtbot.keyClick(search.query, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: search.status.text() == "4 hits in 4 documents")
+    search.set_filter.setCurrentIndex(search.set_filter.findText("Wave 1"))
+    qtbot.waitUntil(lambda: search.status.text() == "2 hits in 2 documents")
+    # matrices: code × document set
+    win.matrices.show()
+    matrices = win.matrices.panel
+    matrices.kind.setCurrentIndex(matrices.kind.findData("code-set"))
+    qtbot.waitUntil(lambda: matrices.grid.columnCount() == 1
+                    and matrices.grid.horizontalHeaderItem(0).text() == "Wave 1 (n=2)")
+    assert matrices.grid.item(0, 0).text() == "2"
+    # saturation: only the set's interviews
+    win.saturation.show()
+    saturation = win.saturation.panel
+    saturation.set_filter.setCurrentIndex(saturation.set_filter.findText("Wave 1"))
+    assert [r.document_name for r in saturation.rows] == ["P01", "P02"]
+    assert not saturation.btn_up.isEnabled()
+    # the export dialog: sets start unticked; ticking one narrows the report
+    dialog = ExportDialog(win.project, "segments-by-code", win)
+    qtbot.addWidget(dialog)
+    assert dialog.sets_box.isVisibleTo(dialog) and dialog.options().set_ids is None
+    assert dialog.preview_text().startswith("4 documents")
+    item = dialog.sets.item(0)
+    item.setCheckState(Qt.CheckState.Checked)
+    assert dialog.options().set_ids == [ds.set_id(win.project, "Wave 1")]
+    assert dialog.preview_text().startswith("2 documents, 2 segments")
