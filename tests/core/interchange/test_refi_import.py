@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from conftest import make_qdpx, snapshot
 
-from qcdesk.core.errors import ImportFailed
+from qcdesk.core.errors import DiskFullError, ImportFailed
 from qcdesk.core.interchange import import_file
 from qcdesk.core.storage import interchange as ex_sql
 
@@ -165,7 +165,8 @@ def test_failure_midway_rolls_back_the_whole_import(tmp_path, rich_project, monk
     monkeypatch.setattr(ex_sql, "insert_coding", flaky)
     notified = []
     rich_project.subscribe(notified.append)
-    with pytest.raises(OSError):
+    # a full disk is reported in one sentence (DiskFullError), and nothing is kept
+    with pytest.raises(DiskFullError, match="is full"):
         import_file(rich_project, pkg)
     assert len(calls) == 2 and notified == []
     assert snapshot(rich_project) == before
