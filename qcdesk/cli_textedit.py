@@ -51,14 +51,20 @@ def read_map(path: Path) -> list[tuple[str, str, str]]:
 
 
 def _key_passphrase() -> str:
+    """The key file's new passphrase, checked by the same policy as a project's."""
+    from qcdesk.core.encryption import check_new_passphrase
+
     value = os.environ.get(ENV_KEY_PASSPHRASE)
     if value:
-        return value
+        return check_new_passphrase(value, f"${ENV_KEY_PASSPHRASE}")
     if not sys.stdin.isatty():
         raise OperationError(f"A passphrase for the key file is needed; set {ENV_KEY_PASSPHRASE}.")
     first = getpass.getpass("Passphrase for the key file: ")
-    if not first or getpass.getpass("The same passphrase again: ") != first:
-        raise OperationError("The passphrases were empty or differ; nothing was changed.")
+    if not first:
+        raise OperationError("No passphrase was entered; nothing was changed.")
+    check_new_passphrase(first)
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise OperationError("The passphrases differ; nothing was changed.")
     return first
 
 

@@ -41,9 +41,24 @@ def is_encrypted(path: str | Path) -> bool:
     return size >= 1024 and size % 512 == 0
 
 
-def check_new_passphrase(passphrase: str) -> str:
-    """Refuse a passphrase too short to protect interview data."""
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+def check_passphrase_text(passphrase: str, where: str = "The passphrase") -> str:
+    """Refuse a passphrase that cannot be handed to SQLCipher: a NUL character, or text that is
+    not valid Unicode (bytes that were not UTF-8, kept as lone surrogates by Python)."""
+    if "\0" in passphrase:
+        raise OperationError(f"{where} contains a NUL character; a passphrase is text on one line.")
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OperationError(f"{where} is not UTF-8 text; save or type it as UTF-8.") from None
+    return passphrase
+
+
+def check_new_passphrase(passphrase: str, where: str = "The passphrase") -> str:
+    """The one policy for every new key (new project, encrypting, changing the passphrase,
+    pseudonym key files; window and command line): usable text of at least
+    :data:`MIN_PASSPHRASE_LENGTH` characters, not only spaces."""
+    check_passphrase_text(passphrase, where)
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH or not passphrase.strip():
         raise OperationError(
             f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters; a few words "
             "you can remember are better than a short password.")
@@ -52,6 +67,10 @@ def check_new_passphrase(passphrase: str) -> str:
 
 def passphrase_opens(path: str | Path, passphrase: str) -> bool:
     """Whether ``passphrase`` opens the project at ``path`` (a separate read-only connection)."""
+    try:
+        check_passphrase_text(passphrase)
+    except OperationError:
+        return False
     try:
         db = connection.connect(path, passphrase=passphrase, read_only=True)
     except (NotAProjectError, ProjectError):

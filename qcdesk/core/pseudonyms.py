@@ -248,8 +248,11 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
 
     The file is written beside the target and moved over it only when complete.
     """
+    from qcdesk.core.encryption import check_new_passphrase
+
     if not passphrase:
         raise OperationError("The key file needs a passphrase.")
+    check_new_passphrase(passphrase)
     rows = [(e.original, e.pseudonym, e.note) for e in entries(project)]
     if not rows:
         raise OperationError("The key is empty: there is nothing to export.")

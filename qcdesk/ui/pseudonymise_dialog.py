@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialog
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from qcdesk.core import encryption
 from qcdesk.core import pseudonyms as ps
 from qcdesk.core.errors import QcdeskError
 from qcdesk.ui import dialogs
@@ -220,6 +221,11 @@ class PseudonymiseDialog(QDialog):
     def _ask_new_passphrase(self) -> str | None:
         first = self._ask_secret("Passphrase to protect the key file:")
         if not first:
+            return None
+        try:
+            encryption.check_new_passphrase(first)
+        except QcdeskError as exc:
+            dialogs.error(self, "Export key", f"{exc} The key was not exported.")
             return None
         if self._ask_secret("The same passphrase again:") != first:
             dialogs.error(self, "Export key", "The two passphrases differ; the key was not exported.")
