@@ -17,6 +17,7 @@ import os
 import secrets
 from pathlib import Path
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import NotAProjectError, OperationError, ProjectError
 from qcdesk.core.storage import connection, lockfile, schema
 from qcdesk.core.storage import encryption as enc_sql
@@ -150,6 +151,7 @@ def encrypt_project(path: str | Path, passphrase: str) -> Path:
                 raise NotAProjectError(f"{path.name} is an empty database, not a qcdesk project.")
             enc_sql.checkpoint(plain)
             counts, header = enc_sql.table_counts(plain), enc_sql.header(plain)
+            private_files.prepare(tmp)
             enc_sql.export_copy(plain, tmp, passphrase)
             _verify(tmp, passphrase, counts, header)
             # keep handles on every plaintext file, so their bytes can be wiped once replaced
@@ -212,6 +214,7 @@ def decrypt_copy(project, target: str | Path) -> Path:
         raise OperationError(f"The folder {target.parent} does not exist.")
     tmp = _tmp_beside(target, "decrypting")
     try:
+        private_files.prepare(tmp)
         enc_sql.export_copy(project.db, tmp, key="")
         check = connection.connect(tmp, read_only=True)
         try:

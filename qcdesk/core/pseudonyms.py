@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.storage import connection, schema
 from qcdesk.core.storage import textedit as sql
@@ -260,6 +261,7 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        private_files.prepare(partial)
         db = connection.connect(partial, passphrase=passphrase)
         try:
             sql.create_key_file(db, rows, schema.now())
