@@ -1,6 +1,6 @@
 """Command line for encrypted projects and the audit trail (registered by :mod:`qcdesk.cli`).
 
-``qcdesk-cli encrypt PROJECT``, ``decrypt PROJECT --out COPY``, ``rekey PROJECT`` and
+``qcdesk-cli encrypt PROJECT [--remove-backups]``, ``decrypt PROJECT --out COPY``, ``rekey PROJECT`` and
 ``audit PROJECT [--csv FILE]``. Every subcommand that opens a project takes
 ``--passphrase-file FILE``; without it the passphrase comes from ``QCDESK_PASSPHRASE``,
 or is asked for (not echoed) when the project is encrypted and the terminal is interactive.
@@ -112,10 +112,20 @@ def note_unencrypted(project, out: str | Path) -> None:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from qcdesk.core.encryption import check_new_passphrase, encrypt_project
 
+    from qcdesk.core import earlier_copies
+
     new = given_passphrase() or _new_passphrase(args)
     encrypt_project(Path(args.project), check_new_passphrase(new))
     print(f"encrypted {args.project}")
-    return 0
+    if args.remove_backups:
+        report = earlier_copies.remove_copies(earlier_copies.find(args.project, plain_only=True))
+    else:
+        report = earlier_copies.encrypt_copies(args.project, new)
+    for line in report.lines(failures=False):
+        print(line)
+    for line in report.failures():
+        print(f"qcdesk: {line} Delete it if it is not needed.", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def cmd_decrypt(args: argparse.Namespace) -> int:
@@ -175,8 +185,12 @@ def _add_passphrase_option(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
-    p = sub.add_parser("encrypt", help="encrypt a project in place (asks for the new passphrase)")
+    p = sub.add_parser("encrypt", help="encrypt a project in place (asks for the new passphrase); its "
+                                       "backups made before are encrypted with the same passphrase")
     p.add_argument("project")
+    p.add_argument("--remove-backups", action="store_true",
+                   help="instead of encrypting the unencrypted backups and migration copies made before, "
+                        "overwrite and delete them")
     p.set_defaults(func=cmd_encrypt)
 
     p = sub.add_parser("decrypt", help="write an unencrypted copy of an encrypted project")

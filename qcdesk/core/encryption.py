@@ -90,17 +90,6 @@ def _remove(path: Path) -> None:
             Path(str(path) + suffix).unlink()
 
 
-def _overwrite(fd: int) -> None:
-    """Fill the file behind ``fd`` with zeros (its name may already point elsewhere)."""
-    size = os.fstat(fd).st_size
-    os.lseek(fd, 0, os.SEEK_SET)
-    block = b"\0" * (1 << 20)
-    left = size
-    while left > 0:
-        left -= os.write(fd, block[:min(left, len(block))])
-    os.fsync(fd)
-
-
 def _fsync_folder(folder: Path) -> None:
     if os.name == "nt":  # folders cannot be opened for fsync on Windows
         return
@@ -158,6 +147,9 @@ def encrypt_project(path: str | Path, passphrase: str) -> Path:
             for name in (str(path), *(str(path) + s for s in _SIDE_FILES)):
                 with contextlib.suppress(FileNotFoundError):
                     held.append(os.open(name, os.O_RDWR | getattr(os, "O_BINARY", 0)))
+        except enc_sql.database_errors() as exc:
+            raise NotAProjectError(f"{path.name} is damaged and could not be encrypted ({exc}). It was "
+                                   "left unencrypted and unchanged.") from exc
         finally:
             plain.close()
         # a journal of the plain file must never be replayed into the encrypted one
@@ -167,7 +159,7 @@ def encrypt_project(path: str | Path, passphrase: str) -> Path:
         os.replace(tmp, path)
         _fsync_folder(path.parent)
         for fd in held:
-            _overwrite(fd)
+            private_files.overwrite(fd)
     except BaseException:
         _remove(tmp)
         raise

@@ -47,3 +47,28 @@ def folder(path: str | Path) -> Path:
     path = Path(path)
     path.mkdir(mode=OWNER_ONLY_FOLDER, exist_ok=True)
     return path
+
+
+def overwrite(fd: int) -> None:
+    """Fill the file behind ``fd`` with zeros and flush it to disk (its name may already be gone)."""
+    size = os.fstat(fd).st_size
+    os.lseek(fd, 0, os.SEEK_SET)
+    block = b"\0" * (1 << 20)
+    left = size
+    while left > 0:
+        left -= os.write(fd, block[:min(left, len(block))])
+    os.fsync(fd)
+
+
+def shred(path: str | Path) -> None:
+    """Overwrite ``path`` with zeros, then delete it.
+
+    Removes the readable copy from the folder; an SSD or a copy-on-write or journalling file
+    system may still keep old blocks, which only encrypting before importing rules out.
+    """
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))
+    try:
+        overwrite(fd)
+    finally:
+        os.close(fd)
+    os.unlink(path)
