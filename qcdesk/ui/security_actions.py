@@ -11,13 +11,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 
 from qcdesk import PROJECT_SUFFIX
-from qcdesk.core import encryption
+from qcdesk.core import earlier_copies, encryption
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.project import Project
 from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
+
+ENCRYPT_COPIES = "Encrypt them with the same passphrase (recommended)"
+REMOVE_COPIES = "Remove them: overwrite, then delete (they can no longer be restored)"
 
 
 class SecurityActions:
@@ -78,6 +81,17 @@ class SecurityActions:
         """A new passphrase typed twice (tests replace this)."""
         return passphrase_dialog.ask(self.window, title, prompt, new=True)
 
+    def _ask_earlier_copies(self, path: Path, copies: list[Path]) -> str | None:
+        """What to do with the plain copies made before: "encrypt", "remove", or None to cancel."""
+        folders = sorted({str(c.parent) for c in copies})
+        answer = dialogs.choose(
+            self.window, "Encrypt this project",
+            f"{len(copies)} earlier cop{'y' if len(copies) == 1 else 'ies'} of {path.name} (backups made "
+            f"before, in {' and '.join(folders)}) {'is' if len(copies) == 1 else 'are'} not encrypted: "
+            "anyone who gets them can read every transcript. What should happen to them?",
+            [ENCRYPT_COPIES, REMOVE_COPIES])
+        return None if answer is None else ("encrypt", "remove")[answer]
+
     def _ask_current_passphrase(self) -> str | None:
         return passphrase_dialog.ask(self.window, "Change passphrase", "Enter the current passphrase.")
 
@@ -102,15 +116,22 @@ class SecurityActions:
         project = self.window.project
         if project is None or project.passphrase:
             return False
+        path = project.path
         passphrase = self._ask_new_passphrase(
             "Encrypt this project",
-            f"Choose the passphrase that will unlock {project.path.name}. The project is closed, "
-            "encrypted, checked and opened again; the unencrypted file is overwritten. Backups and "
-            "exports made before stay unencrypted: delete them if they should not be kept.")
+            f"Choose the passphrase that will unlock {path.name}. The project is closed, encrypted, "
+            "checked and opened again; the unencrypted file is overwritten. Backups made before are "
+            "encrypted with the same passphrase (or removed, if you choose). Exports made before "
+            "stay unencrypted: delete them if they should not be kept.")
         if passphrase is None:
             return False
-        path = project.path
-        self.window.close_project()
+        choice = "encrypt"
+        copies = earlier_copies.find(path, plain_only=True)
+        if copies:
+            choice = self._ask_earlier_copies(path, copies)
+            if choice is None:
+                return False
+        self.window.close_project()  # may make one more (plain) backup: handled below with the others
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             encryption.encrypt_project(path, passphrase)
@@ -120,12 +141,25 @@ class SecurityActions:
             dialogs.error(self.window, "Not encrypted", str(exc))
             self.window.open_project(path)
             return False
-        QApplication.restoreOverrideCursor()
         self.window._attach(reopened)  # noqa: SLF001 - reopen without asking for the key just chosen
         self.update()
-        dialogs.info(self.window, "Project encrypted",
-                     f"{path.name} is now encrypted. You will be asked for the passphrase each time "
-                     "you open it. Without it the project cannot be recovered.")
+        try:
+            if choice == "remove":
+                report = earlier_copies.remove_copies(earlier_copies.find(path, plain_only=True))
+            else:
+                report = earlier_copies.encrypt_copies(path, passphrase)
+        finally:
+            QApplication.restoreOverrideCursor()
+        text = (f"{path.name} is now encrypted. You will be asked for the passphrase each time "
+                "you open it. Without it the project cannot be recovered.")
+        done = report.lines(failures=False)
+        if done:
+            text += "\n\n" + "\n".join(done)
+        dialogs.info(self.window, "Project encrypted", text)
+        if report.failed:
+            dialogs.warning(self.window, "Backups not encrypted",
+                            "\n".join(report.failures()) + "\n\nThese files are not encrypted: delete "
+                            "them if they are not needed.")
         return True
 
     def change_passphrase(self) -> bool:
