@@ -70,6 +70,7 @@ def _key_passphrase() -> str:
 
 def cmd_pseudonymise(args: argparse.Namespace) -> int:
     from qcdesk.cli import _open
+    from qcdesk.core import earlier_copies
     from qcdesk.core import pseudonyms as ps
 
     rows = read_map(Path(args.map))
@@ -85,11 +86,25 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
         if args.export_key:
             n = ps.export_key(project, Path(args.export_key), passphrase)
             print(f"wrote the key ({n} entries) to {args.export_key}")
-        report = ps.apply_pseudonyms(project, case_sensitive=not args.ignore_case)
+        report = ps.apply_pseudonyms(project, case_sensitive=args.match_case)
+        removal = None
+        if args.remove_backups and report.earlier_copies:
+            removal = earlier_copies.remove_copies(report.earlier_copies)
+            report.earlier_copies = [path for path, _why in removal.failed]
         for line in report.lines():
             print(line)
+        if removal is not None:
+            for line in removal.lines(failures=False):
+                print(line)
         if args.remove_key:
             print(f"removed {ps.remove_key(project)} key entries from the project")
+    if removal is not None and removal.failed:
+        for line in removal.failures():
+            print(f"qcdesk: {line} It still holds the original names.", file=sys.stderr)
+        return 1
+    if report.earlier_copies:
+        print("note: --remove-backups overwrites and deletes the copies made before, which still hold "
+              "the original names.", file=sys.stderr)
     return 0
 
 
@@ -108,5 +123,11 @@ def register(sub) -> None:
                    help=f"first write the key to an encrypted file (passphrase from {ENV_KEY_PASSPHRASE} "
                         "or asked twice)")
     p.add_argument("--remove-key", action="store_true", help="afterwards delete the key from the project")
-    p.add_argument("--ignore-case", action="store_true", help="match originals in any letter case")
+    p.add_argument("--match-case", action="store_true",
+                   help="replace an original only in the letter case of the key (by default any case: "
+                        "Heather, heather, HEATHER)")
+    p.add_argument("--ignore-case", action="store_true", help=argparse.SUPPRESS)  # the default now
+    p.add_argument("--remove-backups", action="store_true",
+                   help="afterwards overwrite and delete the backups and migration copies made before, "
+                        "which still hold the original names")
     p.set_defaults(func=cmd_pseudonymise)
