@@ -326,9 +326,12 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
 
 def read_key(path: str | Path, passphrase: str) -> list[tuple[str, str, str]]:
     """The (original, pseudonym, note) rows of a key file."""
+    from qcdesk.core.encryption import check_passphrase_text
+
     path = Path(path)
     if not path.is_file():
         raise OperationError(f"{path} does not exist.")
+    check_passphrase_text(passphrase)
     try:
         db = connection.connect(path, passphrase=passphrase, read_only=True)
     except ProjectError as exc:
