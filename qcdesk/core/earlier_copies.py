@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from qcdesk import PROJECT_SUFFIX
 from qcdesk.core import backups, encryption, private_files
@@ -71,15 +72,21 @@ def _copies(n: int) -> str:
     return f"{n} earlier cop{'y' if n == 1 else 'ies'}"
 
 
-def encrypt_copies(project_path: str | Path, passphrase: str) -> CopiesReport:
-    """Encrypt every plain earlier copy of the project with ``passphrase``, in place.
+def encrypt_copies(project_path: str | Path, passphrase: str,
+                   progress: Callable[[int, int], None] | None = None) -> CopiesReport:
+    """Encrypt every plain earlier copy of the project with ``passphrase``, in place;
+    ``progress(done, total)`` is called before each copy and at the end.
 
     A copy that cannot be converted (damaged, open elsewhere, unwritable) is left as it was
-    and listed in ``failed``; the others are still encrypted.
+    and listed in ``failed``; the others are still encrypted. Uses no connection of the open
+    project, so it may run in a worker thread.
     """
     encryption.check_new_passphrase(passphrase)
     report = CopiesReport()
-    for copy in find(project_path, plain_only=True):
+    copies = find(project_path, plain_only=True)
+    for done, copy in enumerate(copies):
+        if progress is not None:
+            progress(done, len(copies))
         if copy.name.endswith(".part"):  # half a backup: nothing worth keeping
             _remove(copy, report)
             continue
@@ -89,6 +96,8 @@ def encrypt_copies(project_path: str | Path, passphrase: str) -> CopiesReport:
             report.failed.append((copy, _why(exc, copy, "encrypted")))
         else:
             report.encrypted.append(copy)
+    if progress is not None:
+        progress(len(copies), len(copies))
     return report
 
 

@@ -6,18 +6,41 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 
 from qcdesk import PROJECT_SUFFIX
 from qcdesk.core import earlier_copies, encryption
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.project import Project
-from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog
+from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog, workers
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
+
+class _CopiesJob(QObject):
+    """Runs :func:`earlier_copies.encrypt_copies` (which uses no connection of the open project)."""
+
+    progress = Signal(int, int)
+    finished = Signal()
+
+    def __init__(self, path: Path, passphrase: str):
+        super().__init__()
+        self.path, self.passphrase = path, passphrase
+        self.result: list[earlier_copies.CopiesReport] = []  # read once the thread has finished
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            report = earlier_copies.encrypt_copies(self.path, self.passphrase, progress=self.progress.emit)
+        except Exception as exc:  # noqa: BLE001 - say so instead of leaving the window waiting
+            report = earlier_copies.CopiesReport(failed=[(self.path, f"The backups of {self.path.name} "
+                                                          f"could not be encrypted: {exc}")])
+        self.passphrase = ""
+        self.result.append(report)
+        self.finished.emit()
+
 
 ENCRYPT_COPIES = "Encrypt them with the same passphrase (recommended)"
 REMOVE_COPIES = "Remove them: overwrite, then delete (they can no longer be restored)"
@@ -147,7 +170,7 @@ class SecurityActions:
             if choice == "remove":
                 report = earlier_copies.remove_copies(earlier_copies.find(path, plain_only=True))
             else:
-                report = earlier_copies.encrypt_copies(path, passphrase)
+                report = self._encrypt_copies(path, passphrase)
         finally:
             QApplication.restoreOverrideCursor()
         text = (f"{path.name} is now encrypted. You will be asked for the passphrase each time "
@@ -161,6 +184,23 @@ class SecurityActions:
                             "\n".join(report.failures()) + "\n\nThese files are not encrypted: delete "
                             "them if they are not needed.")
         return True
+
+    def _encrypt_copies(self, path: Path, passphrase: str) -> earlier_copies.CopiesReport:
+        """Encrypt the earlier copies in a worker thread (each takes a second or more) while a
+        progress dialog keeps the window painted; returns when all are done."""
+        job = _CopiesJob(path, passphrase)
+        dialog = QProgressDialog(f"Encrypting the backups of {path.name} made before…", None, 0, 1, self.window)
+        dialog.setObjectName("encryptCopiesProgress")
+        dialog.setWindowTitle("Encrypt this project")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(500)
+        job.progress.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+        loop = QEventLoop()
+        workers.start_in_thread(job, self.window, on_finished=loop.quit)
+        loop.exec()
+        dialog.close()
+        dialog.deleteLater()
+        return job.result[0]
 
     def change_passphrase(self) -> bool:
         project = self.window.project

@@ -65,7 +65,9 @@ def test_the_copies_are_found(tmp_path):
 def test_encrypting_encrypts_every_earlier_copy_with_the_same_passphrase(tmp_path):
     path = study(tmp_path)
     encryption.encrypt_project(path, PASS)
-    report = earlier_copies.encrypt_copies(path, PASS)
+    calls = []
+    report = earlier_copies.encrypt_copies(path, PASS, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
     assert len(report.encrypted) == 3 and not report.failed and not report.removed
     assert leaks(path.parent, WORDS) == []
     for copy in earlier_copies.find(path):
