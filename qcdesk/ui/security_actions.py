@@ -19,10 +19,11 @@ from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog, worke
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
 
+
 class _CopiesJob(QObject):
     """Runs :func:`earlier_copies.encrypt_copies` (which uses no connection of the open project)."""
 
-    progress = Signal(int, int)
+    progress = Signal(int)  # copies done
     finished = Signal()
 
     def __init__(self, path: Path, passphrase: str):
@@ -33,7 +34,8 @@ class _CopiesJob(QObject):
     @Slot()
     def run(self) -> None:
         try:
-            report = earlier_copies.encrypt_copies(self.path, self.passphrase, progress=self.progress.emit)
+            report = earlier_copies.encrypt_copies(self.path, self.passphrase,
+                                                   progress=lambda done, _total: self.progress.emit(done))
         except Exception as exc:  # noqa: BLE001 - say so instead of leaving the window waiting
             report = earlier_copies.CopiesReport(failed=[(self.path, f"The backups of {self.path.name} "
                                                           f"could not be encrypted: {exc}")])
@@ -189,12 +191,14 @@ class SecurityActions:
         """Encrypt the earlier copies in a worker thread (each takes a second or more) while a
         progress dialog keeps the window painted; returns when all are done."""
         job = _CopiesJob(path, passphrase)
-        dialog = QProgressDialog(f"Encrypting the backups of {path.name} made before…", None, 0, 1, self.window)
+        total = len(earlier_copies.find(path, plain_only=True))
+        dialog = QProgressDialog(f"Encrypting the backups of {path.name} made before…", None, 0,
+                                 max(total, 1), self.window)
         dialog.setObjectName("encryptCopiesProgress")
         dialog.setWindowTitle("Encrypt this project")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(500)
-        job.progress.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+        job.progress.connect(dialog.setValue)  # queued: the dialog lives in this thread
         loop = QEventLoop()
         workers.start_in_thread(job, self.window, on_finished=loop.quit)
         loop.exec()

@@ -80,3 +80,17 @@ def test_cancelling_the_question_about_copies_changes_nothing(window, study, mon
     window.security.act_encrypt.trigger()
     assert not encryption.is_encrypted(study) and window.project is not None and not window.project.passphrase
     assert {p: p.read_bytes() for p in earlier_copies.find(study)} == before
+
+
+def test_a_backup_that_cannot_be_encrypted_is_named(window, study, monkeypatch, messages):
+    damaged = backups.list_backups(study)[0].path
+    damaged.write_bytes(damaged.read_bytes()[:3000])
+    monkeypatch.setattr(dialogs, "choose", lambda parent, title, label, items: items.index(ENCRYPT_COPIES))
+    monkeypatch.setattr(window.security, "_ask_new_passphrase", lambda *a: PASS)
+    assert window.open_project(study)
+    window.security.act_encrypt.trigger()
+    assert encryption.is_encrypted(study) and window.project.passphrase == PASS
+    info = next(m for m in messages if m[1] == "Project encrypted")
+    assert "1 earlier copy of the project (backups made before) was encrypted" in info[2]
+    kind, title, text = messages[-1]
+    assert (kind, title) == ("warning", "Backups not encrypted") and damaged.name in text and "damaged" in text
