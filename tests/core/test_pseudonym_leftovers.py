@@ -114,6 +114,23 @@ def test_free_pages_log_and_index_hold_no_original_and_the_file_is_compacted(pat
         assert raw_hits(project_files(path), ORIGINALS) == []
 
 
+def test_text_deleted_before_pseudonymising_leaves_no_trace_in_free_pages(path, monkeypatch):
+    """A transcript deleted earlier (without secure delete) left its words in free pages, which
+    the pseudonymising writes never touch: vacuuming rebuilds the file without them."""
+    with Project.create(path) as project:
+        project.db.execute("PRAGMA secure_delete = OFF")
+        first = add(project, "Draft", "\n\n".join(f"P1: Week {i}: Heather Gallagher from Kilmarnock." for i in range(300)))
+        add(project, "Interview 1", TEXT)
+        project.delete_document(first.id)
+        project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        assert raw_hits(project_files(path), ["Heather Gallagher"])  # still in the freed pages
+        fill(project)
+        report = apply_pseudonyms(project)
+        remove_key(project)
+        assert report.vacuumed
+        assert raw_hits(project_files(path), ORIGINALS) == []
+
+
 def test_leftover_check_ignores_case_and_covers_every_place(path):
     with Project.create(path) as project:
         doc = add(project, "Interview 1", TEXT)
