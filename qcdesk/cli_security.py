@@ -1,6 +1,6 @@
 """Command line for encrypted projects and the audit trail (registered by :mod:`qcdesk.cli`).
 
-``qcdesk-cli encrypt PROJECT``, ``decrypt PROJECT --out COPY``, ``rekey PROJECT`` and
+``qcdesk-cli encrypt PROJECT [--remove-backups]``, ``decrypt PROJECT --out COPY``, ``rekey PROJECT`` and
 ``audit PROJECT [--csv FILE]``. Every subcommand that opens a project takes
 ``--passphrase-file FILE``; without it the passphrase comes from ``QCDESK_PASSPHRASE``,
 or is asked for (not echoed) when the project is encrypted and the terminal is interactive.
@@ -33,52 +33,69 @@ def configure(args: argparse.Namespace) -> None:
 
 
 def _read_file(name: str) -> str:
+    from qcdesk.core.encryption import check_passphrase_text
+
     try:
-        text = Path(name).read_text(encoding="utf-8")
+        data = Path(name).read_bytes()
     except OSError as exc:
         raise ProjectError(f"The passphrase file {name} could not be read ({exc.strerror or exc}).") from exc
-    text = text.rstrip("\r\n")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProjectError(f"The passphrase file {name} is not UTF-8 text; save it as UTF-8.") from None
+    text = text.removeprefix("\ufeff").rstrip("\r\n")
     if not text:
         raise ProjectError(f"The passphrase file {name} is empty.")
-    return text
+    return check_passphrase_text(text, f"The passphrase file {name}")
 
 
 def given_passphrase() -> str | None:
     """The passphrase given without asking: --passphrase-file, else the environment."""
+    from qcdesk.core.encryption import check_passphrase_text
+
     if _passphrase_file:
         return _read_file(_passphrase_file)
-    return os.environ.get(ENV_PASSPHRASE) or None
+    value = os.environ.get(ENV_PASSPHRASE) or None
+    return value and check_passphrase_text(value, f"${ENV_PASSPHRASE}")
 
 
 def _prompt(label: str) -> str:
     if not sys.stdin.isatty():
         raise ProjectError(f"{label} is needed; give it with --passphrase-file FILE or the "
                            f"{ENV_PASSPHRASE} environment variable.")
+    from qcdesk.core.encryption import check_passphrase_text
+
     value = getpass.getpass(f"{label}: ")
     if not value:
         raise ProjectError("No passphrase was entered.")
-    return value
+    return check_passphrase_text(value, "The passphrase entered")
 
 
 def passphrase_for(path: str | Path, *, creating: bool = False) -> str | None:
-    """The key to open ``path`` with: None for plain projects (and for new ones unless given)."""
-    from qcdesk.core.encryption import is_encrypted
+    """The key to open ``path`` with: None for plain projects (and for new ones unless given).
+
+    A new project's passphrase must pass the same policy as encrypting or changing one."""
+    from qcdesk.core.encryption import check_new_passphrase, is_encrypted
 
     if creating:
-        return given_passphrase()
+        given = given_passphrase()
+        return None if given is None else check_new_passphrase(given)
     if not is_encrypted(path):
         return None
     return given_passphrase() or _prompt(f"Passphrase for {Path(path).name}")
 
 
 def _new_passphrase(args: argparse.Namespace) -> str:
-    """The new key for rekey: --new-passphrase-file, else QCDESK_NEW_PASSPHRASE, else asked twice."""
+    """The new key (checked by the policy): --new-passphrase-file, else QCDESK_NEW_PASSPHRASE,
+    else asked twice."""
+    from qcdesk.core.encryption import check_new_passphrase
+
     if getattr(args, "new_passphrase_file", None):
-        return _read_file(args.new_passphrase_file)
+        return check_new_passphrase(_read_file(args.new_passphrase_file))
     value = os.environ.get(_NEW_ENV)
     if value:
-        return value
-    first = _prompt("New passphrase")
+        return check_new_passphrase(value, f"${_NEW_ENV}")
+    first = check_new_passphrase(_prompt("New passphrase"))
     if _prompt("Repeat the new passphrase") != first:
         raise OperationError("The two passphrases differ; nothing was changed.")
     return first
@@ -95,10 +112,20 @@ def note_unencrypted(project, out: str | Path) -> None:
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from qcdesk.core.encryption import check_new_passphrase, encrypt_project
 
+    from qcdesk.core import earlier_copies
+
     new = given_passphrase() or _new_passphrase(args)
     encrypt_project(Path(args.project), check_new_passphrase(new))
     print(f"encrypted {args.project}")
-    return 0
+    if args.remove_backups:
+        report = earlier_copies.remove_copies(earlier_copies.find(args.project, plain_only=True))
+    else:
+        report = earlier_copies.encrypt_copies(args.project, new)
+    for line in report.lines(failures=False):
+        print(line)
+    for line in report.failures():
+        print(f"qcdesk: {line} Delete it if it is not needed.", file=sys.stderr)
+    return 1 if report.failed else 0
 
 
 def cmd_decrypt(args: argparse.Namespace) -> int:
@@ -158,8 +185,12 @@ def _add_passphrase_option(parser: argparse.ArgumentParser) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # noqa: SLF001
-    p = sub.add_parser("encrypt", help="encrypt a project in place (asks for the new passphrase)")
+    p = sub.add_parser("encrypt", help="encrypt a project in place (asks for the new passphrase); its "
+                                       "backups made before are encrypted with the same passphrase")
     p.add_argument("project")
+    p.add_argument("--remove-backups", action="store_true",
+                   help="instead of encrypting the unencrypted backups and migration copies made before, "
+                        "overwrite and delete them")
     p.set_defaults(func=cmd_encrypt)
 
     p = sub.add_parser("decrypt", help="write an unencrypted copy of an encrypted project")

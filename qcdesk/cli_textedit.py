@@ -51,19 +51,26 @@ def read_map(path: Path) -> list[tuple[str, str, str]]:
 
 
 def _key_passphrase() -> str:
+    """The key file's new passphrase, checked by the same policy as a project's."""
+    from qcdesk.core.encryption import check_new_passphrase
+
     value = os.environ.get(ENV_KEY_PASSPHRASE)
     if value:
-        return value
+        return check_new_passphrase(value, f"${ENV_KEY_PASSPHRASE}")
     if not sys.stdin.isatty():
         raise OperationError(f"A passphrase for the key file is needed; set {ENV_KEY_PASSPHRASE}.")
     first = getpass.getpass("Passphrase for the key file: ")
-    if not first or getpass.getpass("The same passphrase again: ") != first:
-        raise OperationError("The passphrases were empty or differ; nothing was changed.")
+    if not first:
+        raise OperationError("No passphrase was entered; nothing was changed.")
+    check_new_passphrase(first)
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise OperationError("The passphrases differ; nothing was changed.")
     return first
 
 
 def cmd_pseudonymise(args: argparse.Namespace) -> int:
     from qcdesk.cli import _open
+    from qcdesk.core import earlier_copies
     from qcdesk.core import pseudonyms as ps
 
     rows = read_map(Path(args.map))
@@ -79,11 +86,25 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
         if args.export_key:
             n = ps.export_key(project, Path(args.export_key), passphrase)
             print(f"wrote the key ({n} entries) to {args.export_key}")
-        report = ps.apply_pseudonyms(project, case_sensitive=not args.ignore_case)
+        report = ps.apply_pseudonyms(project, case_sensitive=args.match_case)
+        removal = None
+        if args.remove_backups and report.earlier_copies:
+            removal = earlier_copies.remove_copies(report.earlier_copies)
+            report.earlier_copies = [path for path, _why in removal.failed]
         for line in report.lines():
             print(line)
+        if removal is not None:
+            for line in removal.lines(failures=False):
+                print(line)
         if args.remove_key:
             print(f"removed {ps.remove_key(project)} key entries from the project")
+    if removal is not None and removal.failed:
+        for line in removal.failures():
+            print(f"qcdesk: {line} It still holds the original names.", file=sys.stderr)
+        return 1
+    if report.earlier_copies:
+        print("note: --remove-backups overwrites and deletes the copies made before, which still hold "
+              "the original names.", file=sys.stderr)
     return 0
 
 
@@ -102,5 +123,11 @@ def register(sub) -> None:
                    help=f"first write the key to an encrypted file (passphrase from {ENV_KEY_PASSPHRASE} "
                         "or asked twice)")
     p.add_argument("--remove-key", action="store_true", help="afterwards delete the key from the project")
-    p.add_argument("--ignore-case", action="store_true", help="match originals in any letter case")
+    p.add_argument("--match-case", action="store_true",
+                   help="replace an original only in the letter case of the key (by default any case: "
+                        "Heather, heather, HEATHER)")
+    p.add_argument("--ignore-case", action="store_true", help=argparse.SUPPRESS)  # the default now
+    p.add_argument("--remove-backups", action="store_true",
+                   help="afterwards overwrite and delete the backups and migration copies made before, "
+                        "which still hold the original names")
     p.set_defaults(func=cmd_pseudonymise)

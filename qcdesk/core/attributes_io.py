@@ -17,6 +17,7 @@ from pathlib import Path
 
 from qcdesk.core import attribute_values as av
 from qcdesk.core import attributes as attrs
+from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.models import Attribute
 from qcdesk.core.project import Project
@@ -216,6 +217,8 @@ def export_attributes(project: Project, path: str | Path) -> int:
     header = [CASE_HEADER] + [a.name for a in columns]
     suffix = path.suffix.lower()
     try:
+        if suffix in (".xlsx", ".csv", ".txt"):
+            private_files.prepare(path)
         if suffix == ".xlsx":
             _write_xlsx(path, header, columns, rows)
         elif suffix in (".csv", ".txt"):

@@ -16,6 +16,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.storage import audit as audit_sql
 
@@ -139,6 +140,7 @@ def export_csv(project, out: Path, filters: AuditFilter | None = None) -> int:
     rows = entries(project, filters)
     tmp = out.with_name(f".~{out.name}.{secrets.token_hex(4)}.part")
     try:
+        private_files.prepare(tmp)
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(CSV_COLUMNS)

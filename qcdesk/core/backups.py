@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcdesk import PROJECT_SUFFIX
+from qcdesk.core import private_files
 from qcdesk.core.errors import OperationError, ProjectError, QcdeskError, disk_full
 from qcdesk.core.models import Changes
 from qcdesk.core.storage import backups as backup_sql
@@ -97,7 +98,7 @@ def make_backup(project, keep: int = DEFAULT_KEEP) -> Path:
     tmp = target.with_name(target.name + ".part")
     made_folder = not target.parent.exists()
     try:
-        target.parent.mkdir(exist_ok=True)
+        private_files.folder(target.parent)
         tmp.unlink(missing_ok=True)
         schema.copy_database(project.db, tmp)
         tmp.replace(target)

@@ -17,6 +17,7 @@ import os
 import secrets
 from pathlib import Path
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import NotAProjectError, OperationError, ProjectError
 from qcdesk.core.storage import connection, lockfile, schema
 from qcdesk.core.storage import encryption as enc_sql
@@ -41,9 +42,24 @@ def is_encrypted(path: str | Path) -> bool:
     return size >= 1024 and size % 512 == 0
 
 
-def check_new_passphrase(passphrase: str) -> str:
-    """Refuse a passphrase too short to protect interview data."""
-    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+def check_passphrase_text(passphrase: str, where: str = "The passphrase") -> str:
+    """Refuse a passphrase that cannot be handed to SQLCipher: a NUL character, or text that is
+    not valid Unicode (bytes that were not UTF-8, kept as lone surrogates by Python)."""
+    if "\0" in passphrase:
+        raise OperationError(f"{where} contains a NUL character; a passphrase is text on one line.")
+    try:
+        passphrase.encode("utf-8")
+    except UnicodeEncodeError:
+        raise OperationError(f"{where} is not UTF-8 text; save or type it as UTF-8.") from None
+    return passphrase
+
+
+def check_new_passphrase(passphrase: str, where: str = "The passphrase") -> str:
+    """The one policy for every new key (new project, encrypting, changing the passphrase,
+    pseudonym key files; window and command line): usable text of at least
+    :data:`MIN_PASSPHRASE_LENGTH` characters, not only spaces."""
+    check_passphrase_text(passphrase, where)
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH or not passphrase.strip():
         raise OperationError(
             f"Choose a passphrase of at least {MIN_PASSPHRASE_LENGTH} characters; a few words "
             "you can remember are better than a short password.")
@@ -52,6 +68,10 @@ def check_new_passphrase(passphrase: str) -> str:
 
 def passphrase_opens(path: str | Path, passphrase: str) -> bool:
     """Whether ``passphrase`` opens the project at ``path`` (a separate connection that writes nothing)."""
+    try:
+        check_passphrase_text(passphrase)
+    except OperationError:
+        return False
     try:
         db = connection.open_untouched(path, passphrase=passphrase)
     except (NotAProjectError, ProjectError):
@@ -68,17 +88,6 @@ def _remove(path: Path) -> None:
     for suffix in ("", *_SIDE_FILES):
         with contextlib.suppress(FileNotFoundError):
             Path(str(path) + suffix).unlink()
-
-
-def _overwrite(fd: int) -> None:
-    """Fill the file behind ``fd`` with zeros (its name may already point elsewhere)."""
-    size = os.fstat(fd).st_size
-    os.lseek(fd, 0, os.SEEK_SET)
-    block = b"\0" * (1 << 20)
-    left = size
-    while left > 0:
-        left -= os.write(fd, block[:min(left, len(block))])
-    os.fsync(fd)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -131,12 +140,16 @@ def encrypt_project(path: str | Path, passphrase: str) -> Path:
                 raise NotAProjectError(f"{path.name} is an empty database, not a qcdesk project.")
             enc_sql.checkpoint(plain)
             counts, header = enc_sql.table_counts(plain), enc_sql.header(plain)
+            private_files.prepare(tmp)
             enc_sql.export_copy(plain, tmp, passphrase)
             _verify(tmp, passphrase, counts, header)
             # keep handles on every plaintext file, so their bytes can be wiped once replaced
             for name in (str(path), *(str(path) + s for s in _SIDE_FILES)):
                 with contextlib.suppress(FileNotFoundError):
                     held.append(os.open(name, os.O_RDWR | getattr(os, "O_BINARY", 0)))
+        except enc_sql.database_errors() as exc:
+            raise NotAProjectError(f"{path.name} is damaged and could not be encrypted ({exc}). It was "
+                                   "left unencrypted and unchanged.") from exc
         finally:
             plain.close()
         # a journal of the plain file must never be replayed into the encrypted one
@@ -146,7 +159,7 @@ def encrypt_project(path: str | Path, passphrase: str) -> Path:
         os.replace(tmp, path)
         _fsync_folder(path.parent)
         for fd in held:
-            _overwrite(fd)
+            private_files.overwrite(fd)
     except BaseException:
         _remove(tmp)
         raise
@@ -193,6 +206,7 @@ def decrypt_copy(project, target: str | Path) -> Path:
         raise OperationError(f"The folder {target.parent} does not exist.")
     tmp = _tmp_beside(target, "decrypting")
     try:
+        private_files.prepare(tmp)
         enc_sql.export_copy(project.db, tmp, key="")
         check = connection.connect(tmp, read_only=True)
         try:

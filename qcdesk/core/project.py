@@ -23,6 +23,7 @@ import sqlite_utils
 
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
+from qcdesk.core import private_files
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -76,6 +77,9 @@ class Project:
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path.name} already exists; choose another name or open it.")
         lock = lockfile.ProjectLock.acquire(path)
+        if not path.name.startswith(":"):
+            with contextlib.suppress(OSError):  # a missing folder is reported by connect
+                private_files.prepare(path)  # owner-only; SQLite gives -wal/-shm the same mode
         try:
             db = connection.connect(path, passphrase=passphrase)
         except BaseException:

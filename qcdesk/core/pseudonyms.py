@@ -3,10 +3,23 @@
 The key (``pseudonyms`` table) maps an original ("Dr Smith") to a pseudonym ("[Supervisor 1]").
 :func:`apply_pseudonyms` replaces whole words, longest original first, through
 :func:`qcdesk.core.textedit.replace_in_documents`, so codings keep their words, and renames
-speaker labels with the same rule. It is deliberately not undoable: an undo snapshot would
-keep the real text. The writes run with ``PRAGMA secure_delete`` and the write-ahead log is
-folded back and emptied afterwards, so the replaced text is not left in free pages, in old
-full-text-index segments or in the log. The key itself can be exported to a separate
+speaker labels with the same rule.
+
+Letter case: originals match in any case ("Heather" also replaces "heather" and "HEATHER").
+A name written all in capitals where the key does not write it so gets the pseudonym in
+capitals ("HEATHER" becomes "JANE" for "Heather" → "Jane", as in a heading or a shouted
+word); every other spelling gets the pseudonym exactly as the key gives it ("heather" →
+"Jane"), since guessing a case pattern for a pseudonym like "[Participant A]" does more harm
+than good. ``case_sensitive=True`` (``--match-case``) matches only the case as written.
+
+It is deliberately not undoable: an undo snapshot would keep the real text. The writes run
+with ``PRAGMA secure_delete``, the full-text index is merged, the file is vacuumed and the
+write-ahead log folded back and emptied afterwards, so the replaced text is not left in free
+pages, in old index segments or in the log. What the key cannot reach is listed: names of
+documents and source files, codes, memos, cases, attribute values, coders and the audit
+trail that contain an original in any case, and the copies of the project made before
+(backups, migration copies), which still hold the original names until they are removed
+(:mod:`qcdesk.core.earlier_copies`). The key itself can be exported to a separate
 passphrase-encrypted file and then removed from the project, after which the project alone
 cannot re-identify anyone.
 """
@@ -19,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qcdesk.core import earlier_copies, private_files
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.storage import connection, schema
 from qcdesk.core.storage import textedit as sql
@@ -107,6 +121,14 @@ def _pattern(originals: list[str], case_sensitive: bool) -> re.Pattern | None:
     return re.compile("|".join(parts), 0 if case_sensitive else re.IGNORECASE)
 
 
+def _in_case_of(matched: str, entry: Pseudonym) -> str:
+    """The pseudonym for ``matched`` (see the module docstring): all capitals when the text
+    shouts a name the key does not write in capitals, else as given."""
+    if matched != entry.original and matched.isupper() and not entry.original.isupper():
+        return entry.pseudonym.upper()
+    return entry.pseudonym
+
+
 class _Replacer:
     def __init__(self, key: list[Pseudonym], case_sensitive: bool):
         self.by_original = {e.original: e for e in key}
@@ -124,7 +146,7 @@ class _Replacer:
         return [(m.start(), m.end(), self.entry_for(m.group())) for m in self.pattern.finditer(text)]
 
     def sub(self, text: str) -> str:
-        return self.pattern.sub(lambda m: self.entry_for(m.group()).pseudonym, text)
+        return self.pattern.sub(lambda m: _in_case_of(m.group(), self.entry_for(m.group())), text)
 
 
 # ----------------------------------------------------------------- suggestions
@@ -161,6 +183,10 @@ class PseudonymReport:
     remaining: list[str] = field(default_factory=list)
     #: False when another connection kept the write-ahead log from being emptied
     log_emptied: bool = True
+    #: False when the file could not be compacted (another connection reading, or no disk space)
+    vacuumed: bool = True
+    #: backups and migration copies made before, which still hold the original names
+    earlier_copies: list[Path] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"{sum(self.replaced.values())} replacements in {self.documents_changed} document(s)."]
@@ -175,6 +201,15 @@ class PseudonymReport:
         if not self.log_emptied:
             out.append("The project's write-ahead log could not be emptied now (another program is "
                        "reading the file); it is emptied when the project is closed.")
+        if not self.vacuumed:
+            out.append("The project file could not be compacted now (another program is reading it, "
+                       "or the disk is full): pseudonymise again later to clear its free space.")
+        if self.earlier_copies:
+            n = len(self.earlier_copies)
+            folders = " and ".join(sorted({str(p.parent) for p in self.earlier_copies}))
+            out.append(f"{n} earlier cop{'y' if n == 1 else 'ies'} of the project (backups made before, in "
+                       f"{folders}) still hold{'s' if n == 1 else ''} the original names: remove "
+                       f"{'it' if n == 1 else 'them'} unless you need to re-identify anyone.")
         return out
 
     def text(self) -> str:
@@ -182,8 +217,9 @@ class PseudonymReport:
 
 
 def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
-                     case_sensitive: bool = True) -> PseudonymReport:
-    """Replace every original of the key by its pseudonym in the documents (all by default).
+                     case_sensitive: bool = False) -> PseudonymReport:
+    """Replace every original of the key by its pseudonym in the documents (all by default),
+    in any letter case unless ``case_sensitive``.
 
     One action, not undoable; the documents are marked pseudonymised. Afterwards the replaced
     text is gone from the file (see the module docstring).
@@ -198,14 +234,15 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
     ids = [d.id for d in project.documents()] if document_ids is None else list(document_ids)
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for doc_id in ids:
-        found = replacer.matches(project.document_text(doc_id))
-        edits[doc_id] = [(s, e, p.pseudonym) for s, e, p in found]
+        text = project.document_text(doc_id)
+        found = replacer.matches(text)
+        edits[doc_id] = [(s, e, _in_case_of(text[s:e], p)) for s, e, p in found]
         for original, n in Counter(p.original for _s, _e, p in found).items():
             report.replaced[original] += n
             report.documents[original] += 1
         report.documents_changed += bool(found)
 
-    def relabel(doc_id: int) -> None:
+    def relabel(doc_id: int) -> None:  # speaker labels, by the same rule as the text
         mapping, rows = {}, []
         for turn_id, old in sql.turn_speakers(project.db, doc_id):
             new = replacer.sub(old)
@@ -224,22 +261,36 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
             changes.documents.update(ids)
             changes.cases = True
             changes.document_list = True
-        report.log_emptied = _flush(project)
+        report.vacuumed, report.log_emptied = _flush(project)
     report.remaining = remaining_originals(project, [e.original for e in key])
+    report.earlier_copies = earlier_copies.find(project.path)
     return report
 
 
-def _flush(project) -> bool:
-    """Empty the write-ahead log, unless this runs inside a larger action (which flushes later)."""
+def _flush(project) -> tuple[bool, bool]:
+    """Compact the file (no free pages left) and empty the write-ahead log, unless this runs
+    inside a larger action (which flushes later): (vacuumed, log emptied)."""
     if project.db.conn.in_transaction:
-        return False
-    return sql.checkpoint(project.db)
+        return False, False
+    vacuumed = sql.vacuum(project.db)
+    return vacuumed, sql.checkpoint(project.db)
 
 
 def remaining_originals(project, originals: list[str]) -> list[str]:
-    """Where originals still appear outside the document texts: a list for the researcher."""
-    return [f"{where} “{value if len(value) <= 80 else value[:79] + '…'}” ({original})"
-            for original in originals for where, value in sql.places_containing(project.db, original)]
+    """Where originals still appear outside the document texts, in any letter case and also
+    inside longer words (a list for the researcher to check)."""
+    if not originals:
+        return []
+    by_folded = {o.casefold(): o for o in originals}
+    pattern = re.compile("|".join(re.escape(o) for o in sorted(set(originals), key=lambda o: (-len(o), o))),
+                         re.IGNORECASE)
+    out = []
+    for where, value in sql.place_values(project.db):
+        value = " ".join(value.split())
+        found = dict.fromkeys(by_folded.get(m.group().casefold(), m.group()) for m in pattern.finditer(value))
+        for original in found:
+            out.append(f"{where} “{value if len(value) <= 80 else value[:79] + '…'}” ({original})")
+    return out
 
 
 # ----------------------------------------------------------------- the key in its own file
@@ -248,8 +299,11 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
 
     The file is written beside the target and moved over it only when complete.
     """
+    from qcdesk.core.encryption import check_new_passphrase
+
     if not passphrase:
         raise OperationError("The key file needs a passphrase.")
+    check_new_passphrase(passphrase)
     rows = [(e.original, e.pseudonym, e.note) for e in entries(project)]
     if not rows:
         raise OperationError("The key is empty: there is nothing to export.")
@@ -257,6 +311,7 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        private_files.prepare(partial)
         db = connection.connect(partial, passphrase=passphrase)
         try:
             sql.create_key_file(db, rows, schema.now())
@@ -271,9 +326,12 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
 
 def read_key(path: str | Path, passphrase: str) -> list[tuple[str, str, str]]:
     """The (original, pseudonym, note) rows of a key file."""
+    from qcdesk.core.encryption import check_passphrase_text
+
     path = Path(path)
     if not path.is_file():
         raise OperationError(f"{path} does not exist.")
+    check_passphrase_text(passphrase)
     try:
         db = connection.connect(path, passphrase=passphrase, read_only=True)
     except ProjectError as exc:

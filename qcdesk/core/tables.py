@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import OperationError
 
 #: spreadsheet column width limits, in characters
@@ -68,7 +69,7 @@ def _safe_text(value: Any) -> Any:
 
 
 def write_csv(table: Table, path: str | Path) -> Path:
-    path = Path(path)
+    path = private_files.prepare(path)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([_safe_text(table.corner)] + [_safe_text(h) for h in table.column_headers])
@@ -121,6 +122,7 @@ def write_xlsx(table: Table, path: str | Path) -> Path:
             widths[col] = max(widths[col], len("" if value is None else str(value)))
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
+    private_files.prepare(path)
     book.save(path)
     return path
 

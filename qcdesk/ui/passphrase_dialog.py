@@ -6,11 +6,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
-from qcdesk.core.encryption import MIN_PASSPHRASE_LENGTH
+from qcdesk.core.encryption import MIN_PASSPHRASE_LENGTH, check_new_passphrase, check_passphrase_text
+from qcdesk.core.errors import QcdeskError
 
 
 class PassphraseDialog(QDialog):
-    """Asks once; ``new=True`` asks twice and checks the length (for a new key)."""
+    """Asks once; ``new=True`` asks twice and applies the core's passphrase policy (for a new key)."""
 
     def __init__(self, parent: QWidget | None, title: str, prompt: str, *, new: bool = False,
                  message: str = ""):
@@ -64,10 +65,12 @@ class PassphraseDialog(QDialog):
         if not text:
             self.show_message("Enter the passphrase.")
             return
+        try:
+            (check_new_passphrase if self.new else check_passphrase_text)(text)
+        except QcdeskError as exc:
+            self.show_message(str(exc))
+            return
         if self.new:
-            if len(text) < MIN_PASSPHRASE_LENGTH:
-                self.show_message(f"Choose at least {MIN_PASSPHRASE_LENGTH} characters.")
-                return
             if self.repeat.text() != text:
                 self.show_message("The two passphrases differ; type them again.")
                 self.repeat.clear()

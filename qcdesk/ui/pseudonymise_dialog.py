@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QDialog
                                QHeaderView, QInputDialog, QLabel, QLineEdit, QPushButton, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
+from qcdesk.core import earlier_copies, encryption
 from qcdesk.core import pseudonyms as ps
 from qcdesk.core.errors import QcdeskError
 from qcdesk.ui import dialogs
@@ -40,8 +41,9 @@ class PseudonymiseDialog(QDialog):
         self._filling = False
 
         intro = QLabel("List the real names and places to replace, and the pseudonym for each. "
-                       "Whole words are replaced, longest first, with the letter case as written. "
-                       "Rows without a pseudonym are not applied.")
+                       "Whole words are replaced, longest first, in any letter case (a name written "
+                       "in capitals gets the pseudonym in capitals). Rows without a pseudonym are "
+                       "not applied.")
         intro.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("pseudonymTable")
@@ -208,9 +210,30 @@ class PseudonymiseDialog(QDialog):
         finally:
             QApplication.restoreOverrideCursor()
         self.window.undo_stack.clear()  # its entries would hold the real text
-        self.status.setText(report.text())
-        dialogs.info(self, "Pseudonyms applied", report.text())
+        removal = self._offer_to_remove_copies(report)
+        text = report.text()
+        if removal is not None:
+            text = "\n".join([text, *removal.lines()])
+        self.status.setText(text)
+        dialogs.info(self, "Pseudonyms applied", text)
         return True
+
+    def _offer_to_remove_copies(self, report: ps.PseudonymReport) -> earlier_copies.CopiesReport | None:
+        """Backups made before still hold the real names: offer to overwrite and delete them."""
+        copies = report.earlier_copies
+        if not copies:
+            return None
+        n = len(copies)
+        if not dialogs.confirm(self, "Backups made before",
+                               f"{n} backup{'' if n == 1 else 's'} of this project made before "
+                               f"pseudonymising still hold{'s' if n == 1 else ''} the original names "
+                               f"(in {' and '.join(sorted({str(p.parent) for p in copies}))}).\n\n"
+                               "Remove them now? They are overwritten, then deleted, and can no longer "
+                               "be restored. Keep them only if you may need to re-identify anyone."):
+            return None
+        removal = earlier_copies.remove_copies(copies)
+        report.earlier_copies = [path for path, _why in removal.failed]
+        return removal
 
     # ------------------------------------------------------------------ the key file
     def _ask_secret(self, label: str) -> str | None:
@@ -220,6 +243,11 @@ class PseudonymiseDialog(QDialog):
     def _ask_new_passphrase(self) -> str | None:
         first = self._ask_secret("Passphrase to protect the key file:")
         if not first:
+            return None
+        try:
+            encryption.check_new_passphrase(first)
+        except QcdeskError as exc:
+            dialogs.error(self, "Export key", f"{exc} The key was not exported.")
             return None
         if self._ask_secret("The same passphrase again:") != first:
             dialogs.error(self, "Export key", "The two passphrases differ; the key was not exported.")

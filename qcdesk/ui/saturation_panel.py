@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from qcdesk.core import document_sets
+from qcdesk.core import private_files
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
@@ -263,7 +264,7 @@ class SaturationPanel(QWidget):
         rows, chart_title = self.rows, self.chart.title
         data = charts.render_png(lambda p, r: draw_saturation(p, r, rows, chart_title), 1800, 1000, dpi=200)
         try:
-            path.write_bytes(data)
+            private_files.prepare(path).write_bytes(data)  # owner-only, like every export
         except OSError as exc:
             dialogs.error(self, title, f"Could not write {path}: {exc.strerror or exc}")
 

@@ -6,18 +6,46 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog
 
 from qcdesk import PROJECT_SUFFIX
-from qcdesk.core import encryption
+from qcdesk.core import earlier_copies, encryption
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.project import Project
-from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog
+from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog, workers
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
+
+
+class _CopiesJob(QObject):
+    """Runs :func:`earlier_copies.encrypt_copies` (which uses no connection of the open project)."""
+
+    progress = Signal(int)  # copies done
+    finished = Signal()
+
+    def __init__(self, path: Path, passphrase: str):
+        super().__init__()
+        self.path, self.passphrase = path, passphrase
+        self.result: list[earlier_copies.CopiesReport] = []  # read once the thread has finished
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            report = earlier_copies.encrypt_copies(self.path, self.passphrase,
+                                                   progress=lambda done, _total: self.progress.emit(done))
+        except Exception as exc:  # noqa: BLE001 - say so instead of leaving the window waiting
+            report = earlier_copies.CopiesReport(failed=[(self.path, f"The backups of {self.path.name} "
+                                                          f"could not be encrypted: {exc}")])
+        self.passphrase = ""
+        self.result.append(report)
+        self.finished.emit()
+
+
+ENCRYPT_COPIES = "Encrypt them with the same passphrase (recommended)"
+REMOVE_COPIES = "Remove them: overwrite, then delete (they can no longer be restored)"
 
 
 class SecurityActions:
@@ -78,6 +106,17 @@ class SecurityActions:
         """A new passphrase typed twice (tests replace this)."""
         return passphrase_dialog.ask(self.window, title, prompt, new=True)
 
+    def _ask_earlier_copies(self, path: Path, copies: list[Path]) -> str | None:
+        """What to do with the plain copies made before: "encrypt", "remove", or None to cancel."""
+        folders = sorted({str(c.parent) for c in copies})
+        answer = dialogs.choose(
+            self.window, "Encrypt this project",
+            f"{len(copies)} earlier cop{'y' if len(copies) == 1 else 'ies'} of {path.name} (backups made "
+            f"before, in {' and '.join(folders)}) {'is' if len(copies) == 1 else 'are'} not encrypted: "
+            "anyone who gets them can read every transcript. What should happen to them?",
+            [ENCRYPT_COPIES, REMOVE_COPIES])
+        return None if answer is None else ("encrypt", "remove")[answer]
+
     def _ask_current_passphrase(self) -> str | None:
         return passphrase_dialog.ask(self.window, "Change passphrase", "Enter the current passphrase.")
 
@@ -102,15 +141,22 @@ class SecurityActions:
         project = self.window.project
         if project is None or project.passphrase:
             return False
+        path = project.path
         passphrase = self._ask_new_passphrase(
             "Encrypt this project",
-            f"Choose the passphrase that will unlock {project.path.name}. The project is closed, "
-            "encrypted, checked and opened again; the unencrypted file is overwritten. Backups and "
-            "exports made before stay unencrypted: delete them if they should not be kept.")
+            f"Choose the passphrase that will unlock {path.name}. The project is closed, encrypted, "
+            "checked and opened again; the unencrypted file is overwritten. Backups made before are "
+            "encrypted with the same passphrase (or removed, if you choose). Exports made before "
+            "stay unencrypted: delete them if they should not be kept.")
         if passphrase is None:
             return False
-        path = project.path
-        self.window.close_project()
+        choice = "encrypt"
+        copies = earlier_copies.find(path, plain_only=True)
+        if copies:
+            choice = self._ask_earlier_copies(path, copies)
+            if choice is None:
+                return False
+        self.window.close_project()  # may make one more (plain) backup: handled below with the others
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             encryption.encrypt_project(path, passphrase)
@@ -120,13 +166,45 @@ class SecurityActions:
             dialogs.error(self.window, "Not encrypted", str(exc))
             self.window.open_project(path)
             return False
-        QApplication.restoreOverrideCursor()
         self.window._attach(reopened)  # noqa: SLF001 - reopen without asking for the key just chosen
         self.update()
-        dialogs.info(self.window, "Project encrypted",
-                     f"{path.name} is now encrypted. You will be asked for the passphrase each time "
-                     "you open it. Without it the project cannot be recovered.")
+        try:
+            if choice == "remove":
+                report = earlier_copies.remove_copies(earlier_copies.find(path, plain_only=True))
+            else:
+                report = self._encrypt_copies(path, passphrase)
+        finally:
+            QApplication.restoreOverrideCursor()
+        text = (f"{path.name} is now encrypted. You will be asked for the passphrase each time "
+                "you open it. Without it the project cannot be recovered.")
+        done = report.lines(failures=False)
+        if done:
+            text += "\n\n" + "\n".join(done)
+        dialogs.info(self.window, "Project encrypted", text)
+        if report.failed:
+            dialogs.warning(self.window, "Backups not encrypted",
+                            "\n".join(report.failures()) + "\n\nThese files are not encrypted: delete "
+                            "them if they are not needed.")
         return True
+
+    def _encrypt_copies(self, path: Path, passphrase: str) -> earlier_copies.CopiesReport:
+        """Encrypt the earlier copies in a worker thread (each takes a second or more) while a
+        progress dialog keeps the window painted; returns when all are done."""
+        job = _CopiesJob(path, passphrase)
+        total = len(earlier_copies.find(path, plain_only=True))
+        dialog = QProgressDialog(f"Encrypting the backups of {path.name} made before…", None, 0,
+                                 max(total, 1), self.window)
+        dialog.setObjectName("encryptCopiesProgress")
+        dialog.setWindowTitle("Encrypt this project")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(500)
+        job.progress.connect(dialog.setValue)  # queued: the dialog lives in this thread
+        loop = QEventLoop()
+        workers.start_in_thread(job, self.window, on_finished=loop.quit)
+        loop.exec()
+        dialog.close()
+        dialog.deleteLater()
+        return job.result[0]
 
     def change_passphrase(self) -> bool:
         project = self.window.project

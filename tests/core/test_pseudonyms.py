@@ -104,7 +104,7 @@ def test_apply_replaces_whole_words_longest_first_keeps_codings_and_renames_spea
     assert new == ("[Participant A]: I trained at [Hospital 1] in [City 1] 😀 for two years.\n\n"
                    "Interviewer: Who supported you?\n\n"
                    "[Participant A]: Mostly [Supervisor 1]. Annabel was new, and [Colleague 1] from pharmacy "
-                   "helped. I never went back to leeds.")  # case-sensitive: "leeds" stays
+                   "helped. I never went back to [City 1].")  # any case: "leeds" too
     c = project.coding(support.id)
     assert new[c.start:c.end] == ("Mostly [Supervisor 1]. Annabel was new, and [Colleague 1] from "
                                   "pharmacy helped.")
@@ -113,18 +113,24 @@ def test_apply_replaces_whole_words_longest_first_keeps_codings_and_renames_spea
     assert [t.speaker for t in project.speaker_turns(one.id)] == ["[Participant A]", "Interviewer", "[Participant A]"]
     assert project.db.execute("SELECT speaker FROM case_speakers").fetchall() == [("[Participant A]",)]
     assert all(r[0] for r in project.db.execute("SELECT pseudonymised_at FROM documents"))
-    assert report.replaced["Leeds"] == 3 and report.documents["Leeds"] == 2
+    assert report.replaced["Leeds"] == 4 and report.documents["Leeds"] == 2
     assert report.replaced["Dr Patel"] == 2 and report.replaced["Tomasz"] == 1
     assert report.documents_changed == 2 and report.skipped == ["Nobody"]
     assert report.speaker_labels == {"Dr Anna Smith": "[Participant A]"}
-    assert "  Leeds: 3 in 2 document(s)" in report.text().splitlines()
+    assert "  Leeds: 4 in 2 document(s)" in report.text().splitlines()
 
 
 def test_case_insensitive_apply(project, docs):
     add_entry(project, "Leeds", "[City 1]")
-    apply_pseudonyms(project, [docs[0].id], case_sensitive=False)
+    apply_pseudonyms(project, [docs[0].id])
     assert "leeds" not in project.document_text(docs[0].id).lower()
     assert "Leeds" in project.document_text(docs[1].id)  # only the chosen document
+
+
+def test_case_sensitive_apply_keeps_other_cases(project, docs):
+    add_entry(project, "Leeds", "[City 1]")
+    apply_pseudonyms(project, [docs[0].id], case_sensitive=True)
+    assert project.document_text(docs[0].id).endswith("I never went back to leeds.")
 
 
 def test_remaining_places_are_reported(project, docs):
@@ -158,8 +164,8 @@ def test_after_applying_and_removing_the_key_no_original_is_left_in_the_file(pro
     assert remove_key(project) == 8
     left = scan(path, [n for n in NAMES if n not in ("Anna", "Leeds")] + ["Nowak", "Patel", "Jude", "Featherstone"])
     assert left == []
-    # "leeds" in lower case was not in the key and stays in the text; "Anna" lives on in "Annabel"
-    assert scan(path, ["Annabel", "back to leeds"]) == ["Annabel", "back to leeds"]
+    # "leeds" in lower case went too; "Anna" lives on in "Annabel", another word
+    assert scan(path, ["Annabel", "back to leeds"]) == ["Annabel"]
     project.close()
     assert scan(path, ["Nowak", "Patel", "Jude", "Dr Anna Smith", "Featherstone"]) == []
 

@@ -79,6 +79,17 @@ def test_passphrase_dialog_hides_typing_and_checks_new_passphrases(qtbot):
     assert dialog.result() == 1 and dialog.passphrase() == "long enough phrase"
 
 
+@pytest.mark.parametrize("typed, says", [("        ", "at least 8"), ("eight\0chars", "NUL")])
+def test_passphrase_dialog_applies_the_core_policy(qtbot, typed, says):
+    dialog = PassphraseDialog(None, "New", "Choose", new=True)
+    qtbot.addWidget(dialog)
+    dialog.field.setText(typed)
+    dialog.repeat.setText(typed)
+    dialog.accept()
+    assert dialog.result() == 0 and says in dialog.message.text()
+    assert dialog.message.text() == str(pytest.raises(Exception, encryption.check_new_passphrase, typed).value)
+
+
 def test_new_encrypted_project_from_the_file_menu(window, tmp_path, monkeypatch, messages):
     from qcdesk.ui import dialogs
 

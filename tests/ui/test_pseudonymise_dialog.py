@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
+from qcdesk.core import backups
 from qcdesk.core import pseudonyms as ps
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
@@ -152,3 +153,33 @@ def test_add_and_remove_rows(qtbot, window):
     dialog.table.selectRow(0)
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert ps.entries(window.project) == [] and dialog.rows() == []
+
+
+@pytest.mark.parametrize("remove", [True, False])
+def test_backups_made_before_are_offered_for_removal(qtbot, window, monkeypatch, messages, remove):
+    made = [backups.make_backup(window.project), backups.make_backup(window.project)]
+    ps.add_entry(window.project, "Sheffield", "[City 1]")
+    ps.add_entry(window.project, "Leila Haddad", "[Teacher 1]")
+    dialog = open_dialog(window)
+    questions = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: questions.append((title, text))
+                        or (remove or title == "Apply pseudonyms"))
+    qtbot.mouseClick(dialog.apply_button, Qt.MouseButton.LeftButton)
+
+    assert [t for t, _ in questions] == ["Apply pseudonyms", "Backups made before"]
+    assert "2 backups of this project made before pseudonymising still hold the original names" in questions[1][1]
+    kind, title, text = messages[-1]
+    assert (kind, title) == ("info", "Pseudonyms applied") and text == dialog.status.text()
+    if remove:
+        assert not any(p.exists() for p in made)
+        assert "were removed: overwritten, then deleted" in text and "still hold" not in text
+    else:
+        assert all(p.exists() for p in made)
+        assert "2 earlier copies of the project (backups made before" in text and "still hold" in text
+
+
+def test_no_backup_no_question(qtbot, window, monkeypatch, messages):
+    ps.add_entry(window.project, "Sheffield", "[City 1]")
+    dialog = open_dialog(window)
+    assert dialog.apply()
+    assert [m[1] for m in messages if m[0] == "confirm"] == ["Apply pseudonyms"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -122,10 +124,16 @@ def test_count_options(window):
 def test_save_chart_png(window, monkeypatch, tmp_path):
     out = tmp_path / "chart"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a, **k: str(out))
-    window.saturation.panel.btn_save.click()
+    old_umask = os.umask(0o022)
+    try:
+        window.saturation.panel.btn_save.click()
+    finally:
+        os.umask(old_umask)
     image = QImage(str(tmp_path / "chart.png"))
     assert (image.width(), image.height()) == (1800, 1000)
     assert colour_count(image, BAR) > 1000
+    if os.name == "posix":  # owner-only, like every export (whatever the umask)
+        assert stat.S_IMODE((tmp_path / "chart.png").stat().st_mode) == 0o600
 
 
 def test_render_png_bar_chart(qapp):

@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 from typing import Callable
 
+from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import codebook, coded_segments, table_reports, transcript
 from qcdesk.core.reports.selection import Progress, ReportOptions
@@ -131,8 +132,9 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
 
     tmp = folder / f".~{out.stem}.{secrets.token_hex(4)}{suffix}.part"
     try:
-        # os.open applies the user's umask, so the report gets ordinary permissions
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        # owner-only, like the project it comes from (see qcdesk.core.private_files)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
+                     private_files.OWNER_ONLY)
         with os.fdopen(fd, "wb") as fh:
             _render(report, suffix, fh, rendered, chart_renderer)
             fh.flush()

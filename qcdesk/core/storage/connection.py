@@ -214,6 +214,7 @@ def connect(
             # a wrong passphrase is reported to the user once, not logged to stderr by SQLCipher
             conn.execute("PRAGMA cipher_log_level = NONE")
             conn.execute(f"PRAGMA key = {_quote_key(passphrase)}")
+            conn.execute("PRAGMA cipher_memory_security = ON")  # wipe freed memory (keys, pages)
         # The first read of the schema is where a wrong key or a non-database shows.
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

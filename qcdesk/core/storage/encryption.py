@@ -27,6 +27,17 @@ def open_plain_for_export(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+def database_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a damaged file raises through either driver."""
+    import sqlite3
+
+    try:
+        import sqlcipher3  # type: ignore[import-not-found]
+    except ImportError:  # pragma: no cover - depends on the install
+        return (sqlite3.DatabaseError,)
+    return (sqlite3.DatabaseError, sqlcipher3.DatabaseError)
+
+
 def export_copy(db: sqlite_utils.Database, target: Path, key: str | None) -> None:
     """Write all of ``db`` into the new file ``target``.
 

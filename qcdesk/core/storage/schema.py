@@ -443,8 +443,10 @@ def copy_database(db: sqlite_utils.Database, target: Path) -> None:
     The copy of an encrypted project is encrypted with the same key: a backup must
     never be the plaintext twin of a protected file.
     """
+    from qcdesk.core import private_files
     from qcdesk.core.storage import connection, encryption
 
+    private_files.prepare(target)  # owner-only, like the project
     if connection.is_encrypted_connection(db):
         encryption.export_copy(db, target, key=None)
         return

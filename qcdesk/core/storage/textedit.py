@@ -217,6 +217,18 @@ def checkpoint(db: sqlite_utils.Database) -> bool:
     return row is None or row[0] == 0
 
 
+def vacuum(db: sqlite_utils.Database) -> bool:
+    """Rebuild the file without free pages or unused space in pages; False when it could not be
+    done now (another connection is reading, or the disk is full)."""
+    from qcdesk.core.storage.encryption import database_errors
+
+    try:
+        db.execute("VACUUM")
+    except database_errors():  # SQLITE_BUSY, SQLITE_FULL: nothing changed
+        return False
+    return True
+
+
 def _json_ids(ids: list[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
@@ -229,16 +241,15 @@ _PLACES = (
              "FROM codes"),
     ("memo", "SELECT title || ' ' || body FROM memos"),
     ("case", "SELECT name || ' ' || description FROM cases"),
+    ("attribute", "SELECT name || ' ' || choices FROM attributes"),
     ("attribute value", "SELECT value FROM case_attributes WHERE value IS NOT NULL"),
-    ("audit trail entry", "SELECT detail FROM audit_log"),
+    ("coder", "SELECT name FROM coders"),
+    ("audit trail entry", "SELECT coalesce(coder, '') || ' ' || detail FROM audit_log"),
 )
 
 
-def places_containing(db: sqlite_utils.Database, needle: str) -> list[tuple[str, str]]:
-    """(what, value) of project rows outside the document texts that contain ``needle``."""
-    out: list[tuple[str, str]] = []
+def place_values(db: sqlite_utils.Database) -> Iterator[tuple[str, str]]:
+    """(what, value) of every distinct project value outside the document texts that may hold a name."""
     for what, select in _PLACES:
-        rows = db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE instr(v, ?) > 0",
-                          [needle]).fetchall()
-        out += [(what, " ".join(row[0].split())) for row in rows]
-    return out
+        for (value,) in db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE v IS NOT NULL"):
+            yield what, value

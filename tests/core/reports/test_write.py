@@ -105,7 +105,7 @@ def test_unexpected_errors_also_clean_up(sample, outdir, monkeypatch):
     assert sorted(p.name for p in outdir.iterdir()) == ["report.docx"]
 
 
-def test_success_replaces_the_old_file_with_ordinary_permissions(sample, outdir):
+def test_success_replaces_the_old_file_and_is_owner_only(sample, outdir):
     out = existing(outdir)
     old_umask = os.umask(0o022)
     try:
@@ -114,7 +114,7 @@ def test_success_replaces_the_old_file_with_ordinary_permissions(sample, outdir)
         os.umask(old_umask)
     assert out.read_bytes() != ORIGINAL
     assert docx.Document(str(out)).core_properties.title == "Codebook"
-    assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # interview quotes: the owner's eyes only
     assert sorted(p.name for p in outdir.iterdir()) == ["report.docx"]
 
 
