@@ -15,6 +15,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codebook_edits as edit_sql
 from qcdesk.core.storage import codings as coding_sql
+from qcdesk.core.storage import snapshots
 
 SORT_KEYS = ("name", "count")
 CRITERIA_FIELDS = ("description", "inclusion", "exclusion", "example")
@@ -58,7 +59,6 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
             "target_id": target_id,
             "positions": edit_sql.all_positions(db),
             "codes": edit_sql.code_rows(db, sources),
-            "external_ids": edit_sql.external_id_rows(db, sources),
         }
         # the target leaves a source's subtree first, taking that source's place
         outer = next((s for s in sources if target_id in code_sql.subtree_ids(db, s)), None)
@@ -95,6 +95,10 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
         if children:
             _place(db, target_id, code_sql.children_ids(db, target_id) + children)
         old_parents = {project.code(s).parent_id for s in sources}
+        # what still hangs on the sources (their REFI-QDA identifiers, any table added later)
+        # goes with them: found from the schema, put back by unmerge
+        snap["attached"] = {t: rows for t, rows in snapshots.capture(db, "codes", sources).items()
+                            if t != "codes"}
         edit_sql.delete_codes(db, sources)
         for parent in old_parents - source_set:
             if parent is None or code_sql.get(db, parent) is not None:
@@ -134,7 +138,7 @@ def unmerge(project: Project, snap: dict) -> None:
             edit_sql.insert_codes(db, ready)
             placed.update(r["id"] for r in ready)
             pending = [r for r in pending if r["id"] not in placed]
-        edit_sql.insert_external_ids(db, snap["external_ids"])
+        snapshots.restore(db, snap["attached"])
         edit_sql.set_parent_positions(db, snap["positions"])
         edit_sql.insert_codings(db, snap["dropped_codings"])
         edit_sql.set_memo_targets(db, snap["memos"])

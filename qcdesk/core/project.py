@@ -230,13 +230,9 @@ class Project:
             self.notify(changes)
 
     def notify(self, changes: Changes) -> None:
-        """Tell every subscriber what changed (also for a change made outside :meth:`action`,
-        such as restoring a backup).
-
-        The change is committed by now: a subscriber that raises is reported (logged and
-        passed to :attr:`on_listener_error`), never taken for a failed action, and the
-        subscribers after it are told all the same.
-        """
+        """Tell every subscriber what changed (also a change made outside :meth:`action`, such
+        as a restored backup). The change is committed: a subscriber that raises is logged and
+        passed to :attr:`on_listener_error`, never taken for a failed action; the rest are told."""
         for listener in list(self._listeners):
             try:
                 listener(changes)

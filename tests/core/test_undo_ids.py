@@ -239,3 +239,22 @@ def test_undo_after_the_name_was_taken_refuses_cleanly(project, what):
     after = dump(project)
     for table, rows in before.items():
         assert set(rows) <= set(after[table]), table
+
+
+def test_unmerge_puts_back_what_hung_on_the_merged_codes(project):
+    """Merging deletes the sources: their REFI-QDA identifiers and rows of any table that
+    refers to codes come back with them on undo."""
+    from qcdesk.core import codebook_ops as ops
+
+    items = rich(project)
+    with project.action():
+        project.db.execute("CREATE TABLE code_notes (code_id INTEGER NOT NULL REFERENCES codes(id) "
+                           "ON DELETE CASCADE, note TEXT NOT NULL)")
+        project.db.execute("INSERT INTO code_notes VALUES (?, 'a note on the source')", [items["sub"].id])
+    target = project.add_code("Home")
+    before = dump(project)
+    snap = ops.merge_codes(project, [items["sub"].id], target.id)
+    assert ext_sql.guid_of(project.db, "code", items["sub"].id) is None
+    assert project.db.execute("SELECT count(*) FROM code_notes").fetchone()[0] == 0
+    ops.unmerge(project, snap)
+    assert dump(project) == before

@@ -151,6 +151,9 @@ class UndoMachine(RuleBasedStateMachine):
         self.history.append(Entry(label, *pair))
         self.states.append(after)
         self.index += 1
+        # every action is undone and redone once at once, whatever came before it
+        self.undo(1)
+        self.redo(1)
 
     def outside_history(self, action: Callable[[], None]) -> None:
         """An import: its rows belong to every state of the history from now on."""

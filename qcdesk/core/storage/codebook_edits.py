@@ -33,10 +33,6 @@ def code_rows(db: sqlite_utils.Database, code_ids: list[int]) -> list[dict]:
     return list(db["codes"].rows_where(f"id {_IN}", [_json_ids(code_ids)]))
 
 
-def external_id_rows(db: sqlite_utils.Database, code_ids: list[int]) -> list[dict]:
-    return list(db["external_ids"].rows_where(f"kind = 'code' AND local_id {_IN}", [_json_ids(code_ids)]))
-
-
 def coding_keys(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple]:
     """(id, code id, document id, start, end, coder id) of the codings of these codes, oldest first."""
     sql = f'SELECT id, code_id, document_id, start, "end", coder_id FROM codings WHERE code_id {_IN} ORDER BY id'
@@ -80,11 +76,6 @@ def delete_codes(db: sqlite_utils.Database, code_ids: list[int]) -> None:
 def insert_codes(db: sqlite_utils.Database, rows: list[dict]) -> None:
     if rows:
         db["codes"].insert_all(rows)
-
-
-def insert_external_ids(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    if rows:
-        db["external_ids"].insert_all(rows)
 
 
 def set_criteria(db: sqlite_utils.Database, code_id: int, values: dict[str, str]) -> None:

@@ -96,6 +96,3 @@ def delete(db: sqlite_utils.Database, document_id: int) -> None:
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     snapshots.restore(db, rows)
 
-
-def _json_ids(ids: list[int]) -> str:
-    return "[" + ",".join(str(int(i)) for i in ids) + "]"

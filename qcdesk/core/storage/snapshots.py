@@ -93,15 +93,15 @@ class _Schema:
                     _OLD_RE.sub(r":old_\1", when) if when else None, columns))
 
 
-_cache: dict[tuple[int, int], _Schema] = {}
-
-
 def _schema(db: sqlite_utils.Database) -> _Schema:
-    key = (id(db.conn), int(db.execute("PRAGMA schema_version").fetchone()[0]))
-    if key not in _cache:
-        _cache.clear()
-        _cache[key] = _Schema(db)
-    return _cache[key]
+    """The schema's references, read again whenever the schema changed (kept on the
+    connection's wrapper, so two open projects never share it)."""
+    version = int(db.execute("PRAGMA schema_version").fetchone()[0])
+    cached = getattr(db, "_qcdesk_snapshot_schema", None)
+    if cached is None or cached[0] != version:
+        cached = (version, _Schema(db))
+        db._qcdesk_snapshot_schema = cached  # type: ignore[attr-defined]
+    return cached[1]
 
 
 def _unquote(name: str) -> str:
