@@ -20,6 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
@@ -461,24 +462,19 @@ class Project:
         (in a merged team project each coder's judgement is kept for agreement).
         """
         length = self.document(document_id).char_count
-        self.code(code_id)
+        coding_rules.check_codable(self.code(code_id))
         if not (0 <= start < end <= length):
             raise OperationError(
                 f"Cannot code characters {start}-{end}: select some text of the document "
                 f"(0-{length}) first.")
-        coder_id = self._coder.id if self._coder and self._coder.id > 0 else None
-        existing = coding_sql.find_exact(self.db, document_id, code_id, start, end, coder_id=coder_id)
-        if existing is not None:
-            return existing
+        item = coding_rules.NewCoding(document_id, code_id, start, end,
+                                      coding_rules.recording_coder(self.db, self._coder), schema.now())
+        found = coding_rules.existing(self.db, item)
+        if found is not None:
+            return found
         with self.action() as changes:
-            coding_id = coding_sql.insert(self.db, {
-                "document_id": document_id, "code_id": code_id, "start": start, "end": end,
-                "coder_id": coder_id,
-                "created": schema.now(),
-            })
-            changes.codings.add(coding_id)
-            changes.codes.add(code_id)
-            changes.coded_documents.add(document_id)
+            [(coding, _added)] = coding_rules.add_codings(self.db, [item], changes)
+            coding_id = coding.id
         return self.coding(coding_id)
 
     def add_code_from_selection(self, document_id: int, start: int, end: int, *,

@@ -310,6 +310,22 @@ def _analysis_security(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0004_refi_exchange_fidelity")
+def _refi_exchange_fidelity(db: sqlite_utils.Database) -> None:
+    """What REFI-QDA exchange must keep (issue 15): codes that only group others (``isCodable="false"``),
+    a document's own creation date and creator (NULL: not known), and the range a memo on a document
+    is anchored to (an annotation of a passage that no code covers)."""
+    db.executescript(
+        """
+        ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1 CHECK (codable IN (0, 1));
+        ALTER TABLE documents ADD COLUMN created TEXT;
+        ALTER TABLE documents ADD COLUMN creator_id INTEGER REFERENCES coders(id) ON DELETE SET NULL;
+        ALTER TABLE memos ADD COLUMN anchor_start INTEGER;
+        ALTER TABLE memos ADD COLUMN anchor_end INTEGER;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
