@@ -75,7 +75,7 @@ class InterchangeReport:
         if self.position_scheme:
             out.append(f"Selections were read as {self.position_scheme}.")
         if self.unmapped:
-            out.append("Could not be mapped: " + ", ".join(f"{n} {kind}" for kind, n in self.unmapped.items())
+            out.append("Could not be mapped: " + ", ".join(f"{n} {kind}" for kind, n in sorted(self.unmapped.items()))
                        + ".")
         if self.warnings:
             out.append(f"{len(self.warnings)} warning(s):")

@@ -130,3 +130,139 @@ def test_source_without_name_is_named_after_its_text_file(tmp_path, new_project)
                                       "sources/P02 transcript.txt": CONSENT})
     import_file(p, tmp_path / "in.qdpx")
     assert sorted(d.name for d in p.documents()) == ["Interview with Rita", "P02 transcript"]
+
+
+# ----------------------------------------------------------------- descriptions, notes and annotations
+
+
+def _second_client(tmp_path, name="second.qdpx"):
+    """A package in another client's conventions: plainTextPath naming the file, ``+00:00Z`` dates,
+    memos in <Description>, an annotation (a note on a passage no code covers)."""
+    s = TEXT.index("My supervisor listened.")
+    r = TEXT.index("the rota changed")
+    src = (f'<TextSource guid="{_g(1)}" plainTextPath="Interview Rita.txt" creatingUser="{U1}" '
+           f'creationDateTime="2021-05-04T10:11:12+00:00Z"><Description>Recorded at home.  \n</Description>'
+           f'<PlainTextSelection guid="{_g(2)}" startPosition="{s}" endPosition="{s + 23}" '
+           f'creationDateTime="2021-05-05T09:00:00+00:00Z">'
+           f'<Description>Listening as support.</Description>'
+           f'<Coding guid="{_g(3)}" creatingUser="{U1}"><CodeRef targetGUID="{C1}"/></Coding>'
+           f'<Coding guid="{_g(4)}" creatingUser="{U2}" creationDateTime="not a date">'
+           f'<CodeRef targetGUID="{C1}"/></Coding></PlainTextSelection>'
+           f'<PlainTextSelection guid="{_g(5)}" startPosition="{r}" endPosition="{r + 16}">'
+           f'<NoteRef targetGUID="{_g(6)}"/></PlainTextSelection></TextSource>')
+    notes = (f'<Note guid="{_g(6)}" name="Annotation" creatingUser="{U2}">'
+             f'<PlainTextContent>Rota again: check the other interviews.</PlainTextContent></Note>')
+    codes = (f'<CodeBook><Codes><Code guid="{C2}" name="Themes" isCodable="false">'
+             f'<Description>Only groups.\n\n</Description>'
+             f'<Code guid="{C1}" name="Support" isCodable="true"/></Code></Codes></CodeBook>')
+    qde = _project(src, codes=codes, notes=notes, extra="<Description>A study of rotas. </Description>")
+    return make_qdpx(tmp_path / name, {"project.qde": qde, "sources/Interview Rita.txt": TEXT})
+
+
+def _memos(p):
+    texts = {d.id: p.document_text(d.id) for d in p.documents()}
+    anchors = ex_sql.memo_anchors(p.db)
+    out = []
+    for m in ex_sql.all_memos(p.db):
+        if m.coding_id:
+            c = p.coding(m.coding_id)
+            where = ("segment", texts[c.document_id][c.start:c.end])
+        elif m.document_id and m.id in anchors:
+            a, b = anchors[m.id]
+            where = ("annotation", texts[m.document_id][a:b])
+        elif m.document_id:
+            where = ("document", p.document(m.document_id).name)
+        elif m.code_id:
+            where = ("code", p.code(m.code_id).name)
+        else:
+            where = ("project", None)
+        out.append((where, m.title, m.body))
+    return sorted(out, key=repr)
+
+
+SECOND_CLIENT_MEMOS = sorted([
+    (("document", "Interview Rita"), "Description", "Recorded at home.  \n"),
+    (("segment", "My supervisor listened."), "Description", "Listening as support."),
+    (("annotation", "the rota changed"), "Annotation", "Rota again: check the other interviews."),
+    (("project", None), "Description", "A study of rotas. "),
+], key=repr)
+
+
+def test_second_client_conventions_are_read_without_loss(tmp_path, new_project):
+    p = new_project()
+    report = import_file(p, _second_client(tmp_path))
+    [doc] = p.documents()
+    assert doc.name == "Interview Rita"
+    assert _memos(p) == SECOND_CLIENT_MEMOS
+    assert ex_sql.document_origins(p.db)[doc.id][0] == "2021-05-04T10:11:12+00:00"
+    coders = {c.id: c.name for c in p.coders()}
+    assert ex_sql.document_origins(p.db)[doc.id][1] in coders and \
+        coders[ex_sql.document_origins(p.db)[doc.id][1]] == "Rita"
+    # Rita's coding has the selection's date; Sam's invalid date is reported and left unknown
+    dates = {coders[c.coder_id]: c.created for c in p.codings_for_document(doc.id)}
+    assert dates == {"Rita": "2021-05-05T09:00:00+00:00", "Sam": ""}
+    assert any("“not a date”" in w for w in report.warnings)
+    assert report.unmapped == {"unreadable dates": 1}
+    assert "Could not be mapped: 1 unreadable dates." in report.text()
+    themes = next(c for c in p.codes() if c.name == "Themes")
+    assert not themes.codable and themes.description == "Only groups.\n\n"
+    assert all(c.codable for c in p.codes() if c.name != "Themes")
+
+
+def test_second_client_round_trip_writes_descriptions_and_annotations_back(tmp_path, new_project,
+                                                                          project_schema):
+    p = new_project()
+    import_file(p, _second_client(tmp_path))
+    out = tmp_path / "back.qdpx"
+    export_file(p, out)
+    root = _qde(out)
+    assert project_schema.validate(root), project_schema.error_log
+    assert root.findtext("q:Description", namespaces=NS) == "A study of rotas. "
+    src = root.find(".//q:TextSource", NS)
+    assert src.get("creationDateTime") == "2021-05-04T10:11:12+00:00"
+    assert src.findtext("q:Description", namespaces=NS) == "Recorded at home.  \n"
+    sels = src.findall("q:PlainTextSelection", NS)
+    assert [TEXT[int(s.get("startPosition")):int(s.get("endPosition"))] for s in sels] == \
+        ["My supervisor listened.", "the rota changed"]
+    assert sels[0].findtext("q:Description", namespaces=NS) == "Listening as support."
+    codings = sels[0].findall("q:Coding", NS)
+    assert [c.get("creationDateTime") for c in codings] == ["2021-05-05T09:00:00+00:00", None]
+    assert sels[1].findall("q:Coding", NS) == [] and len(sels[1].findall("q:NoteRef", NS)) == 1
+    assert root.find(".//q:Code[@name='Themes']", NS).get("isCodable") == "false"
+    fresh = new_project("fresh.qcdesk")
+    import_file(fresh, out)
+    assert _memos(fresh) == SECOND_CLIENT_MEMOS
+    assert _codings(fresh) == _codings(p)
+    assert [(c.name, c.codable, c.description) for c in fresh.codes()] == \
+        [(c.name, c.codable, c.description) for c in p.codes()]
+
+
+def test_grouping_code_is_not_applied(tmp_path, new_project):
+    from qcdesk.core.search import code_hits, search
+
+    p = new_project()
+    import_file(p, _second_client(tmp_path))
+    themes = next(c for c in p.codes() if c.name == "Themes")
+    doc = p.documents()[0]
+    with pytest.raises(OperationError, match="groups other codes"):
+        p.apply_code(doc.id, themes.id, 0, 5)
+    with pytest.raises(OperationError, match="groups other codes"):
+        code_hits(p, search(p, "rota"), themes.id)
+    assert len(p.codings_for_document(doc.id)) == 2
+
+
+def test_report_counts_what_could_not_be_mapped(tmp_path, new_project):
+    src = (f'<TextSource guid="{_g(1)}" name="I" plainTextPath="internal://{_g(1)}.txt">'
+           f'<PlainTextSelection guid="{_g(2)}" startPosition="0" endPosition="2">'
+           f'<Coding guid="{_g(3)}"><CodeRef targetGUID="{_g(99)}"/></Coding></PlainTextSelection>'
+           f'<PlainTextSelection guid="{_g(4)}" startPosition="0" endPosition="9999">'
+           f'<Coding guid="{_g(5)}"><CodeRef targetGUID="{C1}"/></Coding></PlainTextSelection></TextSource>'
+           f'<PictureSource guid="{_g(6)}" name="Photo" path="internal://{_g(6)}.jpg"/>'
+           f'<PictureSource guid="{_g(7)}" name="Photo 2" path="internal://{_g(7)}.jpg"/>')
+    extra = (f'<Links><Link guid="{_g(8)}" originGUID="{C1}" targetGUID="{C2}"/></Links>')
+    p = new_project()
+    report = import_file(p, _qdpx(tmp_path, _project(src, extra=extra), {_g(1): TEXT}))
+    assert report.unmapped == {"links": 1, "picture sources": 2, "codings of unknown codes": 1,
+                               "selections outside the text": 1}
+    assert "Could not be mapped: 1 codings of unknown codes, 1 links, 2 picture sources, " \
+           "1 selections outside the text." in report.text()
