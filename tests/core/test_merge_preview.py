@@ -1,0 +1,84 @@
+"""Merging a colleague's copy: a preview that changes nothing, and copies of a REFI-QDA import matched
+by the GUIDs the import recorded (issue 15)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_merge import coding_set, pair  # noqa: F401 - the fixture
+
+from qcdesk.cli import main
+from qcdesk.core.interchange import import_file
+from qcdesk.core.merge import merge_project, preview_merge
+from qcdesk.core.project import Project
+
+pytestmark = pytest.mark.core
+CONSENT = "I agree to take part in this study and know I can stop at any time."
+
+
+def _state(path: Path):
+    with Project.open(path, read_only=True) as p:
+        return (coding_set(p), p.stats(), [c.name for c in p.coders()],
+                p.db.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+
+def test_preview_tells_what_a_merge_would_do_and_changes_nothing(pair):  # noqa: F811
+    ana_path, ben_path = pair
+    before = _state(ana_path)
+    with Project.open(ana_path) as p:
+        p.set_coder("Ana")
+        heard = []
+        p.subscribe(heard.append)
+        preview = preview_merge(p, ben_path)
+        assert heard == []
+    assert _state(ana_path)[:3] == before[:3]
+    assert preview.inserted == {} and preview.text().startswith("Would add: 2 documents, 1 codes, 3 codings")
+    with Project.open(ana_path) as p:
+        done = merge_project(p, ben_path)
+    assert (preview.added, preview.matched, preview.skipped, preview.conflicts) == \
+        (done.added, done.matched, done.skipped, done.conflicts)
+
+
+def test_cli_dry_run_prints_the_preview_and_leaves_the_file(pair, capsys):  # noqa: F811
+    ana_path, ben_path = pair
+    before = _state(ana_path)
+    assert main(["merge", str(ana_path), str(ben_path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "nothing was changed" in out and "Would add: 2 documents, 1 codes, 3 codings, 1 coders." in out
+    assert _state(ana_path)[:3] == before[:3]
+
+
+def _qdpx(path: Path) -> Path:
+    guids = ["0f0f0f0f-0000-4000-8000-00000000000a", "0f0f0f0f-0000-4000-8000-00000000000b"]
+    sources = "".join(f'<TextSource guid="{g}" name="{n}" plainTextPath="internal://{g}.txt"/>'
+                      for g, n in zip(guids, ("Consent A", "Consent B")))
+    qde = ('<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" name="S">'
+           '<CodeBook><Codes><Code guid="0f0f0f0f-0000-4000-8000-0000000000c1" name="Agrees" isCodable="true"/>'
+           f'</Codes></CodeBook><Sources>{sources}</Sources></Project>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for g in guids:
+            zf.writestr(f"sources/{g}.txt", CONSENT)
+    return path
+
+
+def test_copies_of_one_import_match_documents_by_guid(tmp_path):
+    package = _qdpx(tmp_path / "study.qdpx")
+    ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana) as p:
+        import_file(p, package)
+        second = next(d for d in p.documents() if d.name == "Consent B")
+        p.rename_document(second.id, "Consent (second copy)")
+    with Project.create(ben) as p:  # Ben imported the same package into his own new project
+        from test_merge import parsed
+        p.add_document("Pilot", parsed("Interviewer: Test?\nP0: Test."))
+        import_file(p, package)
+        p.set_coder("Ben")
+        doc = next(d for d in p.documents() if d.name == "Consent B")
+        p.apply_code(doc.id, p.codes()[0].id, 0, 7)
+    with Project.open(ana) as p:
+        report = merge_project(p, ben)
+        assert report.matched["documents"] == 2 and report.added["documents"] == 1
+        assert coding_set(p) == {("Consent (second copy)", "Agrees", 0, 7, "Ben")}
