@@ -151,8 +151,8 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
         if memo.case_id:
             report.warn(f"The memo “{memo.title or memo.body[:30]}” on a case is written as a project note "
                         "(REFI-QDA cases cannot carry notes).", group="case memos")
-        if memo.title == DESCRIPTION_TITLE and target[0] != "code" and target not in described \
-                and not memo.case_id:
+        if memo.title == DESCRIPTION_TITLE and memo.body.strip() and target[0] != "code" \
+                and target not in described and not memo.case_id:
             described[target] = memo
             continue
         notes_for[target].append(ids("memo", memo.id))
@@ -231,20 +231,25 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             by_range: dict[tuple[int, int], list] = defaultdict(list)
             for coding in project.codings_for_document(doc.id):
                 by_range[(coding.start, coding.end)].append(coding)
-            for where in annotated.get(doc.id, ()):
-                by_range.setdefault(where, [])
-            for (start, end), codings in sorted(by_range.items()):
+            # an annotation (a memo on a passage) is a selection of its own, without codings, even
+            # where codings cover the same range: a reader gives notes on a coded selection to a coding
+            items = [(where, False, codings) for where, codings in by_range.items()]
+            items += [(where, True, []) for where in annotated.get(doc.id, ())]
+            for (start, end), is_annotation, codings in sorted(items, key=lambda i: (i[0], i[1])):
                 first = codings[0] if codings else None
                 label = " ".join(text[start:end].split())
                 if len(label) > SELECTION_NAME_LENGTH:
                     label = label[:SELECTION_NAME_LENGTH - 1] + "…"
-                sel = _sub(src, "PlainTextSelection", guid=ids("selection", (doc.id, start, end)),
+                key = ("annotation", (doc.id, start, end))
+                sel = _sub(src, "PlainTextSelection",
+                           guid=ids("annotation" if is_annotation else "selection", (doc.id, start, end)),
                            name=_xml_safe(label), startPosition=str(start), endPosition=str(end),
                            creatingUser=ids("coder", first.coder_id) if first and first.coder_id in coders
                            else None,
                            creationDateTime=_when(first.created) if first else None)
-                about = [("annotation", (doc.id, start, end))] + [("coding", c.id) for c in codings]
-                description = next((described[t] for t in about if t in described), None)
+                # the selection's Description: the annotation's, or its first coding's (a reader
+                # gives a selection's Description to the first coding)
+                description = described.get(key) if is_annotation else described.get(("coding", first.id))
                 if description is not None:
                     _text(sel, "Description", description.body)
                     written_as_description.add(description.id)
@@ -259,8 +264,9 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                     if other is not None and other is not description:  # the selection has one Description
                         _sub(c, "NoteRef", targetGUID=ids("memo", other.id))
                     report.wrote("codings")
-                for note in notes_for.get(("annotation", (doc.id, start, end)), []):
-                    _sub(sel, "NoteRef", targetGUID=note)
+                if is_annotation:
+                    for note in notes_for.get(key, []):
+                        _sub(sel, "NoteRef", targetGUID=note)
             for note in notes_for.get(("document", doc.id), []):
                 _sub(src, "NoteRef", targetGUID=note)
             report.wrote("documents")

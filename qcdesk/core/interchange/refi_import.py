@@ -341,7 +341,10 @@ class _Writer:
     def _insert_memo(self, title: str, body: str, target: str | None, target_id: int | None,
                      anchor: tuple[int, int] | None, user: str | None, created: str | None,
                      modified: str | None) -> None:
-        if ex_sql.memo_exists(self.db, body, target, target_id, anchor):
+        # a memo already here matches one of the file's at most (two equal notes stay two)
+        same = [m for m in ex_sql.memo_ids(self.db, body, target, target_id, anchor) if m not in self.memos_seen]
+        if same:
+            self.memos_seen.add(same[0])
             self.report.match("memos")
             return
         row = {"title": title, "body": body, "coder_id": self.coder(user) if user else None,
@@ -350,12 +353,13 @@ class _Writer:
             row[target] = target_id
         if anchor is not None:
             row["anchor_start"], row["anchor_end"] = anchor
-        ex_sql.insert_memo(self.db, row)
+        self.memos_seen.add(ex_sql.insert_memo(self.db, row))
         self.report.add("memos")
 
     def run(self, changes) -> None:
         self.used_notes: set[str] = set()
         self.claimed: set[int] = set()
+        self.memos_seen: set[int] = set()
         self.stable: dict[str, int] | None = None
         code_ids = merge_codes(self.project, self.r.codes, self.report)
         if self.report.added.get("codes"):
@@ -515,7 +519,7 @@ class _Writer:
             if local is not None:
                 self.report.match("cases")
             else:
-                local = ex_sql.insert_case(self.db, name, xn.child_text(case, "Description").strip())
+                local = ex_sql.insert_case(self.db, name, xn.child_text(case, "Description"))
                 self.report.add("cases")
             for value in xn.children(case, "VariableValue"):
                 ref = xn.child(value, "VariableRef")
@@ -525,7 +529,7 @@ class _Writer:
                                      group="values of unknown attributes")
                     continue
                 found = next((c for c in value if xn.local(c.tag) in _VALUE_TAGS), None)
-                ex_sql.set_case_value(self.db, local, attr, (found.text or "").strip() if found is not None else None)
+                ex_sql.set_case_value(self.db, local, attr, (found.text or "") if found is not None else None)
             for ref in _refs(case, "SourceRef"):
                 if ref in docs:
                     ex_sql.link_case_document(self.db, local, docs[ref])

@@ -92,17 +92,20 @@ def memo_anchors(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
     return {r[0]: (r[1], r[2]) for r in rows}
 
 
-def memo_exists(db: sqlite_utils.Database, body: str, target: str | None, target_id: int | None,
-                anchor: tuple[int, int] | None = None) -> bool:
+def memo_ids(db: sqlite_utils.Database, body: str, target: str | None, target_id: int | None,
+             anchor: tuple[int, int] | None = None) -> list[int]:
+    """Ids of the memos with this body on this target (anchored to this passage, if given)."""
     if anchor is not None:
-        sql = "SELECT 1 FROM memos WHERE body = ? AND document_id = ? AND anchor_start = ? AND anchor_end = ?"
-        return db.execute(sql, [body, target_id, *anchor]).fetchone() is not None
+        sql = ("SELECT id FROM memos WHERE body = ? AND document_id = ? AND anchor_start = ? AND anchor_end = ? "
+               "ORDER BY id")
+        return [r[0] for r in db.execute(sql, [body, target_id, *anchor]).fetchall()]
     if target is None:
-        sql, args = ("SELECT 1 FROM memos WHERE body = ? AND code_id IS NULL AND document_id IS NULL "
-                     "AND case_id IS NULL AND coding_id IS NULL"), [body]
+        sql, args = ("SELECT id FROM memos WHERE body = ? AND code_id IS NULL AND document_id IS NULL "
+                     "AND case_id IS NULL AND coding_id IS NULL ORDER BY id"), [body]
     else:
-        sql, args = f"SELECT 1 FROM memos WHERE body = ? AND {target} = ?", [body, target_id]
-    return db.execute(sql, args).fetchone() is not None
+        sql, args = f"SELECT id FROM memos WHERE body = ? AND {target} = ? AND anchor_start IS NULL ORDER BY id", \
+            [body, target_id]
+    return [r[0] for r in db.execute(sql, args).fetchall()]
 
 
 def insert_memo(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
