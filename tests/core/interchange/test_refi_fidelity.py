@@ -266,3 +266,13 @@ def test_report_counts_what_could_not_be_mapped(tmp_path, new_project):
                                "selections outside the text": 1}
     assert "Could not be mapped: 1 codings of unknown codes, 1 links, 2 picture sources, " \
            "1 selections outside the text." in report.text()
+
+
+def test_an_annotation_is_labelled_with_its_passage(tmp_path, new_project):
+    from qcdesk.core import memos
+
+    p = new_project()
+    import_file(p, _second_client(tmp_path))
+    labels = sorted(memos.target_label(p, m) for m in memos.list_memos(p))
+    assert labels == ["Coded segment: Support in Interview Rita", "Document: Interview Rita",
+                      "Passage of Interview Rita: “the rota changed”", "Project journal"]
