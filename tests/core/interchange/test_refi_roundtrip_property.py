@@ -133,6 +133,10 @@ def test_export_then_import_gives_the_same_project(spec):
         with build(folder / "a.qcdesk", spec) as original:
             export_file(original, folder / "a.qdpx")
             expected = state(original)
+            # its own export read back into it: everything matches, nothing is added
+            itself = import_file(original, folder / "a.qdpx")
+            assert not any(itself.added.values()), itself.text()
+            assert state(original) == expected
         with Project.create(folder / "b.qcdesk") as copy:
             report = import_file(copy, folder / "a.qdpx")
             assert report.unmapped == {}, report.text()
