@@ -82,3 +82,33 @@ def test_copies_of_one_import_match_documents_by_guid(tmp_path):
         report = merge_project(p, ben)
         assert report.matched["documents"] == 2 and report.added["documents"] == 1
         assert coding_set(p) == {("Consent (second copy)", "Agrees", 0, 7, "Ben")}
+
+
+def test_merge_keeps_annotation_anchors_document_creators_and_grouping_codes(tmp_path):
+    from qcdesk.core.storage import interchange as ex_sql
+    from test_merge import parsed
+
+    ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana) as p:
+        p.set_coder("Ana")  # so Ben's coder ids are not the same numbers here
+    with Project.create(ben) as p:
+        p.set_coder("Ben")
+        doc = p.add_document("Interview", parsed("Interviewer: Why?\nP1: Because the rota changed."))
+        group = p.add_code("Themes")
+        with p.action():
+            ex_sql.set_code_codable(p.db, group.id, False)
+            ex_sql.set_document_origin(p.db, doc.id, "2021-05-04T10:11:12+00:00",
+                                       next(c.id for c in p.coders() if c.name == "Ben"))
+            ex_sql.insert_memo(p.db, {"title": "Annotation", "body": "Rota!", "document_id": doc.id,
+                                      "anchor_start": 22, "anchor_end": 47, "created": "2024-01-01T00:00:00+00:00",
+                                      "modified": "2024-01-01T00:00:00+00:00"})
+    with Project.open(ana) as p:
+        merge_project(p, ben)
+        [doc] = p.documents()
+        coders = {c.id: c.name for c in p.coders()}
+        created, creator = ex_sql.document_origins(p.db)[doc.id]
+        assert (created, coders[creator]) == ("2021-05-04T10:11:12+00:00", "Ben")
+        assert not p.codes()[0].codable
+        [memo] = ex_sql.all_memos(p.db)
+        assert ex_sql.memo_anchors(p.db) == {memo.id: (22, 47)}
+        assert p.document_text(doc.id)[22:47] == "Because the rota changed."
