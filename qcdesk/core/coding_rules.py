@@ -52,24 +52,39 @@ def check_codable(code: Code) -> None:
 
 def existing(db: sqlite_utils.Database, item: NewCoding) -> Coding | None:
     """The coding ``item`` duplicates (same document, code, range and coder), if there is one."""
-    return coding_sql.find_exact(db, item.document_id, item.code_id, item.start, item.end,
-                                 coder_id=item.coder_id)
+    return coding_sql.duplicate(db, item.document_id, item.code_id, item.start, item.end, item.coder_id)
 
 
-def add_codings(db: sqlite_utils.Database, items: list[NewCoding],
-                changes: Changes | None = None) -> list[tuple[Coding, bool]]:
-    """Add each coding unless it is a duplicate; (coding, True when added) for each item, in order."""
+#: (document, code) -> (start, end, coder) -> the coding there: what :func:`add_codings` has looked up
+Known = dict[tuple[int, int], dict[tuple[int, int, int | None], Coding]]
+
+
+def add_codings(db: sqlite_utils.Database, items: list[NewCoding], changes: Changes | None = None,
+                known: Known | None = None) -> list[tuple[Coding, bool]]:
+    """Add each coding unless it is a duplicate; (coding, True when added) for each item, in order.
+
+    The codings already here are looked up once per document and code; a caller adding codings in
+    many calls within one action (an import, a merge) passes the same ``known`` to every call.
+    """
     out: list[tuple[Coding, bool]] = []
+    known = {} if known is None else known
+    cur = coding_sql.cursor(db)
     for item in items:
-        found = existing(db, item)
+        key = (item.document_id, item.code_id)
+        if key not in known:
+            known[key] = {(c.start, c.end, c.coder_id): c
+                          for c in reversed(coding_sql.of_code_in_document(db, *key))}
+        found = known[key].get((item.start, item.end, item.coder_id))
         if found is not None:
             out.append((found, False))
             continue
         coding_id = coding_sql.insert(db, {
             "document_id": item.document_id, "code_id": item.code_id, "start": item.start, "end": item.end,
-            "coder_id": item.coder_id, "created": item.created})
-        out.append((Coding(coding_id, item.document_id, item.code_id, item.start, item.end, item.coder_id,
-                           item.created), True))
+            "coder_id": item.coder_id, "created": item.created}, cur)
+        coding = Coding(coding_id, item.document_id, item.code_id, item.start, item.end, item.coder_id,
+                        item.created)
+        known[key][(item.start, item.end, item.coder_id)] = coding
+        out.append((coding, True))
         if changes is not None:
             changes.codings.add(coding_id)
             changes.codes.add(item.code_id)

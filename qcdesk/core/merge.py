@@ -320,11 +320,12 @@ class _Merger:
 
     # ------------------------------------------------------------------ codings
     def _codings(self, changes) -> None:
+        known: coding_rules.Known = {}
         for row in sql.rows(self.other.db, "codings"):
             doc, code = self.docs[row["document_id"]], self.codes[row["code_id"]]
             coder = self.coders.get(row["coder_id"]) if row["coder_id"] is not None else None
             item = coding_rules.NewCoding(doc, code, row["start"], row["end"], coder, row["created"])
-            [(coding, added)] = coding_rules.add_codings(self.db, [item], changes)
+            [(coding, added)] = coding_rules.add_codings(self.db, [item], changes, known)
             if not added:
                 self.report.count("skipped", "codings")
                 continue

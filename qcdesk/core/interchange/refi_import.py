@@ -360,6 +360,7 @@ class _Writer:
         self.used_notes: set[str] = set()
         self.claimed: set[int] = set()
         self.memos_seen: set[int] = set()
+        self.known: coding_rules.Known = {}
         self.stable: dict[str, int] | None = None
         code_ids = merge_codes(self.project, self.r.codes, self.report)
         if self.report.added.get("codes"):
@@ -468,7 +469,7 @@ class _Writer:
                                       f"a coding in “{source.name}”")
                 item = coding_rules.NewCoding(doc_id, code_id, start, end, self.coder(coding.user or sel.user),
                                               when or "")
-                [(made, added)] = coding_rules.add_codings(self.db, [item], changes)
+                [(made, added)] = coding_rules.add_codings(self.db, [item], changes, self.known)
                 if added:
                     self.report.add("codings")
                 else:

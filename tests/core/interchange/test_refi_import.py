@@ -158,11 +158,11 @@ def test_failure_midway_rolls_back_the_whole_import(tmp_path, rich_project, monk
     calls = []
     real = coding_sql.insert
 
-    def flaky(db, row):
+    def flaky(db, row, *rest):
         calls.append(row)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real(db, row)
+        return real(db, row, *rest)
 
     monkeypatch.setattr(coding_sql, "insert", flaky)
     notified = []
