@@ -276,3 +276,17 @@ def test_an_annotation_is_labelled_with_its_passage(tmp_path, new_project):
     labels = sorted(memos.target_label(p, m) for m in memos.list_memos(p))
     assert labels == ["Coded segment: Support in Interview Rita", "Document: Interview Rita",
                       "Passage of Interview Rita: “the rota changed”", "Project journal"]
+
+
+def test_an_annotation_stays_on_its_words_when_the_text_is_edited(tmp_path, new_project):
+    from qcdesk.core.textedit import replace_spans, restore_text
+
+    p = new_project()
+    import_file(p, _second_client(tmp_path))
+    [doc] = p.documents()
+    where = TEXT.index("My supervisor")
+    snapshot = replace_spans(p, doc.id, [(where, where + 2, "Our")])  # pseudonymise a word before it
+    text = p.document_text(doc.id)
+    assert [text[a:b] for a, b in ex_sql.memo_anchors(p.db).values()] == ["the rota changed"]
+    restore_text(p, snapshot)
+    assert [TEXT[a:b] for a, b in ex_sql.memo_anchors(p.db).values()] == ["the rota changed"]
