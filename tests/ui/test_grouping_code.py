@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from test_main_window import code_id, double_click_code, project_path, select_with_keyboard, window  # noqa: F401
 
 from qcdesk.core.project import Project
@@ -20,6 +21,9 @@ def grouping(project_path):  # noqa: F811
 
 def test_double_clicking_a_grouping_code_says_why_and_codes_nothing(qtbot, grouping, window, messages):  # noqa: F811
     win = window
+    index = win.codebook.proxy_index(code_id(win, "Mentoring"))
+    assert "Groups other codes" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert index.data(Qt.ItemDataRole.FontRole).italic()
     select_with_keyboard(qtbot, win, 0, 5)
     double_click_code(qtbot, win, "Mentoring")
     assert any("groups other codes" in text for _kind, _title, text in messages), messages
