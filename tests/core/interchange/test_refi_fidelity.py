@@ -290,3 +290,18 @@ def test_an_annotation_stays_on_its_words_when_the_text_is_edited(tmp_path, new_
     assert [text[a:b] for a, b in ex_sql.memo_anchors(p.db).values()] == ["the rota changed"]
     restore_text(p, snapshot)
     assert [TEXT[a:b] for a, b in ex_sql.memo_anchors(p.db).values()] == ["the rota changed"]
+
+
+def test_codebook_export_keeps_grouping_codes(tmp_path, new_project, codebook_schema):
+    p = new_project()
+    import_file(p, _second_client(tmp_path))
+    export_file(p, tmp_path / "codes.qdc")
+    root = etree.parse(str(tmp_path / "codes.qdc")).getroot()
+    assert codebook_schema.validate(root), codebook_schema.error_log
+    ns = {"c": "urn:QDA-XML:codebook:1.0"}
+    assert [(c.get("name"), c.get("isCodable")) for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")] == \
+        [("Themes", "false"), ("Support", "true")]
+    assert root.findtext(".//c:Code[@name='Themes']/c:Description", namespaces=ns) == "Only groups.\n\n"
+    fresh = new_project("fresh.qcdesk")
+    import_file(fresh, tmp_path / "codes.qdc")
+    assert [(c.name, c.codable) for c in fresh.codes()] == [("Themes", False), ("Support", True)]
