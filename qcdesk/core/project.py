@@ -457,9 +457,11 @@ class Project:
     def apply_code(self, document_id: int, code_id: int, start: int, end: int) -> Coding:
         """Tag ``[start, end)`` (code points) of a document with a code.
 
-        Applying the same code to exactly the same range again changes nothing and
-        returns the existing coding; another coder's identical coding does not count
-        (in a merged team project each coder's judgement is kept for agreement).
+        The coding records who coded and follows the one duplicate rule of
+        :mod:`qcdesk.core.coding_rules`: applying the same code to exactly the same range
+        again changes nothing and returns the existing coding; another coder's identical
+        coding does not count (in a merged team project each coder's judgement is kept for
+        agreement). A code that only groups others is refused.
         """
         length = self.document(document_id).char_count
         coding_rules.check_codable(self.code(code_id))
