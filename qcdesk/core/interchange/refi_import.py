@@ -417,8 +417,7 @@ class _Writer:
                                  "since; it was added again as a new document.")
                 return None
         for doc in self.project.documents_with_hash(text):
-            if doc.id not in self.claimed and doc.name == source.name and not ex_sql.guid_of(
-                    self.db, "document", doc.id):
+            if doc.id not in self.claimed and doc.name == source.name:
                 return doc.id
         return None
 
