@@ -317,6 +317,9 @@ class _Merger:
             if a.lower() != b.lower() if key == "color" else a != b:
                 detail = f" ({a} here, {b} in {self.name})" if key == "color" else ""
                 self.report.conflicts.append(f"Code “{path}”: the {label} differs{detail}.")
+        if bool(mine.get("codable", 1)) != bool(theirs.get("codable", 1)):
+            grouping = "here" if not mine.get("codable", 1) else f"in {self.name}"
+            self.report.conflicts.append(f"Code “{path}” only groups other codes {grouping}.")
 
     # ------------------------------------------------------------------ codings
     def _codings(self, changes) -> None:

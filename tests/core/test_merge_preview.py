@@ -112,3 +112,14 @@ def test_merge_keeps_annotation_anchors_document_creators_and_grouping_codes(tmp
         [memo] = ex_sql.all_memos(p.db)
         assert ex_sql.memo_anchors(p.db) == {memo.id: (22, 47)}
         assert p.document_text(doc.id)[22:47] == "Because the rota changed."
+
+
+def test_a_code_that_groups_in_one_copy_only_is_a_conflict(pair):  # noqa: F811
+    from qcdesk.core.storage import interchange as ex_sql
+
+    ana_path, ben_path = pair
+    with Project.open(ben_path) as p, p.action():
+        ex_sql.set_code_codable(p.db, next(c.id for c in p.codes() if c.name == "Learning"), False)
+    with Project.open(ana_path) as p:
+        report = preview_merge(p, ben_path)
+    assert "Code “Learning” only groups other codes in ben.qcdesk." in report.conflicts
