@@ -145,3 +145,46 @@ def test_export_then_import_gives_the_same_project(spec):
             again = import_file(copy, folder / "a.qdpx")
             assert not any(again.added.values()), again.text()
             assert state(copy) == expected
+
+
+def second_client(package: Path, out: Path) -> Path:
+    """The package rewritten in another client's conventions: dates ending ``+00:00Z``, sources without
+    a ``name`` whose ``plainTextPath`` is the bare file name (the document's name), in ``Sources/``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(package) as zf:
+        qde = zf.read("project.qde").decode("utf-8")
+        texts = {n: zf.read(n) for n in zf.namelist() if n.startswith("sources/")}
+    renamed = {}
+
+    def source(match: re.Match) -> str:
+        tag = match.group(0)
+        name = re.search(r' name="([^"]*)"', tag).group(1)
+        guid = re.search(r' guid="([^"]*)"', tag).group(1)
+        renamed[f"sources/{guid}.txt"] = f"Sources/{name}.txt"
+        tag = re.sub(r' name="[^"]*"', "", tag)
+        return tag.replace(f'plainTextPath="internal://{guid}.txt"', f'plainTextPath="{name}.txt"')
+
+    qde = re.sub(r"<TextSource [^>]*>", source, qde)
+    qde = re.sub(r'(DateTime="[^"]*)\+00:00"', r'\1+00:00Z"', qde)
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("project.qde", qde)
+        for old, data in texts.items():
+            zf.writestr(renamed[old], data)
+    return out
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(projects())
+def test_a_second_clients_conventions_give_the_same_project(spec):
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        with build(folder / "a.qcdesk", spec) as original:
+            export_file(original, folder / "a.qdpx")
+            expected = state(original)
+        other = second_client(folder / "a.qdpx", folder / "other.qdpx")
+        with Project.create(folder / "b.qcdesk") as copy:
+            report = import_file(copy, other)
+            assert report.unmapped == {} and report.warnings == [], report.text()
+            assert state(copy) == expected
