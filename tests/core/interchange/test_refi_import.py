@@ -10,7 +10,6 @@ from conftest import make_qdpx, snapshot
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.interchange import import_file
 from qcdesk.core.storage import codings as coding_sql
-from qcdesk.core.storage import interchange as ex_sql
 
 pytestmark = pytest.mark.core
 
