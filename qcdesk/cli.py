@@ -130,7 +130,7 @@ def cmd_exchange(args: argparse.Namespace) -> int:
 
 def cmd_retrieve(args: argparse.Namespace) -> int:
     from qcdesk.core import retrieval_names as names
-    from qcdesk.core.retrieval import Query, citation, format_quotes, retrieve
+    from qcdesk.core.retrieval import Query, citation, coded_by, format_quotes, retrieve
 
     with _open(args.project, read_only=True) as project:
         query = Query(
@@ -144,12 +144,15 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
             sets=[names.set_id(project, n) for n in args.set or []])
         results = retrieve(project, query)
         code_names = {c.id: c.name for c in project.codes()}
+    # when more than one coder coded the passages found, each line names who coded it
+    team = len({name for r in results for name in r.coders}) > 1
     if args.quotes:
         if results:
             print(format_quotes(results, args.quote_style))
     else:
         for r in results:
-            print(f"{citation(r)} [{', '.join(code_names[c] for c in r.code_ids)}]: {' '.join(r.text.split())}")
+            who = f"; {coded_by(r.coders)}" if team else ""
+            print(f"{citation(r)} [{', '.join(code_names[c] for c in r.code_ids)}{who}]: {' '.join(r.text.split())}")
     print(f"{len(results)} segment{'s' * (len(results) != 1)}", file=sys.stderr)
     return 0
 

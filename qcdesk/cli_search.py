@@ -27,6 +27,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"{len(hits)} hit{'s' * (len(hits) != 1)} in {_documents(hits)}",
                   file=sys.stderr)
             return 0
+        if args.coder:
+            project.set_coder(args.coder)
         code = names.code_id(project, args.code)
         made = code_hits(project, hits, code, args.unit)
         print(f"coded {len(made)} passage{'s' * (len(made) != 1)} ({args.unit}) with "
@@ -45,6 +47,8 @@ def register(sub) -> None:
     p.add_argument("--code", help="code every hit with this code (name or Parent/Child path)")
     p.add_argument("--unit", choices=["hit", "sentence", "paragraph", "turn"], default="hit",
                    help="with --code: code the words found, or their sentence, paragraph or speaker turn")
+    p.add_argument("--coder", help="with --code: the coder the codings record (default: the coder last "
+                                   "chosen in this project)")
     p.set_defaults(func=cmd_search)
 
 

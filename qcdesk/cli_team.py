@@ -17,13 +17,19 @@ def dash(value: float | None, digits: int = 3) -> str:
 def cmd_merge(args: argparse.Namespace) -> int:
     from qcdesk import cli_security
     from qcdesk.cli import _open
-    from qcdesk.core.merge import merge_project
+    from qcdesk.core.merge import merge_project, preview_merge
 
     with _open(args.project) as project:
-        if args.coder:
-            project.set_coder(args.coder)
-        report = merge_project(project, args.other, passphrase=cli_security.passphrase_for(args.other))
-    print(f"merged {args.other} into {args.project}")
+        if args.dry_run:
+            report = preview_merge(project, args.other, passphrase=cli_security.passphrase_for(args.other))
+        else:
+            if args.coder:
+                project.set_coder(args.coder)
+            report = merge_project(project, args.other, passphrase=cli_security.passphrase_for(args.other))
+    if args.dry_run:
+        print(f"merging {args.other} into {args.project} would do this (nothing was changed):")
+    else:
+        print(f"merged {args.other} into {args.project}")
     for line in report.lines():
         print(line)
     return 0
@@ -78,6 +84,8 @@ def register(sub) -> None:
     p.add_argument("project")
     p.add_argument("other", help="the other coder's project file")
     p.add_argument("--coder", help="coder name recorded for this session")
+    p.add_argument("--dry-run", action="store_true",
+                   help="show what would be added, matched and in conflict, and change nothing")
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("agreement", help="inter-coder agreement: %% agreement, Cohen's kappa, "

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: real files made by other people and tools; read-only, beside the repository
-CORPUS = (REPO_ROOT / ".." / "shared" / "corpus").resolve()
+#: real files made by other people and tools; read-only, beside the repository (QCDESK_TEST_CORPUS
+#: names it elsewhere, e.g. for a git worktree that is not beside it)
+CORPUS = Path(os.environ.get("QCDESK_TEST_CORPUS") or REPO_ROOT / ".." / "shared" / "corpus").resolve()
 
 
 @pytest.fixture

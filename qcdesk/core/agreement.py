@@ -28,7 +28,7 @@ import itertools
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from qcdesk.core import tables
+from qcdesk.core import coding_rules, tables
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import agreement as sql
@@ -383,6 +383,13 @@ def _remove(project: Project, snap: dict, coding) -> None:
     coding_sql.delete(project.db, coding.id)
 
 
+def _add(project: Project, snap: dict, item: coding_rules.NewCoding) -> None:
+    """Add a coding by the rules every path follows; only one that was really added is undone."""
+    [(coding, added)] = coding_rules.add_codings(project.db, [item])
+    if added:
+        snap["added"].append(coding.id)
+
+
 def _accept_for(project: Project, d: Disagreement, coder: int, snap: dict) -> None:
     own = _own(project, d, coder)
     if any(c.start <= d.start and d.end <= c.end for c in own):
@@ -397,9 +404,7 @@ def _accept_for(project: Project, d: Disagreement, coder: int, snap: dict) -> No
     elif right is not None:
         _change(project, snap, right, d.start, right.end)
     else:
-        snap["added"].append(coding_sql.insert(project.db, {
-            "document_id": d.document_id, "code_id": d.code_id, "start": d.start, "end": d.end,
-            "coder_id": coder, "created": schema.now()}))
+        _add(project, snap, coding_rules.NewCoding(d.document_id, d.code_id, d.start, d.end, coder, schema.now()))
 
 
 def _reject_for(project: Project, d: Disagreement, coder: int, snap: dict) -> None:
@@ -409,9 +414,8 @@ def _reject_for(project: Project, d: Disagreement, coder: int, snap: dict) -> No
         keep_left, keep_right = c.start < d.start, c.end > d.end
         if keep_left and keep_right:
             _change(project, snap, c, c.start, d.start)
-            snap["added"].append(coding_sql.insert(project.db, {
-                "document_id": c.document_id, "code_id": c.code_id, "start": d.end, "end": c.end,
-                "coder_id": c.coder_id, "created": c.created}))
+            _add(project, snap, coding_rules.NewCoding(c.document_id, c.code_id, d.end, c.end, c.coder_id,
+                                                       c.created))
         elif keep_left:
             _change(project, snap, c, c.start, d.start)
         elif keep_right:

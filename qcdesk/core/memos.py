@@ -23,6 +23,8 @@ JOURNAL_TITLE = "Project journal"
 #: target column -> what the user calls it
 TARGET_KINDS = {"code_id": "Code", "document_id": "Document", "case_id": "Case", "coding_id": "Coded segment"}
 SNIPPET_CONTEXT = 40
+#: characters of an annotated passage shown in its memo's label
+PASSAGE_LABEL = 30
 
 
 @dataclass(frozen=True)
@@ -151,7 +153,14 @@ def target_label(project: Project, memo: Memo) -> str:
     column, target_id = target_of(memo)
     if column is None:
         return "Project journal"
-    return f"{TARGET_KINDS[column]}: {memo_sql.name_of(project.db, column, target_id) or '?'}"
+    name = memo_sql.name_of(project.db, column, target_id) or "?"
+    if column == "document_id":
+        words = memo_sql.anchored_words(project.db, memo.id, PASSAGE_LABEL)
+        if words is not None:  # an annotation of a passage (no code covers it)
+            words = " ".join(words.split())
+            cut = len(words) > PASSAGE_LABEL
+            return f"Passage of {name}: “{words[:PASSAGE_LABEL].rstrip()}{'…' if cut else ''}”"
+    return f"{TARGET_KINDS[column]}: {name}"
 
 
 def _snippet(text: str, at: int, length: int) -> str:

@@ -4,18 +4,25 @@ Team work runs offline: each coder codes a copy of the same project file, and th
 merged afterwards so agreement can be measured (see :mod:`qcdesk.core.agreement`). A merge is
 one action: it adds what this project lacks and never changes or removes what is here.
 
-* Documents are matched by the hash of their text; the others are added with their structure.
+* Documents are matched by their REFI-QDA GUID first (copies made from one import), then, in copies
+  of one project, by the same id with the same text, then by the hash of their text (a document of
+  the same name preferred); each document here matches one of theirs at most, so two documents that
+  share only their text (the same consent form twice) stay two. The others are added with their
+  structure.
 * Codes are matched by identity first (the same REFI-QDA GUID, or, in copies of one project, the
   same id with the same name path), then by name path; unmatched codes are added under the
   matching parent, after its existing sub-codes.
 * Codings keep their original coder (coders are matched by name and created when missing);
-  a coding already here with the same document, code, range and coder is skipped.
+  a coding already here with the same document, code, range and coder is skipped (the rules of
+  :mod:`qcdesk.core.coding_rules`).
 * Memos, cases and attributes are matched by name (and target); differing values are reported
   as conflicts and this project's value is kept. Document sets are matched by GUID, then by name
   (case ignored), and gain the documents they hold in the other copy.
 
-:func:`merge_project` returns a :class:`MergeReport` whose ``inserted`` lists every row it added;
-:func:`unmerge` removes exactly those rows (returning them), :func:`remerge` puts them back.
+:func:`preview_merge` says what a merge would add, match and find in conflict without changing
+anything (it runs the merge and rolls it back). :func:`merge_project` returns a :class:`MergeReport`
+whose ``inserted`` lists every row it added; :func:`unmerge` removes exactly those rows (returning
+them), :func:`remerge` puts them back.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import merge as sql
@@ -43,6 +51,8 @@ class MergeReport:
     conflicts: list[str] = field(default_factory=list)
     #: table -> ids (or key tuples for link tables) of the rows the merge inserted
     inserted: dict[str, list] = field(default_factory=dict)
+    #: a preview: nothing was changed, the counts say what a merge would do
+    preview: bool = False
 
     def count(self, bucket: str, kind: str, n: int = 1) -> None:
         counts = getattr(self, bucket)
@@ -52,7 +62,10 @@ class MergeReport:
         def fmt(counts: dict[str, int]) -> str:
             return ", ".join(f"{counts[k]} {k}" for k in KINDS if counts.get(k)) or "nothing"
 
-        out = [f"Added: {fmt(self.added)}.", f"Matched: {fmt(self.matched)}."]
+        if self.preview:
+            out = [f"Would add: {fmt(self.added)}.", f"Would match: {fmt(self.matched)}."]
+        else:
+            out = [f"Added: {fmt(self.added)}.", f"Matched: {fmt(self.matched)}."]
         if any(self.skipped.values()):
             out.append(f"Skipped as already here: {fmt(self.skipped)}.")
         if self.conflicts:
@@ -92,6 +105,27 @@ def merge_project(project: Project, other_path: str | Path, passphrase: str | No
         report = MergeReport(path=str(other_path))
         with project.action() as changes:
             _Merger(project, other, report).run(changes)
+        return report
+    finally:
+        other.close()
+
+
+class _DryRun(Exception):
+    """Raised inside a preview's action so that everything it did is rolled back."""
+
+
+def preview_merge(project: Project, other_path: str | Path, passphrase: str | None = None) -> MergeReport:
+    """What :func:`merge_project` would add, match and find in conflict; nothing is changed."""
+    other = _open_other(project, other_path, passphrase)
+    try:
+        report = MergeReport(path=str(other_path), preview=True)
+        try:
+            with project.action() as changes:
+                _Merger(project, other, report).run(changes)
+                raise _DryRun
+        except _DryRun:
+            pass
+        report.inserted = {}
         return report
     finally:
         other.close()
@@ -169,16 +203,32 @@ class _Merger:
                 self.report.count("added", "coders")
 
     # ------------------------------------------------------------------ documents
+    def _same_document(self, row: dict, here: dict[int, dict], guid: str | None,
+                       guid_here: dict[str, int], claimed: set[int]) -> int | None:
+        """The document here that their ``row`` is (see the module's notes), or None."""
+        def free(doc_id: int | None) -> bool:
+            return doc_id is not None and doc_id not in claimed and here[doc_id]["content_hash"] == row["content_hash"]
+
+        by_guid = guid_here.get(guid.lower()) if guid else None
+        if free(by_guid):
+            return by_guid
+        if row["id"] in here and free(row["id"]):
+            return row["id"]
+        same = [d for d in here.values() if free(d["id"])]
+        named = [d for d in same if d["name"] == row["name"]]
+        return (named or same)[0]["id"] if (named or same) else None
+
     def _documents(self, changes) -> None:
-        here = self.project.documents()
-        by_hash: dict[str, int] = {}
-        for doc in here:
-            by_hash.setdefault(doc.content_hash, doc.id)
-        names = {doc.name for doc in here}
+        here = {r["id"]: r for r in sql.document_summaries(self.db)}
+        names = {doc["name"] for doc in here.values()}
         guids = sql.external_ids(self.other.db, "document")
+        guid_here = {g.lower(): d for d, g in sql.external_ids(self.db, "document").items()}
+        claimed: set[int] = set()
         for row in sql.rows(self.other.db, "documents", "position, id"):
-            if row["content_hash"] in by_hash:
-                self.docs[row["id"]] = by_hash[row["content_hash"]]
+            match = self._same_document(row, here, guids.get(row["id"]), guid_here, claimed)
+            if match is not None:
+                self.docs[row["id"]] = match
+                claimed.add(match)
                 self.report.count("matched", "documents")
                 continue
             if row["name"] in names:
@@ -186,6 +236,8 @@ class _Merger:
                     f"Document “{row['name']}” has different text in {self.name}; it was added "
                     "as a separate document.")
             values = {k: v for k, v in row.items() if k not in ("id", "position")}
+            if values.get("creator_id") is not None:
+                values["creator_id"] = self.coders.get(values["creator_id"])
             values["position"] = self.db.execute(
                 "SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
             new = sql.insert(self.db, "documents", values)
@@ -195,7 +247,7 @@ class _Merger:
             if row["id"] in guids:
                 sql.remember_guid(self.db, "document", new, guids[row["id"]])
             self.docs[row["id"]] = new
-            by_hash[row["content_hash"]] = new
+            claimed.add(new)
             self._inserted("documents", new)
             self.report.count("added", "documents")
             changes.documents.add(new)
@@ -243,7 +295,7 @@ class _Merger:
                 continue
             parent = self.codes.get(row["parent_id"]) if row["parent_id"] is not None else None
             values = {k: row[k] for k in ("name", "color", "description", "inclusion", "exclusion",
-                                          "example", "created") if k in row}
+                                          "example", "created", "codable") if k in row}
             values["parent_id"] = parent
             values["position"] = self._next_code_position(parent)
             new = sql.insert(self.db, "codes", values)
@@ -268,24 +320,24 @@ class _Merger:
             if a.lower() != b.lower() if key == "color" else a != b:
                 detail = f" ({a} here, {b} in {self.name})" if key == "color" else ""
                 self.report.conflicts.append(f"Code “{path}”: the {label} differs{detail}.")
+        if bool(mine.get("codable", 1)) != bool(theirs.get("codable", 1)):
+            grouping = "here" if not mine.get("codable", 1) else f"in {self.name}"
+            self.report.conflicts.append(f"Code “{path}” only groups other codes {grouping}.")
 
     # ------------------------------------------------------------------ codings
     def _codings(self, changes) -> None:
+        known: coding_rules.Known = {}
         for row in sql.rows(self.other.db, "codings"):
             doc, code = self.docs[row["document_id"]], self.codes[row["code_id"]]
             coder = self.coders.get(row["coder_id"]) if row["coder_id"] is not None else None
-            if sql.coding_exists(self.db, doc, code, row["start"], row["end"], coder):
+            item = coding_rules.NewCoding(doc, code, row["start"], row["end"], coder, row["created"])
+            [(coding, added)] = coding_rules.add_codings(self.db, [item], changes, known)
+            if not added:
                 self.report.count("skipped", "codings")
                 continue
-            new = sql.insert(self.db, "codings", {
-                "document_id": doc, "code_id": code, "start": row["start"], "end": row["end"],
-                "coder_id": coder, "created": row["created"]})
-            self.codings[row["id"]] = new
-            self._inserted("codings", new)
+            self.codings[row["id"]] = coding.id
+            self._inserted("codings", coding.id)
             self.report.count("added", "codings")
-            changes.codings.add(new)
-            changes.codes.add(code)
-            changes.coded_documents.add(doc)
 
     # ------------------------------------------------------------------ cases and attributes
     def _cases(self) -> None:
@@ -391,6 +443,8 @@ class _Merger:
             if column:
                 values[column] = target
             values["coder_id"] = self.coders.get(row["coder_id"]) if row.get("coder_id") is not None else None
+            if column == "document_id" and row.get("anchor_start") is not None:
+                values["anchor_start"], values["anchor_end"] = row["anchor_start"], row["anchor_end"]
             new = sql.insert(self.db, "memos", values)
             self._inserted("memos", new)
             self.report.count("added", "memos")

@@ -60,6 +60,8 @@ class Code:
     inclusion: str = ""
     exclusion: str = ""
     example: str = ""
+    #: False for a code that only groups others (REFI-QDA ``isCodable="false"``): it is not applied
+    codable: bool = True
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
+from qcdesk.core import coding_rules, private_files
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
-from qcdesk.core import private_files
+
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -506,29 +507,26 @@ class Project:
     def apply_code(self, document_id: int, code_id: int, start: int, end: int) -> Coding:
         """Tag ``[start, end)`` (code points) of a document with a code.
 
-        Applying the same code to exactly the same range again changes nothing and
-        returns the existing coding; another coder's identical coding does not count
-        (in a merged team project each coder's judgement is kept for agreement).
+        The coding records who coded and follows the one duplicate rule of
+        :mod:`qcdesk.core.coding_rules`: applying the same code to exactly the same range
+        again changes nothing and returns the existing coding; another coder's identical
+        coding does not count (in a merged team project each coder's judgement is kept for
+        agreement). A code that only groups others is refused.
         """
         length = self.document(document_id).char_count
-        self.code(code_id)
+        coding_rules.check_codable(self.code(code_id))
         if not (0 <= start < end <= length):
             raise OperationError(
                 f"Cannot code characters {start}-{end}: select some text of the document "
                 f"(0-{length}) first.")
-        coder_id = self._coder.id if self._coder and self._coder.id > 0 else None
-        existing = coding_sql.find_exact(self.db, document_id, code_id, start, end, coder_id=coder_id)
-        if existing is not None:
-            return existing
+        item = coding_rules.NewCoding(document_id, code_id, start, end,
+                                      coding_rules.recording_coder(self.db, self._coder), schema.now())
+        found = coding_rules.existing(self.db, item)
+        if found is not None:
+            return found
         with self.action() as changes:
-            coding_id = coding_sql.insert(self.db, {
-                "document_id": document_id, "code_id": code_id, "start": start, "end": end,
-                "coder_id": coder_id,
-                "created": schema.now(),
-            })
-            changes.codings.add(coding_id)
-            changes.codes.add(code_id)
-            changes.coded_documents.add(document_id)
+            [(coding, _added)] = coding_rules.add_codings(self.db, [item], changes)
+            coding_id = coding.id
         return self.coding(coding_id)
 
     def add_code_from_selection(self, document_id: int, start: int, end: int, *,

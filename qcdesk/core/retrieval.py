@@ -94,6 +94,9 @@ class Result:
     #: context before and after the segment, with an ellipsis where it was cut
     before: str = ""
     after: str = ""
+    #: names of the coders whose codings are behind the passage (each once: a passage two coders
+    #: coded is one result naming both)
+    coders: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- cases
@@ -320,6 +323,7 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
     turns = sql.turns(project.db, doc_ids)
     blocks = sql.block_starts(project.db, doc_ids)
     speakers = set(query.speakers)
+    coder_names = {c.id: c.name for c in project.coders()}
     results = []
     for doc_id, start, end, behind in found:
         turn = _containing(turns.get(doc_id, []), start)
@@ -338,6 +342,7 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
             code_ids=tuple(sorted({r[2] for r in behind})), coding_ids=tuple(sorted({r[0] for r in behind})),
             speaker=speaker, time_start=turn[3] if turn else None, paragraph=paragraph,
             before=before, after=after,
+            coders=tuple(sorted({coder_names[r[5]] for r in behind if r[5] in coder_names}, key=str.casefold)),
         ))
     results.sort(key=lambda r: (order[r.document_id][0], r.start, r.end))
     return results
@@ -372,6 +377,14 @@ def format_time(seconds: float | None) -> str:
         return ""
     total = int(seconds)
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def coded_by(coders: Iterable[str]) -> str:
+    """"coded by Ana and Bo": who coded a passage, for retrieval results and reports."""
+    names = list(coders)
+    if not names:
+        return ""
+    return "coded by " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0])
 
 
 def citation(result: Result) -> str:

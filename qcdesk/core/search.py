@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 from weakref import WeakKeyDictionary
 
+from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Changes, Coding
 from qcdesk.core.project import Project
@@ -327,32 +328,33 @@ def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit"
     """Code every hit (widened to ``unit``) with ``code_id`` as one action.
 
     Hits falling in the same sentence, paragraph or turn give one coding; a range already
-    covered by a coding with this code is left alone. Returns the codings made, so that
+    covered by this coder's coding with this code is left alone (the rules of
+    :mod:`qcdesk.core.coding_rules`: the coding records who coded, as the audit trail does). Returns the codings made, so that
     :func:`uncode` can take exactly these away again.
     """
-    project.code(code_id)
+    coding_rules.check_codable(project.code(code_id))
     if unit not in UNITS:
         raise OperationError(f"“{unit}” is not a unit to code; choose one of {', '.join(UNITS)}.")
     by_doc: dict[int, list[Hit]] = {}
     for hit in hits:
         by_doc.setdefault(hit.document_id, []).append(hit)
-    coder = project.coder.id if project.coder and project.coder.id > 0 else None
+    coder = coding_rules.recording_coder(project.db, project.coder)
     rows = []
     created_at = schema.now()
     for doc_id, doc_hits in by_doc.items():
         text = project.document_text(doc_id)
         paragraphs = Paragraphs(project.blocks(doc_id)) if unit != "hit" else None
         ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits)
-        existing = [(c.start, c.end) for c in project.codings_for_document(doc_id) if c.code_id == code_id]
+        existing = [(c.start, c.end) for c in project.codings_for_document(doc_id)
+                    if c.code_id == code_id and c.coder_id == coder]
         for start, end in ranges:
             if end <= start or any(a <= start and end <= b for a, b in existing):
                 continue
-            rows.append((doc_id, code_id, start, end, coder, created_at))
+            rows.append(coding_rules.NewCoding(doc_id, code_id, start, end, coder, created_at))
     if not rows:
         return []
     with project.action() as changes:
-        created = sql.insert_codings(project.db, rows)
-        _note(changes, created)
+        created = [c for c, added in coding_rules.add_codings(project.db, rows, changes) if added]
     return created
 
 

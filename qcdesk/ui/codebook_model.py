@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import (
     QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
 from qcdesk.core.models import Changes, Code
 
@@ -283,6 +283,10 @@ class CodebookModel(QAbstractItemModel):
                 return self._swatch(node.code.color)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self._name_tooltip(node)
+            if role == Qt.ItemDataRole.FontRole and not node.code.codable:
+                font = QFont()
+                font.setItalic(True)  # a code that only groups others
+                return font
             return None
         segments, documents = self.counts(code_id)
         if role == Qt.ItemDataRole.DisplayRole:
@@ -305,6 +309,8 @@ class CodebookModel(QAbstractItemModel):
     def _name_tooltip(self, node: _Node) -> str:
         path = " › ".join(html.escape(n) for n in self.path(node.code.id))
         tip = f"<b>{path}</b>"
+        if not node.code.codable:
+            tip += "<br><i>Groups other codes; it is not applied to text.</i>"
         for label, text in (("", node.code.description), ("Include when", node.code.inclusion),
                             ("Exclude when", node.code.exclusion), ("Example", node.code.example)):
             text = text.strip()

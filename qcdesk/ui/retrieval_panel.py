@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox,
 
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
-from qcdesk.core.retrieval import (Query, Result, attribute_values, filter_choices, format_quotes,
+from qcdesk.core.retrieval import (Query, Result, attribute_values, coded_by, filter_choices, format_quotes,
                                    format_time, retrieve)
 from qcdesk.core.retrieval_names import condition_from_text
 from qcdesk.ui.panel_state import shown
@@ -425,7 +425,10 @@ class RetrievalPanel(QWidget):
             item = QTreeWidgetItem([result.document_name, result.speaker or "", where, ""])
             item.setData(0, ID_ROLE, i)
             item.setData(TEXT_COLUMN, HTML_ROLE, result_html(result))
-            item.setToolTip(TEXT_COLUMN, ", ".join(self._code_names.get(c, "") for c in result.code_ids))
+            tip = ", ".join(self._code_names.get(c, "") for c in result.code_ids)
+            if result.coders:
+                tip += f" ({coded_by(result.coders)})"
+            item.setToolTip(TEXT_COLUMN, tip)
             items.append(item)
         self.list.addTopLevelItems(items)
         for col in range(TEXT_COLUMN):

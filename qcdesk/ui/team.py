@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
                                QListWidgetItem, QMenu, QVBoxLayout, QWidget)
 
 from qcdesk import PROJECT_SUFFIX
-from qcdesk.core.merge import MergeReport, merge_project, remerge, unmerge
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.merge import MergeReport, merge_project, preview_merge, remerge, unmerge
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs, unlock
@@ -231,6 +232,18 @@ class TeamFeature:
         self.window.settings.set_last_folder(path.parent)
         opened, passphrase = unlock.passphrase_for(self.window, path)  # an encrypted copy
         if not opened:
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            preview = preview_merge(self.window.project, path, passphrase=passphrase)
+        except QcdeskError as exc:
+            QApplication.restoreOverrideCursor()
+            dialogs.error(self.window, "Merge another coder's project", str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        if not dialogs.confirm(self.window, "Merge another coder's project",
+                               f"Merging {path.name} into this project will do this:\n\n{preview.text()}"
+                               "\n\nMerge now? (Edit ▸ Undo takes it back.)"):
             return False
         command = MergeCommand(self.window.project, path, passphrase)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)

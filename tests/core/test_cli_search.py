@@ -51,3 +51,19 @@ def test_search_codes_the_sentences_of_the_hits(project_path, capsys):
 def test_bad_query_is_one_sentence_and_exit_1(project_path, capsys):
     assert main(["search", str(project_path), '"']) == 1
     assert capsys.readouterr().err.startswith("qcdesk: Type a word")
+
+
+def test_search_codings_record_who_coded(project_path, capsys):
+    with Project.open(project_path) as project:
+        project.set_coder("Amira")
+    assert main(["search", str(project_path), "mentor", "--code", "Mentoring"]) == 0
+    assert main(["search", str(project_path), "kind", "--code", "Mentoring", "--coder", "Ben"]) == 0
+    # Ben's coding of the same words as Amira's is his own judgement, kept beside hers
+    assert main(["search", str(project_path), "mentor", "--code", "Mentoring", "--coder", "Ben"]) == 0
+    with Project.open(project_path) as project:
+        names = {c.id: c.name for c in project.coders()}
+        text = project.document_text(1)
+        made = sorted((text[c.start:c.end], names.get(c.coder_id)) for c in project.codings_for_document(1))
+        audit = project.db.execute("SELECT coder FROM audit_log WHERE kind = 'coding' ORDER BY id").fetchall()
+    assert made == [("kind", "Ben"), ("mentor", "Amira"), ("mentor", "Amira"), ("mentor", "Ben"), ("mentor", "Ben")]
+    assert [a[0] for a in audit] == ["Amira", "Amira", "Ben", "Ben", "Ben"]

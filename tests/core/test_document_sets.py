@@ -153,7 +153,7 @@ def test_schema_foreign_keys_cascade_from_documents_and_sets(project):
     with pytest.raises(sqlite3.IntegrityError):
         with project.db.atomic():
             project.db.execute("INSERT INTO document_set_members (set_id, document_id) VALUES (?, 999)", [s.id])
-    assert "0005_document_sets" in schema.MIGRATION_NAMES
+    assert "0006_document_sets" in schema.MIGRATION_NAMES
     cols = {r[1]: r for r in project.db.execute("PRAGMA table_info(document_sets)").fetchall()}
     assert {"id", "name", "guid"} <= set(cols)
     sql = project.db.execute("SELECT sql FROM sqlite_master WHERE name = 'document_sets'").fetchone()[0]
@@ -231,7 +231,7 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
 
     older = Migrations("qcdesk")
     for m in schema.migrations._migrations:  # noqa: SLF001 - the steps before this one
-        if m.name != "0005_document_sets":
+        if m.name != "0006_document_sets":
             older(name=m.name)(m.fn)
     monkeypatch.setattr(schema, "migrations", older)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001

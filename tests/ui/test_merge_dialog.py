@@ -105,3 +105,20 @@ def test_an_encrypted_copy_asks_for_its_passphrase(window, tmp_path, monkeypatch
     window.undo_stack.undo()
     assert not window.team.merge(ben)
     assert [c.name for c in window.project.codes()] == ["Support"]
+
+
+def test_merge_shows_what_it_will_do_and_asks_first(window, copies, monkeypatch, messages):
+    _, ben = copies
+    before = (window.project.stats(), [c.name for c in window.project.coders()])
+    asked = []
+    monkeypatch.setattr(dialogs, "ask_open_path", lambda *a, **k: str(ben))
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or False)
+    window.team.act_merge.trigger()
+    assert len(asked) == 1 and "Would add: 1 codes, 1 codings, 1 coders." in asked[0]
+    assert "Would match: 1 documents, 1 codes." in asked[0]
+    assert (window.project.stats(), [c.name for c in window.project.coders()]) == before
+    assert window.undo_stack.count() == 0 and not [m for m in messages if m[0] == "info"]
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or True)
+    window.team.act_merge.trigger()
+    assert len(asked) == 2 and window.undo_stack.count() == 1
+    assert "Added: 1 codes, 1 codings, 1 coders." in messages[-1][2]

@@ -37,6 +37,8 @@ class CodeSpec:
     children: list["CodeSpec"] = field(default_factory=list)
     #: GUIDs of notes attached to the code (REFI-QDA projects)
     notes: list[str] = field(default_factory=list)
+    #: False for a code that only groups others (REFI-QDA ``isCodable="false"``)
+    codable: bool = True
 
 
 def count_specs(specs: list[CodeSpec]) -> int:
@@ -88,6 +90,8 @@ def merge_codes(project: Project, specs: list[CodeSpec], report: InterchangeRepo
             color = spec.color if spec.color else None
             local = project.add_code(name, parent_id=parent, color=color,
                                      description=spec.description or "").id
+            if not spec.codable:
+                ex_sql.set_code_codable(db, local, False)
             children_of(parent)[_key(name)] = local
             report.add("codes")
         if spec.guid:
@@ -136,8 +140,9 @@ def codes_from_xml(codes_elem: etree._Element | None, report: InterchangeReport)
             report.warn(f"The colour “{color_attr}” of code “{elem.get('name', '')}” is not a colour "
                         "of the form #rrggbb; a colour was chosen instead.", group="unreadable colours")
         spec = CodeSpec(name=elem.get("name") or "", color=color,
-                        description=xn.child_text(elem, "Description").strip(), guid=guid,
-                        notes=[r.get("targetGUID") or "" for r in xn.children(elem, "NoteRef")])
+                        description=xn.child_text(elem, "Description"), guid=guid,
+                        notes=[r.get("targetGUID") or "" for r in xn.children(elem, "NoteRef")],
+                        codable=(elem.get("isCodable") or "true").strip().lower() not in ("false", "0"))
         spec.children = [read(c) for c in xn.children(elem, "Code")]
         return spec
 

@@ -26,9 +26,9 @@ from qcdesk import __version__
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.interchange import refi_sets
 from qcdesk.core.interchange import xml_names as xn
-from qcdesk.core.interchange.refi_import import CHOICES_PREFIX
+from qcdesk.core.interchange.refi_import import CHOICES_PREFIX, DESCRIPTION_TITLE, SOURCE_FORMAT
 from qcdesk.core.interchange.report import InterchangeReport
-from qcdesk.core.models import Code
+from qcdesk.core.models import Code, Memo
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ex_sql
 
@@ -104,7 +104,7 @@ def _codes(parent: etree._Element, project: Project, ids: _Ids, ns: str, report:
 
     def write(into: etree._Element, code: Code) -> None:
         elem = _sub(into, "Code", ns, guid=ids("code", code.id), name=_xml_safe(code.name),
-                    isCodable="true", color=xn.color_or_none(code.color))
+                    isCodable="true" if code.codable else "false", color=xn.color_or_none(code.color))
         if code.description:
             _text(elem, "Description", code.description, ns)
         for note in (code_notes or {}).get(code.id, []):
@@ -140,14 +140,24 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
 
     memos = ex_sql.all_memos(project.db)
     authors = ex_sql.memo_authors(project.db)
-    notes_for: dict[tuple[str, int | None], list[str]] = defaultdict(list)
+    anchors = ex_sql.memo_anchors(project.db)
+    notes_for: dict[tuple[str, object], list[str]] = defaultdict(list)
+    #: (target) -> the memo written as its <Description> (a memo titled "Description", as imported)
+    described: dict[tuple[str, object], Memo] = {}
     for memo in memos:
-        target = ("code", memo.code_id) if memo.code_id else ("document", memo.document_id) \
+        target: tuple[str, object] = ("code", memo.code_id) if memo.code_id else ("document", memo.document_id) \
             if memo.document_id else ("coding", memo.coding_id) if memo.coding_id else ("project", None)
+        if target[0] == "document" and memo.id in anchors:
+            target = ("annotation", (memo.document_id, *anchors[memo.id]))
         if memo.case_id:
             report.warn(f"The memo “{memo.title or memo.body[:30]}” on a case is written as a project note "
                         "(REFI-QDA cases cannot carry notes).", group="case memos")
+        if memo.title == DESCRIPTION_TITLE and memo.body.strip() and target[0] != "code" \
+                and target not in described and not memo.case_id:
+            described[target] = memo
+            continue
         notes_for[target].append(ids("memo", memo.id))
+    written_as_description: set[int] = set()
 
     coders = {c.id: c.name for c in project.coders()}
     if coders:
@@ -198,26 +208,52 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
 
     files: dict[str, str] = {}
     documents = project.documents()
+    origins = ex_sql.document_origins(project.db)
+    annotated: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for kind, key in notes_for.keys() | described.keys():
+        if kind == "annotation":
+            annotated[key[0]].add((key[1], key[2]))  # type: ignore[index]
     if documents:
         sources = _sub(root, "Sources")
         for doc in documents:
             guid = ids("document", doc.id)
             text = project.document_text(doc.id)
             files[f"{guid}.txt"] = text
+            created, creator = origins.get(doc.id, (None, None))
+            if created is None and doc.source_format != SOURCE_FORMAT:
+                created = doc.imported_at  # a document of qcdesk's own was created here when imported
             src = _sub(sources, "TextSource", guid=guid, name=_xml_safe(doc.name),
-                       plainTextPath=f"internal://{guid}.txt", creationDateTime=_when(doc.imported_at))
+                       plainTextPath=f"internal://{guid}.txt",
+                       creatingUser=ids("coder", creator) if creator in coders else None,
+                       creationDateTime=_when(created))
+            if ("document", doc.id) in described:
+                _text(src, "Description", described[("document", doc.id)].body)
+                written_as_description.add(described[("document", doc.id)].id)
             by_range: dict[tuple[int, int], list] = defaultdict(list)
             for coding in project.codings_for_document(doc.id):
                 by_range[(coding.start, coding.end)].append(coding)
-            for (start, end), codings in sorted(by_range.items()):
-                first = codings[0]
+            # an annotation (a memo on a passage) is a selection of its own, without codings, even
+            # where codings cover the same range: a reader gives notes on a coded selection to a coding
+            items = [(where, False, codings) for where, codings in by_range.items()]
+            items += [(where, True, []) for where in annotated.get(doc.id, ())]
+            for (start, end), is_annotation, codings in sorted(items, key=lambda i: (i[0], i[1])):
+                first = codings[0] if codings else None
                 label = " ".join(text[start:end].split())
                 if len(label) > SELECTION_NAME_LENGTH:
                     label = label[:SELECTION_NAME_LENGTH - 1] + "…"
-                sel = _sub(src, "PlainTextSelection", guid=ids("selection", (doc.id, start, end)),
+                key = ("annotation", (doc.id, start, end))
+                sel = _sub(src, "PlainTextSelection",
+                           guid=ids("annotation" if is_annotation else "selection", (doc.id, start, end)),
                            name=_xml_safe(label), startPosition=str(start), endPosition=str(end),
-                           creatingUser=ids("coder", first.coder_id) if first.coder_id in coders else None,
-                           creationDateTime=_when(first.created))
+                           creatingUser=ids("coder", first.coder_id) if first and first.coder_id in coders
+                           else None,
+                           creationDateTime=_when(first.created) if first else None)
+                # the selection's Description: the annotation's, or its first coding's (a reader
+                # gives a selection's Description to the first coding)
+                description = described.get(key) if is_annotation else described.get(("coding", first.id))
+                if description is not None:
+                    _text(sel, "Description", description.body)
+                    written_as_description.add(description.id)
                 for coding in codings:
                     c = _sub(sel, "Coding", guid=ids("coding", coding.id),
                              creatingUser=ids("coder", coding.coder_id) if coding.coder_id in coders else None,
@@ -225,11 +261,23 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                     _sub(c, "CodeRef", targetGUID=ids("code", coding.code_id))
                     for note in notes_for.get(("coding", coding.id), []):
                         _sub(c, "NoteRef", targetGUID=note)
+                    other = described.get(("coding", coding.id))
+                    if other is not None and other is not description:  # the selection has one Description
+                        _sub(c, "NoteRef", targetGUID=ids("memo", other.id))
                     report.wrote("codings")
+                if is_annotation:
+                    for note in notes_for.get(key, []):
+                        _sub(sel, "NoteRef", targetGUID=note)
             for note in notes_for.get(("document", doc.id), []):
                 _sub(src, "NoteRef", targetGUID=note)
             report.wrote("documents")
 
+    project_description = described.get(("project", None))
+    if project_description is not None:
+        written_as_description.add(project_description.id)
+    if written_as_description:
+        report.wrote("memos", len(written_as_description))
+    memos = [m for m in memos if m.id not in written_as_description]
     if memos:
         notes = _sub(root, "Notes")
         for memo in memos:
@@ -239,6 +287,9 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                         creationDateTime=_when(memo.created), modifiedDateTime=_when(memo.modified))
             _text(note, "PlainTextContent", memo.body)
             report.wrote("memos")
+    # <Links>, <Sets> and <Graphs> belong here, before the project's own Description and NoteRefs
+    if project_description is not None:
+        _text(root, "Description", project_description.body)
     for note in notes_for.get(("project", None), []):
         _sub(root, "NoteRef", targetGUID=note)
     refi_sets.write_sets(root, project, ids, report)

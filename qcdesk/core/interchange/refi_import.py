@@ -10,12 +10,15 @@ qcdesk cannot hold or place is listed in the report.
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from lxml import etree
 
+from qcdesk.core import coding_rules
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import refi_sets
@@ -30,6 +33,8 @@ from qcdesk.core.storage import interchange as ex_sql
 from qcdesk.core.storage import schema
 
 SOURCE_FORMAT = "refi-qda"
+#: the title of a memo made from (and exported back as) a ``<Description>``
+DESCRIPTION_TITLE = "Description"
 _TYPES = {"text": "text", "boolean": "choice", "integer": "number", "float": "number",
           "date": "date", "datetime": "text"}
 _VALUE_TAGS = ("TextValue", "BooleanValue", "IntegerValue", "FloatValue", "DateValue", "DateTimeValue")
@@ -53,6 +58,7 @@ class SelectionSpec:
     notes: list[str]
     user: str | None
     created: str | None
+    description: str = ""
 
 
 @dataclass
@@ -64,6 +70,9 @@ class SourceSpec:
     #: codings of the whole source
     codings: list[CodingSpec]
     notes: list[str]
+    description: str = ""
+    created: str | None = None
+    user: str | None = None
 
 
 @dataclass
@@ -93,6 +102,39 @@ def _codings(elem: etree._Element) -> list[CodingSpec]:
 
 def _user(value: str | None) -> str | None:
     return xn.norm_guid(value) if value else None
+
+
+_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def clean_datetime(value: str | None, report: InterchangeReport, what: str) -> str | None:
+    """An xsd:dateTime as given (``+00:00Z``, written by some programs, read as ``+00:00``); None when
+    the file gives none; None and a line in the report when it is not a date and time."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if re.search(r"[+-]\d{2}:\d{2}Z$", text):
+        text = text[:-1]
+    if _DATETIME.match(text):
+        try:
+            dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return text
+        except ValueError:
+            pass
+    report.warn(f"The date “{value[:40]}” of {what} is not a date and time; it was left out (unknown).",
+                group="unreadable dates")
+    report.unmapped_item("unreadable dates")
+    return None
+
+
+def _name_from_path(ref: str | None) -> str:
+    """The file name a ``plainTextPath`` gives, without folder or extension (``internal://x.txt`` -> x)."""
+    if not ref:
+        return ""
+    ref = ref.strip()
+    if ref.lower().startswith("internal://"):
+        ref = ref[len("internal://"):]
+    return PurePosixPath(ref.replace("\\", "/")).stem.strip()
 
 
 def decode_text(path: Path, data: bytes, what: str) -> str:
@@ -138,6 +180,7 @@ class _Reader:
             self.notes = {n.guid: n for n in (self._note(e) for e in self._section("Notes", "Note"))}
             self.sources = self._sources()
             self.project_notes = _refs(self.root, "NoteRef")
+            self.description = xn.child_text(self.root, "Description")
             self.note_refs = {xn.norm_guid(e.get("targetGUID") or "") for e in self.root.iter()
                               if xn.local(e.tag) == "NoteRef"}
             self.variables = self._section("Variables", "Variable")
@@ -146,6 +189,7 @@ class _Reader:
                 n = len(self._section(section, item))
                 if n:
                     report.warn(f"{n} {what} were not imported: qcdesk does not hold them.")
+                    report.unmapped_item(what.replace("(s)", "s"), n)
         finally:
             self.package.close()
 
@@ -182,6 +226,7 @@ class _Reader:
             if kind == "PDFSource":
                 rep = xn.child(elem, "Representation")
                 if xn.children(elem, "PDFSelection"):
+                    self.report.unmapped_item("PDF area selections", len(xn.children(elem, "PDFSelection")))
                     self.report.warn(f"{len(xn.children(elem, 'PDFSelection'))} area selection(s) of the PDF "
                                      f"“{elem.get('name', '')}” were not imported (qcdesk codes text only).")
                 if rep is None:
@@ -199,6 +244,7 @@ class _Reader:
                 out.append(spec)
         for label, n in skipped.items():
             self.report.warn(f"{n} {label} source(s) were not imported: qcdesk holds text documents only.")
+            self.report.unmapped_item(f"{label} sources", n)
         return out
 
     def _all_sources(self) -> list[etree._Element]:
@@ -206,11 +252,12 @@ class _Reader:
         return [c for c in elem if xn.local(c.tag)] if elem is not None else []
 
     def _text_source(self, elem: etree._Element) -> SourceSpec | None:
-        name = (elem.get("name") or "").strip() or "Untitled"
+        name = (elem.get("name") or "").strip() or _name_from_path(elem.get("plainTextPath")) or "Untitled"
         text = self._text_of(elem, f"the document “{name}”")
         selections = xn.children(elem, "PlainTextSelection")
         if text is None:
             n = sum(len(xn.children(s, "Coding")) for s in selections)
+            self.report.unmapped_item("sources without text")
             self.report.warn(f"The document “{name}” has no plain text in the package and was not imported"
                              + (f"; its {n} coding(s) were left out." if n else "."))
             return None
@@ -222,15 +269,26 @@ class _Reader:
             except ValueError:
                 self.report.warn(f"A selection in “{name}” has no readable position and was left out.",
                                  group="selections without positions")
+                self.report.unmapped_item("selections without positions")
                 continue
             sels.append(SelectionSpec(guid=s.get("guid") or "", raw=raw, codings=_codings(s),
                                       notes=_refs(s, "NoteRef"), user=_user(s.get("creatingUser")),
-                                      created=s.get("creationDateTime")))
+                                      created=s.get("creationDateTime"),
+                                      description=xn.child_text(s, "Description")))
         if xn.children(elem, "VariableValue"):
+            self.report.unmapped_item("document attributes", len(xn.children(elem, "VariableValue")))
             self.report.warn(f"The attributes of the document “{name}” were not imported (qcdesk keeps "
                              "attributes on cases).", group="document attributes")
         return SourceSpec(guid=xn.norm_guid(elem.get("guid") or ""), name=name, positions=PositionMap(text),
-                          selections=sels, codings=_codings(elem), notes=_refs(elem, "NoteRef"))
+                          selections=sels, codings=_codings(elem), notes=_refs(elem, "NoteRef"),
+                          description=xn.child_text(elem, "Description"),
+                          created=elem.get("creationDateTime"), user=_user(elem.get("creatingUser")))
+
+
+def stable_documents(project: Project) -> dict[str, int]:
+    """GUID -> document, for the GUIDs this project's own export derives for its documents."""
+    seed = project.info("created") or "qcdesk"
+    return {xn.norm_guid(xn.stable_guid(seed, "document", doc.id)): doc.id for doc in project.documents()}
 
 
 def _paragraphs(text: str) -> list[Block]:
@@ -260,24 +318,50 @@ class _Writer:
             self.coders[user] = cid
         return self.coders[user]
 
-    def memo(self, note_guid: str, target: str | None, target_id: int | None) -> None:
+    def memo(self, note_guid: str, target: str | None, target_id: int | None,
+             anchor: tuple[int, int] | None = None) -> None:
         note = self.r.notes.get(note_guid)
         if note is None:
             self.report.warn(f"A reference to a missing note ({note_guid}) was ignored.", group="missing notes")
+            self.report.unmapped_item("references to missing notes")
             return
         self.used_notes.add(note_guid)
-        if ex_sql.memo_exists(self.db, note.text, target, target_id):
+        created = clean_datetime(note.created, self.report, f"the note “{note.name or note.text[:30]}”")
+        modified = clean_datetime(note.modified, self.report, f"the note “{note.name or note.text[:30]}”")
+        self._insert_memo(note.name, note.text, target, target_id, anchor, note.user, created, modified)
+
+    def description(self, text: str, target: str | None, target_id: int | None,
+                    anchor: tuple[int, int] | None = None) -> None:
+        """A ``<Description>`` of the project, a source or a selection, kept as a memo titled
+        :data:`DESCRIPTION_TITLE` (which export writes back as the ``<Description>``)."""
+        if text.strip():
+            self._insert_memo(DESCRIPTION_TITLE, text.replace("\r\n", "\n"), target, target_id, anchor,
+                              None, None, None)
+
+    def _insert_memo(self, title: str, body: str, target: str | None, target_id: int | None,
+                     anchor: tuple[int, int] | None, user: str | None, created: str | None,
+                     modified: str | None) -> None:
+        # a memo already here matches one of the file's at most (two equal notes stay two)
+        same = [m for m in ex_sql.memo_ids(self.db, body, target, target_id, anchor) if m not in self.memos_seen]
+        if same:
+            self.memos_seen.add(same[0])
             self.report.match("memos")
             return
-        row = {"title": note.name, "body": note.text, "coder_id": self.coder(note.user) if note.user else None,
-               "created": note.created or self.now, "modified": note.modified or note.created or self.now}
+        row = {"title": title, "body": body, "coder_id": self.coder(user) if user else None,
+               "created": created or self.now, "modified": modified or created or self.now}
         if target:
             row[target] = target_id
-        ex_sql.insert_memo(self.db, row)
+        if anchor is not None:
+            row["anchor_start"], row["anchor_end"] = anchor
+        self.memos_seen.add(ex_sql.insert_memo(self.db, row))
         self.report.add("memos")
 
     def run(self, changes) -> None:
         self.used_notes: set[str] = set()
+        self.claimed: set[int] = set()
+        self.memos_seen: set[int] = set()
+        self.known: coding_rules.Known = {}
+        self.stable: dict[str, int] | None = None
         code_ids = merge_codes(self.project, self.r.codes, self.report)
         if self.report.added.get("codes"):
             changes.codebook = True
@@ -287,10 +371,12 @@ class _Writer:
             doc_id = self._document(source, changes)
             docs[source.guid] = doc_id
             self._codings(source, doc_id, code_ids, changes)
+            self.description(source.description, "document_id", doc_id)
             for note in source.notes:
                 self.memo(note, "document_id", doc_id)
         self.sel_docs = {xn.norm_guid(sel.guid): docs[s.guid]
                          for s in self.r.sources for sel in s.selections if sel.guid}
+        self.description(self.r.description, None, None)
         for note in self.r.project_notes:
             self.memo(note, None, None)
         for guid, note in self.r.notes.items():
@@ -313,22 +399,41 @@ class _Writer:
                     self.memo(xn.norm_guid(note), "code_id", local)
             self._code_notes(spec.children, code_ids)
 
+    def _same_document(self, source: SourceSpec) -> int | None:
+        """The document here that ``source`` is: the one imported with its GUID, or exported by this
+        project under it; else one with the same name and text not already taken by another source of
+        this file. Sources that only share their text (the same consent form twice, two empty
+        placeholders) are different documents."""
+        text = source.positions.text
+        if source.guid:
+            local = ex_sql.local_id_of(self.db, "document", source.guid)
+            if local is None:
+                if self.stable is None:
+                    self.stable = stable_documents(self.project)
+                local = self.stable.get(source.guid)
+            if local is not None and local not in self.claimed:
+                if self.project.document_text(local) == text:
+                    return local
+                self.report.warn(f"The document “{source.name}” was imported before but its text has changed "
+                                 "since; it was added again as a new document.")
+                return None
+        for doc in self.project.documents_with_hash(text):
+            if doc.id not in self.claimed and doc.name == source.name:
+                return doc.id
+        return None
+
     def _document(self, source: SourceSpec, changes) -> int:
         text = source.positions.text
-        local = ex_sql.local_id_of(self.db, "document", source.guid) if source.guid else None
-        if local is not None and self.project.document_text(local) != text:
-            self.report.warn(f"The document “{source.name}” was imported before but its text has changed "
-                             "since; it was added again as a new document.")
-            local = None
-        if local is None:
-            same = self.project.documents_with_hash(text)
-            local = same[0].id if same else None
+        local = self._same_document(source)
         if local is not None:
             self.report.match("documents")
         else:
             parsed = ParsedDocument(text=text, source_format=SOURCE_FORMAT, blocks=_paragraphs(text))
             local = self.project.add_document(source.name, parsed, source_name=self.r.path.name).id
+            created = clean_datetime(source.created, self.report, f"the document “{source.name}”")
+            ex_sql.set_document_origin(self.db, local, created, self.coder(source.user) if source.user else None)
             self.report.add("documents")
+        self.claimed.add(local)
         if source.guid:
             ex_sql.remember_guid(self.db, "document", local, source.guid)
         return local
@@ -348,41 +453,42 @@ class _Writer:
                     f"A selection of “{source.name}” at {sel.raw.start}-{sel.raw.end} lies outside its text "
                     f"({len(pm.text)} characters); its {len(sel.codings)} coding(s) were left out.",
                     group="selections outside the text")
+                self.report.unmapped_item("selections outside the text")
                 continue
             start, end = mapped
-            placed = []
+            placed: list[int] = []
             for coding in sel.codings:
                 code_id = code_ids.get(coding.code)
                 if code_id is None:
                     self.report.warn(f"A coding in “{source.name}” refers to a code that is not in the "
                                      f"codebook ({coding.code or 'no code'}); it was left out.",
                                      group="codings of unknown codes")
+                    self.report.unmapped_item("codings of unknown codes")
                     continue
-                existing = ex_sql.coding_exists(self.db, doc_id, code_id, start, end)
-                if existing is not None:
-                    self.report.match("codings")
-                    coding_id = existing
-                else:
-                    coding_id = ex_sql.insert_coding(self.db, {
-                        "document_id": doc_id, "code_id": code_id, "start": start, "end": end,
-                        "coder_id": self.coder(coding.user or sel.user),
-                        "created": coding.created or sel.created or self.now})
+                when = clean_datetime(coding.created or sel.created, self.report,
+                                      f"a coding in “{source.name}”")
+                item = coding_rules.NewCoding(doc_id, code_id, start, end, self.coder(coding.user or sel.user),
+                                              when or "")
+                [(made, added)] = coding_rules.add_codings(self.db, [item], changes, self.known)
+                if added:
                     self.report.add("codings")
-                    changes.codings.add(coding_id)
-                    changes.codes.add(code_id)
-                    changes.coded_documents.add(doc_id)
-                placed.append(coding_id)
-                for note in coding.notes:
-                    self.memo(note, "coding_id", coding_id)
-            for note in sel.notes:
-                if placed:
-                    for coding_id in placed:
-                        self.memo(note, "coding_id", coding_id)
                 else:
-                    self.memo(note, "document_id", doc_id)
-            if not sel.codings and sel is not whole:
-                self.report.warn(f"A selection without a code in “{source.name}” was not kept "
-                                 "(qcdesk keeps coded text only).", group="selections without codes")
+                    self.report.match("codings")
+                placed.append(made.id)
+                for note in coding.notes:
+                    self.memo(note, "coding_id", made.id)
+            # a note or description on the selection: the memo of its (first) coded segment, or,
+            # on a passage no code covers, a document memo anchored to the passage (an annotation)
+            target, target_id, anchor = (("coding_id", placed[0], None) if placed
+                                         else ("document_id", doc_id, (start, end)))
+            if sel is not whole:
+                self.description(sel.description, target, target_id, anchor)
+            for note in sel.notes:
+                self.memo(note, target, target_id, anchor)
+            if not sel.codings and not sel.notes and not sel.description.strip() and sel is not whole:
+                self.report.warn(f"A selection without a code or note in “{source.name}” was not kept "
+                                 "(qcdesk keeps coded or annotated text only).", group="selections without codes")
+                self.report.unmapped_item("selections without codes or notes")
 
     def _cases(self, docs: dict[str, int]) -> None:
         attrs: dict[str, int] = {}
@@ -414,7 +520,7 @@ class _Writer:
             if local is not None:
                 self.report.match("cases")
             else:
-                local = ex_sql.insert_case(self.db, name, xn.child_text(case, "Description").strip())
+                local = ex_sql.insert_case(self.db, name, xn.child_text(case, "Description"))
                 self.report.add("cases")
             for value in xn.children(case, "VariableValue"):
                 ref = xn.child(value, "VariableRef")
@@ -424,7 +530,7 @@ class _Writer:
                                      group="values of unknown attributes")
                     continue
                 found = next((c for c in value if xn.local(c.tag) in _VALUE_TAGS), None)
-                ex_sql.set_case_value(self.db, local, attr, (found.text or "").strip() if found is not None else None)
+                ex_sql.set_case_value(self.db, local, attr, (found.text or "") if found is not None else None)
             for ref in _refs(case, "SourceRef"):
                 if ref in docs:
                     ex_sql.link_case_document(self.db, local, docs[ref])

@@ -25,6 +25,8 @@ class InterchangeReport:
     warnings: list[str] = field(default_factory=list)
     #: how selection positions were read (import of a project)
     position_scheme: str | None = None
+    #: what the file holds that could not be mapped, by kind: "sets" -> 2
+    unmapped: dict[str, int] = field(default_factory=dict)
     _similar: dict[str, int] = field(default_factory=dict, repr=False)
 
     def add(self, kind: str, n: int = 1) -> None:
@@ -35,6 +37,10 @@ class InterchangeReport:
 
     def wrote(self, kind: str, n: int = 1) -> None:
         self.written[kind] = self.written.get(kind, 0) + n
+
+    def unmapped_item(self, kind: str, n: int = 1) -> None:
+        """Count ``n`` items of the file (of ``kind``) that could not be mapped into the project."""
+        self.unmapped[kind] = self.unmapped.get(kind, 0) + n
 
     def warn(self, message: str, *, group: str | None = None) -> None:
         """Record a warning; of warnings sharing a ``group`` only the first few are listed."""
@@ -68,6 +74,9 @@ class InterchangeReport:
             out.append(f"Already in the project (matched): {self._counts(self.matched)}.")
         if self.position_scheme:
             out.append(f"Selections were read as {self.position_scheme}.")
+        if self.unmapped:
+            out.append("Could not be mapped: " + ", ".join(f"{n} {kind}" for kind, n in sorted(self.unmapped.items()))
+                       + ".")
         if self.warnings:
             out.append(f"{len(self.warnings)} warning(s):")
             out.extend(f"  - {w}" for w in self.warnings)

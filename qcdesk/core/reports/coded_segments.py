@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from qcdesk.core.models import Code, Segment
+from qcdesk.core.retrieval import coded_by
 from qcdesk.core.reports.selection import (
     Progress, ReportOptions, Selection, keep_codes, new_report, segments_by_code, select, subtree_totals,
 )
@@ -49,6 +50,15 @@ def source_line(seg: Segment) -> str:
     elif seg.paragraph is not None:
         parts.append(f"¶ {seg.paragraph}")
     return " · ".join(parts)
+
+
+def passages(segs: list[Segment]) -> list[list[Segment]]:
+    """The segments of one code grouped by passage: codings of the same range of the same document
+    (one per coder, in a merged team project) are quoted once."""
+    grouped: dict[tuple[int, int, int], list[Segment]] = {}
+    for seg in segs:
+        grouped.setdefault((seg.coding.document_id, seg.coding.start, seg.coding.end), []).append(seg)
+    return list(grouped.values())
 
 
 def code_facts(selection: Selection, code: Code, own: int, own_docs: int, with_subcodes: int) -> Paragraph:
@@ -89,6 +99,9 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
         coding_memos = memo_sql.coding_memos(project.db)
         code_memos = memo_sql.code_memos(project.db)
     by_theme = options.group_by == "theme"
+    coders = {c.id: c.name for c in project.coders()}
+    # when more than one coder coded the segments reported, each quote names who coded it
+    team = len({s.coding.coder_id for segs in grouped.values() for s in segs} & coders.keys()) > 1
 
     total = len(codes)
     for i, (code, level) in enumerate(codes, 1):
@@ -108,9 +121,15 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
             note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
                     else "No coded segments.")
             blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
-        for seg in segs:
-            blocks.append(Quote(seg.text.strip(), source_line(seg), code.color))
-            for memo in coding_memos.get(seg.coding.id, ()):
+        for passage in passages(segs):
+            seg = passage[0]
+            source = source_line(seg)
+            if team:
+                who = coded_by(sorted({coders[s.coding.coder_id] for s in passage
+                                       if s.coding.coder_id in coders}, key=str.casefold))
+                source = f"{source} · {who}" if who else source
+            blocks.append(Quote(seg.text.strip(), source, code.color))
+            for memo in (m for s in passage for m in coding_memos.get(s.coding.id, ())):
                 blocks.append(Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note"))
         if progress is not None:
             progress(i, total)

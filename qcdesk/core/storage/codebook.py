@@ -9,17 +9,21 @@ import sqlite_utils
 from qcdesk.core.models import Code, Coder
 from qcdesk.core.storage import snapshots
 
-_CODE_COLUMNS = "id, parent_id, name, color, description, position, inclusion, exclusion, example"
+_CODE_COLUMNS = "id, parent_id, name, color, description, position, inclusion, exclusion, example, codable"
+
+
+def _code(row: tuple) -> Code:
+    return Code(*row[:-1], codable=bool(row[-1]))
 
 
 def all_codes(db: sqlite_utils.Database) -> list[Code]:
     sql = f"SELECT {_CODE_COLUMNS} FROM codes ORDER BY position, id"
-    return [Code(*r) for r in db.execute(sql).fetchall()]
+    return [_code(r) for r in db.execute(sql).fetchall()]
 
 
 def get(db: sqlite_utils.Database, code_id: int) -> Code | None:
     row = db.execute(f"SELECT {_CODE_COLUMNS} FROM codes WHERE id = ?", [code_id]).fetchone()
-    return Code(*row) if row else None
+    return _code(row) if row else None
 
 
 def children_ids(db: sqlite_utils.Database, parent_id: int | None) -> list[int]:
@@ -77,6 +81,12 @@ def insert_coder(db: sqlite_utils.Database, name: str, created: str) -> int:
 
 def all_coders(db: sqlite_utils.Database) -> list[Coder]:
     return [Coder(*r) for r in db.execute("SELECT id, name FROM coders ORDER BY name").fetchall()]
+
+
+def session_coder(db: sqlite_utils.Database) -> int | None:
+    """The coder last recorded as working (the one the audit trail names), or None."""
+    row = db.execute("SELECT s.coder_id FROM session s JOIN coders c ON c.id = s.coder_id").fetchone()
+    return row[0] if row else None
 
 
 def set_session_coder(db: sqlite_utils.Database, coder_id: int | None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import sqlite_utils
 
 from qcdesk.core.models import Coding
@@ -50,8 +52,37 @@ def find_exact(db: sqlite_utils.Database, document_id: int, code_id: int, start:
     return found[0] if found else None
 
 
-def insert(db: sqlite_utils.Database, row: dict) -> int:
-    return int(db["codings"].insert(row).last_pk)
+_DUPLICATE = (f'SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND start = ? AND code_id = ? AND "end" = ? '
+              'AND coder_id IS ? ORDER BY id LIMIT 1')
+
+
+def duplicate(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int,
+              coder_id: int | None) -> Coding | None:
+    """The coding of this code on exactly this range by this coder (``None``: by nobody), if any."""
+    row = db.conn.execute(_DUPLICATE, [document_id, start, code_id, end, coder_id]).fetchone()
+    return Coding(*row) if row else None
+
+
+def of_code_in_document(db: sqlite_utils.Database, document_id: int, code_id: int) -> list[Coding]:
+    return [Coding(*r) for r in db.conn.execute(
+        f"SELECT {_COLUMNS} FROM codings WHERE document_id = ? AND code_id = ? ORDER BY id",
+        [document_id, code_id]).fetchall()]
+
+
+_INSERT = 'INSERT INTO codings (document_id, code_id, start, "end", coder_id, created) VALUES (?, ?, ?, ?, ?, ?)'
+
+
+def cursor(db: sqlite_utils.Database) -> sqlite3.Cursor:
+    """One cursor for many inserts (a search codes thousands of hits)."""
+    return db.conn.cursor()
+
+
+def insert(db: sqlite_utils.Database, row: dict, cur: sqlite3.Cursor | None = None) -> int:
+    """Insert one coding (plain SQL: sqlite-utils' insert reads the table's schema on every call)."""
+    cur = cur or db.conn.cursor()
+    cur.execute(_INSERT, [row["document_id"], row["code_id"], row["start"], row["end"],
+                          row.get("coder_id"), row["created"]])
+    return int(cur.lastrowid)
 
 
 def delete(db: sqlite_utils.Database, coding_id: int) -> None:

@@ -51,14 +51,23 @@ def coder_names(db: sqlite_utils.Database) -> dict[int, str]:
     return {r[0]: r[1] for r in db.execute("SELECT id, name FROM coders").fetchall()}
 
 
-def coding_exists(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int) -> int | None:
-    row = db.execute('SELECT id FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ?',
-                     [document_id, code_id, start, end]).fetchone()
-    return row[0] if row else None
+def set_code_codable(db: sqlite_utils.Database, code_id: int, codable: bool) -> None:
+    db.execute("UPDATE codes SET codable = ? WHERE id = ?", [int(codable), code_id])
 
 
-def insert_coding(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    return int(db["codings"].insert(row).last_pk)
+# ----------------------------------------------------------------- documents' own dates
+
+
+def set_document_origin(db: sqlite_utils.Database, document_id: int, created: str | None,
+                        creator_id: int | None) -> None:
+    """When and by whom a document was created where it came from (NULL: not known)."""
+    db.execute("UPDATE documents SET created = ?, creator_id = ? WHERE id = ?", [created, creator_id, document_id])
+
+
+def document_origins(db: sqlite_utils.Database) -> dict[int, tuple[str | None, int | None]]:
+    """document id -> (created, creator id) as recorded by an import; both None for qcdesk's own."""
+    rows = db.execute("SELECT id, created, creator_id FROM documents").fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 # ----------------------------------------------------------------- memos
@@ -76,13 +85,27 @@ def memo_authors(db: sqlite_utils.Database) -> dict[int, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def memo_exists(db: sqlite_utils.Database, body: str, target: str | None, target_id: int | None) -> bool:
+def memo_anchors(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
+    """memo id -> (start, end) of the passage a document memo annotates (an uncoded selection)."""
+    rows = db.execute("SELECT id, anchor_start, anchor_end FROM memos "
+                      "WHERE anchor_start IS NOT NULL AND anchor_end IS NOT NULL").fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def memo_ids(db: sqlite_utils.Database, body: str, target: str | None, target_id: int | None,
+             anchor: tuple[int, int] | None = None) -> list[int]:
+    """Ids of the memos with this body on this target (anchored to this passage, if given)."""
+    if anchor is not None:
+        sql = ("SELECT id FROM memos WHERE body = ? AND document_id = ? AND anchor_start = ? AND anchor_end = ? "
+               "ORDER BY id")
+        return [r[0] for r in db.execute(sql, [body, target_id, *anchor]).fetchall()]
     if target is None:
-        sql, args = ("SELECT 1 FROM memos WHERE body = ? AND code_id IS NULL AND document_id IS NULL "
-                     "AND case_id IS NULL AND coding_id IS NULL"), [body]
+        sql, args = ("SELECT id FROM memos WHERE body = ? AND code_id IS NULL AND document_id IS NULL "
+                     "AND case_id IS NULL AND coding_id IS NULL ORDER BY id"), [body]
     else:
-        sql, args = f"SELECT 1 FROM memos WHERE body = ? AND {target} = ?", [body, target_id]
-    return db.execute(sql, args).fetchone() is not None
+        sql, args = f"SELECT id FROM memos WHERE body = ? AND {target} = ? AND anchor_start IS NULL ORDER BY id", \
+            [body, target_id]
+    return [r[0] for r in db.execute(sql, args).fetchall()]
 
 
 def insert_memo(db: sqlite_utils.Database, row: dict[str, Any]) -> int:

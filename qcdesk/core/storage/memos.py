@@ -35,6 +35,15 @@ def for_target(db: sqlite_utils.Database, column: str | None, target_id: int | N
     return _rows(db, f"{column} = ?", [target_id])
 
 
+def anchored_words(db: sqlite_utils.Database, memo_id: int, limit: int) -> str | None:
+    """The first ``limit`` characters of the passage a document memo is anchored to (an annotation
+    imported from another program), or None for a memo on the whole document."""
+    row = db.execute("SELECT substr(d.plain_text, m.anchor_start + 1, min(m.anchor_end - m.anchor_start, ?)) "
+                     "FROM memos m JOIN documents d ON d.id = m.document_id "
+                     "WHERE m.id = ? AND m.anchor_start IS NOT NULL", [limit + 1, memo_id]).fetchone()
+    return row[0] if row else None
+
+
 def insert(db: sqlite_utils.Database, row: dict) -> int:
     return int(db["memos"].insert(row).last_pk)
 

@@ -24,6 +24,11 @@ def document_rows(db: sqlite_utils.Database, document_id: int) -> dict[str, list
     }
 
 
+def document_summaries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """id, name and content hash of every document here (not their texts)."""
+    return [dict(r) for r in db.query("SELECT id, name, content_hash FROM documents ORDER BY position, id")]
+
+
 def external_ids(db: sqlite_utils.Database, kind: str) -> dict[int, str]:
     return {r[0]: r[1] for r in db.execute(
         "SELECT local_id, guid FROM external_ids WHERE kind = ?", [kind]).fetchall()}
@@ -41,14 +46,6 @@ def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
 def insert_children(db: sqlite_utils.Database, table: str, document_id: int, children: list[dict]) -> None:
     db[table].insert_all({k: v for k, v in r.items() if k != "id"} | {"document_id": document_id}
                          for r in children)
-
-
-def coding_exists(db: sqlite_utils.Database, document_id: int, code_id: int, start: int, end: int,
-                  coder_id: int | None) -> bool:
-    """Is exactly this coding (same document, code, range and coder) already here?"""
-    sql = ('SELECT 1 FROM codings WHERE document_id = ? AND code_id = ? AND start = ? AND "end" = ? '
-           "AND coder_id IS ?")
-    return db.execute(sql, [document_id, code_id, start, end, coder_id]).fetchone() is not None
 
 
 def memo_matches(db: sqlite_utils.Database, title: str, column: str | None,

@@ -330,7 +330,21 @@ def _stable_ids(db: sqlite_utils.Database) -> None:
     table_rebuild.add_autoincrement(db, list(STABLE_ID_TABLES))
 
 
-@migrations(name="0005_document_sets")
+@migrations(name="0005_refi_exchange_fidelity")
+def _refi_exchange_fidelity(db: sqlite_utils.Database) -> None:
+    """What REFI-QDA exchange must keep (issue 15): codes that only group others (``isCodable="false"``),
+    a document's own creation date and creator (NULL: not known), and the range a memo on a document
+    is anchored to (an annotation of a passage that no code covers)."""
+    db.executescript(
+        """
+        ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1 CHECK (codable IN (0, 1));
+        ALTER TABLE documents ADD COLUMN created TEXT;
+        ALTER TABLE documents ADD COLUMN creator_id INTEGER REFERENCES coders(id) ON DELETE SET NULL;
+        ALTER TABLE memos ADD COLUMN anchor_start INTEGER;
+        ALTER TABLE memos ADD COLUMN anchor_end INTEGER;
+
+
+@migrations(name="0006_document_sets")
 def _document_sets(db: sqlite_utils.Database) -> None:
     """Document groups (MAXQDA document sets, NVivo sets, REFI-QDA ``<Set>``): named sets of
     documents, a document in any number of them.

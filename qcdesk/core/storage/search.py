@@ -1,4 +1,5 @@
-"""SQL for full-text search: the FTS5 index over documents.plain_text, and bulk coding of hits."""
+"""SQL for full-text search: the FTS5 index over documents.plain_text, and undoing bulk coding of hits
+(adding codings is :mod:`qcdesk.core.coding_rules`' job)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core.models import Coding
 from qcdesk.core.storage import snapshots
 
 
@@ -38,17 +38,6 @@ def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, 
     sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
     yield from db.execute(sql, [_ids(ids)])
-
-
-def insert_codings(db: sqlite_utils.Database, rows: list[tuple[int, int, int, int, int | None, str]]) -> list[Coding]:
-    """Insert (document, code, start, end, coder, created) rows; return them as codings with their ids."""
-    out: list[Coding] = []
-    cursor = db.conn.cursor()
-    sql = 'INSERT INTO codings (document_id, code_id, start, "end", coder_id, created) VALUES (?, ?, ?, ?, ?, ?)'
-    for row in rows:
-        cursor.execute(sql, row)
-        out.append(Coding(int(cursor.lastrowid), *row))
-    return out
 
 
 def snapshot_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:

@@ -8,8 +8,10 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-#: the tables whose rows are code-point ranges over a document's text
-RANGE_TABLES = ("codings", "speaker_turns", "blocks")
+#: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage)
+RANGE_TABLES = ("codings", "speaker_turns", "blocks", "memos")
+#: table -> (start column, end column, which rows have a range)
+_RANGE_COLUMNS = {"memos": ("anchor_start", "anchor_end", "anchor_start IS NOT NULL")}
 
 
 # ----------------------------------------------------------------- text and ranges
@@ -34,14 +36,16 @@ def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | N
 def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[tuple[int, int, int]]:
     """(id, start, end) of every row of ``table`` in the document."""
     assert table in RANGE_TABLES
-    sql = f'SELECT id, start, "end" FROM {table} WHERE document_id = ? ORDER BY id'
+    start, end, where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
+    sql = f'SELECT id, {start}, {end} FROM {table} WHERE document_id = ? AND {where} ORDER BY id'
     return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
 
 
 def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
     """Write (id, start, end) rows back."""
     assert table in RANGE_TABLES
-    db.conn.executemany(f'UPDATE {table} SET start = ?, "end" = ? WHERE id = ?',
+    start, end, _where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
+    db.conn.executemany(f"UPDATE {table} SET {start} = ?, {end} = ? WHERE id = ?",
                         [(s, e, i) for i, s, e in rows])
 
 

@@ -46,7 +46,7 @@ def test_nvivo_import_prints_the_scheme(nvivo, tmp_path, capsys):
     target = tmp_path / "nvivo.qcdesk"
     assert main(["exchange", "import", str(target), str(nvivo), "--create"]) == 0
     printed = capsys.readouterr().out
-    assert "Added 2 documents, 152 codes, 303 codings, 1 coder." in printed
+    assert "Added 2 documents, 152 codes, 303 codings, 2 coders." in printed
     assert "UTF-16 code units over Windows (CRLF) line ends" in printed
 
 

@@ -26,12 +26,36 @@ def imported(nvivo, new_project):
 
 def test_all_codes_and_codings_arrive(imported):
     project, report = imported
-    assert report.added == {"documents": 2, "codes": 152, "codings": 303, "coders": 1}
-    assert report.warnings == []
+    # floriansipos coded nothing but created the second source: the creator is kept
+    assert report.added == {"documents": 2, "codes": 152, "codings": 303, "coders": 2}
+    assert report.warnings == [] and report.unmapped == {}
     assert report.position_scheme == DESCRIPTIONS[UTF16_CRLF]
     assert project.stats()["codes"] == 152 and project.stats()["codings"] == 303
     assert [d.name for d in project.documents()] == ["videos_selection", "videos_10_selected"]
-    assert [c.name for c in project.coders()] == ["Gergo"]
+    assert [c.name for c in project.coders()] == ["Gergo", "floriansipos"]
+    coders = {c.id: c.name for c in project.coders()}
+    assert {c.coder_id for d in project.documents() for c in project.codings_for_document(d.id)} == \
+        {next(i for i, n in coders.items() if n == "Gergo")}
+
+
+def test_source_dates_and_creators_are_kept_and_exported(imported, tmp_path):
+    from qcdesk.core.storage import interchange as ex_sql
+
+    project, _ = imported
+    coders = {c.id: c.name for c in project.coders()}
+    origins = {d.name: ex_sql.document_origins(project.db)[d.id] for d in project.documents()}
+    assert {n: (created, coders[who]) for n, (created, who) in origins.items()} == {
+        "videos_selection": ("2025-06-11T16:24:07Z", "Gergo"),
+        "videos_10_selected": ("2025-06-16T17:07:29Z", "floriansipos")}
+    out = tmp_path / "again.qdpx"
+    export_file(project, out)
+    with zipfile.ZipFile(out) as zf:
+        xml = zf.read("project.qde").decode("utf-8")
+    sources = re.findall(r"<TextSource [^>]*>", xml)
+    assert 'creationDateTime="2025-06-11T16:24:07Z"' in sources[0]
+    assert 'creationDateTime="2025-06-16T17:07:29Z"' in sources[1]
+    users = dict(re.findall(r'<User guid="([^"]+)" name="([^"]+)"', xml))
+    assert users[re.search(r'creatingUser="([^"]+)"', sources[1]).group(1)] == "floriansipos"
 
 
 def test_code_tree_and_descriptions(imported):

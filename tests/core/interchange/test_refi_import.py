@@ -9,7 +9,7 @@ from conftest import make_qdpx, snapshot
 
 from qcdesk.core.errors import DiskFullError, ImportFailed
 from qcdesk.core.interchange import import_file
-from qcdesk.core.storage import interchange as ex_sql
+from qcdesk.core.storage import codings as coding_sql
 
 pytestmark = pytest.mark.core
 
@@ -62,7 +62,7 @@ def test_atlas_style_package(tmp_path, new_project):
                                                 "Sources/doc-1.txt": TEXT, "Sources/pic-1.jpg": b"\xff\xd8"})
     p = new_project()
     report = import_file(p, pkg)
-    assert report.added == {"codes": 3, "documents": 1, "coders": 1, "codings": 3, "memos": 3}
+    assert report.added == {"codes": 3, "documents": 1, "coders": 1, "codings": 3, "memos": 2}
     joined = "\n".join(report.warnings)
     assert "lies outside its text" in joined
     assert "code that is not in the codebook (no-such-code)" in joined
@@ -79,7 +79,8 @@ def test_atlas_style_package(tmp_path, new_project):
     assert [c[0] for c in snap["codes"]] == ["Support", "Support / Listening", "Workload"]
     assert all(c[2].startswith("#") for c in snap["codes"])  # colours chosen for codes without one
     assert ("Workload memo", "Rota changes come up a lot.", "Workload", None, None) in snap["memos"]
-    assert sum(m[1] == "Key quote." for m in snap["memos"]) == 2  # the selection's note, on both codings
+    # the selection's note is one memo, on its first coded segment (not a copy per coding)
+    assert [m[4] for m in snap["memos"] if m[1] == "Key quote."] == [TEXT.index("My")]
     # the non-GUID ids are remembered: a second import matches by id even after a rename
     p.rename_code(next(c.id for c in p.codes() if c.name == "Workload"), "Workload and rota")
     again = import_file(p, pkg)
@@ -154,15 +155,15 @@ def test_failure_midway_rolls_back_the_whole_import(tmp_path, rich_project, monk
     pkg = make_qdpx(tmp_path / "t.qdpx", {"project.qde": _atlas_like(), "sources/doc-1.txt": TEXT})
     before = snapshot(rich_project)
     calls = []
-    real = ex_sql.insert_coding
+    real = coding_sql.insert
 
-    def flaky(db, row):
+    def flaky(db, row, *rest):
         calls.append(row)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real(db, row)
+        return real(db, row, *rest)
 
-    monkeypatch.setattr(ex_sql, "insert_coding", flaky)
+    monkeypatch.setattr(coding_sql, "insert", flaky)
     notified = []
     rich_project.subscribe(notified.append)
     # a full disk is reported in one sentence (DiskFullError), and nothing is kept
