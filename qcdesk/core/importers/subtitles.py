@@ -23,8 +23,10 @@ from qcdesk.core.importers.text import decode_checked
 
 _TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
 _TIMING = re.compile(rf"^\s*(?P<start>{_TS})\s*-->\s*(?P<end>{_TS})(?P<settings>.*)$")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>|<\d[^>\n]*>|</?\s*>")
+# a tag ends at the next "<" as well as at ">", so a cue full of "<v name" without ">" is
+# scanned once, not from every "<" to its end
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s+(?P<name>[^<>]*))?>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>|<\d[^<>\n]*>|</?\s*>")
 _PREFIX = re.compile(rf"^(?P<name>{NAME})\s*:\s+(?P<rest>.+)$", re.S)
 #: VTT entities; html.unescape handles the rest (named and numeric)
 _ENTITIES = {"&lrm;": "\u200e", "&rlm;": "\u200f", "&nbsp;": " "}
