@@ -4,6 +4,12 @@ zip bombs, and file names with control characters."""
 from __future__ import annotations
 
 import codecs
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +17,8 @@ from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import parse_file
 
 pytestmark = pytest.mark.core
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def reason(path) -> str:
@@ -61,3 +69,111 @@ def test_binary_with_nul_bytes_is_still_refused(write):
     assert "binary data" in reason(write("blob.txt", blob))
     # alternating NULs, but the other bytes are control codes: not text in any encoding
     assert "not a text file" in reason(write("ctl.txt", bytes([1, 0, 2, 0, 3, 0, 4, 0] * 200)))
+
+
+# -- special files: a FIFO, a device, a socket, a folder ----------------------------------------
+
+def _parse_without_hanging(path):
+    """parse_file(path) in a thread; a reader blocked on a FIFO is released and reported."""
+    outcome: list = []
+
+    def run():
+        try:
+            outcome.append(parse_file(path))
+        except ImportFailed as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # the fixed code answers at once; the old one waits for a writer forever
+    if worker.is_alive():
+        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked open() return
+        worker.join()
+        pytest.fail("opening the FIFO blocked the import")
+    return outcome[0]
+
+
+def test_fifo_is_refused_without_opening_it(tmp_path):
+    fifo = tmp_path / "interview.txt"
+    os.mkfifo(fifo)
+    result = _parse_without_hanging(fifo)
+    assert isinstance(result, ImportFailed)
+    assert result.reason == "this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"
+
+
+def test_fifo_in_a_list_of_files_does_not_stop_the_others(tmp_path):
+    from qcdesk.core.importing import import_files
+    from qcdesk.core.project import Project
+
+    fifo = tmp_path / "pipe.vtt"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.txt"
+    good.write_text("Anna: hello\nBen: hi\nAnna: bye\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        report = import_files(project, [fifo, good])
+        assert [d.name for d in report.imported] == ["good"]
+        assert report.failed == [("pipe.vtt", "this is a named pipe (FIFO), not an ordinary file; "
+                                              "only ordinary files can be imported")]
+
+
+@pytest.mark.parametrize("device", ["/dev/null", "/dev/zero"])
+def test_device_is_refused(tmp_path, device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} is missing")
+    link = tmp_path / "notes.md"
+    link.symlink_to(device)
+    assert reason(link) == "this is a device, not an ordinary file; only ordinary files can be imported"
+
+
+def test_socket_is_refused(tmp_path):
+    path = tmp_path / "s.srt"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        assert reason(path) == "this is a socket, not an ordinary file; only ordinary files can be imported"
+    finally:
+        server.close()
+
+
+def test_folder_named_like_a_document_is_refused(tmp_path):
+    (tmp_path / "folder.docx").mkdir()
+    assert reason(tmp_path / "folder.docx") == "this is a folder, not a file"
+
+
+def test_qdpx_fifo_is_refused(tmp_path):
+    from qcdesk.core.interchange.package import Package
+
+    fifo = tmp_path / "project.qdpx"
+    os.mkfifo(fifo)
+    outcome: list = []
+
+    def run():
+        try:
+            Package(fifo)
+        except ImportFailed as exc:
+            outcome.append(exc.reason)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    if worker.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join()
+        pytest.fail("opening the FIFO blocked the package import")
+    assert outcome == ["this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"]
+
+
+def test_cli_import_of_a_fifo_exits_1_with_one_line(tmp_path):
+    fifo = tmp_path / "interview.txt"
+    os.mkfifo(fifo)
+    project = tmp_path / "study.qcdesk"
+    try:
+        run = subprocess.run([sys.executable, "-m", "qcdesk", "import", "--create", str(project), str(fifo)],
+                             capture_output=True, text=True, timeout=120, cwd=REPO)
+    except subprocess.TimeoutExpired:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        pytest.fail("qcdesk-cli import hung on a FIFO")
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines() == [
+        "error: interview.txt: this is a named pipe (FIFO), not an ordinary file; only ordinary files can be "
+        "imported"]
