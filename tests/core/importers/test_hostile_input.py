@@ -177,3 +177,48 @@ def test_cli_import_of_a_fifo_exits_1_with_one_line(tmp_path):
     assert run.stderr.strip().splitlines() == [
         "error: interview.txt: this is a named pipe (FIFO), not an ordinary file; only ordinary files can be "
         "imported"]
+
+
+# -- subtitle cues with a time that cannot be right ---------------------------------------------
+
+_BAD_TIMES = ["99999999:00:00.000", "9" * 400 + ":00:00.000", "00:0x:00.000", "00:99:99.000", "1:2:3:4.000",
+              "00:00:00.0000000000000000001"]
+
+
+@pytest.mark.parametrize("bad", _BAD_TIMES)
+@pytest.mark.parametrize("suffix", [".vtt", ".srt"])
+def test_one_bad_cue_time_keeps_the_text_and_warns(write, suffix, bad):
+    sep = "." if suffix == ".vtt" else ","
+    bad = bad.replace(".", sep)
+    cues = [("00:00:01.000", "00:00:02.000", "Anna: one"), (bad, "00:00:05.000", "Ben: two"),
+            ("00:00:03.000", "00:00:04.000", "Anna: three")]
+    body = "\n\n".join(f"{i + 1}\n{a.replace('.', sep)} --> {b.replace('.', sep)}\n{t}" for i, (a, b, t) in enumerate(cues))
+    doc = parse_file(write("bad" + suffix, ("WEBVTT\n\n" if suffix == ".vtt" else "") + body + "\n"))
+    assert doc.text == "Anna: one\n\nBen: two\n\nAnna: three"
+    assert [(t.speaker, t.time_start, t.time_end) for t in doc.turns] == [
+        ("Anna", 1.0, 2.0), ("Ben", None, None), ("Anna", 3.0, 4.0)]
+    (notice,) = doc.notices
+    assert notice.startswith("1 cue had a time that cannot be right (") and "cue 2" in notice
+    assert notice.endswith("its text was kept without that time")
+
+
+def test_bad_end_time_keeps_the_start(write):
+    doc = parse_file(write("end.vtt", "WEBVTT\n\n00:01.000 --> 99999999:00:00.000\n<v Anna>one\n\n"
+                                      "00:03.000 --> 00:04.000\n<v Ben>two\n\n00:05.000 --> 00:x6.000\nmore\n"))
+    assert doc.text == "Anna: one\n\nBen: two more"
+    assert [(t.speaker, t.time_start, t.time_end) for t in doc.turns] == [("Anna", 1.0, 1.0), ("Ben", 3.0, 5.0)]
+    assert doc.notices[0].startswith("2 cues had a time that cannot be right (")
+
+
+def test_bad_times_in_a_project_import_are_a_notice_not_a_failure(tmp_path):
+    from qcdesk.core.importing import import_files
+    from qcdesk.core.project import Project
+
+    path = tmp_path / "talk.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nAnna: one\n\n2\n99999999:00:00,000 --> 99999999:00:01,000\n"
+                    "Ben: two\n", encoding="utf-8")
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        report = import_files(project, [path])
+        assert report.failed == [] and len(report.imported) == 1
+        assert len(report.notices) == 1 and report.notices[0].startswith("talk.srt: 1 cue had a time")
+        assert "Ben: two" in project.document_text(report.imported[0].id)
