@@ -25,6 +25,10 @@ MAX_CONTAINER_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: a member that expands more than this many times (and past 1 MB) is treated as a zip bomb
 MAX_COMPRESSION_RATIO = 200
+#: largest total uncompressed size of the XML parts of one file: an XML tree takes about 13 bytes
+#: of memory per byte of XML (a 190 MB document.xml took 2.6 GB), and a long transcript's
+#: document.xml is a few MB
+MAX_XML_BYTES = 64 * 1024 * 1024
 #: more members than this is not a word-processor document
 MAX_ZIP_MEMBERS = 20_000
 
@@ -156,14 +160,25 @@ def open_zip(path: Path, data: bytes, what: str) -> zipfile.ZipFile:
                          "container)") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise fail(path, f"the file is not a real {what}: it holds {len(infos)} parts")
-    total = 0
+    check_members(path, infos)
+    return zf
+
+
+def check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip by the sizes its members declare (reading never yields more), before any is read."""
+    total = xml = 0
     for info in infos:
         check_member(path, info)
         total += info.file_size
+        if info.filename.lower().endswith((".xml", ".rels", ".qde", ".qdc")):
+            xml += info.file_size
     if total > MAX_UNCOMPRESSED_BYTES:
         raise fail(path, f"the file would expand to {_megabytes(total)} when unpacked (limit "
                          f"{_megabytes(MAX_UNCOMPRESSED_BYTES)}); it may be a zip bomb")
-    return zf
+    if xml > MAX_XML_BYTES:
+        raise fail(path, f"the file would expand to {_megabytes(xml)} of XML when unpacked (the limit is "
+                         f"{_megabytes(MAX_XML_BYTES)}); it may be a zip bomb, or a document too large to "
+                         "read safely")
 
 
 def check_member(path: Path, info: zipfile.ZipInfo) -> None:

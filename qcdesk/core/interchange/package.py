@@ -48,6 +48,9 @@ class Package:
                 raise ImportFailed(str(path), "the file is damaged: it is not a valid zip archive") from None
             if len(infos) > safety.MAX_ZIP_MEMBERS:
                 raise ImportFailed(str(path), f"the package holds {len(infos)} files, more than a project can")
+            # the project XML is refused by its declared size and ratio before anything is read; other
+            # members (texts, media that is never read) are checked when read
+            safety.check_members(path, [i for i in infos if i.filename.lower().endswith(".qde")])
             self.members: dict[str, zipfile.ZipInfo] = {}
             self.by_basename: dict[str, list[zipfile.ZipInfo]] = {}
             for info in infos:

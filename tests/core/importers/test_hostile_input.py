@@ -9,12 +9,14 @@ import socket
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
 from qcdesk.core.errors import ImportFailed
-from qcdesk.core.importers import parse_file
+from qcdesk.core.importers import parse_file, safety
 
 pytestmark = pytest.mark.core
 
@@ -73,13 +75,13 @@ def test_binary_with_nul_bytes_is_still_refused(write):
 
 # -- special files: a FIFO, a device, a socket, a folder ----------------------------------------
 
-def _parse_without_hanging(path):
-    """parse_file(path) in a thread; a reader blocked on a FIFO is released and reported."""
+def _without_hanging(call, fifo):
+    """call() in a thread; if it blocks on opening ``fifo``, release it and fail the test."""
     outcome: list = []
 
     def run():
         try:
-            outcome.append(parse_file(path))
+            outcome.append(call())
         except ImportFailed as exc:
             outcome.append(exc)
 
@@ -87,7 +89,7 @@ def _parse_without_hanging(path):
     worker.start()
     worker.join(timeout=120)  # the fixed code answers at once; the old one waits for a writer forever
     if worker.is_alive():
-        os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked open() return
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked open() return
         worker.join()
         pytest.fail("opening the FIFO blocked the import")
     return outcome[0]
@@ -96,7 +98,7 @@ def _parse_without_hanging(path):
 def test_fifo_is_refused_without_opening_it(tmp_path):
     fifo = tmp_path / "interview.txt"
     os.mkfifo(fifo)
-    result = _parse_without_hanging(fifo)
+    result = _without_hanging(lambda: parse_file(fifo), fifo)
     assert isinstance(result, ImportFailed)
     assert result.reason == "this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"
 
@@ -109,10 +111,13 @@ def test_fifo_in_a_list_of_files_does_not_stop_the_others(tmp_path):
     os.mkfifo(fifo)
     good = tmp_path / "good.txt"
     good.write_text("Anna: hello\nBen: hi\nAnna: bye\n", encoding="utf-8")
-    with Project.create(tmp_path / "p.qcdesk") as project:
-        report = import_files(project, [fifo, good])
-        assert [d.name for d in report.imported] == ["good"]
-        assert report.failed == [("pipe.vtt", "this is a named pipe (FIFO), not an ordinary file; "
+    def run():  # the project is used in the thread that opens it
+        with Project.create(tmp_path / "p.qcdesk") as project:
+            return import_files(project, [fifo, good])
+
+    report = _without_hanging(run, fifo)
+    assert [d.name for d in report.imported] == ["good"]
+    assert report.failed == [("pipe.vtt", "this is a named pipe (FIFO), not an ordinary file; "
                                               "only ordinary files can be imported")]
 
 
@@ -145,22 +150,9 @@ def test_qdpx_fifo_is_refused(tmp_path):
 
     fifo = tmp_path / "project.qdpx"
     os.mkfifo(fifo)
-    outcome: list = []
-
-    def run():
-        try:
-            Package(fifo)
-        except ImportFailed as exc:
-            outcome.append(exc.reason)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout=120)
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        worker.join()
-        pytest.fail("opening the FIFO blocked the package import")
-    assert outcome == ["this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"]
+    result = _without_hanging(lambda: Package(fifo), fifo)
+    assert isinstance(result, ImportFailed)
+    assert result.reason == "this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"
 
 
 def test_cli_import_of_a_fifo_exits_1_with_one_line(tmp_path):
@@ -222,3 +214,98 @@ def test_bad_times_in_a_project_import_are_a_notice_not_a_failure(tmp_path):
         assert report.failed == [] and len(report.imported) == 1
         assert len(report.notices) == 1 and report.notices[0].startswith("talk.srt: 1 cue had a time")
         assert "Ben: two" in project.document_text(report.imported[0].id)
+
+
+# -- zip bombs: members refused by their declared size and compression ratio before reading ------
+
+def _xml_chunk(seed: int = 5) -> bytes:
+    """256 KB of Word-like runs of random words: compresses about as well as real documents."""
+    import random
+
+    rnd = random.Random(seed)
+    words = ["interview", "mentor", "family", "school", "said", "the", "and", "really", "work", "because"]
+    run = '<w:r><w:rPr><w:b/><w:lang w:val="en-GB"/></w:rPr><w:t xml:space="preserve">{} </w:t></w:r>'
+    out = []
+    while sum(map(len, out)) < 256 * 1024:
+        out.append("<w:p>" + "".join(run.format(rnd.choice(words)) for _ in range(30)) + "</w:p>")
+    return "".join(out).encode()
+
+
+def _zip_with_big_member(path, member: str, head: bytes, tail: bytes, megabytes: int, extra: dict) -> None:
+    """A zip whose ``member`` expands to ``megabytes`` MB, written without holding it in memory."""
+    chunk = _xml_chunk()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data in extra.items():
+            z.writestr(name, data)
+        with z.open(member, "w", force_zip64=True) as fh:
+            fh.write(head)
+            for _ in range(megabytes * 4):
+                fh.write(chunk)
+            fh.write(tail)
+
+
+_W = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+@pytest.fixture(scope="module")
+def big_docx(tmp_path_factory):
+    """A 2 MB .docx whose document.xml expands to 100 MB at an ordinary compression ratio."""
+    import io
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    parts = {n: zipfile.ZipFile(buf).read(n) for n in zipfile.ZipFile(buf).namelist() if n != "word/document.xml"}
+    path = tmp_path_factory.mktemp("bomb") / "huge.docx"
+    _zip_with_big_member(path, "word/document.xml", b'<?xml version="1.0"?><w:document ' + _W + b"><w:body>",
+                         b"</w:body></w:document>", 100, parts)
+    return path
+
+
+def test_docx_expanding_to_100_mb_of_xml_is_refused_before_reading(big_docx):
+    info = zipfile.ZipFile(big_docx).getinfo("word/document.xml")
+    assert big_docx.stat().st_size < 20 * 1024 * 1024
+    assert info.file_size < safety.MAX_UNCOMPRESSED_BYTES  # not caught by the total size
+    assert info.file_size < safety.MAX_COMPRESSION_RATIO * info.compress_size  # nor by the ratio
+    text = reason(big_docx)
+    megabytes = round(sum(i.file_size for i in zipfile.ZipFile(big_docx).infolist()) / 1024 / 1024)
+    assert text == (f"the file would expand to {megabytes} MB of XML when unpacked (the limit is "
+                    f"{safety.MAX_XML_BYTES // (1024 * 1024)} MB); it may be a zip bomb, or a document too "
+                    "large to read safely")
+
+
+def test_odt_expanding_to_100_mb_of_xml_is_refused(tmp_path):
+    path = tmp_path / "huge.odt"
+    _zip_with_big_member(path, "content.xml", b'<?xml version="1.0"?><office:document-content>',
+                         b"</office:document-content>", 100,
+                         {"mimetype": b"application/vnd.oasis.opendocument.text"})
+    assert "MB of XML when unpacked" in reason(path)
+
+
+def test_qdpx_expanding_to_100_mb_of_xml_is_refused(tmp_path):
+    from qcdesk.core.interchange.package import Package
+
+    path = tmp_path / "huge.qdpx"
+    _zip_with_big_member(path, "project.qde", b'<?xml version="1.0"?><Project>', b"</Project>", 100, {})
+    with pytest.raises(ImportFailed) as info:
+        Package(path)
+    assert "MB of XML when unpacked" in info.value.reason
+
+
+def test_qdpx_highly_compressible_source_is_refused_before_reading(tmp_path):
+    from qcdesk.core.interchange.package import Package
+
+    path = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", b"<Project/>")
+        with z.open("sources/a.txt", "w") as fh:
+            for _ in range(20):
+                fh.write(b"a" * (1024 * 1024))
+        z.writestr("sources/video.mp4", b"\x00" * 1000)
+    assert path.stat().st_size < 200_000
+    package = Package(path)  # a package may hold media that is never read: opening it reads nothing
+    try:
+        with pytest.raises(ImportFailed) as info:
+            package.read(package.find_source("a.txt"))
+        assert "zip bomb" in info.value.reason
+    finally:
+        package.close()
