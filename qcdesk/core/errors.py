@@ -35,9 +35,11 @@ class ImportFailed(QcdeskError):
     """A file could not be read as a transcript; nothing from it was stored."""
 
     def __init__(self, path: str, reason: str):
+        from qcdesk.core.safe_names import shown_name
+
         self.path = path
         self.reason = reason
-        super().__init__(f"Could not import {path}: {reason}")
+        super().__init__(f"Could not import {shown_name(path)}: {reason}")
 
 
 class ExportFailed(QcdeskError):

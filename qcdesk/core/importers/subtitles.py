@@ -20,6 +20,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import NAME, valid_name
 from qcdesk.core.importers.safety import fail
 from qcdesk.core.importers.text import decode_checked
+from qcdesk.core.safe_names import shown_name
 
 #: a cue's timing line: two words around "-->" (the start found lazily, so a long line is one
 #: pass); whether they are times is decided by cue_time, so a malformed one keeps the cue's text
@@ -54,7 +55,7 @@ class BadTimes:
     def add(self, value: str, cue_number: int) -> None:
         if not self.count:
             shown = value if len(value) <= 24 else value[:21] + "…"
-            self.first = f"“{clean(shown)}” in cue {cue_number}"
+            self.first = f"“{shown_name(shown)}” in cue {cue_number}"
         self.count += 1
 
     def notice(self) -> list[str]:

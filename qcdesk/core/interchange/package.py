@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import safety
+from qcdesk.core.safe_names import shown_name
 
 #: the most text the importer will unpack from one package
 MAX_TOTAL_READ = safety.MAX_UNCOMPRESSED_BYTES
@@ -55,8 +56,9 @@ class Package:
             self.by_basename: dict[str, list[zipfile.ZipInfo]] = {}
             for info in infos:
                 if _unsafe(info.filename):
-                    raise ImportFailed(str(path), f"the package contains a file named “{info.filename}” "
-                                                  "that points outside the package; it was not read for safety")
+                    raise ImportFailed(str(path), "the package contains a file named "
+                                                  f"“{shown_name(info.filename)}” that points outside the "
+                                                  "package; it was not read for safety")
                 key = info.filename.replace("\\", "/").lower()
                 self.members[key] = info
                 self.by_basename.setdefault(PurePosixPath(key).name, []).append(info)

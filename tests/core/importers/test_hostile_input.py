@@ -309,3 +309,56 @@ def test_qdpx_highly_compressible_source_is_refused_before_reading(tmp_path):
         assert "zip bomb" in info.value.reason
     finally:
         package.close()
+
+
+# -- file names with control characters and bidi overrides ---------------------------------------
+
+_NASTY = "\x1b[31mP03\u202eevil\tname\x07"
+_FORBIDDEN = set(map(chr, [*range(32), *range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]))
+
+
+def _clean(text: str) -> bool:
+    return not (set(text) & _FORBIDDEN)
+
+
+def test_shown_name_removes_controls_and_overrides_but_keeps_rtl_marks():
+    from qcdesk.core.safe_names import shown_name
+
+    assert shown_name(_NASTY) == "[31mP03evil name"
+    assert shown_name("שלום\u200f 01") == "שלום\u200f 01"
+
+
+def test_document_name_and_report_are_clean(tmp_path):
+    from qcdesk.core.importing import import_files
+    from qcdesk.core.project import Project
+
+    good = tmp_path / f"{_NASTY}.vtt"
+    good.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n\n00:0x.000 --> 9:99\nbye\n", encoding="utf-8")
+    bad = tmp_path / f"{_NASTY}.txt"
+    bad.write_bytes(b"")
+    names: list[str] = []
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        report = import_files(project, [good, bad], progress=lambda i, n, name: names.append(name))
+        (doc,) = project.documents()
+        assert doc.name == "[31mP03evil name" and doc.source_name == "[31mP03evil name.vtt"
+    assert report.failed == [("[31mP03evil name.txt", "the file is empty")]
+    assert report.notices and all(_clean(n) for n in report.notices)
+    assert all(_clean(n) for n in names if n)
+    with pytest.raises(ImportFailed) as info:
+        parse_file(bad)
+    assert info.value.path == str(bad)  # the program still has the real name
+    assert _clean(str(info.value)) and "[31mP03evil name.txt" in str(info.value)
+
+
+def test_cli_import_messages_are_clean(tmp_path, capsys):
+    from qcdesk.cli import main
+
+    good = tmp_path / f"{_NASTY}.txt"
+    good.write_text("Anna: hello\nBen: hi\nAnna: bye\n", encoding="utf-8")
+    bad = tmp_path / f"{_NASTY}.srt"
+    bad.write_text("no cues here\n", encoding="utf-8")
+    project = tmp_path / "study.qcdesk"
+    assert main(["import", "--create", str(project), str(good), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert "imported [31mP03evil name (" in out and _clean(out.replace("\n", ""))
+    assert err.startswith("error: [31mP03evil name.srt: ") and _clean(err.rstrip("\n"))
