@@ -2,8 +2,8 @@
 
 Order: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; then BOM-less UTF-16
 (NUL bytes on one side of the byte pairs, valid code units); then strict UTF-8;
-then Windows-1252 when it reads as plausible Western text; then charset-normalizer's best guess; last, Windows-1252
-with undecodable bytes replaced. Line ends become ``\\n``.
+then Windows-1252 when it reads as plausible Western text; then charset-normalizer's
+best guess; last, Windows-1252 with undecodable bytes replaced. Line ends become ``\\n``.
 """
 
 from __future__ import annotations

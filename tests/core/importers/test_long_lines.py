@@ -54,7 +54,10 @@ def test_one_megabyte_line_in_every_format_imports(tmp_path):
     results = json.loads(run.stdout.decode().strip().splitlines()[-1])
     for (name, suffix, before, unit, after), path in zip(CASES, files):
         length, turns = results[str(path)]
-        assert length >= MB // len(unit.encode()), name  # every repeat left some text
+        if "cue identifier" in name or "cue number" in name:
+            assert length == len("hello"), name  # the line is the cue's label, not its text
+        else:
+            assert length >= MB // len(unit.encode()), name  # every repeat left some text
         if "layout" in name or "speaker" in name:
             assert turns >= 1, name
 
@@ -63,7 +66,8 @@ def test_one_megabyte_line_in_every_format_imports(tmp_path):
 
 _OLD_EMPHASIS = {
     "**": r"\*\*(?=\S)(.+?)(?<=\S)\*\*", "__": r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)",
-    "*": r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", "_": r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)",
+    "*": r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])",
+    "_": r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)",
     "~~": r"~~(?=\S)(.+?)(?<=\S)~~",
 }
 _MARKDOWNISH = st.lists(st.sampled_from(["*", "**", "_", "__", "~~", "a", "b", " ", "\n", "é", "#", "\t"]),
