@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from qcdesk.core.safe_names import shown_name
+
 
 class QcdeskError(Exception):
     """Base of every error whose ``str()`` is a complete sentence for the user."""
@@ -35,8 +37,6 @@ class ImportFailed(QcdeskError):
     """A file could not be read as a transcript; nothing from it was stored."""
 
     def __init__(self, path: str, reason: str):
-        from qcdesk.core.safe_names import shown_name
-
         self.path = path
         self.reason = reason
         super().__init__(f"Could not import {shown_name(path)}: {reason}")
