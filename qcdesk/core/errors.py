@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from qcdesk.core.safe_names import shown_name
+
 
 class QcdeskError(Exception):
     """Base of every error whose ``str()`` is a complete sentence for the user."""
@@ -43,7 +45,7 @@ class ImportFailed(QcdeskError):
     def __init__(self, path: str, reason: str):
         self.path = path
         self.reason = reason
-        super().__init__(f"Could not import {path}: {reason}")
+        super().__init__(f"Could not import {shown_name(path)}: {reason}")
 
 
 class ExportFailed(QcdeskError):

@@ -15,6 +15,7 @@ from qcdesk.core.importers import parse_file
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Document
 from qcdesk.core.project import Project
+from qcdesk.core.safe_names import shown_name
 
 
 @dataclass
@@ -30,7 +31,8 @@ class ImportReport:
 
 
 def document_name(path: Path) -> str:
-    return path.stem or path.name
+    """The name a file's document gets: its name without the extension, fit to show."""
+    return (shown_name(path.stem).strip() or shown_name(path.name).strip() or "Untitled")
 
 
 def store_parsed(project: Project, path: Path, parsed: ParsedDocument, report: ImportReport,
@@ -39,12 +41,12 @@ def store_parsed(project: Project, path: Path, parsed: ParsedDocument, report: I
     if skip_duplicates:
         same = project.documents_with_hash(parsed.text)
         if same:
-            report.skipped.append((path.name, f"the same text is already in the project as "
+            report.skipped.append((shown_name(path.name), f"the same text is already in the project as "
                                               f"“{same[0].name}”"))
             return None
-    doc = project.add_document(document_name(path), parsed, source_name=path.name)
+    doc = project.add_document(document_name(path), parsed, source_name=shown_name(path.name))
     report.imported.append(doc)
-    report.notices.extend(f"{path.name}: {n}" for n in parsed.notices)
+    report.notices.extend(f"{shown_name(path.name)}: {n}" for n in parsed.notices)
     return doc
 
 
@@ -67,20 +69,20 @@ def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool =
     report = ImportReport()
     for i, path in enumerate(paths):
         if cancelled and cancelled():
-            report.skipped.extend((p.name, "import cancelled") for p in paths[i:])
+            report.skipped.extend((shown_name(p.name), "import cancelled") for p in paths[i:])
             break
         if progress:
-            progress(i, len(paths), path.name)
+            progress(i, len(paths), shown_name(path.name))
         try:
             parsed = parse_file(path)
             store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
         except ImportFailed as exc:
-            report.failed.append((path.name, exc.reason))
+            report.failed.append((shown_name(path.name), exc.reason))
         except DiskFullError as exc:  # the next files would not fit either
-            report.disk_full = stopped_by_full_disk(exc, [p.name for p in paths[i:]], len(report.imported))
+            report.disk_full = stopped_by_full_disk(exc, [shown_name(p.name) for p in paths[i:]], len(report.imported))
             break
         except QcdeskError as exc:
-            report.failed.append((path.name, str(exc)))
+            report.failed.append((shown_name(path.name), str(exc)))
     if progress:
         progress(len(paths), len(paths), "")
     return report

@@ -12,6 +12,7 @@ from qcdesk.core.errors import DiskFullError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importing import ImportReport, stopped_by_full_disk, store_parsed
+from qcdesk.core.safe_names import shown_name
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui.workers import ExportJob, ImportParser, start_in_thread
@@ -64,7 +65,8 @@ class ImportFlow(QObject):
         self.progress = _progress_dialog(self.window, "Importing", "Reading documents…", len(paths))
         self.progress.canceled.connect(self.cancel)
         self.parser.parsed.connect(self._store)
-        self.parser.failed.connect(lambda path, reason: self.report.failed.append((Path(path).name, reason)))
+        self.parser.failed.connect(
+            lambda path, reason: self.report.failed.append((shown_name(Path(path).name), reason)))
         self.parser.progress.connect(self._on_progress)
         self.thread = start_in_thread(self.parser, self, self._done)
 
@@ -77,7 +79,7 @@ class ImportFlow(QObject):
             self.progress.setMaximum(max(total, 1))
             self.progress.setValue(done)
             if name:
-                self.progress.setLabelText(f"Reading {name} ({done + 1} of {total})…")
+                self.progress.setLabelText(f"Reading {shown_name(name)} ({done + 1} of {total})…")
 
     def _store(self, path: str, parsed: ParsedDocument) -> None:
         parser = self.parser
@@ -97,7 +99,7 @@ class ImportFlow(QObject):
         if same:
             allow_duplicate = dialogs.confirm(
                 self.window, "Duplicate document",
-                f"The text of {path_obj.name} is already in the project as “{same[0].name}”.\n\n"
+                f"The text of {shown_name(path_obj.name)} is already in the project as “{same[0].name}”.\n\n"
                 "Import it again as a separate document?")
         try:
             store_parsed(project, path_obj, parsed, report, skip_duplicates=not allow_duplicate)
@@ -107,9 +109,9 @@ class ImportFlow(QObject):
             report.disk_full = stopped_by_full_disk(exc, left, len(report.imported))
             self.cancel()
         except QcdeskError as exc:
-            report.failed.append((path_obj.name, str(exc)))
+            report.failed.append((shown_name(path_obj.name), str(exc)))
         except OSError as exc:  # e.g. the disk is full: the transaction was rolled back
-            report.failed.append((path_obj.name, f"could not be saved: {exc.strerror or exc}"))
+            report.failed.append((shown_name(path_obj.name), f"could not be saved: {exc.strerror or exc}"))
 
     def _done(self) -> None:
         cancelled = self.parser is not None and self.parser.cancelled

@@ -124,3 +124,17 @@ def test_project_file_dropped_opens_it(qtbot, tmp_path, window):
     window.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                                 Qt.KeyboardModifier.NoModifier))
     assert window.project.path == other
+
+
+def test_file_names_with_control_characters_are_shown_clean(qtbot, tmp_path, window, messages):
+    nasty = "\x1b[31mP04\u202eevil"
+    good = tmp_path / f"{nasty}.txt"
+    good.write_text("Interviewer: Hello.\n\nP4: Hi.\n\nInterviewer: Bye.\n", encoding="utf-8")
+    bad = tmp_path / f"{nasty}.vtt"
+    bad.write_text("not subtitles\n", encoding="utf-8")
+    report = run_import(qtbot, window, [good, bad])
+    assert window.documents.names() == ["[31mP04evil"]
+    kind, title, text = messages[-1]
+    assert "[31mP04evil.vtt" in text
+    assert not any(ch in text for ch in "\x1b\u202e")
+    assert [name for name, _ in report.failed] == ["[31mP04evil.vtt"]

@@ -1,9 +1,9 @@
 """Turning the bytes of a text file into ``str``, telling the user when a guess was needed.
 
-Order: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; then strict UTF-8;
-then BOM-less UTF-16 (alternating NUL bytes); then Windows-1252 when it reads
-as plausible Western text; then charset-normalizer's best guess; last, Windows-1252
-with undecodable bytes replaced. Line ends become ``\\n``.
+Order: a byte-order mark (UTF-8, UTF-16, UTF-32) decides; then BOM-less UTF-16
+(NUL bytes on one side of the byte pairs, valid code units); then strict UTF-8;
+then Windows-1252 when it reads as plausible Western text; then charset-normalizer's
+best guess; last, Windows-1252 with undecodable bytes replaced. Line ends become ``\\n``.
 """
 
 from __future__ import annotations
@@ -68,16 +68,13 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
             except UnicodeDecodeError:
                 return body.decode(codec, errors="replace"), [
                     f"The file is marked as {label} but contains invalid bytes; they were replaced by �"]
+    utf16 = bomless_utf16(data)  # before UTF-8: ASCII in UTF-16 is valid UTF-8 full of NULs
+    if utf16:
+        return data.decode(utf16), [f"Read as {display_name(utf16)} (the file has no byte-order mark)"]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError:
         pass
-    utf16 = _bomless_utf16(data)
-    if utf16:
-        try:
-            return data.decode(utf16), [f"Read as {display_name(utf16)} (the file has no byte-order mark)"]
-        except UnicodeDecodeError:
-            pass
     encoding = guess_legacy_encoding(data)
     try:
         text = data.decode(encoding)
@@ -88,17 +85,43 @@ def _decode(data: bytes) -> tuple[str, list[str]]:
             "some bytes could not be read and were replaced by �"]
 
 
-def _bomless_utf16(data: bytes) -> str | None:
-    sample = data[:4096]
-    if len(sample) < 4:
+def utf16_codec(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` if the bytes are UTF-16 text, with or without a byte-order mark."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return None
-    even = sample[0::2]
-    odd = sample[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+    if data.startswith(codecs.BOM_UTF16_LE):
         return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+    if data.startswith(codecs.BOM_UTF16_BE):
         return "utf-16-be"
-    return None
+    return bomless_utf16(data)
+
+
+def bomless_utf16(data: bytes) -> str | None:
+    """The byte order of UTF-16 text written without a byte-order mark, or None.
+
+    The high byte of every ASCII character (spaces, digits, punctuation, line ends,
+    which every transcript has, whatever its script) is NUL, so NULs gather on one
+    side of the byte pairs: the odd bytes for little-endian, the even ones for
+    big-endian. The whole file must then decode as valid UTF-16 code units.
+    """
+    if len(data) < 4 or len(data) % 2 or b"\x00" not in data[:65536]:
+        return None
+    sample = data[:65536]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.1 * pairs and odd > 4 * even:
+        codec = "utf-16-le"
+    elif even >= 0.1 * pairs and even > 4 * odd:
+        codec = "utf-16-be"
+    else:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:  # unpaired surrogates: not UTF-16
+        return None
+    head = text[:32768]
+    controls = sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return codec if controls <= 0.02 * len(head) else None
 
 
 def plausible_western(text: str) -> bool:

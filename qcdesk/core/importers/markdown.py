@@ -8,6 +8,7 @@ plain character; links keep their text; code keeps its content verbatim.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
@@ -19,22 +20,74 @@ from qcdesk.core.importers.text import decode_checked
 _ESCAPABLE = r"\\`*_{}\[\]()#+\-.!|>~<"
 _ESCAPE = re.compile(rf"\\([{_ESCAPABLE}])")
 _PROTECT_BASE = 0xF0000  # supplementary private use area: never in real text
-_IMAGE = re.compile(r"!\[([^\]\n]*)\]\([^)\n]*\)")
-_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+#: link and image text stops at a bracket and the target at an unbalanced parenthesis, so a line
+#: full of "[" or "](" without their closing half is scanned once, not once per opening
+_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
+_IMAGE = re.compile(rf"!\[([^\[\]\n]*)\]{_TARGET}")
+_LINK = re.compile(rf"\[([^\[\]\n]+)\]{_TARGET}")
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
 _CODE = re.compile(r"`([^`\n]+)`")
-_BOLD = [re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), re.compile(r"(?<!\w)__(?=\S)(.+?)(?<=\S)__(?!\w)")]
-_ITALIC = [re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])"),
-           re.compile(r"(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")]
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_RULE = re.compile(r"^ {0,3}([-*_])(\s*\1){2,}\s*$")
+
+
+_NEWLINE = re.compile("\n")
+#: characters that can start something strip_inline removes
+_MARKUP = re.compile(r"[\\`!\[<*_~\U000f0000-\U000f0101]")
+
+
+class _Emphasis:
+    r"""``open text close`` pairs, found in linear time.
+
+    Equivalent to ``re.sub(open + r"(?=\S)(.+?)(?<=\S)" + close, r"\1", line)`` (with the
+    lookarounds of each kind), which scans to the end of the line from every opening
+    marker that is never closed: quadratic on a long line of ``*word``.
+    """
+
+    def __init__(self, opener: str, closer: str, marker: str) -> None:
+        self.opener = re.compile(rf"(?={opener})")
+        self.closer = re.compile(rf"(?={closer})")
+        self.size = len(marker)
+
+    def sub(self, text: str) -> str:
+        openers = [m.start() for m in self.opener.finditer(text)]
+        if not openers:
+            return text
+        closers = [m.start() for m in self.closer.finditer(text)]
+        newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        out: list[str] = []
+        done = 0  # text[:done] is written out
+        k = 0  # closers[k:] may still close something
+        for start in openers:
+            if start < done:
+                continue
+            body = start + self.size
+            while k < len(closers) and closers[k] < body + 1:
+                k += 1
+            if k == len(closers):
+                break
+            end = closers[k]
+            line_end = bisect.bisect_left(newlines, body)
+            if line_end < len(newlines) and newlines[line_end] < end:
+                continue  # the text between may not span lines
+            out.append(text[done:start])
+            out.append(text[body:end])
+            done = end + self.size
+        out.append(text[done:])
+        return "".join(out)
+
+
+_BOLD = [_Emphasis(r"\*\*\S", r"(?<=\S)\*\*", "**"), _Emphasis(r"(?<!\w)__\S", r"(?<=\S)__(?!\w)", "__")]
+_ITALIC = [_Emphasis(r"(?<![*\w])\*[^\s*]", r"(?<=[^\s*])\*(?![*\w])", "*"),
+           _Emphasis(r"(?<!\w)_[^\s_]", r"(?<=[^\s_])_(?!\w)", "_")]
+_STRIKE = _Emphasis(r"~~\S", r"(?<=\S)~~", "~~")
+_HEADING = re.compile(r" {0,3}(#{1,6})(.*)")
+# possessive quantifiers: a line of "=" or "-" followed by spaces and text fails in one pass
+_SETEXT = re.compile(r"^ {0,3}(?:=++|-++)\s*+$")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:\s*+\1){2,}+\s*+$")
 _BULLET = re.compile(r"^\s*[-*+]\s+")
 _NUMBERED = re.compile(r"^\s*\d{1,9}[.)]\s+")
 _QUOTE = re.compile(r"^\s*>\s?")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TABLE_SEP = re.compile(r"^\s*+\|?\s*+:?-{2,}+:?\s*+(?:\|\s*+:?-{2,}+:?\s*+)*+\|?\s*+$")
 
 
 def _protect(match: re.Match) -> str:
@@ -48,6 +101,8 @@ def _restore(text: str) -> str:
 
 def strip_inline(text: str) -> str:
     """Plain text of one Markdown line or paragraph."""
+    if not _MARKUP.search(text):
+        return text  # most lines and table cells: nothing to strip
     codes: list[str] = []
 
     def keep_code(m: re.Match) -> str:
@@ -61,12 +116,27 @@ def strip_inline(text: str) -> str:
     text = _AUTOLINK.sub(r"\1", text)
     for pattern in (*_BOLD, _STRIKE, *_ITALIC):
         for _ in range(3):  # nested emphasis
-            new = pattern.sub(r"\1", text)
+            new = pattern.sub(text)
             if new == text:
                 break
             text = new
     text = re.sub("\U000f0100(\\d+)\U000f0101", lambda m: codes[int(m.group(1))], text)
     return _restore(text)
+
+
+def heading_of(line: str) -> tuple[int, str] | None:
+    r"""An ATX heading's level and text (closing ``#`` removed), or None.
+
+    In Python rather than one regular expression: ``(.*?)\s*#*\s*$`` backtracks
+    cubically over a long run of spaces inside the heading.
+    """
+    m = _HEADING.match(line)
+    if m is None:
+        return None
+    hashes, rest = m.groups()
+    if rest and not rest[0].isspace():
+        return (len(hashes), "") if not rest.rstrip().strip("#") else None
+    return len(hashes), rest.strip().rstrip("#").rstrip()
 
 
 def markdown_units(text: str) -> list[Unit]:
@@ -94,9 +164,9 @@ def markdown_units(text: str) -> list[Unit]:
         if not line.strip():
             in_para = False
             continue
-        heading = _HEADING.match(line)
+        heading = heading_of(line)
         if heading:
-            units.append(Unit(strip_inline(heading.group(2) or ""), HEADING, len(heading.group(1))))
+            units.append(Unit(strip_inline(heading[1]), HEADING, heading[0]))
             in_para = False
             continue
         nxt = lines[i + 1] if i + 1 < len(lines) else ""

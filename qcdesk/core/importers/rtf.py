@@ -31,7 +31,6 @@ _TOKEN = re.compile(
     rb"|(?P<other>[\s\S])"
 )
 
-_KINDS = ("word", "hex", "sym", "brace", "newline", "text", "other")
 #: destinations whose content is not body text
 _SKIP_DEST = {
     b"fonttbl", b"colortbl", b"stylesheet", b"info", b"pict", b"object", b"fldinst", b"header",
@@ -191,7 +190,9 @@ def convert(data: bytes) -> tuple[list[Unit], dict[str, int]]:
     while pos < n:
         tok = _TOKEN.match(data, pos)
         pos = tok.end()
-        kind = next(k for k in _KINDS if tok.group(k) is not None)
+        kind = tok.lastgroup  # the alternative that matched ("arg" closes last in a control word)
+        if kind == "arg":
+            kind = "word"
         if kind == "brace":
             conv.flush_bytes()
             if tok.group("brace") == b"{":

@@ -8,9 +8,12 @@ binary file renamed ``.txt`` ends as :class:`ImportFailed` with a plain reason.
 from __future__ import annotations
 
 import io
+import os
+import stat
 import zipfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.storage import connection
@@ -23,6 +26,10 @@ MAX_CONTAINER_BYTES = 200 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 #: a member that expands more than this many times (and past 1 MB) is treated as a zip bomb
 MAX_COMPRESSION_RATIO = 200
+#: largest total uncompressed size of the XML parts of one file: an XML tree takes about 13 bytes
+#: of memory per byte of XML (a 190 MB document.xml took 2.6 GB), and a long transcript's
+#: document.xml is a few MB
+MAX_XML_BYTES = 64 * 1024 * 1024
 #: more members than this is not a word-processor document
 MAX_ZIP_MEMBERS = 20_000
 
@@ -41,29 +48,72 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB"
 
 
-def read_file_bytes(path: Path, limit: int) -> bytes:
-    """The file's bytes, or ImportFailed if it is missing, unreadable, empty or too large."""
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not an ordinary file is, in words, or None for an ordinary file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def _refuse_special(path: Path, mode: int) -> None:
+    if stat.S_ISDIR(mode):
+        raise fail(path, "this is a folder, not a file")
+    kind = _special_kind(mode)
+    if kind:
+        raise fail(path, f"this is {kind}, not an ordinary file; only ordinary files can be imported")
+
+
+def open_regular_file(path: Path) -> BinaryIO:
+    """The file opened for reading, or ImportFailed if it is missing, unreadable or not an ordinary file.
+
+    A FIFO, device or socket is refused from its ``stat`` before it is opened (opening a FIFO
+    waits for a writer forever; ``/dev/zero`` never ends); the open itself does not block, and
+    what was opened is checked again in case the name was replaced in between.
+    """
     try:
         if not path.exists():
             raise fail(path, "the file does not exist (it may have been moved or deleted)")
-        if path.is_dir():
-            raise fail(path, "this is a folder, not a file")
+        _refuse_special(path, path.stat().st_mode)
         if connection.opened_here(path):
             # reading it would also drop SQLite's locks on the open project (closing any
             # descriptor of a file drops the process's POSIX locks on it)
             raise fail(path, OPEN_PROJECT)
-        size = path.stat().st_size
-        if size > limit:
-            raise fail(path, f"the file is too large ({_megabytes(size)}; the limit for this "
-                             f"format is {_megabytes(limit)})")
-        with path.open("rb") as fh:
-            data = fh.read(limit + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        fh = os.fdopen(fd, "rb")
+        try:
+            _refuse_special(path, os.fstat(fd).st_mode)
+        except ImportFailed:
+            fh.close()
+            raise
+        return fh
     except ImportFailed:
         raise
     except PermissionError:
         raise fail(path, "the file cannot be read: permission denied") from None
     except OSError as exc:
         raise fail(path, f"the file cannot be read ({exc.strerror or exc})") from None
+
+
+def read_file_bytes(path: Path, limit: int) -> bytes:
+    """The file's bytes, or ImportFailed if it is missing, unreadable, not an ordinary file,
+    empty or too large."""
+    with open_regular_file(path) as fh:
+        try:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise fail(path, f"the file is too large ({_megabytes(size)}; the limit for this "
+                                 f"format is {_megabytes(limit)})")
+            data = fh.read(limit + 1)
+        except ImportFailed:
+            raise
+        except OSError as exc:
+            raise fail(path, f"the file cannot be read ({exc.strerror or exc})") from None
     if len(data) > limit:
         raise fail(path, f"the file is too large (the limit for this format is {_megabytes(limit)})")
     if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -117,14 +167,25 @@ def open_zip(path: Path, data: bytes, what: str) -> zipfile.ZipFile:
                          "container)") from None
     if len(infos) > MAX_ZIP_MEMBERS:
         raise fail(path, f"the file is not a real {what}: it holds {len(infos)} parts")
-    total = 0
+    check_members(path, infos)
+    return zf
+
+
+def check_members(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip by the sizes its members declare (reading never yields more), before any is read."""
+    total = xml = 0
     for info in infos:
         check_member(path, info)
         total += info.file_size
+        if info.filename.lower().endswith((".xml", ".rels", ".qde", ".qdc")):
+            xml += info.file_size
     if total > MAX_UNCOMPRESSED_BYTES:
         raise fail(path, f"the file would expand to {_megabytes(total)} when unpacked (limit "
                          f"{_megabytes(MAX_UNCOMPRESSED_BYTES)}); it may be a zip bomb")
-    return zf
+    if xml > MAX_XML_BYTES:
+        raise fail(path, f"the file would expand to {_megabytes(xml)} of XML when unpacked (the limit is "
+                         f"{_megabytes(MAX_XML_BYTES)}); it may be a zip bomb, or a document too large to "
+                         "read safely")
 
 
 def check_member(path: Path, info: zipfile.ZipInfo) -> None:

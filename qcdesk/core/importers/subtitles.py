@@ -17,14 +17,19 @@ from pathlib import Path
 
 from qcdesk.core.importers.assemble import Piece, assemble, clean
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import NAME, parse_time, valid_name
+from qcdesk.core.importers.layouts import NAME, valid_name
 from qcdesk.core.importers.safety import fail
 from qcdesk.core.importers.text import decode_checked
+from qcdesk.core.safe_names import shown_name
 
-_TS = r"(?:\d+:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?"
-_TIMING = re.compile(rf"^\s*(?P<start>{_TS})\s*-->\s*(?P<end>{_TS})(?P<settings>.*)$")
-_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:\s+(?P<name>[^>]*))?>", re.I)
-_TAG = re.compile(r"</?[a-zA-Z][^>\n]*>|<\d[^>\n]*>|</?\s*>")
+#: a cue's timing line: two words around "-->" (the start found lazily, so a long line is one
+#: pass); whether they are times is decided by cue_time, so a malformed one keeps the cue's text
+_TIMING = re.compile(r"^\s*(?P<start>[^\s>]+?)\s*-->\s*(?P<end>\S+)(?:\s.*)?$")
+_TIME = re.compile(r"(?:(?P<h>\d{1,3}):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,](?P<f>\d{1,3}))?")
+# a tag ends at the next "<" as well as at ">", so a cue full of "<v name" without ">" is
+# scanned once, not from every "<" to its end
+_VOICE = re.compile(r"<v(?:\.[^\s<>]*)?(?:\s+(?P<name>[^<>]*))?>", re.I)
+_TAG = re.compile(r"</?[a-zA-Z][^<>\n]*>|<\d[^<>\n]*>|</?\s*>")
 _PREFIX = re.compile(rf"^(?P<name>{NAME})\s*:\s+(?P<rest>.+)$", re.S)
 #: VTT entities; html.unescape handles the rest (named and numeric)
 _ENTITIES = {"&lrm;": "\u200e", "&rlm;": "\u200f", "&nbsp;": " "}
@@ -34,10 +39,45 @@ PARAGRAPH_GAP = 2.0
 
 @dataclass
 class Cue:
-    start: float
-    end: float
+    start: float | None  # None: the file's time for this cue cannot be right
+    end: float | None
     text: str
     speaker: str | None = None
+
+
+@dataclass
+class BadTimes:
+    """Cue times that were dropped, for one notice."""
+
+    count: int = 0
+    first: str = ""
+
+    def add(self, value: str, cue_number: int) -> None:
+        if not self.count:
+            shown = value if len(value) <= 24 else value[:21] + "…"
+            self.first = f"“{shown_name(shown)}” in cue {cue_number}"
+        self.count += 1
+
+    def notice(self) -> list[str]:
+        if not self.count:
+            return []
+        many = self.count != 1
+        return [f"{self.count} cue{'s' if many else ''} had a time that cannot be right ({self.first}); "
+                f"{'their' if many else 'its'} text was kept without that time"]
+
+
+def cue_time(value: str) -> float | None:
+    """Seconds from ``[h:]mm:ss[.ttt]``, or None for a malformed or absurd time.
+
+    Minutes and seconds past 59 (after hours) and hours past 999 cannot be right.
+    """
+    m = _TIME.fullmatch(value)
+    if m is None:
+        return None
+    hours, minutes, seconds = int(m["h"] or 0), int(m["m"]), int(m["s"])
+    if seconds > 59 or (m["h"] is not None and minutes > 59):
+        return None
+    return hours * 3600 + minutes * 60 + seconds + (int(m["f"].ljust(3, "0")) / 1000 if m["f"] else 0.0)
 
 
 def _clean_cue_text(raw: str) -> tuple[str, str | None]:
@@ -69,20 +109,28 @@ def _blocks(text: str) -> list[list[str]]:
     return out
 
 
-def _cue_from_block(lines: list[str]) -> Cue | None:
+def _has_digit(word: str) -> bool:
+    return any(ch.isdigit() for ch in word)
+
+
+def _cue_from_block(lines: list[str], number: int, bad: BadTimes) -> Cue | None:
     for i, line in enumerate(lines[:3]):
         m = _TIMING.match(line)
-        if m:
-            start = parse_time(m.group("start")) or 0.0
-            end = parse_time(m.group("end"))
-            if end is None or end < start:
+        if m and _has_digit(m.group("start")) and _has_digit(m.group("end")):
+            start, end = cue_time(m.group("start")), cue_time(m.group("end"))
+            if start is None:
+                bad.add(m.group("start"), number)
+                end = None
+            elif end is None:
+                bad.add(m.group("end"), number)
+            if start is not None and (end is None or end < start):
                 end = start  # a cue that ends before it starts: keep it, at its start time
             text, speaker = _clean_cue_text("\n".join(lines[i + 1:]))
             return Cue(start, end, text, speaker)
     return None
 
 
-def parse_vtt_cues(text: str) -> tuple[list[Cue], str]:
+def parse_vtt_cues(text: str, bad: BadTimes | None = None) -> tuple[list[Cue], str]:
     """The cues and the header title (text after ``WEBVTT`` on its first line)."""
     blocks = _blocks(text)
     title = ""
@@ -99,16 +147,16 @@ def parse_vtt_cues(text: str) -> tuple[list[Cue], str]:
         head = block[0].strip()
         if head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head:
             continue
-        cue = _cue_from_block(block)
+        cue = _cue_from_block(block, len(cues) + 1, bad if bad is not None else BadTimes())
         if cue is not None:
             cues.append(cue)
     return cues, title
 
 
-def parse_srt_cues(text: str) -> list[Cue]:
+def parse_srt_cues(text: str, bad: BadTimes | None = None) -> list[Cue]:
     cues = []
     for block in _blocks(text):
-        cue = _cue_from_block(block)
+        cue = _cue_from_block(block, len(cues) + 1, bad if bad is not None else BadTimes())
         if cue is not None:
             cues.append(cue)
     return cues
@@ -142,7 +190,8 @@ def cues_to_pieces(cues: list[Cue]) -> list[Piece]:
             if cur is not None and cue.speaker in (None, cur.speaker):
                 if cue.text:
                     words[id(cur)].append(cue.text)
-                cur.time_end = max(cur.time_end or cue.end, cue.end)
+                if cue.end is not None:
+                    cur.time_end = cue.end if cur.time_end is None else max(cur.time_end, cue.end)
                 continue
             if cue.speaker is None:
                 pieces.append(Piece(cue.text))
@@ -159,13 +208,13 @@ def cues_to_pieces(cues: list[Cue]) -> list[Piece]:
     for cue in cues:
         if not cue.text:
             continue
-        if para is not None and last_end is not None and cue.start - last_end < PARAGRAPH_GAP \
-                and len(para.text) < 1000:
+        pause = None if cue.start is None or last_end is None else cue.start - last_end
+        if para is not None and (pause is None or pause < PARAGRAPH_GAP) and len(para.text) < 1000:
             para.text += " " + cue.text
         else:
             para = Piece(cue.text)
             pieces.append(para)
-        last_end = cue.end
+        last_end = cue.end if cue.end is not None else last_end
     return pieces
 
 
@@ -175,9 +224,11 @@ def read_vtt(path: Path, data: bytes) -> ParsedDocument:
         if "-->" not in text:
             raise fail(path, "this is not a WebVTT file (it does not start with WEBVTT)")
         notices.append("The file does not start with WEBVTT; it was read as subtitles anyway")
-    cues, title = parse_vtt_cues(text)
+    bad = BadTimes()
+    cues, title = parse_vtt_cues(text, bad)
     if not cues:
         raise fail(path, "the subtitle file contains no cues (no lines with -->)")
+    notices += bad.notice()
     _apply_prefixes(cues)
     pieces = ([Piece(title, "heading", 1)] if title else []) + cues_to_pieces(cues)
     return assemble(pieces, "vtt", notices)
@@ -185,8 +236,9 @@ def read_vtt(path: Path, data: bytes) -> ParsedDocument:
 
 def read_srt(path: Path, data: bytes) -> ParsedDocument:
     text, notices = decode_checked(path, data, "SubRip subtitle")
-    cues = parse_srt_cues(text)
+    bad = BadTimes()
+    cues = parse_srt_cues(text, bad)
     if not cues:
         raise fail(path, "this is not a SubRip file: it contains no cues (no lines with -->)")
     _apply_prefixes(cues)
-    return assemble(cues_to_pieces(cues), "srt", notices)
+    return assemble(cues_to_pieces(cues), "srt", notices + bad.notice())

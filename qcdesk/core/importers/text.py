@@ -6,7 +6,7 @@ from pathlib import Path
 
 from qcdesk.core.importers.assemble import Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.encoding import decode_text
+from qcdesk.core.importers.encoding import decode_text, utf16_codec
 from qcdesk.core.importers.layouts import arrange
 from qcdesk.core.importers.safety import fail, looks_binary, sniff_other_format
 
@@ -17,7 +17,7 @@ def decode_checked(path: Path, data: bytes, what: str = "text") -> tuple[str, li
     if other:
         raise fail(path, other)
     text, notices = decode_text(data)
-    if looks_binary(data) and (not _is_utf16(data) or _control_ratio(text) > 0.02):
+    if looks_binary(data) and (not utf16_codec(data) or _control_ratio(text) > 0.02):
         raise fail(path, f"this is not a {what} file (it contains binary data); "
                          "check that you chose the right file")
     if _control_ratio(text) > 0.02:
@@ -25,10 +25,6 @@ def decode_checked(path: Path, data: bytes, what: str = "text") -> tuple[str, li
     if not text.strip():
         raise fail(path, "the file is empty")
     return text, notices
-
-
-def _is_utf16(data: bytes) -> bool:
-    return data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 
 def _control_ratio(text: str) -> float:

@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import safety
+from qcdesk.core.safe_names import shown_name
 
 #: the most text the importer will unpack from one package
 MAX_TOTAL_READ = safety.MAX_UNCOMPRESSED_BYTES
@@ -28,42 +29,47 @@ def _unsafe(name: str) -> bool:
 class Package:
     def __init__(self, path: Path):
         self.path = path
+        self._file = safety.open_regular_file(path)  # the zip reads this handle, never the name again
         try:
-            if not path.exists():
-                raise ImportFailed(str(path), "the file does not exist (it may have been moved or deleted)")
-            if path.is_dir():
-                raise ImportFailed(str(path), "this is a folder, not a file")
-            with path.open("rb") as fh:
-                head = fh.read(8)
-        except PermissionError:
-            raise ImportFailed(str(path), "the file cannot be read: permission denied") from None
+            head = self._file.read(8)
         except OSError as exc:
+            self._file.close()
             raise ImportFailed(str(path), f"the file cannot be read ({exc.strerror or exc})") from None
-        if head.startswith(safety.OLE_MAGIC):
-            raise ImportFailed(str(path), safety.ole_reason(head))
-        if not head.startswith(safety.ZIP_MAGIC):
-            raise ImportFailed(str(path), "the file is not a REFI-QDA project package (.qdpx): it is not "
-                                          "a zip archive")
         try:
-            self.zip = zipfile.ZipFile(path)
-            infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
-            raise ImportFailed(str(path), "the file is damaged: it is not a valid zip archive") from None
-        if len(infos) > safety.MAX_ZIP_MEMBERS:
-            raise ImportFailed(str(path), f"the package holds {len(infos)} files, more than a project can")
-        self.members: dict[str, zipfile.ZipInfo] = {}
-        self.by_basename: dict[str, list[zipfile.ZipInfo]] = {}
-        for info in infos:
-            if _unsafe(info.filename):
-                raise ImportFailed(str(path), f"the package contains a file named “{info.filename}” that "
-                                              "points outside the package; it was not read for safety")
-            key = info.filename.replace("\\", "/").lower()
-            self.members[key] = info
-            self.by_basename.setdefault(PurePosixPath(key).name, []).append(info)
+            if head.startswith(safety.OLE_MAGIC):
+                raise ImportFailed(str(path), safety.ole_reason(head))
+            if not head.startswith(safety.ZIP_MAGIC):
+                raise ImportFailed(str(path), "the file is not a REFI-QDA project package (.qdpx): it is "
+                                              "not a zip archive")
+            try:
+                self._file.seek(0)
+                self.zip = zipfile.ZipFile(self._file)
+                infos = self.zip.infolist()
+            except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+                raise ImportFailed(str(path), "the file is damaged: it is not a valid zip archive") from None
+            if len(infos) > safety.MAX_ZIP_MEMBERS:
+                raise ImportFailed(str(path), f"the package holds {len(infos)} files, more than a project can")
+            # the project XML is refused by its declared size and ratio before anything is read; other
+            # members (texts, media that is never read) are checked when read
+            safety.check_members(path, [i for i in infos if i.filename.lower().endswith(".qde")])
+            self.members: dict[str, zipfile.ZipInfo] = {}
+            self.by_basename: dict[str, list[zipfile.ZipInfo]] = {}
+            for info in infos:
+                if _unsafe(info.filename):
+                    raise ImportFailed(str(path), "the package contains a file named "
+                                                  f"“{shown_name(info.filename)}” that points outside the "
+                                                  "package; it was not read for safety")
+                key = info.filename.replace("\\", "/").lower()
+                self.members[key] = info
+                self.by_basename.setdefault(PurePosixPath(key).name, []).append(info)
+        except ImportFailed:
+            self._file.close()
+            raise
         self._read_total = 0
 
     def close(self) -> None:
         self.zip.close()
+        self._file.close()
 
     def project_member(self) -> zipfile.ZipInfo:
         top = [info for key, info in self.members.items() if key.endswith(".qde") and "/" not in key]
