@@ -342,6 +342,8 @@ def _refi_exchange_fidelity(db: sqlite_utils.Database) -> None:
         ALTER TABLE documents ADD COLUMN creator_id INTEGER REFERENCES coders(id) ON DELETE SET NULL;
         ALTER TABLE memos ADD COLUMN anchor_start INTEGER;
         ALTER TABLE memos ADD COLUMN anchor_end INTEGER;
+        """
+    )
 
 
 @migrations(name="0006_document_sets")
