@@ -232,7 +232,7 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     older = Migrations("qcdesk")
     for m in schema.migrations._migrations:  # noqa: SLF001 - the steps before this one
         if m.name != "0006_document_sets":
-            older(name=m.name)(m.fn)
+            older(name=m.name, transactional=m.transactional)(m.fn)
     monkeypatch.setattr(schema, "migrations", older)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001
     path = tmp_path / "old.qcdesk"
