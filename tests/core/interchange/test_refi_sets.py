@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from conftest import make_qdpx
+from conftest import _parsed, make_qdpx
 from lxml import etree
 
 from qcdesk.core import document_sets as ds
@@ -114,7 +114,7 @@ def test_code_sets_unknown_members_and_name_clashes_from_other_tools(new_project
     pkg = make_qdpx(tmp_path / "other.qdpx", {"project.qde": _package(sets_xml),
                                               "sources/d1.txt": TEXT, "sources/d2.txt": TEXT + " More."})
     p = new_project()
-    p.add_document("Interview 0", __import__("conftest")._parsed("Something else entirely."))
+    p.add_document("Interview 0", _parsed("Something else entirely."))
     existing = ds.create_set(p, "Wave 1", [p.documents()[0].id])
     report = import_file(p, pkg)
     joined = "\n".join(report.warnings)
