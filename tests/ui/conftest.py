@@ -95,3 +95,21 @@ def no_dialog_waits_forever(monkeypatch):
     monkeypatch.setattr(QMenu, "exec", menu_exec)
     yield
     assert not stuck, f"a modal dialog was left for the user to answer: {stuck}"
+
+
+@pytest.fixture
+def activate(qtbot):
+    """``activate(widget)`` makes the widget's window the active one and waits until it is.
+
+    Window shortcuts (Ctrl+E, Ctrl+Z, …) reach only the active window. Offscreen a shown
+    window happens to be active; on X11 it is not until activated (as a click would), and
+    a window shown by an earlier test may still hold the focus.
+    """
+    def activate_(widget):
+        window = widget.window()
+        window.raise_()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return activate_
