@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionButton
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
@@ -113,3 +113,17 @@ def activate(qtbot):
         return window
 
     return activate_
+
+
+@pytest.fixture
+def click_check_box(qtbot):
+    """``click_check_box(box)`` clicks the middle of a QCheckBox's square, wherever the style and
+    the fonts put it (the widget's centre may be past the end of a short label)."""
+    def click(box):
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        assert square.isValid() and box.rect().contains(square.center()), square
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=square.center())
+
+    return click

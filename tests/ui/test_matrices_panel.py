@@ -33,7 +33,7 @@ def headers(panel) -> list[str]:
     return [panel.grid.horizontalHeaderItem(c).text() for c in range(panel.grid.columnCount())]
 
 
-def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel):
+def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel, click_check_box):
     assert panel.title.text() == "<b>Segments by code and case</b>"
     assert headers(panel) == ["M01", "M02", "P03"]
     assert shown(panel) == {"Mentoring": ["1", "0", "0"], "    Assigned": ["0", "0", "1"],
@@ -42,7 +42,7 @@ def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel):
     smaller = panel.grid.item(0, 0).background().color()
     assert largest.alpha() > smaller.alpha() > 0
     assert panel.grid.item(0, 1).background().style() == Qt.BrushStyle.NoBrush
-    qtbot.mouseClick(panel.include_sub, Qt.MouseButton.LeftButton)
+    click_check_box(panel.include_sub)
     qtbot.waitUntil(lambda: shown(panel).get("Mentoring") == ["1", "0", "1"], timeout=3000)
 
 

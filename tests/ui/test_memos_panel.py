@@ -40,6 +40,8 @@ def make_window(qtbot, tmp_path: Path, path: Path) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     assert win.open_project(path)
+    win.activateWindow()  # on X11 a shown window has no focus until activated
+    qtbot.waitUntil(win.isActiveWindow)
     return win
 
 

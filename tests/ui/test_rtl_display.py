@@ -116,7 +116,8 @@ def test_screenshot_of_a_persian_transcript(qtbot, window):
 
 @pytest.mark.parametrize("name, words", [("persian", "بخش اورژانس"), ("arabic", "المناوبة الليلية"),
                                          ("hebrew", "השיחות עם האחיות")])
-def test_keyboard_selection_in_rtl_text_codes_exactly_those_words(qtbot, window, name, words):
+def test_keyboard_selection_in_rtl_text_codes_exactly_those_words(qtbot, window, activate, name, words):
+    activate(window)  # Ctrl+E is a window shortcut
     project = window.project
     did = doc_id(window, name)
     code = project.add_code("Night shifts")
