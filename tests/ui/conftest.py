@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
+
 import pytest
 from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionButton
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
@@ -127,3 +131,20 @@ def click_check_box(qtbot):
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=square.center())
 
     return click
+
+
+@pytest.fixture
+def ink():
+    """``ink(widget, rect=None)``: how many pixels of the widget as drawn (inside ``rect``, in the
+    widget's coordinates) differ from the colour most of that area has: 0 when nothing but the
+    background is there. Whatever the fonts, text and drawings leave ink where they are shown."""
+    def count(widget, rect=None) -> int:
+        image = widget.grab(widget.rect() if rect is None else rect).toImage()
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        if image.isNull():
+            return 0
+        pixels = array("I", bytes(image.constBits())[:image.sizeInBytes()])
+        [(_background, most)] = Counter(pixels).most_common(1)
+        return len(pixels) - most
+
+    return count

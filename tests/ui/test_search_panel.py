@@ -159,5 +159,5 @@ def test_results_follow_document_changes(qtbot, window):
     panel = open_search(qtbot, window, "ward")
     assert panel.model.rowCount() == 2
     window.project.delete_document(2)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=30000)
     assert panel.status.text() == "Not found."
