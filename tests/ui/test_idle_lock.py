@@ -61,22 +61,22 @@ def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(qtbot, tmp_p
 
 
 def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
-    """Keys pressed every 0.1 s keep a 0.3 s idle lock away; it comes 0.3 s after the last one.
+    """Keys pressed every 0.1 s keep a 1 s idle lock away; it comes 1 s after the last one.
 
     Judged on the clock, not on fixed waits: a busy machine may leave a longer gap between two
-    presses, and then an earlier lock is right, but never a lock sooner than 0.3 s after input.
+    presses, and then an earlier lock is right, but never a lock sooner than 1 s after input.
     """
     win = _window(qtbot, tmp_path, monkeypatch, PASS)
     idle = win.security.idle
-    interval = 0.3
-    idle.set_minutes(interval / 60)
+    interval = 1.0
     locked_at: list[float] = []
     idle.timer.timeout.connect(lambda: locked_at.append(time.monotonic()))
     presses: list[tuple[float, float]] = []  # (before, after) each key press
     began = time.monotonic()
-    while not locked_at and time.monotonic() - began < 4 * interval:
+    idle.set_minutes(interval / 60)
+    while not locked_at and time.monotonic() - began < 3 * interval:
         last = presses[-1][0] if presses else began
-        qtbot.waitUntil(lambda: bool(locked_at) or time.monotonic() - last >= interval / 3)
+        qtbot.waitUntil(lambda: bool(locked_at) or time.monotonic() - last >= interval / 10)
         if not locked_at:
             before = time.monotonic()
             qtbot.keyClick(win.transcript, Qt.Key.Key_Right)
@@ -85,10 +85,10 @@ def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
     [when] = locked_at
     pressed_before = [before for before, _ in presses if before < when]
     # coarse timers may fire up to 5 % early
-    assert when - max(pressed_before, default=began) >= 0.95 * interval
+    assert when - max(pressed_before, default=began) >= 0.94 * interval
     gaps = [b[1] - a[0] for a, b in zip([(began, began), *presses], presses)]
-    if max(gaps) < 0.95 * interval:  # the machine kept up: the presses held the lock off
-        assert len(pressed_before) == len(presses) >= 3
+    if max(gaps, default=interval) < 0.9 * interval:  # the machine kept up: the presses held the lock off
+        assert len(pressed_before) == len(presses) >= 10
     idle.set_minutes(0)
     win.close_project()
     assert not idle.locked and win.centralWidget() is win.stack
