@@ -26,6 +26,7 @@ import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -128,15 +129,16 @@ class Xvfb:
     def __init__(self) -> None:
         self.process: subprocess.Popen | None = None
         self.display = ""
+        self.log = None
 
     def __enter__(self) -> "Xvfb":
+        self.log = tempfile.TemporaryFile()  # the server's messages, shown if it does not start
         read_end, write_end = os.pipe()
         try:
             # -displayfd: the server picks a free display and writes its number once it accepts clients
             self.process = subprocess.Popen(
                 ["Xvfb", "-displayfd", str(write_end), "-screen", "0", XVFB_SCREEN, "-nolisten", "tcp"],
-                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE)
+                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
         finally:
             os.close(write_end)
         number = b""
@@ -148,8 +150,10 @@ class Xvfb:
                     break
                 number += chunk
         if not number.strip().isdigit():
+            self.log.seek(0)
+            said = self.log.read().decode(errors="replace")[-2000:]
             self.__exit__(None, None, None)
-            raise RuntimeError("Xvfb did not start")
+            raise RuntimeError(f"Xvfb did not start: {said}")
         self.display = ":" + number.decode().strip()
         return self
 
@@ -161,9 +165,11 @@ class Xvfb:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.log is not None:
+            self.log.close()
 
 
-def test_path(arg: str) -> Path | None:
+def repository_path(arg: str) -> Path | None:
     """The file or folder of the repository that a pytest argument names (None: not one)."""
     if arg.startswith("-"):
         return None
@@ -182,7 +188,7 @@ def x11_arguments(rest: list[str]) -> list[str] | None:
     out: list[str] = []
     asked = chosen = 0
     for i, arg in enumerate(rest):
-        where = None if i and rest[i - 1] in VALUE_OPTIONS else test_path(arg)
+        where = None if i and rest[i - 1] in VALUE_OPTIONS else repository_path(arg)
         if where is None:
             out.append(arg)
             continue
@@ -223,9 +229,13 @@ def run_tests(py: Path, rest: list[str]) -> int:
         if required:
             results["X11 (required by QCDESK_REQUIRE_X11)"] = 1
     else:
-        with Xvfb() as server:
-            log(f"pytest {' '.join(x11_args)} with QT_QPA_PLATFORM=xcb on Xvfb {server.display} ({XVFB_SCREEN})")
-            code = run_pytest(py, x11_args, dict(base, QT_QPA_PLATFORM="xcb", DISPLAY=server.display))
+        try:
+            with Xvfb() as server:
+                log(f"pytest {' '.join(x11_args)} with QT_QPA_PLATFORM=xcb on Xvfb {server.display} ({XVFB_SCREEN})")
+                code = run_pytest(py, x11_args, dict(base, QT_QPA_PLATFORM="xcb", DISPLAY=server.display))
+        except RuntimeError as exc:
+            loud(str(exc))
+            code = 1
         selecting = any(a in {"-k", "-m"} or a.startswith(("-k", "-m")) for a in x11_args)
         if code == NO_TESTS and selecting:
             log("X11 run: no widget test matched the selection")

@@ -99,3 +99,19 @@ def test_xvfb_server_accepts_a_qt_window_and_stops(dev):
         assert out.stdout.strip() == "xcb", out.stderr
         process = server.process
     assert process.poll() is not None
+
+
+def test_an_xvfb_that_does_not_start_fails_the_command(dev, monkeypatch, capsys):
+    class BrokenXvfb:
+        def __enter__(self):
+            raise RuntimeError("Xvfb did not start: no screens found")
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0)
+    monkeypatch.setattr(dev, "Xvfb", BrokenXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    assert dev.run_tests(Path("python"), []) == 1
+    assert "no screens found" in capsys.readouterr().out
