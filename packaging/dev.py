@@ -8,15 +8,25 @@ Only the standard library is used here. The virtual environment lives in ``.venv
 at the project root and is reinstalled whenever ``pyproject.toml`` changes. On a
 Linux machine where we are root and Qt's system libraries are missing, they are
 installed with apt-get (CI machines start bare).
+
+``test`` runs pytest twice: everything with ``QT_QPA_PLATFORM=offscreen``, then the widget
+tests (``tests/ui``, or the part of them named on the command line) on the real X11
+platform (``xcb``) in an Xvfb server started here, because shortcuts, focus and key
+bindings differ between the two. It fails when either run fails; pytest's exit code 5 (no
+tests collected) is a failure too, except for an X11 run whose ``-k``/``-m`` selection
+matched no widget test. Without Xvfb (not root, no apt-get) it says so loudly and runs
+offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -28,8 +38,18 @@ QT_SYSTEM_PACKAGES = [
     "libegl1", "libgl1", "libxkbcommon0", "libxkbcommon-x11-0", "libfontconfig1", "libfreetype6",
     "libglib2.0-0", "libdbus-1-3", "libx11-xcb1", "libxcb-cursor0", "libxcb-icccm4",
     "libxcb-keysyms1", "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
-    "libxcb-image0", "fonts-dejavu-core",
+    "libxcb-image0", "libxcb-render0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0", "libxcb-xkb1",
+    "libxcb-util1", "fonts-dejavu-core",
 ]
+#: the X server the widget tests run on a second time (Xvfb brings xkbcomp and the keymaps)
+X11_TEST_PACKAGES = ["xvfb", "xauth"]
+XVFB_SCREEN = "1280x800x24"
+#: pytest's "no tests collected"
+NO_TESTS = 5
+#: pytest options whose value is the next argument (that value is never a test path)
+VALUE_OPTIONS = {"-k", "-m", "-p", "-c", "-o", "-W", "-r", "--tb", "--maxfail", "--deselect", "--ignore",
+                 "--ignore-glob", "--basetemp", "--rootdir", "--confcutdir", "--durations", "--junitxml",
+                 "--junit-xml", "--log-level", "--import-mode", "--override-ini", "--hypothesis-seed"}
 
 
 def log(msg: str) -> None:
@@ -64,7 +84,8 @@ def missing_qt_libraries(py: Path) -> list[str]:
     pyside = Path(subprocess.run([str(py), "-c", code], capture_output=True, text=True,
                                  check=True).stdout.strip())
     libs = [pyside / "Qt/lib/libQt6Gui.so.6", pyside / "Qt/lib/libQt6Widgets.so.6",
-            pyside / "Qt/plugins/platforms/libqoffscreen.so", pyside / "Qt/plugins/platforms/libqxcb.so"]
+            pyside / "Qt/plugins/platforms/libqoffscreen.so", pyside / "Qt/plugins/platforms/libqxcb.so",
+            pyside / "Qt/lib/libQt6XcbQpa.so.6"]
     missing = set()
     for lib in libs:
         if lib.exists():
@@ -73,20 +94,156 @@ def missing_qt_libraries(py: Path) -> list[str]:
     return sorted(missing)
 
 
-def ensure_system_libraries(py: Path) -> None:
-    missing = missing_qt_libraries(py)
-    if not missing:
-        return
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        log("Qt needs system libraries that are missing: " + ", ".join(missing))
-        log("install them with your package manager (Debian/Ubuntu: "
-            + " ".join(QT_SYSTEM_PACKAGES) + ")")
-        return
-    log("installing Qt's system libraries with apt-get: " + ", ".join(missing))
+def can_apt() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
+
+
+def apt_install(packages: list[str]) -> None:
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *QT_SYSTEM_PACKAGES],
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
                    check=True, env=env)
+
+
+def ensure_system_libraries(py: Path, *, for_tests: bool = False) -> None:
+    """Qt's system libraries, and for the tests the X server; installed when we may."""
+    missing = missing_qt_libraries(py)
+    want_xvfb = for_tests and sys.platform.startswith("linux") and shutil.which("Xvfb") is None
+    if not missing and not want_xvfb:
+        return
+    packages = QT_SYSTEM_PACKAGES + (X11_TEST_PACKAGES if want_xvfb else [])
+    if not can_apt():
+        if missing:
+            log("Qt needs system libraries that are missing: " + ", ".join(missing))
+        if want_xvfb:
+            log("the widget tests' X11 run needs Xvfb, which is not installed")
+        log("install them with your package manager (Debian/Ubuntu: " + " ".join(packages) + ")")
+        return
+    log("installing with apt-get: " + ", ".join(missing + (["Xvfb"] if want_xvfb else [])))
+    apt_install(packages)
+
+
+class Xvfb:
+    """An Xvfb server on a free display, for the duration of a ``with`` block."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.display = ""
+        self.log = None
+
+    def __enter__(self) -> "Xvfb":
+        self.log = tempfile.TemporaryFile()  # the server's messages, shown if it does not start
+        read_end, write_end = os.pipe()
+        try:
+            # -displayfd: the server picks a free display and writes its number once it accepts clients
+            self.process = subprocess.Popen(
+                ["Xvfb", "-displayfd", str(write_end), "-screen", "0", XVFB_SCREEN, "-nolisten", "tcp"],
+                pass_fds=(write_end,), stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        finally:
+            os.close(write_end)
+        number = b""
+        with os.fdopen(read_end, "rb") as pipe:
+            while not number.endswith(b"\n"):
+                ready, _, _ = select.select([pipe], [], [], 60)
+                chunk = os.read(pipe.fileno(), 16) if ready else b""
+                if not chunk:
+                    break
+                number += chunk
+        if not number.strip().isdigit():
+            self.log.seek(0)
+            said = self.log.read().decode(errors="replace")[-2000:]
+            self.__exit__(None, None, None)
+            raise RuntimeError(f"Xvfb did not start: {said}")
+        self.display = ":" + number.decode().strip()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log is not None:
+            self.log.close()
+
+
+def repository_path(arg: str) -> Path | None:
+    """The file or folder of the repository that a pytest argument names (None: not one)."""
+    if arg.startswith("-"):
+        return None
+    where = (ROOT / arg.split("::")[0]).resolve()
+    inside = where == ROOT or ROOT in where.parents
+    return where if inside and where.exists() else None
+
+
+def x11_arguments(rest: list[str]) -> list[str] | None:
+    """pytest's arguments for the X11 run: the widget tests among those asked for (None: none asked).
+
+    No path given: tests/ui. A path inside tests/ui is kept, one holding it (tests, .) becomes
+    tests/ui, and other paths are left out; options and their values are kept in place.
+    """
+    ui = ROOT / "tests" / "ui"
+    out: list[str] = []
+    asked = chosen = 0
+    for i, arg in enumerate(rest):
+        where = None if i and rest[i - 1] in VALUE_OPTIONS else repository_path(arg)
+        if where is None:
+            out.append(arg)
+            continue
+        asked += 1
+        if where == ui or ui in where.parents:
+            out.append(arg)
+            chosen += 1
+        elif where in ui.parents and "tests/ui" not in out:
+            out.append("tests/ui")
+            chosen += 1
+    if not asked:
+        return [*out, "tests/ui"]
+    return out if chosen else None
+
+
+def run_pytest(py: Path, args: list[str], env: dict[str, str]) -> int:
+    return subprocess.call([str(py), "-m", "pytest", *args], cwd=ROOT, env=env)
+
+
+def loud(msg: str) -> None:
+    bar = "!" * 78
+    print(f"\n{bar}\n[dev] {msg}\n{bar}\n", flush=True)
+
+
+def run_tests(py: Path, rest: list[str]) -> int:
+    base = {k: v for k, v in os.environ.items() if k not in {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"}}
+    log("pytest with QT_QPA_PLATFORM=offscreen")
+    results = {"offscreen": run_pytest(py, rest, dict(base, QT_QPA_PLATFORM="offscreen"))}
+    x11_args = x11_arguments(rest)
+    required = os.environ.get("QCDESK_REQUIRE_X11", "") not in {"", "0"}
+    if x11_args is None:
+        log("no widget tests (tests/ui) among the paths given: no X11 run")
+    elif not sys.platform.startswith("linux"):
+        log("not Linux: the widget tests ran offscreen only")
+    elif shutil.which("Xvfb") is None:
+        loud("Xvfb is not installed, so the widget tests ran OFFSCREEN ONLY, not on X11. "
+             "Install it (Debian/Ubuntu: apt-get install " + " ".join(X11_TEST_PACKAGES) + ") or run this as root.")
+        if required:
+            results["X11 (required by QCDESK_REQUIRE_X11)"] = 1
+    else:
+        try:
+            with Xvfb() as server:
+                log(f"pytest {' '.join(x11_args)} with QT_QPA_PLATFORM=xcb on Xvfb {server.display} ({XVFB_SCREEN})")
+                code = run_pytest(py, x11_args, dict(base, QT_QPA_PLATFORM="xcb", DISPLAY=server.display))
+        except RuntimeError as exc:
+            loud(str(exc))
+            code = 1
+        selecting = any(a in {"-k", "-m"} or a.startswith(("-k", "-m")) for a in x11_args)
+        if code == NO_TESTS and selecting:
+            log("X11 run: no widget test matched the selection")
+            code = 0
+        results["X11 (Xvfb)"] = code
+    for name, code in results.items():
+        log(f"{name}: " + ("passed" if code == 0 else f"FAILED (pytest exit code {code})"))
+    return next((code for code in results.values() if code != 0), 0)
 
 
 def main(argv: list[str]) -> int:
@@ -95,13 +252,12 @@ def main(argv: list[str]) -> int:
         return 2
     command, rest = argv[0], argv[1:]
     py = ensure_venv()
-    ensure_system_libraries(py)
+    ensure_system_libraries(py, for_tests=command in {"test", "setup"})
     if command == "setup":
         return 0
     if command == "demo":
         return subprocess.call([str(py), "-m", "qcdesk", "--demo", *rest], cwd=ROOT)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
+    return run_tests(py, rest)
 
 
 if __name__ == "__main__":

@@ -177,7 +177,10 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence(K.Undo))
         self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setObjectName("actionRedo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(K.Redo)])
+        # Ctrl+Shift+Z and Ctrl+Y everywhere, then the platform's Redo keys, each once: a key bound
+        # twice (X11's Redo is Ctrl+Shift+Z) is ambiguous to Qt, which then runs neither
+        redo = [QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), *QKeySequence.keyBindings(K.Redo)]
+        self.act_redo.setShortcuts([key for i, key in enumerate(redo) if key not in redo[:i]])
         self.act_apply = A("&Apply selected code", "actionApplyCode", self.apply_current_code, "Ctrl+E",
                            "Code the selected text with the code selected in the codebook")
         self.act_invivo = A("New code from &selection (in vivo)", "actionInVivo", self.in_vivo, "Ctrl+I",

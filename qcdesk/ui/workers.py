@@ -108,12 +108,16 @@ class ExportJob(QObject):
 
 
 def start_in_thread(worker: QObject, owner: QObject, on_finished: Callable[[], None] | None = None) -> QThread:
-    """Move ``worker`` to a new thread owned by ``owner``, run ``worker.run``, clean up after."""
+    """Move ``worker`` to a new thread owned by ``owner``, run ``worker.run``, clean up after.
+
+    The caller keeps a Python reference to ``worker`` until ``on_finished`` and drops it there:
+    Python alone deletes it, on the main thread. (A ``deleteLater`` as well made the ending
+    thread and Python's garbage collection delete it at the same moment: a crash.)
+    """
     thread = QThread(owner)
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.finished.connect(thread.quit)
-    thread.finished.connect(worker.deleteLater)
     thread.finished.connect(thread.deleteLater)
     if on_finished is not None:
         thread.finished.connect(on_finished)

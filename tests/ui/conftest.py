@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
+
 import pytest
 import shiboken6
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QDialog, QMenu, QMessageBox
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionButton
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
@@ -96,3 +100,52 @@ def no_dialog_waits_forever(monkeypatch):
     monkeypatch.setattr(QMenu, "exec", menu_exec)
     yield
     assert not stuck, f"a modal dialog was left for the user to answer: {stuck}"
+
+
+@pytest.fixture
+def activate(qtbot):
+    """``activate(widget)`` makes the widget's window the active one and waits until it is.
+
+    Window shortcuts (Ctrl+E, Ctrl+Z, …) reach only the active window. Offscreen a shown
+    window happens to be active; on X11 it is not until activated (as a click would), and
+    a window shown by an earlier test may still hold the focus.
+    """
+    def activate_(widget):
+        window = widget.window()
+        window.raise_()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    return activate_
+
+
+@pytest.fixture
+def click_check_box(qtbot):
+    """``click_check_box(box)`` clicks the middle of a QCheckBox's square, wherever the style and
+    the fonts put it (the widget's centre may be past the end of a short label)."""
+    def click(box):
+        option = QStyleOptionButton()
+        box.initStyleOption(option)
+        square = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+        assert square.isValid() and box.rect().contains(square.center()), square
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=square.center())
+
+    return click
+
+
+@pytest.fixture
+def ink():
+    """``ink(widget, rect=None)``: how many pixels of the widget as drawn (inside ``rect``, in the
+    widget's coordinates) differ from the colour most of that area has: 0 when nothing but the
+    background is there. Whatever the fonts, text and drawings leave ink where they are shown."""
+    def count(widget, rect=None) -> int:
+        image = widget.grab(widget.rect() if rect is None else rect).toImage()
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+        if image.isNull():
+            return 0
+        pixels = array("I", bytes(image.constBits())[:image.sizeInBytes()])
+        [(_background, most)] = Counter(pixels).most_common(1)
+        return len(pixels) - most
+
+    return count

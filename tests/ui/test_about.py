@@ -62,7 +62,7 @@ def test_about_opens_once_and_closes_with_its_button(qtbot, window):
     first = open_about(qtbot, window)
     assert open_about(qtbot, window) is first
     close = first.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
-    with qtbot.waitSignal(first.destroyed, timeout=2000):
+    with qtbot.waitSignal(first.destroyed, timeout=30000):
         qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
         QApplication.processEvents()
     assert window.findChild(AboutDialog, "aboutDialog") is None

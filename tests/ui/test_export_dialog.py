@@ -80,13 +80,14 @@ def test_formats_follow_the_kind(window, qtbot):
     assert dialog.format_box.count() == 1 and dialog.filters.isEnabled()
 
 
-def test_export_runs_in_the_worker_and_writes_the_file(window, qtbot, tmp_path, monkeypatch, messages):
+def test_export_runs_in_the_worker_and_writes_the_file(window, qtbot, tmp_path, monkeypatch, messages,
+                                                       click_check_box):
     dialog = window.exports.make_dialog("coded-transcript")
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
     uncheck(dialog.documents, "Interview B")
-    qtbot.mouseClick(dialog.memos, Qt.MouseButton.LeftButton)
+    click_check_box(dialog.memos)
     assert dialog.options().include_memos and dialog.options().document_ids == [1]
     out = tmp_path / "transcripts"
     monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(out))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
@@ -34,6 +36,12 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     win.close()
 
 
+def settled(panel) -> bool:
+    """Nothing of the panel's is pending: the events already posted are handled, no timer runs."""
+    QApplication.processEvents()
+    return not any(timer.isActive() for timer in panel.findChildren(QTimer))
+
+
 @pytest.mark.parametrize("feature, method", [("saturation", "refresh"), ("matrices", "refresh"),
                                              ("cases", "refresh"), ("agreement", "recompute")])
 def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feature, method):
@@ -51,11 +59,11 @@ def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feat
     window.project.add_code("Belonging")
     from qcdesk.core import cases
     cases.add_case(window.project, "P1")
-    qtbot.wait(600)                       # longer than any panel's debounce
+    qtbot.waitUntil(lambda: settled(panel))  # every debounce of the panel has run out
     assert calls == [], "".join(calls[0])  # nothing computed behind the tab
     window.show_panel(dock)
     qtbot.waitUntil(lambda: shown(panel))
-    qtbot.waitUntil(lambda: bool(calls), timeout=2000)
+    qtbot.waitUntil(lambda: bool(calls), timeout=30000)
 
 
 def test_saturation_shown_after_changes_has_the_new_code(window, qtbot):

@@ -45,13 +45,14 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
+def window(qtbot, tmp_path: Path, project_path: Path, messages, activate) -> MainWindow:
     win = MainWindow(Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(win)
     win.resize(1200, 800)
     win.show()
     qtbot.waitExposed(win)
     assert win.open_project(project_path), messages
+    activate(win)  # the tests press window shortcuts (Ctrl+E, Ctrl+Z, …)
     yield win
     win.close()
 

@@ -19,7 +19,7 @@ def panel(window, qtbot):  # noqa: F811
     window.findChild(type(window.act_undo), "actionMatrices").trigger()
     panel = window.matrices.panel
     qtbot.waitUntil(panel.isVisible)
-    qtbot.waitUntil(lambda: panel.grid.rowCount() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: panel.grid.rowCount() > 0, timeout=30000)
     return panel
 
 
@@ -33,7 +33,7 @@ def headers(panel) -> list[str]:
     return [panel.grid.horizontalHeaderItem(c).text() for c in range(panel.grid.columnCount())]
 
 
-def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel):
+def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel, click_check_box):
     assert panel.title.text() == "<b>Segments by code and case</b>"
     assert headers(panel) == ["M01", "M02", "P03"]
     assert shown(panel) == {"Mentoring": ["1", "0", "0"], "    Assigned": ["0", "0", "1"],
@@ -42,19 +42,19 @@ def test_code_by_case_counts_with_tree_indentation_and_shading(qtbot, panel):
     smaller = panel.grid.item(0, 0).background().color()
     assert largest.alpha() > smaller.alpha() > 0
     assert panel.grid.item(0, 1).background().style() == Qt.BrushStyle.NoBrush
-    qtbot.mouseClick(panel.include_sub, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: shown(panel).get("Mentoring") == ["1", "0", "1"], timeout=3000)
+    click_check_box(panel.include_sub)
+    qtbot.waitUntil(lambda: shown(panel).get("Mentoring") == ["1", "0", "1"], timeout=30000)
 
 
 def test_attribute_groups_and_cooccurrence(qtbot, panel):
     choose(qtbot, panel.kind, "Code × attribute value")
-    qtbot.waitUntil(lambda: panel.grid.columnCount() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: panel.grid.columnCount() == 2, timeout=30000)
     assert headers(panel) == ["mentor (n=2)", "mentee (n=1)"]
     assert shown(panel)["Belonging"] == ["1", "2"]
     choose(qtbot, panel.measure, "Cases")
-    qtbot.waitUntil(lambda: shown(panel)["Belonging"] == ["1", "1"], timeout=3000)
+    qtbot.waitUntil(lambda: shown(panel)["Belonging"] == ["1", "1"], timeout=30000)
     choose(qtbot, panel.kind, "Code co-occurrence")
-    qtbot.waitUntil(lambda: panel.grid.columnCount() == 4, timeout=3000)
+    qtbot.waitUntil(lambda: panel.grid.columnCount() == 4, timeout=30000)
     assert shown(panel)["    Assigned"] == ["0", "", "1", "0"]
     assert shown(panel)["Worry"] == ["1", "0", "0", ""]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
@@ -40,6 +41,8 @@ def make_window(qtbot, tmp_path: Path, path: Path) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     assert win.open_project(path)
+    win.activateWindow()  # on X11 a shown window has no focus until activated
+    qtbot.waitUntil(win.isActiveWindow)
     return win
 
 
@@ -64,7 +67,7 @@ def test_journal_typed_saved_after_a_pause_reopened_and_found(qtbot, window, tmp
     win.project.subscribe(lambda changes: changes.memos and saves.append(changes))
     qtbot.keyClicks(panel.body_edit, "Mentoring ASSIGNED by the school feels arbitrary.")
     assert panel.pending()
-    qtbot.waitUntil(lambda: panel.status_label.text() == "Saved", timeout=2000)
+    qtbot.waitUntil(lambda: panel.status_label.text() == "Saved", timeout=30000)
     assert 1 <= len(saves) < len("Mentoring ASSIGNED by the school feels arbitrary.")  # not one per key
     [memo] = memos.list_memos(win.project)
     assert memo.body == "Mentoring ASSIGNED by the school feels arbitrary."
@@ -165,9 +168,16 @@ def test_delete_memo_and_undo(qtbot, window):
     assert panel.shown_titles() == ["Project journal and notes (1)", "  Ideas"]
 
 
-def test_screenshot(qtbot, window):
+def test_screenshot(qtbot, window, ink):
     win = window
     win.memos.open_journal()
-    qtbot.keyClicks(win.memos.panel.body_edit, "Assigned mentors: compare P1 and P4.")
+    body = win.memos.panel.body_edit
+    qtbot.keyClicks(body, "Assigned mentors: compare P1 and P4.")
     win.memos.panel.save_now()
     assert win.memos.dock.isVisible()
+    assert memos.journal_memo(win.project).body == "Assigned mentors: compare P1 and P4."
+    # what is shown: the words drawn on the first line (the cursor is at their end), the next lines empty
+    line = body.cursorRect()
+    first = QRect(0, line.top(), body.viewport().width(), line.height())
+    assert ink(body.viewport(), first) > 0
+    assert ink(body.viewport(), first.translated(0, 2 * line.height())) == 0

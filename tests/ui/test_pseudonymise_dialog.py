@@ -63,7 +63,7 @@ def type_into(qtbot, dialog: PseudonymiseDialog, row: int, col: int, text: str) 
     table = dialog.table
     editing = QAbstractItemView.State.EditingState
     if not (table.state() == editing and (table.currentRow(), table.currentColumn()) == (row, col)):
-        qtbot.waitUntil(lambda: table.state() != editing, timeout=2000)  # the last editor has closed
+        qtbot.waitUntil(lambda: table.state() != editing, timeout=30000)  # the last editor has closed
         table.setCurrentCell(row, col)
         table.editItem(table.item(row, col))
     assert table.state() == editing
@@ -71,7 +71,7 @@ def type_into(qtbot, dialog: PseudonymiseDialog, row: int, col: int, text: str) 
     editor.selectAll()
     qtbot.keyClicks(editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next event-loop turn
-    qtbot.waitUntil(lambda: table.state() != editing and table.item(row, col).text() == text, timeout=2000)
+    qtbot.waitUntil(lambda: table.state() != editing and table.item(row, col).text() == text, timeout=30000)
 
 
 def test_suggest_fill_apply_shows_the_new_text_keeps_codings_and_clears_undo(qtbot, window, messages, tmp_path):

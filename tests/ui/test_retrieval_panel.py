@@ -122,7 +122,7 @@ def passages(panel) -> list[tuple[str, str, str, str]]:
 
 
 def wait_summary(qtbot, panel, text: str) -> None:
-    qtbot.waitUntil(lambda: panel.summary.text() == text, timeout=3000)
+    qtbot.waitUntil(lambda: panel.summary.text() == text, timeout=30000)
 
 
 def test_any_of_two_codes_lists_passages_with_where(qtbot, panel):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QTextCursor
 
 from qcdesk.ui.main_window import MainWindow
@@ -108,15 +108,35 @@ def test_right_to_left_paragraphs_are_laid_out_right_to_left(qtbot, window, name
     assert all(direction == Qt.LayoutDirection.LeftToRight for _, direction in blocks(window))
 
 
-def test_screenshot_of_a_persian_transcript(qtbot, window):
+def first_line_ink(window, ink) -> tuple[int, int, int]:
+    """Ink drawn in the first line of the transcript shown: its left third, the part left of the
+    text's layout, and its right third."""
+    view = window.transcript
+    block = view.document().begin()
+    row = view.cursorRect(QTextCursor(block))
+    width, top, height = view.viewport().width(), row.top(), row.height()
+    text_left = int(block.layout().lineAt(0).naturalTextRect().left())
+    third = width // 3
+    return (ink(view.viewport(), QRect(0, top, third, height)),
+            ink(view.viewport(), QRect(0, top, max(1, text_left - 2), height)),
+            ink(view.viewport(), QRect(width - third, top, third, height)))
+
+
+def test_screenshot_of_a_persian_transcript(qtbot, window, ink):
     window.documents.select(doc_id(window, "persian"))
-    qtbot.wait(50)
     assert window.transcript.document().toPlainText().startswith("Interviewer: لطفاً")
+    # drawn from the right edge: ink in the right third, none left of where the layout starts
+    _, before_text, right = first_line_ink(window, ink)
+    assert right > 0 and before_text == 0
+    window.documents.select(doc_id(window, "english"))
+    left, _, right = first_line_ink(window, ink)
+    assert left > 0 and right == 0
 
 
 @pytest.mark.parametrize("name, words", [("persian", "بخش اورژانس"), ("arabic", "المناوبة الليلية"),
                                          ("hebrew", "השיחות עם האחיות")])
-def test_keyboard_selection_in_rtl_text_codes_exactly_those_words(qtbot, window, name, words):
+def test_keyboard_selection_in_rtl_text_codes_exactly_those_words(qtbot, window, activate, name, words):
+    activate(window)  # Ctrl+E is a window shortcut
     project = window.project
     did = doc_id(window, name)
     code = project.add_code("Night shifts")

@@ -33,7 +33,7 @@ def parsed(lines: list[str]) -> ParsedDocument:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+def window(qtbot, tmp_path: Path, messages, activate) -> MainWindow:
     path = tmp_path / "search.qcdesk"
     with Project.create(path) as project:
         project.add_document("Interview 1", parsed(DOC1))
@@ -46,6 +46,7 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     win.show()
     qtbot.waitExposed(win)
     assert win.open_project(path), messages
+    activate(win)  # Ctrl+Shift+F is a window shortcut
     yield win
     win.close()
 
@@ -158,5 +159,5 @@ def test_results_follow_document_changes(qtbot, window):
     panel = open_search(qtbot, window, "ward")
     assert panel.model.rowCount() == 2
     window.project.delete_document(2)
-    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=3000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=30000)
     assert panel.status.text() == "Not found."

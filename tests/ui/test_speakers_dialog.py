@@ -68,7 +68,7 @@ def test_rename_in_place_updates_transcript_codings_and_undo(qtbot, window, tmp_
     editor.selectAll()
     qtbot.keyClicks(editor, "Participant Amber")
     qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next event-loop turn
-    qtbot.waitUntil(lambda: window.transcript.toPlainText().startswith("Participant Amber"), timeout=2000)
+    qtbot.waitUntil(lambda: window.transcript.toPlainText().startswith("Participant Amber"), timeout=30000)
 
     shown = window.transcript.toPlainText()
     assert shown.startswith("Participant Amber: I was placed with a mentor 😀")

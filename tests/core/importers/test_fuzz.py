@@ -11,7 +11,7 @@ from qcdesk.core.importers import parse_file
 
 pytestmark = pytest.mark.core
 
-_SETTINGS = settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.function_scoped_fixture])
+_SETTINGS = settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 # bytes that look a little like each format, so the readers get past their first checks
 _PREFIXES = {

@@ -1,0 +1,117 @@
+"""packaging/dev.py test: which tests each of its two runs gets, and how their results combine."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def dev():
+    spec = importlib.util.spec_from_file_location("qcdesk_dev_script", ROOT / "packaging" / "dev.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("given, x11", [
+    ([], ["tests/ui"]),
+    (["-p", "no:cacheprovider"], ["-p", "no:cacheprovider", "tests/ui"]),
+    (["tests/ui", "-x"], ["tests/ui", "-x"]),
+    (["tests/ui/test_shortcuts.py::test_documented_undo_and_redo_keys"],
+     ["tests/ui/test_shortcuts.py::test_documented_undo_and_redo_keys"]),
+    (["tests"], ["tests/ui"]),
+    ([".", "-q"], ["tests/ui", "-q"]),
+    (["tests/core", "-k", "coding"], None),
+    (["tests/core", "tests/ui/test_about.py"], ["tests/ui/test_about.py"]),
+    (["-m", "packaging"], ["-m", "packaging", "tests/ui"]),   # "packaging" is a folder, here a marker
+    (["-k", "tests"], ["-k", "tests", "tests/ui"]),
+    (["--basetemp", "/tmp/x"], ["--basetemp", "/tmp/x", "tests/ui"]),
+])
+def test_the_x11_run_gets_the_widget_tests_asked_for(dev, given, x11):
+    assert dev.x11_arguments(given) == x11
+
+
+@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 5), (5, 0, 5),
+                                                      (2, 1, 2)])
+def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, expected):
+    calls = []
+
+    def fake_pytest(py, args, env):
+        calls.append((env["QT_QPA_PLATFORM"], env.get("DISPLAY"), args))
+        return offscreen if env["QT_QPA_PLATFORM"] == "offscreen" else x11
+
+    class FakeXvfb:
+        display = ":99"
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(dev, "run_pytest", fake_pytest)
+    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    assert dev.run_tests(Path("python"), ["-x"]) == expected
+    assert calls == [("offscreen", None, ["-x"]), ("xcb", ":99", ["-x", "tests/ui"])]
+
+
+def test_no_widget_test_matching_a_marker_is_not_an_x11_failure(dev, monkeypatch):
+    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
+    monkeypatch.setattr(dev, "Xvfb", type("X", (), {"display": ":9", "__enter__": lambda s: s,
+                                                    "__exit__": lambda s, *e: None}))
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    assert dev.run_tests(Path("python"), ["-m", "packaging"]) == 0
+    assert dev.run_tests(Path("python"), ["tests/ui"]) == 5
+
+
+@pytest.mark.parametrize("required, expected", [("", 0), ("1", 1)])
+def test_without_xvfb_it_says_so_and_fails_only_when_required(dev, monkeypatch, capsys, required, expected):
+    ran = []
+    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: ran.append(env["QT_QPA_PLATFORM"]) or 0)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setenv("QCDESK_REQUIRE_X11", required)
+    assert dev.run_tests(Path("python"), []) == expected
+    assert ran == ["offscreen"]
+    assert "OFFSCREEN ONLY" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None or not sys.platform.startswith("linux"),
+                    reason="Xvfb is not installed")
+def test_xvfb_server_accepts_a_qt_window_and_stops(dev):
+    with dev.Xvfb() as server:
+        assert server.display.startswith(":")
+        code = "from PySide6.QtWidgets import QApplication; app = QApplication([]); print(app.platformName())"
+        env = dict(os.environ, QT_QPA_PLATFORM="xcb", DISPLAY=server.display)
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+        assert out.stdout.strip() == "xcb", out.stderr
+        process = server.process
+    assert process.poll() is not None
+
+
+def test_an_xvfb_that_does_not_start_fails_the_command(dev, monkeypatch, capsys):
+    class BrokenXvfb:
+        def __enter__(self):
+            raise RuntimeError("Xvfb did not start: no screens found")
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0)
+    monkeypatch.setattr(dev, "Xvfb", BrokenXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    assert dev.run_tests(Path("python"), []) == 1
+    assert "no screens found" in capsys.readouterr().out
