@@ -163,10 +163,10 @@ def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
         col_sums = [sum(per_doc[c.id].get(d.id, 0) for c, _ in codes) for d in chunk]
         grand = sum(sum(per_doc[c.id].values()) for c, _ in codes)
         rows.append(TableRow(("Total", *map(str, col_sums), str(grand)), total=True))
-        caption = ""
+        caption = "Segments per code and document"
         if len(chunks) > 1:
             first = (n - 1) * width + 1
-            caption = f"Documents {first}–{first + len(chunk) - 1} of {len(docs)}"
+            caption += f", documents {first}–{first + len(chunk) - 1} of {len(docs)}"
         out.append(Table(
             header=header, rows=tuple(rows),
             widths=(CODE_WEIGHT, *([DOC_WEIGHT] * len(chunk)), TOTAL_WEIGHT),
@@ -194,4 +194,5 @@ def _totals_table(docs, codes: list[tuple[Code, int]], per_doc: dict[int, dict[i
     return [Heading(1, "Summary: segments per code"),
             Paragraph((Run(note, muted=True),), kind="note"),
             Table(header=("Code", "Segments", "Documents"), rows=tuple(rows),
-                  widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True))]
+                  widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True),
+                  caption="Segments and documents per code")]

@@ -28,6 +28,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
+from qcdesk.core.reports import docx_hygiene as hygiene
 from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
     Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
@@ -48,6 +49,19 @@ RULE = "A6A6A6"
 HEADER_FILL = "E7ECF2"
 TOTAL_FILL = "F2F2F2"
 SWATCH = "\u00a0\u00a0\u00a0"
+#: quotes up to this many characters (about five lines) keep with their source line
+SHORT_QUOTE = 500
+#: opening and closing quotation marks by language
+QUOTATION_MARKS = {"de": ("„", "“"), "fr": ("« ", " »"), "es": ("«", "»"), "it": ("«", "»"),
+                   "pt": ("«", "»"), "nl": ("‘", "’"), "sv": ("”", "”"), "da": ("»", "«"),
+                   "pl": ("„", "”"), "ru": ("«", "»"), "ar": ("«", "»"), "he": ("”", "“"),
+                   "ja": ("「", "」"), "zh": ("“", "”")}
+#: a table of contents only for reports with at least this many headings (levels 1-3)
+MIN_CONTENTS = 4
+CONTENTS_LEVELS = 3
+#: the heading over the table of contents by language
+CONTENTS = {"en": "Contents", "de": "Inhalt", "fr": "Table des matières", "es": "Índice",
+            "nl": "Inhoud", "it": "Indice", "pt": "Índice"}
 
 # characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
 _BREAKS = re.compile(r"[\x0b\x0c]")
@@ -108,7 +122,11 @@ class _Writer:
         self._setup_page(self.doc.sections[0], landscape=False)
         self._setup_styles()
         self._setup_footer()
+        self._setup_header()
         self._set_properties()
+        hygiene.modernise(self.doc, report.language, self._now)
+        self._tables = self._figures = self._headings = 0
+        self._toc = False
 
     # ------------------------------------------------------------ setup
     def _setup_page(self, section, landscape: bool) -> None:
@@ -165,9 +183,12 @@ class _Writer:
         qf.right_indent = Cm(0.4)
         qf.space_before = Pt(6)
         qf.space_after = Pt(1)
-        qf.keep_with_next = True  # never separate a quote from its source line
+        # a long quote flows over the page end; short ones keep with their source (per paragraph)
+        qf.keep_with_next = False
+        hygiene.not_italic_cs(quote)  # the template's Quote sets Arabic and Hebrew text in italics
 
         self.st_facts = self._para_style("Code Facts", size=9.5, after=4, color=MUTED)
+        self.st_facts.paragraph_format.keep_with_next = True  # a heading's facts lead to its text
         self.st_source = self._para_style("Segment Source", size=9, after=6, color=MUTED,
                                           indent=Cm(0.8))
         self.st_note = self._para_style("Report Note", size=10, after=6, italic=True)
@@ -208,11 +229,25 @@ class _Writer:
         p = self.doc.sections[0].footer.paragraphs[0]
         p.style = footer_style
         p.paragraph_format.tab_stops.add_tab_stop(self._text_width(), WD_TAB_ALIGNMENT.RIGHT)
-        label = self.report.title + (f" — {self.report.subtitle}" if self.report.subtitle else "")
+        label = self.report.footer or (
+            self.report.title + (f" — {self.report.subtitle}" if self.report.subtitle else ""))
         self._text(p, label + "\tPage ")
         self._field(p, "PAGE")
         self._text(p, " of ")
         self._field(p, "NUMPAGES")
+
+    def _setup_header(self) -> None:
+        self._header = None
+        if not self.report.header:
+            return
+        header = self.doc.sections[0].header
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.style = self.doc.styles["Header"]
+        p.style.font.size = Pt(8)
+        p.style.font.color.rgb = MUTED
+        self._text(p, self.report.header)
+        self._header = header._element
 
     @staticmethod
     def _field(par: DocxParagraph, instr: str) -> None:
@@ -231,11 +266,17 @@ class _Writer:
         cp.title = xml_safe(self.report.title)
         cp.subject = xml_safe(self.report.subtitle)
         cp.author = xml_safe(self.report.author)
-        cp.last_modified_by = ""
+        cp.last_modified_by = xml_safe(self.report.coder)
         cp.comments = ""
         cp.keywords = ""
         cp.category = ""
         cp.revision = 1
+        now = self._now.replace(tzinfo=None)
+        cp.created = cp.modified = now
+        printed = cp._element.find(qn("cp:lastPrinted"))
+        if printed is not None:  # the template's 2013 print date
+            cp._element.remove(printed)
+        cp.language = self.report.language
 
     # ------------------------------------------------------------ low-level blocks
     def _p(self, style_id: str | None) -> DocxParagraph:
@@ -315,6 +356,26 @@ class _Writer:
             lab.font.color.rgb = MUTED
             par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
             self._text(par, value)
+        entries = [b for b in r.blocks if isinstance(b, Heading) and b.level <= CONTENTS_LEVELS]
+        if r.contents and len(entries) >= MIN_CONTENTS:
+            self.page_break()
+            self.contents(entries)
+
+    def contents(self, entries: list[Heading]) -> None:
+        """The headings (levels 1-3), each with a page-reference field to a bookmark on it.
+
+        Word updates the references on opening (the settings ask it to), LibreOffice at
+        layout. (A Word TOC field around them would be rebuilt by Word, but LibreOffice keeps
+        a TOC field's stored result as it is, so its page numbers would never show there.)
+        """
+        self._toc = True
+        self._text(self._p(self.doc.styles["TOC Heading"].style_id), CONTENTS.get(
+            self.report.language.split("-")[0].lower(), "Contents"))
+        styles = [hygiene.toc_style(self.doc, level, self._text_width()) for level in range(1, 4)]
+        for n, block in enumerate(entries, 1):
+            par = self._p(styles[block.level - 1])
+            self._text(par, block.text + "\t")
+            hygiene.complex_field(par._p, f"PAGEREF {hygiene.bookmark(n)} \\h", "–")
 
     def page_break(self) -> None:
         self._p(None).add_run().add_break(WD_BREAK.PAGE)
@@ -322,7 +383,11 @@ class _Writer:
     def heading(self, block: Heading) -> None:
         level = min(max(block.level, 1), 9)
         par = self._p(self.doc.styles[f"Heading {level}"].style_id)
-        self._text(par, block.text)
+        if self._toc and block.level <= CONTENTS_LEVELS:
+            self._headings += 1
+            hygiene.bookmarked(par._p, self._headings, lambda: self._text(par, block.text))
+        else:
+            self._text(par, block.text)
         if is_rtl(block.text):
             self._bidi(par)
 
@@ -335,8 +400,15 @@ class _Writer:
 
     def quote(self, block: Quote) -> None:
         par = self._p(self.style_ids["Quote"])
-        self._text(par, block.text)
         rtl = is_rtl(block.text)
+        if self.report.quotation_marks:
+            opening, closing = QUOTATION_MARKS.get(self.report.language.split("-")[0].lower(), ("“", "”"))
+            self._text(par, opening + block.text + closing)
+        else:
+            self._text(par, block.text)
+        if len(block.text) <= SHORT_QUOTE:  # a short quote never leaves its source line behind
+            pf = par.paragraph_format
+            pf.keep_with_next = pf.keep_together = True
         if block.color:
             self._side_bar(par, block.color, "right" if rtl else "left")
         if rtl:
@@ -372,9 +444,22 @@ class _Writer:
             if tab.get(qn("w:val")) == "right":
                 tab.set(qn("w:pos"), str(int(width / 635)))  # EMU -> twips
 
+    def caption(self, label: str, text: str) -> None:
+        """A numbered caption ("Table 3: ...") whose number is a SEQ field, as Word's Insert Caption."""
+        par = self._p(self.style_ids["Caption"])
+        if label == "Table":
+            self._tables += 1
+            n = self._tables
+        else:
+            self._figures += 1
+            n = self._figures
+        self._text(par, f"{label} ")
+        hygiene.complex_field(par._p, f"SEQ {label} \\* ARABIC", str(n))
+        self._text(par, f": {text}")
+
     def table(self, block: Table) -> None:
         if block.caption:
-            self._text(self._p(self.style_ids["Caption"]), block.caption)
+            self.caption("Table", block.caption)
         n = len(block.header)
         total_width = self._text_width()
         weights = block.widths or (1.0,) * n
@@ -508,7 +593,7 @@ class _Writer:
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         par.paragraph_format.keep_with_next = True
         par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
-        self._text(self._p(self.style_ids["Caption"]), block.caption or block.title)
+        self.caption("Figure", block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
     def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:

@@ -202,6 +202,18 @@ class Report:
     #: the author written into the file's properties (coder names), may be empty
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
+    #: the document language (BCP 47, e.g. ``en-GB``): spelling and hyphenation in Word
+    language: str = "en-GB"
+    #: the coder writing the report: the file's "last modified by"
+    coder: str = ""
+    #: text at the top of every page; empty: none
+    header: str = ""
+    #: text at the foot of every page, before the page number; empty: title — subtitle
+    footer: str = ""
+    #: a table of contents after the title page
+    contents: bool = True
+    #: quotes set between quotation marks of the report's language
+    quotation_marks: bool = False
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]
