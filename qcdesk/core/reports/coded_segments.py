@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from qcdesk.core.models import Code, Segment
+from qcdesk.core.reports.citations import Citer
 from qcdesk.core.reports.selection import (
     Progress, ReportOptions, Selection, keep_codes, new_report, segments_by_code, select, subtree_totals,
 )
@@ -89,6 +90,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
         coding_memos = memo_sql.coding_memos(project.db)
         code_memos = memo_sql.code_memos(project.db)
     by_theme = options.group_by == "theme"
+    citer = Citer(project, options)
 
     total = len(codes)
     for i, (code, level) in enumerate(codes, 1):
@@ -109,7 +111,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
                     else "No coded segments.")
             blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
         for seg in segs:
-            blocks.append(Quote(seg.text.strip(), source_line(seg), code.color))
+            blocks.append(Quote(citer.text(seg), citer.source(seg, source_line), code.color))
             for memo in coding_memos.get(seg.coding.id, ()):
                 blocks.append(Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note"))
         if progress is not None:
