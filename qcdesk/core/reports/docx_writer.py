@@ -29,6 +29,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
 from qcdesk.core.reports import docx_hygiene as hygiene
+from qcdesk.core.reports import docx_margin as margin
 from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
     Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
@@ -127,6 +128,7 @@ class _Writer:
         hygiene.modernise(self.doc, report.language, self._now)
         self._tables = self._figures = self._headings = 0
         self._toc = False
+        self._grid = None  # the open transcript grid (table, column widths), if any
 
     # ------------------------------------------------------------ setup
     def _setup_page(self, section, landscape: bool) -> None:
@@ -527,8 +529,12 @@ class _Writer:
                 self._bidi(par)
 
     def annotated(self, block: Annotated) -> None:
-        """A transcript paragraph: shaded coded passages, comments anchored on exact runs."""
-        par = self._p(self.style_ids["Normal"])
+        """A transcript paragraph: shaded coded passages, comments anchored on exact runs;
+        numbered ones become rows of the number | text | margin grid."""
+        if block.number is None:
+            par = self._p(self.style_ids["Normal"])
+        else:
+            par = self._grid_row(block)
         for mark in block.marks:
             run = self._text(par, mark.text)
             if mark.bold:
@@ -550,6 +556,23 @@ class _Writer:
         if is_rtl(block.text):
             self._bidi(par)
 
+    def _grid_row(self, block: Annotated) -> DocxParagraph:
+        if self._grid is None:
+            self._grid = margin.new_grid(self._text_width())
+            self._end.addprevious(self._grid[0])
+        number, text, side = (DocxParagraph(p, self.doc._body) for p in margin.add_row(*self._grid))
+        for par, style in ((number, "Table Text"), (side, "Table Text"), (text, "Normal")):
+            if style != "Normal":
+                par._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), self.style_ids[style])
+        run = self._text(number, str(block.number))
+        run.font.color.rgb = MUTED
+        for n, (name, color) in enumerate(block.margin):
+            if n:
+                side.add_run().add_break()
+            self._swatch(side, color)
+            self._text(side, name)
+        return text
+
     def _comment(self, first: DocxRun, last: DocxRun, comment) -> None:
         """One Word comment over ``first``..``last``, as ``Document.add_comment`` makes it.
 
@@ -559,6 +582,7 @@ class _Writer:
         if self._comments is None:
             made = self.doc.add_comment([first, last], text=xml_safe(comment.text),
                                         author=xml_safe(comment.author), initials=comment.initials)
+            made._comment_elm.date = _when(comment.date) or self._now
             collection = self.doc.comments
             self._comments = (collection._comments_elm, collection._comments_part)
             self._next_comment = made.comment_id + 1
@@ -572,7 +596,7 @@ class _Writer:
             '</w:rPr><w:annotationRef/></w:r></w:p></w:comment>')
         el.author = xml_safe(comment.author)
         el.initials = comment.initials
-        el.date = self._now
+        el.date = _when(comment.date) or self._now
         element.append(el)
         note = DocxComment(el, part)
         lines = xml_safe(comment.text).split("\n")
@@ -623,15 +647,29 @@ class _Writer:
                 elif self._pending_break:
                     self.page_break()
                 self._pending_break = False
+                if not isinstance(block, Annotated):
+                    self._grid = None  # the next numbered paragraph starts a new grid
                 handlers[type(block)](block)
             since_spill += 1
             # a comment still open holds a run in the tree: spill only between whole comments
             if self.spill is not None and since_spill >= SPILL_EVERY and not self._open_comments:
                 self.spill.flush(self.doc)
+                self._grid = None  # spilled: later rows go into a grid of their own
                 since_spill = 0
             if progress is not None and i % step == 0:
                 progress(i, len(blocks))
         return self.doc
+
+
+def _when(iso: str) -> _dt.datetime | None:
+    """A coding's stored time as a comment date (whole seconds, UTC); None if unreadable."""
+    try:
+        when = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return when.astimezone(_dt.timezone.utc).replace(microsecond=0)
 
 
 def render(report: Report, dest: str | BinaryIO,

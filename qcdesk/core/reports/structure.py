@@ -128,6 +128,8 @@ class Comment:
     text: str
     author: str = ""
     initials: str = ""
+    #: when the coding was made (ISO 8601), the comment's date; empty: the report's time
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,16 @@ class Mark:
 
 @dataclass(frozen=True)
 class Annotated:
-    """A transcript paragraph made of marks, some carrying comments."""
+    """A transcript paragraph made of marks, some carrying comments.
+
+    With a ``number`` the renderer sets consecutive paragraphs as rows of a three-column
+    grid: the paragraph number (as quotes cite it), the text, and in the margin the codes
+    (name, colour) of the codings over this paragraph, so they show on paper too.
+    """
 
     marks: tuple[Mark, ...]
+    number: int | None = None
+    margin: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
