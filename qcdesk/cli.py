@@ -197,7 +197,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a report")
     p.add_argument("project")
     p.add_argument("--report", default="segments-by-code",
-                   help="report kind: segments-by-code, codebook, coded-transcript, matrices, attributes "
+                   help="report kind: segments-by-code, codebook, coded-transcript, framework, memos, "
+                        "matrices, attributes "
                         "(default: segments-by-code)")
     p.add_argument("--out", required=True,
                    help="output file (.docx; .csv or .xlsx for the matrices and attributes tables)")
