@@ -46,6 +46,13 @@ def build_project(folder: Path):
     for i in range(1, 60, 2):
         code = s.codes["Fatigue"] if i % 3 else s.codes["Workload"]
         code_words(p, diary, code, f"Day {i}: {LONG}".strip())
+    # many small codes of uneven length, so that headings fall at every height of a page
+    text = p.document_text(diary)
+    for c in range(24):
+        code = p.add_code(f"Theme {c + 1}", parent_id=s.codes["Support"] if c % 2 else None).id
+        for k in range(1 + (c * 7) % 5):
+            start = text.index(f"Day {2 + c + k}:")
+            p.apply_code(diary, code, start, start + 40 + 50 * ((c + k) % 4))
     return s
 
 
