@@ -30,6 +30,8 @@ QT_SYSTEM_PACKAGES = [
     "libxcb-keysyms1", "libxcb-shape0", "libxcb-xinerama0", "libxcb-randr0", "libxcb-render-util0",
     "libxcb-image0", "fonts-dejavu-core",
 ]
+# Debian packages the report tests print with (LibreOffice to PDF, pdftotext); tests skip without them.
+REPORT_TEST_PACKAGES = ["libreoffice-writer-nogui", "poppler-utils"]
 
 
 def log(msg: str) -> None:
@@ -89,6 +91,20 @@ def ensure_system_libraries(py: Path) -> None:
                    check=True, env=env)
 
 
+def ensure_report_test_tools() -> None:
+    """LibreOffice and poppler for the tests that print reports to PDF, when we may install them."""
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        return
+    if not sys.platform.startswith("linux") or os.geteuid() != 0 or not shutil.which("apt-get"):
+        log("report PDF tests will be skipped: install " + " ".join(REPORT_TEST_PACKAGES) + " to run them")
+        return
+    log("installing the report tests' tools with apt-get: " + ", ".join(REPORT_TEST_PACKAGES))
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *REPORT_TEST_PACKAGES],
+                   check=True, env=env)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"demo", "test", "setup"}:
         print(__doc__)
@@ -100,6 +116,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "demo":
         return subprocess.call([str(py), "-m", "qcdesk", "--demo", *rest], cwd=ROOT)
+    ensure_report_test_tools()
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.call([str(py), "-m", "pytest", *rest], cwd=ROOT, env=env)
 
