@@ -8,19 +8,31 @@ case's own name (the citation already says who speaks).
 
 When the citation names the speaker, a quote that starts with the turn's own label
 ("DC09: I think...") drops that label: the words are the speaker's, the label is not.
+
+A turn has one time (where it starts). Where the transcript marks later sentences of a
+turn with their own time ("... [12:58] And then ..."), a quote starting after such a
+mark cites that time instead.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from qcdesk.core.errors import ExportFailed
+from qcdesk.core.importers.layouts import TIME, parse_time
 from qcdesk.core.models import Segment
 from qcdesk.core.reports.structure import format_time
 
 SEPARATOR = " · "
+#: a time marked inside a turn's text: [12:58], (1:02:03), [00:12:58.5]
+INLINE_TIME = re.compile(rf"[\[(]({TIME})[\])]")
 
 
 class Citer:
     def __init__(self, project, options) -> None:
+        self.project = project
+        self._texts: dict[int, str] = {}
         self.by_case = options.cite_by == "case"
         if options.cite_by not in ("document", "case"):
             raise ExportFailed(f"Quotes cite a document or a case, not {options.cite_by!r}.")
@@ -50,6 +62,9 @@ class Citer:
         """Who said it and where: the case (or document), the speaker, the time or paragraph.
 
         ``by_document(seg)``, if given, writes the citation when quotes cite documents."""
+        inline = self.inline_time(seg)
+        if inline is not None:
+            seg = dataclasses.replace(seg, time_start=inline)
         if not self.by_case and by_document is not None:
             return by_document(seg)
         doc_id = seg.coding.document_id
@@ -65,6 +80,27 @@ class Citer:
         elif seg.paragraph is not None:
             parts.append(f"¶ {seg.paragraph}")
         return SEPARATOR.join(parts)
+
+    def inline_time(self, seg: Segment) -> float | None:
+        """The last time marked in the segment's turn before the segment starts (or at its
+        very start), if the turn's text has any; else None (the turn's own time stands)."""
+        if seg.time_start is None:
+            return None  # an untimed transcript: nothing to refine
+        coding = seg.coding
+        turn = self.project.turn_at(coding.document_id, coding.start)
+        if turn is None:
+            return None
+        text = self._texts.get(coding.document_id)
+        if text is None:
+            text = self._texts[coding.document_id] = self.project.document_text(coding.document_id)
+        before = text[turn.start:min(coding.start + 20, turn.end)]
+        found = None
+        for m in INLINE_TIME.finditer(before):
+            if turn.start + m.start() <= coding.start:
+                found = m
+        if found is None or turn.start + found.start() == turn.start:
+            return None  # the turn's own leading time is already its time_start
+        return parse_time(found.group(1))
 
     @staticmethod
     def text(seg: Segment) -> str:

@@ -77,3 +77,20 @@ def test_stripping_the_label_only_removes_the_label(speaker, words):
     assert out == (words.strip() if words.strip() else text.strip())
     # without a speaker nothing is removed
     assert Citer.text(Segment(seg.coding, "Doc", text)) == text.strip()
+
+
+def test_a_sentence_marked_with_its_own_time_inside_a_turn_cites_that_time(tmp_path):
+    from qcdesk.core.project import Project
+
+    from .conftest import transcript
+
+    p = Project.create(tmp_path / "t.qcd")
+    doc = p.add_document("Interview 05", transcript([
+        ("DC09", "It started badly. [12:58] Then the night nurse came in and helped.", 700.0)])).id
+    code = p.add_code("Support").id
+    code_words(p, doc, code, "Then the night nurse came in")
+    code_words(p, doc, code, "It started badly.")
+    got = {q.text: q.source for q in build_report(p, "segments-by-code").quotes()}
+    p.close()
+    assert got["Then the night nurse came in"] == "Interview 05 · DC09 · 12:58"
+    assert got["It started badly."] == "Interview 05 · DC09 · 11:40"  # the turn's own time
