@@ -31,6 +31,14 @@ COMPATIBILITY_MODE = "15"
 #: right-to-left scripts: their language goes in w:lang's bidi attribute
 RTL_LANGUAGES = {"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv"}
 EAST_ASIAN = {"ja", "zh", "ko"}
+#: opening and closing quotation marks by language
+QUOTATION_MARKS = {"de": ("„", "“"), "fr": ("« ", " »"), "es": ("«", "»"), "it": ("«", "»"),
+                   "pt": ("«", "»"), "nl": ("‘", "’"), "sv": ("”", "”"), "da": ("»", "«"),
+                   "pl": ("„", "”"), "ru": ("«", "»"), "ar": ("«", "»"),
+                   "ja": ("「", "」"), "zh": ("“", "”")}
+#: the heading over the table of contents by language
+CONTENTS = {"en": "Contents", "de": "Inhalt", "fr": "Table des matières", "es": "Índice",
+            "nl": "Inhoud", "it": "Indice", "pt": "Índice"}
 # w:settings children that come after w:updateFields in the schema
 _AFTER_UPDATE_FIELDS = ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars",
                         "w:rsids", "m:mathPr", "w:attachedSchema", "w:themeFontLang",
@@ -57,9 +65,9 @@ def modernise(document, language: str, now: _dt.datetime) -> None:
         settings.insert_element_before(compat, *_AFTER_UPDATE_FIELDS[4:])
     for child in list(compat):
         compat.remove(child)  # the template's Word 2010 layout switches
-    for name, value in (("compatibilityMode", COMPATIBILITY_MODE), ("overrideTableStyleFontSizeAndJustification", "1"),
-                        ("enableOpenTypeFeatures", "1"), ("doNotFlipMirrorIndents", "1"),
-                        ("differentiateMultirowTableHeaders", "1")):
+    for name, value in (("compatibilityMode", COMPATIBILITY_MODE),
+                        ("overrideTableStyleFontSizeAndJustification", "1"), ("enableOpenTypeFeatures", "1"),
+                        ("doNotFlipMirrorIndents", "1"), ("differentiateMultirowTableHeaders", "1")):
         setting = OxmlElement("w:compatSetting")
         setting.set(qn("w:name"), name)
         setting.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
@@ -199,3 +207,14 @@ def complex_field(p, instruction: str, shown: str, dirty: bool = True) -> None:
     for r in (_run(_fld_char("begin", dirty)), _run(_instr(instruction)),
               _run(_fld_char("separate", False)), _run(text), _run(_fld_char("end", False))):
         p.append(r)
+
+
+def when(iso: str) -> _dt.datetime | None:
+    """A coding's stored time as a comment date (whole seconds, UTC); None if unreadable."""
+    try:
+        when = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except (ValueError, AttributeError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return when.astimezone(_dt.timezone.utc).replace(microsecond=0)

@@ -52,18 +52,9 @@ TOTAL_FILL = "F2F2F2"
 SWATCH = "\u00a0\u00a0\u00a0"
 #: quotes up to this many characters (about five lines) keep with their source line
 SHORT_QUOTE = 500
-#: opening and closing quotation marks by language
-QUOTATION_MARKS = {"de": ("„", "“"), "fr": ("« ", " »"), "es": ("«", "»"), "it": ("«", "»"),
-                   "pt": ("«", "»"), "nl": ("‘", "’"), "sv": ("”", "”"), "da": ("»", "«"),
-                   "pl": ("„", "”"), "ru": ("«", "»"), "ar": ("«", "»"), "he": ("”", "“"),
-                   "ja": ("「", "」"), "zh": ("“", "”")}
 #: a table of contents only for reports with at least this many headings (levels 1-3)
 MIN_CONTENTS = 4
 CONTENTS_LEVELS = 3
-#: the heading over the table of contents by language
-CONTENTS = {"en": "Contents", "de": "Inhalt", "fr": "Table des matières", "es": "Índice",
-            "nl": "Inhoud", "it": "Indice", "pt": "Índice"}
-
 # characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
 _BREAKS = re.compile(r"[\x0b\x0c]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -371,7 +362,7 @@ class _Writer:
         a TOC field's stored result as it is, so its page numbers would never show there.)
         """
         self._toc = True
-        self._text(self._p(self.doc.styles["TOC Heading"].style_id), CONTENTS.get(
+        self._text(self._p(self.doc.styles["TOC Heading"].style_id), hygiene.CONTENTS.get(
             self.report.language.split("-")[0].lower(), "Contents"))
         styles = [hygiene.toc_style(self.doc, level, self._text_width()) for level in range(1, 4)]
         for n, block in enumerate(entries, 1):
@@ -404,7 +395,8 @@ class _Writer:
         par = self._p(self.style_ids["Quote"])
         rtl = is_rtl(block.text)
         if self.report.quotation_marks:
-            opening, closing = QUOTATION_MARKS.get(self.report.language.split("-")[0].lower(), ("“", "”"))
+            language = self.report.language.split("-")[0].lower()
+            opening, closing = hygiene.QUOTATION_MARKS.get(language, ("“", "”"))
             self._text(par, opening + block.text + closing)
         else:
             self._text(par, block.text)
@@ -582,7 +574,7 @@ class _Writer:
         if self._comments is None:
             made = self.doc.add_comment([first, last], text=xml_safe(comment.text),
                                         author=xml_safe(comment.author), initials=comment.initials)
-            made._comment_elm.date = _when(comment.date) or self._now
+            made._comment_elm.date = hygiene.when(comment.date) or self._now
             collection = self.doc.comments
             self._comments = (collection._comments_elm, collection._comments_part)
             self._next_comment = made.comment_id + 1
@@ -596,7 +588,7 @@ class _Writer:
             '</w:rPr><w:annotationRef/></w:r></w:p></w:comment>')
         el.author = xml_safe(comment.author)
         el.initials = comment.initials
-        el.date = _when(comment.date) or self._now
+        el.date = hygiene.when(comment.date) or self._now
         element.append(el)
         note = DocxComment(el, part)
         lines = xml_safe(comment.text).split("\n")
@@ -659,17 +651,6 @@ class _Writer:
             if progress is not None and i % step == 0:
                 progress(i, len(blocks))
         return self.doc
-
-
-def _when(iso: str) -> _dt.datetime | None:
-    """A coding's stored time as a comment date (whole seconds, UTC); None if unreadable."""
-    try:
-        when = _dt.datetime.fromisoformat(iso.replace("Z", "+00:00"))
-    except (ValueError, AttributeError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=_dt.timezone.utc)
-    return when.astimezone(_dt.timezone.utc).replace(microsecond=0)
 
 
 def render(report: Report, dest: str | BinaryIO,

@@ -15,6 +15,8 @@ from qcdesk.core.reports import ReportOptions, build_report, write_report
 from qcdesk.core.reports.structure import Annotated
 from qcdesk.core.reports.transcript import MIN_COLOR_DISTANCE, _distance, _rgb, distinct_colors
 
+from .conftest import plain
+
 pytestmark = pytest.mark.core
 
 
@@ -38,12 +40,13 @@ def test_margin_is_printed_in_the_word_file(sample, tmp_path: Path):
     out = write_report(sample.project, "coded-transcript", tmp_path / "t.docx")
     document = docx.Document(str(out))
     cells = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
-    assert ["2", "Residents looked exhausted at handover.", "\u00a0\u00a0\u00a0\u2002Barriers › Fatigue"] in cells
+    swatch = "\u00a0\u00a0\u00a0\u2002"
+    assert ["2", "Residents looked exhausted at handover.", swatch + "Barriers › Fatigue"] in cells
 
 
 def test_uncoded_documents_can_be_left_out(sample):
     p = sample.project
-    p.add_document("Empty interview", __import__("tests.core.reports.conftest", fromlist=["plain"]).plain(["Nothing coded."]))
+    p.add_document("Empty interview", plain(["Nothing coded."]))
     names = [h.text for h in build_report(p, "coded-transcript").headings()]
     assert "Empty interview" in names
     names = [h.text for h in build_report(p, "coded-transcript",
