@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.importers.layouts import TIME, parse_time
@@ -32,7 +33,8 @@ INLINE_TIME = re.compile(rf"[\[(]({TIME})[\])]")
 class Citer:
     def __init__(self, project, options) -> None:
         self.project = project
-        self._texts: dict[int, str] = {}
+        #: document id -> (positions, seconds) of the times marked in its text, found once
+        self._marks: dict[int, tuple[list[int], list[float]]] = {}
         self.by_case = options.cite_by == "case"
         if options.cite_by not in ("document", "case"):
             raise ExportFailed(f"Quotes cite a document or a case, not {options.cite_by!r}.")
@@ -90,17 +92,25 @@ class Citer:
         turn = self.project.turn_at(coding.document_id, coding.start)
         if turn is None:
             return None
-        text = self._texts.get(coding.document_id)
-        if text is None:
-            text = self._texts[coding.document_id] = self.project.document_text(coding.document_id)
-        before = text[turn.start:min(coding.start + 20, turn.end)]
-        found = None
-        for m in INLINE_TIME.finditer(before):
-            if turn.start + m.start() <= coding.start:
-                found = m
-        if found is None or turn.start + found.start() == turn.start:
-            return None  # the turn's own leading time is already its time_start
-        return parse_time(found.group(1))
+        marks = self._marks.get(coding.document_id)
+        if marks is None:
+            marks = self._marks[coding.document_id] = self._find_marks(coding.document_id)
+        positions, seconds = marks
+        i = bisect_right(positions, coding.start) - 1
+        if i < 0 or positions[i] <= turn.start:
+            return None  # none in this turn (one at its very start is the turn's own time)
+        return seconds[i]
+
+    def _find_marks(self, document_id: int) -> tuple[list[int], list[float]]:
+        """Where the document's text marks a time, keeping positions only (not the text)."""
+        positions: list[int] = []
+        seconds: list[float] = []
+        for m in INLINE_TIME.finditer(self.project.document_text(document_id)):
+            value = parse_time(m.group(1))
+            if value is not None:
+                positions.append(m.start())
+                seconds.append(value)
+        return positions, seconds
 
     @staticmethod
     def text(seg: Segment) -> str:

@@ -272,13 +272,18 @@ class _Writer:
         cp.language = self.report.language
 
     # ------------------------------------------------------------ low-level blocks
-    def _p(self, style_id: str | None) -> DocxParagraph:
+    def _p(self, style_id: str | None, keep: bool = False) -> DocxParagraph:
+        """A new paragraph at the end of the body; ``keep``: whole, and on the next one's page."""
         p = OxmlElement("w:p")
-        if style_id and style_id != "Normal":
+        if (style_id and style_id != "Normal") or keep:
             ppr = OxmlElement("w:pPr")
-            ps = OxmlElement("w:pStyle")
-            ps.set(qn("w:val"), style_id)
-            ppr.append(ps)
+            if style_id and style_id != "Normal":
+                ps = OxmlElement("w:pStyle")
+                ps.set(qn("w:val"), style_id)
+                ppr.append(ps)
+            if keep:  # in schema order, straight after the style: no search through pPr
+                ppr.append(OxmlElement("w:keepNext"))
+                ppr.append(OxmlElement("w:keepLines"))
             p.append(ppr)
         self._end.addprevious(p)
         return DocxParagraph(p, self.doc._body)
@@ -392,7 +397,8 @@ class _Writer:
             self._bidi(par)
 
     def quote(self, block: Quote) -> None:
-        par = self._p(self.style_ids["Quote"])
+        # a short quote never leaves its source line behind
+        par = self._p(self.style_ids["Quote"], keep=len(block.text) <= SHORT_QUOTE)
         rtl = is_rtl(block.text)
         if self.report.quotation_marks:
             language = self.report.language.split("-")[0].lower()
@@ -400,9 +406,6 @@ class _Writer:
             self._text(par, opening + block.text + closing)
         else:
             self._text(par, block.text)
-        if len(block.text) <= SHORT_QUOTE:  # a short quote never leaves its source line behind
-            pf = par.paragraph_format
-            pf.keep_with_next = pf.keep_together = True
         if block.color:
             self._side_bar(par, block.color, "right" if rtl else "left")
         if rtl:
