@@ -55,6 +55,8 @@ SHORT_QUOTE = 500
 #: a table of contents only for reports with at least this many headings (levels 1-3)
 MIN_CONTENTS = 4
 CONTENTS_LEVELS = 3
+#: entries in the contents at most (unless the top level alone has more)
+MAX_CONTENTS = 300
 # characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
 _BREAKS = re.compile(r"[\x0b\x0c]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -193,7 +195,7 @@ class _Writer:
         caption.paragraph_format.space_before = Pt(6)
         self.style_ids = {name: styles[name].style_id for name in
                           ["Quote", "Code Facts", "Segment Source", "Report Note", "Table Text", "Table Text Small",
-                           "Normal", "Caption", "Title Facts"]}
+                           "Normal", "Caption", "Title Facts", *(f"Heading {n}" for n in range(1, 10))]}
 
     def _para_style(self, name: str, *, size: float, after: float, color: RGBColor | None = None,
                     italic: bool = False, indent=None, line: float = 1.1):
@@ -354,7 +356,11 @@ class _Writer:
             lab.font.color.rgb = MUTED
             par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
             self._text(par, value)
-        entries = [b for b in r.blocks if isinstance(b, Heading) and b.level <= CONTENTS_LEVELS]
+        heads = [b for b in r.blocks if isinstance(b, Heading)]
+        # as deep as fits a few pages: a framework of 150 cases x 500 codes lists the cases only
+        self._toc_levels = next((lvl for lvl in range(CONTENTS_LEVELS, 1, -1)
+                                 if sum(h.level <= lvl for h in heads) <= MAX_CONTENTS), 1)
+        entries = [h for h in heads if h.level <= self._toc_levels]
         if r.contents and len(entries) >= MIN_CONTENTS:
             self.page_break()
             self.contents(entries)
@@ -369,7 +375,8 @@ class _Writer:
         self._toc = True
         self._text(self._p(self.doc.styles["TOC Heading"].style_id), hygiene.CONTENTS.get(
             self.report.language.split("-")[0].lower(), "Contents"))
-        styles = [hygiene.toc_style(self.doc, level, self._text_width()) for level in range(1, 4)]
+        styles = [hygiene.toc_style(self.doc, level, self._text_width())
+                  for level in range(1, CONTENTS_LEVELS + 1)]
         for n, block in enumerate(entries, 1):
             par = self._p(styles[block.level - 1])
             self._text(par, block.text + "\t")
@@ -380,8 +387,8 @@ class _Writer:
 
     def heading(self, block: Heading) -> None:
         level = min(max(block.level, 1), 9)
-        par = self._p(self.doc.styles[f"Heading {level}"].style_id)
-        if self._toc and block.level <= CONTENTS_LEVELS:
+        par = self._p(self.style_ids[f"Heading {level}"])  # looked up once: thousands of headings
+        if self._toc and block.level <= self._toc_levels:
             self._headings += 1
             hygiene.bookmarked(par._p, self._headings, lambda: self._text(par, block.text))
         else:

@@ -34,13 +34,15 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     codes = [code for code, _ in selection.codes]
     citer = Citer(project, options)
 
-    members = {c.id: set(case_ops.case_coding_ids(project, c.id)) for c in all_cases}
+    cases_of: dict[int, list[int]] = defaultdict(list)  # coding id -> the cases it belongs to
+    for case in all_cases:
+        for coding_id in case_ops.case_coding_ids(project, case.id):
+            cases_of[coding_id].append(case.id)
     cell: dict[tuple[int, int], list] = defaultdict(list)
     for code in codes:
         for seg in grouped.get(code.id, ()):
-            for case in all_cases:
-                if seg.coding.id in members[case.id]:
-                    cell[case.id, code.id].append(seg)
+            for case_id in cases_of.get(seg.coding.id, ()):
+                cell[case_id, code.id].append(seg)
     summaries: dict[tuple[int, str], str] = {}
     for case in all_cases:
         for memo in memo_ops.memos_for(project, case_id=case.id):
