@@ -50,6 +50,8 @@ NO_TESTS = 5
 VALUE_OPTIONS = {"-k", "-m", "-p", "-c", "-o", "-W", "-r", "--tb", "--maxfail", "--deselect", "--ignore",
                  "--ignore-glob", "--basetemp", "--rootdir", "--confcutdir", "--durations", "--junitxml",
                  "--junit-xml", "--log-level", "--import-mode", "--override-ini", "--hypothesis-seed"}
+# Debian packages the report tests print with (LibreOffice to PDF, pdftotext); tests skip without them.
+REPORT_TEST_PACKAGES = ["libreoffice-writer-nogui", "poppler-utils"]
 
 
 def log(msg: str) -> None:
@@ -246,6 +248,17 @@ def run_tests(py: Path, rest: list[str]) -> int:
     return next((code for code in results.values() if code != 0), 0)
 
 
+def ensure_report_test_tools() -> None:
+    """LibreOffice and poppler for the tests that print reports to PDF, when we may install them."""
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        return
+    if not sys.platform.startswith("linux") or not can_apt():
+        log("report PDF tests will be skipped: install " + " ".join(REPORT_TEST_PACKAGES) + " to run them")
+        return
+    log("installing the report tests' tools with apt-get: " + ", ".join(REPORT_TEST_PACKAGES))
+    apt_install(REPORT_TEST_PACKAGES)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"demo", "test", "setup"}:
         print(__doc__)
@@ -257,6 +270,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "demo":
         return subprocess.call([str(py), "-m", "qcdesk", "--demo", *rest], cwd=ROOT)
+    ensure_report_test_tools()
     return run_tests(py, rest)
 
 

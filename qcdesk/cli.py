@@ -78,7 +78,11 @@ def cmd_export(args: argparse.Namespace) -> int:
             case_ids=some(args.case, names.case_id), document_ids=some(args.document, names.document_id),
             attribute_values=some(args.attribute, names.attribute_condition),
             speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id),
-            set_ids=some(args.set, names.set_id))
+            set_ids=some(args.set, names.set_id), language=args.language, title=args.title,
+            subtitle=args.subtitle, header_text=args.header or "", footer_text=args.footer or "",
+            include_contents=not args.no_contents, quotation_marks=args.quotation_marks,
+            cite_by=args.cite, cite_attribute_ids=some(args.cite_attribute, names.attribute_id),
+            include_uncoded_documents=not args.coded_only)
         out = write_report(project, args.report, Path(args.out), options)
         cli_security.note_unencrypted(project, out)
     print(f"wrote {out}")
@@ -196,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a report")
     p.add_argument("project")
     p.add_argument("--report", default="segments-by-code",
-                   help="report kind: segments-by-code, codebook, coded-transcript, matrices, attributes "
+                   help="report kind: segments-by-code, codebook, coded-transcript, framework, memos, "
+                        "matrices, attributes "
                         "(default: segments-by-code)")
     p.add_argument("--out", required=True,
                    help="output file (.docx; .csv or .xlsx for the matrices and attributes tables)")
@@ -210,6 +215,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
     p.add_argument("--document", action="append", help="only this document (repeatable)")
     p.add_argument("--set", action="append", help="only documents in this document set (repeatable: any of them)")
+    p.add_argument("--language", default="en-GB", help="document language, e.g. en-GB, de-DE, ar (default: en-GB)")
+    p.add_argument("--title", help="title instead of the report kind's")
+    p.add_argument("--subtitle", help="subtitle instead of the project file's name")
+    p.add_argument("--header", help="text at the top of every page")
+    p.add_argument("--footer", help="text at the foot of every page, before the page number")
+    p.add_argument("--no-contents", action="store_true", help="leave out the table of contents")
+    p.add_argument("--quotation-marks", action="store_true", help="set quotes between quotation marks")
+    p.add_argument("--cite", choices=["document", "case"], default="document",
+                   help="quotes cite the document (default) or the participant's case")
+    p.add_argument("--cite-attribute", action="append",
+                   help="with --cite case: attribute whose value follows the case name (repeatable)")
+    p.add_argument("--coded-only", action="store_true",
+                   help="coded transcripts: leave out documents without codings")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="print counts of documents, codes, codings")

@@ -17,15 +17,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-    QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
 )
 
-from qcdesk.core import matrices, retrieval
+from qcdesk.core import attributes, matrices, retrieval
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.reports import REPORT_KINDS, TABLE_KINDS, FORMATS, ReportOptions, formats_for
 from qcdesk.core.reports.selection import segment_counts, select
 from qcdesk.core.reports.structure import plural
 
+#: report languages offered (any BCP 47 tag can be typed)
+LANGUAGES = ["en-GB", "en-US", "de-DE", "fr-FR", "es-ES", "it-IT", "nl-NL", "pt-PT", "sv-SE", "da-DK",
+             "pl-PL", "ar", "he-IL", "ja-JP", "zh-CN"]
 GROUPINGS = {"code": "By code (nested headings)", "theme": "By theme (top-level code, sub-code sub-headings)"}
 MATRIX_NAMES = {None: "All matrices", "code-case": "Code × case", "code-attribute": "Code × attribute",
                 "code-set": "Code × document set", "cooccurrence": "Code co-occurrence"}
@@ -33,10 +36,12 @@ MATRIX_NAMES = {None: "All matrices", "code-case": "Code × case", "code-attribu
 USES = {
     "grouping": {"segments-by-code"},
     "memos": {"segments-by-code", "coded-transcript"},
+    "quotes": {"segments-by-code", "framework"},
+    "uncoded": {"coded-transcript"},
     "charts": {"matrices"},
     "matrix": {"matrices"},
-    "filters": {"segments-by-code", "coded-transcript", "codebook"},
-    "sets": {"segments-by-code", "coded-transcript", "codebook", "matrices"},
+    "filters": {"segments-by-code", "coded-transcript", "codebook", "framework", "memos"},
+    "sets": {"segments-by-code", "coded-transcript", "codebook", "matrices", "framework", "memos"},
 }
 
 
@@ -113,6 +118,24 @@ class ExportDialog(QDialog):
         self.charts = QCheckBox("Include charts (code frequencies, saturation curve)")
         self.charts.setChecked(True)
         self.pseudonymised = QCheckBox("Only documents marked as pseudonymised")
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        self.language.addItems(LANGUAGES)
+        self.language.setObjectName("exportLanguage")
+        self.title_edit, self.subtitle_edit, self.header_edit, self.footer_edit = (
+            QLineEdit() for _ in range(4))
+        self.title_edit.setPlaceholderText("the report kind's title")
+        self.subtitle_edit.setPlaceholderText("the project file's name")
+        self.cite_box = QComboBox()
+        self.cite_box.addItem("Document name", "document")
+        self.cite_box.addItem("Case (participant) and attributes", "case")
+        self.cite_attributes = CheckList([(a.id, a.name, 0) for a in attributes.attributes(project)])
+        self.cite_attributes.set_chosen([])
+        self.quotation_marks = QCheckBox("Quotes between quotation marks")
+        self.contents = QCheckBox("Table of contents")
+        self.contents.setChecked(True)
+        self.uncoded = QCheckBox("Include documents without codings")
+        self.uncoded.setChecked(True)
         self.preview = QLabel()
         self.preview.setObjectName("exportPreview")
         self.preview.setWordWrap(True)
@@ -122,6 +145,13 @@ class ExportDialog(QDialog):
         form.addRow("Grouping:", self.grouping)
         form.addRow("Matrix:", self.matrix_box)
         form.addRow("Format:", self.format_box)
+        form.addRow("Language:", self.language)
+        form.addRow("Title:", self.title_edit)
+        form.addRow("Subtitle:", self.subtitle_edit)
+        form.addRow("Header text:", self.header_edit)
+        form.addRow("Footer text:", self.footer_edit)
+        form.addRow("Quotes cite:", self.cite_box)
+        form.addRow("Cite attributes:", self.cite_attributes)
         self.filters = QGroupBox("Include")
         grid = QGridLayout(self.filters)
         for n, (title, widget) in enumerate((
@@ -147,7 +177,8 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.filters)
         layout.addWidget(self.sets_box)
-        for box in (self.memos, self.charts, self.pseudonymised):
+        for box in (self.memos, self.charts, self.pseudonymised, self.quotation_marks, self.contents,
+                    self.uncoded):
             layout.addWidget(box)
         layout.addWidget(self.preview)
         layout.addWidget(buttons)
@@ -184,6 +215,16 @@ class ExportDialog(QDialog):
             include_charts=self.charts.isChecked(),
             matrices=[matrix] if matrix else None,
             set_ids=self.sets.chosen() if kind in USES["sets"] else None,
+            language=self.language.currentText().strip(),
+            title=self.title_edit.text().strip() or None,
+            subtitle=self.subtitle_edit.text().strip() or None,
+            header_text=self.header_edit.text().strip(), footer_text=self.footer_edit.text().strip(),
+            include_contents=self.contents.isChecked(),
+            quotation_marks=self.quotation_marks.isChecked() and kind in USES["quotes"],
+            cite_by=self.cite_box.currentData() if kind in USES["quotes"] else "document",
+            cite_attribute_ids=[i.data(Qt.ItemDataRole.UserRole) for i in self.cite_attributes.items()
+                                if i.checkState() == Qt.CheckState.Checked],
+            include_uncoded_documents=self.uncoded.isChecked() or kind not in USES["uncoded"],
         )
 
     def _attribute_values(self) -> list[tuple[int, str]] | None:
@@ -215,6 +256,9 @@ class ExportDialog(QDialog):
         self.memos.setEnabled(kind in USES["memos"])
         self.charts.setEnabled(kind in USES["charts"])
         self.matrix_box.setEnabled(kind in USES["matrix"])
+        for widget in (self.quotation_marks, self.cite_box, self.cite_attributes):
+            widget.setEnabled(kind in USES["quotes"])
+        self.uncoded.setEnabled(kind in USES["uncoded"])
         self.filters.setEnabled(kind in USES["filters"])
         self.sets_box.setEnabled(kind in USES["sets"])
         self.refresh()

@@ -122,3 +122,20 @@ def test_menu_opens_the_dialog(window, qtbot, monkeypatch):
     monkeypatch.setattr("qcdesk.ui.export_dialog.ExportDialog.exec", lambda self: seen.append(self.kind()) or 0)
     window.act_export.trigger()
     assert seen == ["segments-by-code"]
+
+
+def test_language_texts_and_citation_reach_the_options(window, qtbot):
+    dialog = window.exports.make_dialog()
+    qtbot.addWidget(dialog)
+    dialog.language.setCurrentText("")
+    qtbot.keyClicks(dialog.language, "de-DE")
+    qtbot.keyClicks(dialog.title_edit, "Night shifts")
+    qtbot.keyClicks(dialog.header_edit, "CONFIDENTIAL")
+    dialog.quotation_marks.setChecked(True)
+    dialog.cite_box.setCurrentIndex(dialog.cite_box.findData("case"))
+    options = dialog.options()
+    assert (options.language, options.title, options.header_text) == ("de-DE", "Night shifts", "CONFIDENTIAL")
+    assert options.quotation_marks and options.cite_by == "case" and options.cite_attribute_ids == []
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("memos"))
+    assert not dialog.quotation_marks.isEnabled() and dialog.options().cite_by == "document"
+    assert dialog.kind_box.findData("framework") >= 0

@@ -19,7 +19,7 @@ from typing import Callable
 
 from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.reports import codebook, coded_segments, table_reports, transcript
+from qcdesk.core.reports import codebook, coded_segments, framework, memos_report, table_reports, transcript
 from qcdesk.core.reports.selection import Progress, ReportOptions
 from qcdesk.core.reports.structure import Report
 
@@ -30,6 +30,8 @@ _BUILDERS: dict[str, tuple[str, Callable[..., Report]]] = {
     coded_segments.KIND: (coded_segments.TITLE, coded_segments.build),
     codebook.KIND: (codebook.TITLE, codebook.build),
     transcript.KIND: (transcript.TITLE, transcript.build),
+    framework.KIND: (framework.TITLE, framework.build),
+    memos_report.KIND: (memos_report.TITLE, memos_report.build),
     table_reports.MATRICES: (table_reports.TITLES[table_reports.MATRICES], table_reports.build_matrices),
     table_reports.ATTRIBUTES: (table_reports.TITLES[table_reports.ATTRIBUTES],
                                table_reports.build_attributes),

@@ -56,7 +56,8 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
                              total=True))
         blocks.append(Table(
             header=("Code", "Segments", "Documents", "With sub-codes"),
-            rows=tuple(rows), widths=(3.2, 1.2, 1.2, 1.4), numeric=(False, True, True, True)))
+            rows=tuple(rows), widths=(3.2, 1.2, 1.2, 1.4), numeric=(False, True, True, True),
+            caption="Codes and how often they are used"))
         blocks.append(Heading(1, "Codes"))
         offset = 1
     else:

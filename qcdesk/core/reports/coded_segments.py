@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from qcdesk.core.models import Code, Segment
 from qcdesk.core.retrieval import coded_by
+from qcdesk.core.reports.citations import Citer
 from qcdesk.core.reports.selection import (
     Progress, ReportOptions, Selection, keep_codes, new_report, segments_by_code, select, subtree_totals,
 )
@@ -102,6 +103,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     coders = {c.id: c.name for c in project.coders()}
     # when more than one coder coded the segments reported, each quote names who coded it
     team = len({s.coding.coder_id for segs in grouped.values() for s in segs} & coders.keys()) > 1
+    citer = Citer(project, options)
 
     total = len(codes)
     for i, (code, level) in enumerate(codes, 1):
@@ -123,12 +125,12 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
             blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
         for passage in passages(segs):
             seg = passage[0]
-            source = source_line(seg)
+            source = citer.source(seg, source_line)
             if team:
                 who = coded_by(sorted({coders[s.coding.coder_id] for s in passage
                                        if s.coding.coder_id in coders}, key=str.casefold))
                 source = f"{source} · {who}" if who else source
-            blocks.append(Quote(seg.text.strip(), source, code.color))
+            blocks.append(Quote(citer.text(seg), source, code.color))
             for memo in (m for s in passage for m in coding_memos.get(s.coding.id, ())):
                 blocks.append(Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note"))
         if progress is not None:
@@ -182,10 +184,10 @@ def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
         col_sums = [sum(per_doc[c.id].get(d.id, 0) for c, _ in codes) for d in chunk]
         grand = sum(sum(per_doc[c.id].values()) for c, _ in codes)
         rows.append(TableRow(("Total", *map(str, col_sums), str(grand)), total=True))
-        caption = ""
+        caption = "Segments per code and document"
         if len(chunks) > 1:
             first = (n - 1) * width + 1
-            caption = f"Documents {first}–{first + len(chunk) - 1} of {len(docs)}"
+            caption += f", documents {first}–{first + len(chunk) - 1} of {len(docs)}"
         out.append(Table(
             header=header, rows=tuple(rows),
             widths=(CODE_WEIGHT, *([DOC_WEIGHT] * len(chunk)), TOTAL_WEIGHT),
@@ -213,4 +215,5 @@ def _totals_table(docs, codes: list[tuple[Code, int]], per_doc: dict[int, dict[i
     return [Heading(1, "Summary: segments per code"),
             Paragraph((Run(note, muted=True),), kind="note"),
             Table(header=("Code", "Segments", "Documents"), rows=tuple(rows),
-                  widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True))]
+                  widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True),
+                  caption="Segments and documents per code")]

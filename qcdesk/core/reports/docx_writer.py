@@ -28,6 +28,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
+from qcdesk.core.reports import docx_hygiene as hygiene
+from qcdesk.core.reports import docx_margin as margin
 from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
     Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
@@ -48,7 +50,13 @@ RULE = "A6A6A6"
 HEADER_FILL = "E7ECF2"
 TOTAL_FILL = "F2F2F2"
 SWATCH = "\u00a0\u00a0\u00a0"
-
+#: quotes up to this many characters (about five lines) keep with their source line
+SHORT_QUOTE = 500
+#: a table of contents only for reports with at least this many headings (levels 1-3)
+MIN_CONTENTS = 4
+CONTENTS_LEVELS = 3
+#: entries in the contents at most (unless the top level alone has more)
+MAX_CONTENTS = 300
 # characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
 _BREAKS = re.compile(r"[\x0b\x0c]")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -108,7 +116,12 @@ class _Writer:
         self._setup_page(self.doc.sections[0], landscape=False)
         self._setup_styles()
         self._setup_footer()
+        self._setup_header()
         self._set_properties()
+        hygiene.modernise(self.doc, report.language, self._now)
+        self._tables = self._figures = self._headings = 0
+        self._toc = False
+        self._grid = None  # the open transcript grid (table, column widths), if any
 
     # ------------------------------------------------------------ setup
     def _setup_page(self, section, landscape: bool) -> None:
@@ -165,9 +178,12 @@ class _Writer:
         qf.right_indent = Cm(0.4)
         qf.space_before = Pt(6)
         qf.space_after = Pt(1)
-        qf.keep_with_next = True  # never separate a quote from its source line
+        # a long quote flows over the page end; short ones keep with their source (per paragraph)
+        qf.keep_with_next = False
+        hygiene.not_italic_cs(quote)  # the template's Quote sets Arabic and Hebrew text in italics
 
         self.st_facts = self._para_style("Code Facts", size=9.5, after=4, color=MUTED)
+        self.st_facts.paragraph_format.keep_with_next = True  # a heading's facts lead to its text
         self.st_source = self._para_style("Segment Source", size=9, after=6, color=MUTED,
                                           indent=Cm(0.8))
         self.st_note = self._para_style("Report Note", size=10, after=6, italic=True)
@@ -179,7 +195,7 @@ class _Writer:
         caption.paragraph_format.space_before = Pt(6)
         self.style_ids = {name: styles[name].style_id for name in
                           ["Quote", "Code Facts", "Segment Source", "Report Note", "Table Text", "Table Text Small",
-                           "Normal", "Caption", "Title Facts"]}
+                           "Normal", "Caption", "Title Facts", *(f"Heading {n}" for n in range(1, 10))]}
 
     def _para_style(self, name: str, *, size: float, after: float, color: RGBColor | None = None,
                     italic: bool = False, indent=None, line: float = 1.1):
@@ -208,11 +224,25 @@ class _Writer:
         p = self.doc.sections[0].footer.paragraphs[0]
         p.style = footer_style
         p.paragraph_format.tab_stops.add_tab_stop(self._text_width(), WD_TAB_ALIGNMENT.RIGHT)
-        label = self.report.title + (f" — {self.report.subtitle}" if self.report.subtitle else "")
+        label = self.report.footer or (
+            self.report.title + (f" — {self.report.subtitle}" if self.report.subtitle else ""))
         self._text(p, label + "\tPage ")
         self._field(p, "PAGE")
         self._text(p, " of ")
         self._field(p, "NUMPAGES")
+
+    def _setup_header(self) -> None:
+        self._header = None
+        if not self.report.header:
+            return
+        header = self.doc.sections[0].header
+        header.is_linked_to_previous = False
+        p = header.paragraphs[0]
+        p.style = self.doc.styles["Header"]
+        p.style.font.size = Pt(8)
+        p.style.font.color.rgb = MUTED
+        self._text(p, self.report.header)
+        self._header = header._element
 
     @staticmethod
     def _field(par: DocxParagraph, instr: str) -> None:
@@ -231,20 +261,31 @@ class _Writer:
         cp.title = xml_safe(self.report.title)
         cp.subject = xml_safe(self.report.subtitle)
         cp.author = xml_safe(self.report.author)
-        cp.last_modified_by = ""
+        cp.last_modified_by = xml_safe(self.report.coder)
         cp.comments = ""
         cp.keywords = ""
         cp.category = ""
         cp.revision = 1
+        now = self._now.replace(tzinfo=None)
+        cp.created = cp.modified = now
+        printed = cp._element.find(qn("cp:lastPrinted"))
+        if printed is not None:  # the template's 2013 print date
+            cp._element.remove(printed)
+        cp.language = self.report.language
 
     # ------------------------------------------------------------ low-level blocks
-    def _p(self, style_id: str | None) -> DocxParagraph:
+    def _p(self, style_id: str | None, keep: bool = False) -> DocxParagraph:
+        """A new paragraph at the end of the body; ``keep``: whole, and on the next one's page."""
         p = OxmlElement("w:p")
-        if style_id and style_id != "Normal":
+        if (style_id and style_id != "Normal") or keep:
             ppr = OxmlElement("w:pPr")
-            ps = OxmlElement("w:pStyle")
-            ps.set(qn("w:val"), style_id)
-            ppr.append(ps)
+            if style_id and style_id != "Normal":
+                ps = OxmlElement("w:pStyle")
+                ps.set(qn("w:val"), style_id)
+                ppr.append(ps)
+            if keep:  # in schema order, straight after the style: no search through pPr
+                ppr.append(OxmlElement("w:keepNext"))
+                ppr.append(OxmlElement("w:keepLines"))
             p.append(ppr)
         self._end.addprevious(p)
         return DocxParagraph(p, self.doc._body)
@@ -315,14 +356,43 @@ class _Writer:
             lab.font.color.rgb = MUTED
             par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
             self._text(par, value)
+        heads = [b for b in r.blocks if isinstance(b, Heading)]
+        # as deep as fits a few pages: a framework of 150 cases x 500 codes lists the cases only
+        self._toc_levels = next((lvl for lvl in range(CONTENTS_LEVELS, 1, -1)
+                                 if sum(h.level <= lvl for h in heads) <= MAX_CONTENTS), 1)
+        entries = [h for h in heads if h.level <= self._toc_levels]
+        if r.contents and len(entries) >= MIN_CONTENTS:
+            self.page_break()
+            self.contents(entries)
+
+    def contents(self, entries: list[Heading]) -> None:
+        """The headings (levels 1-3), each with a page-reference field to a bookmark on it.
+
+        Word updates the references on opening (the settings ask it to), LibreOffice at
+        layout. (A Word TOC field around them would be rebuilt by Word, but LibreOffice keeps
+        a TOC field's stored result as it is, so its page numbers would never show there.)
+        """
+        self._toc = True
+        self._text(self._p(self.doc.styles["TOC Heading"].style_id), hygiene.CONTENTS.get(
+            self.report.language.split("-")[0].lower(), "Contents"))
+        styles = [hygiene.toc_style(self.doc, level, self._text_width())
+                  for level in range(1, CONTENTS_LEVELS + 1)]
+        for n, block in enumerate(entries, 1):
+            par = self._p(styles[block.level - 1])
+            self._text(par, block.text + "\t")
+            hygiene.complex_field(par._p, f"PAGEREF {hygiene.bookmark(n)} \\h", "–")
 
     def page_break(self) -> None:
         self._p(None).add_run().add_break(WD_BREAK.PAGE)
 
     def heading(self, block: Heading) -> None:
         level = min(max(block.level, 1), 9)
-        par = self._p(self.doc.styles[f"Heading {level}"].style_id)
-        self._text(par, block.text)
+        par = self._p(self.style_ids[f"Heading {level}"])  # looked up once: thousands of headings
+        if self._toc and block.level <= self._toc_levels:
+            self._headings += 1
+            hygiene.bookmarked(par._p, self._headings, lambda: self._text(par, block.text))
+        else:
+            self._text(par, block.text)
         if is_rtl(block.text):
             self._bidi(par)
 
@@ -334,9 +404,15 @@ class _Writer:
             self._bidi(par)
 
     def quote(self, block: Quote) -> None:
-        par = self._p(self.style_ids["Quote"])
-        self._text(par, block.text)
+        # a short quote never leaves its source line behind
+        par = self._p(self.style_ids["Quote"], keep=len(block.text) <= SHORT_QUOTE)
         rtl = is_rtl(block.text)
+        if self.report.quotation_marks:
+            language = self.report.language.split("-")[0].lower()
+            opening, closing = hygiene.QUOTATION_MARKS.get(language, ("“", "”"))
+            self._text(par, opening + block.text + closing)
+        else:
+            self._text(par, block.text)
         if block.color:
             self._side_bar(par, block.color, "right" if rtl else "left")
         if rtl:
@@ -372,9 +448,22 @@ class _Writer:
             if tab.get(qn("w:val")) == "right":
                 tab.set(qn("w:pos"), str(int(width / 635)))  # EMU -> twips
 
+    def caption(self, label: str, text: str) -> None:
+        """A numbered caption ("Table 3: ...") whose number is a SEQ field, as Word's Insert Caption."""
+        par = self._p(self.style_ids["Caption"])
+        if label == "Table":
+            self._tables += 1
+            n = self._tables
+        else:
+            self._figures += 1
+            n = self._figures
+        self._text(par, f"{label} ")
+        hygiene.complex_field(par._p, f"SEQ {label} \\* ARABIC", str(n))
+        self._text(par, f": {text}")
+
     def table(self, block: Table) -> None:
         if block.caption:
-            self._text(self._p(self.style_ids["Caption"]), block.caption)
+            self.caption("Table", block.caption)
         n = len(block.header)
         total_width = self._text_width()
         weights = block.widths or (1.0,) * n
@@ -442,8 +531,12 @@ class _Writer:
                 self._bidi(par)
 
     def annotated(self, block: Annotated) -> None:
-        """A transcript paragraph: shaded coded passages, comments anchored on exact runs."""
-        par = self._p(self.style_ids["Normal"])
+        """A transcript paragraph: shaded coded passages, comments anchored on exact runs;
+        numbered ones become rows of the number | text | margin grid."""
+        if block.number is None:
+            par = self._p(self.style_ids["Normal"])
+        else:
+            par = self._grid_row(block)
         for mark in block.marks:
             run = self._text(par, mark.text)
             if mark.bold:
@@ -465,6 +558,23 @@ class _Writer:
         if is_rtl(block.text):
             self._bidi(par)
 
+    def _grid_row(self, block: Annotated) -> DocxParagraph:
+        if self._grid is None:
+            self._grid = margin.new_grid(self._text_width())
+            self._end.addprevious(self._grid[0])
+        number, text, side = (DocxParagraph(p, self.doc._body) for p in margin.add_row(*self._grid))
+        for par, style in ((number, "Table Text"), (side, "Table Text"), (text, "Normal")):
+            if style != "Normal":
+                par._p.get_or_add_pPr().get_or_add_pStyle().set(qn("w:val"), self.style_ids[style])
+        run = self._text(number, str(block.number))
+        run.font.color.rgb = MUTED
+        for n, (name, color) in enumerate(block.margin):
+            if n:
+                side.add_run().add_break()
+            self._swatch(side, color)
+            self._text(side, name)
+        return text
+
     def _comment(self, first: DocxRun, last: DocxRun, comment) -> None:
         """One Word comment over ``first``..``last``, as ``Document.add_comment`` makes it.
 
@@ -474,6 +584,7 @@ class _Writer:
         if self._comments is None:
             made = self.doc.add_comment([first, last], text=xml_safe(comment.text),
                                         author=xml_safe(comment.author), initials=comment.initials)
+            made._comment_elm.date = hygiene.when(comment.date) or self._now
             collection = self.doc.comments
             self._comments = (collection._comments_elm, collection._comments_part)
             self._next_comment = made.comment_id + 1
@@ -487,7 +598,7 @@ class _Writer:
             '</w:rPr><w:annotationRef/></w:r></w:p></w:comment>')
         el.author = xml_safe(comment.author)
         el.initials = comment.initials
-        el.date = self._now
+        el.date = hygiene.when(comment.date) or self._now
         element.append(el)
         note = DocxComment(el, part)
         lines = xml_safe(comment.text).split("\n")
@@ -508,7 +619,7 @@ class _Writer:
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         par.paragraph_format.keep_with_next = True
         par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
-        self._text(self._p(self.style_ids["Caption"]), block.caption or block.title)
+        self.caption("Figure", block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
     def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
@@ -538,11 +649,14 @@ class _Writer:
                 elif self._pending_break:
                     self.page_break()
                 self._pending_break = False
+                if not isinstance(block, Annotated):
+                    self._grid = None  # the next numbered paragraph starts a new grid
                 handlers[type(block)](block)
             since_spill += 1
             # a comment still open holds a run in the tree: spill only between whole comments
             if self.spill is not None and since_spill >= SPILL_EVERY and not self._open_comments:
                 self.spill.flush(self.doc)
+                self._grid = None  # spilled: later rows go into a grid of their own
                 since_spill = 0
             if progress is not None and i % step == 0:
                 progress(i, len(blocks))

@@ -8,6 +8,7 @@ thousands of segments stay fast.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
@@ -61,6 +62,24 @@ class ReportOptions:
     speakers: list[str] | None = None
     #: only documents in any of these document sets. ``None``: no set condition
     set_ids: list[int] | None = None
+    #: the document language (BCP 47 tag such as ``en-GB``, ``de-DE``, ``ar``)
+    language: str = "en-GB"
+    #: replaces the project file's name under the title
+    subtitle: str | None = None
+    #: text at the top of every page
+    header_text: str = ""
+    #: text at the foot of every page (before the page number); empty: title — subtitle
+    footer_text: str = ""
+    #: a table of contents after the title page
+    include_contents: bool = True
+    #: quotes between quotation marks
+    quotation_marks: bool = False
+    #: quotes cite "document" (its name) or "case" (the participant, with ``cite_attribute_ids``)
+    cite_by: str = "document"
+    #: attributes named after the case in a citation, e.g. gender and role
+    cite_attribute_ids: list[int] | None = None
+    #: coded transcripts: also print documents without any coding (in the chosen codes)
+    include_uncoded_documents: bool = True
 
 
 @dataclass
@@ -249,8 +268,23 @@ def title_metadata(project, selection: Selection, n_codes: int, n_segments: int 
 def new_report(project, selection: Selection, options: "ReportOptions", kind: str, title: str,
                n_codes: int, n_segments: int | None) -> Report:
     """An empty report with the title page every report kind shares."""
+    check_language(options.language)
+    coder = getattr(project, "coder", None)
     return Report(
-        kind=kind, title=options.title or title, subtitle=project_label(project),
+        kind=kind, title=options.title or title,
+        subtitle=project_label(project) if options.subtitle is None else options.subtitle,
         metadata=title_metadata(project, selection, n_codes, n_segments),
-        author=", ".join(coder_names(project)),
+        author=", ".join(coder_names(project)), language=options.language,
+        coder=coder.name if coder is not None else "", header=options.header_text,
+        footer=options.footer_text, contents=options.include_contents,
+        quotation_marks=options.quotation_marks,
     )
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def check_language(tag: str) -> None:
+    """A report language must be a language tag such as ``en-GB``; anything else is refused."""
+    if not _LANGUAGE_TAG.match(tag or ""):
+        raise ExportFailed(f"{tag!r} is not a language tag; write one such as en-GB, de-DE or ar.")

@@ -128,6 +128,8 @@ class Comment:
     text: str
     author: str = ""
     initials: str = ""
+    #: when the coding was made (ISO 8601), the comment's date; empty: the report's time
+    date: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,16 @@ class Mark:
 
 @dataclass(frozen=True)
 class Annotated:
-    """A transcript paragraph made of marks, some carrying comments."""
+    """A transcript paragraph made of marks, some carrying comments.
+
+    With a ``number`` the renderer sets consecutive paragraphs as rows of a three-column
+    grid: the paragraph number (as quotes cite it), the text, and in the margin the codes
+    (name, colour) of the codings over this paragraph, so they show on paper too.
+    """
 
     marks: tuple[Mark, ...]
+    number: int | None = None
+    margin: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -202,6 +211,18 @@ class Report:
     #: the author written into the file's properties (coder names), may be empty
     author: str = ""
     blocks: list[Block] = field(default_factory=list)
+    #: the document language (BCP 47, e.g. ``en-GB``): spelling and hyphenation in Word
+    language: str = "en-GB"
+    #: the coder writing the report: the file's "last modified by"
+    coder: str = ""
+    #: text at the top of every page; empty: none
+    header: str = ""
+    #: text at the foot of every page, before the page number; empty: title — subtitle
+    footer: str = ""
+    #: a table of contents after the title page
+    contents: bool = True
+    #: quotes set between quotation marks of the report's language
+    quotation_marks: bool = False
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]

@@ -12,9 +12,10 @@ comment opens on the first mark of its coding and closes on the last.
 
 from __future__ import annotations
 
+import colorsys
 from collections import defaultdict
 
-from qcdesk.core.models import Coding, Document
+from qcdesk.core.models import Code, Coding, Document
 from qcdesk.core.reports.selection import Progress, ReportOptions, Selection, new_report, select
 from qcdesk.core.reports.structure import (
     Annotated, Block, Comment, Heading, Mark, PageBreak, Paragraph, Report, Run, Swatch,
@@ -26,6 +27,8 @@ TITLE = "Coded transcripts"
 PATH_SEPARATOR = " › "
 #: how far a code's colour moves toward white for the shading (0 keeps it, 1 is white)
 PRINT_LIGHTEN = 0.6
+#: codes closer than this (redmean RGB distance) get a new colour in the transcript
+MIN_COLOR_DISTANCE = 90
 
 
 def lighten(color: str, amount: float = PRINT_LIGHTEN) -> str:
@@ -91,14 +94,60 @@ class _Comments:
         lines += [f"Memo: {m}" for m in self.memos.get(coding.id, ())]
         self.next_key += 1
         return Comment(self.next_key, "\n".join(lines), author=coder or "qcdesk",
-                       initials=initials(coder) if coder else "QC")
+                       initials=initials(coder) if coder else "QC", date=coding.created or "")
+
+
+def distinct_colors(codes: list[Code]) -> dict[int, str]:
+    """Code id -> colour, each code its own: a code keeps its colour unless an earlier code
+    has one too close to it; then it gets a new hue, spread by the golden angle so that even
+    dozens of codes stay apart on paper."""
+    out: dict[int, str] = {}
+    taken: list[tuple[int, int, int]] = []
+    used: set[str] = set()
+    k = 0
+    for code in codes:
+        rgb = _rgb(code.color)
+        while True:
+            spelled = "#" + "".join(f"{c:02x}" for c in rgb) if rgb is not None else ""
+            # past a few hundred tries (hundreds of codes) close colours are allowed, equal ones never
+            if rgb is not None and spelled not in used and (
+                    k > 400 or all(_distance(rgb, t) >= MIN_COLOR_DISTANCE for t in taken)):
+                break
+            hue = (k * 0.381966) % 1.0
+            light = (0.45, 0.35, 0.55)[(k // 7) % 3]
+            rgb = tuple(round(c * 255) for c in colorsys.hls_to_rgb(hue, light, (0.75, 0.5)[(k // 21) % 2]))
+            k += 1
+        taken.append(rgb)
+        used.add(spelled)
+        out[code.id] = spelled
+    return out
+
+
+def _rgb(color: str):
+    raw = (color or "").lstrip("#")
+    if len(raw) != 6:
+        return None
+    try:
+        return tuple(int(raw[i:i + 2], 16) for i in (0, 2, 4))
+    except ValueError:
+        return None
+
+
+def _distance(a, b) -> float:
+    """A cheap perceptual distance (redmean) between two RGB colours."""
+    r = (a[0] + b[0]) / 2
+    dr, dg, db = a[0] - b[0], a[1] - b[1], a[2] - b[2]
+    return ((2 + r / 256) * dr * dr + 4 * dg * dg + (2 + (255 - r) / 256) * db * db) ** 0.5
 
 
 def document_blocks(project, doc: Document, codings: list[Coding], selection: Selection,
-                    comments: _Comments) -> list[Block]:
-    """The paragraphs of one document, cut at every coding boundary, with comments."""
+                    comments: _Comments, palette: dict[int, str] | None = None) -> list[Block]:
+    """The paragraphs of one document, cut at every coding boundary, with comments; each
+    paragraph numbered as quotes cite it, with the codes over it named in the margin."""
     text = project.document_text(doc.id)
-    colors = {cid: lighten(code.color) for cid, code in selection.code_by_id.items()}
+    palette = palette or {cid: code.color for cid, code in selection.code_by_id.items()}
+    colors = {cid: lighten(color) for cid, color in palette.items()}
+    names = {cid: PATH_SEPARATOR.join(selection.path(code)) for cid, code in selection.code_by_id.items()}
     starts: dict[int, list[Coding]] = defaultdict(list)
     ends: dict[int, list[Coding]] = defaultdict(list)
     cuts: set[int] = set()
@@ -159,10 +208,18 @@ def document_blocks(project, doc: Document, codings: list[Coding], selection: Se
     out: list[Block] = []
     current: list[Mark] = []
     current_para = -1
+    over: dict[int, None] = {}  # code ids over the current paragraph, in order of appearance
+
+    def close() -> None:
+        if current:
+            p_start = paras[current_para][0]
+            out.append(Annotated(tuple(current), number=project.paragraph_number(doc.id, p_start),
+                                 margin=tuple((names[cid], palette[cid]) for cid in over)))
+
     for i, (p_index, a, b, on) in enumerate(coded):
         if p_index != current_para:
-            if current:
-                out.append(Annotated(tuple(current)))
+            close()
+            over = {}
             label, skip, kind = heads[p_index]
             current, current_para = list(label), p_index
             para_start = paras[p_index][0]
@@ -171,14 +228,15 @@ def document_blocks(project, doc: Document, codings: list[Coding], selection: Se
             comment = comments.make(c)
             keys[c.id] = comment.key
             opened.append(comment)
+        for c in on:
+            over.setdefault(c.code_id, None)
         top = min(on, key=lambda c: (c.end - c.start, -c.id)) if on else None  # as the app shows
         bold = (skip and a < para_start + skip) or heads[p_index][2] == "heading"
         current.append(Mark(
             text[a:b], bold=bool(bold), fill=colors.get(top.code_id) if top else None,
             underline=len(on) > 1, opens=tuple(opened),
             closes=tuple(keys[cid] for cid in closing.get(i, ()))))
-    if current:
-        out.append(Annotated(tuple(current)))
+    close()
     return out
 
 
@@ -207,15 +265,23 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
         return report
 
     legend = [code for code, _ in selection.codes if code.id in used]
+    palette = {cid: code.color for cid, code in selection.code_by_id.items()}
+    palette.update(distinct_colors(legend))
     if legend:
         blocks.append(Heading(1, "Codes in these transcripts"))
+        blocks.append(Paragraph((Run(
+            "Coded passages are shaded in their code's colour (underlined where codings overlap); "
+            "the margin names the codes over each paragraph, numbered as quotes cite it."),), kind="note"))
         for code in legend:
-            blocks.append(Paragraph((Swatch(lighten(code.color)),
+            blocks.append(Paragraph((Swatch(lighten(palette[code.id])),
                                      Run(PATH_SEPARATOR.join(selection.path(code)))), kind="meta"))
         blocks.append(PageBreak())
 
-    total = len(selection.documents)
-    for i, doc in enumerate(selection.documents, 1):
+    shown = [doc for doc in selection.documents if options.include_uncoded_documents or per_doc[doc.id]]
+    if not shown:
+        blocks.append(Paragraph((Run("None of the chosen documents has a coding in the chosen codes."),)))
+    total = len(shown)
+    for i, doc in enumerate(shown, 1):
         if i > 1:
             blocks.append(PageBreak())
         codings = per_doc[doc.id]
@@ -223,7 +289,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
         n_codes = len({c.code_id for c in codings})
         facts = f"{plural(len(codings), 'coded passage')} under {plural(n_codes, 'code')}"
         blocks.append(Paragraph((Run(facts, muted=True),), kind="meta"))
-        blocks.extend(document_blocks(project, doc, codings, selection, comments))
+        blocks.extend(document_blocks(project, doc, codings, selection, comments, palette))
         if progress is not None:
             progress(i, total)
     return report

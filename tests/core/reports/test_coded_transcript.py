@@ -20,6 +20,7 @@ def anchored_text(document) -> dict[int, str]:
     """comment id -> the text between its range start and end, in document order."""
     open_ids: set[int] = set()
     out: dict[int, str] = {}
+    in_margin = False
     for el in document.element.body.iter():
         if el.tag == qn("w:commentRangeStart"):
             cid = int(el.get(qn("w:id")))
@@ -27,14 +28,25 @@ def anchored_text(document) -> dict[int, str]:
             out[cid] = ""
         elif el.tag == qn("w:commentRangeEnd"):
             open_ids.discard(int(el.get(qn("w:id"))))
-        elif el.tag == qn("w:t"):
+        elif el.tag == qn("w:t") and not in_margin:
             for cid in open_ids:
                 out[cid] += el.text or ""
         elif el.tag == qn("w:p"):
+            style = el.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            in_margin = style is not None and style.get(qn("w:val")) == "TableText"  # number, codes
+            if in_margin:
+                continue
             for cid in open_ids:  # a range running on into the next paragraph
                 if out[cid]:
                     out[cid] += "\n"
     return out
+
+
+def paragraphs(document):
+    """Every paragraph, also those in the transcript's number | text | codes grid."""
+    from docx.text.paragraph import Paragraph
+
+    return [Paragraph(p, document._body) for p in document.element.body.iter(qn("w:p"))]
 
 
 def comments_by_code(document) -> dict[int, str]:
@@ -82,7 +94,7 @@ def test_memos_left_out_unless_asked(overlapping, tmp_path: Path):
 
 def test_overlaps_split_runs_and_shade_in_the_codes_colour(overlapping, tmp_path: Path):
     document = docx.Document(write_report(overlapping.project, "coded-transcript", tmp_path / "t.docx"))
-    para = next(p for p in document.paragraphs if "relentless" in p.text)
+    para = next(p for p in paragraphs(document) if "relentless" in p.text)
     fills = {}
     for run in para.runs:
         shd = run._r.find(qn("w:rPr") + "/" + qn("w:shd")) if run._r.rPr is not None else None
@@ -97,7 +109,7 @@ def test_overlaps_split_runs_and_shade_in_the_codes_colour(overlapping, tmp_path
 
 def test_speaker_labels_bold_and_times_shown(sample, tmp_path: Path):
     document = docx.Document(write_report(sample.project, "coded-transcript", tmp_path / "t.docx"))
-    para = next(p for p in document.paragraphs if "How are rotations going?" in p.text)
+    para = next(p for p in paragraphs(document) if "How are rotations going?" in p.text)
     assert para.text == "[0:05] Interviewer: How are rotations going?"
     bold = [r.text for r in para.runs if r.bold]
     assert bold == ["Interviewer:"]

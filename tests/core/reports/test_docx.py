@@ -103,7 +103,7 @@ def test_properties_and_parts_reveal_no_path(written, sample, tmp_path):
     props = document.core_properties
     assert props.title == "Coded segments by code"
     assert props.author == "Amira Haddad, Ben Okafor"
-    assert props.comments == "" and props.last_modified_by == ""
+    assert props.comments == "" and props.last_modified_by == "Ben Okafor"  # the coder at work
     folder = str(sample.path.parent)
     with zipfile.ZipFile(out) as z:
         for name in z.namelist():

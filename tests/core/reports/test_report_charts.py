@@ -41,7 +41,7 @@ def test_renderer_output_becomes_a_picture(sample, tmp_path: Path):
                                        "Saturation: new codes per interview"]
     assert len(document.inline_shapes) == 2
     texts = [p.text for p in document.paragraphs]
-    assert any(t.startswith("Segments coded with each top-level code") for t in texts)
+    assert any(t.startswith("Figure 1: Segments coded with each top-level code") for t in texts)
 
 
 def test_without_renderer_a_chart_is_a_small_table(sample, tmp_path: Path):

@@ -232,7 +232,9 @@ def test_very_many_documents_split_the_summary(tmp_path):
     *chunks, key = report.tables()
     assert [len(t.header) - 2 for t in chunks] == [12, 12, 6]
     assert [t.caption for t in chunks] == [
-        "Documents 1–12 of 30", "Documents 13–24 of 30", "Documents 25–30 of 30"]
+        "Segments per code and document, documents 1–12 of 30",
+        "Segments per code and document, documents 13–24 of 30",
+        "Segments per code and document, documents 25–30 of 30"]
     assert all(t.rows[-1].cells[-1] == "60" for t in chunks)
     assert len(key.rows) == 30
 
