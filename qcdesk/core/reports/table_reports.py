@@ -1,14 +1,14 @@
 """Report kinds made of tables and charts: "matrices" and "attributes".
 
-"matrices": code × case, code × attribute value (one per attribute) and code
-co-occurrence, each a grid from :mod:`qcdesk.core.matrices`; then, when charts are
-wanted, the code frequencies as a bar chart and the saturation curve (new codes per
-interview and codes so far). "attributes": who the participants are, one line per
-attribute ("Gender: 24 women, 19 men") and a table of counts per value.
+"matrices": code × case, code × attribute value (one per attribute), code × document set and
+code co-occurrence, each a grid from :mod:`qcdesk.core.matrices` with row and column totals,
+counting exactly the codings the segments report lists with the same filters
+(:func:`matrix_filter`); then, when charts are wanted, the code frequencies as a bar chart and
+the saturation curve. "attributes": who the participants are (:mod:`.participants`).
 
-Both also exist as one spreadsheet table (:func:`spreadsheet_table`) for CSV/XLSX.
-Wide grids go on a landscape page in a smaller type, split into column groups that
-fit, with the header row repeated on every page.
+Both also exist as spreadsheets (:func:`spreadsheet_tables`): one sheet per table in XLSX,
+one table in CSV. Wide grids go on a landscape page in a smaller type, split into column groups
+that fit, with the header row repeated on every page.
 """
 
 from __future__ import annotations
@@ -68,26 +68,69 @@ def word_tables(grid: sheet.Table) -> list[Block]:
     return out
 
 
+#: with no codes or levels chosen, a codebook larger than this is shown down to the level that fits
+DEFAULT_ROWS = 120
+
+
+def default_level(project, options: ReportOptions) -> int | None:
+    """The deepest codebook level shown when the researcher chose neither codes nor levels:
+    every level while the rows stay under :data:`DEFAULT_ROWS`, else the deepest that does
+    (at least the top level). ``None``: all levels."""
+    if options.max_level is not None or options.code_ids is not None:
+        return options.max_level
+    depths = [level for _code, level in project.codes_in_tree_order()]
+    if len(depths) <= DEFAULT_ROWS:
+        return None
+    level = 1
+    while sum(1 for d in depths if d < level + 1) <= DEFAULT_ROWS:
+        level += 1
+    return level
+
+
+def matrix_filter(project, options: ReportOptions) -> matrices.MatrixFilter:
+    """The report's filters as matrices count them: exactly the codings the segments report lists
+    with the same options (documents, sets, cases, attribute values, speakers, coders), the
+    chosen codes (with their sub-codes) as rows, and the chosen cases as columns."""
+    selection = select(project, options)
+    found = selection.segment_filter
+    descriptions = list(found.descriptions)
+    if options.document_ids is not None or options.pseudonymised_only:
+        descriptions.insert(0, "documents " + ", ".join(d.name for d in selection.documents))
+    if options.code_ids is not None:
+        descriptions.append("codes " + ", ".join(c.name for c, level in selection.codes if level == 1))
+    return matrices.MatrixFilter(
+        documents=(selection.document_ids if selection.documents_filtered else None),
+        keeps=found.keeps if found.active else None, case_ids=found.case_ids,
+        code_ids={c.id for c, _ in selection.codes} if options.code_ids is not None else None,
+        max_level=default_level(project, options), descriptions=descriptions)
+
+
 def _grids(project, options: ReportOptions) -> list[sheet.Table]:
     from qcdesk.core.document_sets import sets
 
     sub, set_ids = options.include_subcodes, options.set_ids or ()
     # all matrices: code × set only when the project has sets
     wanted = options.matrices or [k for k in matrices.KINDS if k != "code-set" or sets(project)]
+    unknown = [k for k in wanted if k not in matrices.KINDS]
+    if unknown:
+        raise ExportFailed(f"There is no matrix called {unknown[0]!r}; choose one of: "
+                           f"{', '.join(matrices.KINDS)}.")
+    shown = matrix_filter(project, options)
+    if shown.max_level is not None and options.max_level is None and options.code_ids is None:
+        shown.level_reason = (f"the codebook has more than {DEFAULT_ROWS} codes; choose codes or levels "
+                              "to see the others")
     grids: list[sheet.Table] = []
     for kind in wanted:
         if kind == "code-attribute":
             from qcdesk.core.attributes import attributes
 
             ids = [options.attribute_id] if options.attribute_id else [a.id for a in attributes(project)]
-            grids += [matrices.build(project, kind, attribute_id=i, include_subcodes=sub, set_ids=set_ids)
-                      for i in ids]
-        elif kind in matrices.KINDS:
-            grids.append(matrices.build(project, kind, include_subcodes=sub, set_ids=set_ids))
+            grids += [matrices.build(project, kind, attribute_id=i, include_subcodes=sub, set_ids=set_ids,
+                                     shown=shown) for i in ids]
         else:
-            raise ExportFailed(f"There is no matrix called {kind!r}; choose one of: "
-                               f"{', '.join(matrices.KINDS)}.")
-    return grids
+            grids.append(matrices.build(project, kind, include_subcodes=sub, set_ids=set_ids, shown=shown,
+                                        hide_empty=True))
+    return [matrices.with_totals(g) for g in grids]
 
 
 def code_frequency_chart(project, options: ReportOptions) -> Chart | None:
@@ -123,39 +166,26 @@ def saturation_chart(project) -> Chart | None:
                          "in interview order.")
 
 
-def attribute_table(project) -> sheet.Table:
-    """Cases per attribute value, one row per (attribute, value): the spreadsheet form."""
-    from qcdesk.core.attributes import attribute_summary
+def spreadsheet_tables(project, kind: str, options: ReportOptions | None = None) -> list[sheet.Table]:
+    """The tables a spreadsheet export of ``kind`` holds (one sheet each in XLSX)."""
+    options = options or ReportOptions()
+    if kind == ATTRIBUTES:
+        from qcdesk.core.reports import participants
 
-    rows, levels, cells = [], [], []
-    for summary in attribute_summary(project):
-        rows.append(summary.attribute.name)
-        levels.append(0)
-        cells.append([summary.cases - summary.missing, summary.text()])
-        for value, n in summary.counts:
-            rows.append(value)
-            levels.append(1)
-            cells.append([n, ""])
-        if summary.missing:
-            rows.append("not recorded")
-            levels.append(1)
-            cells.append([summary.missing, ""])
-    return sheet.Table("Participants by attribute", ["Cases", "Summary"], rows, cells,
-                       row_levels=levels, corner="Attribute / value")
+        return participants.tables(project, options)
+    if kind == MATRICES:
+        return _grids(project, options)
+    raise ExportFailed(f"The {kind!r} report has no spreadsheet form; export it to Word (.docx).")
 
 
 def spreadsheet_table(project, kind: str, options: ReportOptions | None = None) -> sheet.Table:
-    """The one table a CSV or XLSX export of ``kind`` holds."""
-    options = options or ReportOptions()
-    if kind == ATTRIBUTES:
-        return attribute_table(project)
-    if kind == MATRICES:
-        grids = _grids(project, options)
-        if len(grids) != 1:
-            raise ExportFailed("A spreadsheet holds one matrix: choose one matrix (and one attribute "
-                               "for code × attribute), or export to Word for all of them.")
-        return grids[0]
-    raise ExportFailed(f"The {kind!r} report has no spreadsheet form; export it to Word (.docx).")
+    """The one table a CSV export of ``kind`` holds."""
+    tables = spreadsheet_tables(project, kind, options)
+    if kind == MATRICES and len(tables) != 1:
+        raise ExportFailed(f"A CSV file holds one matrix and these options make {len(tables)}: choose one "
+                           "matrix (--matrix KIND, and --matrix-attribute NAME for code-attribute), or "
+                           "write .xlsx (one sheet per matrix) or .docx.")
+    return tables[0]
 
 
 def build_matrices(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
@@ -181,27 +211,34 @@ def build_matrices(project, options: ReportOptions | None = None, progress: Prog
 
 def build_attributes(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
     from qcdesk.core.attributes import attribute_summary
+    from qcdesk.core.reports import participants
 
     options = options or ReportOptions()
+    rows, descriptions = participants.chosen_rows(project, options)
     selection = select(project, options)
-    summaries = attribute_summary(project)
     report = new_report(project, selection, options, ATTRIBUTES, TITLES[ATTRIBUTES],
                         len(selection.codes), None)
+    if descriptions and not any(label == "Filtered to" for label, _ in report.metadata):
+        report.metadata.append(("Filtered to", "; ".join(descriptions)))
+    summaries = attribute_summary(project, case_ids=[r.case.id for r in rows])
     blocks = report.blocks
     blocks.append(Heading(1, "Participants"))
     if not summaries:
         blocks.append(Paragraph((Run("The project has no case attributes yet."),)))
     else:
-        cases = summaries[0].cases
-        blocks.append(Paragraph((Run(f"{plural(cases, 'case')}, described by "
+        blocks.append(Paragraph((Run(f"{plural(len(rows), 'case')}, described by "
                                      f"{plural(len(summaries), 'attribute')}."),)))
         for summary in summaries:
             blocks.append(Paragraph((Run(summary.text()),)))
-        grid = attribute_table(project)
-        rows = tuple(TableRow((grid.row_headers[r], _cell(grid.cells[r][0])), indent=grid.level(r),
-                              total=grid.level(r) == 0) for r in range(len(grid.row_headers)))
-        blocks.append(Table(header=("Attribute / value", "Cases"), rows=rows, widths=(4.0, 1.0),
-                            numeric=(False, True), caption="Cases per attribute value"))
+        grid = participants.value_table(project, options, rows)
+        cells = tuple(TableRow((grid.row_headers[r], *(_cell(v) for v in grid.cells[r])), indent=grid.level(r),
+                               total=grid.level(r) == 0) for r in range(len(grid.row_headers)))
+        blocks.append(Table(header=("Attribute / value", "n", "%"), rows=cells, widths=(4.0, 1.0, 1.0),
+                            numeric=(False, True, True), caption="Cases per attribute value"))
+        for note in grid.notes:
+            blocks.append(Paragraph((Run(note, muted=True),), kind="note"))
+        if rows:
+            blocks.extend(word_tables(participants.case_table(project, options, rows)))
     if progress is not None:
         progress(1, 1)
     return report

@@ -45,8 +45,9 @@ def test_matrices_in_word(study, tmp_path: Path):
     assert headings == ["Segments by code and case", "Segments by code and Gender", "Code co-occurrence"]
     case_table = document.tables[0]
     grid = [[c.text for c in row.cells] for row in case_table.rows]
-    assert grid[0] == ["Code", "P1", "P2"]
-    assert ["Fatigue", "1", "1"] in grid and ["Support", "0", "1"] in grid
+    assert grid[0] == ["Code", "P1", "P2", "Total"]
+    assert ["Fatigue", "1", "1", "2"] in grid and ["Support", "0", "1", "1"] in grid
+    assert grid[-1][0] == "Total"
     header = case_table.rows[0]._tr.trPr
     assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
     assert document.tables[0].style.name == "Table Grid"
@@ -56,10 +57,12 @@ def test_matrix_as_csv_and_xlsx(study, tmp_path: Path):
     options = ReportOptions(matrices=["code-case"])
     out = write_report(study.project, "matrices", tmp_path / "m.csv", options)
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
-    assert rows[0] == ["Code", "P1", "P2"] and ["Support", "0", "1"] in rows
+    assert rows[0] == ["Code", "P1", "P2", "Total"] and ["Support", "0", "1", "1"] in rows
     book = openpyxl.load_workbook(write_report(study.project, "attributes", tmp_path / "a.xlsx"))
-    values = [[c.value for c in row] for row in book.active.iter_rows()]
-    assert ["Gender", 2, "Gender: 1 woman, 1 man"] in values
+    values = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    assert ["Gender", 2, "100%"] in values and ["woman", 1, "50%"] in values
+    people = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
+    assert people[:3] == [["Case", "Gender"], ["P1", "woman"], ["P2", "man"]]
     assert not list(tmp_path.glob(".~*"))
 
 
@@ -75,7 +78,7 @@ def test_attribute_summary_report(study, tmp_path: Path):
     document = docx.Document(write_report(study.project, "attributes", tmp_path / "a.docx"))
     texts = [p.text for p in document.paragraphs]
     assert "Gender: 1 woman, 1 man" in texts
-    assert [c.text for c in document.tables[0].rows[2].cells] == ["woman", "1"]
+    assert [c.text for c in document.tables[0].rows[2].cells] == ["woman", "1", "50%"]
 
 
 def test_wide_matrix_turns_landscape_and_splits():
