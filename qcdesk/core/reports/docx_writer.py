@@ -31,7 +31,7 @@ from docx.text.run import Run as DocxRun
 from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
     Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
-    chart_as_table,
+    chart_alt_text, chart_as_table,
 )
 
 #: turns a chart into PNG bytes, or ``None`` to fall back to a table (the UI and CLI pass Qt's)
@@ -507,7 +507,8 @@ class _Writer:
         par = self._p(self.style_ids["Normal"])
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         par.paragraph_format.keep_with_next = True
-        par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
+        picture = par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
+        picture._inline.docPr.set("descr", chart_alt_text(block))  # alt text for screen readers
         self._text(self._p(self.style_ids["Caption"]), block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
