@@ -162,9 +162,18 @@ def case_table(project, options: ReportOptions, rows=None) -> sheet.Table:
         rows, _ = chosen_rows(project, options)
     attrs = attributes(project)
     return sheet.Table(TITLE_CASES, [a.name for a in attrs], [r.case.name for r in rows],
-                       [[display(r.values.get(a.id)) for a in attrs] for r in rows],
+                       [[_plain(r.values.get(a.id)) for a in attrs] for r in rows],
                        ["An empty cell: the value is not recorded."] if rows and attrs else [],
                        corner="Case")
+
+
+def _plain(value):
+    """Numbers stay numbers (a spreadsheet can sum them); everything else as written in reports."""
+    from qcdesk.core.attributes import display
+
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return display(value)
 
 
 def tables(project, options: ReportOptions) -> list[sheet.Table]:
