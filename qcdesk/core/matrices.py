@@ -59,6 +59,8 @@ class MatrixFilter:
     descriptions: list[str] = field(default_factory=list)
     #: why the levels were limited, when the researcher did not choose them
     level_reason: str = ""
+    #: what one filter's matrices share (the codings kept, the case map), read once
+    cache: dict = field(default_factory=dict, repr=False)
 
 
 def _rows(project: "Project", include_subcodes: bool,
@@ -103,6 +105,17 @@ class _Scope:
                               else self.documents & self.filter.documents)
 
     def codings(self) -> list[sql.CodingRow]:
+        key = ("codings", tuple(sorted(self.documents)) if self.documents is not None else None)
+        if key not in self.filter.cache:
+            self.filter.cache[key] = self._codings()
+        return self.filter.cache[key]
+
+    def case_map(self, project: "Project") -> CaseMap:
+        if "case_map" not in self.filter.cache:
+            self.filter.cache["case_map"] = CaseMap(project)
+        return self.filter.cache["case_map"]
+
+    def _codings(self) -> list[sql.CodingRow]:
         rows = sql.all_codings(self.db)
         if self.documents is not None:
             rows = [r for r in rows if r[1] in self.documents]
@@ -191,7 +204,7 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     all_cases = sql.cases(project.db)
     cases = scope.cases(all_cases)
     columns = {c for c, _ in cases}
-    case_map = CaseMap(project)
+    case_map = scope.case_map(project)
     counter = _Counter(measure)
     for cid, doc_id, code_id, start, end, _coder in scope.codings():
         rows = counts_in.get(code_id)
@@ -241,7 +254,7 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
         group_of[case_id] = value.casefold()
     values = value_order(vtype, choices, spelling.values())
     columns = [v.casefold() for v in values]
-    case_map = CaseMap(project)
+    case_map = scope.case_map(project)
     counter = _Counter(measure)
     for cid, doc_id, code_id, start, end, _coder in scope.codings():
         rows = counts_in.get(code_id)

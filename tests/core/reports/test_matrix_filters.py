@@ -179,7 +179,10 @@ def test_cli_matrix_subcommand_takes_the_filters(study, tmp_path):
     assert rows[1:4] == [["Support", "1", "1"], ["  Mentoring", "0", "0"], ["Fatigue", "1", "1"]]
 
 
-def test_cli_draws_charts_with_alt_text(study, tmp_path):
+@pytest.mark.gui
+def test_cli_draws_charts_with_alt_text(study, tmp_path, qapp):
+    # qapp: in this test process the window's QApplication exists first (a real command line
+    # starts its own offscreen QGuiApplication)
     path = study.project.path
     study.project.close()
     out = tmp_path / "m.docx"
@@ -200,3 +203,20 @@ def test_sets_still_narrow_the_matrices(study):
     document_sets.add_documents(p, wave, [study.docs["mina"]])
     table = matrices.build(p, "code-case", shown=matrix_filter(p, ReportOptions(set_ids=[wave])))
     assert table.keys["grand_total"] == 3  # Mina's three codings
+
+
+def test_command_line_process_without_display_draws_charts(study, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    path = study.project.path
+    study.project.close()
+    out = tmp_path / "m.docx"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parents[3])
+    done = subprocess.run([sys.executable, "-c", "import sys; from qcdesk.cli import main; sys.exit(main())",
+                           "export", str(path), "--report", "matrices", "--out", str(out)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert len(docx.Document(str(out)).inline_shapes) == 2
