@@ -39,8 +39,37 @@ def _cell(value) -> str:
     return str(int(value)) if isinstance(value, float) else str(value)
 
 
+#: text width of a portrait and a landscape page (cm), and characters per cm of the table
+#: type (9 pt, and 7.5 pt for dense landscape tables), with a character spare for the cell margin
+TEXT_CM = {False: 16.0, True: 25.7}
+CHARS_PER_CM = {False: 5.5, True: 6.5}
+
+
+def header_word_limit(columns: int, landscape: bool) -> int:
+    """The longest word a value column's header holds without breaking mid-word."""
+    width = TEXT_CM[landscape] / (2.6 + columns)
+    return int(width * CHARS_PER_CM[landscape]) - 1
+
+
+def column_labels(headers: list[str], limit: int) -> tuple[list[str], list[str]]:
+    """Headers for narrow columns: as they are when every word fits in ``limit`` characters,
+    else numbers with a key ("1 = Participant 12") so no header breaks mid-word; "Total" stays."""
+    if all(len(word) <= limit for h in headers for word in str(h).split()):
+        return list(headers), []
+    labels, key, n = [], [], 0
+    for header in headers:
+        if header == "Total":
+            labels.append(header)
+            continue
+        n += 1
+        labels.append(str(n))
+        key.append(f"{n} = {header}")
+    return labels, key
+
+
 def word_tables(grid: sheet.Table) -> list[Block]:
-    """A matrix as Word blocks: a heading, its notes, and column groups that fit the page."""
+    """A matrix as Word blocks: a heading, its notes, and column groups that fit the page, with
+    a numbered key under each when column names are too long for a narrow column."""
     n = len(grid.column_headers)
     landscape = n > PORTRAIT_COLUMNS
     per_table = LANDSCAPE_COLUMNS if landscape else PORTRAIT_COLUMNS
@@ -54,15 +83,23 @@ def word_tables(grid: sheet.Table) -> list[Block]:
     if not grid.row_headers or not n:
         out.append(Paragraph((Run("Nothing to count yet.", muted=True, italic=True),)))
     else:
+        labels, key = column_labels(list(grid.column_headers),
+                                    header_word_limit(min(n, per_table), landscape))
+        last = len(grid.row_headers) - 1 if grid.keys.get("totals") else -1
         for first in range(0, n, per_table):
             cols = range(first, min(first + per_table, n))
             rows = tuple(TableRow((grid.row_headers[r], *(_cell(grid.cells[r][c]) for c in cols)),
-                                  indent=grid.level(r)) for r in range(len(grid.row_headers)))
+                                  indent=grid.level(r), total=r == last) for r in range(len(grid.row_headers)))
             caption = (f"Columns {first + 1}–{cols[-1] + 1} of {n}" if n > per_table else "")
-            out.append(Table(header=(grid.corner or "", *(grid.column_headers[c] for c in cols)),
+            out.append(Table(header=(grid.corner or "", *(labels[c] for c in cols)),
                              rows=rows, widths=(2.6, *([1.0] * len(cols))),
                              numeric=(False, *([True] * len(cols))), caption=caption,
                              dense=landscape))
+            shown = [key_line for key_line in key if int(key_line.split(" = ", 1)[0]) - 1 in
+                     [sum(1 for h in grid.column_headers[:c + 1] if h != "Total") - 1
+                      for c in cols if grid.column_headers[c] != "Total"]]
+            if shown:
+                out.append(Paragraph((Run("Columns: " + " · ".join(shown), muted=True),), kind="note"))
     if landscape:
         out.append(Section(landscape=False))
     return out

@@ -134,3 +134,19 @@ def test_cli_exports_every_kind(study, tmp_path: Path):
         assert (tmp_path / name).stat().st_size > 0
     assert "Gender" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
     assert main(["export", str(study.path), "--report", "coded-transcript", "--out", str(tmp_path / "t.csv")]) == 1
+
+
+def test_long_column_names_become_numbers_with_a_key_and_totals_are_marked():
+    from qcdesk.core.reports.structure import Paragraph
+
+    names = ["P1", "Participant 12", "Interviewee-with-hyphens", "Total"]
+    grid = Grid("Narrow", names, ["A", "Total"], [[1, 2, 3, 6], [1, 2, 3, 6]], corner="Code",
+                keys={"totals": True})
+    blocks = word_tables(grid)
+    [table] = [b for b in blocks if isinstance(b, Table)]
+    assert table.header == ("Code", "1", "2", "3", "Total")
+    assert [r.total for r in table.rows] == [False, True]
+    keys = [b.text for b in blocks if isinstance(b, Paragraph) and b.text.startswith("Columns:")]
+    assert keys == ["Columns: 1 = P1 · 2 = Participant 12 · 3 = Interviewee-with-hyphens"]
+    short = word_tables(Grid("Short", ["P1", "mentee (n=2)"], ["A"], [[1, 2]]))
+    assert [b for b in short if isinstance(b, Table)][0].header == ("", "P1", "mentee (n=2)")
