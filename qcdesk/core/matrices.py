@@ -355,7 +355,8 @@ def cooccurrence_matrix(project: "Project", include_subcodes: bool = False, set_
     sums = [sum(v for v in row if v) for row in cells]
     keys = scope.keys({"kind": "cooccurrence", "rows": ids, "columns": ids,
                        "include_subcodes": include_subcodes,
-                       "row_totals": sums, "column_totals": sums, "grand_total": None})
+                       "row_totals": sums, "column_totals": sums, "grand_total": None,
+                       "hidden": hide_empty and bool(counts) is False})
     return Table("Code co-occurrence", list(names), names, cells, scope.note(notes), levels, corner="Code",
                  keys=keys)
 

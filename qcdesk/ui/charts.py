@@ -235,7 +235,7 @@ class _Chart:
         plot_w = area.width() - left - fm.height() * 0.5
         slot = plot_w / n
         widest = max(small.horizontalAdvance(label) for label in self.labels)
-        max_label = area.height() * 0.35
+        max_label = area.height() * 0.45  # turned labels: most names whole, long ones elided in the middle
         if widest <= slot * 0.92:
             angle, label_h = 0, small.height() * 1.3
         else:

@@ -31,6 +31,8 @@ def render_chart(chart: Chart) -> bytes | None:
         def draw(painter, rect):
             paint_line_chart(painter, rect, chart.title, chart.labels, series,
                              y_label=chart.y_label, x_label=chart.x_label)
+        # long interview names need room below the axis to stay readable when turned
+        longest = max((len(label) for label in chart.labels), default=0)
+        return render_png(draw, WIDTH, HEIGHT if longest <= 12 else HEIGHT * 3 // 2, dpi=DPI)
     else:
         return None
-    return render_png(draw, WIDTH, HEIGHT, dpi=DPI)

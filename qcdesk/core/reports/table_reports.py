@@ -39,16 +39,17 @@ def _cell(value) -> str:
     return str(int(value)) if isinstance(value, float) else str(value)
 
 
-#: text width of a portrait and a landscape page (cm), and characters per cm of the table
-#: type (9 pt, and 7.5 pt for dense landscape tables), with a character spare for the cell margin
+#: text width of a portrait and a landscape page (cm), and bold header characters per cm of a
+#: column, cell margins included (9 pt, and 7.5 pt for dense landscape tables; measured in
+#: LibreOffice: "Interview" fits a 2.1 cm column, "consultant" breaks)
 TEXT_CM = {False: 16.0, True: 25.7}
-CHARS_PER_CM = {False: 5.5, True: 6.5}
+CHARS_PER_CM = {False: 4.5, True: 5.4}
 
 
 def header_word_limit(columns: int, landscape: bool) -> int:
     """The longest word a value column's header holds without breaking mid-word."""
     width = TEXT_CM[landscape] / (2.6 + columns)
-    return int(width * CHARS_PER_CM[landscape]) - 1
+    return int(width * CHARS_PER_CM[landscape])
 
 
 def column_labels(headers: list[str], limit: int) -> tuple[list[str], list[str]]:
@@ -81,7 +82,9 @@ def word_tables(grid: sheet.Table) -> list[Block]:
         if note:
             out.append(Paragraph((Run(note, muted=True),), kind="note"))
     if not grid.row_headers or not n:
-        out.append(Paragraph((Run("Nothing to count yet.", muted=True, italic=True),)))
+        empty = ("No two codes overlap here." if grid.keys.get("kind") == "cooccurrence" and grid.keys.get("hidden")
+                 else "Nothing to count yet.")
+        out.append(Paragraph((Run(empty, muted=True, italic=True),)))
     else:
         labels, key = column_labels(list(grid.column_headers),
                                     header_word_limit(min(n, per_table), landscape))
