@@ -58,6 +58,20 @@ class Spill:
         self._write_holder(holder)
         self.chunks += 1
 
+    def write_table(self, tbl, rows: list[str]) -> None:
+        """A table (already out of the document) followed in the body by ``rows``: ``<w:tr>``
+        XML strings, written inside it as they are (their own namespace declarations dropped)."""
+        from docx.oxml.ns import nsdecls
+
+        xml = etree.tostring(tbl, encoding="utf-8")
+        cut = xml.rindex(b"</w:tbl>")
+        self.file.write(xml[:cut])
+        declared = f" {nsdecls('w')}"
+        for row in rows:
+            self.file.write(row.replace(declared, "", 1).encode("utf-8"))
+        self.file.write(xml[cut:])
+        self.chunks += 1
+
     def _write_holder(self, holder) -> None:
         if len(holder):
             xml = etree.tostring(holder, encoding="utf-8")

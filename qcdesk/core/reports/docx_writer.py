@@ -398,7 +398,14 @@ class _Writer:
                                    fill=TOTAL_FILL if row.total else None, indent=row.indent, bold=row.total)
                  if not row.color else None for row in block.rows]
         if all(xml is not None for xml in plain):
-            docx_grid.append_rows(table, plain)  # one parse for the whole grid
+            if self.spill is not None and len(plain) * n >= SPILL_CELLS and not self._open_comments:
+                # a large grid goes to the spilled body as text and never into the tree
+                tbl = table._tbl
+                tbl.getparent().remove(tbl)  # the header row only: cheap to move
+                self.spill.flush(self.doc)  # everything before it, in order
+                self.spill.write_table(tbl, plain)
+            else:
+                docx_grid.append_rows(table, plain)  # one parse for the whole grid
         else:
             for row in block.rows:
                 self._row(table, row.cells, widths, numeric, style, row=row)

@@ -150,3 +150,21 @@ def test_long_column_names_become_numbers_with_a_key_and_totals_are_marked():
     assert keys == ["Columns: 1 = P1 · 2 = Participant 12 · 3 = Interviewee-with-hyphens"]
     short = word_tables(Grid("Short", ["P1", "mentee (n=2)"], ["A"], [[1, 2]]))
     assert [b for b in short if isinstance(b, Table)][0].header == ("", "P1", "mentee (n=2)")
+
+
+def test_a_large_matrix_written_as_text_reads_back_cell_by_cell(tmp_path: Path):
+    from qcdesk.core.reports import docx_writer
+    from qcdesk.core.reports.structure import Report
+
+    rows = [f"Code {i} & <sub>" for i in range(400)]
+    grid = Grid("Big", ["A", "B", "C", "D", "Total"], rows, [[i, 0, 1, 2, i + 3] for i in range(400)],
+                corner="Code", keys={"totals": True})
+    report = Report("matrices", "Big", blocks=word_tables(grid))
+    docx_writer.render(report, tmp_path / "big.docx")
+    document = docx.Document(tmp_path / "big.docx")
+    [table] = document.tables
+    grid_back = [[c.text for c in row.cells] for row in table.rows]
+    assert grid_back[0] == ["Code", "A", "B", "C", "D", "Total"]
+    assert grid_back[1:] == [[f"Code {i} & <sub>", str(i), "0", "1", "2", str(i + 3)] for i in range(400)]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[-1].cells[0].paragraphs[0].runs[0].bold  # the totals row
