@@ -173,13 +173,23 @@ def _grids(project, options: ReportOptions) -> list[sheet.Table]:
     return [matrices.with_totals(g) for g in grids]
 
 
-def code_frequency_chart(project, options: ReportOptions) -> Chart | None:
-    """The most used codes (with their sub-codes) in the chosen documents, as bars."""
+def _filtered_codes_per_document(project, options: ReportOptions):
+    """The selection, and per chosen document the codes of the codings the filters keep."""
+    from qcdesk.core.reports.selection import segment_counts
+
     selection = select(project, options)
-    wanted = selection.document_ids
+    per_document: dict[int, dict[int, int]] = {}
+    for (code_id, doc_id), n in segment_counts(project, selection).items():
+        per_document.setdefault(doc_id, {})[code_id] = n
+    return selection, per_document
+
+
+def code_frequency_chart(project, options: ReportOptions) -> Chart | None:
+    """The most used codes (with their sub-codes) in the segments the filters keep, as bars."""
+    selection, per_document = _filtered_codes_per_document(project, options)
     direct: dict[int, int] = {}
-    for (code_id, doc_id), n in project.counts_by_code_and_document().items():
-        if doc_id in wanted:
+    for counts in per_document.values():
+        for code_id, n in counts.items():
             direct[code_id] = direct.get(code_id, 0) + n
     totals = subtree_totals(selection.codes, direct)
     top = [(code, totals[code.id]) for code, level in selection.codes if level == 1 and totals[code.id]]
@@ -193,15 +203,24 @@ def code_frequency_chart(project, options: ReportOptions) -> Chart | None:
                  caption="Segments coded with each top-level code or its sub-codes.")
 
 
-def saturation_chart(project) -> Chart | None:
-    from qcdesk.core.saturation import saturation
-
-    rows = saturation(project)
-    if not rows:
+def saturation_chart(project, options: ReportOptions | None = None) -> Chart | None:
+    """New codes per interview and distinct codes so far, in interview order, over the chosen
+    documents and the codings the filters keep (as :func:`qcdesk.core.saturation.saturation`
+    counts them: each code as itself)."""
+    selection, per_document = _filtered_codes_per_document(project, options or ReportOptions())
+    order = {code.id: i for i, (code, _level) in enumerate(selection.codes)}
+    seen: set[int] = set()
+    names, new, so_far = [], [], []
+    for doc in selection.documents:
+        present = set(per_document.get(doc.id, ()))
+        names.append(doc.name)
+        new.append(float(len(present - seen)))
+        seen |= present
+        so_far.append(float(len(seen)))
+    if not names or not order:
         return None
-    return Chart("line", "Saturation: new codes per interview", tuple(r.document_name for r in rows),
-                 tuple(float(r.new_count) for r in rows), x_label="Interview", y_label="New codes",
-                 series=(("Codes so far", tuple(float(r.cumulative) for r in rows)),),
+    return Chart("line", "Saturation: new codes per interview", tuple(names), tuple(new),
+                 x_label="Interview", y_label="New codes", series=(("Codes so far", tuple(so_far)),),
                  caption="New codes in each interview (bars) and distinct codes so far (line), "
                          "in interview order.")
 
@@ -240,7 +259,7 @@ def build_matrices(project, options: ReportOptions | None = None, progress: Prog
         if progress is not None:
             progress(i, steps)
     if options.include_charts:
-        charts = [c for c in (code_frequency_chart(project, options), saturation_chart(project)) if c]
+        charts = [c for c in (code_frequency_chart(project, options), saturation_chart(project, options)) if c]
         if charts:
             report.blocks.append(Heading(1, "Charts"))
             report.blocks.extend(charts)

@@ -220,3 +220,15 @@ def test_command_line_process_without_display_draws_charts(study, tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert len(docx.Document(str(out)).inline_shapes) == 2
+
+
+def test_charts_follow_the_filters(study):
+    # Ben's codings only: Support 1 + Mentoring 1 under Support, Fatigue 2
+    charts = build_report(study.project, "matrices", ReportOptions(coder_ids=[study.coders["Ben"]])).charts()
+    bars, curve = charts
+    assert dict(zip(bars.labels, bars.values)) == {"Support": 2.0, "Fatigue": 2.0}
+    # Mina's interview: Support (the question); Omar's: Mentoring; the focus group: Fatigue
+    assert curve.values == (1.0, 1.0, 1.0) and curve.series[0][1] == (1.0, 2.0, 3.0)
+    mentors = build_report(study.project, "matrices",
+                           ReportOptions(attribute_values=[(study.role, "mentor")])).charts()[1]
+    assert mentors.labels == ("Interview Omar", "Focus group")  # only documents holding a mentor's text
