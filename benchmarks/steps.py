@@ -35,6 +35,8 @@ TARGET_OPEN = 0.5
 TARGET_CODING = 0.05
 TARGET_SEARCH = 0.1
 TARGET_REPORT = 30.0
+#: issue 16: the matrices report of 500 codes x 200 interviews (and under 200 MB, see peak RSS)
+TARGET_MATRICES = 10.0
 TARGET_MEMORY_MB = 500.0
 
 
@@ -249,6 +251,15 @@ class Session:
             write_report(project, "segments-by-code", out)
         return f"{out.name}: {out.stat().st_size / 1024 / 1024:.1f} MB"
 
+    def matrices_report(self, max_level: int | None = None) -> str:
+        from qcdesk.core.reports import ReportOptions, write_report
+
+        name = "report-matrices.docx" if max_level is None else f"report-matrices-{max_level}-levels.docx"
+        out = self.out_dir / name
+        with Project.open(self.path, read_only=True) as project:
+            write_report(project, "matrices", out, ReportOptions(include_charts=False, max_level=max_level))
+        return f"{out.name}: {out.stat().st_size / 1024 / 1024:.1f} MB"
+
     def qdpx_export(self) -> str:
         exporter = find_qdpx_exporter()
         if exporter is None:
@@ -279,6 +290,8 @@ class Session:
             Step("full-text search", self.search, TARGET_SEARCH),
             Step("merge two codes", self.merge),
             Step("Word report, all segments", self.word_report, TARGET_REPORT),
+            Step("Word report, matrices", self.matrices_report, TARGET_MATRICES),
+            Step("Word report, matrices, every code level", lambda: self.matrices_report(max_level=99)),
             Step("QDPX export", self.qdpx_export),
         ]
         return out

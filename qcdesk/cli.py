@@ -65,32 +65,64 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def _report_options(project, args: argparse.Namespace, **extra):
+    """The report filters of ``export`` and ``matrix`` as :class:`ReportOptions`."""
     from qcdesk.core import retrieval_names as names
-    from qcdesk.core.reports import ReportOptions, write_report
+    from qcdesk.core.reports import ReportOptions
 
     def some(values, lookup):
         return [lookup(project, v) for v in values] if values else None
 
+    return ReportOptions(
+        pseudonymised_only=getattr(args, "pseudonymised_only", False),
+        case_ids=some(args.case, names.case_id), document_ids=some(args.document, names.document_id),
+        attribute_values=some(args.where if hasattr(args, "where") else args.attribute, names.attribute_condition),
+        speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id),
+        set_ids=some(args.set, names.set_id), code_ids=some(args.code, names.code_id),
+        max_level=args.levels, include_subcodes=args.subcodes, **extra)
+
+
+def _bins(text: str | None):
+    """--bins 5 (equal bins) or --bins 20,30,40 (edges)."""
+    if text is None:
+        return None
+    try:
+        if "," not in text:
+            return int(text)
+        return [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise QcdeskError(f"--bins takes a number of bins (5) or edges (20,30,40), not {text!r}.") from None
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from qcdesk.core import retrieval_names as names
+    from qcdesk.core.reports import write_report
+
     with _open(args.project, read_only=True) as project:
-        options = ReportOptions(
-            pseudonymised_only=args.pseudonymised_only,
-            case_ids=some(args.case, names.case_id), document_ids=some(args.document, names.document_id),
-            attribute_values=some(args.attribute, names.attribute_condition),
-            speakers=args.speaker or None, coder_ids=some(args.coder, names.coder_id),
-            set_ids=some(args.set, names.set_id), language=args.language, title=args.title,
+        attribute = names.attribute_id(project, args.matrix_attribute) if args.matrix_attribute else None
+        options = _report_options(
+            project, args, matrices=args.matrix or None, attribute_id=attribute, bins=_bins(args.bins),
+            include_charts=not args.no_charts, language=args.language, title=args.title,
             subtitle=args.subtitle, header_text=args.header or "", footer_text=args.footer or "",
             include_contents=not args.no_contents, quotation_marks=args.quotation_marks,
-            cite_by=args.cite, cite_attribute_ids=some(args.cite_attribute, names.attribute_id),
+            cite_by=args.cite, cite_attribute_ids=([names.attribute_id(project, v) for v in args.cite_attribute]
+                                if args.cite_attribute else None),
             include_uncoded_documents=not args.coded_only)
-        out = write_report(project, args.report, Path(args.out), options)
+        renderer = (_chart_renderer() if options.include_charts and args.report == "matrices"
+                    and Path(args.out).suffix.lower() == ".docx" else None)
+        out = write_report(project, args.report, Path(args.out), options, chart_renderer=renderer)
         cli_security.note_unencrypted(project, out)
     print(f"wrote {out}")
     return 0
 
 
 def _chart_renderer():
-    """Qt's chart pictures for Word reports (an offscreen QGuiApplication); None without Qt."""
+    """Qt's chart pictures for Word reports, drawn offscreen when there is no display; None
+    (charts become small tables) when Qt cannot start."""
+    import os
+
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     try:
         from qcdesk.ui.report_charts import render_chart
     except ImportError:
@@ -163,16 +195,35 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
 
 def cmd_matrix(args: argparse.Namespace) -> int:
     from qcdesk.core import matrices, retrieval_names
+    from qcdesk.core.reports.table_reports import matrix_filter
     from qcdesk.core.tables import write_table
 
     with _open(args.project, read_only=True) as project:
         attribute = retrieval_names.attribute_id(project, args.attribute) if args.attribute else None
-        table = matrices.build(project, args.kind, measure=args.measure, attribute_id=attribute,
-                               include_subcodes=args.subcodes,
-                               set_ids=[retrieval_names.set_id(project, n) for n in args.set or []])
+        shown = matrix_filter(project, _report_options(project, args))
+        table = matrices.with_totals(matrices.build(
+            project, args.kind, measure=args.measure, attribute_id=attribute, include_subcodes=args.subcodes,
+            set_ids=[retrieval_names.set_id(project, n) for n in args.set or []], shown=shown,
+            hide_empty=True))
     out = write_table(table, Path(args.out))
-    print(f"wrote {out} ({len(table.row_headers)} codes × {len(table.column_headers)} columns)")
+    rows = len(table.row_headers) - ("Total" in table.row_headers[-1:])
+    print(f"wrote {out} ({rows} codes × {len(table.column_headers) - 1} columns, with totals)")
     return 0
+
+
+def _filter_options(p: argparse.ArgumentParser, attribute_flag: str = "--attribute") -> None:
+    """The report filters shared by ``export`` and ``matrix``."""
+    p.add_argument("--case", action="append", help="only this case's text (repeatable; matrices: these case columns)")
+    p.add_argument(attribute_flag, action="append", dest="where" if attribute_flag != "--attribute" else "attribute",
+                   help="NAME=VALUE or NAME=LOW..HIGH: only text of cases meeting it (repeatable; "
+                        "values of one attribute: any of them, different attributes: all)")
+    p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
+    p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
+    p.add_argument("--document", action="append", help="only this document (repeatable)")
+    p.add_argument("--code", action="append", help="only this code and its sub-codes (repeatable)")
+    p.add_argument("--levels", type=int, metavar="N",
+                   help="matrices: codes down to level N of the codebook (1: top-level only)")
+    p.add_argument("--subcodes", action="store_true", help="matrices: count sub-codes' codings in their parents' rows")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,13 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output file (.docx; .csv or .xlsx for the matrices and attributes tables)")
     p.add_argument("--pseudonymised-only", action="store_true",
                    help="leave out documents not marked as pseudonymised")
-    p.add_argument("--case", action="append", help="only this case's text (repeatable)")
-    p.add_argument("--attribute", action="append",
-                   help="NAME=VALUE or NAME=LOW..HIGH: only text of cases meeting it (repeatable; "
-                        "values of one attribute: any of them, different attributes: all)")
-    p.add_argument("--speaker", action="append", help="only segments starting in this speaker's turns")
-    p.add_argument("--coder", action="append", help="only codings by this coder (repeatable)")
-    p.add_argument("--document", action="append", help="only this document (repeatable)")
+    _filter_options(p)
     p.add_argument("--set", action="append", help="only documents in this document set (repeatable: any of them)")
     p.add_argument("--language", default="en-GB", help="document language, e.g. en-GB, de-DE, ar (default: en-GB)")
     p.add_argument("--title", help="title instead of the report kind's")
@@ -228,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --cite case: attribute whose value follows the case name (repeatable)")
     p.add_argument("--coded-only", action="store_true",
                    help="coded transcripts: leave out documents without codings")
+    p.add_argument("--matrix", action="append", choices=["code-case", "code-attribute", "code-set", "cooccurrence"],
+                   help="matrices: only this matrix (repeatable; a .csv file needs exactly one)")
+    p.add_argument("--matrix-attribute", metavar="NAME",
+                   help="matrices: the attribute of the code-attribute matrix (default: one per attribute)")
+    p.add_argument("--bins", metavar="N|EDGES",
+                   help="attributes: group number attributes into N equal bins, or at edges (20,30,40)")
+    p.add_argument("--no-charts", action="store_true", help="matrices: leave out the charts")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("stats", help="print counts of documents, codes, codings")
@@ -273,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append",
                    help="only documents in this document set (repeatable: any of them; with code-set: "
                         "the sets shown)")
-    p.add_argument("--subcodes", action="store_true", help="count sub-codes' codings in their parents' rows")
+    _filter_options(p, "--where")
     p.add_argument("--out", required=True, help="output file (.csv or .xlsx)")
     p.set_defaults(func=cmd_matrix)
     from qcdesk import cli_team

@@ -84,15 +84,36 @@ def write_csv(table: Table, path: str | Path) -> Path:
 
 
 def write_xlsx(table: Table, path: str | Path) -> Path:
+    return write_xlsx_sheets([table], path)
+
+
+def write_xlsx_sheets(tables: list[Table], path: str | Path) -> Path:
+    """One workbook with one sheet per table (sheet names made unique), in order."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     book = Workbook()
-    sheet = book.active
-    sheet.title = _sheet_title(table.title)
-    book.properties.title = table.title
+    book.remove(book.active)
+    used: set[str] = set()
+    for table in tables or [Table("Table", [], [], [])]:
+        name = _sheet_title(table.title)
+        n = 2
+        while name.casefold() in used:
+            suffix = f" ({n})"
+            name = _sheet_title(table.title)[:31 - len(suffix)] + suffix
+            n += 1
+        used.add(name.casefold())
+        _fill_sheet(book.create_sheet(name), table)
+    book.properties.title = tables[0].title if len(tables) == 1 else ", ".join(t.title for t in tables)[:250]
+    path = private_files.prepare(path)
+    book.save(path)
+    return path
+
+
+def _fill_sheet(sheet, table: Table) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
 
     def put(row: int, col: int, value: Any):
@@ -122,9 +143,6 @@ def write_xlsx(table: Table, path: str | Path) -> Path:
             widths[col] = max(widths[col], len("" if value is None else str(value)))
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = max(MIN_WIDTH, min(MAX_WIDTH, width + 2))
-    private_files.prepare(path)
-    book.save(path)
-    return path
 
 
 def _sheet_title(title: str) -> str:

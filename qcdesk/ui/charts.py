@@ -64,6 +64,15 @@ def paint_bar_chart(painter: QPainter, rect: QRectF, title: str, labels: Sequenc
            bar_colors=list(colors) if colors else None, legend=False).paint()
 
 
+def paint_hbar_chart(painter: QPainter, rect: QRectF, title: str, labels: Sequence[str],
+                     values: Sequence[float], colors: Sequence[str] | None = None, *,
+                     x_label: str = "") -> None:
+    """Horizontal bars, one row per label with its full name on the left and its value at the
+    end of the bar: for long names (code names) that turned labels would cut."""
+    _HBarChart(painter, QRectF(rect), title, list(labels), list(values),
+               list(colors) if colors else None, x_label).paint()
+
+
 def paint_line_chart(painter: QPainter, rect: QRectF, title: str, x_labels: Sequence[str],
                      series: Sequence[Series | tuple[str, Sequence[float]]], *, y_label: str = "",
                      x_label: str = "") -> None:
@@ -112,13 +121,18 @@ def ensure_gui_application() -> None:
         raise RuntimeError("Charts need a QGuiApplication (fonts); a QCoreApplication is running.")
 
 
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart)."""
+def nice_ticks(top: float, count: int = 5, integer: bool = False) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart).
+
+    ``integer``: for counts, only whole-number ticks (never 2.5 or 7.5)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / max(1, count)
+    if integer:
+        raw = max(raw, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    factors = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in factors if m * magnitude >= raw)
     ticks = [0.0]
     while ticks[-1] < top - 1e-9:
         ticks.append(round(ticks[-1] + step, 10))
@@ -208,8 +222,9 @@ class _Chart:
         p = self.p
         fm = QFontMetricsF(self.font, p.device())
         small = QFontMetricsF(self.small, p.device())
-        top_value = max([v for s in self.series for v in s.values if v is not None] + [0])
-        ticks = nice_ticks(top_value)
+        values = [v for s in self.series for v in s.values if v is not None]
+        top_value = max(values + [0])
+        ticks = nice_ticks(top_value, integer=all(float(v).is_integer() for v in values))
         tick_labels = [format_tick(t) for t in ticks]
         tick_w = max(fm.horizontalAdvance(t) for t in tick_labels)
         left = tick_w + fm.height() * 0.6
@@ -220,7 +235,7 @@ class _Chart:
         plot_w = area.width() - left - fm.height() * 0.5
         slot = plot_w / n
         widest = max(small.horizontalAdvance(label) for label in self.labels)
-        max_label = area.height() * 0.35
+        max_label = area.height() * 0.45  # turned labels: most names whole, long ones elided in the middle
         if widest <= slot * 0.92:
             angle, label_h = 0, small.height() * 1.3
         else:
@@ -345,3 +360,80 @@ class _Chart:
             p.setBrush(QBrush(BACKGROUND))
             for pt in points:
                 p.drawEllipse(pt, radius, radius)
+
+
+class _HBarChart:
+    """Layout of :func:`paint_hbar_chart`: title, names column, bars, value axis below."""
+
+    def __init__(self, painter: QPainter, rect: QRectF, title: str, labels: list[str], values: list[float],
+                 colors: list[str] | None, x_label: str):
+        self.p, self.rect, self.title, self.labels, self.values = painter, rect, title, labels, values
+        self.colors, self.x_label = colors, x_label
+        scale = max(1.0, min(1.4, min(rect.width() / 600, rect.height() / 320) ** 0.5))
+        self.title_font = _font(painter, 11 * scale, bold=True)
+        self.font = _font(painter, 8.5 * scale)
+        self.small = _font(painter, 7.5 * scale)
+
+    def paint(self) -> None:
+        p = self.p
+        p.save()
+        p.fillRect(self.rect, BACKGROUND)
+        fm = QFontMetricsF(self.font, p.device())
+        small = QFontMetricsF(self.small, p.device())
+        pad = fm.height() * 0.6
+        area = self.rect.adjusted(pad, pad, -pad, -pad)
+        if self.title:
+            tfm = QFontMetricsF(self.title_font, p.device())
+            p.setFont(self.title_font)
+            p.setPen(TEXT)
+            p.drawText(QRectF(area.left(), area.top(), area.width(), tfm.height()),
+                       Qt.AlignmentFlag.AlignCenter,
+                       tfm.elidedText(self.title, Qt.TextElideMode.ElideRight, area.width()))
+            area = area.adjusted(0, tfm.height() * 1.4, 0, 0)
+        if not self.labels:
+            p.setFont(self.font)
+            p.setPen(AXIS)
+            p.drawText(area, Qt.AlignmentFlag.AlignCenter, "No data to show yet")
+            p.restore()
+            return
+        ticks = nice_ticks(max(self.values + [0]), integer=all(float(v).is_integer() for v in self.values))
+        names_w = min(max(small.horizontalAdvance(label) for label in self.labels) + small.height(),
+                      area.width() * 0.45)
+        value_w = max(small.horizontalAdvance(format_tick(v)) for v in self.values) + small.height() * 0.6
+        bottom = fm.height() * 1.5 + (fm.height() * 1.3 if self.x_label else 0)
+        plot = QRectF(area.left() + names_w, area.top(), area.width() - names_w - value_w,
+                      area.height() - bottom)
+        row = plot.height() / len(self.labels)
+
+        def x_of(value: float) -> float:
+            return plot.left() + plot.width() * value / ticks[-1]
+
+        p.setFont(self.font)
+        for value in ticks:
+            x = x_of(value)
+            p.setPen(QPen(GRID, 1))
+            p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            p.setPen(TEXT)
+            p.drawText(QRectF(x - 40 * fm.height(), plot.bottom() + fm.height() * 0.2, 80 * fm.height(),
+                              fm.height()), Qt.AlignmentFlag.AlignHCenter, format_tick(value))
+        if self.x_label:
+            p.drawText(QRectF(plot.left(), area.bottom() - fm.height() * 1.2, plot.width(), fm.height()),
+                       Qt.AlignmentFlag.AlignCenter, self.x_label)
+        p.setFont(self.small)
+        for i, (label, value) in enumerate(zip(self.labels, self.values)):
+            top = plot.top() + row * i
+            p.setPen(TEXT)
+            p.drawText(QRectF(area.left(), top, names_w - small.height() * 0.5, row),
+                       Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                       small.elidedText(label, Qt.TextElideMode.ElideMiddle, names_w - small.height() * 0.5))
+            color = QColor(self.colors[i % len(self.colors)] if self.colors else PALETTE[0])
+            bar = QRectF(plot.left(), top + row * 0.15, x_of(value) - plot.left(), row * 0.7)
+            p.fillRect(bar, color)
+            p.setPen(QPen(color.darker(130), 0.8))
+            p.drawRect(bar)
+            p.setPen(TEXT)
+            p.drawText(QRectF(bar.right() + small.height() * 0.3, top, value_w, row),
+                       Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, format_tick(value))
+        p.setPen(QPen(AXIS, 1.2))
+        p.drawLine(plot.topLeft(), plot.bottomLeft())
+        p.restore()

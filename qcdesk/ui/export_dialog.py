@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel,
-    QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget,
+    QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from qcdesk.core import attributes, matrices, retrieval
@@ -40,8 +40,12 @@ USES = {
     "uncoded": {"coded-transcript"},
     "charts": {"matrices"},
     "matrix": {"matrices"},
-    "filters": {"segments-by-code", "coded-transcript", "codebook", "framework", "memos"},
-    "sets": {"segments-by-code", "coded-transcript", "codebook", "matrices", "framework", "memos"},
+    "filters": {"segments-by-code", "coded-transcript", "codebook", "matrices", "attributes", "framework", "memos"},
+    #: filters on codings: a list of participants cannot honour them
+    "coding filters": {"segments-by-code", "coded-transcript", "codebook", "matrices", "framework", "memos"},
+    "sets": {"segments-by-code", "coded-transcript", "codebook", "matrices", "attributes", "framework", "memos"},
+    "levels": {"matrices"},
+    "bins": {"attributes"},
 }
 
 
@@ -102,6 +106,16 @@ class ExportDialog(QDialog):
         for key, label in MATRIX_NAMES.items():
             self.matrix_box.addItem(label, key)
         self.format_box = QComboBox()
+        self.levels = QSpinBox()
+        self.levels.setObjectName("exportLevels")
+        self.levels.setRange(0, 20)
+        self.levels.setSpecialValueText("All (as many as fit)")
+        self.levels.setSuffix(" level(s)")
+        self.levels.setToolTip("Matrices: codes down to this level of the codebook (1: top-level codes only)")
+        self.bins = QLineEdit()
+        self.bins.setObjectName("exportBins")
+        self.bins.setPlaceholderText("one row per value; or 5 bins, or edges 20,30,40")
+        self.bins.setToolTip("Participants: group number attributes into this many equal bins, or at these edges")
 
         self.codes = CheckList([(c.id, c.name, depth) for c, depth in project.codes_in_tree_order()])
         self.documents = CheckList([(d.id, d.name, 0) for d in project.documents()])
@@ -152,6 +166,8 @@ class ExportDialog(QDialog):
         form.addRow("Footer text:", self.footer_edit)
         form.addRow("Quotes cite:", self.cite_box)
         form.addRow("Cite attributes:", self.cite_attributes)
+        form.addRow("Code levels:", self.levels)
+        form.addRow("Number bins:", self.bins)
         self.filters = QGroupBox("Include")
         grid = QGridLayout(self.filters)
         for n, (title, widget) in enumerate((
@@ -186,6 +202,8 @@ class ExportDialog(QDialog):
         self.kind_box.currentIndexChanged.connect(self._kind_changed)
         for box in (self.grouping, self.matrix_box, self.format_box):
             box.currentIndexChanged.connect(self.refresh)
+        self.levels.valueChanged.connect(self.refresh)
+        self.bins.textChanged.connect(self.refresh)
         for lst in (self.codes, self.documents, self.coders, self.cases, self.attribute_values, self.speakers,
                     self.sets):
             lst.itemChanged.connect(self.refresh)
@@ -205,10 +223,17 @@ class ExportDialog(QDialog):
     def options(self) -> ReportOptions:
         kind = self.kind()
         matrix = self.matrix_box.currentData()
+        filters = kind in USES["filters"]
+        on_codings = kind in USES["coding filters"]
         return ReportOptions(
-            code_ids=self.codes.chosen(), document_ids=self.documents.chosen(), coder_ids=self.coders.chosen(),
-            case_ids=self.cases.chosen(), attribute_values=self._attribute_values(),
-            speakers=self.speakers.chosen(),
+            code_ids=self.codes.chosen() if on_codings else None,
+            document_ids=self.documents.chosen() if filters else None,
+            coder_ids=self.coders.chosen() if on_codings else None,
+            case_ids=self.cases.chosen() if filters else None,
+            attribute_values=self._attribute_values() if filters else None,
+            speakers=self.speakers.chosen() if on_codings else None,
+            max_level=(self.levels.value() or None) if kind in USES["levels"] else None,
+            bins=self._bins() if kind in USES["bins"] else None,
             include_memos=self.memos.isChecked() and kind in USES["memos"],
             group_by=self.grouping.currentData() if kind in USES["grouping"] else "code",
             pseudonymised_only=self.pseudonymised.isChecked(),
@@ -226,6 +251,18 @@ class ExportDialog(QDialog):
                                 if i.checkState() == Qt.CheckState.Checked],
             include_uncoded_documents=self.uncoded.isChecked() or kind not in USES["uncoded"],
         )
+
+    def _bins(self) -> int | list[float] | None:
+        """The bins typed: a number of bins, or edges; None when empty or not understood."""
+        text = self.bins.text().strip()
+        if not text:
+            return None
+        try:
+            if "," not in text:
+                return int(text)
+            return [float(part) for part in text.split(",") if part.strip()]
+        except ValueError:
+            return None
 
     def _attribute_values(self) -> list[tuple[int, str]] | None:
         """(attribute, value) pairs for the attributes with some values unticked; an attribute
@@ -260,6 +297,10 @@ class ExportDialog(QDialog):
             widget.setEnabled(kind in USES["quotes"])
         self.uncoded.setEnabled(kind in USES["uncoded"])
         self.filters.setEnabled(kind in USES["filters"])
+        for widget in (self.codes, self.coders, self.speakers):
+            widget.setEnabled(kind in USES["coding filters"])
+        self.levels.setEnabled(kind in USES["levels"])
+        self.bins.setEnabled(kind in USES["bins"])
         self.sets_box.setEnabled(kind in USES["sets"])
         self.refresh()
 
@@ -272,8 +313,15 @@ class ExportDialog(QDialog):
         problem = ""
         if kind in TABLE_KINDS:
             text = self._table_preview(kind, options)
-            if self.suffix() != ".docx" and kind == "matrices" and self.matrix_box.currentData() is None:
-                problem = "A spreadsheet holds one matrix: choose one above, or export to Word."
+            if self.suffix() == ".csv" and kind == "matrices" and self.matrix_box.currentData() is None:
+                problem = "A CSV file holds one matrix: choose one above, or export to Excel or Word."
+            elif self.bins.text().strip() and kind in USES["bins"] and options.bins is None:
+                problem = "Bins: type a number of bins (5) or edges (20,30,40)."
+            else:
+                try:
+                    select(self.project, options)
+                except QcdeskError as exc:
+                    problem = str(exc)
         else:
             text, empty = self._segment_preview(options)
             if empty:

@@ -70,12 +70,27 @@ def test_formats_follow_the_kind(window, qtbot):
     qtbot.addWidget(dialog)
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("matrices"))
     assert [dialog.format_box.itemData(i) for i in range(dialog.format_box.count())] == [".docx", ".csv", ".xlsx"]
-    assert not dialog.filters.isEnabled() and dialog.charts.isEnabled()
+    # matrices count what the filters keep, so every filter is offered
+    assert dialog.filters.isEnabled() and dialog.codes.isEnabled() and dialog.charts.isEnabled()
+    assert dialog.levels.isEnabled() and not dialog.bins.isEnabled()
+    dialog.levels.setValue(1)
+    assert dialog.options().max_level == 1
     dialog.format_box.setCurrentIndex(1)
     assert "one matrix" in dialog.preview_text() and not dialog.export_button.isEnabled()
+    dialog.format_box.setCurrentIndex(2)
+    assert dialog.export_button.isEnabled()  # a workbook holds every matrix, one sheet each
+    dialog.format_box.setCurrentIndex(1)
     dialog.matrix_box.setCurrentIndex(dialog.matrix_box.findData("cooccurrence"))
     assert dialog.export_button.isEnabled()
     assert dialog.options().matrices == ["cooccurrence"]
+    # participants: cases, attribute values and documents choose them; codings' filters do not apply
+    dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("attributes"))
+    assert dialog.cases.isEnabled() and not dialog.coders.isEnabled() and not dialog.codes.isEnabled()
+    assert dialog.bins.isEnabled() and not dialog.levels.isEnabled()
+    dialog.bins.setText("20,30")
+    assert dialog.options().bins == [20.0, 30.0] and dialog.options().coder_ids is None
+    dialog.bins.setText("many")
+    assert "Bins" in dialog.preview_text() and not dialog.export_button.isEnabled()
     dialog.kind_box.setCurrentIndex(dialog.kind_box.findData("coded-transcript"))
     assert dialog.format_box.count() == 1 and dialog.filters.isEnabled()
 
@@ -114,7 +129,10 @@ def test_matrix_to_xlsx_from_the_dialog(window, qtbot, tmp_path, monkeypatch):
         window.exports.export_from(dialog)
     assert blocker.args[0] is True
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(tmp_path / "co.xlsx").active.iter_rows()]
-    assert any(r[:3] == ["Code", "Fatigue", "Support"] for r in rows)
+    # Fatigue and Support never overlap here: left out of the grid, and the note says so
+    assert rows[0] == ["Code"]
+    assert ["2 code(s) that overlap no other code here are left out (their rows and columns would hold "
+            "only zeros)."] in rows
 
 
 def test_menu_opens_the_dialog(window, qtbot, monkeypatch):

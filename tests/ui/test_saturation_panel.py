@@ -145,3 +145,9 @@ def test_render_png_bar_chart(qapp):
     assert colour_count(image, BAR) > 300
     assert charts.nice_ticks(32) == [0, 10, 20, 30, 40]
     assert QRectF(0, 0, 1, 1).isValid()
+
+
+def test_count_axes_have_whole_number_ticks():
+    assert charts.nice_ticks(12, integer=True) == [0, 5, 10, 15]
+    assert charts.nice_ticks(3, integer=True) == [0, 1, 2, 3]
+    assert charts.nice_ticks(12) == [0, 2.5, 5, 7.5, 10, 12.5]  # measurements keep fine steps

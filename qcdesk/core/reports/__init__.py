@@ -154,14 +154,26 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
 
 
 def _write_spreadsheet(project, kind: str, out: Path, options, progress) -> Path:
-    """One table as CSV or XLSX, written beside ``out`` and moved into place when complete."""
+    """One table as CSV, or every table of the report as XLSX sheets, written beside ``out`` and
+    moved into place when complete."""
     from qcdesk.core.errors import QcdeskError
     from qcdesk.core.tables import write_table
 
-    table = table_reports.spreadsheet_table(project, kind, options)
+    if out.suffix.lower() == ".xlsx":
+        from qcdesk.core.tables import write_xlsx_sheets
+
+        tables = table_reports.spreadsheet_tables(project, kind, options)
+
+        def write(path):
+            return write_xlsx_sheets(tables, path)
+    else:
+        table = table_reports.spreadsheet_table(project, kind, options)
+
+        def write(path):
+            return write_table(table, path)
     tmp = out.parent / f".~{out.stem}.{secrets.token_hex(4)}.part{out.suffix.lower()}"
     try:
-        write_table(table, tmp)
+        write(tmp)
         os.replace(tmp, out)
     except OSError as exc:
         _discard(tmp)

@@ -24,6 +24,9 @@ from docx.oxml.ns import qn
 DOCUMENT_PART = "word/document.xml"
 BODY_OPEN = b"<w:body>"
 COPY_BUFFER = 1 << 20
+TABLE = qn("w:tbl")
+#: tables with more rows than this are spilled in place rather than moved (see ``Spill.flush``)
+BIG_TABLE_ROWS = 50
 
 
 class Spill:
@@ -42,11 +45,37 @@ class Spill:
         # one container declaring the document's namespaces, so children do not repeat them
         holder = etree.Element(qn("w:body"), nsmap=document.element.nsmap)
         for el in children:
-            holder.append(el)  # moves it out of the document
-        xml = etree.tostring(holder, encoding="utf-8")
-        inner = xml[xml.index(b">") + 1:xml.rindex(b"</")]
-        self.file.write(inner)
+            if el.tag == TABLE and len(el) > BIG_TABLE_ROWS:
+                # moving a large subtree between lxml documents costs ~0.1 ms per node (seconds
+                # for a matrix): write it in place (with its namespace declarations) and drop it
+                self._write_holder(holder)
+                holder = etree.Element(qn("w:body"), nsmap=document.element.nsmap)
+                self.file.write(etree.tostring(el, encoding="utf-8"))
+                el.clear()
+                el.getparent().remove(el)
+            else:
+                holder.append(el)  # moves it out of the document
+        self._write_holder(holder)
         self.chunks += 1
+
+    def write_table(self, tbl, rows: list[str]) -> None:
+        """A table (already out of the document) followed in the body by ``rows``: ``<w:tr>``
+        XML strings, written inside it as they are (their own namespace declarations dropped)."""
+        from docx.oxml.ns import nsdecls
+
+        xml = etree.tostring(tbl, encoding="utf-8")
+        cut = xml.rindex(b"</w:tbl>")
+        self.file.write(xml[:cut])
+        declared = f" {nsdecls('w')}"
+        for row in rows:
+            self.file.write(row.replace(declared, "", 1).encode("utf-8"))
+        self.file.write(xml[cut:])
+        self.chunks += 1
+
+    def _write_holder(self, holder) -> None:
+        if len(holder):
+            xml = etree.tostring(holder, encoding="utf-8")
+            self.file.write(xml[xml.index(b">") + 1:xml.rindex(b"</")])
 
     def close(self) -> None:
         self.file.close()

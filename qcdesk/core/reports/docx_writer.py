@@ -30,16 +30,19 @@ from docx.text.run import Run as DocxRun
 
 from qcdesk.core.reports import docx_hygiene as hygiene
 from qcdesk.core.reports import docx_margin as margin
+from qcdesk.core.reports import docx_grid
 from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.structure import (
     Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table, TableRow,
-    chart_as_table,
+    chart_alt_text, chart_as_table,
 )
 
 #: turns a chart into PNG bytes, or ``None`` to fall back to a table (the UI and CLI pass Qt's)
 ChartRenderer = Callable[[Chart], "bytes | None"]
 #: blocks rendered between two spills of the body to the temporary file
 SPILL_EVERY = 500
+#: a table this large (cells) is spilled as soon as it is written (large matrices)
+SPILL_CELLS = 2000
 
 A4 = (Cm(21.0), Cm(29.7))
 MARGIN = Cm(2.0)
@@ -480,8 +483,21 @@ class _Writer:
             col.width = w
         style = self.style_ids["Table Text Small" if block.dense else "Table Text"]
         self._row(table, block.header, widths, numeric, style, header=True)
-        for row in block.rows:
-            self._row(table, row.cells, widths, numeric, style, row=row)
+        plain = [docx_grid.row_xml([xml_safe(c) for c in row.cells], widths, numeric, style, header=False,
+                                   fill=TOTAL_FILL if row.total else None, indent=row.indent, bold=row.total)
+                 if not row.color else None for row in block.rows]
+        if all(xml is not None for xml in plain):
+            if self.spill is not None and len(plain) * n >= SPILL_CELLS and not self._open_comments:
+                # a large grid goes to the spilled body as text and never into the tree
+                tbl = table._tbl
+                tbl.getparent().remove(tbl)  # the header row only: cheap to move
+                self.spill.flush(self.doc)  # everything before it, in order
+                self.spill.write_table(tbl, plain)
+            else:
+                docx_grid.append_rows(table, plain)  # one parse for the whole grid
+        else:
+            for row in block.rows:
+                self._row(table, row.cells, widths, numeric, style, row=row)
         self._end = self.body.sectPr
         self._p(self.style_ids["Normal"])  # breathing room after the grid
 
@@ -500,6 +516,14 @@ class _Writer:
 
     def _row(self, table, cells, widths, numeric, style_id: str, *, header: bool = False,
              row: TableRow | None = None):
+        total = row is not None and row.total
+        if row is None or not row.color:  # plain rows in one piece (large matrices): docx_grid
+            xml = docx_grid.row_xml([xml_safe(c) for c in cells], widths, numeric, style_id, header=header,
+                                    fill=HEADER_FILL if header else (TOTAL_FILL if total else None),
+                                    indent=row.indent if row is not None else 0, bold=header or total)
+            if xml is not None:
+                docx_grid.append_row(table, xml)
+                return
         tr = table.add_row()
         trPr = tr._tr.get_or_add_trPr()
         trPr.append(OxmlElement("w:cantSplit"))
@@ -618,7 +642,8 @@ class _Writer:
         par = self._p(self.style_ids["Normal"])
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
         par.paragraph_format.keep_with_next = True
-        par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
+        picture = par.add_run().add_picture(io.BytesIO(png), width=self._text_width())
+        picture._inline.docPr.set("descr", chart_alt_text(block))  # alt text for screen readers
         self.caption("Figure", block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
@@ -654,7 +679,8 @@ class _Writer:
                 handlers[type(block)](block)
             since_spill += 1
             # a comment still open holds a run in the tree: spill only between whole comments
-            if self.spill is not None and since_spill >= SPILL_EVERY and not self._open_comments:
+            big = isinstance(block, Table) and len(block.rows) * len(block.header) >= SPILL_CELLS
+            if self.spill is not None and (since_spill >= SPILL_EVERY or big) and not self._open_comments:
                 self.spill.flush(self.doc)
                 self._grid = None  # spilled: later rows go into a grid of their own
                 since_spill = 0
@@ -670,7 +696,8 @@ def render(report: Report, dest: str | BinaryIO,
 
     Long reports keep memory bounded: see :mod:`docx_stream`.
     """
-    spill = Spill() if len(report.blocks) > SPILL_EVERY else None
+    cells = sum(len(b.rows) * len(b.header) for b in report.blocks if isinstance(b, Table))
+    spill = Spill() if len(report.blocks) > SPILL_EVERY or cells > SPILL_CELLS else None
     try:
         save(_Writer(report, chart_renderer, spill).write(progress), spill, dest)
     finally:

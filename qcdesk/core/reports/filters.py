@@ -91,6 +91,11 @@ def resolve(project, options) -> tuple[SegmentFilter, set[int] | None]:
         cases = matching if cases is None else cases & matching
         found.descriptions.append(text)
     if options.speakers is not None:
+        known_speakers = set(sql.speakers(project.db))
+        unknown = [s for s in options.speakers if s not in known_speakers]
+        if unknown:
+            raise ExportFailed(f"No transcript has a speaker called {unknown[0]!r}; check the name "
+                               "(speaker names match exactly) and export again.")
         found.speakers = set(options.speakers)
         found.descriptions.append("speakers " + (", ".join(options.speakers) or "none"))
 
@@ -141,9 +146,14 @@ def _attribute_cases(project, items) -> tuple[set[int], str]:
     parts = []
     for attribute_id, wanted in conditions.items():
         try:
-            ids = set().union(*(cases_matching(project, [c]) for c in wanted))
+            found = [(c, cases_matching(project, [c])) for c in wanted]
         except (OperationError, ValueError) as exc:
             raise ExportFailed(f"Cannot compare the values of {names[attribute_id]}: {exc}") from exc
+        for condition, matched in found:
+            if not matched:  # a typo or a value nobody has: say so rather than report nothing
+                raise ExportFailed(f"No case has {names[attribute_id]} = {_label(condition)}; "
+                                   f"check the value (see the cases' attributes) and export again.")
+        ids = set().union(*(matched for _c, matched in found))
         cases = ids if cases is None else cases & ids
         parts.append(f"{names[attribute_id]} = {' or '.join(_label(c) for c in wanted)}")
     return cases or set(), "; ".join(parts)

@@ -52,6 +52,12 @@ class ReportOptions:
     attribute_id: int | None = None
     #: matrices count a sub-code's segments under its parents too
     include_subcodes: bool = False
+    #: matrices show codes down to this codebook level (1: top-level only). ``None``: all levels,
+    #: or for a codebook too large for a page the deepest level that fits (said in a note)
+    max_level: int | None = None
+    #: "attributes" report: number attributes grouped into this many equal bins, or at these
+    #: edges (a list of numbers). ``None``: one row per value
+    bins: int | list[float] | None = None
     #: only text of these cases: their linked documents plus their speakers' turns. ``None``: all
     case_ids: list[int] | None = None
     #: only text of cases with these (attribute id, value) pairs (or retrieval

@@ -263,3 +263,18 @@ def chart_as_table(chart: Chart) -> Table:
     n = len(header)
     return Table(header=header, rows=rows, widths=(3.0,) + (1.0,) * (n - 1),
                  numeric=(False,) + (True,) * (n - 1), caption=chart.caption or chart.title)
+
+
+def chart_alt_text(chart: Chart) -> str:
+    """What a chart shows, in words: the picture's alternative text for screen readers."""
+    what = "Bar chart" if chart.kind == "bar" else "Chart"
+    parts = [f"{what}: {chart.title}."]
+    if chart.kind == "line" and chart.y_label:
+        parts.append(f"{chart.y_label} (bars)" + "".join(f" and {name} (line)" for name, _ in chart.series)
+                     + f" per {(chart.x_label or 'item').lower()}.")
+    values = []
+    for i, (label, value) in enumerate(zip(chart.labels, chart.values)):
+        extra = "".join(f", {_number(vals[i])}" for _, vals in chart.series)
+        values.append(f"{label}: {_number(value)}{extra}")
+    parts.append("; ".join(values) + ".")
+    return " ".join(parts)

@@ -45,8 +45,9 @@ def test_matrices_in_word(study, tmp_path: Path):
     assert headings == ["Segments by code and case", "Segments by code and Gender", "Code co-occurrence"]
     case_table = document.tables[0]
     grid = [[c.text for c in row.cells] for row in case_table.rows]
-    assert grid[0] == ["Code", "P1", "P2"]
-    assert ["Fatigue", "1", "1"] in grid and ["Support", "0", "1"] in grid
+    assert grid[0] == ["Code", "P1", "P2", "Total"]
+    assert ["Fatigue", "1", "1", "2"] in grid and ["Support", "0", "1", "1"] in grid
+    assert grid[-1][0] == "Total"
     header = case_table.rows[0]._tr.trPr
     assert header.find(qn("w:tblHeader")) is not None  # repeated on every page
     assert document.tables[0].style.name == "Table Grid"
@@ -56,10 +57,12 @@ def test_matrix_as_csv_and_xlsx(study, tmp_path: Path):
     options = ReportOptions(matrices=["code-case"])
     out = write_report(study.project, "matrices", tmp_path / "m.csv", options)
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
-    assert rows[0] == ["Code", "P1", "P2"] and ["Support", "0", "1"] in rows
+    assert rows[0] == ["Code", "P1", "P2", "Total"] and ["Support", "0", "1", "1"] in rows
     book = openpyxl.load_workbook(write_report(study.project, "attributes", tmp_path / "a.xlsx"))
-    values = [[c.value for c in row] for row in book.active.iter_rows()]
-    assert ["Gender", 2, "Gender: 1 woman, 1 man"] in values
+    values = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    assert ["Gender", 2, "100%"] in values and ["woman", 1, "50%"] in values
+    people = [[c.value for c in row] for row in book.worksheets[1].iter_rows()]
+    assert people[:3] == [["Case", "Gender"], ["P1", "woman"], ["P2", "man"]]
     assert not list(tmp_path.glob(".~*"))
 
 
@@ -75,7 +78,7 @@ def test_attribute_summary_report(study, tmp_path: Path):
     document = docx.Document(write_report(study.project, "attributes", tmp_path / "a.docx"))
     texts = [p.text for p in document.paragraphs]
     assert "Gender: 1 woman, 1 man" in texts
-    assert [c.text for c in document.tables[0].rows[2].cells] == ["woman", "1"]
+    assert [c.text for c in document.tables[0].rows[2].cells] == ["woman", "1", "50%"]
 
 
 def test_wide_matrix_turns_landscape_and_splits():
@@ -131,3 +134,37 @@ def test_cli_exports_every_kind(study, tmp_path: Path):
         assert (tmp_path / name).stat().st_size > 0
     assert "Gender" in (tmp_path / "a.csv").read_text(encoding="utf-8-sig")
     assert main(["export", str(study.path), "--report", "coded-transcript", "--out", str(tmp_path / "t.csv")]) == 1
+
+
+def test_long_column_names_become_numbers_with_a_key_and_totals_are_marked():
+    from qcdesk.core.reports.structure import Paragraph
+
+    names = ["P1", "Participant 12", "Interviewee-with-hyphens", "Total"]
+    grid = Grid("Narrow", names, ["A", "Total"], [[1, 2, 3, 6], [1, 2, 3, 6]], corner="Code",
+                keys={"totals": True})
+    blocks = word_tables(grid)
+    [table] = [b for b in blocks if isinstance(b, Table)]
+    assert table.header == ("Code", "1", "2", "3", "Total")
+    assert [r.total for r in table.rows] == [False, True]
+    keys = [b.text for b in blocks if isinstance(b, Paragraph) and b.text.startswith("Columns:")]
+    assert keys == ["Columns: 1 = P1 · 2 = Participant 12 · 3 = Interviewee-with-hyphens"]
+    short = word_tables(Grid("Short", ["P1", "mentee (n=2)"], ["A"], [[1, 2]]))
+    assert [b for b in short if isinstance(b, Table)][0].header == ("", "P1", "mentee (n=2)")
+
+
+def test_a_large_matrix_written_as_text_reads_back_cell_by_cell(tmp_path: Path):
+    from qcdesk.core.reports import docx_writer
+    from qcdesk.core.reports.structure import Report
+
+    rows = [f"Code {i} & <sub>" for i in range(400)]
+    grid = Grid("Big", ["A", "B", "C", "D", "Total"], rows, [[i, 0, 1, 2, i + 3] for i in range(400)],
+                corner="Code", keys={"totals": True})
+    report = Report("matrices", "Big", blocks=word_tables(grid))
+    docx_writer.render(report, tmp_path / "big.docx")
+    document = docx.Document(tmp_path / "big.docx")
+    [table] = document.tables
+    grid_back = [[c.text for c in row.cells] for row in table.rows]
+    assert grid_back[0] == ["Code", "A", "B", "C", "D", "Total"]
+    assert grid_back[1:] == [[f"Code {i} & <sub>", str(i), "0", "1", "2", str(i + 3)] for i in range(400)]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[-1].cells[0].paragraphs[0].runs[0].bold  # the totals row

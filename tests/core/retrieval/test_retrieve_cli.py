@@ -57,11 +57,11 @@ def test_matrix_writes_csv_and_xlsx(saved, tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
     with out.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["Code", "mentor (n=1)", "mentee (n=1)"]
-    assert ["Belonging", "1", "2"] in rows
+    assert rows[0] == ["Code", "mentor (n=1)", "mentee (n=1)", "Total"]  # totals: distinct segments
+    assert ["Belonging", "1", "2", "3"] in rows
     xlsx = tmp_path / "co.xlsx"
     assert main(["matrix", saved, "--kind", "cooccurrence", "--out", str(xlsx)]) == 0
     sheet = load_workbook(xlsx).active
-    assert [c.value for c in sheet[1]] == ["Code", "Mentoring", "Assigned", "Belonging", "Worry"]
+    assert [c.value for c in sheet[1]][:5] == ["Code", "Mentoring", "Assigned", "Belonging", "Worry"]
     assert main(["matrix", saved, "--kind", "code-attribute", "--out", str(out)]) == 1
     assert "Choose the attribute" in capsys.readouterr().err
