@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import getpass
+import io
 import os
 import sys
 from pathlib import Path
@@ -33,9 +34,12 @@ def cmd_speakers(args: argparse.Namespace) -> int:
 
 def read_map(path: Path) -> list[tuple[str, str, str]]:
     """(original, pseudonym, note) rows of a CSV file; a first row ``original,pseudonym`` is a header."""
+    from qcdesk.core.importers.safety import MAX_TEXT_BYTES, read_file_bytes
+
+    raw = read_file_bytes(path, MAX_TEXT_BYTES)  # an ordinary file only: a named pipe would block
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = [r for r in csv.reader(fh) if any(cell.strip() for cell in r)]
+        text = raw.decode("utf-8-sig")
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(cell.strip() for cell in r)]
     except UnicodeDecodeError as exc:
         raise OperationError(f"{path.name} is not UTF-8 text; save the map as CSV UTF-8.") from exc
     if rows and [c.strip().lower() for c in rows[0][:2]] == ["original", "pseudonym"]:

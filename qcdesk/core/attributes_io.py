@@ -19,6 +19,7 @@ from qcdesk.core import attribute_values as av
 from qcdesk.core import attributes as attrs
 from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed, OperationError
+from qcdesk.core.importers.safety import MAX_TEXT_BYTES, read_file_bytes
 from qcdesk.core.models import Attribute
 from qcdesk.core.project import Project
 from qcdesk.core.storage import cases as sql
@@ -57,7 +58,7 @@ class ImportReport:
 
 # ------------------------------------------------------------------- reading
 def _read_csv(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
+    raw = read_file_bytes(path, MAX_TEXT_BYTES)  # an ordinary file only: a named pipe would block
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             text = raw.decode(encoding)
@@ -74,8 +75,9 @@ def _read_csv(path: Path) -> list[list[object]]:
 def _read_xlsx(path: Path) -> list[list[object]]:
     from openpyxl import load_workbook
 
+    raw = read_file_bytes(path, MAX_TEXT_BYTES)  # an ordinary file only: a named pipe would block
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
         raise OperationError(f"{path.name} could not be read as an Excel workbook: {exc}") from exc
     try:
