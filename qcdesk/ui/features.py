@@ -31,6 +31,7 @@ FEATURES: list[tuple[str, str]] = [
     ("search", "qcdesk.ui.search_panel"),
     ("text_check", "qcdesk.ui.text_check"),
     ("sets", "qcdesk.ui.sets_feature"),
+    ("workbench", "qcdesk.ui.workbench_layout"),
 ]
 
 

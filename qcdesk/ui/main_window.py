@@ -18,7 +18,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock
+from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock, workbench_layout
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -91,7 +91,7 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(workbench_layout.scrollable(widget))  # squeezed, a panel scrolls: the transcript keeps its room
         self.addDockWidget(area, dock)
         return dock
 

@@ -19,6 +19,8 @@ BAR_WIDTH = 5
 BAR_GAP = 2
 MAX_BARS = 6
 LABEL_WIDTH = 150
+#: on a narrow transcript the code names get less room (the text keeps most of the width)
+MIN_LABEL_WIDTH = 90
 
 
 def assign_columns(spans: list[Span]) -> dict[int, int]:
@@ -59,8 +61,12 @@ class CodingMargin(QWidget):
         used = min(MAX_BARS, max(self.columns.values(), default=-1) + 1)
         return 6 + (BAR_WIDTH + BAR_GAP) * max(used, 1)
 
+    def label_width(self) -> int:
+        """Room for code names: LABEL_WIDTH, down to MIN_LABEL_WIDTH as the view narrows."""
+        return max(MIN_LABEL_WIDTH, min(LABEL_WIDTH, int(self.view.width() * 0.2)))
+
     def preferred_width(self) -> int:
-        return self.bars_width() + LABEL_WIDTH
+        return self.bars_width() + self.label_width()
 
     def visible(self) -> list[tuple[QRect, Span]]:
         """Bars of the codings in view, in margin coordinates."""
@@ -91,7 +97,7 @@ class CodingMargin(QWidget):
         x = self.bars_width()
         out, last_bottom = [], -1
         for line_top in sorted(rows):
-            rect = QRect(x, max(line_top, last_bottom + 1), LABEL_WIDTH - 4, metrics.height())
+            rect = QRect(x, max(line_top, last_bottom + 1), self.label_width() - 4, metrics.height())
             out.append((rect, rows[line_top]))
             last_bottom = rect.bottom()
         return out
