@@ -500,11 +500,25 @@ class MainWindow(QMainWindow):
         selected = self._selection_or_warn()
         if selected is None:
             return False
-        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected)
+        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected,
+                                        parent_id=self._in_vivo_parent())
         if self.undo.run(command):
             self.codebook.select_code(command.code_id)
+            self._last_in_vivo = command.code_id
             return True
         return False
+
+    def _in_vivo_parent(self) -> int | None:
+        """An in-vivo code goes under the code selected in the codebook; when that is the in-vivo
+        code just made (selected for the coder to see it), beside it, so a run of in-vivo codes
+        are siblings rather than each nested in the one before."""
+        current = self.codebook.current_code_id()
+        if current is None:
+            return None
+        code = self.project.code(current)
+        if current == getattr(self, "_last_in_vivo", None):
+            return code.parent_id
+        return current
 
     def remove_coding(self, coding_id: int | None = None) -> bool:
         if self.project is None:

@@ -156,6 +156,36 @@ def test_in_vivo_code_from_selection_and_undo(qtbot, window):
     assert win.transcript.codings() == []
 
 
+def click_code(qtbot, win: MainWindow, name: str) -> None:
+    tree = win.codebook.view
+    rect = tree.visualRect(win.codebook.proxy_index(code_id(win, name)))
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_in_vivo_codes_go_under_the_selected_code_without_end_punctuation(qtbot, window):
+    win = window
+    click_code(qtbot, win, "Mentoring")
+    assert win.codebook.current_code_id() == code_id(win, "Mentoring")
+    first = TEXT.index("It felt random")
+    select_with_keyboard(qtbot, win, first, len("It felt random at first."))
+    win.activateWindow()
+    qtbot.keyClick(win.transcript, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    new = win.project.code(win.codebook.current_code_id())
+    assert new.name == "It felt random at first"  # the full stop is not part of the name
+    assert new.parent_id == code_id(win, "Mentoring")
+    coding = win.project.codings_for_document(win.transcript.document_id)[-1]
+    assert (coding.start, coding.end) == (first, first + len("It felt random at first."))
+    # the next in-vivo code, with the one just made still selected, goes beside it
+    second = TEXT.index("I felt I belonged")
+    select_with_keyboard(qtbot, win, second, len("I felt I belonged."))
+    qtbot.keyClick(win.transcript, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    other = win.project.code(win.codebook.current_code_id())
+    assert (other.name, other.parent_id) == ("I felt I belonged", code_id(win, "Mentoring"))
+    win.act_undo.trigger()
+    win.act_undo.trigger()
+    assert [c.name for c in win.project.codes()] == ["Mentoring", "Assigned mentor", "Belonging"]
+
+
 def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, window, monkeypatch):
     win = window
     doc = win.transcript.document_id
