@@ -575,6 +575,10 @@ class Project:
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
         return coding_sql.counts_by_code(self.db, None if code_ids is None else list(code_ids))
 
+    def documents_coded_with(self, code_ids: Iterable[int]) -> int:
+        """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
+        return coding_sql.documents_coded_with(self.db, list(code_ids))
+
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
         return coding_sql.counts_by_code_and_document(self.db)
 
