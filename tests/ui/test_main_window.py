@@ -217,12 +217,97 @@ def test_apply_without_selection_says_what_to_do(qtbot, window):
     assert win.project.codings_for_document(win.transcript.document_id) == []
 
 
+def outline(win: MainWindow) -> list[tuple[int, str]]:
+    """The codebook tree as the view shows it: (depth, name), expanded rows only."""
+    view, model, out = win.codebook.view, win.codebook.view.model(), []
+
+    def walk(parent, depth):
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            out.append((depth, index.data()))
+            if view.isExpanded(index):
+                walk(index, depth + 1)
+
+    walk(view.rootIndex(), 0)
+    return out
+
+
+def test_a_codebook_outline_is_typed_in_the_tree_without_dialogs(qtbot, window):
+    """Themes, categories and codes typed as an outline: Enter adds a sibling, Tab indents,
+    Shift+Tab outdents; each new code is selected; undo takes them back one by one and the
+    tree keeps what is expanded."""
+    win = window
+    panel = win.codebook
+    panel.view.clearSelection()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    field = panel.inline
+    qtbot.waitUntil(field.hasFocus)
+
+    def line(text, *keys):
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: field.hasFocus() and field.text() == "")
+        for key, mods in keys:
+            qtbot.keyClick(field, key, mods)
+
+    tab = (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    back = (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    line("Support", tab)
+    line("Family", tab)
+    line("Parents")
+    assert win.project.code(panel.current_code_id()).name == "Parents"  # the new code is selected
+    line("Siblings", back)
+    line("Friends", tab)
+    line("School friends", back, back)
+    line("Barriers")
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not field.isVisible()
+    assert outline(win)[3:] == [(0, "Support"), (1, "Family"), (2, "Parents"), (2, "Siblings"),
+                                (1, "Friends"), (2, "School friends"), (0, "Barriers")]
+    assert win.project.code(panel.current_code_id()).name == "Barriers"
+    before = len(win.project.codes())
+    win.act_undo.trigger()
+    win.act_undo.trigger()
+    assert len(win.project.codes()) == before - 2
+    assert outline(win)[3:] == [(0, "Support"), (1, "Family"), (2, "Parents"), (2, "Siblings"), (1, "Friends")]
+    win.act_redo.trigger()
+    assert outline(win)[3:][-1] == (2, "School friends")
+
+
+def test_collapsed_codes_stay_collapsed_through_changes_and_undo(qtbot, window):
+    win = window
+    panel = win.codebook
+    mentoring = panel.proxy_index(code_id(win, "Mentoring"))
+    panel.view.collapse(mentoring)
+    panel.select_code(code_id(win, "Belonging"))
+    panel.findChild(type(win.act_undo), "action_add_subcode").trigger()
+    qtbot.waitUntil(panel.inline.hasFocus)
+    qtbot.keyClicks(panel.inline, "Welcome")
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Escape)
+    assert panel.view.isExpanded(panel.proxy_index(code_id(win, "Belonging")))
+    for step in (win.act_undo, win.act_redo, win.act_undo):
+        step.trigger()
+        assert not panel.view.isExpanded(panel.proxy_index(code_id(win, "Mentoring"))), step.text()
+    # a collapsed code deleted and brought back by undo comes back collapsed
+    panel.select_code(code_id(win, "Mentoring"))
+    panel._confirm_delete = lambda code: True
+    panel.findChild(type(win.act_undo), "action_delete_code").trigger()
+    win.act_undo.trigger()
+    assert not panel.view.isExpanded(panel.proxy_index(code_id(win, "Mentoring")))
+
+
 def test_codebook_changes_are_undoable(qtbot, window, monkeypatch):
     win = window
     panel = win.codebook
     panel.select_code(code_id(win, "Belonging"))
-    monkeypatch.setattr(panel, "_ask_name", lambda *a: "Sense of belonging")
     panel.findChild(type(win.act_undo), "action_rename_code").trigger()
+    qtbot.waitUntil(panel.inline.hasFocus)
+    panel.inline.selectAll()
+    qtbot.keyClicks(panel.inline, "Sense of belonging")
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Return)
     assert win.project.code(code_id(win, "Sense of belonging")).name == "Sense of belonging"
     win.act_undo.trigger()
     assert {c.name for c in win.project.codes()} == {"Mentoring", "Assigned mentor", "Belonging"}
