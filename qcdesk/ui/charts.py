@@ -112,17 +112,28 @@ def ensure_gui_application() -> None:
         raise RuntimeError("Charts need a QGuiApplication (fonts); a QCoreApplication is running.")
 
 
-def nice_ticks(top: float, count: int = 5) -> list[float]:
-    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart)."""
+def nice_ticks(top: float, count: int = 5, *, integers: bool = False) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart;
+    with ``integers``, whole numbers only: counts have no half steps)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / max(1, count)
     magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    steps = (1, 2, 5, 10) if integers else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in steps if m * magnitude >= raw)
+    if integers:
+        step = max(1.0, float(round(step)))
     ticks = [0.0]
     while ticks[-1] < top - 1e-9:
         ticks.append(round(ticks[-1] + step, 10))
     return ticks
+
+
+def axis_ticks(series: Sequence[Series]) -> list[float]:
+    """The value axis of a chart of ``series``: whole-number ticks when every value is whole."""
+    values = [v for s in series for v in s.values if v is not None]
+    whole = all(float(v).is_integer() for v in values)
+    return nice_ticks(max(values + [0]), integers=whole)
 
 
 def format_tick(value: float) -> str:
@@ -208,8 +219,7 @@ class _Chart:
         p = self.p
         fm = QFontMetricsF(self.font, p.device())
         small = QFontMetricsF(self.small, p.device())
-        top_value = max([v for s in self.series for v in s.values if v is not None] + [0])
-        ticks = nice_ticks(top_value)
+        ticks = axis_ticks(self.series)
         tick_labels = [format_tick(t) for t in ticks]
         tick_w = max(fm.horizontalAdvance(t) for t in tick_labels)
         left = tick_w + fm.height() * 0.6
