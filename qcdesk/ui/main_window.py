@@ -526,9 +526,8 @@ class MainWindow(QMainWindow):
         if coding_id is None:
             candidates = self.transcript.codings_at_cursor()
             current = self.codebook.current_code_id()
-            preferred = [c for c in candidates if c.code_id == current]
-            if preferred:
-                candidates = preferred
+            # the selected code's coding first; still asked when several are here (it may be hidden)
+            candidates = sorted(candidates, key=lambda c: c.code_id != current)
             if not candidates:
                 self.statusBar().showMessage("There is no coding at the cursor to remove.", 5000)
                 return False

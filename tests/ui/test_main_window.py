@@ -208,6 +208,26 @@ def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, w
     assert len(win.project.codings_for_document(doc)) == 2
 
 
+def test_remove_coding_asks_which_when_codings_overlap_even_with_a_code_selected(qtbot, window, monkeypatch):
+    """The selected code's coding may be hidden under another: Ctrl+Shift+E asks, as the menu does."""
+    win = window
+    doc = win.transcript.document_id
+    a = TEXT.index("Later we met")
+    win.project.apply_code(doc, code_id(win, "Belonging"), a, a + 40)
+    win.project.apply_code(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
+    click_at(qtbot, win, a + 12)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    offered = []
+    monkeypatch.setattr(dialogs, "choose", lambda parent, title, label, items: offered.append(items) or None)
+    win.activateWindow()
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert offered == [["Belonging", "Assigned mentor"]]  # the selected code's coding offered first
+    assert len(win.project.codings_for_document(doc)) == 2  # cancelled: nothing removed
+    monkeypatch.setattr(dialogs, "choose", lambda *a, **k: 0)
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [win.project.code(c.code_id).name for c in win.project.codings_for_document(doc)] == ["Assigned mentor"]
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
