@@ -395,8 +395,15 @@ class MainWindow(QMainWindow):
         new text and its codings, scrolled where the reader was."""
         scroll = self.transcript.verticalScrollBar().value()
         self.transcript.show_document(doc_id, self.project.document_text(doc_id))
+        self._load_turn_times()
         self._load_codings()
         self.transcript.verticalScrollBar().setValue(scroll)
+
+    def _load_turn_times(self) -> None:
+        doc_id = self.transcript.document_id
+        if self.project is not None and doc_id is not None:
+            self.transcript.set_turn_times([(t.start, format_time(t.time_start))
+                                            for t in self.project.speaker_turns(doc_id)])
 
     def show_document(self, document_id: int | None) -> None:
         if self.project is None or document_id is None:
@@ -406,6 +413,7 @@ class MainWindow(QMainWindow):
             self._update_enabled()
             return
         self.transcript.show_document(document_id, self.project.document_text(document_id))
+        self._load_turn_times()
         self._load_codings()
         self._update_doc_header()
         self._update_enabled()

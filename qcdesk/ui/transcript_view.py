@@ -147,6 +147,42 @@ class CodingMargin(QWidget):
             self.stripeClicked.emit(span.coding_id)
 
 
+class TimeGutter(QWidget):
+    """The speaker turns' start times, left of the text, beside each turn's first line."""
+
+    def __init__(self, view: "TranscriptView"):
+        super().__init__(view)
+        self.view = view
+        self.setObjectName("transcriptTimes")
+        self.times: list[tuple[int, str]] = []  # (UTF-16 position of the turn, label), in text order
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        self.setFont(font)
+
+    def preferred_width(self) -> int:
+        if not self.times:
+            return 0
+        metrics = QFontMetrics(self.font())
+        return max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+
+    def visible_times(self) -> list[tuple[QRect, str]]:
+        """The times of the turns starting in view, in gutter coordinates."""
+        view = self.view
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
+        height = QFontMetrics(self.font()).height()
+        return [(QRect(0, view.line_top(pos), self.width() - 6, height), label)
+                for pos, label in self.times if top <= pos <= bottom]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().base())
+        painter.setPen(self.palette().placeholderText().color())
+        for rect, label in self.visible_times():
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), label)
+        painter.end()
+
+
 class TranscriptView(QPlainTextEdit):
     """Read-only, wrapping transcript; selection by mouse and keyboard; codings shown, never edited."""
 
@@ -169,6 +205,7 @@ class TranscriptView(QPlainTextEdit):
         self.document().setDocumentMargin(12)
         self.highlighter = CodingHighlighter(self.document())
         self.margin = CodingMargin(self)
+        self.times = TimeGutter(self)
         self.offsets = OffsetMap("")
         self.document_id: int | None = None
         self._text = ""
@@ -183,9 +220,16 @@ class TranscriptView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self._text = text
         self.highlighter.set_spans([])
+        self.times.times = []
         self.setPlainText(text)
         set_text_direction(self.document(), text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_turn_times(self, times: list[tuple[int, str]]) -> None:
+        """(code point where a turn starts, its time as shown), for the left margin."""
+        self.times.times = sorted((self.offsets.to_qt(cp), label) for cp, label in times if label)
+        self._update_margin_width()
+        self.times.update()
 
     def set_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         self._codings = codings
@@ -225,7 +269,18 @@ class TranscriptView(QPlainTextEdit):
         cursor.setPosition(self.offsets.to_qt(start))
         cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+        self.center_on(self.offsets.to_qt(start))
+
+    def center_on(self, qt_pos: int) -> None:
+        """Scroll so the line holding ``qt_pos`` is near the middle (a jump, not the bottom edge)."""
         self.ensureCursorVisible()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(qt_pos, self.document().characterCount() - 1))
+        y = self.cursorRect(cursor).center().y()
+        bar = self.verticalScrollBar()
+        # the scroll bar counts lines: move by the lines between that line and the middle
+        line_height = max(1, QFontMetrics(self.font()).lineSpacing())
+        bar.setValue(bar.value() + round((y - self.viewport().height() / 2) / line_height))
 
     def codings_at_cursor(self) -> list[Coding]:
         """Codings overlapping the selection, or under the cursor when nothing is selected."""
@@ -250,9 +305,12 @@ class TranscriptView(QPlainTextEdit):
     # ------------------------------------------------------------------ margin plumbing
     def _update_margin_width(self) -> None:
         width = self.margin.preferred_width()
-        self.setViewportMargins(0, 0, width, 0)
+        left = self.times.preferred_width()
+        self.setViewportMargins(left, 0, width, 0)
         viewport = self.viewport().geometry()
         self.margin.setGeometry(QRect(viewport.right() + 1, viewport.top(), width, viewport.height()))
+        self.times.setGeometry(QRect(viewport.left() - left, viewport.top(), left, viewport.height()))
+        self.times.setVisible(left > 0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -260,6 +318,7 @@ class TranscriptView(QPlainTextEdit):
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         self.margin.update()
+        self.times.update()
 
     def _emit_codings_at_cursor(self) -> None:
         self.codingsAtCursorChanged.emit(self.codings_at_cursor())

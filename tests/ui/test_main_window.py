@@ -228,6 +228,44 @@ def test_remove_coding_asks_which_when_codings_overlap_even_with_a_code_selected
     assert [win.project.code(c.code_id).name for c in win.project.codings_for_document(doc)] == ["Assigned mentor"]
 
 
+def test_turn_timestamps_are_shown_in_the_left_margin(qtbot, window):
+    win = window
+    view = win.transcript
+    gutter = view.times
+    assert gutter.isVisible()
+    shown = gutter.visible_times()
+    assert [label for _rect, label in shown] == ["0:00", "0:30", "1:00", "1:30"]
+    starts = [0] + [i + 1 for i, ch in enumerate(TEXT) if ch == "\n"]
+    for (rect, _label), start in zip(shown, starts):
+        assert rect.top() == view.line_top(view.offsets.to_qt(start))  # beside the turn's first line
+    # the gutter sits left of the text, which it never covers
+    text_left = view.viewport().mapTo(view, view.viewport().rect().topLeft()).x()
+    assert gutter.geometry().right() < text_left
+    assert gutter.width() >= max(gutter.fontMetrics().horizontalAdvance(label) for _r, label in shown)
+
+
+def test_jumps_put_the_passage_near_the_middle(qtbot, tmp_path, messages):
+    long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
+    path = tmp_path / "long.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("Long", ParsedDocument(text=long_text, source_format="txt"))
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path)
+    start = long_text.index("line 200 ")
+    win.jump_to(win.transcript.document_id, start, start + 8)
+    view = win.transcript
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(start))
+    y = view.cursorRect(cursor).center().y()
+    height = view.viewport().height()
+    assert height * 0.3 <= y <= height * 0.7, (y, height)
+    win.close()
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
