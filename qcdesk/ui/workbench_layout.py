@@ -89,7 +89,10 @@ class Workbench(QObject):
                 dock.hide()
         window.codebook_dock.show()
         for bar in window.findChildren(QToolBar):
-            bar.hide()
+            if bar.parentWidget() is window:  # the window's toolbars, not a panel's own (the codebook's)
+                bar.hide()
+        window.resizeDocks([window.codebook_dock], [max(window.codebook_dock.width(), 320)],
+                           Qt.Orientation.Horizontal)  # room for the code names beside the text
 
     def _leave(self) -> None:
         state, self._saved_state = self._saved_state, None

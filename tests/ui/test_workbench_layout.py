@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QToolBar
 
 from qcdesk.core.demo import build_demo_project
 from qcdesk.ui.main_window import MainWindow
@@ -99,6 +99,8 @@ def test_focus_mode_shows_only_the_text_and_the_codebook_and_comes_back(qtbot, t
     assert win.act_focus.isChecked()
     visible = {d.objectName() for d in win.findChildren(QDockWidget) if d.isVisible()}
     assert visible == {"codebookDock"}
+    assert not win.findChild(QToolBar, "mainToolbar").isVisible()
+    assert win.codebook.toolbar.isVisible()  # the codebook keeps its own New / Sub-code buttons
     assert win.transcript.viewport().width() > width_before
     assert win.transcript.viewport().height() > height_before
     assert win.transcript.viewport().height() >= 0.75 * win.height()
@@ -106,6 +108,7 @@ def test_focus_mode_shows_only_the_text_and_the_codebook_and_comes_back(qtbot, t
     qtbot.waitUntil(lambda: win.documents_dock.isVisible())
     assert not win.act_focus.isChecked()
     assert {d.objectName() for d in win.findChildren(QDockWidget) if d.isVisible()} == shown_before
+    assert win.findChild(QToolBar, "mainToolbar").isVisible() and win.codebook.toolbar.isVisible()
     win.close()
 
 
