@@ -32,6 +32,7 @@ FEATURES: list[tuple[str, str]] = [
     ("text_check", "qcdesk.ui.text_check"),
     ("sets", "qcdesk.ui.sets_feature"),
     ("workbench", "qcdesk.ui.workbench_layout"),
+    ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 
 
