@@ -40,6 +40,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.project: Project | None = None
+        #: document id -> (cursor, scroll) where the reader left it, while the project is open
+        self._places: dict[int, tuple[int, int]] = {}
         self.undo_stack = QUndoStack(self)
         self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
         self.imports = ImportFlow(self)
@@ -312,6 +314,7 @@ class MainWindow(QMainWindow):
         self.projectClosing.emit()
         self.undo_stack.clear()
         project, self.project = self.project, None
+        self._places.clear()  # another project's documents have other ids
         project.unsubscribe(self._on_changes)
         self.documents.set_project(None)
         self.codebook.clear()
@@ -406,7 +409,22 @@ class MainWindow(QMainWindow):
             self.transcript.set_turn_times([(t.start, format_time(t.time_start))
                                             for t in self.project.speaker_turns(doc_id)])
 
+    def _remember_place(self) -> None:
+        """Where the reader is in the open document (cursor and scroll), for coming back to it."""
+        doc_id = self.transcript.document_id
+        if doc_id is not None:
+            self._places[doc_id] = (self.transcript.textCursor().position(),
+                              self.transcript.verticalScrollBar().value())
+
+    def _restore_place(self, document_id: int) -> None:
+        position, scroll = self._places.get(document_id, (0, 0))
+        cursor = self.transcript.textCursor()
+        cursor.setPosition(min(position, self.transcript.document().characterCount() - 1))
+        self.transcript.setTextCursor(cursor)
+        self.transcript.verticalScrollBar().setValue(scroll)
+
     def show_document(self, document_id: int | None) -> None:
+        self._remember_place()
         if self.project is None or document_id is None:
             self.transcript.show_document(None, "")
             self.doc_header.setText("No document open. Import transcripts with File ▸ Import documents."
@@ -416,6 +434,7 @@ class MainWindow(QMainWindow):
         self.transcript.show_document(document_id, self.project.document_text(document_id))
         self._load_turn_times()
         self._load_codings()
+        self._restore_place(document_id)  # each document where the reader left it
         self._update_doc_header()
         self._update_enabled()
 

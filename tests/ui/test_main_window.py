@@ -266,6 +266,31 @@ def test_jumps_put_the_passage_near_the_middle(qtbot, tmp_path, messages):
     win.close()
 
 
+def test_each_document_keeps_its_scroll_position(qtbot, tmp_path, messages):
+    long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
+    path = tmp_path / "two.qcdesk"
+    with Project.create(path) as project:
+        first = project.add_document("First", ParsedDocument(text=long_text, source_format="txt")).id
+        second = project.add_document("Second", ParsedDocument(text=long_text, source_format="txt")).id
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path)
+    win.documents.select(first)
+    bar = win.transcript.verticalScrollBar()
+    bar.setValue(150)
+    win.documents.select(second)
+    assert win.transcript.document_id == second and bar.value() == 0  # a document not read yet: its start
+    bar.setValue(40)
+    win.documents.select(first)
+    assert win.transcript.document_id == first and bar.value() == 150
+    win.documents.select(second)
+    assert bar.value() == 40
+    win.close()
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
