@@ -187,6 +187,12 @@ class MainWindow(QMainWindow):
         self.act_remove = A("&Remove coding", "actionRemoveCoding", lambda: self.remove_coding(), "Ctrl+Shift+E",
                             "Remove the coding under the cursor")
         self.act_new_code = A("New &code…", "actionNewCode", self.codebook_add, "Ctrl+Shift+N")
+        self.act_snap_words = A("Snap selections to whole &words", "actionSnapWords", self._set_snap_words,
+                                tip="A selection made with the mouse takes in the whole words it starts and "
+                                    "ends in (hold Alt while selecting for an exact one)")
+        self.act_snap_words.setCheckable(True)
+        self.act_snap_words.setChecked(self.settings.snap_to_words())
+        self.transcript.snap_words = self.settings.snap_to_words()
         for act in (self.act_apply, self.act_invivo, self.act_remove, self.act_undo, self.act_redo):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(act)
@@ -211,6 +217,8 @@ class MainWindow(QMainWindow):
         code_menu.addActions([self.act_apply, self.act_invivo, self.act_remove])
         code_menu.addSeparator()
         code_menu.addAction(self.act_new_code)
+        code_menu.addSeparator()
+        code_menu.addAction(self.act_snap_words)
         # menus that feature modules (qcdesk/ui/features.py) fill
         self.analysis_menu = bar.addMenu("&Analysis")
         self.analysis_menu.setObjectName("menuAnalysis")
@@ -500,6 +508,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{self.project.path.name}{suffix} — {coder} — {APP_NAME}")
 
     # ================================================================ coding
+    def _set_snap_words(self, on: bool) -> None:
+        self.transcript.snap_words = on
+        self.settings.set_snap_to_words(on)
+
     def _selection_or_warn(self) -> tuple[int, int] | None:
         if self.project is None or self.transcript.document_id is None:
             return None

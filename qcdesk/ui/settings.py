@@ -69,6 +69,13 @@ class Settings:
     def set_coder_name(self, name: str) -> None:
         self.qs.setValue("coder_name", name)
 
+    def snap_to_words(self) -> bool:
+        """Whether mouse selections in the transcript widen to whole words (on unless turned off)."""
+        return str(self.qs.value("snap_to_words", "true")).lower() not in ("false", "0")
+
+    def set_snap_to_words(self, on: bool) -> None:
+        self.qs.setValue("snap_to_words", "true" if on else "false")
+
     def last_folder(self) -> str:
         return str(self.qs.value("last_folder", str(Path.home())))
 

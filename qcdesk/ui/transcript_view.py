@@ -206,6 +206,8 @@ class TranscriptView(QPlainTextEdit):
         self.highlighter = CodingHighlighter(self.document())
         self.margin = CodingMargin(self)
         self.times = TimeGutter(self)
+        #: mouse selections widen to whole words (hold Alt for an exact one)
+        self.snap_words = True
         self.offsets = OffsetMap("")
         self.document_id: int | None = None
         self._text = ""
@@ -301,6 +303,38 @@ class TranscriptView(QPlainTextEdit):
         cursor = QTextCursor(self.document())
         cursor.setPosition(min(qt_pos, self.document().characterCount() - 1))
         return self.cursorRect(cursor).bottom()
+
+    # ------------------------------------------------------------------ whole words
+    @staticmethod
+    def _in_word(ch: str) -> bool:
+        return ch.isalnum() or ch in "'’-_"
+
+    def snap_selection_to_words(self) -> None:
+        """Widen the selection to the whole words it starts and ends in (a mouse drag that
+        began or ended mid-word); spaces and punctuation at its edges are left as they are."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        text = self._text
+        start = self.offsets.from_qt(cursor.selectionStart())
+        end = self.offsets.from_qt(cursor.selectionEnd())
+        if start < len(text) and self._in_word(text[start]):
+            while start > 0 and self._in_word(text[start - 1]):
+                start -= 1
+        if end > 0 and self._in_word(text[end - 1]):
+            while end < len(text) and self._in_word(text[end]):
+                end += 1
+        forward = cursor.position() >= cursor.anchor()
+        first, last = self.offsets.to_qt(start), self.offsets.to_qt(end)
+        cursor.setPosition(first if forward else last)
+        cursor.setPosition(last if forward else first, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if (self.snap_words and event.button() == Qt.MouseButton.LeftButton
+                and not event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.snap_selection_to_words()
 
     # ------------------------------------------------------------------ margin plumbing
     def _update_margin_width(self) -> None:

@@ -291,6 +291,41 @@ def test_each_document_keeps_its_scroll_position(qtbot, tmp_path, messages):
     win.close()
 
 
+def mouse_at(win: MainWindow, cp: int) -> QPoint:
+    view = win.transcript
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(cp))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.left() + 1, rect.center().y())
+
+
+def test_mouse_selections_snap_to_whole_words_unless_alt_or_switched_off(qtbot, window):
+    win = window
+    view = win.transcript
+    line = TEXT.index("My mentor")
+    a, b = line + len("My me"), line + len("My mentor was assi")  # inside "mentor" and "assigned"
+    Mod, Left = Qt.KeyboardModifier, Qt.MouseButton.LeftButton
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mouseClick(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    assert TEXT[slice(*view.selected_range())] == "mentor was assigned"
+    # Alt held when the button is released: exactly where the mouse was
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mousePress(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    qtbot.mouseRelease(view.viewport(), Left, Mod.ShiftModifier | Mod.AltModifier, pos=mouse_at(win, b))
+    assert view.selected_range() == (a, b)
+    # the option off: exact too, and remembered
+    assert win.act_snap_words.isChecked()
+    win.act_snap_words.trigger()
+    assert not win.settings.snap_to_words()
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mouseClick(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    assert view.selected_range() == (a, b)
+    # keyboard selections are never changed
+    win.act_snap_words.trigger()
+    select_with_keyboard(qtbot, win, a, 3)
+    assert view.selected_range() == (a, a + 3)
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
