@@ -35,6 +35,8 @@ class MainWindow(QMainWindow):
     projectClosing = Signal()
     #: (QMenu, codings at the cursor) before the transcript's context menu shows: features add entries
     transcriptMenuAboutToShow = Signal(object, list)
+    #: a code was applied to the selected text (code id): the quick code bar follows it
+    codeApplied = Signal(int)
 
     def __init__(self, settings: Settings | None = None):
         super().__init__()
@@ -526,8 +528,11 @@ class MainWindow(QMainWindow):
         if selected is None:
             return False
         doc_id = self.transcript.document_id
-        return self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
+        done = self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
                                                     code_name=self.project.code(code_id).name))
+        if done:
+            self.codeApplied.emit(code_id)
+        return done
 
     def apply_current_code(self) -> bool:
         code_id = self.codebook.current_code_id()

@@ -326,6 +326,35 @@ def test_mouse_selections_snap_to_whole_words_unless_alt_or_switched_off(qtbot, 
     assert view.selected_range() == (a, a + 3)
 
 
+def test_quick_code_bar_applies_recent_codes_with_ctrl_digits(qtbot, window, monkeypatch):
+    win = window
+    doc = win.transcript.document_id
+    quick = win.quick_codes
+    assert [a.isVisible() for a in quick.actions] == [False] * 9  # nothing applied yet
+    first = TEXT.index("My mentor")
+    select_with_keyboard(qtbot, win, first, 9)
+    double_click_code(qtbot, win, "Belonging")
+    second = TEXT.index("Later we met")
+    select_with_keyboard(qtbot, win, second, 5)
+    double_click_code(qtbot, win, "Assigned mentor")
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Assigned mentor", "2 Belonging"]
+    assert "Ctrl+2" in quick.actions[1].toolTip()
+    third = TEXT.index("every month")
+    select_with_keyboard(qtbot, win, third, 11)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win.transcript, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    coded = {(win.project.code(c.code_id).name, c.start) for c in win.project.codings_for_document(doc)}
+    assert ("Belonging", third) in coded
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Belonging", "2 Assigned mentor"]
+    # a deleted code leaves the bar
+    monkeypatch.setattr(win.codebook, "_confirm_delete", lambda code: True)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    win.codebook.findChild(type(win.act_undo), "action_delete_code").trigger()
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Assigned mentor"]
+    assert not quick.apply(1)
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
