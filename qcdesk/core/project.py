@@ -21,10 +21,10 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
+from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import connection

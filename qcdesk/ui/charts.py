@@ -112,17 +112,18 @@ def ensure_gui_application() -> None:
         raise RuntimeError("Charts need a QGuiApplication (fonts); a QCoreApplication is running.")
 
 
-def nice_ticks(top: float, count: int = 5, *, integers: bool = False) -> list[float]:
-    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart;
-    with ``integers``, whole numbers only: counts have no half steps)."""
+def nice_ticks(top: float, count: int = 5, integer: bool = False) -> list[float]:
+    """Round tick values from 0 to at least ``top`` (1, 2, 2.5 or 5 times a power of ten apart).
+
+    ``integer``: for counts, only whole-number ticks (never 2.5 or 7.5)."""
     if top <= 0:
         return [0.0, 1.0]
     raw = top / max(1, count)
+    if integer:
+        raw = max(raw, 1.0)
     magnitude = 10 ** math.floor(math.log10(raw))
-    steps = (1, 2, 5, 10) if integers else (1, 2, 2.5, 5, 10)
-    step = next(m * magnitude for m in steps if m * magnitude >= raw)
-    if integers:
-        step = max(1.0, float(round(step)))
+    factors = (1, 2, 5, 10) if integer else (1, 2, 2.5, 5, 10)
+    step = next(m * magnitude for m in factors if m * magnitude >= raw)
     ticks = [0.0]
     while ticks[-1] < top - 1e-9:
         ticks.append(round(ticks[-1] + step, 10))
@@ -133,7 +134,7 @@ def axis_ticks(series: Sequence[Series]) -> list[float]:
     """The value axis of a chart of ``series``: whole-number ticks when every value is whole."""
     values = [v for s in series for v in s.values if v is not None]
     whole = all(float(v).is_integer() for v in values)
-    return nice_ticks(max(values + [0]), integers=whole)
+    return nice_ticks(max(values + [0]), integer=whole)
 
 
 def format_tick(value: float) -> str:
@@ -219,7 +220,9 @@ class _Chart:
         p = self.p
         fm = QFontMetricsF(self.font, p.device())
         small = QFontMetricsF(self.small, p.device())
-        ticks = axis_ticks(self.series)
+        values = [v for s in self.series for v in s.values if v is not None]
+        top_value = max(values + [0])
+        ticks = nice_ticks(top_value, integer=all(float(v).is_integer() for v in values))
         tick_labels = [format_tick(t) for t in ticks]
         tick_w = max(fm.horizontalAdvance(t) for t in tick_labels)
         left = tick_w + fm.height() * 0.6

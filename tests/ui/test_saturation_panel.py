@@ -93,9 +93,9 @@ def test_the_table_shows_every_row_and_the_axis_whole_numbers(qtbot, window):
     qtbot.waitUntil(lambda: all(table.viewport().rect().contains(table.visualRect(table.model().index(r, 0)))
                                 for r in range(table.rowCount())), timeout=2000)
     assert panel.chart.height() >= 120  # the chart keeps room too
-    assert charts.nice_ticks(3, integers=True) == [0, 1, 2, 3]
-    assert charts.nice_ticks(2, integers=True) == [0, 1, 2]
-    assert charts.nice_ticks(1, integers=True) == [0, 1]
+    assert charts.nice_ticks(3, integer=True) == [0, 1, 2, 3]
+    assert charts.nice_ticks(2, integer=True) == [0, 1, 2]
+    assert charts.nice_ticks(1, integer=True) == [0, 1]
     assert charts.nice_ticks(2) == [0, 0.5, 1, 1.5, 2]  # measurements keep fractional ticks
     assert all(float(t).is_integer() for t in panel.chart.ticks())
 
