@@ -427,7 +427,7 @@ class RetrievalPanel(QWidget):
             item = QTreeWidgetItem([result.document_name, result.speaker or "", where, codes, ""])
             item.setData(0, ID_ROLE, i)
             item.setData(TEXT_COLUMN, HTML_ROLE, result_html(result))
-            item.setToolTip(TEXT_COLUMN, codes)
+            item.setToolTip(TEXT_COLUMN, ", ".join(self._code_names.get(c, "") for c in result.code_ids))
             item.setToolTip(CODES_COLUMN, codes)
             items.append(item)
         self.list.addTopLevelItems(items)
