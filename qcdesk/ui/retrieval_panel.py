@@ -425,10 +425,10 @@ class RetrievalPanel(QWidget):
                                            format_time(result.time_start)) if p)
             codes = ", ".join(self._code_names.get(c, "") for c in result.code_ids)
             item = QTreeWidgetItem([result.document_name, result.speaker or "", where, codes, ""])
+            item.setToolTip(CODES_COLUMN, codes)
             item.setData(0, ID_ROLE, i)
             item.setData(TEXT_COLUMN, HTML_ROLE, result_html(result))
             item.setToolTip(TEXT_COLUMN, ", ".join(self._code_names.get(c, "") for c in result.code_ids))
-            item.setToolTip(CODES_COLUMN, codes)
             items.append(item)
         self.list.addTopLevelItems(items)
         for col in range(TEXT_COLUMN):
