@@ -113,13 +113,13 @@ def code_frequency_chart(project, options: ReportOptions) -> Chart | None:
 def saturation_chart(project) -> Chart | None:
     from qcdesk.core.saturation import saturation
 
-    rows = [r for r in saturation(project) if r.coded]  # an interview not coded yet adds nothing yet
+    rows = saturation(project)
     if not rows:
         return None
     return Chart("line", "Saturation: new codes per interview", tuple(r.document_name for r in rows),
                  tuple(float(r.new_count) for r in rows), x_label="Interview", y_label="New codes",
                  series=(("Codes so far", tuple(float(r.cumulative) for r in rows)),),
-                 caption="New codes in each coded interview (bars) and distinct codes so far (line), "
+                 caption="New codes in each interview (bars) and distinct codes so far (line), "
                          "in interview order.")
 
 
