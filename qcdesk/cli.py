@@ -227,11 +227,11 @@ def _filter_options(p: argparse.ArgumentParser, attribute_flag: str = "--attribu
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from qcdesk.ui.app import IN_THE_WINDOW, WINDOW_USAGE  # plain text: no Qt is imported
+
     parser = argparse.ArgumentParser(
         prog="qcdesk", description="Qualitative coding of interview transcripts.",
-        epilog="With no subcommand qcdesk opens the window: qcdesk [PROJECT] [--demo] [--fresh-demo] "
-               "[--smoke-test]. --smoke-test checks an installation: it opens the window (and PROJECT), "
-               "prints one line 'qcdesk-smoke: ...' with the start-up time, then closes and quits.")
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=WINDOW_USAGE + "\n" + IN_THE_WINDOW)
     parser.add_argument("--version", action="version", version=f"qcdesk {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 

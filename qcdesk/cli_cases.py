@@ -48,7 +48,8 @@ def cmd_saturation(args: argparse.Namespace) -> int:
         rows = saturation(project, level=args.level, leaves_only=args.leaves, coder_id=coder_id, set_ids=sets)
     print("document\tnew\tcumulative\tnew codes")
     for row in rows:
-        print(f"{row.document_name}\t{row.new_count}\t{row.cumulative}\t{', '.join(row.new_code_names)}")
+        new = row.new_count if row.coded else "not coded"
+        print(f"{row.document_name}\t{new}\t{row.cumulative}\t{', '.join(row.new_code_names)}")
     return 0
 
 

@@ -26,6 +26,7 @@ from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgrade
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
+from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import connection
@@ -37,13 +38,6 @@ from qcdesk.core.storage import schema, soundness
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
 
-#: Distinct, print-friendly colours given to new codes in turn.
-PALETTE = (
-    "#f4d03f", "#5dade2", "#58d68d", "#f1948a", "#bb8fce", "#f5b041",
-    "#48c9b0", "#ec7063", "#85c1e9", "#a9dfbf", "#d7bde2", "#f8c471",
-)
-#: In-vivo code names longer than this are shortened with an ellipsis.
-IN_VIVO_MAX = 60
 _COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -409,8 +403,7 @@ class Project:
         return color.lower()
 
     def _next_color(self) -> str:
-        n = len(self.codes())
-        return PALETTE[n % len(PALETTE)]
+        return next_code_color(c.color for c in self.codes())
 
     def add_code(self, name: str, *, parent_id: int | None = None, color: str | None = None,
                  description: str = "", position: int | None = None) -> Code:
@@ -533,8 +526,7 @@ class Project:
                                 parent_id: int | None = None, name: str | None = None) -> tuple[Code, Coding]:
         """In-vivo coding: a new code named after the participant's words, applied to them."""
         if name is None:
-            words = " ".join(self.document_text(document_id)[start:end].split())
-            name = words if len(words) <= IN_VIVO_MAX else words[:IN_VIVO_MAX - 1].rstrip() + "…"
+            name = in_vivo_name(self.document_text(document_id)[start:end])
         with self.action():
             code = self.add_code(name, parent_id=parent_id)
             coding = self.apply_code(document_id, code.id, start, end)
@@ -580,6 +572,10 @@ class Project:
         """code id -> (segments, documents), for the code alone (not its sub-codes); only the
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
         return coding_sql.counts_by_code(self.db, None if code_ids is None else list(code_ids))
+
+    def documents_coded_with(self, code_ids: Iterable[int]) -> int:
+        """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
+        return coding_sql.documents_coded_with(self.db, list(code_ids))
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
         return coding_sql.counts_by_code_and_document(self.db)

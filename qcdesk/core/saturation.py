@@ -9,7 +9,9 @@ What counts as "a code" can be narrowed: ``level`` counts the codes at one depth
 tree (0 = top-level themes), a coding of a sub-code counting for its ancestor at that
 depth; ``leaves_only`` counts only codes without sub-codes; ``coder_id`` counts only one
 coder's codings (saturation as one coder saw it); ``set_ids`` walks only the documents in
-any of those document sets (saturation within one group of interviews).
+any of those document sets (saturation within one group of interviews). A document without
+any coding (by that coder) is marked ``coded=False``: it has not been analysed, so its "no new
+codes" must not be read as saturation.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class SaturationRow:
     codes_in_document: int
     #: distinct codes seen in this and all earlier documents
     cumulative: int
+    #: whether the document has any coding (by the chosen coder): an interview nobody has coded
+    #: yet adds no codes only in appearance, so charts leave it out and tables say "not coded"
+    coded: bool = True
 
     @property
     def new_count(self) -> int:
@@ -92,5 +97,5 @@ def saturation(project: Project, *, level: int | None = None, leaves_only: bool 
         new = sorted(present - seen, key=lambda i: order[i])
         seen |= present
         rows.append(SaturationRow(doc.id, doc.name, tuple(new), tuple(names[i] for i in new),
-                                  len(present), len(seen)))
+                                  len(present), len(seen), coded=bool(per_document.get(doc.id))))
     return rows

@@ -12,9 +12,27 @@ from qcdesk import APP_NAME, __version__
 
 _IMPORTED = time.perf_counter()
 
+#: what ``qcdesk --help`` says about the window (the command line's help shows it too)
+WINDOW_USAGE = """\
+With no subcommand, qcdesk opens the window:
+  qcdesk [PROJECT]        open the window (and PROJECT, a .qcdesk file)
+  qcdesk --demo           open the bundled demo project (--fresh-demo rebuilds it first)
+  qcdesk --smoke-test     check an installation: open the window (and PROJECT), print one line
+                          'qcdesk-smoke: ...' with the start-up time, then close and quit
+"""
+IN_THE_WINDOW = """\
+In the window: Help > qcdesk Help (F1) is a getting-started page that works offline,
+Help > Keyboard shortcuts lists every shortcut, View > Focus on the transcript (F11)
+shows only the text and the codebook. The same projects work without a window with
+the subcommands of qcdesk-cli (qcdesk-cli --help lists them).
+"""
+
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="qcdesk", description="Qualitative coding of interview transcripts.")
+    parser = argparse.ArgumentParser(
+        prog="qcdesk", formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Qualitative coding of interview transcripts: opens the qcdesk window.",
+        epilog=IN_THE_WINDOW)
     parser.add_argument("project", nargs="?", help="project file to open (.qcdesk)")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo project")
     parser.add_argument("--fresh-demo", action="store_true", help="rebuild the demo project first")

@@ -139,6 +139,13 @@ def nice_ticks(top: float, count: int = 5, integer: bool = False) -> list[float]
     return ticks
 
 
+def axis_ticks(series: Sequence[Series]) -> list[float]:
+    """The value axis of a chart of ``series``: whole-number ticks when every value is whole."""
+    values = [v for s in series for v in s.values if v is not None]
+    whole = all(float(v).is_integer() for v in values)
+    return nice_ticks(max(values + [0]), integer=whole)
+
+
 def format_tick(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 

@@ -31,8 +31,8 @@ COL_NAME, COL_SEGMENTS, COL_DOCUMENTS = 0, 1, 2
 _HEADERS = ("Code", "Segs", "Docs")
 _HEADER_TIPS = (
     "Code name",
-    "Coded segments of this code alone (not its sub-codes)",
-    "Documents in which this code alone is applied",
+    "Coded segments of this code; for a code with sub-codes: its own / including its sub-codes",
+    "Documents in which this code is applied; for a code with sub-codes: its own / including its sub-codes",
 )
 _SWATCH = 14
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
@@ -82,6 +82,7 @@ class CodebookModel(QAbstractItemModel):
 
     def _build(self, codes: list[Code] | None = None) -> None:
         self._nodes, self._roots, self._counts = {}, [], {}
+        self._totals: dict[int, tuple[int, int]] = {}
         if self._project is None:
             return
         if codes is None:
@@ -93,6 +94,7 @@ class CodebookModel(QAbstractItemModel):
             self._nodes[code.id].row = len(siblings)
             siblings.append(code.id)
         self._counts = dict(self._project.code_counts())
+        self._totals = {}
 
     def apply_changes(self, changes: Changes) -> None:
         """Refresh after a committed action: a reset only if the tree's shape changed.
@@ -129,10 +131,18 @@ class CodebookModel(QAbstractItemModel):
                 counts = dict(self._project.code_counts())
                 touched = old.keys() | counts.keys()
             self._counts = counts
-            for code_id in touched:
-                if code_id in self._nodes and old.get(code_id) != counts.get(code_id):
-                    self._emit_row_changed(code_id, COL_SEGMENTS, COL_DOCUMENTS,
-                                           [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole])
+            self._totals = {}
+            changed = {code_id for code_id in touched
+                       if code_id in self._nodes and old.get(code_id) != counts.get(code_id)}
+            for code_id in set(changed):  # a parent's totals change with its sub-codes' counts
+                parent = self._nodes[code_id].code.parent_id
+                while parent is not None and parent in self._nodes:
+                    changed.add(parent)
+                    parent = self._nodes[parent].code.parent_id
+            for code_id in changed:
+                self._emit_row_changed(code_id, COL_SEGMENTS, COL_DOCUMENTS,
+                                       [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                                        Qt.ItemDataRole.ForegroundRole])
 
     @staticmethod
     def _few_codes_changed(changes: Changes) -> bool:
@@ -206,6 +216,18 @@ class CodebookModel(QAbstractItemModel):
     def counts(self, code_id: int) -> tuple[int, int]:
         """(segments, documents) of the code alone."""
         return self._counts.get(code_id, (0, 0))
+
+    def totals(self, code_id: int) -> tuple[int, int]:
+        """(segments, documents) of the code with all its sub-codes (a document counted once)."""
+        node = self._nodes.get(code_id)
+        if node is None or not node.children:
+            return self.counts(code_id)
+        if code_id not in self._totals:
+            ids = self.subtree_ids(code_id)
+            segments = sum(self.counts(cid)[0] for cid in ids)
+            documents = self._project.documents_coded_with(ids) if segments else 0
+            self._totals[code_id] = (segments, documents)
+        return self._totals[code_id]
 
     def path(self, code_id: int) -> list[str]:
         names: list[str] = []
@@ -289,20 +311,25 @@ class CodebookModel(QAbstractItemModel):
                 return font
             return None
         segments, documents = self.counts(code_id)
+        own = segments if column == COL_SEGMENTS else documents
+        total = own
+        if node.children:
+            total = self.totals(code_id)[0 if column == COL_SEGMENTS else 1]
         if role == Qt.ItemDataRole.DisplayRole:
-            return segments if column == COL_SEGMENTS else documents
+            # a theme or category: its own count / with its sub-codes' (when they add any)
+            return own if total == own else f"{own} / {total}"
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole:
             # unused codes stand out less than used ones
-            value = segments if column == COL_SEGMENTS else documents
-            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)) if not value else None
+            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)) if not total else None
         if role == Qt.ItemDataRole.ToolTipRole:
-            total = sum(self.counts(cid)[0] for cid in self.subtree_ids(code_id))
             tip = (f"{segments} coded segment{'s' * (segments != 1)} in "
                    f"{documents} document{'s' * (documents != 1)}")
             if node.children:
-                tip += f"\n{total} including sub-codes"
+                all_segments, all_documents = self.totals(code_id)
+                tip += (f"\n{all_segments} including sub-codes, in {all_documents} "
+                        f"document{'s' * (all_documents != 1)}")
             return tip
         return None
 

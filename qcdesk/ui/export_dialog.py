@@ -90,7 +90,8 @@ class SetList(CheckList):
 
 
 class ExportDialog(QDialog):
-    def __init__(self, project, kind: str | None = None, parent: QWidget | None = None):
+    def __init__(self, project, kind: str | None = None, parent: QWidget | None = None,
+                 remembered: dict | None = None):
         super().__init__(parent)
         self.project = project
         self.setWindowTitle("Export report")
@@ -209,9 +210,34 @@ class ExportDialog(QDialog):
             lst.itemChanged.connect(self.refresh)
         for box in (self.memos, self.charts, self.pseudonymised):
             box.toggled.connect(self.refresh)
+        remembered = remembered or {}
+        if kind not in REPORT_KINDS:
+            kind = remembered.get("kind")
         if kind in REPORT_KINDS:
             self.kind_box.setCurrentIndex(list(REPORT_KINDS).index(kind))
         self._kind_changed()
+        self._restore(remembered)
+
+    # ------------------------------------------------------------ remembered per project
+    def remembered_options(self) -> dict:
+        """The choices worth offering again for this project (not the ticked codes or documents,
+        which change as the project grows)."""
+        return {"kind": self.kind(), "format": self.suffix(), "grouping": self.grouping.currentData(),
+                "matrix": self.matrix_box.currentData(), "memos": self.memos.isChecked(),
+                "charts": self.charts.isChecked(), "pseudonymised": self.pseudonymised.isChecked()}
+
+    def _restore(self, remembered: dict) -> None:
+        for box, key in ((self.grouping, "grouping"), (self.matrix_box, "matrix")):
+            index = box.findData(remembered.get(key))
+            if key in remembered and index >= 0:
+                box.setCurrentIndex(index)
+        if remembered.get("kind") == self.kind():  # a format belongs to the kind it was chosen for
+            index = self.format_box.findData(remembered.get("format"))
+            if index >= 0:
+                self.format_box.setCurrentIndex(index)
+        for box, key in ((self.memos, "memos"), (self.charts, "charts"), (self.pseudonymised, "pseudonymised")):
+            if isinstance(remembered.get(key), bool):
+                box.setChecked(remembered[key])
 
     # ------------------------------------------------------------ what the user chose
     def kind(self) -> str:

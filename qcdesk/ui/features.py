@@ -31,6 +31,9 @@ FEATURES: list[tuple[str, str]] = [
     ("search", "qcdesk.ui.search_panel"),
     ("text_check", "qcdesk.ui.text_check"),
     ("sets", "qcdesk.ui.sets_feature"),
+    ("quick_codes", "qcdesk.ui.quick_codes"),
+    ("workbench", "qcdesk.ui.workbench_layout"),
+    ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 
 

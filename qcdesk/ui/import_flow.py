@@ -173,7 +173,9 @@ class ExportFlow(QObject):
         """The export dialog for the open project (built, not shown: tests fill it in)."""
         from qcdesk.ui.export_dialog import ExportDialog
 
-        return ExportDialog(self.window.project, kind, self.window)
+        project = self.window.project
+        return ExportDialog(project, kind, self.window,
+                            remembered=self.window.settings.export_options(project.path))
 
     def ask_and_export(self, kind: object = None) -> None:
         """File › Export report…: the dialog, then where to save, then the worker."""
@@ -194,13 +196,15 @@ class ExportFlow(QObject):
         from qcdesk.core.reports import FORMATS, REPORT_KINDS
 
         kind, suffix = dialog.kind(), dialog.suffix()
-        folder = Path(self.window.settings.last_folder())
+        settings = self.window.settings
+        folder = Path(settings.export_folder(project.path))  # this project's reports, not the last import
         suggested = folder / f"{project.path.stem} - {REPORT_KINDS[kind].lower()}{suffix}"
         path = dialogs.ask_save_path(self.window, "Export report", str(suggested),
                                      f"{FORMATS[suffix]} (*{suffix})")
         if path:
             out = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
-            self.window.settings.set_last_folder(out.parent)
+            settings.set_export_folder(project.path, out.parent)
+            settings.set_export_options(project.path, dialog.remembered_options())
             self.start(kind, out, dialog.options())
 
     def start(self, kind: str, out: Path, options: object = None) -> None:

@@ -18,7 +18,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock
+from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock, workbench_layout
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -35,11 +35,15 @@ class MainWindow(QMainWindow):
     projectClosing = Signal()
     #: (QMenu, codings at the cursor) before the transcript's context menu shows: features add entries
     transcriptMenuAboutToShow = Signal(object, list)
+    #: a code was applied to the selected text (code id): the quick code bar follows it
+    codeApplied = Signal(int)
 
     def __init__(self, settings: Settings | None = None):
         super().__init__()
         self.settings = settings or Settings()
         self.project: Project | None = None
+        #: document id -> (cursor, scroll) where the reader left it, while the project is open
+        self._places: dict[int, tuple[int, int]] = {}
         self.undo_stack = QUndoStack(self)
         self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
         self.imports = ImportFlow(self)
@@ -91,7 +95,7 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
+        dock.setWidget(workbench_layout.scrollable(widget))  # squeezed, a panel scrolls: the transcript keeps its room
         self.addDockWidget(area, dock)
         return dock
 
@@ -188,6 +192,12 @@ class MainWindow(QMainWindow):
         self.act_remove = A("&Remove coding", "actionRemoveCoding", lambda: self.remove_coding(), "Ctrl+Shift+E",
                             "Remove the coding under the cursor")
         self.act_new_code = A("New &code…", "actionNewCode", self.codebook_add, "Ctrl+Shift+N")
+        self.act_snap_words = A("Snap selections to whole &words", "actionSnapWords", self._set_snap_words,
+                                tip="A selection made with the mouse takes in the whole words it starts and "
+                                    "ends in (hold Alt while selecting for an exact one)")
+        self.act_snap_words.setCheckable(True)
+        self.act_snap_words.setChecked(self.settings.snap_to_words())
+        self.transcript.snap_words = self.settings.snap_to_words()
         for act in (self.act_apply, self.act_invivo, self.act_remove, self.act_undo, self.act_redo):
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(act)
@@ -212,6 +222,8 @@ class MainWindow(QMainWindow):
         code_menu.addActions([self.act_apply, self.act_invivo, self.act_remove])
         code_menu.addSeparator()
         code_menu.addAction(self.act_new_code)
+        code_menu.addSeparator()
+        code_menu.addAction(self.act_snap_words)
         # menus that feature modules (qcdesk/ui/features.py) fill
         self.analysis_menu = bar.addMenu("&Analysis")
         self.analysis_menu.setObjectName("menuAnalysis")
@@ -232,7 +244,8 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.act_undo, self.act_redo])
         toolbar.addSeparator()
         toolbar.addAction(self.act_export)
-        help_menu = bar.addMenu("&Help")
+        self.help_menu = help_menu = bar.addMenu("&Help")
+        help_menu.setObjectName("menuHelp")
         self.act_about = help_menu.addAction(f"&About {APP_NAME}")
         self.act_about.setObjectName("actionAbout")
         self.act_about.setMenuRole(QAction.MenuRole.AboutRole)
@@ -314,6 +327,7 @@ class MainWindow(QMainWindow):
         self.projectClosing.emit()
         self.undo_stack.clear()
         project, self.project = self.project, None
+        self._places.clear()  # another project's documents have other ids
         project.unsubscribe(self._on_changes)
         self.documents.set_project(None)
         self.codebook.clear()
@@ -398,10 +412,32 @@ class MainWindow(QMainWindow):
         new text and its codings, scrolled where the reader was."""
         scroll = self.transcript.verticalScrollBar().value()
         self.transcript.show_document(doc_id, self.project.document_text(doc_id))
+        self._load_turn_times()
         self._load_codings()
         self.transcript.verticalScrollBar().setValue(scroll)
 
+    def _load_turn_times(self) -> None:
+        doc_id = self.transcript.document_id
+        if self.project is not None and doc_id is not None:
+            self.transcript.set_turn_times([(t.start, format_time(t.time_start))
+                                            for t in self.project.speaker_turns(doc_id)])
+
+    def _remember_place(self) -> None:
+        """Where the reader is in the open document (cursor and scroll), for coming back to it."""
+        doc_id = self.transcript.document_id
+        if doc_id is not None:
+            self._places[doc_id] = (self.transcript.textCursor().position(),
+                              self.transcript.verticalScrollBar().value())
+
+    def _restore_place(self, document_id: int) -> None:
+        position, scroll = self._places.get(document_id, (0, 0))
+        cursor = self.transcript.textCursor()
+        cursor.setPosition(min(position, self.transcript.document().characterCount() - 1))
+        self.transcript.setTextCursor(cursor)
+        self.transcript.verticalScrollBar().setValue(scroll)
+
     def show_document(self, document_id: int | None) -> None:
+        self._remember_place()
         if self.project is None or document_id is None:
             self.transcript.show_document(None, "")
             self.doc_header.setText("No document open. Import transcripts with File ▸ Import documents."
@@ -409,7 +445,9 @@ class MainWindow(QMainWindow):
             self._update_enabled()
             return
         self.transcript.show_document(document_id, self.project.document_text(document_id))
+        self._load_turn_times()
         self._load_codings()
+        self._restore_place(document_id)  # each document where the reader left it
         self._update_doc_header()
         self._update_enabled()
 
@@ -475,6 +513,10 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{self.project.path.name}{suffix} — {coder} — {APP_NAME}")
 
     # ================================================================ coding
+    def _set_snap_words(self, on: bool) -> None:
+        self.transcript.snap_words = on
+        self.settings.set_snap_to_words(on)
+
     def _selection_or_warn(self) -> tuple[int, int] | None:
         if self.project is None or self.transcript.document_id is None:
             return None
@@ -489,8 +531,11 @@ class MainWindow(QMainWindow):
         if selected is None:
             return False
         doc_id = self.transcript.document_id
-        return self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
+        done = self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
                                                     code_name=self.project.code(code_id).name))
+        if done:
+            self.codeApplied.emit(code_id)
+        return done
 
     def apply_current_code(self) -> bool:
         code_id = self.codebook.current_code_id()
@@ -503,11 +548,25 @@ class MainWindow(QMainWindow):
         selected = self._selection_or_warn()
         if selected is None:
             return False
-        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected)
+        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected,
+                                        parent_id=self._in_vivo_parent())
         if self.undo.run(command):
             self.codebook.select_code(command.code_id)
+            self._last_in_vivo = command.code_id
             return True
         return False
+
+    def _in_vivo_parent(self) -> int | None:
+        """An in-vivo code goes under the code selected in the codebook; when that is the in-vivo
+        code just made (selected for the coder to see it), beside it, so a run of in-vivo codes
+        are siblings rather than each nested in the one before."""
+        current = self.codebook.current_code_id()
+        if current is None:
+            return None
+        code = self.project.code(current)
+        if current == getattr(self, "_last_in_vivo", None):
+            return code.parent_id
+        return current
 
     def remove_coding(self, coding_id: int | None = None) -> bool:
         if self.project is None:
@@ -515,9 +574,8 @@ class MainWindow(QMainWindow):
         if coding_id is None:
             candidates = self.transcript.codings_at_cursor()
             current = self.codebook.current_code_id()
-            preferred = [c for c in candidates if c.code_id == current]
-            if preferred:
-                candidates = preferred
+            # the selected code's coding first; still asked when several are here (it may be hidden)
+            candidates = sorted(candidates, key=lambda c: c.code_id != current)
             if not candidates:
                 self.statusBar().showMessage("There is no coding at the cursor to remove.", 5000)
                 return False

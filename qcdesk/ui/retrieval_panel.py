@@ -36,7 +36,8 @@ DEBOUNCE_MS = 250
 SHOWN_CONTEXT = 300
 MODES = [("Any of the codes", "or"), ("All of them (overlap)", "and"), ("Without…", "not")]
 CONTEXTS = [("Whole speaker turn", None), ("100 characters", 100), ("300 characters", 300)]
-TEXT_COLUMN = 3
+TEXT_COLUMN = 4
+CODES_COLUMN = 3
 
 
 def _clip(text: str, keep: int, from_end: bool) -> str:
@@ -180,7 +181,7 @@ class RetrievalPanel(QWidget):
         self.copy_action.triggered.connect(lambda: self.copy_quotes())
         self.list = QTreeWidget()
         self.list.setObjectName("retrievalResults")
-        self.list.setHeaderLabels(["Document", "Speaker", "¶ / time", "Passage"])
+        self.list.setHeaderLabels(["Document", "Speaker", "¶ / time", "Codes", "Passage"])
         self.list.setRootIsDecorated(False)
         self.list.setWordWrap(True)
         self.list.setAlternatingRowColors(True)
@@ -422,7 +423,9 @@ class RetrievalPanel(QWidget):
         for i, result in enumerate(self.results):
             where = " · ".join(p for p in (f"¶{result.paragraph}" if result.paragraph else "",
                                            format_time(result.time_start)) if p)
-            item = QTreeWidgetItem([result.document_name, result.speaker or "", where, ""])
+            codes = ", ".join(self._code_names.get(c, "") for c in result.code_ids)
+            item = QTreeWidgetItem([result.document_name, result.speaker or "", where, codes, ""])
+            item.setToolTip(CODES_COLUMN, codes)
             item.setData(0, ID_ROLE, i)
             item.setData(TEXT_COLUMN, HTML_ROLE, result_html(result))
             tip = ", ".join(self._code_names.get(c, "") for c in result.code_ids)
@@ -433,6 +436,8 @@ class RetrievalPanel(QWidget):
         self.list.addTopLevelItems(items)
         for col in range(TEXT_COLUMN):
             self.list.resizeColumnToContents(col)
+        if self.list.columnWidth(CODES_COLUMN) > 220:  # many codes: the passage keeps its room
+            self.list.setColumnWidth(CODES_COLUMN, 220)
         documents = len({r.document_id for r in self.results})
         n = len(self.results)
         self.summary.setText(f"{n} passage{'s' * (n != 1)} in {documents} document{'s' * (documents != 1)}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
@@ -31,14 +31,17 @@ DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Document", "New codes", "Codes so far", "Codes first seen here")
 
 
+def saturation_series(rows: list[SaturationRow]) -> list[charts.Series]:
+    return [charts.Series("New codes", [r.new_count for r in rows], kind="bar"),
+            charts.Series("Distinct codes so far", [r.cumulative for r in rows])]
+
+
 def draw_saturation(painter: QPainter, rect: QRectF, rows: list[SaturationRow], title: str = "") -> None:
-    """Bars of new codes per document and the line of distinct codes so far."""
-    charts.paint_line_chart(
-        painter, rect, title or "New codes per interview",
-        [r.document_name for r in rows],
-        [charts.Series("New codes", [r.new_count for r in rows], kind="bar"),
-         charts.Series("Distinct codes so far", [r.cumulative for r in rows])],
-        y_label="Codes")
+    """Bars of new codes per coded document and the line of distinct codes so far (documents not
+    coded yet are left out: their "no new codes" would look like saturation)."""
+    rows = [r for r in rows if r.coded]
+    charts.paint_line_chart(painter, rect, title or "New codes per interview",
+                            [r.document_name for r in rows], saturation_series(rows), y_label="Codes")
 
 
 class SaturationChart(QWidget):
@@ -52,8 +55,12 @@ class SaturationChart(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(640, 320)
 
+    def ticks(self) -> list[float]:
+        """The value axis drawn: whole numbers (the counts have no fractions)."""
+        return charts.axis_ticks(saturation_series(self.rows))
+
     def set_rows(self, rows: list[SaturationRow], title: str) -> None:
-        self.rows, self.title = rows, title
+        self.rows, self.title = [r for r in rows if r.coded], title  # the documents coded so far
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802
@@ -104,7 +111,10 @@ class SaturationPanel(QWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("saturationTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
+        rows_header = self.table.verticalHeader()
+        rows_header.setVisible(False)
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # known heights: the table fits them
+        rows_header.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -114,7 +124,8 @@ class SaturationPanel(QWidget):
         header.setStretchLastSection(True)
         self.table.itemSelectionChanged.connect(self._update_enabled)
         self.table.itemDoubleClicked.connect(self._open_document)
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.installEventFilter(self)  # resized: the table keeps the height of all its rows
         splitter.addWidget(self.chart)
         splitter.addWidget(self.table)
         splitter.setStretchFactor(0, 3)
@@ -199,7 +210,8 @@ class SaturationPanel(QWidget):
         self.chart.set_rows(self.rows, title)
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
-            cells = (row.document_name, str(row.new_count), str(row.cumulative), ", ".join(row.new_code_names))
+            new = str(row.new_count) if row.coded else "not coded"
+            cells = (row.document_name, new, str(row.cumulative), ", ".join(row.new_code_names))
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(DOC_ID_ROLE, row.document_id)
@@ -210,7 +222,26 @@ class SaturationPanel(QWidget):
                 self.table.setItem(r, c, item)
         if current is not None:
             self.select_document(current)
+        self._fit_table()
         self._update_enabled()
+
+    def _fit_table(self) -> None:
+        """Give the table the height of all its rows, the chart the rest (at least a third)."""
+        table = self.table
+        needed = (max(table.horizontalHeader().height(), table.horizontalHeader().sizeHint().height())
+                  + 2 * table.frameWidth() + 4 + table.rowCount() * table.verticalHeader().defaultSectionSize())
+        if table.horizontalScrollBar().isVisible():
+            needed += table.horizontalScrollBar().height()
+        total = sum(self.splitter.sizes())
+        if total <= 0:
+            return
+        table_height = min(needed, int(total * 2 / 3))
+        self.splitter.setSizes([total - table_height, table_height])
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802
+        if watched is self.splitter and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self, self._fit_table)  # once the splitter has laid out its new size
+        return super().eventFilter(watched, event)
 
     def current_document_id(self) -> int | None:
         items = self.table.selectedItems()

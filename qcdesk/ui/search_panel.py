@@ -1,7 +1,8 @@
 """Analysis ▸ Search text: find words and phrases in every transcript, jump to them, code them.
 
 The panel lists every hit (a table model asks for a row's context only when the row is
-painted, so a word found ten thousand times lists at once). "Code hits with…" codes them all,
+painted, so a word found ten thousand times lists at once). "Code hits with…" codes the
+selected rows (all of them when none is selected),
 widened to their sentence, paragraph or speaker turn if asked, as one undo step.
 """
 
@@ -158,6 +159,7 @@ class SearchPanel(QWidget):
         super().__init__()
         self.window = window
         self.project: Project | None = None
+        self._summary: str | None = None  # what the status line says about the current hits
         self.query = QLineEdit()
         self.query.setObjectName("searchQuery")
         self.query.setPlaceholderText('Words, "exact phrase", prefix*  (all must occur in a document)')
@@ -247,6 +249,9 @@ class SearchPanel(QWidget):
                 self._rerun_timer.start()
         if (changes.document_list or changes.documents) and self.model.hits:
             self._rerun_timer.start()
+        if (changes.codings or changes.coded_documents) and self._summary:
+            # "Coded 4 passages…" is no longer true once codings change again (an undo, say)
+            self.status.setText(self._summary)
 
     def _update_buttons(self) -> None:
         self.code_button.setEnabled(self.project is not None and bool(self.model.hits))
@@ -266,13 +271,15 @@ class SearchPanel(QWidget):
                           set_ids=[chosen] if chosen is not None else None)
         except QcdeskError as exc:
             self.model.set_hits([])
+            self._summary = None
             self.status.setText(str(exc))
             self._update_buttons()
             return False
         self.model.set_hits(hits)
         documents = len({h.document_id for h in hits})
-        self.status.setText(f"{len(hits):,} hit{'s' * (len(hits) != 1)} in {documents} document"
-                            f"{'s' * (documents != 1)}" if hits else "Not found.")
+        self._summary = (f"{len(hits):,} hit{'s' * (len(hits) != 1)} in {documents} document"
+                         f"{'s' * (documents != 1)}" if hits else "Not found.")
+        self.status.setText(self._summary)
         self._update_buttons()
         return True
 
@@ -283,7 +290,7 @@ class SearchPanel(QWidget):
 
     # ------------------------------------------------------------------ coding
     def _ask_code_and_unit(self) -> tuple[int, str] | None:
-        dialog = CodeHitsDialog(self, self.project, len(self.model.hits), self.window.codebook.current_code_id())
+        dialog = CodeHitsDialog(self, self.project, len(self.chosen_hits()), self.window.codebook.current_code_id())
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def ask_and_code(self) -> bool:
@@ -297,8 +304,13 @@ class SearchPanel(QWidget):
             return False
         return self.code_hits(*choice)
 
+    def chosen_hits(self) -> list:
+        """The hits of the selected rows, in list order; every hit when no row is selected."""
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.hits[r] for r in rows] if rows else list(self.model.hits)
+
     def code_hits(self, code_id: int, unit: str) -> bool:
-        command = CodeHitsCommand(self.project, list(self.model.hits), code_id, unit)
+        command = CodeHitsCommand(self.project, self.chosen_hits(), code_id, unit)
         if not self.window.undo.run(command):
             return False
         name = self.project.code(code_id).name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
+import json
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -67,11 +69,45 @@ class Settings:
     def set_coder_name(self, name: str) -> None:
         self.qs.setValue("coder_name", name)
 
+    def snap_to_words(self) -> bool:
+        """Whether mouse selections in the transcript widen to whole words (on unless turned off)."""
+        return str(self.qs.value("snap_to_words", "true")).lower() not in ("false", "0")
+
+    def set_snap_to_words(self, on: bool) -> None:
+        self.qs.setValue("snap_to_words", "true" if on else "false")
+
     def last_folder(self) -> str:
         return str(self.qs.value("last_folder", str(Path.home())))
 
     def set_last_folder(self, folder: str | Path) -> None:
         self.qs.setValue("last_folder", str(folder))
+
+    # report exports, per project ---------------------------------------------
+    @staticmethod
+    def _project_key(project_path: str | Path) -> str:
+        """A settings group for one project file (a digest: no file or folder names in the settings)."""
+        resolved = str(Path(project_path).resolve())
+        return "exports/" + hashlib.sha256(resolved.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+    def export_folder(self, project_path: str | Path) -> str:
+        """Where this project's reports were last saved; at first, the project's own folder."""
+        value = self.qs.value(self._project_key(project_path) + "/folder", "")
+        return str(value) if value else str(Path(project_path).resolve().parent)
+
+    def set_export_folder(self, project_path: str | Path, folder: str | Path) -> None:
+        self.qs.setValue(self._project_key(project_path) + "/folder", str(folder))
+
+    def export_options(self, project_path: str | Path) -> dict:
+        """The export dialog's choices last used for this project (report, format, …); {} at first."""
+        raw = self.qs.value(self._project_key(project_path) + "/options", "")
+        try:
+            value = json.loads(str(raw)) if raw else {}
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def set_export_options(self, project_path: str | Path, options: dict) -> None:
+        self.qs.setValue(self._project_key(project_path) + "/options", json.dumps(options))
 
     # backups ---------------------------------------------------------------
     def backup_interval_minutes(self) -> int:

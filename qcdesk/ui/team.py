@@ -133,15 +133,19 @@ class TeamFeature:
 
     def choose_coder(self, project: Project) -> str:
         """The coder name to record for ``project`` (asking when the rules above say so)."""
+        from qcdesk.core.demo import DEMO_CODER
+
         settings = self.window.settings
-        saved = bool(settings.qs.value("coder_name", ""))
+        # the demo's own coder is not the user's name: never kept as it, never suggested for another project
+        saved = str(settings.qs.value("coder_name", "") or "") not in ("", DEMO_CODER)
         names = [c.name for c in project.coders()]
         if saved and (not names or self.confirmed):
             return settings.coder_name()
         answer = self._ask_coder(names, settings.coder_name() if saved else "")
         if answer and answer.strip():
-            self.confirmed = True
-            settings.set_coder_name(answer.strip())
+            if answer.strip() != DEMO_CODER:
+                self.confirmed = True
+                settings.set_coder_name(answer.strip())
             return answer.strip()
         return settings.coder_name()
 

@@ -19,6 +19,8 @@ BAR_WIDTH = 5
 BAR_GAP = 2
 MAX_BARS = 6
 LABEL_WIDTH = 150
+#: on a narrow transcript the code names get less room (the text keeps most of the width)
+MIN_LABEL_WIDTH = 90
 
 
 def assign_columns(spans: list[Span]) -> dict[int, int]:
@@ -59,8 +61,12 @@ class CodingMargin(QWidget):
         used = min(MAX_BARS, max(self.columns.values(), default=-1) + 1)
         return 6 + (BAR_WIDTH + BAR_GAP) * max(used, 1)
 
+    def label_width(self) -> int:
+        """Room for code names: LABEL_WIDTH, down to MIN_LABEL_WIDTH as the view narrows."""
+        return max(MIN_LABEL_WIDTH, min(LABEL_WIDTH, int(self.view.width() * 0.2)))
+
     def preferred_width(self) -> int:
-        return self.bars_width() + LABEL_WIDTH
+        return self.bars_width() + self.label_width()
 
     def visible(self) -> list[tuple[QRect, Span]]:
         """Bars of the codings in view, in margin coordinates."""
@@ -91,7 +97,7 @@ class CodingMargin(QWidget):
         x = self.bars_width()
         out, last_bottom = [], -1
         for line_top in sorted(rows):
-            rect = QRect(x, max(line_top, last_bottom + 1), LABEL_WIDTH - 4, metrics.height())
+            rect = QRect(x, max(line_top, last_bottom + 1), self.label_width() - 4, metrics.height())
             out.append((rect, rows[line_top]))
             last_bottom = rect.bottom()
         return out
@@ -141,6 +147,42 @@ class CodingMargin(QWidget):
             self.stripeClicked.emit(span.coding_id)
 
 
+class TimeGutter(QWidget):
+    """The speaker turns' start times, left of the text, beside each turn's first line."""
+
+    def __init__(self, view: "TranscriptView"):
+        super().__init__(view)
+        self.view = view
+        self.setObjectName("transcriptTimes")
+        self.times: list[tuple[int, str]] = []  # (UTF-16 position of the turn, label), in text order
+        font = QFont(self.font())
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
+        self.setFont(font)
+
+    def preferred_width(self) -> int:
+        if not self.times:
+            return 0
+        metrics = QFontMetrics(self.font())
+        return max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+
+    def visible_times(self) -> list[tuple[QRect, str]]:
+        """The times of the turns starting in view, in gutter coordinates."""
+        view = self.view
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
+        height = QFontMetrics(self.font()).height()
+        return [(QRect(0, view.line_top(pos), self.width() - 6, height), label)
+                for pos, label in self.times if top <= pos <= bottom]
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self.palette().base())
+        painter.setPen(self.palette().placeholderText().color())
+        for rect, label in self.visible_times():
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), label)
+        painter.end()
+
+
 class TranscriptView(QPlainTextEdit):
     """Read-only, wrapping transcript; selection by mouse and keyboard; codings shown, never edited."""
 
@@ -163,6 +205,9 @@ class TranscriptView(QPlainTextEdit):
         self.document().setDocumentMargin(12)
         self.highlighter = CodingHighlighter(self.document())
         self.margin = CodingMargin(self)
+        self.times = TimeGutter(self)
+        #: mouse selections widen to whole words (hold Alt for an exact one)
+        self.snap_words = True
         self.offsets = OffsetMap("")
         self.document_id: int | None = None
         self._text = ""
@@ -177,9 +222,16 @@ class TranscriptView(QPlainTextEdit):
         self.offsets = OffsetMap(text)
         self._text = text
         self.highlighter.set_spans([])
+        self.times.times = []
         self.setPlainText(text)
         set_text_direction(self.document(), text)
         self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def set_turn_times(self, times: list[tuple[int, str]]) -> None:
+        """(code point where a turn starts, its time as shown), for the left margin."""
+        self.times.times = sorted((self.offsets.to_qt(cp), label) for cp, label in times if label)
+        self._update_margin_width()
+        self.times.update()
 
     def set_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         self._codings = codings
@@ -219,7 +271,18 @@ class TranscriptView(QPlainTextEdit):
         cursor.setPosition(self.offsets.to_qt(start))
         cursor.setPosition(self.offsets.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
+        self.center_on(self.offsets.to_qt(start))
+
+    def center_on(self, qt_pos: int) -> None:
+        """Scroll so the line holding ``qt_pos`` is near the middle (a jump, not the bottom edge)."""
         self.ensureCursorVisible()
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(min(qt_pos, self.document().characterCount() - 1))
+        y = self.cursorRect(cursor).center().y()
+        bar = self.verticalScrollBar()
+        # the scroll bar counts lines: move by the lines between that line and the middle
+        line_height = max(1, QFontMetrics(self.font()).lineSpacing())
+        bar.setValue(bar.value() + round((y - self.viewport().height() / 2) / line_height))
 
     def codings_at_cursor(self) -> list[Coding]:
         """Codings overlapping the selection, or under the cursor when nothing is selected."""
@@ -241,12 +304,47 @@ class TranscriptView(QPlainTextEdit):
         cursor.setPosition(min(qt_pos, self.document().characterCount() - 1))
         return self.cursorRect(cursor).bottom()
 
+    # ------------------------------------------------------------------ whole words
+    @staticmethod
+    def _in_word(ch: str) -> bool:
+        return ch.isalnum() or ch in "'’-_"
+
+    def snap_selection_to_words(self) -> None:
+        """Widen the selection to the whole words it starts and ends in (a mouse drag that
+        began or ended mid-word); spaces and punctuation at its edges are left as they are."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return
+        text = self._text
+        start = self.offsets.from_qt(cursor.selectionStart())
+        end = self.offsets.from_qt(cursor.selectionEnd())
+        if start < len(text) and self._in_word(text[start]):
+            while start > 0 and self._in_word(text[start - 1]):
+                start -= 1
+        if end > 0 and self._in_word(text[end - 1]):
+            while end < len(text) and self._in_word(text[end]):
+                end += 1
+        forward = cursor.position() >= cursor.anchor()
+        first, last = self.offsets.to_qt(start), self.offsets.to_qt(end)
+        cursor.setPosition(first if forward else last)
+        cursor.setPosition(last if forward else first, QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if (self.snap_words and event.button() == Qt.MouseButton.LeftButton
+                and not event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.snap_selection_to_words()
+
     # ------------------------------------------------------------------ margin plumbing
     def _update_margin_width(self) -> None:
         width = self.margin.preferred_width()
-        self.setViewportMargins(0, 0, width, 0)
+        left = self.times.preferred_width()
+        self.setViewportMargins(left, 0, width, 0)
         viewport = self.viewport().geometry()
         self.margin.setGeometry(QRect(viewport.right() + 1, viewport.top(), width, viewport.height()))
+        self.times.setGeometry(QRect(viewport.left() - left, viewport.top(), left, viewport.height()))
+        self.times.setVisible(left > 0)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -254,6 +352,7 @@ class TranscriptView(QPlainTextEdit):
 
     def _on_update_request(self, rect: QRect, dy: int) -> None:
         self.margin.update()
+        self.times.update()
 
     def _emit_codings_at_cursor(self) -> None:
         self.codingsAtCursorChanged.emit(self.codings_at_cursor())

@@ -46,6 +46,6 @@ def test_attributes_round_trip_and_summary(project, tmp_path, capsys):
 def test_saturation_and_errors(project, capsys):
     assert main(["saturation", str(project)]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "document\tnew\tcumulative\tnew codes", "A\t0\t0\t", "B\t1\t1\tMentor"]
+        "document\tnew\tcumulative\tnew codes", "A\tnot coded\t0\t", "B\t1\t1\tMentor"]
     assert main(["saturation", str(project), "--coder", "Nobody"]) == 1
     assert "No coder called “Nobody”" in capsys.readouterr().err

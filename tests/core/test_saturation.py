@@ -96,6 +96,22 @@ def test_leaf_codes_only_and_one_coder(study):
         saturation(project, level=-1)
 
 
+def test_a_document_nobody_has_coded_is_marked_not_coded(study):
+    """An interview not coded yet adds "0 new codes" only in appearance: it is marked, not counted."""
+    project, ids = study
+    e = project.add_document("Interview E", doc("not coded yet"))
+    rows = saturation(project)
+    assert [(r.document_name[-1], r.coded) for r in rows] == [("A", True), ("B", True), ("C", True),
+                                                              ("D", True), ("E", False)]
+    assert rows[-1].new_count == 0 and rows[-1].cumulative == 4
+    # coded by someone else only: not coded as this coder saw it
+    sam = next(c for c in project.coders() if c.name == "Sam")
+    assert [r.coded for r in saturation(project, coder_id=sam.id)] == [False, True, False, False, False]
+    # coded, but only with codes the count leaves out: coded, nothing new
+    project.apply_code(e.id, project.codes()[0].id, 0, 3)  # "Support" itself, not a leaf
+    assert saturation(project, leaves_only=True)[-1].coded
+
+
 def test_empty_project(tmp_path):
     with Project.create(tmp_path / "e.qcdesk") as p:
         assert saturation(p) == []

@@ -100,7 +100,7 @@ def action(win: MainWindow, name: str) -> QAction:
     return win.codebook.findChild(QAction, name)
 
 
-BEFORE = [(0, "Transition", 0, 0), (1, "Lost", 1, 1), (1, "Disoriented", 2, 1), (2, "No directions", 0, 0),
+BEFORE = [(0, "Transition", "0 / 3", "0 / 1"), (1, "Lost", 1, 1), (1, "Disoriented", 2, 1), (2, "No directions", 0, 0),
           (0, "Support", 0, 0)]
 
 
@@ -128,7 +128,7 @@ def test_select_two_codes_merge_then_undo_and_redo(qtbot, window, messages, monk
     assert kind == "confirm" and "“Disoriented”, “Support” (2 coded segments in 1 document)" in text
     assert "into “Lost” (1 coded segment in 1 document)" in text
 
-    assert rows(win) == [(0, "Transition", 0, 0), (1, "Lost", 2, 1), (2, "No directions", 0, 0)]
+    assert rows(win) == [(0, "Transition", "0 / 2", "0 / 1"), (1, "Lost", 2, 1), (2, "No directions", 0, 0)]
     assert win.codebook.current_code_id() == cid(win, "Lost")
     assert background_at(win, span("Nobody")[0]) == QColor("#f4d03f")   # now highlighted as “Lost”
     assert win.act_undo.text().replace("&", "").startswith("Undo Merge “Disoriented”, “Support” into “Lost”")

@@ -81,8 +81,13 @@ def test_columns_show_counts_colour_and_tooltip(project):
     ids = project.ids
     assert model.index_for_code(ids["Travel"], 1).data() == 2
     assert model.index_for_code(ids["Travel"], 2).data() == 1
-    assert model.index_for_code(ids["Access"], 1).data() == 0  # the code alone, not its sub-codes
-    assert "3 including sub-codes" in model.index_for_code(ids["Access"], 1).data(Qt.ItemDataRole.ToolTipRole)
+    # a code with coded sub-codes: its own count / with its sub-codes (a document counted once)
+    assert model.index_for_code(ids["Access"], 1).data() == "0 / 3"
+    assert model.index_for_code(ids["Access"], 2).data() == "0 / 1"
+    assert model.index_for_code(ids["Barriers"], 1).data() == "0 / 3"
+    assert model.index_for_code(ids["Identity"], 1).data() == 0  # sub-codes adding nothing: one number
+    assert ("3 including sub-codes, in 1 document"
+            in model.index_for_code(ids["Access"], 1).data(Qt.ItemDataRole.ToolTipRole))
     icon = model.index_for_code(ids["Barriers"]).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(icon, QIcon)
     image = icon.pixmap(14, 14).toImage()
@@ -115,8 +120,11 @@ def test_codings_refresh_only_the_counts_of_touched_codes(project, captured):
     model.dataChanged.connect(lambda tl, br, roles: changed.append((model.code_id(tl), tl.column(), br.column())))
     project.apply_code(project.doc_id, project.ids["Jargon"], 0, 10)
     model.apply_changes(captured[-1])
-    assert changed == [(project.ids["Jargon"], 1, 2)]
+    # the code and its ancestors, whose totals include it; nothing else
+    assert sorted(changed) == sorted((project.ids[n], 1, 2) for n in ("Jargon", "Communication", "Barriers"))
     assert model.index_for_code(project.ids["Jargon"], 1).data() == 1
+    assert model.index_for_code(project.ids["Communication"], 1).data() == "0 / 1"
+    assert model.index_for_code(project.ids["Barriers"], 1).data() == "0 / 4"
     coding = project.codings_for_codes([project.ids["Travel"]])[0]
     project.remove_coding(coding.id)
     model.apply_changes(captured[-1])

@@ -170,36 +170,54 @@ def test_double_click_and_enter_activate_the_code(qtbot, panel, project):
     assert panel.view.isExpanded(panel.proxy_index(project.ids["Access"]))  # double-click did not collapse
 
 
-def test_add_code_and_sub_code_ask_for_a_name(qtbot, panel, project, monkeypatch):
-    asked = []
-    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: asked.append(title) or "  Cost   of care ")
+def test_add_code_and_sub_code_are_named_in_the_tree(qtbot, panel, project):
+    action(panel, "action_add_code").trigger()
+    field = panel.inline
+    qtbot.waitUntil(field.hasFocus)
+    assert field.isVisible() and "top level" in field.placeholderText()
     with qtbot.waitSignal(panel.addRequested, timeout=1000,
                           check_params_cb=lambda parent, name: (parent, name) == (None, "Cost of care")):
-        action(panel, "action_add_code").trigger()
+        qtbot.keyClicks(field, "  Cost   of care ")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert field.isVisible() and field.text() == ""  # ready for the next sibling
+    with qtbot.assertNotEmitted(panel.addRequested):
+        qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not field.isVisible()
     panel.select_code(project.ids["Access"])
+    action(panel, "action_add_subcode").trigger()
+    assert "Access" in field.placeholderText()
+    field_rect = field.geometry()
+    assert field_rect.top() > panel.view.visualRect(panel.proxy_index(project.ids["Waiting"])).top()
     with qtbot.waitSignal(panel.addRequested, timeout=1000,
                           check_params_cb=lambda parent, name: (parent, name) == (project.ids["Access"],
                                                                                   "Cost of care")):
-        action(panel, "action_add_subcode").trigger()
-    assert "Access" in asked[1]
-    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: None)  # cancelled
+        qtbot.keyClicks(field, "Cost of care")
+        qtbot.keyClick(field, Qt.Key.Key_Enter)
     with qtbot.assertNotEmitted(panel.addRequested):
-        action(panel, "action_add_code").trigger()
-        action(panel, "action_add_subcode").trigger()
+        qtbot.keyClick(field, Qt.Key.Key_Return)  # an empty name: stop
+    assert not field.isVisible()
 
 
-def test_rename_with_f2_offers_the_current_name(qtbot, panel, project, monkeypatch):
-    offered = []
-    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: offered.append(initial) or "Medical jargon")
+def test_rename_with_f2_in_the_tree_offers_the_current_name(qtbot, panel, project):
     click_code(qtbot, panel, project.ids["Jargon"])
     focus_tree(qtbot, panel)
+    qtbot.keyClick(panel.view, Qt.Key.Key_F2)
+    field = panel.inline
+    qtbot.waitUntil(field.hasFocus)
+    assert field.text() == "Jargon" and field.selectedText() == "Jargon"
+    rect = panel.view.visualRect(panel.proxy_index(project.ids["Jargon"]))
+    assert field.geometry().top() <= rect.center().y() <= field.geometry().bottom()
     with qtbot.waitSignal(panel.renameRequested, timeout=1000,
                           check_params_cb=lambda cid, name: (cid, name) == (project.ids["Jargon"], "Medical jargon")):
-        qtbot.keyClick(panel.view, Qt.Key.Key_F2)
-    assert offered == ["Jargon"]
-    monkeypatch.setattr(panel, "_ask_name", lambda title, initial: "Jargon")  # unchanged: nothing to do
+        qtbot.keyClicks(field, "Medical jargon")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert not field.isVisible()
     with qtbot.assertNotEmitted(panel.renameRequested):
         action(panel, "action_rename_code").trigger()
+        qtbot.keyClick(field, Qt.Key.Key_Return)  # unchanged: nothing to do
+        action(panel, "action_rename_code").trigger()
+        qtbot.keyClicks(field, "Other")
+        qtbot.keyClick(field, Qt.Key.Key_Escape)  # cancelled
 
 
 def test_recolour_and_describe(qtbot, panel, project, monkeypatch):
@@ -261,7 +279,6 @@ def test_f2_and_delete_elsewhere_in_the_window_do_not_touch_codes(qtbot, project
     window.show()
     qtbot.waitExposed(window)
     monkeypatch.setattr(panel, "_confirm_delete", lambda code: pytest.fail("asked to delete"))
-    monkeypatch.setattr(panel, "_ask_name", lambda *a: pytest.fail("asked to rename"))
     panel.select_code(project.ids["Travel"])
     window.activateWindow()
     for widget in (transcript, panel.filter_edit):
@@ -269,6 +286,7 @@ def test_f2_and_delete_elsewhere_in_the_window_do_not_touch_codes(qtbot, project
         qtbot.waitUntil(widget.hasFocus)
         qtbot.keyClick(widget, Qt.Key.Key_F2)
         qtbot.keyClick(widget, Qt.Key.Key_Delete)
+    assert not panel.inline.isVisible()  # no rename started
     qtbot.keyClicks(panel.filter_edit, "tr")
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Home)
     qtbot.keyClick(panel.filter_edit, Qt.Key.Key_Delete)

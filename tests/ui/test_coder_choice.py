@@ -70,6 +70,29 @@ def test_a_saved_name_is_not_asked_for_a_project_without_coders(qtbot, tmp_path,
     win.close()
 
 
+def test_a_new_project_after_the_demo_asks_who_is_coding(qtbot, tmp_path, monkeypatch, messages):
+    """Trying the demo as its "Demo coder" does not make that the user's name: the next project asks."""
+    from qcdesk.core.demo import DEMO_CODER, build_demo_project
+
+    demo = build_demo_project(tmp_path / "demo.qcdesk")
+    asked = []
+    answers = iter([DEMO_CODER, "Ana"])
+    monkeypatch.setattr(TeamFeature, "_ask_coder",
+                        lambda self, names, suggested: asked.append((names, suggested)) or next(answers))
+    win = make_window(qtbot, tmp_path)
+    assert win.open_project(demo)
+    assert win.project.coder.name == DEMO_CODER
+    assert win.new_project(tmp_path / "mine.qcdesk")
+    assert len(asked) == 2 and asked[1] == ([], "")  # asked again, the demo's coder not suggested
+    assert win.project.coder.name == "Ana" and win.settings.coder_name() == "Ana"
+    # a name saved before the demo stays the user's: the demo does not overwrite it
+    win.close_project()
+    answers = iter([DEMO_CODER])
+    assert win.open_project(demo)
+    assert win.settings.coder_name() == "Ana"
+    win.close()
+
+
 def test_the_dialog_offers_the_coders_and_a_new_name(qtbot):
     dialog = CoderDialog(["Ana", "Ben"], "Ben")
     qtbot.addWidget(dialog)

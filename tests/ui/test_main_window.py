@@ -157,6 +157,36 @@ def test_in_vivo_code_from_selection_and_undo(qtbot, window):
     assert win.transcript.codings() == []
 
 
+def click_code(qtbot, win: MainWindow, name: str) -> None:
+    tree = win.codebook.view
+    rect = tree.visualRect(win.codebook.proxy_index(code_id(win, name)))
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_in_vivo_codes_go_under_the_selected_code_without_end_punctuation(qtbot, window):
+    win = window
+    click_code(qtbot, win, "Mentoring")
+    assert win.codebook.current_code_id() == code_id(win, "Mentoring")
+    first = TEXT.index("It felt random")
+    select_with_keyboard(qtbot, win, first, len("It felt random at first."))
+    win.activateWindow()
+    qtbot.keyClick(win.transcript, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    new = win.project.code(win.codebook.current_code_id())
+    assert new.name == "It felt random at first"  # the full stop is not part of the name
+    assert new.parent_id == code_id(win, "Mentoring")
+    coding = win.project.codings_for_document(win.transcript.document_id)[-1]
+    assert (coding.start, coding.end) == (first, first + len("It felt random at first."))
+    # the next in-vivo code, with the one just made still selected, goes beside it
+    second = TEXT.index("I felt I belonged")
+    select_with_keyboard(qtbot, win, second, len("I felt I belonged."))
+    qtbot.keyClick(win.transcript, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    other = win.project.code(win.codebook.current_code_id())
+    assert (other.name, other.parent_id) == ("I felt I belonged", code_id(win, "Mentoring"))
+    win.act_undo.trigger()
+    win.act_undo.trigger()
+    assert [c.name for c in win.project.codes()] == ["Mentoring", "Assigned mentor", "Belonging"]
+
+
 def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, window, monkeypatch):
     win = window
     doc = win.transcript.document_id
@@ -179,6 +209,153 @@ def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, w
     assert len(win.project.codings_for_document(doc)) == 2
 
 
+def test_remove_coding_asks_which_when_codings_overlap_even_with_a_code_selected(qtbot, window, monkeypatch):
+    """The selected code's coding may be hidden under another: Ctrl+Shift+E asks, as the menu does."""
+    win = window
+    doc = win.transcript.document_id
+    a = TEXT.index("Later we met")
+    win.project.apply_code(doc, code_id(win, "Belonging"), a, a + 40)
+    win.project.apply_code(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
+    click_at(qtbot, win, a + 12)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    offered = []
+    monkeypatch.setattr(dialogs, "choose", lambda parent, title, label, items: offered.append(items) or None)
+    win.activateWindow()
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert offered == [["Belonging", "Assigned mentor"]]  # the selected code's coding offered first
+    assert len(win.project.codings_for_document(doc)) == 2  # cancelled: nothing removed
+    monkeypatch.setattr(dialogs, "choose", lambda *a, **k: 0)
+    qtbot.keyClick(win, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [win.project.code(c.code_id).name for c in win.project.codings_for_document(doc)] == ["Assigned mentor"]
+
+
+def test_turn_timestamps_are_shown_in_the_left_margin(qtbot, window):
+    win = window
+    view = win.transcript
+    gutter = view.times
+    assert gutter.isVisible()
+    shown = gutter.visible_times()
+    assert [label for _rect, label in shown] == ["0:00", "0:30", "1:00", "1:30"]
+    starts = [0] + [i + 1 for i, ch in enumerate(TEXT) if ch == "\n"]
+    for (rect, _label), start in zip(shown, starts):
+        assert rect.top() == view.line_top(view.offsets.to_qt(start))  # beside the turn's first line
+    # the gutter sits left of the text, which it never covers
+    text_left = view.viewport().mapTo(view, view.viewport().rect().topLeft()).x()
+    assert gutter.geometry().right() < text_left
+    assert gutter.width() >= max(gutter.fontMetrics().horizontalAdvance(label) for _r, label in shown)
+
+
+def test_jumps_put_the_passage_near_the_middle(qtbot, tmp_path, messages):
+    long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
+    path = tmp_path / "long.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("Long", ParsedDocument(text=long_text, source_format="txt"))
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path)
+    start = long_text.index("line 200 ")
+    win.jump_to(win.transcript.document_id, start, start + 8)
+    view = win.transcript
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(start))
+    y = view.cursorRect(cursor).center().y()
+    height = view.viewport().height()
+    assert height * 0.3 <= y <= height * 0.7, (y, height)
+    win.close()
+
+
+def test_each_document_keeps_its_scroll_position(qtbot, tmp_path, messages):
+    long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
+    path = tmp_path / "two.qcdesk"
+    with Project.create(path) as project:
+        first = project.add_document("First", ParsedDocument(text=long_text, source_format="txt")).id
+        second = project.add_document("Second", ParsedDocument(text=long_text, source_format="txt")).id
+    win = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path)
+    win.documents.select(first)
+    bar = win.transcript.verticalScrollBar()
+    bar.setValue(150)
+    win.documents.select(second)
+    assert win.transcript.document_id == second and bar.value() == 0  # a document not read yet: its start
+    bar.setValue(40)
+    win.documents.select(first)
+    assert win.transcript.document_id == first and bar.value() == 150
+    win.documents.select(second)
+    assert bar.value() == 40
+    win.close()
+
+
+def mouse_at(win: MainWindow, cp: int) -> QPoint:
+    view = win.transcript
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_qt(cp))
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.left() + 1, rect.center().y())
+
+
+def test_mouse_selections_snap_to_whole_words_unless_alt_or_switched_off(qtbot, window):
+    win = window
+    view = win.transcript
+    line = TEXT.index("My mentor")
+    a, b = line + len("My me"), line + len("My mentor was assi")  # inside "mentor" and "assigned"
+    Mod, Left = Qt.KeyboardModifier, Qt.MouseButton.LeftButton
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mouseClick(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    assert TEXT[slice(*view.selected_range())] == "mentor was assigned"
+    # Alt held when the button is released: exactly where the mouse was
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mousePress(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    qtbot.mouseRelease(view.viewport(), Left, Mod.ShiftModifier | Mod.AltModifier, pos=mouse_at(win, b))
+    assert view.selected_range() == (a, b)
+    # the option off: exact too, and remembered
+    assert win.act_snap_words.isChecked()
+    win.act_snap_words.trigger()
+    assert not win.settings.snap_to_words()
+    qtbot.mouseClick(view.viewport(), Left, pos=mouse_at(win, a))
+    qtbot.mouseClick(view.viewport(), Left, Mod.ShiftModifier, pos=mouse_at(win, b))
+    assert view.selected_range() == (a, b)
+    # keyboard selections are never changed
+    win.act_snap_words.trigger()
+    select_with_keyboard(qtbot, win, a, 3)
+    assert view.selected_range() == (a, a + 3)
+
+
+def test_quick_code_bar_applies_recent_codes_with_ctrl_digits(qtbot, window, monkeypatch):
+    win = window
+    doc = win.transcript.document_id
+    quick = win.quick_codes
+    assert [a.isVisible() for a in quick.actions] == [False] * 9  # nothing applied yet
+    first = TEXT.index("My mentor")
+    select_with_keyboard(qtbot, win, first, 9)
+    double_click_code(qtbot, win, "Belonging")
+    second = TEXT.index("Later we met")
+    select_with_keyboard(qtbot, win, second, 5)
+    double_click_code(qtbot, win, "Assigned mentor")
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Assigned mentor", "2 Belonging"]
+    assert "Ctrl+2" in quick.actions[1].toolTip()
+    third = TEXT.index("every month")
+    select_with_keyboard(qtbot, win, third, 11)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win.transcript, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    coded = {(win.project.code(c.code_id).name, c.start) for c in win.project.codings_for_document(doc)}
+    assert ("Belonging", third) in coded
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Belonging", "2 Assigned mentor"]
+    # a deleted code leaves the bar
+    monkeypatch.setattr(win.codebook, "_confirm_delete", lambda code: True)
+    win.codebook.select_code(code_id(win, "Belonging"))
+    win.codebook.findChild(type(win.act_undo), "action_delete_code").trigger()
+    assert [a.text() for a in quick.actions if a.isVisible()] == ["1 Assigned mentor"]
+    assert not quick.apply(1)
+
+
 def test_apply_without_selection_says_what_to_do(qtbot, window):
     win = window
     click_at(qtbot, win, 5)
@@ -188,12 +365,97 @@ def test_apply_without_selection_says_what_to_do(qtbot, window):
     assert win.project.codings_for_document(win.transcript.document_id) == []
 
 
+def outline(win: MainWindow) -> list[tuple[int, str]]:
+    """The codebook tree as the view shows it: (depth, name), expanded rows only."""
+    view, model, out = win.codebook.view, win.codebook.view.model(), []
+
+    def walk(parent, depth):
+        for r in range(model.rowCount(parent)):
+            index = model.index(r, 0, parent)
+            out.append((depth, index.data()))
+            if view.isExpanded(index):
+                walk(index, depth + 1)
+
+    walk(view.rootIndex(), 0)
+    return out
+
+
+def test_a_codebook_outline_is_typed_in_the_tree_without_dialogs(qtbot, window):
+    """Themes, categories and codes typed as an outline: Enter adds a sibling, Tab indents,
+    Shift+Tab outdents; each new code is selected; undo takes them back one by one and the
+    tree keeps what is expanded."""
+    win = window
+    panel = win.codebook
+    panel.view.clearSelection()
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    qtbot.keyClick(win, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    field = panel.inline
+    qtbot.waitUntil(field.hasFocus)
+
+    def line(text, *keys):
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: field.hasFocus() and field.text() == "")
+        for key, mods in keys:
+            qtbot.keyClick(field, key, mods)
+
+    tab = (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    back = (Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    line("Support", tab)
+    line("Family", tab)
+    line("Parents")
+    assert win.project.code(panel.current_code_id()).name == "Parents"  # the new code is selected
+    line("Siblings", back)
+    line("Friends", tab)
+    line("School friends", back, back)
+    line("Barriers")
+    qtbot.keyClick(field, Qt.Key.Key_Escape)
+    assert not field.isVisible()
+    assert outline(win)[3:] == [(0, "Support"), (1, "Family"), (2, "Parents"), (2, "Siblings"),
+                                (1, "Friends"), (2, "School friends"), (0, "Barriers")]
+    assert win.project.code(panel.current_code_id()).name == "Barriers"
+    before = len(win.project.codes())
+    win.act_undo.trigger()
+    win.act_undo.trigger()
+    assert len(win.project.codes()) == before - 2
+    assert outline(win)[3:] == [(0, "Support"), (1, "Family"), (2, "Parents"), (2, "Siblings"), (1, "Friends")]
+    win.act_redo.trigger()
+    assert outline(win)[3:][-1] == (2, "School friends")
+
+
+def test_collapsed_codes_stay_collapsed_through_changes_and_undo(qtbot, window):
+    win = window
+    panel = win.codebook
+    mentoring = panel.proxy_index(code_id(win, "Mentoring"))
+    panel.view.collapse(mentoring)
+    panel.select_code(code_id(win, "Belonging"))
+    panel.findChild(type(win.act_undo), "action_add_subcode").trigger()
+    qtbot.waitUntil(panel.inline.hasFocus)
+    qtbot.keyClicks(panel.inline, "Welcome")
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Return)
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Escape)
+    assert panel.view.isExpanded(panel.proxy_index(code_id(win, "Belonging")))
+    for step in (win.act_undo, win.act_redo, win.act_undo):
+        step.trigger()
+        assert not panel.view.isExpanded(panel.proxy_index(code_id(win, "Mentoring"))), step.text()
+    # a collapsed code deleted and brought back by undo comes back collapsed
+    panel.select_code(code_id(win, "Mentoring"))
+    panel._confirm_delete = lambda code: True
+    panel.findChild(type(win.act_undo), "action_delete_code").trigger()
+    win.act_undo.trigger()
+    assert not panel.view.isExpanded(panel.proxy_index(code_id(win, "Mentoring")))
+
+
 def test_codebook_changes_are_undoable(qtbot, window, monkeypatch):
     win = window
     panel = win.codebook
     panel.select_code(code_id(win, "Belonging"))
-    monkeypatch.setattr(panel, "_ask_name", lambda *a: "Sense of belonging")
     panel.findChild(type(win.act_undo), "action_rename_code").trigger()
+    qtbot.waitUntil(panel.inline.hasFocus)
+    panel.inline.selectAll()
+    qtbot.keyClicks(panel.inline, "Sense of belonging")
+    qtbot.keyClick(panel.inline, Qt.Key.Key_Return)
     assert win.project.code(code_id(win, "Sense of belonging")).name == "Sense of belonging"
     win.act_undo.trigger()
     assert {c.name for c in win.project.codes()} == {"Mentoring", "Assigned mentor", "Belonging"}

@@ -135,8 +135,15 @@ def test_any_of_two_codes_lists_passages_with_where(qtbot, panel):
         ("Focus group", "M01", "¶2 · 00:12:35", "I worry that I have no time"),
         ("Focus group", "M02", "¶3 · 00:13:05", "I belong here"),
     ]
-    html = panel.list.topLevelItem(0).data(3, Qt.ItemDataRole.UserRole + 2)
+    html = panel.list.topLevelItem(0).data(4, Qt.ItemDataRole.UserRole + 2)
     assert "<b>was assigned by the school</b>" in html and "My mentor 😀" in html
+    # a column names the codes each passage was retrieved with
+    header = panel.list.headerItem()
+    assert [header.text(c) for c in range(panel.list.columnCount())] == [
+        "Document", "Speaker", "¶ / time", "Codes", "Passage"]
+    codes = [panel.list.topLevelItem(i).text(3) for i in range(4)]
+    assert codes[2] == "Worry" and codes[3] == "Belonging"
+    assert all(codes)
 
 
 def test_overlap_mode_and_without_mode(qtbot, panel):

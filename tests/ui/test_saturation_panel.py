@@ -77,8 +77,29 @@ def test_menu_opens_panel_with_table(window):
     assert window.saturation.act_show in window.analysis_menu.actions()
     panel = window.saturation.panel
     assert panel.isVisible()
+    # Interview C has no coding yet: "not coded", not "0 new codes" (which would look like saturation)
     assert rows(panel) == [("Interview A", "2", "2", "Mentor, Time"), ("Interview B", "1", "3", "Peers"),
-                           ("Interview C", "0", "3", "")]
+                           ("Interview C", "not coded", "3", "")]
+    assert [r.document_name for r in panel.chart.rows] == ["Interview A", "Interview B"]
+
+
+def test_the_table_shows_every_row_and_the_axis_whole_numbers(qtbot, window):
+    panel = window.saturation.panel
+    project = window.project
+    for n in range(5):
+        project.add_document(f"Interview {'DEFGH'[n]}", doc("more interview text"))
+    qtbot.waitUntil(lambda: panel.table.rowCount() == 8)
+    window.resizeDocks([window.saturation.dock], [520], Qt.Orientation.Vertical)  # the user makes room
+    qtbot.waitUntil(lambda: window.saturation.dock.height() >= 450)
+    table = panel.table
+    qtbot.waitUntil(lambda: all(table.viewport().rect().contains(table.visualRect(table.model().index(r, 0)))
+                                for r in range(table.rowCount())), timeout=2000)
+    assert panel.chart.height() >= 120  # the chart keeps room too
+    assert charts.nice_ticks(3, integer=True) == [0, 1, 2, 3]
+    assert charts.nice_ticks(2, integer=True) == [0, 1, 2]
+    assert charts.nice_ticks(1, integer=True) == [0, 1]
+    assert charts.nice_ticks(2) == [0, 0.5, 1, 1.5, 2]  # measurements keep fractional ticks
+    assert all(float(t).is_integer() for t in panel.chart.ticks())
 
 
 def test_chart_is_drawn(window, tmp_path):
@@ -117,7 +138,7 @@ def test_count_options(window):
     assert labels == ["All codes", "Leaf codes only", "Top-level codes (themes)", "Codes at level 2"]
     panel.count.setCurrentIndex(2)
     assert rows(panel) == [("Interview A", "2", "2", "Support, Time"), ("Interview B", "0", "2", ""),
-                           ("Interview C", "0", "2", "")]
+                           ("Interview C", "not coded", "2", "")]
     assert "top-level codes" in panel.chart.title
 
 

@@ -141,6 +141,39 @@ def test_code_hits_with_a_unit_then_undo_and_redo(qtbot, window, monkeypatch):
     assert "already coded" in panel.status.text()
 
 
+def test_code_hits_codes_exactly_the_selected_rows_and_the_status_follows_undo(qtbot, window, monkeypatch):
+    panel = open_search(qtbot, window, "mentor")
+    project = window.project
+    mentoring = next(c.id for c in project.codes() if c.name == "Mentoring")
+    assert panel.model.rowCount() == 4
+    asked = []
+
+    def ask():
+        asked.append(panel.chosen_hits())
+        return mentoring, "hit"
+
+    monkeypatch.setattr(panel, "_ask_code_and_unit", ask)
+    table = panel.table
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     pos=table.visualRect(panel.model.index(1, 3)).center())
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ControlModifier,
+                     pos=table.visualRect(panel.model.index(3, 3)).center())
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    hits = panel.model.hits
+    assert asked == [[hits[1], hits[3]]]
+    assert sorted((c.document_id, c.start) for c in project.codings_for_codes([mentoring])) == \
+        sorted((h.document_id, h.start) for h in (hits[1], hits[3]))
+    assert panel.status.text() == "Coded 2 passages with “Mentoring”."
+    window.act_undo.trigger()
+    assert project.codings_for_codes([mentoring]) == []
+    assert "Coded" not in panel.status.text()  # not a stale claim after the undo
+    assert panel.status.text() == "4 hits in 2 documents"
+    # nothing selected: every hit
+    table.clearSelection()
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    assert len(asked[-1]) == 4 and len(project.codings_for_codes([mentoring])) == 4
+
+
 def test_code_hits_dialog_lists_codes_and_units(qtbot, window):
     panel = open_search(qtbot, window, "ward")
     from qcdesk.ui.search_panel import CodeHitsDialog

@@ -110,6 +110,15 @@ def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None)
     return {r[0]: (r[1], r[2]) for r in db.execute(sql, args).fetchall()}
 
 
+def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:
+    """How many documents have a coding of any of ``code_ids``."""
+    if not code_ids:
+        return 0
+    marks = ",".join("?" * len(code_ids))
+    sql = f"SELECT count(DISTINCT document_id) FROM codings WHERE code_id IN ({marks})"
+    return int(db.execute(sql, list(code_ids)).fetchone()[0])
+
+
 def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
     sql = "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"
     return {(r[0], r[1]): r[2] for r in db.execute(sql).fetchall()}
