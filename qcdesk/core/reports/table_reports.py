@@ -211,8 +211,12 @@ def saturation_chart(project, options: ReportOptions | None = None) -> Chart | N
     order = {code.id: i for i, (code, _level) in enumerate(selection.codes)}
     seen: set[int] = set()
     names, new, so_far = [], [], []
+    uncoded = 0
     for doc in selection.documents:
         present = set(per_document.get(doc.id, ()))
+        if not present:  # not coded yet: "0 new codes" would look like saturation
+            uncoded += 1
+            continue
         names.append(doc.name)
         new.append(float(len(present - seen)))
         seen |= present
@@ -222,7 +226,14 @@ def saturation_chart(project, options: ReportOptions | None = None) -> Chart | N
     return Chart("line", "Saturation: new codes per interview", tuple(names), tuple(new),
                  x_label="Interview", y_label="New codes", series=(("Codes so far", tuple(so_far)),),
                  caption="New codes in each interview (bars) and distinct codes so far (line), "
-                         "in interview order.")
+                         "in interview order." + _left_out(uncoded))
+
+
+def _left_out(uncoded: int) -> str:
+    if not uncoded:
+        return ""
+    return (f" {uncoded} interview not coded yet is left out." if uncoded == 1
+            else f" {uncoded} interviews not coded yet are left out.")
 
 
 def spreadsheet_tables(project, kind: str, options: ReportOptions | None = None) -> list[sheet.Table]:
