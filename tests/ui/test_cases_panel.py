@@ -249,6 +249,8 @@ def test_screenshot(window, qtbot, tmp_path, ink):
     assert panel.index_of("P02", "Age").data() == "32"
     # what the researcher sees: the age drawn in its cell, nothing in the empty date beside it
     table = panel.table
+    # the panel shares the window with the transcript: bring the cell into view as a reader would
+    table.scrollTo(panel.index_of("P02", "Age"))
     qtbot.waitUntil(lambda: table.viewport().rect().contains(table.visualRect(panel.index_of("P02", "Age"))))
     cell = table.visualRect(panel.index_of("P02", "Age")).adjusted(2, 2, -2, -2)
     empty = table.visualRect(panel.index_of("P02", "Interviewed")).adjusted(2, 2, -2, -2)
