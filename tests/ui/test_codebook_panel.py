@@ -170,7 +170,8 @@ def test_double_click_and_enter_activate_the_code(qtbot, panel, project):
     assert panel.view.isExpanded(panel.proxy_index(project.ids["Access"]))  # double-click did not collapse
 
 
-def test_add_code_and_sub_code_are_named_in_the_tree(qtbot, panel, project):
+def test_add_code_and_sub_code_are_named_in_the_tree(qtbot, panel, project, activate):
+    activate(panel)  # on X11 a field takes the focus only in the active window
     action(panel, "action_add_code").trigger()
     field = panel.inline
     qtbot.waitUntil(field.hasFocus)
