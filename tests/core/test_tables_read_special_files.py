@@ -4,9 +4,9 @@ an ordinary file, as transcripts do: a named pipe would otherwise wait for a wri
 from __future__ import annotations
 
 import os
-import threading
 
 import pytest
+from fifo_guard import without_hanging
 
 from qcdesk.core.attributes_io import read_table
 from qcdesk.core.errors import QcdeskError
@@ -14,31 +14,13 @@ from qcdesk.core.errors import QcdeskError
 pytestmark = pytest.mark.core
 
 
-def _outcome(call, fifo):
-    """call() in a thread: its result or QcdeskError; fails the test if it blocks on ``fifo``."""
-    outcome: list = []
-
-    def run():
-        try:
-            outcome.append(call())
-        except QcdeskError as exc:
-            outcome.append(exc)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout=120)  # refusing takes no time; reading a FIFO waits for a writer forever
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked open() return
-        worker.join()
-        pytest.fail(f"reading {fifo.name} blocked on a named pipe")
-    return outcome[0]
 
 
 @pytest.mark.parametrize("name", ["participants.csv", "participants.xlsx"])
 def test_attribute_table_from_a_fifo_is_refused_at_once(tmp_path, name):
     fifo = tmp_path / name
     os.mkfifo(fifo)
-    result = _outcome(lambda: read_table(fifo), fifo)
+    result = without_hanging(lambda: read_table(fifo), fifo)
     assert isinstance(result, QcdeskError)
     assert "named pipe" in str(result) and name in str(result)
 
@@ -48,7 +30,7 @@ def test_pseudonym_map_from_a_fifo_is_refused_at_once(tmp_path):
 
     fifo = tmp_path / "names.csv"
     os.mkfifo(fifo)
-    result = _outcome(lambda: read_map(fifo), fifo)
+    result = without_hanging(lambda: read_map(fifo), fifo)
     assert isinstance(result, QcdeskError)
     assert "named pipe" in str(result) and "names.csv" in str(result)
 

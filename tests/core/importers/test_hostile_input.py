@@ -8,12 +8,12 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from fifo_guard import without_hanging
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import parse_file, safety
@@ -78,30 +78,12 @@ def test_binary_with_nul_bytes_is_still_refused(write):
 FIFO_REASON = "this is a named pipe (FIFO), not an ordinary file; only ordinary files can be imported"
 
 
-def _without_hanging(call, fifo):
-    """call() in a thread; if it blocks on opening ``fifo``, release it and fail the test."""
-    outcome: list = []
-
-    def run():
-        try:
-            outcome.append(call())
-        except ImportFailed as exc:
-            outcome.append(exc)
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(timeout=120)  # the fixed code answers at once; the old one waits for a writer forever
-    if worker.is_alive():
-        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))  # let the blocked open() return
-        worker.join()
-        pytest.fail("opening the FIFO blocked the import")
-    return outcome[0]
 
 
 def test_fifo_is_refused_without_opening_it(tmp_path):
     fifo = tmp_path / "interview.txt"
     os.mkfifo(fifo)
-    result = _without_hanging(lambda: parse_file(fifo), fifo)
+    result = without_hanging(lambda: parse_file(fifo), fifo)
     assert isinstance(result, ImportFailed)
     assert result.reason == FIFO_REASON
 
@@ -118,7 +100,7 @@ def test_fifo_in_a_list_of_files_does_not_stop_the_others(tmp_path):
         with Project.create(tmp_path / "p.qcdesk") as project:
             return import_files(project, [fifo, good])
 
-    report = _without_hanging(run, fifo)
+    report = without_hanging(run, fifo)
     assert [d.name for d in report.imported] == ["good"]
     assert report.failed == [("pipe.vtt", "this is a named pipe (FIFO), not an ordinary file; "
                                               "only ordinary files can be imported")]
@@ -153,7 +135,7 @@ def test_qdpx_fifo_is_refused(tmp_path):
 
     fifo = tmp_path / "project.qdpx"
     os.mkfifo(fifo)
-    result = _without_hanging(lambda: Package(fifo), fifo)
+    result = without_hanging(lambda: Package(fifo), fifo)
     assert isinstance(result, ImportFailed)
     assert result.reason == FIFO_REASON
 
