@@ -265,3 +265,34 @@ def test_detach_removes_the_recording_and_its_bytes(project, tmp_path):
     project.media.detach(info.id)
     assert project.media.for_document(doc.id) is None and _state(project)[:2] == (0, 0)
     assert project.document(doc.id).name == "Interview 1"
+
+
+def test_deleting_a_document_deletes_its_recording_and_undo_brings_it_back(project, tmp_path):
+    wav = tone_wav(tmp_path / "a.wav")
+    doc = _doc(project)
+    info = project.media.attach(doc.id, wav)
+    snap = project.delete_document(doc.id)
+    assert "media_chunks" not in snap and [r["id"] for r in snap["media"]] == [info.id]  # no audio in memory
+    assert project.media.all() == []
+    project.restore_document(snap)
+    assert project.media.for_document(doc.id) == info
+    with project.media.open(info.id) as reader:
+        assert reader.read() == wav.read_bytes()
+
+
+def test_a_deleted_documents_recording_is_gone_once_undo_cannot_need_it(tmp_path):
+    path = tmp_path / "p.qcdesk"
+    with Project.create(path) as p:
+        keep, drop = _doc(p, "keep"), _doc(p, "drop")
+        kept = p.media.attach(keep.id, tone_wav(tmp_path / "a.wav"))
+        p.media.attach(drop.id, tone_wav(tmp_path / "b.wav", 1.0))
+        p.delete_document(drop.id)
+        assert p.db.execute("SELECT count(DISTINCT media_id) FROM media_chunks").fetchone()[0] == 2
+    with Project.open(path) as p:
+        assert p.db.execute("SELECT DISTINCT media_id FROM media_chunks").fetchall() == [(kept.id,)]
+
+
+def test_the_audit_trail_names_an_added_recording(project, tmp_path):
+    info = project.media.attach(_doc(project).id, tone_wav(tmp_path / "a.wav"))
+    row = project.db.execute("SELECT action, object_id FROM audit_log WHERE kind = 'media'").fetchall()
+    assert row == [("added", info.id)]
