@@ -72,3 +72,14 @@ def purge_orphans(db: sqlite_utils.Database) -> int:
         with db.atomic():
             db.execute("DELETE FROM media_chunks WHERE media_id NOT IN (SELECT id FROM media)")
     return len(ids)
+
+
+def stored_chunks(db: sqlite_utils.Database, media_id: int):
+    """(seq, data) of a stored recording's chunks in order, one at a time."""
+    yield from db.execute("SELECT seq, data FROM media_chunks WHERE media_id = ? ORDER BY seq", [media_id])
+
+
+def stored_media(db: sqlite_utils.Database) -> list[tuple[int, str, int, str, int]]:
+    """(id, name, size, sha256, chunk_size) of every recording stored inside."""
+    return db.execute("SELECT id, name, size, sha256, chunk_size FROM media WHERE storage = 'embedded' "
+                      "ORDER BY id").fetchall()
