@@ -22,6 +22,7 @@ from qcdesk.core import coding_rules
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import refi_sets
+from qcdesk.core.interchange import refi_media
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.codebook_import import CodeSpec, codes_from_xml, merge_codes, parse_xml
 from qcdesk.core.interchange.package import Package
@@ -235,6 +236,8 @@ class _Reader:
                 if not rep.get("name"):
                     rep.set("name", elem.get("name") or "")
                 elem = rep
+            elif kind in ("AudioSource", "VideoSource"):
+                continue  # recordings: refi_media, once the documents are in
             elif kind != "TextSource":
                 label = kind.replace("Source", "").lower() or kind
                 skipped[label] = skipped.get(label, 0) + 1
@@ -366,7 +369,7 @@ class _Writer:
         if self.report.added.get("codes"):
             changes.codebook = True
         self._code_notes(self.r.codes, code_ids)
-        docs = {}
+        self.docs = docs = {}
         for source in self.r.sources:
             doc_id = self._document(source, changes)
             docs[source.guid] = doc_id
@@ -550,5 +553,7 @@ def import_project_package(project: Project, path: str | Path) -> InterchangeRep
     scheme = detect_scheme([(s.positions, [sel.raw for sel in s.selections]) for s in reader.sources])
     report.position_scheme = DESCRIPTIONS[scheme]
     with project.action() as changes:
-        _Writer(project, reader, report, scheme).run(changes)
+        writer = _Writer(project, reader, report, scheme)
+        writer.run(changes)
+        refi_media.import_media(project, path, reader.root, writer.docs, report)
     return report.finish()
