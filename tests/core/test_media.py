@@ -292,7 +292,16 @@ def test_a_deleted_documents_recording_is_gone_once_undo_cannot_need_it(tmp_path
         assert p.db.execute("SELECT DISTINCT media_id FROM media_chunks").fetchall() == [(kept.id,)]
 
 
-def test_the_audit_trail_names_an_added_recording(project, tmp_path):
-    info = project.media.attach(_doc(project).id, tone_wav(tmp_path / "a.wav"))
-    row = project.db.execute("SELECT action, object_id FROM audit_log WHERE kind = 'media'").fetchall()
-    assert row == [("added", info.id)]
+def test_the_audit_trail_names_recordings_added_relinked_and_removed(project, tmp_path):
+    from qcdesk.core import audit
+
+    wav = tone_wav(tmp_path / "a.wav")
+    info = project.media.attach(_doc(project).id, wav, embed=False)
+    (tmp_path / "moved").mkdir()
+    project.media.relink(info.id, wav.rename(tmp_path / "moved" / "a.wav"))
+    project.media.detach(info.id)
+    found = audit.entries(project, audit.AuditFilter(kind="media"))
+    assert [(e.action, e.object_id) for e in found] == [("added", info.id), ("relinked", info.id),
+                                                        ("removed", info.id)]
+    assert [audit.describe(e) for e in found] == [
+        "Recording “a.wav” (linked)", "Recording “a.wav” linked at moved/a.wav", "Recording “a.wav” (linked)"]
