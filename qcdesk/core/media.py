@@ -391,6 +391,31 @@ class MediaService:
                     changes.documents.add(document_id)
         return self.get(media_id)
 
+    def copy_from(self, other: "MediaService", media_id: int, document_id: int) -> MediaInfo:
+        """Give a document here the recording ``media_id`` of another project (a merge): its bytes
+        copied chunk by chunk, or its link pointed at the same file from this project's folder."""
+        info = other.get(media_id)
+        row = {"document_id": document_id, "name": info.name, "kind": info.kind, "mime": info.mime,
+               "size": info.size, "duration_ms": info.duration_ms, "storage": info.storage,
+               "link_path": None, "sha256": info.sha256, "chunk_size": CHUNK_SIZE, "added": schema.now()}
+        if not info.embedded:
+            where = other.resolved_path(media_id)
+            row["link_path"] = self._link_path(where) if where is not None else info.link_path
+        with self.project.action() as changes:
+            new = sql.insert(self._db, row)
+            if info.embedded:
+                digest = hashlib.sha256()
+                with other.open(media_id) as reader:
+                    for seq, block in enumerate(iter(lambda: reader.read(CHUNK_SIZE), b"")):
+                        digest.update(block)
+                        sql.add_chunk(self._db, new, seq, block)
+                if digest.hexdigest() != info.sha256:
+                    raise MediaMissingError(f"The recording {info.name} stored in {other.project.path.name} "
+                                            "is damaged, so it was not copied; nothing was changed.")
+            changes.media.add(new)
+            changes.documents.add(document_id)
+        return self.get(new)
+
     def relink(self, media_id: int, new_path, *, accept_different: bool = False) -> MediaInfo:
         """Point a linked recording at ``new_path``. It must be the same file (size and SHA-256)
         unless ``accept_different`` (then its size, hash, kind and duration are taken anew)."""
