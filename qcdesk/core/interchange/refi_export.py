@@ -274,7 +274,11 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             for note in notes_for.get(("document", doc.id), []):
                 _sub(src, "NoteRef", targetGUID=note)
             report.wrote("documents")
-        files.update(refi_media.write_sources(sources, project, ids, _sub, report))  # name -> media id
+        # name -> media id; a recording without transcript carries its document's description and notes
+        descriptions = {key[1]: memo for key, memo in described.items() if key[0] == "document"}
+        doc_notes = {key[1]: refs for key, refs in notes_for.items() if key[0] == "document"}
+        files.update(refi_media.write_sources(sources, project, ids, _sub, report, descriptions, doc_notes,
+                                              written_as_description))
 
     project_description = described.get(("project", None))
     if project_description is not None:

@@ -222,6 +222,8 @@ class _Reader:
     def _sources(self) -> list[SourceSpec]:
         out: list[SourceSpec] = []
         skipped: dict[str, int] = {}
+        text_paths = {refi_media.text_key(e.get("plainTextPath") or "") for e in self._all_sources()
+                      if xn.local(e.tag) == "TextSource" and e.get("plainTextPath")}
         for elem in self._all_sources():
             kind = xn.local(elem.tag)
             if kind == "PDFSource":
@@ -237,7 +239,11 @@ class _Reader:
                     rep.set("name", elem.get("name") or "")
                 elem = rep
             elif kind in ("AudioSource", "VideoSource"):
-                continue  # recordings: refi_media, once the documents are in
+                # the recording itself is attached by refi_media once the documents are in; one
+                # whose transcript is no text source here is a document of its own
+                if refi_media.standalone(elem, text_paths):
+                    out.append(self._media_source(elem))
+                continue
             elif kind != "TextSource":
                 label = kind.replace("Source", "").lower() or kind
                 skipped[label] = skipped.get(label, 0) + 1
@@ -249,6 +255,28 @@ class _Reader:
             self.report.warn(f"{n} {label} source(s) were not imported: qcdesk holds text documents only.")
             self.report.unmapped_item(f"{label} sources", n)
         return out
+
+    def _media_source(self, elem: etree._Element) -> SourceSpec:
+        """A recording that is a document of its own: the text of its first transcript (if another
+        program gave one), its description and notes; time selections are not kept."""
+        name = (elem.get("name") or "").strip() or "Recording"
+        text = ""
+        transcripts = xn.children(elem, "Transcript")
+        for transcript in transcripts:
+            found = self._text_of(transcript, f"the transcript of “{name}”")
+            if found:
+                text = found
+                break
+        left_out = sum(len(xn.children(t, "TranscriptSelection")) for t in transcripts) + len(_codings(elem))
+        if left_out:
+            self.report.warn(f"{left_out} coding(s) of the recording “{name}” and its transcript were not "
+                             "imported (qcdesk codes transcripts given as text sources).",
+                             group="codings of recordings")
+            self.report.unmapped_item("codings of recordings", left_out)
+        return SourceSpec(guid=xn.norm_guid(elem.get("guid") or ""), name=name, positions=PositionMap(text),
+                          selections=[], codings=[], notes=_refs(elem, "NoteRef"),
+                          description=xn.child_text(elem, "Description"),
+                          created=elem.get("creationDateTime"), user=_user(elem.get("creatingUser")))
 
     def _all_sources(self) -> list[etree._Element]:
         elem = xn.child(self.root, "Sources")

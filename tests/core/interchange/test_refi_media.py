@@ -35,7 +35,9 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
         video_doc = p.add_document("Walk", ParsedDocument("Chris: Here we are.", "vtt",
                                                           turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
         p.media.attach(video_doc.id, mp4, embed=False)
-        p.media.add_recording(diary, name="Diary 3")
+        diary_id, _ = p.media.add_recording(diary, name="Diary 3")
+        from qcdesk.core import memos
+        memos.create_memo(p, "", "Recorded on the bus.", document_id=diary_id)
     return path, {"Interview 1": wav, "Walk": mp4, "Diary 3": diary}
 
 
@@ -83,6 +85,8 @@ def test_a_package_with_recordings_comes_back_with_them(tmp_path):
                 assert reader.read() == original.read_bytes()
         assert p.media.for_document(docs["Walk"].id).kind == "video"
         assert docs["Diary 3"].char_count == 0
+        from qcdesk.core import memos
+        assert [m.body for m in memos.memos_for(p, document_id=docs["Diary 3"].id)] == ["Recorded on the bus."]
         assert len(p.codings_for_document(docs["Interview 1"].id)) == 1
         assert not any("were not imported" in w for w in report.warnings), report.warnings
 
@@ -96,3 +100,43 @@ def test_a_missing_linked_recording_is_left_out_with_a_warning(tmp_path, project
     assert any("walk.mp4 is missing" in w for w in report.warnings)
     with zipfile.ZipFile(out) as zf:
         project_schema.assertValid(etree.fromstring(zf.read("project.qde")))
+
+
+def test_importing_the_same_package_again_adds_no_recording_twice(tmp_path):
+    path, _files = _make(tmp_path)
+    out = tmp_path / "study.qdpx"
+    with Project.open(path) as p:
+        export_file(p, out)
+        report = import_file(p, out)
+        assert report.matched.get("recordings") == 3 and not report.added.get("recordings")
+        assert len(p.media.all()) == 3 and len(p.documents()) == 3
+
+
+def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, project_schema):
+    """A media source whose <Transcript> holds its own text (no text source): one document with
+    that text and the recording; its time selections are counted as not imported."""
+    wav = tone_wav(tmp_path / "talk.wav", 1.0)
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="other" origin="another program">
+  <Sources>
+    <AudioSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3301" name="Talk" path="internal://talk.wav">
+      <Transcript guid="3f2504e0-4f89-11d3-9a0c-0305e82c3302" name="Talk">
+        <PlainTextContent>Dana: we talked about the garden.</PlainTextContent>
+        <SyncPoint guid="3f2504e0-4f89-11d3-9a0c-0305e82c3303" timeStamp="0" position="0"/>
+      </Transcript>
+      <AudioSelection guid="3f2504e0-4f89-11d3-9a0c-0305e82c3304" begin="0" end="500"/>
+    </AudioSource>
+  </Sources>
+</Project>"""
+    project_schema.assertValid(etree.fromstring(xml.encode()))
+    package = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(package, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.write(wav, "sources/talk.wav")
+    with Project.create(tmp_path / "p.qcdesk") as p:
+        report = import_file(p, package)
+        [doc] = p.documents()
+        assert (doc.name, p.document_text(doc.id)) == ("Talk", "Dana: we talked about the garden.")
+        info = p.media.for_document(doc.id)
+        assert info.sha256 == hashlib.sha256(wav.read_bytes()).hexdigest()
+        assert report.unmapped.get("time selections") == 1
