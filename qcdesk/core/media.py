@@ -19,7 +19,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, Callable
 
 from qcdesk.core import media_formats
 from qcdesk.core.errors import ImportFailed, OperationError, QcdeskError
@@ -181,6 +181,19 @@ class _FileReader(MediaReader):
         super().close()
 
 
+#: told (bytes done, bytes in all) after each chunk; False cancels
+Progress = Callable[[int, int], "bool | None"]
+
+
+class MediaCancelled(QcdeskError):
+    """Attaching was cancelled through its progress callback; nothing was stored."""
+
+
+def _tick(progress: Progress | None, done: int, total: int, path: Path) -> None:
+    if progress is not None and progress(done, max(total, done)) is False:
+        raise MediaCancelled(f"Attaching {shown_name(path.name)} was cancelled; nothing was stored.")
+
+
 # ---------------------------------------------------------------------- looking at a file
 def _open_source(path: Path) -> BinaryIO:
     try:
@@ -273,8 +286,8 @@ class MediaService:
         else:
             why = "is missing (moved, renamed or on a drive that is not connected)"
         return (f"The recording {info.name}{doc} linked at {where} {why}. The transcript is still "
-                f"usable; relink the recording (Media ▸ Relink, or qcdesk-cli media PROJECT --relink "
-                f"{info.id} NEW_PATH).")
+                f"usable; relink the recording to the file's new place (on the command line: "
+                f"qcdesk-cli media PROJECT --relink {info.id} NEW_PATH).")
 
     def _document_name(self, info: MediaInfo) -> str:
         if info.document_id is None:
@@ -324,16 +337,18 @@ class MediaService:
                 "It was attached; playing past its end is not possible.")
 
     # ------------------------------------------------------------ changing
-    def attach(self, document_id: int, path, *, embed: bool = True) -> MediaInfo:
-        """Attach the recording at ``path`` to a document (one action)."""
+    def attach(self, document_id: int, path, *, embed: bool = True, progress: Progress | None = None) -> MediaInfo:
+        """Attach the recording at ``path`` to a document (one action). ``progress(bytes done,
+        bytes in all)`` is called after each chunk; returning False cancels (nothing is stored)."""
         self.project.document(document_id)
         if sql.for_document(self._db, document_id) is not None:
             raise OperationError(
                 f"“{self.project.document(document_id).name}” already has a recording; "
                 "detach it first to attach another.")
-        return self._store(Path(path), document_id, embed=embed)
+        return self._store(Path(path), document_id, embed=embed, progress=progress)
 
-    def add_recording(self, path, *, name: str | None = None, embed: bool = True) -> tuple[int, MediaInfo]:
+    def add_recording(self, path, *, name: str | None = None, embed: bool = True,
+                      progress: Progress | None = None) -> tuple[int, MediaInfo]:
         """A recording with no transcript (an audio diary): a document with no text, and the recording."""
         from qcdesk.core.importers.base import ParsedDocument
 
@@ -342,7 +357,7 @@ class MediaService:
         with self.project.action():
             doc = self.project.add_document(name or path.stem, ParsedDocument(text="", source_format="media"),
                                             source_name=shown_name(path.name))
-            info = self._store(path, doc.id, embed=embed, probed=probe)
+            info = self._store(path, doc.id, embed=embed, probed=probe, progress=progress)
         return doc.id, info
 
     _probe = staticmethod(lambda path: probe(path))
@@ -360,8 +375,9 @@ class MediaService:
             return str(absolute)
 
     def _store(self, path: Path, document_id: int | None, *, embed: bool,
-               probed: media_formats.Detected | None = None) -> MediaInfo:
+               probed: media_formats.Detected | None = None, progress: Progress | None = None) -> MediaInfo:
         with self._open_source(path) as fh:
+            total = os.fstat(fh.fileno()).st_size
             found = self._detect(fh, path) if probed is None else probed
             fh.seek(0)
             row = {"document_id": document_id, "name": shown_name(path.name), "kind": found.kind,
@@ -374,6 +390,7 @@ class MediaService:
                 for block in iter(lambda: fh.read(CHUNK_SIZE), b""):
                     digest.update(block)
                     size += len(block)
+                    _tick(progress, size, total, path)
             with self.project.action() as changes:
                 media_id = sql.insert(self._db, dict(row, size=1, sha256="-"))
                 if embed:
@@ -383,6 +400,7 @@ class MediaService:
                         size += len(block)
                         sql.add_chunk(self._db, media_id, seq, block)
                         seq += 1
+                        _tick(progress, size, total, path)
                 if size == 0:
                     raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: the file is empty.")
                 sql.update(self._db, media_id, size=size, sha256=digest.hexdigest())

@@ -305,3 +305,22 @@ def test_the_audit_trail_names_recordings_added_relinked_and_removed(project, tm
                                                         ("removed", info.id)]
     assert [audit.describe(e) for e in found] == [
         "Recording “a.wav” (linked)", "Recording “a.wav” linked at moved/a.wav", "Recording “a.wav” (linked)"]
+
+
+@pytest.mark.parametrize("embed", [True, False])
+def test_progress_is_told_per_chunk_and_cancelling_stores_nothing(project, tmp_path, monkeypatch, embed):
+    monkeypatch.setattr(media_mod, "CHUNK_SIZE", 4096)
+    wav = tone_wav(tmp_path / "a.wav", 1.0)
+    doc = _doc(project)
+    seen = []
+    project.media.attach(doc.id, wav, embed=embed, progress=lambda done, total: seen.append((done, total)))
+    size = wav.stat().st_size
+    assert seen[-1] == (size, size) and len(seen) == -(-size // 4096)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    project.media.detach(project.media.for_document(doc.id).id)
+    before = _state(project)
+    for call in (lambda p: project.media.attach(doc.id, wav, embed=embed, progress=p),
+                 lambda p: project.media.add_recording(wav, embed=embed, progress=p)):
+        with pytest.raises(media_mod.MediaCancelled, match="cancelled; nothing was stored"):
+            call(lambda done, total: done < size // 2)
+        assert _state(project) == before
