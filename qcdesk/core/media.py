@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable
+from typing import TYPE_CHECKING, BinaryIO
 
 from qcdesk.core import media_formats
 from qcdesk.core.errors import ImportFailed, OperationError, QcdeskError
@@ -394,12 +395,10 @@ class MediaService:
             with self.project.action() as changes:
                 media_id = sql.insert(self._db, dict(row, size=1, sha256="-"))
                 if embed:
-                    seq = 0
-                    for block in iter(lambda: fh.read(CHUNK_SIZE), b""):
+                    for seq, block in enumerate(iter(lambda: fh.read(CHUNK_SIZE), b"")):
                         digest.update(block)
                         size += len(block)
                         sql.add_chunk(self._db, media_id, seq, block)
-                        seq += 1
                         _tick(progress, size, total, path)
                 if size == 0:
                     raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: the file is empty.")

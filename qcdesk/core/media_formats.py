@@ -10,6 +10,7 @@ never a whole recording.
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
 import wave
@@ -35,7 +36,7 @@ class Detected:
 
 
 def _ms(seconds: float | None) -> int | None:
-    if seconds is None or seconds != seconds or seconds < 0:  # NaN too
+    if seconds is None or math.isnan(seconds) or seconds < 0:
         return None
     return int(round(seconds * 1000))
 

@@ -116,7 +116,7 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
     """A media source whose <Transcript> holds its own text (no text source): one document with
     that text and the recording; its time selections are counted as not imported."""
     wav = tone_wav(tmp_path / "talk.wav", 1.0)
-    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+    xml = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="other" origin="another program">
   <Sources>
     <AudioSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3301" name="Talk" path="internal://talk.wav">
