@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from qcdesk.core.storage import media as sql
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
+
+_log = logging.getLogger(__name__)
 
 #: bytes per stored chunk
 CHUNK_SIZE = 1 << 20
@@ -212,6 +215,10 @@ def _detect(fh: BinaryIO, path: Path) -> media_formats.Detected:
     except OSError as exc:
         raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: the file cannot be "
                                 f"read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # noqa: BLE001 - a parser tripped on bytes nobody foresaw: still one line
+        _log.warning("Reading %s as a recording failed", path.name, exc_info=True)
+        raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: it is damaged or not a "
+                                f"recording qcdesk can read ({type(exc).__name__}). Nothing was stored.") from None
 
 
 def probe(path) -> media_formats.Detected:

@@ -84,7 +84,7 @@ def _wav(fh: BinaryIO) -> Detected:
     try:
         with wave.open(fh) as w:
             rate, frames = w.getframerate(), w.getnframes()
-    except (wave.Error, EOFError, struct.error) as exc:
+    except (wave.Error, EOFError, struct.error, RuntimeError, ValueError, OverflowError) as exc:
         raise FormatError(f"the WAV file is damaged or uses an encoding qcdesk cannot read ({exc})") from None
     if rate <= 0:
         raise FormatError("the WAV file is damaged (its sample rate is 0)")
