@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import sys
 import zipfile
 from pathlib import Path
@@ -140,3 +141,25 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
         info = p.media.for_document(doc.id)
         assert info.sha256 == hashlib.sha256(wav.read_bytes()).hexdigest()
         assert report.unmapped.get("time selections") == 1
+
+
+def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path):
+    xml = """<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="other" origin="another program">
+  <Sources>
+    <TextSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3311" name="Talk" plainTextPath="internal://talk.txt"/>
+    <AudioSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3312" name="Talk" path="internal://talk.wav">
+      <Transcript guid="3f2504e0-4f89-11d3-9a0c-0305e82c3313" plainTextPath="internal://talk.txt"/>
+    </AudioSource>
+  </Sources>
+</Project>"""
+    package = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(package, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr("sources/talk.txt", "Dana: hello")
+        zf.writestr("sources/talk.wav", b"RIFF" + bytes(30 << 20))  # 30 MB of zeros: ~1000:1
+    with Project.create(tmp_path / "p.qcdesk") as p:
+        report = import_file(p, package)
+        assert [d.name for d in p.documents()] == ["Talk"] and p.media.all() == []
+        assert any("zip bomb" in w for w in report.warnings)
+    assert not list(Path(tempfile.gettempdir()).glob("qcdesk-qdpx-media-*"))
