@@ -18,6 +18,7 @@ import hashlib
 import io
 import logging
 import os
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,8 @@ _log = logging.getLogger(__name__)
 
 #: bytes per stored chunk
 CHUNK_SIZE = 1 << 20
+#: chunks a reader keeps in memory
+CACHED_CHUNKS = 4
 
 
 class MediaMissingError(QcdeskError):
@@ -105,7 +108,8 @@ class _EmbeddedReader(MediaReader):
         self._own = False
         self.media_id, self.size, self._chunk_size, self._name = media_id, size, chunk_size, name
         self._pos = 0
-        self._cached: tuple[int, bytes] | None = None
+        #: the chunks read last (a demuxer jumps between a file's index and its data)
+        self._cached: OrderedDict[int, bytes] = OrderedDict()
 
     def _connection(self):
         if self._db is None:
@@ -113,15 +117,20 @@ class _EmbeddedReader(MediaReader):
         return self._db
 
     def _chunk(self, seq: int) -> bytes:
-        if self._cached is None or self._cached[0] != seq:
-            data = sql.chunk(self._connection(), self.media_id, seq)
-            expected = min(self._chunk_size, self.size - seq * self._chunk_size)
-            if data is None or len(data) != expected:
-                raise MediaMissingError(
-                    f"The recording {self._name} stored in this project is damaged (part {seq + 1} "
-                    "is missing or cut short); run “qcdesk-cli check” and attach the recording again.")
-            self._cached = (seq, data)
-        return self._cached[1]
+        data = self._cached.get(seq)
+        if data is not None:
+            self._cached.move_to_end(seq)
+            return data
+        data = sql.chunk(self._connection(), self.media_id, seq)
+        expected = min(self._chunk_size, self.size - seq * self._chunk_size)
+        if data is None or len(data) != expected:
+            raise MediaMissingError(
+                f"The recording {self._name} stored in this project is damaged (part {seq + 1} "
+                "is missing or cut short); run “qcdesk-cli check” and attach the recording again.")
+        self._cached[seq] = data
+        if len(self._cached) > CACHED_CHUNKS:
+            self._cached.popitem(last=False)
+        return data
 
     def readinto(self, buffer) -> int:
         if self.closed:
@@ -160,7 +169,8 @@ class _EmbeddedReader(MediaReader):
                 self._db.close()
             except Exception:  # noqa: BLE001 - closed from another thread: collected later
                 pass
-        self._db, self._cached = None, None
+        self._db = None
+        self._cached.clear()
         super().close()
 
 

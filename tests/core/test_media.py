@@ -324,3 +324,20 @@ def test_progress_is_told_per_chunk_and_cancelling_stores_nothing(project, tmp_p
         with pytest.raises(media_mod.MediaCancelled, match="cancelled; nothing was stored"):
             call(lambda done, total: done < size // 2)
         assert _state(project) == before
+
+
+def test_a_reader_jumping_between_the_index_and_the_data_reads_each_chunk_once(project, tmp_path, monkeypatch):
+    """An MP4 demuxer reads the index at the end, then the data at the start, and back."""
+    monkeypatch.setattr(media_mod, "CHUNK_SIZE", 4096)
+    wav = tone_wav(tmp_path / "a.wav", 2.0)
+    info = project.media.attach(_doc(project).id, wav)
+    reads = []
+    real = media_mod.sql.chunk
+    monkeypatch.setattr(media_mod.sql, "chunk", lambda db, mid, seq: reads.append(seq) or real(db, mid, seq))
+    with project.media.open(info.id) as reader:
+        for _ in range(10):
+            reader.seek(-100, io.SEEK_END)
+            reader.read(100)
+            reader.seek(10)
+            reader.read(100)
+    assert sorted(reads) == [0, (info.size - 100) // 4096]
