@@ -8,7 +8,8 @@ Times come from three places, best first:
 * for documents imported before stamps became structure: ``[12:58]`` marks still in a turn's text.
 
 :func:`time_at` answers "what time is at position p": the nearest known time at or before p in
-the same turn (or, outside turns, anywhere before p). Where that is only the turn's start and
+the same turn (or, outside turns and in turns without a time of their own, anywhere before p:
+f4/f5 put their stamp at the end of a paragraph, so it is the time where the next one begins). Where that is only the turn's start and
 the turn has a known end (its own, the next time inside it, or the next turn's start), the time
 is interpolated by character position (from the end of the turn's ``Speaker:`` label) and
 rounded to whole seconds: it is an estimate, and says no more than it knows. A turn that would
@@ -75,8 +76,8 @@ class Timeline:
         i = bisect_right(self._inner_positions, position) - 1
         if i >= lo or (i >= 0 and self._inner_positions[i] == start):
             return Moment(self.inner[i][1], True)
-        if t0 is None:
-            return None
+        if t0 is None:  # an untimed turn: the last time before it (f4 stamps end paragraphs)
+            return Moment(self.inner[i][1], True) if i >= 0 else None
         spoken = min(start + label + 2, end)  # after "Speaker: "
         if position <= spoken:
             return Moment(t0, True)
