@@ -21,6 +21,7 @@ from qcdesk.core.reports.structure import (
     Annotated, Block, Comment, Heading, Mark, PageBreak, Paragraph, Report, Run, Swatch,
     format_time, plural,
 )
+from qcdesk.core.storage import timing as timing_sql
 
 KIND = "coded-transcript"
 TITLE = "Coded transcripts"
@@ -59,7 +60,8 @@ def _paragraphs(project, doc: Document, text: str) -> list[tuple[int, int, str]]
     return out
 
 
-def _label(project, doc_id: int, start: int, text: str) -> tuple[list[Mark], int]:
+def _label(project, doc_id: int, start: int, text: str,
+           synced: dict[int, float] | None = None) -> tuple[list[Mark], int]:
     """The speaker label (and time) shown before a paragraph that starts a turn.
 
     Where the stored text itself begins with "Speaker:" that prefix is set in bold instead of
@@ -68,7 +70,9 @@ def _label(project, doc_id: int, start: int, text: str) -> tuple[list[Mark], int
     """
     turn = project.turn_at(doc_id, start)
     if turn is None or turn.start != start:
-        return [], 0
+        # a paragraph with a time of its own (a subtitle cue, a stamp taken out of the text)
+        known = (synced or {}).get(start)
+        return ([Mark(f"[{format_time(known)}] ", muted=True)] if known is not None else []), 0
     marks: list[Mark] = []
     if turn.time_start is not None:
         marks.append(Mark(f"[{format_time(turn.time_start)}] ", muted=True))
@@ -164,8 +168,9 @@ def document_blocks(project, doc: Document, codings: list[Coding], selection: Se
     ev = 0
     paras = _paragraphs(project, doc, text)
     heads: list[tuple[list[Mark], int, str]] = []
+    synced = dict(reversed(timing_sql.sync_points(project.db, doc.id)))  # the first time at a position
     for p_index, (p_start, p_end, kind) in enumerate(paras):
-        label, skip = _label(project, doc.id, p_start, text)
+        label, skip = _label(project, doc.id, p_start, text, synced)
         heads.append((label, skip, kind))
         edges = {p_start, p_end}
         if skip:
