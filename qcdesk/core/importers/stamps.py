@@ -49,7 +49,9 @@ def seconds(value: str) -> float | None:
 
 
 _MARK = "\x00"  # stands for a removed stamp while the blanks around it are tidied (clean text has none)
-_RUN = re.compile(rf"[{_BLANKS}]*{_MARK}(?:[{_BLANKS}]*{_MARK})*[{_BLANKS}]*")
+#: removed stamps with the blanks around them; a run of blanks is tried once, from its start (the
+#: lookbehind) and without giving back (possessive), so a long run without a stamp costs one pass
+_RUN = re.compile(rf"(?<![{_BLANKS}])[{_BLANKS}]*+{_MARK}(?:[{_BLANKS}]*+{_MARK})*[{_BLANKS}]*+")
 
 
 def take_stamps(text: str, *, brackets: bool) -> tuple[str, list[tuple[int, float]]]:
