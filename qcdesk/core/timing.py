@@ -9,12 +9,13 @@ Times come from three places, best first:
 
 :func:`time_at` answers "what time is at position p": the nearest known time at or before p in
 the same turn (or, outside turns and in turns without a time of their own, anywhere before p:
-f4/f5 put their stamp at the end of a paragraph, so it is the time where the next one begins). Where that is only the turn's start and
-the turn has a known end (its own, the next time inside it, or the next turn's start), the time
-is interpolated by character position (from the end of the turn's ``Speaker:`` label) and
-rounded to whole seconds: it is an estimate, and says no more than it knows. A turn that would
-be spoken slower than :data:`SLOWEST_SPEECH` (a long silence before the next turn, not speech)
-is not interpolated: its start time stands. Reports, the player and REFI-QDA export all ask here.
+f4/f5 put their stamp at the end of a paragraph, so it is the time where the next one begins).
+Where that is only the turn's start and the turn has a known end (the next time inside it, its
+own end, or the next turn's start), the time is interpolated by character position (from the end
+of the turn's ``Speaker:`` label) and rounded to whole seconds: it is an estimate, and says no
+more than it knows. A stretch that would be spoken slower than :data:`SLOWEST_SPEECH` (a long
+silence before the next turn, not speech) is not interpolated: the turn's start stands.
+Reports, the player and REFI-QDA export all ask here.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class Timeline:
             return Moment(t0, True)
         # the next known time after the position: a point inside the turn, else the turn's end
         j = bisect_left(self._inner_positions, position + 1)
+        s1: float | None
         if j < len(self.inner) and self._inner_positions[j] < end:
             p1, s1 = self.inner[j]
         else:

@@ -66,7 +66,7 @@ def take_stamps(text: str, *, brackets: bool) -> tuple[str, list[tuple[int, floa
     values: list[float] = []
 
     def mark(m: re.Match) -> str:
-        value = seconds(m[m.lastgroup])
+        value = seconds(m[m.lastgroup or 0])
         if value is None:
             return m.group(0)  # not a time: the characters stay as written
         values.append(value)
