@@ -112,3 +112,32 @@ def test_every_subtitle_cue_keeps_its_time(corpus, tmp_path):
         points = timing.time_points(p, doc.id)
         assert [s for _, s in points] == sorted(s for _, s in points)
         assert len(points) == path.read_text(encoding="utf-8").count("-->")  # one time per cue
+
+
+def test_renaming_a_speaker_keeps_every_word_at_its_time(project, tmp_path):
+    from qcdesk.core import speakers
+
+    path = tmp_path / "cues.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v S01>First words.\n\n"
+                    "00:00:05.000 --> 00:00:06.000\n<v S01>Later words.\n\n"
+                    "00:00:09.000 --> 00:00:10.000\n<v S02>Reply.\n", encoding="utf-8")
+    doc = project.add_document("cues", parse_file(path))
+
+    def times() -> dict[str, float | None]:
+        """Each word's time, and what the text says where each known time is."""
+        text = project.document_text(doc.id)
+        out: dict[str, float | None] = {w: timing.time_at(project, doc.id, text.index(w))
+                                        for w in ("First", "words.", "Later", "Reply")}
+        out.update({text[p:p + 5]: s for p, s in timing.time_points(project, doc.id)})
+        return out
+
+    before = times()
+    assert before["First"] == 1.0 and before["Later"] == 5.0 and before["Reply"] == 9.0
+    assert before["S02: "] == 9.0  # the known times sit where the turns and cues begin
+    snapshot = speakers.rename_speaker(project, "S01", "Amira Haddad")
+    assert project.document_text(doc.id).startswith("Amira Haddad: First words. Later words.")
+    after = times()
+    assert after.pop("Amira") == 1.0 and before.pop("S01: ") == 1.0
+    assert after == before
+    speakers.restore_speaker(project, snapshot)
+    assert times() == {**before, "S01: ": 1.0}
