@@ -136,3 +136,17 @@ def test_real_noscribe_txt_has_no_stamps_in_its_turns(corpus):
 ])
 def test_take_stamps(text, brackets, expected, points):
     assert take_stamps(text, brackets=brackets) == (expected, points)
+
+
+@pytest.mark.parametrize("first, second, third", [
+    ("Anna Berg: Hello everyone.", "Anna Berg: Shall we start?", "Tom: Yes."),  # Zoom
+    ("<v Anna Berg>Hello everyone.</v>", "<v Anna Berg>Shall we start?</v>", "<v Tom>Yes.</v>"),  # Teams
+])
+def test_zoom_and_teams_vtt_keep_each_cue_time(write, first, second, third):
+    doc = parse_file(write("meeting.vtt", (
+        f"WEBVTT\n\n1\n00:00:01.000 --> 00:00:04.000\n{first}\n\n"
+        f"2\n00:00:05.500 --> 00:00:07.000\n{second}\n\n"
+        f"3\n00:00:08.000 --> 00:00:09.000\n{third}\n")))
+    assert doc.text == "Anna Berg: Hello everyone. Shall we start?\n\nTom: Yes."
+    assert [(t.speaker, t.time_start) for t in doc.turns] == [("Anna Berg", 1.0), ("Tom", 8.0)]
+    assert at(doc, 5.5) == "Shall we start?"
