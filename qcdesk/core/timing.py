@@ -121,6 +121,17 @@ def time_points(project, document_id: int) -> list[tuple[int, float]]:
     return Timeline(project, document_id).points
 
 
+def paragraph_times(project, document_id: int) -> list[tuple[int, float]]:
+    """The times known where paragraphs begin (turns' starts, and sync points at a paragraph's
+    start: a subtitle cue without a voice, a stamp that stood alone before a paragraph), sorted:
+    what a transcript shows in its margin."""
+    starts = {b.start for b in project.blocks(document_id)}
+    turns = [(t[0], t[2]) for t in sql.timed_turns(project.db, document_id) if t[2] is not None]
+    taken = {p for p, _ in turns}
+    inner = [(p, s) for p, s in sql.sync_points(project.db, document_id) if p in starts and p not in taken]
+    return sorted(dict(reversed(inner)).items() | set(turns))
+
+
 def time_at(project, document_id: int, position: int) -> float | None:
     """The recording's time at ``position`` of the document, or None when nothing is known."""
     moment = Timeline(project, document_id).moment(position)

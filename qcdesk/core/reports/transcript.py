@@ -15,13 +15,13 @@ from __future__ import annotations
 import colorsys
 from collections import defaultdict
 
+from qcdesk.core import timing
 from qcdesk.core.models import Code, Coding, Document
 from qcdesk.core.reports.selection import Progress, ReportOptions, Selection, new_report, select
 from qcdesk.core.reports.structure import (
     Annotated, Block, Comment, Heading, Mark, PageBreak, Paragraph, Report, Run, Swatch,
     format_time, plural,
 )
-from qcdesk.core.storage import timing as timing_sql
 
 KIND = "coded-transcript"
 TITLE = "Coded transcripts"
@@ -70,7 +70,7 @@ def _label(project, doc_id: int, start: int, text: str,
     """
     turn = project.turn_at(doc_id, start)
     if turn is None or turn.start != start:
-        # a paragraph with a time of its own (a subtitle cue, a stamp taken out of the text)
+        # a paragraph with a time of its own (a subtitle cue, a stamp that stood before it)
         known = (synced or {}).get(start)
         return ([Mark(f"[{format_time(known)}] ", muted=True)] if known is not None else []), 0
     marks: list[Mark] = []
@@ -168,7 +168,7 @@ def document_blocks(project, doc: Document, codings: list[Coding], selection: Se
     ev = 0
     paras = _paragraphs(project, doc, text)
     heads: list[tuple[list[Mark], int, str]] = []
-    synced = dict(reversed(timing_sql.sync_points(project.db, doc.id)))  # the first time at a position
+    synced = dict(timing.paragraph_times(project, doc.id))
     for p_index, (p_start, p_end, kind) in enumerate(paras):
         label, skip = _label(project, doc.id, p_start, text, synced)
         heads.append((label, skip, kind))
