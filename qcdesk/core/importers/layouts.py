@@ -22,7 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, clean, line_separator
-from qcdesk.core.importers.stamps import take_stamps
+from qcdesk.core.importers.stamps import LEADING_F4, take_stamps
+from qcdesk.core.importers.stamps import seconds as stamp_seconds
 
 TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
 _ARROW_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
@@ -117,6 +118,9 @@ def _first_line(text: str) -> str:
 
 def _inline_match(index: int, unit: Unit) -> _Match | None:
     text = unit.text.strip()
+    stamp = LEADING_F4.match(text)
+    if stamp:  # "#00:00:01-2# I: ..." (f4/f5 with the stamp first): the stamp is the turn's time
+        text = text[stamp.end():]
     for pattern in _INLINE:
         m = pattern.match(text)
         if not m:
@@ -126,7 +130,10 @@ def _inline_match(index: int, unit: Unit) -> _Match | None:
         if not valid_name(name) or not rest or _ONLY_TIME.match(rest):
             continue
         raw_time = m.groupdict().get("time")
-        return _Match(index, name, parse_time(raw_time) if raw_time else None, rest)
+        time = parse_time(raw_time) if raw_time else None
+        if time is None and stamp:
+            time = stamp_seconds(stamp.group("f4"))
+        return _Match(index, name, time, rest)
     return None
 
 

@@ -22,6 +22,8 @@ _BRACKETED = (r"\[(?P<square>(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?)\]"
               r"|\((?P<round>(?:\d{1,2}:)?\d{2}:\d{2}(?:[.,]\d{1,3})?)\)")
 #: f4/f5/MAXQDA: #hh:mm:ss-t# (hours optional, fraction after "-", "." or ",")
 F4 = re.compile(_F4)
+#: an f4 stamp that opens a paragraph ("#00:00:01-2# I: ..."), read with the speaker's label
+LEADING_F4 = re.compile(rf"^{_F4}[ \t]*")
 #: f4 stamps and the bracketed times of a transcript
 ANY = re.compile(f"{_F4}|{_BRACKETED}")
 #: a paragraph that is only a time (Otter/Teams write one between paragraphs of a turn)

@@ -55,7 +55,7 @@ def transcripts(draw):
                 items.append(draw(WORDS))
         now += draw(st.integers(1, 20))
         turns.append((name, start, items))
-    layout = draw(st.sampled_from(["inline", "noscribe", "otter", "docx"]))
+    layout = draw(st.sampled_from(["inline", "noscribe", "f4first", "otter", "docx"]))
     return layout, turns
 
 
@@ -75,6 +75,8 @@ def write(tmp_path, layout, turns):
     for name, start, items in turns:
         if layout == "inline":
             lines.append(f"{name}: {utterance(items)}")
+        elif layout == "f4first":
+            lines.append(f"{clock(start, 'f4')} {name}: {utterance(items)}")
         elif layout == "noscribe":
             lines.append(f"{name}: {clock(start, 'square')} {utterance(items)}")
         else:

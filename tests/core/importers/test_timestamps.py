@@ -32,6 +32,13 @@ def test_f4_stamps_leave_the_text_and_mark_the_following_words(write):
     assert [s for _, s in doc.sync_points] == sorted(s for _, s in doc.sync_points)
 
 
+def test_f4_stamps_that_open_each_paragraph_time_the_turns(write):
+    doc = parse_file(write("f4first.txt", "#00:00:01-2# I: Wie geht es?\n\n#00:00:04-0# B: Gut.\n\n"
+                                          "#00:00:07-0# I: Schön.\n\n#00:00:09-0# B: Ja.\n"))
+    assert doc.text == "I: Wie geht es?\n\nB: Gut.\n\nI: Schön.\n\nB: Ja."
+    assert [(t.speaker, t.time_start) for t in doc.turns] == [("I", 1.2), ("B", 4.0), ("I", 7.0), ("B", 9.0)]
+
+
 def test_f4_stamps_leave_prose_too_but_bracketed_times_stay_in_prose(write):
     doc = parse_file(write("notes.txt", "We met at the ward #01:02:03-4# and talked.\n\n"
                                         "See John (3:16) and the log [00:00:05].\n"))
