@@ -34,6 +34,7 @@ from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema, soundness
+from qcdesk.core.storage import timing as timing_sql
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
@@ -336,6 +337,7 @@ class Project:
             })
             doc_sql.insert_blocks(self.db, doc_id, parsed.blocks)
             doc_sql.insert_turns(self.db, doc_id, parsed.turns)
+            timing_sql.insert_sync_points(self.db, doc_id, parsed.sync_points)
             changes.documents.add(doc_id)
             changes.document_list = True
         return self.document(doc_id)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStacked
                                QVBoxLayout, QWidget)
 
 from qcdesk import APP_NAME, PROJECT_SUFFIX
+from qcdesk.core import timing
 from qcdesk.core.errors import ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
@@ -419,8 +420,8 @@ class MainWindow(QMainWindow):
     def _load_turn_times(self) -> None:
         doc_id = self.transcript.document_id
         if self.project is not None and doc_id is not None:
-            self.transcript.set_turn_times([(t.start, format_time(t.time_start))
-                                            for t in self.project.speaker_turns(doc_id)])
+            self.transcript.set_turn_times([(position, format_time(seconds)) for position, seconds
+                                            in timing.paragraph_times(self.project, doc_id)])
 
     def _remember_place(self) -> None:
         """Where the reader is in the open document (cursor and scroll), for coming back to it."""

@@ -244,3 +244,26 @@ def test_cases_attributes_and_memos_merge_by_name(tmp_path: Path):
         assert p.db.execute("SELECT count(*) FROM case_attributes").fetchone()[0] == 1
         remerge(p, rows)
         assert p.db.execute("SELECT value FROM case_attributes WHERE case_id = 2").fetchone()[0] == "5"
+
+
+def test_a_merged_document_keeps_its_sync_points_through_unmerge_and_remerge(tmp_path: Path):
+    from qcdesk.core import timing
+
+    ana_path, ben_path = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana_path):
+        pass
+    shutil.copy(ana_path, ben_path)
+    with Project.open(ben_path) as p:
+        doc = parsed(TEXT_1)
+        doc.turns[0] = SpeakerTurn("Interviewer", 0, TEXT_1.index("\n"), 3.0, None)
+        doc.sync_points = [(TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
+        p.add_document("Interview 1", doc)
+    with Project.open(ana_path) as p:
+        report = merge_project(p, ben_path)
+        (merged,) = p.documents()
+        points = timing.time_points(p, merged.id)
+        assert points == [(0, 3.0), (TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
+        rows = unmerge(p, report)
+        assert p.db.execute("SELECT count(*) FROM sync_points").fetchone()[0] == 0
+        remerge(p, rows)
+        assert timing.time_points(p, p.documents()[0].id) == points

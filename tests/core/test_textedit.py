@@ -10,6 +10,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.textedit import Remap, apply_edits, normalise_edits, replace_spans, restore_text
 
 pytestmark = pytest.mark.core
@@ -138,7 +139,18 @@ def case(draw):
         last = b
     codings = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(1, n)).filter(lambda t: t[0] < t[1]),
                             max_size=6))
-    return text, edits, codings
+    syncs = draw(st.lists(st.integers(0, n), max_size=5))
+    return text, edits, codings, syncs
+
+
+def expected_point(text: str, edits: list, p: int) -> int:
+    """Independent statement of where a sync point goes: inside a replaced span to its start;
+    what comes before it is the old text before it with the edits there applied (text inserted
+    exactly at the point included: the point stays with the word that followed it)."""
+    for a, b, _ in edits:
+        if a < p < b:
+            p = a
+    return len(apply_edits(text[:p], [e for e in edits if e[1] <= p]))
 
 
 def expected_cover(text: str, edits: list, start: int, end: int) -> str:
@@ -157,11 +169,12 @@ def expected_cover(text: str, edits: list, start: int, end: int) -> str:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=case())
 def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory, data):
-    text, edits, codings = data
+    text, edits, codings, syncs = data
     path = tmp_path_factory.mktemp("prop") / "p.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("D", ParsedDocument(text=text, source_format="txt",
-                                                       blocks=[Block("paragraph", 0, len(text))]))
+                                                       blocks=[Block("paragraph", 0, len(text))],
+                                                       sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
         code = project.add_code("C")
         ids = [project.apply_code(doc.id, code.id, s, e).id for s, e in dict.fromkeys(codings)]
         before = {i: (project.coding(i).start, project.coding(i).end) for i in ids}
@@ -179,6 +192,11 @@ def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory,
             c = project.coding(i)
             assert 0 <= c.start < c.end <= len(new)
             assert new[c.start:c.end] == expected_cover(text, normal, *before[i])
+        # sync points move with the words that follow them, and each keeps its time
+        assert sorted(timing_sql.sync_points(project.db, doc.id), key=lambda r: r[1]) == \
+            [(expected_point(text, normal, p), float(k)) for k, p in enumerate(syncs)]
         restore_text(project, snapshot)
         assert project.document_text(doc.id) == text
         assert {i: (project.coding(i).start, project.coding(i).end) for i in ids} == before
+        assert sorted(timing_sql.sync_points(project.db, doc.id), key=lambda r: r[1]) == \
+            [(p, float(k)) for k, p in enumerate(syncs)]

@@ -10,7 +10,7 @@ table by a single line end), and records code-point ranges.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
@@ -49,6 +49,8 @@ class Piece:
     time_start: float | None = None
     time_end: float | None = None
     group: int | None = None
+    #: (offset into ``text``, seconds) of times known inside the paragraph (see :mod:`stamps`)
+    sync: list[tuple[int, float]] = field(default_factory=list)
 
 
 #: a whole run of blanks before a line end; the lookbehind starts each run once, so a long run of
@@ -72,6 +74,17 @@ def line_separator(previous: str, following: str) -> str:
     return " "
 
 
+def _piece_sync(piece: Piece, text: str) -> list[tuple[int, float]]:
+    """The piece's times as offsets into its cleaned text; producers give offsets into clean text,
+    so only stripped ends can shift them (anything else would be a guess: the times are dropped)."""
+    if not piece.sync:
+        return []
+    lead = len(piece.text) - len(piece.text.lstrip())
+    if text != piece.text[lead:lead + len(text)]:
+        return []
+    return [(min(max(0, offset - lead), len(text)), seconds) for offset, seconds in piece.sync]
+
+
 def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None) -> ParsedDocument:
     parts: list[str] = []
     blocks: list[Block] = []
@@ -79,6 +92,8 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
     pos = 0
     open_turn: list | None = None  # [speaker, start, end, t0, t1]
     prev: Piece | None = None
+    sync: list[tuple[int, float]] = []
+    carried: list[float] = []  # times of empty pieces (a bare stamp line): they mark what follows
 
     def close_turn() -> None:
         nonlocal open_turn
@@ -89,6 +104,7 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
     for piece in pieces:
         text = clean(piece.text)
         if not text:
+            carried += [seconds for _, seconds in piece.sync]
             continue
         if parts:
             tight = (piece.kind == TABLE_ROW and prev is not None and prev.kind == TABLE_ROW
@@ -98,6 +114,9 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
             pos += len(sep)
         start, end = pos, pos + len(text)
         parts.append(text)
+        sync += [(start, seconds) for seconds in carried]
+        carried = []
+        sync += [(start + offset, seconds) for offset, seconds in _piece_sync(piece, text)]
         pos = end
         blocks.append(Block(piece.kind, start, end, piece.level if piece.kind == HEADING else 0))
         if piece.speaker is not None:
@@ -111,7 +130,8 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
             close_turn()
         prev = piece
     close_turn()
+    sync += [(pos, seconds) for seconds in carried]
     doc = ParsedDocument(text="".join(parts), source_format=source_format, blocks=blocks,
-                         turns=turns, notices=list(notices or []))
+                         turns=turns, sync_points=sync, notices=list(notices or []))
     doc.validate()
     return doc

@@ -20,6 +20,9 @@ class ParsedDocument:
     source_format: str
     blocks: list[Block] = field(default_factory=list)
     turns: list[SpeakerTurn] = field(default_factory=list)
+    #: (code point, seconds): times known inside the text beyond the turns' own (a subtitle cue
+    #: merged into a longer turn, an f4/f5 stamp taken out of the text), in text order
+    sync_points: list[tuple[int, float]] = field(default_factory=list)
     #: things the user should know that did not stop the import (e.g. "footnotes ignored")
     notices: list[str] = field(default_factory=list)
 
@@ -29,6 +32,9 @@ class ParsedDocument:
         for item in [*self.blocks, *self.turns]:
             if not (0 <= item.start <= item.end <= n):
                 raise ValueError(f"range {item.start}-{item.end} outside text of length {n}")
+        for position, seconds in self.sync_points:
+            if not (0 <= position <= n) or not (seconds >= 0) or seconds == float("inf"):
+                raise ValueError(f"time {seconds} at {position} outside text of length {n}")
 
 
 def content_hash(text: str) -> str:

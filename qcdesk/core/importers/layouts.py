@@ -21,7 +21,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, line_separator
+from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, clean, line_separator
+from qcdesk.core.importers.stamps import LEADING_F4, take_stamps
+from qcdesk.core.importers.stamps import seconds as stamp_seconds
 
 TIME = r"(?:\d{1,2}:)?\d{1,3}:\d{2}(?:[.,]\d{1,3})?"
 _ARROW_TIME = r"\d{1,2}(?::\d{1,2}){1,2}(?:[.,]\d{1,3})?"
@@ -116,6 +118,9 @@ def _first_line(text: str) -> str:
 
 def _inline_match(index: int, unit: Unit) -> _Match | None:
     text = unit.text.strip()
+    stamp = LEADING_F4.match(text)
+    if stamp:  # "#00:00:01-2# I: ..." (f4/f5 with the stamp first): the stamp is the turn's time
+        text = text[stamp.end():]
     for pattern in _INLINE:
         m = pattern.match(text)
         if not m:
@@ -125,7 +130,10 @@ def _inline_match(index: int, unit: Unit) -> _Match | None:
         if not valid_name(name) or not rest or _ONLY_TIME.match(rest):
             continue
         raw_time = m.groupdict().get("time")
-        return _Match(index, name, parse_time(raw_time) if raw_time else None, rest)
+        time = parse_time(raw_time) if raw_time else None
+        if time is None and stamp:
+            time = stamp_seconds(stamp.group("f4"))
+        return _Match(index, name, time, rest)
     return None
 
 
@@ -262,20 +270,51 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
             in_turn = True
             continue
         if in_turn and _ONLY_TIME.match(text):
-            continue  # a bare timestamp between turns: structure, not text
+            # a bare timestamp between paragraphs: structure, not text (a time for what follows)
+            flush()
+            start(Piece("", continues=True, sync=_time_of(text)))
+            continue
         if unit.soft and cur is not None:
             sep = " " if (cur.speaker is not None or cur.continues) else soft_join
             lines.extend((line_separator(lines[-1], text) if sep == " " else sep, text))
             continue
         flush()
         if in_turn and unit.attach:
-            start(Piece(_LEADING_TIME.sub("", text), continues=True))
+            leading = _LEADING_TIME.match(text)
+            start(Piece(text[leading.end():] if leading else text, continues=True,
+                        sync=_time_of(leading.group(0)) if leading else []))
         else:
             in_turn = False
             start(Piece(text))
     flush()
     if pending is not None:
         pieces.append(_turn_piece(pending, ""))
+    return take_pieces_stamps(pieces)
+
+
+def _time_of(text: str) -> list[tuple[int, float]]:
+    value = parse_time(text.strip().strip("[]()"))
+    return [] if value is None else [(0, value)]
+
+
+def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
+    """Take the stamps out of the pieces' text as sync points (see :mod:`stamps`): f4/f5
+    stamps everywhere, bracketed times inside speaker turns. A piece's own earlier times
+    here are at its start, which removing stamps does not move."""
+    for piece in pieces:
+        in_turn = piece.speaker is not None or piece.continues
+        if "#" not in piece.text and not (in_turn and ("[" in piece.text or "(" in piece.text
+                                                       or _ONLY_TIME.match(piece.text.strip()))):
+            continue
+        text = clean(piece.text)
+        label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
+        body, found = take_stamps(text[len(label):], brackets=in_turn)
+        if not found:
+            continue
+        piece.text = label + body if body else label.rstrip()
+        piece.sync = [(0, s) for o, s in piece.sync if o == 0] + [(len(label) + o, s) for o, s in found]
+        if piece.speaker is not None and piece.time_start is None and found[0][0] == 0:
+            piece.time_start = found[0][1]  # "Name: #00:01:02-3# ...": the turn starts then
     return pieces
 
 
@@ -300,4 +339,4 @@ def plain_pieces(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
         parts.append([text])
     for piece, piece_parts in zip(pieces, parts):
         piece.text = "".join(piece_parts)
-    return pieces
+    return take_pieces_stamps(pieces)

@@ -5,7 +5,8 @@ Cues become turns: the speaker comes from a ``<v Name>`` voice tag or a
 files name the speaker only on the first cue of a turn). Consecutive cues of
 one speaker merge into one ``Speaker: utterance`` paragraph whose times span
 them. Cues without any speaker in the file are grouped into paragraphs at
-pauses.
+pauses. Every cue keeps its start time: where its text begins inside a longer
+paragraph, that time is a sync point.
 """
 
 from __future__ import annotations
@@ -84,14 +85,15 @@ def _clean_cue_text(raw: str) -> tuple[str, str | None]:
     speaker = None
     voice = _VOICE.search(raw)
     if voice:
-        name = (voice.group("name") or "").strip().lstrip("/").strip()
+        # "<v Name:>" as some tools write it: the colon is the label's, not the name's
+        name = (voice.group("name") or "").strip().lstrip("/").strip().rstrip(":").rstrip()
         # cleaned like the text the label is written into, so the two always agree
         speaker = " ".join(clean(name).split()) or None
     text = _TAG.sub("", raw)
     for entity, char in _ENTITIES.items():
         text = text.replace(entity, char)
     text = html.unescape(text)
-    text = " ".join(line.strip() for line in text.split("\n") if line.strip())
+    text = clean(" ".join(line.strip() for line in text.split("\n") if line.strip()))
     return text, speaker
 
 
@@ -180,24 +182,31 @@ def _apply_prefixes(cues: list[Cue]) -> None:
 
 
 def cues_to_pieces(cues: list[Cue]) -> list[Piece]:
+    """Paragraphs for the cues; every cue's start that is not its paragraph's own time
+    becomes a sync point where the cue's text begins."""
     pieces: list[Piece] = []
     if any(c.speaker for c in cues):
         cur: Piece | None = None
         words: dict[int, list[str]] = {}  # a turn's cue texts, joined once at the end
+        lengths: dict[int, int] = {}  # the joined length so far, for the cues' offsets
         for cue in cues:
             if not cue.text and cur is None:
                 continue
             if cur is not None and cue.speaker in (None, cur.speaker):
                 if cue.text:
+                    if cue.start is not None:
+                        cur.sync.append((lengths[id(cur)] + 1, cue.start))
                     words[id(cur)].append(cue.text)
+                    lengths[id(cur)] += 1 + len(cue.text)
                 if cue.end is not None:
                     cur.time_end = cue.end if cur.time_end is None else max(cur.time_end, cue.end)
                 continue
             if cue.speaker is None:
-                pieces.append(Piece(cue.text))
+                pieces.append(Piece(cue.text, sync=_own_time(cue)))
                 continue
             cur = Piece(f"{cue.speaker}:", speaker=cue.speaker, time_start=cue.start, time_end=cue.end)
             words[id(cur)] = [cur.text] + ([cue.text] if cue.text else [])
+            lengths[id(cur)] = len(" ".join(words[id(cur)]))
             pieces.append(cur)
         for piece in pieces:
             if id(piece) in words:
@@ -210,12 +219,19 @@ def cues_to_pieces(cues: list[Cue]) -> list[Piece]:
             continue
         pause = None if cue.start is None or last_end is None else cue.start - last_end
         if para is not None and (pause is None or pause < PARAGRAPH_GAP) and len(para.text) < 1000:
+            if cue.start is not None:
+                para.sync.append((len(para.text) + 1, cue.start))
             para.text += " " + cue.text
         else:
-            para = Piece(cue.text)
+            para = Piece(cue.text, sync=_own_time(cue))
             pieces.append(para)
         last_end = cue.end if cue.end is not None else last_end
     return pieces
+
+
+def _own_time(cue: Cue) -> list[tuple[int, float]]:
+    """A paragraph that is one cue outside any turn keeps the cue's time at its start."""
+    return [] if cue.start is None else [(0, cue.start)]
 
 
 def read_vtt(path: Path, data: bytes) -> ParsedDocument:

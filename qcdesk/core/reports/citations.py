@@ -9,32 +9,28 @@ case's own name (the citation already says who speaks).
 When the citation names the speaker, a quote that starts with the turn's own label
 ("DC09: I think...") drops that label: the words are the speaker's, the label is not.
 
-A turn has one time (where it starts). Where the transcript marks later sentences of a
-turn with their own time ("... [12:58] And then ..."), a quote starting after such a
-mark cites that time instead.
+The time is the one :func:`qcdesk.core.timing.time_at` knows for where the quote starts: a
+subtitle cue or a stamp inside the turn, else the turn's start, interpolated towards its end
+(whole seconds) where the turn's end is known.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-from bisect import bisect_right
 
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.importers.layouts import TIME, parse_time
 from qcdesk.core.models import Segment
 from qcdesk.core.reports.structure import format_time
+from qcdesk.core.timing import Timeline
 
 SEPARATOR = " · "
-#: a time marked inside a turn's text: [12:58], (1:02:03), [00:12:58.5]
-INLINE_TIME = re.compile(rf"[\[(]({TIME})[\])]")
 
 
 class Citer:
     def __init__(self, project, options) -> None:
         self.project = project
-        #: document id -> (positions, seconds) of the times marked in its text, found once
-        self._marks: dict[int, tuple[list[int], list[float]]] = {}
+        #: document id -> its known times, read once
+        self._timelines: dict[int, Timeline] = {}
         self.by_case = options.cite_by == "case"
         if options.cite_by not in ("document", "case"):
             raise ExportFailed(f"Quotes cite a document or a case, not {options.cite_by!r}.")
@@ -64,9 +60,9 @@ class Citer:
         """Who said it and where: the case (or document), the speaker, the time or paragraph.
 
         ``by_document(seg)``, if given, writes the citation when quotes cite documents."""
-        inline = self.inline_time(seg)
-        if inline is not None:
-            seg = dataclasses.replace(seg, time_start=inline)
+        known = self.time(seg)
+        if known is not None:
+            seg = dataclasses.replace(seg, time_start=known)
         if not self.by_case and by_document is not None:
             return by_document(seg)
         doc_id = seg.coding.document_id
@@ -83,34 +79,14 @@ class Citer:
             parts.append(f"¶ {seg.paragraph}")
         return SEPARATOR.join(parts)
 
-    def inline_time(self, seg: Segment) -> float | None:
-        """The last time marked in the segment's turn before the segment starts (or at its
-        very start), if the turn's text has any; else None (the turn's own time stands)."""
-        if seg.time_start is None:
-            return None  # an untimed transcript: nothing to refine
-        coding = seg.coding
-        turn = self.project.turn_at(coding.document_id, coding.start)
-        if turn is None:
-            return None
-        marks = self._marks.get(coding.document_id)
-        if marks is None:
-            marks = self._marks[coding.document_id] = self._find_marks(coding.document_id)
-        positions, seconds = marks
-        i = bisect_right(positions, coding.start) - 1
-        if i < 0 or positions[i] <= turn.start:
-            return None  # none in this turn (one at its very start is the turn's own time)
-        return seconds[i]
-
-    def _find_marks(self, document_id: int) -> tuple[list[int], list[float]]:
-        """Where the document's text marks a time, keeping positions only (not the text)."""
-        positions: list[int] = []
-        seconds: list[float] = []
-        for m in INLINE_TIME.finditer(self.project.document_text(document_id)):
-            value = parse_time(m.group(1))
-            if value is not None:
-                positions.append(m.start())
-                seconds.append(value)
-        return positions, seconds
+    def time(self, seg: Segment) -> float | None:
+        """The time at the quote's start (see :func:`qcdesk.core.timing.time_at`), or None."""
+        doc_id = seg.coding.document_id
+        timeline = self._timelines.get(doc_id)
+        if timeline is None:
+            timeline = self._timelines[doc_id] = Timeline(self.project, doc_id)
+        moment = timeline.moment(seg.coding.start)
+        return None if moment is None else moment.seconds
 
     @staticmethod
     def text(seg: Segment) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import colorsys
 from collections import defaultdict
 
+from qcdesk.core import timing
 from qcdesk.core.models import Code, Coding, Document
 from qcdesk.core.reports.selection import Progress, ReportOptions, Selection, new_report, select
 from qcdesk.core.reports.structure import (
@@ -59,7 +60,8 @@ def _paragraphs(project, doc: Document, text: str) -> list[tuple[int, int, str]]
     return out
 
 
-def _label(project, doc_id: int, start: int, text: str) -> tuple[list[Mark], int]:
+def _label(project, doc_id: int, start: int, text: str,
+           synced: dict[int, float] | None = None) -> tuple[list[Mark], int]:
     """The speaker label (and time) shown before a paragraph that starts a turn.
 
     Where the stored text itself begins with "Speaker:" that prefix is set in bold instead of
@@ -68,7 +70,9 @@ def _label(project, doc_id: int, start: int, text: str) -> tuple[list[Mark], int
     """
     turn = project.turn_at(doc_id, start)
     if turn is None or turn.start != start:
-        return [], 0
+        # a paragraph with a time of its own (a subtitle cue, a stamp that stood before it)
+        known = (synced or {}).get(start)
+        return ([Mark(f"[{format_time(known)}] ", muted=True)] if known is not None else []), 0
     marks: list[Mark] = []
     if turn.time_start is not None:
         marks.append(Mark(f"[{format_time(turn.time_start)}] ", muted=True))
@@ -164,8 +168,9 @@ def document_blocks(project, doc: Document, codings: list[Coding], selection: Se
     ev = 0
     paras = _paragraphs(project, doc, text)
     heads: list[tuple[list[Mark], int, str]] = []
+    synced = dict(timing.paragraph_times(project, doc.id))
     for p_index, (p_start, p_end, kind) in enumerate(paras):
-        label, skip = _label(project, doc.id, p_start, text)
+        label, skip = _label(project, doc.id, p_start, text, synced)
         heads.append((label, skip, kind))
         edges = {p_start, p_end}
         if skip:

@@ -7,6 +7,8 @@ from typing import Any
 
 import sqlite_utils
 
+#: the rows that belong to a document's text, and their text order
+_DOCUMENT_CHILDREN = {"blocks": "start", "speaker_turns": "start", "sync_points": "position"}
 _TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "memos", "cases", "attributes", "document_sets")
 
 
@@ -16,11 +18,11 @@ def rows(db: sqlite_utils.Database, table: str, order: str = "id") -> list[dict[
 
 
 def document_rows(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict]]:
-    """A document's blocks and speaker turns, in text order."""
+    """A document's blocks, speaker turns and sync points, in text order."""
     return {
         table: [dict(r) for r in db.query(
-            f"SELECT * FROM [{table}] WHERE document_id = ? ORDER BY start, id", [document_id])]
-        for table in ("blocks", "speaker_turns")
+            f"SELECT * FROM [{table}] WHERE document_id = ? ORDER BY {order}, id", [document_id])]
+        for table, order in _DOCUMENT_CHILDREN.items()
     }
 
 
@@ -104,7 +106,7 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
         "SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) "
         "OR document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [_in_ids(inserted.get("media", []))[1][0], _in_ids(inserted.get("documents", []))[1][0]])]
-    for table in ("blocks", "speaker_turns"):
+    for table in _DOCUMENT_CHILDREN:
         where, args = _in_ids(inserted.get("documents", []))
         out[table] = [dict(r) for r in db[table].rows_where(
             "document_id IN (SELECT value FROM json_each(?))", args, order_by="id")]
@@ -138,7 +140,8 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Put captured rows back with their ids (codes parents first, as they were inserted)."""
-    for table in ("coders", "documents", "media", "blocks", "speaker_turns", "codes", "codings", "memos",
+    for table in ("coders", "documents", "media", "blocks", "speaker_turns", "sync_points", "codes", "codings",
+                  "memos",
                   "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
                   "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):

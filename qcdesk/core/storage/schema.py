@@ -467,6 +467,27 @@ def _media(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0008_sync_points")
+def _sync_points(db: sqlite_utils.Database) -> None:
+    """Times known inside a document's text (issue 18): a subtitle cue merged into a longer turn,
+    an f4/f5 ``#00:01:23-4#`` stamp taken out of the text. ``position`` is a code point offset into
+    the plain text, ``seconds`` the recording's time there. Deleted with the document; moved with
+    the text when a speaker label is renamed or names are pseudonymised.
+
+    (Named 0008: 0007 is the media store's.)"""
+    db.executescript(
+        """
+        CREATE TABLE sync_points (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL CHECK (position >= 0),
+            seconds REAL NOT NULL CHECK (seconds >= 0)
+        );
+        CREATE INDEX idx_sync_points_document ON sync_points(document_id, position);
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

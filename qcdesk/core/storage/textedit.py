@@ -8,10 +8,12 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-#: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage)
-RANGE_TABLES = ("codings", "speaker_turns", "blocks", "memos")
+#: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage;
+#: sync points: a point, read and moved as the empty range [position, position))
+RANGE_TABLES = ("codings", "speaker_turns", "blocks", "memos", "sync_points")
 #: table -> (start column, end column, which rows have a range)
-_RANGE_COLUMNS = {"memos": ("anchor_start", "anchor_end", "anchor_start IS NOT NULL")}
+_RANGE_COLUMNS = {"memos": ("anchor_start", "anchor_end", "anchor_start IS NOT NULL"),
+                  "sync_points": ("position", "position", "1")}
 
 
 # ----------------------------------------------------------------- text and ranges
@@ -45,6 +47,9 @@ def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, 
     """Write (id, start, end) rows back."""
     assert table in RANGE_TABLES
     start, end, _where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
+    if start == end:  # a point: its start is where it is
+        db.conn.executemany(f"UPDATE {table} SET {start} = ? WHERE id = ?", [(s, i) for i, s, _e in rows])
+        return
     db.conn.executemany(f"UPDATE {table} SET {start} = ?, {end} = ? WHERE id = ?",
                         [(s, e, i) for i, s, e in rows])
 
