@@ -20,6 +20,7 @@ from lxml import etree
 
 from qcdesk.core.errors import ImportFailed, QcdeskError
 from qcdesk.core.interchange import xml_names as xn
+from qcdesk.core import timing
 from qcdesk.core.interchange.package import Package
 from qcdesk.core.project import Project
 
@@ -67,10 +68,12 @@ def write_sources(sources: etree._Element, project: Project, ids, sub, report, d
         elif doc is not None:
             transcript = sub(src, "Transcript", guid=ids("transcript", doc.id), name=doc.name,
                              plainTextPath=f"internal://{ids('document', doc.id)}.txt")
-            for turn in project.speaker_turns(doc.id):
-                if turn.time_start is not None:
-                    sub(transcript, "SyncPoint", guid=ids("syncpoint", (doc.id, turn.start)),
-                        timeStamp=str(int(round(turn.time_start * 1000))), position=str(turn.start))
+            seen: set[int] = set()
+            for position, seconds in timing.time_points(project, doc.id):  # turns' starts and cue/stamp times
+                if position not in seen:
+                    seen.add(position)
+                    sub(transcript, "SyncPoint", guid=ids("syncpoint", (doc.id, position)),
+                        timeStamp=str(int(round(seconds * 1000))), position=str(position))
         files[member] = info.id
         report.wrote("recordings")
     return files
