@@ -19,32 +19,28 @@ def _doc(row: tuple) -> Document:
 def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
     if "position" not in row:
         row = dict(row, position=next_position(db))
-    return int(db["documents"].insert(row).last_pk)
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    return int(db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid)
 
 
 def next_position(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0])
 
 
+# A document's structure goes in with one statement per table (executemany), not row by row:
+# a 250,000-character transcript has thousands of paragraphs and turns.
+
 def insert_blocks(db: sqlite_utils.Database, document_id: int, blocks: Iterable[Block]) -> None:
-    db["blocks"].insert_all(
-        {"document_id": document_id, "kind": b.kind, "start": b.start, "end": b.end, "level": b.level}
-        for b in blocks
-    )
+    db.conn.executemany('INSERT INTO blocks (document_id, kind, start, "end", level) VALUES (?, ?, ?, ?, ?)',
+                        [(document_id, b.kind, b.start, b.end, b.level) for b in blocks])
 
 
 def insert_turns(db: sqlite_utils.Database, document_id: int, turns: Iterable[SpeakerTurn]) -> None:
-    db["speaker_turns"].insert_all(
-        {
-            "document_id": document_id,
-            "speaker": t.speaker,
-            "start": t.start,
-            "end": t.end,
-            "time_start": t.time_start,
-            "time_end": t.time_end,
-        }
-        for t in turns
-    )
+    db.conn.executemany(
+        'INSERT INTO speaker_turns (document_id, speaker, start, "end", time_start, time_end) '
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(document_id, t.speaker, t.start, t.end, t.time_start, t.time_end) for t in turns])
 
 
 def all_documents(db: sqlite_utils.Database) -> list[Document]:
