@@ -46,6 +46,16 @@ def test_structure_comes_back_as_stored(tmp_path_factory, parsed):
         assert _sorted(project.speaker_turns(doc.id)) == _sorted(parsed.turns)
 
 
+@pytest.mark.parametrize("times", [(None, None), (1.5, None)])
+def test_names_with_any_character_come_back_whole(tmp_path, times):
+    turns = [SpeakerTurn(name, i, i + 1, *times)
+             for i, name in enumerate(["a\x00b", '😀"\\ \u202e', "\ud7ff\ue000", "x" * 300, "\x00"])]
+    parsed = ParsedDocument(text="abcdef", source_format="txt", blocks=[], turns=turns)
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        doc = project.add_document("Doc", parsed)
+        assert project.speaker_turns(doc.id) == turns
+
+
 def test_a_failure_storing_turns_leaves_nothing_of_the_document(tmp_path, monkeypatch):
     parsed = ParsedDocument(text="Interviewer: Ready?\n\nP1: Yes.", source_format="txt",
                             blocks=[Block("paragraph", 0, 19, 0), Block("paragraph", 21, 28, 0)],
