@@ -81,7 +81,7 @@ def paragraph_text(p, plain: bool | None = None) -> str:
     return "".join(parts)
 
 
-_PARSE = dict(remove_blank_text=True, resolve_entities=False)  # python-docx's parser options
+_PARSE = {"remove_blank_text": True, "resolve_entities": False}  # python-docx's parser options
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 

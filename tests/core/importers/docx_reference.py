@@ -12,8 +12,8 @@ from pathlib import Path
 
 from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
 from qcdesk.core.importers.docx_reader import left_out_notice
+from qcdesk.core.importers.layouts import arrange
 from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -18,13 +18,12 @@ from xml.sax.saxutils import escape
 
 import docx
 import pytest
+from docx_reference import read_docx_python_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcdesk.core.importers import parse_file
 from qcdesk.core.importers.docx_reader import read_docx
-
-from docx_reference import read_docx_python_docx
 
 pytestmark = pytest.mark.core
 
@@ -156,12 +155,12 @@ def test_generated_documents_read_the_same(body, styles):
     ["<w:p><w:r><w:t><w:t>nested</w:t>tail</w:t></w:r></w:p>"],  # a text element inside another
     ["<w:p><w:pPr><w:tabs><w:tab/></w:tabs></w:pPr><w:r><w:tab/><w:t>x</w:t></w:r><w:tab/></w:p>"],
     ["<w:p><w:r><w:t>a</w:t></w:r><w:tab/><w:r><w:t>b</w:t></w:r></w:p>"],  # a tab outside a run is no tab
-    ['<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>box</w:t></w:r>'
+    [('<w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:tbl><w:tr><w:tc><w:p><w:r><w:t>box</w:t></w:r>'
      '</w:p></w:tc></w:tr></w:tbl></w:txbxContent></v:textbox></v:shape></w:pict></w:r><w:r><w:t>after</w:t>'
-     '</w:r></w:p>'],
-    ['<w:tbl><w:tr><w:tc><w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>in box</w:t></w:r>'
+     '</w:r></w:p>')],
+    [('<w:tbl><w:tr><w:tc><w:p><w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>in box</w:t></w:r>'
      '</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr>'
-     '</w:tbl>'],
+     '</w:tbl>')],
 ])
 def test_edge_cases_read_the_same(body):
     for styles in ("default", "extra", "none"):
