@@ -168,3 +168,19 @@ def test_a_large_matrix_written_as_text_reads_back_cell_by_cell(tmp_path: Path):
     assert grid_back[1:] == [[f"Code {i} & <sub>", str(i), "0", "1", "2", str(i + 3)] for i in range(400)]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[-1].cells[0].paragraphs[0].runs[0].bold  # the totals row
+
+
+def test_each_column_group_of_a_wide_matrix_keys_exactly_its_own_columns():
+    from qcdesk.core.reports.structure import Paragraph
+
+    names = [f"Participant number {i}" for i in range(1, 31)] + ["Total"]
+    grid = Grid("Wide", names, ["A", "Total"], [list(range(31)), list(range(31))], corner="Code",
+                keys={"totals": True})
+    blocks = word_tables(grid)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    keys = [b.text for b in blocks if isinstance(b, Paragraph) and b.text.startswith("Columns:")]
+    assert len(tables) == len(keys) == 3  # 31 columns, 14 per landscape table
+    for table, key in zip(tables, keys):
+        numbers = [h for h in table.header[1:] if h != "Total"]
+        assert key == "Columns: " + " · ".join(f"{n} = Participant number {n}" for n in numbers)
+    assert tables[-1].header[-1] == "Total"
