@@ -1,0 +1,35 @@
+"""Text as a Word file can hold it: XML-safe characters, reading direction, colours."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# characters XML 1.0 cannot hold; vertical tab and form feed read as line breaks
+_BREAKS = re.compile(r"[\x0b\x0c]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+#: text python-docx's add_run turns into breaks and tabs
+SPECIAL = re.compile(r"[\n\r\t]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` as XML can store it: forbidden control characters become U+FFFD."""
+    if _BREAKS.search(text):
+        text = _BREAKS.sub("\n", text)
+    return _ILLEGAL.sub("\ufffd", text)
+
+
+def is_rtl(text: str) -> bool:
+    """True if the first strongly directional character is right-to-left (Arabic, Hebrew...)."""
+    for ch in text[:400]:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def hex_color(color: str) -> str:
+    """``#a1b2c3`` as Word writes it: ``A1B2C3``."""
+    return color.lstrip("#").upper()
