@@ -110,6 +110,16 @@ class _Scope:
             self.filter.cache[key] = self._codings()
         return self.filter.cache[key]
 
+    def coding_cases(self, project: "Project") -> list[tuple[int, int, int, frozenset[int]]]:
+        """(coding id, document, code, the cases it belongs to) for each coding counted, worked
+        out once for all the matrices of one filter."""
+        key = ("cases", tuple(sorted(self.documents)) if self.documents is not None else None)
+        if key not in self.filter.cache:
+            case_map = self.case_map(project)
+            self.filter.cache[key] = [(cid, doc_id, code_id, frozenset(case_map.cases_of(doc_id, start, end)))
+                                      for cid, doc_id, code_id, start, end, _coder in self.codings()]
+        return self.filter.cache[key]
+
     def case_map(self, project: "Project") -> CaseMap:
         if "case_map" not in self.filter.cache:
             self.filter.cache["case_map"] = CaseMap(project)
@@ -157,6 +167,22 @@ class _Counter:
         self.rows: dict[int, set] = {}
         self.columns: dict[object, set] = {}
         self.everything: set = set()
+        self.segments = 0  # codings counted through add_segment
+
+    def add_segment(self, rows, columns, coding_id: int) -> None:
+        """Count one coding (``measure == "segments"``) in each of ``rows`` x ``columns``
+        (distinct columns). Each coding comes once, so totals are plain counts."""
+        if not columns:
+            return
+        cells, row_counts, column_counts = self.cells, self.rows, self.columns
+        for row in rows:
+            for column in columns:
+                key = (row, column)
+                cells[key] = cells.get(key, 0) + 1
+            row_counts[row] = row_counts.get(row, 0) + 1
+        for column in columns:
+            column_counts[column] = column_counts.get(column, 0) + 1
+        self.segments += 1
 
     def add(self, rows, column, coding_id: int, items=()) -> None:
         found = set(items) if self.distinct else {coding_id}
@@ -174,16 +200,17 @@ class _Counter:
 
     def totals(self, row_ids: list[int], columns: list) -> dict:
         """Distinct totals; a column's total counts only codings of the rows shown."""
-        return {"row_totals": [len(self.rows.get(r, ())) for r in row_ids],
-                "column_totals": [len(self.columns.get(c, ())) for c in columns],
-                "grand_total": len(self.everything)}
+        def size(found) -> int:
+            return found if isinstance(found, int) else len(found)
+
+        return {"row_totals": [size(self.rows.get(r, ())) for r in row_ids],
+                "column_totals": [size(self.columns.get(c, ())) for c in columns],
+                "grand_total": len(self.everything) + self.segments}
 
 
 def _grid(rows: list[int], columns: list, counts: dict[tuple[int, object], int | set]) -> list[list[int]]:
-    def value(found):
-        return len(found) if isinstance(found, set) else found
-
-    return [[value(counts.get((r, c), 0)) for c in columns] for r in rows]
+    get = {key: len(found) if isinstance(found, set) else found for key, found in counts.items()}.get
+    return [[get((r, c), 0) for c in columns] for r in rows]
 
 
 def _shown_rows(counts_in: dict[int, list[int]], row_ids: list[int]) -> dict[int, list[int]]:
@@ -204,13 +231,15 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     all_cases = sql.cases(project.db)
     cases = scope.cases(all_cases)
     columns = {c for c, _ in cases}
-    case_map = scope.case_map(project)
     counter = _Counter(measure)
-    for cid, doc_id, code_id, start, end, _coder in scope.codings():
+    for cid, doc_id, code_id, in_cases in scope.coding_cases(project):
         rows = counts_in.get(code_id)
         if not rows:
             continue
-        for case_id in case_map.cases_of(doc_id, start, end) & columns:
+        if measure == "segments":
+            counter.add_segment(rows, in_cases & columns, cid)
+            continue
+        for case_id in in_cases & columns:
             counter.add(rows, case_id, cid, (doc_id,))
     notes = [_subcode_note(include_subcodes),
              "A case is its linked documents plus the turns of its speakers; a segment counts in "
@@ -254,13 +283,16 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
         group_of[case_id] = value.casefold()
     values = value_order(vtype, choices, spelling.values())
     columns = [v.casefold() for v in values]
-    case_map = scope.case_map(project)
     counter = _Counter(measure)
-    for cid, doc_id, code_id, start, end, _coder in scope.codings():
+    grouped = group_of.keys()
+    for cid, _doc_id, code_id, cases_there in scope.coding_cases(project):
         rows = counts_in.get(code_id)
-        if not rows:
+        if not rows or not cases_there:
             continue
-        in_cases = {c for c in case_map.cases_of(doc_id, start, end) if c in group_of}
+        in_cases = cases_there & grouped
+        if measure == "segments":
+            counter.add_segment(rows, {group_of[c] for c in in_cases}, cid)
+            continue
         for group in {group_of[c] for c in in_cases}:
             counter.add(rows, group, cid, (c for c in in_cases if group_of[c] == group))
     sizes = {g: sum(1 for v in group_of.values() if v == g) for g in columns}
@@ -297,6 +329,9 @@ def code_set_matrix(project: "Project", measure: str = "segments", include_subco
     for cid, doc_id, code_id, _start, _end, _coder in scope.codings():
         rows = counts_in.get(code_id)
         if not rows:
+            continue
+        if measure == "segments":
+            counter.add_segment(rows, set(sets_of.get(doc_id, ())), cid)
             continue
         for set_id in sets_of.get(doc_id, ()):
             counter.add(rows, set_id, cid, (doc_id,))
