@@ -299,7 +299,7 @@ class _Writer(TableBlocks):
                     Chart: self.chart, PageBreak: lambda _b: self.page_break()}
         blocks = self.report.blocks
         step = max(1, len(blocks) // 100)
-        since_spill = 0
+        since_spill = cells_since = 0
         # Page and section breaks wait for the next content block: a section break already
         # starts a new page, so a page break just before one (the title page's, say) would
         # leave a blank page, and a section with nothing in it (a landscape table's closing
@@ -322,12 +322,14 @@ class _Writer(TableBlocks):
                     self._grid = None  # the next numbered paragraph starts a new grid
                 handlers[type(block)](block)
             since_spill += 1
+            if isinstance(block, Table):  # many middle-sized tables weigh as much as one large one
+                cells_since += len(block.rows) * len(block.header)
             # a comment still open holds a run in the tree: spill only between whole comments
-            big = isinstance(block, Table) and len(block.rows) * len(block.header) >= SPILL_CELLS
+            big = cells_since >= SPILL_CELLS
             if self.spill is not None and (since_spill >= SPILL_EVERY or big) and not self._open_comments:
                 self.spill.flush(self.doc)
                 self._grid = None  # spilled: later rows go into a grid of their own
-                since_spill = 0
+                since_spill = cells_since = 0
             if progress is not None and i % step == 0:
                 progress(i, len(blocks))
         return self.doc
