@@ -252,3 +252,8 @@ def set_table_style(table, style_id: str) -> None:
 def style_run_properties(style):
     """The ``<w:rPr>`` of a python-docx style, made when missing."""
     return style.element.get_or_add_rPr()
+
+
+def parse_body(xml: str) -> list:
+    """The elements of a piece of body XML (``w:`` elements, no declarations), in order."""
+    return list(parse_xml(f"<w:body {W_DECLARATION}>{xml}</w:body>"))

@@ -65,6 +65,11 @@ class Spill:
         self.file.write(xml[cut:])
         self.chunks += 1
 
+    def write_xml(self, xml: str) -> None:
+        """Body elements as XML text using the document's ``w:`` prefix, written as they are."""
+        self.file.write(xml.encode("utf-8"))
+        self.chunks += 1
+
     def _write_holder(self, holder) -> None:
         if len(holder):
             xml = etree.tostring(holder, encoding="utf-8")
