@@ -52,7 +52,14 @@ def code(project: Project, doc_id: int, code_id: int, words: str) -> None:
 
 @pytest.fixture
 def study(tmp_path: Path):
-    p = Project.create(tmp_path / "mentoring.qcd")
+    made = make_study(tmp_path)
+    yield made
+    made.project.close()
+
+
+def make_study(folder: Path) -> Study:
+    """Three interviews (one a focus group), three codes, two coders, four cases with a role."""
+    p = Project.create(folder / "mentoring.qcd")
     mina = p.add_document("Interview Mina", transcript([
         ("Interviewer", "How was your first rotation?", None),
         ("Mina", "My mentor met me every week.", None),
@@ -91,9 +98,8 @@ def study(tmp_path: Path):
     for name, value in (("Mina", "mentee"), ("Sara", "Mentee"), ("Omar", "mentor"), ("Tom", "mentor")):
         attributes.set_value(p, ids[name], role, value)
     coders = {c.name: c.id for c in p.coders()}
-    yield Study(p, {"mina": mina, "omar": omar, "group": group},
-                {"Support": support, "Mentoring": mentoring, "Fatigue": fatigue}, ids, coders, role)
-    p.close()
+    return Study(p, {"mina": mina, "omar": omar, "group": group},
+                 {"Support": support, "Mentoring": mentoring, "Fatigue": fatigue}, ids, coders, role)
 
 
 def quotes(path: Path) -> list[str]:
