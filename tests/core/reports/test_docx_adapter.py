@@ -12,6 +12,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qcdesk.core.reports import docx_adapter as dx
 
@@ -177,3 +179,24 @@ def test_a_spilled_body_is_spliced_in_before_what_the_document_holds():
     dx.save_with_body(document, spilled, out)
     back = docx.Document(io.BytesIO(out.getvalue()))
     assert [p.text for p in back.paragraphs] == ["first", "last"]
+
+
+_ONE_DOCUMENT = dx.new_document()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\n\r<&>\"'é")) | st.characters(), max_size=40))
+def test_run_xml_writes_what_python_docx_add_run_writes(text):
+    """Quotes are written as XML text (docx_text.run_xml), the same run the writer makes for
+    other text through python-docx: tabs, line breaks, spaces kept where they must be."""
+    from lxml import etree
+
+    from qcdesk.core.reports.docx_text import run_xml, xml_safe
+    from qcdesk.core.reports.docx_writer import _Writer
+
+    def bare(el) -> bytes:
+        return re.sub(rb' xmlns(:\w+)?="[^"]*"', b"", etree.tostring(el, method="c14n"))
+
+    text = xml_safe(text)
+    made = _Writer._text(_ONE_DOCUMENT.add_paragraph(), text)
+    assert bare(dx.parse_body(run_xml(text))[0]) == bare(dx.xml_of(made))
