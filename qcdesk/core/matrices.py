@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query, documents_in_sets, value_order
@@ -110,7 +110,7 @@ class _Scope:
             self.filter.cache[key] = self._codings()
         return self.filter.cache[key]
 
-    def coding_cases(self, project: "Project") -> list[tuple[int, int, int, frozenset[int]]]:
+    def coding_cases(self, project: Project) -> list[tuple[int, int, int, frozenset[int]]]:
         """(coding id, document, code, the cases it belongs to) for each coding counted, worked
         out once for all the matrices of one filter."""
         key = ("cases", tuple(sorted(self.documents)) if self.documents is not None else None)
@@ -163,18 +163,21 @@ class _Counter:
 
     def __init__(self, measure: str) -> None:
         self.distinct = measure != "segments"
-        self.cells: dict[tuple[int, object], int | set] = {}
+        self.cells: dict[tuple[int, object], Any] = {}  # a count, or a set of distinct items
         self.rows: dict[int, set] = {}
         self.columns: dict[object, set] = {}
         self.everything: set = set()
-        self.segments = 0  # codings counted through add_segment
+        # what add_segment counts: codings per row and column, and in all
+        self.row_counts: dict[int, int] = {}
+        self.column_counts: dict[object, int] = {}
+        self.segments = 0
 
     def add_segment(self, rows, columns, coding_id: int) -> None:
         """Count one coding (``measure == "segments"``) in each of ``rows`` x ``columns``
         (distinct columns). Each coding comes once, so totals are plain counts."""
         if not columns:
             return
-        cells, row_counts, column_counts = self.cells, self.rows, self.columns
+        cells, row_counts, column_counts = self.cells, self.row_counts, self.column_counts
         for row in rows:
             for column in columns:
                 key = (row, column)
@@ -200,11 +203,8 @@ class _Counter:
 
     def totals(self, row_ids: list[int], columns: list) -> dict:
         """Distinct totals; a column's total counts only codings of the rows shown."""
-        def size(found) -> int:
-            return found if isinstance(found, int) else len(found)
-
-        return {"row_totals": [size(self.rows.get(r, ())) for r in row_ids],
-                "column_totals": [size(self.columns.get(c, ())) for c in columns],
+        return {"row_totals": [len(self.rows.get(r, ())) + self.row_counts.get(r, 0) for r in row_ids],
+                "column_totals": [len(self.columns.get(c, ())) + self.column_counts.get(c, 0) for c in columns],
                 "grand_total": len(self.everything) + self.segments}
 
 

@@ -29,7 +29,8 @@ from typing import BinaryIO
 import docx
 from docx.comments import Comment as _DocxComment
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn as _qn
+from docx.oxml.ns import nsdecls
+from docx.oxml.ns import qn as _qn
 from docx.text.paragraph import Paragraph as _DocxParagraph
 from docx.text.run import Run as _DocxRun
 
@@ -209,7 +210,7 @@ class Comments:
 
     def __init__(self, document) -> None:
         self.document = document
-        self._where = None  # (w:comments element, its part) once the first comment exists
+        self._where: tuple | None = None  # (w:comments element, its part) once the first comment exists
         self._next = 0
 
     def add(self, first: _DocxRun, last: _DocxRun, text: str, author: str, initials: str, date) -> None:

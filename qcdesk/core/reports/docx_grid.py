@@ -31,7 +31,7 @@ class RowMaker:
         self.twips = [w // EMU_PER_TWIP for w in widths]
         self.numeric = list(numeric)
         self.style_id = style_id
-        self._openings: dict[str | None, list[str]] = {}
+        self._openings: dict[str | None, list[tuple[str, str]]] = {}
 
     def _opening(self, fill: str | None) -> list[tuple[str, str]]:
         """Per column, the cell's XML before and after the paragraph's indentation."""
@@ -39,8 +39,8 @@ class RowMaker:
             shade = f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>' if fill else ""
             right = '<w:jc w:val="right"/>'
             self._openings[fill] = [
-                (f'<w:tc><w:tcPr><w:tcW w:w="{tw}" w:type="dxa"/>{shade}</w:tcPr>'
-                 f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>', (right if num else "") + "</w:pPr>")
+                ((f'<w:tc><w:tcPr><w:tcW w:w="{tw}" w:type="dxa"/>{shade}</w:tcPr>'
+                  f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>'), (right if num else "") + "</w:pPr>")
                 for tw, num in zip(self.twips, self.numeric)]
         return self._openings[fill]
 

@@ -7,6 +7,8 @@ right-to-left text go cell by cell through python-docx.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
@@ -29,6 +31,20 @@ _AFTER_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCap
 
 class TableBlocks:
     """The writer's tables and captions; mixed into ``docx_writer._Writer``."""
+
+    # what the writer provides
+    doc: Any
+    spill: Any
+    style_ids: dict[str, str]
+    _open_comments: dict
+    _end: Any
+    _tables: int
+    _figures: int
+    _p: Callable[..., Any]
+    _text: Callable[..., Any]
+    _swatch: Callable[..., Any]
+    _bidi: Callable[..., Any]
+    _text_width: Callable[[], int]
 
     def caption(self, label: str, text: str) -> None:
         """A numbered caption ("Table 3: ...") whose number is a SEQ field, as Word's Insert Caption."""
@@ -66,14 +82,15 @@ class TableBlocks:
         plain = [maker.row(row.cells, fill=TOTAL_FILL if row.total else None, indent=row.indent, bold=row.total)
                  if not row.color else None for row in block.rows]
         if all(xml is not None for xml in plain):
-            if self.spill is not None and len(plain) * n >= SPILL_CELLS and not self._open_comments:
+            rows_xml = [xml for xml in plain if xml is not None]
+            if self.spill is not None and len(rows_xml) * n >= SPILL_CELLS and not self._open_comments:
                 # a large grid goes to the spilled body as text and never into the tree
                 tbl = dx.xml_of(table)
                 tbl.getparent().remove(tbl)  # the header row only: cheap to move
                 self.spill.flush(self.doc)  # everything before it, in order
-                self.spill.write_table(tbl, plain)
+                self.spill.write_table(tbl, rows_xml)
             else:
-                docx_grid.append_rows(table, plain)  # one parse for the whole grid
+                docx_grid.append_rows(table, rows_xml)  # one parse for the whole grid
         else:
             for row in block.rows:
                 self._row(table, maker, row.cells, widths, numeric, style, row=row)

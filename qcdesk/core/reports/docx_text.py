@@ -47,7 +47,7 @@ def run_xml(text: str) -> str:
     ``<w:tab/>``, line breaks (each ``\\n`` or ``\\r``) as ``<w:br/>``."""
     if not SPECIAL.search(text):
         return f"<w:r>{_t(text)}</w:r>"
-    parts, buffer = ["<w:r>"], []
+    parts, buffer = ["<w:r>"], []  # type: list[str], list[str]
     for char in text:
         if char in "\t\r\n":
             if buffer:

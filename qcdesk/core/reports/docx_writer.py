@@ -29,7 +29,7 @@ from qcdesk.core.reports.structure import (
     chart_alt_text, chart_as_table,
 )
 
-__all__ = ["render", "xml_safe", "is_rtl", "ChartRenderer", "SPILL_EVERY", "SPILL_CELLS"]
+__all__ = ["SPILL_CELLS", "SPILL_EVERY", "ChartRenderer", "is_rtl", "render", "xml_safe"]
 
 #: turns a chart into PNG bytes, or ``None`` to fall back to a table (the UI and CLI pass Qt's)
 ChartRenderer = Callable[[Chart], "bytes | None"]
@@ -68,7 +68,7 @@ class _Writer(TableBlocks):
         self.spill = spill
         #: comment key -> (comment, first run) for comments whose range is still open
         self._open_comments: dict = {}
-        self._now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0)
+        self._now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
         self.doc = dx.new_document()
         self._comments = dx.Comments(self.doc)
         self._end = dx.section_end(self.doc)  # every new block goes just before this
@@ -292,7 +292,7 @@ class _Writer(TableBlocks):
         self.caption("Figure", block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
-    def write(self, progress: Callable[[int, int], None] | None = None) -> "docx.document.Document":
+    def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
         """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks."""
         self.title_page()
         handlers = {Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,

@@ -71,7 +71,7 @@ def test_the_installed_python_docx_is_a_version_the_adapter_supports():
     requirement = next(r for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
                        if r.startswith("python-docx"))
     low, high = re.fullmatch(r"python-docx>=([\d.]+),<([\d.]+)", requirement.split(";")[0].strip()).groups()
-    as_tuple = lambda v: tuple(int(x) for x in v.split("."))  # noqa: E731
+    as_tuple = lambda v: tuple(int(x) for x in v.split("."))
     assert dx.SUPPORTED == (as_tuple(low)[:2], (as_tuple(high) + (0,))[:2])  # pyproject and adapter agree
     assert dx.supported(), f"python-docx {dx.version()} is outside {dx.SUPPORTED}"
     assert dx.supported((1, 2, 0)) and not dx.supported((1, 1, 9)) and not dx.supported((2, 0, 0))
@@ -134,7 +134,7 @@ def test_comments_numbered_from_a_counter_read_back_by_python_docx():
 
     document = dx.new_document()
     comments = dx.Comments(document)
-    when = dt.datetime(2026, 5, 1, 9, 30, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2026, 5, 1, 9, 30, tzinfo=dt.UTC)
     for n in range(3):
         par = document.add_paragraph()
         first, last = dx.add_text(par, f"coded {n} "), dx.add_text(par, "words")
