@@ -6,16 +6,21 @@ enough or at all goes through the few functions here, so a python-docx release t
 its internals breaks this file only (``tests/core/reports/test_docx_adapter.py`` pins what
 it relies on, for the versions in :data:`SUPPORTED`):
 
+* the template and its version: :func:`new_document`, :func:`version`, :func:`supported`;
 * raw WordprocessingML: :func:`qn`, :data:`W_DECLARATION`, :func:`element`, :func:`parse`,
-  and :func:`insert_in_order` (children in the schema's order);
+  :func:`parse_body` (body XML text), :func:`insert_in_order` (children in the schema's order);
 * the XML behind a python-docx object: :func:`xml_of` (paragraph, run, table, row, cell,
-  header, footer, core properties), :func:`wrap_paragraph` (the other way round),
-  :func:`paragraph_properties`, :func:`run_properties`, :func:`add_text`;
+  header, footer, core properties) and :func:`wrap_paragraph` (the other way round); the
+  properties elements :func:`paragraph_properties`, :func:`run_properties`,
+  :func:`row_properties`, :func:`cell_properties`, :func:`table_properties`,
+  :func:`style_run_properties`; quick writes :func:`add_text`, :func:`add_plain_run`,
+  :func:`set_paragraph_style`, :func:`set_table_style`;
 * the body: :func:`body`, :func:`section_end` (the final ``<w:sectPr>`` every block goes
   before), :func:`save_with_body` (a saved package with a spilled body spliced in after
   ``<w:body>``);
-* the package: :func:`replace_part` (the extended properties), :func:`set_alt_text`
-  (a picture's description), :class:`Comments` (Word comments with ids from a counter).
+* the package: :func:`replace_part` and :func:`extended_properties_type` (the extended
+  properties), :func:`drop_core_property`, :func:`set_alt_text` (a picture's description),
+  :class:`Comments` (Word comments with ids from a counter).
 """
 
 from __future__ import annotations
