@@ -171,21 +171,29 @@ class _Counter:
         self.row_counts: dict[int, int] = {}
         self.column_counts: dict[object, int] = {}
         self.segments = 0
+        self._tally: dict[tuple[int, frozenset], int] = {}
 
-    def add_segment(self, rows, columns, coding_id: int) -> None:
-        """Count one coding (``measure == "segments"``) in each of ``rows`` x ``columns``
-        (distinct columns). Each coding comes once, so totals are plain counts."""
-        if not columns:
-            return
+    def add_segment(self, code_id: int, columns: frozenset) -> None:
+        """Count one coding of ``code_id`` (``measure == "segments"``) in ``columns``; the
+        codings are tallied by code and columns, and added up in :meth:`count_segments`."""
+        if columns:
+            key = (code_id, columns)
+            self._tally[key] = self._tally.get(key, 0) + 1
+
+    def count_segments(self, rows_of: dict[int, list[int]]) -> None:
+        """Each tallied code and set of columns into the cells of its rows. Each coding comes
+        once, so the totals are plain counts."""
         cells, row_counts, column_counts = self.cells, self.row_counts, self.column_counts
-        for row in rows:
+        for (code_id, columns), n in self._tally.items():
+            for row in rows_of[code_id]:
+                for column in columns:
+                    key = (row, column)
+                    cells[key] = cells.get(key, 0) + n
+                row_counts[row] = row_counts.get(row, 0) + n
             for column in columns:
-                key = (row, column)
-                cells[key] = cells.get(key, 0) + 1
-            row_counts[row] = row_counts.get(row, 0) + 1
-        for column in columns:
-            column_counts[column] = column_counts.get(column, 0) + 1
-        self.segments += 1
+                column_counts[column] = column_counts.get(column, 0) + n
+            self.segments += n
+        self._tally = {}
 
     def add(self, rows, column, coding_id: int, items=()) -> None:
         found = set(items) if self.distinct else {coding_id}
@@ -237,7 +245,7 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
         if not rows:
             continue
         if measure == "segments":
-            counter.add_segment(rows, in_cases & columns, cid)
+            counter.add_segment(code_id, in_cases & columns)
             continue
         for case_id in in_cases & columns:
             counter.add(rows, case_id, cid, (doc_id,))
@@ -250,6 +258,7 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     column_ids = [c for c, _ in cases]
     keys = scope.keys({"kind": "code-case", "rows": ids, "columns": column_ids,
                        "include_subcodes": include_subcodes, "measure": measure})
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, column_ids))
     return Table(title, [n for _, n in cases], names, _grid(ids, column_ids, counter.cells),
                  scope.note(notes), levels, corner="Code", keys=keys)
@@ -285,14 +294,18 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
     columns = [v.casefold() for v in values]
     counter = _Counter(measure)
     grouped = group_of.keys()
+    groups_of: dict[frozenset[int], frozenset[str]] = {}
     for cid, _doc_id, code_id, cases_there in scope.coding_cases(project):
         rows = counts_in.get(code_id)
         if not rows or not cases_there:
             continue
-        in_cases = cases_there & grouped
-        if measure == "segments":
-            counter.add_segment(rows, {group_of[c] for c in in_cases}, cid)
+        if measure == "segments":  # the groups of each set of cases, worked out once
+            groups = groups_of.get(cases_there)
+            if groups is None:
+                groups = groups_of[cases_there] = frozenset(group_of[c] for c in cases_there & grouped)
+            counter.add_segment(code_id, groups)
             continue
+        in_cases = cases_there & grouped
         for group in {group_of[c] for c in in_cases}:
             counter.add(rows, group, cid, (c for c in in_cases if group_of[c] == group))
     sizes = {g: sum(1 for v in group_of.values() if v == g) for g in columns}
@@ -305,6 +318,7 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
     keys = scope.keys({"kind": "code-attribute", "rows": ids, "columns": values,
                        "attribute_id": attribute_id, "include_subcodes": include_subcodes,
                        "measure": measure})
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, columns))
     return Table(f"{what} by code and {name}", headers, names, _grid(ids, columns, counter.cells),
                  scope.note(notes), levels, corner="Code", keys=keys)
@@ -331,7 +345,7 @@ def code_set_matrix(project: "Project", measure: str = "segments", include_subco
         if not rows:
             continue
         if measure == "segments":
-            counter.add_segment(rows, set(sets_of.get(doc_id, ())), cid)
+            counter.add_segment(code_id, frozenset(sets_of.get(doc_id, ())))
             continue
         for set_id in sets_of.get(doc_id, ()):
             counter.add(rows, set_id, cid, (doc_id,))
@@ -347,6 +361,7 @@ def code_set_matrix(project: "Project", measure: str = "segments", include_subco
     columns = [s.id for s in sets]
     keys = {"kind": "code-set", "rows": ids, "columns": columns,
             "include_subcodes": include_subcodes, "measure": measure, "sets": []}
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, columns))
     return Table(title, headers, names, _grid(ids, columns, counter.cells), notes, levels, corner="Code",
                  keys=keys)
