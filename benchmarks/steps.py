@@ -291,7 +291,8 @@ class Session:
             Step("merge two codes", self.merge),
             Step("Word report, all segments", self.word_report, TARGET_REPORT),
             Step("Word report, matrices", self.matrices_report, TARGET_MATRICES),
-            Step("Word report, matrices, every code level", lambda: self.matrices_report(max_level=99)),
+            Step("Word report, matrices, every code level", lambda: self.matrices_report(max_level=99),
+                 TARGET_MATRICES),
             Step("QDPX export", self.qdpx_export),
         ]
         return out

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query, documents_in_sets, value_order
@@ -110,6 +110,16 @@ class _Scope:
             self.filter.cache[key] = self._codings()
         return self.filter.cache[key]
 
+    def coding_cases(self, project: Project) -> list[tuple[int, int, int, frozenset[int]]]:
+        """(coding id, document, code, the cases it belongs to) for each coding counted, worked
+        out once for all the matrices of one filter."""
+        key = ("cases", tuple(sorted(self.documents)) if self.documents is not None else None)
+        if key not in self.filter.cache:
+            case_map = self.case_map(project)
+            self.filter.cache[key] = [(cid, doc_id, code_id, frozenset(case_map.cases_of(doc_id, start, end)))
+                                      for cid, doc_id, code_id, start, end, _coder in self.codings()]
+        return self.filter.cache[key]
+
     def case_map(self, project: "Project") -> CaseMap:
         if "case_map" not in self.filter.cache:
             self.filter.cache["case_map"] = CaseMap(project)
@@ -153,10 +163,37 @@ class _Counter:
 
     def __init__(self, measure: str) -> None:
         self.distinct = measure != "segments"
-        self.cells: dict[tuple[int, object], int | set] = {}
+        self.cells: dict[tuple[int, object], Any] = {}  # a count, or a set of distinct items
         self.rows: dict[int, set] = {}
         self.columns: dict[object, set] = {}
         self.everything: set = set()
+        # what add_segment counts: codings per row and column, and in all
+        self.row_counts: dict[int, int] = {}
+        self.column_counts: dict[object, int] = {}
+        self.segments = 0
+        self._tally: dict[tuple[int, frozenset], int] = {}
+
+    def add_segment(self, code_id: int, columns: frozenset) -> None:
+        """Count one coding of ``code_id`` (``measure == "segments"``) in ``columns``; the
+        codings are tallied by code and columns, and added up in :meth:`count_segments`."""
+        if columns:
+            key = (code_id, columns)
+            self._tally[key] = self._tally.get(key, 0) + 1
+
+    def count_segments(self, rows_of: dict[int, list[int]]) -> None:
+        """Each tallied code and set of columns into the cells of its rows. Each coding comes
+        once, so the totals are plain counts."""
+        cells, row_counts, column_counts = self.cells, self.row_counts, self.column_counts
+        for (code_id, columns), n in self._tally.items():
+            for row in rows_of[code_id]:
+                for column in columns:
+                    key = (row, column)
+                    cells[key] = cells.get(key, 0) + n
+                row_counts[row] = row_counts.get(row, 0) + n
+            for column in columns:
+                column_counts[column] = column_counts.get(column, 0) + n
+            self.segments += n
+        self._tally = {}
 
     def add(self, rows, column, coding_id: int, items=()) -> None:
         found = set(items) if self.distinct else {coding_id}
@@ -174,16 +211,14 @@ class _Counter:
 
     def totals(self, row_ids: list[int], columns: list) -> dict:
         """Distinct totals; a column's total counts only codings of the rows shown."""
-        return {"row_totals": [len(self.rows.get(r, ())) for r in row_ids],
-                "column_totals": [len(self.columns.get(c, ())) for c in columns],
-                "grand_total": len(self.everything)}
+        return {"row_totals": [len(self.rows.get(r, ())) + self.row_counts.get(r, 0) for r in row_ids],
+                "column_totals": [len(self.columns.get(c, ())) + self.column_counts.get(c, 0) for c in columns],
+                "grand_total": len(self.everything) + self.segments}
 
 
 def _grid(rows: list[int], columns: list, counts: dict[tuple[int, object], int | set]) -> list[list[int]]:
-    def value(found):
-        return len(found) if isinstance(found, set) else found
-
-    return [[value(counts.get((r, c), 0)) for c in columns] for r in rows]
+    get = {key: len(found) if isinstance(found, set) else found for key, found in counts.items()}.get
+    return [[get((r, c), 0) for c in columns] for r in rows]
 
 
 def _shown_rows(counts_in: dict[int, list[int]], row_ids: list[int]) -> dict[int, list[int]]:
@@ -204,13 +239,15 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     all_cases = sql.cases(project.db)
     cases = scope.cases(all_cases)
     columns = {c for c, _ in cases}
-    case_map = scope.case_map(project)
     counter = _Counter(measure)
-    for cid, doc_id, code_id, start, end, _coder in scope.codings():
+    for cid, doc_id, code_id, in_cases in scope.coding_cases(project):
         rows = counts_in.get(code_id)
         if not rows:
             continue
-        for case_id in case_map.cases_of(doc_id, start, end) & columns:
+        if measure == "segments":
+            counter.add_segment(code_id, in_cases & columns)
+            continue
+        for case_id in in_cases & columns:
             counter.add(rows, case_id, cid, (doc_id,))
     notes = [_subcode_note(include_subcodes),
              "A case is its linked documents plus the turns of its speakers; a segment counts in "
@@ -221,6 +258,7 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     column_ids = [c for c, _ in cases]
     keys = scope.keys({"kind": "code-case", "rows": ids, "columns": column_ids,
                        "include_subcodes": include_subcodes, "measure": measure})
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, column_ids))
     return Table(title, [n for _, n in cases], names, _grid(ids, column_ids, counter.cells),
                  scope.note(notes), levels, corner="Code", keys=keys)
@@ -254,13 +292,20 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
         group_of[case_id] = value.casefold()
     values = value_order(vtype, choices, spelling.values())
     columns = [v.casefold() for v in values]
-    case_map = scope.case_map(project)
     counter = _Counter(measure)
-    for cid, doc_id, code_id, start, end, _coder in scope.codings():
+    grouped = group_of.keys()
+    groups_of: dict[frozenset[int], frozenset[str]] = {}
+    for cid, _doc_id, code_id, cases_there in scope.coding_cases(project):
         rows = counts_in.get(code_id)
-        if not rows:
+        if not rows or not cases_there:
             continue
-        in_cases = {c for c in case_map.cases_of(doc_id, start, end) if c in group_of}
+        if measure == "segments":  # the groups of each set of cases, worked out once
+            groups = groups_of.get(cases_there)
+            if groups is None:
+                groups = groups_of[cases_there] = frozenset(group_of[c] for c in cases_there & grouped)
+            counter.add_segment(code_id, groups)
+            continue
+        in_cases = cases_there & grouped
         for group in {group_of[c] for c in in_cases}:
             counter.add(rows, group, cid, (c for c in in_cases if group_of[c] == group))
     sizes = {g: sum(1 for v in group_of.values() if v == g) for g in columns}
@@ -273,6 +318,7 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
     keys = scope.keys({"kind": "code-attribute", "rows": ids, "columns": values,
                        "attribute_id": attribute_id, "include_subcodes": include_subcodes,
                        "measure": measure})
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, columns))
     return Table(f"{what} by code and {name}", headers, names, _grid(ids, columns, counter.cells),
                  scope.note(notes), levels, corner="Code", keys=keys)
@@ -298,6 +344,9 @@ def code_set_matrix(project: "Project", measure: str = "segments", include_subco
         rows = counts_in.get(code_id)
         if not rows:
             continue
+        if measure == "segments":
+            counter.add_segment(code_id, frozenset(sets_of.get(doc_id, ())))
+            continue
         for set_id in sets_of.get(doc_id, ()):
             counter.add(rows, set_id, cid, (doc_id,))
     headers = [f"{s.name} (n={len(members.get(s.id, ()))})" for s in sets]
@@ -312,6 +361,7 @@ def code_set_matrix(project: "Project", measure: str = "segments", include_subco
     columns = [s.id for s in sets]
     keys = {"kind": "code-set", "rows": ids, "columns": columns,
             "include_subcodes": include_subcodes, "measure": measure, "sets": []}
+    counter.count_segments(counts_in)
     keys.update(counter.totals(ids, columns))
     return Table(title, headers, names, _grid(ids, columns, counter.cells), notes, levels, corner="Code",
                  keys=keys)

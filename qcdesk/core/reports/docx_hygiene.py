@@ -13,11 +13,10 @@ from __future__ import annotations
 import datetime as _dt
 from xml.sax.saxutils import escape
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-
 from qcdesk import __version__
+from qcdesk.core.reports import docx_adapter as dx
+
+qn = dx.qn
 
 APP_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -61,22 +60,22 @@ def modernise(document, language: str, now: _dt.datetime) -> None:
     settings = document.settings.element
     compat = settings.find(qn("w:compat"))
     if compat is None:
-        compat = OxmlElement("w:compat")
-        settings.insert_element_before(compat, *_AFTER_UPDATE_FIELDS[4:])
+        compat = dx.element("w:compat")
+        dx.insert_in_order(settings, compat, *_AFTER_UPDATE_FIELDS[4:])
     for child in list(compat):
         compat.remove(child)  # the template's Word 2010 layout switches
     for name, value in (("compatibilityMode", COMPATIBILITY_MODE),
                         ("overrideTableStyleFontSizeAndJustification", "1"), ("enableOpenTypeFeatures", "1"),
                         ("doNotFlipMirrorIndents", "1"), ("differentiateMultirowTableHeaders", "1")):
-        setting = OxmlElement("w:compatSetting")
+        setting = dx.element("w:compatSetting")
         setting.set(qn("w:name"), name)
         setting.set(qn("w:uri"), "http://schemas.microsoft.com/office/word")
         setting.set(qn("w:val"), value)
         compat.append(setting)
     if settings.find(qn("w:updateFields")) is None:
-        update = OxmlElement("w:updateFields")
+        update = dx.element("w:updateFields")
         update.set(qn("w:val"), "true")
-        settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
+        dx.insert_in_order(settings, update, *_AFTER_UPDATE_FIELDS)
     theme_lang = settings.find(qn("w:themeFontLang"))
     if theme_lang is not None:
         _set_lang(theme_lang, language)
@@ -87,11 +86,8 @@ def modernise(document, language: str, now: _dt.datetime) -> None:
 
 
 def _app_properties(document) -> None:
-    package = document.part.package
-    for rel in package.rels.values():
-        if rel.reltype == RT.EXTENDED_PROPERTIES:
-            rel.target_part._blob = APP_XML.format(app=escape(f"qcdesk {__version__}")).encode()
-            return
+    dx.replace_part(document, dx.extended_properties_type(),
+                    APP_XML.format(app=escape(f"qcdesk {__version__}")).encode())
 
 
 def _set_lang(el, language: str) -> None:
@@ -116,25 +112,25 @@ def _language_on_styles(document, language: str) -> None:
         if rpr_default is not None:
             rpr = rpr_default.find(qn("w:rPr"))
             if rpr is None:
-                rpr = OxmlElement("w:rPr")
+                rpr = dx.element("w:rPr")
                 rpr_default.append(rpr)
             targets.append(rpr)
-    targets.append(document.styles["Normal"].element.get_or_add_rPr())
+    targets.append(dx.style_run_properties(document.styles["Normal"]))
     for rpr in targets:
         lang = rpr.find(qn("w:lang"))
         if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.insert_element_before(lang, *_AFTER_LANG)
+            lang = dx.element("w:lang")
+            dx.insert_in_order(rpr, lang, *_AFTER_LANG)
         _set_lang(lang, language)
 
 
 def not_italic_cs(style) -> None:
     """Turn off the complex-script italics (w:iCs) that Word applies to Arabic and Hebrew text."""
-    rpr = style.element.get_or_add_rPr()
+    rpr = dx.style_run_properties(style)
     ics = rpr.find(qn("w:iCs"))
     if ics is None:
-        ics = OxmlElement("w:iCs")
-        rpr.insert_element_before(ics, *_AFTER_ICS)
+        ics = dx.element("w:iCs")
+        dx.insert_in_order(rpr, ics, *_AFTER_ICS)
     ics.set(qn("w:val"), "0")
 
 
@@ -144,12 +140,12 @@ def bookmark(n: int) -> str:
 
 def bookmarked(p, n: int, write) -> None:
     """Call ``write()`` (which appends runs to paragraph element ``p``) inside bookmark ``n``."""
-    start = OxmlElement("w:bookmarkStart")
+    start = dx.element("w:bookmarkStart")
     start.set(qn("w:id"), str(n))
     start.set(qn("w:name"), bookmark(n))
     p.append(start)
     write()
-    end = OxmlElement("w:bookmarkEnd")
+    end = dx.element("w:bookmarkEnd")
     end.set(qn("w:id"), str(n))
     p.append(end)
 
@@ -179,13 +175,13 @@ def toc_style(document, level: int, width: int) -> str:
 
 
 def _run(child):
-    r = OxmlElement("w:r")
+    r = dx.element("w:r")
     r.append(child)
     return r
 
 
 def _fld_char(kind: str, dirty: bool):
-    el = OxmlElement("w:fldChar")
+    el = dx.element("w:fldChar")
     el.set(qn("w:fldCharType"), kind)
     if dirty:
         el.set(qn("w:dirty"), "true")  # Word updates it when opening the file
@@ -193,7 +189,7 @@ def _fld_char(kind: str, dirty: bool):
 
 
 def _instr(instruction: str):
-    instr = OxmlElement("w:instrText")
+    instr = dx.element("w:instrText")
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     instr.text = f" {instruction} "
     return instr
@@ -202,7 +198,7 @@ def _instr(instruction: str):
 def complex_field(p, instruction: str, shown: str, dirty: bool = True) -> None:
     """Append a field (begin, instruction, separate, result, end) to paragraph element ``p``;
     ``shown`` is what a reader sees until the field is updated."""
-    text = OxmlElement("w:t")
+    text = dx.element("w:t")
     text.text = shown
     for r in (_run(_fld_char("begin", dirty)), _run(_instr(instruction)),
               _run(_fld_char("separate", False)), _run(text), _run(_fld_char("end", False))):

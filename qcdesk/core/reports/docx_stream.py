@@ -11,19 +11,14 @@ is re-written into the final zip with the spilled body streamed in after ``<w:bo
 
 from __future__ import annotations
 
-import io
-import shutil
 import tempfile
-import zipfile
 from typing import BinaryIO
 
 from lxml import etree
 
-from docx.oxml.ns import qn
+from qcdesk.core.reports import docx_adapter as dx
 
-DOCUMENT_PART = "word/document.xml"
-BODY_OPEN = b"<w:body>"
-COPY_BUFFER = 1 << 20
+qn = dx.qn
 TABLE = qn("w:tbl")
 #: tables with more rows than this are spilled in place rather than moved (see ``Spill.flush``)
 BIG_TABLE_ROWS = 50
@@ -38,18 +33,18 @@ class Spill:
 
     def flush(self, document) -> None:
         """Move every body element but the final section properties out of the tree."""
-        body = document.element.body
+        body = dx.body(document)
         children = [el for el in body if el.tag != qn("w:sectPr")]
         if not children:
             return
         # one container declaring the document's namespaces, so children do not repeat them
-        holder = etree.Element(qn("w:body"), nsmap=document.element.nsmap)
+        holder = etree.Element(qn("w:body"), nsmap=body.nsmap)
         for el in children:
             if el.tag == TABLE and len(el) > BIG_TABLE_ROWS:
                 # moving a large subtree between lxml documents costs ~0.1 ms per node (seconds
                 # for a matrix): write it in place (with its namespace declarations) and drop it
                 self._write_holder(holder)
-                holder = etree.Element(qn("w:body"), nsmap=document.element.nsmap)
+                holder = etree.Element(qn("w:body"), nsmap=body.nsmap)
                 self.file.write(etree.tostring(el, encoding="utf-8"))
                 el.clear()
                 el.getparent().remove(el)
@@ -61,15 +56,18 @@ class Spill:
     def write_table(self, tbl, rows: list[str]) -> None:
         """A table (already out of the document) followed in the body by ``rows``: ``<w:tr>``
         XML strings, written inside it as they are (their own namespace declarations dropped)."""
-        from docx.oxml.ns import nsdecls
-
         xml = etree.tostring(tbl, encoding="utf-8")
         cut = xml.rindex(b"</w:tbl>")
         self.file.write(xml[:cut])
-        declared = f" {nsdecls('w')}"
+        declared = f" {dx.W_DECLARATION}"
         for row in rows:
             self.file.write(row.replace(declared, "", 1).encode("utf-8"))
         self.file.write(xml[cut:])
+        self.chunks += 1
+
+    def write_xml(self, xml: str) -> None:
+        """Body elements as XML text using the document's ``w:`` prefix, written as they are."""
+        self.file.write(xml.encode("utf-8"))
         self.chunks += 1
 
     def _write_holder(self, holder) -> None:
@@ -86,25 +84,4 @@ def save(document, spill: Spill | None, dest: str | BinaryIO) -> None:
     if spill is None or spill.chunks == 0:
         document.save(dest)
         return
-    small = io.BytesIO()
-    document.save(small)
-    small.seek(0)
-    spill.file.flush()
-    with zipfile.ZipFile(small) as src, _open_zip(dest) as out:
-        for info in src.infolist():
-            if info.filename != DOCUMENT_PART:
-                out.writestr(info, src.read(info.filename))
-                continue
-            xml = src.read(info.filename)
-            cut = xml.index(BODY_OPEN) + len(BODY_OPEN)
-            target = zipfile.ZipInfo(DOCUMENT_PART, date_time=info.date_time)
-            target.compress_type = zipfile.ZIP_DEFLATED
-            with out.open(target, "w", force_zip64=True) as fh:
-                fh.write(xml[:cut])
-                spill.file.seek(0)
-                shutil.copyfileobj(spill.file, fh, COPY_BUFFER)
-                fh.write(xml[cut:])
-
-
-def _open_zip(dest: str | BinaryIO) -> zipfile.ZipFile:
-    return zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED)
+    dx.save_with_body(document, spill.file, dest)

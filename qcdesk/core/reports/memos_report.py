@@ -2,7 +2,10 @@
 
 For the audit trail: each memo with its title, what it is about, when it was written and
 last changed, and its text exactly as stored. Memos on segments quote the coded words they
-annotate. Code memos follow the code filter, document and segment memos the document filter.
+annotate. Code memos follow the code filter, document memos the document filters (documents,
+sets), segment memos every filter (their coding must be one the segments report lists), case
+memos the filters that choose cases (cases, attribute values, and documents or sets: the cases
+with text in them).
 """
 
 from __future__ import annotations
@@ -16,6 +19,20 @@ SECTIONS = (("journal", "Project journal"), ("code", "Code memos"), ("document",
             ("case", "Case memos"), ("coding", "Segment memos"))
 
 
+def _cases_kept(project, selection, options: ReportOptions) -> set[int] | None:
+    """The cases whose memos are listed; ``None``: every case."""
+    kept = selection.segment_filter.case_ids
+    if selection.documents_filtered:
+        from qcdesk.core.cases import cases
+        from qcdesk.core.retrieval import CaseMap
+
+        case_map = CaseMap(project)
+        docs = selection.document_ids
+        with_text = {case.id for case in cases(project) if case_map.documents_of({case.id}) & docs}
+        kept = with_text if kept is None else kept & with_text
+    return kept
+
+
 def _day(stamp: str) -> str:
     return (stamp or "")[:16].replace("T", " ")
 
@@ -27,13 +44,14 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     selection = select(project, options)
     code_ids = {code.id for code, _ in selection.codes}
     doc_ids = selection.document_ids
+    case_ids = _cases_kept(project, selection, options)
     groups: dict[str, list] = {key: [] for key, _ in SECTIONS}
     codings: dict[int, object] = {}
     for memo in memo_ops.list_memos(project):
         if memo.coding_id is not None:
             coding = codings.get(memo.coding_id) or project.coding(memo.coding_id)
             codings[memo.coding_id] = coding
-            if coding.document_id in doc_ids and coding.code_id in code_ids:
+            if coding.document_id in doc_ids and coding.code_id in code_ids and selection.keeps(coding):
                 groups["coding"].append(memo)
         elif memo.code_id is not None:
             if memo.code_id in code_ids:
@@ -42,7 +60,8 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
             if memo.document_id in doc_ids:
                 groups["document"].append(memo)
         elif memo.case_id is not None:
-            groups["case"].append(memo)
+            if case_ids is None or memo.case_id in case_ids:
+                groups["case"].append(memo)
         else:
             groups["journal"].append(memo)
     n = sum(len(v) for v in groups.values())

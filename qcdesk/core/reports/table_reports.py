@@ -89,6 +89,7 @@ def word_tables(grid: sheet.Table) -> list[Block]:
         labels, key = column_labels(list(grid.column_headers),
                                     header_word_limit(min(n, per_table), landscape))
         last = len(grid.row_headers) - 1 if grid.keys.get("totals") else -1
+        key_of = _key_lines(grid.column_headers, key)
         for first in range(0, n, per_table):
             cols = range(first, min(first + per_table, n))
             rows = tuple(TableRow((grid.row_headers[r], *(_cell(grid.cells[r][c]) for c in cols)),
@@ -98,14 +99,20 @@ def word_tables(grid: sheet.Table) -> list[Block]:
                              rows=rows, widths=(2.6, *([1.0] * len(cols))),
                              numeric=(False, *([True] * len(cols))), caption=caption,
                              dense=landscape))
-            shown = [key_line for key_line in key if int(key_line.split(" = ", 1)[0]) - 1 in
-                     [sum(1 for h in grid.column_headers[:c + 1] if h != "Total") - 1
-                      for c in cols if grid.column_headers[c] != "Total"]]
+            shown = [key_of[c] for c in cols if c in key_of]
             if shown:
                 out.append(Paragraph((Run("Columns: " + " · ".join(shown), muted=True),), kind="note"))
     if landscape:
         out.append(Section(landscape=False))
     return out
+
+
+def _key_lines(headers, key: list[str]) -> dict[int, str]:
+    """Column index -> its line of the numbered key (columns other than "Total", in order)."""
+    if not key:
+        return {}
+    numbered = [c for c, h in enumerate(headers) if h != "Total"]
+    return dict(zip(numbered, key))
 
 
 #: with no codes or levels chosen, a codebook larger than this is shown down to the level that fits

@@ -232,3 +232,39 @@ def test_charts_follow_the_filters(study):
     mentors = build_report(study.project, "matrices",
                            ReportOptions(attribute_values=[(study.role, "mentor")])).charts()[1]
     assert mentors.labels == ("Interview Omar", "Focus group")  # only documents holding a mentor's text
+
+
+@pytest.mark.parametrize("sub", [False, True])
+def test_segment_totals_count_each_coding_once(study, sub):
+    """Row, column and grand totals of the segment matrices, against a count made coding by coding
+    (a coding in two cases, or under a code and its parent, is one segment)."""
+    from qcdesk.core.retrieval import CaseMap
+    from qcdesk.core.storage import retrieval as sql
+
+    p = study.project
+    parent = {c.id: c.parent_id for c in p.codes()}
+    case_map = CaseMap(p)
+    codings = [(code_id, case_map.cases_of(doc, start, end)) for _cid, doc, code_id, start, end, _c
+               in sql.all_codings(p.db)]
+
+    def rows_of(code_id):
+        chain = [code_id]
+        while sub and parent[chain[-1]] is not None:
+            chain.append(parent[chain[-1]])
+        return chain
+
+    for kind, group in (("code-case", lambda c: {c}),
+                        ("code-attribute", lambda c: {"mentee" if c in (study.cases["Mina"], study.cases["Sara"])
+                                                      else "mentor"})):
+        table = matrices.build(p, kind, include_subcodes=sub,
+                               **({"attribute_id": study.role} if kind == "code-attribute" else {}))
+        columns = [str(c).casefold() for c in table.keys["columns"]]
+        col_of = [{str(g).casefold() for c in cases for g in group(c)} & set(columns) for _code, cases in codings]
+        for r, code_id in enumerate(table.keys["rows"]):
+            in_row = [i for i, (code, _cases) in enumerate(codings) if code_id in rows_of(code)]
+            assert table.keys["row_totals"][r] == sum(1 for i in in_row if col_of[i]), (kind, r)
+            for c, column in enumerate(columns):
+                assert table.cells[r][c] == sum(1 for i in in_row if column in col_of[i]), (kind, r, c)
+        for c, column in enumerate(columns):
+            assert table.keys["column_totals"][c] == sum(1 for cols in col_of if column in cols), (kind, c)
+        assert table.keys["grand_total"] == sum(1 for cols in col_of if cols), kind

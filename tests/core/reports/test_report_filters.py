@@ -52,7 +52,14 @@ def code(project: Project, doc_id: int, code_id: int, words: str) -> None:
 
 @pytest.fixture
 def study(tmp_path: Path):
-    p = Project.create(tmp_path / "mentoring.qcd")
+    made = make_study(tmp_path)
+    yield made
+    made.project.close()
+
+
+def make_study(folder: Path) -> Study:
+    """Three interviews (one a focus group), three codes, two coders, four cases with a role."""
+    p = Project.create(folder / "mentoring.qcd")
     mina = p.add_document("Interview Mina", transcript([
         ("Interviewer", "How was your first rotation?", None),
         ("Mina", "My mentor met me every week.", None),
@@ -91,9 +98,8 @@ def study(tmp_path: Path):
     for name, value in (("Mina", "mentee"), ("Sara", "Mentee"), ("Omar", "mentor"), ("Tom", "mentor")):
         attributes.set_value(p, ids[name], role, value)
     coders = {c.name: c.id for c in p.coders()}
-    yield Study(p, {"mina": mina, "omar": omar, "group": group},
-                {"Support": support, "Mentoring": mentoring, "Fatigue": fatigue}, ids, coders, role)
-    p.close()
+    return Study(p, {"mina": mina, "omar": omar, "group": group},
+                 {"Support": support, "Mentoring": mentoring, "Fatigue": fatigue}, ids, coders, role)
 
 
 def quotes(path: Path) -> list[str]:
@@ -255,3 +261,29 @@ def test_landscape_matrix_prints_on_the_second_page(tmp_path):
         pytest.skip(f"LibreOffice could not convert the report: {exc}")
     info = subprocess.run(["pdfinfo", str(tmp_path / "wide.pdf")], capture_output=True, text=True).stdout
     assert re.search(r"^Pages:\s+2$", info, re.M), info
+
+
+def test_memos_report_follows_the_case_attribute_speaker_and_coder_filters(study):
+    """A memo on a coding the filters leave out is not listed; a case memo follows the filters
+    that choose cases (cases, attribute values, documents: the cases with text in them)."""
+    from qcdesk.core import memos
+
+    p = study.project
+    by_id = {(c.document_id, p.document_text(c.document_id)[c.start:c.end]): c.id
+             for doc in study.docs.values() for c in p.codings_for_document(doc)}
+    memos.create_memo(p, "Mina's mentor", "Weekly.", coding_id=by_id[study.docs["mina"], "My mentor met me every week."])
+    memos.create_memo(p, "Tom's care", "Protective.", coding_id=by_id[study.docs["group"],
+                                                                     "We try to protect their sleep."])
+    memos.create_memo(p, "About Mina", "Second year.", case_id=study.cases["Mina"])
+    memos.create_memo(p, "About Tom", "Senior.", case_id=study.cases["Tom"])
+
+    def titles(**filters):
+        report = build_report(p, "memos", ReportOptions(**filters))
+        return {b.text for b in report.blocks if type(b).__name__ == "Heading" and b.level == 2}
+
+    assert titles() == {"Mina's mentor", "Tom's care", "About Mina", "About Tom"}
+    assert titles(case_ids=[study.cases["Tom"]]) == {"Tom's care", "About Tom"}
+    assert titles(attribute_values=[(study.role, "mentee")]) == {"Mina's mentor", "About Mina"}
+    assert titles(speakers=["Tom"]) == {"Tom's care", "About Mina", "About Tom"}
+    assert titles(coder_ids=[study.coders["Amira"]]) == {"Mina's mentor", "About Mina", "About Tom"}
+    assert titles(document_ids=[study.docs["group"]]) == {"Tom's care", "About Tom"}

@@ -8,6 +8,8 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx.oxml.ns import qn
 
 from qcdesk.core import attributes, cases
@@ -168,3 +170,47 @@ def test_a_large_matrix_written_as_text_reads_back_cell_by_cell(tmp_path: Path):
     assert grid_back[1:] == [[f"Code {i} & <sub>", str(i), "0", "1", "2", str(i + 3)] for i in range(400)]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert table.rows[-1].cells[0].paragraphs[0].runs[0].bold  # the totals row
+
+
+def test_each_column_group_of_a_wide_matrix_keys_exactly_its_own_columns():
+    from qcdesk.core.reports.structure import Paragraph
+
+    names = [f"Participant number {i}" for i in range(1, 31)] + ["Total"]
+    grid = Grid("Wide", names, ["A", "Total"], [list(range(31)), list(range(31))], corner="Code",
+                keys={"totals": True})
+    blocks = word_tables(grid)
+    tables = [b for b in blocks if isinstance(b, Table)]
+    keys = [b.text for b in blocks if isinstance(b, Paragraph) and b.text.startswith("Columns:")]
+    assert len(tables) == len(keys) == 3  # 31 columns, 14 per landscape table
+    for table, key in zip(tables, keys):
+        numbers = [h for h in table.header[1:] if h != "Total"]
+        assert key == "Columns: " + " · ".join(f"{n} = Participant number {n}" for n in numbers)
+    assert tables[-1].header[-1] == "Total"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.integers(0, 10 ** 6).map(str), st.just(""), st.text(max_size=6)),
+                         min_size=3, max_size=3), min_size=1, max_size=6),
+       st.booleans(), st.integers(0, 3))
+def test_table_rows_written_as_text_read_back_cell_by_cell(rows, bold, indent):
+    """Matrix rows of whole numbers take a template, other rows go cell by cell: both read back
+    as the cells, bold, right-aligned numbers and the first cell's indentation."""
+    from qcdesk.core.reports import docx_adapter as dx
+    from qcdesk.core.reports.docx_grid import RowMaker, append_rows
+    from qcdesk.core.reports.docx_text import xml_safe
+
+    document = dx.new_document()
+    table = document.add_table(rows=0, cols=4)
+    maker = RowMaker([635 * 1000] * 4, [False, True, True, True], "Normal")
+    cells = [["Code", *row] for row in rows]
+    made = [maker.row(c, fill="F2F2F2" if bold else None, indent=indent, bold=bold) for c in cells]
+    kept = [(c, xml) for c, xml in zip(cells, made) if xml is not None]
+    append_rows(table, [xml for _c, xml in kept])
+    for (expected, _xml), row in zip(kept, table.rows):
+        assert [c.text for c in row.cells] == [xml_safe(t) for t in expected]
+        for i, cell in enumerate(row.cells):
+            par = cell.paragraphs[0]
+            assert (par.alignment is not None) == (i > 0)
+            assert all(bool(r.bold) == bold for r in par.runs)
+        indent_el = dx.xml_of(row.cells[0].paragraphs[0]).find(f".//{dx.qn('w:ind')}")
+        assert (indent_el is not None) == bool(indent)

@@ -91,3 +91,26 @@ def test_spilling_bounds_memory():
 
     whole, spilled = peak_kb(10 ** 9), peak_kb(500)
     assert whole - spilled > 40_000, (whole, spilled)  # the tree alone held over 40 MB more
+
+
+def test_many_middle_sized_tables_are_spilled_as_they_add_up(monkeypatch):
+    """A matrices report of many tables each under the spill size (column groups of a large
+    codebook) still leaves the tree every few tables, and reads back the same."""
+    from qcdesk.core.reports.docx_tables import SPILL_CELLS
+    from qcdesk.core.reports.structure import Heading, Report, Table, TableRow
+
+    rows = SPILL_CELLS // 10 // 3  # a third of the spill size per table
+    blocks = []
+    for t in range(12):
+        blocks.append(Heading(1, f"Matrix {t}"))
+        blocks.append(Table(header=("Code", *(f"C{c}" for c in range(9))),
+                            rows=tuple(TableRow((f"Code {t}.{r}", *(str(r * c) for c in range(9))))
+                                       for r in range(rows))))
+    report = Report("matrices", "Many", blocks=blocks)
+    flushes = []
+    original = Spill.flush
+    monkeypatch.setattr(Spill, "flush", lambda self, d: (flushes.append(1), original(self, d)))
+    streamed = docx.Document(io.BytesIO(render(report, 10 ** 9, monkeypatch)))
+    assert len(flushes) >= 12 // 3 - 1
+    assert len(streamed.tables) == 12
+    assert [t.cell(rows, 0).text for t in streamed.tables] == [f"Code {t}.{rows - 1}" for t in range(12)]
