@@ -32,6 +32,7 @@ FEATURES: list[tuple[str, str]] = [
     ("text_check", "qcdesk.ui.text_check"),
     ("sets", "qcdesk.ui.sets_feature"),
     ("quick_codes", "qcdesk.ui.quick_codes"),
+    ("coding_edits", "qcdesk.ui.coding_edits"),
     ("workbench", "qcdesk.ui.workbench_layout"),
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]

@@ -41,14 +41,21 @@ def assign_columns(spans: list[Span]) -> dict[int, int]:
 
 class CodingMargin(QWidget):
     """Coding stripes beside the text: a coloured bar per coding over the lines it covers,
-    and the code names where codings start. Click a bar or a name to select that coding."""
+    and the code names where codings start. Click a bar or a name to select that coding; drag a
+    bar's top or bottom end to another line to move that end of the coding there."""
 
     stripeClicked = Signal(int)  # coding id
+    #: a bar's end was dragged: (coding id, new start, new end) in UTF-16 positions of the text
+    resizeRequested = Signal(int, int, int)
+    #: how near a bar's end (pixels) the mouse grabs that end
+    HANDLE = 4
 
     def __init__(self, view: "TranscriptView"):
         super().__init__(view)
         self.view = view
         self.columns: dict[int, int] = {}
+        #: while an end is dragged: (the coding's span, "start" or "end", the range it would get)
+        self._drag: tuple[Span, str, tuple[int, int]] | None = None
         self.setMouseTracking(True)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -110,6 +117,12 @@ class CodingMargin(QWidget):
         bars = self.visible()
         for rect, span in bars:
             painter.fillRect(rect, QColor(span.color).darker(115))
+        if self._drag is not None:  # where the dragged coding would reach
+            span, _which, (a, b) = self._drag
+            col = min(self.columns.get(span.coding_id, 0), MAX_BARS - 1)
+            y0, y1 = self.view.line_top(a), self.view.line_bottom(max(a, b - 1))
+            painter.setPen(QColor(span.color).darker(200))
+            painter.drawRect(QRect(3 + col * (BAR_WIDTH + BAR_GAP), y0, BAR_WIDTH + 1, max(4, y1 - y0)))
         metrics = QFontMetrics(self.font())
         for rect, spans in self.labels(bars):
             x = rect.left()
@@ -134,17 +147,66 @@ class CodingMargin(QWidget):
                 return spans[0]
         return None
 
+    def handle_at(self, pos: QPoint) -> tuple[Span, str] | None:
+        """The bar end under ``pos`` (the coding and "start" or "end"), if one is in view there."""
+        view = self.view
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
+        for rect, span in self.visible():
+            if not rect.adjusted(-2, -self.HANDLE, 2, self.HANDLE).contains(pos):
+                continue
+            near_top, near_bottom = abs(pos.y() - rect.top()), abs(pos.y() - rect.bottom())
+            if span.start >= top and near_top <= self.HANDLE and near_top <= near_bottom:
+                return span, "start"
+            if span.end <= bottom and near_bottom <= self.HANDLE:
+                return span, "end"
+        return None
+
+    def _dragged_range(self, span: Span, which: str, y: int) -> tuple[int, int]:
+        """The range the coding gets when its ``which`` end is dropped on the line at ``y``: the
+        start moves to that line's beginning, the end to that line's end."""
+        view = self.view
+        if which == "start":
+            return view.cursorForPosition(QPoint(0, y)).position(), span.end
+        return span.start, view.cursorForPosition(QPoint(view.viewport().width() - 1, y)).position()
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self.span_at(event.position().toPoint())
+        pos = event.position().toPoint()
+        if self._drag is not None:
+            span, which, _range = self._drag
+            self._drag = (span, which, self._dragged_range(span, which, pos.y()))
+            self.update()
+            return
+        self.setCursor(Qt.CursorShape.SizeVerCursor if self.handle_at(pos) else Qt.CursorShape.ArrowCursor)
+        span = self.span_at(pos)
         if span is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), span.name, self)
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              span.name + "\nDrag the top or bottom end to resize the coding", self)
         else:
             QToolTip.hideText()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self.span_at(event.position().toPoint())
-        if span is not None and event.button() == Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        handle = self.handle_at(pos)
+        if handle is not None:
+            span, which = handle
+            self._drag = (span, which, (span.start, span.end))
+            return
+        span = self.span_at(pos)
+        if span is not None:
             self.stripeClicked.emit(span.coding_id)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        span, which, _range = self._drag
+        self._drag = None
+        self.update()
+        start, end = self._dragged_range(span, which, event.position().toPoint().y())
+        if (start, end) != (span.start, span.end):
+            self.resizeRequested.emit(span.coding_id, start, end)
 
 
 class TimeGutter(QWidget):
@@ -247,14 +309,21 @@ class TranscriptView(QPlainTextEdit):
     def codings(self) -> list[Coding]:
         return self._codings
 
+    def text(self) -> str:
+        """The document's text as shown (code points, as the codings count them)."""
+        return self._text
+
     # ------------------------------------------------------------------ positions
     def selected_range(self) -> tuple[int, int] | None:
         """The selection in code points, with surrounding white space trimmed; None if empty."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        start = self.offsets.from_qt(cursor.selectionStart())
-        end = self.offsets.from_qt(cursor.selectionEnd())
+        return self.trimmed_range(cursor.selectionStart(), cursor.selectionEnd())
+
+    def trimmed_range(self, qt_start: int, qt_end: int) -> tuple[int, int] | None:
+        """UTF-16 ``[qt_start, qt_end)`` in code points, without white space at its edges; None if empty."""
+        start, end = self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end)
         text = self._text
         while start < end and text[start].isspace():
             start += 1
