@@ -34,6 +34,7 @@ FEATURES: list[tuple[str, str]] = [
     ("quick_codes", "qcdesk.ui.quick_codes"),
     ("coding_edits", "qcdesk.ui.coding_edits"),
     ("workbench", "qcdesk.ui.workbench_layout"),
+    ("navigation", "qcdesk.ui.navigation"),
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 
