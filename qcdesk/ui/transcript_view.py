@@ -47,8 +47,12 @@ class CodingMargin(QWidget):
     stripeClicked = Signal(int)  # coding id
     #: a bar's end was dragged: (coding id, new start, new end) in UTF-16 positions of the text
     resizeRequested = Signal(int, int, int)
+    #: the memo mark of a coding with a memo was clicked (coding id)
+    memoClicked = Signal(int)
     #: how near a bar's end (pixels) the mouse grabs that end
     HANDLE = 4
+    #: a memo mark's size (pixels), at the right edge of the margin on the coding's first line
+    MARK = 9
 
     def __init__(self, view: "TranscriptView"):
         super().__init__(view)
@@ -56,6 +60,8 @@ class CodingMargin(QWidget):
         self.columns: dict[int, int] = {}
         #: while an end is dragged: (the coding's span, "start" or "end", the range it would get)
         self._drag: tuple[Span, str, tuple[int, int]] | None = None
+        #: codings (of any document) that have a memo: they get a mark
+        self.memo_codings: set[int] = set()
         self.setMouseTracking(True)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -109,12 +115,36 @@ class CodingMargin(QWidget):
             last_bottom = rect.bottom()
         return out
 
+    def memo_marks(self, bars: list[tuple[QRect, Span]] | None = None) -> list[tuple[QRect, Span]]:
+        """A mark per coding in view that has a memo, at the right edge beside its first line
+        (side by side, right to left, when several start on one line)."""
+        bars = self.visible() if bars is None else bars
+        top = self.view.cursorForPosition(QPoint(0, 0)).position()
+        out: list[tuple[QRect, Span]] = []
+        per_line: dict[int, int] = {}
+        for _rect, span in bars:
+            if span.coding_id not in self.memo_codings or span.start < top:
+                continue
+            y = self.view.line_top(span.start)
+            n = per_line.get(y, 0)
+            per_line[y] = n + 1
+            x = self.width() - 4 - (n + 1) * (self.MARK + 2)
+            out.append((QRect(x, y + 3, self.MARK, self.MARK + 2), span))
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().base())
         painter.setPen(self.palette().mid().color())
         painter.drawLine(0, 0, 0, self.height())
         bars = self.visible()
+        marks = self.memo_marks(bars)
+        for rect, span in marks:  # a small note with a folded corner
+            painter.fillRect(rect, QColor("#fff3b0"))
+            painter.setPen(QColor(span.color).darker(200))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.drawLine(rect.left() + 2, rect.top() + 4, rect.right() - 2, rect.top() + 4)
+            painter.drawLine(rect.left() + 2, rect.top() + 7, rect.right() - 2, rect.top() + 7)
         for rect, span in bars:
             painter.fillRect(rect, QColor(span.color).darker(115))
         if self._drag is not None:  # where the dragged coding would reach
@@ -126,6 +156,9 @@ class CodingMargin(QWidget):
         metrics = QFontMetrics(self.font())
         for rect, spans in self.labels(bars):
             x = rect.left()
+            stops = [r.left() for r, _span in marks if r.top() <= rect.bottom() and r.bottom() >= rect.top()]
+            if stops:  # the names stop before the memo marks beside them
+                rect = rect.adjusted(0, 0, min(0, min(stops) - 2 - rect.right()), 0)
             for i, span in enumerate(spans):
                 painter.setPen(QColor(span.color).darker(220))
                 text = span.name + (", " if i < len(spans) - 1 else "")
@@ -178,6 +211,11 @@ class CodingMargin(QWidget):
             self.update()
             return
         self.setCursor(Qt.CursorShape.SizeVerCursor if self.handle_at(pos) else Qt.CursorShape.ArrowCursor)
+        for rect, span in self.memo_marks():
+            if rect.adjusted(-1, -1, 1, 1).contains(pos):
+                QToolTip.showText(event.globalPosition().toPoint(), f"Memo on this “{span.name}” segment: "
+                                  "click to open it", self)
+                return
         span = self.span_at(pos)
         if span is not None:
             QToolTip.showText(event.globalPosition().toPoint(),
@@ -189,6 +227,10 @@ class CodingMargin(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         pos = event.position().toPoint()
+        for rect, span in self.memo_marks():
+            if rect.adjusted(-1, -1, 1, 1).contains(pos):
+                self.memoClicked.emit(span.coding_id)
+                return
         handle = self.handle_at(pos)
         if handle is not None:
             span, which = handle
