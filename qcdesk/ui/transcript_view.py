@@ -6,14 +6,32 @@ The view speaks code points to the rest of the window (``selected_range``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QTextCursor, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+import json
+
+from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (QColor, QDrag, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QTextCursor,
+                           QTextOption)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from qcdesk.core.models import Code, Coding
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap
 from qcdesk.ui.text_direction import set_text_direction
+
+#: what a passage dragged out of the transcript carries: {"document_id", "start", "end"} (code points)
+PASSAGE_MIME = "application/x-qcdesk-passage"
+
+
+def passage_of(mime: QMimeData) -> tuple[int, int, int] | None:
+    """(document id, start, end) of a passage dragged from the transcript, or None."""
+    if not mime.hasFormat(PASSAGE_MIME):
+        return None
+    try:
+        data = json.loads(bytes(mime.data(PASSAGE_MIME).data()).decode("utf-8"))
+        return int(data["document_id"]), int(data["start"]), int(data["end"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
 
 BAR_WIDTH = 5
 BAR_GAP = 2
@@ -314,6 +332,8 @@ class TranscriptView(QPlainTextEdit):
         self.snap_words = True
         self.offsets = OffsetMap("")
         self.document_id: int | None = None
+        #: where a press inside the selection was (a drag of the passage may start from it)
+        self._press_in_selection: QPoint | None = None
         self._text = ""
         self._codings: list[Coding] = []
         self.updateRequest.connect(self._on_update_request)
@@ -441,7 +461,54 @@ class TranscriptView(QPlainTextEdit):
         cursor.setPosition(last if forward else first, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    # ------------------------------------------------------------------ dragging a passage out
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
+        """The selected text, and the passage (document and code points) for a drop on a code."""
+        mime = QMimeData()  # Qt's own lists only its text formats, and would hide the passage
+        mime.setText(self.textCursor().selectedText().replace("\u2029", "\n"))
+        selected = self.selected_range()
+        if self.document_id is not None and selected is not None:
+            payload = {"document_id": self.document_id, "start": selected[0], "end": selected[1]}
+            mime.setData(PASSAGE_MIME, json.dumps(payload).encode("utf-8"))
+        return mime
+
+    def _in_selection(self, pos: QPoint) -> bool:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return False
+        at = self.cursorForPosition(pos).position()
+        return cursor.selectionStart() <= at < cursor.selectionEnd()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton and self._in_selection(pos):
+            self._press_in_selection = pos  # a drag of the passage, or a click that drops the selection
+            event.accept()
+            return
+        self._press_in_selection = None
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        start = self._press_in_selection
+        if start is None:
+            super().mouseMoveEvent(event)
+            return
+        if (event.position().toPoint() - start).manhattanLength() >= QApplication.startDragDistance():
+            self._press_in_selection = None
+            drag = QDrag(self)
+            drag.setMimeData(self.createMimeDataFromSelection())
+            self._exec_drag(drag)
+
+    def _exec_drag(self, drag: QDrag) -> None:
+        drag.exec(Qt.DropAction.CopyAction)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._press_in_selection is not None:  # a click in the selection: the cursor goes there
+            self._press_in_selection = None
+            cursor = self.textCursor()
+            cursor.setPosition(self.cursorForPosition(event.position().toPoint()).position())
+            self.setTextCursor(cursor)
+            return
         super().mouseReleaseEvent(event)
         if (self.snap_words and event.button() == Qt.MouseButton.LeftButton
                 and not event.modifiers() & Qt.KeyboardModifier.AltModifier):
