@@ -46,6 +46,7 @@ class DocumentsPanel(QWidget):
         sets_row.setContentsMargins(0, 0, 0, 0)
         sets_row.addWidget(self.set_box, 1)
         sets_row.addWidget(self.sets_button)
+        sets_row.addStretch(0)  # alone (no sets yet), the button sits at the left
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(sets_row)
