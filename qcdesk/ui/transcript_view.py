@@ -415,6 +415,27 @@ class TranscriptView(QPlainTextEdit):
         line_height = max(1, QFontMetrics(self.font()).lineSpacing())
         bar.setValue(bar.value() + round((y - self.viewport().height() / 2) / line_height))
 
+    def top_position(self) -> int:
+        """The UTF-16 position at the top left of the view (where reading would resume)."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def scroll_to_top(self, qt_pos: int) -> None:
+        """Scroll so that the line holding ``qt_pos`` is the first in view. The view scrolls by
+        lines and counts a block not laid out yet as one: the blocks above are laid out first, so
+        a wrapped paragraph above does not put the reader some lines off."""
+        document = self.document()
+        qt_pos = max(0, min(qt_pos, document.characterCount() - 1))
+        target = document.findBlock(qt_pos)
+        layout = document.documentLayout()
+        line, block = 0, document.begin()
+        while block.isValid() and block.blockNumber() < target.blockNumber():
+            layout.blockBoundingRect(block)  # lays the block out, so its line count is known
+            line += max(1, block.lineCount()) if block.isVisible() else 0
+            block = block.next()
+        layout.blockBoundingRect(target)
+        within = target.layout().lineForTextPosition(qt_pos - target.position())
+        self.verticalScrollBar().setValue(line + (within.lineNumber() if within.isValid() else 0))
+
     def codings_at_cursor(self) -> list[Coding]:
         """Codings overlapping the selection, or under the cursor when nothing is selected."""
         cursor = self.textCursor()

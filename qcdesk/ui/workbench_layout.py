@@ -15,7 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidget
 
-from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME
+from qcdesk.ui.codebook_model import COL_DOCUMENTS
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow

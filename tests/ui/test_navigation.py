@@ -22,7 +22,7 @@ def test_ctrl_shift_number_moves_the_keyboard_to_each_pane_and_that_pane_shows_i
     nav = win.navigation
     targets = [win.transcript, win.codebook.view, win.segments.tree, win.documents.list, win.search.panel.query]
     assert [p.name for p in nav.panes] == ["Transcript", "Codebook", "Coded segments", "Documents", "Search"]
-    for key, pane, target in zip(KEYS, nav.panes, targets):
+    for key, pane, target in zip(KEYS, nav.panes, targets, strict=True):
         activate(win)
         qtbot.keyClick(QApplication.focusWidget() or win, key, CTRL | SHIFT)
         qtbot.waitUntil(lambda t=target: QApplication.focusWidget() is t)
