@@ -217,9 +217,12 @@ class CodingMargin(QWidget):
         """The range the coding gets when its ``which`` end is dropped on the line at ``y``: the
         start moves to that line's beginning, the end to that line's end."""
         view = self.view
+        first, last = 0, view.viewport().width() - 1  # where a line begins and ends on screen
+        if view.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft:
+            first, last = last, first
         if which == "start":
-            return view.cursorForPosition(QPoint(0, y)).position(), span.end
-        return span.start, view.cursorForPosition(QPoint(view.viewport().width() - 1, y)).position()
+            return view.cursorForPosition(QPoint(first, y)).position(), span.end
+        return span.start, view.cursorForPosition(QPoint(last, y)).position()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position().toPoint()
@@ -502,7 +505,8 @@ class TranscriptView(QPlainTextEdit):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position().toPoint()
-        if event.button() == Qt.MouseButton.LeftButton and self._in_selection(pos):
+        if (event.button() == Qt.MouseButton.LeftButton and not event.modifiers()
+                and self._in_selection(pos)):
             self._press_in_selection = pos  # a drag of the passage, or a click that drops the selection
             event.accept()
             return

@@ -97,3 +97,19 @@ def test_dropping_on_a_recent_code_in_the_quick_code_bar(qtbot, window):
     mentoring = code_id(win, "Mentoring")
     assert sorted((c.code_id, c.start) for c in win.project.codings_for_document(view.document_id)) == [
         (mentoring, MY_MENTOR), (mentoring, TEXT.index("belonged"))]
+
+
+def test_a_click_in_the_selection_still_moves_the_cursor_and_shift_click_still_changes_the_selection(qtbot, window):
+    win = window
+    view = win.transcript
+    select_with_keyboard(qtbot, win, MY_MENTOR, len("My mentor"))
+    from PySide6.QtGui import QTextCursor
+
+    at = QTextCursor(view.document())
+    at.setPosition(view.offsets.to_qt(MY_MENTOR + 1))  # inside "My", the selection's first word
+    rect = view.cursorRect(at)
+    inside = QPoint(rect.left() + 1, rect.center().y())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, inside)
+    assert view.selected_range() == (MY_MENTOR, MY_MENTOR + len("My"))  # shrunk to that word
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=inside)
+    assert view.selected_range() is None  # a plain click drops the selection, as before
