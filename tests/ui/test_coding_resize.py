@@ -116,3 +116,43 @@ def test_extend_coding_to_the_selection_from_the_code_menu_shortcut_and_context_
     select_with_keyboard(qtbot, win, TEXT.index("belonged"), len("belonged"))
     assert not win.coding_edits.extend_to_selection()
     assert "No coding" in win.statusBar().currentMessage()
+
+
+def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(qtbot, tmp_path, messages):
+    from qcdesk.core.importers.base import ParsedDocument
+    from qcdesk.core.models import Block
+    from qcdesk.core.project import Project
+    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.settings import Settings
+
+    lines = ["ספרי לי על המשמרת הראשונה.", "הרופאה אמרה לי שהמשמרת הראשונה היא הקשה ביותר.",
+             "ומה עזר לך?", "השיחות עם האחיות בלילה עזרו לי מאוד."]
+    text = "\n".join(lines)
+    blocks, pos = [], 0
+    for line in lines:
+        blocks.append(Block("paragraph", pos, pos + len(line)))
+        pos += len(line) + 1
+    path = tmp_path / "rtl.qcdesk"
+    with Project.create(path) as project:
+        project.add_document("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
+        code = project.add_code("Shifts")
+        word = text.index("הרופאה")
+        coding = project.apply_code(1, code.id, word, word + len("הרופאה"))
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.resize(1000, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.open_project(path), messages
+    margin = win.transcript.margin
+    qtbot.waitUntil(lambda: len(margin.visible()) == 1)
+    rect = bar_of(win, coding.id)
+    last_line = text.index(lines[3])
+    qtbot.mousePress(margin, Qt.MouseButton.LeftButton, pos=QPoint(rect.center().x(), rect.bottom() - 1))
+    qtbot.mouseRelease(margin, Qt.MouseButton.LeftButton, pos=QPoint(rect.center().x(), line_y(win, last_line + 2)))
+    assert [(c.start, c.end) for c in win.project.codings_for_document(1)] == [(word, len(text))]
+    rect = bar_of(win, coding.id)
+    qtbot.mousePress(margin, Qt.MouseButton.LeftButton, pos=QPoint(rect.center().x(), rect.top() + 1))
+    qtbot.mouseRelease(margin, Qt.MouseButton.LeftButton, pos=QPoint(rect.center().x(), line_y(win, 2)))
+    assert [(c.start, c.end) for c in win.project.codings_for_document(1)] == [(0, len(text))]
+    win.close()
