@@ -18,7 +18,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         documents = [names.document_id(project, n) for n in args.document] if args.document else None
         sets = [names.set_id(project, n) for n in args.set] if args.set else None
         hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
-                      case_sensitive=args.match_case, set_ids=sets)
+                      case_sensitive=args.match_case, set_ids=sets, speakers=args.speaker)
         if args.code is None:
             for hit in hits:
                 where = f"¶{hit.paragraph}" if hit.paragraph else ""
@@ -44,6 +44,8 @@ def register(sub) -> None:
     p.add_argument("--match-case", action="store_true", help="upper and lower case differ")
     p.add_argument("--document", action="append", help="search only this document (repeatable)")
     p.add_argument("--set", action="append", help="search only documents in this document set (repeatable: any of them)")
+    p.add_argument("--speaker", action="append",
+                   help="only hits in this speaker's turns (repeatable: any of them)")
     p.add_argument("--code", help="code every hit with this code (name or Parent/Child path)")
     p.add_argument("--unit", choices=["hit", "sentence", "paragraph", "turn"], default="hit",
                    help="with --code: code the words found, or their sentence, paragraph or speaker turn")

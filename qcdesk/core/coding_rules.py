@@ -7,6 +7,9 @@ on the command line, coding search hits, importing a REFI-QDA project, merging a
 * **Duplicates.** The same code on the same range by the same coder is one coding: adding it again
   gives back the one already there. Another coder's identical coding is a separate judgement and is
   kept (inter-coder agreement needs both).
+* **Resizing.** A coding's ends move within its document and keep at least one character; a
+  resize that would make it the duplicate of another coding of the same code by the same coder is
+  refused (remove one of them instead): two codings never silently become one.
 * **Grouping codes.** A code that only groups others (REFI-QDA ``isCodable="false"``) is not applied
   by a person; codings that a file or a colleague's copy already has on it are kept, not lost.
 
@@ -90,3 +93,28 @@ def add_codings(db: sqlite_utils.Database, items: list[NewCoding], changes: Chan
             changes.codes.add(item.code_id)
             changes.coded_documents.add(item.document_id)
     return out
+
+
+def resize(db: sqlite_utils.Database, coding: Coding, start: int, end: int, length: int,
+           changes: Changes) -> Coding:
+    """Move ``coding``'s ends to ``[start, end)`` of a document of ``length`` code points; its code,
+    coder, date and memo stay. Refused (with a message, nothing changed) when the range is empty, leaves
+    the document, or is exactly that of another coding of the same code by the same coder."""
+    if start >= end:
+        raise OperationError("A coding keeps at least one character: drag its end past its start, "
+                             "or remove the coding instead.")
+    if start < 0 or end > length:
+        raise OperationError(f"Cannot move the coding to characters {start}-{end}: "
+                             f"the document has characters 0-{length}.")
+    twin = coding_sql.duplicate(db, coding.document_id, coding.code_id, start, end, coding.coder_id)
+    if twin is not None and twin.id != coding.id:
+        code = code_sql.get(db, coding.code_id)
+        name = f"“{code.name}”" if code is not None else "this code"
+        raise OperationError(f"Those words are already coded with {name} by the same coder; "
+                             "remove one of the two codings instead of making them the same.")
+    if (start, end) != (coding.start, coding.end):
+        coding_sql.set_range(db, coding, start, end)
+        changes.codings.add(coding.id)
+        changes.codes.add(coding.code_id)
+        changes.coded_documents.add(coding.document_id)
+    return Coding(coding.id, coding.document_id, coding.code_id, start, end, coding.coder_id, coding.created)

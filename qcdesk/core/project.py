@@ -585,6 +585,13 @@ class Project:
             changes.codes.add(row["code_id"])
             changes.coded_documents.add(row["document_id"])
 
+    def resize_coding(self, coding_id: int, start: int, end: int) -> Coding:
+        """Move a coding's ends to ``[start, end)`` (the rules: :func:`coding_rules.resize`)."""
+        coding = self.coding(coding_id)
+        length = self.document(coding.document_id).char_count
+        with self.action() as changes:
+            return coding_rules.resize(self.db, coding, start, end, length, changes)
+
     def codings_for_document(self, document_id: int) -> list[Coding]:
         return coding_sql.for_document(self.db, document_id)
 

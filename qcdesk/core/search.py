@@ -28,6 +28,7 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Changes, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.retrieval import documents_in_sets
+from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
 from qcdesk.core.textfold import Folded, fold, fold_query, non_ascii_utf8
@@ -208,11 +209,19 @@ _indexes: "WeakKeyDictionary[Project, _Index]" = WeakKeyDictionary()
 
 def search(project: Project, query: str, *, document_ids: Iterable[int] | None = None,
            whole_words: bool = True, case_sensitive: bool = False, limit: int | None = None,
-           set_ids: Iterable[int] | None = None) -> list[Hit]:
+           set_ids: Iterable[int] | None = None, speakers: Iterable[str] | None = None) -> list[Hit]:
     """Every occurrence of the query's terms in the documents that contain all of them,
     in interview order then position. ``limit`` stops after that many hits. ``document_ids``
-    and ``set_ids`` (documents in any of these sets) narrow the documents searched."""
+    and ``set_ids`` (documents in any of these sets) narrow the documents searched; ``speakers``
+    (labels, any of them) keeps the hits that start in those speakers' turns."""
     terms = parse_query(query, case_sensitive)
+    wanted = set(speakers or ())
+    if wanted:
+        known = {s.speaker for s in speaker_list(project)}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise OperationError(f"No speaker is called “{unknown[0]}” in this project"
+                                 + (f" (speakers: {', '.join(sorted(known))})." if known else "."))
     index = _indexes.setdefault(project, _Index())
     hashes = sql.content_hashes(project.db)
     candidates = set(hashes) if document_ids is None else set(document_ids) & set(hashes)
@@ -236,6 +245,9 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
                 break
             spans.extend(found_here)
         ranges = _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+        if wanted:
+            ranges = [(a, b) for a, b in ranges
+                      if (turn := project.turn_at(doc_id, a)) is not None and turn.speaker in wanted]
         if limit is not None:
             ranges = ranges[:limit - len(hits)]
         hits.extend(Hit(doc_id, name, start, end, text, project) for start, end in ranges)

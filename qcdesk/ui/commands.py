@@ -116,6 +116,26 @@ class RemoveCodingCommand(ProjectCommand):
         self.project.restore_coding(self.snapshot)
 
 
+class ResizeCodingCommand(ProjectCommand):
+    """Move a coding's ends (dragged in the margin, or extended to the selection): one undo step."""
+
+    def __init__(self, project: Project, coding_id: int, start: int, end: int, code_name: str = "",
+                 verb: str = "Resize"):
+        super().__init__(project, f"{verb} coding “{code_name}”" if code_name else f"{verb} coding")
+        coding = project.coding(coding_id)
+        self.coding_id, self.new, self.old = coding_id, (start, end), (coding.start, coding.end)
+
+    def do_first(self) -> None:
+        self.project.resize_coding(self.coding_id, *self.new)
+        if self.new == self.old:
+            self.setObsolete(True)
+
+    do_redo = do_first
+
+    def do_undo(self) -> None:
+        self.project.resize_coding(self.coding_id, *self.old)
+
+
 class AddCodeCommand(ProjectCommand):
     def __init__(self, project: Project, name: str, parent_id: int | None = None, color: str | None = None):
         super().__init__(project, f"New code “{name}”")

@@ -26,6 +26,8 @@ class DocumentsPanel(QWidget):
     documentSelected = Signal(object)  # document id or None
     #: (QMenu, document id) before the list's context menu shows: feature modules add their entries
     contextMenuAboutToShow = Signal(object, int)
+    #: the "New set…" button (shown while there are no sets) was clicked
+    newSetRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -42,16 +44,19 @@ class DocumentsPanel(QWidget):
         self.set_box.setObjectName("documentSetFilter")
         self.set_box.setToolTip("Show all documents, or the documents of one set")
         self.set_box.currentIndexChanged.connect(lambda _i: self.refresh())
-        #: the document-set actions (the sets feature fills its menu)
+        #: the document-set actions (the sets feature fills the menu); while there are no sets
+        #: the button makes one from the selected documents instead of opening an empty-ish menu
         self.sets_button = QToolButton()
         self.sets_button.setObjectName("documentSetsButton")
-        self.sets_button.setText("Sets")
         self.sets_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.sets_button.setMenu(QMenu(self.sets_button))
+        self.sets_menu = QMenu(self.sets_button)
+        self.sets_button.clicked.connect(self._sets_button_clicked)
+        self._show_sets_button(False)
         sets_row = QHBoxLayout()
         sets_row.setContentsMargins(0, 0, 0, 0)
         sets_row.addWidget(self.set_box, 1)
         sets_row.addWidget(self.sets_button)
+        sets_row.addStretch(0)  # alone (no sets yet), the button sits at the left
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(sets_row)
@@ -136,7 +141,20 @@ class DocumentsPanel(QWidget):
         self.set_box.blockSignals(False)
         self.set_box.setVisible(bool(groups))
         self.sets_button.setEnabled(self.project is not None)
+        self._show_sets_button(bool(groups))
         return self.set_box.currentData()
+
+    def _show_sets_button(self, have_sets: bool) -> None:
+        if have_sets == (self.sets_button.menu() is not None) and self.sets_button.text():
+            return
+        self.sets_button.setMenu(self.sets_menu if have_sets else None)
+        self.sets_button.setText("Sets" if have_sets else "New set…")
+        self.sets_button.setToolTip("Rename or delete the set shown, or make a new one" if have_sets
+                                    else "Make a document set from the selected documents")
+
+    def _sets_button_clicked(self) -> None:
+        if self.sets_button.menu() is None:
+            self.newSetRequested.emit()
 
     def shown_set_id(self) -> int | None:
         """The set whose documents the list shows, or None for all documents."""

@@ -32,7 +32,10 @@ FEATURES: list[tuple[str, str]] = [
     ("text_check", "qcdesk.ui.text_check"),
     ("sets", "qcdesk.ui.sets_feature"),
     ("quick_codes", "qcdesk.ui.quick_codes"),
+    ("coding_edits", "qcdesk.ui.coding_edits"),
+    ("code_by_drop", "qcdesk.ui.code_by_drop"),
     ("workbench", "qcdesk.ui.workbench_layout"),
+    ("navigation", "qcdesk.ui.navigation"),
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 

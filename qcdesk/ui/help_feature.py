@@ -70,10 +70,15 @@ renames. Themes, categories and codes are just levels of the same tree.</p>
 <p>Select words in the transcript, then double-click a code, or press {apply} to apply the code
 selected in the codebook, or {invivo} to make a new code from the words themselves (in vivo).
 {remove} removes the coding under the cursor (asking which when several overlap). The margin
-names the codes; click a stripe to select that coding.</p>
+names the codes; click a stripe to select that coding, or drag its top or bottom end to another line
+to resize it (<b>Code ▸ Extend coding to selection</b> stretches it over the selected words). A
+selection can also be dragged onto a code in the codebook. A small note in the margin marks a coded
+segment with a memo: click it to read the memo.</p>
 <h3>4. Room to read</h3>
 <p><b>View ▸ Focus on the transcript</b> ({focus}) shows only the text and the codebook; press it
-again to bring the panels back. Panels can be dragged, tabbed, floated or closed (View menu).</p>
+again to bring the panels back. Panels can be dragged, tabbed, floated or closed (View menu).
+<b>View ▸ Go to</b> moves the keyboard between the panes (Ctrl+Shift+1 … 5) and to the next or previous
+document (Ctrl+PgDown, Ctrl+PgUp); the pane holding the keyboard has its title highlighted.</p>
 <h3>5. Looking at the data</h3>
 <p>The <b>Analysis</b> menu retrieves coded segments, builds matrices, searches the text and
 charts saturation; <b>File ▸ Export report</b> writes Word, CSV or Excel reports.</p>

@@ -43,7 +43,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.project: Project | None = None
-        #: document id -> (cursor, scroll) where the reader left it, while the project is open
+        #: document id -> (cursor, first position in view) where the reader left it, while the project is open
         self._places: dict[int, tuple[int, int]] = {}
         self.undo_stack = QUndoStack(self)
         self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
@@ -411,11 +411,11 @@ class MainWindow(QMainWindow):
     def _reload_text(self, doc_id: int) -> None:
         """The open document's own text changed (a speaker renamed, pseudonyms applied): show the
         new text and its codings, scrolled where the reader was."""
-        scroll = self.transcript.verticalScrollBar().value()
+        top = self.transcript.top_position()
         self.transcript.show_document(doc_id, self.project.document_text(doc_id))
         self._load_turn_times()
         self._load_codings()
-        self.transcript.verticalScrollBar().setValue(scroll)
+        self.transcript.scroll_to_top(top)
 
     def _load_turn_times(self) -> None:
         doc_id = self.transcript.document_id
@@ -427,15 +427,14 @@ class MainWindow(QMainWindow):
         """Where the reader is in the open document (cursor and scroll), for coming back to it."""
         doc_id = self.transcript.document_id
         if doc_id is not None:
-            self._places[doc_id] = (self.transcript.textCursor().position(),
-                              self.transcript.verticalScrollBar().value())
+            self._places[doc_id] = (self.transcript.textCursor().position(), self.transcript.top_position())
 
     def _restore_place(self, document_id: int) -> None:
-        position, scroll = self._places.get(document_id, (0, 0))
+        position, top = self._places.get(document_id, (0, 0))
         cursor = self.transcript.textCursor()
         cursor.setPosition(min(position, self.transcript.document().characterCount() - 1))
         self.transcript.setTextCursor(cursor)
-        self.transcript.verticalScrollBar().setValue(scroll)
+        self.transcript.scroll_to_top(top)  # the same first line, however the text above wraps
 
     def show_document(self, document_id: int | None) -> None:
         self._remember_place()

@@ -1,5 +1,7 @@
 """Memos in the window: the Memos panel, Project ▸ Project journal, and "Memo…" entries on
-codes (codebook), documents (documents list) and coded segments (transcript menu).
+codes (codebook), documents (documents list) and coded segments (transcript menu, and the coded
+segments panel's menu: add, edit, remove). A coded segment with a memo has a mark in the margin;
+clicking it opens the memo.
 
 "Memo…" opens the memo already attached to that thing or starts one; starting and
 deleting a memo are undo steps, typing is saved by the panel as the user writes.
@@ -81,6 +83,8 @@ class MemosFeature:
         window.codebook.memoRequested.connect(lambda code_id: self.open_memo(code_id=code_id))
         window.documents.contextMenuAboutToShow.connect(self._document_menu)
         window.transcriptMenuAboutToShow.connect(self._transcript_menu)
+        window.segments.contextMenuAboutToShow.connect(self._segment_menu)
+        window.transcript.margin.memoClicked.connect(lambda coding_id: self.open_memo(coding_id=coding_id))
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._update_enabled()
@@ -89,15 +93,30 @@ class MemosFeature:
     def _opened(self, _path: str) -> None:
         self.project = self.window.project
         self.project.subscribe(self.panel.apply_changes)
+        self.project.subscribe(self._mark_changes)
         self.panel.set_project(self.project)
+        self._update_marks()
         self._update_enabled()
 
     def _closing(self) -> None:
         self.panel.set_project(None)  # saves what is being typed first
         if self.project is not None:
             self.project.unsubscribe(self.panel.apply_changes)
+            self.project.unsubscribe(self._mark_changes)
         self.project = None
+        self._update_marks()
         self._update_enabled()
+
+    def _mark_changes(self, changes) -> None:
+        if changes.memos or changes.codings:
+            self._update_marks()
+
+    def _update_marks(self) -> None:
+        """The margin marks the coded segments that have a memo."""
+        margin = self.window.transcript.margin
+        counts = memos.memo_counts(self.project) if self.project is not None else {}
+        margin.memo_codings = {target for (column, target), n in counts.items() if column == "coding_id" and n}
+        margin.update()
 
     def _editable(self) -> bool:
         return self.project is not None and not self.project.read_only
@@ -174,6 +193,27 @@ class MemosFeature:
             action = sub.addAction(f"{name}{' (has a memo)' if has else ''}…")
             action.setEnabled(self._editable() or bool(has))
             action.triggered.connect(lambda _checked=False, cid=coding.id: self.open_memo(coding_id=cid))
+
+
+    def _segment_menu(self, menu, coding_id: int) -> None:
+        """A coded segment's memo: add one, or edit or remove the one it has (each undoable)."""
+        if self.project is None:
+            return
+        found = memos.memo_for(self.project, coding_id=coding_id)
+        menu.addSeparator()
+        if found is None:
+            action = menu.addAction("Add memo…")
+            action.setObjectName("actionAddSegmentMemo")
+            action.setEnabled(self._editable())
+            action.triggered.connect(lambda _checked=False: self.open_memo(coding_id=coding_id))
+            return
+        edit = menu.addAction("Edit memo…")
+        edit.setObjectName("actionEditSegmentMemo")
+        edit.triggered.connect(lambda _checked=False: self.open_memo(coding_id=coding_id))
+        remove = menu.addAction("Remove memo")
+        remove.setObjectName("actionRemoveSegmentMemo")
+        remove.setEnabled(self._editable())
+        remove.triggered.connect(lambda _checked=False, m=found.id: self.delete_memo(m))
 
 
 def install(window: "MainWindow") -> MemosFeature:

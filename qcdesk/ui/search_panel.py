@@ -23,6 +23,7 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.search import Hit, code_hits, recode, search, uncode
+from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.panel_feature import PanelFeature
 
@@ -170,6 +171,9 @@ class SearchPanel(QWidget):
         self.set_filter = QComboBox()
         self.set_filter.setObjectName("searchSet")
         self.set_filter.setToolTip("Search all documents, or only those of one document set")
+        self.speaker_filter = QComboBox()
+        self.speaker_filter.setObjectName("searchSpeaker")
+        self.speaker_filter.setToolTip("Every hit, or only the hits in one speaker's turns")
         self.find_button = QPushButton("&Search")
         self.code_button = QPushButton("Code hits &with…")
         self.code_button.setObjectName("codeHitsButton")
@@ -195,6 +199,7 @@ class SearchPanel(QWidget):
         top.addWidget(self.whole_words)
         top.addWidget(self.match_case)
         top.addWidget(self.set_filter)
+        top.addWidget(self.speaker_filter)
         top.addWidget(self.find_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
@@ -209,6 +214,7 @@ class SearchPanel(QWidget):
         self.whole_words.toggled.connect(self._rerun)
         self.match_case.toggled.connect(self._rerun)
         self.set_filter.currentIndexChanged.connect(lambda _i: self._rerun())
+        self.speaker_filter.currentIndexChanged.connect(lambda _i: self._rerun())
         self.table.doubleClicked.connect(self._activate)
         self.table.activated.connect(self._activate)
         self.code_button.clicked.connect(self.ask_and_code)
@@ -224,9 +230,11 @@ class SearchPanel(QWidget):
         self._rerun_timer.stop()
         self.model.set_hits([])
         self.status.setText("" if project else "Open a project to search its transcripts.")
-        for widget in (self.query, self.find_button, self.whole_words, self.match_case, self.set_filter):
+        for widget in (self.query, self.find_button, self.whole_words, self.match_case, self.set_filter,
+                       self.speaker_filter):
             widget.setEnabled(project is not None)
         self._fill_sets()
+        self._fill_speakers()
         self._update_buttons()
 
     def _fill_sets(self) -> None:
@@ -239,6 +247,18 @@ class SearchPanel(QWidget):
         self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(kept)))
         self.set_filter.blockSignals(False)
 
+    def _fill_speakers(self) -> None:
+        """The speaker labels of every document (a renamed speaker is followed; a gone one is
+        let go, back to every speaker)."""
+        kept = self.speaker_filter.currentData()
+        self.speaker_filter.blockSignals(True)
+        self.speaker_filter.clear()
+        self.speaker_filter.addItem("All speakers", None)
+        for found in (speaker_list(self.project) if self.project is not None else []):
+            self.speaker_filter.addItem(found.speaker, found.speaker)
+        self.speaker_filter.setCurrentIndex(max(0, self.speaker_filter.findData(kept)))
+        self.speaker_filter.blockSignals(False)
+
     def on_changes(self, changes: Changes) -> None:
         """Documents added, removed or changed: the hits listed may be gone or moved. The search
         runs again once a burst of changes is over (an import stores one file at a time)."""
@@ -246,6 +266,11 @@ class SearchPanel(QWidget):
             before = self.set_filter.currentData()
             self._fill_sets()
             if self.set_filter.currentData() is not None or before is not None:
+                self._rerun_timer.start()
+        if changes.document_list or changes.documents or changes.texts:
+            before = self.speaker_filter.currentData()
+            self._fill_speakers()
+            if before is not None and self.speaker_filter.currentData() != before:
                 self._rerun_timer.start()
         if (changes.document_list or changes.documents) and self.model.hits:
             self._rerun_timer.start()
@@ -266,9 +291,11 @@ class SearchPanel(QWidget):
             return False
         try:
             chosen = self.set_filter.currentData()
+            speaker = self.speaker_filter.currentData()
             hits = search(self.project, self.query.text(), whole_words=self.whole_words.isChecked(),
                           case_sensitive=self.match_case.isChecked(),
-                          set_ids=[chosen] if chosen is not None else None)
+                          set_ids=[chosen] if chosen is not None else None,
+                          speakers=[speaker] if speaker is not None else None)
         except QcdeskError as exc:
             self.model.set_hits([])
             self._summary = None
@@ -279,6 +306,9 @@ class SearchPanel(QWidget):
         documents = len({h.document_id for h in hits})
         self._summary = (f"{len(hits):,} hit{'s' * (len(hits) != 1)} in {documents} document"
                          f"{'s' * (documents != 1)}" if hits else "Not found.")
+        if speaker is not None:
+            self._summary = (self._summary + f", spoken by {speaker}" if hits
+                             else f"Not found in the turns of {speaker}.")
         self.status.setText(self._summary)
         self._update_buttons()
         return True

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes, Coding, Segment
@@ -39,6 +40,8 @@ class SegmentsPanel(QWidget):
     """Lists segments; ``segmentActivated(document_id, start, end)`` when one is clicked."""
 
     segmentActivated = Signal(int, int, int)
+    #: (QMenu, coding id) before a segment's context menu shows: feature modules add their entries
+    contextMenuAboutToShow = Signal(object, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,6 +69,8 @@ class SegmentsPanel(QWidget):
         self.tree.setAlternatingRowColors(True)
         self.tree.itemActivated.connect(self._activate)
         self.tree.itemClicked.connect(self._activate)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._show_context_menu)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.include_sub)
@@ -188,3 +193,22 @@ class SegmentsPanel(QWidget):
     def _activate(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         doc_id, start, end = item.data(0, RANGE_ROLE)
         self.segmentActivated.emit(doc_id, start, end)
+
+    # ------------------------------------------------------------------ context menu
+    def coding_id_at(self, row: int) -> int:
+        """The coding listed in ``row``."""
+        return self._keys[row][3]
+
+    def _show_context_menu(self, pos) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        self.tree.setCurrentItem(item)
+        menu = QMenu(self)
+        self.contextMenuAboutToShow.emit(menu, self.coding_id_at(self.tree.indexOfTopLevelItem(item)))
+        if not menu.isEmpty():
+            self._exec_menu(menu, self.tree.viewport().mapToGlobal(pos))
+        menu.deleteLater()
+
+    def _exec_menu(self, menu: QMenu, global_pos) -> None:
+        menu.exec(global_pos)

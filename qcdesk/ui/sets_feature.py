@@ -25,13 +25,14 @@ class SetsFeature:
         self.window = window
         self.panel = window.documents
         self.project: Project | None = None
-        menu = self.panel.sets_button.menu()
+        menu = self.panel.sets_menu
         self.act_new = self._action(menu, "New set from selected documents…", "actionNewSet", self.new_set)
         menu.addSeparator()
         self.act_rename = self._action(menu, "Rename set…", "actionRenameSet", self.rename_shown_set)
         self.act_delete = self._action(menu, "Delete set", "actionDeleteSet", self.delete_shown_set)
         self.panel.set_box.currentIndexChanged.connect(lambda _i: self._update_enabled())
         self.panel.contextMenuAboutToShow.connect(self._document_menu)
+        self.panel.newSetRequested.connect(lambda: self.new_set())
         window.projectOpened.connect(self._opened)
         window.projectClosing.connect(self._closing)
         self._update_enabled()

@@ -6,14 +6,32 @@ The view speaks code points to the rest of the window (``selected_range``,
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QTextCursor, QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
+import json
+
+from PySide6.QtCore import QMimeData, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtGui import (QColor, QDrag, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QTextCursor,
+                           QTextOption)
+from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from qcdesk.core.models import Code, Coding
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap
 from qcdesk.ui.text_direction import set_text_direction
+
+#: what a passage dragged out of the transcript carries: {"document_id", "start", "end"} (code points)
+PASSAGE_MIME = "application/x-qcdesk-passage"
+
+
+def passage_of(mime: QMimeData) -> tuple[int, int, int] | None:
+    """(document id, start, end) of a passage dragged from the transcript, or None."""
+    if not mime.hasFormat(PASSAGE_MIME):
+        return None
+    try:
+        data = json.loads(bytes(mime.data(PASSAGE_MIME).data()).decode("utf-8"))
+        return int(data["document_id"]), int(data["start"]), int(data["end"])
+    except (ValueError, KeyError, TypeError):
+        return None
+
 
 BAR_WIDTH = 5
 BAR_GAP = 2
@@ -41,14 +59,27 @@ def assign_columns(spans: list[Span]) -> dict[int, int]:
 
 class CodingMargin(QWidget):
     """Coding stripes beside the text: a coloured bar per coding over the lines it covers,
-    and the code names where codings start. Click a bar or a name to select that coding."""
+    and the code names where codings start. Click a bar or a name to select that coding; drag a
+    bar's top or bottom end to another line to move that end of the coding there."""
 
     stripeClicked = Signal(int)  # coding id
+    #: a bar's end was dragged: (coding id, new start, new end) in UTF-16 positions of the text
+    resizeRequested = Signal(int, int, int)
+    #: the memo mark of a coding with a memo was clicked (coding id)
+    memoClicked = Signal(int)
+    #: how near a bar's end (pixels) the mouse grabs that end
+    HANDLE = 4
+    #: a memo mark's size (pixels), at the right edge of the margin on the coding's first line
+    MARK = 9
 
     def __init__(self, view: "TranscriptView"):
         super().__init__(view)
         self.view = view
         self.columns: dict[int, int] = {}
+        #: while an end is dragged: (the coding's span, "start" or "end", the range it would get)
+        self._drag: tuple[Span, str, tuple[int, int]] | None = None
+        #: codings (of any document) that have a memo: they get a mark
+        self.memo_codings: set[int] = set()
         self.setMouseTracking(True)
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
@@ -102,17 +133,50 @@ class CodingMargin(QWidget):
             last_bottom = rect.bottom()
         return out
 
+    def memo_marks(self, bars: list[tuple[QRect, Span]] | None = None) -> list[tuple[QRect, Span]]:
+        """A mark per coding in view that has a memo, at the right edge beside its first line
+        (side by side, right to left, when several start on one line)."""
+        bars = self.visible() if bars is None else bars
+        top = self.view.cursorForPosition(QPoint(0, 0)).position()
+        out: list[tuple[QRect, Span]] = []
+        per_line: dict[int, int] = {}
+        for _rect, span in bars:
+            if span.coding_id not in self.memo_codings or span.start < top:
+                continue
+            y = self.view.line_top(span.start)
+            n = per_line.get(y, 0)
+            per_line[y] = n + 1
+            x = self.width() - 4 - (n + 1) * (self.MARK + 2)
+            out.append((QRect(x, y + 3, self.MARK, self.MARK + 2), span))
+        return out
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.fillRect(event.rect(), self.palette().base())
         painter.setPen(self.palette().mid().color())
         painter.drawLine(0, 0, 0, self.height())
         bars = self.visible()
+        marks = self.memo_marks(bars)
+        for rect, span in marks:  # a small note with a folded corner
+            painter.fillRect(rect, QColor("#fff3b0"))
+            painter.setPen(QColor(span.color).darker(200))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+            painter.drawLine(rect.left() + 2, rect.top() + 4, rect.right() - 2, rect.top() + 4)
+            painter.drawLine(rect.left() + 2, rect.top() + 7, rect.right() - 2, rect.top() + 7)
         for rect, span in bars:
             painter.fillRect(rect, QColor(span.color).darker(115))
+        if self._drag is not None:  # where the dragged coding would reach
+            span, _which, (a, b) = self._drag
+            col = min(self.columns.get(span.coding_id, 0), MAX_BARS - 1)
+            y0, y1 = self.view.line_top(a), self.view.line_bottom(max(a, b - 1))
+            painter.setPen(QColor(span.color).darker(200))
+            painter.drawRect(QRect(3 + col * (BAR_WIDTH + BAR_GAP), y0, BAR_WIDTH + 1, max(4, y1 - y0)))
         metrics = QFontMetrics(self.font())
         for rect, spans in self.labels(bars):
             x = rect.left()
+            stops = [r.left() for r, _span in marks if r.top() <= rect.bottom() and r.bottom() >= rect.top()]
+            if stops:  # the names stop before the memo marks beside them
+                rect = rect.adjusted(0, 0, min(0, min(stops) - 2 - rect.right()), 0)
             for i, span in enumerate(spans):
                 painter.setPen(QColor(span.color).darker(220))
                 text = span.name + (", " if i < len(spans) - 1 else "")
@@ -134,17 +198,78 @@ class CodingMargin(QWidget):
                 return spans[0]
         return None
 
+    def handle_at(self, pos: QPoint) -> tuple[Span, str] | None:
+        """The bar end under ``pos`` (the coding and "start" or "end"), if one is in view there."""
+        view = self.view
+        top = view.cursorForPosition(QPoint(0, 0)).position()
+        bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
+        for rect, span in self.visible():
+            if not rect.adjusted(-2, -self.HANDLE, 2, self.HANDLE).contains(pos):
+                continue
+            near_top, near_bottom = abs(pos.y() - rect.top()), abs(pos.y() - rect.bottom())
+            if span.start >= top and near_top <= self.HANDLE and near_top <= near_bottom:
+                return span, "start"
+            if span.end <= bottom and near_bottom <= self.HANDLE:
+                return span, "end"
+        return None
+
+    def _dragged_range(self, span: Span, which: str, y: int) -> tuple[int, int]:
+        """The range the coding gets when its ``which`` end is dropped on the line at ``y``: the
+        start moves to that line's beginning, the end to that line's end."""
+        view = self.view
+        first, last = 0, view.viewport().width() - 1  # where a line begins and ends on screen
+        if view.document().defaultTextOption().textDirection() == Qt.LayoutDirection.RightToLeft:
+            first, last = last, first
+        if which == "start":
+            return view.cursorForPosition(QPoint(first, y)).position(), span.end
+        return span.start, view.cursorForPosition(QPoint(last, y)).position()
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self.span_at(event.position().toPoint())
+        pos = event.position().toPoint()
+        if self._drag is not None:
+            span, which, _range = self._drag
+            self._drag = (span, which, self._dragged_range(span, which, pos.y()))
+            self.update()
+            return
+        self.setCursor(Qt.CursorShape.SizeVerCursor if self.handle_at(pos) else Qt.CursorShape.ArrowCursor)
+        for rect, span in self.memo_marks():
+            if rect.adjusted(-1, -1, 1, 1).contains(pos):
+                QToolTip.showText(event.globalPosition().toPoint(), f"Memo on this “{span.name}” segment: "
+                                  "click to open it", self)
+                return
+        span = self.span_at(pos)
         if span is not None:
-            QToolTip.showText(event.globalPosition().toPoint(), span.name, self)
+            QToolTip.showText(event.globalPosition().toPoint(),
+                              span.name + "\nDrag the top or bottom end to resize the coding", self)
         else:
             QToolTip.hideText()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        span = self.span_at(event.position().toPoint())
-        if span is not None and event.button() == Qt.MouseButton.LeftButton:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        pos = event.position().toPoint()
+        for rect, span in self.memo_marks():
+            if rect.adjusted(-1, -1, 1, 1).contains(pos):
+                self.memoClicked.emit(span.coding_id)
+                return
+        handle = self.handle_at(pos)
+        if handle is not None:
+            span, which = handle
+            self._drag = (span, which, (span.start, span.end))
+            return
+        span = self.span_at(pos)
+        if span is not None:
             self.stripeClicked.emit(span.coding_id)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._drag is None or event.button() != Qt.MouseButton.LeftButton:
+            return
+        span, which, _range = self._drag
+        self._drag = None
+        self.update()
+        start, end = self._dragged_range(span, which, event.position().toPoint().y())
+        if (start, end) != (span.start, span.end):
+            self.resizeRequested.emit(span.coding_id, start, end)
 
 
 class TimeGutter(QWidget):
@@ -210,6 +335,8 @@ class TranscriptView(QPlainTextEdit):
         self.snap_words = True
         self.offsets = OffsetMap("")
         self.document_id: int | None = None
+        #: where a press inside the selection was (a drag of the passage may start from it)
+        self._press_in_selection: QPoint | None = None
         self._text = ""
         self._codings: list[Coding] = []
         self.updateRequest.connect(self._on_update_request)
@@ -247,14 +374,21 @@ class TranscriptView(QPlainTextEdit):
     def codings(self) -> list[Coding]:
         return self._codings
 
+    def text(self) -> str:
+        """The document's text as shown (code points, as the codings count them)."""
+        return self._text
+
     # ------------------------------------------------------------------ positions
     def selected_range(self) -> tuple[int, int] | None:
         """The selection in code points, with surrounding white space trimmed; None if empty."""
         cursor = self.textCursor()
         if not cursor.hasSelection():
             return None
-        start = self.offsets.from_qt(cursor.selectionStart())
-        end = self.offsets.from_qt(cursor.selectionEnd())
+        return self.trimmed_range(cursor.selectionStart(), cursor.selectionEnd())
+
+    def trimmed_range(self, qt_start: int, qt_end: int) -> tuple[int, int] | None:
+        """UTF-16 ``[qt_start, qt_end)`` in code points, without white space at its edges; None if empty."""
+        start, end = self.offsets.from_qt(qt_start), self.offsets.from_qt(qt_end)
         text = self._text
         while start < end and text[start].isspace():
             start += 1
@@ -283,6 +417,27 @@ class TranscriptView(QPlainTextEdit):
         # the scroll bar counts lines: move by the lines between that line and the middle
         line_height = max(1, QFontMetrics(self.font()).lineSpacing())
         bar.setValue(bar.value() + round((y - self.viewport().height() / 2) / line_height))
+
+    def top_position(self) -> int:
+        """The UTF-16 position at the top left of the view (where reading would resume)."""
+        return self.cursorForPosition(QPoint(0, 0)).position()
+
+    def scroll_to_top(self, qt_pos: int) -> None:
+        """Scroll so that the line holding ``qt_pos`` is the first in view. The view scrolls by
+        lines and counts a block not laid out yet as one: the blocks above are laid out first, so
+        a wrapped paragraph above does not put the reader some lines off."""
+        document = self.document()
+        qt_pos = max(0, min(qt_pos, document.characterCount() - 1))
+        target = document.findBlock(qt_pos)
+        layout = document.documentLayout()
+        line, block = 0, document.begin()
+        while block.isValid() and block.blockNumber() < target.blockNumber():
+            layout.blockBoundingRect(block)  # lays the block out, so its line count is known
+            line += max(1, block.lineCount()) if block.isVisible() else 0
+            block = block.next()
+        layout.blockBoundingRect(target)
+        within = target.layout().lineForTextPosition(qt_pos - target.position())
+        self.verticalScrollBar().setValue(line + (within.lineNumber() if within.isValid() else 0))
 
     def codings_at_cursor(self) -> list[Coding]:
         """Codings overlapping the selection, or under the cursor when nothing is selected."""
@@ -330,7 +485,55 @@ class TranscriptView(QPlainTextEdit):
         cursor.setPosition(last if forward else first, QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
 
+    # ------------------------------------------------------------------ dragging a passage out
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
+        """The selected text, and the passage (document and code points) for a drop on a code."""
+        mime = QMimeData()  # Qt's own lists only its text formats, and would hide the passage
+        mime.setText(self.textCursor().selectedText().replace("\u2029", "\n"))
+        selected = self.selected_range()
+        if self.document_id is not None and selected is not None:
+            payload = {"document_id": self.document_id, "start": selected[0], "end": selected[1]}
+            mime.setData(PASSAGE_MIME, json.dumps(payload).encode("utf-8"))
+        return mime
+
+    def _in_selection(self, pos: QPoint) -> bool:
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return False
+        at = self.cursorForPosition(pos).position()
+        return cursor.selectionStart() <= at < cursor.selectionEnd()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position().toPoint()
+        if (event.button() == Qt.MouseButton.LeftButton and not event.modifiers()
+                and self._in_selection(pos)):
+            self._press_in_selection = pos  # a drag of the passage, or a click that drops the selection
+            event.accept()
+            return
+        self._press_in_selection = None
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        start = self._press_in_selection
+        if start is None:
+            super().mouseMoveEvent(event)
+            return
+        if (event.position().toPoint() - start).manhattanLength() >= QApplication.startDragDistance():
+            self._press_in_selection = None
+            drag = QDrag(self)
+            drag.setMimeData(self.createMimeDataFromSelection())
+            self._exec_drag(drag)
+
+    def _exec_drag(self, drag: QDrag) -> None:
+        drag.exec(Qt.DropAction.CopyAction)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._press_in_selection is not None:  # a click in the selection: the cursor goes there
+            self._press_in_selection = None
+            cursor = self.textCursor()
+            cursor.setPosition(self.cursorForPosition(event.position().toPoint()).position())
+            self.setTextCursor(cursor)
+            return
         super().mouseReleaseEvent(event)
         if (self.snap_words and event.button() == Qt.MouseButton.LeftButton
                 and not event.modifiers() & Qt.KeyboardModifier.AltModifier):

@@ -15,10 +15,14 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidget
 
+from qcdesk.ui.codebook_model import COL_DOCUMENTS
+
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
 
 FOCUS_SHORTCUT = "F11"
+#: below this width the codebook leaves out its Docs column, so code names are not cut to a few letters
+NARROW_CODEBOOK = 330
 
 
 def scrollable(widget: QWidget) -> QScrollArea:
@@ -39,7 +43,7 @@ def _clamp(value: float, low: int, high: int) -> int:
 def default_sizes(width: int, height: int) -> tuple[int, int, int]:
     """(documents width, codebook width, bottom panels height) for a window of this size: the
     side panels narrow on small screens, the bottom panels about a fifth of the height."""
-    return _clamp(0.14 * width, 140, 260), _clamp(0.25 * width, 250, 400), _clamp(0.2 * height, 110, 280)
+    return _clamp(0.13 * width, 120, 260), _clamp(0.28 * width, 290, 400), _clamp(0.2 * height, 110, 280)
 
 
 def apply_default_sizes(window: "MainWindow") -> None:
@@ -69,6 +73,7 @@ class Workbench(QObject):
         window.view_menu.addAction(self.action)
         window.act_focus = self.action
         window.installEventFilter(self)
+        window.codebook.view.installEventFilter(self)
 
     # ---------------------------------------------------------------- focus mode
     @property
@@ -104,7 +109,18 @@ class Workbench(QObject):
             self.action.setChecked(False)
 
     # ---------------------------------------------------------------- window events
+    def fit_codebook_columns(self) -> None:
+        """A narrow codebook shows the segment counts only (the documents count goes first)."""
+        view = self.window.codebook.view
+        narrow = view.width() < NARROW_CODEBOOK
+        if view.header().isSectionHidden(COL_DOCUMENTS) != narrow:
+            view.header().setSectionHidden(COL_DOCUMENTS, narrow)
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.window.codebook.view:
+            if event.type() == QEvent.Type.Resize:
+                self.fit_codebook_columns()
+            return False
         if watched is self.window:
             if event.type() == QEvent.Type.Show and not self._sized:
                 self._sized = True

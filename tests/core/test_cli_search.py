@@ -67,3 +67,19 @@ def test_search_codings_record_who_coded(project_path, capsys):
         audit = project.db.execute("SELECT coder FROM audit_log WHERE kind = 'coding' ORDER BY id").fetchall()
     assert made == [("kind", "Ben"), ("mentor", "Amira"), ("mentor", "Amira"), ("mentor", "Ben"), ("mentor", "Ben")]
     assert [a[0] for a in audit] == ["Amira", "Amira", "Ben", "Ben", "Ben"]
+
+
+def test_search_speaker_keeps_the_hits_in_that_speakers_turns(project_path, capsys):
+    assert main(["search", str(project_path), "helped", "--speaker", "Interviewer"]) == 0
+    out, err = capsys.readouterr()
+    [line] = out.splitlines()
+    assert line.startswith("Interview 1 ¶1 Interviewer: ") and "Who [helped]?" in line
+    assert err.strip() == "1 hit in 1 document"
+    assert main(["search", str(project_path), "helped", "--speaker", "P1", "--speaker", "Interviewer"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_search_unknown_speaker_is_one_line_and_exit_1(project_path, capsys):
+    assert main(["search", str(project_path), "mentor", "--speaker", "P9"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1 and "P9" in err

@@ -112,6 +112,22 @@ def test_document_filter_and_limit(project):
     assert len(search(project, "mentor", limit=2)) == 2
 
 
+def test_speaker_filter_keeps_the_hits_starting_in_those_speakers_turns(project):
+    every = search(project, "mentor")
+    assert {h.speaker for h in every} == {"Interviewer", "P1", "P9"}
+    for wanted in (["P1"], ["Interviewer", "P9"], ["P1", "P9"]):
+        hits = search(project, "mentor", speakers=wanted)
+        assert [(h.document_id, h.start) for h in hits] == [(h.document_id, h.start) for h in every
+                                                             if h.speaker in wanted]
+    assert [h.speaker for h in search(project, "mentor", speakers=["P1"], limit=1)] == ["P1"]  # limit after
+    assert search(project, "mentor", speakers=[]) == every  # no speaker chosen: every hit
+
+
+def test_an_unknown_speaker_is_refused_by_name(project):
+    with pytest.raises(OperationError, match="“P7”"):
+        search(project, "mentor", speakers=["P1", "P7"])
+
+
 @pytest.mark.parametrize("query", ['"mentor', 'mentor"', 'mentor AND "', '(mentor', 'mentor -', 'men^tor*',
                                    'NEAR(mentor', '"a" "', "mentor:", "col:mentor", "*mentor", '""mentor""'])
 def test_odd_typing_never_raises_a_database_error(project, query):

@@ -228,3 +228,21 @@ def test_analysis_panels_and_export_dialog_filter_by_set(qtbot, window):
     item.setCheckState(Qt.CheckState.Checked)
     assert dialog.options().set_ids == [ds.set_id(win.project, "Wave 1")]
     assert dialog.preview_text().startswith("2 documents, 2 segments")
+
+
+def test_with_no_sets_the_sets_button_offers_to_make_one_from_the_selected_documents(qtbot, window, monkeypatch):
+    win = window
+    panel = win.documents
+    button = panel.sets_button
+    assert button.isVisible() and button.menu() is None  # nothing to rename or delete: no empty menu
+    assert button.text() == "New set…" and "selected documents" in button.toolTip()
+    click_document(qtbot, win, "P02")
+    click_document(qtbot, win, "P04", Qt.KeyboardModifier.ControlModifier)
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "Site B")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert sets_state(win) == [("Site B", ("P02", "P04"))]
+    qtbot.waitUntil(lambda: button.menu() is not None)  # sets now: the menu to manage them
+    assert button.text() == "Sets" and win.sets.act_rename in button.menu().actions()
+    win.undo_stack.undo()
+    qtbot.waitUntil(lambda: button.menu() is None)
+    assert button.text() == "New set…"

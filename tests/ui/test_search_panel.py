@@ -194,3 +194,26 @@ def test_results_follow_document_changes(qtbot, window):
     window.project.delete_document(2)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=30000)
     assert panel.status.text() == "Not found."
+
+
+def test_speaker_chooser_filters_the_hits_codes_only_those_and_the_status_follows_undo(qtbot, window, monkeypatch):
+    panel = open_search(qtbot, window, "mentor")
+    chooser = panel.speaker_filter
+    assert chooser.isEnabled()
+    assert [chooser.itemText(i) for i in range(chooser.count())] == ["All speakers", "Interviewer", "P1", "P2"]
+    # choose P1 with the keyboard, as a researcher would
+    chooser.setFocus()
+    qtbot.keyClick(chooser, Qt.Key.Key_Down)
+    qtbot.keyClick(chooser, Qt.Key.Key_Down)
+    assert chooser.currentText() == "P1"
+    qtbot.waitUntil(lambda: [r[1] for r in rows(panel)] == ["P1", "P1"])
+    assert panel.status.text() == "2 hits in 1 document, spoken by P1"
+    mentoring = next(c.id for c in window.project.codes() if c.name == "Mentoring")
+    monkeypatch.setattr(panel, "_ask_code_and_unit", lambda: (mentoring, "hit"))
+    qtbot.mouseClick(panel.code_button, Qt.MouseButton.LeftButton)
+    assert len(window.project.codings_for_codes([mentoring])) == 2  # only P1's hits
+    window.act_undo.trigger()
+    assert panel.status.text() == "2 hits in 1 document, spoken by P1"
+    chooser.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 4)
+    assert panel.status.text() == "4 hits in 2 documents"

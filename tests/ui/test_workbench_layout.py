@@ -122,3 +122,23 @@ def test_focus_mode_has_a_shortcut_no_other_action_uses(qtbot, tmp_path, demo_pa
              if any(s.toString() == keys for s in a.shortcuts())]
     assert users == [win.act_focus.objectName()]
     win.close()
+
+
+@pytest.mark.parametrize("size, docs_column", [((1024, 700), False), ((1920, 1080), True)])
+def test_a_narrow_codebook_leaves_out_the_docs_column_so_names_are_not_cut(qtbot, tmp_path, demo_path, messages,
+                                                                           size, docs_column):
+    from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME
+
+    win = open_window(qtbot, tmp_path, demo_path, *size)
+    view = win.codebook.view
+    qtbot.waitUntil(lambda: view.header().isSectionHidden(COL_DOCUMENTS) != docs_column)
+    # the deepest names of the demo's codebook fit their column (from the font, whatever it is)
+    proxy = win.codebook.proxy
+    for code in win.project.codes():
+        index = win.codebook.proxy_index(code.id, COL_NAME)
+        if not index.isValid():
+            continue
+        view.scrollTo(index)
+        rect = view.visualRect(index)
+        needed = view.fontMetrics().horizontalAdvance(code.name) + 24  # and the colour square before it
+        assert rect.width() >= needed, (code.name, rect.width(), needed, proxy.rowCount())

@@ -85,6 +85,19 @@ def insert(db: sqlite_utils.Database, row: dict, cur: sqlite3.Cursor | None = No
     return int(cur.lastrowid)
 
 
+def set_range(db: sqlite_utils.Database, coding: Coding, start: int, end: int) -> None:
+    """Move a coding's ends to ``[start, end)``, and say so in the audit trail (who, from where to where)."""
+    db.conn.execute('UPDATE codings SET start = ?, "end" = ? WHERE id = ?', [start, end, coding.id])
+    db.conn.execute(
+        "INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES ("
+        "(SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id), 'resized', 'coding', ?, "
+        "json_object('code_id', ?, 'code', (SELECT name FROM codes WHERE id = ?), 'document_id', ?, "
+        "'document', (SELECT name FROM documents WHERE id = ?), 'old_start', ?, 'old_end', ?, "
+        "'start', ?, 'end', ?))",
+        [coding.id, coding.code_id, coding.code_id, coding.document_id, coding.document_id,
+         coding.start, coding.end, start, end])
+
+
 def delete(db: sqlite_utils.Database, coding_id: int) -> None:
     db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
 

@@ -1,0 +1,143 @@
+"""Moving around the window from the keyboard, and seeing where the keyboard is.
+
+**View ▸ Go to** has a shortcut per pane (Ctrl+Shift+1 the transcript, 2 the codebook, 3 the coded
+segments, 4 the documents, 5 search) and **Next / Previous document** (Ctrl+PgDown / Ctrl+PgUp)
+step through the documents listed. The pane holding the keyboard focus shows it: a dock's title
+and the transcript's header are drawn in the highlight colour (the pane's ``paneFocused``
+property says which, for tests and style sheets).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QPalette
+from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+FOCUSED = "paneFocused"
+_DOCK_FOCUSED = ("QDockWidget::title { background: palette(highlight); padding-left: 4px; }"
+                 "QDockWidget { color: palette(highlighted-text); }")
+
+
+class Pane:
+    """One place the keyboard can go: the widget that takes the focus, the frame that shows it."""
+
+    def __init__(self, name: str, frame: QWidget, target: Callable[[], QWidget], show: Callable[[], None]):
+        self.name, self.frame, self.target, self.show = name, frame, target, show
+
+
+class Navigation:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        w = window
+        search = getattr(w, "search", None)
+        self.panes = [
+            Pane("Transcript", w.doc_header, lambda: w.transcript, lambda: None),
+            Pane("Codebook", w.codebook_dock, lambda: w.codebook.view, lambda: w.show_panel(w.codebook_dock)),
+            Pane("Coded segments", w.segments_dock, lambda: w.segments.tree,
+                 lambda: w.show_panel(w.segments_dock)),
+            Pane("Documents", w.documents_dock, lambda: w.documents.list, lambda: w.show_panel(w.documents_dock)),
+        ]
+        if search is not None:
+            self.panes.append(Pane("Search", search.dock, lambda: search.panel.query, search.show))
+        self.go_menu = w.view_menu.addMenu("&Go to")
+        self.go_menu.setObjectName("menuGoTo")
+        self.actions: list[QAction] = []
+        for n, pane in enumerate(self.panes, start=1):
+            act = self._action(f"&{n} {pane.name}", f"actionGoTo{pane.name.replace(' ', '')}",
+                               f"Ctrl+Shift+{n}", f"Move the keyboard to the {pane.name.lower()} pane",
+                               lambda _c=False, p=pane: self.go_to(p))
+            self.go_menu.addAction(act)
+            self.actions.append(act)
+        self.go_menu.addSeparator()
+        self.act_next = self._action("&Next document", "actionNextDocument", "Ctrl+PgDown",
+                                     "Open the next document in the Documents list", lambda: self.step(1))
+        self.act_previous = self._action("&Previous document", "actionPreviousDocument", "Ctrl+PgUp",
+                                         "Open the previous document in the Documents list", lambda: self.step(-1))
+        self.go_menu.addActions([self.act_next, self.act_previous])
+        self._transcript_palette = QPalette(w.doc_header.palette())
+        for pane in self.panes:
+            pane.frame.setProperty(FOCUSED, False)
+        QApplication.instance().focusChanged.connect(self._focus_changed)
+        w.destroyed.connect(self._disconnect)
+
+    def _action(self, text: str, name: str, keys: str, tip: str, slot) -> QAction:
+        act = QAction(text, self.window)
+        act.setObjectName(name)
+        act.setShortcut(QKeySequence(keys))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.setStatusTip(tip)
+        act.setToolTip(tip)
+        act.triggered.connect(slot)
+        self.window.addAction(act)
+        return act
+
+    # ------------------------------------------------------------------ moving
+    def go_to(self, pane: Pane) -> None:
+        pane.show()
+        target = pane.target()
+        if target.isVisible():
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._show_focus(self.pane_of(QApplication.focusWidget()))
+
+    def step(self, by: int) -> bool:
+        """Open the document ``by`` rows below (above, when negative) the open one in the list."""
+        lst = self.window.documents.list
+        if lst.count() == 0:
+            return False
+        row = lst.currentRow()
+        new = min(max(0, row + by), lst.count() - 1) if row >= 0 else 0
+        if new == row:
+            self.window.statusBar().showMessage(
+                "This is the " + ("last" if by > 0 else "first") + " document in the list.", 3000)
+            return False
+        lst.setCurrentRow(new)
+        return True
+
+    # ------------------------------------------------------------------ showing where the focus is
+    def pane_of(self, widget: QWidget | None) -> Pane | None:
+        while widget is not None:
+            if widget is self.window.transcript:
+                return self.panes[0]
+            if isinstance(widget, QDockWidget):
+                return next((p for p in self.panes if p.frame is widget), None)
+            widget = widget.parentWidget()
+        return None
+
+    def focused_pane(self) -> Pane | None:
+        return next((p for p in self.panes if p.frame.property(FOCUSED)), None)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and new.window() is self.window:
+            self._show_focus(self.pane_of(new))
+
+    def _show_focus(self, focused: Pane | None) -> None:
+        for pane in self.panes:
+            on = pane is focused
+            if bool(pane.frame.property(FOCUSED)) == on:
+                continue
+            pane.frame.setProperty(FOCUSED, on)
+            if isinstance(pane.frame, QDockWidget):
+                pane.frame.setStyleSheet(_DOCK_FOCUSED if on else "")
+            else:  # the transcript's header line
+                palette = QPalette(self._transcript_palette)
+                if on:
+                    palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.Highlight))
+                    palette.setColor(QPalette.ColorRole.WindowText,
+                                     palette.color(QPalette.ColorRole.HighlightedText))
+                pane.frame.setAutoFillBackground(on)
+                pane.frame.setPalette(palette)
+
+    def _disconnect(self) -> None:
+        try:
+            QApplication.instance().focusChanged.disconnect(self._focus_changed)
+        except (RuntimeError, TypeError):
+            pass
+
+
+def install(window: "MainWindow") -> Navigation:
+    return Navigation(window)
