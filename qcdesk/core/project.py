@@ -65,6 +65,7 @@ class Project:
         #: why the project was opened read-only although writing was asked for, if it was
         self.read_only_notice: str | None = None
         self._media = None
+        self._time_codings = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -188,6 +189,15 @@ class Project:
 
             self._media = MediaService(self)
         return self._media
+
+    @property
+    def time_codings(self):
+        """Codings of recordings' time ranges (:class:`qcdesk.core.time_codings.TimeCodingService`)."""
+        if self._time_codings is None:
+            from qcdesk.core.time_codings import TimeCodingService
+
+            self._time_codings = TimeCodingService(self)
+        return self._time_codings
 
     def _purge_media_chunks(self) -> None:
         """Drop the stored recordings of deleted documents, kept only while undo could need

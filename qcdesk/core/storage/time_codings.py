@@ -1,0 +1,69 @@
+"""SQL for time codings: ``[start_ms, end_ms)`` of a document's recording tagged with a code."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from qcdesk.core.storage import snapshots
+
+_COLUMNS = "id, document_id, code_id, start_ms, end_ms, coder_id, memo, created_at"
+_ORDER = "ORDER BY document_id, start_ms, end_ms, id"
+
+
+def _rows(db: sqlite_utils.Database, where: str, args: list) -> list[tuple]:
+    return db.execute(f"SELECT {_COLUMNS} FROM time_codings WHERE {where} {_ORDER}", args).fetchall()
+
+
+def get(db: sqlite_utils.Database, time_coding_id: int) -> tuple | None:
+    found = _rows(db, "id = ?", [time_coding_id])
+    return found[0] if found else None
+
+
+def for_document(db: sqlite_utils.Database, document_id: int) -> list[tuple]:
+    return _rows(db, "document_id = ?", [document_id])
+
+
+def for_codes(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple]:
+    ids = "[" + ",".join(str(int(i)) for i in code_ids) + "]"
+    return _rows(db, "code_id IN (SELECT value FROM json_each(?))", [ids])
+
+
+def all_rows(db: sqlite_utils.Database) -> list[tuple]:
+    return _rows(db, "1", [])
+
+
+def duplicate(db: sqlite_utils.Database, document_id: int, code_id: int, start_ms: int, end_ms: int,
+              coder_id: int | None) -> tuple | None:
+    found = _rows(db, "document_id = ? AND code_id = ? AND start_ms = ? AND end_ms = ? AND coder_id IS ?",
+                  [document_id, code_id, start_ms, end_ms, coder_id])
+    return found[0] if found else None
+
+
+def insert(db: sqlite_utils.Database, row: dict) -> int:
+    cur = db.execute(
+        "INSERT INTO time_codings (document_id, code_id, coder_id, start_ms, end_ms, memo, created_at) "
+        "VALUES (:document_id, :code_id, :coder_id, :start_ms, :end_ms, :memo, :created_at)", row)
+    return int(cur.lastrowid)
+
+
+def delete(db: sqlite_utils.Database, time_coding_id: int) -> None:
+    db.execute("DELETE FROM time_codings WHERE id = ?", [time_coding_id])
+
+
+def snapshot(db: sqlite_utils.Database, ids: list[int]) -> dict[str, list[dict]]:
+    return snapshots.capture(db, "time_codings", list(ids))
+
+
+def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    snapshots.restore(db, rows)
+
+
+def counts_by_code(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
+    """code id -> (time segments, documents)."""
+    return {r[0]: (r[1], r[2]) for r in db.execute(
+        "SELECT code_id, count(*), count(DISTINCT document_id) FROM time_codings GROUP BY code_id")}
+
+
+def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
+    return {(r[0], r[1]): r[2] for r in db.execute(
+        "SELECT code_id, document_id, count(*) FROM time_codings GROUP BY code_id, document_id")}
