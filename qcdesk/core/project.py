@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from qcdesk.core import coding_rules, private_files
+from qcdesk.core.time_codings import time_segments
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
@@ -34,6 +35,7 @@ from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema, soundness
+from qcdesk.core.storage import time_codings as time_sql
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
@@ -605,14 +607,18 @@ class Project:
     def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
         """code id -> (segments, documents), for the code alone (not its sub-codes); only the
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
-        return coding_sql.counts_by_code(self.db, None if code_ids is None else list(code_ids))
+        ids = None if code_ids is None else list(code_ids)
+        return time_sql.with_text_counts(self.db, coding_sql.counts_by_code(self.db, ids), ids)
 
     def documents_coded_with(self, code_ids: Iterable[int]) -> int:
         """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
-        return coding_sql.documents_coded_with(self.db, list(code_ids))
+        return time_sql.documents_coded_with(self.db, list(code_ids))
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
-        return coding_sql.counts_by_code_and_document(self.db)
+        counts = coding_sql.counts_by_code_and_document(self.db)
+        for key, n in time_sql.counts_by_code_and_document(self.db).items():  # recordings' time codings
+            counts[key] = counts.get(key, 0) + n
+        return counts
 
     # ----------------------------------------------------------------- retrieval
     def _turn_index(self, document_id: int) -> tuple[list[int], list[SpeakerTurn]]:
@@ -652,7 +658,7 @@ class Project:
                     time_start=turn.time_start if turn else None,
                     paragraph=self.paragraph_number(doc_id, coding.start),
                 ))
-        return out
+        return out + time_segments(self, code_ids)
 
     # ----------------------------------------------------------------- facts
     def info(self, key: str) -> str | None:

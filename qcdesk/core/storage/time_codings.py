@@ -67,3 +67,40 @@ def counts_by_code(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
 def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
     return {(r[0], r[1]): r[2] for r in db.execute(
         "SELECT code_id, document_id, count(*) FROM time_codings GROUP BY code_id, document_id")}
+
+
+def coding_rows(db: sqlite_utils.Database) -> list[tuple]:
+    """Every time coding as a retrieval row ``(-id, document, code, 0, 0, coder)``: a negative id
+    (never a text coding's) and an empty range, for counts that take codings of both kinds."""
+    return [tuple(r) for r in db.execute(
+        "SELECT -id, document_id, code_id, 0, 0, coder_id FROM time_codings ORDER BY document_id, start_ms, id")]
+
+
+def with_text_counts(db: sqlite_utils.Database, counts: dict[int, tuple[int, int]],
+                     code_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """``counts`` of text codings per code, (segments, documents), with the time codings added
+    (a document with codings of both kinds counts once)."""
+    where, args = "", []
+    if code_ids is not None:
+        where, args = "WHERE code_id IN (SELECT value FROM json_each(?))", ["[" + ",".join(str(int(i)) for i in code_ids) + "]"]
+    timed = db.execute(f"SELECT code_id, count(*) FROM time_codings {where} GROUP BY code_id", args).fetchall()
+    if not timed:
+        return counts
+    out = dict(counts)
+    ids = "[" + ",".join(str(r[0]) for r in timed) + "]"
+    documents = dict(db.execute(
+        "SELECT code_id, count(DISTINCT document_id) FROM (SELECT code_id, document_id FROM codings "
+        "UNION ALL SELECT code_id, document_id FROM time_codings) "
+        "WHERE code_id IN (SELECT value FROM json_each(?)) GROUP BY code_id", [ids]).fetchall())
+    for code_id, n in timed:
+        out[code_id] = (counts.get(code_id, (0, 0))[0] + n, documents[code_id])
+    return out
+
+
+def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:
+    """How many documents have a text or time coding of any of ``code_ids``."""
+    ids = "[" + ",".join(str(int(i)) for i in code_ids) + "]"
+    return int(db.execute(
+        "SELECT count(DISTINCT document_id) FROM (SELECT code_id, document_id FROM codings "
+        "UNION ALL SELECT code_id, document_id FROM time_codings) "
+        "WHERE code_id IN (SELECT value FROM json_each(?))", [ids]).fetchone()[0])
