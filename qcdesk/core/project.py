@@ -22,7 +22,6 @@ from typing import Callable, Iterable, Iterator
 import sqlite_utils
 
 from qcdesk.core import coding_rules, private_files
-from qcdesk.core.time_codings import time_segments
 from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
@@ -36,6 +35,7 @@ from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema, soundness
 from qcdesk.core.storage import time_codings as time_sql
+from qcdesk.core.time_codings import time_segments
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)

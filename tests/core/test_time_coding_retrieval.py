@@ -30,7 +30,7 @@ def coded(tmp_path):
 
 
 def test_a_codes_segments_include_its_time_segments(coded):
-    p, diary, text_id, code_id = coded
+    p, _diary, _text_id, code_id = coded
     segs = p.segments([code_id])
     timed = [s for s in segs if s.time_range is not None]
     assert [s.text for s in segs if s.time_range is None] == ["we c"]
@@ -53,7 +53,7 @@ def test_counts_in_the_codebook_and_per_document_include_time_codings(coded):
 
 
 def test_code_case_and_code_set_matrices_count_time_codings(coded):
-    p, diary, text_id, code_id = coded
+    p, diary, _text_id, _code_id = coded
     case = cases.add_case(p, "P3")
     cases.link_documents(p, case.id, [diary])
     table = matrices.code_case_matrix(p)

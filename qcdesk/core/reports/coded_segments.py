@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from qcdesk.core.models import Code, Segment
-from qcdesk.core.time_codings import citation as time_citation
 from qcdesk.core.retrieval import coded_by
 from qcdesk.core.reports.citations import Citer
 from qcdesk.core.reports.selection import (
@@ -22,6 +21,7 @@ from qcdesk.core.reports.structure import (
     Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
     format_time, plural,
 )
+from qcdesk.core.time_codings import citation as time_citation
 
 KIND = "segments-by-code"
 TITLE = "Coded segments by code"
