@@ -101,10 +101,13 @@ class TimeCodingService:
         return [TimeCoding(*r) for r in sql.all_rows(self._db)]
 
     # ------------------------------------------------------------ changing
-    def check(self, document_id: int, code_id: int, start_ms: int, end_ms: int) -> None:
-        """Refuse, with one line, a range that cannot be coded (changes nothing)."""
+    def check(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, from_file: bool = False) -> None:
+        """Refuse, with one line, a range that cannot be coded (changes nothing). ``from_file``
+        (an import, a merge): a coding a file already has on a grouping code is kept."""
         doc = self.project.document(document_id)
-        coding_rules.check_codable(self.project.code(code_id))
+        code = self.project.code(code_id)
+        if not from_file:
+            coding_rules.check_codable(code)
         info = self.project.media.for_document(document_id)
         if info is None:
             raise OperationError(f"“{doc.name}” has no recording, so it has no time to code; "
@@ -117,12 +120,13 @@ class TimeCodingService:
                                  f"lasts only {format_time(info.duration_ms)}.")
 
     def add(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, memo: str = "",
-            coder_id: int | None | bool = False, created_at: str | None = None) -> TimeCoding:
+            coder_id: int | None | bool = False, created_at: str | None = None,
+            from_file: bool = False) -> TimeCoding:
         """Code ``[start_ms, end_ms)`` of the document's recording (one action). The same code,
         range and coder again changes nothing and returns the time coding already there.
-        ``coder_id`` (imports) overrides the session's coder."""
+        ``coder_id`` (imports, merges) overrides the session's coder."""
         start_ms, end_ms = int(start_ms), int(end_ms)
-        self.check(document_id, code_id, start_ms, end_ms)
+        self.check(document_id, code_id, start_ms, end_ms, from_file=from_file)
         coder = coding_rules.recording_coder(self._db, self.project._coder) if coder_id is False else coder_id  # noqa: SLF001
         found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
         if found is not None:

@@ -230,3 +230,38 @@ class TimeCodingMachine(RuleBasedStateMachine):
 TimeCodingMachine.TestCase.settings = settings(max_examples=25, stateful_step_count=25, deadline=None,
                                                suppress_health_check=list(HealthCheck))
 test_time_coding_sequences = TimeCodingMachine.TestCase
+
+
+def test_a_colleagues_time_codings_merge_once_and_unmerge_removes_exactly_them(tmp_path):
+    import shutil
+
+    from qcdesk.core.merge import merge_project, preview_merge, remerge, unmerge
+
+    ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
+    with Project.create(ana) as p:
+        p.set_coder("Ana")
+        diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 3.0), name="Diary 3")
+        code = p.add_code("Coping")
+        p.time_codings.add(diary, code.id, 0, 1000)
+    shutil.copy(ana, ben)
+    with Project.open(ben) as p:
+        p.set_coder("Ben")
+        p.time_codings.add(diary, code.id, 0, 1000)  # the same range, Ben's judgement
+        p.time_codings.add(diary, p.add_code("Hope").id, 1500, 3000, memo="smiles")
+        new_doc, _ = p.media.add_recording(tone_wav(tmp_path / "e.wav", 2.0, freq=330), name="Diary 4")
+        p.time_codings.add(new_doc, code.id, 500, 2000)
+    with Project.open(ana) as p:
+        before = _rows(p)
+        preview = preview_merge(p, ben)
+        assert preview.added.get("time codings") == 3 and _rows(p) == before
+        report = merge_project(p, ben)
+        assert report.added.get("time codings") == 3 and not report.conflicts
+        names = {c.id: c.name for c in p.coders()}
+        assert sorted((names.get(t.coder_id), t.start_ms, t.memo) for t in p.time_codings.all()) == [
+            ("Ana", 0, ""), ("Ben", 0, ""), ("Ben", 500, ""), ("Ben", 1500, "smiles")]
+        after = _rows(p)
+        assert merge_project(p, ben).added.get("time codings") is None and _rows(p) == after
+        rows = unmerge(p, report)
+        assert _rows(p) == before
+        remerge(p, rows)
+        assert _rows(p) == after
