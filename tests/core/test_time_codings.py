@@ -265,3 +265,12 @@ def test_a_colleagues_time_codings_merge_once_and_unmerge_removes_exactly_them(t
         assert _rows(p) == before
         remerge(p, rows)
         assert _rows(p) == after
+
+
+def test_a_name_in_a_time_codings_memo_is_listed_after_pseudonymising(project, diary):
+    from qcdesk.core.pseudonyms import add_entry, apply_pseudonyms
+
+    project.time_codings.add(diary, project.add_code("Coping").id, 0, 1000, memo="Tomasz sighs")
+    add_entry(project, "Tomasz", "[Participant 3]")
+    report = apply_pseudonyms(project)
+    assert any(line.startswith("time coding memo “Tomasz sighs”") for line in report.remaining)
