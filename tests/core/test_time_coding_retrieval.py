@@ -74,3 +74,20 @@ def test_the_segments_report_cites_time_segments_with_their_range(coded):
     assert "Diary 3, 02:10–02:45" in sources and "Diary 3, 00:10–00:12.500" in sources
     assert any(q.text == "long sigh" for q in quotes)
     assert len(quotes) == 3  # two time codings of one document are two passages
+
+
+def test_retrieval_of_a_code_finds_its_time_ranges_with_the_filters(coded):
+    from qcdesk.core.retrieval import Query, format_quotes, retrieve
+
+    p, diary, text_id, code_id = coded
+    results = retrieve(p, Query(codes=(code_id,)))
+    timed = [r for r in results if r.time_range is not None]
+    assert [(r.document_id, r.time_range, r.text) for r in timed] == [
+        (diary, (10_000, 12_500), "long sigh"), (diary, (130_000, 165_000), "")]
+    assert "“long sigh” (Diary 3, 00:10–00:12.500)" in format_quotes(timed)
+    assert [r.document_id for r in results if r.time_range is None] == [text_id]
+    assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), documents=(text_id,))))
+    assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), speakers=("A",))))
+    case = cases.add_case(p, "P3")
+    cases.link_documents(p, case.id, [diary])
+    assert {r.document_id for r in retrieve(p, Query(codes=(code_id,), cases=(case.id,)))} == {diary}
