@@ -274,3 +274,18 @@ def test_a_name_in_a_time_codings_memo_is_listed_after_pseudonymising(project, d
     add_entry(project, "Tomasz", "[Participant 3]")
     report = apply_pseudonyms(project)
     assert any(line.startswith("time coding memo “Tomasz sighs”") for line in report.remaining)
+
+
+def test_merging_codes_moves_their_time_codings_and_undo_moves_them_back(project, diary):
+    from qcdesk.core import codebook_ops as ops
+
+    target, source = project.add_code("Coping"), project.add_code("Getting by")
+    project.time_codings.add(diary, target.id, 0, 1000)
+    project.time_codings.add(diary, source.id, 0, 1000)  # the same judgement: collapses
+    project.time_codings.add(diary, source.id, 1000, 2000, memo="laughs")
+    before = _rows(project)
+    snap = ops.merge_codes(project, [source.id], target.id)
+    assert sorted((t.code_id, t.start_ms, t.memo) for t in project.time_codings.all()) == [
+        (target.id, 0, ""), (target.id, 1000, "laughs")]
+    ops.unmerge(project, snap)
+    assert _rows(project) == before

@@ -104,3 +104,28 @@ def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:
         "SELECT count(DISTINCT document_id) FROM (SELECT code_id, document_id FROM codings "
         "UNION ALL SELECT code_id, document_id FROM time_codings) "
         "WHERE code_id IN (SELECT value FROM json_each(?))", [ids]).fetchone()[0])
+
+
+def move_to_code(db: sqlite_utils.Database, sources: list[int], target_id: int) -> list[list[int]]:
+    """Give the sources' time codings to ``target_id`` (merging codes), except one that would
+    duplicate a time coding of the target (same document, range and coder), which stays on its
+    source; ``[id, old code]`` of each moved one, for :func:`recode` to move back."""
+    def keys(code_ids: list[int]) -> list[tuple]:
+        return db.execute(
+            "SELECT id, code_id, document_id, start_ms, end_ms, coder_id FROM time_codings "
+            "WHERE code_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+            ["[" + ",".join(str(int(i)) for i in code_ids) + "]"]).fetchall()
+
+    seen = {tuple(row[2:]) for row in keys([target_id])}
+    moved = []
+    for tc_id, code_id, *key in keys(sources):
+        if tuple(key) not in seen:
+            seen.add(tuple(key))
+            moved.append([tc_id, code_id])
+    recode(db, [[tc_id, target_id] for tc_id, _ in moved])
+    return moved
+
+
+def recode(db: sqlite_utils.Database, pairs: list[list[int]]) -> None:
+    """Set the code of each ``[time coding id, code id]``."""
+    db.conn.executemany("UPDATE time_codings SET code_id = ? WHERE id = ?", [(c, t) for t, c in pairs])
