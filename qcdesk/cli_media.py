@@ -1,6 +1,7 @@
 """Command line for recordings: ``import`` pairs them with transcripts (``--link-media`` links
 instead of storing them inside); ``media PROJECT`` lists them, ``--relink ID PATH`` and
-``--detach ID`` change one (no Qt)."""
+``--detach ID`` change one; ``code-time PROJECT DOCUMENT CODE START END`` codes a time range of
+a document's recording (times as mm:ss or hh:mm:ss(.fff)) (no Qt)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from qcdesk.core.errors import OperationError
 
-SUBCOMMANDS = {"media"}
+SUBCOMMANDS = {"media", "code-time"}
 
 
 def add_import_options(p: argparse.ArgumentParser) -> None:
@@ -94,7 +95,40 @@ def _media_id(media, text: str) -> int:
     return media_id
 
 
+def cmd_code_time(args: argparse.Namespace) -> int:
+    from qcdesk.cli import _open
+    from qcdesk.core import retrieval_names as names
+    from qcdesk.core.time_codings import citation, parse_time
+
+    start, end = parse_time(args.start), parse_time(args.end)  # refused before the project is opened
+    with _open(args.project) as project:
+        doc_id = names.document_id(project, args.document)
+        code_id = names.code_id(project, args.code)
+        if args.coder:
+            project.set_coder(args.coder)
+        before = {t.id for t in project.time_codings.for_document(doc_id)}
+        made = project.time_codings.add(doc_id, code_id, start, end, memo=args.memo or "")
+        where = citation(project.document(doc_id).name, made.start_ms, made.end_ms)
+        code = project.code(code_id).name
+        if made.id in before:
+            print(f"already coded: {where} with “{code}” (nothing changed)")
+        else:
+            print(f"coded {where} with “{code}”")
+    return 0
+
+
 def register(sub) -> None:
+    p = sub.add_parser("code-time", help="code a time range of a document's recording (a recording "
+                                         "without a transcript, say)")
+    p.add_argument("project")
+    p.add_argument("document", help="document name")
+    p.add_argument("code", help="code name or path (Parent > Child)")
+    p.add_argument("start", help="start time: mm:ss or hh:mm:ss, optionally with .fff")
+    p.add_argument("end", help="end time: mm:ss or hh:mm:ss, optionally with .fff")
+    p.add_argument("--memo", help="a note on this time range")
+    p.add_argument("--coder", help="coder name recorded for this session")
+    p.set_defaults(func=cmd_code_time)
+
     p = sub.add_parser("media", help="list the recordings (name, kind, duration, stored or linked, "
                                      "available); relink or detach one")
     p.add_argument("project")

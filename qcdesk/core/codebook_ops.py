@@ -16,6 +16,7 @@ from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codebook_edits as edit_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage import time_codings as time_sql
 
 SORT_KEYS = ("name", "count")
 CRITERIA_FIELDS = ("description", "inclusion", "exclusion", "example")
@@ -88,6 +89,9 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
             [mid, target_id if code is not None else None, dropped.get(coding) if coding is not None else None]
             for mid, code, coding in snap["memos"]])
         edit_sql.delete_codings(db, list(dropped))
+        # recordings' time codings move too; one duplicating the target's stays on its source and
+        # goes with it below (undo brings it back with the source)
+        snap["moved_time_codings"] = time_sql.move_to_code(db, sources, target_id)
 
         # sub-codes that are not merged themselves go under the target
         children = [cid for s in sources for cid in code_sql.children_ids(db, s)
@@ -143,6 +147,7 @@ def unmerge(project: Project, snap: dict) -> None:
         edit_sql.insert_codings(db, snap["dropped_codings"])
         edit_sql.set_memo_targets(db, snap["memos"])
         edit_sql.recode(db, [(cid, code) for cid, code in snap["moved_codings"]])
+        time_sql.recode(db, snap.get("moved_time_codings", []))
         changes.codes.update(ids | {target_id})
         changes.codings.update([c for c, _ in snap["moved_codings"]] + [r["id"] for r in snap["dropped_codings"]])
         changes.coded_documents.update(

@@ -29,6 +29,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query, documents_in_sets, value_order
 from qcdesk.core.storage import retrieval as sql
 from qcdesk.core.storage import sets as set_sql
+from qcdesk.core.storage import time_codings as time_sql
 from qcdesk.core.tables import Table
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class _Scope:
         return self.filter.cache["case_map"]
 
     def _codings(self) -> list[sql.CodingRow]:
-        rows = sql.all_codings(self.db)
+        rows = sql.all_codings(self.db) + time_sql.coding_rows(self.db)  # a recording's time codings too
         if self.documents is not None:
             rows = [r for r in rows if r[1] in self.documents]
         keeps = self.filter.keeps
@@ -375,7 +376,8 @@ def cooccurrence_matrix(project: "Project", include_subcodes: bool = False, set_
     ids, names, levels, counts_in = _rows(project, include_subcodes, shown)
     counts_in = _shown_rows(counts_in, ids)
     counts: dict[tuple[int, int], int] = {}
-    for _doc, group in itertools.groupby(scope.codings(), key=lambda r: r[1]):
+    text_codings = [r for r in scope.codings() if r[0] > 0]  # time codings overlap no text
+    for _doc, group in itertools.groupby(text_codings, key=lambda r: r[1]):
         active: list[tuple[int, int]] = []  # (end, code) of codings still open at the sweep point
         for _cid, _doc_id, code_id, start, end, _coder in group:
             active = [a for a in active if a[0] > start]

@@ -36,7 +36,7 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import merge as sql
 
-KINDS = ("documents", "recordings", "codes", "codings", "coders", "memos", "cases", "attributes", "sets")
+KINDS = ("documents", "recordings", "codes", "codings", "time codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
 
 
@@ -183,6 +183,7 @@ class _Merger:
         self._recordings()
         self._codes(changes)
         self._codings(changes)
+        self._time_codings()
         self._cases()
         self._sets()
         self._attributes()
@@ -370,6 +371,31 @@ class _Merger:
             self.codings[row["id"]] = coding.id
             self._inserted("codings", coding.id)
             self.report.count("added", "codings")
+
+    def _time_codings(self) -> None:
+        """Their codings of recordings' time ranges, on the documents and codes they map to; one the
+        recording here cannot hold (another recording, shorter) is a conflict, not lost silently."""
+        from qcdesk.core.storage import time_codings as time_sql
+
+        for row in sql.rows(self.other.db, "time_codings"):
+            doc, code = self.docs.get(row["document_id"]), self.codes.get(row["code_id"])
+            if doc is None or code is None:
+                continue
+            coder = self.coders.get(row["coder_id"]) if row["coder_id"] is not None else None
+            if time_sql.duplicate(self.db, doc, code, row["start_ms"], row["end_ms"], coder) is not None:
+                self.report.count("skipped", "time codings")
+                continue
+            if self.report.preview and self.project.media.for_document(doc) is None:
+                self.report.count("added", "time codings")  # its recording is said, not copied, in a preview
+                continue
+            try:
+                made = self.project.time_codings.add(doc, code, row["start_ms"], row["end_ms"], memo=row["memo"],
+                                                     coder_id=coder, created_at=row["created_at"], from_file=True)
+            except OperationError as exc:
+                self.report.conflicts.append(f"A time coding in {self.name} was not merged: {exc}")
+                continue
+            self._inserted("time_codings", made.id)
+            self.report.count("added", "time codings")
 
     # ------------------------------------------------------------------ cases and attributes
     def _cases(self) -> None:

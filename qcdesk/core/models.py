@@ -85,6 +85,9 @@ class Segment:
     speaker: str | None = None
     time_start: float | None = None
     paragraph: int | None = None
+    #: ``(start_ms, end_ms)`` of a time coding of a recording (its ``coding`` has a negative id
+    #: and an empty range); None for a coding of text
+    time_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema, soundness
 from qcdesk.core.storage import timing as timing_sql
+from qcdesk.core.storage import time_codings as time_sql
+from qcdesk.core.time_codings import time_segments
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class Project:
         #: why the project was opened read-only although writing was asked for, if it was
         self.read_only_notice: str | None = None
         self._media = None
+        self._time_codings = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -189,6 +192,15 @@ class Project:
 
             self._media = MediaService(self)
         return self._media
+
+    @property
+    def time_codings(self):
+        """Codings of recordings' time ranges (:class:`qcdesk.core.time_codings.TimeCodingService`)."""
+        if self._time_codings is None:
+            from qcdesk.core.time_codings import TimeCodingService
+
+            self._time_codings = TimeCodingService(self)
+        return self._time_codings
 
     def _purge_media_chunks(self) -> None:
         """Drop the stored recordings of deleted documents, kept only while undo could need
@@ -604,14 +616,18 @@ class Project:
     def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
         """code id -> (segments, documents), for the code alone (not its sub-codes); only the
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
-        return coding_sql.counts_by_code(self.db, None if code_ids is None else list(code_ids))
+        ids = None if code_ids is None else list(code_ids)
+        return time_sql.with_text_counts(self.db, coding_sql.counts_by_code(self.db, ids), ids)
 
     def documents_coded_with(self, code_ids: Iterable[int]) -> int:
         """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
-        return coding_sql.documents_coded_with(self.db, list(code_ids))
+        return time_sql.documents_coded_with(self.db, list(code_ids))
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
-        return coding_sql.counts_by_code_and_document(self.db)
+        counts = coding_sql.counts_by_code_and_document(self.db)
+        for key, n in time_sql.counts_by_code_and_document(self.db).items():  # recordings' time codings
+            counts[key] = counts.get(key, 0) + n
+        return counts
 
     # ----------------------------------------------------------------- retrieval
     def _turn_index(self, document_id: int) -> tuple[list[int], list[SpeakerTurn]]:
@@ -651,7 +667,7 @@ class Project:
                     time_start=turn.time_start if turn else None,
                     paragraph=self.paragraph_number(doc_id, coding.start),
                 ))
-        return out
+        return out + time_segments(self, code_ids)
 
     # ----------------------------------------------------------------- facts
     def info(self, key: str) -> str | None:

@@ -97,6 +97,9 @@ class Result:
     #: names of the coders whose codings are behind the passage (each once: a passage two coders
     #: coded is one result naming both)
     coders: tuple[str, ...] = ()
+    #: ``(start_ms, end_ms)`` of a recording's time coding (``start``/``end`` are then 0 and
+    #: ``text`` its memo); None for a passage of text
+    time_range: tuple[int, int] | None = None
 
 
 # ---------------------------------------------------------------- cases
@@ -317,7 +320,7 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
                 continue
             found.append((doc_id, start, end, behind))
     if not found:
-        return []
+        return _time_results(project, query, wanted, documents, case_map, cases, order)
     doc_ids = {f[0] for f in found}
     texts = sql.texts(project.db, doc_ids)
     turns = sql.turns(project.db, doc_ids)
@@ -344,8 +347,36 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
             before=before, after=after,
             coders=tuple(sorted({coder_names[r[5]] for r in behind if r[5] in coder_names}, key=str.casefold)),
         ))
-    results.sort(key=lambda r: (order[r.document_id][0], r.start, r.end))
+    results += _time_results(project, query, wanted, documents, case_map, cases, order)
+    results.sort(key=lambda r: (order[r.document_id][0], r.start, r.end, r.time_range or (0, 0)))
     return results
+
+
+def _time_results(project: "Project", query: Query, wanted: set[int], documents: set[int] | None,
+                  case_map: "CaseMap | None", cases: set[int] | None, order: dict) -> list[Result]:
+    """The time codings of recordings that an ``or`` query asks for (one result per coded range),
+    with the document, case and coder filters; a speaker filter leaves them out (a time range has
+    no speaker). ``and``/``not`` combine passages of text and leave them out."""
+    if query.mode != "or" or query.speakers:
+        return []
+    coder_names = {c.id: c.name for c in project.coders()}
+    by_range: dict[tuple[int, int, int], list] = {}
+    for t in project.time_codings.for_codes(sorted(wanted)):
+        if documents is not None and t.document_id not in documents:
+            continue
+        if query.coders and t.coder_id not in query.coders:
+            continue
+        if case_map is not None and not (case_map.cases_of(t.document_id, 0, 0) & cases):
+            continue
+        by_range.setdefault((t.document_id, t.start_ms, t.end_ms), []).append(t)
+    return [Result(document_id=doc_id, document_name=order[doc_id][1], start=0, end=0,
+                   text=next((t.memo for t in items if t.memo.strip()), ""),
+                   code_ids=tuple(sorted({t.code_id for t in items})),
+                   coding_ids=tuple(sorted(-t.id for t in items)), speaker=None, time_start=begin / 1000,
+                   paragraph=None, time_range=(begin, end),
+                   coders=tuple(sorted({coder_names[t.coder_id] for t in items if t.coder_id in coder_names},
+                                       key=str.casefold)))
+            for (doc_id, begin, end), items in by_range.items()]
 
 
 def _containing(spans: list[tuple], position: int) -> tuple | None:
@@ -388,7 +419,12 @@ def coded_by(coders: Iterable[str]) -> str:
 
 
 def citation(result: Result) -> str:
-    """Speaker, document, paragraph and time: what identifies a quote in a paper."""
+    """Speaker, document, paragraph and time: what identifies a quote in a paper; a recording's
+    time coding: ``Diary 3, 02:10–02:45``."""
+    if result.time_range is not None:
+        from qcdesk.core.time_codings import citation as time_citation
+
+        return time_citation(result.document_name, *result.time_range)
     parts = [result.speaker or "", result.document_name,
              f"¶{result.paragraph}" if result.paragraph else "", format_time(result.time_start)]
     return ", ".join(p for p in parts if p)

@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from media_files import converted, tone_wav  # noqa: E402
 
 from qcdesk.cli import main  # noqa: E402
+from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Amira>Hello there.\n\n00:00:01.000 --> 00:00:01.800\n<v Ben>Hi.\n"
@@ -87,3 +88,29 @@ def test_bad_media_commands_are_one_line_on_stderr(tmp_path, capsys):
         assert main(argv) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and err.startswith("qcdesk: ")
+
+
+def test_code_time_codes_a_recordings_range_and_refuses_bad_input_with_one_line(tmp_path, capsys):
+    project = tmp_path / "study.qcdesk"
+    with Project.create(project) as p:
+        p.media.add_recording(tone_wav(tmp_path / "diary.wav", 150.0), name="Diary 3")
+        p.add_document("Interview", ParsedDocument("A: hi", "txt"))
+        p.add_code("Coping")
+    capsys.readouterr()
+    assert main(["code-time", str(project), "Diary 3", "Coping", "02:10", "00:02:25.5",
+                 "--memo", "sigh", "--coder", "AB"]) == 0
+    assert capsys.readouterr().out.strip() == "coded Diary 3, 02:10–02:25.500 with “Coping”"
+    assert main(["code-time", str(project), "diary 3", "coping", "2:10", "2:25.500", "--coder", "AB"]) == 0
+    assert "already coded" in capsys.readouterr().out
+    for args, words in [(["Diary 3", "Coping", "02:10", "2:31"], "lasts only 02:30"),
+                        (["Diary 3", "Coping", "2:10", "soon"], "is not a time"),
+                        (["Diary 3", "Coping", "2:10", "2:10"], "start before it ends"),
+                        (["Interview", "Coping", "0:00", "0:01"], "has no recording"),
+                        (["Nobody", "Coping", "0:00", "0:01"], "no document named"),
+                        (["Diary 3", "Hope", "0:00", "0:01"], "no code named")]:
+        assert main(["code-time", str(project), *args]) == 1
+        err = capsys.readouterr().err
+        assert words in err and err.count("\n") == 1, err
+    with Project.open(project) as p:
+        [tc] = p.time_codings.all()
+        assert (tc.start_ms, tc.end_ms, tc.memo, p.coders()[0].name) == (130_000, 145_500, "sigh", "AB")

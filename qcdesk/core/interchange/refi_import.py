@@ -258,7 +258,7 @@ class _Reader:
 
     def _media_source(self, elem: etree._Element) -> SourceSpec:
         """A recording that is a document of its own: the text of its first transcript (if another
-        program gave one), its description and notes; time selections are not kept."""
+        program gave one), its description and notes (its time selections are coded by :mod:`refi_media`)."""
         name = (elem.get("name") or "").strip() or "Recording"
         text = ""
         transcripts = xn.children(elem, "Transcript")
@@ -393,7 +393,7 @@ class _Writer:
         self.memos_seen: set[int] = set()
         self.known: coding_rules.Known = {}
         self.stable: dict[str, int] | None = None
-        code_ids = merge_codes(self.project, self.r.codes, self.report)
+        self.code_ids = code_ids = merge_codes(self.project, self.r.codes, self.report)
         if self.report.added.get("codes"):
             changes.codebook = True
         self._code_notes(self.r.codes, code_ids)
@@ -583,5 +583,5 @@ def import_project_package(project: Project, path: str | Path) -> InterchangeRep
     with project.action() as changes:
         writer = _Writer(project, reader, report, scheme)
         writer.run(changes)
-        refi_media.import_media(project, path, reader.root, writer.docs, report)
+        refi_media.import_media(project, path, reader.root, writer.docs, report, writer)
     return report.finish()

@@ -23,6 +23,7 @@ from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core import timing
 from qcdesk.core.interchange.package import Package
 from qcdesk.core.project import Project
+from qcdesk.core.time_codings import format_range
 
 _PIECE = 1 << 20
 _EXT = {"audio/wav": ".wav", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg",
@@ -63,6 +64,7 @@ def write_sources(sources: etree._Element, project: Project, ids, sub, report, d
                 sub(src, "Description").text = memo.body
                 if written_as_description is not None:
                     written_as_description.add(memo.id)
+            write_time_selections(src, project, doc.id, info.kind, ids, sub, report)
             for note in doc_notes.get(doc.id, []):
                 sub(src, "NoteRef", targetGUID=note)
         elif doc is not None:
@@ -74,9 +76,83 @@ def write_sources(sources: etree._Element, project: Project, ids, sub, report, d
                     seen.add(position)
                     sub(transcript, "SyncPoint", guid=ids("syncpoint", (doc.id, position)),
                         timeStamp=str(int(round(seconds * 1000))), position=str(position))
+            write_time_selections(src, project, doc.id, info.kind, ids, sub, report)
         files[member] = info.id
         report.wrote("recordings")
     return files
+
+
+def write_time_selections(src: etree._Element, project: Project, doc_id: int, kind: str, ids, sub, report) -> None:
+    """The document's time codings as ``<AudioSelection>``/``<VideoSelection>`` (begin and end in
+    milliseconds), one per range, each with its ``<Coding>``s; a time coding's memo is the
+    selection's ``<Description>`` (the first one's, as for text selections)."""
+    from qcdesk.core.interchange.refi_export import _when, _xml_safe  # noqa: PLC0415 - it imports this module
+
+    coders = {c.id for c in project.coders()}
+    by_range: dict[tuple[int, int], list] = {}
+    for item in project.time_codings.for_document(doc_id):
+        by_range.setdefault((item.start_ms, item.end_ms), []).append(item)
+    tag = "VideoSelection" if kind == "video" else "AudioSelection"
+    for (begin, end), items in sorted(by_range.items()):
+        first = items[0]
+        sel = sub(src, tag, guid=ids("time selection", (doc_id, begin, end)), name=format_range(begin, end),
+                  begin=str(begin), end=str(end),
+                  creatingUser=ids("coder", first.coder_id) if first.coder_id in coders else None,
+                  creationDateTime=_when(first.created_at))
+        memo = next((i.memo for i in items if i.memo.strip()), "")
+        if memo:
+            sub(sel, "Description").text = _xml_safe(memo)
+        for item in items:
+            coding = sub(sel, "Coding", guid=ids("time coding", item.id),
+                         creatingUser=ids("coder", item.coder_id) if item.coder_id in coders else None,
+                         creationDateTime=_when(item.created_at))
+            sub(coding, "CodeRef", targetGUID=ids("code", item.code_id))
+            report.wrote("time codings")
+
+
+def import_time_selections(project: Project, elem: etree._Element, doc_id: int, name: str, writer, report) -> None:
+    """Code the recording of ``doc_id`` with the ``<Coding>``s of the media source's time
+    selections (``writer``: the import's code GUIDs and coders). A selection the recording cannot
+    hold, or a coding of an unknown code, is left out with a line in the report."""
+    from qcdesk.core.interchange.refi_export import _when  # noqa: PLC0415 - it imports this module
+
+    for sel in [*xn.children(elem, "AudioSelection"), *xn.children(elem, "VideoSelection")]:
+        codings = xn.children(sel, "Coding")
+        description = xn.child(sel, "Description")
+        memo = (description.text or "").strip() if description is not None else ""
+        try:
+            begin, end = int(sel.get("begin") or ""), int(sel.get("end") or "")
+        except ValueError:
+            begin, end = -1, -1
+        for i, coding in enumerate(codings):
+            ref = xn.child(coding, "CodeRef")
+            code_id = writer.code_ids.get(xn.norm_guid(ref.get("targetGUID") or "")) if ref is not None else None
+            if code_id is None:
+                report.warn(f"A time coding of the recording “{name}” refers to a code that is not in the "
+                            "codebook; it was left out.", group="codings of unknown codes")
+                report.unmapped_item("codings of unknown codes")
+                continue
+            user = coding.get("creatingUser") or sel.get("creatingUser")
+            when = coding.get("creationDateTime") or sel.get("creationDateTime")
+            try:
+                before = {t.id for t in project.time_codings.for_document(doc_id)}
+                made = project.time_codings.add(
+                    doc_id, code_id, begin, end, memo=memo if i == 0 else "",
+                    coder_id=writer.coder(xn.norm_guid(user) if user else None),
+                    created_at=when if _when(when) else None, from_file=True)
+            except QcdeskError as exc:
+                report.warn(f"A time selection {sel.get('begin')}–{sel.get('end')} ms of the recording “{name}” "
+                            f"was not imported: {exc}", group="time selections refused")
+                report.unmapped_item("time selections refused")
+                break
+            if made.id in before:
+                report.match("time codings")
+            else:
+                report.add("time codings")
+        if not codings:
+            report.warn(f"A time selection without a code of the recording “{name}” was not kept.",
+                        group="time selections without codes")
+            report.unmapped_item("time selections without codes")
 
 
 def standalone(elem: etree._Element, text_paths: set[str]) -> bool:
@@ -94,7 +170,8 @@ def write_files(zf: zipfile.ZipFile, project: Project, files: dict[str, int]) ->
             shutil.copyfileobj(reader, out, _PIECE)
 
 
-def import_media(project: Project, path: Path, root: etree._Element, docs: dict[str, int], report) -> None:
+def import_media(project: Project, path: Path, root: etree._Element, docs: dict[str, int], report,
+                 writer=None) -> None:
     """Attach each media source's file: to the document of its transcript (found by the text file
     both name), or to the document the reader made of a media source of its own (under the
     source's GUID). Runs inside the import's action."""
@@ -110,11 +187,6 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
     try:
         for elem in elems:
             name = (elem.get("name") or "").strip() or "Recording"
-            selections = len(xn.children(elem, "AudioSelection")) + len(xn.children(elem, "VideoSelection"))
-            if selections:
-                report.warn(f"{selections} time selection(s) of the recording “{name}” were not imported "
-                            "(qcdesk codes transcripts).", group="time selections")
-                report.unmapped_item("time selections", selections)
             doc_id = None
             for transcript in xn.children(elem, "Transcript"):
                 doc_id = by_text.get(text_key(transcript.get("plainTextPath") or ""))
@@ -128,6 +200,7 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
                 report.warn(f"The recording of “{name}” is not inside the package ({ref or 'no path'}); "
                             "it was not imported.", group="recordings not in the package")
                 report.unmapped_item("recordings outside the package")
+                _time_selections_lost(elem, name, report)
                 continue
             local = scratch / (PurePosixPath(member.filename).name or "recording")
             try:
@@ -135,18 +208,21 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
                 have = project.media.for_document(doc_id) if doc_id is not None else None
                 if have is not None and have.sha256 == sha:
                     report.match("recordings")
-                    continue
-                if doc_id is not None and have is None:
+                elif doc_id is not None and have is None:
                     project.media.attach(doc_id, local)
+                    report.add("recordings")
                 else:
-                    project.media.add_recording(local, name=name)
+                    doc_id, _info = project.media.add_recording(local, name=name)
+                    report.add("recordings")
             except QcdeskError as exc:
                 report.warn(f"The recording of “{name}” was not imported: {exc}", group="recordings refused")
                 report.unmapped_item("recordings refused")
+                _time_selections_lost(elem, name, report)
                 continue
             finally:
                 local.unlink(missing_ok=True)
-            report.add("recordings")
+            if writer is not None:
+                import_time_selections(project, elem, doc_id, name, writer, report)
     finally:
         package.close()
         shutil.rmtree(scratch, ignore_errors=True)
@@ -177,3 +253,11 @@ def _unpack(path: Path, zf: zipfile.ZipFile, member: zipfile.ZipInfo, out: Path)
             dst.write(piece)
     return digest.hexdigest()
 
+
+
+def _time_selections_lost(elem: etree._Element, name: str, report) -> None:
+    selections = len(xn.children(elem, "AudioSelection")) + len(xn.children(elem, "VideoSelection"))
+    if selections:
+        report.warn(f"{selections} time selection(s) of the recording “{name}” were not imported: the "
+                    "recording was not.", group="time selections")
+        report.unmapped_item("time selections", selections)

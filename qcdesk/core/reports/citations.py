@@ -21,6 +21,7 @@ import dataclasses
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.models import Segment
 from qcdesk.core.reports.structure import format_time
+from qcdesk.core.time_codings import format_range
 from qcdesk.core.timing import Timeline
 
 SEPARATOR = " · "
@@ -60,7 +61,7 @@ class Citer:
         """Who said it and where: the case (or document), the speaker, the time or paragraph.
 
         ``by_document(seg)``, if given, writes the citation when quotes cite documents."""
-        known = self.time(seg)
+        known = self.time(seg) if seg.time_range is None else None
         if known is not None:
             seg = dataclasses.replace(seg, time_start=known)
         if not self.by_case and by_document is not None:
@@ -73,7 +74,9 @@ class Citer:
         parts = [case or seg.document_name]
         if seg.speaker and not (case and case.split(",")[0] == seg.speaker):
             parts.append(seg.speaker)
-        if seg.time_start is not None:
+        if seg.time_range is not None:  # a recording's time coding
+            parts.append(format_range(*seg.time_range))
+        elif seg.time_start is not None:
             parts.append(format_time(seg.time_start))
         elif seg.paragraph is not None:
             parts.append(f"¶ {seg.paragraph}")

@@ -21,6 +21,7 @@ from qcdesk.core.reports.structure import (
     Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
     format_time, plural,
 )
+from qcdesk.core.time_codings import citation as time_citation
 
 KIND = "segments-by-code"
 TITLE = "Coded segments by code"
@@ -42,7 +43,10 @@ PATH_SEPARATOR = " › "
 
 
 def source_line(seg: Segment) -> str:
-    """Where a segment comes from: document, speaker, then time if known, else paragraph."""
+    """Where a segment comes from: document, speaker, then time if known, else paragraph; a
+    recording's time coding: ``Diary 3, 02:10–02:45``."""
+    if seg.time_range is not None:
+        return time_citation(seg.document_name, *seg.time_range)
     parts = [seg.document_name]
     if seg.speaker:
         parts.append(seg.speaker)
@@ -56,9 +60,10 @@ def source_line(seg: Segment) -> str:
 def passages(segs: list[Segment]) -> list[list[Segment]]:
     """The segments of one code grouped by passage: codings of the same range of the same document
     (one per coder, in a merged team project) are quoted once."""
-    grouped: dict[tuple[int, int, int], list[Segment]] = {}
+    grouped: dict[tuple, list[Segment]] = {}
     for seg in segs:
-        grouped.setdefault((seg.coding.document_id, seg.coding.start, seg.coding.end), []).append(seg)
+        span = seg.time_range or (seg.coding.start, seg.coding.end)
+        grouped.setdefault((seg.coding.document_id, *span, seg.time_range is not None), []).append(seg)
     return list(grouped.values())
 
 

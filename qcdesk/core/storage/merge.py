@@ -9,7 +9,8 @@ import sqlite_utils
 
 #: the rows that belong to a document's text, and their text order
 _DOCUMENT_CHILDREN = {"blocks": "start", "speaker_turns": "start", "sync_points": "position"}
-_TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "memos", "cases", "attributes", "document_sets")
+_TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "time_codings", "memos", "cases", "attributes",
+                   "document_sets")
 
 
 def rows(db: sqlite_utils.Database, table: str, order: str = "id") -> list[dict[str, Any]]:
@@ -130,8 +131,8 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
         for row in rows.get(table, []):
             db.execute(f"DELETE FROM [{table}] WHERE {cond}", [row[k] for k in keys])
     # a recording's row only: its chunks stay for a redo (purged when the project closes)
-    for table in ("media", "memos", "codings", "codes", "documents", "attributes", "cases", "document_sets",
-                  "coders"):
+    for table in ("media", "memos", "codings", "time_codings", "codes", "documents", "attributes", "cases",
+                  "document_sets", "coders"):
         ids = [r["id"] for r in rows.get(table, [])]
         if ids:
             where, args = _in_ids(ids)
@@ -141,8 +142,7 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Put captured rows back with their ids (codes parents first, as they were inserted)."""
     for table in ("coders", "documents", "media", "blocks", "speaker_turns", "sync_points", "codes", "codings",
-                  "memos",
-                  "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
+                  "time_codings", "memos", "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
                   "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):
             db[table].insert_all(rows[table])

@@ -488,6 +488,44 @@ def _sync_points(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0010_time_codings")
+def _time_codings(db: sqlite_utils.Database) -> None:
+    """Codings of a recording's time ranges (issue 18: a recording without a transcript):
+    ``[start_ms, end_ms)`` of a document's recording tagged with a code, by a coder."""
+    db.executescript(
+        """
+        CREATE TABLE time_codings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            coder_id INTEGER REFERENCES coders(id) ON DELETE SET NULL,
+            start_ms INTEGER NOT NULL,
+            end_ms INTEGER NOT NULL,
+            memo TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            CHECK (start_ms >= 0 AND end_ms > start_ms)
+        );
+        CREATE INDEX idx_time_codings_document ON time_codings(document_id, start_ms);
+        CREATE INDEX idx_time_codings_code ON time_codings(code_id);
+        CREATE TRIGGER audit_time_coding_added AFTER INSERT ON time_codings BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                coalesce((SELECT name FROM coders WHERE id = new.coder_id),
+                         (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id)),
+                'added', 'time coding', new.id,
+                json_object('document_id', new.document_id, 'code_id', new.code_id,
+                            'start_ms', new.start_ms, 'end_ms', new.end_ms));
+        END;
+        CREATE TRIGGER audit_time_coding_removed AFTER DELETE ON time_codings BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'time coding', old.id,
+                json_object('document_id', old.document_id, 'code_id', old.code_id,
+                            'start_ms', old.start_ms, 'end_ms', old.end_ms));
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -255,6 +255,7 @@ _PLACES = (
     ("coder", "SELECT name FROM coders"),
     ("audit trail entry", "SELECT coalesce(coder, '') || ' ' || detail FROM audit_log"),
     ("recording", "SELECT name || ' ' || coalesce(link_path, '') FROM media"),
+    ("time coding memo", "SELECT memo FROM time_codings WHERE memo <> ''"),
 )
 
 

@@ -115,7 +115,8 @@ def test_importing_the_same_package_again_adds_no_recording_twice(tmp_path):
 
 def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, project_schema):
     """A media source whose <Transcript> holds its own text (no text source): one document with
-    that text and the recording; its time selections are counted as not imported."""
+    that text and the recording; its time selection, which carries no coding, is counted as not kept
+    (coded time selections are imported: test_refi_time_codings.py)."""
     wav = tone_wav(tmp_path / "talk.wav", 1.0)
     xml = """<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="urn:QDA-XML:project:1.0" name="other" origin="another program">
@@ -140,7 +141,7 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
         assert (doc.name, p.document_text(doc.id)) == ("Talk", "Dana: we talked about the garden.")
         info = p.media.for_document(doc.id)
         assert info.sha256 == hashlib.sha256(wav.read_bytes()).hexdigest()
-        assert report.unmapped.get("time selections") == 1
+        assert report.unmapped.get("time selections without codes") == 1
 
 
 def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path):

@@ -1,0 +1,178 @@
+"""Coding time ranges of a recording (issue 18: a recording without a transcript), without Qt.
+
+A time coding tags ``[start_ms, end_ms)`` of a document's recording with a code. It follows the
+rules of text codings (:mod:`qcdesk.core.coding_rules`): it records who coded, a code that only
+groups others is refused, and the same code on the same range by the same coder is one coding
+(adding it again changes nothing and gives back the one there). A range must lie within the
+recording (when its duration is known), and a document without a recording has no time to code.
+
+Reached as ``project.time_codings`` (:class:`TimeCodingService`). Adding and removing are one
+action each; :meth:`TimeCodingService.remove` returns the snapshot that
+:meth:`TimeCodingService.restore` puts back under the same id (undo). Deleting a code or a
+document takes its time codings with it, and undoing that puts them back (the snapshots are
+derived from the schema, :mod:`qcdesk.core.storage.snapshots`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qcdesk.core import coding_rules
+from qcdesk.core.errors import OperationError
+from qcdesk.core.storage import schema
+from qcdesk.core.storage import time_codings as sql
+
+if TYPE_CHECKING:
+    from qcdesk.core.models import Segment
+    from qcdesk.core.project import Project
+
+
+@dataclass(frozen=True)
+class TimeCoding:
+    id: int
+    document_id: int
+    code_id: int
+    start_ms: int
+    end_ms: int
+    coder_id: int | None
+    memo: str
+    created_at: str
+
+
+_TIME_RE = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2})(?:[.,](\d{1,3}))?\s*$")
+
+
+def parse_time(text: str) -> int:
+    """Milliseconds from ``mm:ss``, ``hh:mm:ss`` or either with ``.fff``; OperationError otherwise."""
+    found = _TIME_RE.match(text or "")
+    if found is None:
+        raise OperationError(f"“{text}” is not a time; write it as mm:ss or hh:mm:ss(.fff), e.g. 02:10 or 1:02:10.5.")
+    hours, minutes, seconds, fraction = found.groups()
+    if int(seconds) >= 60 or (hours is not None and int(minutes) >= 60):
+        raise OperationError(f"“{text}” is not a time: minutes and seconds go up to 59.")
+    ms = int((fraction or "0").ljust(3, "0"))
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
+
+
+def format_time(ms: int) -> str:
+    """``02:10``, ``1:02:10`` or ``02:10.500`` (milliseconds shown only when there are some)."""
+    seconds, rest = divmod(int(ms), 1000)
+    hours, seconds = divmod(seconds, 3600)
+    minutes, seconds = divmod(seconds, 60)
+    out = f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+    return out + (f".{rest:03d}" if rest else "")
+
+
+def format_range(start_ms: int, end_ms: int) -> str:
+    return f"{format_time(start_ms)}–{format_time(end_ms)}"
+
+
+def citation(document_name: str, start_ms: int, end_ms: int) -> str:
+    """``Diary 3, 02:10–02:45``."""
+    return f"{document_name}, {format_range(start_ms, end_ms)}"
+
+
+class TimeCodingService:
+    """The time codings of one project (``project.time_codings``)."""
+
+    def __init__(self, project: "Project"):
+        self.project = project
+
+    @property
+    def _db(self):
+        return self.project.db
+
+    # ------------------------------------------------------------ reading
+    def get(self, time_coding_id: int) -> TimeCoding:
+        row = sql.get(self._db, time_coding_id)
+        if row is None:
+            raise OperationError(f"Time coding {time_coding_id} does not exist.")
+        return TimeCoding(*row)
+
+    def for_document(self, document_id: int) -> list[TimeCoding]:
+        return [TimeCoding(*r) for r in sql.for_document(self._db, document_id)]
+
+    def for_codes(self, code_ids: list[int]) -> list[TimeCoding]:
+        return [TimeCoding(*r) for r in sql.for_codes(self._db, code_ids)]
+
+    def all(self) -> list[TimeCoding]:
+        return [TimeCoding(*r) for r in sql.all_rows(self._db)]
+
+    # ------------------------------------------------------------ changing
+    def check(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, from_file: bool = False) -> None:
+        """Refuse, with one line, a range that cannot be coded (changes nothing). ``from_file``
+        (an import, a merge): a coding a file already has on a grouping code is kept."""
+        doc = self.project.document(document_id)
+        code = self.project.code(code_id)
+        if not from_file:
+            coding_rules.check_codable(code)
+        info = self.project.media.for_document(document_id)
+        if info is None:
+            raise OperationError(f"“{doc.name}” has no recording, so it has no time to code; "
+                                 "attach its recording first.")
+        if not (0 <= start_ms < end_ms):
+            raise OperationError(f"Cannot code {format_range(max(start_ms, 0), max(end_ms, 0))}: "
+                                 "a time range must start before it ends.")
+        if info.duration_ms is not None and end_ms > info.duration_ms:
+            raise OperationError(f"Cannot code {format_range(start_ms, end_ms)} of “{doc.name}”: its recording "
+                                 f"lasts only {format_time(info.duration_ms)}.")
+
+    def add(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, memo: str = "",
+            coder_id: int | None | bool = False, created_at: str | None = None,
+            from_file: bool = False) -> TimeCoding:
+        """Code ``[start_ms, end_ms)`` of the document's recording (one action). The same code,
+        range and coder again changes nothing and returns the time coding already there.
+        ``coder_id`` (imports, merges) overrides the session's coder."""
+        start_ms, end_ms = int(start_ms), int(end_ms)
+        self.check(document_id, code_id, start_ms, end_ms, from_file=from_file)
+        coder = coding_rules.recording_coder(self._db, self.project._coder) if coder_id is False else coder_id  # noqa: SLF001
+        found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
+        if found is not None:
+            return TimeCoding(*found)
+        with self.project.action() as changes:
+            new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
+                                        "start_ms": start_ms, "end_ms": end_ms, "memo": memo,
+                                        "created_at": created_at or schema.now()})
+            changes.codes.add(code_id)
+            changes.coded_documents.add(document_id)
+        return self.get(new)
+
+    def remove(self, time_coding_id: int) -> dict:
+        """Remove one time coding; return the snapshot that :meth:`restore` puts back (undo)."""
+        item = self.get(time_coding_id)
+        with self.project.action() as changes:
+            snap = sql.snapshot(self._db, [time_coding_id])
+            sql.delete(self._db, time_coding_id)
+            changes.codes.add(item.code_id)
+            changes.coded_documents.add(item.document_id)
+        return snap
+
+    def restore(self, snap: dict) -> None:
+        row = snap["time_codings"][0]
+        with self.project.action() as changes:
+            sql.restore(self._db, snap)
+            changes.codes.add(row["code_id"])
+            changes.coded_documents.add(row["document_id"])
+
+    # ------------------------------------------------------------ counting and retrieval
+    def counts_by_code(self) -> dict[int, tuple[int, int]]:
+        return sql.counts_by_code(self._db)
+
+    def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
+        return sql.counts_by_code_and_document(self._db)
+
+
+def time_segments(project: "Project", code_ids: list[int]) -> list["Segment"]:
+    """The time codings of these codes as segments: no text (the memo when there is one), the
+    range in ``time_range`` and ``time_start`` (seconds), for retrieval and reports."""
+    from qcdesk.core.models import Coding, Segment
+
+    items = project.time_codings.for_codes(code_ids)
+    if not items:
+        return []
+    names = {d.id: d.name for d in project.documents()}
+    return [Segment(coding=Coding(-t.id, t.document_id, t.code_id, 0, 0, t.coder_id, t.created_at),
+                    document_name=names[t.document_id], text=t.memo, time_start=t.start_ms / 1000,
+                    time_range=(t.start_ms, t.end_ms)) for t in items]
