@@ -206,7 +206,7 @@ class Session:
         after = len(self.window.transcript.codings())
         if after != before + 1:
             raise RuntimeError(f"the transcript shows {after} codings, expected {before + 1}")
-        return f"{after} codings shown; segments panel lists {self.window.segments.tree.topLevelItemCount()}"
+        return f"{after} codings shown; segments panel lists {self.window.segments.row_count()}"
 
     def undo_coding(self) -> str:
         before = len(self.window.transcript.codings())

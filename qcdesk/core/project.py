@@ -272,6 +272,10 @@ class Project:
     def documents(self) -> list[Document]:
         return doc_sql.all_documents(self.db)
 
+    def document_names(self) -> dict[int, str]:
+        """Every document's name by id (cheaper than :meth:`documents` on a large project)."""
+        return doc_sql.names(self.db)
+
     def document(self, document_id: int) -> Document:
         doc = doc_sql.get(self.db, document_id)
         if doc is None:
@@ -605,7 +609,7 @@ class Project:
     def segments(self, code_ids: list[int]) -> list[Segment]:
         """The coded segments of these codes with their text, speaker, time and paragraph."""
         codings = self.codings_for_codes(code_ids)
-        names = {d.id: d.name for d in self.documents()}
+        names = self.document_names()
         out: list[Segment] = []
         for doc_id, group in itertools.groupby(codings, key=lambda c: c.document_id):
             text = self.document_text(doc_id)
