@@ -112,3 +112,31 @@ def test_baseline_runs_alone(tmp_path: Path, capsys):
     assert sqlite_baseline.main([str(project)]) == 0
     printed = capsys.readouterr().out
     assert "retrieve code" in printed and "insert codes + codings" in printed
+
+
+def test_scale_preset_codes_in_bulk_and_is_generated_once(tmp_path: Path):
+    """The issue 19 scale (here tiny): codings written in bulk, the project kept in the cache
+    and reused by the next run, the issue 19 targets applied."""
+    from dataclasses import replace
+
+    scale = replace(TINY, bulk_codings=True)
+    kwargs = dict(scale=scale, out_dir=tmp_path / "out", gui=False, use_tracemalloc=False, baseline=False,
+                  echo=lambda _m: None, targets=steps.TARGETS["issue 19"], cache_dir=tmp_path / "cache")
+    first = run.run_benchmark(**kwargs)
+    assert first["stats"]["codings"] == 100 and first["generate"]
+    assert "one executemany" in first["generate"][3]["detail"]
+    second = run.run_benchmark(**kwargs)
+    assert second["generate"] == [] and second["project"] == first["project"]
+    assert second["stats"] == first["stats"]
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert [n for n in kept if n.endswith(".qcdesk")] == [Path(first["project"]).name]
+    assert not any("partial" in n for n in kept)
+    by_name = {f["step"]: f for f in second["steps"]}
+    assert by_name["full-text search"]["target_s"] == 0.2
+    assert by_name["Word report, all segments"]["target_s"] == 120.0
+    assert "Word report, matrices, every code level" not in by_name
+    assert second["memory"]["target_mb"] == 600.0
+    with Project.open(Path(first["project"]), read_only=True) as project:
+        codings = project.codings_for_codes([c.id for c in project.codes()])
+        texts = {d.id: project.document_text(d.id) for d in project.documents()}
+        assert all(0 <= c.start < c.end <= len(texts[c.document_id]) for c in codings)
