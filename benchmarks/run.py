@@ -183,7 +183,7 @@ def run_benchmark(*, project: Path | None = None, scale: generate.Scale | None =
                               targets=targets)
             for fig, again in zip(figures, traced):
                 fig.python_mb = again.python_mb
-        ratios = {}
+        ratios, side = {}, None
         if baseline:
             echo("measuring the plain-sqlite3 baseline …")
             base_figs = sqlite_baseline.run(base, workdir=tmp)
@@ -193,6 +193,8 @@ def run_benchmark(*, project: Path | None = None, scale: generate.Scale | None =
                     fig.extra["sqlite3_s"] = base_figs[key]["seconds"]
                     fig.extra["ratio"] = fig.seconds / max(base_figs[key]["seconds"], 1e-9)
             ratios = base_figs
+            echo("applying codings side by side with plain sqlite3 …")
+            side = sqlite_baseline.compare_coding(base, workdir=tmp)
         from qcdesk.core.project import Project
 
         with Project.open(base, read_only=True) as p:
@@ -212,6 +214,7 @@ def run_benchmark(*, project: Path | None = None, scale: generate.Scale | None =
         "memory": {"peak_rss_mb": peak, "target_mb": targets.memory_mb,
                    "status": "" if peak is None else ("PASS" if peak <= targets.memory_mb else "MISS")},
         "baseline": ratios,
+        "coding_side_by_side": side,
         "dialogs": seen,
     }
 
@@ -297,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {m['cores']} cores, {m['cpu']}, Python {m['python']}, SQLite {m['sqlite']}")
     print()
     print(table(result))
+    side = result["coding_side_by_side"]
+    if side:
+        print(f"\napply a coding (core), side by side: qcdesk {side['qcdesk_s'] * 1000:.2f} ms, plain sqlite3 "
+              f"{side['sqlite3_s'] * 1000:.2f} ms: {side['ratio']:.1f}× (medians of {side['repeats']})")
     if result["dialogs"]:
         print("\nthe window showed messages:", *result["dialogs"], sep="\n  ")
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

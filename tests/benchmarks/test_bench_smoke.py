@@ -84,6 +84,7 @@ def test_runner_measures_every_step_and_writes_figures(qapp, tmp_path: Path):
     assert (tmp_path / "report-all-segments.docx").stat().st_size > 0
     # the storage steps were compared with plain sqlite3
     assert set(result["baseline"]) == set(sqlite_baseline.STEPS)
+    assert result["coding_side_by_side"]["ratio"] > 0
     assert all("ratio" in by_name[n]["extra"] for n in by_name if by_name[n]["extra"].get("baseline"))
     assert result["memory"]["peak_rss_mb"] > 0
     assert result["dialogs"] == []
@@ -112,6 +113,17 @@ def test_baseline_runs_alone(tmp_path: Path, capsys):
     assert sqlite_baseline.main([str(project)]) == 0
     printed = capsys.readouterr().out
     assert "retrieve code" in printed and "insert codes + codings" in printed
+    assert "apply a coding" in printed and "×" in printed
+
+
+def test_applying_a_coding_is_compared_with_a_plain_insert(tmp_path: Path):
+    project = tmp_path / "tiny.qcdesk"
+    generate.generate(project, TINY)
+    before = project.read_bytes()
+    side = sqlite_baseline.compare_coding(project, workdir=tmp_path, repeats=3)
+    assert side["qcdesk_s"] > 0 and side["sqlite3_s"] > 0
+    assert side["ratio"] == side["qcdesk_s"] / side["sqlite3_s"]
+    assert project.read_bytes() == before  # both worked on copies
 
 
 def test_scale_preset_codes_in_bulk_and_is_generated_once(tmp_path: Path):
