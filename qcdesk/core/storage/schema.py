@@ -409,6 +409,21 @@ def _document_sets(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0009_document_list_index")
+def _document_list_index(db: sqlite_utils.Database) -> None:
+    """The documents list (names, formats, sizes, order) read from an index of those columns.
+
+    A transcript's text is stored in its row before these columns and spills over onto
+    overflow pages, which SQLite walks to reach the columns after it: listing 1,000
+    transcripts read about 50 MB (80 ms) each time. The covering index answers the list
+    from a few pages. (Numbered 0009: 0007 and 0008 are other changes of the same round.)
+    """
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_documents_list ON documents "
+        "(position, id, name, source_format, source_name, imported_at, content_hash, char_count)"
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 
