@@ -130,8 +130,11 @@ def run_pass(base: Path, out_dir: Path, tmp: Path, *, gui: bool, use_tracemalloc
 
 def cached_project(scale: generate.Scale, cache_dir: Path) -> Path:
     """Where a generated project of ``scale`` is kept between runs (the same scale and seed
-    always generate the same project)."""
-    key = hashlib.sha256(json.dumps(asdict(scale), sort_keys=True).encode()).hexdigest()[:12]
+    always generate the same project; a new schema version makes a new one)."""
+    from qcdesk.core.storage.schema import SCHEMA_VERSION
+
+    # a project of an older format would be upgraded (and backed up) by every pass
+    key = hashlib.sha256(json.dumps([asdict(scale), SCHEMA_VERSION], sort_keys=True).encode()).hexdigest()[:12]
     return cache_dir / f"bench-{key}.qcdesk"
 
 
