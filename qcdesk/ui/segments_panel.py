@@ -7,7 +7,7 @@ The rows are known from the codings alone; their text is read when they come on 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes, Coding
@@ -38,12 +38,19 @@ class SegmentsPanel(QWidget):
         self.include_sub.setChecked(True)
         self.include_sub.toggled.connect(self.refresh)
         self.model = SegmentsModel(self)
-        self.tree = QTreeView()
+        # a table, not a tree: a tree view asks every row whether it has children each time
+        # a row is inserted (16,000 calls into Python for a busy code)
+        self.tree = QTableView()
         self.tree.setObjectName("segmentsList")
         self.tree.setModel(self.model)
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setUniformRowHeights(True)
+        self.tree.verticalHeader().hide()
+        self.tree.verticalHeader().setDefaultSectionSize(self.tree.fontMetrics().height() + 6)
+        self.tree.setShowGrid(False)
+        self.tree.setWordWrap(False)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.horizontalHeader().setStretchLastSection(True)
         self.tree.setAlternatingRowColors(True)
         self.tree.activated.connect(self._activate)
         self.tree.clicked.connect(self._activate)
