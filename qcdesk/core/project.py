@@ -61,6 +61,8 @@ class Project:
         self._coder: Coder | None = None
         self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
         self._para_cache: dict[int, list[int]] = {}
+        #: every code, read once between actions (the window asks after each coding)
+        self._codes: list[Code] | None = None
         self._lock: lockfile.ProjectLock | None = None
         #: why the project was opened read-only although writing was asked for, if it was
         self.read_only_notice: str | None = None
@@ -202,6 +204,7 @@ class Project:
         outer = self._depth == 0
         if outer:
             self._pending = Changes()
+            self._codes = None
         self._depth += 1
         try:
             with self.db.atomic():
@@ -216,6 +219,7 @@ class Project:
         finally:
             self._depth -= 1
         if outer:
+            self._codes = None
             changes, self._pending = self._pending, None
             # turns and paragraphs change only with the document itself (text is immutable),
             # never with its codings: keep the other documents' indexes
@@ -240,6 +244,7 @@ class Project:
                         _log.exception("Reporting that failure failed too")
 
     def forget_caches(self) -> None:
+        self._codes = None
         self._turn_cache.clear()
         self._para_cache.clear()
 
@@ -357,8 +362,17 @@ class Project:
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:
-        """All codes, siblings in their order (parents are not guaranteed first)."""
-        return code_sql.all_codes(self.db)
+        """All codes, siblings in their order (parents are not guaranteed first).
+
+        Kept between actions of a writable project (its own actions are the only writes);
+        read afresh inside an action and always for a read-only one, which another window
+        may be changing."""
+        if self._codes is None or self._depth:
+            codes = code_sql.all_codes(self.db)
+            if self._depth or self.read_only:
+                return codes
+            self._codes = codes
+        return list(self._codes)
 
     def code(self, code_id: int) -> Code:
         code = code_sql.get(self.db, code_id)

@@ -1,6 +1,7 @@
 """Schema step 0009: the documents list is read from an index of its own columns, never from
 the table rows, whose transcript text spills over many pages (issue 19: with 1,000 transcripts
-``documents()`` walked about 50 MB of overflow pages on each call)."""
+``documents()`` walked about 50 MB of overflow pages on each call); counts per code come from
+an index of (code, document)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ def test_document_list_reads_no_table_row(tmp_path):
             project.add_document(f"Interview {i}", ParsedDocument(text="x" * 20_000 + str(i), source_format="txt"))
         assert "COVERING INDEX" in plan(project.db, LIST_QUERY)
         assert [d.name for d in project.documents()] == ["Interview 0", "Interview 1", "Interview 2"]
+        # the codebook's counts per code come from an index alone too
+        for sql in ("SELECT count(DISTINCT document_id) FROM codings WHERE code_id IN (?, ?)",
+                    "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id"):
+            assert "COVERING INDEX idx_codings_code_document" in plan(project.db, sql, [1, 2] if "?" in sql else [])
         assert project.document(2).char_count == 20_001
 
 
@@ -37,7 +42,8 @@ def test_an_older_file_gets_the_index_after_a_backup(tmp_path):
         project.add_document("Interview", ParsedDocument(text="some words " * 3000, source_format="txt"))
     conn = sqlite3.connect(path)
     conn.execute("DROP INDEX idx_documents_list")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0009_document_list_index'")
+    conn.execute("DROP INDEX idx_codings_code_document")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0009_list_indexes'")
     conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
     conn.commit()
     assert "COVERING INDEX" not in plan(conn, LIST_QUERY)
