@@ -90,3 +90,29 @@ def test_a_rename_or_colour_redraws_without_re_reading(win, calls):
     win.project.set_code_color(leaf, "#aa0000")
     assert [s.color for s in win.transcript.highlighter.spans()] == ["#aa0000"]
     assert "show_document" not in seen and resets == []
+
+
+def test_panels_behind_other_tabs_catch_up_when_shown(win, qtbot, monkeypatch):
+    """A code created while the Memos and Agreement tabs are behind the segments list does
+    not re-list them; choosing the tab does, once."""
+    from qcdesk.ui.agreement_panel import AgreementPanel
+    from qcdesk.ui.memos_panel import MemosPanel
+
+    work: list[str] = []
+    for cls, name in ((MemosPanel, "refresh"), (AgreementPanel, "_fill_choices")):
+        original = getattr(cls, name)
+        monkeypatch.setattr(cls, name, lambda self, _o=original, _n=name: work.append(_n) or _o(self))
+    from qcdesk.ui.panel_state import shown
+
+    win.show_panel(win.memos.dock)
+    win.segments_dock.raise_()  # the Memos tab behind the segments list
+    qtbot.waitUntil(lambda: not shown(win.memos.panel) and not shown(win.agreement.panel))
+    work.clear()
+    win.project.add_code("Trust")
+    win.project.add_code("Hope")
+    assert work == []
+    win.show_panel(win.memos.dock)
+    qtbot.waitUntil(lambda: work == ["refresh"])
+    assert work == ["refresh"]
+    win.project.add_code("Courage")                  # on screen now: at once
+    assert work == ["refresh", "refresh"]
