@@ -112,7 +112,10 @@ class MemosPanel(QWidget):
         self.memo_id = None
         self._load_editor(None)
         self.search_edit.clear()
-        self.refresh()
+        if project is None:
+            self.refresh()
+        else:  # listing thousands of memos waits until the Memos tab is chosen
+            panel_state.when_shown(self, "changes", self.refresh)
         editable = project is not None and not getattr(project, "read_only", False)
         self.search_edit.setEnabled(project is not None)
         self.new_button.setEnabled(editable)
