@@ -51,6 +51,9 @@ class SegmentsPanel(QWidget):
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.horizontalHeader().setStretchLastSection(True)
+        # columns sized to the rows on screen only: sizing them to 1,000 rows read the speaker
+        # turns of as many transcripts on each click
+        self.tree.horizontalHeader().setResizeContentsPrecision(0)
         self.tree.setAlternatingRowColors(True)
         self.tree.activated.connect(self._activate)
         self.tree.clicked.connect(self._activate)

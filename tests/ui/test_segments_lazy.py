@@ -37,12 +37,17 @@ def test_selecting_a_code_reads_only_the_shown_rows_text(busy, monkeypatch, qtbo
     read: list[int] = []
     original = Project.document_text
     monkeypatch.setattr(Project, "document_text", lambda self, doc_id: read.append(doc_id) or original(self, doc_id))
+    turns_read: list[int] = []
+    turns = Project.speaker_turns
+    monkeypatch.setattr(Project, "speaker_turns", lambda self, doc_id: turns_read.append(doc_id) or turns(self, doc_id))
     monkeypatch.setattr(Project, "segments", lambda *a, **k: pytest.fail("every segment's text was read"))
     panel.show_code(code.id)
     panel.tree.viewport().grab()  # paint: the rows on screen ask for their text
     assert panel.title.text() == f"“Belonging”: {N_DOCS} segments in {N_DOCS} documents"
     assert panel.row_count() == N_DOCS
     assert 0 < len(set(read)) < N_DOCS / 2, read
+    # sizing the columns looks at the rows on screen too, not at every row's speaker
+    assert len(set(turns_read)) < N_DOCS / 2, turns_read
     # scrolling to the end reads the rows that come into view, and they show their own words
     panel.tree.scrollToBottom()
     panel.tree.viewport().grab()
