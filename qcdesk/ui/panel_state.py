@@ -9,10 +9,10 @@ one, is called: the moment to catch up on what it skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
-
-from typing import Callable
 
 _PROPERTY = "qcdeskShownInDock"
 #: the widget attribute holding what :func:`when_shown` put off, by key

@@ -6,7 +6,7 @@ The rows are known from the codings alone; their text is read when they come on 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 
 from qcdesk.core.errors import QcdeskError
