@@ -161,6 +161,7 @@ def run_benchmark(*, project: Path | None = None, scale: generate.Scale | None =
                     stale.unlink()
                 generated = generation_figures(partial, scale, tmp)
                 copy_project(partial, cached)
+                cached.chmod(0o600)  # as qcdesk keeps project files (synthetic text, same habit)
                 for done in cache_dir.glob(partial.stem + "*"):
                     done.unlink()
             else:
