@@ -19,6 +19,7 @@ first one, which the window shows on opening a project).
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sys
 import tempfile
@@ -43,6 +44,9 @@ class Scale:
     memos: int = 1_000
     cases: int = 150
     seed: int = 9
+    #: codings written with one executemany (benchmark-only SQL) instead of ``apply_code`` each:
+    #: what makes the 250,000 codings of the "scale" preset quick to generate
+    bulk_codings: bool = False
 
     @property
     def attributes(self) -> int:
@@ -52,6 +56,9 @@ class Scale:
 PRESETS = {
     "full": Scale(),
     "small": Scale(documents=20, words=2_000, long_words=8_000, codes=60, codings=2_000, memos=60, cases=15),
+    # issue 19: 1,000 transcripts (about 50 million characters), 1,000 codes, 250,000 codings
+    "scale": Scale(documents=1_000, words=7_500, long_words=50_000, codes=1_000, codings=250_000, memos=5_000,
+                   cases=750, bulk_codings=True),
 }
 
 # ----------------------------------------------------------------------------- vocabulary
@@ -227,6 +234,37 @@ def add_codings(project: Project, scale: Scale, code_ids: list[int], progress=No
     return made
 
 
+def add_codings_bulk(project: Project, scale: Scale, code_ids: list[int]) -> int:
+    """The same kind of codings as :func:`add_codings`, written in one transaction with
+    ``executemany`` (benchmark-only SQL, like :func:`add_memos_and_cases`): the rows the app
+    would write, without its per-coding checks, so that a project of 250,000 codings takes
+    seconds to make. The full-text index is not involved (it holds texts, not codings)."""
+    rng = random.Random(scale.seed + 2)
+    docs = project.documents()
+    weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(code_ids))]
+    cum = list(itertools.accumulate(weights))
+    order = code_ids[:]
+    rng.shuffle(order)
+    coder = project.coder.id if project.coder else None
+    stamp = "2024-01-01T00:00:00+00:00"
+    rows: list[tuple] = []
+    for doc, count in zip(docs, _split_counts(scale.codings, [d.char_count for d in docs])):
+        text = project.document_text(doc.id)
+        turns = [t for t in project.speaker_turns(doc.id) if t.end - t.start > 1] or None
+        seen: set[tuple[int, int, int]] = set()
+        while len(seen) < count:
+            code = rng.choices(order, cum_weights=cum)[0]
+            start, end = _coded_range(rng, text, turns)
+            if (code, start, end) not in seen:
+                seen.add((code, start, end))
+                rows.append((doc.id, code, start, end, coder, stamp))
+    with project.db.atomic():
+        project.db.conn.executemany(
+            'INSERT INTO codings (document_id, code_id, start, "end", coder_id, created) VALUES (?, ?, ?, ?, ?, ?)',
+            rows)
+    return len(rows)
+
+
 def _coded_range(rng: random.Random, text: str, turns) -> tuple[int, int]:
     """A sentence, part of a turn, a whole turn or two turns."""
     if not turns:
@@ -310,7 +348,7 @@ def generate(out: Path, scale: Scale, *, workdir: Path | None = None, echo=None)
         say("stored documents")
         t = time.perf_counter()
         ids = add_codebook(project, scale)
-        add_codings(project, scale, ids)
+        (add_codings_bulk if scale.bulk_codings else add_codings)(project, scale, ids)
         timings["codebook + codings"] = time.perf_counter() - t
         say("coded")
         t = time.perf_counter()

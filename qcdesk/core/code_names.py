@@ -12,6 +12,7 @@ ends or wraps a phrase (a final full stop, comma, dash, quotes), shortened with 
 from __future__ import annotations
 
 import colorsys
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -31,6 +32,7 @@ def _hex(r: float, g: float, b: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*(round(c * 255) for c in (r, g, b)))
 
 
+@functools.lru_cache(maxsize=4096)
 def _rgb(color: str) -> tuple[int, int, int]:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
 

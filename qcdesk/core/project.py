@@ -64,6 +64,8 @@ class Project:
         self._coder: Coder | None = None
         self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
         self._para_cache: dict[int, list[int]] = {}
+        #: every code, read once between actions (the window asks after each coding)
+        self._codes: list[Code] | None = None
         self._lock: lockfile.ProjectLock | None = None
         #: why the project was opened read-only although writing was asked for, if it was
         self.read_only_notice: str | None = None
@@ -239,6 +241,7 @@ class Project:
         outer = self._depth == 0
         if outer:
             self._pending = Changes()
+            self._codes = None
         self._depth += 1
         try:
             with self.db.atomic():
@@ -253,6 +256,7 @@ class Project:
         finally:
             self._depth -= 1
         if outer:
+            self._codes = None
             changes, self._pending = self._pending, None
             # turns and paragraphs change only with the document itself (text is immutable),
             # never with its codings: keep the other documents' indexes
@@ -277,6 +281,7 @@ class Project:
                         _log.exception("Reporting that failure failed too")
 
     def forget_caches(self) -> None:
+        self._codes = None
         self._turn_cache.clear()
         self._para_cache.clear()
 
@@ -308,6 +313,10 @@ class Project:
     # ----------------------------------------------------------------- documents
     def documents(self) -> list[Document]:
         return doc_sql.all_documents(self.db)
+
+    def document_names(self) -> dict[int, str]:
+        """Every document's name by id (cheaper than :meth:`documents` on a large project)."""
+        return doc_sql.names(self.db)
 
     def document(self, document_id: int) -> Document:
         doc = doc_sql.get(self.db, document_id)
@@ -391,8 +400,17 @@ class Project:
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:
-        """All codes, siblings in their order (parents are not guaranteed first)."""
-        return code_sql.all_codes(self.db)
+        """All codes, siblings in their order (parents are not guaranteed first).
+
+        Kept between actions of a writable project (its own actions are the only writes);
+        read afresh inside an action and always for a read-only one, which another window
+        may be changing."""
+        if self._codes is None or self._depth:
+            codes = code_sql.all_codes(self.db)
+            if self._depth or self.read_only:
+                return codes
+            self._codes = codes
+        return list(self._codes)
 
     def code(self, code_id: int) -> Code:
         code = code_sql.get(self.db, code_id)
@@ -654,7 +672,7 @@ class Project:
     def segments(self, code_ids: list[int]) -> list[Segment]:
         """The coded segments of these codes with their text, speaker, time and paragraph."""
         codings = self.codings_for_codes(code_ids)
-        names = {d.id: d.name for d in self.documents()}
+        names = self.document_names()
         out: list[Segment] = []
         for doc_id, group in itertools.groupby(codings, key=lambda c: c.document_id):
             text = self.document_text(doc_id)

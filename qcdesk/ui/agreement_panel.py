@@ -23,6 +23,7 @@ from qcdesk.core.tables import write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.export_safety import confirm_unencrypted_export
+from qcdesk.ui import panel_state
 from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
@@ -186,7 +187,7 @@ class AgreementPanel(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.coders or changes.codebook:
-            self._fill_choices()
+            panel_state.when_shown(self, "choices", self._fill_choices)
         if changes.codings or changes.coded_documents or changes.coders or changes.codebook:
             if shown(self):
                 self.recompute()

@@ -102,6 +102,7 @@ class CodebookPanel(QWidget):
         self.view.installEventFilter(self)
         self.proxy.modelAboutToBeReset.connect(self._save_view_state)
         self.proxy.modelReset.connect(self._restore_view_state)
+        self.proxy.rowsInserted.connect(self._expand_new_parent)
         self.inline = InlineNameField(self)
 
         self.empty_label = QLabel("No codes yet. Add one with “New code”.")
@@ -291,6 +292,13 @@ class CodebookPanel(QWidget):
                     index = self.proxy_index(code_id)
                     if index.isValid():
                         self.view.setExpanded(index, code_id not in self._collapsed)
+
+    def _expand_new_parent(self, parent: QModelIndex, _first: int, _last: int) -> None:
+        """A code added under another (no reset): its parent opens, unless the user closed it."""
+        code_id = self._id(parent) if parent.isValid() else None
+        if code_id is not None and code_id not in self._collapsed:
+            with self._quietly():
+                self.view.setExpanded(parent, True)
 
     def _save_view_state(self) -> None:
         # another project's ids mean nothing here

@@ -106,7 +106,7 @@ class CodebookModel(QAbstractItemModel):
             return
         if changes.codebook:
             codes = self._project.codes()
-            if self._shape_changed(codes):
+            if self._shape_changed(codes) and not self._insert_new_codes(codes, changes):
                 self.beginResetModel()
                 self._build(codes)
                 self.endResetModel()
@@ -116,6 +116,8 @@ class CodebookModel(QAbstractItemModel):
                 if node.code != code:
                     node.code = code
                     self._emit_row_changed(code.id, COL_NAME, COL_NAME)
+            if not (changes.codings or changes.coded_documents or changes.documents or changes.document_list):
+                return  # codes added, renamed or recoloured: no count changed
         if changes.codes or changes.codings or changes.coded_documents:
             old = self._counts
             if self._few_codes_changed(changes):
@@ -149,6 +151,43 @@ class CodebookModel(QAbstractItemModel):
         """Whether the changed codings are few and all of their codes are named in ``changes``."""
         return (bool(changes.codes) and len(changes.codings) <= 50 and not changes.codebook
                 and not changes.document_list and not changes.documents)
+
+    def _insert_new_codes(self, codes: list[Code], changes: Changes) -> bool:
+        """Codes were only added (Ctrl+I, New, Sub-code): insert their rows, keeping the rest of
+        the tree, its counts and the view's state. False (nothing done) for any other change of
+        shape, which needs a reset."""
+        if changes.codings or changes.coded_documents:
+            return False  # codes put back with their codings: a reset recounts them
+        new = [c for c in codes if c.id not in self._nodes]
+        if not new or len(codes) - len(new) != len(self._nodes):
+            return False
+        new_ids = {c.id for c in new}
+        children: dict[int | None, list[int]] = {}
+        for code in codes:
+            if code.id in new_ids and code.parent_id is not None and code.parent_id not in self._nodes:
+                return False  # a sub-code of another new code
+            children.setdefault(code.parent_id, []).append(code.id)
+        for parent_id, ids in children.items():
+            old = [i for i in ids if i not in new_ids]
+            if old != self.children_ids(parent_id) or any(self._nodes[i].code.parent_id != parent_id for i in old):
+                return False  # something else moved too
+        for code in new:
+            siblings = children[code.parent_id]
+            row = siblings.index(code.id)
+            current = self._roots if code.parent_id is None else self._nodes[code.parent_id].children
+            parent = QModelIndex() if code.parent_id is None else self.index_for_code(code.parent_id)
+            self.beginInsertRows(parent, row, row)
+            self._nodes[code.id] = _Node(code, row)
+            current.insert(row, code.id)
+            for later in current[row + 1:]:
+                self._nodes[later].row += 1
+            self.endInsertRows()
+            ancestor = code.parent_id
+            while ancestor is not None and ancestor in self._nodes:  # "own / with sub-codes" now
+                self._totals.pop(ancestor, None)
+                self._emit_row_changed(ancestor, COL_SEGMENTS, COL_DOCUMENTS)
+                ancestor = self._nodes[ancestor].code.parent_id
+        return True
 
     def _shape_changed(self, codes: list[Code]) -> bool:
         if len(codes) != len(self._nodes):

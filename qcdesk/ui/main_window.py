@@ -401,8 +401,10 @@ class MainWindow(QMainWindow):
                 self.show_document(None)
             elif doc_id in changes.texts:
                 self._reload_text(doc_id)
-            elif doc_id in changes.coded_documents or changes.codebook:
+            elif doc_id in changes.coded_documents:
                 self._load_codings()
+            elif changes.codebook:
+                self._follow_codebook()
             if doc_id in changes.documents:
                 self._update_doc_header()
         self.segments.apply_changes(changes)
@@ -471,6 +473,17 @@ class MainWindow(QMainWindow):
         if shown is not None:
             codings = [c for c in codings if c.coder_id in shown]
         self.transcript.set_codings(codings, codes)
+
+    def _follow_codebook(self) -> None:
+        """A codebook change that moved no coding of the open document (a code added, renamed or
+        recoloured elsewhere): redraw its codings only if a code they show changed."""
+        codes = {c.id: c for c in self.project.codes()}
+        shown = self.transcript.codings()
+        if any(c.code_id not in codes for c in shown):
+            self._load_codings()
+        elif any(s.code_id in codes and (codes[s.code_id].color, codes[s.code_id].name) != (s.color, s.name)
+                 for s in self.transcript.highlighter.spans()):
+            self.transcript.set_codings(shown, codes)
 
     def _current_code_changed(self, code_id: int | None) -> None:
         self.segments.show_code(code_id)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from qcdesk.core import memos
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes, Memo
+from qcdesk.ui import panel_state
 
 SAVE_DELAY_MS = 600
 MEMO_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -111,7 +112,10 @@ class MemosPanel(QWidget):
         self.memo_id = None
         self._load_editor(None)
         self.search_edit.clear()
-        self.refresh()
+        if project is None:
+            self.refresh()
+        else:  # listing thousands of memos waits until the Memos tab is chosen
+            panel_state.when_shown(self, "changes", self.refresh)
         editable = project is not None and not getattr(project, "read_only", False)
         self.search_edit.setEnabled(project is not None)
         self.new_button.setEnabled(editable)
@@ -121,10 +125,17 @@ class MemosPanel(QWidget):
         if self.project is None:
             return
         # a coding's memo removed or restored with it sets ``memos``; other codings do not matter
-        if changes.memos or changes.codebook or changes.document_list or changes.cases:
-            self.refresh()
-            if self.memo_id is not None and not self._timer.isActive():
-                self._reload_if_changed()
+        if changes.memos or changes.document_list or changes.cases:
+            self._follow_changes()
+        elif changes.codebook:  # only names shown with code memos: when the panel is on screen
+            panel_state.when_shown(self, "changes", self._follow_changes)
+
+    def _follow_changes(self) -> None:
+        if self.project is None:
+            return
+        self.refresh()
+        if self.memo_id is not None and not self._timer.isActive():
+            self._reload_if_changed()
 
     # ------------------------------------------------------------------ list
     def refresh(self) -> None:

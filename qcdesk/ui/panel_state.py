@@ -9,10 +9,14 @@ one, is called: the moment to catch up on what it skipped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 _PROPERTY = "qcdeskShownInDock"
+#: the widget attribute holding what :func:`when_shown` put off, by key
+_PENDING = "_qcdesk_when_shown"
 
 
 def track(dock: QDockWidget, widget: QWidget, shown_now: bool) -> None:
@@ -20,9 +24,11 @@ def track(dock: QDockWidget, widget: QWidget, shown_now: bool) -> None:
 
     def changed(visible: bool) -> None:
         widget.setProperty(_PROPERTY, visible)
-        if visible and hasattr(widget, "panel_shown"):
+        if visible:
             # the signal comes before the panel is visible: catch up once it is
-            QTimer.singleShot(0, widget.panel_shown)
+            QTimer.singleShot(0, lambda: _run_pending(widget))
+            if hasattr(widget, "panel_shown"):
+                QTimer.singleShot(0, widget.panel_shown)
 
     dock.visibilityChanged.connect(changed)
 
@@ -31,3 +37,29 @@ def shown(widget: QWidget) -> bool:
     """True when the panel is on screen: visible, and its tab (if any) selected."""
     state = widget.property(_PROPERTY)
     return widget.isVisible() and (state is None or bool(state))
+
+
+def when_shown(widget: QWidget, key: str, fn: Callable[[], None]) -> None:
+    """Run ``fn`` now if the panel is on screen (or is not a tracked dock panel), else once
+    when it next comes on screen; work put off under the same ``key`` runs once. The one
+    helper for "refresh lazily" (a code created while the Memos tab is behind another
+    re-lists nothing until the tab is chosen)."""
+    if widget.property(_PROPERTY) is None or shown(widget):
+        getattr(widget, _PENDING, {}).pop(key, None)
+        fn()
+        return
+    pending = getattr(widget, _PENDING, None)
+    if pending is None:
+        pending = {}
+        setattr(widget, _PENDING, pending)
+    pending[key] = fn
+
+
+def _run_pending(widget: QWidget) -> None:
+    pending = getattr(widget, _PENDING, None)
+    if not pending or not shown(widget):
+        return
+    for key in list(pending):
+        fn = pending.pop(key, None)
+        if fn is not None:
+            fn()

@@ -84,6 +84,7 @@ def test_runner_measures_every_step_and_writes_figures(qapp, tmp_path: Path):
     assert (tmp_path / "report-all-segments.docx").stat().st_size > 0
     # the storage steps were compared with plain sqlite3
     assert set(result["baseline"]) == set(sqlite_baseline.STEPS)
+    assert result["coding_side_by_side"]["ratio"] > 0
     assert all("ratio" in by_name[n]["extra"] for n in by_name if by_name[n]["extra"].get("baseline"))
     assert result["memory"]["peak_rss_mb"] > 0
     assert result["dialogs"] == []
@@ -112,3 +113,42 @@ def test_baseline_runs_alone(tmp_path: Path, capsys):
     assert sqlite_baseline.main([str(project)]) == 0
     printed = capsys.readouterr().out
     assert "retrieve code" in printed and "insert codes + codings" in printed
+    assert "apply a coding" in printed and "×" in printed
+
+
+def test_applying_a_coding_is_compared_with_a_plain_insert(tmp_path: Path):
+    project = tmp_path / "tiny.qcdesk"
+    generate.generate(project, TINY)
+    before = project.read_bytes()
+    side = sqlite_baseline.compare_coding(project, workdir=tmp_path, repeats=3)
+    assert side["qcdesk_s"] > 0 and side["sqlite3_s"] > 0
+    assert side["ratio"] == side["qcdesk_s"] / side["sqlite3_s"]
+    assert project.read_bytes() == before  # both worked on copies
+
+
+def test_scale_preset_codes_in_bulk_and_is_generated_once(tmp_path: Path):
+    """The issue 19 scale (here tiny): codings written in bulk, the project kept in the cache
+    and reused by the next run, the issue 19 targets applied."""
+    from dataclasses import replace
+
+    scale = replace(TINY, bulk_codings=True)
+    kwargs = dict(scale=scale, out_dir=tmp_path / "out", gui=False, use_tracemalloc=False, baseline=False,
+                  echo=lambda _m: None, targets=steps.TARGETS["issue 19"], cache_dir=tmp_path / "cache")
+    first = run.run_benchmark(**kwargs)
+    assert first["stats"]["codings"] == 100 and first["generate"]
+    assert "one executemany" in first["generate"][3]["detail"]
+    second = run.run_benchmark(**kwargs)
+    assert second["generate"] == [] and second["project"] == first["project"]
+    assert second["stats"] == first["stats"]
+    kept = sorted(p.name for p in (tmp_path / "cache").iterdir())
+    assert [n for n in kept if n.endswith(".qcdesk")] == [Path(first["project"]).name]
+    assert not any("partial" in n for n in kept)
+    by_name = {f["step"]: f for f in second["steps"]}
+    assert by_name["full-text search"]["target_s"] == 0.2
+    assert by_name["Word report, all segments"]["target_s"] == 120.0
+    assert "Word report, matrices, every code level" not in by_name
+    assert second["memory"]["target_mb"] == 600.0
+    with Project.open(Path(first["project"]), read_only=True) as project:
+        codings = project.codings_for_codes([c.id for c in project.codes()])
+        texts = {d.id: project.document_text(d.id) for d in project.documents()}
+        assert all(0 <= c.start < c.end <= len(texts[c.document_id]) for c in codings)

@@ -145,9 +145,11 @@ def test_removing_the_last_coding_of_a_code_and_deleting_a_document_recount(proj
 
 @pytest.mark.parametrize("action", ["add", "move", "delete", "restore"])
 def test_structural_changes_reset_the_model(qtmodeltester, project, captured, action):
+    """Moves, deletions and restores reset the model; a new code is one inserted row."""
     model = CodebookModel(project)
-    resets = []
+    resets, inserted = [], []
     model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda parent, first, last: inserted.append((model.code_id(parent), first, last)))
     ids = project.ids
     if action == "add":
         project.add_code("Cost", parent_id=ids["Access"], position=0)
@@ -159,7 +161,10 @@ def test_structural_changes_reset_the_model(qtmodeltester, project, captured, ac
             model.apply_changes(captured[-1])
             project.restore_code(snapshot)
     model.apply_changes(captured[-1])
-    assert resets
+    if action == "add":
+        assert not resets and inserted == [(ids["Access"], 0, 0)]
+    else:
+        assert resets
     expected = {
         "add": (ids["Access"], ["Cost", "Travel", "Waiting"]),
         "move": (ids["Identity"], ["Jargon", "Role models"]),

@@ -500,8 +500,7 @@ def test_segments_panel_lists_and_jumps(qtbot, tmp_path, window):
     win.codebook.select_code(mentoring)
     rows = win.segments.rows()
     assert rows == [("Interview 2", "P2 · 0:30", "Belonging", "I never belonge")]
-    item = win.segments.tree.topLevelItem(0)
-    rect = win.segments.tree.visualItemRect(item)
+    rect = win.segments.tree.visualRect(win.segments.tree.model().index(0, 0))
     qtbot.mouseClick(win.segments.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert win.transcript.document_id == second.id
     assert win.transcript.selected_range() == (16 + b, 16 + b + 15)

@@ -18,8 +18,7 @@ def segment_menu(win, monkeypatch, row: int = 0):
     shown = []
     panel = win.segments
     monkeypatch.setattr(panel, "_exec_menu", lambda menu, pos: shown.append(menu))
-    item = panel.tree.topLevelItem(row)
-    panel.tree.customContextMenuRequested.emit(panel.tree.visualItemRect(item).center())
+    panel.tree.customContextMenuRequested.emit(panel.tree.visualRect(panel.model.index(row, 0)).center())
     [menu] = shown
     return {a.objectName(): a for a in menu.actions() if a.objectName()}
 
@@ -30,7 +29,7 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     mentoring = code_id(win, "Mentoring")
     coding = win.project.apply_code(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + 9)
     win.codebook.select_code(mentoring)
-    qtbot.waitUntil(lambda: win.segments.tree.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: win.segments.row_count() == 1)
     margin = win.transcript.margin
     assert margin.memo_marks() == []
 

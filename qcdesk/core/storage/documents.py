@@ -61,6 +61,11 @@ def all_documents(db: sqlite_utils.Database) -> list[Document]:
     return [_doc(r) for r in db.execute(sql).fetchall()]
 
 
+def names(db: sqlite_utils.Database) -> dict[int, str]:
+    """Each document's name by id: the columns stored before the text, so no overflow page is read."""
+    return dict(db.execute("SELECT id, name FROM documents").fetchall())
+
+
 def get(db: sqlite_utils.Database, document_id: int) -> Document | None:
     row = db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", [document_id]).fetchone()
     return _doc(row) if row else None

@@ -488,6 +488,25 @@ def _sync_points(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0009_list_indexes")
+def _list_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes that answer the window's frequent lists without reading table rows (issue 19).
+
+    The documents list (names, formats, sizes, order): a transcript's text is stored in its
+    row before these columns and spills over onto overflow pages, which SQLite walks to reach
+    the columns after it; listing 1,000 transcripts read about 50 MB (80 ms) each time.
+    Segments and documents per code (the codebook's counts, recounted after each coding):
+    ``(code_id, document_id)`` counts them from the index alone instead of looking up each
+    coding's row (40 ms for a theme of 27,000 codings). Numbered 0009: 0007 and 0008 are
+    other changes of the same round.
+    """
+    db.executescript(
+        """
+        CREATE INDEX IF NOT EXISTS idx_documents_list ON documents
+            (position, id, name, source_format, source_name, imported_at, content_hash, char_count);
+        CREATE INDEX IF NOT EXISTS idx_codings_code_document ON codings (code_id, document_id);
+
+
 @migrations(name="0010_time_codings")
 def _time_codings(db: sqlite_utils.Database) -> None:
     """Codings of a recording's time ranges (issue 18: a recording without a transcript):

@@ -1,0 +1,52 @@
+"""The code list is read once and kept until the next action: the window asks for it after
+every coding (highlight, margin, codebook, quick codes), 20 ms a time for 1,000 codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcdesk.core.project import Project
+
+pytestmark = pytest.mark.core
+
+
+def statements(project: Project) -> list[str]:
+    seen: list[str] = []
+    project.db.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_codes_are_read_once_until_something_changes(tmp_path):
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        a = project.add_code("Belonging")
+        first = project.codes()
+        seen = statements(project)
+        again = project.codes()
+        assert again == first and not any("FROM codes" in s for s in seen)
+        again.append("not a code")  # the caller's list is its own
+        assert project.codes() == first
+        b = project.add_code("Trust", parent_id=a.id)
+        assert [c.name for c in project.codes()] == ["Belonging", "Trust"]
+        project.rename_code(b.id, "Trust in mentors")
+        assert [c.name for c in project.codes()] == ["Belonging", "Trust in mentors"]
+        snap = project.delete_code(a.id)
+        assert project.codes() == []
+        project.restore_code(snap)
+        assert len(project.codes()) == 2
+        with project.action():  # inside an action the list is always read afresh
+            project.add_code("Hope")
+            assert len(project.codes()) == 3
+        with pytest.raises(RuntimeError):
+            with project.action():
+                project.add_code("Rolled back")
+                raise RuntimeError
+        assert [c.name for c in project.codes()] == ["Belonging", "Trust in mentors", "Hope"]
+
+
+def test_a_change_made_outside_an_action_is_seen_after_forget_caches(tmp_path):
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        project.add_code("Belonging")
+        assert len(project.codes()) == 1
+        project.db.execute("UPDATE codes SET name = 'Changed'")  # as restoring a backup does
+        project.forget_caches()
+        assert [c.name for c in project.codes()] == ["Changed"]

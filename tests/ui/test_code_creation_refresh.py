@@ -1,0 +1,118 @@
+"""Creating, renaming or recolouring a code updates only what shows it: the codebook gets a row
+(no reset), the open transcript is not reloaded and the segments list is not queried again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+from qcdesk.ui.transcript_view import TranscriptView
+
+pytestmark = pytest.mark.gui
+
+TEXT = "Interviewer: how did it start?\nP1: my mentor called me every week and I felt I belonged."
+
+
+@pytest.fixture
+def win(qtbot, tmp_path: Path, messages):
+    path = tmp_path / "study.qcdesk"
+    with Project.create(path) as project:
+        doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        theme = project.add_code("Mentoring", color="#5dade2")
+        leaf = project.add_code("Weekly calls", parent_id=theme.id)
+        project.apply_code(doc.id, leaf.id, 35, 60)
+    window = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.open_project(path), messages
+    window.show_document(doc.id)
+    window.codebook.select_code(theme.id)
+    assert window.segments.row_count() == 1
+    window.segments.tree.viewport().grab()  # its row's text read, as on screen
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def calls(win, monkeypatch):
+    """Counts the expensive reads a codebook change could set off."""
+    seen: list[str] = []
+    for cls, name in ((Project, "codings_for_document"), (Project, "codings_for_codes"),
+                      (Project, "document_text"),
+                      (TranscriptView, "show_document"), (TranscriptView, "set_codings")):
+        original = getattr(cls, name)
+        monkeypatch.setattr(cls, name, lambda *a, _o=original, _n=name, **k: seen.append(_n) or _o(*a, **k))
+    counts = Project.code_counts  # of a new code alone is cheap; of every code is not
+    monkeypatch.setattr(Project, "code_counts", lambda self, ids=None: (
+        seen.append("code_counts of every code") if ids is None else None) or counts(self, ids))
+    resets: list[int] = []
+    win.codebook.model.modelReset.connect(lambda: resets.append(1))
+    return seen, resets
+
+
+def names(win) -> list[str]:
+    return [win.codebook.model.code(i).name for i in win.codebook.model.code_ids()]
+
+
+def test_a_new_code_is_one_inserted_row_and_nothing_is_reloaded(win, calls):
+    seen, resets = calls
+    theme = win.segments.code_id
+    win.project.add_code("Trust")                              # a theme
+    win.project.add_code("Phone calls", parent_id=theme)       # a sub-code of the code shown
+    assert seen == [] and resets == []
+    assert names(win) == ["Mentoring", "Weekly calls", "Phone calls", "Trust"]
+    assert win.segments.row_count() == 1 and len(win.transcript.codings()) == 1
+    # the new sub-code's first coding shows in the segments list it now belongs to
+    doc = win.transcript.document_id
+    phone = next(c.id for c in win.project.codes() if c.name == "Phone calls")
+    win.project.apply_code(doc, phone, 0, 11)
+    assert win.segments.row_count() == 2 and len(win.transcript.codings()) == 2
+
+
+def test_a_rename_or_colour_redraws_without_re_reading(win, calls):
+    seen, resets = calls
+    leaf = next(c.id for c in win.project.codes() if c.name == "Weekly calls")
+    other = win.project.add_code("Trust")
+    win.project.rename_code(other.id, "Trust in mentors")     # shown nowhere yet
+    assert seen == [] and resets == []
+    win.project.rename_code(leaf, "Calls")                    # shown in the transcript and the list
+    assert resets == [] and "codings_for_document" not in seen and "codings_for_codes" not in seen
+    assert [s.name for s in win.transcript.highlighter.spans()] == ["Calls"]
+    assert [r[2] for r in win.segments.rows()] == ["Calls"]
+    seen.clear()
+    win.project.set_code_color(leaf, "#aa0000")
+    assert [s.color for s in win.transcript.highlighter.spans()] == ["#aa0000"]
+    assert "show_document" not in seen and resets == []
+
+
+def test_panels_behind_other_tabs_catch_up_when_shown(win, qtbot, monkeypatch):
+    """A code created while the Memos and Agreement tabs are behind the segments list does
+    not re-list them; choosing the tab does, once."""
+    from qcdesk.ui.agreement_panel import AgreementPanel
+    from qcdesk.ui.memos_panel import MemosPanel
+
+    work: list[str] = []
+    for cls, name in ((MemosPanel, "refresh"), (AgreementPanel, "_fill_choices")):
+        original = getattr(cls, name)
+        monkeypatch.setattr(cls, name, lambda self, _o=original, _n=name: work.append(_n) or _o(self))
+    from qcdesk.ui.panel_state import shown
+
+    win.show_panel(win.memos.dock)
+    win.segments_dock.raise_()  # the Memos tab behind the segments list
+    qtbot.waitUntil(lambda: not shown(win.memos.panel) and not shown(win.agreement.panel))
+    work.clear()
+    win.project.add_code("Trust")
+    win.project.add_code("Hope")
+    assert work == []
+    win.show_panel(win.memos.dock)
+    qtbot.waitUntil(lambda: work == ["refresh"])
+    assert work == ["refresh"]
+    win.project.add_code("Courage")                  # on screen now: at once
+    assert work == ["refresh", "refresh"]
