@@ -505,6 +505,8 @@ def _list_indexes(db: sqlite_utils.Database) -> None:
         CREATE INDEX IF NOT EXISTS idx_documents_list ON documents
             (position, id, name, source_format, source_name, imported_at, content_hash, char_count);
         CREATE INDEX IF NOT EXISTS idx_codings_code_document ON codings (code_id, document_id);
+        """
+    )
 
 
 @migrations(name="0010_time_codings")
