@@ -6,6 +6,7 @@ bad file never stops the others.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -63,26 +64,51 @@ def stopped_by_full_disk(exc: DiskFullError, left: list[str], imported: int) -> 
                       f"{'was' if imported == 1 else 'were'}); nothing of {'it' if one else 'them'} was stored")
 
 
+#: files parsed in worker threads while the one before is stored: parsing is mostly lxml and
+#: Python, storing mostly SQLite and the disk (both let other threads run); also the most parsed
+#: documents held besides the one being stored
+PARSE_AHEAD = 2
+
+
+def _parse(path: Path) -> tuple[ParsedDocument | None, QcdeskError | None]:
+    try:
+        return parse_file(path), None
+    except QcdeskError as exc:
+        return None, exc
+
+
 def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool = True,
                  progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportReport:
+    """Parse and store ``paths`` in order, one action per file; the next files are parsed meanwhile."""
     report = ImportReport()
-    for i, path in enumerate(paths):
-        if cancelled and cancelled():
-            report.skipped.extend((shown_name(p.name), "import cancelled") for p in paths[i:])
-            break
-        if progress:
-            progress(i, len(paths), shown_name(path.name))
-        try:
-            parsed = parse_file(path)
-            store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
-        except ImportFailed as exc:
-            report.failed.append((shown_name(path.name), exc.reason))
-        except DiskFullError as exc:  # the next files would not fit either
-            report.disk_full = stopped_by_full_disk(exc, [shown_name(p.name) for p in paths[i:]], len(report.imported))
-            break
-        except QcdeskError as exc:
-            report.failed.append((shown_name(path.name), str(exc)))
+    jobs: dict[int, Future] = {}
+    pool = ThreadPoolExecutor(max_workers=PARSE_AHEAD, thread_name_prefix="qcdesk-parse")
+    try:
+        for i, path in enumerate(paths):
+            if cancelled and cancelled():
+                report.skipped.extend((shown_name(p.name), "import cancelled") for p in paths[i:])
+                break
+            for j in range(i, min(len(paths), i + PARSE_AHEAD + 1)):
+                if j not in jobs:
+                    jobs[j] = pool.submit(_parse, paths[j])
+            if progress:
+                progress(i, len(paths), shown_name(path.name))
+            parsed, error = jobs.pop(i).result()
+            try:
+                if error is not None:
+                    raise error
+                store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
+            except ImportFailed as exc:
+                report.failed.append((shown_name(path.name), exc.reason))
+            except DiskFullError as exc:  # the next files would not fit either
+                report.disk_full = stopped_by_full_disk(exc, [shown_name(p.name) for p in paths[i:]],
+                                                        len(report.imported))
+                break
+            except QcdeskError as exc:
+                report.failed.append((shown_name(path.name), str(exc)))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress(len(paths), len(paths), "")
     return report

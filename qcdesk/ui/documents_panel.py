@@ -12,6 +12,16 @@ from qcdesk.core.project import Project
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
+def _item(doc, codings: int, sets: list[str]) -> QListWidgetItem:
+    """One document's row: its name, with what it is in the tooltip."""
+    item = QListWidgetItem(doc.name)
+    item.setData(DOC_ID_ROLE, doc.id)
+    in_sets = f"\nsets: {', '.join(sets)}" if sets else ""
+    item.setToolTip(f"{doc.name}\n{doc.source_format} · {doc.char_count:,} characters · "
+                    f"{codings} codings\nimported {doc.imported_at[:10]}{in_sets}")
+    return item
+
+
 class DocumentsPanel(QWidget):
     documentSelected = Signal(object)  # document id or None
     #: (QMenu, document id) before the list's context menu shows: feature modules add their entries
@@ -73,11 +83,7 @@ class DocumentsPanel(QWidget):
             for doc in self.project.documents():
                 if members is not None and doc.id not in members:
                     continue
-                item = QListWidgetItem(doc.name)
-                item.setData(DOC_ID_ROLE, doc.id)
-                in_sets = f"\nsets: {', '.join(sets_of[doc.id])}" if doc.id in sets_of else ""
-                item.setToolTip(f"{doc.name}\n{doc.source_format} · {doc.char_count:,} characters · "
-                                f"{counts.get(doc.id, 0)} codings\nimported {doc.imported_at[:10]}{in_sets}")
+                item = _item(doc, counts.get(doc.id, 0), sets_of.get(doc.id, []))
                 self.list.addItem(item)
                 if doc.id in selected and doc.id != current:
                     item.setSelected(True)
@@ -86,6 +92,36 @@ class DocumentsPanel(QWidget):
             # a document outside the set shown stays open; one that is gone closes
             if self.project is None or current not in {d.id for d in self.project.documents()}:
                 self.documentSelected.emit(None)
+
+    def show_added(self, document_ids: set[int]) -> bool:
+        """Add rows for documents new to the project (just imported) at the end of the list.
+
+        The current document stays current and is not selected again, so the open transcript
+        is not reloaded (issue 19). False, with nothing changed, when that is not enough: a set
+        is shown, a document is already listed (changed) or gone, or the new ones do not come
+        last in the project's order; then :meth:`refresh` is needed.
+        """
+        if self.project is None or not document_ids or self.shown_set_id() is not None:
+            return False
+        listed = [self.list.item(i).data(DOC_ID_ROLE) for i in range(self.list.count())]
+        if document_ids.intersection(listed):
+            return False
+        known = set(listed) | document_ids
+        wanted = [d for d in self.project.documents() if d.id in known]
+        added = wanted[len(listed):]
+        if [d.id for d in wanted[:len(listed)]] != listed or {d.id for d in added} != document_ids:
+            return False
+        groups = document_sets.sets_with_documents(self.project)
+        self._fill_sets(groups)
+        sets_of: dict[int, list[str]] = {}
+        for group in groups:
+            for doc_id in document_ids.intersection(group.document_ids):
+                sets_of.setdefault(doc_id, []).append(group.set.name)
+        self.list.blockSignals(True)
+        for doc in added:
+            self.list.addItem(_item(doc, len(self.project.codings_for_document(doc.id)), sets_of.get(doc.id, [])))
+        self.list.blockSignals(False)
+        return True
 
     def _fill_sets(self, groups) -> int | None:
         """The set chooser lists the sets (hidden while there are none); returns the chosen set."""

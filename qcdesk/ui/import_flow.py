@@ -32,7 +32,7 @@ def _progress_dialog(window: "MainWindow", title: str, label: str, total: int) -
 
 
 class ImportFlow(QObject):
-    """Parses in a worker thread, stores each file on the main thread as it arrives."""
+    """Parses in worker threads (several files at once), stores each file on the main thread in order."""
 
     finished = Signal(object)  # ImportReport
 

@@ -392,7 +392,7 @@ class MainWindow(QMainWindow):
     def _on_changes(self, changes: Changes) -> None:
         if self.project is None:
             return
-        if changes.document_list:
+        if changes.document_list and not self.documents.show_added(changes.documents):
             self.documents.refresh()
         self.codebook.apply_changes(changes)
         doc_id = self.transcript.document_id

@@ -8,7 +8,10 @@ connection to the project file.
 
 from __future__ import annotations
 
+import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Callable
 
@@ -19,15 +22,18 @@ from qcdesk.core.importers import parse_file
 
 
 class ImportParser(QObject):
-    """Parses files one by one in a worker thread.
+    """Parses files in a small pool of worker threads and hands them over in the order given.
 
-    It parses at most ``AHEAD`` files beyond those the main thread has stored (the main thread
-    calls :meth:`stored` after each): parsing is much faster than storing, and without this
-    limit every file would be parsed and queued before the user's Cancel is even seen, so
-    Cancel would stop nothing.
+    ``WORKERS`` files are parsed at the same time while the main thread stores earlier ones
+    (the XML parsing and decompression run without Python's lock, and storing waits on the
+    disk). At most ``AHEAD`` files are parsed, or being parsed, beyond those the main thread
+    has stored (it calls :meth:`stored` after each): that bounds the memory held by parsed
+    documents, and without it every file would be parsed and queued before the user's Cancel
+    is even seen, so Cancel would stop nothing.
     """
 
-    AHEAD = 1
+    WORKERS = max(2, min(4, os.cpu_count() or 1))
+    AHEAD = WORKERS + 1
 
     parsed = Signal(str, object)  # path, ParsedDocument
     failed = Signal(str, str)  # path, reason
@@ -51,23 +57,50 @@ class ImportParser(QObject):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    @staticmethod
+    def _parse(path: Path) -> tuple[object, str | None]:
+        """(ParsedDocument, None) or (None, why it could not be read); never raises."""
+        try:
+            return parse_file(path), None
+        except ImportFailed as exc:
+            return None, exc.reason
+        except Exception as exc:  # noqa: BLE001 - an importer bug must not kill the batch
+            return None, f"unexpected error while reading: {exc}"
+
     @Slot()
     def run(self) -> None:
         total = len(self.paths)
-        for i, path in enumerate(self.paths):
-            while not self._room.acquire(timeout=0.05) and not self._cancel.is_set():
-                pass
-            if self._cancel.is_set():
-                break
-            self.progress.emit(i, total, path.name)
-            try:
-                self.parsed.emit(str(path), parse_file(path))
-                continue  # the room is given back by stored()
-            except ImportFailed as exc:
-                self.failed.emit(str(path), exc.reason)
-            except Exception as exc:  # noqa: BLE001 - an importer bug must not kill the batch
-                self.failed.emit(str(path), f"unexpected error while reading: {exc}")
-            self._room.release()
+        jobs: dict[int, Future] = {}
+        submitted = 0  # files handed to the pool; files before ``i`` were handed to the main thread
+        pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="qcdesk-import")
+        try:
+            i = 0
+            while i < total and not self._cancel.is_set():
+                while submitted < total and self._room.acquire(blocking=False):
+                    jobs[submitted] = pool.submit(self._parse, self.paths[submitted])
+                    submitted += 1
+                if submitted == i:  # no room: wait for the main thread to store one
+                    if self._room.acquire(timeout=0.05):
+                        jobs[submitted] = pool.submit(self._parse, self.paths[submitted])
+                        submitted += 1
+                    continue
+                try:
+                    doc, why = jobs[i].result(timeout=0.05)
+                except FutureTimeout:
+                    continue
+                del jobs[i]
+                if self._cancel.is_set():
+                    break
+                path = self.paths[i]
+                self.progress.emit(i, total, path.name)
+                if why is None:
+                    self.parsed.emit(str(path), doc)  # the room is given back by stored()
+                else:
+                    self.failed.emit(str(path), why)
+                    self._room.release()
+                i += 1
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         self.progress.emit(total, total, "")
         self.finished.emit()
 

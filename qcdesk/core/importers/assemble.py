@@ -61,7 +61,9 @@ _TRAILING_WS = re.compile(r"(?<![ \t\u00a0\u3000])[ \t\u00a0\u3000]++(?=\n)")
 def clean(text: str) -> str:
     """Strip the ends and trailing blanks of each line; drop stray control characters."""
     text = _CONTROL.sub("", text)
-    return _TRAILING_WS.sub("", text).strip()
+    if "\n" in text:  # blanks before a line end inside the text (the ends are stripped below)
+        text = _TRAILING_WS.sub("", text)
+    return text.strip()
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff]")

@@ -1,4 +1,4 @@
-"""Word documents (.docx) through python-docx, walked in body order.
+"""Word documents (.docx): word/document.xml parsed with lxml, walked in body order.
 
 Paragraphs and tables come in the order they stand in the body (tables row by
 row, cells joined by " | "); headings are recognised by style (Heading 1-6,
@@ -8,10 +8,12 @@ are left out with a notice. Transcript layouts are found by :mod:`layouts`.
 
 from __future__ import annotations
 
-import io
+import posixpath
 import re
 from pathlib import Path
 from xml.etree import ElementTree
+
+from lxml import etree
 
 from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
@@ -22,49 +24,83 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*([1-9])$", re.I)
 
 
-def _skip_nested(el) -> bool:
-    """Text inside text boxes and deleted revisions is not part of the body text."""
-    return el.tag in (f"{W}txbxContent", f"{W}del")
+#: elements whose text is not body text: text boxes, deleted revisions, note and comment marks, field codes
+_SKIPPED = (f"{W}txbxContent", f"{W}del", f"{W}footnoteReference", f"{W}endnoteReference",
+            f"{W}commentReference", f"{W}instrText")
+_P, _T, _TAB, _BR, _CR, _NB_HYPHEN, _R = (f"{W}{t}" for t in ("p", "t", "tab", "br", "cr", "noBreakHyphen", "r"))
+_TEXT_TAGS = (_T, _TAB, _BR, _CR, _NB_HYPHEN)
 
 
-def _paragraph_text_safe(p) -> str:
-    # drop text boxes / deletions below this paragraph before reading it
-    parts: list[str] = []
+def _walk_text(el, parts: list[str]) -> None:
+    """The text below ``el`` in document order, skipping what :data:`_SKIPPED` names."""
+    for child in el:
+        tag = child.tag
+        if tag in _SKIPPED:
+            continue
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB and el.tag == _R:  # a tab character (w:tab in w:pPr/w:tabs is a tab stop)
+            parts.append("\t")
+        elif tag in (_BR, _CR):
+            parts.append("\n")
+        elif tag == _NB_HYPHEN:
+            parts.append("-")
+        else:
+            _walk_text(child, parts)
 
-    def walk(el) -> None:
-        for child in el:
-            if _skip_nested(child) or child.tag in (f"{W}footnoteReference", f"{W}endnoteReference",
-                                                     f"{W}commentReference", f"{W}instrText"):
-                continue
-            tag = child.tag
-            if tag == f"{W}t":
-                parts.append(child.text or "")
-            elif tag == f"{W}tab" and el.tag == f"{W}r":
-                parts.append("\t")
-            elif tag in (f"{W}br", f"{W}cr"):
-                parts.append("\n")
-            elif tag == f"{W}noBreakHyphen":
+
+def paragraph_text(p, plain: bool | None = None) -> str:
+    """A paragraph's text: runs, hyperlinks, smart tags, fields' results and inserted revisions,
+    tabs and line breaks; not text boxes, deletions or field codes.
+
+    Most paragraphs have nothing to skip (``plain``; looked up when not given) and no text
+    element inside another, so one pass over the text elements (lxml's C iterator) gives what
+    the element-by-element walk gives.
+    """
+    if plain is None:
+        plain = next(p.iter(*_SKIPPED), None) is None
+    if plain:
+        parts = []
+        for el in p.iter(*_TEXT_TAGS):
+            if len(el):  # something inside a text element: the walk decides what counts
+                break
+            tag = el.tag
+            if tag == _T:
+                parts.append(el.text or "")
+            elif tag == _TAB:
+                if el.getparent().tag == _R:
+                    parts.append("\t")
+            elif tag == _NB_HYPHEN:
                 parts.append("-")
             else:
-                walk(child)
-
-    walk(p)
+                parts.append("\n")
+        else:
+            return "".join(parts)
+    parts = []
+    _walk_text(p, parts)
     return "".join(parts)
 
 
+_PARSE = {"remove_blank_text": True, "resolve_entities": False}  # python-docx's parser options
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_STYLES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+
+
+def _xml(xml: bytes):
+    """Parse one part as python-docx did (blank text between elements dropped, entities left
+    unresolved), with a parser of its own: readers run in several threads at once."""
+    return etree.fromstring(xml, etree.XMLParser(**_PARSE))
+
+
 class _Styles:
-    def __init__(self, document) -> None:
+    """Heading levels by style id, from the styles part the document's relationships name."""
+
+    def __init__(self, root) -> None:
         self.level: dict[str, int] = {}
-        try:
-            styles = list(document.styles)
-        except Exception:
-            styles = []
-        for style in styles:
-            try:
-                name = (style.name or "").strip()
-                sid = style.style_id
-            except Exception:
-                continue
+        for style in root.iterchildren(f"{W}style") if root is not None else ():
+            name_el = style.find(f"{W}name")
+            name = (name_el.get(f"{W}val") or "").strip() if name_el is not None else ""
+            sid = style.get(f"{W}styleId")
             level = 0
             m = _HEADING_STYLE.match(name)
             if m:
@@ -72,7 +108,7 @@ class _Styles:
             elif name.lower() == "title":
                 level = 1
             else:
-                outline = style.element.find(f"{W}pPr/{W}outlineLvl")
+                outline = style.find(f"{W}pPr/{W}outlineLvl")
                 if outline is not None and (outline.get(f"{W}val") or "").isdigit():
                     level = int(outline.get(f"{W}val")) + 1
             if 1 <= level <= 6:
@@ -92,17 +128,58 @@ class _Styles:
         return self.level.get(style.get(f"{W}val") or "", 0)
 
 
-def body_units(document) -> list[Unit]:
-    styles = _Styles(document)
+def _styles_root(path: Path, zf):
+    """The styles part of word/document.xml (by its relationship, else none: no heading styles)."""
+    names = set(zf.namelist())
+    target = None
+    if "word/_rels/document.xml.rels" in names:
+        try:
+            rels = _xml(read_member(path, zf, "word/_rels/document.xml.rels", "Word document"))
+        except etree.XMLSyntaxError:
+            rels = None
+        for rel in rels.iterchildren(f"{_RELS}Relationship") if rels is not None else ():
+            if rel.get("Type") == _STYLES_REL and rel.get("TargetMode") != "External":
+                ref = rel.get("Target") or ""
+                target = posixpath.normpath(ref.lstrip("/") if ref.startswith("/") else posixpath.join("word", ref))
+                break
+    if target is None or target not in names:
+        return None
+    xml = read_member(path, zf, target, "Word document")
+    reject_xml_entities(path, xml)
+    try:
+        return _xml(xml)
+    except etree.XMLSyntaxError:
+        return None
+
+
+def _paragraphs_holding(body, tags: tuple[str, ...]) -> set:
+    """Every paragraph (at any depth below ``body``) with one of ``tags`` somewhere inside.
+
+    One pass of lxml's C iterator over the body instead of one search per paragraph; the set
+    keeps the paragraphs' Python proxies alive, so the walk meets the same objects.
+    """
+    found = set()
+    for el in body.iter(*tags):
+        parent = el.getparent()
+        while parent is not None and parent is not body:
+            if parent.tag == _P:
+                found.add(parent)
+            parent = parent.getparent()
+    return found
+
+
+def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
+    special = _paragraphs_holding(body, _SKIPPED)
+    styled = _paragraphs_holding(body, (f"{W}pStyle", f"{W}outlineLvl"))
 
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
-            if el.tag == f"{W}p":
-                level = styles.heading_level(el)
-                units.append(Unit(_paragraph_text_safe(el), HEADING if level else PARAGRAPH, level))
+            if el.tag == _P:
+                level = styles.heading_level(el) if el in styled else 0
+                units.append(Unit(paragraph_text(el, el not in special), HEADING if level else PARAGRAPH, level))
             elif el.tag == f"{W}tbl":
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):
@@ -110,7 +187,7 @@ def body_units(document) -> list[Unit]:
                         continue  # a nested table's rows are read as part of their cell
                     cells = []
                     for tc in tr.findall(f"{W}tc"):
-                        text = " ".join(t for p in tc.iter(f"{W}p") if (t := _paragraph_text_safe(p).strip()))
+                        text = " ".join(t for p in tc.iter(_P) if (t := paragraph_text(p, p not in special).strip()))
                         cells.append(text)
                     if any(cells):
                         units.append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))
@@ -119,7 +196,7 @@ def body_units(document) -> list[Unit]:
             elif el.tag == f"{W}sdtPr":
                 continue
 
-    walk(document.element.body)
+    walk(body)
     return units
 
 
@@ -162,15 +239,17 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
         if any(n.startswith(("xl/", "ppt/")) for n in names):
             raise fail(path, "this is an Excel or PowerPoint file, not a Word document")
         raise fail(path, "the file is not a valid Word document (it has no document body)")
-    reject_xml_entities(path, read_member(path, zf, "word/document.xml", "Word document"))
+    xml = read_member(path, zf, "word/document.xml", "Word document")
+    reject_xml_entities(path, xml)
     notice = left_out_notice(path, zf)
-    import docx  # python-docx; imported here so the other readers do not pay for it
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError) as exc:
-        raise fail(path, f"the file is not a valid Word document ({exc})") from None
-    units = body_units(document)
+        root = _xml(xml)
+    except etree.XMLSyntaxError:
+        raise fail(path, "the file is damaged: its text (word/document.xml) is not valid XML") from None
+    del xml
+    body = root.find(f"{W}body")
+    if body is None:
+        raise fail(path, "the file is not a valid Word document (it has no document body)")
+    units = body_units(body, _Styles(_styles_root(path, zf)))
     notices = [notice] if notice else []
     return assemble(arrange(units, soft_join="\n"), "docx", notices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Iterable
 
 import sqlite_utils
@@ -19,32 +20,40 @@ def _doc(row: tuple) -> Document:
 def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
     if "position" not in row:
         row = dict(row, position=next_position(db))
-    return int(db["documents"].insert(row).last_pk)
+    columns = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    return int(db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid)
 
 
 def next_position(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0])
 
 
+# A document's structure goes in with one statement per table, not row by row: a 250,000-character
+# transcript has thousands of paragraphs and turns. The rows travel as one JSON array read by
+# json_each, so SQLite inserts them all in one step: executemany gives Python's lock back and
+# takes it again for every row, which costs a thread switch per row while the import's parsing
+# threads run (issue 19). JSON carries integers and text exactly; timestamps (floats) go through
+# executemany, because SQLite's JSON number parsing may differ from Python's in the last digit,
+# and so do names holding a NUL character (SQLite's JSON text ends there).
+
 def insert_blocks(db: sqlite_utils.Database, document_id: int, blocks: Iterable[Block]) -> None:
-    db["blocks"].insert_all(
-        {"document_id": document_id, "kind": b.kind, "start": b.start, "end": b.end, "level": b.level}
-        for b in blocks
-    )
+    rows = [(b.kind, b.start, b.end, b.level) for b in blocks]
+    db.execute('INSERT INTO blocks (document_id, kind, start, "end", level) '
+               "SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) ORDER BY key",
+               [document_id, json.dumps(rows)])
 
 
 def insert_turns(db: sqlite_utils.Database, document_id: int, turns: Iterable[SpeakerTurn]) -> None:
-    db["speaker_turns"].insert_all(
-        {
-            "document_id": document_id,
-            "speaker": t.speaker,
-            "start": t.start,
-            "end": t.end,
-            "time_start": t.time_start,
-            "time_end": t.time_end,
-        }
-        for t in turns
-    )
+    rows = [(t.speaker, t.start, t.end, t.time_start, t.time_end) for t in turns]
+    if any(r[3] is not None or r[4] is not None or "\x00" in r[0] for r in rows):
+        db.conn.executemany(
+            'INSERT INTO speaker_turns (document_id, speaker, start, "end", time_start, time_end) '
+            "VALUES (?, ?, ?, ?, ?, ?)", [(document_id, *r) for r in rows])
+        return
+    db.execute('INSERT INTO speaker_turns (document_id, speaker, start, "end") '
+               "SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key",
+               [document_id, json.dumps([r[:3] for r in rows])])
 
 
 def all_documents(db: sqlite_utils.Database) -> list[Document]:

@@ -1,0 +1,184 @@
+"""Importing Word transcripts, side by side with a plain-sqlite3 lower bound (issue 19).
+
+    python benchmarks/import_bench.py                         # 20 x 250,000-character .docx
+    python benchmarks/import_bench.py --files 4 --chars 50000 # quicker
+    python benchmarks/import_bench.py --no-gui --json out.json
+
+Three ways of importing the same files (written by ``docx_files.py``, not measured):
+
+* **qcdesk, core**: ``import_files`` into a new project: each file parsed (text, paragraphs,
+  speaker turns), checked for a duplicate and stored as one action.
+* **qcdesk, window**: a real main window (offscreen) with a document open, File › Import
+  through ``ImportFlow`` (parsing in the worker pool, storing on the main thread, the documents
+  list following), until the import's summary and the painted window.
+* **plain sqlite3**: what a text-only importer does at the least: each file's paragraphs read
+  with lxml (``w:t`` text joined, paragraphs by line ends) and inserted as one row, committed per
+  file, under the same pragmas (WAL, ``synchronous=FULL``). No turns, paragraphs, duplicate check
+  or search index: the ratio qcdesk / bound is what that extra work costs.
+
+QualCoder is not installed here; issue 19 gives QualCoder's times as ratios to qcdesk's of then.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import docx_files  # noqa: E402
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def baseline_import(paths: list[Path], db_path: Path) -> tuple[float, float]:
+    """(seconds, CPU seconds) to import ``paths`` as text-only rows with the standard library and lxml."""
+    from lxml import etree
+
+    start, cpu = time.perf_counter(), time.process_time()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("CREATE TABLE source (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, fulltext TEXT, "
+                 "date TEXT)")
+    conn.commit()
+    for path in paths:
+        with zipfile.ZipFile(path) as zf:
+            root = etree.fromstring(zf.read("word/document.xml"),
+                                    etree.XMLParser(remove_blank_text=True, resolve_entities=False))
+        text = "\n".join("".join(p.itertext(f"{W}t")) for p in root.iter(f"{W}p"))
+        with conn:
+            conn.execute("INSERT INTO source (name, fulltext, date) VALUES (?, ?, datetime('now'))",
+                         (path.stem, text))
+    conn.close()
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+def core_import(paths: list[Path], project_path: Path) -> tuple[float, float, str]:
+    from qcdesk.core.importing import import_files
+    from qcdesk.core.project import Project
+
+    project = Project.create(project_path)
+    try:
+        start, cpu = time.perf_counter(), time.process_time()
+        report = import_files(project, paths)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        turns = sum(len(project.speaker_turns(d.id)) for d in report.imported)
+        return seconds, cpu, f"{len(report.imported)} documents, {turns:,} speaker turns"
+    finally:
+        project.close()
+
+
+def window_import(paths: list[Path], project_path: Path, opened: Path) -> tuple[float, float, str]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([])
+    settings = Settings(Path(tempfile.mkdtemp(prefix="qcdesk-bench-settings-")) / "settings.ini")
+    settings.set_coder_name("benchmark")
+    window = MainWindow(settings)
+    window.resize(1280, 800)
+    window.show()
+    if not window.new_project(project_path):
+        raise RuntimeError(f"the window could not create {project_path}")
+
+    def run(files: list[Path]):
+        loop = QEventLoop()
+        got = []
+        window.imports.finished.connect(lambda report: (got.append(report), loop.quit()))
+        window.imports.start(files)
+        if not got:
+            loop.exec()
+        window.imports.finished.disconnect()
+        return got[0]
+
+    try:
+        run([opened])  # the researcher has a transcript open while importing the others
+        app.processEvents()
+        start, cpu = time.perf_counter(), time.process_time()
+        report = run(paths)
+        app.processEvents()
+        window.transcript.viewport().grab()
+        app.processEvents()
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        return seconds, cpu, f"{len(report.imported)} documents; the window shows {window.documents.names()[-1]}"
+    finally:
+        window.close()
+        if window.project is not None:
+            window.project.close()
+        window.deleteLater()
+        app.processEvents()
+
+
+def run_all(files: int, chars: int, *, gui: bool = True, folder: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="qcdesk-import-bench-") as tmp:
+        tmp_path = Path(tmp)
+        folder = folder or tmp_path / "files"
+        paths = sorted(folder.glob("interview-*.docx"))[:files] if folder.exists() else []
+        if len(paths) < files or (paths and abs(docx_chars(paths[0]) - chars) > chars // 5):
+            paths = docx_files.write_files(folder, files, chars)
+        opened = docx_files.write_docx(tmp_path / "already-open.docx", chars, seed=999)
+        result: dict = {"files": files, "chars": chars, "load": os.getloadavg()}
+        result["baseline_s"], result["baseline_cpu_s"] = baseline_import(paths, tmp_path / "baseline.sqlite")
+        result["core_s"], result["core_cpu_s"], result["core_detail"] = core_import(paths, tmp_path / "core.qcdesk")
+        if gui:
+            result["window_s"], result["window_cpu_s"], result["window_detail"] = window_import(
+                paths, tmp_path / "window.qcdesk", opened)
+        result["load_after"] = os.getloadavg()
+        return result
+
+
+def docx_chars(path: Path) -> int:
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("word/document.xml")
+    from lxml import etree
+
+    return sum(len(t) for t in etree.fromstring(xml).itertext(f"{W}t"))
+
+
+def table(result: dict) -> str:
+    """Wall-clock seconds and CPU seconds (all threads), each as a ratio to the lower bound."""
+    base, base_cpu = result["baseline_s"], result["baseline_cpu_s"]
+    rows = [(f"import {result['files']} x {result['chars']:,}-character .docx", "seconds", "/ bound",
+             "CPU s", "/ bound")]
+    for label, key in (("plain sqlite3 lower bound (lxml, text only)", "baseline"), ("qcdesk, core", "core"),
+                       ("qcdesk, window", "window")):
+        if f"{key}_s" in result:
+            s, cpu = result[f"{key}_s"], result[f"{key}_cpu_s"]
+            rows.append((label, f"{s:.2f}", f"{s / base:.2f}", f"{cpu:.2f}", f"{cpu / base_cpu:.2f}"))
+    width = max(len(r[0]) for r in rows)
+    lines = [f"{r[0]:<{width}}  {r[1]:>8}  {r[2]:>8}  {r[3]:>6}  {r[4]:>8}" for r in rows]
+    lines.append(f"load average before {result['load'][0]:.2f}, after {result['load_after'][0]:.2f} "
+                 f"({os.cpu_count()} cores)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=20)
+    parser.add_argument("--chars", type=int, default=250_000)
+    parser.add_argument("--no-gui", action="store_true", help="leave out the window import")
+    parser.add_argument("--folder", type=Path, help="keep the generated .docx files here (reused next time)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    result = run_all(args.files, args.chars, gui=not args.no_gui, folder=args.folder)
+    print(table(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

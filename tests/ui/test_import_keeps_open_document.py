@@ -1,0 +1,70 @@
+"""Importing files while a document is open adds their rows to the documents list without
+re-selecting or reloading the open transcript (issue 19: it was reloaded after every file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+    win = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.new_project(tmp_path / "study.qcdesk")
+    yield win
+    win.close()
+
+
+def transcript(folder: Path, name: str, n: int) -> Path:
+    path = folder / f"{name}.txt"
+    path.write_text("\n\n".join(f"{'Interviewer' if i % 2 == 0 else 'P1'}: {name} turn {i}" for i in range(n)),
+                    encoding="utf-8")
+    return path
+
+
+def run_import(qtbot, win: MainWindow, paths: list[Path]):
+    with qtbot.waitSignal(win.imports.finished, timeout=60000) as blocker:
+        win.imports.start(paths)
+    return blocker.args[0]
+
+
+def test_importing_seven_files_loads_the_transcript_once(qtbot, tmp_path, window, monkeypatch):
+    run_import(qtbot, window, [transcript(tmp_path, "Open one", 20)])
+    opened = window.transcript.document_id
+    assert opened is not None and "Open one turn 3" in window.transcript.toPlainText()
+
+    loads: list[int | None] = []
+    show = window.transcript.show_document
+    monkeypatch.setattr(window.transcript, "show_document",
+                        lambda doc_id, text: (loads.append(doc_id), show(doc_id, text))[1])
+    selected: list[object] = []
+    window.documents.documentSelected.connect(selected.append)
+
+    names = [f"Interview {n}" for n in range(1, 8)]
+    report = run_import(qtbot, window, [transcript(tmp_path, name, 40) for name in names])
+
+    assert [d.name for d in report.imported] == names
+    assert window.documents.names() == ["Open one", *names]
+    # the open transcript was never reloaded; the window then shows the last file imported, once
+    assert loads == [report.imported[-1].id]
+    assert selected == [report.imported[-1].id]
+    assert window.transcript.document_id == report.imported[-1].id
+    assert "Interview 7 turn 39" in window.transcript.toPlainText()
+
+
+def test_rename_and_delete_still_refresh_the_list(qtbot, tmp_path, window):
+    report = run_import(qtbot, window, [transcript(tmp_path, n, 6) for n in ("A", "B", "C")])
+    a, b, c = report.imported
+    window.project.rename_document(b.id, "B renamed")
+    assert window.documents.names() == ["A", "B renamed", "C"]
+    window.project.delete_document(a.id)
+    assert window.documents.names() == ["B renamed", "C"]
+    assert window.transcript.document_id == c.id
