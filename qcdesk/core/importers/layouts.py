@@ -116,20 +116,35 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
+#: the inline patterns that can match a paragraph by its first character: a bracket opens only
+#: the bracketed ones ([time] Name:, [id1]), anything else only the others (time first, or a name),
+#: in their order; which pattern matches first decides, so the order is kept
+_INLINE_BRACKETED = [(p, "time" in p.groupindex) for p in _INLINE if p.pattern.startswith(r"^[\[(]")
+                     or p.pattern.startswith(r"^\[")]
+_INLINE_OTHER = [(p, "time" in p.groupindex) for p in _INLINE
+                 if not (p.pattern.startswith(r"^[\[(]") or p.pattern.startswith(r"^\["))]
+#: longest text ``_ONLY_TIME`` can match (brackets, h:mmm:ss.fff, a final line end for ``$``)
+_ONLY_TIME_MAX = 20
+
+
 def _inline_match(index: int, unit: Unit) -> _Match | None:
     text = unit.text.strip()
-    stamp = LEADING_F4.match(text)
+    if ":" not in text and "[" not in text:  # every inline layout has a colon or a bracket
+        return None
+    stamp = LEADING_F4.match(text) if text[:1] == "#" else None
     if stamp:  # "#00:00:01-2# I: ..." (f4/f5 with the stamp first): the stamp is the turn's time
         text = text[stamp.end():]
-    for pattern in _INLINE:
+    for pattern, timed in (_INLINE_BRACKETED if text[:1] in "[(" and text else _INLINE_OTHER):
         m = pattern.match(text)
         if not m:
             continue
-        name = " ".join(m.group("name").split())
+        name = m.group("name")
+        if " " in name or not name.isprintable():
+            name = " ".join(name.split())
         rest = m.group("rest").strip()
-        if not valid_name(name) or not rest or _ONLY_TIME.match(rest):
+        if not rest or not valid_name(name) or len(rest) <= _ONLY_TIME_MAX and _ONLY_TIME.match(rest):
             continue
-        raw_time = m.groupdict().get("time")
+        raw_time = m.group("time") if timed else None
         time = parse_time(raw_time) if raw_time else None
         if time is None and stamp:
             time = stamp_seconds(stamp.group("f4"))
@@ -319,7 +334,10 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
 
 
 def _turn_piece(m: _Match, utterance: str) -> Piece:
-    utterance = " ".join(line.strip() for line in utterance.split("\n") if line.strip())
+    if "\n" in utterance:
+        utterance = " ".join(line.strip() for line in utterance.split("\n") if line.strip())
+    else:
+        utterance = utterance.strip()
     text = f"{m.name}: {utterance}" if utterance else f"{m.name}:"
     return Piece(text, speaker=m.name, time_start=m.time, time_end=m.end_time)
 
