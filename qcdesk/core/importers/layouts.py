@@ -90,14 +90,18 @@ def parse_time(value: str) -> float | None:
 
 
 def valid_name(name: str) -> bool:
+    if len(name) > 40:
+        return False
     words = name.split()
-    if not words or len(name) > 40 or len(words) > 5:
+    if not words or len(words) > 5:
         return False
-    if name.casefold().rstrip(".") in STOP_LABELS or words[0].casefold() in STOP_LABELS and len(words) > 1:
+    folded = name.casefold()
+    if folded.rstrip(".") in STOP_LABELS or len(words) > 1 and words[0].casefold() in STOP_LABELS:
         return False
-    if "http" in name.casefold() or "://" in name:
+    if "http" in folded or "://" in name:
         return False
-    if len(words) > 1 and not words[0][0].isupper() and words[0][0].isalpha() and words[0][0].lower() != words[0][0].upper():
+    first = words[0][0]
+    if len(words) > 1 and not first.isupper() and first.isalpha() and first.lower() != first.upper():
         return False  # "and then he said: ..." is prose
     return True
 
@@ -193,11 +197,17 @@ def _plausible(matches: list[_Match], timed: bool) -> bool:
 
 def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
     """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
-    inline = [m for i, u in enumerate(units) if u.kind == PARAGRAPH and (m := _inline_match(i, u))]
+    inline: list[_Match] = []
     headers: list[_Match] = []
     skip_until = -1
-    for i, u in enumerate(units):
-        if i <= skip_until or u.kind != PARAGRAPH:
+    for i, u in enumerate(units):  # one pass: both families' matches
+        if u.kind != PARAGRAPH:
+            continue
+        m = _inline_match(i, u)
+        if m:
+            inline.append(m)
+        # header lines are short (``_header_match`` refuses more than 80 characters): skip the call
+        if i <= skip_until or len(u.text) > 80 and len(u.text.strip()) > 80:
             continue
         m = _header_match(i, units)
         if m:
