@@ -38,5 +38,18 @@ class ParsedDocument:
 
 
 def content_hash(text: str) -> str:
-    """The duplicate-detection key: SHA-256 of the UTF-8 plain text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """The duplicate-detection key: SHA-256 of the UTF-8 plain text.
+
+    Storing a file asks twice for the same text (the duplicate check, then the new row): the last
+    answer is kept with the very string object it was computed from (immutable), so the second
+    call costs nothing; any other string is hashed afresh."""
+    global _last_hash
+    last = _last_hash
+    if last is not None and last[0] is text:
+        return last[1]
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    _last_hash = (text, digest)
+    return digest
+
+
+_last_hash: tuple[str, str] | None = None
