@@ -120,13 +120,20 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
-#: the inline patterns that can match a paragraph by its first character: a bracket opens only
-#: the bracketed ones ([time] Name:, [id1]), anything else only the others (time first, or a name),
-#: in their order; which pattern matches first decides, so the order is kept
-_INLINE_BRACKETED = [(p, "time" in p.groupindex) for p in _INLINE if p.pattern.startswith(r"^[\[(]")
-                     or p.pattern.startswith(r"^\[")]
-_INLINE_OTHER = [(p, "time" in p.groupindex) for p in _INLINE
-                 if not (p.pattern.startswith(r"^[\[(]") or p.pattern.startswith(r"^\["))]
+#: the inline patterns that can match a paragraph, by its first character: a bracket opens only
+#: the bracketed ones ([time] Name:, [id1]), a decimal digit (``\d``) only the bare time, anything
+#: else only the name-first ones; in their order, since the first valid match decides
+def _patterns_opened_by(kind: str) -> list[tuple[re.Pattern, bool]]:
+    def opens(p: re.Pattern) -> str:
+        if p.pattern.startswith((r"^[\[(]", r"^\[")):
+            return "bracket"
+        return "digit" if p.pattern.startswith(r"^(?P<time>") else "name"
+    return [(p, "time" in p.groupindex) for p in _INLINE if opens(p) == kind]
+
+
+_INLINE_BRACKETED = _patterns_opened_by("bracket")
+_INLINE_TIME_FIRST = _patterns_opened_by("digit")
+_INLINE_NAME_FIRST = _patterns_opened_by("name")
 #: longest text ``_ONLY_TIME`` can match (brackets, h:mmm:ss.fff, a final line end for ``$``)
 _ONLY_TIME_MAX = 20
 
@@ -138,7 +145,16 @@ def _inline_match(index: int, unit: Unit) -> _Match | None:
     stamp = LEADING_F4.match(text) if text[:1] == "#" else None
     if stamp:  # "#00:00:01-2# I: ..." (f4/f5 with the stamp first): the stamp is the turn's time
         text = text[stamp.end():]
-    for pattern, timed in (_INLINE_BRACKETED if text[:1] in "[(" and text else _INLINE_OTHER):
+    first = text[:1]
+    if not first:
+        return None
+    if first in "[(":
+        patterns = _INLINE_BRACKETED
+    elif first.isdecimal():  # what ``\d`` matches in a str pattern
+        patterns = _INLINE_TIME_FIRST
+    else:
+        patterns = _INLINE_NAME_FIRST
+    for pattern, timed in patterns:
         m = pattern.match(text)
         if not m:
             continue
