@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.layouts import arrange
 
 pytestmark = pytest.mark.core
