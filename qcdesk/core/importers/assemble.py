@@ -111,25 +111,33 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
         if parts:
             tight = (piece.kind == TABLE_ROW and prev is not None and prev.kind == TABLE_ROW
                      and piece.group is not None and piece.group == prev.group)
-            sep = "\n" if tight else "\n\n"
-            parts.append(sep)
-            pos += len(sep)
-        start, end = pos, pos + len(text)
+            if tight:
+                parts.append("\n")
+                pos += 1
+            else:
+                parts.append("\n\n")
+                pos += 2
+        start = pos
+        pos = end = start + len(text)
         parts.append(text)
-        sync += [(start, seconds) for seconds in carried]
-        carried = []
-        sync += [(start + offset, seconds) for offset, seconds in _piece_sync(piece, text)]
-        pos = end
-        blocks.append(Block(piece.kind, start, end, piece.level if piece.kind == HEADING else 0))
+        if carried:
+            sync += [(start, seconds) for seconds in carried]
+            carried = []
+        if piece.sync:
+            sync += [(start + offset, seconds) for offset, seconds in _piece_sync(piece, text)]
+        kind = piece.kind
+        blocks.append(Block(kind, start, end, piece.level if kind == HEADING else 0))
         if piece.speaker is not None:
-            close_turn()
+            if open_turn is not None:
+                turns.append(SpeakerTurn(*open_turn))
             open_turn = [piece.speaker, start, end, piece.time_start, piece.time_end]
         elif piece.continues and open_turn is not None:
             open_turn[2] = end
             if piece.time_end is not None:
                 open_turn[4] = piece.time_end
-        else:
-            close_turn()
+        elif open_turn is not None:
+            turns.append(SpeakerTurn(*open_turn))
+            open_turn = None
         prev = piece
     close_turn()
     sync += [(pos, seconds) for seconds in carried]

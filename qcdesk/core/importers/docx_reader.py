@@ -8,6 +8,7 @@ are left out with a notice. Transcript layouts are found by :mod:`layouts`.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from pathlib import Path
@@ -128,7 +129,7 @@ class _Styles:
         return self.level.get(style.get(f"{W}val") or "", 0)
 
 
-def _styles_root(path: Path, zf):
+def _styles_target(path: Path, zf) -> str | None:
     """The styles part of word/document.xml (by its relationship, else none: no heading styles)."""
     names = set(zf.namelist())
     target = None
@@ -142,14 +143,34 @@ def _styles_root(path: Path, zf):
                 ref = rel.get("Target") or ""
                 target = posixpath.normpath(ref.lstrip("/") if ref.startswith("/") else posixpath.join("word", ref))
                 break
-    if target is None or target not in names:
-        return None
+    return target if target is not None and target in names else None
+
+
+#: heading levels by the SHA-256 of the styles part: the files of one import mostly come from one
+#: template, whose styles part (often a few hundred kilobytes) costs more to parse than a page of
+#: the transcript; a digest is cheap, and the levels (a small read-only dict) are all that is kept
+_STYLES_SEEN: dict[bytes, _Styles] = {}
+_STYLES_SEEN_MAX = 16
+
+
+def _styles(path: Path, zf) -> _Styles:
+    target = _styles_target(path, zf)
+    if target is None:
+        return _Styles(None)
     xml = read_member(path, zf, target, "Word document")
     reject_xml_entities(path, xml)
-    try:
-        return _xml(xml)
-    except etree.XMLSyntaxError:
-        return None
+    key = hashlib.sha256(xml).digest()
+    styles = _STYLES_SEEN.get(key)
+    if styles is None:
+        try:
+            root = _xml(xml)
+        except etree.XMLSyntaxError:
+            root = None
+        styles = _Styles(root)
+        if len(_STYLES_SEEN) >= _STYLES_SEEN_MAX:
+            _STYLES_SEEN.clear()
+        _STYLES_SEEN[key] = styles
+    return styles
 
 
 def _paragraphs_holding(body, tags: tuple[str, ...]) -> set:
@@ -250,6 +271,6 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
     body = root.find(f"{W}body")
     if body is None:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
-    units = body_units(body, _Styles(_styles_root(path, zf)))
+    units = body_units(body, _styles(path, zf))
     notices = [notice] if notice else []
     return assemble(arrange(units, soft_join="\n"), "docx", notices)

@@ -90,14 +90,18 @@ def parse_time(value: str) -> float | None:
 
 
 def valid_name(name: str) -> bool:
+    if len(name) > 40:
+        return False
     words = name.split()
-    if not words or len(name) > 40 or len(words) > 5:
+    if not words or len(words) > 5:
         return False
-    if name.casefold().rstrip(".") in STOP_LABELS or words[0].casefold() in STOP_LABELS and len(words) > 1:
+    folded = name.casefold()
+    if folded.rstrip(".") in STOP_LABELS or len(words) > 1 and words[0].casefold() in STOP_LABELS:
         return False
-    if "http" in name.casefold() or "://" in name:
+    if "http" in folded or "://" in name:
         return False
-    if len(words) > 1 and not words[0][0].isupper() and words[0][0].isalpha() and words[0][0].lower() != words[0][0].upper():
+    first = words[0][0]
+    if len(words) > 1 and not first.isupper() and first.isalpha() and first.lower() != first.upper():
         return False  # "and then he said: ..." is prose
     return True
 
@@ -116,20 +120,51 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
+#: the inline patterns that can match a paragraph, by its first character: a bracket opens only
+#: the bracketed ones ([time] Name:, [id1]), a decimal digit (``\d``) only the bare time, anything
+#: else only the name-first ones; in their order, since the first valid match decides
+def _patterns_opened_by(kind: str) -> list[tuple[re.Pattern, bool]]:
+    def opens(p: re.Pattern) -> str:
+        if p.pattern.startswith((r"^[\[(]", r"^\[")):
+            return "bracket"
+        return "digit" if p.pattern.startswith(r"^(?P<time>") else "name"
+    return [(p, "time" in p.groupindex) for p in _INLINE if opens(p) == kind]
+
+
+_INLINE_BRACKETED = _patterns_opened_by("bracket")
+_INLINE_TIME_FIRST = _patterns_opened_by("digit")
+_INLINE_NAME_FIRST = _patterns_opened_by("name")
+#: longest text ``_ONLY_TIME`` can match (brackets, h:mmm:ss.fff, a final line end for ``$``)
+_ONLY_TIME_MAX = 20
+
+
 def _inline_match(index: int, unit: Unit) -> _Match | None:
     text = unit.text.strip()
-    stamp = LEADING_F4.match(text)
+    if ":" not in text and "[" not in text:  # every inline layout has a colon or a bracket
+        return None
+    stamp = LEADING_F4.match(text) if text[:1] == "#" else None
     if stamp:  # "#00:00:01-2# I: ..." (f4/f5 with the stamp first): the stamp is the turn's time
         text = text[stamp.end():]
-    for pattern in _INLINE:
+    first = text[:1]
+    if not first:
+        return None
+    if first in "[(":
+        patterns = _INLINE_BRACKETED
+    elif first.isdecimal():  # what ``\d`` matches in a str pattern
+        patterns = _INLINE_TIME_FIRST
+    else:
+        patterns = _INLINE_NAME_FIRST
+    for pattern, timed in patterns:
         m = pattern.match(text)
         if not m:
             continue
-        name = " ".join(m.group("name").split())
+        name = m.group("name")
+        if " " in name or not name.isprintable():
+            name = " ".join(name.split())
         rest = m.group("rest").strip()
-        if not valid_name(name) or not rest or _ONLY_TIME.match(rest):
+        if not rest or not valid_name(name) or len(rest) <= _ONLY_TIME_MAX and _ONLY_TIME.match(rest):
             continue
-        raw_time = m.groupdict().get("time")
+        raw_time = m.group("time") if timed else None
         time = parse_time(raw_time) if raw_time else None
         if time is None and stamp:
             time = stamp_seconds(stamp.group("f4"))
@@ -178,11 +213,17 @@ def _plausible(matches: list[_Match], timed: bool) -> bool:
 
 def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
     """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
-    inline = [m for i, u in enumerate(units) if u.kind == PARAGRAPH and (m := _inline_match(i, u))]
+    inline: list[_Match] = []
     headers: list[_Match] = []
     skip_until = -1
-    for i, u in enumerate(units):
-        if i <= skip_until or u.kind != PARAGRAPH:
+    for i, u in enumerate(units):  # one pass: both families' matches
+        if u.kind != PARAGRAPH:
+            continue
+        m = _inline_match(i, u)
+        if m:
+            inline.append(m)
+        # header lines are short (``_header_match`` refuses more than 80 characters): skip the call
+        if i <= skip_until or len(u.text) > 80 and len(u.text.strip()) > 80:
             continue
         m = _header_match(i, units)
         if m:
@@ -319,7 +360,10 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
 
 
 def _turn_piece(m: _Match, utterance: str) -> Piece:
-    utterance = " ".join(line.strip() for line in utterance.split("\n") if line.strip())
+    if "\n" in utterance:
+        utterance = " ".join(line.strip() for line in utterance.split("\n") if line.strip())
+    else:
+        utterance = utterance.strip()
     text = f"{m.name}: {utterance}" if utterance else f"{m.name}:"
     return Piece(text, speaker=m.name, time_start=m.time, time_end=m.end_time)
 

@@ -78,3 +78,23 @@ def test_corpus_files_import(project, corpus):
     by_name = {d.name: d for d in report.imported}
     assert {t.speaker for t in project.speaker_turns(by_name["noscribe_interview_de"].id)} == {"S00", "S01", "S02"}
     assert project.speaker_turns(by_name["qualcoder_ID1"].id) == []
+
+
+def test_storing_a_file_hashes_its_text_once_and_keeps_the_right_key(project, write, monkeypatch):
+    """The duplicate check and the new row need the same key: one SHA-256 over the text, not two;
+    a text equal to one hashed before but another object still gets its own (equal) key."""
+    import hashlib
+
+    from qcdesk.core.importers import base
+
+    hashed = []
+    real = hashlib.sha256
+    monkeypatch.setattr(base.hashlib, "sha256", lambda data: hashed.append(len(data)) or real(data))
+    path = write("a.txt", "Interviewer: How was it?\nNurse: Long.\nInterviewer: Why?\n")
+    (doc,) = import_files(project, [path]).imported
+    assert len(hashed) == 1
+    text = project.document_text(doc.id)
+    assert doc.content_hash == real(text.encode("utf-8")).hexdigest()
+    copy = "".join(list(text))
+    assert copy is not text and base.content_hash(copy) == doc.content_hash and len(hashed) == 2
+    assert base.content_hash(text + "!") == real((text + "!").encode("utf-8")).hexdigest()
