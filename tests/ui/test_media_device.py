@@ -1,0 +1,72 @@
+"""The QIODevice over a media reader: real QMediaPlayer playback from it, without a temporary file."""
+
+from __future__ import annotations
+
+import pytest
+
+QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
+
+from PySide6.QtCore import QUrl  # noqa: E402
+
+from qcdesk.ui.media_device import open_device  # noqa: E402
+from tests.tones import FileReader, write_tone  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def player(qtbot):
+    player = QtMultimedia.QMediaPlayer()
+    audio = QtMultimedia.QAudioOutput()
+    audio.setVolume(0.0)
+    player.setAudioOutput(audio)
+    yield player
+    player.stop()
+    player.setSource(QUrl())
+
+
+def test_a_recording_streams_from_the_reader_and_plays(qtbot, tmp_path, player):
+    wav = write_tone(tmp_path / "tone.wav", 4)
+    reader = FileReader(wav)
+    device = open_device(reader, player)
+    player.setSourceDevice(device, QUrl("tone.wav"))
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
+    assert abs(player.duration() - 4000) < 100
+    with qtbot.waitSignal(player.playbackStateChanged, timeout=5000):
+        player.play()
+    qtbot.waitUntil(lambda: player.position() > 300, timeout=10000)
+    assert reader.bytes_read > 0
+    assert reader.largest_read < wav.stat().st_size, "Qt reads in chunks, never the whole file at once"
+
+
+def test_seeking_through_the_reader(qtbot, tmp_path, player):
+    reader = FileReader(write_tone(tmp_path / "tone.wav", 6))
+    player.setSourceDevice(open_device(reader, player), QUrl("tone.wav"))
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
+    player.play()
+    qtbot.waitUntil(lambda: player.position() > 0, timeout=10000)
+    player.setPosition(4000)
+    qtbot.waitUntil(lambda: player.position() >= 4000, timeout=10000)
+    player.setPosition(1000)
+    qtbot.waitUntil(lambda: 1000 <= player.position() < 3000, timeout=10000)
+
+
+def test_a_reader_that_fails_is_a_player_error_not_a_crash(qtbot, tmp_path, player):
+    reader = FileReader(write_tone(tmp_path / "tone.wav", 2))
+    reader.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
+    errors = []
+    player.errorOccurred.connect(lambda error, text: errors.append(text))
+    device = open_device(reader, player)
+    player.setSourceDevice(device, QUrl("tone.wav"))
+    qtbot.waitUntil(lambda: bool(errors) or player.mediaStatus() == QtMultimedia.QMediaPlayer.MediaStatus.InvalidMedia,
+                    timeout=10000)
+    assert device.failure == "the recording could not be decrypted"
+
+
+def test_closing_the_device_closes_the_reader(tmp_path):
+    reader = FileReader(write_tone(tmp_path / "tone.wav", 1))
+    device = open_device(reader)
+    assert device.size() == reader.size and device.read(4) == b"RIFF"
+    assert device.seek(8) and device.read(4) == b"WAVE"
+    device.close()
+    assert reader.closed
