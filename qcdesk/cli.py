@@ -11,12 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from qcdesk import __version__, cli_cases, cli_check, cli_search, cli_security, cli_sets, cli_textedit
+from qcdesk import __version__, cli_cases, cli_check, cli_media, cli_search, cli_security, cli_sets, cli_textedit
 from qcdesk.core.errors import QcdeskError, disk_full
 
 SUBCOMMANDS = ({"import", "export", "stats", "new", "exchange", "retrieve", "matrix", "merge", "agreement"}
                | cli_security.SUBCOMMANDS | cli_cases.SUBCOMMANDS | cli_textedit.SUBCOMMANDS
-               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS | cli_sets.SUBCOMMANDS)
+               | cli_search.SUBCOMMANDS | cli_check.SUBCOMMANDS | cli_sets.SUBCOMMANDS | cli_media.SUBCOMMANDS)
 
 
 def _open(path: str, create: bool = False, read_only: bool = False):
@@ -47,11 +47,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from qcdesk.core.importing import import_files
 
+    recordings, files = cli_media.split(args.files)
     with _open(args.project, create=args.create) as project:
         if args.coder:
             project.set_coder(args.coder)
-        report = import_files(project, [Path(f) for f in args.files],
-                              skip_duplicates=not args.allow_duplicates)
+        report = import_files(project, files, skip_duplicates=not args.allow_duplicates)
+        media_failed = report.disk_full is None and cli_media.import_recordings(project, report, recordings, args)
     for doc in report.imported:
         print(f"imported {doc.name} ({doc.char_count} characters)")
     for line in report.notices:
@@ -62,7 +63,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"error: {path}: {reason}", file=sys.stderr)
     if report.disk_full is not None:
         raise report.disk_full
-    return 1 if report.failed else 0
+    return 1 if report.failed or media_failed else 0
 
 
 def _report_options(project, args: argparse.Namespace, **extra):
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-duplicates", action="store_true",
                    help="import files whose text is already in the project")
     p.add_argument("--coder", help="coder name recorded for this session")
+    cli_media.add_import_options(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("export", help="write a report")
@@ -336,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_search.register(sub)
     cli_check.register(sub)
     cli_sets.register(sub)
+    cli_media.register(sub)
     cli_security.register(sub)  # last: gives every subcommand opening a project --passphrase-file
     return parser
 

@@ -22,6 +22,7 @@ import sqlite_utils
 
 from qcdesk.core.errors import ProjectError, QcdeskError
 from qcdesk.core.storage import checks as sql
+from qcdesk.core.storage import media as media_sql
 from qcdesk.core.storage import connection, schema
 
 
@@ -44,10 +45,14 @@ class CheckReport:
     not_checked: list[str] = field(default_factory=list)
     documents_checked: int = 0
     damaged: list[DamagedDocument] = field(default_factory=list)
+    #: recordings stored inside the project whose bytes were compared with their SHA-256
+    media_checked: int = 0
+    #: "name: what is wrong" of stored recordings that are not what was attached
+    damaged_media: list[str] = field(default_factory=list)
 
     @property
     def sound(self) -> bool:
-        return not (self.integrity or self.foreign_keys or self.fts or self.damaged)
+        return not (self.integrity or self.foreign_keys or self.fts or self.damaged or self.damaged_media)
 
     def lines(self) -> list[str]:
         """The report as printed by ``qcdesk-cli check``: what was checked, what was found, what to do."""
@@ -58,10 +63,15 @@ class CheckReport:
                f"  full-text index: {_found(self.fts)}",
                f"  texts of {n} document{'s' * (n != 1)}: "
                + (f"{len(self.damaged)} changed since import" if self.damaged else "ok")]
+        if self.media_checked:
+            m = self.media_checked
+            out.append(f"  recordings stored inside ({m}): "
+                       + (f"{len(self.damaged_media)} damaged" if self.damaged_media else "ok"))
         out += [f"  not checked: {why}" for why in self.not_checked]
         for doc in self.damaged:
             out.append(f"damaged: “{doc.name}” (document {doc.id}): its text is no longer the text "
                        "that was imported")
+        out += [f"damaged: recording {what}; attach the recording again" for what in self.damaged_media]
         if self.sound:
             out.append(f"{self.path.name} is sound.")
         else:
@@ -90,6 +100,25 @@ def damaged_documents(db: sqlite_utils.Database,
     return damaged
 
 
+def damaged_media(db: sqlite_utils.Database) -> list[str]:
+    """"name (recording id): what is wrong" for each recording stored inside whose chunks are not
+    the bytes attached (size and SHA-256), read one chunk at a time."""
+    out = []
+    for media_id, name, size, sha, chunk_size in media_sql.stored_media(db):
+        digest, total, expected_seq, gap = hashlib.sha256(), 0, 0, False
+        for seq, data in media_sql.stored_chunks(db, media_id):
+            gap = gap or seq != expected_seq or (total + len(data) < size and len(data) != chunk_size)
+            digest.update(data)
+            total += len(data)
+            expected_seq = seq + 1
+        if gap or total != size:
+            out.append(f"{name} (recording {media_id}): {total:,} of its {size:,} bytes are stored, "
+                       "some parts are missing")
+        elif digest.hexdigest() != sha:
+            out.append(f"{name} (recording {media_id}): its bytes are no longer those attached")
+    return out
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
 
@@ -116,6 +145,11 @@ def check_file(path: str | Path, *, passphrase: str | None = None) -> CheckRepor
             report.damaged = damaged_documents(db)
         except sql.DAMAGE as exc:
             report.integrity.append(f"the texts cannot be read ({exc})")
+        try:
+            report.damaged_media = damaged_media(db)
+            report.media_checked = len(media_sql.stored_media(db))
+        except sql.DAMAGE as exc:
+            report.integrity.append(f"the stored recordings cannot be read ({exc})")
     finally:
         db.close()
     _check_fts(report, passphrase)

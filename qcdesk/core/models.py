@@ -147,6 +147,8 @@ class Changes:
     coders: bool = False
     #: document sets or their members changed
     sets: bool = False
+    #: recordings attached, detached or relinked (ids of the media rows)
+    media: set[int] = field(default_factory=set)
 
     def merge(self, other: "Changes") -> "Changes":
         self.documents |= other.documents
@@ -161,4 +163,5 @@ class Changes:
         self.attributes |= other.attributes
         self.coders |= other.coders
         self.sets |= other.sets
+        self.media |= other.media
         return self

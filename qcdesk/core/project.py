@@ -64,6 +64,7 @@ class Project:
         self._lock: lockfile.ProjectLock | None = None
         #: why the project was opened read-only although writing was asked for, if it was
         self.read_only_notice: str | None = None
+        self._media = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -165,9 +166,11 @@ class Project:
             raise
         project = cls(db, path, read_only=read_only, backup=backup, passphrase=passphrase)
         project._lock, project.read_only_notice = lock, notice
+        project._purge_media_chunks()
         return project
 
     def close(self) -> None:
+        self._purge_media_chunks()
         with contextlib.suppress(Exception):
             if not self.read_only:
                 # fold the WAL back so the project is one self-contained file again
@@ -176,6 +179,27 @@ class Project:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+
+    @property
+    def media(self):
+        """The project's recordings (:class:`qcdesk.core.media.MediaService`)."""
+        if self._media is None:
+            from qcdesk.core.media import MediaService
+
+            self._media = MediaService(self)
+        return self._media
+
+    def _purge_media_chunks(self) -> None:
+        """Drop the stored recordings of deleted documents, kept only while undo could need
+        them (the undo history lasts while the project is open)."""
+        if self.read_only:
+            return
+        from qcdesk.core.storage import media as media_sql
+
+        try:
+            media_sql.purge_orphans(self.db)
+        except Exception:  # noqa: BLE001 - they are purged at the next opening instead
+            _log.warning("Stored recordings of deleted documents could not be removed yet", exc_info=True)
 
     def __enter__(self) -> "Project":
         return self

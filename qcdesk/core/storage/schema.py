@@ -409,6 +409,51 @@ def _document_sets(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0007_media")
+def _media(db: sqlite_utils.Database) -> None:
+    """Audio and video recordings (issue 18): at most one per document, stored inside the project
+    in 1 MiB chunks (encrypted with it when it is encrypted) or linked by a path relative to the
+    project's folder.
+
+    ``media_chunks`` deliberately has no foreign key to ``media``: undoing a document's
+    deletion snapshots the rows that cascade from it, and a recording's chunks are far too big
+    for that. Chunks whose media row is gone are kept for undo until the project is closed or
+    opened again (see :func:`qcdesk.core.storage.media.purge_orphans`).
+    """
+    db.executescript(
+        """
+        CREATE TABLE media (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            document_id INTEGER UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('audio', 'video')),
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size > 0),
+            duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0),
+            storage TEXT NOT NULL CHECK (storage IN ('embedded', 'linked')),
+            link_path TEXT,
+            sha256 TEXT NOT NULL,
+            chunk_size INTEGER NOT NULL CHECK (chunk_size > 0),
+            added TEXT NOT NULL,
+            CHECK ((storage = 'linked') = (link_path IS NOT NULL))
+        );
+        CREATE TABLE media_chunks (
+            media_id INTEGER NOT NULL,
+            seq INTEGER NOT NULL CHECK (seq >= 0),
+            data BLOB NOT NULL,
+            PRIMARY KEY (media_id, seq)
+        );
+        CREATE TRIGGER audit_media_added AFTER INSERT ON media BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'added', 'media', new.id,
+                json_object('name', new.name, 'document_id', new.document_id,
+                            'storage', new.storage, 'bytes', new.size));
+        END;
+        """
+    )
+
+
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 

@@ -1,0 +1,85 @@
+"""SQL for recordings (``media``) and the chunks of the ones stored inside the project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+_COLUMNS = ("id, document_id, name, kind, mime, size, duration_ms, storage, link_path, sha256, "
+            "chunk_size")
+
+
+def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
+    return int(db["media"].insert(row).last_pk)
+
+
+def get(db: sqlite_utils.Database, media_id: int) -> tuple | None:
+    return db.execute(f"SELECT {_COLUMNS} FROM media WHERE id = ?", [media_id]).fetchone()
+
+
+def for_document(db: sqlite_utils.Database, document_id: int) -> tuple | None:
+    return db.execute(f"SELECT {_COLUMNS} FROM media WHERE document_id = ?", [document_id]).fetchone()
+
+
+def all_rows(db: sqlite_utils.Database) -> list[tuple]:
+    sql = (f"SELECT {', '.join('m.' + c.strip() for c in _COLUMNS.split(','))} FROM media m "
+           "LEFT JOIN documents d ON d.id = m.document_id ORDER BY d.position, m.document_id, m.id")
+    return db.execute(sql).fetchall()
+
+
+def add_chunk(db: sqlite_utils.Database, media_id: int, seq: int, data: bytes) -> None:
+    db.execute("INSERT INTO media_chunks (media_id, seq, data) VALUES (?, ?, ?)", [media_id, seq, data])
+
+
+def chunk(db: sqlite_utils.Database, media_id: int, seq: int) -> bytes | None:
+    row = db.execute("SELECT data FROM media_chunks WHERE media_id = ? AND seq = ?",
+                     [media_id, seq]).fetchone()
+    return bytes(row[0]) if row else None
+
+
+def chunk_seqs(db: sqlite_utils.Database, media_id: int) -> list[tuple[int, int]]:
+    """(seq, length) of every stored chunk, in order, without reading the data."""
+    return db.execute("SELECT seq, length(data) FROM media_chunks WHERE media_id = ? ORDER BY seq",
+                      [media_id]).fetchall()
+
+
+def update(db: sqlite_utils.Database, media_id: int, **values: Any) -> None:
+    sets = ", ".join(f"[{k}] = ?" for k in values)
+    db.execute(f"UPDATE media SET {sets} WHERE id = ?", [*values.values(), media_id])
+
+
+def delete(db: sqlite_utils.Database, media_id: int) -> None:
+    db.execute("DELETE FROM media WHERE id = ?", [media_id])
+    db.execute("DELETE FROM media_chunks WHERE media_id = ?", [media_id])
+
+
+def orphan_ids(db: sqlite_utils.Database) -> list[int]:
+    """Media ids that have chunks but no media row (kept so undoing a deletion finds them)."""
+    return [r[0] for r in db.execute(
+        "SELECT DISTINCT media_id FROM media_chunks WHERE media_id NOT IN (SELECT id FROM media)")]
+
+
+def purge_orphans(db: sqlite_utils.Database) -> int:
+    """Delete the chunks of recordings whose row is gone; return how many recordings that was.
+
+    A deleted document's recording keeps its chunks while its deletion can still be undone
+    (the undo history lasts as long as the project is open); this runs when the project is
+    opened and closed, when no undo can need them any more.
+    """
+    ids = orphan_ids(db)
+    if ids:
+        with db.atomic():
+            db.execute("DELETE FROM media_chunks WHERE media_id NOT IN (SELECT id FROM media)")
+    return len(ids)
+
+
+def stored_chunks(db: sqlite_utils.Database, media_id: int):
+    """(seq, data) of a stored recording's chunks in order, one at a time."""
+    yield from db.execute("SELECT seq, data FROM media_chunks WHERE media_id = ? ORDER BY seq", [media_id])
+
+
+def stored_media(db: sqlite_utils.Database) -> list[tuple[int, str, int, str, int]]:
+    """(id, name, size, sha256, chunk_size) of every recording stored inside."""
+    return db.execute("SELECT id, name, size, sha256, chunk_size FROM media WHERE storage = 'embedded' "
+                      "ORDER BY id").fetchall()

@@ -1,0 +1,64 @@
+"""Short recordings made by the tests themselves: tones written with :mod:`wave`, other formats
+converted from them with the ffmpeg binary of ``imageio-ffmpeg`` (a test extra). No network.
+
+Use: ``from media_files import tone_wav, converted`` in a test module.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import subprocess
+import wave
+from pathlib import Path
+
+import pytest
+
+#: ffmpeg arguments per output extension (small, fast encoders that every ffmpeg build has)
+_ENCODE = {
+    ".mp3": ["-c:a", "libmp3lame", "-b:a", "64k"],
+    ".m4a": ["-c:a", "aac", "-b:a", "64k"],
+    ".ogg": ["-c:a", "libvorbis"],
+    ".flac": ["-c:a", "flac"],
+    ".webm": ["-c:a", "libopus"],
+}
+_VIDEO = {
+    ".mp4": ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+    ".mov": ["-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac"],
+    ".webm": ["-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus"],
+}
+
+
+def tone_wav(path: Path, seconds: float = 2.0, *, rate: int = 8000, freq: float = 440.0) -> Path:
+    """A mono 16-bit sine tone."""
+    frames = int(seconds * rate)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * freq * i / rate)))
+                               for i in range(frames)))
+    return path
+
+
+def ffmpeg() -> str:
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        pytest.skip("imageio-ffmpeg (a test extra) is not installed")
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+def converted(folder: Path, ext: str, *, seconds: float = 2.0, video: bool = False, name: str = "clip") -> Path:
+    """A recording of ``seconds`` in the format of ``ext`` (with a small video track if ``video``)."""
+    src = tone_wav(folder / f"{name}-source.wav", seconds)
+    out = folder / f"{name}{ext}"
+    if video:
+        args = ["-f", "lavfi", "-i", f"color=c=blue:s=64x48:r=10:d={seconds}", "-i", str(src),
+                *_VIDEO[ext], "-shortest"]
+    else:
+        args = ["-i", str(src), *_ENCODE[ext]]
+    subprocess.run([ffmpeg(), "-nostdin", "-loglevel", "error", "-y", *args, str(out)],
+                   check=True, capture_output=True, timeout=120)
+    src.unlink()
+    return out
