@@ -2,10 +2,16 @@
 ``size``: an embedded (possibly encrypted) recording streams to ``QMediaPlayer.setSourceDevice``
 straight from the project, chunk by chunk, without a temporary file and without reading the whole
 recording into memory.
+
+Qt's FFmpeg backend reads the device from threads of its own (one opens the recording, another
+plays it), while an SQLite connection may only be used by the thread that made it. So every read
+is done by one worker thread the device owns: the reader (``project.media.open(id,
+own_connection=True)``) makes its connection there on the first read, and is closed there.
 """
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
 from PySide6.QtCore import QIODevice, QObject
@@ -28,9 +34,10 @@ class ReaderDevice(QIODevice):
 
     def __init__(self, reader: Reader, parent: QObject | None = None):
         super().__init__(parent)
-        self._reader = reader
-        self._size = int(reader.size() if callable(reader.size) else reader.size)
-        #: the last error the reader raised (a recording made unreadable while playing)
+        self._reader: Reader | None = reader
+        self._size = int(reader.size)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qcdesk-media-reader")
+        #: why the recording could not be read (damaged, missing, …), once a read has failed
         self.failure: str | None = None
 
     def isSequential(self) -> bool:  # noqa: N802
@@ -42,27 +49,24 @@ class ReaderDevice(QIODevice):
     def seek(self, pos: int) -> bool:
         if pos < 0 or pos > self._size:
             return False
-        super().seek(pos)
-        if self._reader is None:
-            return False
-        try:
-            self._reader.seek(pos)
-        except (OSError, ValueError) as exc:
-            self.failure = str(exc)
-            return False
-        return True
+        return super().seek(pos)  # the reader follows on the next read
+
+    def _read_at(self, pos: int, n: int) -> bytes:
+        reader = self._reader
+        if reader is None:
+            return b""
+        if reader.tell() != pos:
+            reader.seek(pos)
+        return bytes(reader.read(n))
 
     def readData(self, maxlen: int) -> bytes | None:  # noqa: N802
-        # A failed reader reads as the end of the recording (atEnd() says so too): Qt's FFmpeg
-        # backend retries a read error (-1) or an empty read for ever, on a thread that
-        # setSource() then waits for.
+        # A failed reader reads as the end of the recording (and atEnd() says so): Qt's FFmpeg
+        # backend retries a read error (-1) or an empty read for ever, on a thread setSource() waits for.
         if self._reader is None or self.failure is not None:
             return b""
         try:
-            if self._reader.tell() != self.pos():
-                self._reader.seek(self.pos())
-            return bytes(self._reader.read(int(maxlen)))
-        except (OSError, ValueError) as exc:
+            return self._worker.submit(self._read_at, self.pos(), int(maxlen)).result()
+        except Exception as exc:  # noqa: BLE001 - any failure (damaged, missing, decrypting) ends the stream
             self.failure = str(exc)
             self.setErrorString(str(exc))
             return b""
@@ -81,10 +85,16 @@ class ReaderDevice(QIODevice):
             super().close()
         reader, self._reader = self._reader, None
         if reader is not None:
+            def close_reader() -> None:
+                try:
+                    reader.close()  # on the worker: its connection was made there
+                except Exception:  # noqa: BLE001 - closing a reader must not take the window down
+                    pass
             try:
-                reader.close()
-            except Exception:  # noqa: BLE001 - closing a reader must not take the window down
+                self._worker.submit(close_reader)
+            except RuntimeError:  # already shut down
                 pass
+        self._worker.shutdown(wait=False)
 
 
 def open_device(reader: Reader, parent: QObject | None = None) -> ReaderDevice:

@@ -40,8 +40,8 @@ def test_a_recording_streams_from_the_reader_and_plays(qtbot, tmp_path, player):
 
 
 def test_seeking_through_the_reader(qtbot, tmp_path, player):
-    reader = FileReader(write_tone(tmp_path / "tone.wav", 6))
-    player.setSourceDevice(open_device(reader, player), QUrl("tone.wav"))
+    wav = write_tone(tmp_path / "tone.wav", 6)
+    player.setSourceDevice(open_device(FileReader(wav), player), QUrl("tone.wav"))
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
     player.play()
     qtbot.waitUntil(lambda: player.position() > 0, timeout=10000)
@@ -52,11 +52,13 @@ def test_seeking_through_the_reader(qtbot, tmp_path, player):
 
 
 def test_a_reader_that_fails_is_a_player_error_not_a_crash(qtbot, tmp_path, player):
-    reader = FileReader(write_tone(tmp_path / "tone.wav", 2))
-    reader.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
+    wav = write_tone(tmp_path / "tone.wav", 2)
+
+    failing = FileReader(wav)
+    failing.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
     errors = []
     player.errorOccurred.connect(lambda error, text: errors.append(text))
-    device = open_device(reader, player)
+    device = open_device(failing, player)
     player.setSourceDevice(device, QUrl("tone.wav"))
     qtbot.waitUntil(lambda: bool(errors) or player.mediaStatus() == QtMultimedia.QMediaPlayer.MediaStatus.InvalidMedia,
                     timeout=10000)
@@ -69,4 +71,29 @@ def test_closing_the_device_closes_the_reader(tmp_path):
     assert device.size() == reader.size and device.read(4) == b"RIFF"
     assert device.seek(8) and device.read(4) == b"WAVE"
     device.close()
+    device._worker.shutdown(wait=True)
     assert reader.closed
+
+
+def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tmp_path, player):
+    """Qt reads from threads of its own: the reader's connection is made and used on one worker."""
+    from qcdesk.core.importers.base import ParsedDocument
+    from qcdesk.core.project import Project
+
+    project = Project.create(tmp_path / "secret.qcdesk", passphrase="correct horse")
+    try:
+        doc = project.add_document("Interview", ParsedDocument(text="P1: hello", source_format="txt"))
+        info = project.media.attach(doc.id, write_tone(tmp_path / "tone.wav", 5), embed=True)
+        (tmp_path / "tone.wav").unlink()  # nothing outside the project
+        device = open_device(project.media.open(info.id, own_connection=True), player)
+        player.setSourceDevice(device, QUrl("tone.wav"))
+        qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
+        player.play()
+        player.setPosition(3000)
+        qtbot.waitUntil(lambda: player.position() >= 3000, timeout=15000)
+        assert device.failure is None
+        player.stop()
+        player.setSource(QUrl())
+        device.close()
+    finally:
+        project.close()
