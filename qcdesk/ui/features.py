@@ -33,6 +33,7 @@ FEATURES: list[tuple[str, str]] = [
     ("sets", "qcdesk.ui.sets_feature"),
     ("quick_codes", "qcdesk.ui.quick_codes"),
     ("workbench", "qcdesk.ui.workbench_layout"),
+    ("player", "qcdesk.ui.media_feature"),
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 
