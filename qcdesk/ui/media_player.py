@@ -8,7 +8,7 @@ stops at its end (a coded segment).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtCore import Q_ARG, QMetaObject, QSignalBlocker, Qt, QUrl, Signal
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QVBoxLayout,
                                QWidget)
 
@@ -134,6 +134,7 @@ class PlayerPanel(QWidget):
         if self.player is None:
             return
         try:
+            self.player.setSource(QUrl())  # the old recording's threads end here, not in the next call
             if media.embedded:
                 from qcdesk.ui.media_device import open_device
                 self._device = open_device(project.media.open(media.id, own_connection=True), self)
@@ -157,8 +158,7 @@ class PlayerPanel(QWidget):
         self._loaded = False
         self._stop_at = None
         if self.player is not None:
-            self.player.stop()
-            self.player.setSource(QUrl())
+            self.player.setSource(QUrl())  # stops too; the one call of these that lets go of Python's lock
         if self._device is not None:
             self._device.close()
             self._device.deleteLater()
@@ -173,6 +173,15 @@ class PlayerPanel(QWidget):
     _loaded = False
 
     # ------------------------------------------------------------ playing
+    def _call(self, name: str, *args) -> None:
+        """Call a QMediaPlayer slot from the event loop, without Python's lock held.
+
+        play(), pause(), stop() and setPosition() wait for the player's threads, and those may be
+        waiting for Python's lock (to ask whether Python overrides a virtual method of an object it
+        made): called straight from Python, which holds that lock, the window would hang.
+        """
+        QMetaObject.invokeMethod(self.player, name, Qt.ConnectionType.QueuedConnection, *args)
+
     def is_playing(self) -> bool:
         return self.player is not None and \
             self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
@@ -181,27 +190,27 @@ class PlayerPanel(QWidget):
         if not self.has_media():
             return
         if self.is_playing():
-            self.player.pause()
+            self._call("pause")
         else:
             self._stop_at = None
-            self.player.play()
+            self._call("play")
 
     def play(self) -> None:
         if self.has_media():
-            self.player.play()
+            self._call("play")
 
     def pause(self) -> None:
         if self.has_media():
-            self.player.pause()
+            self._call("pause")
 
     def seek(self, ms: int) -> None:
         if self.has_media():
-            self.player.setPosition(max(0, int(ms)))
+            self._call("setPosition", Q_ARG("qint64", max(0, int(ms))))
 
     def skip(self, delta_ms: int) -> None:
         if self.has_media():
             end = self.player.duration() or (self.media.duration_ms or 0)
-            self.player.setPosition(max(0, min(self.player.position() + delta_ms, end or 1 << 62)))
+            self.seek(min(self.player.position() + delta_ms, end or 1 << 62))
 
     def play_from(self, seconds: float) -> None:
         self.play_range(seconds, None)
@@ -217,8 +226,8 @@ class PlayerPanel(QWidget):
                      "it may be the wrong recording or cut short.")
             return
         self._stop_at = None if end_s is None else int(round(end_s * 1000))
-        self.player.setPosition(start_ms)
-        self.player.play()
+        self.seek(start_ms)
+        self._call("play")
 
     def set_speed(self, speed: float) -> None:
         if self.player is not None:
@@ -240,7 +249,7 @@ class PlayerPanel(QWidget):
         self.time_label.setText(f"{clock(ms)} / {clock(self.player.duration())}")
         if self._stop_at is not None and ms >= self._stop_at:
             self._stop_at = None
-            self.player.pause()
+            self._call("pause")
         self.positionChanged.emit(ms)
 
     def _duration_changed(self, ms: int) -> None:

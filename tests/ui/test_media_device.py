@@ -6,12 +6,18 @@ import pytest
 
 QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
 
-from PySide6.QtCore import QUrl  # noqa: E402
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl  # noqa: E402
 
 from qcdesk.ui.media_device import open_device  # noqa: E402
 from tests.tones import FileReader, write_tone  # noqa: E402
 
 pytestmark = pytest.mark.gui
+
+
+def call(player, name, *args):
+    """A player slot run from the event loop, as the player dock runs them: play() and
+    setPosition() wait for the player's threads, which may wait for Python's lock."""
+    QMetaObject.invokeMethod(player, name, Qt.ConnectionType.QueuedConnection, *args)
 
 
 @pytest.fixture
@@ -21,7 +27,6 @@ def player(qtbot):
     audio.setVolume(0.0)
     player.setAudioOutput(audio)
     yield player
-    player.stop()
     player.setSource(QUrl())
 
 
@@ -33,7 +38,7 @@ def test_a_recording_streams_from_the_reader_and_plays(qtbot, tmp_path, player):
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
     assert abs(player.duration() - 4000) < 100
     with qtbot.waitSignal(player.playbackStateChanged, timeout=5000):
-        player.play()
+        call(player, "play")
     qtbot.waitUntil(lambda: player.position() > 300, timeout=10000)
     assert reader.bytes_read > 0
     assert reader.largest_read < wav.stat().st_size, "Qt reads in chunks, never the whole file at once"
@@ -43,11 +48,11 @@ def test_seeking_through_the_reader(qtbot, tmp_path, player):
     wav = write_tone(tmp_path / "tone.wav", 6)
     player.setSourceDevice(open_device(FileReader(wav), player), QUrl("tone.wav"))
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
-    player.play()
+    call(player, "play")
     qtbot.waitUntil(lambda: player.position() > 0, timeout=10000)
-    player.setPosition(4000)
+    call(player, "setPosition", Q_ARG("qint64", 4000))
     qtbot.waitUntil(lambda: player.position() >= 4000, timeout=10000)
-    player.setPosition(1000)
+    call(player, "setPosition", Q_ARG("qint64", 1000))
     qtbot.waitUntil(lambda: 1000 <= player.position() < 3000, timeout=10000)
 
 
@@ -88,11 +93,10 @@ def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tm
         device = open_device(project.media.open(info.id, own_connection=True), player)
         player.setSourceDevice(device, QUrl("tone.wav"))
         qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
-        player.play()
-        player.setPosition(3000)
+        call(player, "play")
+        call(player, "setPosition", Q_ARG("qint64", 3000))
         qtbot.waitUntil(lambda: player.position() >= 3000, timeout=15000)
         assert device.failure is None
-        player.stop()
         player.setSource(QUrl())
         device.close()
     finally:

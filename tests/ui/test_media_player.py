@@ -99,9 +99,10 @@ def test_opening_a_document_with_a_recording_loads_it_and_f4_plays_and_pauses(qt
 
 def test_f5_and_f3_jump_five_seconds(qtbot, window):
     player = window.player.panel.player
-    player.play()
+    window.player.panel.play()
     qtbot.waitUntil(lambda: player.position() > 0, timeout=10000)
-    player.pause()
+    window.player.panel.pause()
+    qtbot.waitUntil(lambda: player.playbackState() != Playing, timeout=10000)
     before = player.position()
     press(qtbot, window, Qt.Key.Key_F5)
     qtbot.waitUntil(lambda: player.position() >= before + 5000, timeout=10000)
