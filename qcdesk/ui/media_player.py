@@ -43,6 +43,7 @@ class PlayerPanel(QWidget):
         self.media: MediaInfo | None = None
         self._device = None
         self._stop_at: int | None = None
+        self._pending_seek: int | None = None
         self.player = self.audio = None
         self.play_button = QToolButton()
         self.play_button.setObjectName("mediaPlay")
@@ -157,6 +158,7 @@ class PlayerPanel(QWidget):
     def unload(self) -> None:
         self._loaded = False
         self._stop_at = None
+        self._pending_seek = None
         if self.player is not None:
             self.player.setSource(QUrl())  # stops too; the one call of these that lets go of Python's lock
         if self._device is not None:
@@ -204,8 +206,12 @@ class PlayerPanel(QWidget):
             self._call("pause")
 
     def seek(self, ms: int) -> None:
-        if self.has_media():
-            self._call("setPosition", Q_ARG("qint64", max(0, int(ms))))
+        if not self.has_media():
+            return
+        if self.player.mediaStatus() in (QMediaPlayer.MediaStatus.NoMedia, QMediaPlayer.MediaStatus.LoadingMedia):
+            self._pending_seek = max(0, int(ms))  # a player still opening the recording ignores seeks
+            return
+        self._call("setPosition", Q_ARG("qint64", max(0, int(ms))))
 
     def skip(self, delta_ms: int) -> None:
         if self.has_media():
@@ -268,6 +274,10 @@ class PlayerPanel(QWidget):
         self.say(f"{name} cannot be played: {why or 'unknown error'}. The transcript is still usable.")
 
     def _status_changed(self, status) -> None:
+        if self._pending_seek is not None and status in (QMediaPlayer.MediaStatus.LoadedMedia,
+                                                         QMediaPlayer.MediaStatus.BufferedMedia):
+            ms, self._pending_seek = self._pending_seek, None
+            self._call("setPosition", Q_ARG("qint64", ms))
         if status == QMediaPlayer.MediaStatus.InvalidMedia and not self.message.text():
             self._error(None, self.player.errorString() or "the file is damaged or its format is not supported")
         elif status == QMediaPlayer.MediaStatus.EndOfMedia and self._device is not None and self._device.failure:

@@ -280,3 +280,11 @@ def test_without_qt_multimedia_the_window_works_and_says_why(qtbot, tmp_path, me
     press(qtbot, win, Qt.Key.Key_F4)
     assert win.transcript.toPlainText().startswith(LINES[0])
     win.close()
+
+
+def test_playing_a_passage_while_the_recording_still_opens_starts_there(qtbot, tmp_path, messages, activate):
+    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+    player = win.player.panel.player
+    win.player.panel.play_from(6.5)  # at once, before the player has opened the recording
+    qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 6500, timeout=15000)
+    win.close()
