@@ -288,3 +288,26 @@ def test_playing_a_passage_while_the_recording_still_opens_starts_there(qtbot, t
     win.player.panel.play_from(6.5)  # at once, before the player has opened the recording
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 6500, timeout=15000)
     win.close()
+
+
+def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qtbot, tmp_path, messages, activate,
+                                                                               monkeypatch):
+    path = tmp_path / "empty.qcdesk"
+    Project.create(path).close()
+    win = _open(qtbot, tmp_path, path, messages, activate)
+    (tmp_path / "in").mkdir()
+    transcript = tmp_path / "in" / "interview.txt"
+    transcript.write_text("Interviewer: Hello.\nP1: Hello to you.\n", encoding="utf-8")
+    wav = write_tone(tmp_path / "in" / "interview.wav", 2)
+    diary = write_tone(tmp_path / "in" / "diary 3.wav", 1)
+    filters = []
+    monkeypatch.setattr(dialogs, "ask_open_paths",
+                        lambda parent, title, folder, f: filters.append(f) or [str(transcript), str(wav), str(diary)])
+    with qtbot.waitSignal(win.imports.finished, timeout=20000):
+        win.act_import.trigger()
+    assert "*.wav" in filters[0].split(";;")[0] and "*.txt" in filters[0].split(";;")[0]
+    docs = {d.name: d.id for d in win.project.documents()}
+    assert set(docs) == {"interview", "diary 3"}
+    assert win.project.media.for_document(docs["interview"]).name == "interview.wav"
+    assert win.project.media.for_document(docs["diary 3"]).name == "diary 3.wav"
+    win.close()
