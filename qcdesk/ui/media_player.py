@@ -15,12 +15,23 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QSlider, QStyle, 
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.media import MediaInfo, format_duration
 
-try:
-    from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
-    MULTIMEDIA_ERROR: str | None = None
-except ImportError as exc:  # e.g. libpulse.so.0 missing: the window works, without a player
-    QAudioOutput = QMediaDevices = QMediaPlayer = None  # type: ignore[assignment,misc]
-    MULTIMEDIA_ERROR = str(exc)
+#: Qt Multimedia's classes, loaded when a recording is first opened: a session without recordings
+#: does not load it (it brings QtNetwork, and the sound system's client, which talks to the
+#: computer's sound server over a local socket)
+QAudioOutput = QMediaDevices = QMediaPlayer = None
+MULTIMEDIA_ERROR: str | None = None
+
+
+def load_multimedia() -> bool:
+    """Import Qt Multimedia (once); False, with MULTIMEDIA_ERROR set, when it cannot be loaded
+    (e.g. libpulse.so.0 missing): the window works on, without a player."""
+    global QAudioOutput, QMediaDevices, QMediaPlayer, MULTIMEDIA_ERROR
+    if QMediaPlayer is None and MULTIMEDIA_ERROR is None:
+        try:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+        except ImportError as exc:
+            MULTIMEDIA_ERROR = str(exc)
+    return QMediaPlayer is not None
 
 SPEEDS = (0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 SKIP_MS = 5000
@@ -94,21 +105,27 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.message)
         #: what the message line says when nothing else is wrong
         self._standing_message = ""
-        if QMediaPlayer is None:
+        self._set_controls_enabled(False)
+
+    def _make_player(self) -> bool:
+        """The player and its sound output, made with the first recording; False without Qt Multimedia."""
+        if self.player is not None:
+            return True
+        if not load_multimedia():
             self._standing_message = ("Recordings cannot be played here: Qt Multimedia could not be loaded "
                                       f"({MULTIMEDIA_ERROR}).")
             self.say("")
-        else:
-            self.player = QMediaPlayer(self)
-            self.audio = QAudioOutput(self)
-            self.player.setAudioOutput(self.audio)
-            self._set_volume(self.volume.value())
-            self.player.positionChanged.connect(self._position_changed)
-            self.player.durationChanged.connect(self._duration_changed)
-            self.player.playbackStateChanged.connect(self._state_changed)
-            self.player.errorOccurred.connect(self._error)
-            self.player.mediaStatusChanged.connect(self._status_changed)
-        self._set_controls_enabled(False)
+            return False
+        self.player = QMediaPlayer(self)
+        self.audio = QAudioOutput(self)
+        self.player.setAudioOutput(self.audio)
+        self._set_volume(self.volume.value())
+        self.player.positionChanged.connect(self._position_changed)
+        self.player.durationChanged.connect(self._duration_changed)
+        self.player.playbackStateChanged.connect(self._state_changed)
+        self.player.errorOccurred.connect(self._error)
+        self.player.mediaStatusChanged.connect(self._status_changed)
+        return True
 
     # ------------------------------------------------------------ loading
     def say(self, text: str) -> None:
@@ -132,7 +149,7 @@ class PlayerPanel(QWidget):
             self.name_label.setText("This document has no recording (Document ▸ Attach recording…).")
             return
         self.name_label.setText(f"{media.name} · {media.kind} · {format_duration(media.duration_ms)}")
-        if self.player is None:
+        if not self._make_player():
             return
         try:
             self.player.setSource(QUrl())  # the old recording's threads end here, not in the next call

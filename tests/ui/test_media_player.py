@@ -272,7 +272,7 @@ def test_the_keys_are_in_the_shortcuts_list(window):
 
 def test_without_qt_multimedia_the_window_works_and_says_why(qtbot, tmp_path, messages, activate, monkeypatch):
     from qcdesk.ui import media_player
-    monkeypatch.setattr(media_player, "QMediaPlayer", None)
+    monkeypatch.setattr(media_player, "load_multimedia", lambda: False)
     monkeypatch.setattr(media_player, "MULTIMEDIA_ERROR", "libpulse.so.0: cannot open shared object file")
     win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
     assert "Qt Multimedia could not be loaded" in win.player.panel.message.text()
