@@ -29,15 +29,18 @@ _VIDEO = {
 }
 
 
-def tone_wav(path: Path, seconds: float = 2.0, *, rate: int = 8000, freq: float = 440.0) -> Path:
-    """A mono 16-bit sine tone."""
+def tone_wav(path: Path, seconds: float = 2.0, *, rate: int = 8000, freq: int = 440) -> Path:
+    """A mono 16-bit sine tone (``freq`` in whole hertz, so each second repeats the one before)."""
     frames = int(seconds * rate)
+    one = b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * freq * i / rate)))
+                   for i in range(min(frames, rate)))  # a whole number of cycles per second: repeat it
     with wave.open(str(path), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)
-        w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * freq * i / rate)))
-                               for i in range(frames)))
+        for _ in range(frames // rate):
+            w.writeframes(one)
+        w.writeframes(one[: 2 * (frames % rate)])
     return path
 
 

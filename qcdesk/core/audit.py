@@ -1,4 +1,4 @@
-"""The audit trail: who added, removed or changed codings, codes, documents and sets, and when.
+"""The audit trail: who added, removed or changed codings, codes, documents, sets and recordings, and when.
 
 The entries are written by database triggers (schema 0003), so every path that changes a
 project is recorded, including undo, merges and the command line. This module reads them
@@ -20,7 +20,7 @@ from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.storage import audit as audit_sql
 
-KINDS = ("coding", "code", "document", "set")
+KINDS = ("coding", "code", "document", "set", "media")
 CSV_COLUMNS = ("id", "at", "coder", "action", "kind", "object_id", "description", "detail")
 
 
@@ -126,6 +126,11 @@ def describe(entry: AuditEntry) -> str:
         if "document" in d:
             return f"Set {_q(d.get('name'))}: {_q(d.get('document'))}"
         return f"Set {_q(d.get('name'))}"
+    if entry.kind == "media":
+        if entry.action == "relinked":
+            return f"Recording {_q(d.get('name'))} linked at {d.get('link_path')}"
+        how = {"embedded": " (stored in the project)", "linked": " (linked)"}.get(d.get("storage"), "")
+        return f"Recording {_q(d.get('name'))}{how}"
     return json.dumps(d, ensure_ascii=False)
 
 

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -31,8 +34,12 @@ from qcdesk.core.storage import media as sql
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
 
+_log = logging.getLogger(__name__)
+
 #: bytes per stored chunk
 CHUNK_SIZE = 1 << 20
+#: chunks a reader keeps in memory
+CACHED_CHUNKS = 4
 
 
 class MediaMissingError(QcdeskError):
@@ -101,7 +108,8 @@ class _EmbeddedReader(MediaReader):
         self._own = False
         self.media_id, self.size, self._chunk_size, self._name = media_id, size, chunk_size, name
         self._pos = 0
-        self._cached: tuple[int, bytes] | None = None
+        #: the chunks read last (a demuxer jumps between a file's index and its data)
+        self._cached: OrderedDict[int, bytes] = OrderedDict()
 
     def _connection(self):
         if self._db is None:
@@ -109,15 +117,20 @@ class _EmbeddedReader(MediaReader):
         return self._db
 
     def _chunk(self, seq: int) -> bytes:
-        if self._cached is None or self._cached[0] != seq:
-            data = sql.chunk(self._connection(), self.media_id, seq)
-            expected = min(self._chunk_size, self.size - seq * self._chunk_size)
-            if data is None or len(data) != expected:
-                raise MediaMissingError(
-                    f"The recording {self._name} stored in this project is damaged (part {seq + 1} "
-                    "is missing or cut short); run “qcdesk-cli check” and attach the recording again.")
-            self._cached = (seq, data)
-        return self._cached[1]
+        data = self._cached.get(seq)
+        if data is not None:
+            self._cached.move_to_end(seq)
+            return data
+        data = sql.chunk(self._connection(), self.media_id, seq)
+        expected = min(self._chunk_size, self.size - seq * self._chunk_size)
+        if data is None or len(data) != expected:
+            raise MediaMissingError(
+                f"The recording {self._name} stored in this project is damaged (part {seq + 1} "
+                "is missing or cut short); run “qcdesk-cli check” and attach the recording again.")
+        self._cached[seq] = data
+        if len(self._cached) > CACHED_CHUNKS:
+            self._cached.popitem(last=False)
+        return data
 
     def readinto(self, buffer) -> int:
         if self.closed:
@@ -156,7 +169,8 @@ class _EmbeddedReader(MediaReader):
                 self._db.close()
             except Exception:  # noqa: BLE001 - closed from another thread: collected later
                 pass
-        self._db, self._cached = None, None
+        self._db = None
+        self._cached.clear()
         super().close()
 
 
@@ -181,6 +195,19 @@ class _FileReader(MediaReader):
         super().close()
 
 
+#: told (bytes done, bytes in all) after each chunk; False cancels
+Progress = Callable[[int, int], "bool | None"]
+
+
+class MediaCancelled(QcdeskError):
+    """Attaching was cancelled through its progress callback; nothing was stored."""
+
+
+def _tick(progress: Progress | None, done: int, total: int, path: Path) -> None:
+    if progress is not None and progress(done, max(total, done)) is False:
+        raise MediaCancelled(f"Attaching {shown_name(path.name)} was cancelled; nothing was stored.")
+
+
 # ---------------------------------------------------------------------- looking at a file
 def _open_source(path: Path) -> BinaryIO:
     try:
@@ -198,6 +225,10 @@ def _detect(fh: BinaryIO, path: Path) -> media_formats.Detected:
     except OSError as exc:
         raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: the file cannot be "
                                 f"read ({exc.strerror or exc}).") from None
+    except Exception as exc:  # noqa: BLE001 - a parser tripped on bytes nobody foresaw: still one line
+        _log.warning("Reading %s as a recording failed", path.name, exc_info=True)
+        raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: it is damaged or not a "
+                                f"recording qcdesk can read ({type(exc).__name__}). Nothing was stored.") from None
 
 
 def probe(path) -> media_formats.Detected:
@@ -273,8 +304,8 @@ class MediaService:
         else:
             why = "is missing (moved, renamed or on a drive that is not connected)"
         return (f"The recording {info.name}{doc} linked at {where} {why}. The transcript is still "
-                f"usable; relink the recording (Media ▸ Relink, or qcdesk-cli media PROJECT --relink "
-                f"{info.id} NEW_PATH).")
+                f"usable; relink the recording to the file's new place (on the command line: "
+                f"qcdesk-cli media PROJECT --relink {info.id} NEW_PATH).")
 
     def _document_name(self, info: MediaInfo) -> str:
         if info.document_id is None:
@@ -324,16 +355,18 @@ class MediaService:
                 "It was attached; playing past its end is not possible.")
 
     # ------------------------------------------------------------ changing
-    def attach(self, document_id: int, path, *, embed: bool = True) -> MediaInfo:
-        """Attach the recording at ``path`` to a document (one action)."""
+    def attach(self, document_id: int, path, *, embed: bool = True, progress: Progress | None = None) -> MediaInfo:
+        """Attach the recording at ``path`` to a document (one action). ``progress(bytes done,
+        bytes in all)`` is called after each chunk; returning False cancels (nothing is stored)."""
         self.project.document(document_id)
         if sql.for_document(self._db, document_id) is not None:
             raise OperationError(
                 f"“{self.project.document(document_id).name}” already has a recording; "
                 "detach it first to attach another.")
-        return self._store(Path(path), document_id, embed=embed)
+        return self._store(Path(path), document_id, embed=embed, progress=progress)
 
-    def add_recording(self, path, *, name: str | None = None, embed: bool = True) -> tuple[int, MediaInfo]:
+    def add_recording(self, path, *, name: str | None = None, embed: bool = True,
+                      progress: Progress | None = None) -> tuple[int, MediaInfo]:
         """A recording with no transcript (an audio diary): a document with no text, and the recording."""
         from qcdesk.core.importers.base import ParsedDocument
 
@@ -342,7 +375,7 @@ class MediaService:
         with self.project.action():
             doc = self.project.add_document(name or path.stem, ParsedDocument(text="", source_format="media"),
                                             source_name=shown_name(path.name))
-            info = self._store(path, doc.id, embed=embed, probed=probe)
+            info = self._store(path, doc.id, embed=embed, probed=probe, progress=progress)
         return doc.id, info
 
     _probe = staticmethod(lambda path: probe(path))
@@ -360,8 +393,9 @@ class MediaService:
             return str(absolute)
 
     def _store(self, path: Path, document_id: int | None, *, embed: bool,
-               probed: media_formats.Detected | None = None) -> MediaInfo:
+               probed: media_formats.Detected | None = None, progress: Progress | None = None) -> MediaInfo:
         with self._open_source(path) as fh:
+            total = os.fstat(fh.fileno()).st_size
             found = self._detect(fh, path) if probed is None else probed
             fh.seek(0)
             row = {"document_id": document_id, "name": shown_name(path.name), "kind": found.kind,
@@ -374,15 +408,15 @@ class MediaService:
                 for block in iter(lambda: fh.read(CHUNK_SIZE), b""):
                     digest.update(block)
                     size += len(block)
+                    _tick(progress, size, total, path)
             with self.project.action() as changes:
                 media_id = sql.insert(self._db, dict(row, size=1, sha256="-"))
                 if embed:
-                    seq = 0
-                    for block in iter(lambda: fh.read(CHUNK_SIZE), b""):
+                    for seq, block in enumerate(iter(lambda: fh.read(CHUNK_SIZE), b"")):
                         digest.update(block)
                         size += len(block)
                         sql.add_chunk(self._db, media_id, seq, block)
-                        seq += 1
+                        _tick(progress, size, total, path)
                 if size == 0:
                     raise MediaRefusedError(f"Could not attach {shown_name(path.name)}: the file is empty.")
                 sql.update(self._db, media_id, size=size, sha256=digest.hexdigest())
@@ -390,6 +424,31 @@ class MediaService:
                 if document_id is not None:
                     changes.documents.add(document_id)
         return self.get(media_id)
+
+    def copy_from(self, other: "MediaService", media_id: int, document_id: int) -> MediaInfo:
+        """Give a document here the recording ``media_id`` of another project (a merge): its bytes
+        copied chunk by chunk, or its link pointed at the same file from this project's folder."""
+        info = other.get(media_id)
+        row = {"document_id": document_id, "name": info.name, "kind": info.kind, "mime": info.mime,
+               "size": info.size, "duration_ms": info.duration_ms, "storage": info.storage,
+               "link_path": None, "sha256": info.sha256, "chunk_size": CHUNK_SIZE, "added": schema.now()}
+        if not info.embedded:
+            where = other.resolved_path(media_id)
+            row["link_path"] = self._link_path(where) if where is not None else info.link_path
+        with self.project.action() as changes:
+            new = sql.insert(self._db, row)
+            if info.embedded:
+                digest = hashlib.sha256()
+                with other.open(media_id) as reader:
+                    for seq, block in enumerate(iter(lambda: reader.read(CHUNK_SIZE), b"")):
+                        digest.update(block)
+                        sql.add_chunk(self._db, new, seq, block)
+                if digest.hexdigest() != info.sha256:
+                    raise MediaMissingError(f"The recording {info.name} stored in {other.project.path.name} "
+                                            "is damaged, so it was not copied; nothing was changed.")
+            changes.media.add(new)
+            changes.documents.add(document_id)
+        return self.get(new)
 
     def relink(self, media_id: int, new_path, *, accept_different: bool = False) -> MediaInfo:
         """Point a linked recording at ``new_path``. It must be the same file (size and SHA-256)

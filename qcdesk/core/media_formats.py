@@ -10,6 +10,7 @@ never a whole recording.
 from __future__ import annotations
 
 import io
+import math
 import re
 import struct
 import wave
@@ -35,7 +36,7 @@ class Detected:
 
 
 def _ms(seconds: float | None) -> int | None:
-    if seconds is None or seconds != seconds or seconds < 0:  # NaN too
+    if seconds is None or math.isnan(seconds) or seconds < 0:
         return None
     return int(round(seconds * 1000))
 
@@ -83,7 +84,7 @@ def _wav(fh: BinaryIO) -> Detected:
     try:
         with wave.open(fh) as w:
             rate, frames = w.getframerate(), w.getnframes()
-    except (wave.Error, EOFError, struct.error) as exc:
+    except (wave.Error, EOFError, struct.error, RuntimeError, ValueError, OverflowError) as exc:
         raise FormatError(f"the WAV file is damaged or uses an encoding qcdesk cannot read ({exc})") from None
     if rate <= 0:
         raise FormatError("the WAV file is damaged (its sample rate is 0)")

@@ -36,7 +36,7 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import merge as sql
 
-KINDS = ("documents", "codes", "codings", "coders", "memos", "cases", "attributes", "sets")
+KINDS = ("documents", "recordings", "codes", "codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
 
 
@@ -180,6 +180,7 @@ class _Merger:
     def run(self, changes) -> None:
         self._coders()
         self._documents(changes)
+        self._recordings()
         self._codes(changes)
         self._codings(changes)
         self._cases()
@@ -207,7 +208,9 @@ class _Merger:
                        guid_here: dict[str, int], claimed: set[int]) -> int | None:
         """The document here that their ``row`` is (see the module's notes), or None."""
         def free(doc_id: int | None) -> bool:
-            return doc_id is not None and doc_id not in claimed and here[doc_id]["content_hash"] == row["content_hash"]
+            return (doc_id is not None and doc_id not in claimed
+                    and here[doc_id]["content_hash"] == row["content_hash"]
+                    and (row.get("char_count", 1) > 0 or here[doc_id].get("media") == row.get("media")))
 
         by_guid = guid_here.get(guid.lower()) if guid else None
         if free(by_guid):
@@ -218,13 +221,42 @@ class _Merger:
         named = [d for d in same if d["name"] == row["name"]]
         return (named or same)[0]["id"] if (named or same) else None
 
+    def _recordings(self) -> None:
+        """Their recording comes along for a document here without one (copied, or linked to the
+        same file); a document with a different recording keeps its own, said as a conflict."""
+        for theirs in self.other.media.all():
+            doc_id = self.docs.get(theirs.document_id)
+            if doc_id is None:
+                continue
+            mine = self.project.media.for_document(doc_id)
+            if mine is not None:
+                if mine.sha256 == theirs.sha256:
+                    self.report.count("matched", "recordings")
+                else:
+                    self.report.conflicts.append(
+                        f"The document “{self.project.document(doc_id).name}” has another recording in "
+                        f"{self.name} ({theirs.name}); the recording here was kept.")
+                continue
+            if self.report.preview:  # said, not copied: a preview is rolled back anyway
+                self.report.count("added", "recordings")
+                continue
+            new = self.project.media.copy_from(self.other.media, theirs.id, doc_id)
+            self._inserted("media", new.id)
+            self.report.count("added", "recordings")
+
     def _documents(self, changes) -> None:
         here = {r["id"]: r for r in sql.document_summaries(self.db)}
+        # a recording without transcript has no text to match by: its recording's fingerprint
+        media_here = {m.document_id: m.sha256 for m in self.project.media.all()}
+        media_there = {m.document_id: m.sha256 for m in self.other.media.all()}
+        for doc_id, row in here.items():
+            row["media"] = media_here.get(doc_id)
         names = {doc["name"] for doc in here.values()}
         guids = sql.external_ids(self.other.db, "document")
         guid_here = {g.lower(): d for d, g in sql.external_ids(self.db, "document").items()}
         claimed: set[int] = set()
         for row in sql.rows(self.other.db, "documents", "position, id"):
+            row["media"] = media_there.get(row["id"])
             match = self._same_document(row, here, guids.get(row["id"]), guid_here, claimed)
             if match is not None:
                 self.docs[row["id"]] = match
@@ -235,7 +267,7 @@ class _Merger:
                 self.report.conflicts.append(
                     f"Document “{row['name']}” has different text in {self.name}; it was added "
                     "as a separate document.")
-            values = {k: v for k, v in row.items() if k not in ("id", "position")}
+            values = {k: v for k, v in row.items() if k not in ("id", "position", "media")}
             if values.get("creator_id") is not None:
                 values["creator_id"] = self.coders.get(values["creator_id"])
             values["position"] = self.db.execute(

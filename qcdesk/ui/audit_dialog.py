@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 COLUMNS = ("When (UTC)", "Coder", "Action", "Kind", "What")
 _KIND_LABELS = {"": "All kinds", "coding": "Codings", "code": "Codes", "document": "Documents",
-                "set": "Document sets"}
+                "set": "Document sets", "media": "Recordings"}
 
 
 class AuditDialog(QDialog):

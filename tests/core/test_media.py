@@ -292,7 +292,52 @@ def test_a_deleted_documents_recording_is_gone_once_undo_cannot_need_it(tmp_path
         assert p.db.execute("SELECT DISTINCT media_id FROM media_chunks").fetchall() == [(kept.id,)]
 
 
-def test_the_audit_trail_names_an_added_recording(project, tmp_path):
-    info = project.media.attach(_doc(project).id, tone_wav(tmp_path / "a.wav"))
-    row = project.db.execute("SELECT action, object_id FROM audit_log WHERE kind = 'media'").fetchall()
-    assert row == [("added", info.id)]
+def test_the_audit_trail_names_recordings_added_relinked_and_removed(project, tmp_path):
+    from qcdesk.core import audit
+
+    wav = tone_wav(tmp_path / "a.wav")
+    info = project.media.attach(_doc(project).id, wav, embed=False)
+    (tmp_path / "moved").mkdir()
+    project.media.relink(info.id, wav.rename(tmp_path / "moved" / "a.wav"))
+    project.media.detach(info.id)
+    found = audit.entries(project, audit.AuditFilter(kind="media"))
+    assert [(e.action, e.object_id) for e in found] == [("added", info.id), ("relinked", info.id),
+                                                        ("removed", info.id)]
+    assert [audit.describe(e) for e in found] == [
+        "Recording “a.wav” (linked)", "Recording “a.wav” linked at moved/a.wav", "Recording “a.wav” (linked)"]
+
+
+@pytest.mark.parametrize("embed", [True, False])
+def test_progress_is_told_per_chunk_and_cancelling_stores_nothing(project, tmp_path, monkeypatch, embed):
+    monkeypatch.setattr(media_mod, "CHUNK_SIZE", 4096)
+    wav = tone_wav(tmp_path / "a.wav", 1.0)
+    doc = _doc(project)
+    seen = []
+    project.media.attach(doc.id, wav, embed=embed, progress=lambda done, total: seen.append((done, total)))
+    size = wav.stat().st_size
+    assert seen[-1] == (size, size) and len(seen) == -(-size // 4096)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    project.media.detach(project.media.for_document(doc.id).id)
+    before = _state(project)
+    for call in (lambda p: project.media.attach(doc.id, wav, embed=embed, progress=p),
+                 lambda p: project.media.add_recording(wav, embed=embed, progress=p)):
+        with pytest.raises(media_mod.MediaCancelled, match="cancelled; nothing was stored"):
+            call(lambda done, total: done < size // 2)
+        assert _state(project) == before
+
+
+def test_a_reader_jumping_between_the_index_and_the_data_reads_each_chunk_once(project, tmp_path, monkeypatch):
+    """An MP4 demuxer reads the index at the end, then the data at the start, and back."""
+    monkeypatch.setattr(media_mod, "CHUNK_SIZE", 4096)
+    wav = tone_wav(tmp_path / "a.wav", 2.0)
+    info = project.media.attach(_doc(project).id, wav)
+    reads = []
+    real = media_mod.sql.chunk
+    monkeypatch.setattr(media_mod.sql, "chunk", lambda db, mid, seq: reads.append(seq) or real(db, mid, seq))
+    with project.media.open(info.id) as reader:
+        for _ in range(10):
+            reader.seek(-100, io.SEEK_END)
+            reader.read(100)
+            reader.seek(10)
+            reader.read(100)
+    assert sorted(reads) == [0, (info.size - 100) // 4096]

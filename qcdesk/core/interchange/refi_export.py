@@ -24,7 +24,7 @@ from lxml import etree
 
 from qcdesk import __version__
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.interchange import refi_sets
+from qcdesk.core.interchange import refi_media, refi_sets
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.refi_import import CHOICES_PREFIX, DESCRIPTION_TITLE, SOURCE_FORMAT
 from qcdesk.core.interchange.report import InterchangeReport
@@ -128,8 +128,9 @@ def codebook_xml(project: Project, report: InterchangeReport) -> etree._Element:
     return root
 
 
-def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Element, dict[str, str]]:
-    """The ``project.qde`` tree and the texts to store as ``sources/<name>``."""
+def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Element, dict[str, str | int]]:
+    """The ``project.qde`` tree and the files to store as ``sources/<name>``: texts, and the ids of
+    recordings (copied in pieces, :mod:`refi_media`)."""
     ids = _Ids(project)
     root = etree.Element(_q("Project"), nsmap={None: xn.PROJECT_NS})
     root.set("name", _xml_safe(project.path.stem or "qcdesk project"))
@@ -206,7 +207,7 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                 _sub(elem, "SourceRef", targetGUID=ids("document", doc_id))
             report.wrote("cases")
 
-    files: dict[str, str] = {}
+    files: dict[str, str | int] = {}
     documents = project.documents()
     origins = ex_sql.document_origins(project.db)
     annotated: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -216,6 +217,8 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
     if documents:
         sources = _sub(root, "Sources")
         for doc in documents:
+            if refi_media.media_only(project, doc.id, doc.char_count):
+                continue  # a recording without transcript: a media source only (below)
             guid = ids("document", doc.id)
             text = project.document_text(doc.id)
             files[f"{guid}.txt"] = text
@@ -271,6 +274,11 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             for note in notes_for.get(("document", doc.id), []):
                 _sub(src, "NoteRef", targetGUID=note)
             report.wrote("documents")
+        # name -> media id; a recording without transcript carries its document's description and notes
+        descriptions = {key[1]: memo for key, memo in described.items() if key[0] == "document"}
+        doc_notes = {key[1]: refs for key, refs in notes_for.items() if key[0] == "document"}
+        files.update(refi_media.write_sources(sources, project, ids, _sub, report, descriptions, doc_notes,
+                                              written_as_description))
 
     project_description = described.get(("project", None))
     if project_description is not None:
@@ -330,7 +338,9 @@ def export_project_package(project: Project, out: str | Path) -> InterchangeRepo
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("project.qde", xml)
             for name, text in files.items():
-                zf.writestr(f"sources/{name}", text.encode("utf-8"))
+                if isinstance(text, str):
+                    zf.writestr(f"sources/{name}", text.encode("utf-8"))
+            refi_media.write_files(zf, project, {n: m for n, m in files.items() if isinstance(m, int)})
 
     _write_atomically(out, write)
     return report.finish()

@@ -22,6 +22,7 @@ from qcdesk.core import coding_rules
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import refi_sets
+from qcdesk.core.interchange import refi_media
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.codebook_import import CodeSpec, codes_from_xml, merge_codes, parse_xml
 from qcdesk.core.interchange.package import Package
@@ -221,6 +222,8 @@ class _Reader:
     def _sources(self) -> list[SourceSpec]:
         out: list[SourceSpec] = []
         skipped: dict[str, int] = {}
+        text_paths = {refi_media.text_key(e.get("plainTextPath") or "") for e in self._all_sources()
+                      if xn.local(e.tag) == "TextSource" and e.get("plainTextPath")}
         for elem in self._all_sources():
             kind = xn.local(elem.tag)
             if kind == "PDFSource":
@@ -235,6 +238,12 @@ class _Reader:
                 if not rep.get("name"):
                     rep.set("name", elem.get("name") or "")
                 elem = rep
+            elif kind in ("AudioSource", "VideoSource"):
+                # the recording itself is attached by refi_media once the documents are in; one
+                # whose transcript is no text source here is a document of its own
+                if refi_media.standalone(elem, text_paths):
+                    out.append(self._media_source(elem))
+                continue
             elif kind != "TextSource":
                 label = kind.replace("Source", "").lower() or kind
                 skipped[label] = skipped.get(label, 0) + 1
@@ -246,6 +255,28 @@ class _Reader:
             self.report.warn(f"{n} {label} source(s) were not imported: qcdesk holds text documents only.")
             self.report.unmapped_item(f"{label} sources", n)
         return out
+
+    def _media_source(self, elem: etree._Element) -> SourceSpec:
+        """A recording that is a document of its own: the text of its first transcript (if another
+        program gave one), its description and notes; time selections are not kept."""
+        name = (elem.get("name") or "").strip() or "Recording"
+        text = ""
+        transcripts = xn.children(elem, "Transcript")
+        for transcript in transcripts:
+            found = self._text_of(transcript, f"the transcript of “{name}”")
+            if found:
+                text = found
+                break
+        left_out = sum(len(xn.children(t, "TranscriptSelection")) for t in transcripts) + len(_codings(elem))
+        if left_out:
+            self.report.warn(f"{left_out} coding(s) of the recording “{name}” and its transcript were not "
+                             "imported (qcdesk codes transcripts given as text sources).",
+                             group="codings of recordings")
+            self.report.unmapped_item("codings of recordings", left_out)
+        return SourceSpec(guid=xn.norm_guid(elem.get("guid") or ""), name=name, positions=PositionMap(text),
+                          selections=[], codings=[], notes=_refs(elem, "NoteRef"),
+                          description=xn.child_text(elem, "Description"),
+                          created=elem.get("creationDateTime"), user=_user(elem.get("creatingUser")))
 
     def _all_sources(self) -> list[etree._Element]:
         elem = xn.child(self.root, "Sources")
@@ -366,7 +397,7 @@ class _Writer:
         if self.report.added.get("codes"):
             changes.codebook = True
         self._code_notes(self.r.codes, code_ids)
-        docs = {}
+        self.docs = docs = {}
         for source in self.r.sources:
             doc_id = self._document(source, changes)
             docs[source.guid] = doc_id
@@ -550,5 +581,7 @@ def import_project_package(project: Project, path: str | Path) -> InterchangeRep
     scheme = detect_scheme([(s.positions, [sel.raw for sel in s.selections]) for s in reader.sources])
     report.position_scheme = DESCRIPTIONS[scheme]
     with project.action() as changes:
-        _Writer(project, reader, report, scheme).run(changes)
+        writer = _Writer(project, reader, report, scheme)
+        writer.run(changes)
+        refi_media.import_media(project, path, reader.root, writer.docs, report)
     return report.finish()

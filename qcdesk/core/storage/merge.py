@@ -100,6 +100,10 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
         ids = inserted.get(table, [])
         where, args = _in_ids(ids)
         out[table] = [dict(r) for r in db[table].rows_where(where, args, order_by="id")] if ids else []
+    out["media"] = [dict(r) for r in db.query(
+        "SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) "
+        "OR document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+        [_in_ids(inserted.get("media", []))[1][0], _in_ids(inserted.get("documents", []))[1][0]])]
     for table in ("blocks", "speaker_turns"):
         where, args = _in_ids(inserted.get("documents", []))
         out[table] = [dict(r) for r in db[table].rows_where(
@@ -123,7 +127,9 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
         cond = " AND ".join(f"{k} = ?" for k in keys)
         for row in rows.get(table, []):
             db.execute(f"DELETE FROM [{table}] WHERE {cond}", [row[k] for k in keys])
-    for table in ("memos", "codings", "codes", "documents", "attributes", "cases", "document_sets", "coders"):
+    # a recording's row only: its chunks stay for a redo (purged when the project closes)
+    for table in ("media", "memos", "codings", "codes", "documents", "attributes", "cases", "document_sets",
+                  "coders"):
         ids = [r["id"] for r in rows.get(table, [])]
         if ids:
             where, args = _in_ids(ids)
@@ -132,7 +138,7 @@ def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Put captured rows back with their ids (codes parents first, as they were inserted)."""
-    for table in ("coders", "documents", "blocks", "speaker_turns", "codes", "codings", "memos",
+    for table in ("coders", "documents", "media", "blocks", "speaker_turns", "codes", "codings", "memos",
                   "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
                   "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):

@@ -450,6 +450,19 @@ def _media(db: sqlite_utils.Database) -> None:
                 json_object('name', new.name, 'document_id', new.document_id,
                             'storage', new.storage, 'bytes', new.size));
         END;
+        CREATE TRIGGER audit_media_removed AFTER DELETE ON media BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'removed', 'media', old.id,
+                json_object('name', old.name, 'document_id', old.document_id, 'storage', old.storage));
+        END;
+        CREATE TRIGGER audit_media_relinked AFTER UPDATE OF link_path ON media BEGIN
+            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
+                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
+                'relinked', 'media', new.id,
+                json_object('name', new.name, 'document_id', new.document_id,
+                            'link_path', new.link_path, 'old_link_path', old.link_path));
+        END;
         """
     )
 

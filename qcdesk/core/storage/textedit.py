@@ -249,6 +249,7 @@ _PLACES = (
     ("attribute value", "SELECT value FROM case_attributes WHERE value IS NOT NULL"),
     ("coder", "SELECT name FROM coders"),
     ("audit trail entry", "SELECT coalesce(coder, '') || ' ' || detail FROM audit_log"),
+    ("recording", "SELECT name || ' ' || coalesce(link_path, '') FROM media"),
 )
 
 

@@ -1,0 +1,176 @@
+"""Recordings in REFI-QDA packages: ``<AudioSource>`` / ``<VideoSource>`` with the file in
+``sources/``, the transcript as a ``<Transcript>`` (the same text file as the document's
+``<TextSource>``, so its codings travel as they always did) with a ``<SyncPoint>`` at each
+speaker turn's time. A recording without a transcript is a media source of its own.
+
+The files are copied into and out of the zip in 1 MiB pieces: a recording is never held in
+memory whole. On import each recording is unpacked into a private temporary folder (refused
+if it would expand more than a stored or lightly compressed file can) and attached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from qcdesk.core.errors import ImportFailed, QcdeskError
+from qcdesk.core.interchange import xml_names as xn
+from qcdesk.core.interchange.package import Package
+from qcdesk.core.project import Project
+
+_PIECE = 1 << 20
+_EXT = {"audio/wav": ".wav", "audio/mpeg": ".mp3", "audio/mp4": ".m4a", "audio/ogg": ".ogg",
+        "video/ogg": ".ogv", "audio/flac": ".flac", "video/mp4": ".mp4", "video/quicktime": ".mov",
+        "video/webm": ".webm", "audio/webm": ".webm", "video/x-matroska": ".mkv"}
+#: a recording member compressed more than this is not a recording (they hardly compress)
+MAX_MEDIA_RATIO = 50
+
+
+def media_only(project: Project, doc_id: int, char_count: int) -> bool:
+    """A recording with no transcript: written as a media source only, not as an empty text."""
+    return char_count == 0 and project.media.for_document(doc_id) is not None
+
+
+def write_sources(sources: etree._Element, project: Project, ids, sub, report, descriptions=None,
+                  doc_notes=None, written_as_description: set[int] | None = None) -> dict[str, int]:
+    """Add a media source for every recording under ``<Sources>``; return member name -> media id.
+
+    A recording with a transcript gets its own GUID and a ``<Transcript>`` naming the text file of
+    the document's ``<TextSource>``; a recording without one *is* the document: it takes the
+    document's GUID, description (``descriptions``: document id -> memo) and notes."""
+    files: dict[str, int] = {}
+    descriptions, doc_notes = descriptions or {}, doc_notes or {}
+    for info in project.media.all():
+        if not project.media.is_available(info.id):
+            report.warn(f"The recording {info.name} is missing, so it was not exported "
+                        "(its transcript was).", group="missing recordings")
+            continue
+        doc = project.document(info.document_id) if info.document_id is not None else None
+        alone = doc is None or not doc.char_count
+        guid = ids("document", doc.id) if doc is not None and alone else ids("media", info.id)
+        member = f"{guid}{_EXT.get(info.mime, PurePosixPath(info.name).suffix or '.bin')}"
+        tag = "VideoSource" if info.kind == "video" else "AudioSource"
+        src = sub(sources, tag, guid=guid, name=(doc.name if doc else info.name), path=f"internal://{member}")
+        if doc is not None and alone:
+            memo = descriptions.get(doc.id)
+            if memo is not None:
+                sub(src, "Description").text = memo.body
+                if written_as_description is not None:
+                    written_as_description.add(memo.id)
+            for note in doc_notes.get(doc.id, []):
+                sub(src, "NoteRef", targetGUID=note)
+        elif doc is not None:
+            transcript = sub(src, "Transcript", guid=ids("transcript", doc.id), name=doc.name,
+                             plainTextPath=f"internal://{ids('document', doc.id)}.txt")
+            for turn in project.speaker_turns(doc.id):
+                if turn.time_start is not None:
+                    sub(transcript, "SyncPoint", guid=ids("syncpoint", (doc.id, turn.start)),
+                        timeStamp=str(int(round(turn.time_start * 1000))), position=str(turn.start))
+        files[member] = info.id
+        report.wrote("recordings")
+    return files
+
+
+def standalone(elem: etree._Element, text_paths: set[str]) -> bool:
+    """Whether a media source is a document of its own: none of its transcripts is the text of a
+    ``<TextSource>`` (whose keys, from :func:`text_key`, are ``text_paths``)."""
+    return not any(text_key(t.get("plainTextPath") or "") in text_paths for t in xn.children(elem, "Transcript"))
+
+
+def write_files(zf: zipfile.ZipFile, project: Project, files: dict[str, int]) -> None:
+    """Copy each recording into ``sources/`` (stored: recordings are compressed already)."""
+    for member, media_id in files.items():
+        entry = zipfile.ZipInfo(f"sources/{member}")
+        entry.compress_type = zipfile.ZIP_STORED
+        with project.media.open(media_id) as reader, zf.open(entry, "w", force_zip64=True) as out:
+            shutil.copyfileobj(reader, out, _PIECE)
+
+
+def import_media(project: Project, path: Path, root: etree._Element, docs: dict[str, int], report) -> None:
+    """Attach each media source's file: to the document of its transcript (found by the text file
+    both name), or to the document the reader made of a media source of its own (under the
+    source's GUID). Runs inside the import's action."""
+    sources = xn.child(root, "Sources")
+    elems = [e for e in (sources if sources is not None else []) if xn.local(e.tag) in ("AudioSource", "VideoSource")]
+    if not elems:
+        return
+    by_text = {text_key(e.get("plainTextPath") or ""): docs[xn.norm_guid(e.get("guid") or "")]
+               for e in sources if xn.local(e.tag) == "TextSource"
+               and xn.norm_guid(e.get("guid") or "") in docs and e.get("plainTextPath")}
+    package = Package(path)
+    scratch = Path(tempfile.mkdtemp(prefix="qcdesk-qdpx-media-"))  # 0700: this user only
+    try:
+        for elem in elems:
+            name = (elem.get("name") or "").strip() or "Recording"
+            selections = len(xn.children(elem, "AudioSelection")) + len(xn.children(elem, "VideoSelection"))
+            if selections:
+                report.warn(f"{selections} time selection(s) of the recording “{name}” were not imported "
+                            "(qcdesk codes transcripts).", group="time selections")
+                report.unmapped_item("time selections", selections)
+            doc_id = None
+            for transcript in xn.children(elem, "Transcript"):
+                doc_id = by_text.get(text_key(transcript.get("plainTextPath") or ""))
+                if doc_id is not None:
+                    break
+            if doc_id is None:
+                doc_id = docs.get(xn.norm_guid(elem.get("guid") or ""))
+            ref = elem.get("path") or elem.get("currentPath") or ""
+            member = package.find_source(ref) if ref else None
+            if member is None:
+                report.warn(f"The recording of “{name}” is not inside the package ({ref or 'no path'}); "
+                            "it was not imported.", group="recordings not in the package")
+                report.unmapped_item("recordings outside the package")
+                continue
+            local = scratch / (PurePosixPath(member.filename).name or "recording")
+            try:
+                sha = _unpack(path, package.zip, member, local)
+                have = project.media.for_document(doc_id) if doc_id is not None else None
+                if have is not None and have.sha256 == sha:
+                    report.match("recordings")
+                    continue
+                if doc_id is not None and have is None:
+                    project.media.attach(doc_id, local)
+                else:
+                    project.media.add_recording(local, name=name)
+            except QcdeskError as exc:
+                report.warn(f"The recording of “{name}” was not imported: {exc}", group="recordings refused")
+                report.unmapped_item("recordings refused")
+                continue
+            finally:
+                local.unlink(missing_ok=True)
+            report.add("recordings")
+    finally:
+        package.close()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def text_key(ref: str) -> str:
+    """A text file reference reduced to its file name, for matching (``internal://X.txt`` -> ``x.txt``)."""
+    ref = ref.strip()
+    if ref.lower().startswith("internal://"):
+        ref = ref[len("internal://"):]
+    return PurePosixPath(ref.replace("\\", "/")).name.lower()
+
+
+def _unpack(path: Path, zf: zipfile.ZipFile, member: zipfile.ZipInfo, out: Path) -> str:
+    """Copy a member out in pieces, stopping at its declared size (a lying header is a bomb);
+    return its SHA-256."""
+    if member.compress_size and member.file_size > max(1 << 20, member.compress_size * MAX_MEDIA_RATIO):
+        raise ImportFailed(str(path), f"the recording {member.filename} is compressed more than a "
+                                      "recording can be; it may be a zip bomb")
+    written, digest = 0, hashlib.sha256()
+    with zf.open(member) as src, open(out, "wb") as dst:
+        for piece in iter(lambda: src.read(_PIECE), b""):
+            written += len(piece)
+            digest.update(piece)
+            if written > member.file_size:
+                raise ImportFailed(str(path), f"the recording {member.filename} is larger than the "
+                                              "package says; it may be a zip bomb")
+            dst.write(piece)
+    return digest.hexdigest()
+
