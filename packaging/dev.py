@@ -41,6 +41,9 @@ QT_SYSTEM_PACKAGES = [
     "libxcb-image0", "libxcb-render0", "libxcb-shm0", "libxcb-sync1", "libxcb-xfixes0", "libxcb-xkb1",
     "libxcb-util1", "fonts-dejavu-core",
 ]
+#: QtMultimedia (the media player) loads PulseAudio's client library; without it the import fails
+#: with "libpulse.so.0: cannot open shared object file"
+MULTIMEDIA_PACKAGES = ["libpulse0"]
 #: the X server the widget tests run on a second time (Xvfb brings xkbcomp and the keymaps)
 X11_TEST_PACKAGES = ["xvfb", "xauth"]
 XVFB_SCREEN = "1280x800x24"
@@ -96,6 +99,14 @@ def missing_qt_libraries(py: Path) -> list[str]:
     return sorted(missing)
 
 
+def multimedia_import_error(py: Path) -> str | None:
+    """Why ``PySide6.QtMultimedia`` cannot be imported (its last error line), or None when it can."""
+    result = subprocess.run([str(py), "-c", "import PySide6.QtMultimedia"], capture_output=True, text=True)
+    if result.returncode == 0:
+        return None
+    return (result.stderr.strip().splitlines() or ["import failed"])[-1]
+
+
 def can_apt() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get") is not None
 
@@ -110,13 +121,18 @@ def apt_install(packages: list[str]) -> None:
 def ensure_system_libraries(py: Path, *, for_tests: bool = False) -> None:
     """Qt's system libraries, and for the tests the X server; installed when we may."""
     missing = missing_qt_libraries(py)
+    multimedia = multimedia_import_error(py) if sys.platform.startswith("linux") else None
+    if multimedia and "libpulse" in multimedia:
+        missing.append("libpulse.so.0")
     want_xvfb = for_tests and sys.platform.startswith("linux") and shutil.which("Xvfb") is None
     if not missing and not want_xvfb:
         return
-    packages = QT_SYSTEM_PACKAGES + (X11_TEST_PACKAGES if want_xvfb else [])
+    packages = QT_SYSTEM_PACKAGES + MULTIMEDIA_PACKAGES + (X11_TEST_PACKAGES if want_xvfb else [])
     if not can_apt():
         if missing:
             log("Qt needs system libraries that are missing: " + ", ".join(missing))
+        if multimedia:
+            log(f"the media player cannot load Qt Multimedia ({multimedia}); its tests will be skipped")
         if want_xvfb:
             log("the widget tests' X11 run needs Xvfb, which is not installed")
         log("install them with your package manager (Debian/Ubuntu: " + " ".join(packages) + ")")

@@ -36,6 +36,7 @@ FEATURES: list[tuple[str, str]] = [
     ("code_by_drop", "qcdesk.ui.code_by_drop"),
     ("workbench", "qcdesk.ui.workbench_layout"),
     ("navigation", "qcdesk.ui.navigation"),
+    ("player", "qcdesk.ui.media_feature"),
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 

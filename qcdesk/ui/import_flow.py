@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QProgressDialog
 from qcdesk.core.errors import DiskFullError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core import media_import
 from qcdesk.core.importing import ImportReport, stopped_by_full_disk, store_parsed
+from qcdesk.core.media_formats import EXTENSIONS as MEDIA_EXTENSIONS
 from qcdesk.core.safe_names import shown_name
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
@@ -51,8 +53,10 @@ class ImportFlow(QObject):
         if self.window.project is None:
             return
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        recordings = " ".join(f"*{s}" for s in MEDIA_EXTENSIONS)
         paths = dialogs.ask_open_paths(self.window, "Import documents", self.window.settings.last_folder(),
-                                       f"Transcripts ({patterns});;All files (*)")
+                                       f"Transcripts and recordings ({patterns} {recordings});;"
+                                       f"Transcripts ({patterns});;Recordings ({recordings});;All files (*)")
         if paths:
             self.window.settings.set_last_folder(Path(paths[0]).parent)
             self.start([Path(p) for p in paths])
@@ -61,6 +65,8 @@ class ImportFlow(QObject):
         if self.busy() or self.window.project is None:
             return
         self.report = ImportReport()
+        # a recording goes to the transcript of the same name once the transcripts are in
+        self.recordings, paths = media_import.split(paths)
         self.parser = ImportParser(paths)
         self.progress = _progress_dialog(self.window, "Importing", "Reading documents…", len(paths))
         self.progress.canceled.connect(self.cancel)
@@ -120,6 +126,15 @@ class ImportFlow(QObject):
             self.progress.deleteLater()
         self.thread = self.parser = self.progress = None
         report = self.report or ImportReport()
+        recordings, self.recordings = getattr(self, "recordings", []), []
+        if recordings and not cancelled and report.disk_full is None and self.window.project is not None:
+            media = media_import.attach_recordings(self.window.project, recordings, report)
+            report.notices += [f"{name} attached to “{doc}”" for name, doc in media.attached]
+            report.notices += [f"{name} added as a recording of its own (“{doc}”)" for name, doc in media.recordings]
+            report.notices += media.warnings
+            report.failed += media.failed
+            if media.disk_full is not None:
+                report.disk_full = media.disk_full
         if report.imported:
             self.window.documents.select(report.imported[-1].id)
         self._summarise(report, cancelled)

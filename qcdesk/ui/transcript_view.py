@@ -280,6 +280,8 @@ class TimeGutter(QWidget):
         self.view = view
         self.setObjectName("transcriptTimes")
         self.times: list[tuple[int, str]] = []  # (UTF-16 position of the turn, label), in text order
+        self.setCursor(Qt.CursorShape.PointingHandCursor)  # a click on a time plays from there
+        self.setToolTip("Click a time to play the recording from there")
         font = QFont(self.font())
         font.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))
         self.setFont(font)
@@ -292,12 +294,27 @@ class TimeGutter(QWidget):
 
     def visible_times(self) -> list[tuple[QRect, str]]:
         """The times of the turns starting in view, in gutter coordinates."""
+        height = QFontMetrics(self.font()).height()
+        return [(QRect(0, self.view.line_top(pos), self.width() - 6, height), label)
+                for pos, label in self._visible_entries()]
+
+    def time_at(self, pos: QPoint) -> int | None:
+        """The UTF-16 position of the turn whose time is shown at ``pos`` (gutter coordinates)."""
+        for (rect, _label), (qt_pos, _l) in zip(self.visible_times(), self._visible_entries()):
+            if rect.adjusted(0, 0, 6, 0).contains(pos):
+                return qt_pos
+        return None
+
+    def _visible_entries(self) -> list[tuple[int, str]]:
         view = self.view
         top = view.cursorForPosition(QPoint(0, 0)).position()
         bottom = view.cursorForPosition(QPoint(view.viewport().width(), view.viewport().height())).position()
-        height = QFontMetrics(self.font()).height()
-        return [(QRect(0, view.line_top(pos), self.width() - 6, height), label)
-                for pos, label in self.times if top <= pos <= bottom]
+        return [(pos, label) for pos, label in self.times if top <= pos <= bottom]
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        qt_pos = self.time_at(event.position().toPoint())
+        if qt_pos is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.view.turnTimeClicked.emit(self.view.offsets.from_qt(qt_pos))
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
@@ -313,6 +330,8 @@ class TranscriptView(QPlainTextEdit):
 
     #: code points under the cursor changed: (codings there)
     codingsAtCursorChanged = Signal(list)
+    #: a turn's time in the left margin was clicked: (code point where that turn starts)
+    turnTimeClicked = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

@@ -148,6 +148,12 @@ def test_bundle_carries_resources_and_the_sqlcipher_driver(installed):
     assert not list(internal.rglob("libgtk-3.so*")), "the build machine's GTK must not be bundled"
 
 
+def test_bundle_carries_qt_multimedia_and_its_ffmpeg_backend(installed):
+    internal = installed / "opt/qcdesk/_internal"
+    assert list(internal.rglob("QtMultimedia.*.so")) or list(internal.rglob("QtMultimedia.abi3.so"))
+    assert list(internal.rglob("plugins/multimedia/libffmpegmediaplugin.so")), "the player needs the FFmpeg plugin"
+
+
 def test_installed_app_opens_a_project_and_closes_cleanly(installed, tmp_path):
     (tmp_path / "P01.txt").write_text("Interviewer: How did you meet?\nP01: At a conference.\n", encoding="utf-8")
     project_file = tmp_path / "Mentoring study.qcdesk"

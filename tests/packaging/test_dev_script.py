@@ -115,3 +115,22 @@ def test_an_xvfb_that_does_not_start_fails_the_command(dev, monkeypatch, capsys)
     monkeypatch.setattr(dev.sys, "platform", "linux")
     assert dev.run_tests(Path("python"), []) == 1
     assert "no screens found" in capsys.readouterr().out
+
+
+def test_a_missing_libpulse_is_named_and_its_package_installed_as_root(dev, monkeypatch, tmp_path):
+    """QtMultimedia fails to import without libpulse.so.0: as root, libpulse0 is installed."""
+    installed: list[list[str]] = []
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setattr(dev, "missing_qt_libraries", lambda py: [])
+    monkeypatch.setattr(dev, "multimedia_import_error", lambda py: (
+        "ImportError: libpulse.so.0: cannot open shared object file: No such file or directory"))
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/usr/bin/" + name)
+    monkeypatch.setattr(dev, "can_apt", lambda: True)
+    monkeypatch.setattr(dev, "apt_install", installed.append)
+    dev.ensure_system_libraries(tmp_path / "python", for_tests=True)
+    assert installed and "libpulse0" in installed[0]
+
+
+def test_qt_multimedia_imports_in_this_environment(dev):
+    """The environment the tests run in can play media (CI installs libpulse0 through dev.py)."""
+    assert dev.multimedia_import_error(Path(sys.executable)) is None

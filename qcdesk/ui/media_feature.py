@@ -1,0 +1,293 @@
+"""Recordings in the window: the player dock, the Document menu (attach, relink, playback keys)
+and the ties between the recording and the transcript.
+
+Opening a document that has a recording loads it in the player. Clicking a turn's time in the
+margin, "Play from here" in the transcript's menu, or a coded segment in the coded-segments panel
+plays from that passage's time; **Play segment** plays the selected passage (or the coding at the
+cursor) from its start to its end. While playing, the turn being said is highlighted and, unless
+**Follow the recording** is off, scrolled into view. Keys while reading: F4 play/pause, F3 back
+5 s, F5 forward 5 s.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QMenu, QTextEdit
+
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.media_formats import EXTENSIONS
+from qcdesk.core.models import Changes
+from qcdesk.core.playback_times import Timeline
+from qcdesk.ui import dialogs
+from qcdesk.ui.media_player import SKIP_MS, PlayerPanel
+
+if TYPE_CHECKING:
+    from qcdesk.ui.main_window import MainWindow
+
+#: the file dialogs' filter for recordings (by name only: the dialog opens no file)
+RECORDINGS_FILTER = "Recordings (" + " ".join(f"*{e}" for e in EXTENSIONS) + ");;All files (*)"
+CURRENT_TURN_COLOUR = QColor("#fff3b0")
+
+
+class MediaFeature:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.project = None
+        self.timeline = Timeline([])
+        self._current_turn: int | None = None
+        self.panel = PlayerPanel()
+        self.dock = window.add_panel("Recording", "mediaDock", self.panel, Qt.DockWidgetArea.TopDockWidgetArea)
+        self.dock.hide()
+        self.menu = QMenu("&Document", window)
+        self.menu.setObjectName("menuDocument")
+        window.menuBar().insertMenu(window.analysis_menu.menuAction(), self.menu)
+        A = self._action
+        self.act_attach = A("&Attach recording…", "actionAttachRecording", self.attach_dialog,
+                            tip="Attach an audio or video recording to the open document")
+        self.act_relink = A("Re&link recording…", "actionRelinkRecording", self.relink_dialog,
+                            tip="Point the open document's linked recording at where it is now")
+        self.menu.addSeparator()
+        self.act_play = A("&Play / pause", "actionPlayPause", self.panel.toggle, "F4",
+                          "Play or pause the recording")
+        self.act_back = A("&Back 5 seconds", "actionPlayBack", lambda: self.panel.skip(-SKIP_MS), "F3")
+        self.act_forward = A("&Forward 5 seconds", "actionPlayForward", lambda: self.panel.skip(SKIP_MS), "F5")
+        self.act_segment = A("Play &segment", "actionPlaySegment", self.play_segment,
+                             tip="Play the selected passage (or the coding at the cursor) from its start to its end")
+        self.act_here = A("Play from &here", "actionPlayFromHere", self.play_from_cursor,
+                          tip="Play the recording from the passage at the cursor")
+        self.act_follow = A("F&ollow the recording", "actionFollowRecording", lambda: None,
+                            tip="While playing, scroll the transcript to the turn being said")
+        self.act_follow.setCheckable(True)
+        self.act_follow.setChecked(True)
+        self.act_follow.toggled.connect(lambda _on: self._follow_toggled())
+        self.menu.addSeparator()
+        self.menu.addAction(self.dock.toggleViewAction())
+        self.panel.positionChanged.connect(self._position_changed)
+        window.documents.documentSelected.connect(lambda _doc_id: self.load_open_document())
+        window.transcript.turnTimeClicked.connect(self.play_at)
+        window.segments.segmentActivated.connect(self._segment_activated)
+        window.transcriptMenuAboutToShow.connect(self._transcript_menu)
+        window.projectOpened.connect(self._opened)
+        window.projectClosing.connect(self._closing)
+        window.projectClosed.connect(self._closed)
+        self._update_enabled()
+
+    def _action(self, text: str, name: str, slot, shortcut: str | None = None, tip: str = "") -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        self.menu.addAction(action)
+        return action
+
+    # ------------------------------------------------------------ project and document
+    def _opened(self, _path: str) -> None:
+        self.project = self.window.project
+        self.project.subscribe(self._changes)
+        self.load_open_document()
+
+    def _closing(self) -> None:
+        if self.project is not None:
+            self.project.unsubscribe(self._changes)
+        self.panel.unload()
+        self.project = None
+
+    def _closed(self) -> None:
+        self.timeline = Timeline([])
+        self._show_turn(None)
+        self._update_enabled()
+
+    def _changes(self, changes: Changes) -> None:
+        doc_id = self.window.transcript.document_id
+        if doc_id is None:
+            return
+        media = self.panel.media
+        if (changes.media and (media is None or media.id in changes.media or doc_id in changes.documents)) \
+                or doc_id in changes.texts:
+            self.load_open_document()
+
+    def document_id(self) -> int | None:
+        return self.window.transcript.document_id if self.project is not None else None
+
+    def load_open_document(self) -> None:
+        """Load the open document's recording (if any) and its times."""
+        doc_id = self.document_id()
+        self._current_turn = None
+        self._show_turn(None)
+        if doc_id is None:
+            self.panel.unload()
+            self.timeline = Timeline([])
+            self._update_enabled()
+            return
+        self.timeline = Timeline(self.project.speaker_turns(doc_id))
+        media = self.project.media.for_document(doc_id)
+        if media != self.panel.media or media is None:
+            self.panel.load(self.project, media)
+        if media is not None:
+            self.window.show_panel(self.dock)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        has_doc = self.document_id() is not None
+        media = self.panel.media
+        writable = has_doc and not self.project.read_only
+        self.act_attach.setEnabled(writable and media is None)
+        self.act_relink.setEnabled(writable and media is not None and not media.embedded)
+        playable = self.panel.has_media()
+        for action in (self.act_play, self.act_back, self.act_forward, self.act_segment, self.act_here):
+            action.setEnabled(playable)
+
+    # ------------------------------------------------------------ attach and relink
+    def attach_dialog(self) -> None:
+        doc_id = self.document_id()
+        if doc_id is None:
+            return
+        path = dialogs.ask_open_path(self.window, "Attach recording", self.window.settings.last_folder(),
+                                     RECORDINGS_FILTER)
+        if path:
+            self.attach(doc_id, Path(path))
+
+    def attach(self, document_id: int, path: Path, *, embed: bool = True) -> bool:
+        try:
+            info = self.project.media.attach(document_id, path, embed=embed)
+        except QcdeskError as exc:
+            dialogs.error(self.window, "Attach recording", str(exc))
+            return False
+        self.window.settings.set_last_folder(path.parent)
+        warning = self.project.media.timing_warning(info.id)
+        if warning:
+            dialogs.warning(self.window, "Attach recording", warning)
+        else:
+            self.window.statusBar().showMessage(f"Attached {info.name}.", 5000)
+        return True
+
+    def relink_dialog(self) -> None:
+        media = self.panel.media
+        if media is None or media.embedded:
+            return
+        path = dialogs.ask_open_path(self.window, f"Where is {media.name} now?",
+                                     self.window.settings.last_folder(), RECORDINGS_FILTER)
+        if path:
+            self.relink(Path(path))
+
+    def relink(self, path: Path) -> bool:
+        media = self.panel.media
+        try:
+            self.project.media.relink(media.id, path)
+        except QcdeskError as exc:
+            dialogs.error(self.window, "Relink recording", str(exc))
+            return False
+        self.panel.media = None  # the change notification loads it again from its new place
+        self.load_open_document()
+        self.window.statusBar().showMessage(f"{media.name} relinked.", 5000)
+        return True
+
+    # ------------------------------------------------------------ playing passages
+    def play_at(self, position: int) -> None:
+        """Play from the time of code point ``position`` of the open document."""
+        seconds = self.timeline.time_at(position)
+        if seconds is None:
+            self.window.statusBar().showMessage("This passage has no time to play from.", 5000)
+            return
+        self.panel.play_from(seconds)
+
+    def play_passage(self, start: int, end: int) -> None:
+        span = self.timeline.span_at(start, end)
+        if span is None:
+            self.window.statusBar().showMessage("This passage has no time to play from.", 5000)
+            return
+        self.panel.play_range(*span)
+
+    def play_from_cursor(self) -> None:
+        if self.document_id() is not None:
+            self.play_at(self.window.transcript.cursor_position())
+
+    def play_segment(self) -> None:
+        """The selected passage, else the coding at the cursor, from its start to its end."""
+        view = self.window.transcript
+        selected = view.selected_range()
+        if selected is None:
+            codings = view.codings_at_cursor()
+            if not codings:
+                self.window.statusBar().showMessage("Select a passage or put the cursor in a coding first.", 5000)
+                return
+            selected = (codings[0].start, codings[0].end)
+        self.play_passage(*selected)
+
+    def _segment_activated(self, document_id: int, start: int, end: int) -> None:
+        # the window has opened the document (and loaded its recording) first
+        if document_id == self.document_id() and self.panel.has_media():
+            self.play_passage(start, end)
+
+    def _transcript_menu(self, menu: QMenu, _codings: list) -> None:
+        if self.panel.has_media():
+            menu.addSeparator()
+            menu.addActions([self.act_here, self.act_segment])
+
+    # ------------------------------------------------------------ following
+    def _follow_toggled(self) -> None:
+        if self.act_follow.isChecked() and self._current_turn is not None:
+            self._scroll_to_turn(self._current_turn)
+
+    def _position_changed(self, ms: int) -> None:
+        if not self.timeline:
+            return
+        index = self.timeline.turn_index_at_time(ms / 1000)
+        if index != self._current_turn:
+            self._current_turn = index
+            self._show_turn(index)
+            if index is not None and self.act_follow.isChecked() and self.panel.is_playing():
+                self._scroll_to_turn(index)
+
+    def current_turn(self) -> tuple[int, int] | None:
+        """The highlighted turn (code points), or None."""
+        if self._current_turn is None:
+            return None
+        turn = self.timeline.turns[self._current_turn]
+        return turn.start, turn.end
+
+    def _show_turn(self, index: int | None) -> None:
+        view = self.window.transcript
+        if index is None:
+            view.setExtraSelections([])
+            return
+        turn = self.timeline.turns[index]
+        selection = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        fmt.setBackground(CURRENT_TURN_COLOUR)
+        selection.format = fmt
+        cursor = QTextCursor(view.document())
+        last = view.document().characterCount() - 1
+        cursor.setPosition(min(view.offsets.to_qt(turn.start), last))
+        cursor.setPosition(min(view.offsets.to_qt(turn.end), last), QTextCursor.MoveMode.KeepAnchor)
+        selection.cursor = cursor
+        view.setExtraSelections([selection])
+
+    def _scroll_to_turn(self, index: int) -> None:
+        view = self.window.transcript
+        qt_pos = view.offsets.to_qt(self.timeline.turns[index].start)
+        top = view.cursorForPosition(view.viewport().rect().topLeft()).position()
+        bottom = view.cursorForPosition(view.viewport().rect().bottomRight()).position()
+        if not top <= qt_pos <= bottom:
+            # the scroll bar counts laid-out lines: put the turn's first line a third of the way down
+            # (the text cursor, the reader's place, stays where it is)
+            block = view.document().findBlock(qt_pos)
+            line = block.firstLineNumber() + block.layout().lineForTextPosition(qt_pos - block.position()).lineNumber() \
+                if block.layout() is not None and block.layout().lineCount() else block.firstLineNumber()
+            line_height = max(1, view.fontMetrics().lineSpacing())
+            bar = view.verticalScrollBar()
+            bar.setValue(max(0, line - view.viewport().height() // line_height // 3))
+
+
+def install(window: "MainWindow") -> MediaFeature:
+    return MediaFeature(window)
