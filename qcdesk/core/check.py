@@ -91,7 +91,7 @@ def damaged_documents(db: sqlite_utils.Database,
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
-    return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
+    return sql.document_count(db)
 
 
 def check_file(path: str | Path, *, passphrase: str | None = None) -> CheckReport:

@@ -34,6 +34,8 @@ from pathlib import Path
 from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
+from qcdesk.core.storage import codebook as code_sql
+from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import merge as sql
 
 KINDS = ("documents", "codes", "codings", "coders", "memos", "cases", "attributes", "sets")
@@ -238,8 +240,7 @@ class _Merger:
             values = {k: v for k, v in row.items() if k not in ("id", "position")}
             if values.get("creator_id") is not None:
                 values["creator_id"] = self.coders.get(values["creator_id"])
-            values["position"] = self.db.execute(
-                "SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
+            values["position"] = doc_sql.next_position(self.db)
             new = sql.insert(self.db, "documents", values)
             children = sql.document_rows(self.other.db, row["id"])
             for table, items in children.items():
@@ -297,7 +298,7 @@ class _Merger:
             values = {k: row[k] for k in ("name", "color", "description", "inclusion", "exclusion",
                                           "example", "created", "codable") if k in row}
             values["parent_id"] = parent
-            values["position"] = self._next_code_position(parent)
+            values["position"] = code_sql.next_position(self.db, parent)
             new = sql.insert(self.db, "codes", values)
             if guid:
                 sql.remember_guid(self.db, "code", new, guid)
@@ -307,10 +308,6 @@ class _Merger:
             self.report.count("added", "codes")
             changes.codes.add(new)
 
-    def _next_code_position(self, parent: int | None) -> int:
-        cond = "parent_id IS ?"
-        return self.db.execute(f"SELECT coalesce(max(position), -1) + 1 FROM codes WHERE {cond}",
-                               [parent]).fetchone()[0]
 
     def _compare_code(self, path: str, mine: dict, theirs: dict) -> None:
         labels = {"color": "colour", "description": "description", "inclusion": "inclusion criteria",

@@ -109,10 +109,7 @@ def restore_speaker(project, snapshot: dict) -> None:
                 sql.delete_case_speaker(project.db, dict(row, speaker=new))
             sql.insert_case_speaker(project.db, row)
         restore_text(project, snapshot["text"])
-        rows = project.db.execute(
-            "SELECT DISTINCT document_id FROM speaker_turns WHERE id IN (SELECT value FROM json_each(?))",
-            ["[" + ",".join(map(str, snapshot["turn_ids"])) + "]"]).fetchall()
-        changes.documents.update(r[0] for r in rows)
+        changes.documents.update(sql.documents_of_turns(project.db, snapshot["turn_ids"]))
         changes.cases |= bool(snapshot["case_rows"])
 
 

@@ -23,6 +23,7 @@ from typing import Callable, Iterable, Sequence
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import content_hash
 from qcdesk.core.storage import codebook as code_sql
+from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
 
 Edit = tuple[int, int, str]
@@ -153,8 +154,8 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
 
 
 def _emptied_message(project, coding_id: int, document_id: int) -> str:
-    row = project.db.execute("SELECT code_id FROM codings WHERE id = ?", [coding_id]).fetchone()
-    code = code_sql.get(project.db, row[0]) if row else None
+    coding = coding_sql.get(project.db, coding_id)
+    code = code_sql.get(project.db, coding.code_id) if coding else None
     name = project.document(document_id).name
     what = f"a coding of “{code.name}”" if code else "a coding"
     return (f"This change would remove all of the text of {what} in “{name}”. "

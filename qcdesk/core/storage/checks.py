@@ -59,3 +59,7 @@ def document_fingerprints(db: sqlite_utils.Database) -> Iterator[tuple[int, str,
     sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "ORDER BY position, id")
     yield from db.execute(sql)
+
+
+def document_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])

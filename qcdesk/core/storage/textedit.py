@@ -257,3 +257,10 @@ def place_values(db: sqlite_utils.Database) -> Iterator[tuple[str, str]]:
     for what, select in _PLACES:
         for (value,) in db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE v IS NOT NULL"):
             yield what, value
+
+
+def documents_of_turns(db: sqlite_utils.Database, turn_ids: list[int]) -> set[int]:
+    """The documents the speaker turns ``turn_ids`` belong to."""
+    rows = db.execute("SELECT DISTINCT document_id FROM speaker_turns WHERE id IN (SELECT value FROM json_each(?))",
+                      ["[" + ",".join(map(str, turn_ids)) + "]"]).fetchall()
+    return {int(r[0]) for r in rows}
