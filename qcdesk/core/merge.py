@@ -408,14 +408,14 @@ class _Merger:
             if attr is None:
                 continue
             case = self.cases[row["case_id"]]
-            exists, value = sql.case_value(self.db, case, attr)
-            if not exists:
+            stored = sql.case_value(self.db, case, attr)
+            if not stored.exists:
                 sql.link(self.db, "case_attributes", {"case_id": case, "attribute_id": attr, "value": row["value"]})
                 self._inserted("case_attributes", (case, attr))
-            elif value != row["value"]:
+            elif stored.value != row["value"]:
                 self.report.conflicts.append(
                     f"Case “{case_names[row['case_id']]}”, {attr_names[row['attribute_id']]}: "
-                    f"“{value}” here, “{row['value']}” in {self.name}.")
+                    f"“{stored.value}” here, “{row['value']}” in {self.name}.")
 
     # ------------------------------------------------------------------ memos
     def _memos(self) -> None:

@@ -28,7 +28,7 @@ class SpeakerSummary(NamedTuple):
 def speakers(project, document_id: int | None = None) -> list[SpeakerSummary]:
     """Every speaker label with its number of turns and of documents, by name."""
     ids = None if document_id is None else [document_id]
-    return [SpeakerSummary(*row) for row in sql.speaker_counts(project.db, ids)]
+    return [SpeakerSummary(r.speaker, r.turns, r.documents) for r in sql.speaker_counts(project.db, ids)]
 
 
 def label_end(text: str, start: int, speaker: str) -> int | None:
@@ -68,8 +68,8 @@ def _turns_by_document(project, speaker: str, document_ids: list[int] | None) ->
     if not turns:
         raise OperationError(f"No turns of “{speaker}” were found.")
     out: dict[int, list[tuple]] = {}
-    for turn_id, doc_id, start, end in turns:
-        out.setdefault(doc_id, []).append((turn_id, start, end))
+    for turn in turns:
+        out.setdefault(turn.document_id, []).append((turn.turn_id, turn.start, turn.end))
     return out
 
 

@@ -134,12 +134,12 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
     for table in sql.RANGE_TABLES:
         rows = sql.ranges(project.db, table, document_id)
         moved = []
-        for row_id, start, end in rows:
-            new_start, new_end = remap.range(start, end)
+        for row in rows:
+            new_start, new_end = remap.range(row.start, row.end)
             if table == "codings" and new_end <= new_start:
-                raise OperationError(_emptied_message(project, row_id, document_id))
-            if (new_start, new_end) != (start, end):
-                moved.append((row_id, new_start, new_end))
+                raise OperationError(_emptied_message(project, row.id, document_id))
+            if (new_start, new_end) != (row.start, row.end):
+                moved.append((row.id, new_start, new_end))
         sql.set_ranges(project.db, table, moved)
         entry["ranges"][table] = [list(r) for r in rows]
         if table == "codings" and rows:
@@ -182,11 +182,11 @@ def restore_text(project, snapshot: Snapshot) -> None:
             for table in sql.RANGE_TABLES:
                 known = {r[0]: (r[1], r[2]) for r in entry["ranges"][table]}
                 rows = []
-                for row_id, start, end in sql.ranges(project.db, table, document_id):
-                    new_start, new_end = known.get(row_id) or remap.range(start, end)
+                for row in sql.ranges(project.db, table, document_id):
+                    new_start, new_end = known.get(row.id) or remap.range(row.start, row.end)
                     if table == "codings" and new_end <= new_start:
-                        raise OperationError(_emptied_message(project, row_id, document_id))
-                    rows.append((row_id, new_start, new_end))
+                        raise OperationError(_emptied_message(project, row.id, document_id))
+                    rows.append((row.id, new_start, new_end))
                 sql.set_ranges(project.db, table, rows)
                 if table == "codings" and rows:
                     changes.coded_documents.add(document_id)
