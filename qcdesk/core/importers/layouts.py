@@ -110,10 +110,6 @@ class _Match:
     consumes: int = 0  # further units taken by the header (Teams: the name line)
 
 
-def _first_line(text: str) -> str:
-    return text.split("\n", 1)[0].strip()
-
-
 def _inline_match(index: int, unit: Unit) -> _Match | None:
     text = unit.text.strip()
     for pattern in _INLINE:
