@@ -356,9 +356,9 @@ class _Merger:
             if sql.link(self.db, "case_documents", {"case_id": key[0], "document_id": key[1]}):
                 self._inserted("case_documents", key)
         for row in sql.rows(self.other.db, "case_speakers", "case_id, document_id, speaker"):
-            key = (self.cases[row["case_id"]], self.docs[row["document_id"]], row["speaker"])
-            if sql.link(self.db, "case_speakers", dict(zip(("case_id", "document_id", "speaker"), key))):
-                self._inserted("case_speakers", key)
+            speaker_key = (self.cases[row["case_id"]], self.docs[row["document_id"]], row["speaker"])
+            if sql.link(self.db, "case_speakers", dict(zip(("case_id", "document_id", "speaker"), speaker_key))):
+                self._inserted("case_speakers", speaker_key)
 
     # ------------------------------------------------------------------ document sets
     def _sets(self) -> None:

@@ -132,6 +132,7 @@ class Project:
             self._depth -= 1
         if outer:
             changes, self._pending = self._pending, None
+            assert changes is not None  # set by the outermost action
             # turns and paragraphs change only with the document itself (text is immutable),
             # never with its codings: keep the other documents' indexes
             for doc_id in changes.documents:

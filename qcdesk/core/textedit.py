@@ -18,7 +18,7 @@ back exactly, which is what an undo command holds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import content_hash
@@ -102,7 +102,7 @@ def replace_spans(project, document_id: int, edits: Iterable[Sequence]) -> Snaps
     return replace_in_documents(project, {document_id: list(edits)})
 
 
-def replace_in_documents(project, edits_by_document: dict[int, list[Sequence]],
+def replace_in_documents(project, edits_by_document: Mapping[int, Sequence[Sequence]],
                          on_document: Callable[[int], None] | None = None) -> Snapshot:
     """Edit several documents as one action; return one snapshot that undoes all of them.
 
@@ -182,11 +182,11 @@ def restore_text(project, snapshot: Snapshot) -> None:
             for table in sql.RANGE_TABLES:
                 known = {r[0]: (r[1], r[2]) for r in entry["ranges"][table]}
                 rows = []
-                for row in sql.ranges(project.db, table, document_id):
-                    new_start, new_end = known.get(row.id) or remap.range(row.start, row.end)
+                for found in sql.ranges(project.db, table, document_id):
+                    new_start, new_end = known.get(found.id) or remap.range(found.start, found.end)
                     if table == "codings" and new_end <= new_start:
-                        raise OperationError(_emptied_message(project, row.id, document_id))
-                    rows.append((row.id, new_start, new_end))
+                        raise OperationError(_emptied_message(project, found.id, document_id))
+                    rows.append((found.id, new_start, new_end))
                 sql.set_ranges(project.db, table, rows)
                 if table == "codings" and rows:
                     changes.coded_documents.add(document_id)
