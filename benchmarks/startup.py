@@ -65,7 +65,7 @@ def one_run(command: list[str], project: Path, home: Path) -> tuple[float, float
 
 def measure(label: str, command: list[str], project: Path, runs: int) -> float:
     results = []
-    for i in range(runs):
+    for _ in range(runs):
         with tempfile.TemporaryDirectory() as home:
             results.append(one_run(command, project, Path(home)))
     first, rest = results[0], results[1:] or results

@@ -2,17 +2,20 @@
 """Set up a development environment and run qcdesk or its tests: the README's two commands.
 
     python3 packaging/dev.py demo   # make .venv, install qcdesk, open the demo project
-    python3 packaging/dev.py test   # make .venv, install qcdesk and test tools, run all tests
+    python3 packaging/dev.py test   # make .venv, install qcdesk and test tools, lint, run all tests
+    python3 packaging/dev.py lint   # only the checks: ruff, mypy on qcdesk/core, vulture (dead code)
 
 Only the standard library is used here. The virtual environment lives in ``.venv``
 at the project root and is reinstalled whenever ``pyproject.toml`` changes. On a
 Linux machine where we are root and Qt's system libraries are missing, they are
 installed with apt-get (CI machines start bare).
 
-``test`` runs pytest twice: everything with ``QT_QPA_PLATFORM=offscreen``, then the widget
+``test`` first runs the checks of ``lint`` (ruff, mypy on ``qcdesk/core`` and the vulture dead-code
+check, configured in pyproject.toml; ``QCDESK_SKIP_LINT=1`` skips them for a quick local run), then
+pytest twice: everything with ``QT_QPA_PLATFORM=offscreen``, then the widget
 tests (``tests/ui``, or the part of them named on the command line) on the real X11
 platform (``xcb``) in an Xvfb server started here, because shortcuts, focus and key
-bindings differ between the two. It fails when either run fails; pytest's exit code 5 (no
+bindings differ between the two. It fails when the checks or either run fail; pytest's exit code 5 (no
 tests collected) is a failure too, except for an X11 run whose ``-k``/``-m`` selection
 matched no widget test. Without Xvfb (not root, no apt-get) it says so loudly and runs
 offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
@@ -222,6 +225,40 @@ def x11_arguments(rest: list[str]) -> list[str] | None:
     return out if chosen else None
 
 
+#: the checks (their settings are in pyproject.toml): name, and the arguments after ``python -m``
+LINTERS = [
+    ("ruff", ["ruff", "check", "qcdesk", "tests", "benchmarks", "packaging"]),
+    ("mypy", ["mypy"]),
+    ("vulture", ["vulture"]),
+]
+#: vulture's exit code when it found dead code (1 and 2: it could not read the code or its arguments)
+VULTURE_FOUND = 3
+
+
+def run_linter(py: Path, name: str, args: list[str]) -> int:
+    if name != "vulture":
+        return subprocess.call([str(py), "-m", *args], cwd=ROOT)
+    # vulture reads the tests and benchmarks as users of the code; only findings in qcdesk/ count
+    done = subprocess.run([str(py), "-m", *args], cwd=ROOT, capture_output=True, text=True)
+    findings = [line for line in done.stdout.splitlines() if line.startswith("qcdesk/")]
+    for line in findings:
+        print(line)
+    if done.returncode not in (0, VULTURE_FOUND):
+        print(done.stdout + done.stderr, end="")
+        return done.returncode
+    return 1 if findings else 0
+
+
+def run_lint(py: Path) -> int:
+    failed = []
+    for name, args in LINTERS:
+        log(f"{name}: python -m {' '.join(args)}")
+        if run_linter(py, name, args) != 0:
+            failed.append(name)
+    log("checks: " + (f"FAILED ({', '.join(failed)})" if failed else "passed"))
+    return 1 if failed else 0
+
+
 def run_pytest(py: Path, args: list[str], env: dict[str, str]) -> int:
     return subprocess.call([str(py), "-m", "pytest", *args], cwd=ROOT, env=env)
 
@@ -276,18 +313,24 @@ def ensure_report_test_tools() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"demo", "test", "setup"}:
+    if not argv or argv[0] not in {"demo", "test", "setup", "lint"}:
         print(__doc__)
         return 2
     command, rest = argv[0], argv[1:]
     py = ensure_venv()
+    if command == "lint":
+        return run_lint(py)
     ensure_system_libraries(py, for_tests=command in {"test", "setup"})
     if command == "setup":
         return 0
     if command == "demo":
         return subprocess.call([str(py), "-m", "qcdesk", "--demo", *rest], cwd=ROOT)
     ensure_report_test_tools()
-    return run_tests(py, rest)
+    linted = 0 if os.environ.get("QCDESK_SKIP_LINT", "") not in {"", "0"} else run_lint(py)
+    tested = run_tests(py, rest)  # the tests run even when a check failed: one run shows both
+    if linted and not tested:
+        log("the tests passed, but the checks failed (see above)")
+    return tested or linted
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 from qcdesk.core import coding_rules, tables
 from qcdesk.core.errors import OperationError
+from qcdesk.core.intervals import intersect, union
 from qcdesk.core.project import Project
 from qcdesk.core.storage import agreement as sql
 from qcdesk.core.storage import codings as coding_sql
@@ -39,33 +40,13 @@ Interval = tuple[int, int]
 
 
 # ================================================================ intervals
-def union(intervals) -> list[Interval]:
-    """Sorted, non-overlapping intervals covering the same characters (touching ones joined)."""
-    out: list[list[int]] = []
-    for start, end in sorted(intervals):
-        if out and start <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], end)
-        else:
-            out.append([start, end])
-    return [(a, b) for a, b in out]
-
-
 def covered(intervals: list[Interval]) -> int:
     return sum(b - a for a, b in intervals)
 
 
 def intersection(a: list[Interval], b: list[Interval]) -> int:
     """Characters in both of two unions."""
-    i = j = total = 0
-    while i < len(a) and j < len(b):
-        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
-        if hi > lo:
-            total += hi - lo
-        if a[i][1] < b[j][1]:
-            i += 1
-        else:
-            j += 1
-    return total
+    return covered(intersect(a, b))
 
 
 # ================================================================ Cohen's kappa

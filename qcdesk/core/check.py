@@ -92,11 +92,11 @@ def damaged_documents(db: sqlite_utils.Database,
                       cancelled: Callable[[], bool] | None = None) -> list[DamagedDocument]:
     """The documents whose stored text no longer has the fingerprint taken when it was imported."""
     damaged: list[DamagedDocument] = []
-    for doc_id, name, stored_hash, raw in sql.document_fingerprints(db):
+    for doc in sql.document_fingerprints(db):
         if cancelled is not None and cancelled():
             break
-        if hashlib.sha256(raw or b"").hexdigest() != stored_hash:
-            damaged.append(DamagedDocument(doc_id, name))
+        if hashlib.sha256(doc.text_bytes or b"").hexdigest() != doc.content_hash:
+            damaged.append(DamagedDocument(doc.document_id, doc.name))
     return damaged
 
 
@@ -120,7 +120,7 @@ def damaged_media(db: sqlite_utils.Database) -> list[str]:
 
 
 def count_documents(db: sqlite_utils.Database) -> int:
-    return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])
+    return sql.document_count(db)
 
 
 def check_file(path: str | Path, *, passphrase: str | None = None) -> CheckReport:
@@ -138,8 +138,8 @@ def check_file(path: str | Path, *, passphrase: str | None = None) -> CheckRepor
         except sql.DAMAGE as exc:
             report.integrity = [f"SQLite cannot read the file's structure ({exc})"]
             return report
-        report.foreign_keys = [f"a row of {table} (row {rowid}) refers to a missing row of {parent}"
-                               for table, rowid, parent in sql.foreign_key_problems(db)]
+        report.foreign_keys = [f"a row of {p.table} (row {p.rowid}) refers to a missing row of {p.parent}"
+                               for p in sql.foreign_key_problems(db)]
         try:
             report.documents_checked = count_documents(db)
             report.damaged = damaged_documents(db)

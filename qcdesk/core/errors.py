@@ -102,7 +102,7 @@ def no_room_cause(exc: BaseException, path: str | os.PathLike) -> str | None:
     """:data:`FULL`, :data:`QUOTA` or :data:`TOO_LARGE` when ``exc`` comes from there being no room
     to write at ``path``; None for any other error."""
     if isinstance(exc, OSError):
-        return {errno.ENOSPC: FULL, errno.EDQUOT: QUOTA, errno.EFBIG: TOO_LARGE}.get(exc.errno)
+        return {errno.ENOSPC: FULL, errno.EDQUOT: QUOTA, errno.EFBIG: TOO_LARGE}.get(exc.errno or 0)
     if not _is_driver_error(exc):
         return None
     message = str(exc).lower()

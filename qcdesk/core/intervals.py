@@ -39,11 +39,6 @@ def intersect(a: list[Range], b: list[Range]) -> list[Range]:
     return out
 
 
-def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
-    """True when the ranges share at least one character."""
-    return a_start < b_end and b_start < a_end
-
-
 class IntervalIndex(Generic[T]):
     """Ranges with a payload each, answering "which ranges share a character with [s, e)?"
 

@@ -34,6 +34,8 @@ from pathlib import Path
 from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
+from qcdesk.core.storage import codebook as code_sql
+from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import merge as sql
 
 KINDS = ("documents", "recordings", "codes", "codings", "time codings", "coders", "memos", "cases", "attributes", "sets")
@@ -271,8 +273,7 @@ class _Merger:
             values = {k: v for k, v in row.items() if k not in ("id", "position", "media")}
             if values.get("creator_id") is not None:
                 values["creator_id"] = self.coders.get(values["creator_id"])
-            values["position"] = self.db.execute(
-                "SELECT coalesce(max(position), -1) + 1 FROM documents").fetchone()[0]
+            values["position"] = doc_sql.next_position(self.db)
             new = sql.insert(self.db, "documents", values)
             children = sql.document_rows(self.other.db, row["id"])
             for table, items in children.items():
@@ -330,7 +331,7 @@ class _Merger:
             values = {k: row[k] for k in ("name", "color", "description", "inclusion", "exclusion",
                                           "example", "created", "codable") if k in row}
             values["parent_id"] = parent
-            values["position"] = self._next_code_position(parent)
+            values["position"] = code_sql.next_position(self.db, parent)
             new = sql.insert(self.db, "codes", values)
             if guid:
                 sql.remember_guid(self.db, "code", new, guid)
@@ -340,10 +341,6 @@ class _Merger:
             self.report.count("added", "codes")
             changes.codes.add(new)
 
-    def _next_code_position(self, parent: int | None) -> int:
-        cond = "parent_id IS ?"
-        return self.db.execute(f"SELECT coalesce(max(position), -1) + 1 FROM codes WHERE {cond}",
-                               [parent]).fetchone()[0]
 
     def _compare_code(self, path: str, mine: dict, theirs: dict) -> None:
         labels = {"color": "colour", "description": "description", "inclusion": "inclusion criteria",
@@ -417,9 +414,9 @@ class _Merger:
             if sql.link(self.db, "case_documents", {"case_id": key[0], "document_id": key[1]}):
                 self._inserted("case_documents", key)
         for row in sql.rows(self.other.db, "case_speakers", "case_id, document_id, speaker"):
-            key = (self.cases[row["case_id"]], self.docs[row["document_id"]], row["speaker"])
-            if sql.link(self.db, "case_speakers", dict(zip(("case_id", "document_id", "speaker"), key))):
-                self._inserted("case_speakers", key)
+            speaker_key = (self.cases[row["case_id"]], self.docs[row["document_id"]], row["speaker"])
+            if sql.link(self.db, "case_speakers", dict(zip(("case_id", "document_id", "speaker"), speaker_key))):
+                self._inserted("case_speakers", speaker_key)
 
     # ------------------------------------------------------------------ document sets
     def _sets(self) -> None:
@@ -469,14 +466,14 @@ class _Merger:
             if attr is None:
                 continue
             case = self.cases[row["case_id"]]
-            exists, value = sql.case_value(self.db, case, attr)
-            if not exists:
+            stored = sql.case_value(self.db, case, attr)
+            if not stored.exists:
                 sql.link(self.db, "case_attributes", {"case_id": case, "attribute_id": attr, "value": row["value"]})
                 self._inserted("case_attributes", (case, attr))
-            elif value != row["value"]:
+            elif stored.value != row["value"]:
                 self.report.conflicts.append(
                     f"Case “{case_names[row['case_id']]}”, {attr_names[row['attribute_id']]}: "
-                    f"“{value}” here, “{row['value']}” in {self.name}.")
+                    f"“{stored.value}” here, “{row['value']}” in {self.name}.")
 
     # ------------------------------------------------------------------ memos
     def _memos(self) -> None:

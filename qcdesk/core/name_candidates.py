@@ -10,6 +10,7 @@ and words with digits ("NHS", "S01").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 TITLES = frozenset("Dr Mr Mrs Ms Miss Mx Prof Professor Sir Dame".split())
@@ -104,7 +105,7 @@ def _candidates_in(text: str, in_labels: set[int]) -> dict[str, str]:
 
 
 def find_candidates(texts: dict[int, str], labels: dict[int, list[tuple[int, str]]], *,
-                    exclude: list[str] = (), pseudonyms: list[str] = ()) -> list[Candidate]:
+                    exclude: Sequence[str] = (), pseudonyms: Sequence[str] = ()) -> list[Candidate]:
     """Candidates over documents (``texts``: id -> text; ``labels``: id -> (turn start, speaker)).
 
     Speaker candidates carry their number of turns and documents; the others are counted by

@@ -21,8 +21,8 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core import coding_rules, private_files
-from qcdesk.core.errors import OperationError, ProjectError, ProjectNeedsUpgradeError, disk_full
+from qcdesk.core import coding_rules, opening
+from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
@@ -33,7 +33,7 @@ from qcdesk.core.storage import connection
 from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
-from qcdesk.core.storage import schema, soundness
+from qcdesk.core.storage import schema
 from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.storage import time_codings as time_sql
 from qcdesk.core.time_codings import time_segments
@@ -75,103 +75,18 @@ class Project:
     # ----------------------------------------------------------------- lifecycle
     @classmethod
     def create(cls, path: str | Path, *, passphrase: str | None = None) -> "Project":
-        path = Path(path)
-        if path.exists() and path.stat().st_size > 0:
-            raise ProjectError(f"{path.name} already exists; choose another name or open it.")
-        lock = lockfile.ProjectLock.acquire(path)
-        if not path.name.startswith(":"):
-            with contextlib.suppress(OSError):  # a missing folder is reported by connect
-                private_files.prepare(path)  # owner-only; SQLite gives -wal/-shm the same mode
-        try:
-            db = connection.connect(path, passphrase=passphrase)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        try:
-            if lock is not None:
-                lock.cover_identity()  # the file exists now: lock it under every name it gets
-            connection.use_wal(db, path)
-            schema.upgrade(db, path, 0)
-        except BaseException:
-            db.close()
-            if lock is not None:
-                lock.release()
-            raise
-        project = cls(db, path, passphrase=passphrase)
-        project._lock = lock
-        return project
+        return cls._opened(opening.create(Path(path), passphrase), passphrase)
 
     @classmethod
     def open(cls, path: str | Path, *, passphrase: str | None = None,
              read_only: bool = False) -> "Project":
-        path = Path(path)
-        if not path.exists():
-            raise ProjectError(f"{path} does not exist.")
-        if path.is_dir():
-            raise ProjectError(f"{path} is a folder, not a qcdesk project file.")
-        if path.stat().st_size == 0:
-            raise ProjectError(f"{path.name} is empty: it is not a qcdesk project.")
-        lock, notice = None, None
-        if not read_only:
-            if lockfile.writable(path):
-                lock = lockfile.ProjectLock.acquire(path)
-            if lock is None:
-                read_only = True
-                wal = connection.side_file(path, "-wal")
-                files = (f"{path.name} together with {wal.name} (its latest work is still in "
-                         "that file)" if wal.is_file() and wal.stat().st_size else path.name)
-                notice = (f"{path.name} is on a drive or in a folder qcdesk cannot write to, so it "
-                          "is open read-only: you can read, search and export, but not change it. "
-                          f"To work on it, copy {files} to a folder of your own.")
-        try:
-            # every check runs on a connection that writes nothing, not even the WAL or its
-            # index: a refused file stays exactly as it was
-            probe = connection.open_untouched(path, passphrase=passphrase)
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        try:
-            version = soundness.checked_version(probe, path)
-            if version == 0:
-                raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
-            if read_only and version < schema.SCHEMA_VERSION:
-                raise ProjectNeedsUpgradeError(
-                    f"{path.name} uses an older project format and must be upgraded, "
-                    "which needs write access."
-                )
-        except BaseException:
-            probe.close()
-            if lock is not None:
-                lock.release()
-            raise
-        if notice is not None or (read_only and not lockfile.writable(path)):
-            # read-only media: SQLite could not even create the WAL's index there; the probe
-            # reads the WAL as it is
-            db = probe
-        else:
-            probe.close()
-            try:
-                db = connection.connect(path, passphrase=passphrase, read_only=read_only)
-            except BaseException:
-                if lock is not None:
-                    lock.release()
-                raise
-        try:
-            backup = None
-            if not read_only:
-                # only now that the file is known to be ours and not too new
-                connection.use_wal(db, path)
-                if version < schema.SCHEMA_VERSION:
-                    backup = schema.upgrade(db, path, version)
-        except BaseException:
-            db.close()
-            if lock is not None:
-                lock.release()
-            raise
-        project = cls(db, path, read_only=read_only, backup=backup, passphrase=passphrase)
-        project._lock, project.read_only_notice = lock, notice
+        return cls._opened(opening.open_existing(Path(path), passphrase, read_only), passphrase)
+
+    @classmethod
+    def _opened(cls, opened: opening.Opened, passphrase: str | None) -> "Project":
+        project = cls(opened.db, opened.path, read_only=opened.read_only, backup=opened.backup,
+                      passphrase=passphrase)
+        project._lock, project.read_only_notice = opened.lock, opened.notice
         project._purge_media_chunks()
         return project
 
@@ -180,7 +95,7 @@ class Project:
         with contextlib.suppress(Exception):
             if not self.read_only:
                 # fold the WAL back so the project is one self-contained file again
-                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                connection.checkpoint(self.db)
         self.db.close()
         if self._lock is not None:
             self._lock.release()
@@ -258,6 +173,7 @@ class Project:
         if outer:
             self._codes = None
             changes, self._pending = self._pending, None
+            assert changes is not None  # set by the outermost action
             # turns and paragraphs change only with the document itself (text is immutable),
             # never with its codings: keep the other documents' indexes
             for doc_id in changes.documents:

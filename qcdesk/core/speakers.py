@@ -28,7 +28,7 @@ class SpeakerSummary(NamedTuple):
 def speakers(project, document_id: int | None = None) -> list[SpeakerSummary]:
     """Every speaker label with its number of turns and of documents, by name."""
     ids = None if document_id is None else [document_id]
-    return [SpeakerSummary(*row) for row in sql.speaker_counts(project.db, ids)]
+    return [SpeakerSummary(r.speaker, r.turns, r.documents) for r in sql.speaker_counts(project.db, ids)]
 
 
 def label_end(text: str, start: int, speaker: str) -> int | None:
@@ -68,8 +68,8 @@ def _turns_by_document(project, speaker: str, document_ids: list[int] | None) ->
     if not turns:
         raise OperationError(f"No turns of “{speaker}” were found.")
     out: dict[int, list[tuple]] = {}
-    for turn_id, doc_id, start, end in turns:
-        out.setdefault(doc_id, []).append((turn_id, start, end))
+    for turn in turns:
+        out.setdefault(turn.document_id, []).append((turn.turn_id, turn.start, turn.end))
     return out
 
 
@@ -109,10 +109,7 @@ def restore_speaker(project, snapshot: dict) -> None:
                 sql.delete_case_speaker(project.db, dict(row, speaker=new))
             sql.insert_case_speaker(project.db, row)
         restore_text(project, snapshot["text"])
-        rows = project.db.execute(
-            "SELECT DISTINCT document_id FROM speaker_turns WHERE id IN (SELECT value FROM json_each(?))",
-            ["[" + ",".join(map(str, snapshot["turn_ids"])) + "]"]).fetchall()
-        changes.documents.update(r[0] for r in rows)
+        changes.documents.update(sql.documents_of_turns(project.db, snapshot["turn_ids"]))
         changes.cases |= bool(snapshot["case_rows"])
 
 

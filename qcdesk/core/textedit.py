@@ -18,11 +18,12 @@ back exactly, which is what an undo command holds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import content_hash
 from qcdesk.core.storage import codebook as code_sql
+from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
 
 Edit = tuple[int, int, str]
@@ -101,7 +102,7 @@ def replace_spans(project, document_id: int, edits: Iterable[Sequence]) -> Snaps
     return replace_in_documents(project, {document_id: list(edits)})
 
 
-def replace_in_documents(project, edits_by_document: dict[int, list[Sequence]],
+def replace_in_documents(project, edits_by_document: Mapping[int, Sequence[Sequence]],
                          on_document: Callable[[int], None] | None = None) -> Snapshot:
     """Edit several documents as one action; return one snapshot that undoes all of them.
 
@@ -133,12 +134,12 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
     for table in sql.RANGE_TABLES:
         rows = sql.ranges(project.db, table, document_id)
         moved = []
-        for row_id, start, end in rows:
-            new_start, new_end = remap.range(start, end)
+        for row in rows:
+            new_start, new_end = remap.range(row.start, row.end)
             if table == "codings" and new_end <= new_start:
-                raise OperationError(_emptied_message(project, row_id, document_id))
-            if (new_start, new_end) != (start, end):
-                moved.append((row_id, new_start, new_end))
+                raise OperationError(_emptied_message(project, row.id, document_id))
+            if (new_start, new_end) != (row.start, row.end):
+                moved.append((row.id, new_start, new_end))
         sql.set_ranges(project.db, table, moved)
         entry["ranges"][table] = [list(r) for r in rows]
         if table == "codings" and rows:
@@ -153,8 +154,8 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
 
 
 def _emptied_message(project, coding_id: int, document_id: int) -> str:
-    row = project.db.execute("SELECT code_id FROM codings WHERE id = ?", [coding_id]).fetchone()
-    code = code_sql.get(project.db, row[0]) if row else None
+    coding = coding_sql.get(project.db, coding_id)
+    code = code_sql.get(project.db, coding.code_id) if coding else None
     name = project.document(document_id).name
     what = f"a coding of “{code.name}”" if code else "a coding"
     return (f"This change would remove all of the text of {what} in “{name}”. "
@@ -181,11 +182,11 @@ def restore_text(project, snapshot: Snapshot) -> None:
             for table in sql.RANGE_TABLES:
                 known = {r[0]: (r[1], r[2]) for r in entry["ranges"][table]}
                 rows = []
-                for row_id, start, end in sql.ranges(project.db, table, document_id):
-                    new_start, new_end = known.get(row_id) or remap.range(start, end)
+                for found in sql.ranges(project.db, table, document_id):
+                    new_start, new_end = known.get(found.id) or remap.range(found.start, found.end)
                     if table == "codings" and new_end <= new_start:
-                        raise OperationError(_emptied_message(project, row_id, document_id))
-                    rows.append((row_id, new_start, new_end))
+                        raise OperationError(_emptied_message(project, found.id, document_id))
+                    rows.append((found.id, new_start, new_end))
                 sql.set_ranges(project.db, table, rows)
                 if table == "codings" and rows:
                     changes.coded_documents.add(document_id)

@@ -24,11 +24,6 @@ from dataclasses import dataclass
 _DROPPED = frozenset({"Mn", "Me", "Cf"})
 
 
-def fold_char(ch: str, case_sensitive: bool = False) -> str:
-    """The folded form of one character (may be empty or several characters)."""
-    return _fold_char(ch, case_sensitive)
-
-
 @functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str, case_sensitive: bool) -> str:
     out = "".join(c for c in unicodedata.normalize("NFKD", ch) if unicodedata.category(c) not in _DROPPED)

@@ -50,19 +50,11 @@ def _pyside_version() -> str:
 
 def _sqlcipher() -> tuple[str, str]:
     """(SQLCipher library version, driver version), or "not installed" for both."""
-    try:
-        import sqlcipher3  # type: ignore[import-not-found]
-    except ImportError:
+    from qcdesk.core.storage.encryption import cipher_library_version
+
+    library = cipher_library_version()
+    if library is None:
         return "not installed", "not installed"
-    try:
-        conn = sqlcipher3.connect(":memory:")
-        try:
-            row = conn.execute("PRAGMA cipher_version").fetchone()
-        finally:
-            conn.close()
-        library = row[0] if row and row[0] else "unknown"
-    except sqlcipher3.Error:
-        library = "unknown"
     return library, _dist_version("sqlcipher3-binary", "sqlcipher3-wheels", "sqlcipher3")
 
 

@@ -329,8 +329,7 @@ class AgreementPanel(QWidget):
             self.export(Path(chosen))
 
     def export(self, path: Path) -> Path | None:
-        if path.suffix.lower() not in (".csv", ".xlsx"):
-            path = path.with_name(path.name + ".csv")
+        path = dialogs.forced_suffix(path, (".csv", ".xlsx"))
         try:
             written = write_table(ag.as_table(self.project, self.result), path)
         except (QcdeskError, OSError) as exc:

@@ -118,11 +118,10 @@ class AuditDialog(QDialog):
         if project is None or not confirm_unencrypted_export(self.window, "the CSV file"):
             return False
         folder = Path(self.window.settings.last_folder())
-        chosen = dialogs.ask_save_path(self, "Export audit trail", str(folder / f"{project.path.stem} audit trail.csv"),
-                                       "CSV files (*.csv)")
-        if not chosen:
+        out = dialogs.ask_save_file(self, "Export audit trail", folder / f"{project.path.stem} audit trail.csv",
+                                    "CSV files (*.csv)", ".csv")
+        if out is None:
             return False
-        out = Path(chosen) if chosen.lower().endswith(".csv") else Path(chosen + ".csv")
         try:
             count = audit.export_csv(project, out, self.filters())
         except QcdeskError as exc:

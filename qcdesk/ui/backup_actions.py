@@ -56,7 +56,7 @@ class RestoreDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         layout.addWidget(self.list)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = self.buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons.addButton("Restore", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -101,7 +101,6 @@ class BackupActions:
     def __init__(self, window: "MainWindow"):
         self.window = window
         self.changed = False
-        self.last_backup: Path | None = None
         self._since_backup_ms = 0
         self.act_backup = self._action("Back &up now", "actionBackupNow", self.backup_now)
         self.act_restore = self._action("&Restore from backup…", "actionRestoreBackup", self.restore)
@@ -169,7 +168,6 @@ class BackupActions:
             return None
         self.changed = False
         self._since_backup_ms = 0
-        self.last_backup = path
         self.window.statusBar().showMessage(f"Backed up to {path.parent.name}/{path.name}", 5000)
         if not quiet:
             dialogs.info(self.window, "Backed up", f"The project was backed up to\n{path}")

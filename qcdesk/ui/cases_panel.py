@@ -425,12 +425,9 @@ class CasesPanel(QWidget):
             return
         settings = self.window_.settings
         suggested = Path(settings.last_folder()) / f"{self.project.path.stem} attributes.xlsx"
-        chosen = dialogs.ask_save_path(self, title, str(suggested), TABLE_FILTERS)
-        if not chosen:
+        path = dialogs.ask_save_file(self, title, suggested, TABLE_FILTERS, (".xlsx", ".csv"))
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() not in (".xlsx", ".csv"):
-            path = path.with_name(path.name + ".xlsx")
         settings.set_last_folder(path.parent)
         count = self._guard(title, lambda: export_attributes(self.project, path))
         if count is not None:

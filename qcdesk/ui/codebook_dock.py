@@ -146,7 +146,6 @@ class CodebookPanel(QWidget):
                                               "(with their sub-codes' segments)", lambda: self._sort("count"))
         self.action_code_memo = self._action("action_code_memo", "Memo…", "Open the memo on the selected code",
                                              self._memo)
-        self._many_actions = [self.action_merge_codes, self.action_move_codes]
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)

@@ -237,35 +237,6 @@ class DeleteCodeCommand(ProjectCommand):
         self.project.restore_code(self.snapshot)
 
 
-class DeleteDocumentCommand(ProjectCommand):
-    def __init__(self, project: Project, document_id: int):
-        super().__init__(project, f"Delete document “{project.document(document_id).name}”")
-        self.document_id = document_id
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = self.project.delete_document(self.document_id)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        self.project.restore_document(self.snapshot)
-
-
-class RenameDocumentCommand(ProjectCommand):
-    def __init__(self, project: Project, document_id: int, name: str):
-        super().__init__(project, "Rename document")
-        self.document_id, self.new, self.old = document_id, name, project.document(document_id).name
-
-    def do_first(self) -> None:
-        self.project.rename_document(self.document_id, self.new)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        self.project.rename_document(self.document_id, self.old)
-
-
 class UndoController(QObject):
     """Runs commands once, pushes the successful ones, and routes every failure to one handler."""
 

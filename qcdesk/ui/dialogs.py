@@ -6,6 +6,8 @@ Tests patch these functions (or QMessageBox) so nothing ever blocks on a modal d
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QFileInfo, QMimeDatabase
 from PySide6.QtGui import QAbstractFileIconProvider
@@ -135,3 +137,21 @@ def ask_save_path(parent: QWidget | None, title: str, folder: str, filters: str)
     chosen = _ask(parent, title, folder, filters, QFileDialog.FileMode.AnyFile,
                   QFileDialog.AcceptMode.AcceptSave)
     return chosen[0] if chosen else None
+
+
+def forced_suffix(path: str | Path, suffixes: str | Sequence[str], *, match_case: bool = False) -> Path:
+    """``path`` when it ends in one of ``suffixes`` (in any letter case unless ``match_case``),
+    else ``path`` with the first of them added: "report" and "report.v2" become "report.docx"
+    and "report.v2.docx"."""
+    path = Path(path)
+    allowed = [suffixes] if isinstance(suffixes, str) else list(suffixes)
+    ending = path.suffix if match_case else path.suffix.lower()
+    return path if ending in allowed else path.with_name(path.name + allowed[0])
+
+
+def ask_save_file(parent: QWidget | None, title: str, suggested: str | Path, filters: str,
+                  suffixes: str | Sequence[str], *, match_case: bool = False) -> Path | None:
+    """Ask where to write a file; the path chosen, with the suffix added when the user left it
+    off (see :func:`forced_suffix`), or None when cancelled."""
+    chosen = ask_save_path(parent, title, str(suggested), filters)
+    return forced_suffix(chosen, suffixes, match_case=match_case) if chosen else None

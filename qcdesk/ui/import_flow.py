@@ -214,10 +214,8 @@ class ExportFlow(QObject):
         settings = self.window.settings
         folder = Path(settings.export_folder(project.path))  # this project's reports, not the last import
         suggested = folder / f"{project.path.stem} - {REPORT_KINDS[kind].lower()}{suffix}"
-        path = dialogs.ask_save_path(self.window, "Export report", str(suggested),
-                                     f"{FORMATS[suffix]} (*{suffix})")
-        if path:
-            out = Path(path) if path.lower().endswith(suffix) else Path(path + suffix)
+        out = dialogs.ask_save_file(self.window, "Export report", suggested, f"{FORMATS[suffix]} (*{suffix})", suffix)
+        if out is not None:
             settings.set_export_folder(project.path, out.parent)
             settings.set_export_options(project.path, dialog.remembered_options())
             self.start(kind, out, dialog.options())

@@ -73,12 +73,9 @@ class InterchangeActions:
         project = self.window.project
         folder = Path(self.window.settings.last_folder())
         suggested = folder / f"{project.path.stem if project else 'project'}{suffix}"
-        chosen = dialogs.ask_save_path(self.window, title, str(suggested), filters)
-        if not chosen:
+        path = dialogs.ask_save_file(self.window, title, suggested, filters, suffix)
+        if path is None:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
         self.window.settings.set_last_folder(path.parent)
         return path
 

@@ -283,9 +283,7 @@ class MainWindow(QMainWindow):
         return True
 
     def new_project(self, path: str | Path, passphrase: str | None = None) -> bool:
-        path = Path(path)
-        if path.suffix != PROJECT_SUFFIX:
-            path = path.with_name(path.name + PROJECT_SUFFIX)
+        path = dialogs.forced_suffix(path, PROJECT_SUFFIX, match_case=True)
         try:
             project = Project.create(path, passphrase=passphrase)
         except QcdeskError as exc:

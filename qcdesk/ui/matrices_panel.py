@@ -244,14 +244,10 @@ class MatricesPanel(QWidget):
             return None
         folder = Path(self.window.settings.last_folder())
         name = "".join(ch if ch.isalnum() or ch in " -_" else " " for ch in self.table_data.title).strip()
-        chosen = dialogs.ask_save_path(self.window, f"Export matrix as {suffix[1:].upper()}",
-                                       str(folder / f"{name}{suffix}"),
-                                       "CSV (*.csv)" if suffix == ".csv" else "Excel workbook (*.xlsx)")
-        if not chosen:
+        path = dialogs.ask_save_file(self.window, f"Export matrix as {suffix[1:].upper()}", folder / f"{name}{suffix}",
+                                     "CSV (*.csv)" if suffix == ".csv" else "Excel workbook (*.xlsx)", suffix)
+        if path is None:
             return None
-        path = Path(chosen)
-        if path.suffix.lower() != suffix:
-            path = path.with_name(path.name + suffix)
         self.window.settings.set_last_folder(path.parent)
         try:
             write_table(self.table_data, path)

@@ -8,7 +8,7 @@ and costs nothing.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 
 
 class OffsetMap:
@@ -48,6 +48,3 @@ class OffsetMap:
         if lo < len(self._astral) and u16 == self._astral[lo] + lo + 1:
             return self._astral[lo]  # inside a surrogate pair
         return u16 - lo
-
-    def astral_between(self, start: int, end: int) -> int:
-        return bisect_right(self._astral, end - 1) - bisect_left(self._astral, start) if self._astral else 0

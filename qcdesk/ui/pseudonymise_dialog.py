@@ -256,12 +256,9 @@ class PseudonymiseDialog(QDialog):
 
     def export_key(self) -> bool:
         suggested = Path(self.window.settings.last_folder()) / f"{self.project.path.stem}.qckey"
-        chosen = dialogs.ask_save_path(self, "Export key", str(suggested), KEY_FILTER)
-        if not chosen:
+        path = dialogs.ask_save_file(self, "Export key", suggested, KEY_FILTER, ".qckey")
+        if path is None:
             return False
-        path = Path(chosen)
-        if path.suffix == "":
-            path = path.with_suffix(".qckey")
         passphrase = self._ask_new_passphrase()
         if passphrase is None:
             return False

@@ -285,13 +285,10 @@ class SaturationPanel(QWidget):
     def save_chart(self) -> None:
         title = "Save saturation chart"
         settings = self.window_.settings
-        chosen = dialogs.ask_save_path(self, title, str(Path(settings.last_folder()) / "saturation.png"),
-                                       "PNG image (*.png)")
-        if not chosen:
+        path = dialogs.ask_save_file(self, title, Path(settings.last_folder()) / "saturation.png",
+                                     "PNG image (*.png)", ".png")
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != ".png":
-            path = path.with_name(path.name + ".png")
         rows, chart_title = self.rows, self.chart.title
         data = charts.render_png(lambda p, r: draw_saturation(p, r, rows, chart_title), 1800, 1000, dpi=200)
         try:

@@ -237,14 +237,11 @@ class SecurityActions:
                 "it where your ethics approval allows, and delete it afterwards.\n\nContinue?"):
             return False
         folder = Path(self.window.settings.last_folder())
-        chosen = dialogs.ask_save_path(self.window, "Save decrypted copy",
-                                       str(folder / f"{project.path.stem} (decrypted){PROJECT_SUFFIX}"),
-                                       f"qcdesk projects (*{PROJECT_SUFFIX})")
-        if not chosen:
+        target = dialogs.ask_save_file(self.window, "Save decrypted copy",
+                                       folder / f"{project.path.stem} (decrypted){PROJECT_SUFFIX}",
+                                       f"qcdesk projects (*{PROJECT_SUFFIX})", PROJECT_SUFFIX, match_case=True)
+        if target is None:
             return False
-        target = Path(chosen)
-        if target.suffix != PROJECT_SUFFIX:
-            target = target.with_name(target.name + PROJECT_SUFFIX)
         try:
             encryption.decrypt_copy(project, target)
         except (QcdeskError, OSError) as exc:

@@ -572,7 +572,7 @@ class TranscriptView(QPlainTextEdit):
         super().resizeEvent(event)
         self._update_margin_width()
 
-    def _on_update_request(self, rect: QRect, dy: int) -> None:
+    def _on_update_request(self, rect: QRect, _dy: int) -> None:
         self.margin.update()
         self.times.update()
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcdesk.core import agreement as ag
 from qcdesk.core.errors import OperationError
@@ -42,6 +44,21 @@ def test_edge_cases_perfect_and_nothing():
 
 def test_union_joins_overlapping_and_touching_codings():
     assert ag.union([(5, 9), (0, 3), (2, 4), (9, 12)]) == [(0, 4), (5, 12)]
+
+
+def test_agreement_uses_the_one_copy_of_interval_union_and_intersection():
+    from qcdesk.core import intervals
+
+    assert ag.union is intervals.union and ag.intersect is intervals.intersect
+
+
+ranges = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted).map(tuple), max_size=8)
+
+
+@given(ranges, ranges)
+def test_intersection_counts_the_characters_both_cover(a, b):
+    chars = [{i for s, e in r for i in range(s, e)} for r in (a, b)]
+    assert ag.intersection(ag.union(a), ag.union(b)) == len(chars[0] & chars[1])
 
 
 def test_u_alpha_krippendorff_1995_observed_disagreement_by_hand():

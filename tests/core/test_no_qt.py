@@ -60,7 +60,7 @@ def core_modules() -> list[str]:
 
 
 def test_every_core_module_and_the_cli_import_without_qt(tmp_path):
-    modules = [*core_modules(), "qcdesk.cli", "qcdesk.paths", "qcdesk.__main__"]
+    modules = [*core_modules(), "qcdesk.cli", "qcdesk.cli.parser", "qcdesk.paths", "qcdesk.__main__"]
     assert "qcdesk.core.project" in modules and "qcdesk.core.demo" in modules
     result = run_without_qt(f"""
         import importlib

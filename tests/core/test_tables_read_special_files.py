@@ -26,7 +26,7 @@ def test_attribute_table_from_a_fifo_is_refused_at_once(tmp_path, name):
 
 
 def test_pseudonym_map_from_a_fifo_is_refused_at_once(tmp_path):
-    from qcdesk.cli_textedit import read_map
+    from qcdesk.cli.textedit import read_map
 
     fifo = tmp_path / "names.csv"
     os.mkfifo(fifo)
@@ -36,7 +36,7 @@ def test_pseudonym_map_from_a_fifo_is_refused_at_once(tmp_path):
 
 
 def test_ordinary_tables_still_read(tmp_path):
-    from qcdesk.cli_textedit import read_map
+    from qcdesk.cli.textedit import read_map
 
     table = tmp_path / "participants.csv"
     table.write_text("Case,Role\nP01,mentor\n", encoding="utf-8")

@@ -134,3 +134,28 @@ def test_a_missing_libpulse_is_named_and_its_package_installed_as_root(dev, monk
 def test_qt_multimedia_imports_in_this_environment(dev):
     """The environment the tests run in can play media (CI installs libpulse0 through dev.py)."""
     assert dev.multimedia_import_error(Path(sys.executable)) is None
+@pytest.mark.parametrize("stdout, code, expected", [
+    ("", 0, 0),
+    ("tests/ui/test_x.py:3: unused variable 'pytestmark' (60% confidence)\n", 3, 0),  # the tests only use code
+    ("qcdesk/core/x.py:9: unused function 'old' (60% confidence)\n", 3, 1),
+    ("", 1, 1),  # vulture could not read the code
+])
+def test_the_dead_code_check_counts_only_findings_in_qcdesk(dev, monkeypatch, capsys, stdout, code, expected):
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(a, code, stdout, ""))
+    assert dev.run_linter(Path("python"), "vulture", ["vulture"]) == expected
+    assert ("qcdesk/core/x.py" in capsys.readouterr().out) == ("qcdesk/" in stdout)
+
+
+@pytest.mark.parametrize("failing", [set(), {"ruff"}, {"mypy"}, {"vulture"}, {"ruff", "vulture"}])
+def test_any_check_failing_fails_lint_and_test(dev, monkeypatch, capsys, failing):
+    ran = []
+    monkeypatch.setattr(dev, "run_linter", lambda py, name, args: ran.append(name) or int(name in failing))
+    assert dev.run_lint(Path("python")) == (1 if failing else 0)
+    assert ran == ["ruff", "mypy", "vulture"]  # every check runs, so one run shows every finding
+    monkeypatch.setattr(dev, "ensure_venv", lambda: Path("python"))
+    monkeypatch.setattr(dev, "ensure_system_libraries", lambda py, for_tests: None)
+    monkeypatch.setattr(dev, "ensure_report_test_tools", lambda: None)
+    monkeypatch.setattr(dev, "run_tests", lambda py, rest: 0)
+    monkeypatch.delenv("QCDESK_SKIP_LINT", raising=False)
+    assert dev.main(["test"]) == (1 if failing else 0)
+    assert dev.main(["lint"]) == (1 if failing else 0)

@@ -175,12 +175,10 @@ def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
     ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
-    from qcdesk.ui.commands import DeleteDocumentCommand
-
-    assert win.undo.run(DeleteDocumentCommand(win.project, ids["P02"]))
+    snapshot = win.project.delete_document(ids["P02"])
     assert sets_state(win) == [("Wave 1", ("P03",))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (1)")
-    win.undo_stack.undo()
+    win.project.restore_document(snapshot)
     assert sets_state(win) == [("Wave 1", ("P02", "P03"))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (2)")
 

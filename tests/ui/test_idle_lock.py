@@ -76,7 +76,7 @@ def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
     idle.set_minutes(interval / 60)
     while not locked_at and time.monotonic() - began < 3 * interval:
         last = presses[-1][0] if presses else began
-        qtbot.waitUntil(lambda: bool(locked_at) or time.monotonic() - last >= interval / 10)
+        qtbot.waitUntil(lambda last=last: bool(locked_at) or time.monotonic() - last >= interval / 10)
         if not locked_at:
             before = time.monotonic()
             qtbot.keyClick(win.transcript, Qt.Key.Key_Right)

@@ -183,3 +183,12 @@ def test_no_backup_no_question(qtbot, window, monkeypatch, messages):
     dialog = open_dialog(window)
     assert dialog.apply()
     assert [m[1] for m in messages if m[0] == "confirm"] == ["Apply pseudonyms"]
+
+
+def test_an_exported_key_named_with_a_dot_still_gets_the_key_suffix(qtbot, window, monkeypatch, tmp_path):
+    ps.add_entry(window.project, "Leila Haddad", "[Teacher 1]")
+    dialog = open_dialog(window)
+    monkeypatch.setattr(dialogs, "ask_save_path", lambda *a: str(tmp_path / "Study 2.0 key"))
+    monkeypatch.setattr(dialog, "_ask_secret", lambda label: "horse battery")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert [p.name for p in tmp_path.glob("Study 2.0 key*")] == ["Study 2.0 key.qckey"]

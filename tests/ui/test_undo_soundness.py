@@ -15,6 +15,37 @@ from qcdesk.ui.settings import Settings
 pytestmark = pytest.mark.gui
 
 
+class DeleteDocument(cmd.ProjectCommand):
+    """Deleting a document as an undoable command (the window has no such menu command; the
+    core operation and its undo must still keep ids sound on the window's undo stack)."""
+
+    def __init__(self, project: Project, document_id: int):
+        super().__init__(project, "Delete document")
+        self.document_id, self.snapshot = document_id, None
+
+    def do_first(self) -> None:
+        self.snapshot = self.project.delete_document(self.document_id)
+
+    do_redo = do_first
+
+    def do_undo(self) -> None:
+        self.project.restore_document(self.snapshot)
+
+
+class RenameDocument(cmd.ProjectCommand):
+    def __init__(self, project: Project, document_id: int, name: str):
+        super().__init__(project, "Rename document")
+        self.document_id, self.new, self.old = document_id, name, project.document(document_id).name
+
+    def do_first(self) -> None:
+        self.project.rename_document(self.document_id, self.new)
+
+    do_redo = do_first
+
+    def do_undo(self) -> None:
+        self.project.rename_document(self.document_id, self.old)
+
+
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
@@ -48,9 +79,9 @@ def run_import(qtbot, win: MainWindow, paths: list[Path]):
 def test_delete_document_import_another_then_undo(qtbot, tmp_path, window, messages):
     project = window.project
     code = project.codes()[0]
-    assert window.undo.run(cmd.RenameDocumentCommand(project, project.documents()[0].id, "Interview A"))
+    assert window.undo.run(RenameDocument(project, project.documents()[0].id, "Interview A"))
     last = project.documents()[-1]
-    assert window.undo.run(cmd.DeleteDocumentCommand(project, last.id))
+    assert window.undo.run(DeleteDocument(project, last.id))
     assert window.undo_stack.count() == 2
     new_file = tmp_path / "Interview 3.txt"
     new_file.write_text("P3: I found my own way.\n", encoding="utf-8")

@@ -38,10 +38,6 @@ def reader_for(suffix: str) -> Reader:
     return getattr(importlib.import_module(f"qcdesk.core.importers.{module}"), func)
 
 
-def is_supported(path: Path | str) -> bool:
-    return Path(path).suffix.lower() in READERS
-
-
 def parse_file(path: Path | str) -> ParsedDocument:
     """Read one file into plain text with its structure, or raise ImportFailed."""
     path = Path(path)

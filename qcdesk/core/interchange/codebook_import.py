@@ -224,7 +224,7 @@ class _Tree:
 
     def find_by_name(self, name: str) -> list[str] | None:
         """The path of the first code called ``name`` (the last part of a path)."""
-        for key, spec in self._nodes.items():
+        for key in self._nodes:
             if key[-1] == _key(name):
                 return [p for p in self._path_names(key)]
         return None

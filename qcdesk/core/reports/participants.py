@@ -156,7 +156,7 @@ def value_table(project, options: ReportOptions, rows=None) -> sheet.Table:
 
 def case_table(project, options: ReportOptions, rows=None) -> sheet.Table:
     """One row per participant (case), one column per attribute."""
-    from qcdesk.core.attributes import attributes, display
+    from qcdesk.core.attributes import attributes
 
     if rows is None:
         rows, _ = chosen_rows(project, options)

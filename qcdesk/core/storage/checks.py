@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -31,9 +31,27 @@ def integrity_problems(db: sqlite_utils.Database, limit: int = 20) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def foreign_key_problems(db: sqlite_utils.Database) -> list[tuple[str, int | None, str]]:
-    """(table, rowid, table it points to) of every row whose reference leads nowhere."""
-    return [(row[0], row[1], row[2]) for row in db.execute("PRAGMA foreign_key_check").fetchall()]
+class ForeignKeyProblem(NamedTuple):
+    """A row whose reference leads nowhere."""
+
+    table: str
+    rowid: int | None
+    #: the table it points to
+    parent: str
+
+
+class Fingerprint(NamedTuple):
+    """A document's text as stored (UTF-8 bytes) and the fingerprint taken at import."""
+
+    document_id: int
+    name: str
+    content_hash: str
+    text_bytes: bytes | None
+
+
+def foreign_key_problems(db: sqlite_utils.Database) -> list[ForeignKeyProblem]:
+    """Every row whose reference leads nowhere."""
+    return [ForeignKeyProblem(row[0], row[1], row[2]) for row in db.execute("PRAGMA foreign_key_check").fetchall()]
 
 
 def fts_check(db: sqlite_utils.Database) -> None:
@@ -51,11 +69,16 @@ def fts_check(db: sqlite_utils.Database) -> None:
         conn.execute("ROLLBACK")
 
 
-def document_fingerprints(db: sqlite_utils.Database) -> Iterator[tuple[int, str, str, bytes]]:
-    """(id, name, content hash, the text's UTF-8 bytes as stored) of every document, in interview order.
+def document_fingerprints(db: sqlite_utils.Database) -> Iterator[Fingerprint]:
+    """Every document's stored text and fingerprint, in interview order.
 
     The bytes are read as a BLOB so that a byte that no longer forms valid UTF-8 is still read
     (and found not to match), instead of failing to decode."""
     sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "ORDER BY position, id")
-    yield from db.execute(sql)
+    for row in db.execute(sql):
+        yield Fingerprint(*row)
+
+
+def document_count(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT count(*) FROM documents").fetchone()[0])

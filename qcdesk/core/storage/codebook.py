@@ -51,6 +51,12 @@ def update(db: sqlite_utils.Database, code_id: int, **values: Any) -> None:
     db["codes"].update(code_id, values)
 
 
+def next_position(db: sqlite_utils.Database, parent_id: int | None) -> int:
+    """The position after the last child of ``parent_id`` (None: after the last top-level code)."""
+    return int(db.execute("SELECT coalesce(max(position), -1) + 1 FROM codes WHERE parent_id IS ?",
+                          [parent_id]).fetchone()[0])
+
+
 def set_positions(db: sqlite_utils.Database, parent_id: int | None, ordered_ids: list[int]) -> None:
     for position, cid in enumerate(ordered_ids):
         db.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", [parent_id, position, cid])

@@ -268,6 +268,11 @@ def _open_error(exc: Exception, path: Path, passphrase: str | None) -> QcdeskErr
     )
 
 
+def checkpoint(db: sqlite_utils.Database) -> None:
+    """Fold the write-ahead log back into the file, so the project is one self-contained file again."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def is_encrypted_connection(db: sqlite_utils.Database) -> bool:
     """True when ``db`` reads and writes through SQLCipher with a key (plain sqlite3 knows no such pragma)."""
     try:

@@ -27,6 +27,24 @@ def open_plain_for_export(path: Path) -> sqlite_utils.Database:
     return sqlite_utils.Database(conn, execute_plugins=False)
 
 
+def cipher_library_version() -> str | None:
+    """The SQLCipher library's version as it reports it ("unknown" when it does not say),
+    or None when SQLCipher's driver is not installed."""
+    try:
+        import sqlcipher3  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        conn = sqlcipher3.connect(":memory:")
+        try:
+            row = conn.execute("PRAGMA cipher_version").fetchone()
+        finally:
+            conn.close()
+    except sqlcipher3.Error:
+        return "unknown"
+    return row[0] if row and row[0] else "unknown"
+
+
 def database_errors() -> tuple[type[Exception], ...]:
     """The exceptions a damaged file raises through either driver."""
     import sqlite3

@@ -3,7 +3,7 @@ their original values, and removing exactly the rows a merge inserted (its undo)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -71,10 +71,17 @@ def link(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> bool:
     return cur.rowcount > 0
 
 
-def case_value(db: sqlite_utils.Database, case_id: int, attribute_id: int) -> tuple[bool, Any]:
+class StoredValue(NamedTuple):
+    """A case's value of an attribute: ``exists`` False when the case has none (``value`` None)."""
+
+    exists: bool
+    value: Any
+
+
+def case_value(db: sqlite_utils.Database, case_id: int, attribute_id: int) -> StoredValue:
     row = db.execute("SELECT value FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
                      [case_id, attribute_id]).fetchone()
-    return (row is not None, row[0] if row else None)
+    return StoredValue(row is not None, row[0] if row else None)
 
 
 def remember_guid(db: sqlite_utils.Database, kind: str, local_id: int, guid: str) -> None:

@@ -9,7 +9,6 @@ import sqlite_utils
 from qcdesk.core.models import DocumentSet
 
 _COLUMNS = "id, name, description, guid"
-SET_TABLES = ("document_sets", "document_set_members")
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -97,7 +96,7 @@ def memberships(db: sqlite_utils.Database) -> dict[int, list[int]]:
 
 
 def sets_of_document(db: sqlite_utils.Database, document_id: int) -> list[DocumentSet]:
-    sql = (f"SELECT s.id, s.name, s.description, s.guid FROM document_sets s "
+    sql = ("SELECT s.id, s.name, s.description, s.guid FROM document_sets s "
            "JOIN document_set_members m ON m.set_id = s.id WHERE m.document_id = ? "
            "ORDER BY s.name COLLATE NOCASE, s.id")
     return [DocumentSet(*r) for r in db.execute(sql, [document_id]).fetchall()]
@@ -110,6 +109,3 @@ def documents_in_sets(db: sqlite_utils.Database, set_ids: Iterable[int]) -> set[
     return {r[0] for r in db.execute(sql, [_ids(set_ids)]).fetchall()}
 
 
-def member_rows(db: sqlite_utils.Database, document_id: int) -> list[dict]:
-    """A document's memberships, for undoing the document's deletion."""
-    return list(db["document_set_members"].rows_where("document_id = ?", [document_id]))

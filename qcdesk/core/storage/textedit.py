@@ -4,7 +4,7 @@ speaker labels, the pseudonym key, and the pragmas that make removed text unreco
 from __future__ import annotations
 
 import contextlib
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -35,12 +35,33 @@ def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | N
     db.execute("UPDATE documents SET pseudonymised_at = ? WHERE id = ?", [when, document_id])
 
 
-def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[tuple[int, int, int]]:
-    """(id, start, end) of every row of ``table`` in the document."""
+class Range(NamedTuple):
+    """A row's code-point range over a document's text."""
+
+    id: int
+    start: int
+    end: int
+
+
+class SpeakerCount(NamedTuple):
+    speaker: str
+    turns: int
+    documents: int
+
+
+class TurnRange(NamedTuple):
+    turn_id: int
+    document_id: int
+    start: int
+    end: int
+
+
+def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[Range]:
+    """Every row of ``table`` in the document with its range, by id."""
     assert table in RANGE_TABLES
     start, end, where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
     sql = f'SELECT id, {start}, {end} FROM {table} WHERE document_id = ? AND {where} ORDER BY id'
-    return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
+    return [Range(*r) for r in db.execute(sql, [document_id]).fetchall()]
 
 
 def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
@@ -61,27 +82,27 @@ def code_ids_of(db: sqlite_utils.Database, coding_ids: list[int]) -> set[int]:
 
 
 # ----------------------------------------------------------------- speakers
-def speaker_counts(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[str, int, int]]:
-    """(speaker, turns, documents) over all documents or the given ones, by speaker name."""
+def speaker_counts(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[SpeakerCount]:
+    """Turns and documents of each speaker over all documents or the given ones, by speaker name."""
     sql = "SELECT speaker, count(*), count(DISTINCT document_id) FROM speaker_turns"
     args: list = []
     if document_ids is not None:
         sql += " WHERE document_id IN (SELECT value FROM json_each(?))"
         args.append(_json_ids(document_ids))
     sql += " GROUP BY speaker ORDER BY speaker COLLATE NOCASE, speaker"
-    return [tuple(r) for r in db.execute(sql, args).fetchall()]
+    return [SpeakerCount(*r) for r in db.execute(sql, args).fetchall()]
 
 
 def turns_of(db: sqlite_utils.Database, speaker: str,
-             document_ids: list[int] | None) -> list[tuple[int, int, int, int]]:
-    """(turn id, document id, start, end) of one speaker's turns, in document and text order."""
+             document_ids: list[int] | None) -> list[TurnRange]:
+    """One speaker's turns, in document and text order."""
     sql = 'SELECT id, document_id, start, "end" FROM speaker_turns WHERE speaker = ?'
     args: list = [speaker]
     if document_ids is not None:
         sql += " AND document_id IN (SELECT value FROM json_each(?))"
         args.append(_json_ids(document_ids))
     sql += " ORDER BY document_id, start, id"
-    return [tuple(r) for r in db.execute(sql, args).fetchall()]
+    return [TurnRange(*r) for r in db.execute(sql, args).fetchall()]
 
 
 def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, str]]:
@@ -264,3 +285,10 @@ def place_values(db: sqlite_utils.Database) -> Iterator[tuple[str, str]]:
     for what, select in _PLACES:
         for (value,) in db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE v IS NOT NULL"):
             yield what, value
+
+
+def documents_of_turns(db: sqlite_utils.Database, turn_ids: list[int]) -> set[int]:
+    """The documents the speaker turns ``turn_ids`` belong to."""
+    rows = db.execute("SELECT DISTINCT document_id FROM speaker_turns WHERE id IN (SELECT value FROM json_each(?))",
+                      ["[" + ",".join(map(str, turn_ids)) + "]"]).fetchall()
+    return {int(r[0]) for r in rows}

@@ -169,7 +169,7 @@ RTF = (
     rb"{\*\generator Writer;}"
     rb"\pard\outlinelevel0\b Interview notes\b0\par"
     rb"\pard Caf\'e9 au lait, na\u239?ve, \u-10179?\u-8704?, {\f1 \'cf\'f0\'e8\'e2\'e5\'f2}, "
-    + "raw ünïcödé 😀".encode("utf-8") +
+    + "raw ünïcödé 😀".encode() +
     rb"\par\pard Tab\tab here\line new line{\footnote\pard footnote text}\par"
     rb"{\pict\pngblip 89504e470d0a}"
     rb"\trowd\cellx1000\cellx2000\pard\intbl A1\cell B1\cell\row"

@@ -52,7 +52,7 @@ def test_one_megabyte_line_in_every_format_imports(tmp_path):
         pytest.fail(f"importing a 1 MB line did not finish in 10 minutes: {CASES[finished][0]}")
     assert run.returncode == 0, run.stderr.decode()
     results = json.loads(run.stdout.decode().strip().splitlines()[-1])
-    for (name, suffix, before, unit, after), path in zip(CASES, files):
+    for (name, _suffix, _before, unit, _after), path in zip(CASES, files):
         length, turns = results[str(path)]
         if "cue identifier" in name or "cue number" in name:
             assert length == len("hello"), name  # the line is the cue's label, not its text

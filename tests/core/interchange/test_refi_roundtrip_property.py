@@ -57,7 +57,7 @@ def build(path: Path, spec) -> Project:
     doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
     code_ids: list[int] = []
-    for name, parent, description, codable in codes:
+    for name, parent, description, _codable in codes:
         code_ids.append(p.add_code(name, parent_id=code_ids[parent] if parent is not None else None,
                                    description=description).id)
     coding_ids = []

@@ -15,7 +15,7 @@ import pytest
 from qcdesk.cli import main
 from qcdesk.core import document_sets, matrices
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.reports import REPORT_KINDS, ReportOptions, build_report, write_report
+from qcdesk.core.reports import REPORT_KINDS, ReportOptions, build_report
 from qcdesk.core.reports.table_reports import matrix_filter
 from qcdesk.core.retrieval import AttributeCondition, Query, retrieve
 

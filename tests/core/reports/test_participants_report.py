@@ -11,7 +11,7 @@ from qcdesk.cli import main
 from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.project import Project
-from qcdesk.core.reports import ReportOptions, build_report, write_report
+from qcdesk.core.reports import ReportOptions, build_report
 from qcdesk.core.reports.participants import binned, edges_for, tables
 
 pytestmark = pytest.mark.core

@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import argparse
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.passphrase import passphrase_for
+
 SUBCOMMANDS = {"check"}
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from qcdesk import cli_security
     from qcdesk.core.check import check_file
 
-    report = check_file(args.project, passphrase=cli_security.passphrase_for(args.project))
+    report = check_file(args.project, passphrase=passphrase_for(args.project))
     print("\n".join(report.lines()))
     return 0 if report.sound else 1
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="check a project for damage, down to each transcript's text "
-                                     "(exit status 1 when damaged)")
-    p.add_argument("project")
+    p = sub.add_parser("check", parents=[PROJECT],
+                       help="check a project for damage, down to each transcript's text "
+                            "(exit status 1 when damaged)")
     p.set_defaults(func=cmd_check)

@@ -10,6 +10,8 @@ import json
 import sys
 from pathlib import Path
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.projects import open_project
 from qcdesk.core.errors import OperationError
 
 SUBCOMMANDS = {"media", "code-time"}
@@ -50,11 +52,10 @@ def import_recordings(project, report, recordings: list[Path], args: argparse.Na
 
 
 def cmd_media(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core.media import format_duration
 
     changing = args.relink or args.detach is not None
-    with _open(args.project, read_only=not changing) as project:
+    with open_project(args.project, read_only=not changing) as project:
         media = project.media
         if args.relink:
             media_id, path = _media_id(media, args.relink[0]), args.relink[1]
@@ -96,12 +97,11 @@ def _media_id(media, text: str) -> int:
 
 
 def cmd_code_time(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core import retrieval_names as names
     from qcdesk.core.time_codings import citation, parse_time
 
     start, end = parse_time(args.start), parse_time(args.end)  # refused before the project is opened
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         doc_id = names.document_id(project, args.document)
         code_id = names.code_id(project, args.code)
         if args.coder:
@@ -118,9 +118,8 @@ def cmd_code_time(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("code-time", help="code a time range of a document's recording (a recording "
-                                         "without a transcript, say)")
-    p.add_argument("project")
+    p = sub.add_parser("code-time", parents=[PROJECT],
+                       help="code a time range of a document's recording (a recording without a transcript, say)")
     p.add_argument("document", help="document name")
     p.add_argument("code", help="code name or path (Parent > Child)")
     p.add_argument("start", help="start time: mm:ss or hh:mm:ss, optionally with .fff")
@@ -129,9 +128,8 @@ def register(sub) -> None:
     p.add_argument("--coder", help="coder name recorded for this session")
     p.set_defaults(func=cmd_code_time)
 
-    p = sub.add_parser("media", help="list the recordings (name, kind, duration, stored or linked, "
-                                     "available); relink or detach one")
-    p.add_argument("project")
+    p = sub.add_parser("media", parents=[PROJECT], help="list the recordings (name, kind, duration, stored or "
+                                                        "linked, available); relink or detach one")
     p.add_argument("--relink", nargs=2, metavar=("ID", "PATH"), help="point a linked recording at PATH")
     p.add_argument("--accept-different", action="store_true",
                    help="with --relink: accept a file that is not the same as the one linked")

@@ -1,12 +1,17 @@
 """Command line for team work: ``qcdesk-cli merge PROJECT OTHER`` and
-``qcdesk-cli agreement PROJECT --coder A --coder B [--json]`` (registered by :mod:`qcdesk.cli`)."""
+``qcdesk-cli agreement PROJECT --coder A --coder B [--json]``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.passphrase import passphrase_for
+from qcdesk.cli.projects import open_project
 from qcdesk.core.errors import OperationError
+
+SUBCOMMANDS = {"merge", "agreement"}
 
 
 def dash(value: float | None, digits: int = 3) -> str:
@@ -15,17 +20,15 @@ def dash(value: float | None, digits: int = 3) -> str:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from qcdesk import cli_security
-    from qcdesk.cli import _open
     from qcdesk.core.merge import merge_project, preview_merge
 
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         if args.dry_run:
-            report = preview_merge(project, args.other, passphrase=cli_security.passphrase_for(args.other))
+            report = preview_merge(project, args.other, passphrase=passphrase_for(args.other))
         else:
             if args.coder:
                 project.set_coder(args.coder)
-            report = merge_project(project, args.other, passphrase=cli_security.passphrase_for(args.other))
+            report = merge_project(project, args.other, passphrase=passphrase_for(args.other))
     if args.dry_run:
         print(f"merging {args.other} into {args.project} would do this (nothing was changed):")
     else:
@@ -49,10 +52,9 @@ def figures_dict(fig) -> dict:
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core.agreement import agreement
 
-    with _open(args.project, read_only=True) as project:
+    with open_project(args.project, read_only=True) as project:
         result = agreement(project, _coder_ids(project, args.coder))
         docs = {d.id: d.name for d in project.documents()}
         paths = {c.id: " / ".join(project.code_path(c.id)) for c in project.codes()}
@@ -80,17 +82,16 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("merge", help="merge another coder's copy of the project into PROJECT")
-    p.add_argument("project")
+    p = sub.add_parser("merge", parents=[PROJECT], help="merge another coder's copy of the project into PROJECT")
     p.add_argument("other", help="the other coder's project file")
     p.add_argument("--coder", help="coder name recorded for this session")
     p.add_argument("--dry-run", action="store_true",
                    help="show what would be added, matched and in conflict, and change nothing")
     p.set_defaults(func=cmd_merge)
 
-    p = sub.add_parser("agreement", help="inter-coder agreement: %% agreement, Cohen's kappa, "
-                                         "Krippendorff's unitized alpha per code")
-    p.add_argument("project")
+    p = sub.add_parser("agreement", parents=[PROJECT],
+                       help="inter-coder agreement: %% agreement, Cohen's kappa, "
+                            "Krippendorff's unitized alpha per code")
     p.add_argument("--coder", action="append", required=True,
                    help="a coder to compare (give two or more: --coder A --coder B)")
     p.add_argument("--json", action="store_true")

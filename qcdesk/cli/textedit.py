@@ -10,6 +10,8 @@ import os
 import sys
 from pathlib import Path
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.projects import open_project
 from qcdesk.core.errors import OperationError
 
 SUBCOMMANDS = {"speakers", "pseudonymise"}
@@ -17,10 +19,9 @@ ENV_KEY_PASSPHRASE = "QCDESK_KEY_PASSPHRASE"
 
 
 def cmd_speakers(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core.speakers import rename_speaker, speakers
 
-    with _open(args.project, read_only=args.rename is None) as project:
+    with open_project(args.project, read_only=args.rename is None) as project:
         if args.rename:
             old, new = args.rename
             snapshot = rename_speaker(project, old, new)
@@ -73,13 +74,12 @@ def _key_passphrase() -> str:
 
 
 def cmd_pseudonymise(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core import earlier_copies
     from qcdesk.core import pseudonyms as ps
 
     rows = read_map(Path(args.map))
     passphrase = _key_passphrase() if args.export_key else None  # asked before anything changes
-    with _open(args.project) as project:
+    with open_project(args.project) as project:
         with project.action():
             for original, pseudonym, note in rows:
                 found = next((e for e in ps.entries(project) if e.original == " ".join(original.split())), None)
@@ -113,15 +113,15 @@ def cmd_pseudonymise(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("speakers", help="list speaker labels with turn and document counts, or rename one")
-    p.add_argument("project")
+    p = sub.add_parser("speakers", parents=[PROJECT],
+                       help="list speaker labels with turn and document counts, or rename one")
     p.add_argument("--rename", nargs=2, metavar=("OLD", "NEW"),
                    help="rename a speaker in every document (labels in the text, turns, cases)")
     p.set_defaults(func=cmd_speakers)
 
-    p = sub.add_parser("pseudonymise", help="replace names and places by pseudonyms in every document "
-                                            "(not undoable)")
-    p.add_argument("project")
+    p = sub.add_parser("pseudonymise", parents=[PROJECT],
+                       help="replace names and places by pseudonyms in every document "
+                            "(not undoable)")
     p.add_argument("--map", required=True, help="CSV of original,pseudonym[,note] rows (added to the key)")
     p.add_argument("--export-key", metavar="FILE",
                    help=f"first write the key to an encrypted file (passphrase from {ENV_KEY_PASSPHRASE} "

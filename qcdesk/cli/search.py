@@ -6,15 +6,17 @@ from __future__ import annotations
 import argparse
 import sys
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.projects import open_project
+
 SUBCOMMANDS = {"search"}
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core import retrieval_names as names
     from qcdesk.core.search import code_hits, search
 
-    with _open(args.project, read_only=args.code is None) as project:
+    with open_project(args.project, read_only=args.code is None) as project:
         documents = [names.document_id(project, n) for n in args.document] if args.document else None
         sets = [names.set_id(project, n) for n in args.set] if args.set else None
         hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
@@ -37,13 +39,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("search", help='find words, "phrases" and prefix* in all transcripts; --code codes the hits')
-    p.add_argument("project")
+    p = sub.add_parser("search", parents=[PROJECT],
+                       help='find words, "phrases" and prefix* in all transcripts; --code codes the hits')
     p.add_argument("query", help='words (all must occur in a document), "exact phrases", prefix*')
     p.add_argument("--substring", action="store_true", help="match inside words too")
     p.add_argument("--match-case", action="store_true", help="upper and lower case differ")
     p.add_argument("--document", action="append", help="search only this document (repeatable)")
-    p.add_argument("--set", action="append", help="search only documents in this document set (repeatable: any of them)")
+    p.add_argument("--set", action="append",
+                   help="search only documents in this document set (repeatable: any of them)")
     p.add_argument("--speaker", action="append",
                    help="only hits in this speaker's turns (repeatable: any of them)")
     p.add_argument("--code", help="code every hit with this code (name or Parent/Child path)")

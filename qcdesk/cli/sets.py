@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import json
 
+from qcdesk.cli.options import PROJECT
+from qcdesk.cli.projects import open_project
 from qcdesk.core.errors import OperationError
 
 SUBCOMMANDS = {"sets"}
 
 
 def cmd_sets(args: argparse.Namespace) -> int:
-    from qcdesk.cli import _open
     from qcdesk.core import document_sets as ds
     from qcdesk.core import retrieval_names as names
 
@@ -23,7 +24,7 @@ def cmd_sets(args: argparse.Namespace) -> int:
         raise OperationError("Name the documents with --document (repeatable).")
     if args.rename and not args.to:
         raise OperationError("Give the new name with --to.")
-    with _open(args.project, read_only=not changing) as project:
+    with open_project(args.project, read_only=not changing) as project:
         docs = [names.document_id(project, n) for n in args.document or []]
         if args.create:
             made = ds.create_set(project, args.create, docs)
@@ -59,8 +60,8 @@ def _documents(n: int) -> str:
 
 
 def register(sub) -> None:
-    p = sub.add_parser("sets", help="list document sets; --create/--add/--remove/--rename/--delete change them")
-    p.add_argument("project")
+    p = sub.add_parser("sets", parents=[PROJECT],
+                       help="list document sets; --create/--add/--remove/--rename/--delete change them")
     group = p.add_mutually_exclusive_group()
     group.add_argument("--create", metavar="NAME", help="a new set (with the --document documents)")
     group.add_argument("--add", metavar="NAME", help="put the --document documents in this set")
