@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import Q_ARG, QElapsedTimer, QEventLoop, QMetaObject, Qt, QTimer, QUrl  # noqa: E402
+from PySide6.QtCore import Q_ARG, QElapsedTimer, QEventLoop, QMetaObject, Qt, QUrl  # noqa: E402
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 

@@ -16,6 +16,8 @@ _.is_linked_to_previous, _.subject, _.keywords, _.revision, _.last_modified_by, 
 _.keep_with_next
 # python-docx: the writer's own style handles, and parts patched in place
 _.st_source, _.st_note, _.st_table, _.st_dense, _.st_meta, _._header, _._blob
+# python-docx's table element: its style, written when the file is saved
+_.tblStyle_val
 # openpyxl cells and sheets
 _.number_format, _.data_type, _.freeze_panes
 # zipfile entries

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 from qcdesk.cli import media
 from qcdesk.cli.options import PROJECT

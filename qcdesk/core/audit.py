@@ -129,7 +129,7 @@ def describe(entry: AuditEntry) -> str:
     if entry.kind == "media":
         if entry.action == "relinked":
             return f"Recording {_q(d.get('name'))} linked at {d.get('link_path')}"
-        how = {"embedded": " (stored in the project)", "linked": " (linked)"}.get(d.get("storage"), "")
+        how = {"embedded": " (stored in the project)", "linked": " (linked)"}.get(str(d.get("storage")), "")
         return f"Recording {_q(d.get('name'))}{how}"
     return json.dumps(d, ensure_ascii=False)
 

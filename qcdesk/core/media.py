@@ -22,7 +22,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, cast
 
 from qcdesk.core import media_formats
 from qcdesk.core.errors import ImportFailed, OperationError, QcdeskError
@@ -182,7 +182,7 @@ class _FileReader(MediaReader):
         self._fh, self.size = fh, size
 
     def readinto(self, buffer) -> int:
-        return self._fh.readinto(buffer)
+        return cast(io.BufferedIOBase, self._fh).readinto(buffer)  # a file opened "rb"
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
         return self._fh.seek(offset, whence)
@@ -330,6 +330,7 @@ class MediaService:
                 def factory():
                     return self.project.db, False
             row = sql.get(self._db, media_id)
+            assert row is not None  # info above was read from it
             return _EmbeddedReader(factory, media_id, info.size, row[10], info.name)
         path = self.local_path(media_id)
         if path is None:

@@ -116,10 +116,6 @@ class _Match:
     consumes: int = 0  # further units taken by the header (Teams: the name line)
 
 
-def _first_line(text: str) -> str:
-    return text.split("\n", 1)[0].strip()
-
-
 #: the inline patterns that can match a paragraph, by its first character: a bracket opens only
 #: the bracketed ones ([time] Name:, [id1]), a decimal digit (``\d``) only the bare time, anything
 #: else only the name-first ones; in their order, since the first valid match decides

@@ -179,6 +179,7 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
     elems = [e for e in (sources if sources is not None else []) if xn.local(e.tag) in ("AudioSource", "VideoSource")]
     if not elems:
         return
+    assert sources is not None
     by_text = {text_key(e.get("plainTextPath") or ""): docs[xn.norm_guid(e.get("guid") or "")]
                for e in sources if xn.local(e.tag) == "TextSource"
                and xn.norm_guid(e.get("guid") or "") in docs and e.get("plainTextPath")}
@@ -222,6 +223,7 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
             finally:
                 local.unlink(missing_ok=True)
             if writer is not None:
+                assert doc_id is not None  # attached to it, or made by add_recording
                 import_time_selections(project, elem, doc_id, name, writer, report)
     finally:
         package.close()

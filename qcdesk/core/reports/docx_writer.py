@@ -56,7 +56,6 @@ _PPR_ORDER = (
     "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
     "w:sectPr", "w:pPrChange",
 )
-_AFTER_PBDR = _PPR_ORDER[_PPR_ORDER.index("w:pBdr") + 1:]
 _AFTER_BIDI = _PPR_ORDER[_PPR_ORDER.index("w:bidi") + 1:]
 
 
@@ -135,13 +134,6 @@ class _Writer(TableBlocks):
     @staticmethod
     def _bidi(par: DocxParagraph) -> None:
         dx.insert_in_order(dx.paragraph_properties(dx.xml_of(par)), dx.element("w:bidi"), *_AFTER_BIDI)
-
-    @staticmethod
-    def _side_bar(par: DocxParagraph, color: str, side: str = "left") -> None:
-        """A thick rule in the code's colour beside the paragraph (on its leading side)."""
-        rule = dx.element(f"w:{side}", {"val": "single", "sz": 24, "space": 8, "color": hex_color(color)})
-        dx.insert_in_order(dx.paragraph_properties(dx.xml_of(par)), dx.element("w:pBdr", None, rule),
-                           *_AFTER_PBDR)
 
     # ------------------------------------------------------------ blocks
     def title_page(self) -> None:

@@ -11,7 +11,9 @@ _COLUMNS = ("id, document_id, name, kind, mime, size, duration_ms, storage, link
 
 
 def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    return int(db["media"].insert(row).last_pk)
+    pk = db.table("media").insert(row).last_pk
+    assert pk is not None
+    return int(pk)
 
 
 def get(db: sqlite_utils.Database, media_id: int) -> tuple | None:
@@ -36,12 +38,6 @@ def chunk(db: sqlite_utils.Database, media_id: int, seq: int) -> bytes | None:
     row = db.execute("SELECT data FROM media_chunks WHERE media_id = ? AND seq = ?",
                      [media_id, seq]).fetchone()
     return bytes(row[0]) if row else None
-
-
-def chunk_seqs(db: sqlite_utils.Database, media_id: int) -> list[tuple[int, int]]:
-    """(seq, length) of every stored chunk, in order, without reading the data."""
-    return db.execute("SELECT seq, length(data) FROM media_chunks WHERE media_id = ? ORDER BY seq",
-                      [media_id]).fetchall()
 
 
 def update(db: sqlite_utils.Database, media_id: int, **values: Any) -> None:

@@ -43,6 +43,7 @@ def insert(db: sqlite_utils.Database, row: dict) -> int:
     cur = db.execute(
         "INSERT INTO time_codings (document_id, code_id, coder_id, start_ms, end_ms, memo, created_at) "
         "VALUES (:document_id, :code_id, :coder_id, :start_ms, :end_ms, :memo, :created_at)", row)
+    assert cur.lastrowid is not None
     return int(cur.lastrowid)
 
 

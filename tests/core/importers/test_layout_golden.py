@@ -86,7 +86,7 @@ def document(seed: int) -> tuple[list[Unit], str]:
             lines = [_words(rng, 3, 20)]
         else:
             lines = _turn(rng, layout, rng.choice(names), t)
-        for k, line in enumerate(lines):
+        for _k, line in enumerate(lines):
             if rng.random() < 0.05:
                 line = "  " + line + " \t"
             if rng.random() < 0.05:
