@@ -61,7 +61,7 @@ def test_only_the_adapter_touches_python_docx_internals():
     others = [p for p in sorted((ROOT / "qcdesk").rglob("*.py"))
               if p.parent != REPORTS and uses_docx.search(p.read_text(encoding="utf-8"))]
     modules = [p for p in sorted(REPORTS.glob("*.py")) if p.name != "docx_adapter.py"] + others
-    assert len(modules) > 10 and any(p.name == "docx_reader.py" for p in others)
+    assert len(modules) > 10  # the scan sees the report modules (the Word importer reads its XML with lxml)
     offences = [o for p in modules for o in _offences(p)]
     assert offences == []
 
