@@ -184,9 +184,9 @@ def test_clicking_a_coded_segment_plays_it(qtbot, window):
     code = next(c for c in window.project.codes() if c.name == "Belonging")
     window.codebook.select_code(code.id)
     tree = window.segments.tree
-    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: tree.model().rowCount() == 1)
     assert window.segments.rows()[0][1] == "P1 · 0:09"  # the segment's time
-    rect = tree.visualItemRect(tree.topLevelItem(0))
+    rect = tree.visualRect(tree.model().index(0, 0))
     player = window.player.panel.player
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 9000, timeout=10000)
