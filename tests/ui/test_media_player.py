@@ -18,7 +18,7 @@ from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.ui import dialogs  # noqa: E402
 from qcdesk.ui.main_window import MainWindow  # noqa: E402
 from qcdesk.ui.settings import Settings  # noqa: E402
-from tests.tones import write_tone  # noqa: E402
+from tests.media_files import tone_wav  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -50,7 +50,7 @@ def _project(folder: Path, *, embed: bool = True) -> Path:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", _document())
         project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
-        project.media.attach(doc.id, write_tone(folder / "interview1.wav", SECONDS), embed=embed)
+        project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
         code = project.add_code("Belonging", color="#58d68d")
         start = turn_start(3)
         project.apply_code(doc.id, code.id, start, start + len(LINES[3]))
@@ -145,7 +145,7 @@ def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messag
     path = tmp_path / "long.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
-        project.media.attach(doc.id, write_tone(tmp_path / "long.wav", 12), embed=True)
+        project.media.attach(doc.id, tone_wav(tmp_path / "long.wav", 12), embed=True)
     win = _open(qtbot, tmp_path, path, messages, activate)
     panel, view = win.player.panel, win.transcript
     qtbot.waitUntil(lambda: panel.player.duration() > 0, timeout=15000)
@@ -216,7 +216,7 @@ def test_a_document_without_a_recording_disables_playing_and_offers_attaching(qt
     window.documents.select(docs["Interview 2"])
     qtbot.waitUntil(lambda: window.player.panel.media is None)
     assert not window.player.act_play.isEnabled() and window.player.act_attach.isEnabled()
-    wav = write_tone(tmp_path / "second.wav", 3)
+    wav = tone_wav(tmp_path / "second.wav", 3)
     asked = []
     monkeypatch.setattr(dialogs, "ask_open_path", lambda parent, title, folder, filters: asked.append(filters) or str(wav))
     window.player.act_attach.trigger()
@@ -298,8 +298,8 @@ def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qt
     (tmp_path / "in").mkdir()
     transcript = tmp_path / "in" / "interview.txt"
     transcript.write_text("Interviewer: Hello.\nP1: Hello to you.\n", encoding="utf-8")
-    wav = write_tone(tmp_path / "in" / "interview.wav", 2)
-    diary = write_tone(tmp_path / "in" / "diary 3.wav", 1)
+    wav = tone_wav(tmp_path / "in" / "interview.wav", 2)
+    diary = tone_wav(tmp_path / "in" / "diary 3.wav", 1)
     filters = []
     monkeypatch.setattr(dialogs, "ask_open_paths",
                         lambda parent, title, folder, f: filters.append(f) or [str(transcript), str(wav), str(diary)])
