@@ -31,24 +31,25 @@ LINES = ["Interviewer: How did you find your mentor?",
 SECONDS = 14
 
 
-def _document() -> ParsedDocument:
+def _document(sync=()) -> ParsedDocument:
     blocks, turns, pos = [], [], 0
     for i, line in enumerate(LINES):
         end = pos + len(line)
         blocks.append(Block("paragraph", pos, end))
         turns.append(SpeakerTurn(line.split(":")[0], pos, end, float(i * 3), None))
         pos = end + 1
-    return ParsedDocument(text="\n".join(LINES), source_format="txt", blocks=blocks, turns=turns)
+    return ParsedDocument(text="\n".join(LINES), source_format="txt", blocks=blocks, turns=turns,
+                          sync_points=list(sync))
 
 
 def turn_start(i: int) -> int:
     return sum(len(line) + 1 for line in LINES[:i])
 
 
-def _project(folder: Path, *, embed: bool = True) -> Path:
+def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
     path = folder / "study.qcdesk"
     with Project.create(path) as project:
-        doc = project.add_document("Interview 1", _document())
+        doc = project.add_document("Interview 1", _document(sync))
         project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
         project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
         code = project.add_code("Belonging", color="#58d68d")
@@ -178,6 +179,22 @@ def test_play_segment_plays_a_coding_from_its_start_to_its_end_and_stops(qtbot, 
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 3000, timeout=10000)
     qtbot.waitUntil(lambda: states[-1:] == [QtMultimedia.QMediaPlayer.PlaybackState.PausedState], timeout=10000)
     assert 5500 <= player.position() < 6700
+
+
+def test_play_from_here_honours_a_subtitle_cue_inside_a_turn(qtbot, tmp_path, messages, activate, monkeypatch):
+    cue = turn_start(1) + LINES[1].index("assigned")  # turn 1 runs 3 s to 6 s; interpolated, about 3.8 s
+    win = _open(qtbot, tmp_path, _project(tmp_path, sync=[(cue, 5.0)]), messages, activate)
+    panel, player = win.player.panel, win.player.panel.player
+    panel.volume.setValue(0)
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
+    asked = []
+    play_from = panel.play_from
+    monkeypatch.setattr(panel, "play_from", lambda seconds: (asked.append(seconds), play_from(seconds)))
+    win.transcript.select_range(cue, cue)
+    win.player.act_here.trigger()
+    assert asked == [5.0]
+    qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 5000, timeout=10000)
+    win.close()
 
 
 def test_clicking_a_coded_segment_plays_it(qtbot, window):
