@@ -91,3 +91,34 @@ def test_player_function_keys_reach_their_actions(qtbot, window, activate):
         press(qtbot, win, key)
         qtbot.waitUntil(lambda k=key: k in fired)
     assert fired == ["F3", "F4", "F5"]
+
+
+@pytest.fixture
+def french_keyboard():
+    """The X server's keyboard switched to French AZERTY, where the digits need Shift; back to us after."""
+    if shutil.which("setxkbmap") is None:
+        pytest.skip("setxkbmap is not installed (Debian: x11-xkb-utils)")
+    subprocess.run(["setxkbmap", "fr"], check=True, timeout=30)
+    yield
+    subprocess.run(["setxkbmap", "us"], check=True, timeout=30)
+
+
+def test_on_azerty_f6_still_reaches_every_pane_and_shift_digit_key_is_the_quick_code(
+        qtbot, window, activate, french_keyboard):
+    """On AZERTY the key marked 1 types "&" and Shift+it "1": Qt reads Ctrl+Shift+<that key> as Ctrl+1
+    (the quick code), so Ctrl+Shift+1 cannot be typed there; F6 / Shift+F6 move between the panes."""
+    win = window
+    activate(win)
+    win.transcript.setFocus()
+    for target in (win.codebook.view, win.segments.tree):
+        press(qtbot, win, "F6")
+        qtbot.waitUntil(lambda t=target: QApplication.focusWidget() is t)
+    press(qtbot, win, "shift+F6")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.codebook.view)
+    press(qtbot, win, "shift+F6")
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is win.transcript)
+    select_with_keyboard(qtbot, win, 0, 4)
+    assert win.apply_code(code_id(win, "Belonging"))
+    select_with_keyboard(qtbot, win, 10, 4)
+    press(qtbot, win, "ctrl+shift+ampersand")  # the key marked 1, with Shift as a French typist types 1
+    qtbot.waitUntil(lambda: len(win.transcript.codings()) == 2)
