@@ -47,8 +47,9 @@ QT_SYSTEM_PACKAGES = [
 #: QtMultimedia (the media player) loads PulseAudio's client library; without it the import fails
 #: with "libpulse.so.0: cannot open shared object file"
 MULTIMEDIA_PACKAGES = ["libpulse0"]
-#: the X server the widget tests run on a second time (Xvfb brings xkbcomp and the keymaps)
-X11_TEST_PACKAGES = ["xvfb", "xauth"]
+#: the X server the widget tests run on a second time (Xvfb brings xkbcomp and the keymaps), and
+#: xdotool, which presses keys through that server as a real keyboard does (tests/ui/test_x11_keys.py)
+X11_TEST_PACKAGES = ["xvfb", "xauth", "xdotool"]
 XVFB_SCREEN = "1280x800x24"
 #: pytest's "no tests collected"
 NO_TESTS = 5
@@ -127,7 +128,7 @@ def ensure_system_libraries(py: Path, *, for_tests: bool = False) -> None:
     multimedia = multimedia_import_error(py) if sys.platform.startswith("linux") else None
     if multimedia and "libpulse" in multimedia:
         missing.append("libpulse.so.0")
-    want_xvfb = for_tests and sys.platform.startswith("linux") and shutil.which("Xvfb") is None
+    want_xvfb = for_tests and sys.platform.startswith("linux") and not all(map(shutil.which, ("Xvfb", "xdotool")))
     if not missing and not want_xvfb:
         return
     packages = QT_SYSTEM_PACKAGES + MULTIMEDIA_PACKAGES + (X11_TEST_PACKAGES if want_xvfb else [])
@@ -137,10 +138,10 @@ def ensure_system_libraries(py: Path, *, for_tests: bool = False) -> None:
         if multimedia:
             log(f"the media player cannot load Qt Multimedia ({multimedia}); its tests will be skipped")
         if want_xvfb:
-            log("the widget tests' X11 run needs Xvfb, which is not installed")
+            log("the widget tests' X11 run needs Xvfb and xdotool (real key presses), not both installed")
         log("install them with your package manager (Debian/Ubuntu: " + " ".join(packages) + ")")
         return
-    log("installing with apt-get: " + ", ".join(missing + (["Xvfb"] if want_xvfb else [])))
+    log("installing with apt-get: " + ", ".join(missing + (["Xvfb", "xdotool"] if want_xvfb else [])))
     apt_install(packages)
 
 

@@ -77,8 +77,10 @@ segment with a memo: click it to read the memo.</p>
 <h3>4. Room to read</h3>
 <p><b>View ▸ Focus on the transcript</b> ({focus}) shows only the text and the codebook; press it
 again to bring the panels back. Panels can be dragged, tabbed, floated or closed (View menu).
-<b>View ▸ Go to</b> moves the keyboard between the panes (Ctrl+Shift+1 … 5) and to the next or previous
-document (Ctrl+PgDown, Ctrl+PgUp); the pane holding the keyboard has its title highlighted.</p>
+<b>View ▸ Go to</b> moves the keyboard between the panes (Ctrl+Shift+1 … 5, or F6 and Shift+F6 for
+the next and previous pane on any keyboard layout; on French AZERTY the digits need Shift, so there
+Ctrl+Shift with the key marked 1 is Ctrl+1) and to the next or previous document (Ctrl+PgDown,
+Ctrl+PgUp); the pane holding the keyboard has its title highlighted.</p>
 <h3>5. Looking at the data</h3>
 <p>The <b>Analysis</b> menu retrieves coded segments, builds matrices, searches the text and
 charts saturation; <b>File ▸ Export report</b> writes Word, CSV or Excel reports.</p>

@@ -2,9 +2,10 @@
 
 **View ▸ Go to** has a shortcut per pane (Ctrl+Shift+1 the transcript, 2 the codebook, 3 the coded
 segments, 4 the documents, 5 search) and **Next / Previous document** (Ctrl+PgDown / Ctrl+PgUp)
-step through the documents listed. The pane holding the keyboard focus shows it: a dock's title
-and the transcript's header are drawn in the highlight colour (the pane's ``paneFocused``
-property says which, for tests and style sheets).
+step through the documents listed; **Next / Previous pane** (F6 / Shift+F6) step through the panes
+on any keyboard layout (on French AZERTY the digits need Shift, so Ctrl+Shift+1 cannot be typed).
+The pane holding the keyboard focus shows it: a dock's title and the transcript's header are drawn
+in the highlight colour (the pane's ``paneFocused`` property says which, for tests and style sheets).
 """
 
 from __future__ import annotations
@@ -53,6 +54,13 @@ class Navigation:
                                lambda _c=False, p=pane: self.go_to(p))
             self.go_menu.addAction(act)
             self.actions.append(act)
+        # F6 / Shift+F6 step through the panes on any keyboard layout: where the digits need Shift
+        # (French AZERTY), Ctrl+Shift+<digit key> is Ctrl+<digit> to Qt, and Ctrl+Shift+1 cannot be typed
+        self.act_next_pane = self._action("Ne&xt pane", "actionNextPane", "F6",
+                                          "Move the keyboard to the next pane", lambda: self.cycle(1))
+        self.act_previous_pane = self._action("Pre&vious pane", "actionPreviousPane", "Shift+F6",
+                                              "Move the keyboard to the previous pane", lambda: self.cycle(-1))
+        self.go_menu.addActions([self.act_next_pane, self.act_previous_pane])
         self.go_menu.addSeparator()
         self.act_next = self._action("&Next document", "actionNextDocument", "Ctrl+PgDown",
                                      "Open the next document in the Documents list", lambda: self.step(1))
@@ -83,6 +91,12 @@ class Navigation:
         if target.isVisible():
             target.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self._show_focus(self.pane_of(QApplication.focusWidget()))
+
+    def cycle(self, by: int) -> None:
+        """Move the keyboard ``by`` panes on (back, when negative) from the one holding it."""
+        current = self.pane_of(QApplication.focusWidget())
+        start = self.panes.index(current) if current is not None else (-1 if by > 0 else 0)
+        self.go_to(self.panes[(start + by) % len(self.panes)])
 
     def step(self, by: int) -> bool:
         """Open the document ``by`` rows below (above, when negative) the open one in the list."""

@@ -131,6 +131,19 @@ def test_a_missing_libpulse_is_named_and_its_package_installed_as_root(dev, monk
     assert installed and "libpulse0" in installed[0]
 
 
+def test_xdotool_is_installed_as_root_for_the_tests_even_when_xvfb_is_there(dev, monkeypatch, tmp_path):
+    """The X11 run's real key presses (tests/ui/test_x11_keys.py) need xdotool next to Xvfb."""
+    installed: list[list[str]] = []
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setattr(dev, "missing_qt_libraries", lambda py: [])
+    monkeypatch.setattr(dev, "multimedia_import_error", lambda py: None)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None if name == "xdotool" else "/usr/bin/" + name)
+    monkeypatch.setattr(dev, "can_apt", lambda: True)
+    monkeypatch.setattr(dev, "apt_install", installed.append)
+    dev.ensure_system_libraries(tmp_path / "python", for_tests=True)
+    assert installed and "xdotool" in installed[0]
+
+
 def test_qt_multimedia_imports_in_this_environment(dev):
     """The environment the tests run in can play media (CI installs libpulse0 through dev.py)."""
     assert dev.multimedia_import_error(Path(sys.executable)) is None

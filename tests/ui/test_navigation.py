@@ -35,6 +35,21 @@ def test_ctrl_shift_number_moves_the_keyboard_to_each_pane_and_that_pane_shows_i
     assert win.doc_header.autoFillBackground()
 
 
+def test_f6_and_shift_f6_step_the_keyboard_through_the_panes_and_round(qtbot, window, activate):
+    win = window
+    nav = win.navigation
+    activate(win)
+    win.transcript.setFocus()
+    order = [win.codebook.view, win.segments.tree, win.documents.list, win.search.panel.query, win.transcript]
+    for target in order:
+        qtbot.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_F6)
+        qtbot.waitUntil(lambda t=target: QApplication.focusWidget() is t)
+    for target in reversed(order[:-1]):
+        qtbot.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_F6, SHIFT)
+        qtbot.waitUntil(lambda t=target: QApplication.focusWidget() is t)
+    assert nav.focused_pane() is nav.panes[1]
+
+
 def test_ctrl_page_down_and_up_step_through_the_documents(qtbot, window, activate):
     win = window
     for name in ("Interview 2", "Interview 3"):
@@ -59,7 +74,7 @@ def test_the_go_to_shortcuts_are_in_the_view_menu_help_list_and_tooltips(window)
     nav = window.navigation
     assert nav.go_menu.menuAction() in window.view_menu.actions()
     rows = window.help.shortcut_rows()
-    for act in nav.actions + [nav.act_next, nav.act_previous]:
+    for act in nav.actions + [nav.act_next, nav.act_previous, nav.act_next_pane, nav.act_previous_pane]:
         keys = act.shortcut().toString()
         assert keys in act.toolTip()
         assert any(keys == k for _what, k in rows)
