@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.ui.media_device import open_device  # noqa: E402
-from tests.tones import write_tone  # noqa: E402
+from tests.media_files import tone_wav  # noqa: E402
 
 
 #: how far past the target the player must have played for a seek to count as done
@@ -70,7 +70,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         t0 = time.perf_counter()
-        wav = write_tone(folder / "hour.wav", args.minutes * 60)
+        wav = tone_wav(folder / "hour.wav", args.minutes * 60)
         print(f"wrote {wav.stat().st_size / 1e6:.1f} MB wav ({args.minutes:g} min, 8 kHz mono) "
               f"in {time.perf_counter() - t0:.1f} s")
         project = Project.create(folder / "study.qcdesk")

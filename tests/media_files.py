@@ -1,7 +1,9 @@
 """Short recordings made by the tests themselves: tones written with :mod:`wave`, other formats
-converted from them with the ffmpeg binary of ``imageio-ffmpeg`` (a test extra). No network.
+converted from them with the ffmpeg binary of ``imageio-ffmpeg`` (a test extra), and a
+:class:`FileReader` standing in for the media store's readers. No network.
 
-Use: ``from media_files import tone_wav, converted`` in a test module.
+Use: ``from media_files import tone_wav, converted`` in a test module (``tests.media_files``
+where the repository's root is on the path, as in the UI tests and benchmarks).
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import struct
 import subprocess
 import wave
 from pathlib import Path
-
-import pytest
 
 #: ffmpeg arguments per output extension (small, fast encoders that every ffmpeg build has)
 _ENCODE = {
@@ -45,6 +45,8 @@ def tone_wav(path: Path, seconds: float = 2.0, *, rate: int = 8000, freq: int = 
 
 
 def ffmpeg() -> str:
+    import pytest  # only here: benchmarks write tones without pytest
+
     try:
         import imageio_ffmpeg
     except ImportError:
@@ -65,3 +67,31 @@ def converted(folder: Path, ext: str, *, seconds: float = 2.0, video: bool = Fal
                    check=True, capture_output=True, timeout=120)
     src.unlink()
     return out
+
+
+class FileReader:
+    """A reader as the media store gives one (read, seek, tell, size, close), over a plain file,
+    counting what it is asked for."""
+
+    def __init__(self, path: Path):
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close()
+        self.size = path.stat().st_size
+        self.largest_read = 0
+        self.bytes_read = 0
+        self.closed = False
+
+    def read(self, n: int) -> bytes:
+        self.largest_read = max(self.largest_read, n)
+        data = self._file.read(n)
+        self.bytes_read += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def close(self) -> None:
+        self.closed = True
+        self._file.close()

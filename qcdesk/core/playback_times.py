@@ -1,10 +1,9 @@
-"""Where in a recording a passage of its transcript was said, and back: the one place the player
-(and the coded-segments list) turn text positions into seconds and seconds into text.
+"""The player's side of a transcript's times: seconds into the recording -> the turn being said
+(to follow the recording), and the passages it plays.
 
-Times come from the speaker turns (``time_start`` / ``time_end``, seconds). A position inside a
-timed turn gets a time interpolated between the turn's start and its end (its own ``time_end``,
-else the next timed turn's start); with no end known it gets the turn's start. When finer times
-are stored (sentence-level stamps), :class:`Timeline` is the one thing to teach about them.
+Positions become seconds in one place, :class:`qcdesk.core.timing.Timeline` (turn times, sync
+points such as subtitle cues and f4 stamps, interpolation); this module asks it, unrounded, so
+that playback starts at or slightly before a passage, never after it.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from qcdesk.core import timing
 from qcdesk.core.models import SpeakerTurn
 
 
@@ -28,7 +28,14 @@ class TimedTurn:
 class Timeline:
     """One document's timed turns, in text order."""
 
-    def __init__(self, turns: list[SpeakerTurn]):
+    def __init__(self, turns: list[SpeakerTurn], times: timing.Timeline | None = None):
+        """``times``: the document's timeline (with its sync points); by default one from
+        ``turns`` alone."""
+        if times is None:
+            times = timing.Timeline.from_rows(
+                (t.start, t.end, t.time_start, t.time_end, len(t.speaker))
+                for t in sorted(turns, key=lambda t: t.start))
+        self.times = times
         timed = sorted((t for t in turns if t.time_start is not None), key=lambda t: t.start)
         self.turns: list[TimedTurn] = []
         for i, turn in enumerate(timed):
@@ -39,7 +46,6 @@ class Timeline:
                 end_time = None
             self.turns.append(TimedTurn(turn.start, max(turn.end, turn.start), float(turn.time_start),
                                         None if end_time is None else float(end_time)))
-        self._starts = [t.start for t in self.turns]
         #: turn indexes in time order (a transcript's times may run out of text order)
         self._by_time = sorted(range(len(self.turns)), key=lambda i: self.turns[i].time_start)
         self._times = [self.turns[i].time_start for i in self._by_time]
@@ -47,31 +53,14 @@ class Timeline:
     def __bool__(self) -> bool:
         return bool(self.turns)
 
-    def _turn_at(self, position: int) -> int | None:
-        i = bisect_right(self._starts, position) - 1
-        return i if i >= 0 else None
-
     def time_at(self, position: int) -> float | None:
-        """Seconds into the recording where the text at code point ``position`` was said; None
-        before the first timed turn."""
-        i = self._turn_at(position)
-        if i is None:
-            return None
-        turn = self.turns[i]
-        if turn.time_end is None:
-            return turn.time_start
-        if position >= turn.end:  # between this turn and the next
-            return turn.time_end
-        share = (position - turn.start) / (turn.end - turn.start)
-        return turn.time_start + share * (turn.time_end - turn.time_start)
+        """Seconds into the recording to play the text at code point ``position`` from; None
+        when no time is known at or before it."""
+        return self.times.start_seconds(position)
 
     def span_at(self, start: int, end: int) -> tuple[float, float | None] | None:
         """(from, to) seconds of the passage ``[start, end)``; ``to`` None when unknown."""
-        begin = self.time_at(start)
-        if begin is None:
-            return None
-        finish = self.time_at(end)
-        return begin, finish if finish is not None and finish > begin else None
+        return self.times.passage(start, end)
 
     def turn_index_at_time(self, seconds: float) -> int | None:
         """The timed turn being said at ``seconds`` (the one started last by then), or None."""

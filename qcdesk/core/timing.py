@@ -47,10 +47,22 @@ class Timeline:
     """Every known time of one document, read once; answers many positions quickly."""
 
     def __init__(self, project, document_id: int) -> None:
-        self.turns = sql.timed_turns(project.db, document_id)
-        self._turn_starts = [t[0] for t in self.turns]
-        points = dict(_inline_marks(project, document_id, self.turns))
+        turns = sql.timed_turns(project.db, document_id)
+        points = dict(_inline_marks(project, document_id, turns))
         points.update(sql.sync_points(project.db, document_id))  # stored points win over marks
+        self._index(turns, points)
+
+    @classmethod
+    def from_rows(cls, turns, points=()) -> Timeline:
+        """A timeline from rows, without a project: ``turns`` as (start, end, time_start,
+        time_end, length of the speaker's name) in text order, ``points`` as (position, seconds)."""
+        line = cls.__new__(cls)
+        line._index([tuple(t) for t in turns], dict(points))
+        return line
+
+    def _index(self, turns, points: dict[int, float]) -> None:
+        self.turns = turns
+        self._turn_starts = [t[0] for t in self.turns]
         self.inner = sorted(points.items())  # times inside the text, not the turns' own
         self._inner_positions = [p for p, _ in self.inner]
         every = dict(self.inner)
@@ -67,7 +79,8 @@ class Timeline:
                 return i
         return None
 
-    def moment(self, position: int) -> Moment | None:
+    def moment(self, position: int, rounded: bool = True) -> Moment | None:
+        """The time at ``position``; ``rounded=False`` keeps an interpolated estimate's fraction."""
         k = self._turn(position)
         if k is None:
             i = bisect_right(self._inner_positions, position) - 1
@@ -92,7 +105,42 @@ class Timeline:
         if s1 is None or s1 <= t0 or p1 <= spoken or (s1 - t0) > SLOWEST_SPEECH * (p1 - spoken):
             return Moment(t0, True)
         estimate = t0 + (s1 - t0) * (position - spoken) / (p1 - spoken)
-        return Moment(float(round(estimate)), False)
+        return Moment(float(round(estimate)) if rounded else estimate, False)
+
+    # ------------------------------------------------------------ playing a passage
+    def start_seconds(self, position: int) -> float | None:
+        """Where to start playing the text at ``position``: its time (unrounded) or, where that is
+        not known (an untimed turn, the gap between turns), the last time known before it (a
+        sync point, a turn's start, or a turn's own end): never after the passage."""
+        moment = self.moment(position, rounded=False)
+        if moment is not None:
+            return moment.seconds
+        known = [(p, s) for p, s in self.points if p <= position]
+        known += [(end, t1) for _s, end, t0, t1, _l in self.turns
+                  if t0 is not None and t1 is not None and end <= position]
+        return max(known)[1] if known else None
+
+    def end_seconds(self, end: int) -> float | None:
+        """When the text just before ``end`` has been said: inside a turn its time; at a turn's
+        end the turn's own end, else the next time known after it; None when nothing is."""
+        k = self._turn(end - 1) if end > 0 else None
+        if k is not None:
+            _start, turn_end, t0, t1, _label = self.turns[k]
+            if end < turn_end and t0 is not None:
+                moment = self.moment(end, rounded=False)
+                return None if moment is None else moment.seconds
+            if end >= turn_end and t0 is not None and t1 is not None:
+                return t1
+        after = bisect_left([p for p, _ in self.points], end)
+        return self.points[after][1] if after < len(self.points) else None
+
+    def passage(self, start: int, end: int) -> tuple[float, float | None] | None:
+        """(from, to) seconds to play the passage ``[start, end)``; ``to`` None when unknown."""
+        begin = self.start_seconds(start)
+        if begin is None:
+            return None
+        finish = self.end_seconds(end)
+        return begin, finish if finish is not None and finish > begin else None
 
     def _next_turn_start(self, k: int) -> float | None:
         return next((t[2] for t in self.turns[k + 1:] if t[2] is not None), None)

@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
+from qcdesk.core import timing
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.media_formats import EXTENSIONS
 from qcdesk.core.models import Changes
@@ -129,7 +130,7 @@ class MediaFeature:
             self.timeline = Timeline([])
             self._update_enabled()
             return
-        self.timeline = Timeline(self.project.speaker_turns(doc_id))
+        self.timeline = Timeline(self.project.speaker_turns(doc_id), timing.Timeline(self.project, doc_id))
         media = self.project.media.for_document(doc_id)
         if media != self.panel.media or media is None:
             self.panel.load(self.project, media)

@@ -72,6 +72,38 @@ def test_a_long_silence_before_the_next_turn_is_not_spread_over_the_words(projec
     assert timing.time_at(project, doc.id, TEXT.index("six")) == 10.0
 
 
+def test_playback_starts_unrounded_never_after_the_rounded_time_would(project):
+    doc = project.add_document("D", parsed([ann(10.0, 20.0), bob(21.0)]))
+    line = timing.Timeline(project, doc.id)
+    for position in range(len(TEXT)):
+        rounded = line.moment(position)
+        exact = line.moment(position, rounded=False)
+        assert (rounded is None) == (exact is None)
+        if exact is not None:
+            assert abs(rounded.seconds - exact.seconds) <= 0.5
+            assert line.start_seconds(position) == exact.seconds
+    six = TEXT.index("six")
+    assert line.moment(six, rounded=False).seconds != round(line.moment(six, rounded=False).seconds)
+
+
+def test_a_timeline_from_rows_answers_as_the_projects_does(project):
+    doc = project.add_document("D", parsed([ann(10.0), bob(20.0)], [(TEXT.index("eight"), 16.0)]))
+    stored = timing.Timeline(project, doc.id)
+    rows = timing.Timeline.from_rows(stored.turns, stored.inner)
+    for position in range(len(TEXT) + 1):
+        assert rows.moment(position) == stored.moment(position)
+        assert rows.passage(0, position) == stored.passage(0, position)
+
+
+def test_a_passage_plays_from_its_start_to_its_turns_end_or_the_next_known_time(project):
+    doc = project.add_document("D", parsed([ann(10.0, 18.0), bob(21.0)], [(TEXT.index("six"), 15.5)]))
+    line = timing.Timeline(project, doc.id)
+    end = TEXT.index("\n")
+    assert line.passage(0, end) == (10.0, 18.0)  # the turn's own end
+    assert line.passage(TEXT.index("six"), end) == (15.5, 18.0)
+    assert line.passage(TEXT.index("Bob"), len(TEXT)) == (21.0, None)  # nothing known after
+
+
 def test_nothing_known_is_none(project):
     doc = project.add_document("D", parsed([ann(None), bob(None)]))
     assert timing.time_at(project, doc.id, 5) is None

@@ -9,7 +9,7 @@ QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia
 from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl  # noqa: E402
 
 from qcdesk.ui.media_device import open_device  # noqa: E402
-from tests.tones import FileReader, write_tone  # noqa: E402
+from tests.media_files import FileReader, tone_wav  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -31,7 +31,7 @@ def player(qtbot):
 
 
 def test_a_recording_streams_from_the_reader_and_plays(qtbot, tmp_path, player):
-    wav = write_tone(tmp_path / "tone.wav", 4)
+    wav = tone_wav(tmp_path / "tone.wav", 4)
     reader = FileReader(wav)
     device = open_device(reader, player)
     player.setSourceDevice(device, QUrl("tone.wav"))
@@ -45,7 +45,7 @@ def test_a_recording_streams_from_the_reader_and_plays(qtbot, tmp_path, player):
 
 
 def test_seeking_through_the_reader(qtbot, tmp_path, player):
-    wav = write_tone(tmp_path / "tone.wav", 6)
+    wav = tone_wav(tmp_path / "tone.wav", 6)
     player.setSourceDevice(open_device(FileReader(wav), player), QUrl("tone.wav"))
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
     call(player, "play")
@@ -57,7 +57,7 @@ def test_seeking_through_the_reader(qtbot, tmp_path, player):
 
 
 def test_a_reader_that_fails_is_a_player_error_not_a_crash(qtbot, tmp_path, player):
-    wav = write_tone(tmp_path / "tone.wav", 2)
+    wav = tone_wav(tmp_path / "tone.wav", 2)
 
     failing = FileReader(wav)
     failing.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
@@ -71,7 +71,7 @@ def test_a_reader_that_fails_is_a_player_error_not_a_crash(qtbot, tmp_path, play
 
 
 def test_closing_the_device_closes_the_reader(tmp_path):
-    reader = FileReader(write_tone(tmp_path / "tone.wav", 1))
+    reader = FileReader(tone_wav(tmp_path / "tone.wav", 1))
     device = open_device(reader)
     assert device.size() == reader.size and device.read(4) == b"RIFF"
     assert device.seek(8) and device.read(4) == b"WAVE"
@@ -88,7 +88,7 @@ def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tm
     project = Project.create(tmp_path / "secret.qcdesk", passphrase="correct horse")
     try:
         doc = project.add_document("Interview", ParsedDocument(text="P1: hello", source_format="txt"))
-        info = project.media.attach(doc.id, write_tone(tmp_path / "tone.wav", 5), embed=True)
+        info = project.media.attach(doc.id, tone_wav(tmp_path / "tone.wav", 5), embed=True)
         (tmp_path / "tone.wav").unlink()  # nothing outside the project
         device = open_device(project.media.open(info.id, own_connection=True), player)
         player.setSourceDevice(device, QUrl("tone.wav"))

@@ -18,7 +18,7 @@ from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.ui import dialogs  # noqa: E402
 from qcdesk.ui.main_window import MainWindow  # noqa: E402
 from qcdesk.ui.settings import Settings  # noqa: E402
-from tests.tones import write_tone  # noqa: E402
+from tests.media_files import tone_wav  # noqa: E402
 
 pytestmark = pytest.mark.gui
 
@@ -31,26 +31,27 @@ LINES = ["Interviewer: How did you find your mentor?",
 SECONDS = 14
 
 
-def _document() -> ParsedDocument:
+def _document(sync=()) -> ParsedDocument:
     blocks, turns, pos = [], [], 0
     for i, line in enumerate(LINES):
         end = pos + len(line)
         blocks.append(Block("paragraph", pos, end))
         turns.append(SpeakerTurn(line.split(":")[0], pos, end, float(i * 3), None))
         pos = end + 1
-    return ParsedDocument(text="\n".join(LINES), source_format="txt", blocks=blocks, turns=turns)
+    return ParsedDocument(text="\n".join(LINES), source_format="txt", blocks=blocks, turns=turns,
+                          sync_points=list(sync))
 
 
 def turn_start(i: int) -> int:
     return sum(len(line) + 1 for line in LINES[:i])
 
 
-def _project(folder: Path, *, embed: bool = True) -> Path:
+def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
     path = folder / "study.qcdesk"
     with Project.create(path) as project:
-        doc = project.add_document("Interview 1", _document())
+        doc = project.add_document("Interview 1", _document(sync))
         project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
-        project.media.attach(doc.id, write_tone(folder / "interview1.wav", SECONDS), embed=embed)
+        project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
         code = project.add_code("Belonging", color="#58d68d")
         start = turn_start(3)
         project.apply_code(doc.id, code.id, start, start + len(LINES[3]))
@@ -145,7 +146,7 @@ def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messag
     path = tmp_path / "long.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
-        project.media.attach(doc.id, write_tone(tmp_path / "long.wav", 12), embed=True)
+        project.media.attach(doc.id, tone_wav(tmp_path / "long.wav", 12), embed=True)
     win = _open(qtbot, tmp_path, path, messages, activate)
     panel, view = win.player.panel, win.transcript
     qtbot.waitUntil(lambda: panel.player.duration() > 0, timeout=15000)
@@ -180,13 +181,29 @@ def test_play_segment_plays_a_coding_from_its_start_to_its_end_and_stops(qtbot, 
     assert 5500 <= player.position() < 6700
 
 
+def test_play_from_here_honours_a_subtitle_cue_inside_a_turn(qtbot, tmp_path, messages, activate, monkeypatch):
+    cue = turn_start(1) + LINES[1].index("assigned")  # turn 1 runs 3 s to 6 s; interpolated, about 3.8 s
+    win = _open(qtbot, tmp_path, _project(tmp_path, sync=[(cue, 5.0)]), messages, activate)
+    panel, player = win.player.panel, win.player.panel.player
+    panel.volume.setValue(0)
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
+    asked = []
+    play_from = panel.play_from
+    monkeypatch.setattr(panel, "play_from", lambda seconds: (asked.append(seconds), play_from(seconds)))
+    win.transcript.select_range(cue, cue)
+    win.player.act_here.trigger()
+    assert asked == [5.0]
+    qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 5000, timeout=10000)
+    win.close()
+
+
 def test_clicking_a_coded_segment_plays_it(qtbot, window):
     code = next(c for c in window.project.codes() if c.name == "Belonging")
     window.codebook.select_code(code.id)
     tree = window.segments.tree
-    qtbot.waitUntil(lambda: tree.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: tree.model().rowCount() == 1)
     assert window.segments.rows()[0][1] == "P1 · 0:09"  # the segment's time
-    rect = tree.visualItemRect(tree.topLevelItem(0))
+    rect = tree.visualRect(tree.model().index(0, 0))
     player = window.player.panel.player
     qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 9000, timeout=10000)
@@ -216,7 +233,7 @@ def test_a_document_without_a_recording_disables_playing_and_offers_attaching(qt
     window.documents.select(docs["Interview 2"])
     qtbot.waitUntil(lambda: window.player.panel.media is None)
     assert not window.player.act_play.isEnabled() and window.player.act_attach.isEnabled()
-    wav = write_tone(tmp_path / "second.wav", 3)
+    wav = tone_wav(tmp_path / "second.wav", 3)
     asked = []
     monkeypatch.setattr(dialogs, "ask_open_path", lambda parent, title, folder, filters: asked.append(filters) or str(wav))
     window.player.act_attach.trigger()
@@ -298,8 +315,8 @@ def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qt
     (tmp_path / "in").mkdir()
     transcript = tmp_path / "in" / "interview.txt"
     transcript.write_text("Interviewer: Hello.\nP1: Hello to you.\n", encoding="utf-8")
-    wav = write_tone(tmp_path / "in" / "interview.wav", 2)
-    diary = write_tone(tmp_path / "in" / "diary 3.wav", 1)
+    wav = tone_wav(tmp_path / "in" / "interview.wav", 2)
+    diary = tone_wav(tmp_path / "in" / "diary 3.wav", 1)
     filters = []
     monkeypatch.setattr(dialogs, "ask_open_paths",
                         lambda parent, title, folder, f: filters.append(f) or [str(transcript), str(wav), str(diary)])
