@@ -5,6 +5,8 @@ the dock's list, remove it from the list's menu, and the refusals that change no
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
 
@@ -120,3 +122,44 @@ def test_a_document_without_a_recording_is_refused(qtbot, window, messages):
     press(qtbot, window, Qt.Key.Key_F8)
     assert any(kind == "error" and "has no recording" in text for kind, _title, text in messages), messages
     assert window.project.time_codings.all() == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.one_of(st.tuples(st.just("add"), st.integers(0, SECONDS * 1000), st.integers(-500, 3000)),
+                          st.tuples(st.just("remove"), st.integers(0, 5)),
+                          st.just(("undo",)), st.just(("redo",))), max_size=12))
+def test_any_run_of_coding_removing_undo_and_redo_keeps_list_file_and_history_in_step(qtbot, window, messages, ops):
+    """The list always shows what the file holds, and undo/redo bring back exactly the rows (ids too)
+    that were there at that step, whatever refusals came in between."""
+    feature, doc, project = window.time_ranges, ids(window)["Interview 1"], window.project
+    for t in project.time_codings.for_document(doc):
+        project.time_codings.remove(t.id)
+    window.undo_stack.clear()
+    assert window.codebook.select_code(code(window))
+
+    def now():
+        return frozenset((t.id, t.start_ms, t.end_ms) for t in project.time_codings.for_document(doc))
+
+    history, at = [now()], 0
+    for op in ops:
+        if op[0] == "add":
+            feature.mark_in, feature.mark_out = op[1], op[1] + op[2]  # past the end, or backwards: refused
+            before = now()
+            feature.act_code.trigger()
+            if now() != before:
+                history, at = history[: at + 1] + [now()], at + 1
+            else:  # refused, or the same range coded again: nothing to undo
+                assert window.undo_stack.index() == at
+        elif op[0] == "remove" and feature.list.topLevelItemCount():
+            item = feature.list.topLevelItem(op[1] % feature.list.topLevelItemCount())
+            menu = feature.menu_for(item)
+            next(a for a in menu.actions() if a.objectName() == "actionRemoveTimeCoding").trigger()
+            history, at = history[: at + 1] + [now()], at + 1
+        elif op[0] == "undo" and at > 0:
+            window.undo_stack.undo()
+            at -= 1
+        elif op[0] == "redo" and at < len(history) - 1:
+            window.undo_stack.redo()
+            at += 1
+        assert now() == history[at]
+        assert sorted(feature.rows()) == sorted((format_range(s, e), "Belonging", "") for _i, s, e in now())
