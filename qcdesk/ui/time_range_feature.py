@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem,
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from qcdesk.core.time_codings import format_range, format_time
@@ -83,6 +83,8 @@ class TimeRangeFeature:
         self.list.setHeaderLabels(["Range", "Code", "Memo"])
         self.list.setRootIsDecorated(False)
         self.list.setMaximumHeight(140)
+        for column in (0, 1):  # the whole range and code; the memo takes the rest
+            self.list.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._list_menu)
         self.list.itemClicked.connect(lambda item, _col: self.play(item))
