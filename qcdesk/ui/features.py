@@ -37,6 +37,7 @@ FEATURES: list[tuple[str, str]] = [
     ("workbench", "qcdesk.ui.workbench_layout"),
     ("navigation", "qcdesk.ui.navigation"),
     ("player", "qcdesk.ui.media_feature"),
+    ("time_ranges", "qcdesk.ui.time_range_feature"),  # after the player: its dock and menu
     ("help", "qcdesk.ui.help_feature"),  # last: lists every other feature's shortcuts
 ]
 

@@ -1,0 +1,243 @@
+"""Coding time ranges of the recording in the window (issue 18: a recording without a transcript).
+
+In the player dock and the Document menu: **Mark in** (F6) and **Mark out** (F7) at the player's
+position, then **Code time range** (F8) with the code selected in the codebook: one undo step. A
+refusal (no recording, past its end, a code that only groups others) shows the core's one line and
+changes nothing. Under the player, a list of the open document's time codings (range, code, memo):
+a click plays that range and stops at its end; its context menu removes one (undoable).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QMenu, QPushButton, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
+
+from qcdesk.core.time_codings import format_range, format_time
+from qcdesk.ui.commands import ProjectCommand
+
+if TYPE_CHECKING:
+    from qcdesk.core.project import Project
+    from qcdesk.ui.main_window import MainWindow
+
+
+class AddTimeCodingCommand(ProjectCommand):
+    """Code a time range; undo removes it keeping its snapshot, redo restores that same row."""
+
+    def __init__(self, project: "Project", document_id: int, code_id: int, start_ms: int, end_ms: int,
+                 code_name: str = ""):
+        super().__init__(project, f"Code time range with “{code_name}”" if code_name else "Code time range")
+        self.args = (document_id, code_id, start_ms, end_ms)
+        self.time_coding_id: int | None = None
+        self.snapshot: dict | None = None
+
+    def do_first(self) -> None:
+        before = {t.id for t in self.project.time_codings.for_document(self.args[0])}
+        item = self.project.time_codings.add(*self.args)
+        self.time_coding_id = item.id
+        if item.id in before:  # the same code on the same range: nothing to undo
+            self.setObsolete(True)
+
+    def do_undo(self) -> None:
+        self.snapshot = self.project.time_codings.remove(self.time_coding_id)
+
+    def do_redo(self) -> None:
+        self.project.time_codings.restore(self.snapshot)
+
+
+class RemoveTimeCodingCommand(ProjectCommand):
+    def __init__(self, project: "Project", time_coding_id: int, code_name: str = ""):
+        super().__init__(project, f"Remove time coding “{code_name}”" if code_name else "Remove time coding")
+        self.time_coding_id = time_coding_id
+        self.snapshot: dict | None = None
+
+    def do_first(self) -> None:
+        self.snapshot = self.project.time_codings.remove(self.time_coding_id)
+
+    do_redo = do_first
+
+    def do_undo(self) -> None:
+        self.project.time_codings.restore(self.snapshot)
+
+
+class TimeRangeFeature:
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        self.player = window.player
+        self.project = None
+        self.mark_in: int | None = None
+        self.mark_out: int | None = None
+        self.box = QWidget()
+        self.box.setObjectName("timeRanges")
+        self.marks_label = QLabel()
+        self.marks_label.setObjectName("timeMarks")
+        self.in_button = QPushButton("Mark in")
+        self.out_button = QPushButton("Mark out")
+        self.code_button = QPushButton("Code time range")
+        self.code_button.setObjectName("codeTimeRange")
+        self.list = QTreeWidget()
+        self.list.setObjectName("timeCodingList")
+        self.list.setHeaderLabels(["Range", "Code", "Memo"])
+        self.list.setRootIsDecorated(False)
+        self.list.setMaximumHeight(140)
+        for column in (0, 1):  # the whole range and code; the memo takes the rest
+            self.list.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._list_menu)
+        self.list.itemClicked.connect(lambda item, _col: self.play(item))
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.in_button, self.out_button, self.code_button):
+            row.addWidget(widget)
+        row.addWidget(self.marks_label, 1)
+        layout = QVBoxLayout(self.box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.list)
+        self.player.panel.layout().addWidget(self.box)
+        menu = self.player.menu
+        menu.addSeparator()
+        self.act_in = self._action("Mark &in", "actionMarkIn", self.set_mark_in, "F6",
+                                   "Mark the start of a time range at the player's position")
+        self.act_out = self._action("Mark &out", "actionMarkOut", self.set_mark_out, "F7",
+                                    "Mark the end of a time range at the player's position")
+        self.act_code = self._action("&Code time range", "actionCodeTimeRange", self.code_range, "F8",
+                                     "Code the marked time range with the code selected in the codebook")
+        self.in_button.clicked.connect(self.act_in.trigger)
+        self.out_button.clicked.connect(self.act_out.trigger)
+        self.code_button.clicked.connect(self.act_code.trigger)
+        window.projectOpened.connect(self._opened)
+        window.projectClosing.connect(self._closing)
+        window.documents.documentSelected.connect(lambda _doc_id: self.refresh(clear_marks=True))
+        self.refresh(clear_marks=True)
+
+    def _action(self, text: str, name: str, slot, shortcut: str, tip: str) -> QAction:
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.window.addAction(action)
+        self.player.menu.addAction(action)
+        return action
+
+    def _say(self, text: str) -> None:
+        self.window.statusBar().showMessage(text, 5000)
+
+    # ------------------------------------------------------------ project
+    def _opened(self, _path: str) -> None:
+        self.project = self.window.project
+        self.project.subscribe(self._changes)
+        self.refresh(clear_marks=True)
+
+    def _closing(self) -> None:
+        if self.project is not None:
+            self.project.unsubscribe(self._changes)
+        self.project = None
+        self.refresh(clear_marks=True)
+
+    def _changes(self, _changes) -> None:
+        self.refresh()
+
+    def document_id(self) -> int | None:
+        return self.window.transcript.document_id if self.project is not None else None
+
+    # ------------------------------------------------------------ marks and coding
+    def _position(self) -> int | None:
+        panel = self.player.panel
+        if not panel.has_media():
+            self._say("This document has no recording to mark (Document ▸ Attach recording…).")
+            return None
+        return max(0, int(panel.player.position()))
+
+    def set_mark_in(self) -> None:
+        ms = self._position()
+        if ms is not None:
+            self.mark_in = ms
+            self._show_marks()
+
+    def set_mark_out(self) -> None:
+        ms = self._position()
+        if ms is not None:
+            self.mark_out = ms
+            self._show_marks()
+
+    def _show_marks(self) -> None:
+        start = "–" if self.mark_in is None else format_time(self.mark_in)
+        end = "–" if self.mark_out is None else format_time(self.mark_out)
+        self.marks_label.setText(f"In {start} · Out {end}")
+
+    def code_range(self) -> bool:
+        doc_id = self.document_id()
+        if doc_id is None:
+            return False
+        code_id = self.window.codebook.current_code_id()
+        if code_id is None:
+            self._say("Select a code in the codebook first.")
+            return False
+        has_recording = self.project.media.for_document(doc_id) is not None
+        if has_recording and (self.mark_in is None or self.mark_out is None):
+            self._say("Mark in (F6) and mark out (F7) first.")
+            return False
+        # without a recording the core refuses with its own line; the marks do not matter then
+        command = AddTimeCodingCommand(self.project, doc_id, code_id, self.mark_in or 0, self.mark_out or 0,
+                                       self.project.code(code_id).name)
+        return self.window.undo.run(command)
+
+    def remove(self, time_coding_id: int) -> bool:
+        item = self.project.time_codings.get(time_coding_id)
+        name = self.project.code(item.code_id).name
+        return self.window.undo.run(RemoveTimeCodingCommand(self.project, time_coding_id, name))
+
+    # ------------------------------------------------------------ the list
+    def refresh(self, clear_marks: bool = False) -> None:
+        if clear_marks:
+            self.mark_in = self.mark_out = None
+        self._show_marks()
+        doc_id = self.document_id()
+        writable = doc_id is not None and not self.project.read_only
+        for action in (self.act_in, self.act_out):
+            action.setEnabled(doc_id is not None)
+        self.act_code.setEnabled(writable)
+        self.list.clear()
+        if doc_id is None:
+            return
+        names = {c.id: c.name for c in self.project.codes()}
+        for t in self.project.time_codings.for_document(doc_id):
+            item = QTreeWidgetItem([format_range(t.start_ms, t.end_ms), names.get(t.code_id, "?"), t.memo])
+            item.setData(0, Qt.ItemDataRole.UserRole, t.id)
+            item.setData(1, Qt.ItemDataRole.UserRole, (t.start_ms, t.end_ms))
+            self.list.addTopLevelItem(item)
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [tuple(self.list.topLevelItem(i).text(c) for c in range(3)) for i in range(self.list.topLevelItemCount())]
+
+    def play(self, item: QTreeWidgetItem) -> None:
+        start_ms, end_ms = item.data(1, Qt.ItemDataRole.UserRole)
+        self.player.panel.play_range(start_ms / 1000, end_ms / 1000)
+
+    def _list_menu(self, pos: QPoint) -> None:
+        menu = self.menu_for(self.list.itemAt(pos))
+        if menu is not None:
+            menu.popup(self.list.viewport().mapToGlobal(pos))
+
+    def menu_for(self, item: QTreeWidgetItem | None) -> QMenu | None:
+        """The list's context menu for ``item``: Remove (undoable)."""
+        if item is None or self.project is None:
+            return None
+        menu = QMenu(self.list)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        remove = menu.addAction("Remove")
+        remove.setObjectName("actionRemoveTimeCoding")
+        remove.setEnabled(not self.project.read_only)
+        time_coding_id = item.data(0, Qt.ItemDataRole.UserRole)
+        remove.triggered.connect(lambda _checked=False: self.remove(time_coding_id))
+        return menu
+
+def install(window: "MainWindow") -> TimeRangeFeature:
+    return TimeRangeFeature(window)
