@@ -1,7 +1,7 @@
 """Coding time ranges of the recording in the window (issue 18: a recording without a transcript).
 
-In the player dock and the Document menu: **Mark in** (F6) and **Mark out** (F7) at the player's
-position, then **Code time range** (F8) with the code selected in the codebook: one undo step. A
+In the player dock and the Document menu: **Mark in** (F7) and **Mark out** (F8) at the player's
+position, then **Code time range** (F9) with the code selected in the codebook: one undo step. A
 refusal (no recording, past its end, a code that only groups others) shows the core's one line and
 changes nothing. Under the player, a list of the open document's time codings (range, code, memo):
 a click plays that range and stops at its end; its context menu removes one (undoable).
@@ -100,11 +100,11 @@ class TimeRangeFeature:
         self.player.panel.layout().addWidget(self.box)
         menu = self.player.menu
         menu.addSeparator()
-        self.act_in = self._action("Mark &in", "actionMarkIn", self.set_mark_in, "F6",
+        self.act_in = self._action("Mark &in", "actionMarkIn", self.set_mark_in, "F7",
                                    "Mark the start of a time range at the player's position")
-        self.act_out = self._action("Mark &out", "actionMarkOut", self.set_mark_out, "F7",
+        self.act_out = self._action("Mark &out", "actionMarkOut", self.set_mark_out, "F8",
                                     "Mark the end of a time range at the player's position")
-        self.act_code = self._action("&Code time range", "actionCodeTimeRange", self.code_range, "F8",
+        self.act_code = self._action("&Code time range", "actionCodeTimeRange", self.code_range, "F9",
                                      "Code the marked time range with the code selected in the codebook")
         self.in_button.clicked.connect(self.act_in.trigger)
         self.out_button.clicked.connect(self.act_out.trigger)
@@ -182,7 +182,7 @@ class TimeRangeFeature:
             return False
         has_recording = self.project.media.for_document(doc_id) is not None
         if has_recording and (self.mark_in is None or self.mark_out is None):
-            self._say("Mark in (F6) and mark out (F7) first.")
+            self._say("Mark in (F7) and mark out (F8) first.")
             return False
         # without a recording the core refuses with its own line; the marks do not matter then
         command = AddTimeCodingCommand(self.project, doc_id, code_id, self.mark_in or 0, self.mark_out or 0,

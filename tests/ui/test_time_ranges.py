@@ -48,12 +48,12 @@ def mark_at(qtbot, win, ms: int, key) -> None:
 def test_mark_in_and_out_then_code_is_one_undo_step_and_listed(qtbot, window):
     feature, doc = window.time_ranges, ids(window)["Interview 1"]
     assert window.codebook.select_code(code(window))
-    mark_at(qtbot, window, 2000, Qt.Key.Key_F6)
-    mark_at(qtbot, window, 5000, Qt.Key.Key_F7)
+    mark_at(qtbot, window, 2000, Qt.Key.Key_F7)
+    mark_at(qtbot, window, 5000, Qt.Key.Key_F8)
     assert feature.mark_in is not None and abs(feature.mark_in - 2000) < 50
     assert feature.mark_out is not None and abs(feature.mark_out - 5000) < 50
     steps = window.undo_stack.count()
-    press(qtbot, window, Qt.Key.Key_F8)
+    press(qtbot, window, Qt.Key.Key_F9)
     [made] = window.project.time_codings.for_document(doc)
     assert (made.start_ms, made.end_ms, made.code_id) == (feature.mark_in, feature.mark_out, code(window))
     assert window.undo_stack.count() == steps + 1
@@ -97,7 +97,7 @@ def test_a_range_past_the_recordings_end_is_refused_with_the_cores_line(qtbot, w
     feature = window.time_ranges
     feature.mark_in, feature.mark_out = (SECONDS - 1) * 1000, (SECONDS + 5) * 1000  # a recording cut short
     steps = window.undo_stack.count()
-    press(qtbot, window, Qt.Key.Key_F8)
+    press(qtbot, window, Qt.Key.Key_F9)
     assert any(kind == "error" and "lasts only" in text for kind, _title, text in messages), messages
     assert window.project.time_codings.for_document(doc) == [] and feature.rows() == []
     assert window.undo_stack.count() == steps
@@ -108,9 +108,9 @@ def test_a_grouping_code_is_refused(qtbot, window, messages):
     with window.project.action():
         ex_sql.set_code_codable(window.project.db, code(window), False)
     assert window.codebook.select_code(code(window))
-    mark_at(qtbot, window, 1000, Qt.Key.Key_F6)
-    mark_at(qtbot, window, 2000, Qt.Key.Key_F7)
-    press(qtbot, window, Qt.Key.Key_F8)
+    mark_at(qtbot, window, 1000, Qt.Key.Key_F7)
+    mark_at(qtbot, window, 2000, Qt.Key.Key_F8)
+    press(qtbot, window, Qt.Key.Key_F9)
     assert any(kind == "error" and "groups other codes" in text for kind, _title, text in messages), messages
     assert window.project.time_codings.for_document(doc) == []
 
@@ -119,7 +119,7 @@ def test_a_document_without_a_recording_is_refused(qtbot, window, messages):
     assert window.codebook.select_code(code(window))
     window.documents.select(ids(window)["Interview 2"])
     qtbot.waitUntil(lambda: window.transcript.document_id == ids(window)["Interview 2"])
-    press(qtbot, window, Qt.Key.Key_F8)
+    press(qtbot, window, Qt.Key.Key_F9)
     assert any(kind == "error" and "has no recording" in text for kind, _title, text in messages), messages
     assert window.project.time_codings.all() == []
 
