@@ -39,12 +39,13 @@ class Timeline:
         timed = sorted((t for t in turns if t.time_start is not None), key=lambda t: t.start)
         self.turns: list[TimedTurn] = []
         for i, turn in enumerate(timed):
+            begin = float(turn.time_start or 0.0)  # every turn here has a time (filtered above)
             end_time = turn.time_end
             if end_time is None and i + 1 < len(timed):
                 end_time = timed[i + 1].time_start
-            if end_time is not None and end_time < turn.time_start:
+            if end_time is not None and end_time < begin:
                 end_time = None
-            self.turns.append(TimedTurn(turn.start, max(turn.end, turn.start), float(turn.time_start),
+            self.turns.append(TimedTurn(turn.start, max(turn.end, turn.start), begin,
                                         None if end_time is None else float(end_time)))
         #: turn indexes in time order (a transcript's times may run out of text order)
         self._by_time = sorted(range(len(self.turns)), key=lambda i: self.turns[i].time_start)
