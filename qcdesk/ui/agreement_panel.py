@@ -27,7 +27,7 @@ from qcdesk.ui import panel_state
 from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 DASH = "–"
 EXCERPT = 120
@@ -66,7 +66,7 @@ def _checklist(name: str) -> QListWidget:
 
 
 class AgreementPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__()
         self.window = window
         self.project: Project | None = None
@@ -340,7 +340,7 @@ class AgreementPanel(QWidget):
 
 
 class AgreementFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.panel = AgreementPanel(window)
         self.dock = window.add_panel("Inter-coder agreement", "agreementDock", self.panel)
@@ -364,5 +364,5 @@ class AgreementFeature:
         self.window.show_panel(self.dock)
 
 
-def install(window: "MainWindow") -> AgreementFeature:
+def install(window: "WindowServices") -> AgreementFeature:
     return AgreementFeature(window)

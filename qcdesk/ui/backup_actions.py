@@ -23,7 +23,7 @@ from qcdesk.ui import dialogs
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 #: how often the timer looks whether a backup is due
 CHECK_INTERVAL_MS = 60_000
@@ -98,7 +98,7 @@ class PolicyDialog(QDialog):
 
 
 class BackupActions:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.changed = False
         self._since_backup_ms = 0
@@ -221,5 +221,5 @@ class BackupActions:
             settings.set_backup_policy(dialog.interval.value(), dialog.keep.value())
 
 
-def install(window: "MainWindow") -> BackupActions:
+def install(window: "WindowServices") -> BackupActions:
     return BackupActions(window)

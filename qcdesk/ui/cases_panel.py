@@ -30,7 +30,7 @@ from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -185,7 +185,7 @@ class AttributeDelegate(QStyledItemDelegate):
 
 
 class CasesPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window_ = window
         self._stale = False
@@ -284,9 +284,8 @@ class CasesPanel(QWidget):
     def open_memo(self) -> None:
         """The memo on the current case (a participant's profile, reflections on the interview)."""
         case_id = self.current_case_id()
-        memos = getattr(self.window_, "memos", None)
-        if case_id is not None and memos is not None:
-            memos.open_memo(case_id=case_id)
+        if case_id is not None:
+            self.window_.memos.open_memo(case_id=case_id)
 
     def _update_enabled(self) -> None:
         has_project = self.project is not None
@@ -437,7 +436,7 @@ class CasesPanel(QWidget):
 class CasesFeature:
     """Owns the Cases dock and its wiring to the window's project."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.panel = CasesPanel(window)
         self.dock = window.add_panel("Cases", "casesDock", self.panel)
@@ -467,5 +466,5 @@ class CasesFeature:
         self.panel.refresh()
 
 
-def install(window: "MainWindow") -> CasesFeature:
+def install(window: "WindowServices") -> CasesFeature:
     return CasesFeature(window)

@@ -13,22 +13,20 @@ from qcdesk.ui import commands as cmd
 from qcdesk.ui.transcript_view import passage_of
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 _DRAG_EVENTS = (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop)
 
 
 class CodeByDrop(QObject):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window = window
         self.tree = window.codebook.view
         self.tree.viewport().installEventFilter(self)
-        quick = getattr(window, "quick_codes", None)
-        self.bar = quick.bar if quick is not None else None
-        if self.bar is not None:
-            self.bar.setAcceptDrops(True)
-            self.bar.installEventFilter(self)
+        self.bar = window.quick_codes.bar  # installed before this feature
+        self.bar.setAcceptDrops(True)
+        self.bar.installEventFilter(self)
 
     # ------------------------------------------------------------------ where it lands
     def code_at(self, watched: QObject, pos: QPoint) -> int | None:
@@ -79,5 +77,5 @@ class CodeByDrop(QObject):
         return done
 
 
-def install(window: "MainWindow") -> CodeByDrop:
+def install(window: "WindowServices") -> CodeByDrop:
     return CodeByDrop(window)

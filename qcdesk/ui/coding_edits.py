@@ -16,11 +16,11 @@ from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class CodingEdits:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.act_extend = QAction("E&xtend coding to selection", window)
         self.act_extend.setObjectName("actionExtendCoding")
@@ -110,5 +110,5 @@ class CodingEdits:
             act.triggered.connect(lambda _c=False, cid=coding.id: self.extend_to_selection(cid))
 
 
-def install(window: "MainWindow") -> CodingEdits:
+def install(window: "WindowServices") -> CodingEdits:
     return CodingEdits(window)

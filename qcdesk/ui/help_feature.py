@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QDo
 from qcdesk import APP_NAME
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 NATIVE = QKeySequence.SequenceFormat.NativeText
 
@@ -22,7 +22,7 @@ def _label(action: QAction) -> str:
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
 
 
-def _where(action: QAction, window: "MainWindow") -> str:
+def _where(action: QAction, window: "WindowServices") -> str:
     """The panel an action belongs to (its shortcut works there), or "" for the whole window."""
     widget = action.parent()
     while isinstance(widget, QWidget) and widget is not window:
@@ -108,7 +108,7 @@ class HelpDialog(QDialog):
 
 
 class HelpFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.shortcuts_dialog: ShortcutsDialog | None = None
         self.help_dialog: HelpDialog | None = None
@@ -169,7 +169,7 @@ class HelpFeature:
         return GETTING_STARTED.format(
             app=APP_NAME, undo=keys(w.act_undo), import_=keys(w.act_import), apply=keys(w.act_apply),
             invivo=keys(w.act_invivo), remove=keys(w.act_remove),
-            focus=keys(w.act_focus) if hasattr(w, "act_focus") else "F11",
+            focus=keys(w.act_focus),
             shortcuts=f"<table cellspacing='0' cellpadding='3'>{table}</table>")
 
     def show_help(self) -> None:
@@ -180,5 +180,5 @@ class HelpFeature:
         self.help_dialog.show()
 
 
-def install(window: "MainWindow") -> HelpFeature:
+def install(window: "WindowServices") -> HelpFeature:
     return HelpFeature(window)

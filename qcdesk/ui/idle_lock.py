@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDockWidget, QLabel, QLine
 from qcdesk.core import encryption
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 DEFAULT_MINUTES = 15
 SETTINGS_KEY = "security/idle_minutes"
@@ -64,7 +64,7 @@ class LockScreen(QWidget):
 
 
 class IdleLock(QObject):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window = window
         self.timer = QTimer(self)
@@ -179,5 +179,5 @@ class IdleLock(QObject):
         self.timer.stop()
 
 
-def install(window: "MainWindow") -> IdleLock:
+def install(window: "WindowServices") -> IdleLock:
     return IdleLock(window)

@@ -19,7 +19,7 @@ from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 PROJECT_FILTER = "REFI-QDA project (*.qdpx)"
 CODEBOOK_FILTER = "REFI-QDA codebook (*.qdc)"
@@ -28,7 +28,7 @@ IMPORT_FILTER = ("REFI-QDA projects and codebooks (*.qdpx *.qdc *.csv *.tsv *.tx
 
 
 class InterchangeActions:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.menu = QMenu("E&xchange", window)
         self.menu.setObjectName("menuExchange")
@@ -111,7 +111,7 @@ class InterchangeActions:
             dialogs.info(self.window, title, f"Imported {path.name} into this project.\n\n{report.text()}")
 
 
-def install(window: "MainWindow") -> InterchangeActions:
+def install(window: "WindowServices") -> InterchangeActions:
     """Add File › Exchange to the window, after the export entries of the File menu."""
     actions = InterchangeActions(window)
     file_menu = next((a.menu() for a in window.menuBar().actions()
@@ -119,7 +119,7 @@ def install(window: "MainWindow") -> InterchangeActions:
     if file_menu is None:
         file_menu = window.menuBar().addMenu("&File")
     items = file_menu.actions()
-    export = getattr(window, "act_export", None)
+    export = window.act_export
     before = None
     if export in items:
         index = items.index(export)
@@ -128,5 +128,4 @@ def install(window: "MainWindow") -> InterchangeActions:
         file_menu.insertMenu(before, actions.menu)
     else:
         file_menu.addMenu(actions.menu)
-    window.exchange = actions  # type: ignore[attr-defined]
     return actions

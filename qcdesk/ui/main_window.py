@@ -5,6 +5,7 @@ project's change notifications, whatever caused them (an action, an undo, an imp
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
@@ -19,7 +20,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
-from qcdesk.ui import dialogs, features, interchange_actions, panel_state, unlock, workbench_layout
+from qcdesk.ui import dialogs, features, panel_state, unlock, workbench_layout
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -27,6 +28,30 @@ from qcdesk.ui.import_flow import ExportFlow, ImportFlow
 from qcdesk.ui.segments_panel import SegmentsPanel, format_time
 from qcdesk.ui.settings import Settings
 from qcdesk.ui.transcript_view import TranscriptView
+
+if TYPE_CHECKING:
+    from qcdesk.ui.agreement_panel import AgreementFeature
+    from qcdesk.ui.backup_actions import BackupActions
+    from qcdesk.ui.cases_panel import CasesFeature
+    from qcdesk.ui.code_by_drop import CodeByDrop
+    from qcdesk.ui.coding_edits import CodingEdits
+    from qcdesk.ui.help_feature import HelpFeature
+    from qcdesk.ui.interchange_actions import InterchangeActions
+    from qcdesk.ui.matrices_panel import MatricesFeature
+    from qcdesk.ui.media_feature import MediaFeature
+    from qcdesk.ui.memos_feature import MemosFeature
+    from qcdesk.ui.navigation import Navigation
+    from qcdesk.ui.quick_codes import QuickCodes
+    from qcdesk.ui.retrieval_panel import RetrievalFeature
+    from qcdesk.ui.saturation_panel import SaturationFeature
+    from qcdesk.ui.search_panel import SearchFeature
+    from qcdesk.ui.security_actions import SecurityActions
+    from qcdesk.ui.sets_feature import SetsFeature
+    from qcdesk.ui.team import TeamFeature
+    from qcdesk.ui.text_check import TextCheck
+    from qcdesk.ui.textedit_actions import TextEditActions
+    from qcdesk.ui.time_range_feature import TimeRangeFeature
+    from qcdesk.ui.workbench_layout import Workbench
 
 
 class MainWindow(QMainWindow):
@@ -39,10 +64,38 @@ class MainWindow(QMainWindow):
     #: a code was applied to the selected text (code id): the quick code bar follows it
     codeApplied = Signal(int)
 
+    # the features (qcdesk/ui/features.py installs each once; they use qcdesk/ui/window_services.py)
+    exchange: InterchangeActions
+    retrieval: RetrievalFeature
+    matrices: MatricesFeature
+    backup_actions: BackupActions
+    team: TeamFeature
+    agreement: AgreementFeature
+    cases: CasesFeature
+    saturation: SaturationFeature
+    security: SecurityActions
+    textedit: TextEditActions
+    memos: MemosFeature
+    search: SearchFeature
+    text_check: TextCheck
+    sets: SetsFeature
+    quick_codes: QuickCodes
+    coding_edits: CodingEdits
+    code_by_drop: CodeByDrop
+    workbench: Workbench
+    navigation: Navigation
+    player: MediaFeature
+    time_ranges: TimeRangeFeature
+    help: HelpFeature
+    #: View ▸ Focus on the transcript, made by the workbench feature
+    act_focus: QAction
+
     def __init__(self, settings: Settings | None = None):
         super().__init__()
         self.settings = settings or Settings()
         self.project: Project | None = None
+        #: View ▸ Show codings of: the coder ids whose codings show (None: every coder), set by the Team feature
+        self.shown_coders: set[int] | None = None
         #: document id -> (cursor, first position in view) where the reader left it, while the project is open
         self._places: dict[int, tuple[int, int]] = {}
         self.undo_stack = QUndoStack(self)
@@ -63,7 +116,6 @@ class MainWindow(QMainWindow):
         self._restore_window()
         self._update_enabled()
         self._update_title()
-        interchange_actions.install(self)
         features.install_all(self)
 
     # ================================================================ layout
@@ -298,10 +350,8 @@ class MainWindow(QMainWindow):
     def _attach(self, project: Project) -> None:
         self.close_project()
         self.project = project
-        chooser = getattr(self, "team", None)  # Team feature: asks "Who is coding?" when needed
         try:
-            project.set_coder(chooser.choose_coder(project) if chooser is not None
-                              else self.settings.coder_name())
+            project.set_coder(self.team.choose_coder(project))  # asks "Who is coding?" when needed
         except QcdeskError:
             pass
         project.subscribe(self._on_changes)
@@ -319,6 +369,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_enabled()
         self.projectOpened.emit(str(project.path))
+
+    def attach_project(self, project: Project) -> None:
+        """Show an already opened project (closing the one shown), as opening it does."""
+        self._attach(project)
 
     def close_project(self) -> None:
         if self.project is None:
@@ -467,10 +521,13 @@ class MainWindow(QMainWindow):
             return
         codes = {c.id: c for c in self.project.codes()}
         codings = self.project.codings_for_document(doc_id)
-        shown = getattr(self, "shown_coders", None)  # View ▸ Show codings of (None: every coder)
-        if shown is not None:
-            codings = [c for c in codings if c.coder_id in shown]
+        if self.shown_coders is not None:
+            codings = [c for c in codings if c.coder_id in self.shown_coders]
         self.transcript.set_codings(codings, codes)
+
+    def refresh_codings(self) -> None:
+        """Redraw the open document's codings (after the coders shown changed)."""
+        self._load_codings()
 
     def _follow_codebook(self) -> None:
         """A codebook change that moved no coding of the open document (a code added, renamed or
@@ -512,6 +569,10 @@ class MainWindow(QMainWindow):
         self.act_apply.setEnabled(writable and has_doc and self.codebook.current_code_id() is not None)
         self.act_invivo.setEnabled(writable and has_doc)
         self.act_remove.setEnabled(writable and has_doc and bool(self.transcript.codings_at_cursor()))
+
+    def refresh_title(self) -> None:
+        """Retitle the window and the status bar's coder (after the coder changed)."""
+        self._update_title()
 
     def _update_title(self) -> None:
         coder = self.project.coder.name if self.project and self.project.coder else self.settings.coder_name()
@@ -678,8 +739,7 @@ class MainWindow(QMainWindow):
                 return
             self.imports.cancel()
             self.exports.wait()
-        security = getattr(self, "security", None)
-        if security is None or not security.idle.locked:  # locked: the panels are hidden, not closed
+        if not self.security.idle.locked:  # locked: the panels are hidden, not closed
             self.settings.save_window(QByteArray(self.saveGeometry()), QByteArray(self.saveState()))
         self.close_project()
         self.settings.sync()

@@ -24,7 +24,7 @@ from qcdesk.ui.panel_state import shown
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 DEBOUNCE_MS = 300
 KINDS = [("Code × case", "code-case"), ("Code × attribute value", "code-attribute"),
@@ -47,7 +47,7 @@ def heat(value: object, largest: float) -> QColor | None:
 
 
 class MatricesPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__()
         self.window = window
         self.setObjectName("matricesPanel")
@@ -231,8 +231,8 @@ class MatricesPanel(QWidget):
         if self.table_data is None:
             return
         query = matrices.cell_query(self.table_data, row, column)
-        retrieval = getattr(self.window, "retrieval", None)
-        if query is None or retrieval is None:
+        retrieval = self.window.retrieval
+        if query is None:
             return
         retrieval.show()
         retrieval.panel.set_query(query)
@@ -264,12 +264,12 @@ class MatricesPanel(QWidget):
 class MatricesFeature(PanelFeature):
     """Analysis › Matrices."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window, MatricesPanel(window), title="Matrices", dock_name="matricesDock",
                          action_text="&Matrices…", action_name="actionMatrices",
                          tip="Counts of codes by case, by attribute value and by co-occurrence")
 
 
 
-def install(window: "MainWindow") -> MatricesFeature:
+def install(window: "WindowServices") -> MatricesFeature:
     return MatricesFeature(window)

@@ -27,7 +27,7 @@ from qcdesk.ui import dialogs
 from qcdesk.ui.media_player import SKIP_MS, PlayerPanel
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 #: the file dialogs' filter for recordings (by name only: the dialog opens no file)
 RECORDINGS_FILTER = "Recordings (" + " ".join(f"*{e}" for e in EXTENSIONS) + ");;All files (*)"
@@ -35,7 +35,7 @@ CURRENT_TURN_COLOUR = QColor("#fff3b0")
 
 
 class MediaFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.project = None
         self.timeline = Timeline([])
@@ -290,5 +290,5 @@ class MediaFeature:
             bar.setValue(max(0, line - view.viewport().height() // line_height // 3))
 
 
-def install(window: "MainWindow") -> MediaFeature:
+def install(window: "WindowServices") -> MediaFeature:
     return MediaFeature(window)

@@ -20,7 +20,7 @@ from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.memos_panel import MemosPanel
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class NewMemoCommand(ProjectCommand):
@@ -65,7 +65,7 @@ class DeleteMemoCommand(ProjectCommand):
 
 
 class MemosFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.project: Project | None = None
         self.panel = MemosPanel()
@@ -216,5 +216,5 @@ class MemosFeature:
         remove.triggered.connect(lambda _checked=False, m=found.id: self.delete_memo(m))
 
 
-def install(window: "MainWindow") -> MemosFeature:
+def install(window: "WindowServices") -> MemosFeature:
     return MemosFeature(window)

@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 FOCUSED = "paneFocused"
 _DOCK_FOCUSED = ("QDockWidget::title { background: palette(highlight); padding-left: 4px; }"
@@ -32,10 +32,10 @@ class Pane:
 
 
 class Navigation:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         w = window
-        search = getattr(w, "search", None)
+        search = w.search  # installed before navigation
         self.panes = [
             Pane("Transcript", w.doc_header, lambda: w.transcript, lambda: None),
             Pane("Codebook", w.codebook_dock, lambda: w.codebook.view, lambda: w.show_panel(w.codebook_dock)),
@@ -43,8 +43,7 @@ class Navigation:
                  lambda: w.show_panel(w.segments_dock)),
             Pane("Documents", w.documents_dock, lambda: w.documents.list, lambda: w.show_panel(w.documents_dock)),
         ]
-        if search is not None:
-            self.panes.append(Pane("Search", search.dock, lambda: search.panel.query, search.show))
+        self.panes.append(Pane("Search", search.dock, lambda: search.panel.query, search.show))
         self.go_menu = w.view_menu.addMenu("&Go to")
         self.go_menu.setObjectName("menuGoTo")
         self.actions: list[QAction] = []
@@ -153,5 +152,5 @@ class Navigation:
             pass
 
 
-def install(window: "MainWindow") -> Navigation:
+def install(window: "WindowServices") -> Navigation:
     return Navigation(window)

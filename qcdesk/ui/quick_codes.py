@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QToolBar
 from qcdesk.core.models import Changes
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 SLOTS = 9
 
 
 class QuickCodes:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.recent: list[int] = []
         self.bar = QToolBar("Recent codes", window)
@@ -87,5 +87,5 @@ class QuickCodes:
         self._show()
 
 
-def install(window: "MainWindow") -> QuickCodes:
+def install(window: "WindowServices") -> QuickCodes:
     return QuickCodes(window)

@@ -27,7 +27,7 @@ from qcdesk.ui.panel_state import shown
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 HTML_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -98,7 +98,7 @@ class PassageDelegate(QStyledItemDelegate):
 
 
 class RetrievalPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__()
         self.window = window
         self.setObjectName("retrievalPanel")
@@ -464,7 +464,7 @@ class RetrievalPanel(QWidget):
 class RetrievalFeature(PanelFeature):
     """Analysis › Retrieve coded segments."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window, RetrievalPanel(window), title="Retrieve segments",
                          dock_name="retrievalDock", action_text="&Retrieve coded segments…",
                          action_name="actionRetrieve", shortcut="Ctrl+Shift+R",
@@ -472,5 +472,5 @@ class RetrievalFeature(PanelFeature):
 
 
 
-def install(window: "MainWindow") -> RetrievalFeature:
+def install(window: "WindowServices") -> RetrievalFeature:
     return RetrievalFeature(window)

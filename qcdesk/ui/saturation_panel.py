@@ -25,7 +25,7 @@ from qcdesk.ui import charts, dialogs
 from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Document", "New codes", "Codes so far", "Codes first seen here")
@@ -71,7 +71,7 @@ class SaturationChart(QWidget):
 
 
 class SaturationPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window_ = window
         self.setObjectName("saturationPanel")
@@ -298,7 +298,7 @@ class SaturationPanel(QWidget):
 
 
 class SaturationFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.panel = SaturationPanel(window)
         self.dock = window.add_panel("Saturation", "saturationDock", self.panel)
@@ -337,5 +337,5 @@ class SaturationFeature:
         self.panel.refresh()
 
 
-def install(window: "MainWindow") -> SaturationFeature:
+def install(window: "WindowServices") -> SaturationFeature:
     return SaturationFeature(window)

@@ -28,7 +28,7 @@ from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 #: (unit passed to code_hits, what the dialog calls it)
 UNITS = (("hit", "The words found"), ("sentence", "Their sentence"), ("paragraph", "Their paragraph"),
@@ -156,7 +156,7 @@ class CodeHitsDialog(QDialog):
 
 
 class SearchPanel(QWidget):
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__()
         self.window = window
         self.project: Project | None = None
@@ -353,7 +353,7 @@ class SearchPanel(QWidget):
 class SearchFeature(PanelFeature):
     """Analysis › Search text."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window, SearchPanel(window), title="Search", dock_name="searchDock",
                          action_text="&Search text…", action_name="actionSearchText",
                          shortcut="Ctrl+Shift+F",
@@ -370,5 +370,5 @@ class SearchFeature(PanelFeature):
 
 
 
-def install(window: "MainWindow") -> SearchFeature:
+def install(window: "WindowServices") -> SearchFeature:
     return SearchFeature(window)

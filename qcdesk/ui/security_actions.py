@@ -17,7 +17,7 @@ from qcdesk.core.project import Project
 from qcdesk.ui import audit_dialog, dialogs, idle_lock, passphrase_dialog, workers
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class _CopiesJob(QObject):
@@ -49,7 +49,7 @@ REMOVE_COPIES = "Remove them: overwrite, then delete (they can no longer be rest
 
 
 class SecurityActions:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.act_new_encrypted = self._action("New &encrypted project…", "actionNewEncryptedProject",
                                               self.new_encrypted_project)
@@ -166,7 +166,7 @@ class SecurityActions:
             dialogs.error(self.window, "Not encrypted", str(exc))
             self.window.open_project(path)
             return False
-        self.window._attach(reopened)  # noqa: SLF001 - reopen without asking for the key just chosen
+        self.window.attach_project(reopened)  # reopen without asking for the key just chosen
         self.update()
         try:
             if choice == "remove":
@@ -266,5 +266,5 @@ class SecurityActions:
         self.idle.set_minutes(minutes)
 
 
-def install(window: "MainWindow") -> SecurityActions:
+def install(window: "WindowServices") -> SecurityActions:
     return SecurityActions(window)

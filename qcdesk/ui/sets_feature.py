@@ -17,11 +17,11 @@ from qcdesk.ui.set_commands import (AddToSetCommand, CreateSetCommand, DeleteSet
                                     RemoveFromSetCommand, RenameSetCommand)
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class SetsFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.panel = window.documents
         self.project: Project | None = None
@@ -134,5 +134,5 @@ class SetsFeature:
         return self.window.undo.run(DeleteSetCommand(self.project, set_id))
 
 
-def install(window: "MainWindow") -> SetsFeature:
+def install(window: "WindowServices") -> SetsFeature:
     return SetsFeature(window)

@@ -27,7 +27,7 @@ from qcdesk.ui import dialogs, unlock
 from qcdesk.ui.commands import ProjectCommand
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 ALL, MINE = "all", "mine"
 
@@ -104,7 +104,7 @@ class MergeCommand(ProjectCommand):
 
 
 class TeamFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         #: a coder was confirmed in the "Who is coding?" dialog since the application started
         self.confirmed = False
@@ -183,7 +183,7 @@ class TeamFeature:
         shown = self.shown_coders()
         self.window.shown_coders = shown
         self.window.segments.shown_coders = shown
-        self.window._load_codings()  # noqa: SLF001 - the window's one place that shows codings
+        self.window.refresh_codings()
         self.window.segments.refresh()
         label = "all coders" if shown is None else ", ".join(
             c.name for c in (self.window.project.coders() if self.window.project else []) if c.id in shown)
@@ -197,7 +197,7 @@ class TeamFeature:
     def _coder_changed(self) -> None:
         if self.window.project is None:
             return
-        self.window._update_title()  # noqa: SLF001 - the title names the coder
+        self.window.refresh_title()  # the title names the coder
         if self.shown == MINE:
             self.show_codings_of(MINE)  # "mine" follows the current coder
 
@@ -264,5 +264,5 @@ class TeamFeature:
                      f"Merged {path.name} into this project (Edit ▸ Undo takes it back).\n\n{report.text()}")
 
 
-def install(window: "MainWindow") -> TeamFeature:
+def install(window: "WindowServices") -> TeamFeature:
     return TeamFeature(window)

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from qcdesk.ui import dialogs
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 def check_texts(path: Path, passphrase: str | None, immutable: bool,
@@ -42,7 +42,7 @@ class TextCheck(QObject):
     #: run number, message
     failed = Signal(int, str)
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window = window
         self._run = 0
@@ -111,8 +111,8 @@ class TextCheck(QObject):
                 f"{project.path.name} was damaged on disk (SQLite's own check cannot see this kind of "
                 f"damage). Codings, searches and quotes from {'them' if many else 'it'} may be wrong.")
         self.window.statusBar().showMessage(f"Damaged: {names}", 30_000)
-        backup_actions = getattr(self.window, "backup_actions", None)
-        if project.read_only or backup_actions is None:
+        backup_actions = self.window.backup_actions
+        if project.read_only:
             dialogs.warning(self.window, "Damaged documents",
                             f"{text}\n\nOpen the project where you can change it and restore it from a "
                             "backup (File ▸ Restore from backup…), or import the documents again.")
@@ -130,5 +130,5 @@ class TextCheck(QObject):
         self.window.statusBar().showMessage(f"The texts could not be checked: {message}", 30_000)
 
 
-def install(window: "MainWindow") -> TextCheck:
+def install(window: "WindowServices") -> TextCheck:
     return TextCheck(window)

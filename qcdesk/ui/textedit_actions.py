@@ -13,11 +13,11 @@ from qcdesk.ui.pseudonymise_dialog import PseudonymiseDialog
 from qcdesk.ui.speakers_dialog import SpeakersDialog
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class TextEditActions:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.speakers_dialog: SpeakersDialog | None = None
         self.pseudonymise_dialog: PseudonymiseDialog | None = None
@@ -72,5 +72,5 @@ class TextEditActions:
         return self._show(self.pseudonymise_dialog)
 
 
-def install(window: "MainWindow") -> TextEditActions:
+def install(window: "WindowServices") -> TextEditActions:
     return TextEditActions(window)

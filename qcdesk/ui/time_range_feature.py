@@ -21,7 +21,7 @@ from qcdesk.ui.commands import ProjectCommand
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 
 class AddTimeCodingCommand(ProjectCommand):
@@ -64,7 +64,7 @@ class RemoveTimeCodingCommand(ProjectCommand):
 
 
 class TimeRangeFeature:
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         self.window = window
         self.player = window.player
         self.project = None
@@ -239,5 +239,5 @@ class TimeRangeFeature:
         remove.triggered.connect(lambda _checked=False: self.remove(time_coding_id))
         return menu
 
-def install(window: "MainWindow") -> TimeRangeFeature:
+def install(window: "WindowServices") -> TimeRangeFeature:
     return TimeRangeFeature(window)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar, QWidge
 from qcdesk.ui.codebook_model import COL_DOCUMENTS
 
 if TYPE_CHECKING:
-    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.window_services import WindowServices
 
 FOCUS_SHORTCUT = "F11"
 #: below this width the codebook leaves out its Docs column, so code names are not cut to a few letters
@@ -46,7 +46,7 @@ def default_sizes(width: int, height: int) -> tuple[int, int, int]:
     return _clamp(0.13 * width, 120, 260), _clamp(0.28 * width, 290, 400), _clamp(0.2 * height, 110, 280)
 
 
-def apply_default_sizes(window: "MainWindow") -> None:
+def apply_default_sizes(window: "WindowServices") -> None:
     docs, book, bottom = default_sizes(window.width(), window.height())
     window.resizeDocks([window.documents_dock, window.codebook_dock], [docs, book], Qt.Orientation.Horizontal)
     window.resizeDocks([window.segments_dock], [bottom], Qt.Orientation.Vertical)
@@ -55,7 +55,7 @@ def apply_default_sizes(window: "MainWindow") -> None:
 class Workbench(QObject):
     """Default sizes on the first show (unless the user's own layout was restored) and the focus mode."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window = window
         self._sized = window.settings.window_state() is not None
@@ -130,5 +130,5 @@ class Workbench(QObject):
         return False
 
 
-def install(window: "MainWindow") -> Workbench:
+def install(window: "WindowServices") -> Workbench:
     return Workbench(window)
