@@ -24,7 +24,6 @@ from qcdesk.ui import dialogs
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 from qcdesk.ui import panel_state
-from qcdesk.ui.panel_state import shown
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -72,7 +71,6 @@ class AgreementPanel(QWidget):
         self.project: Project | None = None
         self.result: ag.AgreementResult | None = None
         self.found: list[ag.Disagreement] = []
-        self._stale = False
         self.coders = _checklist("agreementCoders")
         self.codes = _checklist("agreementCodes")
         self.coders.itemChanged.connect(lambda _item: self.recompute())
@@ -189,22 +187,10 @@ class AgreementPanel(QWidget):
         if changes.coders or changes.codebook:
             panel_state.when_shown(self, "choices", self._fill_choices)
         if changes.codings or changes.coded_documents or changes.coders or changes.codebook:
-            if shown(self):
-                self.recompute()
-            else:
-                self._stale = True  # recomputed when the panel is shown again
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.panel_shown()
-
-    def panel_shown(self) -> None:
-        if self._stale and shown(self):
-            self.recompute()
+            panel_state.when_shown(self, "recompute", self.recompute)
 
     # ------------------------------------------------------------------ figures
     def recompute(self) -> None:
-        self._stale = False
         self.table.clear()
         self.list.clear()
         self.result, self.found = None, []

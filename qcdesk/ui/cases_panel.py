@@ -27,7 +27,7 @@ from qcdesk.ui import case_commands as ccmd
 from qcdesk.ui import dialogs
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui.panel_state import shown
+from qcdesk.ui import panel_state
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -188,7 +188,6 @@ class CasesPanel(QWidget):
     def __init__(self, window: "WindowServices"):
         super().__init__(window)
         self.window_ = window
-        self._stale = False
         self.setObjectName("casesPanel")
         self.model = CasesModel(self)
         self.model.rename = lambda case_id, name: self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
@@ -253,7 +252,6 @@ class CasesPanel(QWidget):
 
     # ------------------------------------------------------------------ state
     def refresh(self) -> None:
-        self._stale = False
         current = self.current_case_id()
         self.model.load(self.project)
         for column, cap in ((0, 220), (1, 280)):
@@ -269,17 +267,10 @@ class CasesPanel(QWidget):
 
     def invalidate(self) -> None:
         """Reload now if on screen, else when next shown."""
-        self._stale = True
-        if shown(self) or self.project is None:
+        if self.project is None:
             self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.panel_shown()
-
-    def panel_shown(self) -> None:
-        if self._stale and shown(self):
-            self.refresh()
+        else:
+            panel_state.when_shown(self, "refresh", self.refresh)
 
     def open_memo(self) -> None:
         """The memo on the current case (a participant's profile, reflections on the interview)."""

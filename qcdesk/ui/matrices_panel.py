@@ -20,7 +20,7 @@ from qcdesk.core.retrieval import filter_choices
 from qcdesk.core.tables import Table, write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui.panel_state import shown
+from qcdesk.ui import panel_state
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
@@ -139,33 +139,20 @@ class MatricesPanel(QWidget):
 
     def set_project(self, _project) -> None:
         self.load_choices()
-        if _project is None or shown(self):
+        if _project is None:
             self.refresh()
-        else:
-            self._dirty = True  # computed when first shown: a large matrix is not free
+        else:  # computed when first shown: a large matrix is not free
+            panel_state.when_shown(self, "changes", self.refresh)
 
     def on_changes(self, changes: Changes) -> None:
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
                 or changes.document_list or changes.documents or changes.sets):
-            self._dirty = True
-            if shown(self):
-                self.timer.start()
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.panel_shown()
+            self._dirty = True  # the filter lists are reloaded too
+            panel_state.when_shown(self, "changes", self.timer.start)
 
     def _due(self) -> None:
         """The debounce is over: refresh if on screen, else wait to be shown."""
-        if shown(self):
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def panel_shown(self) -> None:
-        """Its tab selected: catch up on changes it skipped while hidden."""
-        if self._dirty and shown(self):
-            self.timer.start()
+        panel_state.when_shown(self, "changes", self.refresh)
 
     # ------------------------------------------------------------------ table
     def refresh(self) -> None:

@@ -2,21 +2,30 @@
 
 A panel docked as a tab behind another keeps ``isVisible()`` true in Qt; only its dock's
 ``visibilityChanged`` signal says when its tab is selected. ``MainWindow.add_panel`` records
-that signal on the panel (:func:`track`), and panels ask :func:`shown` before recomputing
-after a change. When a hidden panel's tab is selected its ``panel_shown()`` method, if it has
-one, is called: the moment to catch up on what it skipped.
+that signal on the panel (:func:`track`). A panel hands the work a change asks for to
+:func:`when_shown` (the one "refresh lazily" helper, used by every feature panel): it runs now if
+the panel is on screen, else once when its tab is chosen (or the panel shown again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
 _PROPERTY = "qcdeskShownInDock"
 #: the widget attribute holding what :func:`when_shown` put off, by key
 _PENDING = "_qcdesk_when_shown"
+
+
+class _ShownAgain(QObject):
+    """Catches up a panel shown again without its dock telling (a floating dock reopened)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            QTimer.singleShot(0, lambda: _run_pending(watched))
+        return False
 
 
 def track(dock: QDockWidget, widget: QWidget, shown_now: bool) -> None:
@@ -27,10 +36,10 @@ def track(dock: QDockWidget, widget: QWidget, shown_now: bool) -> None:
         if visible:
             # the signal comes before the panel is visible: catch up once it is
             QTimer.singleShot(0, lambda: _run_pending(widget))
-            if hasattr(widget, "panel_shown"):
-                QTimer.singleShot(0, widget.panel_shown)
 
     dock.visibilityChanged.connect(changed)
+    watcher = _ShownAgain(widget)
+    widget.installEventFilter(watcher)
 
 
 def shown(widget: QWidget) -> bool:

@@ -23,7 +23,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.retrieval import (Query, Result, attribute_values, coded_by, filter_choices, format_quotes,
                                    format_time, retrieve)
 from qcdesk.core.retrieval_names import condition_from_text
-from qcdesk.ui.panel_state import shown
+from qcdesk.ui import panel_state
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
@@ -231,25 +231,12 @@ class RetrievalPanel(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
                 or changes.document_list or changes.documents or changes.coders or changes.sets):
-            self._dirty = True
-            if shown(self):
-                self.timer.start()
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.panel_shown()
+            self._dirty = True  # the filter lists are reloaded too
+            panel_state.when_shown(self, "changes", self.timer.start)
 
     def _due(self) -> None:
         """The debounce is over: refresh if on screen, else wait to be shown."""
-        if shown(self):
-            self.refresh()
-        else:
-            self._dirty = True
-
-    def panel_shown(self) -> None:
-        """Its tab selected: catch up on changes it skipped while hidden."""
-        if self._dirty and shown(self):
-            self.timer.start()
+        panel_state.when_shown(self, "changes", self.refresh)
 
     def load_choices(self) -> None:
         """Fill the code tree and the filter lists, keeping what was chosen where it still exists."""

@@ -21,8 +21,7 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.core.saturation import SaturationRow, saturation, set_document_order
-from qcdesk.ui import charts, dialogs
-from qcdesk.ui.panel_state import shown
+from qcdesk.ui import charts, dialogs, panel_state
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -76,7 +75,6 @@ class SaturationPanel(QWidget):
         self.window_ = window
         self.setObjectName("saturationPanel")
         self.rows: list[SaturationRow] = []
-        self._dirty = True
         self.count = QComboBox()
         self.count.setObjectName("saturationCount")
         self.coder = QComboBox()
@@ -183,21 +181,9 @@ class SaturationPanel(QWidget):
 
     def invalidate(self) -> None:
         """Recompute now if shown, else when next shown."""
-        self._dirty = True
-        if shown(self):
-            self.refresh()
-
-    def showEvent(self, event) -> None:  # noqa: N802
-        super().showEvent(event)
-        self.panel_shown()
-
-    def panel_shown(self) -> None:
-        """Its tab selected: catch up on changes it skipped while hidden."""
-        if self._dirty and shown(self):
-            self.refresh()
+        panel_state.when_shown(self, "refresh", self.refresh)
 
     def refresh(self) -> None:
-        self._dirty = False
         current = self.current_document_id()
         self.rows = saturation(self.project, **self.options()) if self.project is not None else []
         title = "New codes per interview"
