@@ -233,6 +233,8 @@ class _Data:
         self.lengths = {d: lengths[d] for d in self.documents if d in lengths}
         raw: dict[tuple[int, int, int], list[Interval]] = {}
         for c in sql.codings_of_coders(db, coder_ids, list(self.documents)):
+            if c.coder_id is None:  # never: the rows are chosen by coder
+                continue
             raw.setdefault((c.code_id, c.document_id, c.coder_id), []).append((c.start, c.end))
         self.units = {key: union(v) for key, v in raw.items()}
         used = {key[0] for key in self.units}

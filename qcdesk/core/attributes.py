@@ -74,7 +74,8 @@ def update_attribute(project: Project, attribute_id: int, *, name: str | None = 
                     av.check_type(value_type) if value_type is not None else old.value_type,
                     tuple(av.clean_choices(choices)) if choices is not None else old.choices)
     values = sql.values_of_attribute(project.db, attribute_id)
-    converted, problems = {}, []
+    converted: dict[int, str | None] = {}
+    problems: list[str] = []
     names = {c.id: c.name for c in sql.all_cases(project.db)}
     for case_id, stored in values.items():
         try:
@@ -86,9 +87,9 @@ def update_attribute(project: Project, attribute_id: int, *, name: str | None = 
         raise OperationError(f"{new.name} was not changed: {len(problems)} value(s) do not fit.\n{shown}")
     with project.action() as changes:
         sql.update_attribute(project.db, attribute_id, new.name, new.value_type, list(new.choices))
-        for case_id, stored in converted.items():
-            if stored != values[case_id]:
-                sql.set_value(project.db, case_id, attribute_id, stored)
+        for case_id, text in converted.items():
+            if text != values[case_id]:
+                sql.set_value(project.db, case_id, attribute_id, text)
         changes.attributes = True
     return attribute(project, attribute_id)
 
@@ -221,11 +222,14 @@ def attribute_summary(project: Project, attribute_ids: list[int] | None = None,
             counts = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
         numbers = [v for v in values if isinstance(v, (int, float))]
         dates = [v for v in values if isinstance(v, dt.date)]
-        extra: dict[str, object] = {}
+        low: object = None
+        high: object = None
+        middle: float | None = None
+        average: float | None = None
         if attr.value_type == "number" and numbers:
-            extra = {"minimum": min(numbers), "maximum": max(numbers),
-                     "mean": float(mean(numbers)), "median": median(numbers)}
+            low, high, average, middle = min(numbers), max(numbers), float(mean(numbers)), median(numbers)
         elif attr.value_type == "date" and dates:
-            extra = {"minimum": min(dates), "maximum": max(dates)}
-        out.append(AttributeSummary(attr, len(rows), len(rows) - len(values), counts, **extra))
+            low, high = min(dates), max(dates)
+        out.append(AttributeSummary(attr, len(rows), len(rows) - len(values), counts,
+                                    minimum=low, maximum=high, mean=average, median=middle))
     return out

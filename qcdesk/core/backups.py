@@ -34,6 +34,8 @@ DEFAULT_INTERVAL_MINUTES = 30
 
 _STAMP_FORMAT = "%Y-%m-%d %H-%M-%S"
 _STAMP_RE = re.compile(r" (\d{4}-\d\d-\d\d \d\d-\d\d-\d\d)(?: (\d+))?$")
+#: a backup copy failed: the disk, or a damaged project file
+_COPY_ERRORS: tuple[type[BaseException], ...] = (OSError, *checks.DAMAGE)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def make_backup(project, keep: int = DEFAULT_KEEP) -> Path:
         tmp.unlink(missing_ok=True)
         schema.copy_database(project.db, tmp)
         tmp.replace(target)
-    except (OSError, *checks.DAMAGE) as exc:
+    except _COPY_ERRORS as exc:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         if made_folder:

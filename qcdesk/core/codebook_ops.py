@@ -9,6 +9,8 @@ back as it was.
 
 from __future__ import annotations
 
+from typing import Any
+
 from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Code
 from qcdesk.core.project import Project
@@ -56,7 +58,7 @@ def merge_codes(project: Project, source_ids, target_id: int) -> dict:
     source_set = set(sources)
     db = project.db
     with project.action() as changes:
-        snap = {
+        snap: dict[str, Any] = {
             "target_id": target_id,
             "positions": edit_sql.all_positions(db),
             "codes": edit_sql.code_rows(db, sources),
@@ -124,6 +126,8 @@ def _place(db, parent_id: int | None, ordered_ids: list[int]) -> None:
 def _detach(db, code_id: int) -> None:
     """Take a code out of its siblings (its parent is set by the caller)."""
     code = code_sql.get(db, code_id)
+    if code is None:
+        raise OperationError(f"Code {code_id} does not exist.")
     rest = [i for i in code_sql.children_ids(db, code.parent_id) if i != code_id]
     _place(db, code.parent_id, rest)
 
@@ -136,7 +140,7 @@ def unmerge(project: Project, snap: dict) -> None:
         rows = snap["codes"]
         ids = {r["id"] for r in rows}
         # parents before children, so the foreign keys hold while inserting
-        pending, placed = list(rows), set()
+        pending, placed = list(rows), set[int]()
         while pending:
             ready = [r for r in pending if r["parent_id"] not in ids or r["parent_id"] in placed]
             edit_sql.insert_codes(db, ready)
@@ -186,7 +190,7 @@ def move_codes(project: Project, ids, parent_id: int | None, row: int | None = N
             if parent_id in code_sql.subtree_ids(db, code_id):
                 raise OperationError(f"“{project.code(code_id).name}” cannot be moved into itself or "
                                      f"one of its sub-codes (“{parent.name}”).")
-    inside = set()
+    inside: set[int] = set()
     for code_id in moving:
         inside.update(i for i in code_sql.subtree_ids(db, code_id) if i != code_id)
     moving = [c for c in moving if c not in inside]

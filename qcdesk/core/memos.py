@@ -49,7 +49,8 @@ def target_of(memo: Memo) -> tuple[str | None, int | None]:
 
 
 def _check_target(project: Project, column: str | None, target_id: int | None) -> None:
-    if column is not None and memo_sql.name_of(project.db, column, target_id) is None:
+    # _target gives a column with an id, or neither
+    if column is not None and target_id is not None and memo_sql.name_of(project.db, column, target_id) is None:
         raise OperationError(f"{TARGET_KINDS[column]} {target_id} does not exist; the memo was not written.")
 
 
@@ -101,8 +102,9 @@ def ensure_memo(project: Project, **target: int | None) -> tuple[Memo, bool]:
     if found is not None:
         return found, False
     column, target_id = _target(**target)
-    title = JOURNAL_TITLE if column is None else (memo_sql.name_of(project.db, column, target_id) or "")
-    return create_memo(project, title, **target), True
+    title = JOURNAL_TITLE if column is None or target_id is None else (
+        memo_sql.name_of(project.db, column, target_id) or "")
+    return create_memo(project, title, "", **target), True
 
 
 def journal_memo(project: Project) -> Memo | None:
@@ -151,7 +153,7 @@ def memo_counts(project: Project) -> dict[tuple[str | None, int | None], int]:
 def target_label(project: Project, memo: Memo) -> str:
     """What the memo is about, for a list: "Code: Belonging", "Project journal"."""
     column, target_id = target_of(memo)
-    if column is None:
+    if column is None or target_id is None:
         return "Project journal"
     name = memo_sql.name_of(project.db, column, target_id) or "?"
     if column == "document_id":

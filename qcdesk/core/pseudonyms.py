@@ -143,9 +143,13 @@ class _Replacer:
             e for e in self.by_original.values() if re.fullmatch(re.escape(e.original), matched, re.I))
 
     def matches(self, text: str) -> list[tuple[int, int, Pseudonym]]:
+        if self.pattern is None:  # an empty key
+            return []
         return [(m.start(), m.end(), self.entry_for(m.group())) for m in self.pattern.finditer(text)]
 
     def sub(self, text: str) -> str:
+        if self.pattern is None:
+            return text
         return self.pattern.sub(lambda m: _in_case_of(m.group(), self.entry_for(m.group())), text)
 
 

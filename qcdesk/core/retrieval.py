@@ -273,8 +273,8 @@ def _combine_document(mode: str, groups: list[set[int]], rows: list[sql.CodingRo
         if row[2] in wanted:
             by_range.setdefault((row[3], row[4]), []).append(row)
     if mode == "not" and excluded:
-        index = intervals.IntervalIndex((r[3], r[4], None) for r in excluded)
-        by_range = {k: v for k, v in by_range.items() if not index.any_overlap(*k)}
+        left_out = intervals.IntervalIndex((r[3], r[4], None) for r in excluded)
+        by_range = {k: v for k, v in by_range.items() if not left_out.any_overlap(*k)}
     return [(s, e, found) for (s, e), found in sorted(by_range.items())]
 
 
@@ -316,7 +316,7 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
     for doc_id, doc_rows in itertools.groupby(rows, key=lambda r: r[1]):
         for start, end, behind in _combine_document(query.mode, groups, list(doc_rows),
                                                     excluded_by_doc.get(doc_id, [])):
-            if case_map is not None and not (case_map.cases_of(doc_id, start, end) & cases):
+            if case_map is not None and cases is not None and not (case_map.cases_of(doc_id, start, end) & cases):
                 continue
             found.append((doc_id, start, end, behind))
     if not found:
@@ -366,7 +366,7 @@ def _time_results(project: "Project", query: Query, wanted: set[int], documents:
             continue
         if query.coders and t.coder_id not in query.coders:
             continue
-        if case_map is not None and not (case_map.cases_of(t.document_id, 0, 0) & cases):
+        if case_map is not None and cases is not None and not (case_map.cases_of(t.document_id, 0, 0) & cases):
             continue
         by_range.setdefault((t.document_id, t.start_ms, t.end_ms), []).append(t)
     return [Result(document_id=doc_id, document_name=order[doc_id][1], start=0, end=0,

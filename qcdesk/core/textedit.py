@@ -18,7 +18,7 @@ back exactly, which is what an undo command holds.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import content_hash
@@ -129,7 +129,7 @@ def replace_in_documents(project, edits_by_document: Mapping[int, Sequence[Seque
 def _edit_document(project, document_id: int, text: str, edits: list[Edit], changes) -> dict:
     new_text = apply_edits(text, edits)
     remap = Remap(edits)
-    entry = {"id": document_id, "plain_text": text, "new_hash": content_hash(new_text),
+    entry: dict[str, Any] = {"id": document_id, "plain_text": text, "new_hash": content_hash(new_text),
              "inverse": inverse_edits(text, edits), "ranges": {}}
     for table in sql.RANGE_TABLES:
         rows = sql.ranges(project.db, table, document_id)

@@ -142,6 +142,7 @@ def fold(text: str, case_sensitive: bool = False, chars: frozenset[str] | None =
         how, rep, unsafe = _plan(ch, case_sensitive)
         exact = exact and not unsafe
         if how == "replace":
+            assert rep is not None  # _plan gives a replacement with "replace"
             base = base.replace(ch, rep)
         elif how == "map":
             mapped.append(ch)

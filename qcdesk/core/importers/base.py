@@ -30,7 +30,7 @@ class ParsedDocument:
     def validate(self) -> None:
         """Raise ``ValueError`` if any range lies outside the text or is reversed."""
         n = len(self.text)
-        items = [*self.blocks, *self.turns]
+        items: list[Block | SpeakerTurn] = [*self.blocks, *self.turns]
         starts = list(map(_START, items))
         ends = list(map(_END, items))
         # the common case at C speed (thousands of ranges, checked again before storing); the

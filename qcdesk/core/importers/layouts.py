@@ -233,7 +233,7 @@ def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
             candidates.append(("inline", inline))
     if headers and _plausible(headers, all(m.time is not None for m in headers)):
         first = headers[0].index
-        taken = set()
+        taken: set[int] = set()
         for m in headers:
             taken.update(range(m.index, m.index + m.consumes + 2))
         strays = sum(1 for i in range(first, len(units))

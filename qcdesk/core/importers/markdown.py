@@ -157,8 +157,9 @@ def markdown_units(text: str) -> list[Unit]:
                 units.append(Unit(raw, soft=in_para, attach=False))
                 in_para = True
             continue
-        if _FENCE.match(raw):
-            fence, in_para = _FENCE.match(raw).group(1), False
+        opening = _FENCE.match(raw)
+        if opening:
+            fence, in_para = opening.group(1), False
             continue
         line = _QUOTE.sub("", raw)
         if not line.strip():

@@ -93,9 +93,9 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             try:
-                ok = reader.decrypt("")
+                ok = bool(reader.decrypt(""))  # PasswordType.NOT_DECRYPTED is 0
             except (DependencyError, NotImplementedError):
-                ok = 0
+                ok = False
             if not ok:
                 raise fail(path, "the PDF is password-protected; open it, save a copy without the "
                                  "password, and import that")

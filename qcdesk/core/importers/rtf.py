@@ -141,7 +141,8 @@ class _Converter:
         if self.cur:
             self.row.append("".join(self.cur))
             self.cur = []
-        cells, part = [], []
+        cells: list[str] = []
+        part: list[str] = []
         for piece in self.row:
             if piece == "\x00":
                 cells.append(" ".join(p.strip() for p in part if p.strip()))
@@ -189,8 +190,9 @@ def convert(data: bytes) -> tuple[list[Unit], dict[str, int]]:
     n = len(data)
     while pos < n:
         tok = _TOKEN.match(data, pos)
+        assert tok is not None and tok.lastgroup is not None  # "other" matches any byte left
         pos = tok.end()
-        kind = tok.lastgroup  # the alternative that matched ("arg" closes last in a control word)
+        kind: str = tok.lastgroup  # the alternative that matched ("arg" closes last in a control word)
         if kind == "arg":
             kind = "word"
         if kind == "brace":

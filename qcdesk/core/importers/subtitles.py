@@ -144,7 +144,7 @@ def parse_vtt_cues(text: str, bad: BadTimes | None = None) -> tuple[list[Cue], s
         k = next((i for i, ln in enumerate(rest) if "-->" in ln), None)
         if k is not None:
             blocks.insert(0, rest[max(0, k - 1):])
-    cues = []
+    cues: list[Cue] = []
     for block in blocks:
         head = block[0].strip()
         if head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head:
@@ -156,7 +156,7 @@ def parse_vtt_cues(text: str, bad: BadTimes | None = None) -> tuple[list[Cue], s
 
 
 def parse_srt_cues(text: str, bad: BadTimes | None = None) -> list[Cue]:
-    cues = []
+    cues: list[Cue] = []
     for block in _blocks(text):
         cue = _cue_from_block(block, len(cues) + 1, bad if bad is not None else BadTimes())
         if cue is not None:

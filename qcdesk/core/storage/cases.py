@@ -8,6 +8,7 @@ import sqlite_utils
 
 from qcdesk.core.models import Attribute, Case
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage.ids import insert_row
 
 
 def _ids(ids) -> str:
@@ -31,11 +32,11 @@ def case_by_name(db: sqlite_utils.Database, name: str) -> Case | None:
 
 
 def insert_case(db: sqlite_utils.Database, name: str, description: str = "") -> int:
-    return int(db["cases"].insert({"name": name, "description": description}).last_pk)
+    return insert_row(db, "cases", {"name": name, "description": description})
 
 
 def update_case(db: sqlite_utils.Database, case_id: int, **values) -> None:
-    db["cases"].update(case_id, values)
+    db.table("cases").update(case_id, values)
 
 
 def case_snapshot(db: sqlite_utils.Database, case_id: int) -> dict[str, list[dict]]:
@@ -129,7 +130,7 @@ def attribute_by_name(db: sqlite_utils.Database, name: str) -> Attribute | None:
 
 def insert_attribute(db: sqlite_utils.Database, name: str, value_type: str, choices: list[str]) -> int:
     row = {"name": name, "value_type": value_type, "choices": json.dumps(choices, ensure_ascii=False)}
-    return int(db["attributes"].insert(row).last_pk)
+    return insert_row(db, "attributes", row)
 
 
 def update_attribute(db: sqlite_utils.Database, attribute_id: int, name: str, value_type: str,

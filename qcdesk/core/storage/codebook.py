@@ -8,12 +8,15 @@ import sqlite_utils
 
 from qcdesk.core.models import Code, Coder
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage.ids import insert_row
 
 _CODE_COLUMNS = "id, parent_id, name, color, description, position, inclusion, exclusion, example, codable"
 
 
 def _code(row: tuple) -> Code:
-    return Code(*row[:-1], codable=bool(row[-1]))
+    code_id, parent_id, name, color, description, position, inclusion, exclusion, example, codable = row
+    return Code(code_id, parent_id, name, color, description, position, inclusion, exclusion, example,
+                codable=bool(codable))
 
 
 def all_codes(db: sqlite_utils.Database) -> list[Code]:
@@ -44,11 +47,11 @@ def subtree_ids(db: sqlite_utils.Database, code_id: int) -> list[int]:
 
 
 def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    return int(db["codes"].insert(row).last_pk)
+    return insert_row(db, "codes", row)
 
 
 def update(db: sqlite_utils.Database, code_id: int, **values: Any) -> None:
-    db["codes"].update(code_id, values)
+    db.table("codes").update(code_id, values)
 
 
 def next_position(db: sqlite_utils.Database, parent_id: int | None) -> int:
@@ -82,7 +85,7 @@ def coder_by_name(db: sqlite_utils.Database, name: str) -> Coder | None:
 
 
 def insert_coder(db: sqlite_utils.Database, name: str, created: str) -> int:
-    return int(db["coders"].insert({"name": name, "created": created}).last_pk)
+    return insert_row(db, "coders", {"name": name, "created": created})
 
 
 def all_coders(db: sqlite_utils.Database) -> list[Coder]:

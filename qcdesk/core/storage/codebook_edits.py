@@ -6,6 +6,8 @@ Each function changes rows only; snapshots of what it changes are taken by the c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlite_utils
 
 
@@ -54,10 +56,11 @@ def delete_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
 
 def insert_codings(db: sqlite_utils.Database, rows: list[dict]) -> None:
     if rows:
-        db["codings"].insert_all(rows)
+        db.table("codings").insert_all(rows)
 
 
-def memo_targets(db: sqlite_utils.Database, *, code_ids: list[int] = (), coding_ids: list[int] = ()) -> list[list]:
+def memo_targets(db: sqlite_utils.Database, *, code_ids: Sequence[int] = (),
+                 coding_ids: Sequence[int] = ()) -> list[list]:
     """[memo id, code id, coding id] of the memos on these codes or codings."""
     sql = f"SELECT id, code_id, coding_id FROM memos WHERE code_id {_IN} OR coding_id {_IN} ORDER BY id"
     return [list(r) for r in db.execute(sql, [_json_ids(code_ids), _json_ids(coding_ids)]).fetchall()]
@@ -75,8 +78,8 @@ def delete_codes(db: sqlite_utils.Database, code_ids: list[int]) -> None:
 
 def insert_codes(db: sqlite_utils.Database, rows: list[dict]) -> None:
     if rows:
-        db["codes"].insert_all(rows)
+        db.table("codes").insert_all(rows)
 
 
 def set_criteria(db: sqlite_utils.Database, code_id: int, values: dict[str, str]) -> None:
-    db["codes"].update(code_id, values)
+    db.table("codes").update(code_id, values)

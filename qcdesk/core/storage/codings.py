@@ -8,6 +8,7 @@ import sqlite_utils
 
 from qcdesk.core.models import Coding
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage.ids import new_id
 
 _COLUMNS = 'id, document_id, code_id, start, "end", coder_id, created'
 
@@ -82,7 +83,7 @@ def insert(db: sqlite_utils.Database, row: dict, cur: sqlite3.Cursor | None = No
     cur = cur or db.conn.cursor()
     cur.execute(_INSERT, [row["document_id"], row["code_id"], row["start"], row["end"],
                           row.get("coder_id"), row["created"]])
-    return int(cur.lastrowid)
+    return new_id(cur)
 
 
 def set_range(db: sqlite_utils.Database, coding: Coding, start: int, end: int) -> None:

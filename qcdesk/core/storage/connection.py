@@ -147,7 +147,7 @@ def _has_content(path: Path) -> bool:
         return False
 
 
-def _open_private_copy(path: Path, side: Path, passphrase: str | None) -> sqlite_utils.Database:
+def _open_private_copy(path: Path, side: Path, passphrase: str | None) -> _Database:
     if opened_here(path):
         # copying would open and close the file in this process, dropping the locks of the
         # connection that has it open; SQLite's own read-only connection shares them instead
@@ -184,7 +184,7 @@ def connect(
     immutable: bool = False,
     readonly_shm: bool = False,
     shown_as: Path | None = None,
-) -> sqlite_utils.Database:
+) -> _Database:
     """Open ``path`` (created if missing unless ``read_only``) with the project's pragmas.
 
     Raises :class:`NotAProjectError` when the bytes are not a database (or the

@@ -9,6 +9,7 @@ import sqlite_utils
 
 from qcdesk.core.models import Block, Document, SpeakerTurn
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage.ids import new_id
 
 _DOC_COLUMNS = "id, name, source_format, source_name, imported_at, content_hash, char_count, position"
 
@@ -22,7 +23,7 @@ def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
         row = dict(row, position=next_position(db))
     columns = ", ".join(f'"{c}"' for c in row)
     marks = ", ".join("?" for _ in row)
-    return int(db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())).lastrowid)
+    return new_id(db.execute(f"INSERT INTO documents ({columns}) VALUES ({marks})", list(row.values())))
 
 
 def next_position(db: sqlite_utils.Database) -> int:

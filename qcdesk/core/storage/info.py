@@ -11,7 +11,7 @@ def get(db: sqlite_utils.Database, key: str) -> str | None:
 
 
 def put(db: sqlite_utils.Database, key: str, value: str) -> None:
-    db["project_info"].insert({"key": key, "value": value}, replace=True)
+    db.table("project_info").insert({"key": key, "value": value}, replace=True)
 
 
 def table_counts(db: sqlite_utils.Database) -> dict[str, int]:

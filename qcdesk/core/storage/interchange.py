@@ -9,6 +9,7 @@ from typing import Any
 import sqlite_utils
 
 from qcdesk.core.models import Attribute, Case, Memo
+from qcdesk.core.storage.ids import insert_row
 
 # ----------------------------------------------------------------- external ids
 
@@ -44,7 +45,7 @@ def coder_id(db: sqlite_utils.Database, name: str, created: str) -> int:
     row = db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
     if row:
         return int(row[0])
-    return int(db["coders"].insert({"name": name, "created": created}).last_pk)
+    return insert_row(db, "coders", {"name": name, "created": created})
 
 
 def coder_names(db: sqlite_utils.Database) -> dict[int, str]:
@@ -99,6 +100,7 @@ def memo_ids(db: sqlite_utils.Database, body: str, target: str | None, target_id
         sql = ("SELECT id FROM memos WHERE body = ? AND document_id = ? AND anchor_start = ? AND anchor_end = ? "
                "ORDER BY id")
         return [r[0] for r in db.execute(sql, [body, target_id, *anchor]).fetchall()]
+    args: list[str | int | None]
     if target is None:
         sql, args = ("SELECT id FROM memos WHERE body = ? AND code_id IS NULL AND document_id IS NULL "
                      "AND case_id IS NULL AND coding_id IS NULL ORDER BY id"), [body]
@@ -109,7 +111,7 @@ def memo_ids(db: sqlite_utils.Database, body: str, target: str | None, target_id
 
 
 def insert_memo(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
-    return int(db["memos"].insert(row).last_pk)
+    return insert_row(db, "memos", row)
 
 
 # ----------------------------------------------------------------- cases and attributes
@@ -125,7 +127,7 @@ def case_by_name(db: sqlite_utils.Database, name: str) -> int | None:
 
 
 def insert_case(db: sqlite_utils.Database, name: str, description: str) -> int:
-    return int(db["cases"].insert({"name": name, "description": description}).last_pk)
+    return insert_row(db, "cases", {"name": name, "description": description})
 
 
 def case_documents(db: sqlite_utils.Database) -> dict[int, list[int]]:
@@ -152,8 +154,8 @@ def attribute_by_name(db: sqlite_utils.Database, name: str) -> int | None:
 
 
 def insert_attribute(db: sqlite_utils.Database, name: str, value_type: str, choices: list[str]) -> int:
-    return int(db["attributes"].insert(
-        {"name": name, "value_type": value_type, "choices": json.dumps(choices)}).last_pk)
+    return insert_row(db, "attributes",
+                      {"name": name, "value_type": value_type, "choices": json.dumps(choices)})
 
 
 def case_values(db: sqlite_utils.Database) -> dict[int, dict[int, str | None]]:

@@ -6,6 +6,7 @@ import sqlite_utils
 
 from qcdesk.core.models import Memo
 from qcdesk.core.storage import snapshots
+from qcdesk.core.storage.ids import insert_row
 
 _COLUMNS = "id, title, body, code_id, document_id, case_id, coding_id, created, modified"
 #: the columns that say what a memo is about; at most one is set
@@ -45,11 +46,11 @@ def anchored_words(db: sqlite_utils.Database, memo_id: int, limit: int) -> str |
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> int:
-    return int(db["memos"].insert(row).last_pk)
+    return insert_row(db, "memos", row)
 
 
 def update(db: sqlite_utils.Database, memo_id: int, values: dict) -> None:
-    db["memos"].update(memo_id, values)
+    db.table("memos").update(memo_id, values)
 
 
 def delete(db: sqlite_utils.Database, memo_id: int) -> None:

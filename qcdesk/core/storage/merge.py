@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import sqlite_utils
+from qcdesk.core.storage.ids import insert_row
 
 #: the rows that belong to a document's text, and their text order
 _DOCUMENT_CHILDREN = {"blocks": "start", "speaker_turns": "start", "sync_points": "position"}
@@ -43,11 +44,11 @@ def integrity_ok(db: sqlite_utils.Database) -> bool:
 
 def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
     """Insert one row (without its foreign id, so this project numbers it); return the new id."""
-    return int(db[table].insert(row).last_pk)
+    return insert_row(db, table, row)
 
 
 def insert_children(db: sqlite_utils.Database, table: str, document_id: int, children: list[dict]) -> None:
-    db[table].insert_all({k: v for k, v in r.items() if k != "id"} | {"document_id": document_id}
+    db.table(table).insert_all({k: v for k, v in r.items() if k != "id"} | {"document_id": document_id}
                          for r in children)
 
 
@@ -55,7 +56,7 @@ def memo_matches(db: sqlite_utils.Database, title: str, column: str | None,
                  target: int | None) -> list[str]:
     """Bodies of memos with this title on the same target (``column`` None: the project journal)."""
     if column is None:
-        where = ("code_id IS NULL AND document_id IS NULL AND case_id IS NULL AND coding_id IS NULL", [])
+        where: tuple[str, list[int | None]] = ("code_id IS NULL AND document_id IS NULL AND case_id IS NULL AND coding_id IS NULL", [])
     else:
         where = (f"{column} = ?", [target])
     sql = f"SELECT body FROM memos WHERE title = ? AND {where[0]}"
@@ -152,4 +153,4 @@ def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
                   "time_codings", "memos", "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
                   "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):
-            db[table].insert_all(rows[table])
+            db.table(table).insert_all(rows[table])

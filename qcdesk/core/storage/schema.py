@@ -624,7 +624,7 @@ def upgrade(db: sqlite_utils.Database, path: Path, version: int) -> Path | None:
         with db.atomic():
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             if version == 0:
-                db["project_info"].insert_all(
+                db.table("project_info").insert_all(
                     [
                         {"key": "created", "value": now()},
                         {"key": "created_by", "value": f"qcdesk {__version__}"},

@@ -7,6 +7,7 @@ from typing import Iterable
 import sqlite_utils
 
 from qcdesk.core.models import DocumentSet
+from qcdesk.core.storage.ids import new_id
 
 _COLUMNS = "id, name, description, guid"
 
@@ -40,7 +41,7 @@ def set_by_guid(db: sqlite_utils.Database, guid: str) -> DocumentSet | None:
 def insert_set(db: sqlite_utils.Database, name: str, guid: str, created: str, description: str = "") -> int:
     cursor = db.execute("INSERT INTO document_sets (name, description, guid, created) VALUES (?, ?, ?, ?)",
                         [name, description, guid, created])
-    return int(cursor.lastrowid)
+    return new_id(cursor)
 
 
 def rename_set(db: sqlite_utils.Database, set_id: int, name: str) -> None:
@@ -60,7 +61,7 @@ def delete_set(db: sqlite_utils.Database, set_id: int) -> None:
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Put back what :func:`snapshot` held; memberships of documents deleted since are skipped."""
     for row in rows.get("document_sets", []):
-        db["document_sets"].insert(row)
+        db.table("document_sets").insert(row)
     for row in rows.get("document_set_members", []):
         add_member(db, row["set_id"], row["document_id"])
 

@@ -19,6 +19,7 @@ import graphlib
 import json
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import sqlite_utils
 
@@ -120,7 +121,8 @@ def capture(db: sqlite_utils.Database, table: str, ids: list[int], *, column: st
     """Every row that deleting the rows of ``table`` whose ``column`` is in ``ids`` removes
     or changes, read before the deletion."""
     schema = _schema(db)
-    out: dict[str, list[dict]] = {}
+    #: rows (dicts) by table, and under NULLED the [table, key, column, value] lists
+    out: dict[str, list[Any]] = {}
     seen: dict[str, set[tuple]] = {}
     nulled: list[list] = []
 

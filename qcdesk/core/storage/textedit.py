@@ -7,6 +7,7 @@ import contextlib
 from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
+from qcdesk.core.storage.ids import new_id
 
 #: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage;
 #: sync points: a point, read and moved as the empty range [position, position))
@@ -179,7 +180,7 @@ def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> tuple | N
 def insert_pseudonym(db: sqlite_utils.Database, original: str, pseudonym: str, note: str, created: str) -> int:
     cur = db.execute("INSERT INTO pseudonyms (original, pseudonym, note, created) VALUES (?, ?, ?, ?)",
                      [original, pseudonym, note, created])
-    return int(cur.lastrowid)
+    return new_id(cur)
 
 
 def update_pseudonym(db: sqlite_utils.Database, entry_id: int, original: str, pseudonym: str, note: str) -> None:
