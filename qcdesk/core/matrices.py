@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, Query, documents_in_sets, value_order
@@ -217,7 +217,7 @@ class _Counter:
                 "grand_total": len(self.everything) + self.segments}
 
 
-def _grid(rows: list[int], columns: list, counts: dict[tuple[int, object], int | set]) -> list[list[int]]:
+def _grid(rows: list[int], columns: list, counts: Mapping[tuple[int, Any], int | set]) -> list[list[int]]:
     get = {key: len(found) if isinstance(found, set) else found for key, found in counts.items()}.get
     return [[get((r, c), 0) for c in columns] for r in rows]
 
@@ -401,7 +401,7 @@ def cooccurrence_matrix(project: "Project", include_subcodes: bool = False, set_
         if left_out:
             notes.append(f"{left_out} code(s) that overlap no other code here are left out "
                          "(their rows and columns would hold only zeros).")
-    cells: list[list[int | None]] = _grid(ids, ids, counts)
+    cells: list[list[int | None]] = [list[int | None](row) for row in _grid(ids, ids, counts)]
     for i in range(len(ids)):
         cells[i][i] = None
     sums = [sum(v for v in row if v) for row in cells]
@@ -459,12 +459,12 @@ def cell_query(table: Table, row: int, column: int) -> Query | None:
     code_id, column_key, sub = keys["rows"][row], keys["columns"][column], keys["include_subcodes"]
     sets = keys.get("sets") or ()
     if keys["kind"] == "code-case":
-        return Query([code_id], include_subcodes=sub, cases=[column_key], sets=sets)
+        return Query((code_id,), include_subcodes=sub, cases=(column_key,), sets=tuple(sets))
     if keys["kind"] == "code-attribute":
         condition = AttributeCondition(keys["attribute_id"], value=column_key)
-        return Query([code_id], include_subcodes=sub, attributes=[condition], sets=sets)
+        return Query((code_id,), include_subcodes=sub, attributes=(condition,), sets=tuple(sets))
     if keys["kind"] == "code-set":
-        return Query([code_id], include_subcodes=sub, sets=[column_key])
+        return Query((code_id,), include_subcodes=sub, sets=(column_key,))
     if keys["kind"] == "cooccurrence" and code_id != column_key:
-        return Query([code_id, column_key], mode="and", include_subcodes=sub, sets=sets)
+        return Query((code_id, column_key), mode="and", include_subcodes=sub, sets=tuple(sets))
     return None

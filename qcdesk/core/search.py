@@ -170,7 +170,8 @@ def _find_word(folded: str, word: str, prefix: bool) -> list[tuple[int, int]]:
         b = i + size
         if i == 0 or not folded[i - 1].isalnum():
             if prefix:
-                out.append((i, _WORD_TAIL.match(folded, b).end()))
+                tail = _WORD_TAIL.match(folded, b)  # the rest of the word (it may be empty)
+                out.append((i, tail.end() if tail else b))
             elif b == n or not folded[b].isalnum():
                 out.append((i, b))
         i = find(word, b)
@@ -294,8 +295,8 @@ def unit_range(project: Project, document_id: int, text: str, start: int, end: i
     sentence_start = max(a, _after_label(project, document_id, text, start))
     for m in _SENTENCE_END.finditer(text, sentence_start, start):
         sentence_start = m.end()
-    m = _SENTENCE_END.search(text, max(end, start + 1) - 1 if end > start else start, b)
-    sentence_end = m.end() if m else b
+    stop = _SENTENCE_END.search(text, max(end, start + 1) - 1 if end > start else start, b)
+    sentence_end = stop.end() if stop else b
     return _trim(text, sentence_start, max(sentence_end, end))
 
 

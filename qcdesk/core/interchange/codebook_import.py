@@ -306,8 +306,9 @@ def parse_csv(path: Path, report: InterchangeReport) -> list[CodeSpec]:
         _fill(spec, cell(row, "color"), cell(row, "description"), number, report)
     # rows naming a parent: the parent may come later in the file, or be such a row itself
     while pending_parents:
-        waiting = []
+        waiting: list[tuple[CodeSpec, str, int]] = []
         for spec, parent, number in pending_parents:
+            parent_path: list[str] | None
             if any(s in parent for s in _PATH_SEPARATORS):
                 parent_path = split_path(parent)
             else:

@@ -253,7 +253,8 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                            creationDateTime=_when(first.created) if first else None)
                 # the selection's Description: the annotation's, or its first coding's (a reader
                 # gives a selection's Description to the first coding)
-                description = described.get(key) if is_annotation else described.get(("coding", first.id))
+                description = (described.get(key) if is_annotation or first is None  # a coded range has codings
+                               else described.get(("coding", first.id)))
                 if description is not None:
                     _text(sel, "Description", description.body)
                     written_as_description.add(description.id)

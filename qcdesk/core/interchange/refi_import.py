@@ -397,7 +397,7 @@ class _Writer:
         if self.report.added.get("codes"):
             changes.codebook = True
         self._code_notes(self.r.codes, code_ids)
-        self.docs = docs = {}
+        self.docs = docs = dict[str, int]()
         for source in self.r.sources:
             doc_id = self._document(source, changes)
             docs[source.guid] = doc_id
@@ -410,11 +410,11 @@ class _Writer:
         self.description(self.r.description, None, None)
         for note in self.r.project_notes:
             self.memo(note, None, None)
-        for guid, note in self.r.notes.items():
+        for guid, spec in self.r.notes.items():
             if guid in self.used_notes:
                 continue
             if guid in self.r.note_refs:
-                self.report.warn(f"The note “{note.name or note.text[:30]}” belongs to something that was not "
+                self.report.warn(f"The note “{spec.name or spec.text[:30]}” belongs to something that was not "
                                  "imported; it was kept as a project memo.", group="notes kept as project memos")
             self.memo(guid, None, None)
         self._cases(docs)

@@ -9,7 +9,7 @@ final section properties, in constant time) so thousands of quotes render quickl
 from __future__ import annotations
 
 import datetime as _dt
-from typing import BinaryIO, Callable
+from typing import Any, BinaryIO, Callable
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -79,7 +79,8 @@ class _Writer(TableBlocks):
         hygiene.modernise(self.doc, report.language, self._now)
         self._tables = self._figures = self._headings = 0
         self._toc = False
-        self._grid = None  # the open transcript grid (table, column widths), if any
+        #: the open transcript grid (table, column widths), if any
+        self._grid: tuple[Any, list[int]] | None = None
         self._xml: list[str] = []  # blocks written as XML text, not yet in the body (quotes)
 
     def _text_width(self) -> int:
@@ -287,9 +288,10 @@ class _Writer(TableBlocks):
     def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
         """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks."""
         self.title_page()
-        handlers = {Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
-                    Table: self.table, Section: self.section, Annotated: self.annotated,
-                    Chart: self.chart, PageBreak: lambda _b: self.page_break()}
+        handlers: dict[type, Callable[[Any], None]] = {
+            Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
+            Table: self.table, Section: self.section, Annotated: self.annotated,
+            Chart: self.chart, PageBreak: lambda _b: self.page_break()}
         blocks = self.report.blocks
         step = max(1, len(blocks) // 100)
         since_spill = cells_since = 0

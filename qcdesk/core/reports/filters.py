@@ -19,6 +19,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import sqlite_utils
+
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.retrieval import AttributeCondition, CaseMap, cases_matching
 from qcdesk.core.storage import retrieval as sql
@@ -37,7 +39,7 @@ class SegmentFilter:
     #: one sentence per active filter, for the title page
     descriptions: list[str] = field(default_factory=list)
     _turns: dict[int, list[tuple]] = field(default_factory=dict, repr=False)
-    _db: object = field(default=None, repr=False)
+    _db: sqlite_utils.Database | None = field(default=None, repr=False)
 
     @property
     def active(self) -> bool:
@@ -46,7 +48,8 @@ class SegmentFilter:
     def keeps(self, document_id: int, start: int, end: int, coder_id: int | None) -> bool:
         if self.coder_ids is not None and coder_id not in self.coder_ids:
             return False
-        if self.case_map is not None and not (self.case_map.cases_of(document_id, start, end) & self.case_ids):
+        if (self.case_map is not None and self.case_ids is not None
+                and not (self.case_map.cases_of(document_id, start, end) & self.case_ids)):
             return False
         if self.speakers is not None and self.speaker_at(document_id, start) not in self.speakers:
             return False
@@ -55,6 +58,8 @@ class SegmentFilter:
     def speaker_at(self, document_id: int, position: int) -> str | None:
         """The speaker whose turn holds ``position`` (as the retrieval panel finds it)."""
         if document_id not in self._turns:
+            if self._db is None:  # a filter made without a project knows no speakers
+                return None
             self._turns.update(sql.turns(self._db, [document_id]))
             self._turns.setdefault(document_id, [])
         spans = self._turns[document_id]

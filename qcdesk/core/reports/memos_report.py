@@ -10,6 +10,7 @@ with text in them).
 
 from __future__ import annotations
 
+from qcdesk.core.models import Coding
 from qcdesk.core.reports.selection import Progress, ReportOptions, new_report, select
 from qcdesk.core.reports.structure import Heading, Paragraph, Quote, Report, Run
 
@@ -46,7 +47,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     doc_ids = selection.document_ids
     case_ids = _cases_kept(project, selection, options)
     groups: dict[str, list] = {key: [] for key, _ in SECTIONS}
-    codings: dict[int, object] = {}
+    codings: dict[int, Coding] = {}
     for memo in memo_ops.list_memos(project):
         if memo.coding_id is not None:
             coding = codings.get(memo.coding_id) or project.coding(memo.coding_id)
