@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from qcdesk.cli.options import PROJECT, SETS
+from qcdesk.cli.output import counted, print_listing
 from qcdesk.cli.projects import open_project
 
 SUBCOMMANDS = {"retrieve"}
@@ -33,11 +34,14 @@ def cmd_retrieve(args: argparse.Namespace) -> int:
     if args.quotes:
         if results:
             print(format_quotes(results, args.quote_style))
-    else:
-        for r in results:
-            who = f"; {coded_by(r.coders)}" if team else ""
-            print(f"{citation(r)} [{', '.join(code_names[c] for c in r.code_ids)}{who}]: {' '.join(r.text.split())}")
-    print(f"{len(results)} segment{'s' * (len(results) != 1)}", file=sys.stderr)
+        print(counted(len(results), "segment"), file=sys.stderr)
+        return 0
+
+    def line(r) -> str:
+        who = f"; {coded_by(r.coders)}" if team else ""
+        return f"{citation(r)} [{', '.join(code_names[c] for c in r.code_ids)}{who}]: {' '.join(r.text.split())}"
+
+    print_listing(results, line, total=counted(len(results), "segment"))
     return 0
 
 

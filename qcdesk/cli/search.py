@@ -4,9 +4,9 @@ codes them (auto-coding), as the Search panel does (no Qt)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from qcdesk.cli.options import PROJECT
+from qcdesk.cli.output import counted, print_listing
 from qcdesk.cli.projects import open_project
 
 SUBCOMMANDS = {"search"}
@@ -22,18 +22,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
                       case_sensitive=args.match_case, set_ids=sets, speakers=args.speaker)
         if args.code is None:
-            for hit in hits:
-                where = f"¶{hit.paragraph}" if hit.paragraph else ""
-                speaker = f" {hit.speaker}:" if hit.speaker else ""
-                print(f"{hit.document_name} {where}{speaker} {hit.before}[{hit.text}]{hit.after}")
-            print(f"{len(hits)} hit{'s' * (len(hits) != 1)} in {_documents(hits)}",
-                  file=sys.stderr)
+            documents_hit = len({h.document_id for h in hits})
+            print_listing(hits, _hit_line,
+                          total=f"{counted(len(hits), 'hit')} in {counted(documents_hit, 'document')}")
             return 0
         if args.coder:
             project.set_coder(args.coder)
         code = names.code_id(project, args.code)
         made = code_hits(project, hits, code, args.unit)
-        print(f"coded {len(made)} passage{'s' * (len(made) != 1)} ({args.unit}) with "
+        print(f"coded {counted(len(made), 'passage')} ({args.unit}) with "
               f"“{project.code(code).name}” from {len(hits)} hits")
     return 0
 
@@ -57,6 +54,7 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_search)
 
 
-def _documents(hits) -> str:
-    n = len({h.document_id for h in hits})
-    return f"{n} document{'s' * (n != 1)}"
+def _hit_line(hit) -> str:
+    where = f"¶{hit.paragraph}" if hit.paragraph else ""
+    speaker = f" {hit.speaker}:" if hit.speaker else ""
+    return f"{hit.document_name} {where}{speaker} {hit.before}[{hit.text}]{hit.after}"

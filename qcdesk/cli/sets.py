@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from qcdesk.cli.options import PROJECT
+from qcdesk.cli.output import counted, print_listing
 from qcdesk.cli.projects import open_project
 from qcdesk.core.errors import OperationError
 
@@ -28,13 +28,13 @@ def cmd_sets(args: argparse.Namespace) -> int:
         docs = [names.document_id(project, n) for n in args.document or []]
         if args.create:
             made = ds.create_set(project, args.create, docs)
-            print(f"created set “{made.name}” with {_documents(len(docs))}")
+            print(f"created set “{made.name}” with {counted(len(docs), 'document')}")
         elif args.add:
             added = ds.add_documents(project, names.set_id(project, args.add), docs)
-            print(f"added {_documents(len(added))} to “{ds.set_by_name(project, args.add).name}”")
+            print(f"added {counted(len(added), 'document')} to “{ds.set_by_name(project, args.add).name}”")
         elif args.remove:
             removed = ds.remove_documents(project, names.set_id(project, args.remove), docs)
-            print(f"removed {_documents(len(removed))} from “{ds.set_by_name(project, args.remove).name}”")
+            print(f"removed {counted(len(removed), 'document')} from “{ds.set_by_name(project, args.remove).name}”")
         elif args.rename:
             renamed = ds.rename_set(project, names.set_id(project, args.rename), args.to)
             print(f"renamed set to “{renamed.name}”")
@@ -46,17 +46,10 @@ def cmd_sets(args: argparse.Namespace) -> int:
         else:
             doc_names = {d.id: d.name for d in project.documents()}
             listed = [(s.set.name, [doc_names[i] for i in s.document_ids]) for s in ds.sets_with_documents(project)]
-            if args.json:
-                print(json.dumps([{"name": n, "documents": d} for n, d in listed], indent=2, ensure_ascii=False))
-            elif not listed:
-                print("no document sets")
-            for name, members in listed if not args.json else ():
-                print(f"{name} ({_documents(len(members))}): {', '.join(members)}".rstrip(": "))
+            print_listing(listed, lambda s: f"{s[0]} ({counted(len(s[1]), 'document')}): {', '.join(s[1])}".rstrip(": "),
+                          as_json=args.json, json_item=lambda s: {"name": s[0], "documents": s[1]},
+                          empty="no document sets")
     return 0
-
-
-def _documents(n: int) -> str:
-    return f"{n} document{'s' * (n != 1)}"
 
 
 def register(sub) -> None:
