@@ -19,6 +19,7 @@ from sqlite_utils import Migrations
 from qcdesk import __version__
 from qcdesk.core.errors import NotAProjectError, ProjectTooNewError
 from qcdesk.core.storage import table_rebuild
+from qcdesk.core.storage.audit_triggers import SESSION_CODER, audit_trigger
 
 #: 'QCDK' in the SQLite header: lets `file(1)` and qcdesk recognise a project.
 APPLICATION_ID = 0x5143444B
@@ -409,19 +410,9 @@ def _document_sets(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="0007_media")
-def _media(db: sqlite_utils.Database) -> None:
-    """Audio and video recordings (issue 18): at most one per document, stored inside the project
-    in 1 MiB chunks (encrypted with it when it is encrypted) or linked by a path relative to the
-    project's folder.
-
-    ``media_chunks`` deliberately has no foreign key to ``media``: undoing a document's
-    deletion snapshots the rows that cascade from it, and a recording's chunks are far too big
-    for that. Chunks whose media row is gone are kept for undo until the project is closed or
-    opened again (see :func:`qcdesk.core.storage.media.purge_orphans`).
+#: the script of 0007_media (its triggers as shipped: tests/core/test_schema_audit_triggers.py)
+MEDIA_SQL = (
     """
-    db.executescript(
-        """
         CREATE TABLE media (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             document_id INTEGER UNIQUE REFERENCES documents(id) ON DELETE CASCADE,
@@ -443,28 +434,30 @@ def _media(db: sqlite_utils.Database) -> None:
             data BLOB NOT NULL,
             PRIMARY KEY (media_id, seq)
         );
-        CREATE TRIGGER audit_media_added AFTER INSERT ON media BEGIN
-            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
-                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
-                'added', 'media', new.id,
-                json_object('name', new.name, 'document_id', new.document_id,
-                            'storage', new.storage, 'bytes', new.size));
-        END;
-        CREATE TRIGGER audit_media_removed AFTER DELETE ON media BEGIN
-            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
-                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
-                'removed', 'media', old.id,
-                json_object('name', old.name, 'document_id', old.document_id, 'storage', old.storage));
-        END;
-        CREATE TRIGGER audit_media_relinked AFTER UPDATE OF link_path ON media BEGIN
-            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
-                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
-                'relinked', 'media', new.id,
-                json_object('name', new.name, 'document_id', new.document_id,
-                            'link_path', new.link_path, 'old_link_path', old.link_path));
-        END;
         """
-    )
+    + audit_trigger("audit_media_added", "AFTER INSERT ON media", "added", "media", "new.id",
+                    "json_object('name', new.name, 'document_id', new.document_id,\n"
+                    "                            'storage', new.storage, 'bytes', new.size)")
+    + audit_trigger("audit_media_removed", "AFTER DELETE ON media", "removed", "media", "old.id",
+                    "json_object('name', old.name, 'document_id', old.document_id, 'storage', old.storage)")
+    + audit_trigger("audit_media_relinked", "AFTER UPDATE OF link_path ON media", "relinked", "media", "new.id",
+                    "json_object('name', new.name, 'document_id', new.document_id,\n"
+                    "                            'link_path', new.link_path, 'old_link_path', old.link_path)")
+)
+
+
+@migrations(name="0007_media")
+def _media(db: sqlite_utils.Database) -> None:
+    """Audio and video recordings (issue 18): at most one per document, stored inside the project
+    in 1 MiB chunks (encrypted with it when it is encrypted) or linked by a path relative to the
+    project's folder.
+
+    ``media_chunks`` deliberately has no foreign key to ``media``: undoing a document's
+    deletion snapshots the rows that cascade from it, and a recording's chunks are far too big
+    for that. Chunks whose media row is gone are kept for undo until the project is closed or
+    opened again (see :func:`qcdesk.core.storage.media.purge_orphans`).
+    """
+    db.executescript(MEDIA_SQL)
 
 
 @migrations(name="0008_sync_points")
@@ -509,12 +502,9 @@ def _list_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="0010_time_codings")
-def _time_codings(db: sqlite_utils.Database) -> None:
-    """Codings of a recording's time ranges (issue 18: a recording without a transcript):
-    ``[start_ms, end_ms)`` of a document's recording tagged with a code, by a coder."""
-    db.executescript(
-        """
+#: the script of 0010_time_codings (its triggers as shipped: tests/core/test_schema_audit_triggers.py)
+TIME_CODINGS_SQL = (
+    """
         CREATE TABLE time_codings (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
@@ -528,23 +518,23 @@ def _time_codings(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX idx_time_codings_document ON time_codings(document_id, start_ms);
         CREATE INDEX idx_time_codings_code ON time_codings(code_id);
-        CREATE TRIGGER audit_time_coding_added AFTER INSERT ON time_codings BEGIN
-            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
-                coalesce((SELECT name FROM coders WHERE id = new.coder_id),
-                         (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id)),
-                'added', 'time coding', new.id,
-                json_object('document_id', new.document_id, 'code_id', new.code_id,
-                            'start_ms', new.start_ms, 'end_ms', new.end_ms));
-        END;
-        CREATE TRIGGER audit_time_coding_removed AFTER DELETE ON time_codings BEGIN
-            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (
-                (SELECT c.name FROM session s JOIN coders c ON c.id = s.coder_id),
-                'removed', 'time coding', old.id,
-                json_object('document_id', old.document_id, 'code_id', old.code_id,
-                            'start_ms', old.start_ms, 'end_ms', old.end_ms));
-        END;
         """
-    )
+    + audit_trigger("audit_time_coding_added", "AFTER INSERT ON time_codings", "added", "time coding", "new.id",
+                    "json_object('document_id', new.document_id, 'code_id', new.code_id,\n"
+                    "                            'start_ms', new.start_ms, 'end_ms', new.end_ms)",
+                    coder="coalesce((SELECT name FROM coders WHERE id = new.coder_id),\n"
+                          "                         " + SESSION_CODER + ")")
+    + audit_trigger("audit_time_coding_removed", "AFTER DELETE ON time_codings", "removed", "time coding", "old.id",
+                    "json_object('document_id', old.document_id, 'code_id', old.code_id,\n"
+                    "                            'start_ms', old.start_ms, 'end_ms', old.end_ms)")
+)
+
+
+@migrations(name="0010_time_codings")
+def _time_codings(db: sqlite_utils.Database) -> None:
+    """Codings of a recording's time ranges (issue 18: a recording without a transcript):
+    ``[start_ms, end_ms)`` of a document's recording tagged with a code, by a coder."""
+    db.executescript(TIME_CODINGS_SQL)
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only
