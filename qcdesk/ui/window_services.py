@@ -112,7 +112,7 @@ class WindowServices(Protocol):
     def findChildren(self, kind: type, name: str = ...) -> list[Any]: ...  # noqa: N802
     def saveState(self, version: int = ...) -> QByteArray: ...  # noqa: N802
     def restoreState(self, state: QByteArray, version: int = ...) -> bool: ...  # noqa: N802
-    def resizeDocks(self, docks: list[QDockWidget], sizes: list[int],  # noqa: N802
+    def resizeDocks(self, _docks: list[QDockWidget], sizes: list[int],  # noqa: N802
                     orientation: Qt.Orientation) -> None: ...
     def takeCentralWidget(self) -> QWidget: ...  # noqa: N802
     def setCentralWidget(self, widget: QWidget) -> None: ...  # noqa: N802

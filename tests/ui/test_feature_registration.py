@@ -164,3 +164,16 @@ def test_the_window_provides_every_service():
     from PySide6.QtWidgets import QMainWindow
     missing = sorted(m for m in MEMBERS if m not in own and not hasattr(QMainWindow, m))
     assert missing == []
+
+
+def test_a_built_window_holds_each_feature_install_returned(qtbot, tmp_path):
+    """Each typed attribute is the feature object itself (the workbench's owns View ▸ Focus)."""
+    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.settings import Settings
+    from qcdesk.ui.workbench_layout import Workbench
+
+    window = MainWindow(Settings(tmp_path / "s.ini"))
+    qtbot.addWidget(window)
+    assert isinstance(window.workbench, Workbench)
+    assert window.workbench.action is window.act_focus
+    assert all(getattr(window, attr) is not None for attr, _module in _registrations())
