@@ -20,10 +20,9 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.core.tables import write_table
-from qcdesk.ui import dialogs
+from qcdesk.ui import dialogs, panel_state
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui import panel_state
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices

@@ -24,10 +24,9 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Attribute, Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import case_commands as ccmd
-from qcdesk.ui import dialogs
+from qcdesk.ui import dialogs, panel_state
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui import panel_state
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices

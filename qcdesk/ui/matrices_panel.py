@@ -18,9 +18,8 @@ from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.retrieval import filter_choices
 from qcdesk.core.tables import Table, write_table
-from qcdesk.ui import dialogs
+from qcdesk.ui import dialogs, panel_state
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui import panel_state
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
