@@ -301,7 +301,8 @@ class SaturationFeature:
 
     def show(self) -> None:
         self.window.show_panel(self.dock)
-        self.panel.refresh()
+        # up to date now (work put off while hidden runs here, once)
+        panel_state.when_shown(self.panel, "refresh", self.panel.refresh)
 
     def _opened(self, *_args) -> None:
         self._forget()

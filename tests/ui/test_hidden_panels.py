@@ -114,3 +114,24 @@ def test_saturation_shown_after_changes_has_the_new_code(window, qtbot):
     qtbot.waitUntil(lambda: shown(panel))
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
     qtbot.waitUntil(lambda: panel.table.item(0, 1).text() == "1")   # one new code in the first interview
+
+
+def test_the_saturation_menu_entry_catches_up_once(window, qtbot, monkeypatch):
+    """Analysis ▸ Saturation on a panel with changes put off recomputes once, not once for the
+    menu entry and again for the work put off."""
+    panel = window.saturation.panel
+    window.segments_dock.raise_()
+    qtbot.waitUntil(lambda: not shown(panel))
+    qtbot.waitUntil(lambda: settled(panel))
+    calls = []
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (calls.append(1), original())[1])
+    doc = window.project.documents()[0]
+    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
+    qtbot.waitUntil(lambda: settled(panel))
+    assert calls == []
+    window.saturation.act_show.trigger()
+    qtbot.waitUntil(lambda: shown(panel))
+    qtbot.waitUntil(lambda: PANELS["saturation"][1](panel))
+    qtbot.waitUntil(lambda: settled(panel))
+    assert len(calls) == 1
