@@ -37,6 +37,7 @@ CASES = [
     ("md plain words", ".md", "", "the interviewee said ", "\n"),
     ("txt plain words", ".txt", "", "the interviewee said ", "\n"),
     ("txt run of spaces", ".txt", "a", " ", "b\n"),
+    ("txt hard-wrapped lines", ".txt", "", "a short wrapped line of some text\n", "\nend\n"),
     ("txt run of no-break spaces", ".txt", "a", "\u00a0 ", "b\n"),
     ("txt inline speaker", ".txt", "Anna: ", "yes and ", "\nBen: ok\nAnna: fine\n"),
     ("txt f4 stamp then a run of spaces", ".txt", "#00:00:01-2# a", " ", "b\n"),

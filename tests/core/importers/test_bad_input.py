@@ -175,11 +175,8 @@ def test_rtf_nested_too_deeply(write):
     assert "nested too deeply" in reason(write("deep.rtf", b"{\\rtf1 " + b"{" * 5000 + b"x"))
 
 
-def test_long_hard_wrapped_text_is_fast(write):
-    import time
-
+def test_long_hard_wrapped_text_reads_as_one_paragraph(write):
+    # its speed is measured in benchmarks/hostile_input.py ("txt hard-wrapped lines"), not here
     path = write("long.txt", "a short wrapped line of some text\n" * 100_000 + "\nend\n")
-    began = time.monotonic()
     doc = parse_file(path)
-    assert time.monotonic() - began < 10
     assert len(doc.blocks) == 2
