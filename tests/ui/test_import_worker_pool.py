@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QObject, Slot
 
 from qcdesk.core.importers import parse_file
-from qcdesk.ui import workers
+from qcdesk.core.importers import dispatch
 from qcdesk.ui.workers import ImportParser, start_in_thread
 
 pytestmark = pytest.mark.gui
@@ -48,7 +48,7 @@ class Run:
                 self.calls.append(Path(path).name)
             return parse(path)
 
-        monkeypatch.setattr(workers, "parse_file", counted)
+        monkeypatch.setattr(dispatch, "parse_file", counted)
         self.owner = Owner()
         self.parser = ImportParser(paths)
         self.got: list[str] = []
