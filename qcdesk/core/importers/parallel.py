@@ -79,6 +79,10 @@ def _in_this_process(path: Path) -> bool:
     return connection is not None and connection.opened_here(path)
 
 
+def _parsed(future: Future) -> bool:
+    return future.done() and not future.cancelled() and future.exception() is None
+
+
 class AheadParser:
     """Parses ``paths`` in worker processes (or threads, see :func:`worth_processes`): :meth:`submit`
     starts one, :meth:`result` waits for it.
@@ -90,6 +94,7 @@ class AheadParser:
         self.paths = paths
         self.workers = max(1, min(workers, len(paths)))
         self.jobs: dict[int, Future] = {}
+        self._in_pool: set[int] = set()  # files handed to the worker processes
         #: parse in worker processes (else in threads of this one); None: when :func:`worth_processes`
         self.processes = worth_processes(paths) if processes is None else processes
         threads = 1 if self.processes else self.workers
@@ -118,6 +123,8 @@ class AheadParser:
         executor = self._local if local else self._executor()
         try:
             self.jobs[i] = executor.submit(parse_result, path)
+            if executor is self._pool:
+                self._in_pool.add(i)
         except (BrokenProcessPool, RuntimeError):  # the pool died (or could not start a process)
             self._restart()
             self.jobs[i] = self._local.submit(parse_result, path)
@@ -126,10 +133,14 @@ class AheadParser:
         """File ``i`` parsed, or why not; raises ``concurrent.futures.TimeoutError`` after ``timeout``."""
         self.submit(i)
         future = self.jobs.pop(i)
+        executor_was_pool = i in self._in_pool
+        self._in_pool.discard(i)
         try:
             outcome = future.result(timeout)
         except FutureTimeout:
             self.jobs[i] = future
+            if executor_was_pool:
+                self._in_pool.add(i)
             raise
         except BrokenProcessPool:
             # a worker died (a reader crashed, or it ran out of memory): that file or another one
@@ -147,9 +158,9 @@ class AheadParser:
         broken, self._pool = self._pool, None
         if broken is not None:
             broken.shutdown(wait=False, cancel_futures=True)
-        for j in sorted(self.jobs):
-            if self.jobs[j].done() and self.jobs[j].exception() is None:
-                continue
+        lost = [j for j in sorted(self._in_pool & self.jobs.keys()) if not _parsed(self.jobs[j])]
+        self._in_pool.clear()
+        for j in lost:
             del self.jobs[j]
             self.submit(j)
 

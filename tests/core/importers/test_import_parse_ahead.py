@@ -5,6 +5,8 @@ it is stored (issue 19)."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,36 @@ def test_worker_processes_only_when_they_pay(tmp_path, monkeypatch):
     cores = parallel.os.cpu_count() or 1
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (float(cores), 0.0, 0.0), raising=False)
     assert not parallel.worth_processes([*small, big])  # no core to spare
+
+
+class DyingPools(ThreadPoolExecutor):
+    """Stands in for the worker process pool: the first pool's jobs all die as when a worker is
+    killed, and so does any job reading ``crash.txt`` (a reader crashing the process)."""
+
+    made: list = []
+
+    def __init__(self, workers, mp_context=None):
+        super().__init__(workers)
+        DyingPools.made.append(self)
+
+    def submit(self, fn, *args):
+        if len(DyingPools.made) == 1 or Path(args[0]).name == "crash.txt":
+            dead: Future = Future()
+            dead.set_exception(BrokenProcessPool("a worker died"))
+            return dead
+        return super().submit(fn, *args)
+
+
+def test_a_dead_worker_costs_only_the_file_that_killed_it(tmp_path, monkeypatch):
+    paths = files(tmp_path, 6)
+    crash = tmp_path / "crash.txt"
+    crash.write_text("P1: fine here\n", encoding="utf-8")
+    paths[3:3] = [crash]
+    DyingPools.made = []
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", DyingPools)
+    monkeypatch.setattr(parallel, "worth_processes", lambda paths: True)
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        report = importing.import_files(project, paths)
+        assert report.failed == [("crash.txt", parallel.BROKEN)]
+        assert [d.name for d in project.documents()] == [p.stem for p in paths if p != crash]
+    assert len(DyingPools.made) >= 2
