@@ -16,7 +16,11 @@ Three ways of importing the same files (written by ``docx_files.py``, not measur
   file, under the same pragmas (WAL, ``synchronous=FULL``). No turns, paragraphs, duplicate check
   or search index: the ratio qcdesk / bound is what that extra work costs.
 
-QualCoder is not installed here; issue 19 gives QualCoder's times as ratios to qcdesk's of then.
+QualCoder is not installed here (it is not on the package index this machine reaches, and GitHub
+is not reachable); issue 19 gives QualCoder's times as ratios to qcdesk's of then.
+
+``--parse processes`` / ``threads`` forces where files are parsed (the default chooses, see
+``qcdesk.core.importers.parallel.worth_processes``); CPU seconds include the worker processes.
 """
 
 from __future__ import annotations
@@ -168,7 +172,7 @@ def table(result: dict) -> str:
     width = max(len(r[0]) for r in rows)
     lines = [f"{r[0]:<{width}}  {r[1]:>8}  {r[2]:>8}  {r[3]:>6}  {r[4]:>8}" for r in rows]
     lines.append(f"load average before {result['load'][0]:.2f}, after {result['load_after'][0]:.2f} "
-                 f"({os.cpu_count()} cores)")
+                 f"({os.cpu_count()} cores); parsing: {result.get('parse', 'auto')}")
     return "\n".join(lines)
 
 
@@ -179,8 +183,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-gui", action="store_true", help="leave out the window import")
     parser.add_argument("--folder", type=Path, help="keep the generated .docx files here (reused next time)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--parse", choices=("auto", "processes", "threads"), default="auto",
+                        help="parse in worker processes or threads (auto: processes when they pay, "
+                             "see qcdesk.core.importers.parallel.worth_processes)")
     args = parser.parse_args(argv)
+    if args.parse != "auto":
+        try:
+            from qcdesk.core.importers import parallel
+        except ImportError:  # the code before issue 19's worker processes: threads only
+            pass
+        else:
+            parallel.worth_processes = lambda paths: args.parse == "processes"
     result = run_all(args.files, args.chars, gui=not args.no_gui, folder=args.folder)
+    result["parse"] = args.parse
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
