@@ -74,6 +74,11 @@ class ParsedDocument:
             return rows
         return json.dumps([r[:3] for r in rows])
 
+    def packed(self) -> ParsedDocument:
+        """This document as another process would receive it: its rows as the JSON storage inserts,
+        checked, and its duplicate key known, so that storing it does none of that work."""
+        return _unpack(*self.__reduce__()[1])
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its text and rows (see the module's docstring); checked before it goes."""
         self.validate()

@@ -54,6 +54,19 @@ def parse_result(path: Path | str) -> Result:
         return None, f"unexpected error while reading: {exc}"
 
 
+def parse_packed(path: Path | str) -> Result:
+    """:func:`parse_result` with the document packed as a worker process sends it (see
+    :meth:`ParsedDocument.packed`): a thread of the importing process does that work, not the
+    thread that stores (in the window, the one that paints)."""
+    doc, why = parse_result(path)
+    if doc is not None:
+        try:
+            doc = doc.packed()
+        except ValueError as exc:  # parse_file checked it already: an importer bug
+            return None, f"unexpected error while reading: {exc}"
+    return doc, why
+
+
 def worth_processes(paths: list[Path]) -> bool:
     """Whether parsing ``paths`` in worker processes should pay for starting them: two files or
     more, together large enough (:data:`MIN_BYTES_FOR_WORKERS`), and a core to spare. When the
@@ -123,12 +136,12 @@ class AheadParser:
         local = i == 0 or not self.processes or _in_this_process(path)
         executor = self._local if local else self._executor()
         try:
-            self.jobs[i] = executor.submit(parse_result, path)
+            self.jobs[i] = executor.submit(parse_packed if executor is self._local else parse_result, path)
             if executor is self._pool:
                 self._in_pool.add(i)
         except (BrokenProcessPool, RuntimeError):  # the pool died (or could not start a process)
             self._restart()
-            self.jobs[i] = self._local.submit(parse_result, path)
+            self.jobs[i] = self._local.submit(parse_packed, path)
 
     def result(self, i: int, timeout: float | None = None) -> Result:
         """File ``i`` parsed, or why not; raises ``concurrent.futures.TimeoutError`` after ``timeout``."""

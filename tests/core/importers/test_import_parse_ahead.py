@@ -144,3 +144,37 @@ def test_a_dead_worker_costs_only_the_file_that_killed_it(tmp_path, monkeypatch)
         assert report.failed == [("crash.txt", parallel.BROKEN)]
         assert [d.name for d in project.documents()] == [p.stem for p in paths if p != crash]
     assert len(DyingPools.made) >= 2
+
+
+def test_with_threads_the_storing_thread_neither_encodes_rows_nor_hashes(tmp_path, monkeypatch):
+    """Packing a document for storage (its rows as JSON, its duplicate key) is done by the thread
+    that parsed it, as a worker process would, not by the one that stores (the window's)."""
+    import hashlib
+    import json
+    import sys
+
+    from qcdesk.core.importers import base
+
+    PACKERS = ("qcdesk.core.importers.base", "qcdesk.core.storage.documents")
+
+    paths = files(tmp_path, 4)
+    storing = threading.current_thread()
+    seen: list[str] = []
+    dumps, sha256 = json.dumps, hashlib.sha256
+
+    def spy(real, what):
+        def call(*args, **kwargs):  # json is shared: count only the import's callers
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if threading.current_thread() is storing and caller in PACKERS:
+                seen.append(f"{what} in {caller}")
+            return real(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(base.json, "dumps", spy(dumps, "json"))
+    monkeypatch.setattr(base.hashlib, "sha256", spy(sha256, "sha256"))
+    monkeypatch.setattr(parallel, "worth_processes", lambda paths: False)
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        report = importing.import_files(project, paths)
+        assert [d.name for d in report.imported] == [p.stem for p in paths]
+        assert [project.speaker_turns(d.id) for d in report.imported] == [parse_file(p).turns for p in paths]
+    assert seen == []
