@@ -1,4 +1,4 @@
-"""Importing files into a project: parse (pure, may run in a worker), then store (one action per file).
+"""Importing files into a project: parse (pure, in worker processes), then store (one action per file).
 
 A file that cannot be parsed is reported and leaves the project unchanged; one
 bad file never stops the others.
@@ -6,14 +6,13 @@ bad file never stops the others.
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from qcdesk.core.errors import DiskFullError, ImportFailed, QcdeskError
-from qcdesk.core.importers import parse_file
 from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.importers.parallel import AHEAD, AheadParser
 from qcdesk.core.models import Document
 from qcdesk.core.project import Project
 from qcdesk.core.safe_names import shown_name
@@ -64,40 +63,27 @@ def stopped_by_full_disk(exc: DiskFullError, left: list[str], imported: int) -> 
                       f"{'was' if imported == 1 else 'were'}); nothing of {'it' if one else 'them'} was stored")
 
 
-#: files parsed in worker threads while the one before is stored: parsing is mostly lxml and
-#: Python, storing mostly SQLite and the disk (both let other threads run); also the most parsed
-#: documents held besides the one being stored
-PARSE_AHEAD = 2
-
-
-def _parse(path: Path) -> tuple[ParsedDocument | None, QcdeskError | None]:
-    try:
-        return parse_file(path), None
-    except QcdeskError as exc:
-        return None, exc
-
-
 def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool = True,
                  progress: Callable[[int, int, str], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> ImportReport:
-    """Parse and store ``paths`` in order, one action per file; the next files are parsed meanwhile."""
+    """Parse and store ``paths`` in order, one action per file; the next files are parsed meanwhile
+    in worker processes (:mod:`qcdesk.core.importers.parallel`), at most ``AHEAD`` beyond the one stored."""
     report = ImportReport()
-    jobs: dict[int, Future] = {}
-    pool = ThreadPoolExecutor(max_workers=PARSE_AHEAD, thread_name_prefix="qcdesk-parse")
+    parser = AheadParser(paths)
     try:
         for i, path in enumerate(paths):
             if cancelled and cancelled():
                 report.skipped.extend((shown_name(p.name), "import cancelled") for p in paths[i:])
                 break
-            for j in range(i, min(len(paths), i + PARSE_AHEAD + 1)):
-                if j not in jobs:
-                    jobs[j] = pool.submit(_parse, paths[j])
+            for j in range(i, i + AHEAD + 1):
+                parser.submit(j)
             if progress:
                 progress(i, len(paths), shown_name(path.name))
-            parsed, error = jobs.pop(i).result()
+            parsed, why = parser.result(i)
             try:
-                if error is not None:
-                    raise error
+                if parsed is None:
+                    report.failed.append((shown_name(path.name), why or "could not be read"))
+                    continue
                 store_parsed(project, path, parsed, report, skip_duplicates=skip_duplicates)
             except ImportFailed as exc:
                 report.failed.append((shown_name(path.name), exc.reason))
@@ -108,7 +94,7 @@ def import_files(project: Project, paths: list[Path], *, skip_duplicates: bool =
             except QcdeskError as exc:
                 report.failed.append((shown_name(path.name), str(exc)))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        parser.close()
     if progress:
         progress(len(paths), len(paths), "")
     return report

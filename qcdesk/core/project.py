@@ -272,8 +272,8 @@ class Project:
                 "content_hash": content_hash(parsed.text),
                 "char_count": len(parsed.text),
             })
-            doc_sql.insert_blocks(self.db, doc_id, parsed.blocks)
-            doc_sql.insert_turns(self.db, doc_id, parsed.turns)
+            doc_sql.insert_blocks(self.db, doc_id, parsed.block_rows())
+            doc_sql.insert_turns(self.db, doc_id, parsed.turn_rows())
             timing_sql.insert_sync_points(self.db, doc_id, parsed.sync_points)
             changes.documents.add(doc_id)
             changes.document_list = True

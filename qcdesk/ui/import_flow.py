@@ -34,7 +34,7 @@ def _progress_dialog(window: "MainWindow", title: str, label: str, total: int) -
 
 
 class ImportFlow(QObject):
-    """Parses in worker threads (several files at once), stores each file on the main thread in order."""
+    """Parses in worker processes or threads (several files at once), stores each file on the main thread in order."""
 
     finished = Signal(object)  # ImportReport
 

@@ -1,35 +1,34 @@
 """Long work off the main thread, with progress and cancel.
 
 SQLite connections belong to the thread that made them. Import workers only
-*parse* (pure functions of the files); every parsed file comes back to the main
-thread, which stores it as one action. Export workers open their own read-only
-connection to the project file.
+*parse* (pure functions of the files, in worker processes when that pays); every
+parsed file comes back to the main thread, which stores it as one action. Export
+workers open their own read-only connection to the project file.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from qcdesk.core.errors import ImportFailed, QcdeskError
-from qcdesk.core.importers import parse_file
+from qcdesk.core.errors import QcdeskError
+from qcdesk.core.importers.parallel import AheadParser
 
 
 class ImportParser(QObject):
-    """Parses files in a small pool of worker threads and hands them over in the order given.
+    """Parses files ahead of the main thread and hands them over in the order given.
 
-    ``WORKERS`` files are parsed at the same time while the main thread stores earlier ones
-    (the XML parsing and decompression run without Python's lock, and storing waits on the
-    disk). At most ``AHEAD`` files are parsed, or being parsed, beyond those the main thread
-    has stored (it calls :meth:`stored` after each): that bounds the memory held by parsed
-    documents, and without it every file would be parsed and queued before the user's Cancel
-    is even seen, so Cancel would stop nothing.
+    ``WORKERS`` files are parsed at the same time, in worker processes when that pays (see
+    :mod:`qcdesk.core.importers.parallel`, else in threads), while the main thread stores earlier
+    ones. At most ``AHEAD`` files are parsed, or being parsed, beyond those the main thread has
+    stored (it calls :meth:`stored` after each): that bounds the memory held by parsed documents,
+    and without it every file would be parsed and queued before the user's Cancel is even seen,
+    so Cancel would stop nothing.
     """
 
     WORKERS = max(2, min(4, os.cpu_count() or 1))
@@ -57,38 +56,26 @@ class ImportParser(QObject):
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    @staticmethod
-    def _parse(path: Path) -> tuple[object, str | None]:
-        """(ParsedDocument, None) or (None, why it could not be read); never raises."""
-        try:
-            return parse_file(path), None
-        except ImportFailed as exc:
-            return None, exc.reason
-        except Exception as exc:  # noqa: BLE001 - an importer bug must not kill the batch
-            return None, f"unexpected error while reading: {exc}"
-
     @Slot()
     def run(self) -> None:
         total = len(self.paths)
-        jobs: dict[int, Future] = {}
-        submitted = 0  # files handed to the pool; files before ``i`` were handed to the main thread
-        pool = ThreadPoolExecutor(max_workers=self.WORKERS, thread_name_prefix="qcdesk-import")
+        submitted = 0  # files handed to the parser; files before ``i`` were handed to the main thread
+        parser = AheadParser(self.paths, self.WORKERS)
         try:
             i = 0
             while i < total and not self._cancel.is_set():
                 while submitted < total and self._room.acquire(blocking=False):
-                    jobs[submitted] = pool.submit(self._parse, self.paths[submitted])
+                    parser.submit(submitted)
                     submitted += 1
                 if submitted == i:  # no room: wait for the main thread to store one
                     if self._room.acquire(timeout=0.05):
-                        jobs[submitted] = pool.submit(self._parse, self.paths[submitted])
+                        parser.submit(submitted)
                         submitted += 1
                     continue
                 try:
-                    doc, why = jobs[i].result(timeout=0.05)
+                    doc, why = parser.result(i, timeout=0.05)
                 except FutureTimeout:
                     continue
-                del jobs[i]
                 if self._cancel.is_set():
                     break
                 path = self.paths[i]
@@ -96,11 +83,11 @@ class ImportParser(QObject):
                 if why is None:
                     self.parsed.emit(str(path), doc)  # the room is given back by stored()
                 else:
-                    self.failed.emit(str(path), why)
+                    self.failed.emit(str(path), why or "could not be read")
                     self._room.release()
                 i += 1
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            parser.close()
         self.progress.emit(total, total, "")
         self.finished.emit()
 

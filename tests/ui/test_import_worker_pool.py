@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QObject, Slot
 
 from qcdesk.core.importers import parse_file
-from qcdesk.ui import workers
+from qcdesk.core.importers import dispatch
 from qcdesk.ui.workers import ImportParser, start_in_thread
 
 pytestmark = pytest.mark.gui
@@ -48,7 +48,7 @@ class Run:
                 self.calls.append(Path(path).name)
             return parse(path)
 
-        monkeypatch.setattr(workers, "parse_file", counted)
+        monkeypatch.setattr(dispatch, "parse_file", counted)
         self.owner = Owner()
         self.parser = ImportParser(paths)
         self.got: list[str] = []
@@ -110,3 +110,24 @@ def test_a_file_that_fails_frees_its_place(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: run.done, timeout=30000)
     assert run.failed == ["bad.txt", "missing.txt"]
     assert run.got == [p.name for p in paths if p.name not in ("bad.txt", "missing.txt")]
+
+
+def test_the_window_parses_large_imports_in_worker_processes(qtbot, tmp_path, monkeypatch):
+    """Parsing in this process is broken on purpose: only the first file (parsed here while the
+    workers start) fails; the others come from worker processes, whole and in order."""
+    from qcdesk.core.importers import parallel
+
+    paths = files(tmp_path, 5)
+
+    def broken(path):
+        raise RuntimeError("parsed in the window's process")
+
+    monkeypatch.setattr(parallel, "worth_processes", lambda paths: True)
+    run = Run(qtbot, paths, monkeypatch, broken)
+    docs: list = []
+    run.parser.parsed.connect(lambda _path, doc: (docs.append(doc), run.parser.stored()))
+    qtbot.waitUntil(lambda: run.done, timeout=60000)
+    assert run.failed == ["file-0.txt"] and run.calls == ["file-0.txt"]
+    assert run.got == [p.name for p in paths[1:]]
+    assert [d.text for d in docs] == [parse_file(p).text for p in paths[1:]]
+    assert [d.turns for d in docs] == [parse_file(p).turns for p in paths[1:]]

@@ -10,13 +10,13 @@ from __future__ import annotations
 import io
 import os
 import stat
+import sys
 import zipfile
 import zlib
 from pathlib import Path
 from typing import BinaryIO
 
 from qcdesk.core.errors import ImportFailed
-from qcdesk.core.storage import connection
 
 #: largest file read for text formats (.txt, .md, .vtt, .srt, .rtf)
 MAX_TEXT_BYTES = 100 * 1024 * 1024
@@ -80,7 +80,10 @@ def open_regular_file(path: Path) -> BinaryIO:
         if not path.exists():
             raise fail(path, "the file does not exist (it may have been moved or deleted)")
         _refuse_special(path, path.stat().st_mode)
-        if connection.opened_here(path):
+        # only a process that loaded the storage module can have a project open: a worker process
+        # that only parses need not load it (and SQLite with it) to learn that
+        connection = sys.modules.get("qcdesk.core.storage.connection")
+        if connection is not None and connection.opened_here(path):
             # reading it would also drop SQLite's locks on the open project (closing any
             # descriptor of a file drops the process's POSIX locks on it)
             raise fail(path, OPEN_PROJECT)

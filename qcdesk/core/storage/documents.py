@@ -32,29 +32,36 @@ def next_position(db: sqlite_utils.Database) -> int:
 
 # A document's structure goes in with one statement per table, not row by row: a 250,000-character
 # transcript has thousands of paragraphs and turns. The rows travel as one JSON array read by
-# json_each, so SQLite inserts them all in one step: executemany gives Python's lock back and
-# takes it again for every row, which costs a thread switch per row while the import's parsing
-# threads run (issue 19). JSON carries integers and text exactly; timestamps (floats) go through
-# executemany, because SQLite's JSON number parsing may differ from Python's in the last digit,
-# and so do names holding a NUL character (SQLite's JSON text ends there).
+# json_each (made by ParsedDocument.block_rows / turn_rows, in the worker process that parsed the
+# file when there is one), so SQLite inserts them all in one step without a Python object per row.
+# JSON carries integers and text exactly; timestamps (floats) go through executemany, because
+# SQLite's JSON number parsing may differ from Python's in the last digit, and so do names holding
+# a NUL character (SQLite's JSON text ends there).
 
-def insert_blocks(db: sqlite_utils.Database, document_id: int, blocks: Iterable[Block]) -> None:
-    rows = [(b.kind, b.start, b.end, b.level) for b in blocks]
-    db.execute('INSERT INTO blocks (document_id, kind, start, "end", level) '
-               "SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) ORDER BY key",
-               [document_id, json.dumps(rows)])
+def insert_blocks(db: sqlite_utils.Database, document_id: int, blocks: str | Iterable[Block]) -> None:
+    """Insert ``blocks``: Block objects or the JSON array of their ``[kind, start, end, level]``."""
+    rows = blocks if isinstance(blocks, str) else json.dumps([(b.kind, b.start, b.end, b.level) for b in blocks])
+    db.conn.execute('INSERT INTO blocks (document_id, kind, start, "end", level) '
+                    "SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) ORDER BY key",
+                    (document_id, rows))
 
 
-def insert_turns(db: sqlite_utils.Database, document_id: int, turns: Iterable[SpeakerTurn]) -> None:
-    rows = [(t.speaker, t.start, t.end, t.time_start, t.time_end) for t in turns]
-    if any(r[3] is not None or r[4] is not None or "\x00" in r[0] for r in rows):
-        db.conn.executemany(
-            'INSERT INTO speaker_turns (document_id, speaker, start, "end", time_start, time_end) '
-            "VALUES (?, ?, ?, ?, ?, ?)", [(document_id, *r) for r in rows])
-        return
-    db.execute('INSERT INTO speaker_turns (document_id, speaker, start, "end") '
-               "SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key",
-               [document_id, json.dumps([r[:3] for r in rows])])
+def insert_turns(db: sqlite_utils.Database, document_id: int,
+                 turns: str | list[tuple[Any, ...]] | Iterable[SpeakerTurn]) -> None:
+    """Insert ``turns``: SpeakerTurn objects, the JSON array of their ``[speaker, start, end]`` or
+    ``(speaker, start, end, time_start, time_end)`` tuples (see ParsedDocument.turn_rows)."""
+    if not isinstance(turns, str):
+        rows = [r if isinstance(r, tuple) else (r.speaker, r.start, r.end, r.time_start, r.time_end)
+                for r in turns]
+        if any(r[3] is not None or r[4] is not None or "\x00" in r[0] for r in rows):
+            db.conn.executemany(
+                'INSERT INTO speaker_turns (document_id, speaker, start, "end", time_start, time_end) '
+                "VALUES (?, ?, ?, ?, ?, ?)", [(document_id, *r) for r in rows])
+            return
+        turns = json.dumps([r[:3] for r in rows])
+    db.conn.execute('INSERT INTO speaker_turns (document_id, speaker, start, "end") '
+                    "SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key",
+                    (document_id, turns))
 
 
 def all_documents(db: sqlite_utils.Database) -> list[Document]:
