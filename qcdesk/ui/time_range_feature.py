@@ -82,7 +82,9 @@ class TimeRangeFeature:
         self.list.setObjectName("timeCodingList")
         self.list.setHeaderLabels(["Range", "Code", "Memo"])
         self.list.setRootIsDecorated(False)
-        self.list.setMaximumHeight(140)
+        # at most about four rows: the recording dock must leave the transcript most of the height
+        self.list.setMaximumHeight(self.list.fontMetrics().height() * 6 + 12)
+        self.list.hide()  # shown once the open document has time codings
         for column in (0, 1):  # the whole range and code; the memo takes the rest
             self.list.header().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -205,6 +207,7 @@ class TimeRangeFeature:
             action.setEnabled(doc_id is not None)
         self.act_code.setEnabled(writable)
         self.list.clear()
+        self.list.hide()
         if doc_id is None:
             return
         names = {c.id: c.name for c in self.project.codes()}
@@ -213,6 +216,7 @@ class TimeRangeFeature:
             item.setData(0, Qt.ItemDataRole.UserRole, t.id)
             item.setData(1, Qt.ItemDataRole.UserRole, (t.start_ms, t.end_ms))
             self.list.addTopLevelItem(item)
+        self.list.setVisible(self.list.topLevelItemCount() > 0)
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [tuple(self.list.topLevelItem(i).text(c) for c in range(3)) for i in range(self.list.topLevelItemCount())]
