@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
@@ -135,8 +135,24 @@ class MediaFeature:
         if media != self.panel.media or media is None:
             self.panel.load(self.project, media)
         if media is not None:
+            hidden = not self.dock.isVisible()
             self.window.show_panel(self.dock)
+            if hidden:
+                self.fit_dock_later()
         self._update_enabled()
+
+    def fit_dock_later(self) -> None:
+        """Size the dock to its content, at most a quarter of the window's height, once Qt has laid
+        it out (after it is shown, or when the time-range list beside the player comes or goes)."""
+        QTimer.singleShot(0, self.fit_dock)
+
+    def fit_dock(self) -> None:
+        dock = self.dock
+        if not dock.isVisible() or dock.isFloating():
+            return
+        title = dock.height() - dock.widget().height() if dock.widget().height() > 0 else 0
+        want = self.panel.sizeHint().height() + max(0, title)
+        self.window.resizeDocks([dock], [min(want, self.window.height() // 4)], Qt.Orientation.Vertical)
 
     def _update_enabled(self) -> None:
         has_doc = self.document_id() is not None

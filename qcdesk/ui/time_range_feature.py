@@ -234,11 +234,16 @@ class TimeRangeFeature:
         for action in (self.act_in, self.act_out):
             action.setEnabled(doc_id is not None)
         self.act_code.setEnabled(writable)
+        was_shown = not self.list.isHidden()
         self.list.clear()
         self.list.hide()
         self._show_bands()
-        if doc_id is None:
-            return
+        if doc_id is not None:
+            self._list(doc_id)
+        if was_shown != (not self.list.isHidden()):
+            self.player.fit_dock_later()  # the list beside the player came or went
+
+    def _list(self, doc_id: int) -> None:
         names = {c.id: c.name for c in self.project.codes()}
         for t in self.project.time_codings.for_document(doc_id):
             item = QTreeWidgetItem([format_range(t.start_ms, t.end_ms), names.get(t.code_id, "?"), t.memo])
@@ -260,7 +265,7 @@ class TimeRangeFeature:
             menu.popup(self.list.viewport().mapToGlobal(pos))
 
     def menu_for(self, item: QTreeWidgetItem | None) -> QMenu | None:
-        """The list's context menu for ``item``: Remove (undoable)."""
+        """The list's context menu for ``item``: Memo… and Remove (each undoable)."""
         if item is None or self.project is None:
             return None
         menu = QMenu(self.list)

@@ -139,3 +139,39 @@ def test_memo_from_the_lists_menu_and_cancel_changes_nothing(qtbot, window):
     _answer_memo_dialog(qtbot, "sighs")
     next(a for a in menu.actions() if a.objectName() == "actionTimeCodingMemo").trigger()
     assert window.project.time_codings.get(made.id).memo == "sighs" and window.undo_stack.count() == steps + 1
+
+
+def test_at_1024_by_700_the_recording_dock_leaves_the_transcript_its_room(qtbot, window):
+    """The dock takes at most a quarter of the window, with the time-range list shown or not, and
+    shows all it holds at its own size (the list's rows are not squeezed away); the transcript
+    keeps what it has without the recording less that quarter."""
+    window.resize(1024, 700)
+    dock, viewport, feature = window.player.dock, window.transcript.viewport(), window.time_ranges
+    qtbot.waitUntil(lambda: window.height() == 700)
+    dock.hide()
+    qtbot.waitUntil(lambda: not dock.isVisible())
+    window.layout().activate()  # the hidden dock's room goes back to the central area now
+    without = viewport.height()
+    quarter = window.height() // 4
+    window.player.load_open_document()  # shows the dock again, sized to fit
+
+    def room_ok():
+        return dock.isVisible() and dock.height() <= quarter + 2 and viewport.height() >= without - quarter - 8
+
+    qtbot.waitUntil(room_ok)
+    assert feature.list.isHidden()
+    window.project.time_codings.add(doc_id(window), code_id(window), 1000, 2000)
+    window.project.time_codings.add(doc_id(window), code_id(window), 3000, 4000)
+    window.project.time_codings.add(doc_id(window), code_id(window), 5000, 6000)
+    qtbot.waitUntil(lambda: feature.list.isVisible())
+    qtbot.waitUntil(room_ok)
+    # everything in the dock is on screen at its own height: the wave, and the list's three rows
+    shown = dock.widget().viewport().rect()
+    wave = feature.wave
+    assert wave.height() >= wave.sizeHint().height()
+    assert shown.contains(wave.mapTo(dock.widget().viewport(), wave.rect().bottomRight()))
+    last = feature.list.visualItemRect(feature.list.topLevelItem(2))
+    qtbot.waitUntil(lambda: feature.list.viewport().rect().contains(
+        feature.list.visualItemRect(feature.list.topLevelItem(2))))
+    bottom = feature.list.viewport().mapTo(dock.widget().viewport(), last.bottomLeft())
+    assert shown.contains(bottom)
