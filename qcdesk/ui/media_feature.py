@@ -24,6 +24,7 @@ from qcdesk.core.media_formats import EXTENSIONS
 from qcdesk.core.models import Changes
 from qcdesk.core.playback_times import Timeline
 from qcdesk.ui import dialogs
+from qcdesk.ui.media_attach import AttachFlow
 from qcdesk.ui.media_player import SKIP_MS, PlayerPanel
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class MediaFeature:
         self.timeline = Timeline([])
         self._current_turn: int | None = None
         self.panel = PlayerPanel()
+        self.attacher = AttachFlow(window)
+        self.attacher.finished.connect(lambda _stored: self._update_enabled())
         self.dock = window.add_panel("Recording", "mediaDock", self.panel, Qt.DockWidgetArea.TopDockWidgetArea)
         self.dock.hide()
         self.menu = QMenu("&Document", window)
@@ -158,7 +161,7 @@ class MediaFeature:
         has_doc = self.document_id() is not None
         media = self.panel.media
         writable = has_doc and not self.project.read_only
-        self.act_attach.setEnabled(writable and media is None)
+        self.act_attach.setEnabled(writable and media is None and not self.attacher.busy())
         self.act_relink.setEnabled(writable and media is not None and not media.embedded)
         playable = self.panel.has_media()
         for action in (self.act_play, self.act_back, self.act_forward, self.act_segment, self.act_here):
@@ -175,18 +178,12 @@ class MediaFeature:
             self.attach(doc_id, Path(path))
 
     def attach(self, document_id: int, path: Path, *, embed: bool = True) -> bool:
-        try:
-            info = self.project.media.attach(document_id, path, embed=embed)
-        except QcdeskError as exc:
-            dialogs.error(self.window, "Attach recording", str(exc))
-            return False
+        """Attach in a worker, with progress and Cancel (:mod:`qcdesk.ui.media_attach`); False
+        when another attach is still running."""
         self.window.settings.set_last_folder(path.parent)
-        warning = self.project.media.timing_warning(info.id)
-        if warning:
-            dialogs.warning(self.window, "Attach recording", warning)
-        else:
-            self.window.statusBar().showMessage(f"Attached {info.name}.", 5000)
-        return True
+        started = self.attacher.start(document_id, path, embed=embed)
+        self._update_enabled()
+        return started
 
     def relink_dialog(self) -> None:
         media = self.panel.media
