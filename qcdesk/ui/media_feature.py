@@ -54,6 +54,8 @@ class MediaFeature:
                             tip="Attach an audio or video recording to the open document")
         self.act_relink = A("Re&link recording…", "actionRelinkRecording", self.relink_dialog,
                             tip="Point the open document's linked recording at where it is now")
+        self.act_detach = A("&Detach recording…", "actionDetachRecording", self.detach_dialog,
+                            tip="Remove the open document's recording (the transcript stays)")
         self.menu.addSeparator()
         self.act_play = A("&Play / pause", "actionPlayPause", self.panel.toggle, "F4",
                           "Play or pause the recording")
@@ -163,6 +165,7 @@ class MediaFeature:
         writable = has_doc and not self.project.read_only
         self.act_attach.setEnabled(writable and media is None and not self.attacher.busy())
         self.act_relink.setEnabled(writable and media is not None and not media.embedded)
+        self.act_detach.setEnabled(writable and media is not None and not self.attacher.busy())
         playable = self.panel.has_media()
         for action in (self.act_play, self.act_back, self.act_forward, self.act_segment, self.act_here):
             action.setEnabled(playable)
@@ -204,6 +207,36 @@ class MediaFeature:
         self.panel.media = None  # the change notification loads it again from its new place
         self.load_open_document()
         self.window.statusBar().showMessage(f"{media.name} relinked.", 5000)
+        return True
+
+    def detach_dialog(self) -> bool:
+        """Ask, naming the file and what stays, then detach (the core cannot restore a detached
+        recording, so this is no undo step and the question says so)."""
+        doc_id = self.document_id()
+        info = self.project.media.for_document(doc_id) if doc_id is not None else None
+        if info is None or self.project.read_only:
+            return False
+        document = self.project.document(doc_id).name
+        if info.embedded:
+            what = (f"{info.name} is stored inside this project: its {info.size / 1e6:.1f} MB are deleted "
+                    "from the project file")
+        else:
+            what = f"{info.name} is linked at {info.link_path}: that file stays where it is, only the link goes"
+        timed = len(self.project.time_codings.for_document(doc_id))
+        kept = (f" Its {timed} coded time range{'s' * (timed != 1)} stay{'s' * (timed == 1)}, but cannot be "
+                "played until a recording is attached again." if timed else "")
+        if not dialogs.confirm(self.window, "Detach recording",
+                               f"Detach the recording {info.name} from “{document}”?\n\n{what}. The transcript "
+                               f"stays.{kept}\n\nThis cannot be undone: Undo does not bring the recording back."):
+            return False
+        self.panel.unload()  # the player lets go of the recording before its bytes go
+        try:
+            self.project.media.detach(info.id)
+        except QcdeskError as exc:
+            dialogs.error(self.window, "Detach recording", str(exc))
+            self.load_open_document()
+            return False
+        self.window.statusBar().showMessage(f"Detached {info.name} from “{document}”.", 8000)
         return True
 
     # ------------------------------------------------------------ playing passages

@@ -104,3 +104,40 @@ def test_a_file_that_is_not_a_recording_is_one_line_and_stores_nothing(qtbot, wi
     [(kind, title, text)] = [m for m in messages if m[1] == "Attach recording"]
     assert kind == "error" and "notes.wav" in text and "\n" not in text
     assert stored(window) == before
+
+
+def test_detach_asks_naming_the_file_says_it_cannot_be_undone_then_removes_it(qtbot, window, messages):
+    doc = ids(window)["Interview 1"]
+    qtbot.waitUntil(lambda: window.player.panel.media is not None and window.player.act_detach.isEnabled())
+    code = next(c.id for c in window.project.codes() if c.name == "Belonging")
+    window.project.time_codings.add(doc, code, 1000, 2000)
+    steps = window.undo_stack.count()
+    window.player.act_detach.trigger()
+    [(kind, title, text)] = [m for m in messages if m[1] == "Detach recording"]
+    assert kind == "confirm" and "interview1.wav" in text and "“Interview 1”" in text
+    assert "cannot be undone" in text and "1 coded time range stays" in text
+    assert window.project.media.for_document(doc) is None and stored(window) == (0, 0)
+    assert window.undo_stack.count() == steps  # no undo step that could not bring it back
+    assert window.project.document(doc).name == "Interview 1"  # the transcript stays
+    qtbot.waitUntil(lambda: window.player.panel.media is None)
+    assert window.player.act_attach.isEnabled() and not window.player.act_detach.isEnabled()
+    assert "has no recording" in window.player.panel.name_label.text()
+    assert window.time_ranges.wave.peaks is None
+
+
+def test_answering_no_keeps_the_recording(qtbot, window, monkeypatch):
+    doc = ids(window)["Interview 1"]
+    qtbot.waitUntil(lambda: window.player.act_detach.isEnabled())
+    before = stored(window)
+    asked = []
+    monkeypatch.setattr(dialogs, "confirm", lambda parent, title, text: asked.append(text) or False)
+    window.player.act_detach.trigger()
+    assert asked and window.project.media.for_document(doc) is not None and stored(window) == before
+    assert window.player.panel.media is not None
+
+
+def test_detach_is_in_the_document_menu_and_off_without_a_recording(qtbot, window):
+    assert window.player.act_detach in window.player.menu.actions()
+    window.documents.select(ids(window)["Interview 2"])
+    qtbot.waitUntil(lambda: window.player.panel.media is None)
+    assert not window.player.act_detach.isEnabled()
