@@ -102,7 +102,10 @@ class AttachFlow(QObject):
 
     def wait(self) -> None:
         if self.thread is not None:
-            self.thread.wait(60000)
+            try:
+                self.thread.wait(60000)
+            except RuntimeError:  # already finished and deleted
+                pass
 
     def start(self, document_id: int, path: Path, *, embed: bool = True) -> bool:
         project = self.window.project

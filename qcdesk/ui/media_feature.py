@@ -103,6 +103,9 @@ class MediaFeature:
         self.load_open_document()
 
     def _closing(self) -> None:
+        # an attach still running stores nothing: its connection is gone before the project closes
+        self.attacher.cancel()
+        self.attacher.wait()
         if self.project is not None:
             self.project.unsubscribe(self._changes)
         self.panel.unload()

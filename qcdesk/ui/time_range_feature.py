@@ -144,6 +144,7 @@ class TimeRangeFeature:
         self.refresh(clear_marks=True)
 
     def _closing(self) -> None:
+        self.wave.stop()
         if self.project is not None:
             self.project.unsubscribe(self._changes)
         self.project = None

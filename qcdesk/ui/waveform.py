@@ -86,7 +86,8 @@ class WaveformView(QWidget):
         self.selection: tuple[int, int] | None = None
         self._press_x: int | None = None
         self._dragging = False
-        self._job: PeaksJob | None = None
+        #: (job, thread) of the envelopes being read: a job is held until its thread has ended
+        self._running: list[tuple[PeaksJob, object]] = []
         self._key = None
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -138,20 +139,37 @@ class WaveformView(QWidget):
             self.note = str(exc).split(".")[0]
             return
         self.note = "Reading the waveform…"
-        self._job = job = PeaksJob(key, reader, path)
+        job = PeaksJob(key, reader, path)
         job.done.connect(self._peaks_done)
         job.failed.connect(self._peaks_failed)
-        start_in_thread(job, self, self._job_finished)
+        self._running.append((job, start_in_thread(job, self, self._job_finished)))
 
     def busy(self) -> bool:
-        return self._job is not None
+        return bool(self._running)
 
     def _stop_job(self) -> None:
-        if self._job is not None:
-            self._job.cancel()
+        for job, _thread in self._running:
+            job.cancel()
+
+    def stop(self) -> None:
+        """Cancel the envelopes being read and wait for their threads (the project is closing:
+        their readers' connections must be gone first)."""
+        self._stop_job()
+        for _job, thread in list(self._running):
+            try:
+                thread.wait(30000)
+            except RuntimeError:  # already finished and deleted
+                pass
+        self._job_finished()
 
     def _job_finished(self) -> None:
-        self._job = None
+        """Let go of the jobs whose threads have ended (each is held until then)."""
+        def ended(thread) -> bool:
+            try:
+                return thread.isFinished()
+            except RuntimeError:  # deleted: it had finished
+                return True
+        self._running = [(job, thread) for job, thread in self._running if not ended(thread)]
 
     def _peaks_done(self, key, found: array) -> None:
         _CACHE[key] = found
