@@ -134,11 +134,17 @@ def ffmpeg_peaks(source: BinaryIO | Path, cancelled: Cancelled = lambda: False,
             "-f", "s16le", "pipe:1"]
     process = subprocess.Popen(args, stdin=subprocess.PIPE if from_pipe else subprocess.DEVNULL,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None and process.stderr is not None
+    stdout, stderr = process.stdout, process.stderr
+    assert stdout is not None and stderr is not None
     stop = threading.Event()
     errors: list[bytes] = []
-    helpers = [threading.Thread(target=lambda: errors.append(process.stderr.read(4096)), daemon=True)]
-    if from_pipe:
+
+    def drain() -> None:  # ffmpeg's complaints, the last few kept (a full pipe would stall it)
+        for line in iter(stderr.readline, b""):
+            errors[:] = (errors + [line])[-5:]
+
+    helpers = [threading.Thread(target=drain, daemon=True)]
+    if not isinstance(source, Path):
         reader = source
 
         def feed() -> None:
@@ -164,7 +170,7 @@ def ffmpeg_peaks(source: BinaryIO | Path, cancelled: Cancelled = lambda: False,
     leftover = b""
     try:
         while True:
-            data = process.stdout.read(BLOCK)
+            data = stdout.read(BLOCK)
             if not data:
                 break
             data, leftover = leftover + data, b""
