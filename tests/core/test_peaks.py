@@ -55,13 +55,30 @@ def check_envelope(found, seconds: float, quiet: tuple[float, float], level: int
 
 
 @settings(max_examples=25, deadline=None)
-@given(rate=st.sampled_from([8000, 16000, 44100, 48000]), channels=st.integers(1, 2),
+@given(rate=st.sampled_from([8000, 11025, 16000, 22050, 44100, 48000]), channels=st.integers(1, 2),
        width=st.sampled_from([1, 2, 3, 4]), quiet_from=st.integers(2, 8))
 def test_a_tone_with_silence_in_the_middle_is_low_only_there(rate, channels, width, quiet_from):
     quiet = (quiet_from / 10, quiet_from / 10 + 0.6)
     data = tone_with_silence(rate, channels, width, 1.6, quiet, level=12000 if width > 1 else 11000)
     found = peaks.peaks(io.BytesIO(data))
     check_envelope(found, 1.6, quiet, level=12000 if width > 1 else 11000)
+
+
+def test_peaks_keep_time_with_the_clock_over_a_long_recording():
+    """22,050 Hz: a peak is 1,102.5 frames, so counting whole frames per peak would drift."""
+    rate = 22050
+    second = b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * 441 * i / rate))) for i in range(rate))
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        for s in range(120):
+            w.writeframes(bytes(len(second)) if s == 110 else second)
+    found = peaks.peaks(io.BytesIO(out.getvalue()))
+    assert len(found) == 120 * 20
+    assert max(found[110 * 20:111 * 20]) < 300 and min(found[109 * 20:110 * 20]) > 9000
+    assert min(found[111 * 20:112 * 20]) > 9000
 
 
 def test_wav_is_read_block_by_block_never_whole():
