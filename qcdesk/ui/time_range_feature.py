@@ -191,6 +191,7 @@ class TimeRangeFeature:
     def _media_changed(self) -> None:
         panel = self.player.panel
         self.wave.load(panel.project if panel.media is not None else None, panel.media)
+        self.wave.setVisible(panel.media is not None)  # no recording, no timeline: the dock stays low
         self._show_marks()
         self._show_bands()
 

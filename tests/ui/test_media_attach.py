@@ -122,7 +122,7 @@ def test_detach_asks_naming_the_file_says_it_cannot_be_undone_then_removes_it(qt
     qtbot.waitUntil(lambda: window.player.panel.media is None)
     assert window.player.act_attach.isEnabled() and not window.player.act_detach.isEnabled()
     assert "has no recording" in window.player.panel.name_label.text()
-    assert window.time_ranges.wave.peaks is None
+    assert window.time_ranges.wave.peaks is None and window.time_ranges.wave.isHidden()
 
 
 def test_answering_no_keeps_the_recording(qtbot, window, monkeypatch):
