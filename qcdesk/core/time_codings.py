@@ -8,7 +8,8 @@ recording (when its duration is known), and a document without a recording has n
 
 Reached as ``project.time_codings`` (:class:`TimeCodingService`). Adding and removing are one
 action each; :meth:`TimeCodingService.remove` returns the snapshot that
-:meth:`TimeCodingService.restore` puts back under the same id (undo). Deleting a code or a
+:meth:`TimeCodingService.restore` puts back under the same id (undo); :meth:`TimeCodingService.set_memo`
+returns the memo it replaced (undo). Deleting a code or a
 document takes its time codings with it, and undoing that puts them back (the snapshots are
 derived from the schema, :mod:`qcdesk.core.storage.snapshots`).
 """
@@ -138,6 +139,18 @@ class TimeCodingService:
             changes.codes.add(code_id)
             changes.coded_documents.add(document_id)
         return self.get(new)
+
+    def set_memo(self, time_coding_id: int, memo: str) -> str:
+        """Give a time coding this memo (one action); return the memo it had (undo puts it back)."""
+        item = self.get(time_coding_id)
+        memo = str(memo)
+        if memo != item.memo:
+            with self.project.action() as changes:
+                sql.set_memo(self._db, time_coding_id, memo)
+                changes.codes.add(item.code_id)
+                changes.coded_documents.add(item.document_id)
+                changes.memos = True
+        return item.memo
 
     def remove(self, time_coding_id: int) -> dict:
         """Remove one time coding; return the snapshot that :meth:`restore` puts back (undo)."""

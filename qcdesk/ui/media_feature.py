@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QMenu, QTextEdit
 
@@ -24,6 +24,7 @@ from qcdesk.core.media_formats import EXTENSIONS
 from qcdesk.core.models import Changes
 from qcdesk.core.playback_times import Timeline
 from qcdesk.ui import dialogs
+from qcdesk.ui.media_attach import AttachFlow
 from qcdesk.ui.media_player import SKIP_MS, PlayerPanel
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class MediaFeature:
         self.timeline = Timeline([])
         self._current_turn: int | None = None
         self.panel = PlayerPanel()
+        self.attacher = AttachFlow(window)
+        self.attacher.finished.connect(lambda _stored: self._update_enabled())
         self.dock = window.add_panel("Recording", "mediaDock", self.panel, Qt.DockWidgetArea.TopDockWidgetArea)
         self.dock.hide()
         self.menu = QMenu("&Document", window)
@@ -51,6 +54,8 @@ class MediaFeature:
                             tip="Attach an audio or video recording to the open document")
         self.act_relink = A("Re&link recording…", "actionRelinkRecording", self.relink_dialog,
                             tip="Point the open document's linked recording at where it is now")
+        self.act_detach = A("&Detach recording…", "actionDetachRecording", self.detach_dialog,
+                            tip="Remove the open document's recording (the transcript stays)")
         self.menu.addSeparator()
         self.act_play = A("&Play / pause", "actionPlayPause", self.panel.toggle, "F4",
                           "Play or pause the recording")
@@ -98,6 +103,9 @@ class MediaFeature:
         self.load_open_document()
 
     def _closing(self) -> None:
+        # an attach still running stores nothing: its connection is gone before the project closes
+        self.attacher.cancel()
+        self.attacher.wait()
         if self.project is not None:
             self.project.unsubscribe(self._changes)
         self.panel.unload()
@@ -135,15 +143,32 @@ class MediaFeature:
         if media != self.panel.media or media is None:
             self.panel.load(self.project, media)
         if media is not None:
+            hidden = not self.dock.isVisible()
             self.window.show_panel(self.dock)
+            if hidden:
+                self.fit_dock_later()
         self._update_enabled()
+
+    def fit_dock_later(self) -> None:
+        """Size the dock to its content, at most a quarter of the window's height, once Qt has laid
+        it out (after it is shown, or when the time-range list beside the player comes or goes)."""
+        QTimer.singleShot(0, self.fit_dock)
+
+    def fit_dock(self) -> None:
+        dock = self.dock
+        if not dock.isVisible() or dock.isFloating():
+            return
+        title = dock.height() - dock.widget().height() if dock.widget().height() > 0 else 0
+        want = self.panel.sizeHint().height() + max(0, title)
+        self.window.resizeDocks([dock], [min(want, self.window.height() // 4)], Qt.Orientation.Vertical)
 
     def _update_enabled(self) -> None:
         has_doc = self.document_id() is not None
         media = self.panel.media
         writable = has_doc and not self.project.read_only
-        self.act_attach.setEnabled(writable and media is None)
+        self.act_attach.setEnabled(writable and media is None and not self.attacher.busy())
         self.act_relink.setEnabled(writable and media is not None and not media.embedded)
+        self.act_detach.setEnabled(writable and media is not None and not self.attacher.busy())
         playable = self.panel.has_media()
         for action in (self.act_play, self.act_back, self.act_forward, self.act_segment, self.act_here):
             action.setEnabled(playable)
@@ -159,18 +184,12 @@ class MediaFeature:
             self.attach(doc_id, Path(path))
 
     def attach(self, document_id: int, path: Path, *, embed: bool = True) -> bool:
-        try:
-            info = self.project.media.attach(document_id, path, embed=embed)
-        except QcdeskError as exc:
-            dialogs.error(self.window, "Attach recording", str(exc))
-            return False
+        """Attach in a worker, with progress and Cancel (:mod:`qcdesk.ui.media_attach`); False
+        when another attach is still running."""
         self.window.settings.set_last_folder(path.parent)
-        warning = self.project.media.timing_warning(info.id)
-        if warning:
-            dialogs.warning(self.window, "Attach recording", warning)
-        else:
-            self.window.statusBar().showMessage(f"Attached {info.name}.", 5000)
-        return True
+        started = self.attacher.start(document_id, path, embed=embed)
+        self._update_enabled()
+        return started
 
     def relink_dialog(self) -> None:
         media = self.panel.media
@@ -191,6 +210,36 @@ class MediaFeature:
         self.panel.media = None  # the change notification loads it again from its new place
         self.load_open_document()
         self.window.statusBar().showMessage(f"{media.name} relinked.", 5000)
+        return True
+
+    def detach_dialog(self) -> bool:
+        """Ask, naming the file and what stays, then detach (the core cannot restore a detached
+        recording, so this is no undo step and the question says so)."""
+        doc_id = self.document_id()
+        info = self.project.media.for_document(doc_id) if doc_id is not None else None
+        if info is None or self.project.read_only:
+            return False
+        document = self.project.document(doc_id).name
+        if info.embedded:
+            what = (f"{info.name} is stored inside this project: its {info.size / 1e6:.1f} MB are deleted "
+                    "from the project file")
+        else:
+            what = f"{info.name} is linked at {info.link_path}: that file stays where it is, only the link goes"
+        timed = len(self.project.time_codings.for_document(doc_id))
+        kept = (f" Its {timed} coded time range{'s' * (timed != 1)} stay{'s' * (timed == 1)}, but cannot be "
+                "played until a recording is attached again." if timed else "")
+        if not dialogs.confirm(self.window, "Detach recording",
+                               f"Detach the recording {info.name} from “{document}”?\n\n{what}. The transcript "
+                               f"stays.{kept}\n\nThis cannot be undone: Undo does not bring the recording back."):
+            return False
+        self.panel.unload()  # the player lets go of the recording before its bytes go
+        try:
+            self.project.media.detach(info.id)
+        except QcdeskError as exc:
+            dialogs.error(self.window, "Detach recording", str(exc))
+            self.load_open_document()
+            return False
+        self.window.statusBar().showMessage(f"Detached {info.name} from “{document}”.", 8000)
         return True
 
     # ------------------------------------------------------------ playing passages

@@ -46,6 +46,8 @@ class PlayerPanel(QWidget):
 
     positionChanged = Signal(int)
     playingChanged = Signal(bool)
+    #: a recording was loaded or unloaded (``media`` says which)
+    mediaChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -98,10 +100,20 @@ class PlayerPanel(QWidget):
         row.addWidget(self.speed)
         row.addWidget(QLabel("Volume"))
         row.addWidget(self.volume)
+        #: under the controls, features add their widgets (the waveform, the time-range buttons);
+        #: ``info_row`` ends with the recording's name; ``side`` is beside them all (the time-range list),
+        #: so the dock stays low and leaves the transcript its height
+        self.info_row = QHBoxLayout()
+        self.info_row.addStretch(1)
+        self.info_row.addWidget(self.name_label)
+        self.column = QVBoxLayout()
+        self.column.addLayout(row)
+        self.column.addLayout(self.info_row)
+        self.side = QHBoxLayout()
+        self.side.addLayout(self.column, 3)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.name_label)
-        layout.addLayout(row)
+        layout.addLayout(self.side)
         layout.addWidget(self.message)
         #: what the message line says when nothing else is wrong
         self._standing_message = ""
@@ -143,7 +155,13 @@ class PlayerPanel(QWidget):
 
     def load(self, project, media: MediaInfo | None) -> None:
         """Show ``media`` of ``project`` (None: nothing to play)."""
-        self.unload()
+        try:
+            self._load(project, media)
+        finally:
+            self.mediaChanged.emit()
+
+    def _load(self, project, media: MediaInfo | None) -> None:
+        self._unload()
         self.project, self.media = project, media
         if media is None:
             self.name_label.setText("This document has no recording (Document ▸ Attach recording…).")
@@ -173,6 +191,10 @@ class PlayerPanel(QWidget):
                      "position still moves and follows the transcript).")
 
     def unload(self) -> None:
+        self._unload()
+        self.mediaChanged.emit()
+
+    def _unload(self) -> None:
         self._loaded = False
         self._stop_at = None
         self._pending_seek = None

@@ -72,11 +72,24 @@ def test_clicking_a_listed_range_plays_it_and_stops_at_its_end(qtbot, window):
     feature, player = window.time_ranges, window.player.panel.player
     assert feature.rows() == [("00:06–00:07.500", "Belonging", "laughs")]
     item = feature.list.topLevelItem(0)
+    # the list shows once the document has time codings: wait until it is laid out on screen
+    qtbot.waitUntil(lambda: feature.list.isVisible()
+                    and feature.list.viewport().rect().contains(feature.list.visualItemRect(item).center()))
     rect = feature.list.visualItemRect(item)
     qtbot.mouseClick(feature.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 6000, timeout=10000)
     qtbot.waitUntil(lambda: player.playbackState() != Playing, timeout=10000)
     assert 7400 <= player.position() < 9000
+
+
+def test_the_list_shows_only_while_the_document_has_time_codings(qtbot, window):
+    doc = ids(window)["Interview 1"]
+    feature = window.time_ranges
+    assert not feature.list.isVisible()  # no time codings yet: the transcript keeps the room
+    made = window.project.time_codings.add(doc, code(window), 1000, 2000)
+    qtbot.waitUntil(feature.list.isVisible)
+    window.project.time_codings.remove(made.id)
+    qtbot.waitUntil(lambda: not feature.list.isVisible())
 
 
 def test_remove_from_the_lists_menu_is_undoable(qtbot, window):

@@ -47,6 +47,10 @@ def insert(db: sqlite_utils.Database, row: dict) -> int:
     return int(cur.lastrowid)
 
 
+def set_memo(db: sqlite_utils.Database, time_coding_id: int, memo: str) -> None:
+    db.execute("UPDATE time_codings SET memo = ? WHERE id = ?", [memo, time_coding_id])
+
+
 def delete(db: sqlite_utils.Database, time_coding_id: int) -> None:
     db.execute("DELETE FROM time_codings WHERE id = ?", [time_coding_id])
 
