@@ -341,3 +341,24 @@ def test_a_reader_jumping_between_the_index_and_the_data_reads_each_chunk_once(p
             reader.seek(10)
             reader.read(100)
     assert sorted(reads) == [0, (info.size - 100) // 4096]
+
+
+def test_a_random_small_read_fetches_little_more_than_it_reads(project, tmp_path, monkeypatch):
+    """A player's seek reads some 64 KB at a random place: the store hands over at most two small
+    chunks for it, not a megabyte (decrypting a 1 MiB chunk per seek made an encrypted project's
+    seeks 20 times slower than a plain one's; benchmarks/media.py measures the time)."""
+    wav = tone_wav(tmp_path / "long.wav", 300.0)  # 4.8 MB
+    info = project.media.attach(_doc(project).id, wav)
+    fetched = []
+    real = media_mod.sql.chunk
+    monkeypatch.setattr(media_mod.sql, "chunk",
+                        lambda db, mid, seq: (lambda d: fetched.append(len(d or b"")) or d)(real(db, mid, seq)))
+    rng = random.Random(3)
+    with project.media.open(info.id) as reader, open(wav, "rb") as original:
+        for _ in range(20):
+            fetched.clear()
+            at = rng.randrange(0, info.size - 65536)
+            reader.seek(at)
+            original.seek(at)
+            assert reader.read(65536) == original.read(65536)
+            assert sum(fetched) <= 2 * 65536
