@@ -142,6 +142,8 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
         info = p.media.for_document(doc.id)
         assert info.sha256 == hashlib.sha256(wav.read_bytes()).hexdigest()
         assert report.unmapped.get("time selections without codes") == 1
+        from qcdesk.core import timing
+        assert timing.time_points(p, doc.id) == [(0, 0.0)]  # its transcript's sync point
 
 
 def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path):
