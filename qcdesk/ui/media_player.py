@@ -173,7 +173,8 @@ class PlayerPanel(QWidget):
             self.player.setSource(QUrl())  # the old recording's threads end here, not in the next call
             if media.embedded:
                 from qcdesk.ui.media_device import open_device
-                self._device = open_device(project.media.open(media.id, own_connection=True), self)
+                # the player's child: deleted after the player's own threads have stopped
+                self._device = open_device(project.media.open(media.id, own_connection=True), self.player)
                 self.player.setSourceDevice(self._device, QUrl(media.name))
             else:
                 path = project.media.local_path(media.id)
@@ -201,8 +202,9 @@ class PlayerPanel(QWidget):
         if self.player is not None:
             self.player.setSource(QUrl())  # stops too; the one call of these that lets go of Python's lock
         if self._device is not None:
+            # closed, its reads end at once; not deleted here: a loading thread of the player may
+            # still hold it (it goes with the player, a small closed object meanwhile)
             self._device.close()
-            self._device.deleteLater()
             self._device = None
         self.media = None
         self.say("")

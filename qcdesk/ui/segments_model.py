@@ -1,7 +1,7 @@
 """The coded segments of the shown codes as a table model that reads text only when asked.
 
 The rows come from the codings table alone (ids, ranges, documents); a row's text, speaker,
-time and paragraph are looked up when the view asks for that row, which it does for the rows
+time span and paragraph are looked up when the view asks for that row, which it does for the rows
 on screen. Selecting a code with thousands of segments in hundreds of transcripts therefore
 reads a handful of transcripts, not all of them (issue 19).
 """
@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from qcdesk.core import timing
 from qcdesk.core.models import Coding, Segment
 
 EXCERPT = 160
@@ -31,12 +32,17 @@ def format_time(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def where(segment: Segment) -> str:
+def where(segment: Segment, time_end: float | None = None) -> str:
+    """``Speaker · 0:04–0:05``: the speaker, and the time span when the document has times
+    (``time_end`` when known and later than the start), else the paragraph."""
     parts = []
     if segment.speaker:
         parts.append(segment.speaker)
     if segment.time_start is not None:
-        parts.append(format_time(segment.time_start))
+        span = format_time(segment.time_start)
+        if time_end is not None and format_time(time_end) != span and time_end > segment.time_start:
+            span += "–" + format_time(time_end)
+        parts.append(span)
     if not parts and segment.paragraph:
         parts.append(f"¶ {segment.paragraph}")
     return " · ".join(parts)
@@ -59,6 +65,7 @@ class SegmentsModel(QAbstractTableModel):
         self.doc_names: dict[int, str] = {}
         self.code_names: dict[int, str] = {}
         self._texts: OrderedDict[int, str] = OrderedDict()
+        self._timelines: OrderedDict[int, timing.Timeline] = OrderedDict()
         self._wheres: dict[int, str] = {}
 
     # ------------------------------------------------------------------ filling
@@ -74,6 +81,7 @@ class SegmentsModel(QAbstractTableModel):
         self.doc_names = project.document_names() if project is not None and codings else {}
         self.code_names = code_names
         self._texts.clear()
+        self._timelines.clear()
         self._wheres.clear()
         self.endResetModel()
 
@@ -135,15 +143,29 @@ class SegmentsModel(QAbstractTableModel):
         c = self._codings[row]
         return self._text(c.document_id)[c.start:c.end]
 
+    def _timeline(self, document_id: int) -> timing.Timeline:
+        line = self._timelines.get(document_id)
+        if line is None:
+            line = self._timelines[document_id] = timing.Timeline(self.project, document_id)
+            while len(self._timelines) > TEXTS_KEPT:
+                self._timelines.popitem(last=False)
+        else:
+            self._timelines.move_to_end(document_id)
+        return line
+
     def _where(self, coding: Coding) -> str:
         found = self._wheres.get(coding.id)
         if found is None:
             project = self.project
             turn = project.turn_at(coding.document_id, coding.start)
+            # the times citations give: the turn's, refined by sync points and interpolation
+            line = self._timeline(coding.document_id)
+            moment = line.moment(coding.start)
             found = self._wheres[coding.id] = where(Segment(
                 coding=coding, document_name="", text="",
-                speaker=turn.speaker if turn else None, time_start=turn.time_start if turn else None,
-                paragraph=project.paragraph_number(coding.document_id, coding.start)))
+                speaker=turn.speaker if turn else None, time_start=moment.seconds if moment else None,
+                paragraph=project.paragraph_number(coding.document_id, coding.start)),
+                line.end_seconds(coding.end) if moment else None)
         return found
 
     def excerpt(self, row: int) -> str:

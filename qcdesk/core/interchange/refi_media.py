@@ -1,7 +1,9 @@
 """Recordings in REFI-QDA packages: ``<AudioSource>`` / ``<VideoSource>`` with the file in
 ``sources/``, the transcript as a ``<Transcript>`` (the same text file as the document's
 ``<TextSource>``, so its codings travel as they always did) with a ``<SyncPoint>`` at each
-speaker turn's time. A recording without a transcript is a media source of its own.
+speaker turn's time. A recording without a transcript is a media source of its own. On import,
+a transcript's ``<SyncPoint>``s become the document's sync points (what citations and the player
+ask :mod:`qcdesk.core.timing` for), their positions counted as the package counts its selections.
 
 The files are copied into and out of the zip in 1 MiB pieces: a recording is never held in
 memory whole. On import each recording is unpacked into a private temporary folder (refused
@@ -23,6 +25,7 @@ from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core import timing
 from qcdesk.core.interchange.package import Package
 from qcdesk.core.project import Project
+from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.time_codings import format_range
 
 _PIECE = 1 << 20
@@ -183,18 +186,30 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
     by_text = {text_key(e.get("plainTextPath") or ""): docs[xn.norm_guid(e.get("guid") or "")]
                for e in sources if xn.local(e.tag) == "TextSource"
                and xn.norm_guid(e.get("guid") or "") in docs and e.get("plainTextPath")}
+    # a text file's key -> its text source's GUID -> what the reader made of it (its positions)
+    text_specs = {text_key(e.get("plainTextPath") or ""): xn.norm_guid(e.get("guid") or "")
+                  for e in sources if xn.local(e.tag) == "TextSource" and e.get("plainTextPath")}
+    specs = {s.guid: s for s in writer.r.sources} if writer is not None else {}
     package = Package(path)
     scratch = Path(tempfile.mkdtemp(prefix="qcdesk-qdpx-media-"))  # 0700: this user only
     try:
         for elem in elems:
             name = (elem.get("name") or "").strip() or "Recording"
             doc_id = None
-            for transcript in xn.children(elem, "Transcript"):
-                doc_id = by_text.get(text_key(transcript.get("plainTextPath") or ""))
+            transcript = None
+            for candidate in xn.children(elem, "Transcript"):
+                doc_id = by_text.get(text_key(candidate.get("plainTextPath") or ""))
                 if doc_id is not None:
+                    transcript = candidate
                     break
             if doc_id is None:
                 doc_id = docs.get(xn.norm_guid(elem.get("guid") or ""))
+                transcript = _own_transcript(elem)
+            if writer is not None and transcript is not None and doc_id is not None:
+                spec = specs.get(text_specs.get(text_key(transcript.get("plainTextPath") or ""), "")) \
+                    or specs.get(xn.norm_guid(elem.get("guid") or ""))
+                if spec is not None:
+                    import_sync_points(project, transcript, doc_id, spec.positions, writer.scheme, name, report)
             ref = elem.get("path") or elem.get("currentPath") or ""
             member = package.find_source(ref) if ref else None
             if member is None:
@@ -228,6 +243,45 @@ def import_media(project: Project, path: Path, root: etree._Element, docs: dict[
     finally:
         package.close()
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _own_transcript(elem: etree._Element) -> etree._Element | None:
+    """The transcript whose text a media source of its own was given (the first with a text,
+    as the reader takes it)."""
+    for transcript in xn.children(elem, "Transcript"):
+        content = xn.child(transcript, "PlainTextContent")
+        if (content is not None and content.text) or transcript.get("plainTextPath"):
+            return transcript
+    return None
+
+
+def import_sync_points(project: Project, transcript: etree._Element, doc_id: int, positions, scheme: str,
+                       name: str, report) -> None:
+    """Store the ``<SyncPoint>``s of ``transcript`` as sync points of ``doc_id`` (positions mapped
+    by ``positions``, a :class:`~qcdesk.core.interchange.positions.PositionMap`, under the
+    package's ``scheme``). A position that already has a time (a turn's start, a sync point: the
+    same package imported again) keeps it; one outside the text or without a time is left out
+    with a line in the report."""
+    known = {p for p, _s in timing.time_points(project, doc_id)}
+    new: dict[int, float] = {}
+    for point in xn.children(transcript, "SyncPoint"):
+        try:
+            ms, raw = int(point.get("timeStamp") or ""), int(point.get("position") or "")
+        except ValueError:
+            ms, raw = -1, -1
+        mapped = positions.map(scheme, raw, raw) if ms >= 0 else None
+        if mapped is None:
+            report.warn(f"A sync point of the transcript of “{name}” ({point.get('timeStamp')} ms at "
+                        f"{point.get('position')}) lies outside its text or has no time; it was left out.",
+                        group="sync points left out")
+            report.unmapped_item("sync points outside the text or without a time")
+            continue
+        if mapped[0] in known:
+            report.match("sync points")
+        elif mapped[0] not in new:
+            new[mapped[0]] = ms / 1000
+            report.add("sync points")
+    timing_sql.insert_sync_points(project.db, doc_id, sorted(new.items()))
 
 
 def text_key(ref: str) -> str:

@@ -6,6 +6,8 @@ from typing import Any
 
 import sqlite_utils
 
+from qcdesk.core.storage.textedit import secure_delete
+
 _COLUMNS = ("id, document_id, name, kind, mime, size, duration_ms, storage, link_path, sha256, "
             "chunk_size")
 
@@ -46,8 +48,11 @@ def update(db: sqlite_utils.Database, media_id: int, **values: Any) -> None:
 
 
 def delete(db: sqlite_utils.Database, media_id: int) -> None:
+    """Remove a recording and its chunks, zeroing their pages in the file (``secure_delete``: some
+    SQLite builds do by default, others would leave the audio in free pages)."""
     db.execute("DELETE FROM media WHERE id = ?", [media_id])
-    db.execute("DELETE FROM media_chunks WHERE media_id = ?", [media_id])
+    with secure_delete(db):
+        db.execute("DELETE FROM media_chunks WHERE media_id = ?", [media_id])
 
 
 def orphan_ids(db: sqlite_utils.Database) -> list[int]:
@@ -61,11 +66,12 @@ def purge_orphans(db: sqlite_utils.Database) -> int:
 
     A deleted document's recording keeps its chunks while its deletion can still be undone
     (the undo history lasts as long as the project is open); this runs when the project is
-    opened and closed, when no undo can need them any more.
+    opened and closed, when no undo can need them any more. Their pages are zeroed, so a plain
+    project's file no longer holds the audio.
     """
     ids = orphan_ids(db)
     if ids:
-        with db.atomic():
+        with secure_delete(db), db.atomic():
             db.execute("DELETE FROM media_chunks WHERE media_id NOT IN (SELECT id FROM media)")
     return len(ids)
 

@@ -142,6 +142,8 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
         info = p.media.for_document(doc.id)
         assert info.sha256 == hashlib.sha256(wav.read_bytes()).hexdigest()
         assert report.unmapped.get("time selections without codes") == 1
+        from qcdesk.core import timing
+        assert timing.time_points(p, doc.id) == [(0, 0.0)]  # its transcript's sync point
 
 
 def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path):
@@ -164,3 +166,103 @@ def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path)
         assert [d.name for d in p.documents()] == ["Talk"] and p.media.all() == []
         assert any("zip bomb" in w for w in report.warnings)
     assert not list(Path(tempfile.gettempdir()).glob("qcdesk-qdpx-media-*"))
+
+
+OTHER_TEXT = "Dana: we talked.\nEli: about the garden.\nDana: yes."
+
+
+def _other_package(tmp_path: Path, sync_points: str) -> Path:
+    """A package as another program writes it: a text source, and the recording with a
+    <Transcript> naming that text file and timing it with <SyncPoint>s."""
+    wav = tone_wav(tmp_path / "talk.wav", 1.0)
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="other" origin="another program">
+  <Sources>
+    <TextSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3321" name="Talk" plainTextPath="internal://talk.txt"/>
+    <AudioSource guid="3f2504e0-4f89-11d3-9a0c-0305e82c3322" name="Talk" path="internal://talk.wav">
+      <Transcript guid="3f2504e0-4f89-11d3-9a0c-0305e82c3323" plainTextPath="internal://talk.txt">
+        {sync_points}
+      </Transcript>
+    </AudioSource>
+  </Sources>
+</Project>"""
+    package = tmp_path / "other.qdpx"
+    with zipfile.ZipFile(package, "w") as zf:
+        zf.writestr("project.qde", xml)
+        zf.writestr("sources/talk.txt", OTHER_TEXT)
+        zf.write(wav, "sources/talk.wav")
+    return package
+
+
+def test_sync_points_of_another_programs_transcript_time_the_document(tmp_path, project_schema):
+    from qcdesk.core import timing
+
+    eli = OTHER_TEXT.index("Eli")
+    garden = OTHER_TEXT.index("garden")
+    points = "\n".join(
+        f'<SyncPoint guid="3f2504e0-4f89-11d3-9a0c-0305e82c33{40 + i}" timeStamp="{ms}" position="{pos}"/>'
+        for i, (ms, pos) in enumerate([(0, 0), (4500, eli), (6250, garden), (9000, 9999), (-5, 3)]))
+    package = _other_package(tmp_path, points)
+    with zipfile.ZipFile(package) as zf:
+        project_schema.assertValid(etree.fromstring(zf.read("project.qde")))
+    with Project.create(tmp_path / "p.qcdesk") as p:
+        report = import_file(p, package)
+        [doc] = p.documents()
+        assert p.media.for_document(doc.id) is not None
+        assert timing.time_points(p, doc.id) == [(0, 0.0), (eli, 4.5), (garden, 6.25)]
+        assert timing.time_at(p, doc.id, garden + 2) == 6.25  # citations and the player use them
+        assert report.added.get("sync points") == 3
+        assert report.unmapped.get("sync points outside the text or without a time") == 2
+        assert any("sync point" in w and "\n" not in w for w in report.warnings)
+        again = import_file(p, package)  # the same package again adds none
+        assert not again.added.get("sync points") and again.matched.get("sync points") == 3
+        assert timing.time_points(p, doc.id) == [(0, 0.0), (eli, 4.5), (garden, 6.25)]
+
+
+def test_sync_points_count_in_the_packages_position_scheme(tmp_path):
+    """A package counting UTF-16 units over CRLF text (NVivo for Windows) places its sync points as
+    it places its selections."""
+    from qcdesk.core import timing
+
+    crlf = OTHER_TEXT.replace("\n", "\r\n")
+    eli_raw = crlf.index("Eli")  # two CRs before it in the raw text
+    package = _other_package(tmp_path, f'<SyncPoint guid="3f2504e0-4f89-11d3-9a0c-0305e82c3350" '
+                                       f'timeStamp="4500" position="{eli_raw}"/>')
+    with zipfile.ZipFile(package) as zf:
+        qde = zf.read("project.qde").decode().replace(
+            'plainTextPath="internal://talk.txt"/>',
+            f'plainTextPath="internal://talk.txt"><PlainTextSelection guid="3f2504e0-4f89-11d3-9a0c-0305e82c3351" '
+            f'name="about the garden" startPosition="{crlf.index("about")}" endPosition="{crlf.index(".", crlf.index("about"))}">'
+            '<Coding guid="3f2504e0-4f89-11d3-9a0c-0305e82c3352"><CodeRef targetGUID="3f2504e0-4f89-11d3-9a0c-0305e82c3353"/>'
+            '</Coding></PlainTextSelection></TextSource>', 1).replace(
+            "<Sources>", '<CodeBook><Codes><Code guid="3f2504e0-4f89-11d3-9a0c-0305e82c3353" name="place" '
+            'isCodable="true"/></Codes></CodeBook><Sources>')
+        wav = zf.read("sources/talk.wav")
+    with zipfile.ZipFile(package, "w") as zf:
+        zf.writestr("project.qde", qde)
+        zf.writestr("sources/talk.txt", crlf.encode("utf-8"))
+        zf.writestr("sources/talk.wav", wav)
+    with Project.create(tmp_path / "p.qcdesk") as p:
+        import_file(p, package)
+        [doc] = p.documents()
+        [coding] = p.codings_for_document(doc.id)
+        assert p.document_text(doc.id)[coding.start:coding.end] == "about the garden"
+        assert timing.time_points(p, doc.id) == [(OTHER_TEXT.index("Eli"), 4.5)]
+
+
+def test_a_round_trip_keeps_every_sync_point(tmp_path):
+    from qcdesk.core import timing
+    from qcdesk.core.storage import timing as timing_sql
+
+    path, _files = _make(tmp_path)
+    with Project.open(path) as p, p.action():
+        interview = next(d for d in p.documents() if d.name == "Interview 1")
+        timing_sql.insert_sync_points(p.db, interview.id, [(30, 1.5), (TEXT.index("hear"), 1.75)])
+    out = tmp_path / "study.qdpx"
+    with Project.open(path) as p:
+        expected = {d.name: timing.time_points(p, d.id) for d in p.documents()}
+        export_file(p, out)
+    assert expected["Interview 1"] == [(0, 0.0), (23, 1.25), (30, 1.5), (TEXT.index("hear"), 1.75)]
+    with Project.create(tmp_path / "back.qcdesk") as p:
+        import_file(p, out)
+        assert {d.name: timing.time_points(p, d.id) for d in p.documents()} == expected

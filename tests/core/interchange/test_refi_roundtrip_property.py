@@ -1,9 +1,11 @@
 """Round-trip property: a random project, exported to .qdpx and imported into a new project, comes
 back with every document, code (and whether it only groups), coding with its coder and date, memo on
-the same target (annotations on the same words), case and attribute value (issue 15)."""
+the same target (annotations on the same words), case and attribute value (issue 15), and the
+sync points of a transcript with a recording (issue 18)."""
 
 from __future__ import annotations
 
+import sys
 import tempfile
 from pathlib import Path
 
@@ -11,11 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.interchange import export_file, import_file
-from qcdesk.core.interchange.refi_import import DESCRIPTION_TITLE
-from qcdesk.core.project import Project
-from qcdesk.core.storage import interchange as ex_sql
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from media_files import tone_wav  # noqa: E402
+
+from qcdesk.core import timing  # noqa: E402
+from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
+from qcdesk.core.interchange import export_file, import_file  # noqa: E402
+from qcdesk.core.interchange.refi_import import DESCRIPTION_TITLE  # noqa: E402
+from qcdesk.core.project import Project  # noqa: E402
+from qcdesk.core.storage import interchange as ex_sql  # noqa: E402
 
 pytestmark = pytest.mark.core
 
@@ -48,14 +54,26 @@ def projects(draw):
                                     bodies), max_size=6))
     cases = draw(st.lists(st.tuples(words, st.none() | st.integers(0, 50), st.none() | words), max_size=3,
                           unique_by=lambda c: c[0].strip()))
-    return docs, codes, coders, codings, memos, cases
+    # transcripts with a recording: sync points at distinct positions, times in whole milliseconds
+    timed = {}
+    for d in draw(st.sets(st.integers(0, len(docs) - 1), max_size=2)):
+        if docs[d]:
+            positions = draw(st.sets(st.integers(0, len(docs[d])), min_size=1, max_size=5))
+            timed[d] = [(pos, draw(st.integers(0, 10_000_000)) / 1000) for pos in sorted(positions)]
+    return docs, codes, coders, codings, memos, cases, timed
 
 
 def build(path: Path, spec) -> Project:
-    docs, codes, coders, codings, memos, cases = spec
+    from qcdesk.core.storage import timing as timing_sql
+
+    docs, codes, coders, codings, memos, cases, timed = spec
     p = Project.create(path)
     doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
+    for d, points in timed.items():
+        p.media.attach(doc_ids[d], tone_wav(path.with_name(f"doc{d}.wav"), 0.05, freq=200 + d))
+        with p.action():
+            timing_sql.insert_sync_points(p.db, doc_ids[d], points)
     code_ids: list[int] = []
     for name, parent, description, _codable in codes:
         code_ids.append(p.add_code(name, parent_id=code_ids[parent] if parent is not None else None,
@@ -117,6 +135,7 @@ def state(p: Project) -> dict:
     return {
         "documents": sorted((names[d], texts[d]) for d in names),
         "codes": sorted((paths[c.id], c.description, c.codable, c.color) for c in p.codes()),
+        "times": sorted((names[d], tuple(timing.time_points(p, d))) for d in names),
         "codings": sorted(codings.values(), key=repr),
         "memos": sorted(memos, key=repr),
         "cases": sorted((c.name, c.description, tuple(sorted(values.get(c.id, {}).values(), key=repr)),
@@ -167,11 +186,14 @@ def second_client(package: Path, out: Path) -> Path:
         return tag.replace(f'plainTextPath="internal://{guid}.txt"', f'plainTextPath="{name}.txt"')
 
     qde = re.sub(r"<TextSource [^>]*>", source, qde)
+    for old, new in renamed.items():  # a recording's transcript names the same text file
+        guid_path = "internal://" + old.removeprefix("sources/")
+        qde = qde.replace(f'plainTextPath="{guid_path}"', f'plainTextPath="{new.removeprefix("Sources/")}"')
     qde = re.sub(r'(DateTime="[^"]*)\+00:00"', r'\1+00:00Z"', qde)
     with zipfile.ZipFile(out, "w") as zf:
         zf.writestr("project.qde", qde)
         for old, data in texts.items():
-            zf.writestr(renamed[old], data)
+            zf.writestr(renamed.get(old, old), data)  # a recording keeps its name
     return out
 
 
