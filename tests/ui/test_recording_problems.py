@@ -27,9 +27,11 @@ def window(qtbot, tmp_path, messages, activate):
     win.close()
 
 
-def _attach(window, monkeypatch, path) -> None:
+def _attach(qtbot, window, messages, monkeypatch, path) -> None:
+    """Attach ``path`` from the Document menu and wait for the worker's word on it."""
     monkeypatch.setattr(dialogs, "ask_open_path", lambda parent, title, folder, filters: str(path))
     window.player.act_attach.trigger()
+    qtbot.waitUntil(lambda: any(m[0] != "info" for m in messages), timeout=30_000)
 
 
 def _usable(qtbot, window) -> None:
@@ -42,7 +44,7 @@ def _usable(qtbot, window) -> None:
 
 def test_a_recording_shorter_than_the_transcripts_times_is_attached_with_one_line(qtbot, window, messages,
                                                                                    monkeypatch, tmp_path):
-    _attach(window, monkeypatch, tone_wav(tmp_path / "short.wav", 2))
+    _attach(qtbot, window, messages, monkeypatch, tone_wav(tmp_path / "short.wav", 2))
     [(kind, _title, text)] = [m for m in messages if m[0] != "info"]
     assert kind == "warning" and "lasts 0:02" in text and "0:09" in text and "\n" not in text
     assert window.project.media.for_document(window.project.documents()[0].id) is not None
@@ -53,7 +55,7 @@ def test_a_file_that_is_no_recording_is_one_line_and_attaches_nothing(qtbot, win
                                                                       tmp_path):
     bad = tmp_path / "broken.m4a"
     bad.write_bytes(b"\0\0\0\x18ftypM4A " + bytes(200))  # an MP4 header and nothing playable after it
-    _attach(window, monkeypatch, bad)
+    _attach(qtbot, window, messages, monkeypatch, bad)
     [(kind, _title, text)] = messages
     assert kind == "error" and "broken.m4a" in text and "Nothing was stored" in text and "\n" not in text
     assert window.project.media.all() == []
