@@ -57,7 +57,8 @@ def _alnum_at(data: bytes, i: int) -> bool:
 def _tail(data: bytes, b: int) -> int:
     """The end of the run of letters and digits starting at byte ``b``."""
     while True:
-        b = _ASCII_TAIL.match(data, b).end()
+        run = _ASCII_TAIL.match(data, b)
+        b = run.end() if run is not None else b  # the pattern matches the empty run too
         if b >= len(data) or data[b] < 0x80:
             return b
         char = _char_at(data, b)
