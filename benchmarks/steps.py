@@ -278,6 +278,13 @@ class Session:
         hits = search(self.core, SEARCH_QUERY)
         return f"“{SEARCH_QUERY}”: {len(hits)} hits in {len({h.document_id for h in hits})} documents"
 
+    def forget_searches(self) -> None:
+        """Not measured: what an earlier search learnt about the texts (the Search panel's, in
+        the window's project) is forgotten, so the core search starts as on a project just opened."""
+        from qcdesk.core import search
+
+        search._indexes.pop(self.core, None)
+
     def prepare_search_panel(self) -> None:
         """Not measured: Analysis ▸ Search text opens the panel and the word is typed."""
         self.window.search.show()
@@ -355,7 +362,7 @@ class Session:
                      prepare=self.prepare_search_panel),
             ]
         out += [
-            Step("full-text search (core)", self.search, t.search),
+            Step("full-text search (core)", self.search, t.search, prepare=self.forget_searches),
             Step("merge two codes", self.merge),
             Step("Word report, all segments", self.word_report, t.report, memory_mb=t.memory_mb),
             Step("Word report, matrices", self.matrices_report, t.matrices),
