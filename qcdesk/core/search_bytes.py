@@ -74,6 +74,7 @@ class Term:
         self.whole_words = whole_words
         self.prefix = prefix and whole_words
         self.single = len(tokens) == 1
+        self.word = tokens[0].encode("ascii")
         body = _SEPARATOR.join(re.escape(t.encode("ascii")) for t in tokens)
         if whole_words and not self.prefix:
             body += rb"(?![a-zA-Z0-9])"
@@ -102,18 +103,22 @@ class Term:
 
     def _single(self, data: bytes) -> list[tuple[int, int]]:
         whole, prefix = self.whole_words, self.prefix
-        spans = [m.span() for m in self.pattern.finditer(data)]
+        word = self.word
         if not whole:
-            return spans
+            return [m.span() for m in self.pattern.finditer(data)]
         out = []
-        for a, b in spans:
-            if a and (data[a - 1] in _ALNUM or (data[a - 1] >= 0x80 and _char_before(data, a).isalnum())):
+        find, size, a = data.find, len(word), data.find(word)
+        while a >= 0:  # the C substring search, faster than the pattern's scan
+            b, a_next = a + size, find(word, a + size)
+            if not prefix and b < len(data) and data[b] in _ALNUM:
+                a = a_next
                 continue
-            if prefix:
-                b = _tail(data, b)
-            elif b < len(data) and data[b] >= 0x80 and _char_at(data, b).isalnum():
-                continue
-            out.append((a, b))
+            if not (a and (data[a - 1] in _ALNUM or (data[a - 1] >= 0x80 and _char_before(data, a).isalnum()))):
+                if prefix:
+                    out.append((a, _tail(data, b)))
+                elif not (b < len(data) and data[b] >= 0x80 and _char_at(data, b).isalnum()):
+                    out.append((a, b))
+            a = a_next
         return out
 
 
