@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
