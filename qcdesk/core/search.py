@@ -7,8 +7,10 @@ SQLite as query syntax: each term becomes a quoted FTS5 phrase, so stray quotes 
 can never raise a database error.
 
 The FTS5 index (``documents_fts``, unicode61 with diacritics removed) picks the documents to
-read; hits are then located in Python in the folded text and mapped back to code-point offsets
-of the original, the positions codings use. The index is trusted only for terms that fold to
+read; hits are then located in the folded text and mapped back to code-point offsets of the
+original, the positions codings use. A document whose folding keeps every code point in place
+(almost every transcript) is searched on its UTF-8 bytes (:mod:`qcdesk.core.search_bytes`), and
+its hits get their code-point offsets and context only when asked for. The index is trusted only for terms that fold to
 ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
 (Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
 compatibility characters the index splits differently, the text itself is read.
