@@ -37,6 +37,8 @@ class Figure:
     #: peak of Python allocations during the step (tracemalloc), MB
     python_mb: float | None = None
     target_s: float | None = None
+    #: peak RSS the step must stay under, MB
+    target_mb: float | None = None
     detail: str = ""
     #: "" when measured, else why not (e.g. "not available (feature missing)")
     skipped: str = ""
@@ -46,9 +48,14 @@ class Figure:
     def status(self) -> str:
         if self.skipped:
             return "—"
-        if self.target_s is None or self.seconds is None:
+        checks = []
+        if self.target_s is not None and self.seconds is not None:
+            checks.append(self.seconds <= self.target_s)
+        if self.target_mb is not None and self.rss_mb is not None:
+            checks.append(self.rss_mb <= self.target_mb)
+        if not checks:
             return ""
-        return "PASS" if self.seconds <= self.target_s else "MISS"
+        return "PASS" if all(checks) else "MISS"
 
 
 def _status_kb(key: str) -> int | None:
@@ -84,12 +91,12 @@ def current_rss_mb() -> float | None:
 
 
 def measure(step: str, fn: Callable[[], str | None], *, target_s: float | None = None,
-            use_tracemalloc: bool = False) -> Figure:
+            use_tracemalloc: bool = False, target_mb: float | None = None) -> Figure:
     """Run ``fn`` once and return its figure; ``fn`` may return a one-line detail.
 
     ``FeatureMissing`` raised by ``fn`` gives a figure marked not available.
     """
-    figure = Figure(step, target_s=target_s)
+    figure = Figure(step, target_s=target_s, target_mb=target_mb)
     reset_peak_rss()
     if use_tracemalloc:
         tracemalloc.start()

@@ -120,7 +120,8 @@ def run_pass(base: Path, out_dir: Path, tmp: Path, *, gui: bool, use_tracemalloc
             try:
                 if step.prepare is not None:
                     step.prepare()
-                fig = measure(step.name, step.run, target_s=step.target_s, use_tracemalloc=use_tracemalloc)
+                fig = measure(step.name, step.run, target_s=step.target_s, use_tracemalloc=use_tracemalloc,
+                              target_mb=step.memory_mb)
             except Exception as exc:  # noqa: BLE001 - one broken step must not hide the others
                 fig = Figure(step.name, target_s=step.target_s, skipped=f"failed: {type(exc).__name__}: {exc}")
             fig.extra["baseline"] = step.baseline
@@ -258,7 +259,9 @@ def table(result: dict) -> str:
                 rows.append((f["step"], f["skipped"], "", "", "", "", "", "", f["detail"]))
                 continue
             ratio = f["extra"].get("ratio")
-            rows.append((f["step"], fmt_time(f["seconds"]), fmt_time(f["target_s"]) if f["target_s"] else "",
+            target = " and ".join(x for x in (fmt_time(f["target_s"]) if f["target_s"] else "",
+                                                fmt_mb(f["target_mb"]) if f.get("target_mb") else "") if x)
+            rows.append((f["step"], fmt_time(f["seconds"]), target,
                          f["status"], fmt_mb(f["rss_mb"]), fmt_mb(f["python_mb"]) if f["python_mb"] is not None
                          else "", fmt_time(f["extra"].get("sqlite3_s")) if "sqlite3_s" in f["extra"] else "",
                          f"{ratio:.1f}×" if ratio is not None else "", f["detail"]))

@@ -71,6 +71,8 @@ class Step:
     baseline: str | None = None
     #: run just before, not measured (what the user does before the measured action)
     prepare: Callable[[], None] | None = None
+    #: peak RSS the step must stay under (MB), if any
+    memory_mb: float | None = None
 
 
 @dataclass
@@ -276,6 +278,28 @@ class Session:
         hits = search(self.core, SEARCH_QUERY)
         return f"“{SEARCH_QUERY}”: {len(hits)} hits in {len({h.document_id for h in hits})} documents"
 
+    def forget_searches(self) -> None:
+        """Not measured: what an earlier search learnt about the texts (the Search panel's, in
+        the window's project) is forgotten, so the core search starts as on a project just opened."""
+        from qcdesk.core import search
+
+        search._indexes.pop(self.core, None)
+
+    def prepare_search_panel(self) -> None:
+        """Not measured: Analysis ▸ Search text opens the panel and the word is typed."""
+        self.window.search.show()
+        self.window.search.panel.query.setText(SEARCH_QUERY)
+        self.settle()
+
+    def search_panel(self) -> str:
+        """Return pressed in the Search panel until its count is shown and its list painted
+        (each row's context is read as the row is painted)."""
+        panel = self.window.search.panel
+        panel.query.returnPressed.emit()
+        self.settle()
+        panel.table.viewport().grab()
+        return panel.status.text()
+
     def merge(self) -> str:
         from qcdesk.core.codebook_ops import merge_codes
 
@@ -334,17 +358,19 @@ class Session:
                 Step("undo that coding, shown", self.undo_coding, t.coding),
                 Step("create a code, shown", self.create_code),
                 Step("retrieve one code (segments panel)", self.retrieve_panel),
+                Step("full-text search (Search panel)", self.search_panel, t.search,
+                     prepare=self.prepare_search_panel),
             ]
         out += [
-            Step("full-text search", self.search, t.search),
+            Step("full-text search (core)", self.search, t.search, prepare=self.forget_searches),
             Step("merge two codes", self.merge),
-            Step("Word report, all segments", self.word_report, t.report),
+            Step("Word report, all segments", self.word_report, t.report, memory_mb=t.memory_mb),
             Step("Word report, matrices", self.matrices_report, t.matrices),
         ]
         if t.every_level:
             out.append(Step("Word report, matrices, every code level", lambda: self.matrices_report(max_level=99),
                             t.matrices))
-        out.append(Step("QDPX export", self.qdpx_export))
+        out.append(Step("QDPX export", self.qdpx_export, memory_mb=t.memory_mb))
         return out
 
 

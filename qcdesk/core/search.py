@@ -7,8 +7,10 @@ SQLite as query syntax: each term becomes a quoted FTS5 phrase, so stray quotes 
 can never raise a database error.
 
 The FTS5 index (``documents_fts``, unicode61 with diacritics removed) picks the documents to
-read; hits are then located in Python in the folded text and mapped back to code-point offsets
-of the original, the positions codings use. The index is trusted only for terms that fold to
+read; hits are then located in the folded text and mapped back to code-point offsets of the
+original, the positions codings use. A document whose folding keeps every code point in place
+(almost every transcript) is searched on its UTF-8 bytes (:mod:`qcdesk.core.search_bytes`), and
+its hits get their code-point offsets and context only when asked for. The index is trusted only for terms that fold to
 ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
 (Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
 compatibility characters the index splits differently, the text itself is read.
@@ -23,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 from weakref import WeakKeyDictionary
 
-from qcdesk.core import coding_rules
+from qcdesk.core import coding_rules, search_bytes
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Changes, Coding
 from qcdesk.core.project import Project
@@ -31,7 +33,7 @@ from qcdesk.core.retrieval import documents_in_sets
 from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
-from qcdesk.core.textfold import Folded, fold, fold_query, non_ascii_utf8
+from qcdesk.core.textfold import Folded, fold, fold_query, fold_utf8, non_ascii_utf8
 
 #: characters of context shown on each side of a hit
 CONTEXT = 60
@@ -63,21 +65,63 @@ class Term:
         return '"' + phrase.replace('"', '""') + '"' + ("*" if self.prefix else "")
 
 
+class _Text:
+    """A document's text as a search found it, shared by its hits. The text is decoded from its
+    UTF-8 bytes the first time a hit shows its context, and hits found on the bytes of the
+    folded text get their code-point offsets the first time one is asked for: a common word
+    has hits in every transcript, and a list shows a screenful."""
+
+    __slots__ = ("raw", "_text", "_to_code_point")
+
+    def __init__(self, raw: bytes, text: str | None = None,
+                 to_code_point: search_bytes.CodePoints | None = None):
+        self.raw, self._text, self._to_code_point = raw, text, to_code_point
+
+    def get(self) -> str:
+        if self._text is None:
+            self._text = self.raw.decode("utf-8", "replace")
+            self.raw = b""
+        return self._text
+
+    def code_point(self, offset: int) -> int:
+        """The code-point offset of an offset as the search found it."""
+        to = self._to_code_point
+        return offset if to is None else to(offset)
+
+
 @dataclass(slots=True)
 class Hit:
     """One occurrence: code points ``[start, end)`` of a document's text, with what a list shows.
 
-    Context, speaker and paragraph are worked out only when asked for (a common word has
-    thousands of hits and a list shows a screenful), so a hit keeps a reference to the
+    Offsets, context, speaker and paragraph are worked out only when asked for (a common word
+    has thousands of hits and a list shows a screenful), so a hit keeps a reference to the
     document's text and to its project; drop hits when the project closes.
     """
 
     document_id: int
     document_name: str
-    start: int
-    end: int
-    source: str = field(repr=False, compare=False)
+    #: where the search found the hit: code points, or bytes of the folded text's UTF-8
+    _start: int
+    _end: int
+    _text: _Text = field(repr=False, compare=False)
     project: Project = field(repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        return f"Hit(document_id={self.document_id}, document_name={self.document_name!r}, " \
+               f"start={self.start}, end={self.end})"
+
+    @property
+    def start(self) -> int:
+        return self._text.code_point(self._start)
+
+    @property
+    def end(self) -> int:
+        return self._text.code_point(self._end)
+
+    @property
+    def source(self) -> str:
+        """The whole text of the hit's document."""
+        return self._text.get()
 
     @property
     def speaker(self) -> str | None:
@@ -104,9 +148,10 @@ class Hit:
 
     @property
     def after(self) -> str:
-        b = min(len(self.source), self.end + CONTEXT)
-        after = self.source[self.end:b]
-        if b < len(self.source) and " " in after:
+        source = self.source
+        b = min(len(source), self.end + CONTEXT)
+        after = source[self.end:b]
+        if b < len(source) and " " in after:
             after = after[:after.rindex(" ")] + "…"
         return _one_line(after).rstrip()
 
@@ -189,15 +234,27 @@ class _Index:
         #: document id -> (content hash, its distinct non-ASCII characters)
         self.chars: dict[int, tuple[str, frozenset[str]]] = {}
 
-    def fold(self, doc_id: int, content_hash: str, raw: bytes, case_sensitive: bool) -> tuple[str, Folded]:
-        """The document's text (from its UTF-8 bytes) and its folding."""
+    def non_ascii(self, doc_id: int, content_hash: str, raw: bytes) -> frozenset[str]:
+        """The document's distinct non-ASCII characters (from its UTF-8 bytes; kept by hash)."""
         known = self.chars.get(doc_id)
         if known is None or known[0] != content_hash:
             known = self.chars[doc_id] = (content_hash, non_ascii_utf8(raw))
+        return known[1]
+
+    def fold(self, doc_id: int, content_hash: str, raw: bytes, case_sensitive: bool) -> tuple[str, Folded]:
+        """The document's text (from its UTF-8 bytes) and its folding."""
+        chars = self.non_ascii(doc_id, content_hash, raw)
         text = raw.decode("utf-8", "replace")
-        folded = fold(text, case_sensitive, known[1], raw)
+        folded = fold(text, case_sensitive, chars, raw)
         self.exact[doc_id] = (content_hash, folded.fts_exact)
         return text, folded
+
+    def fold_utf8(self, doc_id: int, content_hash: str, raw: bytes, case_sensitive: bool
+                  ) -> tuple[bytes | None, frozenset[str]]:
+        """:func:`~qcdesk.core.textfold.fold_utf8` of the document (None when folding moves offsets)."""
+        data, chars, exact = fold_utf8(raw, self.non_ascii(doc_id, content_hash, raw), case_sensitive)
+        self.exact[doc_id] = (content_hash, exact)
+        return data, chars
 
     def unsure(self, hashes: dict[int, str]) -> set[int]:
         """Documents the index may not find words in: not read since their text was what it
@@ -235,26 +292,54 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
             raise ProjectError(f"The search index of this project could not be read ({exc}).") from exc
         candidates &= found | index.unsure({i: hashes[i] for i in candidates})
     patterns = [_pattern(t, whole_words) for t in terms]
+    on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
+                if all(t.ascii for t in terms) else None)
     hits: list[Hit] = []
     for doc_id, name, content_hash, raw in sql.texts(project.db, candidates):
-        text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
-        spans: list[tuple[int, int]] = []
-        for term, pattern in zip(terms, patterns):
-            found_here = _find(folded.text, term, pattern, whole_words)
-            if not found_here:
-                spans = []
-                break
-            spans.extend(found_here)
-        ranges = _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+        data, chars = (index.fold_utf8(doc_id, content_hash, raw, case_sensitive) if on_bytes is not None
+                       else (None, frozenset()))
+        if data is not None:
+            ranges = _find_on_bytes(data, on_bytes)
+            source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
+        else:
+            text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
+            source = _Text(b"", text)
+            ranges = _find_folded(folded, terms, patterns, whole_words)
         if wanted:
             ranges = [(a, b) for a, b in ranges
-                      if (turn := project.turn_at(doc_id, a)) is not None and turn.speaker in wanted]
+                      if (turn := project.turn_at(doc_id, source.code_point(a))) is not None
+                      and turn.speaker in wanted]
         if limit is not None:
             ranges = ranges[:limit - len(hits)]
-        hits.extend(Hit(doc_id, name, start, end, text, project) for start, end in ranges)
+        hits.extend([Hit(doc_id, name, start, end, source, project) for start, end in ranges])
         if limit is not None and len(hits) >= limit:
             break
     return hits
+
+
+def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[str]],
+                 whole_words: bool) -> list[tuple[int, int]]:
+    """Code-point ranges of the hits of all ``terms`` in a folded text (none unless each occurs)."""
+    spans: list[tuple[int, int]] = []
+    for term, pattern in zip(terms, patterns):
+        found_here = _find(folded.text, term, pattern, whole_words)
+        if not found_here:
+            return []
+        spans.extend(found_here)
+    return _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+
+
+def _find_on_bytes(data: bytes, terms: list[search_bytes.Term]) -> list[tuple[int, int]]:
+    """The same as :func:`_find_folded`, on the UTF-8 of a folded text that has the original's
+    code points in their places, with the C string search of :mod:`qcdesk.core.search_bytes`;
+    byte offsets (turned into code points later, by :class:`_Text`)."""
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        found_here = term.spans(data)
+        if not found_here:
+            return []
+        spans.extend(found_here)
+    return _merge(spans) if len(terms) > 1 else spans
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QPalette, QTextDocument
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -87,8 +87,14 @@ class HitsModel(QAbstractTableModel):
             return None
         hit = self.hits[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return (hit.document_name, hit.speaker or "", hit.paragraph or "", hit.context)[column]
+        if role == Qt.ItemDataRole.DisplayRole:  # only the column asked for: a row is worked out as it is shown
+            if column == 0:
+                return hit.document_name
+            if column == 1:
+                return hit.speaker or ""
+            if column == 2:
+                return hit.paragraph or ""
+            return hit.context
         if role == HtmlRole and column == 3:
             return f"{escape(hit.before)}<b>{escape(hit.text)}</b>{escape(hit.after)}"
         if role == Qt.ItemDataRole.ToolTipRole and column == 3:
@@ -193,7 +199,9 @@ class SearchPanel(QWidget):
         header.setStretchLastSection(True)
         header.resizeSection(0, 160)
         header.resizeSection(1, 110)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        # wide enough for a five-digit paragraph number, from the font: sizing it to its contents
+        # would work out the paragraph of a thousand hits, shown or not
+        header.resizeSection(2, self.fontMetrics().horizontalAdvance("000000") + 12)
         top = QHBoxLayout()
         top.addWidget(self.query, 1)
         top.addWidget(self.whole_words)

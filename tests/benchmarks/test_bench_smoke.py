@@ -81,6 +81,9 @@ def test_runner_measures_every_step_and_writes_figures(qapp, tmp_path: Path):
     shown_after_undo = int(by_name["undo that coding, shown"]["detail"].split()[0])
     assert shown_after_apply == shown_after_undo + 1
     assert by_name["Word report, all segments"]["status"] in ("PASS", "MISS")
+    # the Search panel listed what the core search found
+    found = by_name["full-text search (core)"]["detail"].split(": ")[1].split()[0]
+    assert by_name["full-text search (Search panel)"]["detail"].startswith(f"{found} hit"), by_name
     assert (tmp_path / "report-all-segments.docx").stat().st_size > 0
     # the storage steps were compared with plain sqlite3
     assert set(result["baseline"]) == set(sqlite_baseline.STEPS)
@@ -144,7 +147,8 @@ def test_scale_preset_codes_in_bulk_and_is_generated_once(tmp_path: Path):
     assert [n for n in kept if n.endswith(".qcdesk")] == [Path(first["project"]).name]
     assert not any("partial" in n for n in kept)
     by_name = {f["step"]: f for f in second["steps"]}
-    assert by_name["full-text search"]["target_s"] == 0.2
+    assert by_name["full-text search (core)"]["target_s"] == 0.2
+    assert by_name["QDPX export"]["target_mb"] == by_name["Word report, all segments"]["target_mb"] == 600.0
     assert by_name["Word report, all segments"]["target_s"] == 120.0
     assert "Word report, matrices, every code level" not in by_name
     assert second["memory"]["target_mb"] == 600.0

@@ -217,3 +217,22 @@ def test_speaker_chooser_filters_the_hits_codes_only_those_and_the_status_follow
     chooser.setCurrentIndex(0)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 4)
     assert panel.status.text() == "4 hits in 2 documents"
+
+
+def test_a_word_found_thousands_of_times_lists_at_once_reading_only_rows_shown(qtbot, window, monkeypatch):
+    from qcdesk.core import search as search_mod
+
+    many = ["P1: " + " ".join(["handover went fine"] * 20)] * 60
+    window.project.add_document("Long interview", parsed(many))
+    worked_out = []
+    for name in ("context", "speaker", "paragraph"):
+        prop = getattr(search_mod.Hit, name)
+        monkeypatch.setattr(search_mod.Hit, name,
+                            property(lambda hit, _p=prop, _n=name: worked_out.append(_n) or _p.fget(hit)))
+    panel = open_search(qtbot, window, "handover")
+    panel.table.viewport().grab()  # painted
+    assert panel.status.text() == "1,200 hits in 1 document"
+    shown = panel.table.rowAt(panel.table.viewport().height() - 1) + 1 or panel.model.rowCount()
+    assert 0 < shown < 100
+    # each row on screen is worked out (a few times over: painting, tooltips); not the 1,200
+    assert 0 < len(worked_out) <= 12 * shown, (len(worked_out), shown)

@@ -15,10 +15,12 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -39,6 +41,10 @@ _VAR_TYPES = {"text": "Text", "number": "Float", "date": "Date", "choice": "Text
 SELECTION_NAME_LENGTH = 60
 
 
+#: kinds of item whose GUID is asked for once, when the item is written
+_ONCE = frozenset({"selection", "coding"})
+
+
 class _Ids:
     """GUIDs for local items: the one they were imported with, else a stable derived one."""
 
@@ -56,6 +62,8 @@ class _Ids:
                 guid = xn.stable_guid(self.seed, kind, local)
             guid = xn.norm_guid(guid)
             self.used.add(guid)
+            if kind in _ONCE:
+                return guid  # asked for once: not kept (a large project has hundreds of thousands)
             self.cache[key] = guid
         return self.cache[key]
 
@@ -128,9 +136,24 @@ def codebook_xml(project: Project, report: InterchangeReport) -> etree._Element:
     return root
 
 
-def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Element, dict[str, str | int]]:
-    """The ``project.qde`` tree and the files to store as ``sources/<name>``: texts, and the ids of
-    recordings (copied in pieces, :mod:`refi_media`)."""
+class TextOf(int):
+    """A file of the package that is the text of this document (read when the file is written)."""
+
+
+#: stands in the tree for the ``<TextSource>`` elements written out as they are made (see
+#: :func:`project_xml`); markup in names and notes is escaped, so these bytes can be nothing else
+_SPILLED = "qcdesk text sources"
+_SPILLED_LINE = f"    <!--{_SPILLED}-->\n".encode()
+
+
+def project_xml(project: Project, report: InterchangeReport, spill: BinaryIO | None = None
+                ) -> tuple[etree._Element, dict[str, TextOf | int]]:
+    """The ``project.qde`` tree and the files to store as ``sources/<name>``: the documents whose
+    texts they are, and the ids of recordings (copied in pieces, :mod:`refi_media`).
+
+    With ``spill``, each ``<TextSource>`` (a document with its coded selections: most of a large
+    project) is written there as serialised XML as soon as it is made, and the tree holds a
+    comment in their place; :func:`write_project_xml` puts them back."""
     ids = _Ids(project)
     root = etree.Element(_q("Project"), nsmap={None: xn.PROJECT_NS})
     root.set("name", _xml_safe(project.path.stem or "qcdesk project"))
@@ -207,7 +230,7 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
                 _sub(elem, "SourceRef", targetGUID=ids("document", doc_id))
             report.wrote("cases")
 
-    files: dict[str, str | int] = {}
+    files: dict[str, TextOf | int] = {}
     documents = project.documents()
     origins = ex_sql.document_origins(project.db)
     annotated: dict[int, set[tuple[int, int]]] = defaultdict(set)
@@ -216,12 +239,14 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             annotated[key[0]].add((key[1], key[2]))  # type: ignore[index]
     if documents:
         sources = _sub(root, "Sources")
+        if spill is not None:
+            sources.append(etree.Comment(_SPILLED))
         for doc in documents:
             if refi_media.media_only(project, doc.id, doc.char_count):
                 continue  # a recording without transcript: a media source only (below)
             guid = ids("document", doc.id)
             text = project.document_text(doc.id)
-            files[f"{guid}.txt"] = text
+            files[f"{guid}.txt"] = TextOf(doc.id)
             created, creator = origins.get(doc.id, (None, None))
             if created is None and doc.source_format != SOURCE_FORMAT:
                 created = doc.imported_at  # a document of qcdesk's own was created here when imported
@@ -275,6 +300,8 @@ def project_xml(project: Project, report: InterchangeReport) -> tuple[etree._Ele
             for note in notes_for.get(("document", doc.id), []):
                 _sub(src, "NoteRef", targetGUID=note)
             report.wrote("documents")
+            if spill is not None:
+                _spill(src, spill)
         # name -> media id; a recording without transcript carries its document's description and notes
         descriptions = {key[1]: memo for key, memo in described.items() if key[0] == "document"}
         doc_notes = {key[1]: refs for key, refs in notes_for.items() if key[0] == "document"}
@@ -309,6 +336,32 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
+def _spill(src: etree._Element, spill: BinaryIO) -> None:
+    """Write a ``<TextSource>`` as it stands in the pretty-printed project (two levels deep,
+    the namespace declared by ``<Project>``) and take it out of the tree."""
+    etree.indent(src, space="  ", level=2)
+    xml = etree.tostring(src, encoding="utf-8", with_tail=False)
+    declared = f'<TextSource xmlns="{xn.PROJECT_NS}"'.encode()
+    if xml.startswith(declared):
+        xml = b"<TextSource" + xml[len(declared):]
+    spill.write(b"    " + xml + b"\n")
+    src.getparent().remove(src)
+
+
+def write_project_xml(root: etree._Element, spill: BinaryIO, out: BinaryIO) -> None:
+    """``project.qde`` into ``out``: the tree, with the ``<TextSource>`` elements spilled by
+    :func:`project_xml` copied back in their place, in pieces."""
+    xml = _serialise(root)
+    at = xml.find(_SPILLED_LINE)
+    if at < 0:
+        out.write(xml)
+        return
+    out.write(xml[:at])
+    spill.seek(0)
+    shutil.copyfileobj(spill, out, 1 << 16)
+    out.write(xml[at + len(_SPILLED_LINE):])
+
+
 def _write_atomically(out: Path, write) -> None:
     """Write through a temporary file beside ``out`` so a failure never leaves half a file."""
     out = Path(out)
@@ -332,16 +385,21 @@ def export_project_package(project: Project, out: str | Path) -> InterchangeRepo
     """Write the whole project as a REFI-QDA ``.qdpx`` package."""
     out = Path(out)
     report = InterchangeReport(path=out.name)
-    root, files = project_xml(project, report)
-    xml = _serialise(root)
 
     def write(tmp: Path) -> None:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("project.qde", xml)
-            for name, text in files.items():
-                if isinstance(text, str):
-                    zf.writestr(f"sources/{name}", text.encode("utf-8"))
-            refi_media.write_files(zf, project, {n: m for n, m in files.items() if isinstance(m, int)})
+        # the documents' selections go to a temporary file as they are made, and each text is
+        # read when its file is written: memory stays that of one document, whatever the project
+        with tempfile.TemporaryFile(prefix=".qcdesk-export-", dir=tmp.parent) as spill:
+            root, files = project_xml(project, report, spill)
+            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                with zf.open("project.qde", "w") as qde:
+                    write_project_xml(root, spill, qde)
+                del root
+                for name, doc_id in files.items():
+                    if isinstance(doc_id, TextOf):
+                        zf.writestr(f"sources/{name}", project.document_text(doc_id).encode("utf-8"))
+                refi_media.write_files(zf, project, {n: m for n, m in files.items()
+                                                     if not isinstance(m, TextOf)})
 
     _write_atomically(out, write)
     return report.finish()

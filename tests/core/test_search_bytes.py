@@ -1,0 +1,148 @@
+"""Hits found on the UTF-8 bytes of a transcript (the fast path of search) are exactly the hits found
+on its folded text, and both are those of a plain reference: fold each character on its own, then
+take the leftmost matches one after another, as a regular expression's finditer does."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.core.project import Project
+from qcdesk.core.search import _find_folded, _find_on_bytes, _pattern, parse_query, search
+from qcdesk.core.search_bytes import CodePoints, Term
+from qcdesk.core.textfold import fold, fold_utf8, non_ascii
+
+pytestmark = pytest.mark.core
+
+#: pieces of text: words a query looks for, in several cases and accents; characters folding
+#: keeps (curly quote, ellipsis, emoji, ß, Cyrillic), replaces by one character (É, Ж, ², İ)
+#: or changes in length (a combining accent, the "ﬁ" ligature, a zero-width joiner)
+PIECES = ["na", "ive", "naive", "NAIVE", "Naïve", "NAÏVE", "nai\u0308ve", "café", "CAFÉ", "cafe", "fi", "ﬁ",
+          "x1", "X", "1", "²", " ", "  ", "\n", "_", "-", "'", "’", "…", "😀", "ß", "жена", "Ж", "İ", "\u200d",
+          "e", "É", "ab", "abab"]
+WORDS = ["naive", "na", "cafe", "ive", "fi", "x1", "e", "ab", "abab", "2", "жена", "ß"]
+
+
+def reference(text: str, query: str, whole_words: bool, case_sensitive: bool) -> list[tuple[int, int]]:
+    folded, origin = [], []
+    for i, ch in enumerate(text):
+        rep = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                      if unicodedata.category(c) not in ("Mn", "Me", "Cf"))
+        if not case_sensitive:
+            rep = rep.lower().replace("ς", "σ")
+        folded.extend(rep)
+        origin.extend([i] * len(rep))
+    f = "".join(folded)
+    spans = []
+    for term in parse_query(query, case_sensitive):
+        found, a = [], 0
+        while a < len(f):
+            b = _match(f, a, term.tokens)
+            if b is None or (whole_words and not term.prefix and b < len(f) and f[b].isalnum()):
+                a += 1
+                continue
+            if whole_words and term.prefix:
+                while b < len(f) and f[b].isalnum():
+                    b += 1
+            if not (whole_words and a > 0 and f[a - 1].isalnum()):
+                found.append((origin[a], origin[b - 1] + 1))
+            a = b
+        if not found:
+            return []
+        spans += found
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _match(f: str, a: int, tokens: tuple[str, ...]) -> int | None:
+    """Where the tokens, separated by runs of anything but letters and digits, end if they start at ``a``."""
+    for k, token in enumerate(tokens):
+        if k:
+            j = a
+            while a < len(f) and not f[a].isalnum():
+                a += 1
+            if a == j:
+                return None
+        if not f.startswith(token, a):
+            return None
+        a += len(token)
+    return a
+
+
+def queries() -> st.SearchStrategy[str]:
+    word = st.sampled_from(WORDS)
+    upper = st.builds(lambda w, up: w.upper() if up else w, word, st.booleans())
+    term = st.one_of(st.builds(lambda w, star: w + "*" * star, upper, st.booleans()),
+                     st.builds(lambda ws: '"' + " ".join(ws) + '"', st.lists(upper, min_size=2, max_size=3)))
+    return st.builds(" ".join, st.lists(term, min_size=1, max_size=2))
+
+
+def bytes_hits(text: str, query: str, whole_words: bool, case_sensitive: bool) -> list[tuple[int, int]] | None:
+    data, chars, _ = fold_utf8(text.encode(), non_ascii(text), case_sensitive)
+    if data is None:
+        return None
+    terms = [Term(t.tokens, t.prefix, whole_words) for t in parse_query(query, case_sensitive)]
+    to_code_point = CodePoints(data, chars)
+    return [(to_code_point(a), to_code_point(b)) for a, b in _find_on_bytes(data, terms)]
+
+
+@settings(max_examples=400, deadline=None)
+@example("женаna naive", "na", True, False)  # a letter of two bytes before a word
+@example("naiveß naïveжена", "naive", True, False)  # ... and after it
+@example("abжab ab😀ab", '"ab ab"', True, True)  # between the words of a phrase
+@example("NAÏVEжена naive’s naiveß😀", "naiv*", True, False)  # at the end of a prefix
+@example("na²na ²na", '"na na"', False, False)  # replaced by a digit of one byte
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join), queries(), st.booleans(), st.booleans())
+def test_bytes_and_folded_text_give_the_reference_hits(text, query, whole_words, case_sensitive):
+    terms = parse_query(query, case_sensitive)
+    folded = _find_folded(fold(text, case_sensitive), terms, [_pattern(t, whole_words) for t in terms],
+                          whole_words)
+    on_bytes = bytes_hits(text, query, whole_words, case_sensitive) if all(t.ascii for t in terms) else None
+    if on_bytes is not None:
+        assert on_bytes == folded
+    if fold_utf8(text.encode(), non_ascii(text), case_sensitive)[0] is not None:
+        # no character changes length when folded: the reference maps offsets the same way
+        assert folded == reference(text, query, whole_words, case_sensitive)
+
+
+def test_a_phrase_after_a_word_glued_to_its_first_token_is_found_as_before():
+    # finditer takes "x x" at 1 (rejected: "y" before it) and goes on after it, so the "x x"
+    # starting at 3 is not a hit; the search on bytes keeps that
+    assert bytes_hits("yx x x", '"x x"', True, False) == reference("yx x x", '"x x"', True, False) == []
+
+
+def test_offsets_after_multibyte_characters_and_replaced_accents():
+    text = "😀 Café’s CAFÉ… naïve ﬁx NAÏVE"
+    assert bytes_hits(text, "cafe", True, False) is None  # the ligature changes length: folded text path
+    text = "😀 Café’s CAFÉ… naïve жена NAÏVE"
+    hits = bytes_hits(text, "cafe naive", True, False)
+    assert [text[a:b] for a, b in hits] == ["Café", "CAFÉ", "naïve", "NAÏVE"]
+    assert [text[a:b] for a, b in bytes_hits(text, "Cafe", True, True)] == ["Café"]  # matching case
+    assert [text[a:b] for a, b in bytes_hits(text, "caf*", True, False)] == ["Café", "CAFÉ"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=1, max_size=3),
+       queries(), st.booleans(), st.booleans())
+def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
+    path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
+    with Project.create(path) as project:
+        ids = [project.add_document(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
+               for i, t in enumerate(texts)]
+        terms = parse_query(query, case_sensitive)
+        patterns = [_pattern(t, whole_words) for t in terms]
+        want = [(doc_id, a, b) for doc_id, text in zip(ids, texts)
+                for a, b in _find_folded(fold(text or ".", case_sensitive), terms, patterns, whole_words)]
+        for _ in range(2):  # the second time, the FTS index is trusted for texts read once
+            hits = search(project, query, whole_words=whole_words, case_sensitive=case_sensitive)
+            assert [(h.document_id, h.start, h.end) for h in hits] == want
