@@ -17,6 +17,7 @@ from qcdesk.core import check, clean_close
 from qcdesk.core.errors import NotAProjectError, OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
+from tests.damage import damage_page_keeping_mtime
 
 pytestmark = pytest.mark.core
 
@@ -43,20 +44,6 @@ def _copy(master: Path, folder: Path) -> Path:
     target = folder / master.name
     shutil.copy2(master, target)
     return target
-
-
-def _damage_page(path: Path, fraction: float) -> None:
-    """Overwrite one whole page well inside the file (outside the sealed first and last 64 KiB),
-    keeping size and modification time: damage at rest that the seal cannot see."""
-    st = path.stat()
-    page = 4096
-    pages = st.st_size // page
-    first, last = clean_close.EDGE // page + 1, pages - clean_close.EDGE // page - 2
-    number = first + int((last - first) * fraction)
-    with path.open("r+b") as f:
-        f.seek(number * page)
-        f.write(b"\xff" * page)
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
 
 
 def _reseal(path: Path) -> str:
@@ -103,7 +90,7 @@ def test_damage_at_rest_is_found_by_the_deferred_check_and_stops_all_writing(sea
     folder = tmp_path / f"c{fraction!r}"
     path = _copy(master, folder)
     seal = _reseal(path)
-    _damage_page(path, fraction)
+    damage_page_keeping_mtime(path, fraction)
     assert clean_close.matches(path, seal)  # the seal cannot see it: only the full check can
 
     # without a seal (or a changed file) the damage is refused before anything is written
