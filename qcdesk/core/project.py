@@ -586,6 +586,10 @@ class Project:
         """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
         return time_sql.documents_coded_with(self.db, list(code_ids))
 
+    def coding_count(self, document_id: int) -> int:
+        """How many codings a document has (of its text and of its recording's time)."""
+        return coding_sql.count_for_document(self.db, document_id)
+
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
         counts = coding_sql.counts_by_code_and_document(self.db)
         for key, n in time_sql.counts_by_code_and_document(self.db).items():  # recordings' time codings

@@ -73,6 +73,7 @@ class AgreementPanel(QWidget):
         self.result: ag.AgreementResult | None = None
         self.found: list[ag.Disagreement] = []
         self._stale = False
+        self._choices_due = False
         self.coders = _checklist("agreementCoders")
         self.codes = _checklist("agreementCodes")
         self.coders.itemChanged.connect(lambda _item: self.recompute())
@@ -149,8 +150,19 @@ class AgreementPanel(QWidget):
         self.project = project
         if project is not None:
             project.subscribe(self._on_changes)
-        self._fill_choices()
-        self.recompute()
+        # the coders and codes to choose from, and the figures: when first shown (issue 19)
+        self._choices_due = True
+        if project is None or shown(self):
+            self.load_choices_if_due()
+            self.recompute()
+        else:
+            self._stale = True
+
+    def load_choices_if_due(self) -> None:
+        """Fill the coders and codes to choose from, if not done since the project was opened."""
+        if self._choices_due:
+            self._choices_due = False
+            self._fill_choices()
 
     def _fill_choices(self) -> None:
         for widget, items in ((self.coders, self.project.coders() if self.project else []),
@@ -199,6 +211,8 @@ class AgreementPanel(QWidget):
         self.panel_shown()
 
     def panel_shown(self) -> None:
+        if shown(self):
+            self.load_choices_if_due()
         if self._stale and shown(self):
             self.recompute()
 
@@ -360,6 +374,7 @@ class AgreementFeature:
         self.panel.set_project(self.window.project)
 
     def open(self) -> None:
+        self.panel.load_choices_if_due()
         self.panel.recompute()
         self.window.show_panel(self.dock)
 

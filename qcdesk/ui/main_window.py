@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
     def show_panel(self, dock: QDockWidget) -> None:
         dock.show()
         dock.raise_()
+        panel_state.catch_up(dock)  # what its panel put off while hidden, loaded now
 
     def _build_docks(self) -> None:
         self.documents = DocumentsPanel()

@@ -20,6 +20,7 @@ from qcdesk.core.retrieval import filter_choices
 from qcdesk.core.tables import Table, write_table
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
+from qcdesk.ui import panel_state
 from qcdesk.ui.panel_state import shown
 from qcdesk.ui.panel_feature import PanelFeature
 
@@ -138,7 +139,8 @@ class MatricesPanel(QWidget):
         self.set_filter.blockSignals(False)
 
     def set_project(self, _project) -> None:
-        self.load_choices()
+        # the filter choices: now if shown, else when first shown (issue 19: open at scale)
+        panel_state.when_shown(self, "choices", self.load_choices)
         if _project is None or shown(self):
             self.refresh()
         else:

@@ -23,6 +23,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.retrieval import (Query, Result, attribute_values, coded_by, filter_choices, format_quotes,
                                    format_time, retrieve)
 from qcdesk.core.retrieval_names import condition_from_text
+from qcdesk.ui import panel_state
 from qcdesk.ui.panel_state import shown
 from qcdesk.ui.panel_feature import PanelFeature
 
@@ -225,6 +226,10 @@ class RetrievalPanel(QWidget):
     def set_project(self, project) -> None:
         self.results = []
         self.list.clear()
+        # the choices and results: now if shown, else when first shown (issue 19: open at scale)
+        panel_state.when_shown(self, "project", self._load_and_refresh)
+
+    def _load_and_refresh(self) -> None:
         self.load_choices()
         self.refresh()
 
