@@ -88,8 +88,8 @@ class TextCheck(QObject):
 
         try:
             if whole_file:
-                problems = check.sqlite_problems(path, passphrase, immutable=immutable)
-                if cancel.is_set():
+                problems = check.sqlite_problems(path, passphrase, immutable=immutable, cancelled=cancel.is_set)
+                if problems is None or cancel.is_set():
                     return
                 self.file_checked.emit(run, problems[0] if problems else "")
                 if problems:

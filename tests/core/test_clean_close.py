@@ -125,3 +125,14 @@ def test_a_file_with_work_still_in_its_wal_is_never_sealed_nor_trusted(sealed_ma
     wal.write_bytes(b"\0" * 32)  # a crash left a WAL: the file alone is not the project
     assert clean_close.seal_of(path) is None
     assert not clean_close.matches(path, seal)
+
+
+def test_the_background_check_stops_when_asked_and_then_claims_nothing(sealed_master, tmp_path):
+    """Closing the project stops the check at once: a check stopped says neither sound nor damaged."""
+    master, _ = sealed_master
+    path = _copy(master, tmp_path / "e")
+    damage_page_keeping_mtime(path, 0.5)
+    asked = []
+    assert check.sqlite_problems(path, cancelled=lambda: asked.append(1) or True) is None
+    assert asked  # it was asked while running
+    assert check.sqlite_problems(path, cancelled=lambda: False)  # not stopped: the damage is found
