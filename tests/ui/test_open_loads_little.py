@@ -85,3 +85,24 @@ def test_the_documents_tooltip_counts_codings_when_asked(window, project_path, q
     assert "0 codings" in tips[1] and "2 codings" in tips[2]
     window.project.apply_code(1, window.project.codes()[0].id, 0, 6)
     assert "1 codings" in items[0].toolTip()  # read when asked: always current
+
+
+def test_opening_loads_the_first_documents_codings_once_and_resets_a_coder_filter(window, project_path,
+                                                                                   tmp_path, monkeypatch):
+    loads = []
+    original = MainWindow._load_codings
+    monkeypatch.setattr(MainWindow, "_load_codings", lambda self: (loads.append(1), original(self))[1])
+    assert window.open_project(project_path)
+    QApplication.processEvents()
+    assert len(loads) == 1
+    assert window.documents.select(2)
+    assert len(window.transcript.codings()) == 2
+
+    window.team.show_codings_of(str(window.project.coders()[0].id + 1000))  # a coder with no codings
+    assert window.transcript.codings() == []
+    window.close_project()
+    assert window.open_project(project_path)  # every coder's codings again
+    QApplication.processEvents()
+    assert window.shown_coders is None and window.segments.shown_coders is None
+    assert window.documents.select(2)
+    assert len(window.transcript.codings()) == 2
