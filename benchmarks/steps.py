@@ -179,14 +179,22 @@ class Session:
 
     def open_window(self) -> str:
         # one writer per project file: the window takes over from the core steps' connection
+        seal = None
         if self.core is not None:
             self.core.close()
+            # closed cleanly after opening's full check: as when the coder reopens yesterday's
+            # project, the window opens it without the blocking check (qcdesk.core.clean_close)
+            seal = getattr(self.core, "closed_seal", None)
             self.core = None
+        if seal is not None:
+            self.window.settings.set_clean_close_seal(self.path, seal)
         if not self.window.open_project(self.path):
             raise RuntimeError(f"the window could not open {self.path}")
         self.core = self.window.project
         self.settle()
-        return f"first document shown: {self.window.transcript.document().characterCount():,} UTF-16 units"
+        deferred = getattr(self.core, "check_deferred", False)
+        return (f"first document shown: {self.window.transcript.document().characterCount():,} UTF-16 units"
+                + ("; integrity check in the background" if deferred else ""))
 
     def check_texts_window(self) -> str:
         """The check of every text against its fingerprint that opening starts in the background,

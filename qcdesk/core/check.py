@@ -119,6 +119,28 @@ def damaged_media(db: sqlite_utils.Database) -> list[str]:
     return out
 
 
+def sqlite_problems(path: Path, passphrase: str | None = None, *, immutable: bool = False,
+                    limit: int = 5, cancelled: Callable[[], bool] | None = None) -> list[str] | None:
+    """SQLite's full integrity check of the file at ``path`` on a read-only connection of its own
+    (the window runs it in the background when opening deferred it): [] when sound, else the
+    problems found, in SQLite's words (the first is enough to tell the user); None when
+    ``cancelled`` said stop before it was done (closing the project need not wait for it)."""
+    db = connection.connect(path, passphrase=passphrase, read_only=True, immutable=immutable)
+    try:
+        if cancelled is not None:
+            db.conn.set_progress_handler(lambda: 1 if cancelled() else 0, 10_000)
+        try:
+            problems = sql.integrity_problems(db, limit)
+        except sql.DAMAGE as exc:
+            if cancelled is not None and cancelled():
+                return None  # interrupted: nothing is known
+            return [f"SQLite cannot read its structure ({exc})"]
+    finally:
+        db.close()
+    lines = [line for p in problems for line in p.splitlines() if line and not line.startswith("***")]
+    return lines or problems
+
+
 def count_documents(db: sqlite_utils.Database) -> int:
     return sql.document_count(db)
 

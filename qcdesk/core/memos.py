@@ -10,6 +10,7 @@ Each create, update or delete is one action with ``Changes.memos`` set.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from qcdesk.core.errors import OperationError
@@ -148,6 +149,11 @@ def restore_memo(project: Project, rows: dict) -> None:
 def memo_counts(project: Project) -> dict[tuple[str | None, int | None], int]:
     """(target column, id) -> number of memos: ``("code_id", 7)``; ``(None, None)`` the journal."""
     return memo_sql.counts(project.db)
+
+
+def codings_with_memos(project: Project, coding_ids: Iterable[int]) -> set[int]:
+    """Which of ``coding_ids`` have a memo."""
+    return memo_sql.codings_with_memos(project.db, list(coding_ids))
 
 
 def target_label(project: Project, memo: Memo) -> str:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from qcdesk.core import private_files
+from qcdesk.core import clean_close, private_files
 from qcdesk.core.errors import ProjectError, ProjectNeedsUpgradeError
 from qcdesk.core.storage import connection, lockfile, schema, soundness
 
@@ -27,6 +27,9 @@ class Opened(NamedTuple):
     backup: Path | None = None
     #: why the project was opened read-only although writing was asked for
     notice: str | None = None
+    #: SQLite's full integrity check was not run before opening (the file matched its clean-close
+    #: seal); whoever opened it must run it in the background (:func:`qcdesk.core.check.full_check`)
+    check_deferred: bool = False
 
 
 def create(path: Path, passphrase: str | None) -> Opened:
@@ -56,9 +59,13 @@ def create(path: Path, passphrase: str | None) -> Opened:
     return Opened(db, path, lock, read_only=False)
 
 
-def open_existing(path: Path, passphrase: str | None, read_only: bool) -> Opened:
+def open_existing(path: Path, passphrase: str | None, read_only: bool, seal: str | None = None) -> Opened:
     """The project file at ``path``, checked before anything is written, locked unless it is
-    read-only, and migrated to the current schema (with a copy made first)."""
+    read-only, and migrated to the current schema (with a copy made first).
+
+    ``seal``: the file's seal from when this machine last closed it cleanly after a full check
+    (:mod:`qcdesk.core.clean_close`). If the file still matches it, SQLite's full integrity check
+    is left to the caller to run in the background (``Opened.check_deferred``); else it runs here."""
     if not path.exists():
         raise ProjectError(f"{path} does not exist.")
     if path.is_dir():
@@ -86,7 +93,13 @@ def open_existing(path: Path, passphrase: str | None, read_only: bool) -> Opened
             lock.release()
         raise
     try:
-        version = soundness.checked_version(probe, path)
+        # read the seal before the probe could change anything (it changes nothing)
+        deferred = clean_close.matches(path, seal)
+        version = soundness.checked_version(probe, path, full=not deferred)
+        if deferred and version < schema.SCHEMA_VERSION and not read_only:
+            # an upgrade writes: the whole file is checked first, whatever its seal
+            deferred = False
+            version = soundness.checked_version(probe, path)
         if version == 0:
             raise ProjectError(f"{path.name} is an empty database, not a qcdesk project.")
         if read_only and version < schema.SCHEMA_VERSION:
@@ -123,4 +136,4 @@ def open_existing(path: Path, passphrase: str | None, read_only: bool) -> Opened
         if lock is not None:
             lock.release()
         raise
-    return Opened(db, path, lock, read_only=read_only, backup=backup, notice=notice)
+    return Opened(db, path, lock, read_only=read_only, backup=backup, notice=notice, check_deferred=deferred)

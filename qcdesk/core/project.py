@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core import coding_rules, opening
+from qcdesk.core import clean_close, coding_rules, opening
 from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
@@ -71,6 +71,11 @@ class Project:
         self.read_only_notice: str | None = None
         self._media = None
         self._time_codings = None
+        #: SQLite's full integrity check was left to run in the background (the file matched its
+        #: clean-close seal); until :meth:`check_passed`, closing leaves no seal
+        self.check_deferred = False
+        #: the file's seal once closed cleanly after a full check found it sound (see :mod:`clean_close`)
+        self.closed_seal: str | None = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -79,24 +84,48 @@ class Project:
 
     @classmethod
     def open(cls, path: str | Path, *, passphrase: str | None = None,
-             read_only: bool = False) -> "Project":
-        return cls._opened(opening.open_existing(Path(path), passphrase, read_only), passphrase)
+             read_only: bool = False, seal: str | None = None) -> "Project":
+        """``seal``: the file's seal from its last clean close on this machine (see
+        :mod:`qcdesk.core.clean_close`); if it still matches, :attr:`check_deferred` is set and the
+        caller runs :func:`qcdesk.core.check.sqlite_problems` in the background."""
+        return cls._opened(opening.open_existing(Path(path), passphrase, read_only, seal), passphrase)
 
     @classmethod
     def _opened(cls, opened: opening.Opened, passphrase: str | None) -> "Project":
         project = cls(opened.db, opened.path, read_only=opened.read_only, backup=opened.backup,
                       passphrase=passphrase)
         project._lock, project.read_only_notice = opened.lock, opened.notice
-        project._purge_media_chunks()
+        project.check_deferred = opened.check_deferred
+        if not project.check_deferred:  # else nothing is written before the check (done at close)
+            project._purge_media_chunks()
         return project
 
+    def check_passed(self) -> None:
+        """The full integrity check left to the background found the file sound."""
+        self.check_deferred = False
+
+    def found_damaged(self, problem: str) -> str:
+        """The background integrity check found ``problem``: nothing more is written (the project
+        is read-only from now on); returns the one-line message saying so."""
+        self.read_only = True
+        self.check_deferred = True  # no seal at close
+        backups = f"“{self.path.stem} backups”"
+        self.read_only_notice = (
+            f"{self.path.name} is damaged (SQLite's integrity check found: {problem}), so it is now "
+            "read-only and nothing more is written to it; close it and open one of its backup copies "
+            f"(in {backups} beside it) instead.")
+        return self.read_only_notice
+
     def close(self) -> None:
-        self._purge_media_chunks()
+        if not self.check_deferred:
+            self._purge_media_chunks()
         with contextlib.suppress(Exception):
             if not self.read_only:
                 # fold the WAL back so the project is one self-contained file again
                 connection.checkpoint(self.db)
         self.db.close()
+        if not self.read_only and not self.check_deferred and not self.path.name.startswith(":"):
+            self.closed_seal = clean_close.seal_of(self.path)
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -556,6 +585,10 @@ class Project:
     def documents_coded_with(self, code_ids: Iterable[int]) -> int:
         """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
         return time_sql.documents_coded_with(self.db, list(code_ids))
+
+    def coding_count(self, document_id: int) -> int:
+        """How many codings a document has (of its text and of its recording's time)."""
+        return coding_sql.count_for_document(self.db, document_id)
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:
         counts = coding_sql.counts_by_code_and_document(self.db)

@@ -298,7 +298,7 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     for doc_id, name, content_hash, raw in sql.texts(project.db, candidates):
         data, chars = (index.fold_utf8(doc_id, content_hash, raw, case_sensitive) if on_bytes is not None
                        else (None, frozenset()))
-        if data is not None:
+        if data is not None and on_bytes is not None:
             ranges = _find_on_bytes(data, on_bytes)
             source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
         else:

@@ -146,6 +146,11 @@ class AgreementPanel(QWidget):
         self.project = project
         if project is not None:
             project.subscribe(self._on_changes)
+        # the coders and codes to choose from, and the figures: when first shown (issue 19)
+        panel_state.when_shown(self, "choices", self._reload)
+
+    def _reload(self) -> None:
+        """Fill the coders and codes to choose from, then the figures for the ticked ones."""
         self._fill_choices()
         self.recompute()
 
@@ -184,7 +189,7 @@ class AgreementPanel(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.coders or changes.codebook:
-            panel_state.when_shown(self, "choices", self._fill_choices)
+            panel_state.when_shown(self, "choices", self._reload)
         if changes.codings or changes.coded_documents or changes.coders or changes.codebook:
             panel_state.when_shown(self, "recompute", self.recompute)
 
@@ -345,8 +350,8 @@ class AgreementFeature:
         self.panel.set_project(self.window.project)
 
     def open(self) -> None:
+        self.window.show_panel(self.dock)  # runs what the panel put off while hidden
         self.panel.recompute()
-        self.window.show_panel(self.dock)
 
 
 def install(window: "WindowServices") -> AgreementFeature:

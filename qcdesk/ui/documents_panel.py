@@ -12,14 +12,27 @@ from qcdesk.core.project import Project
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-def _item(doc, codings: int, sets: list[str]) -> QListWidgetItem:
-    """One document's row: its name, with what it is in the tooltip."""
-    item = QListWidgetItem(doc.name)
-    item.setData(DOC_ID_ROLE, doc.id)
-    in_sets = f"\nsets: {', '.join(sets)}" if sets else ""
-    item.setToolTip(f"{doc.name}\n{doc.source_format} · {doc.char_count:,} characters · "
-                    f"{codings} codings\nimported {doc.imported_at[:10]}{in_sets}")
-    return item
+class _DocumentItem(QListWidgetItem):
+    """One document's row: its name, with what it is in the tooltip. The tooltip's count of
+    codings is read when the tooltip is asked for (issue 19: counting every document's codings
+    when the list is filled was a scan of all 250,000 codings at every opening)."""
+
+    def __init__(self, doc, sets: list[str], project: Project):
+        super().__init__(doc.name)
+        self.setData(DOC_ID_ROLE, doc.id)
+        self._doc, self._sets, self._project = doc, sets, project
+
+    def data(self, role: int):  # noqa: D102 - Qt's
+        if role != Qt.ItemDataRole.ToolTipRole:
+            return super().data(role)
+        doc = self._doc
+        try:
+            codings = self._project.coding_count(doc.id)
+        except Exception:  # noqa: BLE001 - a closed project: no count rather than a broken tooltip
+            return None
+        in_sets = f"\nsets: {', '.join(self._sets)}" if self._sets else ""
+        return (f"{doc.name}\n{doc.source_format} · {doc.char_count:,} characters · "
+                f"{codings} codings\nimported {doc.imported_at[:10]}{in_sets}")
 
 
 class DocumentsPanel(QWidget):
@@ -77,9 +90,6 @@ class DocumentsPanel(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         if self.project is not None:
-            counts: dict[int, int] = {}
-            for (_code, doc), n in self.project.counts_by_code_and_document().items():
-                counts[doc] = counts.get(doc, 0) + n
             sets_of: dict[int, list[str]] = {}
             for group in groups:
                 for doc_id in group.document_ids:
@@ -88,7 +98,7 @@ class DocumentsPanel(QWidget):
             for doc in self.project.documents():
                 if members is not None and doc.id not in members:
                     continue
-                item = _item(doc, counts.get(doc.id, 0), sets_of.get(doc.id, []))
+                item = _DocumentItem(doc, sets_of.get(doc.id, []), self.project)
                 self.list.addItem(item)
                 if doc.id in selected and doc.id != current:
                     item.setSelected(True)
@@ -124,7 +134,7 @@ class DocumentsPanel(QWidget):
                 sets_of.setdefault(doc_id, []).append(group.set.name)
         self.list.blockSignals(True)
         for doc in added:
-            self.list.addItem(_item(doc, len(self.project.codings_for_document(doc.id)), sets_of.get(doc.id, [])))
+            self.list.addItem(_DocumentItem(doc, sets_of.get(doc.id, []), self.project))
         self.list.blockSignals(False)
         return True
 

@@ -31,6 +31,10 @@ class CodingHighlighter(QSyntaxHighlighter):
         self._spans: list[Span] = []
         self._by_block: dict[int, list[Span]] = {}
         self._formats: dict[tuple[str, bool], QTextCharFormat] = {}
+        #: (start, end) -> (first block, last block), kept while the text stays the same (the view
+        #: clears the spans before it shows another text): a coding applied looks up only its own
+        #: blocks, not every coding's again (issue 19)
+        self._blocks_of: dict[tuple[int, int], tuple[int, int]] = {}
 
     def spans(self) -> list[Span]:
         return self._spans
@@ -49,10 +53,17 @@ class CodingHighlighter(QSyntaxHighlighter):
 
     def _bucket(self, spans: list[Span]) -> dict[int, list[Span]]:
         doc = self.document()
+        if not spans:
+            self._blocks_of = {}  # no codings shown (as before another text is shown)
+        known = self._blocks_of
         out: dict[int, list[Span]] = {}
         for span in spans:
-            first = doc.findBlock(span.start).blockNumber()
-            last = doc.findBlock(max(span.start, span.end - 1)).blockNumber()
+            found = known.get((span.start, span.end))
+            if found is None:
+                found = known[(span.start, span.end)] = (
+                    doc.findBlock(span.start).blockNumber(),
+                    doc.findBlock(max(span.start, span.end - 1)).blockNumber())
+            first, last = found
             for number in range(first, last + 1):
                 out.setdefault(number, []).append(span)
         return out

@@ -169,6 +169,7 @@ class MainWindow(QMainWindow):
     def show_panel(self, dock: QDockWidget) -> None:
         dock.show()
         dock.raise_()
+        panel_state.catch_up(dock)  # what its panel put off while hidden, loaded now
 
     def _build_docks(self) -> None:
         self.documents = DocumentsPanel()
@@ -311,7 +312,9 @@ class MainWindow(QMainWindow):
         if not known:
             return False
         try:
-            project = Project.open(path, passphrase=passphrase)
+            # a file as this machine last closed it cleanly opens without the blocking full
+            # check; the text check runs it in the background (qcdesk.core.clean_close)
+            project = Project.open(path, passphrase=passphrase, seal=self.settings.clean_close_seal(path))
         except ProjectLockedError as exc:
             if not dialogs.confirm(self, "Project already open", f"{exc}\n\nOpen it read-only?"):
                 return False
@@ -374,6 +377,12 @@ class MainWindow(QMainWindow):
         """Show an already opened project (closing the one shown), as opening it does."""
         self._attach(project)
 
+    def project_became_read_only(self) -> None:
+        """The open project was switched to read-only (damage found after opening): the title
+        and the actions follow."""
+        self._update_title()
+        self._update_enabled()
+
     def close_project(self) -> None:
         if self.project is None:
             return
@@ -387,6 +396,8 @@ class MainWindow(QMainWindow):
         self.segments.set_project(None)
         self.transcript.show_document(None, "")
         project.close()
+        if not project.read_only:  # sealed again only if closed cleanly after a full check
+            self.settings.set_clean_close_seal(project.path, project.closed_seal)
         self.stack.setCurrentIndex(0)
         self._refresh_welcome()
         self._update_title()

@@ -137,7 +137,8 @@ class MatricesPanel(QWidget):
         self.set_filter.blockSignals(False)
 
     def set_project(self, _project) -> None:
-        self.load_choices()
+        # the filter choices: now if shown, else when first shown (issue 19: open at scale)
+        panel_state.when_shown(self, "choices", self.load_choices)
         if _project is None:
             self.refresh()
         else:  # computed when first shown: a large matrix is not free

@@ -64,6 +64,15 @@ def when_shown(widget: QWidget, key: str, fn: Callable[[], None]) -> None:
     pending[key] = fn
 
 
+def catch_up(dock: QDockWidget) -> None:
+    """Run now what :func:`when_shown` put off for the panel in ``dock``, if it is on screen (a
+    panel just brought forward through its menu entry is ready at once, not after the next turn
+    of the event loop)."""
+    for widget in dock.findChildren(QWidget):
+        if widget.property(_PROPERTY) is not None:
+            _run_pending(widget)
+
+
 def _run_pending(widget: QWidget) -> None:
     pending = getattr(widget, _PENDING, None)
     if not pending or not shown(widget):

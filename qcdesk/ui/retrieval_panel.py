@@ -225,6 +225,10 @@ class RetrievalPanel(QWidget):
     def set_project(self, project) -> None:
         self.results = []
         self.list.clear()
+        # the choices and results: now if shown, else when first shown (issue 19: open at scale)
+        panel_state.when_shown(self, "project", self._load_and_refresh)
+
+    def _load_and_refresh(self) -> None:
         self.load_choices()
         self.refresh()
 

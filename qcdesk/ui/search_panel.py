@@ -24,6 +24,7 @@ from qcdesk.core.models import Changes, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.search import Hit, code_hits, recode, search, uncode
 from qcdesk.core.speakers import speakers as speaker_list
+from qcdesk.ui import panel_state
 from qcdesk.ui.commands import ProjectCommand
 from qcdesk.ui.panel_feature import PanelFeature
 
@@ -242,7 +243,8 @@ class SearchPanel(QWidget):
                        self.speaker_filter):
             widget.setEnabled(project is not None)
         self._fill_sets()
-        self._fill_speakers()
+        # every document's speakers: read when the panel is first shown (issue 19: open at scale)
+        panel_state.when_shown(self, "speakers", self._fill_speakers)
         self._update_buttons()
 
     def _fill_sets(self) -> None:

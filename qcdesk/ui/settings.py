@@ -82,6 +82,20 @@ class Settings:
     def set_last_folder(self, folder: str | Path) -> None:
         self.qs.setValue("last_folder", str(folder))
 
+    # clean-close seals, per project (qcdesk.core.clean_close) --------------------
+    def clean_close_seal(self, project_path: str | Path) -> str | None:
+        """The project file's seal from when this machine last closed it cleanly after a full check."""
+        value = self.qs.value(self._project_key(project_path).replace("exports/", "seals/", 1), "")
+        return str(value) if value else None
+
+    def set_clean_close_seal(self, project_path: str | Path, seal: str | None) -> None:
+        key = self._project_key(project_path).replace("exports/", "seals/", 1)
+        if seal:
+            self.qs.setValue(key, seal)
+        else:
+            self.qs.remove(key)
+        self.qs.sync()
+
     # report exports, per project ---------------------------------------------
     @staticmethod
     def _project_key(project_path: str | Path) -> str:

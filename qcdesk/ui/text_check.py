@@ -4,6 +4,11 @@ SQLite's integrity check (run before a project opens) cannot see a byte changed 
 a worker thread reads every text through a read-only connection of its own and hashes it (see
 :mod:`qcdesk.core.check`); the window stays usable meanwhile. Damaged documents are named in a
 message that offers File ▸ Restore from backup…; a sound project says nothing.
+
+When opening left SQLite's full integrity check to the background (the file was exactly as this
+machine last closed it cleanly: :mod:`qcdesk.core.clean_close`), the same thread runs it first. If
+it finds damage the project becomes read-only at once, and the status bar and a message say so in
+one line; if not, the project may be sealed again when it closes.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ class TextCheck(QObject):
     done = Signal(int, list)
     #: run number, message
     failed = Signal(int, str)
+    #: run number, the first problem SQLite's deferred integrity check found ("" when none)
+    file_checked = Signal(int, str)
 
     def __init__(self, window: "WindowServices"):
         super().__init__(window)
@@ -52,6 +59,7 @@ class TextCheck(QObject):
         self.last_result: list[tuple[int, str]] | None = None
         self.done.connect(self._done)
         self.failed.connect(self._failed)
+        self.file_checked.connect(self._file_checked)
         window.projectOpened.connect(lambda _path: self.start())
         window.projectClosing.connect(self.stop)
 
@@ -68,15 +76,24 @@ class TextCheck(QObject):
         self.last_result = None
         self._cancel = threading.Event()
         immutable = getattr(project, "read_only_notice", None) is not None  # opened from read-only media
-        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel)
+        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel,
+                bool(getattr(project, "check_deferred", False)) and not project.read_only)
         self._thread = threading.Thread(target=self._work, args=args, name="qcdesk text check", daemon=True)
         self._thread.start()
 
     def _work(self, run: int, path: Path, passphrase: str | None, immutable: bool,
-              cancel: threading.Event) -> None:
+              cancel: threading.Event, whole_file: bool) -> None:
+        from qcdesk.core import check
         from qcdesk.core.errors import QcdeskError
 
         try:
+            if whole_file:
+                problems = check.sqlite_problems(path, passphrase, immutable=immutable, cancelled=cancel.is_set)
+                if problems is None or cancel.is_set():
+                    return
+                self.file_checked.emit(run, problems[0] if problems else "")
+                if problems:
+                    return  # the texts of a damaged file are not worth reading
             damaged = check_texts(path, passphrase, immutable, cancel.is_set)
         except QcdeskError as exc:
             message = str(exc)
@@ -122,6 +139,21 @@ class TextCheck(QObject):
                            "backup…)? The project as it is now is backed up first."):
             if backup_actions.restore():
                 self.start()  # the backup chosen may be damaged too
+
+    @Slot(int, str)
+    def _file_checked(self, run: int, problem: str) -> None:
+        project = self.window.project
+        if run != self._run or project is None:
+            return
+        if not problem:
+            project.check_passed()
+            return
+        message = project.found_damaged(problem)
+        self.window.settings.set_clean_close_seal(project.path, None)
+        self.last_result = None
+        self.window.project_became_read_only()
+        self.window.statusBar().showMessage(message)
+        dialogs.warning(self.window, "Project damaged", message)
 
     @Slot(int, str)
     def _failed(self, run: int, message: str) -> None:

@@ -75,3 +75,18 @@ def test_stripe_columns_never_share_overlapping_codings():
             if x is not y and x.start < y.end and y.start < x.end:
                 assert cols[x.coding_id] != cols[y.coding_id]
     assert cols == {1: 0, 2: 1, 3: 1, 4: 0}
+
+
+def test_another_text_with_the_same_ranges_is_highlighted_in_its_own_blocks(qapp):
+    """Block positions are remembered per range while the text stays (issue 19); clearing the
+    codings, as the view does before showing another text, forgets them."""
+    doc = QTextDocument()
+    doc.setPlainText("0123456789abcdefghij")
+    hl = CodingHighlighter(doc)
+    hl.set_spans([Span(1, 1, 8, 14, "#0000ff", "C")])
+    assert formats(doc, 0) == [(8, 6, "#0000ff", False)]
+    hl.set_spans([])
+    doc.setPlainText("0123456789\nabcdefghij")
+    hl.set_spans([Span(1, 1, 8, 14, "#0000ff", "C")])
+    assert formats(doc, 0) == [(8, 2, "#0000ff", False)]
+    assert formats(doc, 1) == [(0, 3, "#0000ff", False)]

@@ -59,3 +59,27 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     win.undo_stack.undo()
     assert memos.memo_for(win.project, coding_id=coding.id).id == memo.id
     qtbot.waitUntil(lambda: len(margin.memo_marks()) == 1)
+
+
+def test_the_mark_follows_its_coding_removed_undone_and_coded_again(qtbot, window):
+    """A coding's changes update only its own mark (issue 19), exactly: removing a coding takes its
+    memo and its mark, undo and redo follow, and a new coding of the same words shows no mark."""
+    win = window
+    mentoring = code_id(win, "Mentoring")
+    doc = win.transcript.document_id
+    coding = win.project.apply_code(doc, mentoring, MY_MENTOR, MY_MENTOR + 9)
+    memos.create_memo(win.project, "Why", "Why this matters", coding_id=coding.id)
+    margin = win.transcript.margin
+    qtbot.waitUntil(lambda: [s.coding_id for _r, s in margin.memo_marks()] == [coding.id])
+
+    win.transcript.select_range(MY_MENTOR + 2, MY_MENTOR + 3)
+    win.act_remove.trigger()
+    qtbot.waitUntil(lambda: margin.memo_marks() == [])
+    win.undo_stack.undo()
+    qtbot.waitUntil(lambda: [s.coding_id for _r, s in margin.memo_marks()] == [coding.id])
+    win.undo_stack.redo()
+    qtbot.waitUntil(lambda: margin.memo_marks() == [])
+
+    again = win.project.apply_code(doc, mentoring, MY_MENTOR, MY_MENTOR + 9)
+    qtbot.waitUntil(lambda: again.id in {c.id for c in win.transcript.codings()})
+    assert margin.memo_marks() == []

@@ -20,7 +20,7 @@ import tempfile
 import zipfile
 from collections import defaultdict
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from lxml import etree
 
@@ -146,7 +146,7 @@ _SPILLED = "qcdesk text sources"
 _SPILLED_LINE = f"    <!--{_SPILLED}-->\n".encode()
 
 
-def project_xml(project: Project, report: InterchangeReport, spill: BinaryIO | None = None
+def project_xml(project: Project, report: InterchangeReport, spill: IO[bytes] | None = None
                 ) -> tuple[etree._Element, dict[str, TextOf | int]]:
     """The ``project.qde`` tree and the files to store as ``sources/<name>``: the documents whose
     texts they are, and the ids of recordings (copied in pieces, :mod:`refi_media`).
@@ -336,7 +336,7 @@ def _serialise(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def _spill(src: etree._Element, spill: BinaryIO) -> None:
+def _spill(src: etree._Element, spill: IO[bytes]) -> None:
     """Write a ``<TextSource>`` as it stands in the pretty-printed project (two levels deep,
     the namespace declared by ``<Project>``) and take it out of the tree."""
     etree.indent(src, space="  ", level=2)
@@ -348,7 +348,7 @@ def _spill(src: etree._Element, spill: BinaryIO) -> None:
     src.getparent().remove(src)
 
 
-def write_project_xml(root: etree._Element, spill: BinaryIO, out: BinaryIO) -> None:
+def write_project_xml(root: etree._Element, spill: IO[bytes], out: IO[bytes]) -> None:
     """``project.qde`` into ``out``: the tree, with the ``<TextSource>`` elements spilled by
     :func:`project_xml` copied back in their place, in pieces."""
     xml = _serialise(root)

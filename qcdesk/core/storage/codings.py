@@ -133,6 +133,12 @@ def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:
     return int(db.execute(sql, list(code_ids)).fetchone()[0])
 
 
+def count_for_document(db: sqlite_utils.Database, document_id: int) -> int:
+    """A document's codings, of its text and of its recording's time (two index lookups)."""
+    return int(db.execute("SELECT (SELECT count(*) FROM codings WHERE document_id = ?1) + "
+                          "(SELECT count(*) FROM time_codings WHERE document_id = ?1)", [document_id]).fetchone()[0])
+
+
 def counts_by_code_and_document(db: sqlite_utils.Database) -> dict[tuple[int, int], int]:
     sql = "SELECT code_id, document_id, count(*) FROM codings GROUP BY code_id, document_id"
     return {(r[0], r[1]): r[2] for r in db.execute(sql).fetchall()}

@@ -80,6 +80,13 @@ def counts(db: sqlite_utils.Database) -> dict[tuple[str | None, int | None], int
     return out
 
 
+def codings_with_memos(db: sqlite_utils.Database, coding_ids: list[int]) -> set[int]:
+    """Which of ``coding_ids`` have a memo (an index search each)."""
+    ids = "[" + ",".join(str(int(i)) for i in coding_ids) + "]"
+    return {r[0] for r in db.execute(
+        "SELECT DISTINCT coding_id FROM memos WHERE coding_id IN (SELECT value FROM json_each(?))", [ids])}
+
+
 def name_of(db: sqlite_utils.Database, column: str, target_id: int) -> str | None:
     """The name shown for a memo's target (for a coding: its code and document)."""
     if column == "code_id":

@@ -1,0 +1,108 @@
+"""Opening a project does only the work the first screen needs (issue 19: a project of 1,000
+transcripts and 250,000 codings took 7 s to open): hidden analysis panels load their filter choices
+when first shown, and the documents list counts a document's codings only for its tooltip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from qcdesk.core.importers.base import ParsedDocument, SpeakerTurn
+from qcdesk.core.project import Project
+from qcdesk.ui.agreement_panel import AgreementPanel
+from qcdesk.ui.documents_panel import DOC_ID_ROLE
+from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.matrices_panel import MatricesPanel
+from qcdesk.ui.retrieval_panel import RetrievalPanel
+from qcdesk.ui.search_panel import SearchPanel
+from qcdesk.ui.settings import Settings
+
+pytestmark = pytest.mark.gui
+
+#: (feature, panel class, the method that loads its choices from the project)
+LOADERS = [("retrieval", RetrievalPanel, "load_choices"), ("matrices", MatricesPanel, "load_choices"),
+           ("search", SearchPanel, "_fill_speakers"), ("agreement", AgreementPanel, "_fill_choices")]
+
+
+@pytest.fixture
+def project_path(tmp_path: Path) -> Path:
+    path = tmp_path / "p.qcdesk"
+    with Project.create(path) as project:
+        text = "Mentee: I felt welcome here.\nMentor: Good.\n"
+        turns = [SpeakerTurn("Mentee", 0, 29), SpeakerTurn("Mentor", 29, len(text))]
+        for i in (1, 2):
+            project.add_document(f"Interview {i}", ParsedDocument(text=text, source_format="txt", turns=turns))
+        code = project.add_code("Welcome")
+        project.apply_code(2, code.id, 8, 22)
+        project.apply_code(2, code.id, 30, 35)
+    return path
+
+
+@pytest.fixture
+def window(qtbot, tmp_path: Path, messages):
+    settings = Settings(tmp_path / "s.ini")
+    settings.set_coder_name("Ana")
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1200, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def test_hidden_panels_load_their_choices_only_when_shown(window, project_path, qtbot, monkeypatch):
+    calls: list[str] = []
+    for feature, cls, method in LOADERS:
+        original = getattr(cls, method)
+        monkeypatch.setattr(cls, method, lambda self, *a, _o=original, _f=feature, **k: (calls.append(_f), _o(self, *a, **k))[1])
+    counted = []
+    monkeypatch.setattr(Project, "counts_by_code_and_document",
+                        lambda self: counted.append(1) or {})
+    assert window.open_project(project_path)
+    QApplication.processEvents()
+    assert calls == [] and counted == []  # nothing loaded for panels nobody sees
+
+    for feature, _cls, _method in LOADERS:
+        owner = getattr(window, feature)
+        owner.action.trigger()
+        qtbot.waitUntil(lambda f=feature: f in calls)
+    # and what they loaded is the project's
+    assert window.search.panel.speaker_filter.findData("Mentee") >= 0
+    agreement = window.agreement.panel
+    assert [agreement.coders.item(i).text() for i in range(agreement.coders.count())] == ["Ana"]
+    retrieval = window.retrieval.panel
+    assert retrieval.code_item(window.project.codes()[0].id) is not None
+
+
+def test_the_documents_tooltip_counts_codings_when_asked(window, project_path, qtbot):
+    assert window.open_project(project_path)
+    items = [window.documents.list.item(i) for i in range(window.documents.list.count())]
+    tips = {item.data(DOC_ID_ROLE): item.data(Qt.ItemDataRole.ToolTipRole) for item in items}
+    assert "0 codings" in tips[1] and "2 codings" in tips[2]
+    window.project.apply_code(1, window.project.codes()[0].id, 0, 6)
+    assert "1 codings" in items[0].toolTip()  # read when asked: always current
+
+
+def test_opening_loads_the_first_documents_codings_once_and_resets_a_coder_filter(window, project_path,
+                                                                                   tmp_path, monkeypatch):
+    loads = []
+    original = MainWindow._load_codings
+    monkeypatch.setattr(MainWindow, "_load_codings", lambda self: (loads.append(1), original(self))[1])
+    assert window.open_project(project_path)
+    QApplication.processEvents()
+    assert len(loads) == 1
+    assert window.documents.select(2)
+    assert len(window.transcript.codings()) == 2
+
+    window.team.show_codings_of(str(window.project.coders()[0].id + 1000))  # a coder with no codings
+    assert window.transcript.codings() == []
+    window.close_project()
+    assert window.open_project(project_path)  # every coder's codings again
+    QApplication.processEvents()
+    assert window.shown_coders is None and window.segments.shown_coders is None
+    assert window.documents.select(2)
+    assert len(window.transcript.codings()) == 2
