@@ -70,6 +70,7 @@ class AgreementPanel(QWidget):
         self.project: Project | None = None
         self.result: ag.AgreementResult | None = None
         self.found: list[ag.Disagreement] = []
+        self._choices_due = False  # the coders and codes to choose from are read again when shown
         self.coders = _checklist("agreementCoders")
         self.codes = _checklist("agreementCodes")
         self.coders.itemChanged.connect(lambda _item: self.recompute())
@@ -147,11 +148,14 @@ class AgreementPanel(QWidget):
         if project is not None:
             project.subscribe(self._on_changes)
         # the coders and codes to choose from, and the figures: when first shown (issue 19)
-        panel_state.when_shown(self, "choices", self._reload)
+        self._choices_due = True
+        panel_state.when_shown(self, "update", self._update)
 
-    def _reload(self) -> None:
-        """Fill the coders and codes to choose from, then the figures for the ticked ones."""
-        self._fill_choices()
+    def _update(self) -> None:
+        """Fill the coders and codes to choose from if they changed, then the figures."""
+        if self._choices_due:
+            self._choices_due = False
+            self._fill_choices()
         self.recompute()
 
     def _fill_choices(self) -> None:
@@ -189,9 +193,9 @@ class AgreementPanel(QWidget):
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.coders or changes.codebook:
-            panel_state.when_shown(self, "choices", self._reload)
+            self._choices_due = True
         if changes.codings or changes.coded_documents or changes.coders or changes.codebook:
-            panel_state.when_shown(self, "recompute", self.recompute)
+            panel_state.when_shown(self, "update", self._update)
 
     # ------------------------------------------------------------------ figures
     def recompute(self) -> None:

@@ -64,6 +64,11 @@ def when_shown(widget: QWidget, key: str, fn: Callable[[], None]) -> None:
     pending[key] = fn
 
 
+def is_pending(widget: QWidget, key: str) -> bool:
+    """True while work put off under ``key`` waits for the panel to be shown."""
+    return key in getattr(widget, _PENDING, {})
+
+
 def catch_up(dock: QDockWidget) -> None:
     """Run now what :func:`when_shown` put off for the panel in ``dock``, if it is on screen (a
     panel just brought forward through its menu entry is ready at once, not after the next turn

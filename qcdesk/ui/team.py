@@ -205,7 +205,7 @@ class TeamFeature:
         self._project = self.window.project
         self._project.subscribe(self._on_changes)
         self.shown = ALL
-        if getattr(self.window, "shown_coders", None) is not None or self.window.segments.shown_coders is not None:
+        if self.window.shown_coders is not None or self.window.segments.shown_coders is not None:
             self.show_codings_of(ALL)  # another project's filter: every coder again
         # else every coder's codings are shown already: not loaded a second time (issue 19)
         self._update_enabled()
