@@ -27,16 +27,16 @@ def cmd_sets(args: argparse.Namespace) -> int:
     with open_project(args.project, read_only=not changing) as project:
         docs = [names.document_id(project, n) for n in args.document or []]
         if args.create:
-            made = ds.create_set(project, args.create, docs)
+            made = ds.create_set(project, args.create, docs).value
             print(f"created set “{made.name}” with {_documents(len(docs))}")
         elif args.add:
-            added = ds.add_documents(project, names.set_id(project, args.add), docs)
+            added = ds.add_documents(project, names.set_id(project, args.add), docs).value
             print(f"added {_documents(len(added))} to “{ds.set_by_name(project, args.add).name}”")
         elif args.remove:
-            removed = ds.remove_documents(project, names.set_id(project, args.remove), docs)
+            removed = ds.remove_documents(project, names.set_id(project, args.remove), docs).value
             print(f"removed {_documents(len(removed))} from “{ds.set_by_name(project, args.remove).name}”")
         elif args.rename:
-            renamed = ds.rename_set(project, names.set_id(project, args.rename), args.to)
+            renamed = ds.rename_set(project, names.set_id(project, args.rename), args.to).value
             print(f"renamed set to “{renamed.name}”")
         elif args.delete:
             set_id = names.set_id(project, args.delete)

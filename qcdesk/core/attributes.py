@@ -17,6 +17,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Attribute, Case
 from qcdesk.core.project import Project
 from qcdesk.core.storage import cases as sql
+from qcdesk.core.undo import Done, restore_then, swap, touched
 
 MAX_NAME = 100
 
@@ -93,9 +94,16 @@ def update_attribute(project: Project, attribute_id: int, *, name: str | None = 
     return attribute(project, attribute_id)
 
 
-def delete_attribute(project: Project, attribute_id: int) -> dict[str, list[dict]]:
-    """Delete an attribute and its values; return the snapshot that undoes it."""
+def delete_attribute(project: Project, attribute_id: int) -> Done[dict]:
+    """Delete an attribute and its values; the value is the snapshot of what went."""
     attribute(project, attribute_id)
+    rows = _delete(project, attribute_id)
+    return Done(rows, restore_then("Restore attribute", lambda r: _restore(project, r), rows,
+                                   lambda: _delete(project, attribute_id), "Delete attribute",
+                                   touched("attributes", [attribute_id])))
+
+
+def _delete(project: Project, attribute_id: int) -> dict:
     with project.action() as changes:
         rows = sql.attribute_snapshot(project.db, attribute_id)
         sql.delete_attribute(project.db, attribute_id)
@@ -103,7 +111,7 @@ def delete_attribute(project: Project, attribute_id: int) -> dict[str, list[dict
     return rows
 
 
-def restore_attribute(project: Project, rows: dict[str, list[dict]]) -> None:
+def _restore(project: Project, rows: dict[str, list[dict]]) -> None:
     with project.action() as changes:
         sql.restore_rows(project.db, rows)
         changes.attributes = True
@@ -121,16 +129,25 @@ def stored_value(project: Project, case_id: int, attribute_id: int) -> str | Non
 
 
 def set_value(project: Project, case_id: int, attribute_id: int, raw: object,
-              date_order: str | None = None) -> object:
-    """Check and store one value (empty clears it); returns the typed value stored."""
+              date_order: str | None = None) -> Done[object]:
+    """Check and store one value (empty clears it); the value is the typed value stored, the undo
+    puts back the stored text exactly."""
     attr = attribute(project, attribute_id)
     if sql.get_case(project.db, case_id) is None:
         raise OperationError(f"Case {case_id} does not exist.")
+    old = sql.get_value(project.db, case_id, attribute_id)
     stored = av.normalise(attr, raw, date_order)
+    if stored == old:
+        return Done(av.typed(attr, stored), None)
+    _store(project, case_id, attribute_id, stored)
+    return Done(av.typed(attr, stored), swap("Set a value", lambda v: _store(project, case_id, attribute_id, v), old,
+                                             stored, touched("cases", [case_id])))
+
+
+def _store(project: Project, case_id: int, attribute_id: int, stored: str | None) -> None:
     with project.action() as changes:
         sql.set_value(project.db, case_id, attribute_id, stored)
         changes.attributes = True
-    return av.typed(attr, stored)
 
 
 # ------------------------------------------------------------------- table

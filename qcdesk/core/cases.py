@@ -17,6 +17,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Case
 from qcdesk.core.project import Project
 from qcdesk.core.storage import cases as sql
+from qcdesk.core.undo import Done, Undo, delete_then, restore_then, swap, touched
 
 #: speaker labels that are the research team, not participants, when creating cases from speakers
 DEFAULT_EXCLUDED_SPEAKERS = ("Interviewer", "Moderator", "Facilitator", "Researcher", "I", "Int", "Q")
@@ -51,15 +52,30 @@ def _check_name(project: Project, name: str, *, other_than: int | None = None) -
     return name
 
 
-def add_case(project: Project, name: str, description: str = "") -> Case:
+def add_case(project: Project, name: str, description: str = "") -> Done[Case]:
+    """A new case; undone by deleting it."""
     name = _check_name(project, name)
     with project.action() as changes:
         case_id = sql.insert_case(project.db, name, description)
         changes.cases = True
-    return case(project, case_id)
+    return Done(case(project, case_id), _deletion(project, case_id))
 
 
-def rename_case(project: Project, case_id: int, name: str) -> Case:
+def _deletion(project: Project, case_id: int) -> Undo:
+    return delete_then("Delete case", lambda: _delete(project, case_id), lambda rows: _restore(project, rows),
+                       "Restore case", touched("cases", [case_id]))
+
+
+def rename_case(project: Project, case_id: int, name: str) -> Done[Case]:
+    old = case(project, case_id).name
+    renamed = _rename(project, case_id, name)
+    if renamed.name == old:
+        return Done(renamed, None)
+    return Done(renamed, swap("Rename case", lambda n: _rename(project, case_id, n), old, renamed.name,
+                              touched("cases", [case_id])))
+
+
+def _rename(project: Project, case_id: int, name: str) -> Case:
     case(project, case_id)
     name = _check_name(project, name, other_than=case_id)
     with project.action() as changes:
@@ -76,9 +92,15 @@ def describe_case(project: Project, case_id: int, description: str) -> Case:
     return case(project, case_id)
 
 
-def delete_case(project: Project, case_id: int) -> dict[str, list[dict]]:
-    """Delete a case with its links, values and memos; return the snapshot that undoes it."""
+def delete_case(project: Project, case_id: int) -> Done[dict]:
+    """Delete a case with its links, values and memos; the value is the snapshot of what went."""
     case(project, case_id)
+    rows = _delete(project, case_id)
+    return Done(rows, restore_then("Restore case", lambda r: _restore(project, r), rows,
+                                   lambda: _delete(project, case_id), "Delete case", touched("cases", [case_id])))
+
+
+def _delete(project: Project, case_id: int) -> dict:
     with project.action() as changes:
         rows = sql.case_snapshot(project.db, case_id)
         sql.delete_case(project.db, case_id)
@@ -88,8 +110,8 @@ def delete_case(project: Project, case_id: int) -> dict[str, list[dict]]:
     return rows
 
 
-def restore_case(project: Project, rows: dict[str, list[dict]]) -> None:
-    """Undo :func:`delete_case`: the same id, links, values and memos."""
+def _restore(project: Project, rows: dict[str, list[dict]]) -> None:
+    """Undo :func:`_delete`: the same id, links, values and memos."""
     with project.action() as changes:
         sql.restore_rows(project.db, rows)
         changes.cases = True
@@ -122,8 +144,18 @@ def unlink_documents(project: Project, case_id: int, document_ids: Iterable[int]
         changes.cases = True
 
 
-def set_case_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> None:
+def set_case_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> Done[None]:
     """Make exactly these documents the case's (the checkboxes of the link dialog), as one action."""
+    old = case_documents(project, case_id)
+    _set_documents(project, case_id, document_ids)
+    new = case_documents(project, case_id)
+    if new == old:
+        return Done(None, None)
+    return Done(None, swap("Documents of a case", lambda ids: _set_documents(project, case_id, ids), old, new,
+                           touched("cases", [case_id])))
+
+
+def _set_documents(project: Project, case_id: int, document_ids: Iterable[int]) -> None:
     wanted = set(document_ids)
     current = set(case_documents(project, case_id))
     with project.action():

@@ -84,8 +84,8 @@ def build_demo_project(path: Path) -> Path:
             parent = parts[:-1]
             if parent and parent not in code_ids:
                 raise DemoError(f"Demo code {entry['path']!r} is listed before its parent.")
-            code = project.add_code(parts[-1], parent_id=code_ids[parent] if parent else None,
-                                    color=entry["color"], description=entry.get("description", ""))
+            code = project.codebook.add(parts[-1], parent_id=code_ids[parent] if parent else None,
+                                    color=entry["color"], description=entry.get("description", "")).value
             code_ids[parts] = code.id
 
         for item in demo_codings():
@@ -98,7 +98,7 @@ def build_demo_project(path: Path) -> Path:
             start = project.document_text(doc.id).find(item.quote)
             if start < 0 or not item.quote:
                 raise DemoError(f"Demo quote not found in {item.document}: {item.quote!r}")
-            project.apply_code(doc.id, code_id, start, start + len(item.quote))
+            project.codings.apply(doc.id, code_id, start, start + len(item.quote))
         _add_cases_and_memos(project, docs, code_ids)
         project.set_info("demo", "1")
     return path
@@ -118,7 +118,7 @@ def _add_cases_and_memos(project: Project, docs: dict, code_ids: dict[tuple[str,
         if doc is None:
             raise DemoError(f"Demo case {entry['name']!r} refers to {entry['document']!r}, "
                             "which is not a demo transcript.")
-        case = cases.add_case(project, entry["name"], entry.get("description", ""))
+        case = cases.add_case(project, entry["name"], entry.get("description", "")).value
         cases.link_documents(project, case.id, [doc.id])
         for name, value in entry["values"].items():
             if name not in attr_ids:

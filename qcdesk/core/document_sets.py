@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.models import DocumentSet
@@ -22,6 +22,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.retrieval import documents_in_sets  # noqa: F401 - "documents in any of these sets"
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import sets as sql
+from qcdesk.core.undo import Done, Undo, delete_then, restore_then, swap, touched
 
 MAX_NAME = 200
 
@@ -92,7 +93,7 @@ def _check_documents(project: Project, document_ids: Iterable[int]) -> list[int]
 
 
 def create_set(project: Project, name: str, document_ids: Iterable[int] = (), *,
-               description: str = "", guid: str | None = None) -> DocumentSet:
+               description: str = "", guid: str | None = None) -> Done[DocumentSet]:
     """A new set, with these documents in it (one action)."""
     name = _check_name(project, name)
     ids = _check_documents(project, document_ids)
@@ -104,10 +105,21 @@ def create_set(project: Project, name: str, document_ids: Iterable[int] = (), *,
         for doc_id in ids:
             sql.add_member(project.db, new_id, doc_id)
         changes.sets = True
-    return document_set(project, new_id)
+    return Done(document_set(project, new_id),
+                delete_then("Delete set", lambda: _delete(project, new_id), lambda rows: _restore(project, rows),
+                            "Restore set", touched("document_sets", [new_id])))
 
 
-def rename_set(project: Project, set_id: int, name: str) -> DocumentSet:
+def rename_set(project: Project, set_id: int, name: str) -> Done[DocumentSet]:
+    old = document_set(project, set_id).name
+    renamed = _rename(project, set_id, name)
+    if renamed.name == old:
+        return Done(renamed, None)
+    return Done(renamed, swap("Rename set", lambda n: _rename(project, set_id, n), old, renamed.name,
+                              touched("document_sets", [set_id])))
+
+
+def _rename(project: Project, set_id: int, name: str) -> DocumentSet:
     current = document_set(project, set_id)
     name = _check_name(project, name, other_than=set_id)
     if name != current.name:
@@ -117,9 +129,15 @@ def rename_set(project: Project, set_id: int, name: str) -> DocumentSet:
     return document_set(project, set_id)
 
 
-def delete_set(project: Project, set_id: int) -> dict[str, list[dict]]:
-    """Delete a set (its documents stay); return the snapshot that undoes it."""
+def delete_set(project: Project, set_id: int) -> Done[dict]:
+    """Delete a set (its documents stay); the value is the snapshot of what went."""
     document_set(project, set_id)
+    rows = _delete(project, set_id)
+    return Done(rows, restore_then("Restore set", lambda r: _restore(project, r), rows, lambda: _delete(project, set_id),
+                                   "Delete set", touched("document_sets", [set_id])))
+
+
+def _delete(project: Project, set_id: int) -> dict:
     with project.action() as changes:
         rows = sql.snapshot(project.db, set_id)
         sql.delete_set(project.db, set_id)
@@ -127,15 +145,37 @@ def delete_set(project: Project, set_id: int) -> dict[str, list[dict]]:
     return rows
 
 
-def restore_set(project: Project, rows: dict[str, list[dict]]) -> None:
-    """Undo :func:`delete_set`: the same id, name, GUID and documents."""
+def _restore(project: Project, rows: dict[str, list[dict]]) -> None:
+    """Undo :func:`_delete`: the same id, name, GUID and documents."""
     with project.action() as changes:
         sql.restore(project.db, rows)
         changes.sets = True
 
 
-def add_documents(project: Project, set_id: int, document_ids: Iterable[int]) -> list[int]:
-    """Put documents in a set; returns those that were not in it already (what undo removes)."""
+def add_documents(project: Project, set_id: int, document_ids: Iterable[int]) -> Done[list[int]]:
+    """Put documents in a set; the value is those that were not in it already (what undo takes out)."""
+    added = _add(project, set_id, document_ids)
+    return Done(added, _members("Remove from set", _remove, _add, project, set_id, added))
+
+
+_Step = Callable[[Project, int, Iterable[int]], list[int]]
+
+
+def _members(label: str, step: _Step, inverse: _Step, project: Project, set_id: int, ids: list[int]) -> Undo | None:
+    """The undo of adding (or removing) ``ids``: remove (or add) exactly those; None when there are none."""
+    if not ids:
+        return None
+
+    def run() -> Undo:
+        step(project, set_id, ids)
+        back = _members("Add to set" if step is _remove else "Remove from set", inverse, step, project, set_id, ids)
+        assert back is not None
+        return back
+
+    return Undo(label, run, touched("document_sets", [set_id]))
+
+
+def _add(project: Project, set_id: int, document_ids: Iterable[int]) -> list[int]:
     document_set(project, set_id)
     ids = _check_documents(project, document_ids)
     with project.action() as changes:
@@ -144,8 +184,13 @@ def add_documents(project: Project, set_id: int, document_ids: Iterable[int]) ->
     return added
 
 
-def remove_documents(project: Project, set_id: int, document_ids: Iterable[int]) -> list[int]:
-    """Take documents out of a set; returns those that were in it (what undo puts back)."""
+def remove_documents(project: Project, set_id: int, document_ids: Iterable[int]) -> Done[list[int]]:
+    """Take documents out of a set; the value is those that were in it (what undo puts back)."""
+    removed = _remove(project, set_id, document_ids)
+    return Done(removed, _members("Add to set", _add, _remove, project, set_id, removed))
+
+
+def _remove(project: Project, set_id: int, document_ids: Iterable[int]) -> list[int]:
     document_set(project, set_id)
     ids = list(dict.fromkeys(document_ids))
     with project.action() as changes:

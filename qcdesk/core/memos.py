@@ -17,6 +17,7 @@ from qcdesk.core.models import Memo
 from qcdesk.core.project import Project
 from qcdesk.core.storage import memos as memo_sql
 from qcdesk.core.storage import schema
+from qcdesk.core.undo import Done, delete_then, restore_then, touched
 
 #: the title of the memo that Project ▸ Project journal opens
 JOURNAL_TITLE = "Project journal"
@@ -79,7 +80,8 @@ def memo_for(project: Project, *, code_id: int | None = None, document_id: int |
 
 def create_memo(project: Project, title: str = "", body: str = "", *, code_id: int | None = None,
                 document_id: int | None = None, case_id: int | None = None,
-                coding_id: int | None = None) -> Memo:
+                coding_id: int | None = None) -> Done[Memo]:
+    """A new memo (on a target, or free); undone by deleting it."""
     column, target_id = _target(code_id, document_id, case_id, coding_id)
     _check_target(project, column, target_id)
     stamp = schema.now()
@@ -90,19 +92,21 @@ def create_memo(project: Project, title: str = "", body: str = "", *, code_id: i
     with project.action() as changes:
         memo_id = memo_sql.insert(project.db, row)
         changes.memos = True
-    return get_memo(project, memo_id)
+    return Done(get_memo(project, memo_id),
+                delete_then("Delete memo", lambda: _delete(project, memo_id), lambda rows: _restore(project, rows),
+                            "Restore memo", touched("memos", [memo_id])))
 
 
-def ensure_memo(project: Project, **target: int | None) -> tuple[Memo, bool]:
+def ensure_memo(project: Project, **target: int | None) -> Done[Memo]:
     """The memo on ``target`` (keywords as :func:`memo_for`), created titled after it if
-    there is none; returns (memo, created). No target: the project journal."""
+    there is none (then ``undo`` deletes it; None when it was there). No target: the project journal."""
     column, _target_id = _target(**target)
     found = memo_for(project, **target) if column is not None else journal_memo(project)
     if found is not None:
-        return found, False
+        return Done(found, None)
     column, target_id = _target(**target)
     title = JOURNAL_TITLE if column is None else (memo_sql.name_of(project.db, column, target_id) or "")
-    return create_memo(project, title, **target), True
+    return create_memo(project, title, **target)
 
 
 def journal_memo(project: Project) -> Memo | None:
@@ -127,9 +131,15 @@ def update_memo(project: Project, memo_id: int, *, title: str | None = None, bod
     return get_memo(project, memo_id)
 
 
-def delete_memo(project: Project, memo_id: int) -> dict:
-    """Delete a memo; return the snapshot of its row, which :func:`restore_memo` puts back."""
+def delete_memo(project: Project, memo_id: int) -> Done[dict]:
+    """Delete a memo; the value is the snapshot of its row."""
     get_memo(project, memo_id)
+    rows = _delete(project, memo_id)
+    return Done(rows, restore_then("Restore memo", lambda r: _restore(project, r), rows,
+                                   lambda: _delete(project, memo_id), "Delete memo", touched("memos", [memo_id])))
+
+
+def _delete(project: Project, memo_id: int) -> dict:
     with project.action() as changes:
         rows = memo_sql.snapshot(project.db, memo_id)
         memo_sql.delete(project.db, memo_id)
@@ -137,7 +147,7 @@ def delete_memo(project: Project, memo_id: int) -> dict:
     return rows
 
 
-def restore_memo(project: Project, rows: dict) -> None:
+def _restore(project: Project, rows: dict) -> None:
     with project.action() as changes:
         memo_sql.restore(project.db, rows)
         changes.memos = True

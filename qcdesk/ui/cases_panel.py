@@ -23,7 +23,7 @@ from qcdesk.core.attributes_io import export_attributes, import_attributes
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Attribute, Changes
 from qcdesk.core.project import Project
-from qcdesk.ui import case_commands as ccmd
+from qcdesk.ui.commands import cases as ccmd
 from qcdesk.ui import dialogs
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
 from qcdesk.ui.export_safety import confirm_unencrypted_export
@@ -191,9 +191,9 @@ class CasesPanel(QWidget):
         self._stale = False
         self.setObjectName("casesPanel")
         self.model = CasesModel(self)
-        self.model.rename = lambda case_id, name: self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
+        self.model.rename = lambda case_id, name: self._run(ccmd.rename_case(self.project, case_id, name))
         self.model.set_value = lambda case_id, attr_id, raw: self._run(
-            ccmd.SetAttributeValueCommand(self.project, case_id, attr_id, raw))
+            ccmd.set_attribute_value(self.project, case_id, attr_id, raw))
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -321,7 +321,7 @@ class CasesPanel(QWidget):
     # ------------------------------------------------------------------ case actions
     def add_case(self) -> None:
         name = dialogs.ask_text(self, "Add case", "Name of the participant (case):")
-        if name and self._run(ccmd.AddCaseCommand(self.project, name)):
+        if name and self._run(ccmd.add_case(self.project, name)):
             found = cases.case_by_name(self.project, name)
             if found:
                 self.select_case(found.id)
@@ -332,7 +332,7 @@ class CasesPanel(QWidget):
             return
         name = dialogs.ask_text(self, "Rename case", "New name:", cases.case(self.project, case_id).name)
         if name:
-            self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
+            self._run(ccmd.rename_case(self.project, case_id, name))
 
     def delete_case(self) -> None:
         case_id = self.current_case_id()
@@ -341,7 +341,7 @@ class CasesPanel(QWidget):
         name = cases.case(self.project, case_id).name
         if dialogs.confirm(self, "Delete case", f"Delete the case “{name}” with its attribute values? "
                            "Its documents and codings stay."):
-            self._run(ccmd.DeleteCaseCommand(self.project, case_id))
+            self._run(ccmd.delete_case(self.project, case_id))
 
     def clear_current_value(self) -> None:
         index = self.proxy.mapToSource(self.table.currentIndex())
@@ -360,7 +360,7 @@ class CasesPanel(QWidget):
             return
         chosen = self._ask_documents(case_id)
         if chosen is not None:
-            self._run(ccmd.SetCaseDocumentsCommand(self.project, case_id, chosen))
+            self._run(ccmd.set_case_documents(self.project, case_id, chosen))
 
     def _guard(self, title: str, job):
         try:
@@ -396,7 +396,7 @@ class CasesPanel(QWidget):
 
     # ------------------------------------------------------------------ attributes
     def _delete_attribute(self, attribute_id: int) -> None:
-        self._run(ccmd.DeleteAttributeCommand(self.project, attribute_id))
+        self._run(ccmd.delete_attribute(self.project, attribute_id))
 
     def attributes_dialog(self) -> AttributesDialog:
         return AttributesDialog(self.project, self._delete_attribute, self)

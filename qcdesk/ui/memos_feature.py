@@ -16,52 +16,11 @@ from PySide6.QtGui import QAction
 from qcdesk.core import memos
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 from qcdesk.ui.memos_panel import MemosPanel
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
-
-
-class NewMemoCommand(ProjectCommand):
-    """Start a memo: on a target (or the journal) if it has none yet, or a free note."""
-
-    def __init__(self, project: Project, target: dict[str, int], *, free_note: bool = False):
-        super().__init__(project, "New note" if free_note else "Start memo")
-        self.target, self.free_note = target, free_note
-        self.memo_id: int | None = None
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        if self.free_note:
-            memo, created = memos.create_memo(self.project, "New note"), True
-        else:
-            memo, created = memos.ensure_memo(self.project, **self.target)
-            self.setText(f"Start memo “{memo.title}”")
-        self.memo_id = memo.id
-        if not created:
-            self.setObsolete(True)
-
-    def do_undo(self) -> None:
-        self.snapshot = memos.delete_memo(self.project, self.memo_id)
-
-    def do_redo(self) -> None:
-        memos.restore_memo(self.project, self.snapshot)
-
-
-class DeleteMemoCommand(ProjectCommand):
-    def __init__(self, project: Project, memo_id: int):
-        super().__init__(project, f"Delete memo “{memos.get_memo(project, memo_id).title or 'untitled'}”")
-        self.memo_id = memo_id
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = memos.delete_memo(self.project, self.memo_id)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        memos.restore_memo(self.project, self.snapshot)
 
 
 class MemosFeature:
@@ -135,10 +94,12 @@ class MemosFeature:
         if found is None:
             if not self._editable():
                 return None
-            command = NewMemoCommand(self.project, target)
+            project = self.project
+            command = CoreCommand("Start memo", lambda: memos.ensure_memo(project, **target),
+                                  named=lambda memo: f"Start memo “{memo.title}”")  # type: ignore[attr-defined]
             if not self.window.undo.run(command):
                 return None
-            memo_id = command.memo_id
+            memo_id = command.value.id  # type: ignore[attr-defined]
         else:
             memo_id = found.id
         self.window.show_panel(self.dock)
@@ -150,16 +111,19 @@ class MemosFeature:
 
     def new_note(self) -> None:
         if self._editable():
-            command = NewMemoCommand(self.project, {}, free_note=True)
+            project = self.project
+            command = CoreCommand("New note", lambda: memos.create_memo(project, "New note"))
             if self.window.undo.run(command):
-                self.panel.open_memo(command.memo_id)
+                self.panel.open_memo(command.value.id)  # type: ignore[attr-defined]
                 self.panel.title_edit.selectAll()
                 self.panel.title_edit.setFocus()
 
     def delete_memo(self, memo_id: int) -> None:
         if self._editable():
             self.panel.save_now()
-            self.window.undo.run(DeleteMemoCommand(self.project, memo_id))
+            project = self.project
+            title = memos.get_memo(project, memo_id).title or "untitled"
+            self.window.undo.run(CoreCommand(f"Delete memo “{title}”", lambda: memos.delete_memo(project, memo_id)))
 
     def show_target(self, column: str, target_id: int) -> None:
         """Double-click on a memo: show what it is about."""

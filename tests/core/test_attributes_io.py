@@ -46,7 +46,7 @@ def test_infer_type():
 
 
 def test_csv_import_creates_cases_attributes_and_reports_rejects(project, tmp_path):
-    existing = cases.add_case(project, "P01")
+    existing = cases.add_case(project, "P01").value
     cases.add_case(project, "P02")
     age = attrs.define_attribute(project, "Age", "number")
     path = write_csv(tmp_path / "participants.csv", [

@@ -38,22 +38,22 @@ def project(tmp_path: Path):
 def test_add_rename_describe_delete_and_restore(project):
     seen = []
     project.subscribe(seen.append)
-    ana = cases.add_case(project, "  Ana   (mentee) ")
+    ana = cases.add_case(project, "  Ana   (mentee) ").value
     assert ana.name == "Ana (mentee)"
     assert seen[-1].cases and len(seen) == 1
     with pytest.raises(OperationError, match="already a case"):
         cases.add_case(project, "Ana (mentee)")
     with pytest.raises(OperationError, match="needs a name"):
         cases.add_case(project, "   ")
-    assert cases.rename_case(project, ana.id, "Ana").name == "Ana"
+    assert cases.rename_case(project, ana.id, "Ana").value.name == "Ana"
     assert cases.describe_case(project, ana.id, "Second-year").description == "Second-year"
     doc = project.add_document("Interview Ana", parsed(["Interviewer: Hi", "Ana: Hello"]))
     cases.link_documents(project, ana.id, [doc.id])
     gender = attrs.define_attribute(project, "Gender", "choice", ["woman", "man"])
     attrs.set_value(project, ana.id, gender.id, "Woman")
-    snap = cases.delete_case(project, ana.id)
+    snap = cases.delete_case(project, ana.id).undo
     assert cases.cases(project) == []
-    cases.restore_case(project, snap)
+    snap.run()
     assert [c.name for c in cases.cases(project)] == ["Ana"]
     assert cases.case_documents(project, ana.id) == [doc.id]
     assert attrs.value(project, ana.id, gender.id) == "woman"
@@ -73,7 +73,7 @@ def test_one_case_spans_several_documents(project):
     first = project.add_document("Ana interview 1", parsed(["Ana: first"]))
     second = project.add_document("Ana interview 2", parsed(["Ana: second"]))
     diary = project.add_document("Ana audio diary", parsed(["Ana: diary"]))
-    ana = cases.add_case(project, "Ana")
+    ana = cases.add_case(project, "Ana").value
     cases.set_case_documents(project, ana.id, [first.id, second.id, diary.id])
     assert cases.case_documents(project, ana.id) == [first.id, second.id, diary.id]
     cases.set_case_documents(project, ana.id, [diary.id])
@@ -98,58 +98,58 @@ def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(proj
     # running again creates nothing new
     assert cases.cases_from_speakers(project) == []
     text = project.document_text(group.id)
-    code = project.add_code("Support")
+    code = project.codebook.add("Support").value
     start = text.index("My mentor")
-    in_ben = project.apply_code(group.id, code.id, start, start + 9)
+    in_ben = project.codings.apply(group.id, code.id, start, start + 9).value
     s2 = text.index("Peer")
-    in_cara = project.apply_code(group.id, code.id, s2, s2 + 4)
+    in_cara = project.codings.apply(group.id, code.id, s2, s2 + 4).value
     s3 = text.index("What")
-    project.apply_code(group.id, code.id, s3, s3 + 4)  # the moderator's: nobody's case
-    across = project.apply_code(group.id, code.id, text.index("listened"), text.index("mostly"))
+    project.codings.apply(group.id, code.id, s3, s3 + 4)  # the moderator's: nobody's case
+    across = project.codings.apply(group.id, code.id, text.index("listened"), text.index("mostly")).value
     assert cases.case_coding_ids(project, ben.id) == sorted([in_ben.id, across.id])
     assert cases.case_coding_ids(project, cara.id) == sorted([in_cara.id, across.id])
 
 
 def test_case_coding_ids_of_documents(project):
     doc = project.add_document("Interview", parsed(["Interviewer: q", "P: answer"]))
-    code = project.add_code("X")
-    coding = project.apply_code(doc.id, code.id, 0, 5)
+    code = project.codebook.add("X").value
+    coding = project.codings.apply(doc.id, code.id, 0, 5).value
     case = cases.cases_from_documents(project, [doc.id])[0]
     assert cases.case_coding_ids(project, case.id) == [coding.id]
 
 
 def test_typed_values_validation_and_normalisation(project):
-    case = cases.add_case(project, "P1")
+    case = cases.add_case(project, "P1").value
     age = attrs.define_attribute(project, "Age", "number")
     date = attrs.define_attribute(project, "Interviewed", "date")
     role = attrs.define_attribute(project, "Role", "choice", ["Mentor", "Mentee", "mentor", " "])
     assert role.choices == ("Mentor", "Mentee")
-    assert attrs.set_value(project, case.id, age.id, " 34 ") == 34
+    assert attrs.set_value(project, case.id, age.id, " 34 ").value == 34
     assert attrs.stored_value(project, case.id, age.id) == "34"
-    assert attrs.set_value(project, case.id, age.id, "3,5") == 3.5
+    assert attrs.set_value(project, case.id, age.id, "3,5").value == 3.5
     with pytest.raises(OperationError, match="not a number"):
         attrs.set_value(project, case.id, age.id, "thirty")
     with pytest.raises(OperationError, match="ambiguous"):
         attrs.set_value(project, case.id, age.id, "1,234")
-    assert attrs.set_value(project, case.id, date.id, "2024-03-05") == dt.date(2024, 3, 5)
-    assert attrs.set_value(project, case.id, date.id, "13/03/2024") == dt.date(2024, 3, 13)
-    assert attrs.set_value(project, case.id, date.id, "5 March 2024") == dt.date(2024, 3, 5)
+    assert attrs.set_value(project, case.id, date.id, "2024-03-05").value == dt.date(2024, 3, 5)
+    assert attrs.set_value(project, case.id, date.id, "13/03/2024").value == dt.date(2024, 3, 13)
+    assert attrs.set_value(project, case.id, date.id, "5 March 2024").value == dt.date(2024, 3, 5)
     with pytest.raises(OperationError, match="ambiguous.*2024-03-05 or 2024-05-03"):
         attrs.set_value(project, case.id, date.id, "05/03/2024")
-    assert attrs.set_value(project, case.id, date.id, "05/03/2024", date_order="mdy") == dt.date(2024, 5, 3)
+    assert attrs.set_value(project, case.id, date.id, "05/03/2024", date_order="mdy").value == dt.date(2024, 5, 3)
     with pytest.raises(OperationError, match="not a valid date"):
         attrs.set_value(project, case.id, date.id, "31/02/2024")
-    assert attrs.set_value(project, case.id, role.id, "MENTEE") == "Mentee"
+    assert attrs.set_value(project, case.id, role.id, "MENTEE").value == "Mentee"
     with pytest.raises(OperationError, match="not one of the choices of Role: Mentor, Mentee"):
         attrs.set_value(project, case.id, role.id, "Supervisor")
-    assert attrs.set_value(project, case.id, role.id, "") is None
+    assert attrs.set_value(project, case.id, role.id, "").value is None
     assert attrs.value(project, case.id, role.id) is None
     [row] = attrs.attribute_table(project)
     assert row.values == {age.id: 3.5, date.id: dt.date(2024, 5, 3)}
 
 
 def test_attribute_definitions_retype_rename_delete(project):
-    case = cases.add_case(project, "P1")
+    case = cases.add_case(project, "P1").value
     years = attrs.define_attribute(project, "Years", "text")
     attrs.set_value(project, case.id, years.id, "12")
     retyped = attrs.update_attribute(project, years.id, value_type="number")
@@ -162,9 +162,9 @@ def test_attribute_definitions_retype_rename_delete(project):
         attrs.update_attribute(project, school.id, value_type="choice", choices=["South"])
     assert attrs.attribute(project, school.id).value_type == "text"
     assert attrs.rename_attribute(project, school.id, "Medical school").name == "Medical school"
-    snap = attrs.delete_attribute(project, school.id)
+    snap = attrs.delete_attribute(project, school.id).undo
     assert [a.name for a in attrs.attributes(project)] == ["Years"]
-    attrs.restore_attribute(project, snap)
+    snap.run()
     assert attrs.value(project, case.id, school.id) == "North"
 
 
@@ -172,7 +172,7 @@ def test_attribute_summary(project):
     gender = attrs.define_attribute(project, "Gender", "choice", ["women", "men"])
     age = attrs.define_attribute(project, "Age", "number")
     for i, (g, a) in enumerate([("women", 30), ("men", 41), ("women", 25), (None, None)]):
-        c = cases.add_case(project, f"P{i}")
+        c = cases.add_case(project, f"P{i}").value
         if g:
             attrs.set_value(project, c.id, gender.id, g)
             attrs.set_value(project, c.id, age.id, a)
@@ -197,8 +197,8 @@ def test_undoing_a_document_deletion_brings_back_its_case_links(project):
     cases.cases_from_speakers(project)
     ben = cases.case_by_name(project, "Ben")
     cases.link_documents(project, ben.id, [group.id])
-    snap = project.delete_document(group.id)
+    snap = project.delete_document(group.id).undo
     assert cases.case_speakers(project, ben.id) == [] and cases.case_documents(project, ben.id) == []
-    project.restore_document(snap)
+    snap.run()
     assert cases.case_speakers(project, ben.id) == [(group.id, "Ben")]
     assert cases.case_documents(project, ben.id) == [group.id]

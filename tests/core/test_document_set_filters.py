@@ -45,16 +45,16 @@ def path(tmp_path):
     path = tmp_path / "sets.qcdesk"
     with Project.create(path) as p:
         docs = {name: p.add_document(name, parsed(text)).id for name, text in TEXTS.items()}
-        mentoring = p.add_code("Mentoring")
-        money = p.add_code("Money")
-        climate = p.add_code("Climate")
+        mentoring = p.codebook.add("Mentoring").value
+        money = p.codebook.add("Money").value
+        climate = p.codebook.add("Climate").value
         for name, words in (("P01", "My mentor helped me settle"), ("P02", "A mentor opened doors"),
                             ("P03", "No mentor at all"), ("P04", "Peers were my mentor")):
-            p.apply_code(docs[name], mentoring.id, *span(TEXTS[name], words))
+            p.codings.apply(docs[name], mentoring.id, *span(TEXTS[name], words))
         for name, words in (("P02", "Money was tight all year"), ("P03", "Money worries")):
-            p.apply_code(docs[name], money.id, *span(TEXTS[name], words))
+            p.codings.apply(docs[name], money.id, *span(TEXTS[name], words))
         for name, words in (("P01", "The lab felt cold"), ("P03", "a cold lab")):
-            p.apply_code(docs[name], climate.id, *span(TEXTS[name], words))
+            p.codings.apply(docs[name], climate.id, *span(TEXTS[name], words))
         ds.create_set(p, "Wave 1", [docs["P01"], docs["P02"]])
         ds.create_set(p, "Site B", [docs["P02"], docs["P03"]])
         ds.create_set(p, "Empty")
@@ -111,7 +111,7 @@ def test_every_matrix_narrows_to_the_sets_and_says_so(project):
     from qcdesk.core import cases
 
     i = ids(project)
-    project.apply_code(i["P03"], i["Climate"], *span(TEXTS["P03"], "worries and a cold lab"))
+    project.codings.apply(i["P03"], i["Climate"], *span(TEXTS["P03"], "worries and a cold lab"))
     whole = matrices.build(project, "cooccurrence")
     m, c = whole.row_headers.index("Money"), whole.row_headers.index("Climate")
     assert whole.cells[m][c] == 1

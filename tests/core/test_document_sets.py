@@ -46,18 +46,18 @@ def test_create_list_rename_and_sets_of_a_document(project):
     d = ids(project)
     seen = []
     project.subscribe(seen.append)
-    wave1 = ds.create_set(project, "  Wave   1 ", [d["P02"], d["P01"], d["P01"]])
+    wave1 = ds.create_set(project, "  Wave   1 ", [d["P02"], d["P01"], d["P01"]]).value
     assert wave1.name == "Wave 1" and len(wave1.guid) == 36
     assert seen[-1].sets and not seen[-1].document_list
-    site = ds.create_set(project, "Site B")
+    site = ds.create_set(project, "Site B").value
     ds.add_documents(project, site.id, [d["P02"], d["Focus group"]])
     assert state(project) == [(site.id, "Site B", site.guid, ("P02", "Focus group")),
                               (wave1.id, "Wave 1", wave1.guid, ("P01", "P02"))]
     assert [s.name for s in ds.sets_of_document(project, d["P02"])] == ["Site B", "Wave 1"]
     assert ds.documents_in_sets(project, [wave1.id, site.id]) == {d["P01"], d["P02"], d["Focus group"]}
-    assert ds.rename_set(project, wave1.id, "First wave").name == "First wave"
+    assert ds.rename_set(project, wave1.id, "First wave").value.name == "First wave"
     assert ds.set_id(project, "first  WAVE") == wave1.id
-    assert ds.remove_documents(project, site.id, [d["P02"], d["P03"]]) == [d["P02"]]
+    assert ds.remove_documents(project, site.id, [d["P02"], d["P03"]]).value == [d["P02"]]
     assert ds.set_documents(project, site.id) == [d["Focus group"]]
 
 
@@ -70,7 +70,7 @@ def test_bad_names_are_refused_and_change_nothing(project, name, message):
     before = state(project)
     with pytest.raises(OperationError, match=message):
         ds.create_set(project, name)
-    other = ds.create_set(project, "Other")
+    other = ds.create_set(project, "Other").value
     before = state(project)
     with pytest.raises(OperationError, match=message):
         ds.rename_set(project, other.id, name)
@@ -78,7 +78,7 @@ def test_bad_names_are_refused_and_change_nothing(project, name, message):
 
 
 def test_unknown_set_or_document_is_an_error_and_changes_nothing(project):
-    s = ds.create_set(project, "Wave 1")
+    s = ds.create_set(project, "Wave 1").value
     before = state(project)
     with pytest.raises(OperationError, match="Set 999 does not exist"):
         ds.add_documents(project, 999, [ids(project)["P01"]])
@@ -93,28 +93,28 @@ def test_unknown_set_or_document_is_an_error_and_changes_nothing(project):
 
 def test_delete_and_restore_keep_id_guid_and_members_and_ids_are_never_reused(project):
     d = ids(project)
-    s = ds.create_set(project, "Wave 1", [d["P01"], d["P03"]])
+    s = ds.create_set(project, "Wave 1", [d["P01"], d["P03"]]).value
     before = state(project)
-    snap = ds.delete_set(project, s.id)
+    snap = ds.delete_set(project, s.id).undo
     assert state(project) == [] and len(project.documents()) == 4
-    newer = ds.create_set(project, "Wave 2")
+    newer = ds.create_set(project, "Wave 2").value
     assert newer.id > s.id  # AUTOINCREMENT: the deleted id stays free for undo
     ds.delete_set(project, newer.id)
-    ds.restore_set(project, snap)
+    snap.run()
     assert state(project) == before
 
 
 def test_deleting_a_document_leaves_its_sets_and_undo_puts_it_back_in_them(project):
     d = ids(project)
-    a = ds.create_set(project, "A", [d["P01"], d["P02"]])
+    a = ds.create_set(project, "A", [d["P01"], d["P02"]]).value
     ds.create_set(project, "B", [d["P02"]])
     before = state(project)
     seen = []
     project.subscribe(seen.append)
-    snap = project.delete_document(d["P02"])
+    snap = project.delete_document(d["P02"]).undo
     assert seen[-1].sets
     assert ds.set_documents(project, a.id) == [d["P01"]]
-    project.restore_document(snap)
+    snap.run()
     assert state(project) == before
 
 
@@ -131,7 +131,7 @@ def test_read_only_project_refuses_set_edits(tmp_path):
 def test_audit_trail_names_sets_and_documents(project):
     project.set_coder("Ana")
     d = ids(project)
-    s = ds.create_set(project, "Wave 1", [d["P01"]])
+    s = ds.create_set(project, "Wave 1", [d["P01"]]).value
     ds.rename_set(project, s.id, "First wave")
     ds.remove_documents(project, s.id, [d["P01"]])
     ds.add_documents(project, s.id, [d["P02"]])
@@ -149,7 +149,7 @@ def test_audit_trail_names_sets_and_documents(project):
 
 def test_schema_foreign_keys_cascade_from_documents_and_sets(project):
     d = ids(project)
-    s = ds.create_set(project, "A", [d["P01"]])
+    s = ds.create_set(project, "A", [d["P01"]]).value
     with pytest.raises(sqlite3.IntegrityError):
         with project.db.atomic():
             project.db.execute("INSERT INTO document_set_members (set_id, document_id) VALUES (?, 999)", [s.id])
@@ -183,38 +183,38 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
             target = sets[which % len(sets)] if sets else None
             before = state(project)
             if kind == "create":
-                made = ds.create_set(project, f"Set {n}", chosen)
+                made = ds.create_set(project, f"Set {n}", chosen).value
                 cell = {}
 
                 def undo(made=made, cell=cell):
-                    cell["snap"] = ds.delete_set(project, made.id)
+                    cell["snap"] = ds.delete_set(project, made.id).undo
 
                 def redo(cell=cell):
-                    ds.restore_set(project, cell["snap"])
+                    cell["snap"].run()
             elif kind == "rename" and target:
                 ds.rename_set(project, target.id, f"Renamed {n}")
-                undo = (lambda t=target: ds.rename_set(project, t.id, t.name))
-                redo = (lambda t=target, n=n: ds.rename_set(project, t.id, f"Renamed {n}"))
+                undo = (lambda t=target: ds.rename_set(project, t.id, t.name).value)
+                redo = (lambda t=target, n=n: ds.rename_set(project, t.id, f"Renamed {n}").value)
             elif kind == "delete" and target:
-                snap = ds.delete_set(project, target.id)
-                undo = (lambda s=snap: ds.restore_set(project, s))
-                redo = (lambda t=target: ds.delete_set(project, t.id))
+                snap = ds.delete_set(project, target.id).undo
+                undo = (lambda s=snap: s.run())
+                redo = (lambda t=target: ds.delete_set(project, t.id).value)
             elif kind == "add" and target:
-                added = ds.add_documents(project, target.id, chosen)
-                undo = (lambda t=target, a=added: ds.remove_documents(project, t.id, a))
-                redo = (lambda t=target, a=added: ds.add_documents(project, t.id, a))
+                added = ds.add_documents(project, target.id, chosen).value
+                undo = (lambda t=target, a=added: ds.remove_documents(project, t.id, a).value)
+                redo = (lambda t=target, a=added: ds.add_documents(project, t.id, a).value)
             elif kind == "remove" and target:
-                removed = ds.remove_documents(project, target.id, chosen)
-                undo = (lambda t=target, r=removed: ds.add_documents(project, t.id, r))
-                redo = (lambda t=target, r=removed: ds.remove_documents(project, t.id, r))
+                removed = ds.remove_documents(project, target.id, chosen).value
+                undo = (lambda t=target, r=removed: ds.add_documents(project, t.id, r).value)
+                redo = (lambda t=target, r=removed: ds.remove_documents(project, t.id, r).value)
             elif kind == "drop-doc" and chosen:
-                cell = {"snap": project.delete_document(chosen[0])}
+                cell = {"undo": project.delete_document(chosen[0]).undo}
 
                 def undo(cell=cell):
-                    project.restore_document(cell["snap"])
+                    cell["redo"] = cell["undo"].run()
 
-                def redo(cell=cell, doc_id=chosen[0]):
-                    cell["snap"] = project.delete_document(doc_id)
+                def redo(cell=cell):
+                    cell["undo"] = cell["redo"].run()
             else:
                 continue
             history.append((before, state(project), undo, redo))
@@ -242,16 +242,16 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     monkeypatch.undo()
     with Project.open(path) as p:
         assert p.backup is not None and p.backup.exists()
-        made = ds.create_set(p, "Wave 1", [doc_id])
-        snap = p.delete_document(doc_id)
-        p.restore_document(snap)
+        made = ds.create_set(p, "Wave 1", [doc_id]).value
+        snap = p.delete_document(doc_id).undo
+        snap.run()
         assert ds.set_documents(p, made.id) == [doc_id]
 
 
 def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
     import shutil
 
-    from qcdesk.core.merge import merge_project, remerge, unmerge
+    from qcdesk.core.merge import merge_project
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana) as p:
@@ -268,13 +268,14 @@ def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
     with Project.open(ana) as p:
         ds.create_set(p, "site b", [ids(p)["P02"]])
         before = state(p)
-        report = merge_project(p, ben)
+        merged = merge_project(p, ben)
+        report = merged.value
         assert report.added["sets"] == 1 and report.matched["sets"] == 2
         assert "Set “Site B” is called “site b” here." in report.conflicts
         after = [(name, members) for _id, name, _guid, members in state(p)]
         assert after == [("Mentors", ("P01", "P03")), ("site b", ("P02", "P03")), ("Wave 1", ("P01", "P02"))]
         full = state(p)
-        rows = unmerge(p, report)
+        rows = merged.undo.run()
         assert state(p) == before
-        remerge(p, rows)
+        rows.run()
         assert state(p) == full and p.integrity_ok()

@@ -9,6 +9,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
 from qcdesk.core.project import Project
+from qcdesk.core.undo import Done
 
 pytestmark = pytest.mark.core
 
@@ -26,8 +27,8 @@ def project(tmp_path):
 def things(project):
     doc = project.add_document("Interview 1", ParsedDocument(
         text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
-    code = project.add_code("Belonging")
-    coding = project.apply_code(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1)
+    code = project.codebook.add("Belonging").value
+    coding = project.codings.apply(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1).value
     with project.action() as changes:
         case_id = int(project.db["cases"].insert({"name": "P1"}).last_pk)
         changes.cases = True
@@ -38,13 +39,14 @@ def test_create_on_each_target_and_list_by_target(project, things):
     events: list[Changes] = []
     project.subscribe(events.append)
     memos.create_memo(project, "Left out on import", "a note attached to nothing")
-    journal, created = memos.ensure_memo(project)
+    done = memos.ensure_memo(project)
+    journal, created = done.value, done.undo is not None
     assert created and journal.title == memos.JOURNAL_TITLE
-    assert memos.ensure_memo(project) == (journal, False)
-    on_code = memos.create_memo(project, "Belonging vs fitting in", "compare P1", code_id=things["code"])
-    on_doc = memos.create_memo(project, "Context", document_id=things["doc"])
-    on_case = memos.create_memo(project, "P1 overall", case_id=things["case"])
-    on_coding = memos.create_memo(project, "Key quote", coding_id=things["coding"])
+    assert memos.ensure_memo(project) == Done(journal, None)
+    on_code = memos.create_memo(project, "Belonging vs fitting in", "compare P1", code_id=things["code"]).value
+    on_doc = memos.create_memo(project, "Context", document_id=things["doc"]).value
+    on_case = memos.create_memo(project, "P1 overall", case_id=things["case"]).value
+    on_coding = memos.create_memo(project, "Key quote", coding_id=things["coding"]).value
     assert all(e.memos for e in events) and len(events) == 6
     assert memos.memos_for(project, code_id=things["code"]) == [on_code]
     assert memos.memo_for(project, case_id=things["case"]) == on_case
@@ -67,7 +69,7 @@ def test_one_target_at_most_and_target_must_exist(project, things):
 
 
 def test_update_is_one_action_and_survives_reopening(project, things, tmp_path):
-    memo = memos.create_memo(project, "Draft", code_id=things["code"])
+    memo = memos.create_memo(project, "Draft", code_id=things["code"]).value
     events: list[Changes] = []
     project.subscribe(events.append)
     memos.update_memo(project, memo.id, title="Draft", body="Belonging grows with regular meetings.")
@@ -79,18 +81,18 @@ def test_update_is_one_action_and_survives_reopening(project, things, tmp_path):
 
 
 def test_delete_and_restore(project, things):
-    memo = memos.create_memo(project, "Gone", "soon", document_id=things["doc"])
-    row = memos.delete_memo(project, memo.id)
+    memo = memos.create_memo(project, "Gone", "soon", document_id=things["doc"]).value
+    row = memos.delete_memo(project, memo.id).undo
     assert memos.list_memos(project) == []
-    memos.restore_memo(project, row)
+    row.run()
     assert memos.list_memos(project) == [memo]
 
 
 def test_memo_on_coding_goes_and_comes_back_with_its_coding(project, things):
-    memo = memos.create_memo(project, "Key quote", "why it matters", coding_id=things["coding"])
-    snap = project.remove_coding(things["coding"])
+    memo = memos.create_memo(project, "Key quote", "why it matters", coding_id=things["coding"]).value
+    snap = project.codings.remove(things["coding"]).undo
     assert memos.list_memos(project) == []
-    project.restore_coding(snap)
+    snap.run()
     assert memos.list_memos(project) == [memo]
 
 

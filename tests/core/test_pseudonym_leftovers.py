@@ -136,10 +136,10 @@ def test_leftover_check_ignores_case_and_covers_every_place(path):
         doc = add(project, "Interview 1", TEXT)
         project.db.execute("UPDATE documents SET source_name = 'heather-gallagher.docx' WHERE id = ?", [doc.id])
         project.rename_document(doc.id, "Interview with HEATHER")
-        case = cases.add_case(project, "kilmarnock group")
+        case = cases.add_case(project, "kilmarnock group").value
         attr = attributes.define_attribute(project, "Home", "text")
         attributes.set_value(project, case.id, attr.id, "KILMARNOCK")
-        code = project.add_code("Growing up in Kilmarnock")
+        code = project.codebook.add("Growing up in Kilmarnock").value
         with project.action():
             project.db.execute("INSERT INTO memos (title, body, code_id, created, modified) "
                                "VALUES ('Note', 'ask ólafsdóttir again', ?, '2025', '2025')", [code.id])

@@ -134,7 +134,7 @@ def test_typed_cell_edits_are_stored_and_survive_reopening(qtbot, window, projec
 
 def test_bad_value_is_refused_with_a_message_and_undo_restores(qtbot, window, messages):
     panel = window.cases.panel
-    case = cases.add_case(window.project, "P01")
+    case = cases.add_case(window.project, "P01").value
     age = attrs.attribute_by_name(window.project, "Age")
     panel.model.setData(panel.proxy.mapToSource(panel.index_of("P01", "Age")), "41")
     assert panel.index_of("P01", "Age").data() == "41"
@@ -171,7 +171,7 @@ def test_add_rename_delete_case_with_undo(qtbot, window, monkeypatch, messages):
 
 def test_link_documents_dialog(qtbot, window, monkeypatch):
     panel = window.cases.panel
-    ana = cases.add_case(window.project, "Ana")
+    ana = cases.add_case(window.project, "Ana").value
     panel.select_case(ana.id)
     ids = {d.name: d.id for d in window.project.documents()}
     dialog_seen = []

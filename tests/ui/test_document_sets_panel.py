@@ -29,12 +29,12 @@ TEXTS = {"P01": "My mentor helped me settle in.", "P02": "A mentor opened doors 
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as p:
-        code = p.add_code("Mentoring")
+        code = p.codebook.add("Mentoring").value
         for name, text in TEXTS.items():
             doc = p.add_document(name, ParsedDocument(text=text, source_format="txt",
                                                       blocks=[Block("paragraph", 0, len(text))]))
             start = text.index("mentor")
-            p.apply_code(doc.id, code.id, start, start + len("mentor"))
+            p.codings.apply(doc.id, code.id, start, start + len("mentor"))
     return path
 
 
@@ -115,7 +115,7 @@ def test_select_documents_new_set_from_the_menu_show_it_and_undo_redo(qtbot, win
 def test_add_to_and_remove_from_a_set_from_the_context_menu_each_undoable(qtbot, window, monkeypatch):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
-    wave = ds.create_set(win.project, "Wave 1", [ids["P01"]])
+    wave = ds.create_set(win.project, "Wave 1", [ids["P01"]]).value
     ds.create_set(win.project, "Site B", [ids["P04"]])
     click_document(qtbot, win, "P01")
     click_document(qtbot, win, "P02", Qt.KeyboardModifier.ShiftModifier)
@@ -175,10 +175,10 @@ def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
     ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
-    snapshot = win.project.delete_document(ids["P02"])
+    snapshot = win.project.delete_document(ids["P02"]).undo
     assert sets_state(win) == [("Wave 1", ("P03",))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (1)")
-    win.project.restore_document(snapshot)
+    snapshot.run()
     assert sets_state(win) == [("Wave 1", ("P02", "P03"))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (2)")
 

@@ -37,7 +37,7 @@ def transcript(lines: list[tuple[str, str]]) -> ParsedDocument:
 
 def code(p, doc_id: int, code_id: int, words: str) -> None:
     start = p.document_text(doc_id).index(words)
-    p.apply_code(doc_id, code_id, start, start + len(words))
+    p.codings.apply(doc_id, code_id, start, start + len(words))
 
 
 @pytest.fixture
@@ -57,9 +57,9 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     group = p.add_document("Focus group", transcript([
         ("Moderator", "Who supported you?"), ("Sara", "Senior residents covered for me."),
         ("Tom", "We try to protect their sleep."), ("Sara", "I still fell asleep in clinic.")])).id
-    support = p.add_code("Support", color="#27ae60").id
-    mentoring = p.add_code("Mentoring", parent_id=support, color="#2980b9").id
-    fatigue = p.add_code("Fatigue", color="#f4d03f").id
+    support = p.codebook.add("Support", color="#27ae60").value.id
+    mentoring = p.codebook.add("Mentoring", parent_id=support, color="#2980b9").value.id
+    fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
     p.set_coder("Amira")
     code(p, mina, mentoring, "My mentor met me every week.")
     code(p, mina, fatigue, "Night shifts drained me completely.")
@@ -71,7 +71,7 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     code(p, omar, mentoring, "I check in with my mentees after nights.")
     code(p, group, fatigue, "We try to protect their sleep.")
     code(p, group, fatigue, "I still fell asleep in clinic.")
-    ids = {name: cases.add_case(p, name).id for name in ("Mina", "Omar", "Sara", "Tom")}
+    ids = {name: cases.add_case(p, name).value.id for name in ("Mina", "Omar", "Sara", "Tom")}
     cases.link_documents(p, ids["Mina"], [mina])
     cases.link_documents(p, ids["Omar"], [omar])
     cases.link_speaker(p, ids["Sara"], group, "Sara")

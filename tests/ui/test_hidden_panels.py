@@ -23,7 +23,7 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     with Project.create(path) as project:
         for i in (1, 2):
             project.add_document(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
-        project.add_code("Welcome")
+        project.codebook.add("Welcome")
     settings = Settings(tmp_path / "s.ini")
     settings.set_coder_name("Ana")
     win = MainWindow(settings)
@@ -55,8 +55,8 @@ def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feat
     if feature == "agreement":
         panel._stale = False
     doc = window.project.documents()[0]
-    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
-    window.project.add_code("Belonging")
+    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
+    window.project.codebook.add("Belonging")
     from qcdesk.core import cases
     cases.add_case(window.project, "P1")
     qtbot.waitUntil(lambda: settled(panel))  # every debounce of the panel has run out
@@ -71,7 +71,7 @@ def test_saturation_shown_after_changes_has_the_new_code(window, qtbot):
     window.segments_dock.raise_()
     qtbot.waitUntil(lambda: not shown(panel))
     doc = window.project.documents()[0]
-    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
+    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     window.show_panel(dock)
     qtbot.waitUntil(lambda: shown(panel))
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2)

@@ -28,9 +28,9 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
-        code = project.add_code("Belonging")
+        code = project.codebook.add("Belonging").value
         start = TEXT.index("I felt")
-        project.apply_code(doc.id, code.id, start, start + len("I felt I belonged"))
+        project.codings.apply(doc.id, code.id, start, start + len("I felt I belonged"))
     return path
 
 

@@ -27,7 +27,7 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
                                                                                          monkeypatch):
     win = window
     mentoring = code_id(win, "Mentoring")
-    coding = win.project.apply_code(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + 9)
+    coding = win.project.codings.apply(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + 9).value
     win.codebook.select_code(mentoring)
     qtbot.waitUntil(lambda: win.segments.row_count() == 1)
     margin = win.transcript.margin

@@ -30,8 +30,8 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
     diary = tone_wav(tmp_path / "diary.wav", 1.0, freq=330)
     with Project.create(path) as p:
         doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
-        code = p.add_code("welcome")
-        p.apply_code(doc.id, code.id, 7, 21)
+        code = p.codebook.add("welcome").value
+        p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)
         video_doc = p.add_document("Walk", ParsedDocument("Chris: Here we are.", "vtt",
                                                           turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))

@@ -115,7 +115,7 @@ def test_code_sets_unknown_members_and_name_clashes_from_other_tools(new_project
                                               "sources/d1.txt": TEXT, "sources/d2.txt": TEXT + " More."})
     p = new_project()
     p.add_document("Interview 0", _parsed("Something else entirely."))
-    existing = ds.create_set(p, "Wave 1", [p.documents()[0].id])
+    existing = ds.create_set(p, "Wave 1", [p.documents()[0].id]).value
     report = import_file(p, pkg)
     joined = "\n".join(report.warnings)
     assert "1 set(s) were not imported: they hold codes or notes" in joined

@@ -22,11 +22,11 @@ def cited(sample):
     p = sample.project
     gender = attributes.define_attribute(p, "gender").id
     role = attributes.define_attribute(p, "role").id
-    p3 = cases.add_case(p, "Participant 3").id
+    p3 = cases.add_case(p, "Participant 3").value.id
     cases.link_speaker(p, p3, sample.docs["i1"], "Participant 1")
     attributes.set_value(p, p3, gender, "woman")
     attributes.set_value(p, p3, role, "partner")
-    notes = cases.add_case(p, "Ward A").id
+    notes = cases.add_case(p, "Ward A").value.id
     cases.link_documents(p, notes, [sample.docs["notes"]])
     # a coding that starts on the speaker's label
     code_words(p, sample.docs["i1"], sample.codes["Support"], "Participant 1: The workload")
@@ -87,7 +87,7 @@ def test_a_sentence_marked_with_its_own_time_inside_a_turn_cites_that_time(tmp_p
     p = Project.create(tmp_path / "t.qcd")
     doc = p.add_document("Interview 05", transcript([
         ("DC09", "It started badly. [12:58] Then the night nurse came in and helped.", 700.0)])).id
-    code = p.add_code("Support").id
+    code = p.codebook.add("Support").value.id
     code_words(p, doc, code, "Then the night nurse came in")
     code_words(p, doc, code, "It started badly.")
     got = {q.text: q.source for q in build_report(p, "segments-by-code").quotes()}

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.core
 def path(sample):
     p = sample.project
     gender = attributes.define_attribute(p, "gender").id
-    case = cases.add_case(p, "Participant 3").id
+    case = cases.add_case(p, "Participant 3").value.id
     cases.link_speaker(p, case, sample.docs["i1"], "Participant 1")
     attributes.set_value(p, case, gender, "woman")
     p.close()

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def with_cases(sample):
     p = sample.project
-    one = cases.add_case(p, "Participant 1").id
+    one = cases.add_case(p, "Participant 1").value.id
     cases.link_speaker(p, one, sample.docs["i1"], "Participant 1")
-    two = cases.add_case(p, "Participant 2").id
+    two = cases.add_case(p, "Participant 2").value.id
     cases.link_speaker(p, two, sample.docs["i2"], "Participant 2")
     memos.create_memo(p, "Support", "Felt backed by the supervisor.", case_id=two)
     memos.ensure_memo(p)  # the journal

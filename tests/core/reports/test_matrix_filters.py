@@ -199,7 +199,7 @@ def test_cli_draws_charts_with_alt_text(study, tmp_path, qapp):
 
 def test_sets_still_narrow_the_matrices(study):
     p = study.project
-    wave = document_sets.create_set(p, "Wave 1").id
+    wave = document_sets.create_set(p, "Wave 1").value.id
     document_sets.add_documents(p, wave, [study.docs["mina"]])
     table = matrices.build(p, "code-case", shown=matrix_filter(p, ReportOptions(set_ids=[wave])))
     assert table.keys["grand_total"] == 3  # Mina's three codings

@@ -27,7 +27,7 @@ def project(tmp_path):
     seen = attributes.define_attribute(p, "Interviewed", "date").id
     role = attributes.define_attribute(p, "Role", "choice", ["mentor", "mentee"]).id
     for name, years, day, kind in PEOPLE:
-        case = cases.add_case(p, name).id
+        case = cases.add_case(p, name).value.id
         attributes.set_value(p, case, age, years)
         if day:
             attributes.set_value(p, case, seen, day)

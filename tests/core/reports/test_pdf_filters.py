@@ -64,7 +64,7 @@ def printed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf-filters")
     s = make_study(folder)
     p = s.project
-    wave = document_sets.create_set(p, "Wave 1").id
+    wave = document_sets.create_set(p, "Wave 1").value.id
     document_sets.add_documents(p, wave, [s.docs["mina"]])
     memos.create_memo(p, "About Mina", "Second year of training.", case_id=s.cases["Mina"])
     memos.create_memo(p, "About Tom", "A senior resident.", case_id=s.cases["Tom"])

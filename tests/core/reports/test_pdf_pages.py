@@ -32,7 +32,7 @@ def build_project(folder: Path):
     p = s.project
     gender = attributes.define_attribute(p, "gender").id
     for n, speaker, doc in ((1, "Participant 1", "i1"), (2, "Participant 2", "i2")):
-        case = cases.add_case(p, f"Participant {n}").id
+        case = cases.add_case(p, f"Participant {n}").value.id
         cases.link_speaker(p, case, s.docs[doc], speaker)
         attributes.set_value(p, case, gender, "woman" if n == 1 else "man")
     memos.create_memo(p, "Fatigue", "Tired after nights, in every interview.",
@@ -41,7 +41,7 @@ def build_project(folder: Path):
     # a long field diary: quotes and transcript pages that run over several pages
     paras = [f"Day {i}: {LONG * (1 + i % 4)}" for i in range(1, 60)]
     diary = p.add_document("Diary", plain(paras)).id
-    ward = cases.add_case(p, "Ward diary").id
+    ward = cases.add_case(p, "Ward diary").value.id
     cases.link_documents(p, ward, [diary])
     for i in range(1, 60, 2):
         code = s.codes["Fatigue"] if i % 3 else s.codes["Workload"]
@@ -49,10 +49,10 @@ def build_project(folder: Path):
     # many small codes of uneven length, so that headings fall at every height of a page
     text = p.document_text(diary)
     for c in range(24):
-        code = p.add_code(f"Theme {c + 1}", parent_id=s.codes["Support"] if c % 2 else None).id
+        code = p.codebook.add(f"Theme {c + 1}", parent_id=s.codes["Support"] if c % 2 else None).value.id
         for k in range(1 + (c * 7) % 5):
             start = text.index(f"Day {2 + c + k}:")
-            p.apply_code(diary, code, start, start + 40 + 50 * ((c + k) % 4))
+            p.codings.apply(diary, code, start, start + 40 + 50 * ((c + k) % 4))
     return s
 
 

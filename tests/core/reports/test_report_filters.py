@@ -47,7 +47,7 @@ class Study:
 
 def code(project: Project, doc_id: int, code_id: int, words: str) -> None:
     start = project.document_text(doc_id).index(words)
-    project.apply_code(doc_id, code_id, start, start + len(words))
+    project.codings.apply(doc_id, code_id, start, start + len(words))
 
 
 @pytest.fixture
@@ -73,9 +73,9 @@ def make_study(folder: Path) -> Study:
         ("Sara", "Senior residents covered for me.", 10.0),
         ("Tom", "We try to protect their sleep.", 20.0),
         ("Sara", "I still fell asleep in clinic.", 30.0)])).id
-    support = p.add_code("Support", color="#27ae60").id
-    mentoring = p.add_code("Mentoring", parent_id=support, color="#2980b9").id
-    fatigue = p.add_code("Fatigue", color="#f4d03f").id
+    support = p.codebook.add("Support", color="#27ae60").value.id
+    mentoring = p.codebook.add("Mentoring", parent_id=support, color="#2980b9").value.id
+    fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
 
     p.set_coder("Amira")
     code(p, mina, mentoring, "My mentor met me every week.")
@@ -89,7 +89,7 @@ def make_study(folder: Path) -> Study:
     code(p, group, fatigue, "We try to protect their sleep.")
     code(p, group, fatigue, "I still fell asleep in clinic.")
 
-    ids = {name: cases.add_case(p, name).id for name in ("Mina", "Omar", "Sara", "Tom")}
+    ids = {name: cases.add_case(p, name).value.id for name in ("Mina", "Omar", "Sara", "Tom")}
     cases.link_documents(p, ids["Mina"], [mina])
     cases.link_documents(p, ids["Omar"], [omar])
     cases.link_speaker(p, ids["Sara"], group, "Sara")
@@ -220,11 +220,11 @@ def test_cli_export_filters(study, tmp_path, capsys):
 def wide_matrix_project(tmp_path: Path) -> Project:
     p = Project.create(tmp_path / "wide.qcd")
     p.set_coder("A")
-    fatigue = p.add_code("Fatigue").id
+    fatigue = p.codebook.add("Fatigue").value.id
     for i in range(10):
         doc = p.add_document(f"Interview {i}", transcript([(f"P{i}", "Nights were long and hard.", None)])).id
-        p.apply_code(doc, fatigue, 0, 8)
-        cases.link_documents(p, cases.add_case(p, f"Case {i}").id, [doc])
+        p.codings.apply(doc, fatigue, 0, 8)
+        cases.link_documents(p, cases.add_case(p, f"Case {i}").value.id, [doc])
     return p
 
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def study(sample):
     p = sample.project
-    one, two = cases.add_case(p, "P1"), cases.add_case(p, "P2")
+    one, two = cases.add_case(p, "P1").value, cases.add_case(p, "P2").value
     cases.link_documents(p, one.id, [sample.docs["i1"]])
     cases.link_documents(p, two.id, [sample.docs["i2"]])
     gender = attributes.define_attribute(p, "Gender", "choice", choices=["woman", "man"])
