@@ -72,6 +72,10 @@ class Project:
         self._time_codings = None
         self._codings = None
         self._codebook = None
+        self._cases = None
+        self._attributes = None
+        self._memos = None
+        self._sets = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -119,6 +123,42 @@ class Project:
 
             self._codebook = CodebookService(self)
         return self._codebook
+
+    @property
+    def cases(self):
+        """Cases: the participants and their documents and speakers (:class:`qcdesk.core.cases.CaseService`)."""
+        if self._cases is None:
+            from qcdesk.core.cases import CaseService
+
+            self._cases = CaseService(self)
+        return self._cases
+
+    @property
+    def attributes(self):
+        """The attributes of cases and their values (:class:`qcdesk.core.attributes.AttributeService`)."""
+        if self._attributes is None:
+            from qcdesk.core.attributes import AttributeService
+
+            self._attributes = AttributeService(self)
+        return self._attributes
+
+    @property
+    def memos(self):
+        """Memos and the project journal (:class:`qcdesk.core.memos.MemoService`)."""
+        if self._memos is None:
+            from qcdesk.core.memos import MemoService
+
+            self._memos = MemoService(self)
+        return self._memos
+
+    @property
+    def sets(self):
+        """Document sets (:class:`qcdesk.core.document_sets.SetService`)."""
+        if self._sets is None:
+            from qcdesk.core.document_sets import SetService
+
+            self._sets = SetService(self)
+        return self._sets
 
     @property
     def codings(self):

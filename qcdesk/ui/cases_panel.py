@@ -54,13 +54,13 @@ class CasesModel(QAbstractTableModel):
         if project is None:
             self.columns, self.rows, self.text_of = [], [], {}
         else:
-            self.columns = attrs.attributes(project)
-            self.rows = attrs.attribute_table(project)
+            self.columns = project.attributes.all()
+            self.rows = project.attributes.table()
             names = {d.id: d.name for d in project.documents()}
             self.text_of = {}
             for row in self.rows:
-                parts = [names[i] for i in cases.case_documents(project, row.case.id)]
-                parts += [f"{speaker} in {names[d]}" for d, speaker in cases.case_speakers(project, row.case.id)]
+                parts = [names[i] for i in project.cases.documents_of(row.case.id)]
+                parts += [f"{speaker} in {names[d]}" for d, speaker in project.cases.speakers_of(row.case.id)]
                 self.text_of[row.case.id] = "; ".join(parts)
         self.endResetModel()
 
@@ -322,7 +322,7 @@ class CasesPanel(QWidget):
     def add_case(self) -> None:
         name = dialogs.ask_text(self, "Add case", "Name of the participant (case):")
         if name and self._run(ccmd.add_case(self.project, name)):
-            found = cases.case_by_name(self.project, name)
+            found = self.project.cases.by_name(name)
             if found:
                 self.select_case(found.id)
 
@@ -330,7 +330,7 @@ class CasesPanel(QWidget):
         case_id = self.current_case_id()
         if case_id is None:
             return
-        name = dialogs.ask_text(self, "Rename case", "New name:", cases.case(self.project, case_id).name)
+        name = dialogs.ask_text(self, "Rename case", "New name:", self.project.cases.get(case_id).name)
         if name:
             self._run(ccmd.rename_case(self.project, case_id, name))
 
@@ -338,7 +338,7 @@ class CasesPanel(QWidget):
         case_id = self.current_case_id()
         if case_id is None:
             return
-        name = cases.case(self.project, case_id).name
+        name = self.project.cases.get(case_id).name
         if dialogs.confirm(self, "Delete case", f"Delete the case “{name}” with its attribute values? "
                            "Its documents and codings stay."):
             self._run(ccmd.delete_case(self.project, case_id))
@@ -350,8 +350,8 @@ class CasesPanel(QWidget):
             self.model.setData(index, "", Qt.ItemDataRole.EditRole)
 
     def _ask_documents(self, case_id: int) -> list[int] | None:
-        dialog = LinkDocumentsDialog(self.project, cases.case(self.project, case_id).name,
-                                     cases.case_documents(self.project, case_id), self)
+        dialog = LinkDocumentsDialog(self.project, self.project.cases.get(case_id).name,
+                                     self.project.cases.documents_of(case_id), self)
         return dialog.checked_ids() if dialog.exec() == LinkDocumentsDialog.DialogCode.Accepted else None
 
     def link_documents(self) -> None:
@@ -373,8 +373,7 @@ class CasesPanel(QWidget):
 
     def cases_from_documents(self) -> None:
         project = self.project
-        created = self._guard("Cases from documents", lambda: cases.cases_from_documents(
-            project, [d.id for d in project.documents()]))
+        created = self._guard("Cases from documents", lambda: project.cases.from_documents([d.id for d in project.documents()]))
         if created is not None:
             dialogs.info(self, "Cases from documents",
                          f"{len(created)} case(s) created, one per document"
@@ -388,7 +387,7 @@ class CasesPanel(QWidget):
         if excluded is None:
             return
         skip = [s.strip() for s in excluded.split(",") if s.strip()]
-        created = self._guard("Cases from speakers", lambda: cases.cases_from_speakers(self.project, None, skip))
+        created = self._guard("Cases from speakers", lambda: self.project.cases.from_speakers(None, skip))
         if created is not None:
             dialogs.info(self, "Cases from speakers",
                          f"{len(created)} case(s) created, one per speaker"

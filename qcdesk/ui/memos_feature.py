@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
-from qcdesk.core import memos
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.commands import CoreCommand
@@ -73,7 +72,7 @@ class MemosFeature:
     def _update_marks(self) -> None:
         """The margin marks the coded segments that have a memo."""
         margin = self.window.transcript.margin
-        counts = memos.memo_counts(self.project) if self.project is not None else {}
+        counts = self.project.memos.counts() if self.project is not None else {}
         margin.memo_codings = {target for (column, target), n in counts.items() if column == "coding_id" and n}
         margin.update()
 
@@ -90,12 +89,12 @@ class MemosFeature:
         if self.project is None:
             return None
         attached = any(v is not None for v in target.values())
-        found = memos.memo_for(self.project, **target) if attached else memos.journal_memo(self.project)
+        found = self.project.memos.on(**target) if attached else self.project.memos.journal()
         if found is None:
             if not self._editable():
                 return None
             project = self.project
-            command = CoreCommand("Start memo", lambda: memos.ensure_memo(project, **target),
+            command = CoreCommand("Start memo", lambda: project.memos.ensure(**target),
                                   named=lambda memo: f"Start memo “{memo.title}”")  # type: ignore[attr-defined]
             if not self.window.undo.run(command):
                 return None
@@ -112,7 +111,7 @@ class MemosFeature:
     def new_note(self) -> None:
         if self._editable():
             project = self.project
-            command = CoreCommand("New note", lambda: memos.create_memo(project, "New note"))
+            command = CoreCommand("New note", lambda: project.memos.create("New note"))
             if self.window.undo.run(command):
                 self.panel.open_memo(command.value.id)  # type: ignore[attr-defined]
                 self.panel.title_edit.selectAll()
@@ -122,8 +121,8 @@ class MemosFeature:
         if self._editable():
             self.panel.save_now()
             project = self.project
-            title = memos.get_memo(project, memo_id).title or "untitled"
-            self.window.undo.run(CoreCommand(f"Delete memo “{title}”", lambda: memos.delete_memo(project, memo_id)))
+            title = project.memos.get(memo_id).title or "untitled"
+            self.window.undo.run(CoreCommand(f"Delete memo “{title}”", lambda: project.memos.delete(memo_id)))
 
     def show_target(self, column: str, target_id: int) -> None:
         """Double-click on a memo: show what it is about."""
@@ -141,7 +140,7 @@ class MemosFeature:
             return
         action = menu.addAction("Memo…")
         action.setObjectName("actionDocumentMemo")
-        action.setEnabled(self._editable() or memos.memo_for(self.project, document_id=document_id) is not None)
+        action.setEnabled(self._editable() or self.project.memos.on(document_id=document_id) is not None)
         action.triggered.connect(lambda _checked=False: self.open_memo(document_id=document_id))
 
     def _transcript_menu(self, menu, codings: list) -> None:
@@ -150,7 +149,7 @@ class MemosFeature:
         menu.addSeparator()
         sub = menu.addMenu("Memo on coded segment")
         sub.setObjectName("menuCodingMemo")
-        counts = memos.memo_counts(self.project)
+        counts = self.project.memos.counts()
         for coding in codings:
             name = self.project.code(coding.code_id).name
             has = counts.get(("coding_id", coding.id), 0)
@@ -163,7 +162,7 @@ class MemosFeature:
         """A coded segment's memo: add one, or edit or remove the one it has (each undoable)."""
         if self.project is None:
             return
-        found = memos.memo_for(self.project, coding_id=coding_id)
+        found = self.project.memos.on(coding_id=coding_id)
         menu.addSeparator()
         if found is None:
             action = menu.addAction("Add memo…")

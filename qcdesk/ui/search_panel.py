@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
-from qcdesk.core import document_sets
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
@@ -220,7 +219,7 @@ class SearchPanel(QWidget):
         self.set_filter.blockSignals(True)
         self.set_filter.clear()
         self.set_filter.addItem("All documents", None)
-        for found in (document_sets.sets(self.project) if self.project is not None else []):
+        for found in (self.project.sets.all() if self.project is not None else []):
             self.set_filter.addItem(found.name, found.id)
         self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(kept)))
         self.set_filter.blockSignals(False)

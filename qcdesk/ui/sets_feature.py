@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from qcdesk.core import document_sets as ds
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
@@ -73,7 +72,7 @@ class SetsFeature:
         if self.project is None:
             return
         selected = self.panel.selected_document_ids()
-        all_sets = ds.sets_with_documents(self.project)
+        all_sets = self.project.sets.with_documents()
         menu.addSeparator()
         add = menu.addMenu("Add to set")
         add.setObjectName("menuAddToSet")
@@ -119,7 +118,7 @@ class SetsFeature:
         set_id = self.panel.shown_set_id()
         if not self._editable() or set_id is None:
             return False
-        current = ds.document_set(self.project, set_id).name
+        current = self.project.sets.get(set_id).name
         name = dialogs.ask_text(self.window, "Rename document set", "New name of the set:", current)
         if name is None:
             return False

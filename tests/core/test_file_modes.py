@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core import attributes_io, audit, backups, encryption, matrices, pseudonyms, tables
-from qcdesk.core.cases import add_case
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import export_file
 from qcdesk.core.project import Project
@@ -44,7 +43,7 @@ def project(tmp_path):
                                                            source_format="txt"))
         code = p.codebook.add("Place").value
         p.codings.apply(doc.id, code.id, 0, 5)
-        add_case(p, "P1")
+        p.cases.add("P1")
         yield p
 
 

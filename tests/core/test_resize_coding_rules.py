@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcdesk.core import audit, memos
+from qcdesk.core import audit
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
@@ -68,9 +68,9 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
         p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
         coding = p.codings.apply(1, code.id, 3, 9).value
-        memos.create_memo(p, "note", "first mention of a mentor", coding_id=coding.id)
+        p.memos.create("note", "first mention of a mentor", coding_id=coding.id)
         p.codings.resize(coding.id, 3, 30)
-        assert memos.memo_for(p, coding_id=coding.id).body == "first mention of a mentor"
+        assert p.memos.on(coding_id=coding.id).body == "first mention of a mentor"
         [last] = [e for e in audit.entries(p) if e.action == "resized"]
         assert last.action == "resized" and last.coder == "Amira"
         assert (last.detail["old_start"], last.detail["old_end"], last.detail["start"], last.detail["end"]) == (3, 9, 3, 30)

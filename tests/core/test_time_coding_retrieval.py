@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from media_files import tone_wav  # noqa: E402
 
-from qcdesk.core import cases, matrices  # noqa: E402
+from qcdesk.core import matrices  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.reports import build_report, coded_segments  # noqa: E402
@@ -54,8 +54,8 @@ def test_counts_in_the_codebook_and_per_document_include_time_codings(coded):
 
 def test_code_case_and_code_set_matrices_count_time_codings(coded):
     p, diary, _text_id, _code_id = coded
-    case = cases.add_case(p, "P3").value
-    cases.link_documents(p, case.id, [diary])
+    case = p.cases.add("P3").value
+    p.cases.link_documents(case.id, [diary])
     table = matrices.code_case_matrix(p)
     assert table.cells == [[2]]
     by_docs = matrices.code_case_matrix(p, measure="documents")
@@ -88,6 +88,6 @@ def test_retrieval_of_a_code_finds_its_time_ranges_with_the_filters(coded):
     assert [r.document_id for r in results if r.time_range is None] == [text_id]
     assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), documents=(text_id,))))
     assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), speakers=("A",))))
-    case = cases.add_case(p, "P3").value
-    cases.link_documents(p, case.id, [diary])
+    case = p.cases.add("P3").value
+    p.cases.link_documents(case.id, [diary])
     assert {r.document_id for r in retrieve(p, Query(codes=(code_id,), cases=(case.id,)))} == {diary}

@@ -7,8 +7,6 @@ import sqlite3
 
 import pytest
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases, memos
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
@@ -50,15 +48,15 @@ def rich(project: Project) -> dict:
     sub = project.codebook.add("At home", parent_id=theme.id).value
     coding = project.codings.apply(doc.id, sub.id, 2, 6).value
     project.codings.apply(other.id, theme.id, 0, 6)
-    memos.create_memo(project, "on the coding", "x", coding_id=coding.id)
-    memos.create_memo(project, "on the code", "y", code_id=sub.id)
-    memos.create_memo(project, "on the document", "z", document_id=doc.id)
-    case = cases.add_case(project, "P1").value
-    cases.link_documents(project, case.id, [doc.id])
-    cases.link_speaker(project, case.id, other.id, "P1")
-    attr = attrs.define_attribute(project, "Role")
-    attrs.set_value(project, case.id, attr.id, "mentee")
-    memos.create_memo(project, "on the case", "w", case_id=case.id)
+    project.memos.create("on the coding", "x", coding_id=coding.id)
+    project.memos.create("on the code", "y", code_id=sub.id)
+    project.memos.create("on the document", "z", document_id=doc.id)
+    case = project.cases.add("P1").value
+    project.cases.link_documents(case.id, [doc.id])
+    project.cases.link_speaker(case.id, other.id, "P1")
+    attr = project.attributes.define("Role")
+    project.attributes.set_value(case.id, attr.id, "mentee")
+    project.memos.create("on the case", "w", case_id=case.id)
     with project.action():
         ext_sql.remember_guid(project.db, "code", theme.id, "11111111-1111-1111-1111-111111111111")
         ext_sql.remember_guid(project.db, "code", sub.id, "22222222-2222-2222-2222-222222222222")
@@ -108,21 +106,21 @@ def test_undo_of_other_deletions_after_an_id_was_taken_again(project, what):
     before = dump(project)
     # the row just deleted had the highest id: the next one made would have taken it
     if what == "case":
-        snap = cases.delete_case(project, items["case"].id).undo
-        taker = cases.add_case(project, "P2").value.id
+        snap = project.cases.delete(items["case"].id).undo
+        taker = project.cases.add("P2").value.id
         snap.run()
-        cases.delete_case(project, taker)
+        project.cases.delete(taker)
     elif what == "attribute":
-        snap = attrs.delete_attribute(project, items["attr"].id).undo
-        taker = attrs.define_attribute(project, "Age").id
+        snap = project.attributes.delete(items["attr"].id).undo
+        taker = project.attributes.define("Age").id
         snap.run()
-        attrs.delete_attribute(project, taker)
+        project.attributes.delete(taker)
     elif what == "memo":
-        last = max(m.id for m in memos.list_memos(project))
-        snap = memos.delete_memo(project, last).undo
-        taker = memos.create_memo(project, "taken").value.id
+        last = max(m.id for m in project.memos.all())
+        snap = project.memos.delete(last).undo
+        taker = project.memos.create("taken").value.id
         snap.run()
-        memos.delete_memo(project, taker)
+        project.memos.delete(taker)
     else:
         last = max(c.id for c in project.codings_for_codes([items["theme"].id, items["sub"].id]))
         snap = project.codings.remove(last).undo
@@ -182,11 +180,12 @@ def test_a_table_added_later_is_in_the_snapshot_without_being_listed(project):
         project.db.execute("INSERT INTO note_tags VALUES (1, 't')")
         project.db.execute("INSERT INTO document_flags VALUES (?, 'f')", [doc.id])
     before = dump(project)
-    snap = project.delete_document(doc.id).undo
+    done = project.delete_document(doc.id)
+    snap = done.value
     assert {t for t in ("document_notes", "note_tags", "document_flags") if snap.get(t)} == {
         "document_notes", "note_tags", "document_flags"}
     assert project.db.execute("SELECT count(*) FROM document_flags").fetchone()[0] == 0
-    snap.run()
+    done.undo.run()
     assert dump(project) == before
 
 
@@ -221,15 +220,15 @@ def test_undo_after_the_name_was_taken_refuses_cleanly(project, what):
     items = rich(project)
     before = dump(project)
     if what == "case":
-        snap = cases.delete_case(project, items["case"].id).undo
-        newer = cases.add_case(project, "P1").value.id
+        snap = project.cases.delete(items["case"].id).undo
+        newer = project.cases.add("P1").value.id
         put_back = lambda: snap.run()  # noqa: E731
-        rename = lambda: cases.rename_case(project, newer, "P1 (new)").value  # noqa: E731
+        rename = lambda: project.cases.rename(newer, "P1 (new)").value  # noqa: E731
     else:
-        snap = attrs.delete_attribute(project, items["attr"].id).undo
-        newer = attrs.define_attribute(project, "Role").id
+        snap = project.attributes.delete(items["attr"].id).undo
+        newer = project.attributes.define("Role").id
         put_back = lambda: snap.run()  # noqa: E731
-        rename = lambda: attrs.rename_attribute(project, newer, "Role (new)")  # noqa: E731
+        rename = lambda: project.attributes.rename(newer, "Role (new)")  # noqa: E731
     unchanged = dump(project)
     with pytest.raises(OperationError, match="cannot be put back: another .* was made since"):
         put_back()

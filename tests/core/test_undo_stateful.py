@@ -27,9 +27,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases, memos
-from qcdesk.core import document_sets as ds
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
@@ -240,7 +237,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(name=st.sampled_from(["Role", "Age", "Site"]))
     def define_attribute(self, name: str) -> None:
         try:
-            self.outside_history(lambda: attrs.define_attribute(self.p, name))
+            self.outside_history(lambda: self.p.attributes.define(name))
         except OperationError:
             pass  # the name is taken
 
@@ -345,87 +342,87 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)
     def new_memo(self, kind, i) -> None:
         targets = {"code": self.p.codes, "document": self.p.documents,
-                   "case": lambda: cases.cases(self.p), "coding": self.codings}
+                   "case": lambda: self.p.cases.all(), "coding": self.codings}
         if kind in targets and not targets[kind]():
             return
 
         def first():
             if kind == "free":
-                return self.inverse_pair(memos.create_memo(self.p, "New note"))
+                return self.inverse_pair(self.p.memos.create("New note"))
             if kind == "journal":
-                return self.inverse_pair(memos.ensure_memo(self.p))
-            return self.inverse_pair(memos.ensure_memo(self.p, **{f"{kind}_id": pick(targets[kind](), i).id}))
+                return self.inverse_pair(self.p.memos.ensure())
+            return self.inverse_pair(self.p.memos.ensure(**{f"{kind}_id": pick(targets[kind](), i).id}))
         self.run("new memo", first)
 
-    @precondition(lambda self: memos.list_memos(self.p))
+    @precondition(lambda self: self.p.memos.all())
     @rule(i=IDX)
     def delete_memo(self, i) -> None:
-        memo_id = pick(memos.list_memos(self.p), i).id
-        self.run("delete memo", lambda: self.inverse_pair(memos.delete_memo(self.p, memo_id)))
+        memo_id = pick(self.p.memos.all(), i).id
+        self.run("delete memo", lambda: self.inverse_pair(self.p.memos.delete(memo_id)))
 
     # ------------------------------------------------------------------ cases and attributes
     @rule(name=st.sampled_from(["P1", "P2", "P3"]))
     def add_case(self, name) -> None:
-        self.run("add case", lambda: self.inverse_pair(cases.add_case(self.p, name)))
+        self.run("add case", lambda: self.inverse_pair(self.p.cases.add(name)))
 
-    @precondition(lambda self: cases.cases(self.p))
+    @precondition(lambda self: self.p.cases.all())
     @rule(i=IDX, name=st.sampled_from(["P1", "P2", "P4"]))
     def rename_case(self, i, name) -> None:
-        case_id = pick(cases.cases(self.p), i).id
-        self.run("rename case", lambda: self.inverse_pair(cases.rename_case(self.p, case_id, name)))
+        case_id = pick(self.p.cases.all(), i).id
+        self.run("rename case", lambda: self.inverse_pair(self.p.cases.rename(case_id, name)))
 
-    @precondition(lambda self: cases.cases(self.p))
+    @precondition(lambda self: self.p.cases.all())
     @rule(i=IDX)
     def delete_case(self, i) -> None:
-        case_id = pick(cases.cases(self.p), i).id
-        self.run("delete case", lambda: self.inverse_pair(cases.delete_case(self.p, case_id)))
+        case_id = pick(self.p.cases.all(), i).id
+        self.run("delete case", lambda: self.inverse_pair(self.p.cases.delete(case_id)))
 
-    @precondition(lambda self: cases.cases(self.p) and self.p.documents())
+    @precondition(lambda self: self.p.cases.all() and self.p.documents())
     @rule(i=IDX, docs=st.lists(IDX, max_size=2))
     def set_case_documents(self, i, docs) -> None:
-        case_id = pick(cases.cases(self.p), i).id
+        case_id = pick(self.p.cases.all(), i).id
         new = list(dict.fromkeys(pick(self.p.documents(), d).id for d in docs))
-        self.run("case documents", lambda: self.inverse_pair(cases.set_case_documents(self.p, case_id, new)))
+        self.run("case documents", lambda: self.inverse_pair(self.p.cases.set_documents(case_id, new)))
 
-    @precondition(lambda self: cases.cases(self.p) and attrs.attributes(self.p))
+    @precondition(lambda self: self.p.cases.all() and self.p.attributes.all())
     @rule(i=IDX, a=IDX, value=st.sampled_from(["mentee", "mentor", "", "42"]))
     def set_attribute_value(self, i, a, value) -> None:
-        case_id = pick(cases.cases(self.p), i).id
-        attribute_id = pick(attrs.attributes(self.p), a).id
+        case_id = pick(self.p.cases.all(), i).id
+        attribute_id = pick(self.p.attributes.all(), a).id
         self.run("attribute value",
-                 lambda: self.inverse_pair(attrs.set_value(self.p, case_id, attribute_id, value)))
+                 lambda: self.inverse_pair(self.p.attributes.set_value(case_id, attribute_id, value)))
 
-    @precondition(lambda self: attrs.attributes(self.p))
+    @precondition(lambda self: self.p.attributes.all())
     @rule(i=IDX)
     def delete_attribute(self, i) -> None:
-        attribute_id = pick(attrs.attributes(self.p), i).id
-        self.run("delete attribute", lambda: self.inverse_pair(attrs.delete_attribute(self.p, attribute_id)))
+        attribute_id = pick(self.p.attributes.all(), i).id
+        self.run("delete attribute", lambda: self.inverse_pair(self.p.attributes.delete(attribute_id)))
 
     # ------------------------------------------------------------------ document sets
     @rule(name=st.sampled_from(["Wave 1", "Wave 2", "Nurses"]), docs=st.lists(IDX, max_size=2))
     def create_set(self, name, docs) -> None:
         ids = [pick(self.p.documents(), d).id for d in docs] if self.p.documents() else []
-        self.run("create set", lambda: self.inverse_pair(ds.create_set(self.p, name, ids)))
+        self.run("create set", lambda: self.inverse_pair(self.p.sets.create(name, ids)))
 
-    @precondition(lambda self: ds.sets(self.p))
+    @precondition(lambda self: self.p.sets.all())
     @rule(i=IDX, name=st.sampled_from(["Wave 1", "Wave 3"]))
     def rename_set(self, i, name) -> None:
-        set_id = pick(ds.sets(self.p), i).id
-        self.run("rename set", lambda: self.inverse_pair(ds.rename_set(self.p, set_id, name)))
+        set_id = pick(self.p.sets.all(), i).id
+        self.run("rename set", lambda: self.inverse_pair(self.p.sets.rename(set_id, name)))
 
-    @precondition(lambda self: ds.sets(self.p))
+    @precondition(lambda self: self.p.sets.all())
     @rule(i=IDX)
     def delete_set(self, i) -> None:
-        set_id = pick(ds.sets(self.p), i).id
-        self.run("delete set", lambda: self.inverse_pair(ds.delete_set(self.p, set_id)))
+        set_id = pick(self.p.sets.all(), i).id
+        self.run("delete set", lambda: self.inverse_pair(self.p.sets.delete(set_id)))
 
-    @precondition(lambda self: ds.sets(self.p) and self.p.documents())
+    @precondition(lambda self: self.p.sets.all() and self.p.documents())
     @rule(i=IDX, docs=st.lists(IDX, min_size=1, max_size=2), add=st.booleans())
     def set_members(self, i, docs, add) -> None:
-        set_id = pick(ds.sets(self.p), i).id
+        set_id = pick(self.p.sets.all(), i).id
         ids = [pick(self.p.documents(), d).id for d in docs]
-        step = ds.add_documents if add else ds.remove_documents
-        self.run("set members", lambda: self.inverse_pair(step(self.p, set_id, ids)))
+        step = self.p.sets.add_documents if add else self.p.sets.remove_documents
+        self.run("set members", lambda: self.inverse_pair(step(set_id, ids)))
 
     # ------------------------------------------------------------------ always
     @invariant()

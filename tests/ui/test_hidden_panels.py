@@ -57,8 +57,7 @@ def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feat
     doc = window.project.documents()[0]
     window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     window.project.codebook.add("Belonging")
-    from qcdesk.core import cases
-    cases.add_case(window.project, "P1")
+    window.project.cases.add("P1")
     qtbot.waitUntil(lambda: settled(panel))  # every debounce of the panel has run out
     assert calls == [], "".join(calls[0])  # nothing computed behind the tab
     window.show_panel(dock)

@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import Qt
 from test_main_window import TEXT, code_id, project_path, window  # noqa: F401 - shared fixtures
 
-from qcdesk.core import memos
 
 pytestmark = pytest.mark.gui
 
@@ -36,11 +35,11 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     actions = segment_menu(win, monkeypatch)
     assert list(actions) == ["actionAddSegmentMemo"]
     actions["actionAddSegmentMemo"].trigger()
-    memo = memos.memo_for(win.project, coding_id=coding.id)
+    memo = win.project.memos.on(coding_id=coding.id)
     assert memo is not None and win.memos.dock.isVisible() and win.memos.panel.memo_id == memo.id
     qtbot.waitUntil(lambda: [s.coding_id for _r, s in margin.memo_marks()] == [coding.id])
     win.undo_stack.undo()
-    assert memos.memo_for(win.project, coding_id=coding.id) is None
+    assert win.project.memos.on(coding_id=coding.id) is None
     qtbot.waitUntil(lambda: margin.memo_marks() == [])
     win.undo_stack.redo()
     qtbot.waitUntil(lambda: len(margin.memo_marks()) == 1)
@@ -54,8 +53,8 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     actions = segment_menu(win, monkeypatch)
     assert sorted(actions) == ["actionEditSegmentMemo", "actionRemoveSegmentMemo"]
     actions["actionRemoveSegmentMemo"].trigger()
-    assert memos.memo_for(win.project, coding_id=coding.id) is None
+    assert win.project.memos.on(coding_id=coding.id) is None
     qtbot.waitUntil(lambda: margin.memo_marks() == [])
     win.undo_stack.undo()
-    assert memos.memo_for(win.project, coding_id=coding.id).id == memo.id
+    assert win.project.memos.on(coding_id=coding.id).id == memo.id
     qtbot.waitUntil(lambda: len(margin.memo_marks()) == 1)

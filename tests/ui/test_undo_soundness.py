@@ -114,41 +114,39 @@ def test_a_view_that_raises_does_not_lose_the_undo_entry(qtbot, window, messages
 def test_a_refused_undo_keeps_the_history(qtbot, window, messages):
     """Undoing a deletion whose name was taken since is refused with a message; the file is
     unchanged, so the history stays as it was and the undo works once the name is free."""
-    from qcdesk.core import attributes as attrs
     from qcdesk.ui.commands import cases as ccmd
 
     project = window.project
-    role = attrs.define_attribute(project, "Role")
+    role = project.attributes.define("Role")
     assert window.undo.run(codebook_cmd.add_code(project, "Belonging"))
     assert window.undo.run(ccmd.delete_attribute(project, role.id))
-    newer = attrs.define_attribute(project, "Role")   # as the attribute dialog does: not undoable
+    newer = project.attributes.define("Role")   # as the attribute dialog does: not undoable
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
     qtbot.waitUntil(lambda: window.undo_stack.index() == 2)
     assert window.undo_stack.count() == 2 and not window.undo_stack.canRedo()
-    assert [a.name for a in attrs.attributes(project)] == ["Role"]
-    attrs.rename_attribute(project, newer.id, "Role 2")
+    assert [a.name for a in project.attributes.all()] == ["Role"]
+    project.attributes.rename(newer.id, "Role 2")
     window.act_undo.trigger()
-    assert sorted(a.name for a in attrs.attributes(project)) == ["Role", "Role 2"]
-    assert attrs.attribute(project, role.id).name == "Role"
+    assert sorted(a.name for a in project.attributes.all()) == ["Role", "Role 2"]
+    assert project.attributes.get(role.id).name == "Role"
     window.act_undo.trigger()                      # the step before is still there
     assert "Belonging" not in [c.name for c in project.codes()]
 
 
 def test_a_refused_redo_keeps_the_history(qtbot, window, messages):
-    from qcdesk.core import cases
     from qcdesk.ui.commands import cases as ccmd
 
     project = window.project
     assert window.undo.run(ccmd.add_case(project, "P1"))
     window.act_undo.trigger()
-    newer = cases.add_case(project, "P1").value           # as "Cases from documents" does: not undoable
+    newer = project.cases.add("P1").value           # as "Cases from documents" does: not undoable
     window.act_redo.trigger()
     qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
     qtbot.waitUntil(lambda: window.undo_stack.index() == 0)
     assert window.undo_stack.count() == 1 and window.undo_stack.canRedo()
-    assert [c.id for c in cases.cases(project)] == [newer.id]
-    cases.rename_case(project, newer.id, "P1 (new)")
+    assert [c.id for c in project.cases.all()] == [newer.id]
+    project.cases.rename(newer.id, "P1 (new)")
     window.act_redo.trigger()
-    assert sorted(c.name for c in cases.cases(project)) == ["P1", "P1 (new)"]
+    assert sorted(c.name for c in project.cases.all()) == ["P1", "P1 (new)"]
     assert window.undo_stack.index() == 1

@@ -269,11 +269,10 @@ def test_report_counts_what_could_not_be_mapped(tmp_path, new_project):
 
 
 def test_an_annotation_is_labelled_with_its_passage(tmp_path, new_project):
-    from qcdesk.core import memos
 
     p = new_project()
     import_file(p, _second_client(tmp_path))
-    labels = sorted(memos.target_label(p, m) for m in memos.list_memos(p))
+    labels = sorted(p.memos.target_label(m) for m in p.memos.all())
     assert labels == ["Coded segment: Support in Interview Rita", "Document: Interview Rita",
                       "Passage of Interview Rita: “the rota changed”", "Project journal"]
 

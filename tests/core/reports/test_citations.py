@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.models import Coding, Segment
 from qcdesk.core.reports import ReportOptions, build_report
@@ -20,14 +19,14 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def cited(sample):
     p = sample.project
-    gender = attributes.define_attribute(p, "gender").id
-    role = attributes.define_attribute(p, "role").id
-    p3 = cases.add_case(p, "Participant 3").value.id
-    cases.link_speaker(p, p3, sample.docs["i1"], "Participant 1")
-    attributes.set_value(p, p3, gender, "woman")
-    attributes.set_value(p, p3, role, "partner")
-    notes = cases.add_case(p, "Ward A").value.id
-    cases.link_documents(p, notes, [sample.docs["notes"]])
+    gender = p.attributes.define("gender").id
+    role = p.attributes.define("role").id
+    p3 = p.cases.add("Participant 3").value.id
+    p.cases.link_speaker(p3, sample.docs["i1"], "Participant 1")
+    p.attributes.set_value(p3, gender, "woman")
+    p.attributes.set_value(p3, role, "partner")
+    notes = p.cases.add("Ward A").value.id
+    p.cases.link_documents(notes, [sample.docs["notes"]])
     # a coding that starts on the speaker's label
     code_words(p, sample.docs["i1"], sample.codes["Support"], "Participant 1: The workload")
     return sample, gender, role

@@ -233,13 +233,12 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
 
 def test_case_filter_agrees_with_the_cases_module(study):
     """Retrieval reads cases from the schema tables; the cases module must see the same codings."""
-    cases = pytest.importorskip("qcdesk.core.cases")
     project, ids, _, _ = study
-    case = cases.add_case(project, "M01").value
-    cases.link_speaker(project, case.id, ids["d2"], "M01")
-    whole = cases.add_case(project, "P03").value
-    cases.link_documents(project, whole.id, [ids["d1"]])
+    case = project.cases.add("M01").value
+    project.cases.link_speaker(case.id, ids["d2"], "M01")
+    whole = project.cases.add("P03").value
+    project.cases.link_documents(whole.id, [ids["d1"]])
     everything = [ids["mentoring"], ids["belonging"], ids["worry"]]
     for case_id in (case.id, whole.id):
         found = {c for r in retrieve(project, Query(everything, cases=[case_id])) for c in r.coding_ids}
-        assert found == set(cases.case_coding_ids(project, case_id))
+        assert found == set(project.cases.coding_ids(case_id))
