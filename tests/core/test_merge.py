@@ -263,11 +263,11 @@ def test_a_merged_document_keeps_its_sync_points_through_unmerge_and_remerge(tmp
         doc.sync_points = [(TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
         p.add_document("Interview 1", doc)
     with Project.open(ana_path) as p:
-        merged = merge_project(p, ben_path)
+        done = merge_project(p, ben_path)
         (merged,) = p.documents()
         points = timing.time_points(p, merged.id)
         assert points == [(0, 3.0), (TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
-        rows = merged.undo.run()
+        rows = done.undo.run()
         assert p.db.execute("SELECT count(*) FROM sync_points").fetchone()[0] == 0
         rows.run()
         assert timing.time_points(p, p.documents()[0].id) == points
