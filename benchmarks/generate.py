@@ -183,15 +183,15 @@ def add_codebook(project: Project, scale: Scale) -> list[int]:
     top, mid, leaves = level_sizes(scale.codes)
     ids: list[int] = []
     with project.action():
-        themes = [project.add_code(f"{_THEMES[i % len(_THEMES)]}" + (f" {i // len(_THEMES) + 1}"
+        themes = [project.codebook.add(f"{_THEMES[i % len(_THEMES)]}" + (f" {i // len(_THEMES) + 1}"
                                                                      if i >= len(_THEMES) else ""),
-                                   description=f"Everything participants say about {_THEMES[i % len(_THEMES)].lower()}.")
+                                   description=f"Everything participants say about {_THEMES[i % len(_THEMES)].lower()}.").value
                   for i in range(top)]
-        aspects = [project.add_code(f"{_ASPECTS[i % len(_ASPECTS)]} {i // len(_ASPECTS) + 1}",
-                                    parent_id=themes[i % len(themes)].id) for i in range(mid)]
+        aspects = [project.codebook.add(f"{_ASPECTS[i % len(_ASPECTS)]} {i // len(_ASPECTS) + 1}",
+                                    parent_id=themes[i % len(themes)].id).value for i in range(mid)]
         parents = aspects or themes
-        leaf_codes = [project.add_code(f"{rng.choice(_LEAF_WORDS)} {rng.choice(_OBJECTS).split()[-1]} {i + 1}",
-                                       parent_id=parents[i % len(parents)].id if parents else None)
+        leaf_codes = [project.codebook.add(f"{rng.choice(_LEAF_WORDS)} {rng.choice(_OBJECTS).split()[-1]} {i + 1}",
+                                       parent_id=parents[i % len(parents)].id if parents else None).value
                       for i in range(leaves)]
         ids = [c.id for c in themes + aspects + leaf_codes]
     return ids
@@ -227,7 +227,7 @@ def add_codings(project: Project, scale: Scale, code_ids: list[int], progress=No
                 if (code, start, end) in seen:
                     continue
                 seen.add((code, start, end))
-                project.apply_code(doc.id, code, start, end)
+                project.codings.apply(doc.id, code, start, end)
         made += len(seen)
         if progress:
             progress(n + 1, len(docs))

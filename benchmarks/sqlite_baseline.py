@@ -239,7 +239,7 @@ def compare_coding(project: Path, workdir: Path | None = None, repeats: int = 21
         with Project.open(copies[0]) as qc:
             for start, end in ranges:
                 t = time.perf_counter()
-                qc.apply_code(doc, code, start, end + 1)
+                qc.codings.apply(doc, code, start, end + 1)
                 ours.append(time.perf_counter() - t)
     q, b = statistics.median(ours), statistics.median(plain)
     return {"qcdesk_s": q, "sqlite3_s": b, "ratio": q / max(b, 1e-9), "repeats": repeats}

@@ -5,7 +5,7 @@ steps drive a real :class:`~qcdesk.ui.main_window.MainWindow` offscreen in this 
 count a step done only once the event queue is empty and the transcript's viewport has been
 painted (grabbed). Steps whose feature is not in this qcdesk yet raise
 :class:`~measure.FeatureMissing`; they are found by name (see ``QDPX_EXPORTERS``), never
-imitated. The merge step calls :func:`qcdesk.core.codebook_ops.merge_codes` and the search step
+imitated. The merge step calls :meth:`qcdesk.core.codebook.CodebookService.merge` and the search step
 :func:`qcdesk.core.search.search` (all hits, as the Search panel asks for them).
 """
 
@@ -149,7 +149,7 @@ class Session:
 
     def insert_coding_core(self) -> str:
         start, end = self._free_range(self.busy_leaf, skip=1)
-        coding = self.core.apply_code(self.largest, self.busy_leaf, start, end)
+        coding = self.core.codings.apply(self.largest, self.busy_leaf, start, end).value
         return f"coding {coding.id} ({end - start} characters)"
 
     def _free_range(self, code_id: int, skip: int = 0) -> tuple[int, int]:
@@ -266,7 +266,7 @@ class Session:
     def create_code(self) -> str:
         """A new sub-code of the busiest leaf, as the codebook's Sub-code does, until shown."""
         before = self.window.codebook.model.rowCount()
-        code = self.core.add_code("benchmark new code", parent_id=self.busy_leaf)
+        code = self.core.codebook.add("benchmark new code", parent_id=self.busy_leaf).value
         self.settle()
         if not self.window.codebook.model.index_for_code(code.id).isValid():
             raise RuntimeError("the new code is not in the codebook")
@@ -309,14 +309,12 @@ class Session:
         return panel.status.text()
 
     def merge(self) -> str:
-        from qcdesk.core.codebook_ops import merge_codes
-
         codes = self.core.codes()
         counts = self.core.code_counts()
         leaves = sorted((c for c in codes if c.id != self.busy_leaf and not any(o.parent_id == c.id for o in codes)),
                         key=lambda c: -counts.get(c.id, (0, 0))[0])
         source, target = leaves[0].id, leaves[1].id
-        merge_codes(self.core, [source], target)
+        self.core.codebook.merge([source], target)
         return f"merged {counts.get(source, (0, 0))[0]} codings into a code with {counts.get(target, (0, 0))[0]}"
 
     def word_report(self) -> str:

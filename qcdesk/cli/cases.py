@@ -13,7 +13,6 @@ SUBCOMMANDS = {"attributes", "saturation"}
 
 
 def cmd_attributes(args: argparse.Namespace) -> int:
-    from qcdesk.core import attributes as attrs
     from qcdesk.core.attributes_io import export_attributes, import_attributes
 
     if args.action == "import":
@@ -28,7 +27,7 @@ def cmd_attributes(args: argparse.Namespace) -> int:
             count = export_attributes(project, Path(args.file))
             print(f"wrote {args.file} ({count} cases)")
         else:
-            for summary in attrs.attribute_summary(project):
+            for summary in project.attributes.summary():
                 print(summary.text())
     return 0
 

@@ -29,7 +29,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         if args.coder:
             project.set_coder(args.coder)
         code = names.code_id(project, args.code)
-        made = code_hits(project, hits, code, args.unit)
+        made = code_hits(project, hits, code, args.unit).value
         print(f"coded {counted(len(made), 'passage')} ({args.unit}) with "
               f"“{project.code(code).name}” from {len(hits)} hits")
     return 0

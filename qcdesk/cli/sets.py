@@ -14,7 +14,6 @@ SUBCOMMANDS = {"sets"}
 
 
 def cmd_sets(args: argparse.Namespace) -> int:
-    from qcdesk.core import document_sets as ds
     from qcdesk.core import retrieval_names as names
 
     changing = args.create or args.add or args.remove or args.rename or args.delete
@@ -27,25 +26,25 @@ def cmd_sets(args: argparse.Namespace) -> int:
     with open_project(args.project, read_only=not changing) as project:
         docs = [names.document_id(project, n) for n in args.document or []]
         if args.create:
-            made = ds.create_set(project, args.create, docs)
+            made = project.sets.create(args.create, docs).value
             print(f"created set “{made.name}” with {counted(len(docs), 'document')}")
         elif args.add:
-            added = ds.add_documents(project, names.set_id(project, args.add), docs)
-            print(f"added {counted(len(added), 'document')} to “{ds.set_by_name(project, args.add).name}”")
+            added = project.sets.add_documents(names.set_id(project, args.add), docs).value
+            print(f"added {counted(len(added), 'document')} to “{project.sets.by_name(args.add).name}”")
         elif args.remove:
-            removed = ds.remove_documents(project, names.set_id(project, args.remove), docs)
-            print(f"removed {counted(len(removed), 'document')} from “{ds.set_by_name(project, args.remove).name}”")
+            removed = project.sets.remove_documents(names.set_id(project, args.remove), docs).value
+            print(f"removed {counted(len(removed), 'document')} from “{project.sets.by_name(args.remove).name}”")
         elif args.rename:
-            renamed = ds.rename_set(project, names.set_id(project, args.rename), args.to)
+            renamed = project.sets.rename(names.set_id(project, args.rename), args.to).value
             print(f"renamed set to “{renamed.name}”")
         elif args.delete:
             set_id = names.set_id(project, args.delete)
-            name = ds.document_set(project, set_id).name
-            ds.delete_set(project, set_id)
+            name = project.sets.get(set_id).name
+            project.sets.delete(set_id)
             print(f"deleted set “{name}” (its documents stay in the project)")
         else:
             doc_names = {d.id: d.name for d in project.documents()}
-            listed = [(s.set.name, [doc_names[i] for i in s.document_ids]) for s in ds.sets_with_documents(project)]
+            listed = [(s.set.name, [doc_names[i] for i in s.document_ids]) for s in project.sets.with_documents()]
             print_listing(listed, lambda s: f"{s[0]} ({counted(len(s[1]), 'document')}): {', '.join(s[1])}".rstrip(": "),
                           as_json=args.json, json_item=lambda s: {"name": s[0], "documents": s[1]},
                           empty="no document sets")

@@ -28,7 +28,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
         else:
             if args.coder:
                 project.set_coder(args.coder)
-            report = merge_project(project, args.other, passphrase=passphrase_for(args.other))
+            report = merge_project(project, args.other, passphrase=passphrase_for(args.other)).value
     if args.dry_run:
         print(f"merging {args.other} into {args.project} would do this (nothing was changed):")
     else:

@@ -24,7 +24,7 @@ def cmd_speakers(args: argparse.Namespace) -> int:
     with open_project(args.project, read_only=args.rename is None) as project:
         if args.rename:
             old, new = args.rename
-            snapshot = rename_speaker(project, old, new)
+            snapshot = rename_speaker(project, old, new).value
             print(f"renamed “{old}” to “{snapshot['new']}” in {len(snapshot['turn_ids'])} turns")
         rows = speakers(project)
     print("speaker\tturns\tdocuments")

@@ -35,6 +35,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.storage import agreement as sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import schema
+from qcdesk.core.undo import Done, Undo, touched
 
 Interval = tuple[int, int]
 
@@ -323,8 +324,9 @@ DECISIONS = ("accept", "reject")
 
 
 def settle(project: Project, disagreement: Disagreement, decision: str, *,
-           as_coder: int | None = None) -> dict:
-    """Resolve one disagreement as one action; return the snapshot :func:`unsettle` undoes.
+           as_coder: int | None = None) -> Done[dict]:
+    """Resolve one disagreement as one action; the value is what changed, the undo gives every
+    coding its former range back (and its own undo settles again, under the same ids).
 
     ``accept`` codes the range for the coders who did not (or, with ``as_coder``, for that one
     coder only: an "agreed" coder); codings that touch the range are extended rather than
@@ -345,11 +347,8 @@ def settle(project: Project, disagreement: Disagreement, decision: str, *,
         else:
             for coder in d.coded_by:
                 _reject_for(project, d, coder, snap)
-        changes.codings.update(snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
-                               + [c[0] for c in snap["changed"]])
-        changes.codes.add(d.code_id)
-        changes.coded_documents.add(d.document_id)
-    return snap
+        _note(changes, snap)
+    return Done(snap, _unsettling(project, snap))
 
 
 def _own(project: Project, d: Disagreement, coder: int) -> list:
@@ -407,19 +406,71 @@ def _reject_for(project: Project, d: Disagreement, coder: int, snap: dict) -> No
             _remove(project, snap, c)
 
 
-def unsettle(project: Project, snap: dict) -> None:
-    """Undo :func:`settle`: drop what it added, give back old ranges, restore what it removed."""
+def _note(changes, snap: dict) -> None:
+    changes.codings.update(snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
+                           + [c[0] for c in snap["changed"]])
+    changes.codes.add(snap["code_id"])
+    changes.coded_documents.add(snap["document_id"])
+
+
+def _touched(snap: dict):
+    return touched("codings", snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
+                   + [c[0] for c in snap["changed"]])
+
+
+def _unsettling(project: Project, snap: dict) -> Undo:
+    """The undo of a settling: drop what it added, give back old ranges, restore what it removed."""
+
+    def run() -> Undo:
+        return _resettling(project, _unsettle(project, snap))
+
+    return Undo("Unsettle", run, _touched(snap))
+
+
+def _unsettle(project: Project, snap: dict) -> dict:
+    """Undo a settling as one action; return what settling again puts back (the added codings'
+    rows, the settled ranges, the ids it removed)."""
+    redo: dict = {"code_id": snap["code_id"], "document_id": snap["document_id"],
+                  "removed": [r["codings"][0]["id"] for r in snap["removed"]]}
     with project.action() as changes:
+        redo["added"] = coding_sql.snapshot(project.db, snap["added"]) if snap["added"] else {}
+        ranges = {}
+        for coding_id, _start, _end in snap["changed"]:
+            now = coding_sql.get(project.db, coding_id)
+            if now is not None and coding_id not in ranges:
+                ranges[coding_id] = (now.start, now.end)
+        redo["changed"] = [(i, *r) for i, r in ranges.items()]
         for coding_id in snap["added"]:
             coding_sql.delete(project.db, coding_id)
         for coding_id, start, end in reversed(snap["changed"]):
             sql.set_range(project.db, coding_id, start, end)
         for item in snap["removed"]:
             coding_sql.restore(project.db, item)
-        changes.codings.update(snap["added"] + [r["codings"][0]["id"] for r in snap["removed"]]
-                               + [c[0] for c in snap["changed"]])
-        changes.codes.add(snap["code_id"])
-        changes.coded_documents.add(snap["document_id"])
+        _note(changes, snap)
+    return redo
+
+
+def _resettling(project: Project, redo: dict) -> Undo:
+    """The undo of an unsettling: settle again exactly as before, under the same ids."""
+
+    def run() -> Undo:
+        snap: dict = {"added": [r["id"] for r in redo["added"].get("codings", [])], "removed": [], "changed": [],
+                      "code_id": redo["code_id"], "document_id": redo["document_id"]}
+        with project.action() as changes:
+            if snap["added"]:
+                coding_sql.restore(project.db, redo["added"])
+            for coding_id, start, end in redo["changed"]:
+                coding = coding_sql.get(project.db, coding_id)
+                if coding is not None:
+                    _change(project, snap, coding, start, end)
+            for coding_id in redo["removed"]:
+                coding = coding_sql.get(project.db, coding_id)
+                if coding is not None:
+                    _remove(project, snap, coding)
+            _note(changes, snap)
+        return _unsettling(project, snap)
+
+    return Undo("Settle again", run, touched("codings", redo["removed"] + [c[0] for c in redo["changed"]]))
 
 
 # ================================================================ as a table

@@ -156,7 +156,7 @@ def import_attributes(project: Project, path: str | Path, *, create_cases: bool 
     header, body = read_table(path)
     report = ImportReport()
     names = header[1:]
-    existing = {n: attrs.attribute_by_name(project, n) for n in names}
+    existing = {n: project.attributes.by_name(n) for n in names}
     with project.action() as changes:
         columns: list[tuple[Attribute, str | None]] = []
         for index, name in enumerate(names, start=1):
@@ -166,7 +166,7 @@ def import_attributes(project: Project, path: str | Path, *, create_cases: bool 
                 column = [cells[index] for _n, cells in body]
                 kind, choices = infer_type(column, date_order)
                 order = date_order or _column_date_order(column)
-                attr = attrs.define_attribute(project, name, kind, choices)
+                attr = project.attributes.define(name, kind, choices)
                 report.attributes_created.append((attr.name, kind))
             elif attr.value_type == "date":
                 order = date_order or _column_date_order([cells[index] for _n, cells in body])
@@ -214,8 +214,8 @@ def import_attributes(project: Project, path: str | Path, *, create_cases: bool 
 def export_attributes(project: Project, path: str | Path) -> int:
     """Write the attribute table (CSV or XLSX by the file's suffix); returns the number of cases."""
     path = Path(path)
-    columns = attrs.attributes(project)
-    rows = attrs.attribute_table(project)
+    columns = project.attributes.all()
+    rows = project.attributes.table()
     header = [CASE_HEADER] + [a.name for a in columns]
     suffix = path.suffix.lower()
     try:

@@ -84,8 +84,8 @@ def build_demo_project(path: Path) -> Path:
             parent = parts[:-1]
             if parent and parent not in code_ids:
                 raise DemoError(f"Demo code {entry['path']!r} is listed before its parent.")
-            code = project.add_code(parts[-1], parent_id=code_ids[parent] if parent else None,
-                                    color=entry["color"], description=entry.get("description", ""))
+            code = project.codebook.add(parts[-1], parent_id=code_ids[parent] if parent else None,
+                                    color=entry["color"], description=entry.get("description", "")).value
             code_ids[parts] = code.id
 
         for item in demo_codings():
@@ -98,7 +98,7 @@ def build_demo_project(path: Path) -> Path:
             start = project.document_text(doc.id).find(item.quote)
             if start < 0 or not item.quote:
                 raise DemoError(f"Demo quote not found in {item.document}: {item.quote!r}")
-            project.apply_code(doc.id, code_id, start, start + len(item.quote))
+            project.codings.apply(doc.id, code_id, start, start + len(item.quote))
         _add_cases_and_memos(project, docs, code_ids)
         project.set_info("demo", "1")
     return path
@@ -106,24 +106,23 @@ def build_demo_project(path: Path) -> Path:
 
 def _add_cases_and_memos(project: Project, docs: dict, code_ids: dict[tuple[str, ...], int]) -> None:
     """Participants with typed attributes, the journal and a code memo, from ``cases.json``."""
-    from qcdesk.core import attributes, cases, memos
 
     book = json.loads(resource_path("demo", "cases.json").read_text(encoding="utf-8"))
     attr_ids = {}
     for entry in book["attributes"]:
-        attr = attributes.define_attribute(project, entry["name"], entry["type"], entry.get("choices", ()))
+        attr = project.attributes.define(entry["name"], entry["type"], entry.get("choices", ()))
         attr_ids[entry["name"]] = attr.id
     for entry in book["cases"]:
         doc = docs.get(entry["document"])
         if doc is None:
             raise DemoError(f"Demo case {entry['name']!r} refers to {entry['document']!r}, "
                             "which is not a demo transcript.")
-        case = cases.add_case(project, entry["name"], entry.get("description", ""))
-        cases.link_documents(project, case.id, [doc.id])
+        case = project.cases.add(entry["name"], entry.get("description", "")).value
+        project.cases.link_documents(case.id, [doc.id])
         for name, value in entry["values"].items():
             if name not in attr_ids:
                 raise DemoError(f"Demo case {entry['name']!r} sets the undefined attribute {name!r}.")
-            attributes.set_value(project, case.id, attr_ids[name], value)
+            project.attributes.set_value(case.id, attr_ids[name], value)
     for entry in book["memos"]:
         target = {}
         if "code" in entry:
@@ -131,7 +130,7 @@ def _add_cases_and_memos(project: Project, docs: dict, code_ids: dict[tuple[str,
             if code_id is None:
                 raise DemoError(f"Demo memo refers to the unknown code {entry['code']!r}.")
             target["code_id"] = code_id
-        memos.create_memo(project, entry["title"], entry["body"], **target)
+        project.memos.create(entry["title"], entry["body"], **target)
 
 
 def demo_project_path() -> Path:

@@ -21,7 +21,7 @@ one action: it adds what this project lacks and never changes or removes what is
 
 :func:`preview_merge` says what a merge would add, match and find in conflict without changing
 anything (it runs the merge and rolls it back). :func:`merge_project` returns a :class:`MergeReport`
-whose ``inserted`` lists every row it added; :func:`unmerge` removes exactly those rows (returning
+whose ``inserted`` lists every row it added; :func:`_unmerge` (the undo of a merge) removes exactly those rows (returning
 them), :func:`remerge` puts them back.
 """
 
@@ -37,6 +37,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import merge as sql
+from qcdesk.core.undo import Done, delete_then
 
 KINDS = ("documents", "recordings", "codes", "codings", "time codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
@@ -100,16 +101,21 @@ def _open_other(project: Project, other_path: str | Path, passphrase: str | None
     return other
 
 
-def merge_project(project: Project, other_path: str | Path, passphrase: str | None = None) -> MergeReport:
-    """Import another coder's project file into ``project`` as one action (all or nothing)."""
+def merge_project(project: Project, other_path: str | Path, passphrase: str | None = None) -> Done[MergeReport]:
+    """Import another coder's project file into ``project`` as one action (all or nothing). The undo
+    removes exactly the rows the merge inserted (None when it inserted nothing); its own undo puts
+    them back with the same ids."""
     other = _open_other(project, other_path, passphrase)
     try:
         report = MergeReport(path=str(other_path))
         with project.action() as changes:
             _Merger(project, other, report).run(changes)
-        return report
     finally:
         other.close()
+    if not report.inserted:
+        return Done(report, None)
+    return Done(report, delete_then("Unmerge", lambda: _unmerge(project, report), lambda rows: _remerge(project, rows),
+                                    "Merge again"))
 
 
 class _DryRun(Exception):
@@ -133,8 +139,8 @@ def preview_merge(project: Project, other_path: str | Path, passphrase: str | No
         other.close()
 
 
-def unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
-    """Remove exactly the rows ``report``'s merge inserted; return them for :func:`remerge`."""
+def _unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
+    """Remove exactly the rows ``report``'s merge inserted; return them for :func:`_remerge`."""
     with project.action() as changes:
         rows = sql.capture(project.db, report.inserted)
         sql.remove(project.db, rows)
@@ -142,8 +148,8 @@ def unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
     return rows
 
 
-def remerge(project: Project, rows: dict[str, list[dict]]) -> None:
-    """Put back what :func:`unmerge` removed, with the same ids."""
+def _remerge(project: Project, rows: dict[str, list[dict]]) -> None:
+    """Put back what :func:`_unmerge` removed, with the same ids."""
     with project.action() as changes:
         sql.restore(project.db, rows)
         _touch(changes, rows)

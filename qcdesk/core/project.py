@@ -14,14 +14,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import re
 from bisect import bisect_right
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core import clean_close, coding_rules, opening
+from qcdesk.core import clean_close, opening
 from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
@@ -37,11 +36,11 @@ from qcdesk.core.storage import schema
 from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.storage import time_codings as time_sql
 from qcdesk.core.time_codings import time_segments
+from qcdesk.core.undo import Done, restore_then, swap, touched
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
 
-_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 class Project:
@@ -76,6 +75,12 @@ class Project:
         self.check_deferred = False
         #: the file's seal once closed cleanly after a full check found it sound (see :mod:`clean_close`)
         self.closed_seal: str | None = None
+        self._codings = None
+        self._codebook = None
+        self._cases = None
+        self._attributes = None
+        self._memos = None
+        self._sets = None
 
     # ----------------------------------------------------------------- lifecycle
     @classmethod
@@ -138,6 +143,60 @@ class Project:
 
             self._media = MediaService(self)
         return self._media
+
+    @property
+    def codebook(self):
+        """Adding, changing, moving, merging and deleting codes (:class:`qcdesk.core.codebook.CodebookService`)."""
+        if self._codebook is None:
+            from qcdesk.core.codebook import CodebookService
+
+            self._codebook = CodebookService(self)
+        return self._codebook
+
+    @property
+    def cases(self):
+        """Cases: the participants and their documents and speakers (:class:`qcdesk.core.cases.CaseService`)."""
+        if self._cases is None:
+            from qcdesk.core.cases import CaseService
+
+            self._cases = CaseService(self)
+        return self._cases
+
+    @property
+    def attributes(self):
+        """The attributes of cases and their values (:class:`qcdesk.core.attributes.AttributeService`)."""
+        if self._attributes is None:
+            from qcdesk.core.attributes import AttributeService
+
+            self._attributes = AttributeService(self)
+        return self._attributes
+
+    @property
+    def memos(self):
+        """Memos and the project journal (:class:`qcdesk.core.memos.MemoService`)."""
+        if self._memos is None:
+            from qcdesk.core.memos import MemoService
+
+            self._memos = MemoService(self)
+        return self._memos
+
+    @property
+    def sets(self):
+        """Document sets (:class:`qcdesk.core.document_sets.SetService`)."""
+        if self._sets is None:
+            from qcdesk.core.document_sets import SetService
+
+            self._sets = SetService(self)
+        return self._sets
+
+    @property
+    def codings(self):
+        """Applying, removing and resizing text codings (:class:`qcdesk.core.codings.CodingService`)."""
+        if self._codings is None:
+            from qcdesk.core.codings import CodingService
+
+            self._codings = CodingService(self)
+        return self._codings
 
     @property
     def time_codings(self):
@@ -308,7 +367,16 @@ class Project:
             changes.document_list = True
         return self.document(doc_id)
 
-    def rename_document(self, document_id: int, name: str) -> None:
+    def rename_document(self, document_id: int, name: str) -> Done[None]:
+        old = self.document(document_id).name
+        self._rename_document(document_id, name)
+        new = self.document(document_id).name
+        if new == old:
+            return Done(None, None)
+        return Done(None, swap("Rename document", lambda n: self._rename_document(document_id, n), old, new,
+                               touched("documents", [document_id])))
+
+    def _rename_document(self, document_id: int, name: str) -> None:
         name = name.strip()
         if not name:
             raise OperationError("A document needs a name.")
@@ -318,30 +386,35 @@ class Project:
             changes.documents.add(document_id)
             changes.document_list = True
 
-    def delete_document(self, document_id: int) -> dict[str, list[dict]]:
-        """Delete a document with its codings; return the snapshot that undoes it."""
+    def delete_document(self, document_id: int) -> Done[dict[str, list[dict]]]:
+        """Delete a document with its codings; the value is the snapshot of what went, the undo
+        puts it back under the same ids."""
         self.document(document_id)
+        rows = self._delete_document(document_id)
+        return Done(rows, restore_then("Restore document", self._restore_document, rows,
+                                       lambda: self._delete_document(document_id), "Delete document",
+                                       touched("documents", [document_id])))
+
+    def _delete_document(self, document_id: int) -> dict[str, list[dict]]:
         with self.action() as changes:
             rows = doc_sql.snapshot(self.db, document_id)
             doc_sql.delete(self.db, document_id)
-            changes.documents.add(document_id)
-            changes.coded_documents.add(document_id)
-            changes.codes.update(r["code_id"] for r in rows.get("codings", []))
-            changes.memos = bool(rows.get("memos"))
-            changes.document_list = True
-            changes.sets = bool(rows.get("document_set_members"))
+            self._touch_document(changes, document_id, rows)
         return rows
 
-    def restore_document(self, rows: dict[str, list[dict]]) -> None:
+    def _restore_document(self, rows: dict[str, list[dict]]) -> None:
         with self.action() as changes:
             doc_sql.restore(self.db, rows)
-            doc_id = rows["documents"][0]["id"]
-            changes.documents.add(doc_id)
-            changes.coded_documents.add(doc_id)
-            changes.codes.update(r["code_id"] for r in rows.get("codings", []))
-            changes.memos = bool(rows.get("memos"))
-            changes.document_list = True
-            changes.sets = bool(rows.get("document_set_members"))
+            self._touch_document(changes, rows["documents"][0]["id"], rows)
+
+    @staticmethod
+    def _touch_document(changes: Changes, doc_id: int, rows: dict[str, list[dict]]) -> None:
+        changes.documents.add(doc_id)
+        changes.coded_documents.add(doc_id)
+        changes.codes.update(r["code_id"] for r in rows.get("codings", []))
+        changes.memos = bool(rows.get("memos"))
+        changes.document_list = True
+        changes.sets = bool(rows.get("document_set_members"))
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:
@@ -389,183 +462,17 @@ class Project:
     def subtree_ids(self, code_id: int) -> list[int]:
         return code_sql.subtree_ids(self.db, code_id)
 
-    def _check_name(self, name: str) -> str:
-        name = " ".join(name.split())
-        if not name:
-            raise OperationError("A code needs a name.")
-        if len(name) > 200:
-            raise OperationError("Code names are limited to 200 characters.")
-        return name
-
-    @staticmethod
-    def _check_color(color: str) -> str:
-        if not _COLOR_RE.match(color):
-            raise OperationError(f"{color!r} is not a colour of the form #rrggbb.")
-        return color.lower()
-
-    def _next_color(self) -> str:
-        return next_code_color(c.color for c in self.codes())
-
-    def add_code(self, name: str, *, parent_id: int | None = None, color: str | None = None,
-                 description: str = "", position: int | None = None) -> Code:
-        name = self._check_name(name)
-        color = self._check_color(color) if color else self._next_color()
-        if parent_id is not None:
-            self.code(parent_id)
-        with self.action() as changes:
-            siblings = code_sql.children_ids(self.db, parent_id)
-            code_id = code_sql.insert(self.db, {
-                "parent_id": parent_id, "name": name, "color": color,
-                "description": description, "position": len(siblings), "created": schema.now(),
-            })
-            if position is not None and position < len(siblings):
-                siblings.insert(max(0, position), code_id)
-                code_sql.set_positions(self.db, parent_id, siblings)
-            changes.codes.add(code_id)
-            changes.codebook = True
-        return self.code(code_id)
-
-    def _update_code(self, code_id: int, **values: object) -> Code:
-        self.code(code_id)
-        with self.action() as changes:
-            code_sql.update(self.db, code_id, **values)
-            changes.codes.add(code_id)
-            changes.codebook = True
-            if "color" in values:
-                changes.coded_documents.update(
-                    c.document_id for c in coding_sql.for_codes(self.db, [code_id]))
-        return self.code(code_id)
-
-    def rename_code(self, code_id: int, name: str) -> Code:
-        return self._update_code(code_id, name=self._check_name(name))
-
-    def set_code_color(self, code_id: int, color: str) -> Code:
-        return self._update_code(code_id, color=self._check_color(color))
-
-    def set_code_description(self, code_id: int, description: str) -> Code:
-        return self._update_code(code_id, description=description)
-
     def code_position(self, code_id: int) -> tuple[int | None, int]:
         """(parent id, row among siblings) of a code."""
         code = self.code(code_id)
         return code.parent_id, code_sql.children_ids(self.db, code.parent_id).index(code_id)
 
-    def move_code(self, code_id: int, parent_id: int | None, row: int | None = None) -> Code:
-        """Re-parent and/or reorder: ``row`` is the position among the new siblings."""
-        code = self.code(code_id)
-        if parent_id is not None:
-            self.code(parent_id)
-            if parent_id in code_sql.subtree_ids(self.db, code_id):
-                raise OperationError("A code cannot be moved into itself or one of its sub-codes.")
-        with self.action() as changes:
-            old_siblings = [i for i in code_sql.children_ids(self.db, code.parent_id) if i != code_id]
-            code_sql.set_positions(self.db, code.parent_id, old_siblings)
-            siblings = [i for i in code_sql.children_ids(self.db, parent_id) if i != code_id]
-            row = len(siblings) if row is None else max(0, min(row, len(siblings)))
-            siblings.insert(row, code_id)
-            code_sql.set_positions(self.db, parent_id, siblings)
-            changes.codes.update({code_id} | ({parent_id} if parent_id else set()))
-            changes.codebook = True
-        return self.code(code_id)
-
-    def delete_code(self, code_id: int) -> dict[str, list[dict]]:
-        """Delete a code, its sub-codes and their codings; return the snapshot that undoes it."""
-        code = self.code(code_id)
-        with self.action() as changes:
-            rows = code_sql.snapshot(self.db, code_id)
-            code_sql.delete(self.db, code_id)
-            remaining = code_sql.children_ids(self.db, code.parent_id)
-            code_sql.set_positions(self.db, code.parent_id, remaining)
-            changes.codes.update(r["id"] for r in rows["codes"])
-            changes.codings.update(r["id"] for r in rows.get("codings", []))
-            changes.coded_documents.update(r["document_id"] for r in rows.get("codings", []))
-            changes.memos = bool(rows.get("memos"))
-            changes.codebook = True
-        return rows
-
-    def restore_code(self, rows: dict[str, list[dict]]) -> None:
-        """Undo :meth:`delete_code`: the same ids, parent, position, codings and memos."""
-        top = rows["codes"][0]
-        with self.action() as changes:
-            code_sql.restore(self.db, rows)
-            siblings = [i for i in code_sql.children_ids(self.db, top["parent_id"]) if i != top["id"]]
-            siblings.insert(min(top["position"], len(siblings)), top["id"])
-            code_sql.set_positions(self.db, top["parent_id"], siblings)
-            changes.codes.update(r["id"] for r in rows["codes"])
-            changes.codings.update(r["id"] for r in rows.get("codings", []))
-            changes.coded_documents.update(r["document_id"] for r in rows.get("codings", []))
-            changes.memos = bool(rows.get("memos"))
-            changes.codebook = True
-
     # ----------------------------------------------------------------- codings
-    def apply_code(self, document_id: int, code_id: int, start: int, end: int) -> Coding:
-        """Tag ``[start, end)`` (code points) of a document with a code.
-
-        The coding records who coded and follows the one duplicate rule of
-        :mod:`qcdesk.core.coding_rules`: applying the same code to exactly the same range
-        again changes nothing and returns the existing coding; another coder's identical
-        coding does not count (in a merged team project each coder's judgement is kept for
-        agreement). A code that only groups others is refused.
-        """
-        length = self.document(document_id).char_count
-        coding_rules.check_codable(self.code(code_id))
-        if not (0 <= start < end <= length):
-            raise OperationError(
-                f"Cannot code characters {start}-{end}: select some text of the document "
-                f"(0-{length}) first.")
-        item = coding_rules.NewCoding(document_id, code_id, start, end,
-                                      coding_rules.recording_coder(self.db, self._coder), schema.now())
-        found = coding_rules.existing(self.db, item)
-        if found is not None:
-            return found
-        with self.action() as changes:
-            [(coding, _added)] = coding_rules.add_codings(self.db, [item], changes)
-            coding_id = coding.id
-        return self.coding(coding_id)
-
-    def add_code_from_selection(self, document_id: int, start: int, end: int, *,
-                                parent_id: int | None = None, name: str | None = None) -> tuple[Code, Coding]:
-        """In-vivo coding: a new code named after the participant's words, applied to them."""
-        if name is None:
-            name = in_vivo_name(self.document_text(document_id)[start:end])
-        with self.action():
-            code = self.add_code(name, parent_id=parent_id)
-            coding = self.apply_code(document_id, code.id, start, end)
-        return code, coding
-
     def coding(self, coding_id: int) -> Coding:
         coding = coding_sql.get(self.db, coding_id)
         if coding is None:
             raise OperationError(f"Coding {coding_id} does not exist.")
         return coding
-
-    def remove_coding(self, coding_id: int) -> dict:
-        """Remove one coding; return the snapshot (row, memos...) that undoes it."""
-        coding = self.coding(coding_id)
-        with self.action() as changes:
-            snap = coding_sql.snapshot(self.db, [coding_id])
-            coding_sql.delete(self.db, coding_id)
-            changes.memos = bool(snap.get("memos"))  # a coded segment's memo goes with it
-            changes.codings.add(coding_id)
-            changes.codes.add(coding.code_id)
-            changes.coded_documents.add(coding.document_id)
-        return snap
-
-    def restore_coding(self, snap: dict) -> None:
-        row = snap["codings"][0]
-        with self.action() as changes:
-            coding_sql.restore(self.db, snap)
-            changes.memos = bool(snap.get("memos"))
-            changes.codings.add(row["id"])
-            changes.codes.add(row["code_id"])
-            changes.coded_documents.add(row["document_id"])
-
-    def resize_coding(self, coding_id: int, start: int, end: int) -> Coding:
-        """Move a coding's ends to ``[start, end)`` (the rules: :func:`coding_rules.resize`)."""
-        coding = self.coding(coding_id)
-        length = self.document(coding.document_id).char_count
-        with self.action() as changes:
-            return coding_rules.resize(self.db, coding, start, end, length, changes)
 
     def codings_for_document(self, document_id: int) -> list[Coding]:
         return coding_sql.for_document(self.db, document_id)

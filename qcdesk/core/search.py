@@ -27,13 +27,14 @@ from weakref import WeakKeyDictionary
 
 from qcdesk.core import coding_rules, search_bytes
 from qcdesk.core.errors import OperationError, ProjectError
-from qcdesk.core.models import Block, Changes, Coding
+from qcdesk.core.models import Block, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.retrieval import documents_in_sets
 from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
 from qcdesk.core.textfold import Folded, fold, fold_query, fold_utf8, non_ascii_utf8
+from qcdesk.core.undo import Done
 
 #: characters of context shown on each side of a hit
 CONTEXT = 60
@@ -422,13 +423,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit") -> list[Coding]:
+def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit") -> Done[list[Coding]]:
     """Code every hit (widened to ``unit``) with ``code_id`` as one action.
 
     Hits falling in the same sentence, paragraph or turn give one coding; a range already
     covered by this coder's coding with this code is left alone (the rules of
-    :mod:`qcdesk.core.coding_rules`: the coding records who coded, as the audit trail does). Returns the codings made, so that
-    :func:`uncode` can take exactly these away again.
+    :mod:`qcdesk.core.coding_rules`: the coding records who coded, as the audit trail does). The value is
+    the codings made; the undo takes exactly these away again (None when none were made).
     """
     coding_rules.check_codable(project.code(code_id))
     if unit not in UNITS:
@@ -450,31 +451,7 @@ def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit"
                 continue
             rows.append(coding_rules.NewCoding(doc_id, code_id, start, end, coder, created_at))
     if not rows:
-        return []
+        return Done([], None)
     with project.action() as changes:
         created = [c for c, added in coding_rules.add_codings(project.db, rows, changes) if added]
-    return created
-
-
-def uncode(project: Project, codings: list[Coding]) -> dict[str, list[dict]]:
-    """Remove these codings as one action; return the snapshot :func:`recode` puts back."""
-    ids = [c.id for c in codings]
-    with project.action() as changes:
-        snapshot = sql.snapshot_codings(project.db, ids)
-        sql.delete_codings(project.db, ids)
-        _note(changes, codings)
-    return snapshot
-
-
-def recode(project: Project, snapshot: dict[str, list[dict]]) -> None:
-    """Put back codings removed by :func:`uncode`, with their ids and memos."""
-    with project.action() as changes:
-        sql.restore_codings(project.db, snapshot)
-        _note(changes, [Coding(r["id"], r["document_id"], r["code_id"], r["start"], r["end"],
-                               r["coder_id"], r["created"]) for r in snapshot.get("codings", [])])
-
-
-def _note(changes: Changes, codings: list[Coding]) -> None:
-    changes.codings.update(c.id for c in codings)
-    changes.codes.update(c.code_id for c in codings)
-    changes.coded_documents.update(c.document_id for c in codings)
+    return Done(created, project.codings.removal_of([c.id for c in created]) if created else None)

@@ -17,6 +17,7 @@ from qcdesk.core.models import Coding
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
 from qcdesk.core.textedit import replace_in_documents, restore_text
+from qcdesk.core.undo import Done, restore_then, touched
 
 
 class SpeakerSummary(NamedTuple):
@@ -73,11 +74,19 @@ def _turns_by_document(project, speaker: str, document_ids: list[int] | None) ->
     return out
 
 
-def rename_speaker(project, old: str, new: str, document_ids: list[int] | None = None) -> dict:
+def rename_speaker(project, old: str, new: str, document_ids: list[int] | None = None) -> Done[dict]:
     """Rename a speaker in the text labels, the turns and the case links, as one action.
 
-    Returns the snapshot :func:`restore_speaker` undoes it with.
+    The value is what changed (``new``: the clean new label, ``turn_ids``); the undo puts the old
+    text back (:func:`restore_speaker`), and its own undo renames again.
     """
+    snapshot = _rename(project, old, new, document_ids)
+    return Done(snapshot, restore_then(f"Rename speaker “{snapshot['new']}” back", lambda s: restore_speaker(project, s),
+                                       snapshot, lambda: _rename(project, old, new, document_ids),
+                                       f"Rename speaker “{old}”", touched("speaker_turns", snapshot["turn_ids"])))
+
+
+def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict:
     new = _clean_label(new)
     if new == old:
         raise OperationError(f"The speaker is already called “{old}”.")
@@ -114,8 +123,9 @@ def restore_speaker(project, snapshot: dict) -> None:
 
 
 def code_speaker_turns(project, speaker: str, code_id: int, document_ids: list[int] | None = None,
-                       include_label: bool = False) -> list[Coding]:
-    """Code every turn of ``speaker`` with a code, as one action; return the codings created.
+                       include_label: bool = False) -> Done[list[Coding]]:
+    """Code every turn of ``speaker`` with a code, as one action; the value is the codings created;
+    the undo removes exactly those.
 
     Without ``include_label`` a coding starts at the spoken words, after ``Speaker:``.
     Turns already coded with this code over the same range are left as they are.
@@ -133,17 +143,6 @@ def code_speaker_turns(project, speaker: str, code_id: int, document_ids: list[i
                     end -= 1
                 if end <= start or coding_sql.find_exact(project.db, doc_id, code_id, start, end):
                     continue
-                created.append(project.apply_code(doc_id, code_id, start, end))
-    return created
-
-
-def remove_codings(project, coding_ids: list[int]) -> list[dict]:
-    """Remove several codings as one action; return the snapshots :func:`restore_codings` needs."""
-    with project.action():
-        return [project.remove_coding(i) for i in coding_ids]
-
-
-def restore_codings(project, snapshots: list[dict]) -> None:
-    with project.action():
-        for snap in snapshots:
-            project.restore_coding(snap)
+                created.append(project.codings.apply(doc_id, code_id, start, end).value)
+    ids = [c.id for c in created]
+    return Done(created, project.codings.removal_of(ids) if ids else None)

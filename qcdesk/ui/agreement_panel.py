@@ -21,7 +21,7 @@ from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.core.tables import write_table
 from qcdesk.ui import dialogs, panel_state
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 
 if TYPE_CHECKING:
@@ -36,24 +36,6 @@ def fmt(value: float | None, percent: bool = False) -> str:
     if value is None:
         return DASH
     return f"{value:.1f} %" if percent else f"{value:.3f}"
-
-
-class SettleCommand(ProjectCommand):
-    """Accept or reject one disagreement; undo gives every coding its former range back."""
-
-    def __init__(self, project: Project, disagreement: ag.Disagreement, decision: str, label: str):
-        verb = "Accept" if decision == "accept" else "Reject"
-        super().__init__(project, f"{verb} “{label}”")
-        self.disagreement, self.decision = disagreement, decision
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = ag.settle(self.project, self.disagreement, self.decision)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        ag.unsettle(self.project, self.snapshot)
 
 
 def _checklist(name: str) -> QListWidget:
@@ -306,7 +288,8 @@ class AgreementPanel(QWidget):
         row = self.list.currentIndex().row()
         label = " ".join(self.project.document_text(d.document_id)[d.start:d.end].split())
         label = label if len(label) <= 40 else label[:39] + "…"
-        done = self.window.undo.run(SettleCommand(self.project, d, decision, label))
+        project, verb = self.project, "Accept" if decision == "accept" else "Reject"
+        done = self.window.undo.run(CoreCommand(f"{verb} “{label}”", lambda: ag.settle(project, d, decision)))
         if done and self.list.topLevelItemCount():
             self.list.setCurrentItem(self.list.topLevelItem(min(row, self.list.topLevelItemCount() - 1)))
         return done

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
                                QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton,
                                QVBoxLayout, QWidget)
 
-from qcdesk.core import attributes as attrs
 from qcdesk.core.attribute_values import VALUE_TYPES
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.project import Project
@@ -117,7 +116,7 @@ class AttributesDialog(QDialog):
     def refresh(self, select: int | None = None) -> None:
         current = select if select is not None else self.current_id()
         self.list.clear()
-        for attr in attrs.attributes(self.project):
+        for attr in self.project.attributes.all():
             item = QListWidgetItem(f"{attr.name}  ({attr.value_type})")
             item.setData(ID_ROLE, attr.id)
             self.list.addItem(item)
@@ -132,7 +131,7 @@ class AttributesDialog(QDialog):
     def _show_current(self, *_args) -> None:
         attr_id = self.current_id()
         if attr_id is not None:
-            attr = attrs.attribute(self.project, attr_id)
+            attr = self.project.attributes.get(attr_id)
             self.name.setText(attr.name)
             self.kind.setCurrentIndex(VALUE_TYPES.index(attr.value_type))
             self.choices.setPlainText("\n".join(attr.choices))
@@ -159,7 +158,7 @@ class AttributesDialog(QDialog):
 
     def add(self) -> None:
         name, kind, choices = self._fields()
-        attr = self._run(lambda: attrs.define_attribute(self.project, name, kind, choices))
+        attr = self._run(lambda: self.project.attributes.define(name, kind, choices))
         if attr is not None:
             self.refresh(select=attr.id)
 
@@ -168,15 +167,14 @@ class AttributesDialog(QDialog):
         if attr_id is None:
             return
         name, kind, choices = self._fields()
-        if self._run(lambda: attrs.update_attribute(self.project, attr_id, name=name, value_type=kind,
-                                                    choices=choices)) is not None:
+        if self._run(lambda: self.project.attributes.update(attr_id, name=name, value_type=kind, choices=choices)) is not None:
             self.refresh(select=attr_id)
 
     def delete(self) -> None:
         attr_id = self.current_id()
         if attr_id is None:
             return
-        name = attrs.attribute(self.project, attr_id).name
+        name = self.project.attributes.get(attr_id).name
         if dialogs.confirm(self, "Delete attribute",
                            f"Delete the attribute “{name}” and its value for every case?"):
             self._delete(attr_id)

@@ -23,8 +23,8 @@ from qcdesk.core.attributes_io import export_attributes, import_attributes
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Attribute, Changes
 from qcdesk.core.project import Project
-from qcdesk.ui import case_commands as ccmd
 from qcdesk.ui import dialogs, panel_state
+from qcdesk.ui.commands import cases as ccmd
 from qcdesk.ui.case_dialogs import AttributesDialog, LinkDocumentsDialog
 from qcdesk.ui.export_safety import confirm_unencrypted_export
 
@@ -53,13 +53,13 @@ class CasesModel(QAbstractTableModel):
         if project is None:
             self.columns, self.rows, self.text_of = [], [], {}
         else:
-            self.columns = attrs.attributes(project)
-            self.rows = attrs.attribute_table(project)
+            self.columns = project.attributes.all()
+            self.rows = project.attributes.table()
             names = {d.id: d.name for d in project.documents()}
             self.text_of = {}
             for row in self.rows:
-                parts = [names[i] for i in cases.case_documents(project, row.case.id)]
-                parts += [f"{speaker} in {names[d]}" for d, speaker in cases.case_speakers(project, row.case.id)]
+                parts = [names[i] for i in project.cases.documents_of(row.case.id)]
+                parts += [f"{speaker} in {names[d]}" for d, speaker in project.cases.speakers_of(row.case.id)]
                 self.text_of[row.case.id] = "; ".join(parts)
         self.endResetModel()
 
@@ -189,9 +189,9 @@ class CasesPanel(QWidget):
         self.window_ = window
         self.setObjectName("casesPanel")
         self.model = CasesModel(self)
-        self.model.rename = lambda case_id, name: self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
+        self.model.rename = lambda case_id, name: self._run(ccmd.rename_case(self.project, case_id, name))
         self.model.set_value = lambda case_id, attr_id, raw: self._run(
-            ccmd.SetAttributeValueCommand(self.project, case_id, attr_id, raw))
+            ccmd.set_attribute_value(self.project, case_id, attr_id, raw))
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -310,8 +310,8 @@ class CasesPanel(QWidget):
     # ------------------------------------------------------------------ case actions
     def add_case(self) -> None:
         name = dialogs.ask_text(self, "Add case", "Name of the participant (case):")
-        if name and self._run(ccmd.AddCaseCommand(self.project, name)):
-            found = cases.case_by_name(self.project, name)
+        if name and self._run(ccmd.add_case(self.project, name)):
+            found = self.project.cases.by_name(name)
             if found:
                 self.select_case(found.id)
 
@@ -319,18 +319,18 @@ class CasesPanel(QWidget):
         case_id = self.current_case_id()
         if case_id is None:
             return
-        name = dialogs.ask_text(self, "Rename case", "New name:", cases.case(self.project, case_id).name)
+        name = dialogs.ask_text(self, "Rename case", "New name:", self.project.cases.get(case_id).name)
         if name:
-            self._run(ccmd.RenameCaseCommand(self.project, case_id, name))
+            self._run(ccmd.rename_case(self.project, case_id, name))
 
     def delete_case(self) -> None:
         case_id = self.current_case_id()
         if case_id is None:
             return
-        name = cases.case(self.project, case_id).name
+        name = self.project.cases.get(case_id).name
         if dialogs.confirm(self, "Delete case", f"Delete the case “{name}” with its attribute values? "
                            "Its documents and codings stay."):
-            self._run(ccmd.DeleteCaseCommand(self.project, case_id))
+            self._run(ccmd.delete_case(self.project, case_id))
 
     def clear_current_value(self) -> None:
         index = self.proxy.mapToSource(self.table.currentIndex())
@@ -339,8 +339,8 @@ class CasesPanel(QWidget):
             self.model.setData(index, "", Qt.ItemDataRole.EditRole)
 
     def _ask_documents(self, case_id: int) -> list[int] | None:
-        dialog = LinkDocumentsDialog(self.project, cases.case(self.project, case_id).name,
-                                     cases.case_documents(self.project, case_id), self)
+        dialog = LinkDocumentsDialog(self.project, self.project.cases.get(case_id).name,
+                                     self.project.cases.documents_of(case_id), self)
         return dialog.checked_ids() if dialog.exec() == LinkDocumentsDialog.DialogCode.Accepted else None
 
     def link_documents(self) -> None:
@@ -349,7 +349,7 @@ class CasesPanel(QWidget):
             return
         chosen = self._ask_documents(case_id)
         if chosen is not None:
-            self._run(ccmd.SetCaseDocumentsCommand(self.project, case_id, chosen))
+            self._run(ccmd.set_case_documents(self.project, case_id, chosen))
 
     def _guard(self, title: str, job):
         try:
@@ -362,8 +362,7 @@ class CasesPanel(QWidget):
 
     def cases_from_documents(self) -> None:
         project = self.project
-        created = self._guard("Cases from documents", lambda: cases.cases_from_documents(
-            project, [d.id for d in project.documents()]))
+        created = self._guard("Cases from documents", lambda: project.cases.from_documents([d.id for d in project.documents()]))
         if created is not None:
             dialogs.info(self, "Cases from documents",
                          f"{len(created)} case(s) created, one per document"
@@ -377,7 +376,7 @@ class CasesPanel(QWidget):
         if excluded is None:
             return
         skip = [s.strip() for s in excluded.split(",") if s.strip()]
-        created = self._guard("Cases from speakers", lambda: cases.cases_from_speakers(self.project, None, skip))
+        created = self._guard("Cases from speakers", lambda: self.project.cases.from_speakers(None, skip))
         if created is not None:
             dialogs.info(self, "Cases from speakers",
                          f"{len(created)} case(s) created, one per speaker"
@@ -385,7 +384,7 @@ class CasesPanel(QWidget):
 
     # ------------------------------------------------------------------ attributes
     def _delete_attribute(self, attribute_id: int) -> None:
-        self._run(ccmd.DeleteAttributeCommand(self.project, attribute_id))
+        self._run(ccmd.delete_attribute(self.project, attribute_id))
 
     def attributes_dialog(self) -> AttributesDialog:
         return AttributesDialog(self.project, self._delete_attribute, self)

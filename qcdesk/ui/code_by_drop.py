@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QDragMoveEvent, QDropEvent
 
-from qcdesk.ui import commands as cmd
+from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.transcript_view import passage_of
 
 if TYPE_CHECKING:
@@ -70,8 +70,8 @@ class CodeByDrop(QObject):
         win = self.window
         if win.project is None or document_id not in {d.id for d in win.project.documents()}:
             return False
-        done = win.undo.run(cmd.ApplyCodingCommand(win.project, document_id, code_id, start, end,
-                                                   code_name=win.project.code(code_id).name))
+        done = win.undo.run(coding_cmd.apply_code(win.project, document_id, code_id, start, end,
+                                                  code_name=win.project.code(code_id).name))
         if done:
             win.codeApplied.emit(code_id)
         return done

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from qcdesk.core.models import Coding
-from qcdesk.ui import commands as cmd
+from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui import dialogs
 
 if TYPE_CHECKING:
@@ -83,8 +83,8 @@ class CodingEdits:
             coding_id = found[0].id
         coding = win.project.coding(coding_id)
         start, end = min(coding.start, selected[0]), max(coding.end, selected[1])
-        return win.undo.run(cmd.ResizeCodingCommand(win.project, coding_id, start, end, self._name(coding),
-                                                    verb="Extend"))
+        return win.undo.run(coding_cmd.resize_coding(win.project, coding_id, start, end, self._name(coding),
+                                                     verb="Extend"))
 
     def resize_dragged(self, coding_id: int, qt_start: int, qt_end: int) -> bool:
         """A stripe's end dropped on another line: the coding gets that range (white space at
@@ -96,7 +96,7 @@ class CodingEdits:
         trimmed = view.trimmed_range(qt_start, qt_end)
         start, end = trimmed if trimmed is not None else (view.offsets.from_qt(qt_start),) * 2
         name = self._name(win.project.coding(coding_id))
-        return win.undo.run(cmd.ResizeCodingCommand(win.project, coding_id, start, end, name))
+        return win.undo.run(coding_cmd.resize_coding(win.project, coding_id, start, end, name))
 
     def _context_menu(self, menu: QMenu, _codings: list) -> None:
         found = self.candidates()

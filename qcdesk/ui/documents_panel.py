@@ -6,7 +6,6 @@ from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QMenu,
                                QToolButton, QVBoxLayout, QWidget)
 
-from qcdesk.core import document_sets
 from qcdesk.core.project import Project
 
 DOC_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -85,7 +84,7 @@ class DocumentsPanel(QWidget):
     def refresh(self) -> None:
         current = self.current_document_id()
         selected = set(self.selected_document_ids())
-        groups = document_sets.sets_with_documents(self.project) if self.project is not None else []
+        groups = self.project.sets.with_documents() if self.project is not None else []
         shown_set = self._fill_sets(groups)
         self.list.blockSignals(True)
         self.list.clear()
@@ -126,7 +125,7 @@ class DocumentsPanel(QWidget):
         added = wanted[len(listed):]
         if [d.id for d in wanted[:len(listed)]] != listed or {d.id for d in added} != document_ids:
             return False
-        groups = document_sets.sets_with_documents(self.project)
+        groups = self.project.sets.with_documents()
         self._fill_sets(groups)
         sets_of: dict[int, list[str]] = {}
         for group in groups:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QLineEdit, QListWidget, QListWidgetItem, QSpinBox, QVBoxLayout, QWidget,
 )
 
-from qcdesk.core import attributes, matrices, retrieval
+from qcdesk.core import matrices, retrieval
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.reports import REPORT_KINDS, TABLE_KINDS, FORMATS, ReportOptions, formats_for
 from qcdesk.core.reports.selection import segment_counts, select
@@ -144,7 +144,7 @@ class ExportDialog(QDialog):
         self.cite_box = QComboBox()
         self.cite_box.addItem("Document name", "document")
         self.cite_box.addItem("Case (participant) and attributes", "case")
-        self.cite_attributes = CheckList([(a.id, a.name, 0) for a in attributes.attributes(project)])
+        self.cite_attributes = CheckList([(a.id, a.name, 0) for a in project.attributes.all()])
         self.cite_attributes.set_chosen([])
         self.quotation_marks = QCheckBox("Quotes between quotation marks")
         self.contents = QCheckBox("Table of contents")
@@ -371,9 +371,8 @@ class ExportDialog(QDialog):
         return text, not docs or (segments == 0 and self.kind() != "codebook")
 
     def _table_preview(self, kind: str, options: ReportOptions) -> str:
-        from qcdesk.core import attributes, cases
 
-        n_cases, n_attrs = len(cases.cases(self.project)), len(attributes.attributes(self.project))
+        n_cases, n_attrs = len(self.project.cases.all()), len(self.project.attributes.all())
         if kind == "attributes":
             return f"{plural(n_cases, 'case')} described by {plural(n_attrs, 'attribute')}"
         has_sets = bool(self.sets.count())

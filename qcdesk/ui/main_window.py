@@ -18,9 +18,10 @@ from qcdesk.core.errors import ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
-from qcdesk.ui import codebook_commands as cbc
 from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs, features, panel_state, unlock, workbench_layout
+from qcdesk.ui.commands import codebook as codebook_cmd
+from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
 from qcdesk.ui.documents_panel import DocumentsPanel
@@ -189,22 +190,22 @@ class MainWindow(QMainWindow):
         cb.codeActivated.connect(self.apply_code)
         cb.currentCodeChanged.connect(self._current_code_changed)
         cb.addRequested.connect(lambda parent, name: self.undo.run(
-            cmd.AddCodeCommand(self.project, name, parent)))
+            codebook_cmd.add_code(self.project, name, parent)))
         cb.renameRequested.connect(lambda cid, name: self.undo.run(
-            cmd.UpdateCodeCommand(self.project, cid, "name", name)))
+            codebook_cmd.update_code(self.project, cid, "name", name)))
         cb.recolourRequested.connect(lambda cid, color: self.undo.run(
-            cmd.UpdateCodeCommand(self.project, cid, "color", color)))
+            codebook_cmd.update_code(self.project, cid, "color", color)))
         cb.criteriaRequested.connect(lambda cid, values: self.undo.run(
-            cbc.CodeCriteriaCommand(self.project, cid, values)))
+            codebook_cmd.code_criteria(self.project, cid, values)))
         cb.mergeRequested.connect(lambda ids, target: self.undo.run(
-            cbc.MergeCodesCommand(self.project, ids, target)))
+            codebook_cmd.merge_codes(self.project, ids, target)))
         cb.moveManyRequested.connect(lambda ids, parent, row: self.undo.run(
-            cbc.MoveCodesCommand(self.project, ids, parent, row)))
+            codebook_cmd.move_codes(self.project, ids, parent, row)))
         cb.sortRequested.connect(lambda parent, key: self.undo.run(
-            cbc.SortCodesCommand(self.project, parent, key)))
-        cb.deleteRequested.connect(lambda cid: self.undo.run(cmd.DeleteCodeCommand(self.project, cid)))
+            codebook_cmd.sort_codes(self.project, parent, key)))
+        cb.deleteRequested.connect(lambda cid: self.undo.run(codebook_cmd.delete_code(self.project, cid)))
         cb.moveRequested.connect(lambda cid, parent, row: self.undo.run(
-            cmd.MoveCodeCommand(self.project, cid, parent, row)))
+            codebook_cmd.move_code(self.project, cid, parent, row)))
 
     def _action(self, text: str, name: str, slot, shortcut: QKeySequence | str | None = None,
                 tip: str = "") -> QAction:
@@ -614,8 +615,8 @@ class MainWindow(QMainWindow):
         if selected is None:
             return False
         doc_id = self.transcript.document_id
-        done = self.undo.run(cmd.ApplyCodingCommand(self.project, doc_id, code_id, *selected,
-                                                    code_name=self.project.code(code_id).name))
+        done = self.undo.run(coding_cmd.apply_code(self.project, doc_id, code_id, *selected,
+                                                   code_name=self.project.code(code_id).name))
         if done:
             self.codeApplied.emit(code_id)
         return done
@@ -631,11 +632,12 @@ class MainWindow(QMainWindow):
         selected = self._selection_or_warn()
         if selected is None:
             return False
-        command = cmd.InVivoCodeCommand(self.project, self.transcript.document_id, *selected,
-                                        parent_id=self._in_vivo_parent())
+        command = coding_cmd.in_vivo(self.project, self.transcript.document_id, *selected,
+                                     parent_id=self._in_vivo_parent())
         if self.undo.run(command):
-            self.codebook.select_code(command.code_id)
-            self._last_in_vivo = command.code_id
+            code, _coding = command.value
+            self.codebook.select_code(code.id)
+            self._last_in_vivo = code.id
             return True
         return False
 
@@ -670,7 +672,7 @@ class MainWindow(QMainWindow):
                 candidates = [candidates[picked]]
             coding_id = candidates[0].id
         name = self.project.code(self.project.coding(coding_id).code_id).name
-        return self.undo.run(cmd.RemoveCodingCommand(self.project, coding_id, name))
+        return self.undo.run(coding_cmd.remove_coding(self.project, coding_id, name))
 
     def codebook_add(self) -> None:
         """Code ▸ New code: the codebook panel asks for the name (its own "New" action)."""

@@ -13,55 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 
-from qcdesk.core import memos
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 from qcdesk.ui.memos_panel import MemosPanel
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
-
-
-class NewMemoCommand(ProjectCommand):
-    """Start a memo: on a target (or the journal) if it has none yet, or a free note."""
-
-    def __init__(self, project: Project, target: dict[str, int], *, free_note: bool = False):
-        super().__init__(project, "New note" if free_note else "Start memo")
-        self.target, self.free_note = target, free_note
-        self.memo_id: int | None = None
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        if self.free_note:
-            memo, created = memos.create_memo(self.project, "New note"), True
-        else:
-            memo, created = memos.ensure_memo(self.project, **self.target)
-            self.setText(f"Start memo “{memo.title}”")
-        self.memo_id = memo.id
-        if not created:
-            self.setObsolete(True)
-
-    def do_undo(self) -> None:
-        self.snapshot = memos.delete_memo(self.project, self.memo_id)
-
-    def do_redo(self) -> None:
-        memos.restore_memo(self.project, self.snapshot)
-
-
-class DeleteMemoCommand(ProjectCommand):
-    def __init__(self, project: Project, memo_id: int):
-        super().__init__(project, f"Delete memo “{memos.get_memo(project, memo_id).title or 'untitled'}”")
-        self.memo_id = memo_id
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = memos.delete_memo(self.project, self.memo_id)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        memos.restore_memo(self.project, self.snapshot)
 
 
 class MemosFeature:
@@ -114,14 +72,14 @@ class MemosFeature:
             # only the codings changed can have gained or lost a memo (issue 19: re-reading every
             # memo after each coding cost 12-50 ms on a project with 5,000 memos)
             margin = self.window.transcript.margin
-            with_memo = memos.codings_with_memos(self.project, changes.codings)
+            with_memo = self.project.memos.codings_with_memos(changes.codings)
             margin.memo_codings = (set(margin.memo_codings) - changes.codings) | with_memo
             margin.update()
 
     def _update_marks(self) -> None:
         """The margin marks the coded segments that have a memo."""
         margin = self.window.transcript.margin
-        counts = memos.memo_counts(self.project) if self.project is not None else {}
+        counts = self.project.memos.counts() if self.project is not None else {}
         margin.memo_codings = {target for (column, target), n in counts.items() if column == "coding_id" and n}
         margin.update()
 
@@ -138,14 +96,16 @@ class MemosFeature:
         if self.project is None:
             return None
         attached = any(v is not None for v in target.values())
-        found = memos.memo_for(self.project, **target) if attached else memos.journal_memo(self.project)
+        found = self.project.memos.on(**target) if attached else self.project.memos.journal()
         if found is None:
             if not self._editable():
                 return None
-            command = NewMemoCommand(self.project, target)
+            project = self.project
+            command = CoreCommand("Start memo", lambda: project.memos.ensure(**target),
+                                  named=lambda memo: f"Start memo “{memo.title}”")  # type: ignore[attr-defined]
             if not self.window.undo.run(command):
                 return None
-            memo_id = command.memo_id
+            memo_id = command.value.id  # type: ignore[attr-defined]
         else:
             memo_id = found.id
         self.window.show_panel(self.dock)
@@ -157,16 +117,19 @@ class MemosFeature:
 
     def new_note(self) -> None:
         if self._editable():
-            command = NewMemoCommand(self.project, {}, free_note=True)
+            project = self.project
+            command = CoreCommand("New note", lambda: project.memos.create("New note"))
             if self.window.undo.run(command):
-                self.panel.open_memo(command.memo_id)
+                self.panel.open_memo(command.value.id)  # type: ignore[attr-defined]
                 self.panel.title_edit.selectAll()
                 self.panel.title_edit.setFocus()
 
     def delete_memo(self, memo_id: int) -> None:
         if self._editable():
             self.panel.save_now()
-            self.window.undo.run(DeleteMemoCommand(self.project, memo_id))
+            project = self.project
+            title = project.memos.get(memo_id).title or "untitled"
+            self.window.undo.run(CoreCommand(f"Delete memo “{title}”", lambda: project.memos.delete(memo_id)))
 
     def show_target(self, column: str, target_id: int) -> None:
         """Double-click on a memo: show what it is about."""
@@ -184,7 +147,7 @@ class MemosFeature:
             return
         action = menu.addAction("Memo…")
         action.setObjectName("actionDocumentMemo")
-        action.setEnabled(self._editable() or memos.memo_for(self.project, document_id=document_id) is not None)
+        action.setEnabled(self._editable() or self.project.memos.on(document_id=document_id) is not None)
         action.triggered.connect(lambda _checked=False: self.open_memo(document_id=document_id))
 
     def _transcript_menu(self, menu, codings: list) -> None:
@@ -193,7 +156,7 @@ class MemosFeature:
         menu.addSeparator()
         sub = menu.addMenu("Memo on coded segment")
         sub.setObjectName("menuCodingMemo")
-        counts = memos.memo_counts(self.project)
+        counts = self.project.memos.counts()
         for coding in codings:
             name = self.project.code(coding.code_id).name
             has = counts.get(("coding_id", coding.id), 0)
@@ -206,7 +169,7 @@ class MemosFeature:
         """A coded segment's memo: add one, or edit or remove the one it has (each undoable)."""
         if self.project is None:
             return
-        found = memos.memo_for(self.project, coding_id=coding_id)
+        found = self.project.memos.on(coding_id=coding_id)
         menu.addSeparator()
         if found is None:
             action = menu.addAction("Add memo…")

@@ -145,9 +145,9 @@ class MemosPanel(QWidget):
         if self.project is not None:
             query = self.search_edit.text().strip()
             if query:
-                found = [(h.memo, h.snippet) for h in memos.search_memos(self.project, query)]
+                found = [(h.memo, h.snippet) for h in self.project.memos.search(query)]
             else:
-                found = [(m, None) for m in memos.list_memos(self.project)]
+                found = [(m, None) for m in self.project.memos.all()]
             groups: dict[str | None, list[tuple[Memo, str | None]]] = {}
             for memo, snippet in found:
                 groups.setdefault(memos.target_of(memo)[0], []).append((memo, snippet))
@@ -159,7 +159,7 @@ class MemosPanel(QWidget):
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 group.setFirstColumnSpanned(True)
                 for memo, snippet in entries:
-                    label = memos.target_label(self.project, memo)
+                    label = self.project.memos.target_label(memo)
                     about = snippet if snippet is not None else label.partition(": ")[2] or label
                     item = QTreeWidgetItem(group, [memo.title or "(untitled)", about])
                     item.setData(0, MEMO_ID_ROLE, memo.id)
@@ -208,7 +208,7 @@ class MemosPanel(QWidget):
         memo_id = item.data(0, MEMO_ID_ROLE)
         if memo_id is None or self.project is None:
             return
-        column, target_id = memos.target_of(memos.get_memo(self.project, memo_id))
+        column, target_id = memos.target_of(self.project.memos.get(memo_id))
         if column is not None:
             self.targetActivated.emit(column, target_id)
 
@@ -219,7 +219,7 @@ class MemosPanel(QWidget):
         memo = None
         if memo_id is not None and self.project is not None:
             try:
-                memo = memos.get_memo(self.project, memo_id)
+                memo = self.project.memos.get(memo_id)
             except QcdeskError:
                 self.memo_id = memo = None
         self._load_editor(memo)
@@ -237,7 +237,7 @@ class MemosPanel(QWidget):
             widget.setEnabled(memo is not None)
             widget.setReadOnly(not editable)
         self.delete_button.setEnabled(editable)
-        self.about_label.setText(f"<b>{memos.target_label(self.project, memo)}</b>" if memo else
+        self.about_label.setText(f"<b>{self.project.memos.target_label(memo)}</b>" if memo else
                                  "Choose a memo, or start one with “Memo…” on a code, a document or a coded "
                                  "segment.")
         self.status_label.setText("")
@@ -245,7 +245,7 @@ class MemosPanel(QWidget):
     def _reload_if_changed(self) -> None:
         """An undo or another view changed the open memo (or deleted it): show what is stored."""
         try:
-            memo = memos.get_memo(self.project, self.memo_id)
+            memo = self.project.memos.get(self.memo_id)
         except QcdeskError:
             self.memo_id = None
             self._load_editor(None)
@@ -268,8 +268,7 @@ class MemosPanel(QWidget):
         if self.memo_id is None or self.project is None or getattr(self.project, "read_only", False):
             return
         try:
-            memos.update_memo(self.project, self.memo_id, title=self.title_edit.text(),
-                              body=self.body_edit.toPlainText())
+            self.project.memos.update(self.memo_id, title=self.title_edit.text(), body=self.body_edit.toPlainText())
         except QcdeskError as exc:
             self.saveFailed.emit(str(exc))
             return

@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from qcdesk.core import document_sets
 from qcdesk.core import private_files
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
@@ -157,7 +156,7 @@ class SaturationPanel(QWidget):
                 self.count.addItem(label, ("level", level))
             for coder in self.project.coders():
                 self.coder.addItem(coder.name, coder.id)
-            for found in document_sets.sets(self.project):
+            for found in self.project.sets.all():
                 self.set_filter.addItem(found.name, found.id)
         self.count.setCurrentIndex(max(0, self.count.findData(keep_count)))
         self.coder.setCurrentIndex(max(0, self.coder.findData(keep_coder)))

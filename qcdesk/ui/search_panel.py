@@ -18,14 +18,13 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTableView, QVBoxLayout,
                                QWidget)
 
-from qcdesk.core import document_sets
 from qcdesk.core.errors import QcdeskError
-from qcdesk.core.models import Changes, Coding
+from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
-from qcdesk.core.search import Hit, code_hits, recode, search, uncode
+from qcdesk.core.search import Hit, code_hits, search
 from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.ui import panel_state
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 from qcdesk.ui.panel_feature import PanelFeature
 
 if TYPE_CHECKING:
@@ -36,28 +35,6 @@ UNITS = (("hit", "The words found"), ("sentence", "Their sentence"), ("paragraph
          ("turn", "The speaker turn"))
 #: the context column's rich text (the hit in bold)
 HtmlRole = Qt.ItemDataRole.UserRole + 1
-
-
-class CodeHitsCommand(ProjectCommand):
-    """Code search hits with one code: one step to undo, removing exactly the codings it made."""
-
-    def __init__(self, project: Project, hits: list[Hit], code_id: int, unit: str):
-        super().__init__(project, f"Code search hits with “{project.code(code_id).name}”")
-        self.hits, self.code_id, self.unit = hits, code_id, unit
-        self.created: list[Coding] = []
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.created = code_hits(self.project, self.hits, self.code_id, self.unit)
-        self.hits = []  # not needed again; they hold the texts
-        if not self.created:
-            self.setObsolete(True)
-
-    def do_undo(self) -> None:
-        self.snapshot = uncode(self.project, self.created)
-
-    def do_redo(self) -> None:
-        recode(self.project, self.snapshot)
 
 
 class HitsModel(QAbstractTableModel):
@@ -252,7 +229,7 @@ class SearchPanel(QWidget):
         self.set_filter.blockSignals(True)
         self.set_filter.clear()
         self.set_filter.addItem("All documents", None)
-        for found in (document_sets.sets(self.project) if self.project is not None else []):
+        for found in (self.project.sets.all() if self.project is not None else []):
             self.set_filter.addItem(found.name, found.id)
         self.set_filter.setCurrentIndex(max(0, self.set_filter.findData(kept)))
         self.set_filter.blockSignals(False)
@@ -350,11 +327,13 @@ class SearchPanel(QWidget):
         return [self.model.hits[r] for r in rows] if rows else list(self.model.hits)
 
     def code_hits(self, code_id: int, unit: str) -> bool:
-        command = CodeHitsCommand(self.project, self.chosen_hits(), code_id, unit)
+        project, hits = self.project, self.chosen_hits()
+        command = CoreCommand(f"Code search hits with “{project.code(code_id).name}”",
+                              lambda: code_hits(project, hits, code_id, unit))
         if not self.window.undo.run(command):
             return False
         name = self.project.code(code_id).name
-        made = len(command.created)
+        made = len(command.value)  # type: ignore[arg-type]
         self.status.setText(f"Coded {made} passage{'s' * (made != 1)} with “{name}”." if made else
                             f"Everything found is already coded with “{name}”.")
         return True

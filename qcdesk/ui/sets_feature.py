@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from qcdesk.core import document_sets as ds
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
-from qcdesk.ui.set_commands import (AddToSetCommand, CreateSetCommand, DeleteSetCommand,
-                                    RemoveFromSetCommand, RenameSetCommand)
+from qcdesk.ui.commands import sets as set_cmd
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -74,7 +72,7 @@ class SetsFeature:
         if self.project is None:
             return
         selected = self.panel.selected_document_ids()
-        all_sets = ds.sets_with_documents(self.project)
+        all_sets = self.project.sets.with_documents()
         menu.addSeparator()
         add = menu.addMenu("Add to set")
         add.setObjectName("menuAddToSet")
@@ -108,30 +106,30 @@ class SetsFeature:
         name = dialogs.ask_text(self.window, "New document set", f"Name of the new set{count}:")
         if name is None:
             return False
-        return self.window.undo.run(CreateSetCommand(self.project, name, ids))
+        return self.window.undo.run(set_cmd.create_set(self.project, name, ids))
 
     def add_to_set(self, set_id: int, document_ids: list[int]) -> bool:
-        return self._editable() and self.window.undo.run(AddToSetCommand(self.project, set_id, document_ids))
+        return self._editable() and self.window.undo.run(set_cmd.add_to_set(self.project, set_id, document_ids))
 
     def remove_from_set(self, set_id: int, document_ids: list[int]) -> bool:
-        return self._editable() and self.window.undo.run(RemoveFromSetCommand(self.project, set_id, document_ids))
+        return self._editable() and self.window.undo.run(set_cmd.remove_from_set(self.project, set_id, document_ids))
 
     def rename_shown_set(self) -> bool:
         set_id = self.panel.shown_set_id()
         if not self._editable() or set_id is None:
             return False
-        current = ds.document_set(self.project, set_id).name
+        current = self.project.sets.get(set_id).name
         name = dialogs.ask_text(self.window, "Rename document set", "New name of the set:", current)
         if name is None:
             return False
-        return self.window.undo.run(RenameSetCommand(self.project, set_id, name))
+        return self.window.undo.run(set_cmd.rename_set(self.project, set_id, name))
 
     def delete_shown_set(self) -> bool:
         """Delete the set the panel shows (its documents stay; Undo brings the set back)."""
         set_id = self.panel.shown_set_id()
         if not self._editable() or set_id is None:
             return False
-        return self.window.undo.run(DeleteSetCommand(self.project, set_id))
+        return self.window.undo.run(set_cmd.delete_set(self.project, set_id))
 
 
 def install(window: "WindowServices") -> SetsFeature:

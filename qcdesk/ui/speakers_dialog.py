@@ -11,56 +11,14 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from qcdesk.core.models import Changes
-from qcdesk.core.speakers import (code_speaker_turns, remove_codings, rename_speaker, restore_codings,
-                                  restore_speaker, speakers)
+from qcdesk.core.speakers import code_speaker_turns, rename_speaker, speakers
 from qcdesk.ui import dialogs
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 
 if TYPE_CHECKING:
-    from qcdesk.core.project import Project
     from qcdesk.ui.main_window import MainWindow
 
 SPEAKER_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class RenameSpeakerCommand(ProjectCommand):
-    """Rename a speaker in the labels, the turns and the case links; undo puts the old text back."""
-
-    def __init__(self, project: "Project", old: str, new: str, document_ids: list[int] | None = None):
-        super().__init__(project, f"Rename speaker “{old}” to “{new.strip()}”")
-        self.old, self.new, self.document_ids = old, new, document_ids
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = rename_speaker(self.project, self.old, self.new, self.document_ids)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        restore_speaker(self.project, self.snapshot)
-
-
-class CodeSpeakerTurnsCommand(ProjectCommand):
-    """Code every turn of one speaker; undo removes exactly the codings it made."""
-
-    def __init__(self, project: "Project", speaker: str, code_id: int, document_ids: list[int] | None = None,
-                 include_label: bool = False):
-        super().__init__(project, f"Code the turns of “{speaker}” with “{project.code(code_id).name}”")
-        self.args = (speaker, code_id, document_ids, include_label)
-        self.coding_ids: list[int] = []
-        self.snapshots: list[dict] = []
-
-    def do_first(self) -> None:
-        created = code_speaker_turns(self.project, *self.args)
-        self.coding_ids = [c.id for c in created]
-        if not created:  # every turn was coded already: nothing to undo
-            self.setObsolete(True)
-
-    def do_undo(self) -> None:
-        self.snapshots = remove_codings(self.project, self.coding_ids)
-
-    def do_redo(self) -> None:
-        restore_codings(self.project, self.snapshots)
 
 
 class SpeakersDialog(QDialog):
@@ -219,7 +177,9 @@ class SpeakersDialog(QDialog):
         self.rename(old, new)
 
     def rename(self, old: str, new: str) -> bool:
-        done = self.window.undo.run(RenameSpeakerCommand(self.project, old, new, self.document_ids()))
+        ids = self.document_ids()
+        done = self.window.undo.run(CoreCommand(f"Rename speaker “{old}” to “{new.strip()}”",
+                                                lambda: rename_speaker(self.project, old, new, ids)))
         if done:
             self.status.setText(f"“{old}” is now “{' '.join(new.split())}”.")
             self.select_speaker(" ".join(new.split()))
@@ -249,12 +209,13 @@ class SpeakersDialog(QDialog):
         code_id = self._ask_code()
         if code_id is None:
             return False
-        command = CodeSpeakerTurnsCommand(self.project, speaker, code_id, self.document_ids(),
-                                          self.include_label.isChecked())
+        ids, label = self.document_ids(), self.include_label.isChecked()
+        command = CoreCommand(f"Code the turns of “{speaker}” with “{self.project.code(code_id).name}”",
+                              lambda: code_speaker_turns(self.project, speaker, code_id, ids, label))
         if not self.window.undo.run(command):
             return False
         name = self.project.code(code_id).name
-        n = len(command.coding_ids)
+        n = len(command.value)  # type: ignore[arg-type]
         self.status.setText(f"Coded {n} turn(s) of “{speaker}” with “{name}”." if n else
                             f"Every turn of “{speaker}” was already coded with “{name}”.")
         return True

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (QApplication, QDialog, QDialogButtonBox, QLabel, 
 
 from qcdesk import PROJECT_SUFFIX
 from qcdesk.core.errors import QcdeskError
-from qcdesk.core.merge import MergeReport, merge_project, preview_merge, remerge, unmerge
+from qcdesk.core.merge import MergeReport, merge_project, preview_merge
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs, unlock
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import CoreCommand
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -78,29 +78,6 @@ class CoderDialog(QDialog):
 
     def _update_ok(self, *_args) -> None:
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(self.name()))
-
-
-class MergeCommand(ProjectCommand):
-    """Merging a coder's copy: undo removes exactly what the merge added; redo puts it back."""
-
-    def __init__(self, project: Project, path: Path, passphrase: str | None = None):
-        super().__init__(project, f"Merge {path.name}")
-        self.path = path
-        self.passphrase = passphrase
-        self.report: MergeReport | None = None
-        self.rows: dict | None = None
-
-    def do_first(self) -> None:
-        self.report = merge_project(self.project, self.path, passphrase=self.passphrase)
-        self.passphrase = None  # not kept in the undo history
-        if not self.report.inserted:
-            self.setObsolete(True)  # nothing was added: nothing to undo
-
-    def do_undo(self) -> None:
-        self.rows = unmerge(self.project, self.report)
-
-    def do_redo(self) -> None:
-        remerge(self.project, self.rows)
 
 
 class TeamFeature:
@@ -251,14 +228,16 @@ class TeamFeature:
                                f"Merging {path.name} into this project will do this:\n\n{preview.text()}"
                                "\n\nMerge now? (Edit ▸ Undo takes it back.)"):
             return False
-        command = MergeCommand(self.window.project, path, passphrase)
+        project = self.window.project
+        # the passphrase is used once and not kept in the undo history
+        command = CoreCommand(f"Merge {path.name}", lambda: merge_project(project, path, passphrase=passphrase))
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             done = self.window.undo.run(command)
         finally:
             QApplication.restoreOverrideCursor()
-        if done and command.report is not None:
-            self._show_report(path, command.report)
+        if done and isinstance(command.value, MergeReport):
+            self._show_report(path, command.value)
         return done
 
     def _show_report(self, path: Path, report: MergeReport) -> None:

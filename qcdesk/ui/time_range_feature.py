@@ -19,51 +19,11 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout)
 
 from qcdesk.core.time_codings import format_range, format_time
-from qcdesk.ui.commands import ProjectCommand
+from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.waveform import WaveformView
 
 if TYPE_CHECKING:
-    from qcdesk.core.project import Project
     from qcdesk.ui.window_services import WindowServices
-
-
-class AddTimeCodingCommand(ProjectCommand):
-    """Code a time range; undo removes it keeping its snapshot, redo restores that same row."""
-
-    def __init__(self, project: "Project", document_id: int, code_id: int, start_ms: int, end_ms: int,
-                 code_name: str = ""):
-        super().__init__(project, f"Code time range with “{code_name}”" if code_name else "Code time range")
-        self.args = (document_id, code_id, start_ms, end_ms)
-        self.time_coding_id: int | None = None
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        before = {t.id for t in self.project.time_codings.for_document(self.args[0])}
-        item = self.project.time_codings.add(*self.args)
-        self.time_coding_id = item.id
-        if item.id in before:  # the same code on the same range: nothing to undo
-            self.setObsolete(True)
-
-    def do_undo(self) -> None:
-        self.snapshot = self.project.time_codings.remove(self.time_coding_id)
-
-    def do_redo(self) -> None:
-        self.project.time_codings.restore(self.snapshot)
-
-
-class RemoveTimeCodingCommand(ProjectCommand):
-    def __init__(self, project: "Project", time_coding_id: int, code_name: str = ""):
-        super().__init__(project, f"Remove time coding “{code_name}”" if code_name else "Remove time coding")
-        self.time_coding_id = time_coding_id
-        self.snapshot: dict | None = None
-
-    def do_first(self) -> None:
-        self.snapshot = self.project.time_codings.remove(self.time_coding_id)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        self.project.time_codings.restore(self.snapshot)
 
 
 class TimeRangeFeature:
@@ -217,14 +177,14 @@ class TimeRangeFeature:
             self._say("Mark in (F7) and mark out (F8) first.")
             return False
         # without a recording the core refuses with its own line; the marks do not matter then
-        command = AddTimeCodingCommand(self.project, doc_id, code_id, self.mark_in or 0, self.mark_out or 0,
-                                       self.project.code(code_id).name)
+        command = coding_cmd.add_time_coding(self.project, doc_id, code_id, self.mark_in or 0, self.mark_out or 0,
+                                             self.project.code(code_id).name)
         return self.window.undo.run(command)
 
     def remove(self, time_coding_id: int) -> bool:
         item = self.project.time_codings.get(time_coding_id)
         name = self.project.code(item.code_id).name
-        return self.window.undo.run(RemoveTimeCodingCommand(self.project, time_coding_id, name))
+        return self.window.undo.run(coding_cmd.remove_time_coding(self.project, time_coding_id, name))
 
     # ------------------------------------------------------------ the list
     def refresh(self, clear_marks: bool = False) -> None:
@@ -321,11 +281,7 @@ class TimeRangeFeature:
         old = project.time_codings.get(time_coding_id).memo
         if memo == old:
             return False
-        # one of the existing command class's own instances, given its three steps (no new class)
-        command = ProjectCommand(project, "Edit memo of time range")
-        command.do_first = lambda: project.time_codings.set_memo(time_coding_id, memo)  # type: ignore[method-assign]
-        command.do_redo = command.do_first  # type: ignore[method-assign]
-        command.do_undo = lambda: project.time_codings.set_memo(time_coding_id, old)  # type: ignore[method-assign]
+        command = coding_cmd.set_time_coding_memo(project, time_coding_id, memo)
         return self.window.undo.run(command)
 
 

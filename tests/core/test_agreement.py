@@ -109,7 +109,7 @@ def project(tmp_path: Path):
     with Project.create(tmp_path / "team.qcdesk") as p:
         doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.add_document("Not coded", ParsedDocument(text="nobody coded this yet", source_format="txt"))
-        x, y = p.add_code("X"), p.add_code("Y")
+        x, y = p.codebook.add("X").value, p.codebook.add("Y").value
         _code_as(p, "Ana", doc.id, x.id, 0, 10)
         _code_as(p, "Ben", doc.id, x.id, 0, 8)
         _code_as(p, "Ana", doc.id, y.id, 12, 16)
@@ -171,7 +171,7 @@ def test_disagreements_name_who_coded(project):
 
 def test_disagreements_split_where_the_coders_change(project):
     ana, ben = ids(project, "Ana", "Ben")
-    doc, z = project.documents()[0].id, project.add_code("Z").id
+    doc, z = project.documents()[0].id, project.codebook.add("Z").value.id
     _code_as(project, "Ana", doc, z, 0, 10)
     _code_as(project, "Ben", doc, z, 5, 15)
     found = [(d.start, d.end, d.coded_by, d.not_coded_by)
@@ -184,13 +184,13 @@ def test_accept_extends_the_other_coders_coding_and_undo_restores(project):
     [d] = ag.disagreements(project, [ana, ben])
     seen = []
     project.subscribe(seen.append)
-    snap = ag.settle(project, d, "accept")
+    snap = ag.settle(project, d, "accept").undo
     ben_x = [c for c in project.codings_for_document(d.document_id) if c.coder_id == ben and c.code_id == d.code_id]
     assert [(c.start, c.end) for c in ben_x] == [(0, 10)]  # extended, not doubled
     assert ag.disagreements(project, [ana, ben]) == []
     assert ag.agreement(project, [ana, ben]).overall.kappa == 1.0
     assert len(seen) == 1 and d.document_id in seen[0].coded_documents
-    ag.unsettle(project, snap)
+    snap.run()
     assert ag.disagreements(project, [ana, ben]) == [d]
 
 
@@ -198,18 +198,24 @@ def test_reject_trims_and_splits_and_undo_restores(project):
     ana, ben = ids(project, "Ana", "Ben")
     doc, x = project.documents()[0].id, project.codes()[0].id
     [d] = ag.disagreements(project, [ana, ben])
-    snap = ag.settle(project, d, "reject")
+    snap = ag.settle(project, d, "reject").undo
     ana_x = [(c.start, c.end) for c in project.codings_for_document(doc) if c.coder_id == ana and c.code_id == x]
     assert ana_x == [(0, 8)]
-    ag.unsettle(project, snap)
+    snap.run()
     # a range in the middle of a coding splits it in two
     middle = ag.Disagreement(doc, x, 3, 5, (ana, ben), ())
     before = sorted((c.id, c.start, c.end) for c in project.codings_for_document(doc))
-    snap = ag.settle(project, middle, "reject")
+    snap = ag.settle(project, middle, "reject").undo
     ana_x = sorted((c.start, c.end) for c in project.codings_for_document(doc) if c.coder_id == ana and c.code_id == x)
     assert ana_x == [(0, 3), (5, 10)]
-    ag.unsettle(project, snap)
+    after = sorted((c.id, c.start, c.end) for c in project.codings_for_document(doc))
+    redo = snap.run()
     assert sorted((c.id, c.start, c.end) for c in project.codings_for_document(doc)) == before
+    # redo settles again under the same ids (the split-off piece included), and undoes again
+    undo = redo.run()
+    assert sorted((c.id, c.start, c.end) for c in project.codings_for_document(doc)) == after
+    undo.run().run()
+    assert sorted((c.id, c.start, c.end) for c in project.codings_for_document(doc)) == after
 
 
 def test_reject_removes_a_coding_inside_the_range_with_its_memo(project):
@@ -222,9 +228,9 @@ def test_reject_removes_a_coding_inside_the_range_with_its_memo(project):
                            "VALUES ('why', 'because', ?, 'x', 'x')", [coding.id])
     [d] = [d for d in ag.disagreements(project, [ana, ben]) if d.code_id == y]
     assert (d.start, d.end, d.coded_by) == (17, 19, (ben,))
-    snap = ag.settle(project, d, "reject")
+    snap = ag.settle(project, d, "reject").undo
     assert all(c.id != coding.id for c in project.codings_for_document(doc))
-    ag.unsettle(project, snap)
+    snap.run()
     assert project.coding(coding.id).start == 17
     assert project.db.execute("SELECT body FROM memos WHERE coding_id = ?", [coding.id]).fetchone()[0] == "because"
 

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases
 from qcdesk.core.attributes_io import export_attributes, import_attributes, infer_type, read_table
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
@@ -31,9 +29,9 @@ def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",", encoding:
 
 
 def by_name(project) -> dict[str, dict[str, object]]:
-    columns = attrs.attributes(project)
+    columns = project.attributes.all()
     return {r.case.name: {a.name: r.get(a) for a in columns if r.get(a) is not None}
-            for r in attrs.attribute_table(project)}
+            for r in project.attributes.table()}
 
 
 def test_infer_type():
@@ -46,9 +44,9 @@ def test_infer_type():
 
 
 def test_csv_import_creates_cases_attributes_and_reports_rejects(project, tmp_path):
-    existing = cases.add_case(project, "P01")
-    cases.add_case(project, "P02")
-    age = attrs.define_attribute(project, "Age", "number")
+    existing = project.cases.add("P01").value
+    project.cases.add("P02")
+    age = project.attributes.define("Age", "number")
     path = write_csv(tmp_path / "participants.csv", [
         ["Participant", "Gender", "Age", "Interviewed", "Role", "Notes"],
         ["P01", "woman", "34", "05/03/2024", "mentor", "first"],
@@ -74,24 +72,24 @@ def test_csv_import_creates_cases_attributes_and_reports_rejects(project, tmp_pa
                             "Role": "mentor", "Notes": "first"}
     assert table["P02"] == {"Gender": "man", "Interviewed": dt.date(2024, 3, 20), "Role": "mentee"}
     assert table["P03"]["Notes"] == "=1+1"
-    assert attrs.value(project, existing.id, age.id) == 34
+    assert project.attributes.value(existing.id, age.id) == 34
     # importing the same file again changes nothing and says so
     again = import_attributes(project, path)
     assert again.values_set == 0 and again.values_unchanged == 13 and again.cases_created == []
 
 
 def test_import_without_creating_cases_lists_unknown_rows(project, tmp_path):
-    cases.add_case(project, "P01")
+    project.cases.add("P01")
     path = write_csv(tmp_path / "a.csv", [["Case", "School"], ["P01", "North"], ["P09", "South"]])
     report = import_attributes(project, path, create_cases=False)
     assert report.unknown_cases == [(3, "P09")]
-    assert [c.name for c in cases.cases(project)] == ["P01"]
+    assert [c.name for c in project.cases.all()] == ["P01"]
 
 
 def test_ambiguous_dates_rejected_unless_order_given(project, tmp_path):
     path = write_csv(tmp_path / "d.csv", [["Case", "Date", "Group"], ["A", "05/03/2024", "x"],
                                           ["B", "06/04/2024", "x"]])
-    attrs.define_attribute(project, "Date", "date")
+    project.attributes.define("Date", "date")
     report = import_attributes(project, path)
     assert [r for r, _c, _m in report.rejected] == [2, 3]
     assert "ambiguous" in report.rejected[0][2]
@@ -133,8 +131,8 @@ def test_xlsx_round_trip_keeps_types(project, tmp_path):
     with Project.create(tmp_path / "copy.qcdesk") as copy:
         import_attributes(copy, out)
         assert by_name(copy) == before
-        assert [(a.name, a.value_type) for a in attrs.attributes(copy)] == \
-               [(a.name, a.value_type) for a in attrs.attributes(project)]
+        assert [(a.name, a.value_type) for a in copy.attributes.all()] == \
+               [(a.name, a.value_type) for a in project.attributes.all()]
 
 
 def test_csv_export_round_trip(project, tmp_path):
@@ -158,7 +156,7 @@ def test_bad_headers_are_refused_and_nothing_changes(project, tmp_path, rows, me
     path = write_csv(tmp_path / "bad.csv", rows)
     with pytest.raises(OperationError, match=message):
         import_attributes(project, path)
-    assert cases.cases(project) == [] and attrs.attributes(project) == []
+    assert project.cases.all() == [] and project.attributes.all() == []
 
 
 def test_not_a_workbook(project, tmp_path):

@@ -21,12 +21,12 @@ def project(tmp_path):
         p.set_coder("Ana")
         doc = p.add_document("Interview 1", ParsedDocument(text="P: I was tired every night.\n",
                                                            source_format="txt"))
-        code = p.add_code("Fatigue")
-        p.apply_code(doc.id, code.id, 3, 27)
+        code = p.codebook.add("Fatigue").value
+        p.codings.apply(doc.id, code.id, 3, 27)
         p.set_coder("Ben")
-        p.rename_code(code.id, "Exhaustion")
+        p.codebook.rename(code.id, "Exhaustion")
         coding = p.codings_for_document(doc.id)[0]
-        p.remove_coding(coding.id)
+        p.codings.remove(coding.id)
         yield p
 
 

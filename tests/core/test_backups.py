@@ -18,8 +18,8 @@ pytestmark = pytest.mark.core
 def project(tmp_path):
     with Project.create(tmp_path / "study.qcdesk") as p:
         doc = p.add_document("Interview 1", ParsedDocument(text="Mentee: I felt welcome.", source_format="txt"))
-        code = p.add_code("Welcome")
-        p.apply_code(doc.id, code.id, 8, 22)
+        code = p.codebook.add("Welcome").value
+        p.codings.apply(doc.id, code.id, 8, 22)
         yield p
 
 
@@ -44,8 +44,8 @@ def test_only_the_newest_are_kept(project):
 def test_restore_brings_back_the_backup_and_keeps_the_state_before(project):
     saved = backups.make_backup(project)
     doc_id = project.documents()[0].id
-    project.delete_code(project.codes()[0].id)
-    project.add_code("Added after the backup")
+    project.codebook.delete(project.codes()[0].id)
+    project.codebook.add("Added after the backup")
     seen = []
     project.subscribe(seen.append)
 
@@ -56,7 +56,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_state_before(project):
     assert seen and seen[-1].codebook and seen[-1].document_list
     with Project.open(before, read_only=True) as pre:  # the restore itself can be undone
         assert [c.name for c in pre.codes()] == ["Added after the backup"]
-    project.add_code("Work goes on")                   # still open and writable
+    project.codebook.add("Work goes on")                   # still open and writable
     assert project.integrity_ok()
 
 

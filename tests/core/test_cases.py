@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
@@ -38,48 +36,48 @@ def project(tmp_path: Path):
 def test_add_rename_describe_delete_and_restore(project):
     seen = []
     project.subscribe(seen.append)
-    ana = cases.add_case(project, "  Ana   (mentee) ")
+    ana = project.cases.add("  Ana   (mentee) ").value
     assert ana.name == "Ana (mentee)"
     assert seen[-1].cases and len(seen) == 1
     with pytest.raises(OperationError, match="already a case"):
-        cases.add_case(project, "Ana (mentee)")
+        project.cases.add("Ana (mentee)")
     with pytest.raises(OperationError, match="needs a name"):
-        cases.add_case(project, "   ")
-    assert cases.rename_case(project, ana.id, "Ana").name == "Ana"
-    assert cases.describe_case(project, ana.id, "Second-year").description == "Second-year"
+        project.cases.add("   ")
+    assert project.cases.rename(ana.id, "Ana").value.name == "Ana"
+    assert project.cases.describe(ana.id, "Second-year").description == "Second-year"
     doc = project.add_document("Interview Ana", parsed(["Interviewer: Hi", "Ana: Hello"]))
-    cases.link_documents(project, ana.id, [doc.id])
-    gender = attrs.define_attribute(project, "Gender", "choice", ["woman", "man"])
-    attrs.set_value(project, ana.id, gender.id, "Woman")
-    snap = cases.delete_case(project, ana.id)
-    assert cases.cases(project) == []
-    cases.restore_case(project, snap)
-    assert [c.name for c in cases.cases(project)] == ["Ana"]
-    assert cases.case_documents(project, ana.id) == [doc.id]
-    assert attrs.value(project, ana.id, gender.id) == "woman"
+    project.cases.link_documents(ana.id, [doc.id])
+    gender = project.attributes.define("Gender", "choice", ["woman", "man"])
+    project.attributes.set_value(ana.id, gender.id, "Woman")
+    snap = project.cases.delete(ana.id).undo
+    assert project.cases.all() == []
+    snap.run()
+    assert [c.name for c in project.cases.all()] == ["Ana"]
+    assert project.cases.documents_of(ana.id) == [doc.id]
+    assert project.attributes.value(ana.id, gender.id) == "woman"
 
 
 def test_cases_from_documents_skips_existing_names(project):
     d1 = project.add_document("P01", parsed(["P01: one"]))
     d2 = project.add_document("P02", parsed(["P02: two"]))
-    cases.add_case(project, "P02")
-    created = cases.cases_from_documents(project, [d1.id, d2.id])
+    project.cases.add("P02")
+    created = project.cases.from_documents([d1.id, d2.id])
     assert [c.name for c in created] == ["P01"]
-    assert cases.case_documents(project, created[0].id) == [d1.id]
-    assert sorted(c.name for c in cases.cases(project)) == ["P01", "P02"]
+    assert project.cases.documents_of(created[0].id) == [d1.id]
+    assert sorted(c.name for c in project.cases.all()) == ["P01", "P02"]
 
 
 def test_one_case_spans_several_documents(project):
     first = project.add_document("Ana interview 1", parsed(["Ana: first"]))
     second = project.add_document("Ana interview 2", parsed(["Ana: second"]))
     diary = project.add_document("Ana audio diary", parsed(["Ana: diary"]))
-    ana = cases.add_case(project, "Ana")
-    cases.set_case_documents(project, ana.id, [first.id, second.id, diary.id])
-    assert cases.case_documents(project, ana.id) == [first.id, second.id, diary.id]
-    cases.set_case_documents(project, ana.id, [diary.id])
-    assert cases.case_documents(project, ana.id) == [diary.id]
-    cases.unlink_documents(project, ana.id, [diary.id])
-    assert cases.case_documents(project, ana.id) == []
+    ana = project.cases.add("Ana").value
+    project.cases.set_documents(ana.id, [first.id, second.id, diary.id])
+    assert project.cases.documents_of(ana.id) == [first.id, second.id, diary.id]
+    project.cases.set_documents(ana.id, [diary.id])
+    assert project.cases.documents_of(ana.id) == [diary.id]
+    project.cases.unlink_documents(ana.id, [diary.id])
+    assert project.cases.documents_of(ana.id) == []
 
 
 def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(project):
@@ -90,93 +88,93 @@ def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(proj
         "Ben: And the school rota.",
     ]))
     other = project.add_document("Focus group 2", parsed(["moderator: Again?", "Cara: Yes again."]))
-    created = cases.cases_from_speakers(project)
+    created = project.cases.from_speakers()
     assert [c.name for c in created] == ["Ben", "Cara"]
-    ben = cases.case_by_name(project, "Ben")
-    cara = cases.case_by_name(project, "Cara")
-    assert cases.case_speakers(project, cara.id) == [(group.id, "Cara"), (other.id, "Cara")]
+    ben = project.cases.by_name("Ben")
+    cara = project.cases.by_name("Cara")
+    assert project.cases.speakers_of(cara.id) == [(group.id, "Cara"), (other.id, "Cara")]
     # running again creates nothing new
-    assert cases.cases_from_speakers(project) == []
+    assert project.cases.from_speakers() == []
     text = project.document_text(group.id)
-    code = project.add_code("Support")
+    code = project.codebook.add("Support").value
     start = text.index("My mentor")
-    in_ben = project.apply_code(group.id, code.id, start, start + 9)
+    in_ben = project.codings.apply(group.id, code.id, start, start + 9).value
     s2 = text.index("Peer")
-    in_cara = project.apply_code(group.id, code.id, s2, s2 + 4)
+    in_cara = project.codings.apply(group.id, code.id, s2, s2 + 4).value
     s3 = text.index("What")
-    project.apply_code(group.id, code.id, s3, s3 + 4)  # the moderator's: nobody's case
-    across = project.apply_code(group.id, code.id, text.index("listened"), text.index("mostly"))
-    assert cases.case_coding_ids(project, ben.id) == sorted([in_ben.id, across.id])
-    assert cases.case_coding_ids(project, cara.id) == sorted([in_cara.id, across.id])
+    project.codings.apply(group.id, code.id, s3, s3 + 4)  # the moderator's: nobody's case
+    across = project.codings.apply(group.id, code.id, text.index("listened"), text.index("mostly")).value
+    assert project.cases.coding_ids(ben.id) == sorted([in_ben.id, across.id])
+    assert project.cases.coding_ids(cara.id) == sorted([in_cara.id, across.id])
 
 
 def test_case_coding_ids_of_documents(project):
     doc = project.add_document("Interview", parsed(["Interviewer: q", "P: answer"]))
-    code = project.add_code("X")
-    coding = project.apply_code(doc.id, code.id, 0, 5)
-    case = cases.cases_from_documents(project, [doc.id])[0]
-    assert cases.case_coding_ids(project, case.id) == [coding.id]
+    code = project.codebook.add("X").value
+    coding = project.codings.apply(doc.id, code.id, 0, 5).value
+    case = project.cases.from_documents([doc.id])[0]
+    assert project.cases.coding_ids(case.id) == [coding.id]
 
 
 def test_typed_values_validation_and_normalisation(project):
-    case = cases.add_case(project, "P1")
-    age = attrs.define_attribute(project, "Age", "number")
-    date = attrs.define_attribute(project, "Interviewed", "date")
-    role = attrs.define_attribute(project, "Role", "choice", ["Mentor", "Mentee", "mentor", " "])
+    case = project.cases.add("P1").value
+    age = project.attributes.define("Age", "number")
+    date = project.attributes.define("Interviewed", "date")
+    role = project.attributes.define("Role", "choice", ["Mentor", "Mentee", "mentor", " "])
     assert role.choices == ("Mentor", "Mentee")
-    assert attrs.set_value(project, case.id, age.id, " 34 ") == 34
-    assert attrs.stored_value(project, case.id, age.id) == "34"
-    assert attrs.set_value(project, case.id, age.id, "3,5") == 3.5
+    assert project.attributes.set_value(case.id, age.id, " 34 ").value == 34
+    assert project.attributes.stored_value(case.id, age.id) == "34"
+    assert project.attributes.set_value(case.id, age.id, "3,5").value == 3.5
     with pytest.raises(OperationError, match="not a number"):
-        attrs.set_value(project, case.id, age.id, "thirty")
+        project.attributes.set_value(case.id, age.id, "thirty")
     with pytest.raises(OperationError, match="ambiguous"):
-        attrs.set_value(project, case.id, age.id, "1,234")
-    assert attrs.set_value(project, case.id, date.id, "2024-03-05") == dt.date(2024, 3, 5)
-    assert attrs.set_value(project, case.id, date.id, "13/03/2024") == dt.date(2024, 3, 13)
-    assert attrs.set_value(project, case.id, date.id, "5 March 2024") == dt.date(2024, 3, 5)
+        project.attributes.set_value(case.id, age.id, "1,234")
+    assert project.attributes.set_value(case.id, date.id, "2024-03-05").value == dt.date(2024, 3, 5)
+    assert project.attributes.set_value(case.id, date.id, "13/03/2024").value == dt.date(2024, 3, 13)
+    assert project.attributes.set_value(case.id, date.id, "5 March 2024").value == dt.date(2024, 3, 5)
     with pytest.raises(OperationError, match="ambiguous.*2024-03-05 or 2024-05-03"):
-        attrs.set_value(project, case.id, date.id, "05/03/2024")
-    assert attrs.set_value(project, case.id, date.id, "05/03/2024", date_order="mdy") == dt.date(2024, 5, 3)
+        project.attributes.set_value(case.id, date.id, "05/03/2024")
+    assert project.attributes.set_value(case.id, date.id, "05/03/2024", date_order="mdy").value == dt.date(2024, 5, 3)
     with pytest.raises(OperationError, match="not a valid date"):
-        attrs.set_value(project, case.id, date.id, "31/02/2024")
-    assert attrs.set_value(project, case.id, role.id, "MENTEE") == "Mentee"
+        project.attributes.set_value(case.id, date.id, "31/02/2024")
+    assert project.attributes.set_value(case.id, role.id, "MENTEE").value == "Mentee"
     with pytest.raises(OperationError, match="not one of the choices of Role: Mentor, Mentee"):
-        attrs.set_value(project, case.id, role.id, "Supervisor")
-    assert attrs.set_value(project, case.id, role.id, "") is None
-    assert attrs.value(project, case.id, role.id) is None
-    [row] = attrs.attribute_table(project)
+        project.attributes.set_value(case.id, role.id, "Supervisor")
+    assert project.attributes.set_value(case.id, role.id, "").value is None
+    assert project.attributes.value(case.id, role.id) is None
+    [row] = project.attributes.table()
     assert row.values == {age.id: 3.5, date.id: dt.date(2024, 5, 3)}
 
 
 def test_attribute_definitions_retype_rename_delete(project):
-    case = cases.add_case(project, "P1")
-    years = attrs.define_attribute(project, "Years", "text")
-    attrs.set_value(project, case.id, years.id, "12")
-    retyped = attrs.update_attribute(project, years.id, value_type="number")
-    assert retyped.value_type == "number" and attrs.value(project, case.id, years.id) == 12
+    case = project.cases.add("P1").value
+    years = project.attributes.define("Years", "text")
+    project.attributes.set_value(case.id, years.id, "12")
+    retyped = project.attributes.update(years.id, value_type="number")
+    assert retyped.value_type == "number" and project.attributes.value(case.id, years.id) == 12
     with pytest.raises(OperationError, match="already an attribute"):
-        attrs.define_attribute(project, "years")
-    school = attrs.define_attribute(project, "School", "text")
-    attrs.set_value(project, case.id, school.id, "North")
+        project.attributes.define("years")
+    school = project.attributes.define("School", "text")
+    project.attributes.set_value(case.id, school.id, "North")
     with pytest.raises(OperationError, match="1 value\\(s\\) do not fit.\nP1: “North” is not one"):
-        attrs.update_attribute(project, school.id, value_type="choice", choices=["South"])
-    assert attrs.attribute(project, school.id).value_type == "text"
-    assert attrs.rename_attribute(project, school.id, "Medical school").name == "Medical school"
-    snap = attrs.delete_attribute(project, school.id)
-    assert [a.name for a in attrs.attributes(project)] == ["Years"]
-    attrs.restore_attribute(project, snap)
-    assert attrs.value(project, case.id, school.id) == "North"
+        project.attributes.update(school.id, value_type="choice", choices=["South"])
+    assert project.attributes.get(school.id).value_type == "text"
+    assert project.attributes.rename(school.id, "Medical school").name == "Medical school"
+    snap = project.attributes.delete(school.id).undo
+    assert [a.name for a in project.attributes.all()] == ["Years"]
+    snap.run()
+    assert project.attributes.value(case.id, school.id) == "North"
 
 
 def test_attribute_summary(project):
-    gender = attrs.define_attribute(project, "Gender", "choice", ["women", "men"])
-    age = attrs.define_attribute(project, "Age", "number")
+    gender = project.attributes.define("Gender", "choice", ["women", "men"])
+    age = project.attributes.define("Age", "number")
     for i, (g, a) in enumerate([("women", 30), ("men", 41), ("women", 25), (None, None)]):
-        c = cases.add_case(project, f"P{i}")
+        c = project.cases.add(f"P{i}").value
         if g:
-            attrs.set_value(project, c.id, gender.id, g)
-            attrs.set_value(project, c.id, age.id, a)
-    g_sum, a_sum = attrs.attribute_summary(project)
+            project.attributes.set_value(c.id, gender.id, g)
+            project.attributes.set_value(c.id, age.id, a)
+    g_sum, a_sum = project.attributes.summary()
     assert g_sum.counts == [("women", 2), ("men", 1)]
     assert g_sum.text() == "Gender: 2 women, 1 men (1 not recorded)"
     assert (a_sum.minimum, a_sum.maximum, a_sum.median) == (25, 41, 30)
@@ -189,16 +187,16 @@ def test_read_only_project_refuses_case_edits(tmp_path):
     Project.create(path).close()
     with Project.open(path, read_only=True) as ro:
         with pytest.raises(OperationError, match="read-only"):
-            cases.add_case(ro, "P1")
+            ro.cases.add("P1")
 
 
 def test_undoing_a_document_deletion_brings_back_its_case_links(project):
     group = project.add_document("Focus group", parsed(["Moderator: Hi", "Ben: Hello"]))
-    cases.cases_from_speakers(project)
-    ben = cases.case_by_name(project, "Ben")
-    cases.link_documents(project, ben.id, [group.id])
-    snap = project.delete_document(group.id)
-    assert cases.case_speakers(project, ben.id) == [] and cases.case_documents(project, ben.id) == []
-    project.restore_document(snap)
-    assert cases.case_speakers(project, ben.id) == [(group.id, "Ben")]
-    assert cases.case_documents(project, ben.id) == [group.id]
+    project.cases.from_speakers()
+    ben = project.cases.by_name("Ben")
+    project.cases.link_documents(ben.id, [group.id])
+    snap = project.delete_document(group.id).undo
+    assert project.cases.speakers_of(ben.id) == [] and project.cases.documents_of(ben.id) == []
+    snap.run()
+    assert project.cases.speakers_of(ben.id) == [(group.id, "Ben")]
+    assert project.cases.documents_of(ben.id) == [group.id]

@@ -31,8 +31,8 @@ def sealed_master(tmp_path_factory) -> tuple[Path, str]:
     with Project.create(path) as project:
         for i in range(6):
             project.add_document(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        code = project.add_code("Weekly meetings")
-        project.apply_code(1, code.id, 0, 40)
+        code = project.codebook.add("Weekly meetings").value
+        project.codings.apply(1, code.id, 0, 40)
     seal = project.closed_seal
     assert seal is not None and clean_close.matches(path, seal)
     return path, seal
@@ -64,7 +64,7 @@ def test_a_sealed_file_opens_without_the_blocking_check_and_a_changed_one_is_che
         assert project.check_deferred
         assert check.sqlite_problems(path) == []
         project.check_passed()
-        project.add_code("After the check")
+        project.codebook.add("After the check")
     assert project.closed_seal is not None and project.closed_seal != seal  # the file changed
     os.utime(path)  # touched by another program: its seal no longer matches
     with Project.open(path, seal=project.closed_seal) as again:
@@ -112,7 +112,7 @@ def test_damage_at_rest_is_found_by_the_deferred_check_and_stops_all_writing(sea
         assert project.read_only and "\n" not in message
         assert "read-only" in message and "backup" in message
         with pytest.raises(OperationError, match="read-only"):
-            project.add_code("Written into a damaged file")
+            project.codebook.add("Written into a damaged file")
     assert project.closed_seal is None
     assert path.read_bytes() == before  # nothing was written to it
 

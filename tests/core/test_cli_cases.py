@@ -18,10 +18,10 @@ pytestmark = pytest.mark.core
 def project(tmp_path: Path) -> Path:
     path = tmp_path / "s.qcdesk"
     with Project.create(path) as p:
-        code = p.add_code("Mentor")
+        code = p.codebook.add("Mentor").value
         for name in ("A", "B"):
             doc = p.add_document(name, ParsedDocument("words here", "txt", [Block("paragraph", 0, 10)]))
-        p.apply_code(doc.id, code.id, 0, 5)
+        p.codings.apply(doc.id, code.id, 0, 5)
     return path
 
 

@@ -95,7 +95,7 @@ def test_code_time_codes_a_recordings_range_and_refuses_bad_input_with_one_line(
     with Project.create(project) as p:
         p.media.add_recording(tone_wav(tmp_path / "diary.wav", 150.0), name="Diary 3")
         p.add_document("Interview", ParsedDocument("A: hi", "txt"))
-        p.add_code("Coping")
+        p.codebook.add("Coping")
     capsys.readouterr()
     assert main(["code-time", str(project), "Diary 3", "Coping", "02:10", "00:02:25.5",
                  "--memo", "sigh", "--coder", "AB"]) == 0

@@ -26,7 +26,7 @@ def project_path(tmp_path):
         pos += len(line) + 1
     with Project.create(path) as project:
         project.add_document("Interview 1", ParsedDocument(text, "txt", blocks, turns))
-        project.add_code("Mentoring")
+        project.codebook.add("Mentoring")
     return path
 
 

@@ -35,10 +35,10 @@ def test_colours_are_pale_enough_to_read_text_on():
 
 def test_a_new_code_takes_a_colour_no_code_has(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as project:
-        codes = [project.add_code(f"Code {i}") for i in range(40)]
+        codes = [project.codebook.add(f"Code {i}").value for i in range(40)]
         assert len({c.color for c in codes}) == 40
-        project.delete_code(codes[3].id)
-        again = project.add_code("Another")
+        project.codebook.delete(codes[3].id)
+        again = project.codebook.add("Another").value
         assert again.color == codes[3].color  # the freed colour, not a repeat of a used one
         assert next_code_color(c.color for c in project.codes()) not in {c.color for c in project.codes()}
 
@@ -66,6 +66,6 @@ def test_an_in_vivo_code_is_named_without_the_full_stop(tmp_path):
         text = "P1: I felt I belonged. Then it changed."
         doc = project.add_document("I1", ParsedDocument(text=text, source_format="txt"))
         start = text.index("I felt")
-        code, coding = project.add_code_from_selection(doc.id, start, start + len("I felt I belonged."))
+        code, coding = project.codings.from_selection(doc.id, start, start + len("I felt I belonged.")).value
         assert code.name == "I felt I belonged"
         assert (coding.start, coding.end) == (start, start + len("I felt I belonged."))

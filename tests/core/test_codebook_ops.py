@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from qcdesk.core import codebook_ops as ops
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
@@ -47,16 +46,16 @@ def coded(project):
     """Two documents; "Lost" and "Disoriented" overlap exactly once; both have sub-codes and memos."""
     d1 = project.add_document("P01", _doc())
     d2 = project.add_document("P02", _doc(TEXT.upper()))
-    theme = project.add_code("Transition")
-    lost = project.add_code("Lost", parent_id=theme.id)
-    dis = project.add_code("Disoriented", parent_id=theme.id)
-    ward = project.add_code("On the ward", parent_id=dis.id)
-    support = project.add_code("Support")
-    project.apply_code(d1.id, lost.id, *rng(TEXT, "I felt lost"))
-    project.apply_code(d1.id, dis.id, *rng(TEXT, "I felt lost"))          # exact duplicate after merge
-    project.apply_code(d1.id, dis.id, *rng(TEXT, "Nobody told me"))
-    project.apply_code(d2.id, dis.id, *rng(TEXT, "Nobody told me"))
-    project.apply_code(d1.id, ward.id, *rng(TEXT, "on the ward"))
+    theme = project.codebook.add("Transition").value
+    lost = project.codebook.add("Lost", parent_id=theme.id).value
+    dis = project.codebook.add("Disoriented", parent_id=theme.id).value
+    ward = project.codebook.add("On the ward", parent_id=dis.id).value
+    support = project.codebook.add("Support").value
+    project.codings.apply(d1.id, lost.id, *rng(TEXT, "I felt lost"))
+    project.codings.apply(d1.id, dis.id, *rng(TEXT, "I felt lost"))          # exact duplicate after merge
+    project.codings.apply(d1.id, dis.id, *rng(TEXT, "Nobody told me"))
+    project.codings.apply(d2.id, dis.id, *rng(TEXT, "Nobody told me"))
+    project.codings.apply(d1.id, ward.id, *rng(TEXT, "on the ward"))
     dup = project.codings_for_codes([dis.id])[0]
     db = project.db
     with project.action():
@@ -70,7 +69,7 @@ def coded(project):
 def test_merge_moves_codings_collapses_duplicates_and_moves_memos(project, coded):
     events: list[Changes] = []
     project.subscribe(events.append)
-    ops.merge_codes(project, [coded["dis"]], coded["lost"])
+    project.codebook.merge([coded["dis"]], coded["lost"])
     assert len(events) == 1 and events[0].codebook and events[0].memos
     assert tree(project) == [("Transition", 0), ("Lost", 1), ("On the ward", 2), ("Support", 0)]
     codings = project.codings_for_codes([coded["lost"]])
@@ -88,76 +87,76 @@ def test_merge_moves_codings_collapses_duplicates_and_moves_memos(project, coded
 
 def test_unmerge_restores_everything_exactly(project, coded):
     before = dump(project)
-    snap = ops.merge_codes(project, [coded["dis"], coded["support"]], coded["lost"])
+    snap = project.codebook.merge([coded["dis"], coded["support"]], coded["lost"]).undo
     assert dump(project) != before
-    ops.unmerge(project, snap)
+    snap.run()
     assert dump(project) == before
 
 
 def test_merge_into_a_subcode_of_the_source(project, coded):
     """The target leaves the source's subtree and takes the source's place."""
     before = dump(project)
-    snap = ops.merge_codes(project, [coded["dis"]], coded["ward"])
+    snap = project.codebook.merge([coded["dis"]], coded["ward"]).undo
     assert tree(project) == [("Transition", 0), ("Lost", 1), ("On the ward", 1), ("Support", 0)]
     assert project.code_counts()[coded["ward"]] == (4, 2)
-    ops.unmerge(project, snap)
+    snap.run()
     assert dump(project) == before
 
 
 def test_merge_nested_sources(project, coded):
     before = dump(project)
-    snap = ops.merge_codes(project, [coded["theme"], coded["dis"]], coded["support"])
+    snap = project.codebook.merge([coded["theme"], coded["dis"]], coded["support"]).undo
     assert tree(project) == [("Support", 0), ("Lost", 1), ("On the ward", 1)]
-    ops.unmerge(project, snap)
+    snap.run()
     assert dump(project) == before
 
 
 def test_merge_refuses_itself_and_unknown(project, coded):
     with pytest.raises(OperationError, match="itself"):
-        ops.merge_codes(project, [coded["lost"]], coded["lost"])
+        project.codebook.merge([coded["lost"]], coded["lost"])
     with pytest.raises(OperationError):
-        ops.merge_codes(project, [9999], coded["lost"])
+        project.codebook.merge([9999], coded["lost"])
     with pytest.raises(OperationError):
-        ops.merge_codes(project, [], coded["lost"])
+        project.codebook.merge([], coded["lost"])
 
 
 def test_move_many_keeps_tree_order_and_restores(project, coded):
     before = dump(project)
-    snap = ops.move_codes(project, [coded["support"], coded["lost"]], coded["dis"], 0)
+    snap = project.codebook.move_many([coded["support"], coded["lost"]], coded["dis"], 0).undo
     assert tree(project) == [("Transition", 0), ("Disoriented", 1), ("Lost", 2), ("Support", 2),
                              ("On the ward", 2)]
-    ops.restore_positions(project, snap)
+    snap.run()
     assert dump(project) == before
 
 
 def test_move_refuses_descendant(project, coded):
     with pytest.raises(OperationError, match="sub-codes"):
-        ops.move_codes(project, [coded["lost"], coded["theme"]], coded["ward"])
+        project.codebook.move_many([coded["lost"], coded["theme"]], coded["ward"])
     assert tree(project)[0] == ("Transition", 0)
 
 
 def test_sort_by_name_and_by_count(project, coded):
-    project.add_code("alpha")
+    project.codebook.add("alpha")
     before = dump(project)
-    snap = ops.sort_codes(project, None, "name")
+    snap = project.codebook.sort(None, "name").undo
     assert [n for n, d in tree(project) if d == 0] == ["alpha", "Support", "Transition"]
-    ops.restore_positions(project, snap)
+    snap.run()
     assert dump(project) == before
-    ops.sort_codes(project, coded["theme"], "count")
+    project.codebook.sort(coded["theme"], "count")
     # Disoriented has 3 codings plus 1 in its sub-code, Lost 1
     assert [n for n, d in tree(project) if d == 1] == ["Disoriented", "Lost"]
-    snap = ops.sort_codes(project, None, "count", recursive=True)
+    snap = project.codebook.sort(None, "count", recursive=True).undo
     assert tree(project)[0] == ("Transition", 0)
     with pytest.raises(OperationError):
-        ops.sort_codes(project, None, "colour")
+        project.codebook.sort(None, "colour")
 
 
 def test_criteria_set_and_kept(project, coded, tmp_path):
-    code = ops.set_code_criteria(project, coded["lost"], description="Feeling lost",
-                                 inclusion="Says lost\r\nor confused", exclusion="Physical getting lost",
-                                 example="“I felt lost”")
+    code = project.codebook.set_criteria(coded["lost"], description="Feeling lost",
+                                         inclusion="Says lost\r\nor confused", exclusion="Physical getting lost",
+                                         example="“I felt lost”").value
     assert code.inclusion == "Says lost\nor confused"
-    ops.set_code_criteria(project, coded["lost"], example="")
+    project.codebook.set_criteria(coded["lost"], example="")
     project.close()
     again = Project.open(tmp_path / "study.qcdesk")
     code = again.code(coded["lost"])
@@ -169,12 +168,12 @@ def test_merge_keeps_each_coders_identical_coding(project, coded):
     """Team projects: the same range coded by two coders is two judgements, not a duplicate."""
     d1 = coded["d1"]
     project.set_coder("Rosa")
-    project.apply_code(d1, coded["support"], *rng(TEXT, "a nurse took me"))
+    project.codings.apply(d1, coded["support"], *rng(TEXT, "a nurse took me"))
     project.set_coder("Sam")
-    project.apply_code(d1, coded["lost"], *rng(TEXT, "a nurse took me"))
+    project.codings.apply(d1, coded["lost"], *rng(TEXT, "a nurse took me"))
     before = dump(project)
-    snap = ops.merge_codes(project, [coded["support"]], coded["lost"])
+    snap = project.codebook.merge([coded["support"]], coded["lost"]).undo
     nurse = [c for c in project.codings_for_codes([coded["lost"]]) if c.start == TEXT.index("a nurse")]
     assert len(nurse) == 2 and len({c.coder_id for c in nurse}) == 2
-    ops.unmerge(project, snap)
+    snap.run()
     assert dump(project) == before

@@ -28,7 +28,7 @@ def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
         assert [c.name for c in p.coders()] == ["Ana", "Ben"]
         assert p.db.execute("SELECT coder_id FROM session").fetchone()[0] == ana.id
         doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
-        coding = p.apply_code(doc.id, p.add_code("X").id, 0, 5)
+        coding = p.codings.apply(doc.id, p.codebook.add("X").value.id, 0, 5).value
         assert coding.coder_id == ana.id
         audit = p.db.execute("SELECT coder FROM audit_log WHERE kind = 'coding'").fetchone()[0]
         assert audit == "Ana"
@@ -39,12 +39,12 @@ def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(a) as p:
         p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        p.add_code("Support")
+        p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
         with Project.open(path) as p:
             p.set_coder(coder)
-            p.apply_code(p.documents()[0].id, p.codes()[0].id, 0, end)
+            p.codings.apply(p.documents()[0].id, p.codes()[0].id, 0, end)
     return a, b
 
 
@@ -79,7 +79,7 @@ def test_cli_agreement_prints_a_dash_when_undefined(tmp_path, capsys):
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as p:
         doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
-        code = p.add_code("All")
+        code = p.codebook.add("All").value
         for coder in ("Ana", "Ben"):
             p.set_coder(coder)
             with p.action():
@@ -95,12 +95,12 @@ def test_cli_merge_and_agreement_of_encrypted_copies(tmp_path, monkeypatch, caps
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(a, passphrase=key) as p:
         p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        p.add_code("Support")
+        p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
         with Project.open(path, passphrase=key) as p:
             p.set_coder(coder)
-            p.apply_code(p.documents()[0].id, p.codes()[0].id, 0, end)
+            p.codings.apply(p.documents()[0].id, p.codes()[0].id, 0, end)
     monkeypatch.setenv("QCDESK_PASSPHRASE", key)
     assert main(["merge", str(a), str(b)]) == 0
     assert "Added: 1 codings, 1 coders." in capsys.readouterr().out

@@ -18,34 +18,34 @@ def statements(project: Project) -> list[str]:
 
 def test_codes_are_read_once_until_something_changes(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as project:
-        a = project.add_code("Belonging")
+        a = project.codebook.add("Belonging").value
         first = project.codes()
         seen = statements(project)
         again = project.codes()
         assert again == first and not any("FROM codes" in s for s in seen)
         again.append("not a code")  # the caller's list is its own
         assert project.codes() == first
-        b = project.add_code("Trust", parent_id=a.id)
+        b = project.codebook.add("Trust", parent_id=a.id).value
         assert [c.name for c in project.codes()] == ["Belonging", "Trust"]
-        project.rename_code(b.id, "Trust in mentors")
+        project.codebook.rename(b.id, "Trust in mentors")
         assert [c.name for c in project.codes()] == ["Belonging", "Trust in mentors"]
-        snap = project.delete_code(a.id)
+        snap = project.codebook.delete(a.id).undo
         assert project.codes() == []
-        project.restore_code(snap)
+        snap.run()
         assert len(project.codes()) == 2
         with project.action():  # inside an action the list is always read afresh
-            project.add_code("Hope")
+            project.codebook.add("Hope")
             assert len(project.codes()) == 3
         with pytest.raises(RuntimeError):
             with project.action():
-                project.add_code("Rolled back")
+                project.codebook.add("Rolled back")
                 raise RuntimeError
         assert [c.name for c in project.codes()] == ["Belonging", "Trust in mentors", "Hope"]
 
 
 def test_a_change_made_outside_an_action_is_seen_after_forget_caches(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as project:
-        project.add_code("Belonging")
+        project.codebook.add("Belonging")
         assert len(project.codes()) == 1
         project.db.execute("UPDATE codes SET name = 'Changed'")  # as restoring a backup does
         project.forget_caches()

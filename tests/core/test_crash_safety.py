@@ -62,7 +62,7 @@ CHILD = textwrap.dedent('''
         say("burst")
         for _ in range(rng.randint(20, 80)):
             start = rng.randrange(0, doc.char_count - 10)
-            coding = project.apply_code(doc.id, code, start, start + rng.randint(1, 10))
+            coding = project.codings.apply(doc.id, code, start, start + rng.randint(1, 10)).value
             say(f"coding {coding.id} {doc.id} {coding.start} {coding.end}")
 ''')
 
@@ -134,7 +134,7 @@ def check_project(path: Path, reported: list[str]) -> dict[str, int]:
 def test_killed_mid_import_and_mid_burst_loses_nothing_reported(tmp_path):
     path = tmp_path / "crash.qcdesk"
     with Project.create(path) as project:
-        project.add_code("Theme")
+        project.codebook.add("Theme")
     rng = random.Random(int(os.environ.get("QCDESK_CRASH_SEED", "9")))
     moments = [("importing s1-r0-big", rng.uniform(0.0, 0.4)),   # while the large file is stored
                ("burst", rng.uniform(0.0, 0.05)),                 # among the codings

@@ -252,18 +252,17 @@ def test_demo_segments_carry_speaker_and_otter_times(built):
 
 
 def test_demo_has_participants_with_attributes_and_memos(built):
-    from qcdesk.core import attributes, cases, memos
 
-    names = [c.name for c in cases.cases(built)]
+    names = [c.name for c in built.cases.all()]
     assert names == ["P01", "P02", "P03", "P04"]
-    summary = {a.name: a for a in attributes.attributes(built)}
+    summary = {a.name: a for a in built.attributes.all()}
     assert summary["Role"].value_type == "choice"
     assert summary["Years in medicine"].value_type == "number"
-    p03 = cases.case_by_name(built, "P03")
-    assert attributes.value(built, p03.id, summary["Role"].id) == "mentee"
-    assert str(attributes.value(built, p03.id, summary["Interview date"].id)) == "2026-03-18"
+    p03 = built.cases.by_name("P03")
+    assert built.attributes.value(p03.id, summary["Role"].id) == "mentee"
+    assert str(built.attributes.value(p03.id, summary["Interview date"].id)) == "2026-03-18"
     docs = {d.id: d.name for d in built.documents()}
-    assert [docs[i] for i in cases.case_documents(built, p03.id)] == ["P03_mentee"]
-    assert cases.case_coding_ids(built, p03.id)          # the case's codings follow its document
-    assert memos.journal_memo(built).body.startswith("Open coding")
-    assert [h.memo.title for h in memos.search_memos(built, "random")] == ["Assigned vs self-found"]
+    assert [docs[i] for i in built.cases.documents_of(p03.id)] == ["P03_mentee"]
+    assert built.cases.coding_ids(p03.id)          # the case's codings follow its document
+    assert built.memos.journal().body.startswith("Open coding")
+    assert [h.memo.title for h in built.memos.search("random")] == ["Assigned vs self-found"]

@@ -55,7 +55,7 @@ def template(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         project.add_document("Pilot", ParsedDocument(text="Interviewer: Ready?\n\nP00: Yes.\n",
                                                      source_format="txt"))
-        project.add_code("Belonging")
+        project.codebook.add("Belonging")
     return path
 
 
@@ -155,7 +155,7 @@ def test_a_backup_on_a_full_disk_leaves_no_partial_file(small_disk, template):
     path = small_disk.root / "study.qcdesk"
     shutil.copy(template, path)
     with Project.open(path) as project:
-        project.add_code("Added")
+        project.codebook.add("Added")
         small_disk.fill()
         with pytest.raises(DiskFullError) as full:
             backups.make_backup(project)
@@ -176,12 +176,12 @@ def test_an_action_on_a_full_disk_is_a_clear_error_and_changes_nothing(small_dis
         small_disk.fill()
         with pytest.raises(DiskFullError) as full:
             for n in range(2000):  # until the journal needs a page it cannot have
-                project.add_code(f"Code {n} " + "x" * 150)
+                project.codebook.add(f"Code {n} " + "x" * 150)
         made = len(project.codes())
         assert "is full" in str(full.value) and "nothing was changed" in str(full.value)
         assert not project.db.conn.in_transaction
         small_disk.make_room()
-        project.add_code("After")
+        project.codebook.add("After")
         assert len(project.codes()) == made + 1
     assert check.check_file(path).sound
 

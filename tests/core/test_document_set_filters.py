@@ -9,7 +9,6 @@ import pytest
 from docx import Document as Docx
 
 from qcdesk.cli import main
-from qcdesk.core import document_sets as ds
 from qcdesk.core import matrices
 from qcdesk.core.errors import ExportFailed, OperationError
 from qcdesk.core.importers.base import ParsedDocument
@@ -45,19 +44,19 @@ def path(tmp_path):
     path = tmp_path / "sets.qcdesk"
     with Project.create(path) as p:
         docs = {name: p.add_document(name, parsed(text)).id for name, text in TEXTS.items()}
-        mentoring = p.add_code("Mentoring")
-        money = p.add_code("Money")
-        climate = p.add_code("Climate")
+        mentoring = p.codebook.add("Mentoring").value
+        money = p.codebook.add("Money").value
+        climate = p.codebook.add("Climate").value
         for name, words in (("P01", "My mentor helped me settle"), ("P02", "A mentor opened doors"),
                             ("P03", "No mentor at all"), ("P04", "Peers were my mentor")):
-            p.apply_code(docs[name], mentoring.id, *span(TEXTS[name], words))
+            p.codings.apply(docs[name], mentoring.id, *span(TEXTS[name], words))
         for name, words in (("P02", "Money was tight all year"), ("P03", "Money worries")):
-            p.apply_code(docs[name], money.id, *span(TEXTS[name], words))
+            p.codings.apply(docs[name], money.id, *span(TEXTS[name], words))
         for name, words in (("P01", "The lab felt cold"), ("P03", "a cold lab")):
-            p.apply_code(docs[name], climate.id, *span(TEXTS[name], words))
-        ds.create_set(p, "Wave 1", [docs["P01"], docs["P02"]])
-        ds.create_set(p, "Site B", [docs["P02"], docs["P03"]])
-        ds.create_set(p, "Empty")
+            p.codings.apply(docs[name], climate.id, *span(TEXTS[name], words))
+        p.sets.create("Wave 1", [docs["P01"], docs["P02"]])
+        p.sets.create("Site B", [docs["P02"], docs["P03"]])
+        p.sets.create("Empty")
     return path
 
 
@@ -69,7 +68,7 @@ def project(path):
 
 def ids(project) -> dict[str, int]:
     names = {d.name: d.id for d in project.documents()}
-    names.update({s.name: s.id for s in ds.sets(project)})
+    names.update({s.name: s.id for s in project.sets.all()})
     names.update({c.name: c.id for c in project.codes()})
     return names
 
@@ -107,11 +106,9 @@ def test_code_by_set_matrix_and_its_cells_retrieve_what_they_count(project):
 
 
 def test_every_matrix_narrows_to_the_sets_and_says_so(project):
-    from qcdesk.core import attributes as attrs
-    from qcdesk.core import cases
 
     i = ids(project)
-    project.apply_code(i["P03"], i["Climate"], *span(TEXTS["P03"], "worries and a cold lab"))
+    project.codings.apply(i["P03"], i["Climate"], *span(TEXTS["P03"], "worries and a cold lab"))
     whole = matrices.build(project, "cooccurrence")
     m, c = whole.row_headers.index("Money"), whole.row_headers.index("Climate")
     assert whole.cells[m][c] == 1
@@ -120,10 +117,10 @@ def test_every_matrix_narrows_to_the_sets_and_says_so(project):
     assert narrowed.cells[m][c] == 1 and any("“Site B”" in n for n in narrowed.notes)
     assert not any("set" in n for n in whole.notes)
 
-    made = {k.name: k.id for k in cases.cases_from_documents(project, [d.id for d in project.documents()])}
-    age = attrs.define_attribute(project, "Group", "text")
+    made = {k.name: k.id for k in project.cases.from_documents([d.id for d in project.documents()])}
+    age = project.attributes.define("Group", "text")
     for name in made:
-        attrs.set_value(project, made[name], age.id, "early" if name in ("P01", "P03") else "late")
+        project.attributes.set_value(made[name], age.id, "early" if name in ("P01", "P03") else "late")
     by_case = matrices.build(project, "code-case", set_ids=[i["Wave 1"]])
     row = by_case.row_headers.index("Mentoring")
     assert dict(zip(by_case.column_headers, by_case.cells[row])) == {"P01": 1, "P02": 1, "P03": 0, "P04": 0}
@@ -247,8 +244,8 @@ def test_cli_sets_lists_creates_adds_removes_renames_deletes(path, capsys):
 ])
 def test_cli_sets_bad_input_is_one_line_and_changes_nothing(path, capsys, argv, fragment):
     with Project.open(path) as p:
-        before = [(s.set.name, s.document_ids) for s in ds.sets_with_documents(p)]
+        before = [(s.set.name, s.document_ids) for s in p.sets.with_documents()]
     assert main(["sets", str(path), *argv]) == 1
     one_error_line(capsys, fragment)
     with Project.open(path) as p:
-        assert [(s.set.name, s.document_ids) for s in ds.sets_with_documents(p)] == before
+        assert [(s.set.name, s.document_ids) for s in p.sets.with_documents()] == before

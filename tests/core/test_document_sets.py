@@ -39,53 +39,53 @@ def state(project) -> list:
     """What a researcher sees of the sets: names, GUIDs, ids and members by name."""
     names = {d.id: d.name for d in project.documents()}
     return [(s.set.id, s.set.name, s.set.guid, tuple(names[i] for i in s.document_ids))
-            for s in ds.sets_with_documents(project)]
+            for s in project.sets.with_documents()]
 
 
 def test_create_list_rename_and_sets_of_a_document(project):
     d = ids(project)
     seen = []
     project.subscribe(seen.append)
-    wave1 = ds.create_set(project, "  Wave   1 ", [d["P02"], d["P01"], d["P01"]])
+    wave1 = project.sets.create("  Wave   1 ", [d["P02"], d["P01"], d["P01"]]).value
     assert wave1.name == "Wave 1" and len(wave1.guid) == 36
     assert seen[-1].sets and not seen[-1].document_list
-    site = ds.create_set(project, "Site B")
-    ds.add_documents(project, site.id, [d["P02"], d["Focus group"]])
+    site = project.sets.create("Site B").value
+    project.sets.add_documents(site.id, [d["P02"], d["Focus group"]])
     assert state(project) == [(site.id, "Site B", site.guid, ("P02", "Focus group")),
                               (wave1.id, "Wave 1", wave1.guid, ("P01", "P02"))]
-    assert [s.name for s in ds.sets_of_document(project, d["P02"])] == ["Site B", "Wave 1"]
+    assert [s.name for s in project.sets.of_document(d["P02"])] == ["Site B", "Wave 1"]
     assert ds.documents_in_sets(project, [wave1.id, site.id]) == {d["P01"], d["P02"], d["Focus group"]}
-    assert ds.rename_set(project, wave1.id, "First wave").name == "First wave"
-    assert ds.set_id(project, "first  WAVE") == wave1.id
-    assert ds.remove_documents(project, site.id, [d["P02"], d["P03"]]) == [d["P02"]]
-    assert ds.set_documents(project, site.id) == [d["Focus group"]]
+    assert project.sets.rename(wave1.id, "First wave").value.name == "First wave"
+    assert project.sets.id_of("first  WAVE") == wave1.id
+    assert project.sets.remove_documents(site.id, [d["P02"], d["P03"]]).value == [d["P02"]]
+    assert project.sets.documents_of(site.id) == [d["Focus group"]]
 
 
 @pytest.mark.parametrize("name, message", [("", "needs a name"), ("   ", "needs a name"),
                                            ("x" * 201, "limited to 200"), ("wave 1", "already a set"),
                                            ("ÉQUIPE", "already a set")])
 def test_bad_names_are_refused_and_change_nothing(project, name, message):
-    ds.create_set(project, "Wave 1")
-    ds.create_set(project, "équipe")
+    project.sets.create("Wave 1")
+    project.sets.create("équipe")
     before = state(project)
     with pytest.raises(OperationError, match=message):
-        ds.create_set(project, name)
-    other = ds.create_set(project, "Other")
+        project.sets.create(name)
+    other = project.sets.create("Other").value
     before = state(project)
     with pytest.raises(OperationError, match=message):
-        ds.rename_set(project, other.id, name)
+        project.sets.rename(other.id, name)
     assert state(project) == before
 
 
 def test_unknown_set_or_document_is_an_error_and_changes_nothing(project):
-    s = ds.create_set(project, "Wave 1")
+    s = project.sets.create("Wave 1").value
     before = state(project)
     with pytest.raises(OperationError, match="Set 999 does not exist"):
-        ds.add_documents(project, 999, [ids(project)["P01"]])
+        project.sets.add_documents(999, [ids(project)["P01"]])
     with pytest.raises(OperationError):
-        ds.add_documents(project, s.id, [ids(project)["P01"], 999])
+        project.sets.add_documents(s.id, [ids(project)["P01"], 999])
     with pytest.raises(OperationError, match="no set named “Nope”"):
-        ds.set_id(project, "Nope")
+        project.sets.id_of("Nope")
     with pytest.raises(OperationError):
         ds.documents_in_sets(project, [999])
     assert state(project) == before
@@ -93,49 +93,49 @@ def test_unknown_set_or_document_is_an_error_and_changes_nothing(project):
 
 def test_delete_and_restore_keep_id_guid_and_members_and_ids_are_never_reused(project):
     d = ids(project)
-    s = ds.create_set(project, "Wave 1", [d["P01"], d["P03"]])
+    s = project.sets.create("Wave 1", [d["P01"], d["P03"]]).value
     before = state(project)
-    snap = ds.delete_set(project, s.id)
+    snap = project.sets.delete(s.id).undo
     assert state(project) == [] and len(project.documents()) == 4
-    newer = ds.create_set(project, "Wave 2")
+    newer = project.sets.create("Wave 2").value
     assert newer.id > s.id  # AUTOINCREMENT: the deleted id stays free for undo
-    ds.delete_set(project, newer.id)
-    ds.restore_set(project, snap)
+    project.sets.delete(newer.id)
+    snap.run()
     assert state(project) == before
 
 
 def test_deleting_a_document_leaves_its_sets_and_undo_puts_it_back_in_them(project):
     d = ids(project)
-    a = ds.create_set(project, "A", [d["P01"], d["P02"]])
-    ds.create_set(project, "B", [d["P02"]])
+    a = project.sets.create("A", [d["P01"], d["P02"]]).value
+    project.sets.create("B", [d["P02"]])
     before = state(project)
     seen = []
     project.subscribe(seen.append)
-    snap = project.delete_document(d["P02"])
+    snap = project.delete_document(d["P02"]).undo
     assert seen[-1].sets
-    assert ds.set_documents(project, a.id) == [d["P01"]]
-    project.restore_document(snap)
+    assert project.sets.documents_of(a.id) == [d["P01"]]
+    snap.run()
     assert state(project) == before
 
 
 def test_read_only_project_refuses_set_edits(tmp_path):
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as p:
-        ds.create_set(p, "A")
+        p.sets.create("A")
     with Project.open(path, read_only=True) as p:
-        assert [s.name for s in ds.sets(p)] == ["A"]
+        assert [s.name for s in p.sets.all()] == ["A"]
         with pytest.raises(OperationError, match="read-only"):
-            ds.create_set(p, "B")
+            p.sets.create("B")
 
 
 def test_audit_trail_names_sets_and_documents(project):
     project.set_coder("Ana")
     d = ids(project)
-    s = ds.create_set(project, "Wave 1", [d["P01"]])
-    ds.rename_set(project, s.id, "First wave")
-    ds.remove_documents(project, s.id, [d["P01"]])
-    ds.add_documents(project, s.id, [d["P02"]])
-    ds.delete_set(project, s.id)
+    s = project.sets.create("Wave 1", [d["P01"]]).value
+    project.sets.rename(s.id, "First wave")
+    project.sets.remove_documents(s.id, [d["P01"]])
+    project.sets.add_documents(s.id, [d["P02"]])
+    project.sets.delete(s.id)
     lines = [(e.coder, e.action, audit.describe(e)) for e in audit.entries(project, audit.AuditFilter(kind="set"))]
     assert lines == [
         ("Ana", "added", "Set “Wave 1”"),
@@ -149,7 +149,7 @@ def test_audit_trail_names_sets_and_documents(project):
 
 def test_schema_foreign_keys_cascade_from_documents_and_sets(project):
     d = ids(project)
-    s = ds.create_set(project, "A", [d["P01"]])
+    s = project.sets.create("A", [d["P01"]]).value
     with pytest.raises(sqlite3.IntegrityError):
         with project.db.atomic():
             project.db.execute("INSERT INTO document_set_members (set_id, document_id) VALUES (?, 999)", [s.id])
@@ -177,44 +177,44 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
             project.add_document(name, doc(f"Text of {name}."))
         history = []  # (state before, undo, redo)
         for n, (kind, which, docs) in enumerate(actions):
-            sets = ds.sets(project)
+            sets = project.sets.all()
             alive = [d.id for d in project.documents()]
             chosen = [alive[i % len(alive)] for i in docs] if alive else []
             target = sets[which % len(sets)] if sets else None
             before = state(project)
             if kind == "create":
-                made = ds.create_set(project, f"Set {n}", chosen)
+                made = project.sets.create(f"Set {n}", chosen).value
                 cell = {}
 
                 def undo(made=made, cell=cell):
-                    cell["snap"] = ds.delete_set(project, made.id)
+                    cell["snap"] = project.sets.delete(made.id).undo
 
                 def redo(cell=cell):
-                    ds.restore_set(project, cell["snap"])
+                    cell["snap"].run()
             elif kind == "rename" and target:
-                ds.rename_set(project, target.id, f"Renamed {n}")
-                undo = (lambda t=target: ds.rename_set(project, t.id, t.name))
-                redo = (lambda t=target, n=n: ds.rename_set(project, t.id, f"Renamed {n}"))
+                project.sets.rename(target.id, f"Renamed {n}")
+                undo = (lambda t=target: project.sets.rename(t.id, t.name).value)
+                redo = (lambda t=target, n=n: project.sets.rename(t.id, f"Renamed {n}").value)
             elif kind == "delete" and target:
-                snap = ds.delete_set(project, target.id)
-                undo = (lambda s=snap: ds.restore_set(project, s))
-                redo = (lambda t=target: ds.delete_set(project, t.id))
+                snap = project.sets.delete(target.id).undo
+                undo = (lambda s=snap: s.run())
+                redo = (lambda t=target: project.sets.delete(t.id).value)
             elif kind == "add" and target:
-                added = ds.add_documents(project, target.id, chosen)
-                undo = (lambda t=target, a=added: ds.remove_documents(project, t.id, a))
-                redo = (lambda t=target, a=added: ds.add_documents(project, t.id, a))
+                added = project.sets.add_documents(target.id, chosen).value
+                undo = (lambda t=target, a=added: project.sets.remove_documents(t.id, a).value)
+                redo = (lambda t=target, a=added: project.sets.add_documents(t.id, a).value)
             elif kind == "remove" and target:
-                removed = ds.remove_documents(project, target.id, chosen)
-                undo = (lambda t=target, r=removed: ds.add_documents(project, t.id, r))
-                redo = (lambda t=target, r=removed: ds.remove_documents(project, t.id, r))
+                removed = project.sets.remove_documents(target.id, chosen).value
+                undo = (lambda t=target, r=removed: project.sets.add_documents(t.id, r).value)
+                redo = (lambda t=target, r=removed: project.sets.remove_documents(t.id, r).value)
             elif kind == "drop-doc" and chosen:
-                cell = {"snap": project.delete_document(chosen[0])}
+                cell = {"undo": project.delete_document(chosen[0]).undo}
 
                 def undo(cell=cell):
-                    project.restore_document(cell["snap"])
+                    cell["redo"] = cell["undo"].run()
 
-                def redo(cell=cell, doc_id=chosen[0]):
-                    cell["snap"] = project.delete_document(doc_id)
+                def redo(cell=cell):
+                    cell["undo"] = cell["redo"].run()
             else:
                 continue
             history.append((before, state(project), undo, redo))
@@ -242,39 +242,40 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     monkeypatch.undo()
     with Project.open(path) as p:
         assert p.backup is not None and p.backup.exists()
-        made = ds.create_set(p, "Wave 1", [doc_id])
-        snap = p.delete_document(doc_id)
-        p.restore_document(snap)
-        assert ds.set_documents(p, made.id) == [doc_id]
+        made = p.sets.create("Wave 1", [doc_id]).value
+        snap = p.delete_document(doc_id).undo
+        snap.run()
+        assert p.sets.documents_of(made.id) == [doc_id]
 
 
 def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
     import shutil
 
-    from qcdesk.core.merge import merge_project, remerge, unmerge
+    from qcdesk.core.merge import merge_project
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana) as p:
         for name in ("P01", "P02"):
             p.add_document(name, doc(f"Text of {name}."))
-        ds.create_set(p, "Wave 1", [ids(p)["P01"]])
+        p.sets.create("Wave 1", [ids(p)["P01"]])
     shutil.copy(ana, ben)
     with Project.open(ben) as p:
         p.add_document("P03", doc("Text of P03."))
         d = ids(p)
-        ds.add_documents(p, ds.set_id(p, "Wave 1"), [d["P02"]])
-        ds.create_set(p, "Site B", [d["P03"]])
-        ds.create_set(p, "Mentors", [d["P01"], d["P03"]])
+        p.sets.add_documents(p.sets.id_of("Wave 1"), [d["P02"]])
+        p.sets.create("Site B", [d["P03"]])
+        p.sets.create("Mentors", [d["P01"], d["P03"]])
     with Project.open(ana) as p:
-        ds.create_set(p, "site b", [ids(p)["P02"]])
+        p.sets.create("site b", [ids(p)["P02"]])
         before = state(p)
-        report = merge_project(p, ben)
+        merged = merge_project(p, ben)
+        report = merged.value
         assert report.added["sets"] == 1 and report.matched["sets"] == 2
         assert "Set “Site B” is called “site b” here." in report.conflicts
         after = [(name, members) for _id, name, _guid, members in state(p)]
         assert after == [("Mentors", ("P01", "P03")), ("site b", ("P02", "P03")), ("Wave 1", ("P01", "P02"))]
         full = state(p)
-        rows = unmerge(p, report)
+        rows = merged.undo.run()
         assert state(p) == before
-        remerge(p, rows)
+        rows.run()
         assert state(p) == full and p.integrity_ok()

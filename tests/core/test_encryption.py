@@ -23,8 +23,8 @@ PASS = "correct horse battery"
 def _fill(project: Project) -> None:
     doc = project.add_document("Interview 1", ParsedDocument(text=f"I: Hello.\nP: My name is {SECRET}.\n",
                                                              source_format="txt"))
-    code = project.add_code("Identity")
-    project.apply_code(doc.id, code.id, 12, 30)
+    code = project.codebook.add("Identity").value
+    project.codings.apply(doc.id, code.id, 12, 30)
 
 
 def _digest(path) -> str:
@@ -105,7 +105,7 @@ def test_change_passphrase_checks_the_old_one(tmp_path):
             encryption.change_passphrase(project, PASS, "tiny")
         encryption.change_passphrase(project, PASS, "a new passphrase")
         assert project.passphrase == "a new passphrase"
-        project.add_code("After rekey")
+        project.codebook.add("After rekey")
     assert not encryption.passphrase_opens(path, PASS)
     with Project.open(path, passphrase="a new passphrase") as project:
         assert [c.name for c in project.codes()] == ["Identity", "After rekey"]

@@ -37,8 +37,8 @@ def test_no_export_kind_names_the_users_folders(tmp_path):
     with Project.create(work / "study.qcdesk") as project:
         project.set_coder("AB")
         doc = import_files(project, [src / "interview.txt"]).imported[0]
-        code = project.add_code("Shifts")
-        project.apply_code(doc.id, code.id, 13, 27)
+        code = project.codebook.add("Shifts").value
+        project.codings.apply(doc.id, code.id, 13, 27)
         files = [write_report(project, "segments-by-code", out / "r.docx"),
                  write_report(project, "codebook", out / "c.docx")]
         for name in ("p.qdpx", "c.qdc"):

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core import attributes_io, audit, backups, encryption, matrices, pseudonyms, tables
-from qcdesk.core.cases import add_case
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import export_file
 from qcdesk.core.project import Project
@@ -42,9 +41,9 @@ def project(tmp_path):
         p.set_coder("Ana")
         doc = p.add_document("Interview 1", ParsedDocument(text="I: Hello.\nP: I grew up in Leeds.\n",
                                                            source_format="txt"))
-        code = p.add_code("Place")
-        p.apply_code(doc.id, code.id, 0, 5)
-        add_case(p, "P1")
+        code = p.codebook.add("Place").value
+        p.codings.apply(doc.id, code.id, 0, 5)
+        p.cases.add("P1")
         yield p
 
 
@@ -52,7 +51,7 @@ def test_new_project_and_its_log_files_are_owner_only(tmp_path):
     for name, key in (("plain.qcdesk", None), ("secret.qcdesk", PASS)):
         path = tmp_path / name
         with Project.create(path, passphrase=key) as p:
-            p.add_code("A code")
+            p.codebook.add("A code")
             assert mode(path) == 0o600
             for suffix in ("-wal", "-shm"):
                 side = Path(str(path) + suffix)

@@ -43,8 +43,8 @@ def good_file(tmp_path_factory) -> bytes:
         turns = [SpeakerTurn("Interviewer", 0, len(lines[0])), SpeakerTurn("P1", len(lines[0]) + 1, len(text))]
         for i in range(3):
             doc = project.add_document(f"Interview {i}", ParsedDocument(text + "x" * i, "txt", blocks, turns))
-            code = project.add_code(f"Code {i}")
-            project.apply_code(doc.id, code.id, 25, 40)
+            code = project.codebook.add(f"Code {i}").value
+            project.codings.apply(doc.id, code.id, 25, 40)
     data = path.read_bytes()
     assert data[:16] == b"SQLite format 3\x00"
     return _Bytes(data)

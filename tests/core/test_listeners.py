@@ -36,7 +36,7 @@ def test_a_raising_listener_neither_undoes_nor_hides_the_action(project, caplog)
         project.subscribe(listener)
     project.on_listener_error = lambda exc: reported.append(exc)
     with caplog.at_level(logging.ERROR, logger="qcdesk.core.project"):
-        code = project.add_code("Belonging")  # does not raise
+        code = project.codebook.add("Belonging").value  # does not raise
     assert project.code(code.id).name == "Belonging"
     assert heard == [("before", True), ("after", True)]
     assert [str(e) for e in reported] == ["a view fell over"]
@@ -56,7 +56,7 @@ def test_listener_failures_without_a_hook_are_logged_and_every_listener_runs(pro
     project.subscribe(lambda changes: heard.append(changes.document_list))
     with caplog.at_level(logging.ERROR, logger="qcdesk.core.project"):
         project.add_document("D", ParsedDocument(text="Some words.", source_format="txt"))
-        project.add_code("C")
+        project.codebook.add("C")
         project.notify(Changes(document_list=True))  # a change made outside an action
     assert heard == [True, False, True]
     assert caplog.text.count("ZeroDivisionError") == 3
@@ -71,5 +71,5 @@ def test_a_failing_error_hook_does_not_stop_the_other_listeners(project):
         raise ValueError("the hook itself")
 
     project.on_listener_error = bad_hook
-    project.add_code("C")
+    project.codebook.add("C")
     assert heard == [True]

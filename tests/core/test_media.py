@@ -271,10 +271,11 @@ def test_deleting_a_document_deletes_its_recording_and_undo_brings_it_back(proje
     wav = tone_wav(tmp_path / "a.wav")
     doc = _doc(project)
     info = project.media.attach(doc.id, wav)
-    snap = project.delete_document(doc.id)
+    done = project.delete_document(doc.id)
+    snap = done.value
     assert "media_chunks" not in snap and [r["id"] for r in snap["media"]] == [info.id]  # no audio in memory
     assert project.media.all() == []
-    project.restore_document(snap)
+    done.undo.run()
     assert project.media.for_document(doc.id) == info
     with project.media.open(info.id) as reader:
         assert reader.read() == wav.read_bytes()

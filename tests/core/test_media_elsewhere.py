@@ -11,7 +11,7 @@ from media_files import tone_wav  # noqa: E402
 
 from qcdesk.core import backups, encryption  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
-from qcdesk.core.merge import merge_project, preview_merge, remerge, unmerge  # noqa: E402
+from qcdesk.core.merge import merge_project, preview_merge  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.pseudonyms import add_entry, apply_pseudonyms  # noqa: E402
 
@@ -39,7 +39,8 @@ def test_merge_brings_the_other_coders_recordings_and_undo_takes_them_away(tmp_p
         before = _media_state(p)
         preview = preview_merge(p, theirs)
         assert preview.added.get("recordings") == 2 and _media_state(p) == before
-        report = merge_project(p, theirs)
+        merged = merge_project(p, theirs)
+        report = merged.value
         assert report.added.get("recordings") == 2 and report.matched.get("recordings") == 2
         assert _media_state(p) == expected  # the two diaries stay two documents
         walk = p.media.for_document(next(d.id for d in p.documents() if d.name == "Walk"))
@@ -47,9 +48,9 @@ def test_merge_brings_the_other_coders_recordings_and_undo_takes_them_away(tmp_p
         diary2 = p.media.for_document(next(d.id for d in p.documents() if d.name == "Diary 2"))
         with p.media.open(diary2.id) as reader:
             assert reader.read() == (tmp_path / "d2.wav").read_bytes()
-        rows = unmerge(p, report)
+        rows = merged.undo.run()
         assert _media_state(p) == before
-        remerge(p, rows)
+        rows.run()
         assert _media_state(p) == expected
         with p.media.open(diary2.id) as reader:
             assert reader.read() == (tmp_path / "d2.wav").read_bytes()

@@ -9,6 +9,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
 from qcdesk.core.project import Project
+from qcdesk.core.undo import Done
 
 pytestmark = pytest.mark.core
 
@@ -26,8 +27,8 @@ def project(tmp_path):
 def things(project):
     doc = project.add_document("Interview 1", ParsedDocument(
         text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
-    code = project.add_code("Belonging")
-    coding = project.apply_code(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1)
+    code = project.codebook.add("Belonging").value
+    coding = project.codings.apply(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1).value
     with project.action() as changes:
         case_id = int(project.db["cases"].insert({"name": "P1"}).last_pk)
         changes.cases = True
@@ -37,69 +38,70 @@ def things(project):
 def test_create_on_each_target_and_list_by_target(project, things):
     events: list[Changes] = []
     project.subscribe(events.append)
-    memos.create_memo(project, "Left out on import", "a note attached to nothing")
-    journal, created = memos.ensure_memo(project)
+    project.memos.create("Left out on import", "a note attached to nothing")
+    done = project.memos.ensure()
+    journal, created = done.value, done.undo is not None
     assert created and journal.title == memos.JOURNAL_TITLE
-    assert memos.ensure_memo(project) == (journal, False)
-    on_code = memos.create_memo(project, "Belonging vs fitting in", "compare P1", code_id=things["code"])
-    on_doc = memos.create_memo(project, "Context", document_id=things["doc"])
-    on_case = memos.create_memo(project, "P1 overall", case_id=things["case"])
-    on_coding = memos.create_memo(project, "Key quote", coding_id=things["coding"])
+    assert project.memos.ensure() == Done(journal, None)
+    on_code = project.memos.create("Belonging vs fitting in", "compare P1", code_id=things["code"]).value
+    on_doc = project.memos.create("Context", document_id=things["doc"]).value
+    on_case = project.memos.create("P1 overall", case_id=things["case"]).value
+    on_coding = project.memos.create("Key quote", coding_id=things["coding"]).value
     assert all(e.memos for e in events) and len(events) == 6
-    assert memos.memos_for(project, code_id=things["code"]) == [on_code]
-    assert memos.memo_for(project, case_id=things["case"]) == on_case
-    assert memos.memo_for(project, coding_id=things["coding"]) == on_coding
-    assert [m.title for m in memos.memos_for(project)] == ["Left out on import", memos.JOURNAL_TITLE]
-    assert memos.journal_memo(project) == journal
-    assert memos.target_label(project, on_coding) == "Coded segment: Belonging in Interview 1"
-    assert memos.target_label(project, on_doc) == "Document: Interview 1"
-    assert memos.target_label(project, journal) == "Project journal"
-    counts = memos.memo_counts(project)
+    assert project.memos.on_target(code_id=things["code"]) == [on_code]
+    assert project.memos.on(case_id=things["case"]) == on_case
+    assert project.memos.on(coding_id=things["coding"]) == on_coding
+    assert [m.title for m in project.memos.on_target()] == ["Left out on import", memos.JOURNAL_TITLE]
+    assert project.memos.journal() == journal
+    assert project.memos.target_label(on_coding) == "Coded segment: Belonging in Interview 1"
+    assert project.memos.target_label(on_doc) == "Document: Interview 1"
+    assert project.memos.target_label(journal) == "Project journal"
+    counts = project.memos.counts()
     assert counts[("code_id", things["code"])] == 1 and counts[(None, None)] == 2
 
 
 def test_one_target_at_most_and_target_must_exist(project, things):
     with pytest.raises(OperationError, match="one thing only"):
-        memos.create_memo(project, "x", code_id=things["code"], document_id=things["doc"])
+        project.memos.create("x", code_id=things["code"], document_id=things["doc"])
     with pytest.raises(OperationError, match="does not exist"):
-        memos.create_memo(project, "x", code_id=999)
-    assert memos.list_memos(project) == []
+        project.memos.create("x", code_id=999)
+    assert project.memos.all() == []
 
 
 def test_update_is_one_action_and_survives_reopening(project, things, tmp_path):
-    memo = memos.create_memo(project, "Draft", code_id=things["code"])
+    memo = project.memos.create("Draft", code_id=things["code"]).value
     events: list[Changes] = []
     project.subscribe(events.append)
-    memos.update_memo(project, memo.id, title="Draft", body="Belonging grows with regular meetings.")
-    memos.update_memo(project, memo.id, body="Belonging grows with regular meetings.")  # unchanged: no action
+    project.memos.update(memo.id, title="Draft", body="Belonging grows with regular meetings.")
+    project.memos.update(memo.id, body="Belonging grows with regular meetings.")  # unchanged: no action
     assert len(events) == 1
     project.close()
     with Project.open(tmp_path / "study.qcdesk") as again:
-        assert memos.get_memo(again, memo.id).body == "Belonging grows with regular meetings."
+        assert again.memos.get(memo.id).body == "Belonging grows with regular meetings."
 
 
 def test_delete_and_restore(project, things):
-    memo = memos.create_memo(project, "Gone", "soon", document_id=things["doc"])
-    row = memos.delete_memo(project, memo.id)
-    assert memos.list_memos(project) == []
-    memos.restore_memo(project, row)
-    assert memos.list_memos(project) == [memo]
+    memo = project.memos.create("Gone", "soon", document_id=things["doc"]).value
+    row = project.memos.delete(memo.id).undo
+    assert project.memos.all() == []
+    row.run()
+    assert project.memos.all() == [memo]
 
 
 def test_memo_on_coding_goes_and_comes_back_with_its_coding(project, things):
-    memo = memos.create_memo(project, "Key quote", "why it matters", coding_id=things["coding"])
-    snap = project.remove_coding(things["coding"])
-    assert memos.list_memos(project) == []
-    project.restore_coding(snap)
-    assert memos.list_memos(project) == [memo]
+    memo = project.memos.create("Key quote", "why it matters", coding_id=things["coding"]).value
+    snap = project.codings.remove(things["coding"]).undo
+    assert project.memos.all() == []
+    snap.run()
+    assert project.memos.all() == [memo]
 
 
 def test_search_any_case_with_snippet(project, things):
-    memos.create_memo(project, "Mentoring", "The school ASSIGNED mentors; nobody chose. " * 3)
-    memos.create_memo(project, "Assigned or chosen?", "", code_id=things["code"])
-    memos.create_memo(project, "Other", "nothing here")
-    hits = memos.search_memos(project, "assigned")
+    project.memos.create("Mentoring", "The school ASSIGNED mentors; nobody chose. " * 3)
+    project.memos.create("Assigned or chosen?", "", code_id=things["code"])
+    project.memos.create("Other", "nothing here")
+    hits = project.memos.search("assigned")
     assert [h.memo.title for h in hits] == ["Mentoring", "Assigned or chosen?"]
     assert "ASSIGNED mentors" in hits[0].snippet and hits[0].snippet.endswith("…")
-    assert memos.search_memos(project, "  ") == []
-    assert memos.search_memos(project, "straße") == []
+    assert project.memos.search("  ") == []
+    assert project.memos.search("straße") == []

@@ -10,7 +10,7 @@ import pytest
 
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.merge import merge_project, remerge, unmerge
+from qcdesk.core.merge import merge_project
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 
@@ -47,27 +47,27 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
         p.set_coder("Ana")
         d1 = p.add_document("Interview 1", parsed(TEXT_1))
         p.add_document("Interview 2", parsed(TEXT_2))
-        theme = p.add_code("Learning", color="#5dade2")
-        p.add_code("From nurses", parent_id=theme.id)
-        p.add_code("Absent supervisor", color="#f1948a")
-        p.apply_code(d1.id, theme.id, 36, 72)
+        theme = p.codebook.add("Learning", color="#5dade2").value
+        p.codebook.add("From nurses", parent_id=theme.id)
+        p.codebook.add("Absent supervisor", color="#f1948a")
+        p.codings.apply(d1.id, theme.id, 36, 72)
     shutil.copy(ana_path, ben_path)
     with Project.open(ben_path) as p:
         p.set_coder("Ben")
         ids = codes_by_path(p)
         d1, d2 = (d.id for d in p.documents())
-        p.apply_code(d1, ids["Learning"], 36, 60)
-        p.apply_code(d1, ids["Learning / From nurses"], 46, 72)
-        new = p.add_code("Role models", parent_id=ids["Learning"])
-        p.apply_code(d2, new.id, 38, 74)
-        p.set_code_color(ids["Absent supervisor"], "#000000")
+        p.codings.apply(d1, ids["Learning"], 36, 60)
+        p.codings.apply(d1, ids["Learning / From nurses"], 46, 72)
+        new = p.codebook.add("Role models", parent_id=ids["Learning"]).value
+        p.codings.apply(d2, new.id, 38, 74)
+        p.codebook.set_color(ids["Absent supervisor"], "#000000")
         p.add_document("Interview 3", parsed("Interviewer: Anything else?\nP3: No, thank you."))
         p.add_document("Interview 2", parsed("Interviewer: Again?\nP2: A different text, same name."))
     with Project.open(ana_path) as p:
         p.set_coder("Ana")
         ids = codes_by_path(p)
         d2 = p.documents()[1].id
-        p.apply_code(d2, ids["Absent supervisor"], 38, 76)
+        p.codings.apply(d2, ids["Absent supervisor"], 38, 76)
     return ana_path, ben_path
 
 
@@ -75,7 +75,8 @@ def test_merge_adds_the_other_coders_work(pair):
     ana_path, ben_path = pair
     with Project.open(ana_path) as p:
         before = coding_set(p)
-        report = merge_project(p, ben_path)
+        merged = merge_project(p, ben_path)
+        report = merged.value
         assert report.added == {"coders": 1, "documents": 2, "codes": 1, "codings": 3}
         assert report.matched["documents"] == 2 and report.matched["codes"] == 3
         assert report.matched["coders"] == 1  # Ana, whose first coding came with the copy
@@ -105,7 +106,7 @@ def test_merging_twice_adds_nothing_more(pair):
     with Project.open(ana_path) as p:
         merge_project(p, ben_path)
         once = coding_set(p)
-        again = merge_project(p, ben_path)
+        again = merge_project(p, ben_path).value
         assert coding_set(p) == once
         assert again.added.get("codings", 0) == 0 and again.skipped["codings"] == 4
         assert again.added.get("documents", 0) == 0
@@ -115,16 +116,17 @@ def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
     with Project.create(b) as p:
         p.set_coder("Ben")
-        p.add_code("Filler")  # shifts the ids, so only names can match
-        parent = p.add_code("Learning")
-        child = p.add_code("From nurses", parent_id=parent.id)
+        p.codebook.add("Filler")  # shifts the ids, so only names can match
+        parent = p.codebook.add("Learning").value
+        child = p.codebook.add("From nurses", parent_id=parent.id).value
         doc = p.add_document("Renamed interview", parsed(TEXT_1))
-        p.apply_code(doc.id, child.id, 46, 72)
+        p.codings.apply(doc.id, child.id, 46, 72)
     with Project.create(a) as p:
         doc = p.add_document("Interview 1", parsed(TEXT_1))
-        parent = p.add_code("Learning")
-        child = p.add_code("From nurses", parent_id=parent.id)
-        report = merge_project(p, b)
+        parent = p.codebook.add("Learning").value
+        child = p.codebook.add("From nurses", parent_id=parent.id).value
+        merged = merge_project(p, b)
+        report = merged.value
         assert report.matched == {"documents": 1, "codes": 2}
         assert report.added == {"coders": 1, "codes": 1, "codings": 1}
         [coding] = p.codings_for_document(doc.id)
@@ -135,17 +137,18 @@ def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
 def test_code_renamed_in_the_copy_matches_by_guid(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
     with Project.create(a) as p:
-        code = p.add_code("Stress")
+        code = p.codebook.add("Stress").value
         p.add_document("Interview 1", parsed(TEXT_1))
         p.db.execute("INSERT INTO external_ids VALUES ('code', ?, 'ABC-1')", [code.id])
         p.db.conn.commit()
     shutil.copy(a, b)
     with Project.open(b) as p:
         p.set_coder("Ben")
-        p.rename_code(p.codes()[0].id, "Strain")
-        p.apply_code(p.documents()[0].id, p.codes()[0].id, 0, 11)
+        p.codebook.rename(p.codes()[0].id, "Strain")
+        p.codings.apply(p.documents()[0].id, p.codes()[0].id, 0, 11)
     with Project.open(a) as p:
-        report = merge_project(p, b)
+        merged = merge_project(p, b)
+        report = merged.value
         assert report.matched["codes"] == 1 and "codes" not in report.added
         assert [c.name for c in p.codes()] == ["Stress"]
         assert len(p.codings_for_codes([code.id])) == 1
@@ -156,15 +159,15 @@ def test_unmerge_removes_exactly_what_was_added_and_remerge_puts_it_back(pair):
     with Project.open(ana_path) as p:
         stats_before, codings_before = p.stats(), coding_set(p)
         coders_before = p.coders()
-        report = merge_project(p, ben_path)
+        merged = merge_project(p, ben_path)
         stats_after, codings_after = p.stats(), coding_set(p)
         seen = []
         p.subscribe(seen.append)
-        rows = unmerge(p, report)
+        rows = merged.undo.run()
         assert p.stats() == stats_before and coding_set(p) == codings_before
         assert p.coders() == coders_before
         assert len(seen) == 1 and seen[0].document_list
-        remerge(p, rows)
+        rows.run()
         assert p.stats() == stats_after and coding_set(p) == codings_after
         assert p.integrity_ok()
 
@@ -232,17 +235,18 @@ def test_cases_attributes_and_memos_merge_by_name(tmp_path: Path):
             p.db.execute("INSERT INTO case_attributes VALUES (2, 1, '5')")
             p.db.execute("UPDATE memos SET body = 'B'")
     with Project.open(a) as p:
-        report = merge_project(p, b)
+        merged = merge_project(p, b)
+        report = merged.value
         assert report.added == {"cases": 1, "memos": 1}
         assert report.matched["cases"] == 1 and report.matched["attributes"] == 1
         assert "Case “P1”, Year: “3” here, “4” in b.qcdesk." in report.conflicts
         assert any("Memo “Plan” differs" in c for c in report.conflicts)
         assert p.db.execute("SELECT value FROM case_attributes WHERE case_id = 1").fetchone()[0] == "3"
         assert p.db.execute("SELECT count(*) FROM case_documents").fetchone()[0] == 1
-        rows = unmerge(p, report)
+        rows = merged.undo.run()
         assert p.db.execute("SELECT count(*) FROM cases").fetchone()[0] == 1
         assert p.db.execute("SELECT count(*) FROM case_attributes").fetchone()[0] == 1
-        remerge(p, rows)
+        rows.run()
         assert p.db.execute("SELECT value FROM case_attributes WHERE case_id = 2").fetchone()[0] == "5"
 
 
@@ -259,11 +263,11 @@ def test_a_merged_document_keeps_its_sync_points_through_unmerge_and_remerge(tmp
         doc.sync_points = [(TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
         p.add_document("Interview 1", doc)
     with Project.open(ana_path) as p:
-        report = merge_project(p, ben_path)
+        done = merge_project(p, ben_path)
         (merged,) = p.documents()
         points = timing.time_points(p, merged.id)
         assert points == [(0, 3.0), (TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
-        rows = unmerge(p, report)
+        rows = done.undo.run()
         assert p.db.execute("SELECT count(*) FROM sync_points").fetchone()[0] == 0
-        remerge(p, rows)
+        rows.run()
         assert timing.time_points(p, p.documents()[0].id) == points

@@ -36,7 +36,7 @@ def test_preview_tells_what_a_merge_would_do_and_changes_nothing(pair):  # noqa:
     assert _state(ana_path)[:3] == before[:3]
     assert preview.inserted == {} and preview.text().startswith("Would add: 2 documents, 1 codes, 3 codings")
     with Project.open(ana_path) as p:
-        done = merge_project(p, ben_path)
+        done = merge_project(p, ben_path).value
     assert (preview.added, preview.matched, preview.skipped, preview.conflicts) == \
         (done.added, done.matched, done.skipped, done.conflicts)
 
@@ -77,9 +77,10 @@ def test_copies_of_one_import_match_documents_by_guid(tmp_path):
         import_file(p, package)
         p.set_coder("Ben")
         doc = next(d for d in p.documents() if d.name == "Consent B")
-        p.apply_code(doc.id, p.codes()[0].id, 0, 7)
+        p.codings.apply(doc.id, p.codes()[0].id, 0, 7)
     with Project.open(ana) as p:
-        report = merge_project(p, ben)
+        merged = merge_project(p, ben)
+        report = merged.value
         assert report.matched["documents"] == 2 and report.added["documents"] == 1
         assert coding_set(p) == {("Consent (second copy)", "Agrees", 0, 7, "Ben")}
 
@@ -94,7 +95,7 @@ def test_merge_keeps_annotation_anchors_document_creators_and_grouping_codes(tmp
     with Project.create(ben) as p:
         p.set_coder("Ben")
         doc = p.add_document("Interview", parsed("Interviewer: Why?\nP1: Because the rota changed."))
-        group = p.add_code("Themes")
+        group = p.codebook.add("Themes").value
         with p.action():
             ex_sql.set_code_codable(p.db, group.id, False)
             ex_sql.set_document_origin(p.db, doc.id, "2021-05-04T10:11:12+00:00",

@@ -34,7 +34,8 @@ SCRIPT = textwrap.dedent(r'''
     from PySide6.QtWidgets import QApplication
     app = QApplication(["qcdesk"])
     from qcdesk.core.demo import build_demo_project
-    from qcdesk.ui import commands as cmd, dialogs
+    from qcdesk.ui import dialogs
+    from qcdesk.ui.commands import codings as coding_cmd
     from qcdesk.ui.main_window import MainWindow
     from qcdesk.ui.settings import Settings
 
@@ -59,7 +60,7 @@ SCRIPT = textwrap.dedent(r'''
     project = win.project
     doc = [d for d in project.documents() if d.name == "extra"][0]
     code = project.codes()[0]
-    assert win.undo.run(cmd.ApplyCodingCommand(project, doc.id, code.id, 0, 10))
+    assert win.undo.run(coding_cmd.apply_code(project, doc.id, code.id, 0, 10))
     win.exports.start("segments-by-code", work / "report.docx")
     wait(win.exports)
     assert (work / "report.docx").exists()

@@ -73,15 +73,15 @@ def test_a_whole_session_leaves_no_plaintext(tmp_path, private_tmp):
         report = import_files(project, [sources / "interview.txt"])
         doc = report.imported[0]
         text = project.document_text(doc.id)
-        code = project.add_code("Xanthippean place")
+        code = project.codebook.add("Xanthippean place").value
         start = text.index("Quillborough")
-        project.apply_code(doc.id, code.id, start, start + len("Quillborough"))
+        project.codings.apply(doc.id, code.id, start, start + len("Quillborough"))
         with project.action():
             project.db.execute("INSERT INTO memos (title, body, code_id, created, modified) "
                                "VALUES ('Place', 'Marmadukeish link to Zebulonia', ?, '2025', '2025')",
                                [code.id])
-        project.rename_code(code.id, "Place of growing up")
-        project.rename_code(code.id, "Xanthippean place")  # what undo does
+        project.codebook.rename(code.id, "Place of growing up")
+        project.codebook.rename(code.id, "Xanthippean place")  # what undo does
         hits = project.db.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'Zebulonia'")
         assert hits.fetchall() == [(doc.id,)]  # the full-text index works, and stays encrypted
         schema.copy_database(project.db, work / "manual backup.qcdesk")

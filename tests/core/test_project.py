@@ -109,16 +109,16 @@ def test_rename_document(project, doc, events):
 
 
 def test_delete_and_restore_document(project, doc):
-    code = project.add_code("Feedback")
-    coding = project.apply_code(doc.id, code.id, *span(project, doc.id, "Concrete"))
+    code = project.codebook.add("Feedback").value
+    coding = project.codings.apply(doc.id, code.id, *span(project, doc.id, "Concrete")).value
     before = (project.document(doc.id), project.document_text(doc.id), project.blocks(doc.id),
               project.speaker_turns(doc.id), project.codings_for_document(doc.id))
-    snapshot = project.delete_document(doc.id)
+    snapshot = project.delete_document(doc.id).undo
     assert project.documents() == []
     assert project.codings_for_codes([code.id]) == []
     with pytest.raises(OperationError):
         project.document_text(doc.id)
-    project.restore_document(snapshot)
+    snapshot.run()
     after = (project.document(doc.id), project.document_text(doc.id), project.blocks(doc.id),
              project.speaker_turns(doc.id), project.codings_for_document(doc.id))
     assert after == before
@@ -133,21 +133,21 @@ def test_unknown_document_is_an_operation_error(project):
 
 # ----------------------------------------------------------------- codebook
 def test_add_code_with_defaults_and_children(project):
-    theme = project.add_code("  Belonging   and identity ", description="Place in medicine.")
+    theme = project.codebook.add("  Belonging   and identity ", description="Place in medicine.").value
     assert theme.name == "Belonging and identity"
     assert theme.parent_id is None and theme.position == 0
     assert theme.description == "Place in medicine."
     assert theme.color.startswith("#") and len(theme.color) == 7
-    child = project.add_code("Microaggressions", parent_id=theme.id, color="#F1948A")
+    child = project.codebook.add("Microaggressions", parent_id=theme.id, color="#F1948A").value
     assert child.parent_id == theme.id and child.color == "#f1948a"
     assert project.code_path(child.id) == ["Belonging and identity", "Microaggressions"]
-    second = project.add_code("Other theme")
+    second = project.codebook.add("Other theme").value
     assert second.color != theme.color  # palette hands out distinct colours in turn
 
 
 def test_add_code_at_position(project):
-    a, b = project.add_code("A"), project.add_code("B")
-    c = project.add_code("C", position=0)
+    a, b = project.codebook.add("A").value, project.codebook.add("B").value
+    c = project.codebook.add("C", position=0).value
     assert [x.name for x, _ in project.codes_in_tree_order()] == ["C", "A", "B"]
     assert project.code_position(c.id) == (None, 0)
     assert project.code_position(b.id) == (None, 2)
@@ -157,10 +157,10 @@ def test_add_code_at_position(project):
 @pytest.mark.parametrize("name", ["", "   ", "\n\t", "x" * 201])
 def test_invalid_code_names_raise(project, events, name):
     with pytest.raises(OperationError):
-        project.add_code(name)
-    code = project.add_code("Good")
+        project.codebook.add(name)
+    code = project.codebook.add("Good").value
     with pytest.raises(OperationError):
-        project.rename_code(code.id, name)
+        project.codebook.rename(code.id, name)
     assert project.code(code.id).name == "Good"
     assert [c.name for c in project.codes()] == ["Good"]
     assert len(events) == 1
@@ -168,31 +168,31 @@ def test_invalid_code_names_raise(project, events, name):
 
 @pytest.mark.parametrize("color", ["red", "#fff", "#12345g", "1234567", "#1234567", " #123456", ""])
 def test_invalid_colours_raise(project, color):
-    code = project.add_code("Good", color="#123456")
+    code = project.codebook.add("Good", color="#123456").value
     with pytest.raises(OperationError):
-        project.set_code_color(code.id, color)
+        project.codebook.set_color(code.id, color)
     if color:  # an empty colour means "pick one" when adding
         with pytest.raises(OperationError):
-            project.add_code("Other", color=color)
+            project.codebook.add("Other", color=color)
     assert project.code(code.id).color == "#123456"
     assert len(project.codes()) == 1
 
 
 def test_rename_recolour_describe(project, doc, events):
-    code = project.add_code("Feedbak")
-    project.apply_code(doc.id, code.id, 0, 5)
+    code = project.codebook.add("Feedbak").value
+    project.codings.apply(doc.id, code.id, 0, 5)
     events.clear()
-    assert project.rename_code(code.id, "Feedback").name == "Feedback"
+    assert project.codebook.rename(code.id, "Feedback").value.name == "Feedback"
     assert events[-1].codes == {code.id} and events[-1].codebook
     assert events[-1].coded_documents == set()
-    assert project.set_code_color(code.id, "#AABBCC").color == "#aabbcc"
+    assert project.codebook.set_color(code.id, "#AABBCC").value.color == "#aabbcc"
     # a new colour must re-highlight the documents carrying the code
     assert events[-1].coded_documents == {doc.id}
-    assert project.set_code_description(code.id, "How feedback lands.").description == "How feedback lands."
+    assert project.codebook.set_description(code.id, "How feedback lands.").value.description == "How feedback lands."
     assert len(events) == 3
     assert project.code(code.id) == project.codes()[0]
     with pytest.raises(OperationError):
-        project.rename_code(777, "x")
+        project.codebook.rename(777, "x")
 
 
 def _tree(project):
@@ -200,20 +200,20 @@ def _tree(project):
 
 
 def test_move_code_reorders_and_reparents(project, events):
-    a = project.add_code("A")
-    b = project.add_code("B")
-    c = project.add_code("C")
-    a1 = project.add_code("A1", parent_id=a.id)
+    a = project.codebook.add("A").value
+    b = project.codebook.add("B").value
+    c = project.codebook.add("C").value
+    a1 = project.codebook.add("A1", parent_id=a.id).value
     events.clear()
-    project.move_code(c.id, None, 0)
+    project.codebook.move(c.id, None, 0)
     assert _tree(project) == [("C", 0), ("A", 0), ("A/A1", 1), ("B", 0)]
-    project.move_code(b.id, a.id, 0)
+    project.codebook.move(b.id, a.id, 0)
     assert _tree(project) == [("C", 0), ("A", 0), ("A/B", 1), ("A/A1", 1)]
     assert [project.code_position(i) for i in (c.id, a.id, b.id, a1.id)] == \
         [(None, 0), (None, 1), (a.id, 0), (a.id, 1)]
-    project.move_code(b.id, None)  # no row: to the end
+    project.codebook.move(b.id, None)  # no row: to the end
     assert _tree(project) == [("C", 0), ("A", 0), ("A/A1", 1), ("B", 0)]
-    project.move_code(a.id, None, 99)  # row clamped
+    project.codebook.move(a.id, None, 99)  # row clamped
     assert _tree(project) == [("C", 0), ("B", 0), ("A", 0), ("A/A1", 1)]
     assert len(events) == 4
     assert all(e.codebook for e in events)
@@ -222,28 +222,28 @@ def test_move_code_reorders_and_reparents(project, events):
 
 
 def test_moving_into_own_descendant_is_refused(project, events):
-    a = project.add_code("A")
-    a1 = project.add_code("A1", parent_id=a.id)
-    a11 = project.add_code("A11", parent_id=a1.id)
+    a = project.codebook.add("A").value
+    a1 = project.codebook.add("A1", parent_id=a.id).value
+    a11 = project.codebook.add("A11", parent_id=a1.id).value
     before = _tree(project)
     events.clear()
     for target in (a.id, a1.id, a11.id):
         with pytest.raises(OperationError, match="into itself"):
-            project.move_code(a.id, target)
+            project.codebook.move(a.id, target)
     assert _tree(project) == before
     assert events == []
 
 
 def test_delete_code_and_restore_gives_back_everything(project, doc):
-    keep_before = project.add_code("Keep before")
-    theme = project.add_code("Theme", color="#abcdef", description="d")
-    keep_after = project.add_code("Keep after")
-    cat = project.add_code("Category", parent_id=theme.id)
-    leaf = project.add_code("Leaf", parent_id=cat.id)
-    sibling = project.add_code("Sibling", parent_id=theme.id)
-    c1 = project.apply_code(doc.id, leaf.id, 0, 10)
-    c2 = project.apply_code(doc.id, theme.id, 5, 20)
-    c3 = project.apply_code(doc.id, keep_after.id, 5, 20)
+    keep_before = project.codebook.add("Keep before").value
+    theme = project.codebook.add("Theme", color="#abcdef", description="d").value
+    keep_after = project.codebook.add("Keep after").value
+    cat = project.codebook.add("Category", parent_id=theme.id).value
+    leaf = project.codebook.add("Leaf", parent_id=cat.id).value
+    sibling = project.codebook.add("Sibling", parent_id=theme.id).value
+    c1 = project.codings.apply(doc.id, leaf.id, 0, 10).value
+    c2 = project.codings.apply(doc.id, theme.id, 5, 20).value
+    c3 = project.codings.apply(doc.id, keep_after.id, 5, 20).value
     now = "2024-01-01T00:00:00+00:00"
     with project.action():
         project.db["memos"].insert_all([
@@ -255,7 +255,7 @@ def test_delete_code_and_restore_gives_back_everything(project, doc):
     codes_before = sorted(project.codes(), key=lambda c: c.id)
     tree_before = _tree(project)
 
-    snapshot = project.delete_code(theme.id)
+    snapshot = project.codebook.delete(theme.id).undo
     assert _tree(project) == [("Keep before", 0), ("Keep after", 0)]
     assert project.code_position(keep_after.id) == (None, 1)
     assert [c.id for c in project.codings_for_document(doc.id)] == [c3.id]
@@ -264,7 +264,7 @@ def test_delete_code_and_restore_gives_back_everything(project, doc):
         with pytest.raises(OperationError):
             project.code(gone)
 
-    project.restore_code(snapshot)
+    snapshot.run()
     assert sorted(project.codes(), key=lambda c: c.id) == codes_before
     assert _tree(project) == tree_before
     assert project.coding(c1.id) == c1 and project.coding(c2.id) == c2
@@ -273,10 +273,10 @@ def test_delete_code_and_restore_gives_back_everything(project, doc):
 
 
 def test_delete_code_then_more_changes_then_restore(project):
-    a, b, c = (project.add_code(n) for n in "ABC")
-    snapshot = project.delete_code(b.id)
-    d = project.add_code("D")
-    project.restore_code(snapshot)
+    a, b, c = (project.codebook.add(n).value for n in "ABC")
+    snapshot = project.codebook.delete(b.id).undo
+    d = project.codebook.add("D").value
+    snapshot.run()
     assert [x.name for x, _ in project.codes_in_tree_order()] == ["A", "B", "C", "D"]
     assert project.code(b.id).name == "B" and d.id != b.id
     assert a.id < c.id
@@ -285,10 +285,10 @@ def test_delete_code_then_more_changes_then_restore(project):
 # ----------------------------------------------------------------- codings
 def test_apply_code_records_range_and_coder(project, doc, events):
     coder = project.set_coder("Ana")
-    code = project.add_code("Finding a mentor")
+    code = project.codebook.add("Finding a mentor").value
     events.clear()
     start, end = span(project, doc.id, "By accident")
-    coding = project.apply_code(doc.id, code.id, start, end)
+    coding = project.codings.apply(doc.id, code.id, start, end).value
     assert (coding.document_id, coding.code_id, coding.start, coding.end) == (doc.id, code.id, start, end)
     assert coding.coder_id == coder.id
     assert project.codings_for_document(doc.id) == [coding]
@@ -300,71 +300,71 @@ def test_apply_code_records_range_and_coder(project, doc, events):
 
 
 def test_exact_duplicate_returns_existing_and_changes_nothing(project, doc, events):
-    code = project.add_code("X")
-    first = project.apply_code(doc.id, code.id, 3, 9)
+    code = project.codebook.add("X").value
+    first = project.codings.apply(doc.id, code.id, 3, 9).value
     events.clear()
-    again = project.apply_code(doc.id, code.id, 3, 9)
+    again = project.codings.apply(doc.id, code.id, 3, 9).value
     assert again == first
     assert project.codings_for_document(doc.id) == [first]
     assert events == []
     # same range with another code, or another range, is a new coding
-    other = project.add_code("Y")
-    assert project.apply_code(doc.id, other.id, 3, 9).id != first.id
-    assert project.apply_code(doc.id, code.id, 3, 10).id != first.id
+    other = project.codebook.add("Y").value
+    assert project.codings.apply(doc.id, other.id, 3, 9).value.id != first.id
+    assert project.codings.apply(doc.id, code.id, 3, 10).value.id != first.id
     assert len(project.codings_for_document(doc.id)) == 3
 
 
 def test_another_coders_identical_coding_is_kept_apart(project, doc):
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     project.set_coder("AB")
-    first = project.apply_code(doc.id, code.id, 3, 9)
+    first = project.codings.apply(doc.id, code.id, 3, 9).value
     project.set_coder("CD")
-    second = project.apply_code(doc.id, code.id, 3, 9)
+    second = project.codings.apply(doc.id, code.id, 3, 9).value
     assert second.id != first.id
     names = {c.id: c.name for c in project.coders()}
     assert sorted(names[c.coder_id] for c in project.codings_for_document(doc.id)) == ["AB", "CD"]
-    assert project.apply_code(doc.id, code.id, 3, 9) == second   # CD's own duplicate
+    assert project.codings.apply(doc.id, code.id, 3, 9).value == second   # CD's own duplicate
 
 
 @pytest.mark.parametrize("rng", [(-1, 4), (4, 4), (5, 2), (0, 10_000)])
 def test_out_of_range_codings_are_refused(project, doc, events, rng):
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     events.clear()
     with pytest.raises(OperationError, match="Cannot code"):
-        project.apply_code(doc.id, code.id, *rng)
+        project.codings.apply(doc.id, code.id, *rng)
     assert project.codings_for_document(doc.id) == []
     assert events == []
 
 
 def test_coding_at_the_very_end_is_allowed(project, doc):
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     n = project.document(doc.id).char_count
-    coding = project.apply_code(doc.id, code.id, n - 1, n)
+    coding = project.codings.apply(doc.id, code.id, n - 1, n).value
     assert project.document_text(doc.id)[coding.start:coding.end] == "."
 
 
 def test_coding_unknown_document_or_code_is_refused(project, doc):
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     with pytest.raises(OperationError):
-        project.apply_code(999, code.id, 0, 1)
+        project.codings.apply(999, code.id, 0, 1)
     with pytest.raises(OperationError):
-        project.apply_code(doc.id, 999, 0, 1)
+        project.codings.apply(doc.id, 999, 0, 1)
 
 
 def test_remove_and_restore_coding(project, doc, events):
-    code = project.add_code("X")
-    coding = project.apply_code(doc.id, code.id, 2, 8)
+    code = project.codebook.add("X").value
+    coding = project.codings.apply(doc.id, code.id, 2, 8).value
     now = "2024-01-01T00:00:00+00:00"
     with project.action():
         project.db["memos"].insert({"id": 7, "title": "why", "body": "because", "coding_id": coding.id,
                                     "created": now, "modified": now})
     events.clear()
-    snap = project.remove_coding(coding.id)
+    snap = project.codings.remove(coding.id).undo
     assert project.codings_for_document(doc.id) == []
     assert project.db["memos"].count == 0
     with pytest.raises(OperationError):
         project.coding(coding.id)
-    project.restore_coding(snap)
+    snap.run()
     assert project.coding(coding.id) == coding
     assert [m["body"] for m in project.db["memos"].rows] == ["because"]
     assert len(events) == 2
@@ -372,10 +372,10 @@ def test_remove_and_restore_coding(project, doc, events):
 
 
 def test_overlapping_lookup(project, doc):
-    code = project.add_code("X")
-    a = project.apply_code(doc.id, code.id, 0, 10)
-    b = project.apply_code(doc.id, code.id, 10, 20)
-    c = project.apply_code(doc.id, code.id, 5, 15)
+    code = project.codebook.add("X").value
+    a = project.codings.apply(doc.id, code.id, 0, 10).value
+    b = project.codings.apply(doc.id, code.id, 10, 20).value
+    c = project.codings.apply(doc.id, code.id, 5, 15).value
 
     def ids(start, end):
         return [x.id for x in project.codings_overlapping(doc.id, start, end)]
@@ -391,11 +391,11 @@ def test_non_bmp_offsets_are_exact_code_points(project):
     text = "Zoë said 👍🏽 then 🎉 and 𝒜 at Núñez's clinic"
     doc = project.add_document("emoji", ParsedDocument(text, "txt", turns=[SpeakerTurn("Zoë", 0, len(text))]))
     assert project.document(doc.id).char_count == len(text)
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     needles = ["👍🏽", "🎉 and 𝒜", "Núñez's clinic", "Zoë"]
     for needle in needles:
         start = text.index(needle)
-        project.apply_code(doc.id, code.id, start, start + len(needle))
+        project.codings.apply(doc.id, code.id, start, start + len(needle))
     segments = project.segments([code.id])
     assert sorted(s.text for s in segments) == sorted(needles)
     for s in segments:
@@ -412,13 +412,13 @@ def test_non_bmp_offsets_are_exact_code_points(project):
 
 def test_segments_carry_speaker_time_and_paragraph(project, doc):
     other = project.add_document("Other", transcript(TURNS[:2]))
-    code = project.add_code("X")
+    code = project.codebook.add("X").value
     s1, e1 = span(project, doc.id, "Concrete 👍🏽 and early")
     s2, e2 = span(project, doc.id, "How did you find")
     s3, e3 = span(project, other.id, "Dr Núñez")
-    project.apply_code(doc.id, code.id, s1, e1)
-    project.apply_code(doc.id, code.id, s2, e2)
-    project.apply_code(other.id, code.id, s3, e3)
+    project.codings.apply(doc.id, code.id, s1, e1)
+    project.codings.apply(doc.id, code.id, s2, e2)
+    project.codings.apply(other.id, code.id, s3, e3)
     segments = project.segments([code.id])
     got = [(s.document_name, s.text, s.speaker, s.time_start, s.paragraph) for s in segments]
     assert got == [
@@ -430,30 +430,30 @@ def test_segments_carry_speaker_time_and_paragraph(project, doc):
 
 def test_segments_without_structure_have_no_speaker(project):
     doc = project.add_document("plain", ParsedDocument("no structure here", "txt"))
-    code = project.add_code("X")
-    project.apply_code(doc.id, code.id, 3, 12)
+    code = project.codebook.add("X").value
+    project.codings.apply(doc.id, code.id, 3, 12)
     (segment,) = project.segments([code.id])
     assert (segment.text, segment.speaker, segment.time_start, segment.paragraph) == \
         ("structure", None, None, None)
 
 
 def test_segment_cache_follows_document_changes(project, doc):
-    code = project.add_code("X")
-    project.apply_code(doc.id, code.id, 0, 5)
+    code = project.codebook.add("X").value
+    project.codings.apply(doc.id, code.id, 0, 5)
     assert project.segments([code.id])[0].speaker == "Interviewer"
-    snap = project.delete_document(doc.id)
+    snap = project.delete_document(doc.id).undo
     assert project.segments([code.id]) == []
-    project.restore_document(snap)
+    snap.run()
     assert project.segments([code.id])[0].speaker == "Interviewer"
 
 
 def test_code_counts(project, doc):
-    a, b = project.add_code("A"), project.add_code("B")
+    a, b = project.codebook.add("A").value, project.codebook.add("B").value
     other = project.add_document("Other", ParsedDocument("another text entirely", "txt"))
-    project.apply_code(doc.id, a.id, 0, 3)
-    project.apply_code(doc.id, a.id, 4, 8)
-    project.apply_code(other.id, a.id, 0, 3)
-    project.apply_code(other.id, b.id, 0, 3)
+    project.codings.apply(doc.id, a.id, 0, 3)
+    project.codings.apply(doc.id, a.id, 4, 8)
+    project.codings.apply(other.id, a.id, 0, 3)
+    project.codings.apply(other.id, b.id, 0, 3)
     assert project.code_counts() == {a.id: (3, 2), b.id: (1, 1)}
     assert project.counts_by_code_and_document() == {(a.id, doc.id): 2, (a.id, other.id): 1,
                                                      (b.id, other.id): 1}
@@ -462,10 +462,10 @@ def test_code_counts(project, doc):
 # ----------------------------------------------------------------- actions
 def test_one_changes_per_action_with_the_right_ids(project, events):
     doc = project.add_document("D", ParsedDocument("some words here", "txt"))
-    code = project.add_code("C")
-    child = project.add_code("Child", parent_id=code.id)
-    coding = project.apply_code(doc.id, child.id, 0, 4)
-    snapshot = project.delete_code(code.id)
+    code = project.codebook.add("C").value
+    child = project.codebook.add("Child", parent_id=code.id).value
+    coding = project.codings.apply(doc.id, child.id, 0, 4).value
+    snapshot = project.codebook.delete(code.id).undo
     assert len(events) == 5
     assert events[0].documents == {doc.id} and events[0].document_list
     assert events[1].codes == {code.id} and events[1].codebook
@@ -473,27 +473,27 @@ def test_one_changes_per_action_with_the_right_ids(project, events):
     assert events[3].codings == {coding.id}
     assert events[4].codes == {code.id, child.id}
     assert events[4].codings == {coding.id} and events[4].coded_documents == {doc.id}
-    project.restore_code(snapshot)
+    snapshot.run()
     assert len(events) == 6 and events[5].codes == {code.id, child.id}
 
 
 def test_nested_actions_notify_once(project, events):
     with project.action() as changes:
-        a = project.add_code("A")
-        b = project.add_code("B")
+        a = project.codebook.add("A").value
+        b = project.codebook.add("B").value
         changes.memos = True
     assert len(events) == 1
     assert events[0].codes == {a.id, b.id} and events[0].memos
 
 
 def test_failing_action_rolls_back_everything_and_notifies_nobody(project, doc, events):
-    code = project.add_code("Keep")
+    code = project.codebook.add("Keep").value
     events.clear()
     with pytest.raises(RuntimeError):
         with project.action():
-            project.add_code("Gone")
-            project.rename_code(code.id, "Renamed")
-            project.apply_code(doc.id, code.id, 0, 4)
+            project.codebook.add("Gone")
+            project.codebook.rename(code.id, "Renamed")
+            project.codings.apply(doc.id, code.id, 0, 4)
             project.rename_document(doc.id, "Renamed doc")
             raise RuntimeError("boom")
     assert [c.name for c in project.codes()] == ["Keep"]
@@ -501,17 +501,17 @@ def test_failing_action_rolls_back_everything_and_notifies_nobody(project, doc, 
     assert project.document(doc.id).name == "P03 interview"
     assert events == []
     # the project keeps working afterwards and the next action notifies normally
-    project.add_code("After")
+    project.codebook.add("After")
     assert len(events) == 1 and [c.name for c in project.codes()] == ["Keep", "After"]
 
 
 def test_failing_restore_rolls_back(project, events):
-    code = project.add_code("A")
-    snapshot = project.delete_code(code.id)
-    project.restore_code(snapshot)
+    code = project.codebook.add("A").value
+    snapshot = project.codebook.delete(code.id).undo
+    snapshot.run()
     events.clear()
     with pytest.raises(Exception):
-        project.restore_code(snapshot)  # the same ids are taken now
+        snapshot.run()  # the same ids are taken now
     assert [c.name for c in project.codes()] == ["A"]
     assert events == []
 
@@ -520,16 +520,16 @@ def test_read_only_project_refuses_changes(tmp_path):
     path = tmp_path / "ro.qcdesk"
     with Project.create(path) as p:
         doc = p.add_document("D", ParsedDocument("some words here", "txt"))
-        code = p.add_code("C")
+        code = p.codebook.add("C").value
     with Project.open(path, read_only=True) as ro:
         seen = []
         ro.subscribe(seen.append)
         attempts = [
-            lambda: ro.add_code("New"),
-            lambda: ro.rename_code(code.id, "X"),
-            lambda: ro.apply_code(doc.id, code.id, 0, 4),
+            lambda: ro.codebook.add("New").value,
+            lambda: ro.codebook.rename(code.id, "X").value,
+            lambda: ro.codings.apply(doc.id, code.id, 0, 4).value,
             lambda: ro.add_document("E", ParsedDocument("x", "txt")),
-            lambda: ro.delete_document(doc.id),
+            lambda: ro.delete_document(doc.id).value,
             lambda: ro.set_info("k", "v"),
         ]
         for attempt in attempts:
@@ -547,8 +547,8 @@ def test_changes_are_visible_in_a_fresh_open(tmp_path):
     with Project.create(path) as p:
         p.set_coder("Ana")
         doc = p.add_document("D", transcript())
-        code = p.add_code("C", color="#aabbcc")
-        coding = p.apply_code(doc.id, code.id, 0, 11)
+        code = p.codebook.add("C", color="#aabbcc").value
+        coding = p.codings.apply(doc.id, code.id, 0, 11).value
     with Project.open(path) as again:
         assert again.documents()[0].name == "D"
         assert again.code(code.id).color == "#aabbcc"

@@ -26,7 +26,7 @@ def project_path(tmp_path):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
-        project.add_code("Meetings")
+        project.codebook.add("Meetings")
     return path
 
 
@@ -45,7 +45,7 @@ def test_second_writer_is_refused_with_who_holds_it(project_path):
         # reading alongside the writer is fine
         with Project.open(project_path, read_only=True) as reader:
             assert [d.name for d in reader.documents()] == ["I1"]
-        first.add_code("Still writable")
+        first.codebook.add("Still writable")
     # closed: the lock and its file are gone, the next opener may write
     assert not lockfile.lock_path(project_path).exists()
     with Project.open(project_path) as again:
@@ -85,7 +85,7 @@ def test_lock_of_a_killed_process_does_not_block(project_path):
     assert lockfile.lock_path(project_path).exists()  # left behind by the killed process...
     with Project.open(project_path) as project:        # ...but it holds no lock
         assert project.integrity_ok()
-        project.add_code("After the crash")
+        project.codebook.add("After the crash")
 
 
 def test_command_line_write_is_refused_while_a_window_holds_it(project_path, tmp_path, capsys):
@@ -110,7 +110,7 @@ def test_read_only_media_opens_read_only_with_a_notice(project_path, monkeypatch
         assert "read-only" in project.read_only_notice
         assert [d.name for d in project.documents()] == ["I1"]
         with pytest.raises(OperationError):
-            project.add_code("Nope")
+            project.codebook.add("Nope")
     assert not lockfile.lock_path(project_path).exists()
     assert digest(project_path) == before
 
@@ -164,7 +164,7 @@ def test_every_name_of_the_file_shares_one_lock(project_path, tmp_path, holder_u
         holder.kill()
         holder.wait(10)
     with Project.open(names[opener_uses]) as project:  # the holder is gone: free again
-        project.add_code("After the holder")
+        project.codebook.add("After the holder")
 
 
 def test_a_second_name_is_refused_in_the_same_process_too(project_path, tmp_path):
@@ -173,7 +173,7 @@ def test_a_second_name_is_refused_in_the_same_process_too(project_path, tmp_path
         for other in names.values():
             with pytest.raises(ProjectLockedError, match=f"process {os.getpid()}"):
                 Project.open(other)
-        first.add_code("Still writable")
+        first.codebook.add("Still writable")
     for other in names.values():
         with Project.open(other):
             pass

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcdesk.cli import main
-from qcdesk.core import attributes, backups, cases, earlier_copies
+from qcdesk.core import backups, earlier_copies
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
 from qcdesk.core.pseudonyms import add_entry, apply_pseudonyms, remove_key
@@ -136,10 +136,10 @@ def test_leftover_check_ignores_case_and_covers_every_place(path):
         doc = add(project, "Interview 1", TEXT)
         project.db.execute("UPDATE documents SET source_name = 'heather-gallagher.docx' WHERE id = ?", [doc.id])
         project.rename_document(doc.id, "Interview with HEATHER")
-        case = cases.add_case(project, "kilmarnock group")
-        attr = attributes.define_attribute(project, "Home", "text")
-        attributes.set_value(project, case.id, attr.id, "KILMARNOCK")
-        code = project.add_code("Growing up in Kilmarnock")
+        case = project.cases.add("kilmarnock group").value
+        attr = project.attributes.define("Home", "text")
+        project.attributes.set_value(case.id, attr.id, "KILMARNOCK")
+        code = project.codebook.add("Growing up in Kilmarnock").value
         with project.action():
             project.db.execute("INSERT INTO memos (title, body, code_id, created, modified) "
                                "VALUES ('Note', 'ask ólafsdóttir again', ?, '2025', '2025')", [code.id])

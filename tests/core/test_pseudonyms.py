@@ -88,11 +88,11 @@ def test_suggestions_find_names_places_titles_and_speakers_with_counts(project, 
 
 def test_apply_replaces_whole_words_longest_first_keeps_codings_and_renames_speakers(project, docs):
     one, two = docs
-    code = project.add_code("Support")
+    code = project.codebook.add("Support").value
     text = project.document_text(one.id)
-    support = project.apply_code(one.id, code.id, text.index("Mostly"), text.index("helped.") + 7)
-    mentor = project.apply_code(two.id, code.id, project.document_text(two.id).index("Tomasz Nowak"),
-                                project.document_text(two.id).index("kind.") + 5)
+    support = project.codings.apply(one.id, code.id, text.index("Mostly"), text.index("helped.") + 7).value
+    mentor = project.codings.apply(two.id, code.id, project.document_text(two.id).index("Tomasz Nowak"),
+                                project.document_text(two.id).index("kind.") + 5).value
     project.db.execute("INSERT INTO cases (id, name) VALUES (1, 'A')")
     project.db.execute("INSERT INTO case_speakers VALUES (1, ?, 'Dr Anna Smith')", [one.id])
     fill_key(project)

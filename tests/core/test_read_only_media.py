@@ -58,10 +58,10 @@ def _with_codings_in_the_wal(folder: Path, with_shm: bool, passphrase: str | Non
     with Project.create(path, passphrase=passphrase) as project:
         doc = project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 40,
                                                         source_format="txt"))
-        code = project.add_code("Meetings")
+        code = project.codebook.add("Meetings").value
     with Project.open(path, passphrase=passphrase) as project:
         for i in range(CODINGS):
-            project.apply_code(doc.id, code.id, i * 20, i * 20 + 10)
+            project.codings.apply(doc.id, code.id, i * 20, i * 20 + 10)
         for side in ("", "-wal", "-shm") if with_shm else ("", "-wal"):
             shutil.copyfile(str(path) + side, str(folder / path.name) + side)
 
@@ -85,7 +85,7 @@ def test_read_only_media_show_the_work_in_the_wal(read_only_folder, with_shm, pa
         if not asked:  # the notice names both files to copy, not "the file" alone
             assert "study.qcdesk together with study.qcdesk-wal" in project.read_only_notice
         with pytest.raises(OperationError):
-            project.add_code("Nope")
+            project.codebook.add("Nope")
         for copy in scratch_root.iterdir():  # a private copy is the owner's alone
             assert copy.stat().st_mode & 0o077 == 0
 
@@ -102,7 +102,7 @@ def test_a_folded_project_on_read_only_media_opens(read_only_folder, asked):
     work = source.parent / "work"
     work.mkdir()
     with Project.create(work / "study.qcdesk") as project:
-        project.add_code("Meetings")
+        project.codebook.add("Meetings")
     shutil.copyfile(work / "study.qcdesk", source / "study.qcdesk")
     before = _snapshot(media)
     with Project.open(media / "study.qcdesk", read_only=asked) as project:

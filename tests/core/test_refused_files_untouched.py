@@ -43,7 +43,7 @@ def _project(tmp_path: Path, passphrase: str | None = None) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path, passphrase=passphrase) as project:
         project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 50, source_format="txt"))
-        project.add_code("Folded in")
+        project.codebook.add("Folded in")
     return path
 
 
@@ -65,7 +65,7 @@ def _refusal(kind: str, tmp_path: Path, with_shm: bool) -> tuple[Path, dict]:
     encrypted = kind in ("wrong passphrase", "no passphrase")
     path = _project(tmp_path, PASS if encrypted else None)
     with Project.open(path, passphrase=PASS if encrypted else None) as live:
-        live.add_code("Only in the WAL")
+        live.codebook.add("Only in the WAL")
         if kind == "newer version":
             live.db.execute("PRAGMA user_version = 999")
         elif kind == "foreign database":
@@ -107,7 +107,7 @@ def test_a_refused_file_and_its_wal_stay_byte_identical(tmp_path, kind, with_shm
 def test_checking_a_passphrase_in_the_window_leaves_the_files_identical(tmp_path, with_shm):
     path = _project(tmp_path, PASS)
     with Project.open(path, passphrase=PASS) as live:
-        live.add_code("Only in the WAL")
+        live.codebook.add("Only in the WAL")
         copy = _copy_while_open(live, tmp_path / "copy", with_shm)
     before = _snapshot(copy.parent)
     assert encryption.is_encrypted(copy)
@@ -120,7 +120,7 @@ def test_an_accepted_copy_opens_with_its_wal_work(tmp_path):
     """The other side: a sound copy with work in its WAL opens for writing and shows that work."""
     path = _project(tmp_path)
     with Project.open(path) as live:
-        live.add_code("Only in the WAL")
+        live.codebook.add("Only in the WAL")
         copy = _copy_while_open(live, tmp_path / "copy", with_shm=False)
     with Project.open(copy) as project:
         assert {"Folded in", "Only in the WAL"} <= {c.name for c in project.codes()}
@@ -180,14 +180,14 @@ def test_a_reader_beside_a_writer_with_an_empty_wal_sees_its_commits(tmp_path):
     with Project.open(path) as writer:
         assert Path(str(path) + "-wal").stat().st_size == 0
         with Project.open(path, read_only=True) as reader:
-            writer.add_code("Committed meanwhile")
+            writer.codebook.add("Committed meanwhile")
             assert "Committed meanwhile" in {c.name for c in reader.codes()}
 
 
 def test_no_room_for_the_private_copy_is_a_clear_message(tmp_path, monkeypatch):
     path = _project(tmp_path)
     with Project.open(path) as live:
-        live.add_code("Only in the WAL")
+        live.codebook.add("Only in the WAL")
         copy = _copy_while_open(live, tmp_path / "copy", with_shm=False)
     before = _snapshot(copy.parent)
 

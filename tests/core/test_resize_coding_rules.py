@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qcdesk.core import audit, memos
+from qcdesk.core import audit
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
@@ -23,7 +23,7 @@ def project(tmp_path_factory):
     p = Project.create(tmp_path_factory.mktemp("resize") / "study.qcdesk")
     p.set_coder("Amira")
     p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
-    p.add_code("Mentoring")
+    p.codebook.add("Mentoring")
     yield p
     p.close()
 
@@ -39,19 +39,19 @@ def state(p: Project) -> list[tuple]:
 def test_a_resize_keeps_the_coding_or_is_refused_with_nothing_changed(project, first, second, start, end):
     p = project
     for c in p.codings_for_document(1):
-        p.remove_coding(c.id)
-    a = p.apply_code(1, 1, first[0], min(len(TEXT), first[0] + first[1]))
-    b = p.apply_code(1, 1, second[0], min(len(TEXT), second[0] + second[1]))
+        p.codings.remove(c.id)
+    a = p.codings.apply(1, 1, first[0], min(len(TEXT), first[0] + first[1])).value
+    b = p.codings.apply(1, 1, second[0], min(len(TEXT), second[0] + second[1])).value
     before = state(p)
     seen: list[Changes] = []
     p.subscribe(seen.append)
     try:
         if start >= end or start < 0 or end > len(TEXT) or ((start, end) == (b.start, b.end) and b.id != a.id):
             with pytest.raises(OperationError):
-                p.resize_coding(a.id, start, end)
+                p.codings.resize(a.id, start, end)
             assert state(p) == before and not seen
             return
-        moved = p.resize_coding(a.id, start, end)
+        moved = p.codings.resize(a.id, start, end).value
     finally:
         p.unsubscribe(seen.append)
     assert (moved.id, moved.start, moved.end) == (a.id, start, end)
@@ -66,11 +66,11 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
     with Project.create(tmp_path / "s.qcdesk") as p:
         p.set_coder("Amira")
         p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
-        code = p.add_code("Mentoring")
-        coding = p.apply_code(1, code.id, 3, 9)
-        memos.create_memo(p, "note", "first mention of a mentor", coding_id=coding.id)
-        p.resize_coding(coding.id, 3, 30)
-        assert memos.memo_for(p, coding_id=coding.id).body == "first mention of a mentor"
+        code = p.codebook.add("Mentoring").value
+        coding = p.codings.apply(1, code.id, 3, 9).value
+        p.memos.create("note", "first mention of a mentor", coding_id=coding.id)
+        p.codings.resize(coding.id, 3, 30)
+        assert p.memos.on(coding_id=coding.id).body == "first mention of a mentor"
         [last] = [e for e in audit.entries(p) if e.action == "resized"]
         assert last.action == "resized" and last.coder == "Amira"
         assert (last.detail["old_start"], last.detail["old_end"], last.detail["start"], last.detail["end"]) == (3, 9, 3, 30)
@@ -80,13 +80,13 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
 def test_another_coders_identical_coding_does_not_block_a_resize(tmp_path):
     with Project.create(tmp_path / "s.qcdesk") as p:
         p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
-        code = p.add_code("Mentoring")
+        code = p.codebook.add("Mentoring").value
         p.set_coder("Ben")
-        p.apply_code(1, code.id, 3, 30)
+        p.codings.apply(1, code.id, 3, 30)
         p.set_coder("Amira")
-        mine = p.apply_code(1, code.id, 3, 9)
-        assert p.resize_coding(mine.id, 3, 30).end == 30
+        mine = p.codings.apply(1, code.id, 3, 9).value
+        assert p.codings.resize(mine.id, 3, 30).value.end == 30
         p.set_coder("Amira")
-        other = p.apply_code(1, code.id, 40, 50)
+        other = p.codings.apply(1, code.id, 40, 50).value
         with pytest.raises(OperationError, match="already coded with “Mentoring” by the same coder"):
-            p.resize_coding(other.id, 3, 30)
+            p.codings.resize(other.id, 3, 30)

@@ -27,25 +27,25 @@ def study(tmp_path: Path):
     Interview C: Identity, Time      D: nothing new (Peers)
     """
     with Project.create(tmp_path / "s.qcdesk") as p:
-        support = p.add_code("Support")
-        mentor = p.add_code("Mentor", parent_id=support.id)
-        peers = p.add_code("Peers", parent_id=support.id)
-        barriers = p.add_code("Barriers")
-        time = p.add_code("Time", parent_id=barriers.id)
-        identity = p.add_code("Identity")
+        support = p.codebook.add("Support").value
+        mentor = p.codebook.add("Mentor", parent_id=support.id).value
+        peers = p.codebook.add("Peers", parent_id=support.id).value
+        barriers = p.codebook.add("Barriers").value
+        time = p.codebook.add("Time", parent_id=barriers.id).value
+        identity = p.codebook.add("Identity").value
         ids = {}
         for name in "ABCD":
             ids[name] = p.add_document(f"Interview {name}", doc("some words of the interview")).id
         p.set_coder("Alex")
-        p.apply_code(ids["A"], mentor.id, 0, 4)
-        p.apply_code(ids["A"], time.id, 5, 10)
-        p.apply_code(ids["B"], mentor.id, 0, 4)
+        p.codings.apply(ids["A"], mentor.id, 0, 4)
+        p.codings.apply(ids["A"], time.id, 5, 10)
+        p.codings.apply(ids["B"], mentor.id, 0, 4)
         p.set_coder("Sam")
-        p.apply_code(ids["B"], peers.id, 5, 10)
+        p.codings.apply(ids["B"], peers.id, 5, 10)
         p.set_coder("Alex")
-        p.apply_code(ids["C"], identity.id, 0, 4)
-        p.apply_code(ids["C"], time.id, 0, 4)
-        p.apply_code(ids["D"], peers.id, 0, 4)
+        p.codings.apply(ids["C"], identity.id, 0, 4)
+        p.codings.apply(ids["C"], time.id, 0, 4)
+        p.codings.apply(ids["D"], peers.id, 0, 4)
         yield p, ids
 
 
@@ -86,7 +86,7 @@ def test_top_level_themes_count_their_sub_codes(study):
 
 def test_leaf_codes_only_and_one_coder(study):
     project, _ids = study
-    project.apply_code(project.documents()[0].id, project.codes()[0].id, 0, 3)  # "Support" itself, in A
+    project.codings.apply(project.documents()[0].id, project.codes()[0].id, 0, 3)  # "Support" itself, in A
     assert summary(saturation(project, leaves_only=True))[0] == ("A", ["Mentor", "Time"], 2)
     assert summary(saturation(project))[0] == ("A", ["Support", "Mentor", "Time"], 3)
     sam = next(c for c in project.coders() if c.name == "Sam")
@@ -108,7 +108,7 @@ def test_a_document_nobody_has_coded_is_marked_not_coded(study):
     sam = next(c for c in project.coders() if c.name == "Sam")
     assert [r.coded for r in saturation(project, coder_id=sam.id)] == [False, True, False, False, False]
     # coded, but only with codes the count leaves out: coded, nothing new
-    project.apply_code(e.id, project.codes()[0].id, 0, 3)  # "Support" itself, not a leaf
+    project.codings.apply(e.id, project.codes()[0].id, 0, 3)  # "Support" itself, not a leaf
     assert saturation(project, leaves_only=True)[-1].coded
 
 

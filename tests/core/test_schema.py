@@ -39,8 +39,8 @@ def project_file(tmp_path):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as p:
         doc = p.add_document("D", ParsedDocument("mentoring and feedback", "txt"))
-        code = p.add_code("Feedback")
-        p.apply_code(doc.id, code.id, 0, 9)
+        code = p.codebook.add("Feedback").value
+        p.codings.apply(doc.id, code.id, 0, 9)
     return path
 
 
@@ -282,17 +282,17 @@ def test_each_action_is_committed_on_disk_before_close(project_file):
             conn.close()
 
     with Project.open(project_file) as p:
-        code = p.add_code("Belonging", color="#e8daef")
+        code = p.codebook.add("Belonging", color="#e8daef").value
         assert not p.db.conn.in_transaction
         assert peek(f"SELECT name, color FROM codes WHERE id = {code.id}") == [("Belonging", "#e8daef")]
         doc = p.documents()[0]
-        coding = p.apply_code(doc.id, code.id, 10, 14)
+        coding = p.codings.apply(doc.id, code.id, 10, 14).value
         assert peek(f'SELECT start, "end" FROM codings WHERE id = {coding.id}') == [(10, 14)]
-        p.rename_code(code.id, "Belonging in medicine")
+        p.codebook.rename(code.id, "Belonging in medicine")
         assert peek(f"SELECT name FROM codes WHERE id = {code.id}") == [("Belonging in medicine",)]
         p.set_coder("Ana")
         assert peek("SELECT name FROM coders") == [("Ana",)]
-        p.remove_coding(coding.id)
+        p.codings.remove(coding.id)
         assert peek(f"SELECT count(*) FROM codings WHERE id = {coding.id}") == [(0,)]
         assert not p.db.conn.in_transaction
 

@@ -23,7 +23,7 @@ def _doc(project, name, text):
 
 
 def test_codes_carry_criteria(project):
-    code = project.add_code("Belonging")
+    code = project.codebook.add("Belonging").value
     assert (code.inclusion, code.exclusion, code.example) == ("", "", "")
     project.db.execute("UPDATE codes SET inclusion = 'feels part of the team' WHERE id = ?", [code.id])
     assert project.code(code.id).inclusion == "feels part of the team"
@@ -48,11 +48,11 @@ def test_full_text_index_follows_documents(project):
 def test_audit_trail_records_who_did_what_without_text(project):
     project.set_coder("AB")
     doc = _doc(project, "Interview 1", "My supervisor never listened to me.")
-    code = project.add_code("Not heard")
-    coding = project.apply_code(doc.id, code.id, 3, 13)
-    project.rename_code(code.id, "Silenced")
+    code = project.codebook.add("Not heard").value
+    coding = project.codings.apply(doc.id, code.id, 3, 13).value
+    project.codebook.rename(code.id, "Silenced")
     project.set_coder("CD")
-    project.remove_coding(coding.id)
+    project.codings.remove(coding.id)
     rows = project.db.execute(
         "SELECT coder, action, kind, object_id, detail FROM audit_log ORDER BY id").fetchall()
     summary = [(r[0], r[1], r[2]) for r in rows]

@@ -115,11 +115,12 @@ def test_old_file_upgrades_with_its_data_intact(old_path):
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
         # the foreign keys and triggers still act on the rebuilt tables
-        snap = p.delete_code(1)
+        done = p.codebook.delete(1)
+        snap = done.value
         assert p.db.execute("SELECT count(*) FROM codings WHERE code_id = 2").fetchone()[0] == 0
         assert p.db.execute("SELECT count(*) FROM external_ids WHERE kind = 'code'").fetchone()[0] == 0
         assert {r["guid"] for r in snap["external_ids"]} == {"guid-2"}
-        p.restore_code(snap)
+        done.undo.run()
         assert all_rows(conn, like=rows_before)["external_ids"] == rows_before["external_ids"]
         with pytest.raises(sqlite3.IntegrityError):
             with p.action():
@@ -130,7 +131,7 @@ def test_old_file_upgrades_with_its_data_intact(old_path):
         from qcdesk.core.importers.base import ParsedDocument
         new = p.add_document("I4", ParsedDocument(text="New.", source_format="txt"))
         assert new.id == 3
-        assert p.add_code("New").id == 4
+        assert p.codebook.add("New").value.id == 4
     # the backup is the file as it was
     old = sqlite3.connect(p.backup)
     try:

@@ -10,7 +10,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
-from qcdesk.core.search import code_hits, parse_query, recode, search, uncode, unit_range
+from qcdesk.core.search import code_hits, parse_query, search, unit_range
 from qcdesk.core.textfold import fold
 
 pytestmark = pytest.mark.core
@@ -174,38 +174,39 @@ def test_fold_maps_back_to_original_offsets():
 
 # ----------------------------------------------------------------------------- auto-coding
 def test_code_hits_by_unit(project):
-    code = project.add_code("Mentoring")
+    code = project.codebook.add("Mentoring").value
     text = project.document_text(1)
     hits = search(project, "mentor*", document_ids=[1])
-    made = code_hits(project, hits, code.id, "sentence")
+    made = code_hits(project, hits, code.id, "sentence").value
     assert [text[c.start:c.end] for c in made] == [
         "And the mentor?", "My mentor was assigned.", "Mentoring helped.", "The mentors met weekly."]
     # again: everything is already coded with this code
-    assert code_hits(project, hits, code.id, "sentence") == []
-    turn_code = project.add_code("Turns")
-    made = code_hits(project, hits, turn_code.id, "turn")
+    assert code_hits(project, hits, code.id, "sentence").value == []
+    turn_code = project.codebook.add("Turns").value
+    made = code_hits(project, hits, turn_code.id, "turn").value
     assert [text[c.start:c.end] for c in made] == [ACCENTS[2], ACCENTS[3]]
-    para_code = project.add_code("Paragraphs")
-    assert len(code_hits(project, hits, para_code.id, "paragraph")) == 2
+    para_code = project.codebook.add("Paragraphs").value
+    assert len(code_hits(project, hits, para_code.id, "paragraph").value) == 2
 
 
 def test_code_hits_is_one_action_and_undoable_exactly(project):
-    code = project.add_code("Naive")
-    earlier = project.apply_code(1, code.id, 0, 5)
+    code = project.codebook.add("Naive").value
+    earlier = project.codings.apply(1, code.id, 0, 5).value
     seen = []
     project.subscribe(seen.append)
-    made = code_hits(project, search(project, "naive"), code.id)
+    done = code_hits(project, search(project, "naive"), code.id)
+    made = done.value
     assert len(seen) == 1 and seen[0].codings == {c.id for c in made}
     assert len(made) == 3
-    snapshot = uncode(project, made)
+    redo = done.undo.run()
     assert [c.id for c in project.codings_for_document(1)] == [earlier.id]
-    recode(project, snapshot)
+    redo.run()
     assert {c.id for c in project.codings_for_document(1)} == {earlier.id} | {c.id for c in made}
 
 
 def test_hits_in_one_sentence_become_one_coding(project):
-    code = project.add_code("Both")
-    made = code_hits(project, search(project, "naive"), code.id, "sentence")
+    code = project.codebook.add("Both").value
+    made = code_hits(project, search(project, "naive"), code.id, "sentence").value
     text = project.document_text(1)
     assert [text[c.start:c.end] for c in made] == ["Was the café 😀 naïve?", "NAÏVE, yes.",
                                                    "Quite nai\u0308ve 😀😀 about the ﬁsh."]

@@ -9,8 +9,7 @@ import pytest
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
-from qcdesk.core.speakers import (code_speaker_turns, remove_codings, rename_speaker, restore_codings,
-                                  restore_speaker, speakers)
+from qcdesk.core.speakers import code_speaker_turns, rename_speaker, speakers
 
 pytestmark = pytest.mark.core
 
@@ -51,14 +50,14 @@ def test_speakers_counts_turns_and_documents(project, docs):
 def test_rename_changes_labels_turns_and_case_links_keeping_codings_and_undo_restores(project, docs):
     doc = docs[0]
     text = project.document_text(doc.id)
-    code = project.add_code("Night shifts")
-    night = project.apply_code(doc.id, code.id, text.index("The night"), text.index("hard.") + 5)
+    code = project.codebook.add("Night shifts").value
+    night = project.codings.apply(doc.id, code.id, text.index("The night"), text.index("hard.") + 5).value
     project.db.execute("INSERT INTO cases (id, name) VALUES (1, 'Participant A')")
     project.db.execute("INSERT INTO case_speakers VALUES (1, ?, 'S01')", [doc.id])
     events = []
     project.subscribe(events.append)
 
-    snapshot = rename_speaker(project, "S01", "Anna (nurse)")
+    done = rename_speaker(project, "S01", "Anna (nurse)")
 
     new = project.document_text(doc.id)
     assert new.startswith("Anna (nurse): I trained in Leeds 😀")
@@ -75,12 +74,14 @@ def test_rename_changes_labels_turns_and_case_links_keeping_codings_and_undo_res
     assert len(events) == 1 and events[0].cases and {d.id for d in docs} <= events[0].documents
     assert speakers(project)[0] == ("Anna (nurse)", 4, 2)
 
-    restore_speaker(project, snapshot)
+    redo = done.undo.run()
     assert project.document_text(doc.id) == text
     c = project.coding(night.id)
     assert text[c.start:c.end] == "The night shifts. They were hard."
     assert [t.speaker for t in project.speaker_turns(doc.id)] == ["S01", "Interviewer", "S01", "S011"]
     assert project.db.execute("SELECT speaker FROM case_speakers").fetchall() == [("S01",)]
+    redo.run()
+    assert project.document_text(doc.id) == new
 
 
 def test_rename_in_chosen_documents_only(project, docs):
@@ -99,26 +100,27 @@ def test_rename_refusals(project, docs):
 
 
 def test_code_every_turn_of_a_speaker_skips_labels_and_existing_codings_and_undo_removes_only_them(project, docs):
-    code = project.add_code("Participant voice")
+    code = project.codebook.add("Participant voice").value
     text = project.document_text(docs[0].id)
     first_words = text.index("I trained")
-    existing = project.apply_code(docs[0].id, code.id, first_words, text.index("team.") + 5)
-    other = project.apply_code(docs[0].id, code.id, 0, 3)
+    existing = project.codings.apply(docs[0].id, code.id, first_words, text.index("team.") + 5).value
+    other = project.codings.apply(docs[0].id, code.id, 0, 3).value
 
-    created = code_speaker_turns(project, "S01", code.id)
+    done = code_speaker_turns(project, "S01", code.id)
+    created = done.value
 
     assert len(created) == 3  # four turns, one already coded over the same words
     covered = sorted(project.document_text(c.document_id)[c.start:c.end] for c in created)
     assert covered == ["Bye.", "Second one.", "The night shifts. They were hard."]
-    snaps = remove_codings(project, [c.id for c in created])
+    redo = done.undo.run()
     remaining = {c.id for c in project.codings_for_codes([code.id])}
     assert remaining == {existing.id, other.id}
-    restore_codings(project, snaps)
+    redo.run()
     assert len(project.codings_for_codes([code.id])) == 5
 
 
 def test_code_turns_with_their_labels(project, docs):
-    code = project.add_code("Interviewer")
-    created = code_speaker_turns(project, "Interviewer", code.id, document_ids=[docs[0].id], include_label=True)
+    code = project.codebook.add("Interviewer").value
+    created = code_speaker_turns(project, "Interviewer", code.id, document_ids=[docs[0].id], include_label=True).value
     assert [project.document_text(c.document_id)[c.start:c.end] for c in created] == [
         "Interviewer: What stayed with you?"]

@@ -32,7 +32,7 @@ def opened(request, tmp_path):
     with Project.create(path, passphrase=request.param) as project:
         project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
     project = Project.open(path, passphrase=request.param)
-    project.add_code("In the WAL")
+    project.codebook.add("In the WAL")
     yield project
     project.close()
 
@@ -71,7 +71,7 @@ def _import_the_project_itself(project):
 
 def _restore(project):
     backup = backups.make_backup(project)
-    project.add_code("After the backup")
+    project.codebook.add("After the backup")
     backups.restore_backup(project, backup)
     assert "After the backup" not in {c.name for c in project.codes()}
 
@@ -100,17 +100,17 @@ def test_sqlite_keeps_its_locks(opened, what):
     before = held_by_me(opened.path)
     PATHS[what](opened)
     assert held_by_me(opened.path) == before
-    opened.add_code("Still writing")  # and the connection still works
+    opened.codebook.add("Still writing")  # and the connection still works
 
 
 def test_changing_the_passphrase_keeps_the_locks(tmp_path):
     path = tmp_path / "secret.qcdesk"
     with Project.create(path, passphrase=PASS) as project:
-        project.add_code("A")
+        project.codebook.add("A")
         before = held_by_me(path)
         encryption.change_passphrase(project, PASS, PASS + " two")
         assert held_by_me(path) == before
-        project.add_code("B")
+        project.codebook.add("B")
 
 
 def test_another_program_cannot_delete_the_wal_after_a_header_check(tmp_path):
@@ -123,13 +123,13 @@ def test_another_program_cannot_delete_the_wal_after_a_header_check(tmp_path):
     path = tmp_path / "study.qcdesk"
     Project.create(path).close()
     with Project.open(path) as project:
-        project.add_code("Before")
+        project.codebook.add("Before")
         encryption.is_encrypted(path)  # e.g. File > Open on the project that is already open
         subprocess.run([sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
                         "c.execute('SELECT count(*) FROM sqlite_master').fetchone(); c.close()", str(path)],
                        check=True)
         wal_kept = connection.side_file(path, "-wal").exists()
-        project.add_code("After")
+        project.codebook.add("After")
     with Project.open(path, read_only=True) as again:
         assert {c.name for c in again.codes()} == {"Before", "After"}
     assert wal_kept
@@ -144,4 +144,4 @@ def test_a_reader_makes_no_private_copy_of_a_file_open_here(opened):
     connection.side_file(opened.path, "-shm").unlink()
     _read_only_alongside(opened)
     assert [row for row in posix_locks(opened.path)["file"] if row[2] == mine] == before
-    opened.add_code("Still writing")
+    opened.codebook.add("Still writing")

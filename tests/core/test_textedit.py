@@ -44,11 +44,11 @@ def covered(project, coding_id: int) -> str:
 
 def test_replacing_a_name_keeps_codings_on_their_words_and_undo_restores_them(project):
     doc = project.add_document("P1", parsed())
-    code = project.add_code("Place")
+    code = project.codebook.add("Place").value
     leeds2 = TEXT.rindex("Leeds")
-    ward = project.apply_code(doc.id, code.id, TEXT.index("the ward"), leeds2 + len("Leeds"))
-    busy = project.apply_code(doc.id, code.id, TEXT.index("busy"), TEXT.index("busy") + 4)
-    name = project.apply_code(doc.id, code.id, TEXT.index("Smith"), TEXT.index("Smith") + 5)
+    ward = project.codings.apply(doc.id, code.id, TEXT.index("the ward"), leeds2 + len("Leeds")).value
+    busy = project.codings.apply(doc.id, code.id, TEXT.index("busy"), TEXT.index("busy") + 4).value
+    name = project.codings.apply(doc.id, code.id, TEXT.index("Smith"), TEXT.index("Smith") + 5).value
     events = []
     project.subscribe(events.append)
 
@@ -80,19 +80,19 @@ def test_replacing_a_name_keeps_codings_on_their_words_and_undo_restores_them(pr
 
 def test_a_coding_created_after_the_edit_is_mapped_back_on_restore(project):
     doc = project.add_document("P1", parsed())
-    code = project.add_code("Place")
+    code = project.codebook.add("Place").value
     snapshot = replace_spans(project, doc.id, [(TEXT.index("Dr Smith"), TEXT.index("Dr Smith") + 8, "X")])
     new = project.document_text(doc.id)
-    later = project.apply_code(doc.id, code.id, new.index("in Leeds"), new.index("in Leeds") + 8)
+    later = project.codings.apply(doc.id, code.id, new.index("in Leeds"), new.index("in Leeds") + 8).value
     restore_text(project, snapshot)
     assert covered(project, later.id) == "in Leeds"
 
 
 def test_an_edit_that_would_empty_a_coding_is_refused_and_changes_nothing(project):
     doc = project.add_document("P1", parsed())
-    code = project.add_code("Name")
+    code = project.codebook.add("Name").value
     start = TEXT.index("Smith")
-    project.apply_code(doc.id, code.id, start, start + 5)
+    project.codings.apply(doc.id, code.id, start, start + 5)
     with pytest.raises(OperationError, match="remove all of the text"):
         replace_spans(project, doc.id, [(start - 3, start + 5, "")])
     assert project.document_text(doc.id) == TEXT
@@ -175,8 +175,8 @@ def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory,
         doc = project.add_document("D", ParsedDocument(text=text, source_format="txt",
                                                        blocks=[Block("paragraph", 0, len(text))],
                                                        sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
-        code = project.add_code("C")
-        ids = [project.apply_code(doc.id, code.id, s, e).id for s, e in dict.fromkeys(codings)]
+        code = project.codebook.add("C").value
+        ids = [project.codings.apply(doc.id, code.id, s, e).value.id for s, e in dict.fromkeys(codings)]
         before = {i: (project.coding(i).start, project.coding(i).end) for i in ids}
         normal = normalise_edits(text, edits)
         try:

@@ -24,7 +24,7 @@ def made(tmp_path_factory):
     with Project.create(path) as project:
         doc = project.add_document("Diary 3", ParsedDocument(text="", source_format="media"))
         project.media.attach(doc.id, tone_wav(folder / "d.wav", 5))
-        code = project.add_code("Coping")
+        code = project.codebook.add("Coping").value
         item = project.time_codings.add(doc.id, code.id, 1000, 2000, memo="sighs")
     return path, item.id
 

@@ -10,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from media_files import tone_wav  # noqa: E402
 
-from qcdesk.core import cases, matrices  # noqa: E402
+from qcdesk.core import matrices  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.reports import build_report, coded_segments  # noqa: E402
@@ -22,8 +22,8 @@ def coded(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as p:
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 200.0), name="Diary 3")
         text = p.add_document("Interview", ParsedDocument("A: we cope somehow", "txt"))
-        code = p.add_code("Coping")
-        p.apply_code(text.id, code.id, 3, 7)
+        code = p.codebook.add("Coping").value
+        p.codings.apply(text.id, code.id, 3, 7)
         p.time_codings.add(diary, code.id, 130_000, 165_000)
         p.time_codings.add(diary, code.id, 10_000, 12_500, memo="long sigh")
         yield p, diary, text.id, code.id
@@ -47,20 +47,20 @@ def test_counts_in_the_codebook_and_per_document_include_time_codings(coded):
     assert p.code_counts([code_id]) == {code_id: (3, 2)}
     assert p.documents_coded_with([code_id]) == 2
     assert p.counts_by_code_and_document() == {(code_id, text_id): 1, (code_id, diary): 2}
-    other = p.add_code("Other")
+    other = p.codebook.add("Other").value
     p.time_codings.add(diary, other.id, 0, 1000)
     assert p.code_counts()[other.id] == (1, 1)
 
 
 def test_code_case_and_code_set_matrices_count_time_codings(coded):
     p, diary, _text_id, _code_id = coded
-    case = cases.add_case(p, "P3")
-    cases.link_documents(p, case.id, [diary])
+    case = p.cases.add("P3").value
+    p.cases.link_documents(case.id, [diary])
     table = matrices.code_case_matrix(p)
     assert table.cells == [[2]]
     by_docs = matrices.code_case_matrix(p, measure="documents")
     assert by_docs.cells == [[1]]
-    other = p.add_code("Other")
+    other = p.codebook.add("Other").value
     p.time_codings.add(diary, other.id, 130_000, 165_000)
     co = matrices.cooccurrence_matrix(p)  # co-occurrence is of text: time codings are not counted
     assert co.cells == [[None, 0], [0, None]]
@@ -88,6 +88,6 @@ def test_retrieval_of_a_code_finds_its_time_ranges_with_the_filters(coded):
     assert [r.document_id for r in results if r.time_range is None] == [text_id]
     assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), documents=(text_id,))))
     assert all(r.time_range is None for r in retrieve(p, Query(codes=(code_id,), speakers=("A",))))
-    case = cases.add_case(p, "P3")
-    cases.link_documents(p, case.id, [diary])
+    case = p.cases.add("P3").value
+    p.cases.link_documents(case.id, [diary])
     assert {r.document_id for r in retrieve(p, Query(codes=(code_id,), cases=(case.id,)))} == {diary}

@@ -39,7 +39,7 @@ def diary(project, tmp_path):
 
 
 def test_add_list_remove_and_undo(project, diary):
-    code = project.add_code("Coping")
+    code = project.codebook.add("Coping").value
     project.set_coder("AB")
     tc = project.time_codings.add(diary, code.id, 500, 2500)
     assert (tc.start_ms, tc.end_ms, tc.coder_id) == (500, 2500, project.coders()[0].id)
@@ -53,7 +53,7 @@ def test_add_list_remove_and_undo(project, diary):
 
 
 def test_the_same_code_range_and_coder_is_one_time_coding(project, diary):
-    code = project.add_code("Coping")
+    code = project.codebook.add("Coping").value
     first = project.time_codings.add(diary, code.id, 0, 1000)
     audit = project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     assert project.time_codings.add(diary, code.id, 0, 1000) == first
@@ -64,9 +64,9 @@ def test_the_same_code_range_and_coder_is_one_time_coding(project, diary):
 
 
 def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary):
-    code = project.add_code("Coping")
-    group = project.add_code("Group")
-    project.add_code("Child", parent_id=group.id)
+    code = project.codebook.add("Coping").value
+    group = project.codebook.add("Group").value
+    project.codebook.add("Child", parent_id=group.id)
     project.db.execute("UPDATE codes SET codable = 0 WHERE id = ?", [group.id])
     text_doc = project.add_document("Interview", ParsedDocument("A: hello", "txt"))
     for call, words in [
@@ -85,24 +85,24 @@ def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary)
 
 
 def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them_back(project, diary):
-    code = project.add_code("Coping")
-    memo_code = project.add_code("Parent")
-    sub = project.add_code("Sub", parent_id=memo_code.id)
+    code = project.codebook.add("Coping").value
+    memo_code = project.codebook.add("Parent").value
+    sub = project.codebook.add("Sub", parent_id=memo_code.id).value
     project.time_codings.add(diary, code.id, 0, 1000, memo="laughs")
     project.time_codings.add(diary, sub.id, 1000, 2000)
     everything = _rows(project)
-    snap = project.delete_code(memo_code.id)  # the sub-code's time coding goes with it
+    snap = project.codebook.delete(memo_code.id).undo  # the sub-code's time coding goes with it
     assert {r[2] for r in _rows(project)} == {code.id}
-    project.restore_code(snap)
+    snap.run()
     assert _rows(project) == everything
-    snap = project.delete_document(diary)
+    snap = project.delete_document(diary).undo
     assert _rows(project) == set()
-    project.restore_document(snap)
+    snap.run()
     assert _rows(project) == everything
 
 
 def test_a_coders_deletion_keeps_the_time_coding_without_a_coder(project, diary):
-    code = project.add_code("Coping")
+    code = project.codebook.add("Coping").value
     project.set_coder("AB")
     tc = project.time_codings.add(diary, code.id, 0, 1000)
     project.db.execute("DELETE FROM coders")
@@ -144,7 +144,7 @@ class TimeCodingMachine(RuleBasedStateMachine):
         self.p.db.execute("PRAGMA synchronous = OFF")
         wav = tone_wav(self.dir / "d.wav", 2.0)
         self.docs = [self.p.media.add_recording(wav, name=f"D{i}")[0] for i in range(2)]
-        self.codes = [self.p.add_code(f"C{i}").id for i in range(3)]
+        self.codes = [self.p.codebook.add(f"C{i}").value.id for i in range(3)]
         self.history: list[tuple] = []  # (undo, redo)
         self.index = 0
         self.states = [_rows(self.p)]
@@ -197,18 +197,18 @@ class TimeCodingMachine(RuleBasedStateMachine):
         code_id = self.codes[i % len(self.codes)]
         if not self.p.db.execute("SELECT 1 FROM codes WHERE id = ?", [code_id]).fetchone():
             return
-        box = {"snap": self.p.delete_code(code_id)}
-        self._run((lambda: self.p.restore_code(box["snap"]),
-                   lambda: box.update(snap=self.p.delete_code(code_id))))
+        box = {"undo": self.p.codebook.delete(code_id).undo}
+        self._run((lambda: box.update(redo=box["undo"].run()),
+                   lambda: box.update(undo=box["redo"].run())))
 
     @rule(i=_IDX)
     def delete_document(self, i) -> None:
         doc_id = self.docs[i % len(self.docs)]
         if not self.p.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
             return
-        box = {"snap": self.p.delete_document(doc_id)}
-        self._run((lambda: self.p.restore_document(box["snap"]),
-                   lambda: box.update(snap=self.p.delete_document(doc_id))))
+        box = {"undo": self.p.delete_document(doc_id).undo}
+        self._run((lambda: box.update(redo=box["undo"].run()),
+                   lambda: box.update(undo=box["redo"].run())))
 
     @precondition(lambda self: self.index > 0)
     @rule()
@@ -235,57 +235,57 @@ test_time_coding_sequences = TimeCodingMachine.TestCase
 def test_a_colleagues_time_codings_merge_once_and_unmerge_removes_exactly_them(tmp_path):
     import shutil
 
-    from qcdesk.core.merge import merge_project, preview_merge, remerge, unmerge
+    from qcdesk.core.merge import merge_project, preview_merge
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana) as p:
         p.set_coder("Ana")
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 3.0), name="Diary 3")
-        code = p.add_code("Coping")
+        code = p.codebook.add("Coping").value
         p.time_codings.add(diary, code.id, 0, 1000)
     shutil.copy(ana, ben)
     with Project.open(ben) as p:
         p.set_coder("Ben")
         p.time_codings.add(diary, code.id, 0, 1000)  # the same range, Ben's judgement
-        p.time_codings.add(diary, p.add_code("Hope").id, 1500, 3000, memo="smiles")
+        p.time_codings.add(diary, p.codebook.add("Hope").value.id, 1500, 3000, memo="smiles")
         new_doc, _ = p.media.add_recording(tone_wav(tmp_path / "e.wav", 2.0, freq=330), name="Diary 4")
         p.time_codings.add(new_doc, code.id, 500, 2000)
     with Project.open(ana) as p:
         before = _rows(p)
         preview = preview_merge(p, ben)
         assert preview.added.get("time codings") == 3 and _rows(p) == before
-        report = merge_project(p, ben)
+        merged = merge_project(p, ben)
+        report = merged.value
         assert report.added.get("time codings") == 3 and not report.conflicts
         names = {c.id: c.name for c in p.coders()}
         assert sorted((names.get(t.coder_id), t.start_ms, t.memo) for t in p.time_codings.all()) == [
             ("Ana", 0, ""), ("Ben", 0, ""), ("Ben", 500, ""), ("Ben", 1500, "smiles")]
         after = _rows(p)
-        assert merge_project(p, ben).added.get("time codings") is None and _rows(p) == after
-        rows = unmerge(p, report)
+        assert merge_project(p, ben).value.added.get("time codings") is None and _rows(p) == after
+        rows = merged.undo.run()
         assert _rows(p) == before
-        remerge(p, rows)
+        rows.run()
         assert _rows(p) == after
 
 
 def test_a_name_in_a_time_codings_memo_is_listed_after_pseudonymising(project, diary):
     from qcdesk.core.pseudonyms import add_entry, apply_pseudonyms
 
-    project.time_codings.add(diary, project.add_code("Coping").id, 0, 1000, memo="Tomasz sighs")
+    project.time_codings.add(diary, project.codebook.add("Coping").value.id, 0, 1000, memo="Tomasz sighs")
     add_entry(project, "Tomasz", "[Participant 3]")
     report = apply_pseudonyms(project)
     assert any(line.startswith("time coding memo “Tomasz sighs”") for line in report.remaining)
 
 
 def test_merging_codes_moves_their_time_codings_and_undo_moves_them_back(project, diary):
-    from qcdesk.core import codebook_ops as ops
 
-    target, source = project.add_code("Coping"), project.add_code("Getting by")
+    target, source = project.codebook.add("Coping").value, project.codebook.add("Getting by").value
     project.time_codings.add(diary, target.id, 0, 1000)
     project.time_codings.add(diary, source.id, 0, 1000)  # the same judgement: collapses
     project.time_codings.add(diary, source.id, 1000, 2000, memo="laughs")
     before = _rows(project)
-    snap = ops.merge_codes(project, [source.id], target.id)
+    snap = project.codebook.merge([source.id], target.id).undo
     assert sorted((t.code_id, t.start_ms, t.memo) for t in project.time_codings.all()) == [
         (target.id, 0, ""), (target.id, 1000, "laughs")]
-    ops.unmerge(project, snap)
+    snap.run()
     assert _rows(project) == before

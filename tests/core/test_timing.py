@@ -112,9 +112,9 @@ def test_nothing_known_is_none(project):
 
 def test_sync_points_go_with_their_document_and_come_back_with_undo(project):
     doc = project.add_document("D", parsed([ann(1.0)], [(7, 2.0)]))
-    rows = project.delete_document(doc.id)
+    rows = project.delete_document(doc.id).undo
     assert project.db.execute("SELECT count(*) FROM sync_points").fetchone()[0] == 0
-    project.restore_document(rows)
+    rows.run()
     assert timing.time_points(project, doc.id) == [(0, 1.0), (7, 2.0)]
 
 
@@ -166,10 +166,10 @@ def test_renaming_a_speaker_keeps_every_word_at_its_time(project, tmp_path):
     before = times()
     assert before["First"] == 1.0 and before["Later"] == 5.0 and before["Reply"] == 9.0
     assert before["S02: "] == 9.0  # the known times sit where the turns and cues begin
-    snapshot = speakers.rename_speaker(project, "S01", "Amira Haddad")
+    done = speakers.rename_speaker(project, "S01", "Amira Haddad")
     assert project.document_text(doc.id).startswith("Amira Haddad: First words. Later words.")
     after = times()
     assert after.pop("Amira") == 1.0 and before.pop("S01: ") == 1.0
     assert after == before
-    speakers.restore_speaker(project, snapshot)
+    done.undo.run()
     assert times() == {**before, "S01: ": 1.0}

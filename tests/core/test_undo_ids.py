@@ -7,8 +7,6 @@ import sqlite3
 
 import pytest
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases, memos
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
@@ -46,19 +44,19 @@ def rich(project: Project) -> dict:
     """A document and a code with everything that can hang off them."""
     doc = project.add_document("Interview 1", parsed("I felt at home on the ward with my mentor."))
     other = project.add_document("Interview 2", parsed("Nobody listened to me there."))
-    theme = project.add_code("Belonging")
-    sub = project.add_code("At home", parent_id=theme.id)
-    coding = project.apply_code(doc.id, sub.id, 2, 6)
-    project.apply_code(other.id, theme.id, 0, 6)
-    memos.create_memo(project, "on the coding", "x", coding_id=coding.id)
-    memos.create_memo(project, "on the code", "y", code_id=sub.id)
-    memos.create_memo(project, "on the document", "z", document_id=doc.id)
-    case = cases.add_case(project, "P1")
-    cases.link_documents(project, case.id, [doc.id])
-    cases.link_speaker(project, case.id, other.id, "P1")
-    attr = attrs.define_attribute(project, "Role")
-    attrs.set_value(project, case.id, attr.id, "mentee")
-    memos.create_memo(project, "on the case", "w", case_id=case.id)
+    theme = project.codebook.add("Belonging").value
+    sub = project.codebook.add("At home", parent_id=theme.id).value
+    coding = project.codings.apply(doc.id, sub.id, 2, 6).value
+    project.codings.apply(other.id, theme.id, 0, 6)
+    project.memos.create("on the coding", "x", coding_id=coding.id)
+    project.memos.create("on the code", "y", code_id=sub.id)
+    project.memos.create("on the document", "z", document_id=doc.id)
+    case = project.cases.add("P1").value
+    project.cases.link_documents(case.id, [doc.id])
+    project.cases.link_speaker(case.id, other.id, "P1")
+    attr = project.attributes.define("Role")
+    project.attributes.set_value(case.id, attr.id, "mentee")
+    project.memos.create("on the case", "w", case_id=case.id)
     with project.action():
         ext_sql.remember_guid(project.db, "code", theme.id, "11111111-1111-1111-1111-111111111111")
         ext_sql.remember_guid(project.db, "code", sub.id, "22222222-2222-2222-2222-222222222222")
@@ -72,18 +70,18 @@ def test_undo_document_deletion_after_its_id_was_taken_again(project):
     before = dump(project)
     # the last document: without AUTOINCREMENT the next import would get its id
     last = project.add_document("Interview 3", parsed("A third one."))
-    snap = project.delete_document(last.id)
+    snap = project.delete_document(last.id).undo
     newer = project.add_document("Interview 4", parsed("Imported after the deletion."))
     assert newer.id != last.id
-    project.restore_document(snap)
+    snap.run()
     assert project.document(last.id).name == "Interview 3"
     project.delete_document(newer.id)
     project.delete_document(last.id)
     assert dump(project) == before
     # and a document with codings, case links, memos and a REFI identifier
-    snap = project.delete_document(doc.id)
+    snap = project.delete_document(doc.id).undo
     project.add_document("Interview 5", parsed("Yet another import."))
-    project.restore_document(snap)
+    snap.run()
     after = dump(project)
     for table in ("documents", "blocks", "speaker_turns", "codings", "memos", "case_documents",
                   "external_ids"):
@@ -93,11 +91,11 @@ def test_undo_document_deletion_after_its_id_was_taken_again(project):
 def test_undo_code_deletion_keeps_its_refi_identifier_and_ids(project):
     items = rich(project)
     before = dump(project)
-    snap = project.delete_code(items["theme"].id)
-    newer = project.add_code("Taken after")
+    snap = project.codebook.delete(items["theme"].id).undo
+    newer = project.codebook.add("Taken after").value
     assert newer.id not in (items["theme"].id, items["sub"].id)
-    project.delete_code(newer.id)
-    project.restore_code(snap)
+    project.codebook.delete(newer.id)
+    snap.run()
     assert ext_sql.guid_of(project.db, "code", items["theme"].id) == "11111111-1111-1111-1111-111111111111"
     assert dump(project) == before
 
@@ -108,40 +106,40 @@ def test_undo_of_other_deletions_after_an_id_was_taken_again(project, what):
     before = dump(project)
     # the row just deleted had the highest id: the next one made would have taken it
     if what == "case":
-        snap = cases.delete_case(project, items["case"].id)
-        taker = cases.add_case(project, "P2").id
-        cases.restore_case(project, snap)
-        cases.delete_case(project, taker)
+        snap = project.cases.delete(items["case"].id).undo
+        taker = project.cases.add("P2").value.id
+        snap.run()
+        project.cases.delete(taker)
     elif what == "attribute":
-        snap = attrs.delete_attribute(project, items["attr"].id)
-        taker = attrs.define_attribute(project, "Age").id
-        attrs.restore_attribute(project, snap)
-        attrs.delete_attribute(project, taker)
+        snap = project.attributes.delete(items["attr"].id).undo
+        taker = project.attributes.define("Age").id
+        snap.run()
+        project.attributes.delete(taker)
     elif what == "memo":
-        last = max(m.id for m in memos.list_memos(project))
-        snap = memos.delete_memo(project, last)
-        taker = memos.create_memo(project, "taken").id
-        memos.restore_memo(project, snap)
-        memos.delete_memo(project, taker)
+        last = max(m.id for m in project.memos.all())
+        snap = project.memos.delete(last).undo
+        taker = project.memos.create("taken").value.id
+        snap.run()
+        project.memos.delete(taker)
     else:
         last = max(c.id for c in project.codings_for_codes([items["theme"].id, items["sub"].id]))
-        snap = project.remove_coding(last)
-        taker = project.apply_code(items["doc"].id, items["theme"].id, 0, 3).id
-        project.restore_coding(snap)
-        project.remove_coding(taker)
+        snap = project.codings.remove(last).undo
+        taker = project.codings.apply(items["doc"].id, items["theme"].id, 0, 3).value.id
+        snap.run()
+        project.codings.remove(taker)
     assert dump(project) == before
 
 
 def test_ids_of_deleted_rows_are_never_given_again(project):
     doc = project.add_document("D", parsed("Some words here."))
-    code = project.add_code("C")
-    coding = project.apply_code(doc.id, code.id, 0, 4)
-    project.remove_coding(coding.id)
-    project.delete_code(code.id)
+    code = project.codebook.add("C").value
+    coding = project.codings.apply(doc.id, code.id, 0, 4).value
+    project.codings.remove(coding.id)
+    project.codebook.delete(code.id)
     project.delete_document(doc.id)
     doc2 = project.add_document("D2", parsed("Other words here."))
-    code2 = project.add_code("C2")
-    coding2 = project.apply_code(doc2.id, code2.id, 0, 4)
+    code2 = project.codebook.add("C2").value
+    coding2 = project.codings.apply(doc2.id, code2.id, 0, 4).value
     assert (doc2.id, code2.id, coding2.id) != (doc.id, code.id, coding.id)
     assert doc2.id > doc.id and code2.id > code.id and coding2.id > coding.id
 
@@ -149,14 +147,14 @@ def test_ids_of_deleted_rows_are_never_given_again(project):
 def test_restore_refuses_cleanly_if_an_id_is_somehow_taken(project):
     """Belt and braces: a clash is an error that changes nothing, not a half-restored file."""
     doc = project.add_document("D", parsed("Some words here."))
-    snap = project.delete_document(doc.id)
+    snap = project.delete_document(doc.id).undo
     with project.action():
         project.db.execute(
             "INSERT INTO documents (id, name, plain_text, source_format, imported_at, content_hash, "
             "char_count) VALUES (?, 'intruder', 'x', 'txt', 'now', 'h', 1)", [doc.id])
     before = dump(project)
     with pytest.raises(sqlite3.IntegrityError):
-        project.restore_document(snap)
+        snap.run()
     assert dump(project) == before
 
 
@@ -182,11 +180,12 @@ def test_a_table_added_later_is_in_the_snapshot_without_being_listed(project):
         project.db.execute("INSERT INTO note_tags VALUES (1, 't')")
         project.db.execute("INSERT INTO document_flags VALUES (?, 'f')", [doc.id])
     before = dump(project)
-    snap = project.delete_document(doc.id)
+    done = project.delete_document(doc.id)
+    snap = done.value
     assert {t for t in ("document_notes", "note_tags", "document_flags") if snap.get(t)} == {
         "document_notes", "note_tags", "document_flags"}
     assert project.db.execute("SELECT count(*) FROM document_flags").fetchone()[0] == 0
-    project.restore_document(snap)
+    done.undo.run()
     assert dump(project) == before
 
 
@@ -196,9 +195,9 @@ def test_set_null_columns_are_put_back(project):
     from qcdesk.core.storage import snapshots
 
     doc = project.add_document("D", parsed("Some words here."))
-    code = project.add_code("C")
+    code = project.codebook.add("C").value
     project.set_coder("Ben")
-    project.apply_code(doc.id, code.id, 0, 4)
+    project.codings.apply(doc.id, code.id, 0, 4)
     project.set_coder("AB")
     ben = next(c for c in project.coders() if c.name == "Ben")
     before = dump(project)
@@ -221,15 +220,15 @@ def test_undo_after_the_name_was_taken_refuses_cleanly(project, what):
     items = rich(project)
     before = dump(project)
     if what == "case":
-        snap = cases.delete_case(project, items["case"].id)
-        newer = cases.add_case(project, "P1").id
-        put_back = lambda: cases.restore_case(project, snap)  # noqa: E731
-        rename = lambda: cases.rename_case(project, newer, "P1 (new)")  # noqa: E731
+        snap = project.cases.delete(items["case"].id).undo
+        newer = project.cases.add("P1").value.id
+        put_back = lambda: snap.run()  # noqa: E731
+        rename = lambda: project.cases.rename(newer, "P1 (new)").value  # noqa: E731
     else:
-        snap = attrs.delete_attribute(project, items["attr"].id)
-        newer = attrs.define_attribute(project, "Role").id
-        put_back = lambda: attrs.restore_attribute(project, snap)  # noqa: E731
-        rename = lambda: attrs.rename_attribute(project, newer, "Role (new)")  # noqa: E731
+        snap = project.attributes.delete(items["attr"].id).undo
+        newer = project.attributes.define("Role").id
+        put_back = lambda: snap.run()  # noqa: E731
+        rename = lambda: project.attributes.rename(newer, "Role (new)")  # noqa: E731
     unchanged = dump(project)
     with pytest.raises(OperationError, match="cannot be put back: another .* was made since"):
         put_back()
@@ -244,17 +243,16 @@ def test_undo_after_the_name_was_taken_refuses_cleanly(project, what):
 def test_unmerge_puts_back_what_hung_on_the_merged_codes(project):
     """Merging deletes the sources: their REFI-QDA identifiers and rows of any table that
     refers to codes come back with them on undo."""
-    from qcdesk.core import codebook_ops as ops
 
     items = rich(project)
     with project.action():
         project.db.execute("CREATE TABLE code_notes (code_id INTEGER NOT NULL REFERENCES codes(id) "
                            "ON DELETE CASCADE, note TEXT NOT NULL)")
         project.db.execute("INSERT INTO code_notes VALUES (?, 'a note on the source')", [items["sub"].id])
-    target = project.add_code("Home")
+    target = project.codebook.add("Home").value
     before = dump(project)
-    snap = ops.merge_codes(project, [items["sub"].id], target.id)
+    snap = project.codebook.merge([items["sub"].id], target.id).undo
     assert ext_sql.guid_of(project.db, "code", items["sub"].id) is None
     assert project.db.execute("SELECT count(*) FROM code_notes").fetchone()[0] == 0
-    ops.unmerge(project, snap)
+    snap.run()
     assert dump(project) == before

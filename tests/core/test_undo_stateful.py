@@ -1,13 +1,13 @@
 """Random sequences of every undoable action, with undo, redo and imports outside the history.
 
-Each undoable action runs as its window command does (the same core calls in
-``qcdesk/ui/*commands*.py``, ``memos_feature``: first run, then undo and redo); core
-tests stay free of Qt, so the commands are mirrored here as (undo, redo) pairs.
-The reference model is the history of whole project states: after an undo the project
-must equal, row for row and id for id (REFI-QDA identifiers included), the state before
-the action; after a redo the state after it. An import outside the history adds its rows
-to every state in the history, since undo and redo must leave it alone. A row made by a
-new action must never get an id used before.
+Each undoable action runs as the window's command does: the core operation returns a
+:class:`~qcdesk.core.undo.Done`; undo runs its :class:`~qcdesk.core.undo.Undo`, redo runs the Undo
+that gave back, and so on (core tests stay free of Qt, so :class:`CoreCommand` is mirrored by
+:meth:`UndoMachine.inverse_pair`). The reference model is the history of whole project states: after
+an undo the project must equal, row for row and id for id (REFI-QDA identifiers included), the state
+before the action; after a redo the state after it (so redo never depends on SQLite handing out the
+same ids again). An import outside the history adds its rows to every state in the history, since
+undo and redo must leave it alone. A row made by a new action must never get an id used before.
 
 Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
 runs more, random, examples.
@@ -27,9 +27,6 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases, memos
-from qcdesk.core import codebook_ops as ops
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
@@ -109,7 +106,7 @@ class UndoMachine(RuleBasedStateMachine):
 
     def remember_ids(self) -> None:
         for table in ("documents", "codes", "codings", "memos", "cases", "attributes", "blocks",
-                      "speaker_turns", "coders"):
+                      "speaker_turns", "coders", "document_sets"):
             self.seen.setdefault(table, set()).update(
                 r[0] for r in self.p.db.execute(f"SELECT id FROM [{table}]"))
 
@@ -167,14 +164,19 @@ class UndoMachine(RuleBasedStateMachine):
             added = after[table] - before[table]
             self.states = [{**s, table: s[table] | added} for s in self.states]
 
-    def snapshot_pair(self, undo_fn, redo_fn):
-        box: dict = {}
+    @staticmethod
+    def inverse_pair(done):
+        """(undo, redo) from a core operation's :class:`~qcdesk.core.undo.Done`: undo runs its
+        Undo, redo runs the Undo that gave back; None when it changed nothing."""
+        if done.undo is None:
+            return None
+        box = {"undo": done.undo}
 
         def undo():
-            box["snap"] = undo_fn()
+            box["redo"] = box["undo"].run()
 
         def redo():
-            redo_fn(box["snap"])
+            box["undo"] = box["redo"].run()
 
         return undo, redo
 
@@ -227,7 +229,7 @@ class UndoMachine(RuleBasedStateMachine):
         """As a REFI-QDA codebook import does: a code that carries its exchange identifier."""
         def action():
             with self.p.action():
-                code = self.p.add_code(name)
+                code = self.p.codebook.add(name).value
                 ext_sql.remember_guid(self.p.db, "code", code.id, str(uuid.uuid4()))
             self.imported_codes.add(code.id)
         self.outside_history(action)
@@ -235,7 +237,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(name=st.sampled_from(["Role", "Age", "Site"]))
     def define_attribute(self, name: str) -> None:
         try:
-            self.outside_history(lambda: attrs.define_attribute(self.p, name))
+            self.outside_history(lambda: self.p.attributes.define(name))
         except OperationError:
             pass  # the name is taken
 
@@ -247,13 +249,7 @@ class UndoMachine(RuleBasedStateMachine):
         start = s % doc.char_count
         end = start + 1 + n % (doc.char_count - start)
 
-        def first():
-            before = {x.id for x in self.p.codings_for_document(doc.id)}
-            coding = self.p.apply_code(doc.id, code.id, start, end)
-            if coding.id in before:
-                return None
-            return self.snapshot_pair(lambda: self.p.remove_coding(coding.id), self.p.restore_coding)
-        self.run("apply", first)
+        self.run("apply", lambda: self.inverse_pair(self.p.codings.apply(doc.id, code.id, start, end)))
 
     def codings(self) -> list:
         return self.p.codings_for_codes([c.id for c in self.p.codes()])
@@ -262,49 +258,41 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(i=IDX)
     def remove_coding(self, i) -> None:
         coding_id = pick(self.codings(), i).id
-        box = {"snap": None}
+        self.run("remove coding", lambda: self.inverse_pair(self.p.codings.remove(coding_id)))
 
-        def first():
-            box["snap"] = self.p.remove_coding(coding_id)
-            return (lambda: self.p.restore_coding(box["snap"]),
-                    lambda: box.update(snap=self.p.remove_coding(coding_id)))
-        self.run("remove coding", first)
+    @precondition(lambda self: self.codings())
+    @rule(i=IDX, s=IDX, n=IDX)
+    def resize_coding(self, i, s, n) -> None:
+        coding = pick(self.codings(), i)
+        length = self.p.document(coding.document_id).char_count
+        start = s % length
+        end = start + 1 + n % (length - start)
+        self.run("resize coding", lambda: self.inverse_pair(self.p.codings.resize(coding.id, start, end)))
 
     # ------------------------------------------------------------------ codebook
     @rule(name=NAMES, parent=st.one_of(st.none(), IDX))
     def add_code(self, name, parent) -> None:
         codes = self.p.codes()
         parent_id = pick(codes, parent).id if parent is not None and codes else None
-
-        def first():
-            code_id = self.p.add_code(name, parent_id=parent_id).id
-            return self.snapshot_pair(lambda: self.p.delete_code(code_id), self.p.restore_code)
-        self.run("add code", first)
+        self.run("add code", lambda: self.inverse_pair(self.p.codebook.add(name, parent_id=parent_id)))
 
     @precondition(lambda self: self.p.codes())
     @rule(i=IDX, name=NAMES)
     def rename_code(self, i, name) -> None:
         code = pick(self.p.codes(), i)
+        self.run("rename code", lambda: self.inverse_pair(self.p.codebook.rename(code.id, name)))
 
-        def first():
-            self.p.rename_code(code.id, name)
-            if self.p.code(code.id).name == code.name:
-                return None
-            return (lambda: self.p.rename_code(code.id, code.name),
-                    lambda: self.p.rename_code(code.id, name))
-        self.run("rename code", first)
+    @precondition(lambda self: self.p.codes())
+    @rule(i=IDX, criteria=st.sampled_from(["", "Talk of feeling at home", "Not: the building"]))
+    def set_criteria(self, i, criteria) -> None:
+        code = pick(self.p.codes(), i)
+        self.run("criteria", lambda: self.inverse_pair(self.p.codebook.set_criteria(code.id, inclusion=criteria)))
 
     @precondition(lambda self: self.p.codes())
     @rule(i=IDX)
     def delete_code(self, i) -> None:
         code_id = pick(self.p.codes(), i).id
-        box = {}
-
-        def first():
-            box["snap"] = self.p.delete_code(code_id)
-            return (lambda: self.p.restore_code(box["snap"]),
-                    lambda: box.update(snap=self.p.delete_code(code_id)))
-        self.run("delete code", first)
+        self.run("delete code", lambda: self.inverse_pair(self.p.codebook.delete(code_id)))
 
     @precondition(lambda self: self.p.codes())
     @rule(i=IDX, parent=st.one_of(st.none(), IDX), row=st.one_of(st.none(), st.integers(0, 5)))
@@ -312,15 +300,22 @@ class UndoMachine(RuleBasedStateMachine):
         codes = self.p.codes()
         code_id = pick(codes, i).id
         parent_id = pick(codes, parent).id if parent is not None else None
-        origin = self.p.code_position(code_id)
+        self.run("move code", lambda: self.inverse_pair(self.p.codebook.move(code_id, parent_id, row)))
 
-        def first():
-            self.p.move_code(code_id, parent_id, row)
-            if self.p.code_position(code_id) == origin:
-                return None
-            return (lambda: self.p.move_code(code_id, *origin),
-                    lambda: self.p.move_code(code_id, parent_id, row))
-        self.run("move code", first)
+    @precondition(lambda self: self.p.codes())
+    @rule(ids=st.lists(IDX, min_size=1, max_size=3), parent=st.one_of(st.none(), IDX),
+          row=st.one_of(st.none(), st.integers(0, 5)))
+    def move_codes(self, ids, parent, row) -> None:
+        codes = self.p.codes()
+        code_ids = [pick(codes, i).id for i in ids]
+        parent_id = pick(codes, parent).id if parent is not None else None
+        self.run("move codes", lambda: self.inverse_pair(self.p.codebook.move_many(code_ids, parent_id, row)))
+
+    @precondition(lambda self: self.p.codes())
+    @rule(parent=st.one_of(st.none(), IDX), key=st.sampled_from(["name", "count"]), recursive=st.booleans())
+    def sort_codes(self, parent, key, recursive) -> None:
+        parent_id = pick(self.p.codes(), parent).id if parent is not None else None
+        self.run("sort codes", lambda: self.inverse_pair(self.p.codebook.sort(parent_id, key, recursive)))
 
     @precondition(lambda self: len(self.p.codes()) >= 2)
     @rule(sources=st.lists(IDX, min_size=1, max_size=3), into=IDX)
@@ -328,130 +323,106 @@ class UndoMachine(RuleBasedStateMachine):
         codes = self.p.codes()
         source_ids = list(dict.fromkeys(pick(codes, s).id for s in sources))
         target_id = pick(codes, into).id
-        box = {}
-
-        def first():
-            box["snap"] = ops.merge_codes(self.p, source_ids, target_id)
-            return (lambda: ops.unmerge(self.p, box["snap"]),
-                    lambda: box.update(snap=ops.merge_codes(self.p, source_ids, target_id)))
-        self.run("merge codes", first)
+        self.run("merge codes", lambda: self.inverse_pair(self.p.codebook.merge(source_ids, target_id)))
 
     # ------------------------------------------------------------------ documents
     @precondition(lambda self: self.p.documents())
     @rule(i=IDX)
     def delete_document(self, i) -> None:
         doc_id = pick(self.p.documents(), i).id
-        box = {}
-
-        def first():
-            box["snap"] = self.p.delete_document(doc_id)
-            return (lambda: self.p.restore_document(box["snap"]),
-                    lambda: box.update(snap=self.p.delete_document(doc_id)))
-        self.run("delete document", first)
+        self.run("delete document", lambda: self.inverse_pair(self.p.delete_document(doc_id)))
 
     @precondition(lambda self: self.p.documents())
     @rule(i=IDX, name=NAMES)
     def rename_document(self, i, name) -> None:
-        doc = pick(self.p.documents(), i)
-        self.run("rename document", lambda: (
-            self.p.rename_document(doc.id, name),
-            (lambda: self.p.rename_document(doc.id, doc.name), lambda: self.p.rename_document(doc.id, name)),
-        )[1])
+        doc_id = pick(self.p.documents(), i).id
+        self.run("rename document", lambda: self.inverse_pair(self.p.rename_document(doc_id, name)))
 
     # ------------------------------------------------------------------ memos
     @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)
     def new_memo(self, kind, i) -> None:
         targets = {"code": self.p.codes, "document": self.p.documents,
-                   "case": lambda: cases.cases(self.p), "coding": self.codings}
+                   "case": lambda: self.p.cases.all(), "coding": self.codings}
         if kind in targets and not targets[kind]():
             return
 
         def first():
             if kind == "free":
-                memo, created = memos.create_memo(self.p, "New note"), True
-            elif kind == "journal":
-                memo, created = memos.ensure_memo(self.p)
-            else:
-                memo, created = memos.ensure_memo(self.p, **{f"{kind}_id": pick(targets[kind](), i).id})
-            if not created:
-                return None
-            return self.snapshot_pair(lambda: memos.delete_memo(self.p, memo.id),
-                                      lambda snap: memos.restore_memo(self.p, snap))
+                return self.inverse_pair(self.p.memos.create("New note"))
+            if kind == "journal":
+                return self.inverse_pair(self.p.memos.ensure())
+            return self.inverse_pair(self.p.memos.ensure(**{f"{kind}_id": pick(targets[kind](), i).id}))
         self.run("new memo", first)
 
-    @precondition(lambda self: memos.list_memos(self.p))
+    @precondition(lambda self: self.p.memos.all())
     @rule(i=IDX)
     def delete_memo(self, i) -> None:
-        memo_id = pick(memos.list_memos(self.p), i).id
-        box = {}
-
-        def first():
-            box["snap"] = memos.delete_memo(self.p, memo_id)
-            return (lambda: memos.restore_memo(self.p, box["snap"]),
-                    lambda: box.update(snap=memos.delete_memo(self.p, memo_id)))
-        self.run("delete memo", first)
+        memo_id = pick(self.p.memos.all(), i).id
+        self.run("delete memo", lambda: self.inverse_pair(self.p.memos.delete(memo_id)))
 
     # ------------------------------------------------------------------ cases and attributes
     @rule(name=st.sampled_from(["P1", "P2", "P3"]))
     def add_case(self, name) -> None:
-        def first():
-            case_id = cases.add_case(self.p, name).id
-            return self.snapshot_pair(lambda: cases.delete_case(self.p, case_id),
-                                      lambda snap: cases.restore_case(self.p, snap))
-        self.run("add case", first)
+        self.run("add case", lambda: self.inverse_pair(self.p.cases.add(name)))
 
-    @precondition(lambda self: cases.cases(self.p))
+    @precondition(lambda self: self.p.cases.all())
+    @rule(i=IDX, name=st.sampled_from(["P1", "P2", "P4"]))
+    def rename_case(self, i, name) -> None:
+        case_id = pick(self.p.cases.all(), i).id
+        self.run("rename case", lambda: self.inverse_pair(self.p.cases.rename(case_id, name)))
+
+    @precondition(lambda self: self.p.cases.all())
     @rule(i=IDX)
     def delete_case(self, i) -> None:
-        case_id = pick(cases.cases(self.p), i).id
-        box = {}
+        case_id = pick(self.p.cases.all(), i).id
+        self.run("delete case", lambda: self.inverse_pair(self.p.cases.delete(case_id)))
 
-        def first():
-            box["snap"] = cases.delete_case(self.p, case_id)
-            return (lambda: cases.restore_case(self.p, box["snap"]),
-                    lambda: box.update(snap=cases.delete_case(self.p, case_id)))
-        self.run("delete case", first)
-
-    @precondition(lambda self: cases.cases(self.p) and self.p.documents())
+    @precondition(lambda self: self.p.cases.all() and self.p.documents())
     @rule(i=IDX, docs=st.lists(IDX, max_size=2))
     def set_case_documents(self, i, docs) -> None:
-        case_id = pick(cases.cases(self.p), i).id
+        case_id = pick(self.p.cases.all(), i).id
         new = list(dict.fromkeys(pick(self.p.documents(), d).id for d in docs))
-        old = cases.case_documents(self.p, case_id)
+        self.run("case documents", lambda: self.inverse_pair(self.p.cases.set_documents(case_id, new)))
 
-        def first():
-            cases.set_case_documents(self.p, case_id, new)
-            return (lambda: cases.set_case_documents(self.p, case_id, old),
-                    lambda: cases.set_case_documents(self.p, case_id, new))
-        self.run("case documents", first)
-
-    @precondition(lambda self: cases.cases(self.p) and attrs.attributes(self.p))
+    @precondition(lambda self: self.p.cases.all() and self.p.attributes.all())
     @rule(i=IDX, a=IDX, value=st.sampled_from(["mentee", "mentor", "", "42"]))
     def set_attribute_value(self, i, a, value) -> None:
-        case_id = pick(cases.cases(self.p), i).id
-        attribute_id = pick(attrs.attributes(self.p), a).id
-        old = attrs.stored_value(self.p, case_id, attribute_id)
+        case_id = pick(self.p.cases.all(), i).id
+        attribute_id = pick(self.p.attributes.all(), a).id
+        self.run("attribute value",
+                 lambda: self.inverse_pair(self.p.attributes.set_value(case_id, attribute_id, value)))
 
-        def first():
-            attrs.set_value(self.p, case_id, attribute_id, value)
-            new = attrs.stored_value(self.p, case_id, attribute_id)
-            if new == old:
-                return None
-            return (lambda: attrs.set_value(self.p, case_id, attribute_id, old),
-                    lambda: attrs.set_value(self.p, case_id, attribute_id, new))
-        self.run("attribute value", first)
-
-    @precondition(lambda self: attrs.attributes(self.p))
+    @precondition(lambda self: self.p.attributes.all())
     @rule(i=IDX)
     def delete_attribute(self, i) -> None:
-        attribute_id = pick(attrs.attributes(self.p), i).id
-        box = {}
+        attribute_id = pick(self.p.attributes.all(), i).id
+        self.run("delete attribute", lambda: self.inverse_pair(self.p.attributes.delete(attribute_id)))
 
-        def first():
-            box["snap"] = attrs.delete_attribute(self.p, attribute_id)
-            return (lambda: attrs.restore_attribute(self.p, box["snap"]),
-                    lambda: box.update(snap=attrs.delete_attribute(self.p, attribute_id)))
-        self.run("delete attribute", first)
+    # ------------------------------------------------------------------ document sets
+    @rule(name=st.sampled_from(["Wave 1", "Wave 2", "Nurses"]), docs=st.lists(IDX, max_size=2))
+    def create_set(self, name, docs) -> None:
+        ids = [pick(self.p.documents(), d).id for d in docs] if self.p.documents() else []
+        self.run("create set", lambda: self.inverse_pair(self.p.sets.create(name, ids)))
+
+    @precondition(lambda self: self.p.sets.all())
+    @rule(i=IDX, name=st.sampled_from(["Wave 1", "Wave 3"]))
+    def rename_set(self, i, name) -> None:
+        set_id = pick(self.p.sets.all(), i).id
+        self.run("rename set", lambda: self.inverse_pair(self.p.sets.rename(set_id, name)))
+
+    @precondition(lambda self: self.p.sets.all())
+    @rule(i=IDX)
+    def delete_set(self, i) -> None:
+        set_id = pick(self.p.sets.all(), i).id
+        self.run("delete set", lambda: self.inverse_pair(self.p.sets.delete(set_id)))
+
+    @precondition(lambda self: self.p.sets.all() and self.p.documents())
+    @rule(i=IDX, docs=st.lists(IDX, min_size=1, max_size=2), add=st.booleans())
+    def set_members(self, i, docs, add) -> None:
+        set_id = pick(self.p.sets.all(), i).id
+        ids = [pick(self.p.documents(), d).id for d in docs]
+        step = self.p.sets.add_documents if add else self.p.sets.remove_documents
+        self.run("set members", lambda: self.inverse_pair(step(set_id, ids)))
 
     # ------------------------------------------------------------------ always
     @invariant()

@@ -21,10 +21,10 @@ def window(qtbot, tmp_path):
         project.set_coder("Ana")
         doc = project.add_document("Interview 1", ParsedDocument(text="P: Night shifts wore me down.\n",
                                                                  source_format="txt"))
-        code = project.add_code("Fatigue")
-        project.apply_code(doc.id, code.id, 3, 28)
+        code = project.codebook.add("Fatigue").value
+        project.codings.apply(doc.id, code.id, 3, 28)
         project.set_coder("Ben")
-        project.rename_code(code.id, "Exhaustion")
+        project.codebook.rename(code.id, "Exhaustion")
     settings = Settings(tmp_path / "s.ini")
     settings.set_coder_name("Ben")
     win = MainWindow(settings)
@@ -68,7 +68,7 @@ def test_filters_narrow_the_table(window, qtbot):
 
 def test_a_change_in_the_window_appears_when_shown_again(window):
     dialog = window.security.audit.show()
-    window.project.add_code("Sleep")
+    window.project.codebook.add("Sleep")
     assert window.security.audit.show() is dialog
     assert _rows(dialog)[0][1:5] == ["Ben", "added", "code", "Code “Sleep”"]
 

@@ -22,7 +22,7 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         project.add_document("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
                                                            source_format="txt"))
-        project.add_code("Welcome")
+        project.codebook.add("Welcome")
     return path
 
 
@@ -81,7 +81,7 @@ def test_restore_without_backups_says_so(window, messages):
 
 
 def test_changed_project_is_backed_up_on_closing(window, project_path):
-    window.project.add_code("Added")
+    window.project.codebook.add("Added")
     window.close_project()
     infos = backups.list_backups(project_path)
     assert len(infos) == 1
@@ -94,7 +94,7 @@ def test_unchanged_project_is_not_backed_up_and_timer_respects_interval(window, 
     window.settings.set_backup_policy(1, 5)
     actions._tick()
     assert backups.list_backups(project_path) == []    # nothing changed
-    window.project.add_code("Added")
+    window.project.codebook.add("Added")
     actions._tick()                                     # a minute has passed: due
     assert len(backups.list_backups(project_path)) == 1
     window.close_project()                              # nothing changed since

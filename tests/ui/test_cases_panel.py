@@ -9,8 +9,6 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
-from qcdesk.core import attributes as attrs
-from qcdesk.core import cases
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
@@ -39,9 +37,9 @@ def project_path(tmp_path: Path) -> Path:
         project.add_document("P01", parsed(["Interviewer: How was it?", "P01: Good."]))
         project.add_document("P02", parsed(["Interviewer: And you?", "P02: Hard."]))
         project.add_document("Focus group", parsed(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
-        attrs.define_attribute(project, "Age", "number")
-        attrs.define_attribute(project, "Interviewed", "date")
-        attrs.define_attribute(project, "Role", "choice", ["Mentor", "Mentee"])
+        project.attributes.define("Age", "number")
+        project.attributes.define("Interviewed", "date")
+        project.attributes.define("Role", "choice", ["Mentor", "Mentee"])
     return path
 
 
@@ -104,7 +102,7 @@ def test_cases_from_speakers_lists_their_turns(window, monkeypatch, messages):
 
 def test_typed_cell_edits_are_stored_and_survive_reopening(qtbot, window, project_path, messages):
     panel = window.cases.panel
-    cases.add_case(window.project, "P01")
+    window.project.cases.add("P01")
     editor = edit_cell(qtbot, panel, "P01", "Age")
     assert isinstance(editor, QLineEdit)
     editor.selectAll()
@@ -128,14 +126,14 @@ def test_typed_cell_edits_are_stored_and_survive_reopening(qtbot, window, projec
     assert window.open_project(project_path)
     assert panel.index_of("P01", "Age").data() == "34"
     assert panel.index_of("P01", "Interviewed").data() == "2024-03-05"
-    [row] = attrs.attribute_table(window.project)
+    [row] = window.project.attributes.table()
     assert sorted(map(str, row.values.values())) == ["2024-03-05", "34", "Mentee"]
 
 
 def test_bad_value_is_refused_with_a_message_and_undo_restores(qtbot, window, messages):
     panel = window.cases.panel
-    case = cases.add_case(window.project, "P01")
-    age = attrs.attribute_by_name(window.project, "Age")
+    case = window.project.cases.add("P01").value
+    age = window.project.attributes.by_name("Age")
     panel.model.setData(panel.proxy.mapToSource(panel.index_of("P01", "Age")), "41")
     assert panel.index_of("P01", "Age").data() == "41"
     panel.model.setData(panel.proxy.mapToSource(panel.index_of("P01", "Age")), "forty")
@@ -145,9 +143,9 @@ def test_bad_value_is_refused_with_a_message_and_undo_restores(qtbot, window, me
     panel.act_clear.trigger()
     assert panel.index_of("P01", "Age").data() == ""
     window.undo_stack.undo()
-    assert attrs.value(window.project, case.id, age.id) == 41
+    assert window.project.attributes.value(case.id, age.id) == 41
     window.undo_stack.undo()
-    assert attrs.value(window.project, case.id, age.id) is None
+    assert window.project.attributes.value(case.id, age.id) is None
     window.undo_stack.redo()
     assert panel.index_of("P01", "Age").data() == "41"
 
@@ -171,14 +169,14 @@ def test_add_rename_delete_case_with_undo(qtbot, window, monkeypatch, messages):
 
 def test_link_documents_dialog(qtbot, window, monkeypatch):
     panel = window.cases.panel
-    ana = cases.add_case(window.project, "Ana")
+    ana = window.project.cases.add("Ana").value
     panel.select_case(ana.id)
     ids = {d.name: d.id for d in window.project.documents()}
     dialog_seen = []
 
     def ask(case_id):
         from qcdesk.ui.case_dialogs import LinkDocumentsDialog
-        dialog = LinkDocumentsDialog(window.project, "Ana", cases.case_documents(window.project, case_id), panel)
+        dialog = LinkDocumentsDialog(window.project, "Ana", window.project.cases.documents_of(case_id), panel)
         dialog.set_checked(ids["P01"], True)
         dialog.set_checked(ids["P02"], True)
         dialog_seen.append(dialog.list.count())
@@ -203,7 +201,7 @@ def test_attributes_dialog_adds_and_deletes_columns(qtbot, window, messages):
     qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
     headers = [panel.proxy.headerData(c, Qt.Orientation.Horizontal) for c in range(panel.proxy.columnCount())]
     assert headers == ["Case", "Documents and speakers", "Age", "Interviewed", "Role", "School"]
-    assert attrs.attribute_by_name(window.project, "School").choices == ("North", "South")
+    assert window.project.attributes.by_name("School").choices == ("North", "South")
     dialog.name.setText("Age")
     qtbot.mouseClick(dialog.btn_add, Qt.MouseButton.LeftButton)
     assert messages[-1][0] == "error" and "already an attribute" in messages[-1][2]
@@ -213,7 +211,7 @@ def test_attributes_dialog_adds_and_deletes_columns(qtbot, window, messages):
     assert "Age" not in [panel.proxy.headerData(c, Qt.Orientation.Horizontal)
                          for c in range(panel.proxy.columnCount())]
     window.undo_stack.undo()
-    assert attrs.attribute_by_name(window.project, "Age") is not None
+    assert window.project.attributes.by_name("Age") is not None
     dialog.grab().save(str(Path(window.project.path).with_name("attributes.png")))
 
 
@@ -242,9 +240,9 @@ def test_screenshot(window, qtbot, tmp_path, ink):
     panel = window.cases.panel
     panel.act_from_docs.trigger()
     project = window.project
-    age = attrs.attribute_by_name(project, "Age")
-    for i, case in enumerate(cases.cases(project)):
-        attrs.set_value(project, case.id, age.id, 30 + i)
+    age = project.attributes.by_name("Age")
+    for i, case in enumerate(project.cases.all()):
+        project.attributes.set_value(case.id, age.id, 30 + i)
     panel.grab().save(str(tmp_path / "cases_panel.png"))
     assert panel.index_of("P02", "Age").data() == "32"
     # what the researcher sees: the age drawn in its cell, nothing in the empty date beside it
@@ -259,13 +257,12 @@ def test_screenshot(window, qtbot, tmp_path, ink):
 
 
 def test_memo_on_the_current_case(qtbot, tmp_path, messages):
-    from qcdesk.core import cases, memos
     from qcdesk.ui.main_window import MainWindow
     from qcdesk.ui.settings import Settings
 
     path = tmp_path / "memo.qcdesk"
     with Project.create(path) as project:
-        cases.add_case(project, "P07")
+        project.cases.add("P07")
     settings = Settings(tmp_path / "s.ini")
     settings.set_coder_name("Ana")
     win = MainWindow(settings)
@@ -275,11 +272,11 @@ def test_memo_on_the_current_case(qtbot, tmp_path, messages):
     panel = win.cases.panel
     win.show_panel(win.cases.dock)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    case_id = cases.case_by_name(win.project, "P07").id
+    case_id = win.project.cases.by_name("P07").id
     panel.select_case(case_id)
     assert panel.act_memo.isEnabled()
     panel.act_memo.trigger()
     qtbot.keyClicks(win.memos.panel.body_edit, "Quiet at first; opened up about exams.")
     win.memos.panel.save_now()
-    assert memos.memo_for(win.project, case_id=case_id).body == "Quiet at first; opened up about exams."
+    assert win.project.memos.on(case_id=case_id).body == "Quiet at first; opened up about exams."
     win.close()

@@ -23,9 +23,9 @@ def win(qtbot, tmp_path: Path, messages):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        theme = project.add_code("Mentoring", color="#5dade2")
-        leaf = project.add_code("Weekly calls", parent_id=theme.id)
-        project.apply_code(doc.id, leaf.id, 35, 60)
+        theme = project.codebook.add("Mentoring", color="#5dade2").value
+        leaf = project.codebook.add("Weekly calls", parent_id=theme.id).value
+        project.codings.apply(doc.id, leaf.id, 35, 60)
     window = MainWindow(Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(window)
     window.resize(1000, 700)
@@ -64,30 +64,30 @@ def names(win) -> list[str]:
 def test_a_new_code_is_one_inserted_row_and_nothing_is_reloaded(win, calls):
     seen, resets = calls
     theme = win.segments.code_id
-    win.project.add_code("Trust")                              # a theme
-    win.project.add_code("Phone calls", parent_id=theme)       # a sub-code of the code shown
+    win.project.codebook.add("Trust")                              # a theme
+    win.project.codebook.add("Phone calls", parent_id=theme)       # a sub-code of the code shown
     assert seen == [] and resets == []
     assert names(win) == ["Mentoring", "Weekly calls", "Phone calls", "Trust"]
     assert win.segments.row_count() == 1 and len(win.transcript.codings()) == 1
     # the new sub-code's first coding shows in the segments list it now belongs to
     doc = win.transcript.document_id
     phone = next(c.id for c in win.project.codes() if c.name == "Phone calls")
-    win.project.apply_code(doc, phone, 0, 11)
+    win.project.codings.apply(doc, phone, 0, 11)
     assert win.segments.row_count() == 2 and len(win.transcript.codings()) == 2
 
 
 def test_a_rename_or_colour_redraws_without_re_reading(win, calls):
     seen, resets = calls
     leaf = next(c.id for c in win.project.codes() if c.name == "Weekly calls")
-    other = win.project.add_code("Trust")
-    win.project.rename_code(other.id, "Trust in mentors")     # shown nowhere yet
+    other = win.project.codebook.add("Trust").value
+    win.project.codebook.rename(other.id, "Trust in mentors")     # shown nowhere yet
     assert seen == [] and resets == []
-    win.project.rename_code(leaf, "Calls")                    # shown in the transcript and the list
+    win.project.codebook.rename(leaf, "Calls")                    # shown in the transcript and the list
     assert resets == [] and "codings_for_document" not in seen and "codings_for_codes" not in seen
     assert [s.name for s in win.transcript.highlighter.spans()] == ["Calls"]
     assert [r[2] for r in win.segments.rows()] == ["Calls"]
     seen.clear()
-    win.project.set_code_color(leaf, "#aa0000")
+    win.project.codebook.set_color(leaf, "#aa0000")
     assert [s.color for s in win.transcript.highlighter.spans()] == ["#aa0000"]
     assert "show_document" not in seen and resets == []
 
@@ -108,11 +108,11 @@ def test_panels_behind_other_tabs_catch_up_when_shown(win, qtbot, monkeypatch):
     win.segments_dock.raise_()  # the Memos tab behind the segments list
     qtbot.waitUntil(lambda: not shown(win.memos.panel) and not shown(win.agreement.panel))
     work.clear()
-    win.project.add_code("Trust")
-    win.project.add_code("Hope")
+    win.project.codebook.add("Trust")
+    win.project.codebook.add("Hope")
     assert work == []
     win.show_panel(win.memos.dock)
     qtbot.waitUntil(lambda: work == ["refresh"])
     assert work == ["refresh"]
-    win.project.add_code("Courage")                  # on screen now: at once
+    win.project.codebook.add("Courage")                  # on screen now: at once
     assert work == ["refresh", "refresh"]

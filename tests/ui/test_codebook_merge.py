@@ -33,14 +33,14 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
-        theme = project.add_code("Transition", color="#5dade2")
-        lost = project.add_code("Lost", parent_id=theme.id, color="#f4d03f")
-        dis = project.add_code("Disoriented", parent_id=theme.id, color="#58d68d")
-        project.add_code("No directions", parent_id=dis.id, color="#bb8fce")
-        project.add_code("Support", color="#f1948a")
-        project.apply_code(doc.id, lost.id, *span("I felt lost"))
-        project.apply_code(doc.id, dis.id, *span("I felt lost"))
-        project.apply_code(doc.id, dis.id, *span("Nobody told me"))
+        theme = project.codebook.add("Transition", color="#5dade2").value
+        lost = project.codebook.add("Lost", parent_id=theme.id, color="#f4d03f").value
+        dis = project.codebook.add("Disoriented", parent_id=theme.id, color="#58d68d").value
+        project.codebook.add("No directions", parent_id=dis.id, color="#bb8fce")
+        project.codebook.add("Support", color="#f1948a")
+        project.codings.apply(doc.id, lost.id, *span("I felt lost"))
+        project.codings.apply(doc.id, dis.id, *span("I felt lost"))
+        project.codings.apply(doc.id, dis.id, *span("Nobody told me"))
     return path
 
 

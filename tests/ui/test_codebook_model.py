@@ -6,7 +6,6 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from qcdesk.core.codebook_ops import move_codes
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel
@@ -19,18 +18,18 @@ def project(tmp_path, qapp):
     """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
     p = Project.create(tmp_path / "p.qcdesk")
     ids = {}
-    ids["Barriers"] = p.add_code("Barriers", color="#ff0000", description="Anything in the way").id
-    ids["Access"] = p.add_code("Access", parent_id=ids["Barriers"]).id
-    ids["Travel"] = p.add_code("Travel", parent_id=ids["Access"], description="Getting there").id
-    ids["Waiting"] = p.add_code("Waiting", parent_id=ids["Access"]).id
-    ids["Communication"] = p.add_code("Communication", parent_id=ids["Barriers"]).id
-    ids["Jargon"] = p.add_code("Jargon", parent_id=ids["Communication"]).id
-    ids["Identity"] = p.add_code("Identity").id
-    ids["Role models"] = p.add_code("Role models", parent_id=ids["Identity"]).id
+    ids["Barriers"] = p.codebook.add("Barriers", color="#ff0000", description="Anything in the way").value.id
+    ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
+    ids["Travel"] = p.codebook.add("Travel", parent_id=ids["Access"], description="Getting there").value.id
+    ids["Waiting"] = p.codebook.add("Waiting", parent_id=ids["Access"]).value.id
+    ids["Communication"] = p.codebook.add("Communication", parent_id=ids["Barriers"]).value.id
+    ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
+    ids["Identity"] = p.codebook.add("Identity").value.id
+    ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
     doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-    p.apply_code(doc.id, ids["Travel"], 0, 20)
-    p.apply_code(doc.id, ids["Travel"], 30, 40)
-    p.apply_code(doc.id, ids["Waiting"], 50, 70)
+    p.codings.apply(doc.id, ids["Travel"], 0, 20)
+    p.codings.apply(doc.id, ids["Travel"], 30, 40)
+    p.codings.apply(doc.id, ids["Waiting"], 50, 70)
     p.ids = ids
     p.doc_id = doc.id
     yield p
@@ -102,9 +101,9 @@ def test_rename_and_recolour_emit_data_changed_not_reset(qtbot, qtmodeltester, p
     resets, changed = [], []
     model.modelReset.connect(lambda: resets.append(1))
     model.dataChanged.connect(lambda tl, br, roles: changed.append((model.code_id(tl), tl.column(), br.column())))
-    project.rename_code(project.ids["Jargon"], "Medical jargon")
+    project.codebook.rename(project.ids["Jargon"], "Medical jargon")
     model.apply_changes(captured[-1])
-    project.set_code_color(project.ids["Access"], "#00ff00")
+    project.codebook.set_color(project.ids["Access"], "#00ff00")
     model.apply_changes(captured[-1])
     assert resets == []
     assert changed == [(project.ids["Jargon"], 0, 0), (project.ids["Access"], 0, 0)]
@@ -118,7 +117,7 @@ def test_codings_refresh_only_the_counts_of_touched_codes(project, captured):
     model = CodebookModel(project)
     changed = []
     model.dataChanged.connect(lambda tl, br, roles: changed.append((model.code_id(tl), tl.column(), br.column())))
-    project.apply_code(project.doc_id, project.ids["Jargon"], 0, 10)
+    project.codings.apply(project.doc_id, project.ids["Jargon"], 0, 10)
     model.apply_changes(captured[-1])
     # the code and its ancestors, whose totals include it; nothing else
     assert sorted(changed) == sorted((project.ids[n], 1, 2) for n in ("Jargon", "Communication", "Barriers"))
@@ -126,7 +125,7 @@ def test_codings_refresh_only_the_counts_of_touched_codes(project, captured):
     assert model.index_for_code(project.ids["Communication"], 1).data() == "0 / 1"
     assert model.index_for_code(project.ids["Barriers"], 1).data() == "0 / 4"
     coding = project.codings_for_codes([project.ids["Travel"]])[0]
-    project.remove_coding(coding.id)
+    project.codings.remove(coding.id)
     model.apply_changes(captured[-1])
     assert model.index_for_code(project.ids["Travel"], 1).data() == 1
 
@@ -134,7 +133,7 @@ def test_codings_refresh_only_the_counts_of_touched_codes(project, captured):
 def test_removing_the_last_coding_of_a_code_and_deleting_a_document_recount(project, captured):
     model = CodebookModel(project)
     waiting = project.codings_for_codes([project.ids["Waiting"]])[0]
-    project.remove_coding(waiting.id)          # few codings: only that code is recounted
+    project.codings.remove(waiting.id)          # few codings: only that code is recounted
     model.apply_changes(captured[-1])
     assert model.index_for_code(project.ids["Waiting"], 1).data() in (0, None, "")
     assert model.index_for_code(project.ids["Travel"], 1).data() == 2
@@ -152,14 +151,14 @@ def test_structural_changes_reset_the_model(qtmodeltester, project, captured, ac
     model.rowsInserted.connect(lambda parent, first, last: inserted.append((model.code_id(parent), first, last)))
     ids = project.ids
     if action == "add":
-        project.add_code("Cost", parent_id=ids["Access"], position=0)
+        project.codebook.add("Cost", parent_id=ids["Access"], position=0)
     elif action == "move":
-        project.move_code(ids["Jargon"], ids["Identity"], 0)
+        project.codebook.move(ids["Jargon"], ids["Identity"], 0)
     else:
-        snapshot = project.delete_code(ids["Access"])
+        snapshot = project.codebook.delete(ids["Access"]).undo
         if action == "restore":
             model.apply_changes(captured[-1])
-            project.restore_code(snapshot)
+            snapshot.run()
     model.apply_changes(captured[-1])
     if action == "add":
         assert not resets and inserted == [(ids["Access"], 0, 0)]
@@ -239,14 +238,14 @@ def test_drop_to_top_level_and_reorder_rows_are_core_rows(qtbot, project):
 def test_dropping_several_codes_is_one_move_that_keeps_their_order(
         qtbot, project, captured, dragged, row, target, expected):
     ids = project.ids
-    ids["Cost"] = project.add_code("Cost", parent_id=ids["Access"]).id  # Access: Travel, Waiting, Cost
+    ids["Cost"] = project.codebook.add("Cost", parent_id=ids["Access"]).value.id  # Access: Travel, Waiting, Cost
     model = CodebookModel(project)
     many = []
     model.moveManyRequested.connect(lambda *args: many.append(args))
     moves, result = drop(qtbot, model, [ids[n] for n in dragged], row, ids[target])
     assert result is True and moves == [] and len(many) == 1
     code_ids, parent_id, new_row = many[0]
-    move_codes(project, code_ids, parent_id, new_row)  # what the main window's undo command does
+    project.codebook.move_many(code_ids, parent_id, new_row)  # what the main window's undo command does
     model.apply_changes(captured[-1])
     assert names(model, model.index_for_code(ids[target])) == expected
 

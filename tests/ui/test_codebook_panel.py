@@ -23,18 +23,18 @@ def project(tmp_path):
     """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
     p = Project.create(tmp_path / "p.qcdesk")
     ids = {}
-    ids["Barriers"] = p.add_code("Barriers").id
-    ids["Access"] = p.add_code("Access", parent_id=ids["Barriers"]).id
-    ids["Travel"] = p.add_code("Travel", parent_id=ids["Access"]).id
-    ids["Waiting"] = p.add_code("Waiting", parent_id=ids["Access"], description="Queues, delays").id
-    ids["Communication"] = p.add_code("Communication", parent_id=ids["Barriers"]).id
-    ids["Jargon"] = p.add_code("Jargon", parent_id=ids["Communication"]).id
-    ids["Identity"] = p.add_code("Identity").id
-    ids["Role models"] = p.add_code("Role models", parent_id=ids["Identity"]).id
+    ids["Barriers"] = p.codebook.add("Barriers").value.id
+    ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
+    ids["Travel"] = p.codebook.add("Travel", parent_id=ids["Access"]).value.id
+    ids["Waiting"] = p.codebook.add("Waiting", parent_id=ids["Access"], description="Queues, delays").value.id
+    ids["Communication"] = p.codebook.add("Communication", parent_id=ids["Barriers"]).value.id
+    ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
+    ids["Identity"] = p.codebook.add("Identity").value.id
+    ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
     doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-    p.apply_code(doc.id, ids["Travel"], 0, 20)
-    p.apply_code(doc.id, ids["Travel"], 30, 40)
-    p.apply_code(doc.id, ids["Jargon"], 50, 70)
+    p.codings.apply(doc.id, ids["Travel"], 0, 20)
+    p.codings.apply(doc.id, ids["Travel"], 30, 40)
+    p.codings.apply(doc.id, ids["Jargon"], 50, 70)
     p.ids, p.doc_id = ids, doc.id
     p.changes = []
     p.subscribe(p.changes.append)
@@ -322,13 +322,13 @@ def test_rename_in_the_project_shows_after_apply_changes(qtbot, panel, project):
     assert panel.current_code_id() == project.ids["Jargon"]
     # the filter no longer matches: the code disappears, and a hidden code is not current
     with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
-        project.rename_code(project.ids["Jargon"], "Technical terms")
+        project.codebook.rename(project.ids["Jargon"], "Technical terms")
         panel.apply_changes(project.changes[-1])
     assert visible_names(panel) == []
     panel.filter_edit.clear()
     assert panel.proxy_index(project.ids["Jargon"]).data() == "Technical terms"
     assert "Technical terms" in visible_names(panel)
-    project.apply_code(project.doc_id, project.ids["Role models"], 0, 5)
+    project.codings.apply(project.doc_id, project.ids["Role models"], 0, 5)
     panel.apply_changes(project.changes[-1])
     assert panel.proxy_index(project.ids["Role models"], 1).data() == 1
 
@@ -339,9 +339,9 @@ def test_expansion_and_selection_survive_a_reset(qtbot, panel, project):
     panel.view.collapse(panel.proxy_index(project.ids["Communication"]))
     click_code(qtbot, panel, project.ids["Waiting"])
     with qtbot.assertNotEmitted(panel.currentCodeChanged):
-        new = project.add_code("Cost", parent_id=project.ids["Identity"])
+        new = project.codebook.add("Cost", parent_id=project.ids["Identity"]).value
         panel.apply_changes(project.changes[-1])
-        project.move_code(project.ids["Travel"], project.ids["Identity"], 0)
+        project.codebook.move(project.ids["Travel"], project.ids["Identity"], 0)
         panel.apply_changes(project.changes[-1])
     assert len(resets) == 1  # the move; the new code was inserted as a row
     assert visible_names(panel) == ["Barriers", "Access", "Waiting", "Communication",
@@ -350,7 +350,7 @@ def test_expansion_and_selection_survive_a_reset(qtbot, panel, project):
     assert panel.selected_code_ids() == [project.ids["Waiting"]]
     panel.select_code(new.id)
     with qtbot.waitSignal(panel.currentCodeChanged, timeout=1000, check_params_cb=lambda cid: cid is None):
-        project.delete_code(new.id)
+        project.codebook.delete(new.id)
         panel.apply_changes(project.changes[-1])
     assert not action(panel, "action_delete_code").isEnabled()
 

@@ -24,11 +24,11 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "team.qcdesk"
     with Project.create(path) as p:
         doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        code = p.add_code("Support", color="#5dade2")
+        code = p.codebook.add("Support", color="#5dade2").value
         p.set_coder("Ana")
-        p.apply_code(doc.id, code.id, 29, 48)
+        p.codings.apply(doc.id, code.id, 29, 48)
         p.set_coder("Ben")
-        p.apply_code(doc.id, code.id, 53, 74)
+        p.codings.apply(doc.id, code.id, 53, 74)
     return path
 
 

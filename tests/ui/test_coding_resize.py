@@ -31,7 +31,7 @@ def ranges(win):
 def test_dragging_a_stripes_bottom_end_down_extends_the_coding_to_that_line_one_undo_step(qtbot, window):
     win = window
     mentoring = code_id(win, "Mentoring")
-    coding = win.project.apply_code(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + len("My mentor"))
+    coding = win.project.codings.apply(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + len("My mentor")).value
     margin = win.transcript.margin
     qtbot.waitUntil(lambda: any(s.coding_id == coding.id for _r, s in margin.visible()))
     rect = bar_of(win, coding.id)
@@ -65,8 +65,8 @@ def test_dragging_onto_the_same_codes_other_coding_is_refused_with_a_message(qtb
     mentoring = code_id(win, "Mentoring")
     line2_start = TEXT.index("P1: My")
     line2_end = TEXT.index("\nInterviewer: And")
-    win.project.apply_code(doc, mentoring, line2_start, line2_end)  # the whole line
-    part = win.project.apply_code(doc, mentoring, line2_start, line2_start + 9)  # its first words
+    win.project.codings.apply(doc, mentoring, line2_start, line2_end)  # the whole line
+    part = win.project.codings.apply(doc, mentoring, line2_start, line2_start + 9).value  # its first words
     margin = win.transcript.margin
     qtbot.waitUntil(lambda: len(margin.visible()) == 2)
     before = ranges(win)
@@ -84,7 +84,7 @@ def test_extend_coding_to_the_selection_from_the_code_menu_shortcut_and_context_
     win = window
     doc = win.transcript.document_id
     mentoring = code_id(win, "Mentoring")
-    coding = win.project.apply_code(doc, mentoring, MY_MENTOR, MY_MENTOR + len("My mentor"))
+    coding = win.project.codings.apply(doc, mentoring, MY_MENTOR, MY_MENTOR + len("My mentor")).value
     assert win.coding_edits.act_extend in win.code_menu.actions()
     was = TEXT.index("was assigned")
     select_with_keyboard(qtbot, win, was, len("was assigned"))  # the next words, a space between
@@ -135,9 +135,9 @@ def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(qtbot,
     path = tmp_path / "rtl.qcdesk"
     with Project.create(path) as project:
         project.add_document("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
-        code = project.add_code("Shifts")
+        code = project.codebook.add("Shifts").value
         word = text.index("הרופאה")
-        coding = project.apply_code(1, code.id, word, word + len("הרופאה"))
+        coding = project.codings.apply(1, code.id, word, word + len("הרופאה")).value
     win = MainWindow(Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(win)
     win.resize(1000, 700)

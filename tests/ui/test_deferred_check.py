@@ -26,7 +26,7 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         for i in range(6):
             project.add_document(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        project.add_code("Weekly meetings")
+        project.codebook.add("Weekly meetings")
     return path
 
 
@@ -76,7 +76,7 @@ def test_damage_found_in_the_background_makes_the_project_read_only(window, proj
     assert window.project.read_only and "[read-only]" in window.windowTitle()
     assert not window.act_apply.isEnabled() and not window.act_new_code.isEnabled()
     with pytest.raises(OperationError):
-        window.project.add_code("Written into a damaged file")
+        window.project.codebook.add("Written into a damaged file")
     assert window.settings.clean_close_seal(project_path) is None  # checked in full next time
     window.close_project()
     assert project_path.read_bytes() == before  # nothing was written into it

@@ -30,7 +30,7 @@ def project_path(small_disk, tmp_path: Path) -> Path:
     with Project.create(made) as project:
         project.add_document("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
                                                            source_format="txt"))
-        project.add_code("Welcome")
+        project.codebook.add("Welcome")
     path = small_disk.root / "study.qcdesk"
     shutil.copy(made, path)
     return path
@@ -78,7 +78,7 @@ def test_opening_on_a_full_disk_is_one_message_and_the_window_goes_on(small_disk
 def test_the_backup_on_closing_on_a_full_disk_says_so_and_leaves_no_part_file(small_disk, project_path,
                                                                                window, messages):
     assert window.open_project(project_path)
-    window.project.add_code("Added before the disk filled")
+    window.project.codebook.add("Added before the disk filled")
     small_disk.fill()
     window.close_project()
     said = [m for m in messages if m[0] == "warning"]

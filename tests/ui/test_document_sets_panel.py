@@ -10,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
-from qcdesk.core import document_sets as ds
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
 from qcdesk.core.project import Project
@@ -29,12 +28,12 @@ TEXTS = {"P01": "My mentor helped me settle in.", "P02": "A mentor opened doors 
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as p:
-        code = p.add_code("Mentoring")
+        code = p.codebook.add("Mentoring").value
         for name, text in TEXTS.items():
             doc = p.add_document(name, ParsedDocument(text=text, source_format="txt",
                                                       blocks=[Block("paragraph", 0, len(text))]))
             start = text.index("mentor")
-            p.apply_code(doc.id, code.id, start, start + len("mentor"))
+            p.codings.apply(doc.id, code.id, start, start + len("mentor"))
     return path
 
 
@@ -80,7 +79,7 @@ def action(menu: QMenu, name: str):
 
 def sets_state(win) -> list[tuple[str, tuple[str, ...]]]:
     names = {d.id: d.name for d in win.project.documents()}
-    return [(s.set.name, tuple(names[i] for i in s.document_ids)) for s in ds.sets_with_documents(win.project)]
+    return [(s.set.name, tuple(names[i] for i in s.document_ids)) for s in win.project.sets.with_documents()]
 
 
 def test_select_documents_new_set_from_the_menu_show_it_and_undo_redo(qtbot, window, monkeypatch):
@@ -109,14 +108,14 @@ def test_select_documents_new_set_from_the_menu_show_it_and_undo_redo(qtbot, win
     assert not panel.set_box.isVisible()
     win.undo_stack.redo()
     assert sets_state(win) == [("Wave 1", ("P01", "P03"))]
-    assert ds.sets(win.project)[0].id == 1  # the same id (and GUID) as before the undo
+    assert win.project.sets.all()[0].id == 1  # the same id (and GUID) as before the undo
 
 
 def test_add_to_and_remove_from_a_set_from_the_context_menu_each_undoable(qtbot, window, monkeypatch):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
-    wave = ds.create_set(win.project, "Wave 1", [ids["P01"]])
-    ds.create_set(win.project, "Site B", [ids["P04"]])
+    wave = win.project.sets.create("Wave 1", [ids["P01"]]).value
+    win.project.sets.create("Site B", [ids["P04"]])
     click_document(qtbot, win, "P01")
     click_document(qtbot, win, "P02", Qt.KeyboardModifier.ShiftModifier)
     menu = context_menu(win, monkeypatch, "P02")
@@ -142,13 +141,13 @@ def test_rename_and_delete_the_shown_set_with_undo(qtbot, window, monkeypatch, m
     win = window
     panel = win.documents
     ids = {d.name: d.id for d in win.project.documents()}
-    ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
-    ds.create_set(win.project, "Site B", [ids["P04"]])
+    win.project.sets.create("Wave 1", [ids["P02"], ids["P03"]])
+    win.project.sets.create("Site B", [ids["P04"]])
     feature = win.sets
     assert not feature.act_rename.isEnabled()  # all documents shown: no set to rename
     panel.select(ids["P01"])
     assert win.transcript.document_id == ids["P01"]
-    panel.show_set(ds.set_id(win.project, "Wave 1"))
+    panel.show_set(win.project.sets.id_of("Wave 1"))
     assert panel.names() == ["P02", "P03"] and feature.act_rename.isEnabled()
     assert win.transcript.document_id == ids["P01"]  # the open document stays open
     assert feature.act_rename in panel.sets_button.menu().actions()
@@ -174,11 +173,11 @@ def test_rename_and_delete_the_shown_set_with_undo(qtbot, window, monkeypatch, m
 def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
-    ds.create_set(win.project, "Wave 1", [ids["P02"], ids["P03"]])
-    snapshot = win.project.delete_document(ids["P02"])
+    win.project.sets.create("Wave 1", [ids["P02"], ids["P03"]])
+    snapshot = win.project.delete_document(ids["P02"]).undo
     assert sets_state(win) == [("Wave 1", ("P03",))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (1)")
-    win.project.restore_document(snapshot)
+    snapshot.run()
     assert sets_state(win) == [("Wave 1", ("P02", "P03"))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (2)")
 
@@ -186,7 +185,7 @@ def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
 def test_analysis_panels_and_export_dialog_filter_by_set(qtbot, window):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
-    ds.create_set(win.project, "Wave 1", [ids["P01"], ids["P02"]])
+    win.project.sets.create("Wave 1", [ids["P01"], ids["P02"]])
     # retrieval: tick the code, choose the set
     win.retrieval.show()
     panel = win.retrieval.panel
@@ -224,7 +223,7 @@ def test_analysis_panels_and_export_dialog_filter_by_set(qtbot, window):
     assert dialog.preview_text().startswith("4 documents")
     item = dialog.sets.item(0)
     item.setCheckState(Qt.CheckState.Checked)
-    assert dialog.options().set_ids == [ds.set_id(win.project, "Wave 1")]
+    assert dialog.options().set_ids == [win.project.sets.id_of("Wave 1")]
     assert dialog.preview_text().startswith("2 documents, 2 segments")
 
 

@@ -38,12 +38,12 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     a = p.add_document("Interview A", transcript([("Interviewer", "How was it?"),
                                                   ("P1", "Nights were exhausting.")])).id
     b = p.add_document("Interview B", transcript([("P2", "My mentor helped a lot.")])).id
-    fatigue = p.add_code("Fatigue", color="#f4d03f").id
-    support = p.add_code("Support", color="#27ae60").id
+    fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
+    support = p.codebook.add("Support", color="#27ae60").value.id
     text_a, text_b = p.document_text(a), p.document_text(b)
-    p.apply_code(a, fatigue, text_a.index("Nights"), text_a.index(" exhausting"))
-    p.apply_code(a, fatigue, text_a.index("exhausting"), len(text_a) - 1)
-    p.apply_code(b, support, text_b.index("mentor"), len(text_b) - 1)
+    p.codings.apply(a, fatigue, text_a.index("Nights"), text_a.index(" exhausting"))
+    p.codings.apply(a, fatigue, text_a.index("exhausting"), len(text_a) - 1)
+    p.codings.apply(b, support, text_b.index("mentor"), len(text_b) - 1)
     yield win
     win.exports.wait()
     win.close()

@@ -10,7 +10,6 @@ import docx
 import pytest
 from PySide6.QtCore import Qt
 
-from qcdesk.core import attributes, cases
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.reports import write_report
@@ -37,7 +36,7 @@ def transcript(lines: list[tuple[str, str]]) -> ParsedDocument:
 
 def code(p, doc_id: int, code_id: int, words: str) -> None:
     start = p.document_text(doc_id).index(words)
-    p.apply_code(doc_id, code_id, start, start + len(words))
+    p.codings.apply(doc_id, code_id, start, start + len(words))
 
 
 @pytest.fixture
@@ -57,9 +56,9 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     group = p.add_document("Focus group", transcript([
         ("Moderator", "Who supported you?"), ("Sara", "Senior residents covered for me."),
         ("Tom", "We try to protect their sleep."), ("Sara", "I still fell asleep in clinic.")])).id
-    support = p.add_code("Support", color="#27ae60").id
-    mentoring = p.add_code("Mentoring", parent_id=support, color="#2980b9").id
-    fatigue = p.add_code("Fatigue", color="#f4d03f").id
+    support = p.codebook.add("Support", color="#27ae60").value.id
+    mentoring = p.codebook.add("Mentoring", parent_id=support, color="#2980b9").value.id
+    fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
     p.set_coder("Amira")
     code(p, mina, mentoring, "My mentor met me every week.")
     code(p, mina, fatigue, "Night shifts drained me completely.")
@@ -71,18 +70,18 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     code(p, omar, mentoring, "I check in with my mentees after nights.")
     code(p, group, fatigue, "We try to protect their sleep.")
     code(p, group, fatigue, "I still fell asleep in clinic.")
-    ids = {name: cases.add_case(p, name).id for name in ("Mina", "Omar", "Sara", "Tom")}
-    cases.link_documents(p, ids["Mina"], [mina])
-    cases.link_documents(p, ids["Omar"], [omar])
-    cases.link_speaker(p, ids["Sara"], group, "Sara")
-    cases.link_speaker(p, ids["Tom"], group, "Tom")
-    role = attributes.define_attribute(p, "Role", "choice", ["mentee", "mentor"]).id
-    year = attributes.define_attribute(p, "Year", "number").id
+    ids = {name: p.cases.add(name).value.id for name in ("Mina", "Omar", "Sara", "Tom")}
+    p.cases.link_documents(ids["Mina"], [mina])
+    p.cases.link_documents(ids["Omar"], [omar])
+    p.cases.link_speaker(ids["Sara"], group, "Sara")
+    p.cases.link_speaker(ids["Tom"], group, "Tom")
+    role = p.attributes.define("Role", "choice", ["mentee", "mentor"]).id
+    year = p.attributes.define("Year", "number").id
     for name, value, y in (("Mina", "mentee", 1), ("Sara", "mentee", 2), ("Omar", "mentor", 5),
                            ("Tom", "mentor", None)):
-        attributes.set_value(p, ids[name], role, value)
+        p.attributes.set_value(ids[name], role, value)
         if y is not None:
-            attributes.set_value(p, ids[name], year, y)
+            p.attributes.set_value(ids[name], year, y)
     yield win
     win.exports.wait()
     win.close()
@@ -128,7 +127,7 @@ def test_mentee_report_from_the_worker_holds_what_the_preview_counted(window, qt
     dialog = window.exports.make_dialog("segments-by-code")
     qtbot.addWidget(dialog)
     only(dialog.attribute_values, "Role = mentee", "Year = 1", "Year = 2", "Year = 5")
-    assert dialog.options().attribute_values == [(attributes.attribute_by_name(window.project, "Role").id,
+    assert dialog.options().attribute_values == [(window.project.attributes.by_name("Role").id,
                                                   "mentee")]
     assert dialog.preview_text() == "2 documents, 5 segments under 3 codes"
     out = tmp_path / "mentees.docx"

@@ -22,8 +22,8 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     assert win.new_project(tmp_path / "study.qcdesk")
     p = win.project
     doc = p.add_document("Interview A", ParsedDocument(text="P1: Nights were exhausting.", source_format="txt"))
-    code = p.add_code("Fatigue")
-    p.apply_code(doc.id, code.id, 4, 10)
+    code = p.codebook.add("Fatigue").value
+    p.codings.apply(doc.id, code.id, 4, 10)
     yield win
     win.exports.wait()
     win.close()

@@ -22,7 +22,7 @@ def window(request, qtbot, tmp_path: Path, monkeypatch, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
     with Project.create(path, passphrase=request.param) as project:
         doc = project.add_document("Interview 1", ParsedDocument(text="P1: The nurse was kind.", source_format="txt"))
-        project.apply_code(doc.id, project.add_code("Kindness").id, 4, 23)
+        project.codings.apply(doc.id, project.codebook.add("Kindness").value.id, 4, 23)
     monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: KEY)
     settings = Settings(tmp_path / "s.ini")
     settings.set_coder_name("Ana")

@@ -35,7 +35,7 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     qtbot.addWidget(win)
     win.show()
     assert win.open_project(path)
-    win.project.add_code("In the WAL")
+    win.project.codebook.add("In the WAL")
     yield win
     win.close_project()
 
@@ -74,7 +74,7 @@ def test_open_dialog_cancelled(qtbot, window, monkeypatch):
     qtbot.keyClick(window, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
     assert seen and seen == ["Open project"] and not opened
     assert held_by_me(window.project.path) == before
-    window.project.add_code("Still writing")
+    window.project.codebook.add("Still writing")
 
 
 def test_export_report_dialog_in_the_projects_folder(qtbot, window):
@@ -109,4 +109,4 @@ def test_opening_the_open_project_again_keeps_the_locks(qtbot, window, monkeypat
     assert not window.open_project(project.path)
     assert window.project is project
     assert held_by_me(project.path) == before
-    project.add_code("Still writing")
+    project.codebook.add("Still writing")

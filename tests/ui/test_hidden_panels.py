@@ -23,7 +23,7 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     with Project.create(path) as project:
         for i in (1, 2):
             project.add_document(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
-        project.add_code("Welcome")
+        project.codebook.add("Welcome")
     settings = Settings(tmp_path / "s.ini")
     settings.set_coder_name("Ana")
     win = MainWindow(settings)
@@ -91,10 +91,9 @@ def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feat
     original = getattr(panel, method)
     monkeypatch.setattr(panel, method, lambda *a, **k: (calls.append(__import__("traceback").format_stack(limit=6)), original(*a, **k))[1])
     doc = window.project.documents()[0]
-    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
-    window.project.add_code("Belonging")
-    from qcdesk.core import cases
-    cases.add_case(window.project, "P1")
+    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
+    window.project.codebook.add("Belonging")
+    window.project.cases.add("P1")
     qtbot.waitUntil(lambda: settled(panel))  # every debounce of the panel has run out
     assert calls == [], "".join(calls[0])  # nothing computed behind the tab
     assert not caught_up(panel)  # and nothing shown of the changes yet
@@ -111,7 +110,7 @@ def test_saturation_shown_after_changes_has_the_new_code(window, qtbot):
     window.segments_dock.raise_()
     qtbot.waitUntil(lambda: not shown(panel))
     doc = window.project.documents()[0]
-    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
+    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     window.show_panel(dock)
     qtbot.waitUntil(lambda: shown(panel))
     qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
@@ -129,7 +128,7 @@ def test_the_saturation_menu_entry_catches_up_once(window, qtbot, monkeypatch):
     original = panel.refresh
     monkeypatch.setattr(panel, "refresh", lambda: (calls.append(1), original())[1])
     doc = window.project.documents()[0]
-    window.project.apply_code(doc.id, window.project.codes()[0].id, 4, 9)
+    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     qtbot.waitUntil(lambda: settled(panel))
     assert calls == []
     window.saturation.act_show.trigger()

@@ -94,9 +94,9 @@ def test_export_word_report_in_a_worker(qtbot, tmp_path, window, messages):
     project = window.project
     doc = project.documents()[0]
     text = project.document_text(doc.id)
-    code = project.add_code("Vague feedback", description="Feedback without specifics.")
+    code = project.codebook.add("Vague feedback", description="Feedback without specifics.").value
     start = text.index("kind but vague")
-    project.apply_code(doc.id, code.id, start, start + len("kind but vague"))
+    project.codings.apply(doc.id, code.id, start, start + len("kind but vague"))
 
     out = tmp_path / "report.docx"
     with qtbot.waitSignal(window.exports.finished, timeout=30000) as blocker:

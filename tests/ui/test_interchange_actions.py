@@ -25,10 +25,10 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(
             TEXT, "txt", [Block("paragraph", 0, 44), Block("paragraph", 45, len(TEXT))]))
-        theme = project.add_code("Mentoring", color="#5dade2", description="Being guided")
-        project.add_code("Belonging", color="#58d68d")
+        theme = project.codebook.add("Mentoring", color="#5dade2", description="Being guided").value
+        project.codebook.add("Belonging", color="#58d68d")
         project.set_coder("Ana")
-        project.apply_code(doc.id, theme.id, TEXT.index("My mentor"), TEXT.index(" by the"))
+        project.codings.apply(doc.id, theme.id, TEXT.index("My mentor"), TEXT.index(" by the"))
     return path
 
 
@@ -125,8 +125,8 @@ def test_import_project_package_adds_documents_and_codings(window, tmp_path, mon
     other = tmp_path / "colleague.qcdesk"
     with Project.create(other) as p:
         doc = p.add_document("Interview 7", ParsedDocument("I: Hi.\nP7: The night team was kind.", "txt"))
-        code = p.add_code("Kindness", color="#f1948a")
-        p.apply_code(doc.id, code.id, 11, 33)
+        code = p.codebook.add("Kindness", color="#f1948a").value
+        p.codings.apply(doc.id, code.id, 11, 33)
     from qcdesk.core.interchange import export_file
     with Project.open(other) as p:
         export_file(p, tmp_path / "colleague.qdpx")

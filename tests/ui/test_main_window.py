@@ -38,9 +38,9 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         project.add_document("Interview 1", _structure(TEXT))
-        theme = project.add_code("Mentoring", color="#5dade2")
-        project.add_code("Assigned mentor", parent_id=theme.id, color="#f4d03f")
-        project.add_code("Belonging", color="#58d68d")
+        theme = project.codebook.add("Mentoring", color="#5dade2").value
+        project.codebook.add("Assigned mentor", parent_id=theme.id, color="#f4d03f")
+        project.codebook.add("Belonging", color="#58d68d")
     return path
 
 
@@ -191,8 +191,8 @@ def test_overlapping_codings_listed_at_cursor_and_removed_one_at_a_time(qtbot, w
     win = window
     doc = win.transcript.document_id
     a = TEXT.index("Later we met")
-    win.project.apply_code(doc, code_id(win, "Belonging"), a, a + 40)
-    win.project.apply_code(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
+    win.project.codings.apply(doc, code_id(win, "Belonging"), a, a + 40)
+    win.project.codings.apply(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
     click_at(qtbot, win, a + 12)
     assert "Belonging" in win._status_codes.text() and "Assigned mentor" in win._status_codes.text()
     assert background_at(win, a + 12) == QColor("#f4d03f")  # the shorter coding is on top
@@ -214,8 +214,8 @@ def test_remove_coding_asks_which_when_codings_overlap_even_with_a_code_selected
     win = window
     doc = win.transcript.document_id
     a = TEXT.index("Later we met")
-    win.project.apply_code(doc, code_id(win, "Belonging"), a, a + 40)
-    win.project.apply_code(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
+    win.project.codings.apply(doc, code_id(win, "Belonging"), a, a + 40)
+    win.project.codings.apply(doc, code_id(win, "Assigned mentor"), a + 9, a + 20)
     click_at(qtbot, win, a + 12)
     win.codebook.select_code(code_id(win, "Belonging"))
     offered = []
@@ -468,7 +468,7 @@ def test_codebook_changes_are_undoable(qtbot, window, monkeypatch):
 
     # delete a code that has codings: confirmation, then undo brings codes and codings back
     doc = win.transcript.document_id
-    coding = win.project.apply_code(doc, code_id(win, "Assigned mentor"), 0, 11)
+    coding = win.project.codings.apply(doc, code_id(win, "Assigned mentor"), 0, 11).value
     panel.select_code(code_id(win, "Mentoring"))
     monkeypatch.setattr(panel, "_confirm_delete", lambda code: True)
     panel.findChild(type(win.act_undo), "action_delete_code").trigger()
@@ -496,7 +496,7 @@ def test_segments_panel_lists_and_jumps(qtbot, tmp_path, window):
     second = win.project.add_document("Interview 2", _structure("Interviewer: Hi\nP2: I never belonged there."))
     mentoring = code_id(win, "Belonging")
     b = "P2: I never belonged there.".index("I never")
-    win.project.apply_code(second.id, mentoring, 16 + b, 16 + b + 15)
+    win.project.codings.apply(second.id, mentoring, 16 + b, 16 + b + 15)
     win.codebook.select_code(mentoring)
     rows = win.segments.rows()
     assert rows == [("Interview 2", "P2 · 0:30", "Belonging", "I never belonge")]

@@ -52,9 +52,9 @@ def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
         doc = project.add_document("Interview 1", _document(sync))
         project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
         project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
-        code = project.add_code("Belonging", color="#58d68d")
+        code = project.codebook.add("Belonging", color="#58d68d").value
         start = turn_start(3)
-        project.apply_code(doc.id, code.id, start, start + len(LINES[3]))
+        project.codings.apply(doc.id, code.id, start, start + len(LINES[3]))
     return path
 
 

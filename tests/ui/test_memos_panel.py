@@ -10,7 +10,6 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
-from qcdesk.core import memos
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
 from qcdesk.core.project import Project
@@ -28,9 +27,9 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
-        code = project.add_code("Belonging")
+        code = project.codebook.add("Belonging").value
         start = TEXT.index("I felt")
-        project.apply_code(doc.id, code.id, start, start + len("I felt I belonged"))
+        project.codings.apply(doc.id, code.id, start, start + len("I felt I belonged"))
     return path
 
 
@@ -69,7 +68,7 @@ def test_journal_typed_saved_after_a_pause_reopened_and_found(qtbot, window, tmp
     assert panel.pending()
     qtbot.waitUntil(lambda: panel.status_label.text() == "Saved", timeout=30000)
     assert 1 <= len(saves) < len("Mentoring ASSIGNED by the school feels arbitrary.")  # not one per key
-    [memo] = memos.list_memos(win.project)
+    [memo] = win.project.memos.all()
     assert memo.body == "Mentoring ASSIGNED by the school feels arbitrary."
     win.close()
 
@@ -94,7 +93,7 @@ def test_typing_then_closing_at_once_still_saves(qtbot, window, tmp_path, projec
     assert win.memos.panel.pending()
     win.close()
     with Project.open(project_path) as project:
-        assert memos.journal_memo(project).body == "last thought"
+        assert project.memos.journal().body == "last thought"
 
 
 def test_memo_on_code_from_the_codebook_menu(qtbot, window):
@@ -106,13 +105,13 @@ def test_memo_on_code_from_the_codebook_menu(qtbot, window):
     assert panel.about_label.text() == "<b>Code: Belonging</b>"
     qtbot.keyClicks(panel.body_edit, "Belonging grows with regular meetings")
     panel.save_now()
-    assert memos.memo_for(win.project, code_id=code_id).body == "Belonging grows with regular meetings"
+    assert win.project.memos.on(code_id=code_id).body == "Belonging grows with regular meetings"
     assert panel.shown_titles() == ["Codes (1)", "  Belonging"]
     # asking again opens the same memo, and starting it was one undo step
     win.codebook.findChild(QAction, "action_code_memo").trigger()
-    assert len(memos.list_memos(win.project)) == 1
+    assert len(win.project.memos.all()) == 1
     win.act_undo.trigger()
-    assert memos.list_memos(win.project) == [] and panel.shown_titles() == []
+    assert win.project.memos.all() == [] and panel.shown_titles() == []
     assert not panel.body_edit.isEnabled()
 
 
@@ -126,7 +125,7 @@ def test_memo_on_document_from_the_documents_list(qtbot, window, monkeypatch):
     [act] = [a for a in menu.actions() if a.objectName() == "actionDocumentMemo"]
     act.trigger()
     doc_id = win.project.documents()[0].id
-    assert memos.memo_for(win.project, document_id=doc_id).title == "Interview 1"
+    assert win.project.memos.on(document_id=doc_id).title == "Interview 1"
     assert win.memos.panel.about_label.text() == "<b>Document: Interview 1</b>"
 
 
@@ -147,10 +146,10 @@ def test_memo_on_a_coded_segment_comes_back_with_undo_of_its_removal(qtbot, wind
     panel.save_now()
 
     win.remove_coding(coding.id)
-    assert memos.list_memos(win.project) == []
+    assert win.project.memos.all() == []
     assert not panel.body_edit.isEnabled()
     win.act_undo.trigger()
-    [memo] = memos.list_memos(win.project)
+    [memo] = win.project.memos.all()
     assert (memo.coding_id, memo.body) == (coding.id, "the turning point")
     assert panel.shown_titles() == ["Coded segments (1)", "  Belonging in Interview 1"]
 
@@ -162,9 +161,9 @@ def test_delete_memo_and_undo(qtbot, window):
     assert panel.title_edit.text() == "New note" and panel.title_edit.hasFocus()
     qtbot.keyClicks(panel.title_edit, "Ideas")
     panel.delete_button.click()
-    assert memos.list_memos(win.project) == []
+    assert win.project.memos.all() == []
     win.act_undo.trigger()
-    assert [m.title for m in memos.list_memos(win.project)] == ["Ideas"]
+    assert [m.title for m in win.project.memos.all()] == ["Ideas"]
     assert panel.shown_titles() == ["Project journal and notes (1)", "  Ideas"]
 
 
@@ -175,7 +174,7 @@ def test_screenshot(qtbot, window, ink):
     qtbot.keyClicks(body, "Assigned mentors: compare P1 and P4.")
     win.memos.panel.save_now()
     assert win.memos.dock.isVisible()
-    assert memos.journal_memo(win.project).body == "Assigned mentors: compare P1 and P4."
+    assert win.project.memos.journal().body == "Assigned mentors: compare P1 and P4."
     # what is shown: the words drawn on the first line (the cursor is at their end), the next lines empty
     line = body.cursorRect()
     first = QRect(0, line.top(), body.viewport().width(), line.height())

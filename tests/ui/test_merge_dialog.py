@@ -23,12 +23,12 @@ def copies(tmp_path: Path) -> tuple[Path, Path]:
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana) as p:
         p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        p.add_code("Support", color="#5dade2")
+        p.codebook.add("Support", color="#5dade2")
     shutil.copy(ana, ben)
     with Project.open(ben) as p:
         p.set_coder("Ben")
-        p.apply_code(p.documents()[0].id, p.codes()[0].id, 53, 74)
-        p.add_code("Kindness")
+        p.codings.apply(p.documents()[0].id, p.codes()[0].id, 53, 74)
+        p.codebook.add("Kindness")
     return ana, ben
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.ui import commands as cmd
+from qcdesk.ui.commands import codebook as codebook_cmd
+from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
 
@@ -52,13 +53,14 @@ def test_window_session_leaves_no_plaintext(qtbot, tmp_path, monkeypatch, messag
     project = win.project
     doc = project.documents()[0]
     text = project.document_text(doc.id)
-    add = cmd.AddCodeCommand(project, "Xanthippean place")
+    add = codebook_cmd.add_code(project, "Xanthippean place")
     assert win.undo.run(add)
+    code_id = add.value.id
     start = text.index("Quillborough")
-    assert win.undo.run(cmd.ApplyCodingCommand(project, doc.id, add.code_id, start, start + 12))
-    assert win.undo.run(cmd.UpdateCodeCommand(project, add.code_id, "name", "Renamed place"))
+    assert win.undo.run(coding_cmd.apply_code(project, doc.id, code_id, start, start + 12))
+    assert win.undo.run(codebook_cmd.update_code(project, code_id, "name", "Renamed place"))
     win.undo_stack.undo()
-    assert project.code(add.code_id).name == "Xanthippean place"
+    assert project.code(code_id).name == "Xanthippean place"
     with project.action():
         project.db.execute("INSERT INTO memos (title, body, created, modified) "
                            "VALUES ('Journal', 'Marmadukeish thoughts', '2025', '2025')")

@@ -35,9 +35,9 @@ def project_path(tmp_path: Path) -> Path:
         turns = [SpeakerTurn("Mentee", 0, 29), SpeakerTurn("Mentor", 29, len(text))]
         for i in (1, 2):
             project.add_document(f"Interview {i}", ParsedDocument(text=text, source_format="txt", turns=turns))
-        code = project.add_code("Welcome")
-        project.apply_code(2, code.id, 8, 22)
-        project.apply_code(2, code.id, 30, 35)
+        code = project.codebook.add("Welcome").value
+        project.codings.apply(2, code.id, 8, 22)
+        project.codings.apply(2, code.id, 30, 35)
     return path
 
 
@@ -83,7 +83,7 @@ def test_the_documents_tooltip_counts_codings_when_asked(window, project_path, q
     items = [window.documents.list.item(i) for i in range(window.documents.list.count())]
     tips = {item.data(DOC_ID_ROLE): item.data(Qt.ItemDataRole.ToolTipRole) for item in items}
     assert "0 codings" in tips[1] and "2 codings" in tips[2]
-    window.project.apply_code(1, window.project.codes()[0].id, 0, 6)
+    window.project.codings.apply(1, window.project.codes()[0].id, 0, 6)
     assert "1 codings" in items[0].toolTip()  # read when asked: always current
 
 

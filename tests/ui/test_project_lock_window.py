@@ -21,7 +21,7 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "held.qcdesk"
     with Project.create(path) as project:
         project.add_document("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
-        project.add_code("Welcome")
+        project.codebook.add("Welcome")
     return path
 
 

@@ -13,7 +13,7 @@ from qcdesk.core import pseudonyms as ps
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
-from qcdesk.ui.commands import AddCodeCommand
+from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.pseudonymise_dialog import FOUND, ORIGINAL, PSEUDONYM, PseudonymiseDialog
 from qcdesk.ui.settings import Settings
@@ -30,10 +30,10 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "pseudo.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
-        code = project.add_code("Teaching", color="#5dade2")
+        code = project.codebook.add("Teaching", color="#5dade2").value
         text = project.document_text(doc.id)
         start = text.index("Leila Haddad was")
-        project.apply_code(doc.id, code.id, start, text.index("patient.") + len("patient."))
+        project.codings.apply(doc.id, code.id, start, text.index("patient.") + len("patient."))
     return path
 
 
@@ -77,7 +77,7 @@ def type_into(qtbot, dialog: PseudonymiseDialog, row: int, col: int, text: str) 
 def test_suggest_fill_apply_shows_the_new_text_keeps_codings_and_clears_undo(qtbot, window, messages, tmp_path):
     doc_id = window.transcript.document_id
     coding = window.project.codings_for_document(doc_id)[0]
-    window.undo.run(AddCodeCommand(window.project, "Belonging"))
+    window.undo.run(codebook_cmd.add_code(window.project, "Belonging"))
     assert window.undo_stack.count() == 1
     dialog = open_dialog(window)
     qtbot.mouseClick(dialog.suggest_button, Qt.MouseButton.LeftButton)

@@ -37,8 +37,8 @@ def _attach(qtbot, window, messages, monkeypatch, path) -> None:
 def _usable(qtbot, window) -> None:
     assert window.transcript.toPlainText().startswith(LINES[0])
     doc = window.project.documents()[0]
-    code = window.project.add_code("Still codable")
-    window.project.apply_code(doc.id, code.id, 0, 11)
+    code = window.project.codebook.add("Still codable").value
+    window.project.codings.apply(doc.id, code.id, 0, 11)
     assert len(window.project.codings_for_document(doc.id)) == 1
 
 

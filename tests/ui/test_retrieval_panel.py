@@ -38,7 +38,7 @@ def parsed(lines: list[str]) -> ParsedDocument:
 
 def code(project: Project, doc_id: int, code_id: int, words: str):
     start = project.document_text(doc_id).index(words)
-    return project.apply_code(doc_id, code_id, start, start + len(words))
+    return project.codings.apply(doc_id, code_id, start, start + len(words)).value
 
 
 @pytest.fixture
@@ -47,10 +47,10 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         d1 = project.add_document("Interview 3", parsed(INTERVIEW)).id
         d2 = project.add_document("Focus group", parsed(FOCUS)).id
-        mentoring = project.add_code("Mentoring").id
-        assigned = project.add_code("Assigned", parent_id=mentoring).id
-        belonging = project.add_code("Belonging").id
-        worry = project.add_code("Worry").id
+        mentoring = project.codebook.add("Mentoring").value.id
+        assigned = project.codebook.add("Assigned", parent_id=mentoring).value.id
+        belonging = project.codebook.add("Belonging").value.id
+        worry = project.codebook.add("Worry").value.id
         code(project, d1, assigned, "My mentor 😀 was assigned")
         code(project, d1, belonging, "was assigned by the school")
         code(project, d1, belonging, "I felt I belonged")
@@ -211,7 +211,7 @@ def test_refreshes_after_a_coding_is_added(qtbot, window, panel):
     wait_summary(qtbot, panel, "1 passage in 1 document")
     doc = window.project.documents()[0].id
     worry = next(c.id for c in window.project.codes() if c.name == "Worry")
-    window.project.apply_code(doc, worry, 0, 11)
+    window.project.codings.apply(doc, worry, 0, 11)
     wait_summary(qtbot, panel, "2 passages in 2 documents")
 
 

@@ -139,7 +139,7 @@ def test_keyboard_selection_in_rtl_text_codes_exactly_those_words(qtbot, window,
     activate(window)  # Ctrl+E is a window shortcut
     project = window.project
     did = doc_id(window, name)
-    code = project.add_code("Night shifts")
+    code = project.codebook.add("Night shifts").value
     window.documents.select(did)
     window.codebook.select_code(code.id)
     text = project.document_text(did)

@@ -31,16 +31,16 @@ def doc(text: str) -> ParsedDocument:
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as p:
-        support = p.add_code("Support")
-        mentor = p.add_code("Mentor", parent_id=support.id)
-        peers = p.add_code("Peers", parent_id=support.id)
-        time = p.add_code("Time")
+        support = p.codebook.add("Support").value
+        mentor = p.codebook.add("Mentor", parent_id=support.id).value
+        peers = p.codebook.add("Peers", parent_id=support.id).value
+        time = p.codebook.add("Time").value
         a = p.add_document("Interview A", doc("first interview text"))
         b = p.add_document("Interview B", doc("second interview text"))
         p.add_document("Interview C", doc("third interview text"))
-        p.apply_code(a.id, mentor.id, 0, 5)
-        p.apply_code(a.id, time.id, 6, 10)
-        p.apply_code(b.id, peers.id, 0, 5)
+        p.codings.apply(a.id, mentor.id, 0, 5)
+        p.codings.apply(a.id, time.id, 6, 10)
+        p.codings.apply(b.id, peers.id, 0, 5)
     return path
 
 
@@ -119,8 +119,8 @@ def test_refreshes_on_coding_and_reorders(qtbot, window):
     panel = window.saturation.panel
     project = window.project
     c = next(d for d in project.documents() if d.name == "Interview C")
-    identity = project.add_code("Identity")
-    project.apply_code(c.id, identity.id, 0, 5)
+    identity = project.codebook.add("Identity").value
+    project.codings.apply(c.id, identity.id, 0, 5)
     assert rows(panel)[2] == ("Interview C", "1", "4", "Identity")
     panel.table.selectRow(2)
     assert panel.btn_up.isEnabled() and not panel.btn_down.isEnabled()

@@ -38,8 +38,8 @@ def window(qtbot, tmp_path: Path, messages, activate) -> MainWindow:
     with Project.create(path) as project:
         project.add_document("Interview 1", parsed(DOC1))
         project.add_document("Interview 2", parsed(DOC2))
-        project.add_code("Mentoring")
-        project.add_code("Wards")
+        project.codebook.add("Mentoring")
+        project.codebook.add("Wards")
     win = MainWindow(Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(win)
     win.resize(1200, 800)

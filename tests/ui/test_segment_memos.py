@@ -7,7 +7,6 @@ import pytest
 from PySide6.QtCore import Qt
 from test_main_window import TEXT, code_id, project_path, window  # noqa: F401 - shared fixtures
 
-from qcdesk.core import memos
 
 pytestmark = pytest.mark.gui
 
@@ -27,7 +26,7 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
                                                                                          monkeypatch):
     win = window
     mentoring = code_id(win, "Mentoring")
-    coding = win.project.apply_code(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + 9)
+    coding = win.project.codings.apply(win.transcript.document_id, mentoring, MY_MENTOR, MY_MENTOR + 9).value
     win.codebook.select_code(mentoring)
     qtbot.waitUntil(lambda: win.segments.row_count() == 1)
     margin = win.transcript.margin
@@ -36,11 +35,11 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     actions = segment_menu(win, monkeypatch)
     assert list(actions) == ["actionAddSegmentMemo"]
     actions["actionAddSegmentMemo"].trigger()
-    memo = memos.memo_for(win.project, coding_id=coding.id)
+    memo = win.project.memos.on(coding_id=coding.id)
     assert memo is not None and win.memos.dock.isVisible() and win.memos.panel.memo_id == memo.id
     qtbot.waitUntil(lambda: [s.coding_id for _r, s in margin.memo_marks()] == [coding.id])
     win.undo_stack.undo()
-    assert memos.memo_for(win.project, coding_id=coding.id) is None
+    assert win.project.memos.on(coding_id=coding.id) is None
     qtbot.waitUntil(lambda: margin.memo_marks() == [])
     win.undo_stack.redo()
     qtbot.waitUntil(lambda: len(margin.memo_marks()) == 1)
@@ -54,10 +53,10 @@ def test_segment_memo_added_edited_and_removed_from_the_segments_menu_with_a_mar
     actions = segment_menu(win, monkeypatch)
     assert sorted(actions) == ["actionEditSegmentMemo", "actionRemoveSegmentMemo"]
     actions["actionRemoveSegmentMemo"].trigger()
-    assert memos.memo_for(win.project, coding_id=coding.id) is None
+    assert win.project.memos.on(coding_id=coding.id) is None
     qtbot.waitUntil(lambda: margin.memo_marks() == [])
     win.undo_stack.undo()
-    assert memos.memo_for(win.project, coding_id=coding.id).id == memo.id
+    assert win.project.memos.on(coding_id=coding.id).id == memo.id
     qtbot.waitUntil(lambda: len(margin.memo_marks()) == 1)
 
 
@@ -67,8 +66,8 @@ def test_the_mark_follows_its_coding_removed_undone_and_coded_again(qtbot, windo
     win = window
     mentoring = code_id(win, "Mentoring")
     doc = win.transcript.document_id
-    coding = win.project.apply_code(doc, mentoring, MY_MENTOR, MY_MENTOR + 9)
-    memos.create_memo(win.project, "Why", "Why this matters", coding_id=coding.id)
+    coding = win.project.codings.apply(doc, mentoring, MY_MENTOR, MY_MENTOR + 9).value
+    win.project.memos.create("Why", "Why this matters", coding_id=coding.id)
     margin = win.transcript.margin
     qtbot.waitUntil(lambda: [s.coding_id for _r, s in margin.memo_marks()] == [coding.id])
 
@@ -80,6 +79,6 @@ def test_the_mark_follows_its_coding_removed_undone_and_coded_again(qtbot, windo
     win.undo_stack.redo()
     qtbot.waitUntil(lambda: margin.memo_marks() == [])
 
-    again = win.project.apply_code(doc, mentoring, MY_MENTOR, MY_MENTOR + 9)
+    again = win.project.codings.apply(doc, mentoring, MY_MENTOR, MY_MENTOR + 9).value
     qtbot.waitUntil(lambda: again.id in {c.id for c in win.transcript.codings()})
     assert margin.memo_marks() == []

@@ -25,7 +25,7 @@ def window(qtbot, tmp_path, messages, activate):
     path = _project(tmp_path, sync=[(ASSIGNED, 4.0), (FELT, 5.0)])
     with Project.open(path) as p:
         doc = next(d for d in p.documents() if d.name == "Interview 1")
-        p.apply_code(doc.id, p.add_code("Chance").id, ASSIGNED, FELT)
+        p.codings.apply(doc.id, p.codebook.add("Chance").value.id, ASSIGNED, FELT)
     win = _open(qtbot, tmp_path, path, messages, activate)
     win.player.panel.volume.setValue(0)
     qtbot.waitUntil(lambda: win.player.panel.player.duration() > 0, timeout=15000)
@@ -60,7 +60,7 @@ def test_a_document_without_times_shows_where_not_when(qtbot, tmp_path, messages
     path = _project(tmp_path)
     with Project.open(path) as p:
         doc = next(d for d in p.documents() if d.name == "Interview 2")
-        p.apply_code(doc.id, p.add_code("Untimed").id, 0, 9)
+        p.codings.apply(doc.id, p.codebook.add("Untimed").value.id, 0, 9)
     win = _open(qtbot, tmp_path, path, messages, activate)
     _show(qtbot, win, "Untimed")
     assert win.segments.rows()[0][1] == ""  # no speaker, no time, no paragraph in a plain text

@@ -18,11 +18,11 @@ def setup(tmp_path, qtbot):
     project = Project.create(tmp_path / "p.qcdesk")
     docs = [project.add_document(f"Interview {i}", ParsedDocument(text=TEXT, source_format="txt"))
             for i in (1, 2)]
-    theme = project.add_code("Support")
-    sub = project.add_code("Meetings", parent_id=theme.id)
-    other = project.add_code("Belonging")
+    theme = project.codebook.add("Support").value
+    sub = project.codebook.add("Meetings", parent_id=theme.id).value
+    other = project.codebook.add("Belonging").value
     project.set_coder("Ana")
-    project.apply_code(docs[1].id, sub.id, 8, 22)
+    project.codings.apply(docs[1].id, sub.id, 8, 22)
     panel = SegmentsPanel()
     qtbot.addWidget(panel)
     panel.set_project(project)
@@ -47,16 +47,16 @@ def test_added_and_removed_codings_change_only_their_rows(setup, monkeypatch):
     project, panel, docs, theme, sub, other, _ = setup
     refreshes = []
     monkeypatch.setattr(panel, "refresh", lambda: refreshes.append(1))
-    first = project.apply_code(docs[0].id, theme.id, 0, 6)        # before the existing row
-    last = project.apply_code(docs[1].id, sub.id, 30, 40)         # after it
-    project.apply_code(docs[0].id, other.id, 55, 63)              # another code: not listed
+    first = project.codings.apply(docs[0].id, theme.id, 0, 6).value        # before the existing row
+    last = project.codings.apply(docs[1].id, sub.id, 30, 40).value         # after it
+    project.codings.apply(docs[0].id, other.id, 55, 63)              # another code: not listed
     assert refreshes == []
     monkeypatch.undo()
     assert (panel.rows(), panel.title.text()) == full_listing(panel)
     assert panel.title.text() == "“Support”: 3 segments in 2 documents"
     assert [r[2] for r in panel.rows()] == ["Support", "Meetings", "Meetings"]
-    project.remove_coding(first.id)
-    project.remove_coding(last.id)
+    project.codings.remove(first.id)
+    project.codings.remove(last.id)
     assert (panel.rows(), panel.title.text()) == full_listing(panel)
     assert panel.title.text() == "“Support”: 1 segment in 1 document"
 
@@ -64,9 +64,9 @@ def test_added_and_removed_codings_change_only_their_rows(setup, monkeypatch):
 def test_undo_of_a_removal_puts_the_row_back_in_order(setup):
     project, panel, docs, theme, sub, other, _ = setup
     coding = project.codings_for_codes([sub.id])[0]
-    snapshot = project.remove_coding(coding.id)
+    snapshot = project.codings.remove(coding.id).undo
     assert panel.rows() == []
-    project.restore_coding(snapshot)
+    snapshot.run()
     assert (panel.rows(), panel.title.text()) == full_listing(panel)
     assert len(panel.rows()) == 1
 
@@ -77,6 +77,6 @@ def test_another_coders_coding_is_left_out_when_filtered(setup):
     panel.shown_coders = {ana}
     panel.refresh()
     project.set_coder("Ben")
-    project.apply_code(docs[0].id, sub.id, 8, 22)
+    project.codings.apply(docs[0].id, sub.id, 8, 22)
     assert len(panel.rows()) == 1
     assert (panel.rows(), panel.title.text()) == full_listing(panel)

@@ -17,11 +17,11 @@ N_DOCS = 40
 @pytest.fixture
 def busy(tmp_path, qtbot):
     project = Project.create(tmp_path / "p.qcdesk")
-    code = project.add_code("Belonging")
+    code = project.codebook.add("Belonging").value
     for i in range(N_DOCS):
         text = f"Participant {i}: I felt I belonged there from the first week on.\n"
         doc = project.add_document(f"Interview {i:02d}", ParsedDocument(text=text, source_format="txt"))
-        project.apply_code(doc.id, code.id, 0, 14)
+        project.codings.apply(doc.id, code.id, 0, 14)
     panel = SegmentsPanel()
     qtbot.addWidget(panel)
     panel.resize(600, 160)  # room for a few rows only

@@ -26,8 +26,8 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "speakers.qcdesk"
     with Project.create(path) as project:
         project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
-        project.add_code("Mentoring", color="#5dade2")
-        project.add_code("Participant talk", color="#58d68d")
+        project.codebook.add("Mentoring", color="#5dade2")
+        project.codebook.add("Participant talk", color="#58d68d")
     return path
 
 
@@ -57,7 +57,7 @@ def test_rename_in_place_updates_transcript_codings_and_undo(qtbot, window, tmp_
     code = next(c for c in window.project.codes() if c.name == "Mentoring")
     text = window.project.document_text(doc_id)
     start = text.index("Reassuring")
-    coding = window.project.apply_code(doc_id, code.id, start, start + len("Reassuring. We met every month."))
+    coding = window.project.codings.apply(doc_id, code.id, start, start + len("Reassuring. We met every month.")).value
     dialog = open_dialog(window)
     assert dialog.speakers_shown() == [("Interviewer", 1, 1), ("S01", 2, 1)]
 

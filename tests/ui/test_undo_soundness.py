@@ -8,42 +8,22 @@ import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
-from qcdesk.ui import commands as cmd
+from qcdesk.ui.commands import CoreCommand
+from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
-class DeleteDocument(cmd.ProjectCommand):
+def delete_document(project: Project, document_id: int) -> CoreCommand:
     """Deleting a document as an undoable command (the window has no such menu command; the
     core operation and its undo must still keep ids sound on the window's undo stack)."""
-
-    def __init__(self, project: Project, document_id: int):
-        super().__init__(project, "Delete document")
-        self.document_id, self.snapshot = document_id, None
-
-    def do_first(self) -> None:
-        self.snapshot = self.project.delete_document(self.document_id)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        self.project.restore_document(self.snapshot)
+    return CoreCommand("Delete document", lambda: project.delete_document(document_id))
 
 
-class RenameDocument(cmd.ProjectCommand):
-    def __init__(self, project: Project, document_id: int, name: str):
-        super().__init__(project, "Rename document")
-        self.document_id, self.new, self.old = document_id, name, project.document(document_id).name
-
-    def do_first(self) -> None:
-        self.project.rename_document(self.document_id, self.new)
-
-    do_redo = do_first
-
-    def do_undo(self) -> None:
-        self.project.rename_document(self.document_id, self.old)
+def rename_document(project: Project, document_id: int, name: str) -> CoreCommand:
+    return CoreCommand("Rename document", lambda: project.rename_document(document_id, name))
 
 
 @pytest.fixture
@@ -52,9 +32,9 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as project:
         first = project.add_document("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
         last = project.add_document("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
-        code = project.add_code("Heard")
-        project.apply_code(first.id, code.id, 3, 9)
-        project.apply_code(last.id, code.id, 0, 6)
+        code = project.codebook.add("Heard").value
+        project.codings.apply(first.id, code.id, 3, 9)
+        project.codings.apply(last.id, code.id, 0, 6)
     return path
 
 
@@ -79,9 +59,9 @@ def run_import(qtbot, win: MainWindow, paths: list[Path]):
 def test_delete_document_import_another_then_undo(qtbot, tmp_path, window, messages):
     project = window.project
     code = project.codes()[0]
-    assert window.undo.run(RenameDocument(project, project.documents()[0].id, "Interview A"))
+    assert window.undo.run(rename_document(project, project.documents()[0].id, "Interview A"))
     last = project.documents()[-1]
-    assert window.undo.run(DeleteDocument(project, last.id))
+    assert window.undo.run(delete_document(project, last.id))
     assert window.undo_stack.count() == 2
     new_file = tmp_path / "Interview 3.txt"
     new_file.write_text("P3: I found my own way.\n", encoding="utf-8")
@@ -114,7 +94,7 @@ def test_a_view_that_raises_does_not_lose_the_undo_entry(qtbot, window, messages
 
     project.subscribe(broken_view)
     project.subscribe(lambda changes: heard.append(changes.codebook))
-    assert window.undo.run(cmd.AddCodeCommand(project, "Belonging"))
+    assert window.undo.run(codebook_cmd.add_code(project, "Belonging"))
     code = next(c for c in project.codes() if c.name == "Belonging")
     assert window.undo_stack.count() == 1
     assert heard == [True]                         # the listeners after the broken one heard of it
@@ -134,41 +114,39 @@ def test_a_view_that_raises_does_not_lose_the_undo_entry(qtbot, window, messages
 def test_a_refused_undo_keeps_the_history(qtbot, window, messages):
     """Undoing a deletion whose name was taken since is refused with a message; the file is
     unchanged, so the history stays as it was and the undo works once the name is free."""
-    from qcdesk.core import attributes as attrs
-    from qcdesk.ui import case_commands as ccmd
+    from qcdesk.ui.commands import cases as ccmd
 
     project = window.project
-    role = attrs.define_attribute(project, "Role")
-    assert window.undo.run(cmd.AddCodeCommand(project, "Belonging"))
-    assert window.undo.run(ccmd.DeleteAttributeCommand(project, role.id))
-    newer = attrs.define_attribute(project, "Role")   # as the attribute dialog does: not undoable
+    role = project.attributes.define("Role")
+    assert window.undo.run(codebook_cmd.add_code(project, "Belonging"))
+    assert window.undo.run(ccmd.delete_attribute(project, role.id))
+    newer = project.attributes.define("Role")   # as the attribute dialog does: not undoable
     window.act_undo.trigger()
     qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
     qtbot.waitUntil(lambda: window.undo_stack.index() == 2)
     assert window.undo_stack.count() == 2 and not window.undo_stack.canRedo()
-    assert [a.name for a in attrs.attributes(project)] == ["Role"]
-    attrs.rename_attribute(project, newer.id, "Role 2")
+    assert [a.name for a in project.attributes.all()] == ["Role"]
+    project.attributes.rename(newer.id, "Role 2")
     window.act_undo.trigger()
-    assert sorted(a.name for a in attrs.attributes(project)) == ["Role", "Role 2"]
-    assert attrs.attribute(project, role.id).name == "Role"
+    assert sorted(a.name for a in project.attributes.all()) == ["Role", "Role 2"]
+    assert project.attributes.get(role.id).name == "Role"
     window.act_undo.trigger()                      # the step before is still there
     assert "Belonging" not in [c.name for c in project.codes()]
 
 
 def test_a_refused_redo_keeps_the_history(qtbot, window, messages):
-    from qcdesk.core import cases
-    from qcdesk.ui import case_commands as ccmd
+    from qcdesk.ui.commands import cases as ccmd
 
     project = window.project
-    assert window.undo.run(ccmd.AddCaseCommand(project, "P1"))
+    assert window.undo.run(ccmd.add_case(project, "P1"))
     window.act_undo.trigger()
-    newer = cases.add_case(project, "P1")           # as "Cases from documents" does: not undoable
+    newer = project.cases.add("P1").value           # as "Cases from documents" does: not undoable
     window.act_redo.trigger()
     qtbot.waitUntil(lambda: any("cannot be put back" in m[2] for m in messages))
     qtbot.waitUntil(lambda: window.undo_stack.index() == 0)
     assert window.undo_stack.count() == 1 and window.undo_stack.canRedo()
-    assert [c.id for c in cases.cases(project)] == [newer.id]
-    cases.rename_case(project, newer.id, "P1 (new)")
+    assert [c.id for c in project.cases.all()] == [newer.id]
+    project.cases.rename(newer.id, "P1 (new)")
     window.act_redo.trigger()
-    assert sorted(c.name for c in cases.cases(project)) == ["P1", "P1 (new)"]
+    assert sorted(c.name for c in project.cases.all()) == ["P1", "P1 (new)"]
     assert window.undo_stack.index() == 1

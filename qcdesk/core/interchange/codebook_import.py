@@ -88,8 +88,8 @@ def merge_codes(project: Project, specs: list[CodeSpec], report: InterchangeRepo
             report.match("codes")
         else:
             color = spec.color if spec.color else None
-            local = project.add_code(name, parent_id=parent, color=color,
-                                     description=spec.description or "").id
+            local = project.codebook.add(name, parent_id=parent, color=color,
+                                     description=spec.description or "").value.id
             if not spec.codable:
                 ex_sql.set_code_codable(db, local, False)
             children_of(parent)[_key(name)] = local

@@ -39,22 +39,22 @@ class Citer:
         self.document_case: dict[int, str] = {}
         if not self.by_case:
             return
-        from qcdesk.core import attributes, cases
+        from qcdesk.core import attributes
 
         wanted = list(options.cite_attribute_ids or [])
-        known = {a.id: a for a in attributes.attributes(project)}
+        known = {a.id: a for a in project.attributes.all()}
         missing = [i for i in wanted if i not in known]
         if missing:
             raise ExportFailed(f"Attribute {missing[0]} does not exist in this project; "
                                "choose the attributes to cite again.")
-        values = {row.case.id: row for row in attributes.attribute_table(project)}
-        for case in cases.cases(project):
+        values = {row.case.id: row for row in project.attributes.table()}
+        for case in project.cases.all():
             row = values.get(case.id)
             shown = [attributes.display(row.get(known[a])) if row else "" for a in wanted]
             label = ", ".join([case.name, *(v for v in shown if v)])
-            for doc_id, speaker in cases.case_speakers(project, case.id):
+            for doc_id, speaker in project.cases.speakers_of(case.id):
                 self.speaker_case.setdefault((doc_id, speaker), label)
-            for doc_id in cases.case_documents(project, case.id):
+            for doc_id in project.cases.documents_of(case.id):
                 self.document_case.setdefault(doc_id, label)
 
     def source(self, seg: Segment, by_document=None) -> str:

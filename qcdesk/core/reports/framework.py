@@ -24,19 +24,18 @@ MAX_QUOTES = 5
 
 
 def build(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
-    from qcdesk.core import cases as case_ops, memos as memo_ops
 
     options = options or ReportOptions()
     selection = select(project, options)
     grouped = segments_by_code(project, selection)
     wanted = set(options.case_ids) if options.case_ids is not None else None
-    all_cases = [c for c in case_ops.cases(project) if wanted is None or c.id in wanted]
+    all_cases = [c for c in project.cases.all() if wanted is None or c.id in wanted]
     codes = [code for code, _ in selection.codes]
     citer = Citer(project, options)
 
     cases_of: dict[int, list[int]] = defaultdict(list)  # coding id -> the cases it belongs to
     for case in all_cases:
-        for coding_id in case_ops.case_coding_ids(project, case.id):
+        for coding_id in project.cases.coding_ids(case.id):
             cases_of[coding_id].append(case.id)
     cell: dict[tuple[int, int], list] = defaultdict(list)
     for code in codes:
@@ -45,7 +44,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
                 cell[case_id, code.id].append(seg)
     summaries: dict[tuple[int, str], str] = {}
     for case in all_cases:
-        for memo in memo_ops.memos_for(project, case_id=case.id):
+        for memo in project.memos.on_target(case_id=case.id):
             if memo.body.strip():
                 summaries[case.id, memo.title.strip().casefold()] = memo.body.strip()
 

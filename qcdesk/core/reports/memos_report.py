@@ -24,12 +24,11 @@ def _cases_kept(project, selection, options: ReportOptions) -> set[int] | None:
     """The cases whose memos are listed; ``None``: every case."""
     kept = selection.segment_filter.case_ids
     if selection.documents_filtered:
-        from qcdesk.core.cases import cases
         from qcdesk.core.retrieval import CaseMap
 
         case_map = CaseMap(project)
         docs = selection.document_ids
-        with_text = {case.id for case in cases(project) if case_map.documents_of({case.id}) & docs}
+        with_text = {case.id for case in project.cases.all() if case_map.documents_of({case.id}) & docs}
         kept = with_text if kept is None else kept & with_text
     return kept
 
@@ -39,7 +38,6 @@ def _day(stamp: str) -> str:
 
 
 def build(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
-    from qcdesk.core import memos as memo_ops
 
     options = options or ReportOptions()
     selection = select(project, options)
@@ -48,7 +46,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
     case_ids = _cases_kept(project, selection, options)
     groups: dict[str, list] = {key: [] for key, _ in SECTIONS}
     codings: dict[int, Coding] = {}
-    for memo in memo_ops.list_memos(project):
+    for memo in project.memos.all():
         if memo.coding_id is not None:
             coding = codings.get(memo.coding_id) or project.coding(memo.coding_id)
             codings[memo.coding_id] = coding
@@ -78,7 +76,7 @@ def build(project, options: ReportOptions | None = None, progress: Progress | No
             continue
         blocks.append(Heading(1, title))
         for memo in groups[key]:
-            about = memo_ops.target_label(project, memo)
+            about = project.memos.target_label(memo)
             blocks.append(Heading(2, memo.title.strip() or about))
             facts = f"{about} · written {_day(memo.created)}"
             if memo.modified and memo.modified != memo.created:

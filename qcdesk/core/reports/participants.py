@@ -34,12 +34,11 @@ def _refuse(options: ReportOptions) -> None:
 
 def chosen_rows(project, options: ReportOptions):
     """The cases the report describes (with their typed values) and the filter sentences."""
-    from qcdesk.core.attributes import attribute_table
     from qcdesk.core.retrieval import CaseMap
 
     _refuse(options)
     selection = select(project, options)  # unknown ids and values nobody has are errors here
-    rows = attribute_table(project)
+    rows = project.attributes.table()
     found = selection.segment_filter
     if found.case_ids is not None:
         rows = [r for r in rows if r.case.id in found.case_ids]
@@ -128,13 +127,12 @@ def _percent(n: int, total: int) -> str:
 
 def value_table(project, options: ReportOptions, rows=None) -> sheet.Table:
     """Cases per attribute value, with the share of the cases described: the spreadsheet form."""
-    from qcdesk.core.attributes import attributes
 
     if rows is None:
         rows, _ = chosen_rows(project, options)
     total = len(rows)
     headers, levels, cells = [], [], []
-    for attr in attributes(project):
+    for attr in project.attributes.all():
         values = [r.values[attr.id] for r in rows if r.values.get(attr.id) is not None]
         headers.append(attr.name)
         levels.append(0)
@@ -156,11 +154,10 @@ def value_table(project, options: ReportOptions, rows=None) -> sheet.Table:
 
 def case_table(project, options: ReportOptions, rows=None) -> sheet.Table:
     """One row per participant (case), one column per attribute."""
-    from qcdesk.core.attributes import attributes
 
     if rows is None:
         rows, _ = chosen_rows(project, options)
-    attrs = attributes(project)
+    attrs = project.attributes.all()
     return sheet.Table(TITLE_CASES, [a.name for a in attrs], [r.case.name for r in rows],
                        [[_plain(r.values.get(a.id)) for a in attrs] for r in rows],
                        ["An empty cell: the value is not recorded."] if rows and attrs else [],

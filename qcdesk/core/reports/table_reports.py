@@ -153,11 +153,10 @@ def matrix_filter(project, options: ReportOptions) -> matrices.MatrixFilter:
 
 
 def _grids(project, options: ReportOptions) -> list[sheet.Table]:
-    from qcdesk.core.document_sets import sets
 
     sub, set_ids = options.include_subcodes, options.set_ids or ()
     # all matrices: code × set only when the project has sets
-    wanted = options.matrices or [k for k in matrices.KINDS if k != "code-set" or sets(project)]
+    wanted = options.matrices or [k for k in matrices.KINDS if k != "code-set" or project.sets.all()]
     unknown = [k for k in wanted if k not in matrices.KINDS]
     if unknown:
         raise ExportFailed(f"There is no matrix called {unknown[0]!r}; choose one of: "
@@ -169,9 +168,8 @@ def _grids(project, options: ReportOptions) -> list[sheet.Table]:
     grids: list[sheet.Table] = []
     for kind in wanted:
         if kind == "code-attribute":
-            from qcdesk.core.attributes import attributes
 
-            ids = [options.attribute_id] if options.attribute_id else [a.id for a in attributes(project)]
+            ids = [options.attribute_id] if options.attribute_id else [a.id for a in project.attributes.all()]
             grids += [matrices.build(project, kind, attribute_id=i, include_subcodes=sub, set_ids=set_ids,
                                      shown=shown) for i in ids]
         else:
@@ -287,7 +285,6 @@ def build_matrices(project, options: ReportOptions | None = None, progress: Prog
 
 
 def build_attributes(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
-    from qcdesk.core.attributes import attribute_summary
     from qcdesk.core.reports import participants
 
     options = options or ReportOptions()
@@ -297,7 +294,7 @@ def build_attributes(project, options: ReportOptions | None = None, progress: Pr
                         len(selection.codes), None)
     if descriptions and not any(label == "Filtered to" for label, _ in report.metadata):
         report.metadata.append(("Filtered to", "; ".join(descriptions)))
-    summaries = attribute_summary(project, case_ids=[r.case.id for r in rows])
+    summaries = project.attributes.summary(case_ids=[r.case.id for r in rows])
     blocks = report.blocks
     blocks.append(Heading(1, "Participants"))
     if not summaries:

@@ -1,7 +1,7 @@
 """SQL for reorganising the codebook: merging codes, moving and sorting many at once.
 
 Each function changes rows only; snapshots of what it changes are taken by the caller
-(:mod:`qcdesk.core.codebook_ops`) with the readers here, so undo restores exactly.
+(:mod:`qcdesk.core.codebook`) with the readers here, so undo restores exactly.
 """
 
 from __future__ import annotations

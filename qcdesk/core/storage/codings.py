@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import sqlite_utils
@@ -101,6 +102,10 @@ def set_range(db: sqlite_utils.Database, coding: Coding, start: int, end: int) -
 
 def delete(db: sqlite_utils.Database, coding_id: int) -> None:
     db.execute("DELETE FROM codings WHERE id = ?", [coding_id])
+
+
+def delete_many(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
+    db.execute("DELETE FROM codings WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(list(coding_ids))])
 
 
 def snapshot(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:

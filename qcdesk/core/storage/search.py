@@ -8,7 +8,6 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core.storage import snapshots
 
 
 def _ids(ids: Iterable[int]) -> str:
@@ -38,16 +37,3 @@ def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, 
     sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
     yield from db.execute(sql, [_ids(ids)])
-
-
-def snapshot_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:
-    """The rows of these codings and of all that goes with them (memos), to put them back."""
-    return snapshots.capture(db, "codings", coding_ids)
-
-
-def delete_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> None:
-    db.execute("DELETE FROM codings WHERE id IN (SELECT value FROM json_each(?))", [_ids(coding_ids)])
-
-
-def restore_codings(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    snapshots.restore(db, rows)

@@ -86,19 +86,19 @@ def rich_project(new_project) -> Project:
     p = new_project("rich.qcdesk")
     d1 = p.add_document("Resident 01", _parsed(INTERVIEW_1), source_name="resident01.docx")
     d2 = p.add_document("Residente 02", _parsed(INTERVIEW_2), source_name="residente02.txt")
-    support = p.add_code("Support", color="#58d68d", description="Help from others at work.")
-    peers = p.add_code("Peers", parent_id=support.id, color="#5dade2",
-                       description="Fellow residents & nurses <in the unit>.")
-    seniors = p.add_code("Seniors", parent_id=support.id, color="#bb8fce")
-    kind = p.add_code("Kind seniors", parent_id=seniors.id, color="#f1948a")
-    stress = p.add_code("Stress", color="#ec7063", description="")
+    support = p.codebook.add("Support", color="#58d68d", description="Help from others at work.").value
+    peers = p.codebook.add("Peers", parent_id=support.id, color="#5dade2",
+                       description="Fellow residents & nurses <in the unit>.").value
+    seniors = p.codebook.add("Seniors", parent_id=support.id, color="#bb8fce").value
+    kind = p.codebook.add("Kind seniors", parent_id=seniors.id, color="#f1948a").value
+    stress = p.codebook.add("Stress", color="#ec7063", description="").value
     p.set_coder("Ana")
-    c1 = p.apply_code(d1.id, stress.id, *span(INTERVIEW_1, "Honestly 😅 terrible"))
-    p.apply_code(d1.id, kind.id, *span(INTERVIEW_1, "The registrar was kind — she walked me through every patient."))
+    c1 = p.codings.apply(d1.id, stress.id, *span(INTERVIEW_1, "Honestly 😅 terrible")).value
+    p.codings.apply(d1.id, kind.id, *span(INTERVIEW_1, "The registrar was kind — she walked me through every patient."))
     p.set_coder("Bo")
-    p.apply_code(d1.id, seniors.id, *span(INTERVIEW_1, "The registrar was kind — she walked me through every patient."))
-    p.apply_code(d2.id, peers.id, *span(INTERVIEW_2, "El apoyo de mis compañeros"))
-    p.apply_code(d2.id, stress.id, *span(INTERVIEW_2, "🛏️ Dormir bien."))
+    p.codings.apply(d1.id, seniors.id, *span(INTERVIEW_1, "The registrar was kind — she walked me through every patient."))
+    p.codings.apply(d2.id, peers.id, *span(INTERVIEW_2, "El apoyo de mis compañeros"))
+    p.codings.apply(d2.id, stress.id, *span(INTERVIEW_2, "🛏️ Dormir bien."))
     with p.action():
         ana = ex_sql.coder_id(p.db, "Ana", "2024-01-01T00:00:00+00:00")
         for row in (

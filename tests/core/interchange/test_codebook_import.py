@@ -55,9 +55,9 @@ def test_qdc_with_draft_namespace_ids_and_odd_colours(write, new_project):
 
 def test_codebook_into_a_project_with_codes_adds_only_what_is_missing(write, new_project):
     p = new_project()
-    barriers = p.add_code("barriers", color="#123456", description="mine")
-    p.add_code("Cost", parent_id=barriers.id)
-    p.add_code("Unrelated")
+    barriers = p.codebook.add("barriers", color="#123456", description="mine").value
+    p.codebook.add("Cost", parent_id=barriers.id)
+    p.codebook.add("Unrelated")
     report = import_file(p, write("atlas.qdc", QDC_04))
     assert report.added == {"codes": 2} and report.matched == {"codes": 2}
     assert names(p) == ["barriers", "  Cost", "  Time", "Unrelated", "Facilitators"]

@@ -23,7 +23,7 @@ QDC = """<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
 def test_a_version_1_project_is_upgraded(tmp_path):
     path = tmp_path / "old.qcdesk"
     with Project.create(path) as p:
-        p.add_code("Kept")
+        p.codebook.add("Kept")
     conn = sqlite3.connect(path)
     conn.executescript("DROP TRIGGER external_ids_code_gone; DROP TRIGGER external_ids_document_gone;"
                        "DROP TABLE external_ids; DELETE FROM _sqlite_migrations WHERE name = '0002_guids';"
@@ -46,7 +46,7 @@ def test_imported_guid_is_kept_on_export_and_forgotten_on_delete(tmp_path, new_p
     assert ex_sql.guid_of(p.db, "code", code.id) == "11111111-2222-3333-4444-555555555555"
     export_file(p, tmp_path / "out.qdc")
     assert 'guid="11111111-2222-3333-4444-555555555555"' in (tmp_path / "out.qdc").read_text("utf-8")
-    p.delete_code(code.id)
+    p.codebook.delete(code.id)
     assert ex_sql.guid_of(p.db, "code", code.id) is None
 
 

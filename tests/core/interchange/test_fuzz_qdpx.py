@@ -62,11 +62,11 @@ def package(tmp_path_factory) -> _Package:
     with Project.create(folder / "source.qcdesk") as project:
         doc = project.add_document("Resident 01", _parsed(TEXT))
         other = project.add_document("Resident 02", _parsed(TEXT.replace("café", "cafe")))
-        theme = project.add_code("Support", description="Help from others")
-        leaf = project.add_code("Seniors", parent_id=theme.id)
+        theme = project.codebook.add("Support", description="Help from others").value
+        leaf = project.codebook.add("Seniors", parent_id=theme.id).value
         for d in (doc, other):
-            project.apply_code(d.id, leaf.id, 130, 160)
-            project.apply_code(d.id, theme.id, 60, 75)
+            project.codings.apply(d.id, leaf.id, 130, 160)
+            project.codings.apply(d.id, theme.id, 60, 75)
         export_file(project, folder / "good.qdpx")
     with zipfile.ZipFile(folder / "good.qdpx") as zf:
         return _Package({name: zf.read(name) for name in zf.namelist()})
@@ -86,7 +86,7 @@ def check(folder: Path, path: Path) -> str:
         leftover.unlink()
     with Project.create(project_file) as project:
         project.add_document("Own interview", _parsed("Interviewer: Hello?\nP9: Hello."))
-        project.add_code("Own code")
+        project.codebook.add("Own code")
         before = _state(project)
         try:
             import_file(project, path)

@@ -25,7 +25,7 @@ def coded_project(new_project, documents: int = 24, codings: int = 150):
     """Documents of a few thousand characters, each with ``codings`` codings of eight words under
     three codes (overlapping: a selection's name is its first 60 characters)."""
     p = new_project("big.qcdesk")
-    codes = [p.add_code(f"Code {i}").id for i in range(3)]
+    codes = [p.codebook.add(f"Code {i}").value.id for i in range(3)]
     for d in range(documents):
         text = " ".join(WORDS[(d + i) % len(WORDS)] for i in range(codings * 2))
         doc = p.add_document(f"Interview {d:02}", ParsedDocument(text=text, source_format="txt"))

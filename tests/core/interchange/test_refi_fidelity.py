@@ -76,12 +76,12 @@ def test_two_coders_same_code_same_passage_both_imported(tmp_path, new_project):
 def test_own_round_trip_keeps_the_second_coder(tmp_path, new_project):
     p = new_project("two.qcdesk")
     doc = p.add_document("Resident 01", _parsed(INTERVIEW_1))
-    code = p.add_code("Stress")
+    code = p.codebook.add("Stress").value
     where = span(INTERVIEW_1, "Honestly 😅 terrible")
     p.set_coder("Ana")
-    p.apply_code(doc.id, code.id, *where)
+    p.codings.apply(doc.id, code.id, *where)
     p.set_coder("Bo")
-    p.apply_code(doc.id, code.id, *where)
+    p.codings.apply(doc.id, code.id, *where)
     out = tmp_path / "two.qdpx"
     export_file(p, out)
     fresh = new_project("again.qcdesk")
@@ -96,10 +96,10 @@ def test_search_coding_records_the_coder_the_audit_names(tmp_path):
     path = tmp_path / "s.qcdesk"
     with Project.create(path) as p:
         p.add_document("Resident 01", _parsed(INTERVIEW_1))
-        p.add_code("Handover")
+        p.codebook.add("Handover")
         p.set_coder("Amira")
     with Project.open(path) as p:  # a later session (the command line) that chose no coder
-        made = code_hits(p, search(p, "handover"), p.codes()[0].id)
+        made = code_hits(p, search(p, "handover"), p.codes()[0].id).value
         names = {c.id: c.name for c in p.coders()}
         audit = p.db.execute("SELECT coder FROM audit_log WHERE kind = 'coding'").fetchall()
         assert [names.get(c.coder_id) for c in made] == ["Amira"] and audit == [("Amira",)]
@@ -245,7 +245,7 @@ def test_grouping_code_is_not_applied(tmp_path, new_project):
     themes = next(c for c in p.codes() if c.name == "Themes")
     doc = p.documents()[0]
     with pytest.raises(OperationError, match="groups other codes"):
-        p.apply_code(doc.id, themes.id, 0, 5)
+        p.codings.apply(doc.id, themes.id, 0, 5)
     with pytest.raises(OperationError, match="groups other codes"):
         code_hits(p, search(p, "rota"), themes.id)
     assert len(p.codings_for_document(doc.id)) == 2
@@ -269,11 +269,10 @@ def test_report_counts_what_could_not_be_mapped(tmp_path, new_project):
 
 
 def test_an_annotation_is_labelled_with_its_passage(tmp_path, new_project):
-    from qcdesk.core import memos
 
     p = new_project()
     import_file(p, _second_client(tmp_path))
-    labels = sorted(memos.target_label(p, m) for m in memos.list_memos(p))
+    labels = sorted(p.memos.target_label(m) for m in p.memos.all())
     assert labels == ["Coded segment: Support in Interview Rita", "Document: Interview Rita",
                       "Passage of Interview Rita: “the rota changed”", "Project journal"]
 

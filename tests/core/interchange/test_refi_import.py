@@ -82,7 +82,7 @@ def test_atlas_style_package(tmp_path, new_project):
     # the selection's note is one memo, on its first coded segment (not a copy per coding)
     assert [m[4] for m in snap["memos"] if m[1] == "Key quote."] == [TEXT.index("My")]
     # the non-GUID ids are remembered: a second import matches by id even after a rename
-    p.rename_code(next(c.id for c in p.codes() if c.name == "Workload"), "Workload and rota")
+    p.codebook.rename(next(c.id for c in p.codes() if c.name == "Workload"), "Workload and rota")
     again = import_file(p, pkg)
     assert again.added == {} and again.matched["codes"] == 3
 

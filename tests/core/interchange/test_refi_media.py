@@ -30,15 +30,14 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
     diary = tone_wav(tmp_path / "diary.wav", 1.0, freq=330)
     with Project.create(path) as p:
         doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
-        code = p.add_code("welcome")
-        p.apply_code(doc.id, code.id, 7, 21)
+        code = p.codebook.add("welcome").value
+        p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)
         video_doc = p.add_document("Walk", ParsedDocument("Chris: Here we are.", "vtt",
                                                           turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
         p.media.attach(video_doc.id, mp4, embed=False)
         diary_id, _ = p.media.add_recording(diary, name="Diary 3")
-        from qcdesk.core import memos
-        memos.create_memo(p, "", "Recorded on the bus.", document_id=diary_id)
+        p.memos.create("", "Recorded on the bus.", document_id=diary_id)
     return path, {"Interview 1": wav, "Walk": mp4, "Diary 3": diary}
 
 
@@ -86,8 +85,7 @@ def test_a_package_with_recordings_comes_back_with_them(tmp_path):
                 assert reader.read() == original.read_bytes()
         assert p.media.for_document(docs["Walk"].id).kind == "video"
         assert docs["Diary 3"].char_count == 0
-        from qcdesk.core import memos
-        assert [m.body for m in memos.memos_for(p, document_id=docs["Diary 3"].id)] == ["Recorded on the bus."]
+        assert [m.body for m in p.memos.on_target(document_id=docs["Diary 3"].id)] == ["Recorded on the bus."]
         assert len(p.codings_for_document(docs["Interview 1"].id)) == 1
         assert not any("were not imported" in w for w in report.warnings), report.warnings
 

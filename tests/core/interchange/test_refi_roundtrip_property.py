@@ -76,14 +76,14 @@ def build(path: Path, spec) -> Project:
             timing_sql.insert_sync_points(p.db, doc_ids[d], points)
     code_ids: list[int] = []
     for name, parent, description, _codable in codes:
-        code_ids.append(p.add_code(name, parent_id=code_ids[parent] if parent is not None else None,
-                                   description=description).id)
+        code_ids.append(p.codebook.add(name, parent_id=code_ids[parent] if parent is not None else None,
+                                   description=description).value.id)
     coding_ids = []
     for d, c, start, end, coder in codings:
         p.set_coder(coder)
         with p.action():
             ex_sql.set_code_codable(p.db, code_ids[c], True)
-        coding_ids.append(p.apply_code(doc_ids[d], code_ids[c], start, end).id)
+        coding_ids.append(p.codings.apply(doc_ids[d], code_ids[c], start, end).value.id)
     with p.action():
         for cid, (_n, _p, _d, codable) in zip(code_ids, codes):
             ex_sql.set_code_codable(p.db, cid, codable)

@@ -8,7 +8,6 @@ import pytest
 from conftest import _parsed, make_qdpx
 from lxml import etree
 
-from qcdesk.core import document_sets as ds
 from qcdesk.core.interchange import export_file, import_file
 from qcdesk.core.interchange.xml_names import PROJECT_NS, local
 
@@ -24,15 +23,15 @@ def _qde(path) -> etree._Element:
 def sets_of(project) -> list[tuple]:
     names = {d.id: d.name for d in project.documents()}
     return [(s.set.name, s.set.description, s.set.guid, tuple(sorted(names[i] for i in s.document_ids)))
-            for s in ds.sets_with_documents(project)]
+            for s in project.sets.with_documents()]
 
 
 @pytest.fixture
 def with_sets(rich_project):
     docs = {d.name: d.id for d in rich_project.documents()}
-    ds.create_set(rich_project, "Both waves", [docs["Resident 01"], docs["Residente 02"]])
-    ds.create_set(rich_project, "Spanish <es> & co", [docs["Residente 02"]], description="Interviews in Spanish")
-    ds.create_set(rich_project, "Empty")
+    rich_project.sets.create("Both waves", [docs["Resident 01"], docs["Residente 02"]])
+    rich_project.sets.create("Spanish <es> & co", [docs["Residente 02"]], description="Interviews in Spanish")
+    rich_project.sets.create("Empty")
     return rich_project
 
 
@@ -48,7 +47,7 @@ def test_sets_are_written_after_notes_and_before_project_notes(with_sets, tmp_pa
     assert [m.get("targetGUID") for m in sets["Both waves"].findall("q:MemberSource", NS)] == \
         [sources["Resident 01"], sources["Residente 02"]]
     assert sets["Spanish <es> & co"].findtext("q:Description", namespaces=NS) == "Interviews in Spanish"
-    assert {s.get("guid") for s in sets.values()} == {s.guid for s in ds.sets(with_sets)}
+    assert {s.get("guid") for s in sets.values()} == {s.guid for s in with_sets.sets.all()}
 
 
 def test_project_with_sets_is_valid_against_the_schema(with_sets, tmp_path, project_schema):
@@ -115,14 +114,14 @@ def test_code_sets_unknown_members_and_name_clashes_from_other_tools(new_project
                                               "sources/d1.txt": TEXT, "sources/d2.txt": TEXT + " More."})
     p = new_project()
     p.add_document("Interview 0", _parsed("Something else entirely."))
-    existing = ds.create_set(p, "Wave 1", [p.documents()[0].id])
+    existing = p.sets.create("Wave 1", [p.documents()[0].id]).value
     report = import_file(p, pkg)
     joined = "\n".join(report.warnings)
     assert "1 set(s) were not imported: they hold codes or notes" in joined
     assert "“Mixed set” also holds codes or notes" in joined
     assert "names a document that was not imported" in joined
     assert report.added["sets"] == 1 and report.matched["sets"] == 1
-    got = {s.set.name: s for s in ds.sets_with_documents(p)}
+    got = {s.set.name: s for s in p.sets.with_documents()}
     names = {d.id: d.name for d in p.documents()}
     assert sorted(got) == ["Mixed set", "Wave 1"]
     assert [names[i] for i in got["Mixed set"].document_ids] == ["Interview 2"]
@@ -141,4 +140,4 @@ def test_a_failed_import_adds_no_set(new_project, tmp_path):
     p = new_project()
     with pytest.raises(Exception):
         import_file(p, pkg)
-    assert ds.sets(p) == []
+    assert p.sets.all() == []

@@ -36,8 +36,8 @@ def _make(tmp_path: Path) -> Path:
         p.media.attach(doc.id, tone_wav(tmp_path / "interview.wav", 2.0))
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "diary.wav", 3.0, freq=330), name="Diary 3")
         walk, _ = p.media.add_recording(converted(tmp_path, ".mp4", video=True, name="walk"), name="Walk")
-        welcome, coping = p.add_code("welcome"), p.add_code("coping")
-        p.apply_code(doc.id, welcome.id, 7, 21)
+        welcome, coping = p.codebook.add("welcome").value, p.codebook.add("coping").value
+        p.codings.apply(doc.id, welcome.id, 7, 21)
         p.set_coder("AB")
         p.time_codings.add(doc.id, welcome.id, 0, 1200)
         p.time_codings.add(diary, coping.id, 250, 2750, memo="long sigh <and> laugh")

@@ -43,7 +43,7 @@ def code_words(project: Project, doc_id: int, code_id: int, words: str, occurren
     start = -1
     for _ in range(occurrence + 1):
         start = text.index(words, start + 1)
-    return project.apply_code(doc_id, code_id, start, start + len(words))
+    return project.codings.apply(doc_id, code_id, start, start + len(words)).value
 
 
 @dataclass
@@ -80,12 +80,12 @@ def make_sample(folder: Path) -> Sample:
     d3 = project.add_document("Field notes", plain([
         "Ward was busy.", "Residents looked exhausted at handover.",
     ])).id
-    barriers = project.add_code("Barriers", color="#c0392b", description="Anything that gets in the way.").id
-    workload = project.add_code("Workload", parent_id=barriers, color="#2980b9").id
-    fatigue = project.add_code("Fatigue", parent_id=barriers, color="#f4d03f",
-                               description="Tiredness, sleep loss.").id
-    support = project.add_code("Support", color="#27ae60").id
-    unused = project.add_code("Unused", color="#7f8c8d").id
+    barriers = project.codebook.add("Barriers", color="#c0392b", description="Anything that gets in the way.").value.id
+    workload = project.codebook.add("Workload", parent_id=barriers, color="#2980b9").value.id
+    fatigue = project.codebook.add("Fatigue", parent_id=barriers, color="#f4d03f",
+                               description="Tiredness, sleep loss.").value.id
+    support = project.codebook.add("Support", color="#27ae60").value.id
+    unused = project.codebook.add("Unused", color="#7f8c8d").value.id
     code_words(project, d1, workload, "The workload is relentless on surgical rotations.")
     code_words(project, d1, fatigue, EMOJI)
     code_words(project, d2, fatigue, ARABIC)
@@ -93,7 +93,7 @@ def make_sample(folder: Path) -> Sample:
     # the turn text includes surrounding spaces: the report keeps the words, trims the edges
     text2 = project.document_text(d2)
     start = text2.index("  My supervisor")
-    project.apply_code(d2, support, start, start + len("  My supervisor always checked in.  "))
+    project.codings.apply(d2, support, start, start + len("  My supervisor always checked in.  "))
     code_words(project, d1, barriers, "workload")
     return Sample(path, project, {"i1": d1, "i2": d2, "notes": d3},
                   {"Barriers": barriers, "Workload": workload, "Fatigue": fatigue,
@@ -113,8 +113,8 @@ def big_project(path: Path, n_docs: int, n_codes: int, n_segments: int) -> Proje
     codes, parents = [], []
     for c in range(n_codes):
         parent = parents[-1] if c % 4 and parents else None
-        code = project.add_code(f"Theme {c + 1}", parent_id=parent,
-                                description="Generated for load testing." if c % 3 == 0 else "")
+        code = project.codebook.add(f"Theme {c + 1}", parent_id=parent,
+                                description="Generated for load testing." if c % 3 == 0 else "").value
         codes.append(code.id)
         if parent is None:
             parents.append(code.id)
@@ -126,5 +126,5 @@ def big_project(path: Path, n_docs: int, n_codes: int, n_segments: int) -> Proje
             doc_id = docs[i % n_docs]
             turn_starts = starts[doc_id]
             s = turn_starts[(i // n_docs) % len(turn_starts)]
-            project.apply_code(doc_id, codes[i % n_codes], s, s + len(sentence) + (i % 7))
+            project.codings.apply(doc_id, codes[i % n_codes], s, s + len(sentence) + (i % 7))
     return project

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.models import Coding, Segment
 from qcdesk.core.reports import ReportOptions, build_report
@@ -20,14 +19,14 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def cited(sample):
     p = sample.project
-    gender = attributes.define_attribute(p, "gender").id
-    role = attributes.define_attribute(p, "role").id
-    p3 = cases.add_case(p, "Participant 3").id
-    cases.link_speaker(p, p3, sample.docs["i1"], "Participant 1")
-    attributes.set_value(p, p3, gender, "woman")
-    attributes.set_value(p, p3, role, "partner")
-    notes = cases.add_case(p, "Ward A").id
-    cases.link_documents(p, notes, [sample.docs["notes"]])
+    gender = p.attributes.define("gender").id
+    role = p.attributes.define("role").id
+    p3 = p.cases.add("Participant 3").value.id
+    p.cases.link_speaker(p3, sample.docs["i1"], "Participant 1")
+    p.attributes.set_value(p3, gender, "woman")
+    p.attributes.set_value(p3, role, "partner")
+    notes = p.cases.add("Ward A").value.id
+    p.cases.link_documents(notes, [sample.docs["notes"]])
     # a coding that starts on the speaker's label
     code_words(p, sample.docs["i1"], sample.codes["Support"], "Participant 1: The workload")
     return sample, gender, role
@@ -87,7 +86,7 @@ def test_a_sentence_marked_with_its_own_time_inside_a_turn_cites_that_time(tmp_p
     p = Project.create(tmp_path / "t.qcd")
     doc = p.add_document("Interview 05", transcript([
         ("DC09", "It started badly. [12:58] Then the night nurse came in and helped.", 700.0)])).id
-    code = p.add_code("Support").id
+    code = p.codebook.add("Support").value.id
     code_words(p, doc, code, "Then the night nurse came in")
     code_words(p, doc, code, "It started badly.")
     got = {q.text: q.source for q in build_report(p, "segments-by-code").quotes()}

@@ -38,7 +38,7 @@ def imported(tmp_path: Path):
         report = import_files(p, files)
         assert not report.failed
         docs = {d.name: d.id for d in p.documents()}
-        code = p.add_code("Staffing").id
+        code = p.codebook.add("Staffing").value.id
         code_words(p, docs["cues"], code, "By June the ward was short of staff.")
         code_words(p, docs["f4"], code, "Die Station war voll.")
         code_words(p, docs["subs"], code, "A line after a long pause.")

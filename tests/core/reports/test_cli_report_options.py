@@ -7,7 +7,6 @@ import pytest
 from docx.oxml.ns import qn
 
 from qcdesk.cli import main
-from qcdesk.core import attributes, cases
 
 pytestmark = pytest.mark.core
 
@@ -15,10 +14,10 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def path(sample):
     p = sample.project
-    gender = attributes.define_attribute(p, "gender").id
-    case = cases.add_case(p, "Participant 3").id
-    cases.link_speaker(p, case, sample.docs["i1"], "Participant 1")
-    attributes.set_value(p, case, gender, "woman")
+    gender = p.attributes.define("gender").id
+    case = p.cases.add("Participant 3").value.id
+    p.cases.link_speaker(case, sample.docs["i1"], "Participant 1")
+    p.attributes.set_value(case, gender, "woman")
     p.close()
     return sample.path
 

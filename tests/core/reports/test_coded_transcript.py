@@ -138,7 +138,7 @@ def test_document_and_coder_filters(sample, tmp_path: Path):
 def test_coding_across_paragraphs_is_one_comment(sample, tmp_path: Path):
     p = sample.project
     text = p.document_text(sample.docs["notes"])
-    p.apply_code(sample.docs["notes"], sample.codes["Support"], text.index("busy"), text.index(" at handover"))
+    p.codings.apply(sample.docs["notes"], sample.codes["Support"], text.index("busy"), text.index(" at handover"))
     document = docx.Document(write_report(p, "coded-transcript", tmp_path / "t.docx"))
     texts, anchors = comments_by_code(document), anchored_text(document)
     spanning = [anchors[c] for c in texts if texts[c].startswith("Support") and "busy" in anchors[c]]

@@ -165,8 +165,8 @@ def test_line_breaks_tabs_and_control_characters_survive(tmp_path):
 def test_multiline_segment_round_trips(tmp_path):
     with Project.create(tmp_path / "m.qcd") as project:
         doc = project.add_document("Notes", plain(["Line one", "Line two — ✓ done"])).id
-        code = project.add_code("Both").id
-        project.apply_code(doc, code, 0, len(project.document_text(doc)))
+        code = project.codebook.add("Both").value.id
+        project.codings.apply(doc, code, 0, len(project.document_text(doc)))
         out = write_report(project, "segments-by-code", tmp_path / "m.docx")
     quotes = [p.text for p in docx.Document(str(out)).paragraphs if p.style.name == "Quote"]
     assert quotes == ["Line one\nLine two — ✓ done"]

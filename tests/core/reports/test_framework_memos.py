@@ -5,7 +5,6 @@ from __future__ import annotations
 import docx
 import pytest
 
-from qcdesk.core import cases, memos
 from qcdesk.core.reports import REPORT_KINDS, ReportOptions, build_report, write_report
 from qcdesk.core.reports.structure import Heading, Paragraph, Quote
 
@@ -17,17 +16,17 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def with_cases(sample):
     p = sample.project
-    one = cases.add_case(p, "Participant 1").id
-    cases.link_speaker(p, one, sample.docs["i1"], "Participant 1")
-    two = cases.add_case(p, "Participant 2").id
-    cases.link_speaker(p, two, sample.docs["i2"], "Participant 2")
-    memos.create_memo(p, "Support", "Felt backed by the supervisor.", case_id=two)
-    memos.ensure_memo(p)  # the journal
-    journal = memos.journal_memo(p)
-    memos.update_memo(p, journal.id, body="Day 1: started coding.")
-    memos.create_memo(p, "Definition", "Workload means hours.", code_id=sample.codes["Workload"])
+    one = p.cases.add("Participant 1").value.id
+    p.cases.link_speaker(one, sample.docs["i1"], "Participant 1")
+    two = p.cases.add("Participant 2").value.id
+    p.cases.link_speaker(two, sample.docs["i2"], "Participant 2")
+    p.memos.create("Support", "Felt backed by the supervisor.", case_id=two)
+    p.memos.ensure()  # the journal
+    journal = p.memos.journal()
+    p.memos.update(journal.id, body="Day 1: started coding.")
+    p.memos.create("Definition", "Workload means hours.", code_id=sample.codes["Workload"])
     coding = code_words(p, sample.docs["i1"], sample.codes["Fatigue"], "tired")
-    memos.create_memo(p, "Laugh", "Said laughing.", coding_id=coding.id)
+    p.memos.create("Laugh", "Said laughing.", coding_id=coding.id)
     return sample
 
 
@@ -53,7 +52,7 @@ def test_framework_lists_each_case_with_its_codes(with_cases):
 
 def test_framework_follows_the_case_filter(with_cases, tmp_path):
     p = with_cases.project
-    two = cases.case_by_name(p, "Participant 2").id
+    two = p.cases.by_name("Participant 2").id
     report = build_report(p, "framework", ReportOptions(case_ids=[two]))
     assert [h.text for h in report.headings() if h.level == 1][0] == "Participant 2"
     assert "Participant 1" not in [h.text for h in report.headings()]

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from qcdesk.cli import main
-from qcdesk.core import document_sets, matrices
+from qcdesk.core import matrices
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import REPORT_KINDS, ReportOptions, build_report
 from qcdesk.core.reports.table_reports import matrix_filter
@@ -199,8 +199,8 @@ def test_cli_draws_charts_with_alt_text(study, tmp_path, qapp):
 
 def test_sets_still_narrow_the_matrices(study):
     p = study.project
-    wave = document_sets.create_set(p, "Wave 1").id
-    document_sets.add_documents(p, wave, [study.docs["mina"]])
+    wave = p.sets.create("Wave 1").value.id
+    p.sets.add_documents(wave, [study.docs["mina"]])
     table = matrices.build(p, "code-case", shown=matrix_filter(p, ReportOptions(set_ids=[wave])))
     assert table.keys["grand_total"] == 3  # Mina's three codings
 

@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 
 from qcdesk.cli import main
-from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.project import Project
 from qcdesk.core.reports import ReportOptions, build_report
@@ -23,15 +22,15 @@ PEOPLE = [("P01", "9", "2024-03-01", "mentee"), ("P02", "10", "2023-11-20", "men
 @pytest.fixture
 def project(tmp_path):
     p = Project.create(tmp_path / "people.qcd")
-    age = attributes.define_attribute(p, "Age", "number").id
-    seen = attributes.define_attribute(p, "Interviewed", "date").id
-    role = attributes.define_attribute(p, "Role", "choice", ["mentor", "mentee"]).id
+    age = p.attributes.define("Age", "number").id
+    seen = p.attributes.define("Interviewed", "date").id
+    role = p.attributes.define("Role", "choice", ["mentor", "mentee"]).id
     for name, years, day, kind in PEOPLE:
-        case = cases.add_case(p, name).id
-        attributes.set_value(p, case, age, years)
+        case = p.cases.add(name).value.id
+        p.attributes.set_value(case, age, years)
         if day:
-            attributes.set_value(p, case, seen, day)
-        attributes.set_value(p, case, role, kind)
+            p.attributes.set_value(case, seen, day)
+        p.attributes.set_value(case, role, kind)
     yield p
     p.close()
 
@@ -62,7 +61,7 @@ def test_bins_for_number_attributes(project):
 
 
 def test_case_and_attribute_filters_choose_the_participants(project, tmp_path):
-    role = attributes.attribute_by_name(project, "Role").id
+    role = project.attributes.by_name("Role").id
     report = build_report(project, "attributes", ReportOptions(attribute_values=[(role, "mentee")]))
     texts = [getattr(b, "runs", None) and b.runs[0].text for b in report.blocks]
     assert "3 cases, described by 3 attributes." in texts

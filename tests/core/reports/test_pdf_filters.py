@@ -11,7 +11,6 @@ import subprocess
 
 import pytest
 
-from qcdesk.core import document_sets, memos
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import REPORT_KINDS, ReportOptions, write_report
 
@@ -64,14 +63,14 @@ def printed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf-filters")
     s = make_study(folder)
     p = s.project
-    wave = document_sets.create_set(p, "Wave 1").id
-    document_sets.add_documents(p, wave, [s.docs["mina"]])
-    memos.create_memo(p, "About Mina", "Second year of training.", case_id=s.cases["Mina"])
-    memos.create_memo(p, "About Tom", "A senior resident.", case_id=s.cases["Tom"])
+    wave = p.sets.create("Wave 1").value.id
+    p.sets.add_documents(wave, [s.docs["mina"]])
+    p.memos.create("About Mina", "Second year of training.", case_id=s.cases["Mina"])
+    p.memos.create("About Tom", "A senior resident.", case_id=s.cases["Tom"])
     for doc in s.docs.values():
         for coding in p.codings_for_document(doc):
             words = p.document_text(doc)[coding.start:coding.end]
-            memos.create_memo(p, f"On {words[:12]}", f"Memo on: {words}", coding_id=coding.id)
+            p.memos.create(f"On {words[:12]}", f"Memo on: {words}", coding_id=coding.id)
     table = filters(s, wave)
     results, files = {}, []
     for kind in REPORT_KINDS:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from qcdesk.core import attributes, cases, memos
 from qcdesk.core.reports import REPORT_KINDS, ReportOptions, build_report, write_report
 
 from .conftest import code_words, make_sample, plain
@@ -30,29 +29,28 @@ LONG = ("Night shifts went on and the ward kept changing, and every hour someone
 def build_project(folder: Path):
     s = make_sample(folder)
     p = s.project
-    gender = attributes.define_attribute(p, "gender").id
+    gender = p.attributes.define("gender").id
     for n, speaker, doc in ((1, "Participant 1", "i1"), (2, "Participant 2", "i2")):
-        case = cases.add_case(p, f"Participant {n}").id
-        cases.link_speaker(p, case, s.docs[doc], speaker)
-        attributes.set_value(p, case, gender, "woman" if n == 1 else "man")
-    memos.create_memo(p, "Fatigue", "Tired after nights, in every interview.",
-                      case_id=cases.case_by_name(p, "Participant 1").id)
-    memos.create_memo(p, "Definition", "Hours and tasks. " * 30, code_id=s.codes["Workload"])
+        case = p.cases.add(f"Participant {n}").value.id
+        p.cases.link_speaker(case, s.docs[doc], speaker)
+        p.attributes.set_value(case, gender, "woman" if n == 1 else "man")
+    p.memos.create("Fatigue", "Tired after nights, in every interview.", case_id=p.cases.by_name("Participant 1").id)
+    p.memos.create("Definition", "Hours and tasks. " * 30, code_id=s.codes["Workload"])
     # a long field diary: quotes and transcript pages that run over several pages
     paras = [f"Day {i}: {LONG * (1 + i % 4)}" for i in range(1, 60)]
     diary = p.add_document("Diary", plain(paras)).id
-    ward = cases.add_case(p, "Ward diary").id
-    cases.link_documents(p, ward, [diary])
+    ward = p.cases.add("Ward diary").value.id
+    p.cases.link_documents(ward, [diary])
     for i in range(1, 60, 2):
         code = s.codes["Fatigue"] if i % 3 else s.codes["Workload"]
         code_words(p, diary, code, f"Day {i}: {LONG}".strip())
     # many small codes of uneven length, so that headings fall at every height of a page
     text = p.document_text(diary)
     for c in range(24):
-        code = p.add_code(f"Theme {c + 1}", parent_id=s.codes["Support"] if c % 2 else None).id
+        code = p.codebook.add(f"Theme {c + 1}", parent_id=s.codes["Support"] if c % 2 else None).value.id
         for k in range(1 + (c * 7) % 5):
             start = text.index(f"Day {2 + c + k}:")
-            p.apply_code(diary, code, start, start + 40 + 50 * ((c + k) % 4))
+            p.codings.apply(diary, code, start, start + 40 + 50 * ((c + k) % 4))
     return s
 
 

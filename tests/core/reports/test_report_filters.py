@@ -15,7 +15,6 @@ import docx
 import pytest
 
 from qcdesk.cli import main
-from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.project import Project
 from qcdesk.core.reports import ReportOptions, build_report, write_report
@@ -47,7 +46,7 @@ class Study:
 
 def code(project: Project, doc_id: int, code_id: int, words: str) -> None:
     start = project.document_text(doc_id).index(words)
-    project.apply_code(doc_id, code_id, start, start + len(words))
+    project.codings.apply(doc_id, code_id, start, start + len(words))
 
 
 @pytest.fixture
@@ -73,9 +72,9 @@ def make_study(folder: Path) -> Study:
         ("Sara", "Senior residents covered for me.", 10.0),
         ("Tom", "We try to protect their sleep.", 20.0),
         ("Sara", "I still fell asleep in clinic.", 30.0)])).id
-    support = p.add_code("Support", color="#27ae60").id
-    mentoring = p.add_code("Mentoring", parent_id=support, color="#2980b9").id
-    fatigue = p.add_code("Fatigue", color="#f4d03f").id
+    support = p.codebook.add("Support", color="#27ae60").value.id
+    mentoring = p.codebook.add("Mentoring", parent_id=support, color="#2980b9").value.id
+    fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
 
     p.set_coder("Amira")
     code(p, mina, mentoring, "My mentor met me every week.")
@@ -89,14 +88,14 @@ def make_study(folder: Path) -> Study:
     code(p, group, fatigue, "We try to protect their sleep.")
     code(p, group, fatigue, "I still fell asleep in clinic.")
 
-    ids = {name: cases.add_case(p, name).id for name in ("Mina", "Omar", "Sara", "Tom")}
-    cases.link_documents(p, ids["Mina"], [mina])
-    cases.link_documents(p, ids["Omar"], [omar])
-    cases.link_speaker(p, ids["Sara"], group, "Sara")
-    cases.link_speaker(p, ids["Tom"], group, "Tom")
-    role = attributes.define_attribute(p, "Role", "choice", ["mentee", "mentor"]).id
+    ids = {name: p.cases.add(name).value.id for name in ("Mina", "Omar", "Sara", "Tom")}
+    p.cases.link_documents(ids["Mina"], [mina])
+    p.cases.link_documents(ids["Omar"], [omar])
+    p.cases.link_speaker(ids["Sara"], group, "Sara")
+    p.cases.link_speaker(ids["Tom"], group, "Tom")
+    role = p.attributes.define("Role", "choice", ["mentee", "mentor"]).id
     for name, value in (("Mina", "mentee"), ("Sara", "Mentee"), ("Omar", "mentor"), ("Tom", "mentor")):
-        attributes.set_value(p, ids[name], role, value)
+        p.attributes.set_value(ids[name], role, value)
     coders = {c.name: c.id for c in p.coders()}
     return Study(p, {"mina": mina, "omar": omar, "group": group},
                  {"Support": support, "Mentoring": mentoring, "Fatigue": fatigue}, ids, coders, role)
@@ -220,11 +219,11 @@ def test_cli_export_filters(study, tmp_path, capsys):
 def wide_matrix_project(tmp_path: Path) -> Project:
     p = Project.create(tmp_path / "wide.qcd")
     p.set_coder("A")
-    fatigue = p.add_code("Fatigue").id
+    fatigue = p.codebook.add("Fatigue").value.id
     for i in range(10):
         doc = p.add_document(f"Interview {i}", transcript([(f"P{i}", "Nights were long and hard.", None)])).id
-        p.apply_code(doc, fatigue, 0, 8)
-        cases.link_documents(p, cases.add_case(p, f"Case {i}").id, [doc])
+        p.codings.apply(doc, fatigue, 0, 8)
+        p.cases.link_documents(p.cases.add(f"Case {i}").value.id, [doc])
     return p
 
 
@@ -266,16 +265,15 @@ def test_landscape_matrix_prints_on_the_second_page(tmp_path):
 def test_memos_report_follows_the_case_attribute_speaker_and_coder_filters(study):
     """A memo on a coding the filters leave out is not listed; a case memo follows the filters
     that choose cases (cases, attribute values, documents: the cases with text in them)."""
-    from qcdesk.core import memos
 
     p = study.project
     by_id = {(c.document_id, p.document_text(c.document_id)[c.start:c.end]): c.id
              for doc in study.docs.values() for c in p.codings_for_document(doc)}
-    memos.create_memo(p, "Mina's mentor", "Weekly.", coding_id=by_id[study.docs["mina"], "My mentor met me every week."])
-    memos.create_memo(p, "Tom's care", "Protective.", coding_id=by_id[study.docs["group"],
+    p.memos.create("Mina's mentor", "Weekly.", coding_id=by_id[study.docs["mina"], "My mentor met me every week."])
+    p.memos.create("Tom's care", "Protective.", coding_id=by_id[study.docs["group"],
                                                                      "We try to protect their sleep."])
-    memos.create_memo(p, "About Mina", "Second year.", case_id=study.cases["Mina"])
-    memos.create_memo(p, "About Tom", "Senior.", case_id=study.cases["Tom"])
+    p.memos.create("About Mina", "Second year.", case_id=study.cases["Mina"])
+    p.memos.create("About Tom", "Senior.", case_id=study.cases["Tom"])
 
     def titles(**filters):
         report = build_report(p, "memos", ReportOptions(**filters))

@@ -12,7 +12,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from docx.oxml.ns import qn
 
-from qcdesk.core import attributes, cases
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import REPORT_KINDS, ReportOptions, formats_for, write_report
 from qcdesk.core.reports.table_reports import word_tables
@@ -25,12 +24,12 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def study(sample):
     p = sample.project
-    one, two = cases.add_case(p, "P1"), cases.add_case(p, "P2")
-    cases.link_documents(p, one.id, [sample.docs["i1"]])
-    cases.link_documents(p, two.id, [sample.docs["i2"]])
-    gender = attributes.define_attribute(p, "Gender", "choice", choices=["woman", "man"])
-    attributes.set_value(p, one.id, gender.id, "woman")
-    attributes.set_value(p, two.id, gender.id, "man")
+    one, two = p.cases.add("P1").value, p.cases.add("P2").value
+    p.cases.link_documents(one.id, [sample.docs["i1"]])
+    p.cases.link_documents(two.id, [sample.docs["i2"]])
+    gender = p.attributes.define("Gender", "choice", choices=["woman", "man"])
+    p.attributes.set_value(one.id, gender.id, "woman")
+    p.attributes.set_value(two.id, gender.id, "man")
     return sample
 
 

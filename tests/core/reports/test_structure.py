@@ -256,10 +256,10 @@ def test_short_document_names_head_their_own_columns(tmp_path):
     from qcdesk.core.project import Project
 
     with Project.create(tmp_path / "p.qcd") as project:
-        code = project.add_code("C").id
+        code = project.codebook.add("C").value.id
         for i in range(5):
             doc = project.add_document(f"P{i}", plain(["hello there"])).id
-            project.apply_code(doc, code, 0, 5)
+            project.codings.apply(doc, code, 0, 5)
         report = build_report(project, "segments-by-code")
     (table,) = report.tables()
     assert table.header == ("Code", "P0", "P1", "P2", "P3", "P4", "Total")

@@ -19,12 +19,12 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 def team(tmp_path):
     with Project.create(tmp_path / "team.qcdesk") as p:
         doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        code = p.add_code("Support")
+        code = p.codebook.add("Support").value
         start = TEXT.index("The mentor listened")
         for coder in ("Bo", "Ana"):
             p.set_coder(coder)
-            p.apply_code(doc.id, code.id, start, start + len("The mentor listened"))
-        p.apply_code(doc.id, code.id, TEXT.index("the ward"), len(TEXT))  # Ana alone
+            p.codings.apply(doc.id, code.id, start, start + len("The mentor listened"))
+        p.codings.apply(doc.id, code.id, TEXT.index("the ward"), len(TEXT))  # Ana alone
         yield p, code
 
 
@@ -47,7 +47,7 @@ def test_a_single_coder_report_names_no_coder(tmp_path):
     with Project.create(tmp_path / "solo.qcdesk") as p:
         doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.set_coder("Ana")
-        p.apply_code(doc.id, p.add_code("Support").id, 0, 11)
+        p.codings.apply(doc.id, p.codebook.add("Support").value.id, 0, 11)
         quotes = [b for b in build_report(p, "segments-by-code").blocks if isinstance(b, Quote)]
         assert [q.source for q in quotes] == ["Interview 1"]
 

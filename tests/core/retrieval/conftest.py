@@ -15,22 +15,22 @@ def study(tmp_path):
     d1 = project.add_document("Interview 3", parsed(LINES_1))
     d2 = project.add_document("Interview 7", parsed(LINES_2))
     t1, t2 = project.document_text(d1.id), project.document_text(d2.id)
-    mentoring = project.add_code("Mentoring")
-    assigned = project.add_code("Assigned", parent_id=mentoring.id)
-    belonging = project.add_code("Belonging")
-    worry = project.add_code("Worry")
+    mentoring = project.codebook.add("Mentoring").value
+    assigned = project.codebook.add("Assigned", parent_id=mentoring.id).value
+    belonging = project.codebook.add("Belonging").value
+    worry = project.codebook.add("Worry").value
     project.set_coder("Ana")
     c = {}
     # doc 1: "mentor 😀 was assigned" (Assigned) overlaps "was assigned by the school" (Belonging)
-    c["a1"] = project.apply_code(d1.id, assigned.id, *span(t1, "My mentor 😀 was assigned"))
-    c["b1"] = project.apply_code(d1.id, belonging.id, *span(t1, "was assigned by the school"))
-    c["b2"] = project.apply_code(d1.id, belonging.id, *span(t1, "I felt I belonged"))
+    c["a1"] = project.codings.apply(d1.id, assigned.id, *span(t1, "My mentor 😀 was assigned")).value
+    c["b1"] = project.codings.apply(d1.id, belonging.id, *span(t1, "was assigned by the school")).value
+    c["b2"] = project.codings.apply(d1.id, belonging.id, *span(t1, "I felt I belonged")).value
     project.set_coder("Ben")
-    c["m1"] = project.apply_code(d1.id, mentoring.id, *span(t1, "we met every month"))
+    c["m1"] = project.codings.apply(d1.id, mentoring.id, *span(t1, "we met every month")).value
     # doc 2: Worry and Mentoring overlap; Belonging alone
-    c["w1"] = project.apply_code(d2.id, worry.id, *span(t2, "I worry that I have no time"))
-    c["m2"] = project.apply_code(d2.id, mentoring.id, *span(t2, "three mentees and I worry"))
-    c["b3"] = project.apply_code(d2.id, belonging.id, *span(t2, "I belong here"))
+    c["w1"] = project.codings.apply(d2.id, worry.id, *span(t2, "I worry that I have no time")).value
+    c["m2"] = project.codings.apply(d2.id, mentoring.id, *span(t2, "three mentees and I worry")).value
+    c["b3"] = project.codings.apply(d2.id, belonging.id, *span(t2, "I belong here")).value
     ids = dict(d1=d1.id, d2=d2.id, mentoring=mentoring.id, assigned=assigned.id,
                belonging=belonging.id, worry=worry.id)
     yield project, ids, c, (t1, t2)

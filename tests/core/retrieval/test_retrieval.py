@@ -33,7 +33,7 @@ def test_or_lists_each_segment_in_interview_order(study):
 def test_or_with_subcodes_and_one_result_per_identical_range(study):
     project, ids, c, (t1, _) = study
     # the same range coded with a second code appears once, with both codes
-    project.apply_code(ids["d1"], ids["worry"], c["m1"].start, c["m1"].end)
+    project.codings.apply(ids["d1"], ids["worry"], c["m1"].start, c["m1"].end)
     results = retrieve(project, Query([ids["mentoring"], ids["worry"]]))
     assert texts(results) == ["My mentor 😀 was assigned", "we met every month",
                               "three mentees and I worry", "I worry that I have no time"]
@@ -58,7 +58,7 @@ def test_and_returns_the_overlapping_text(study):
 def test_and_of_three_codes_needs_all_three(study):
     project, ids, c, (t1, _) = study
     start, end = span(t1, "assigned by")
-    project.apply_code(ids["d1"], ids["worry"], start, end)
+    project.codings.apply(ids["d1"], ids["worry"], start, end)
     results = retrieve(project, Query([ids["assigned"], ids["belonging"], ids["worry"]], mode="and"))
     assert texts(results) == ["assigned"]
 
@@ -79,7 +79,7 @@ def test_adjacent_ranges_do_not_overlap(study):
     project, ids, c, (t1, _) = study
     # ends exactly where "was assigned by the school" starts: no shared character
     start = t1.index("was assigned by the school")
-    project.apply_code(ids["d1"], ids["worry"], start - 4, start)
+    project.codings.apply(ids["d1"], ids["worry"], start - 4, start)
     assert retrieve(project, Query([ids["worry"], ids["belonging"]], mode="and")) == []
     results = retrieve(project, Query([ids["worry"]], mode="not", exclude_codes=[ids["belonging"]]))
     assert texts(results) == ["r 😀 ", "I worry that I have no time"]
@@ -161,7 +161,7 @@ def test_where_and_context_of_a_segment(study):
 def test_non_bmp_characters_inside_and_overlapping(study):
     project, ids, c, (_, t2) = study
     start, end = span(t2, "𝒳 three")
-    project.apply_code(ids["d2"], ids["worry"], start, end)
+    project.codings.apply(ids["d2"], ids["worry"], start, end)
     results = retrieve(project, Query([ids["worry"]], documents=[ids["d2"]]))
     assert texts(results)[0] == "𝒳 three"
     overlap = retrieve(project, Query([ids["worry"], ids["mentoring"]], mode="and"))
@@ -182,7 +182,7 @@ def test_quotes_collapse_whitespace_and_nest_quotation_marks(study):
     project, ids, _, _ = study
     lines = ['P05: She said "you will be fine"\n   and left.']
     doc = project.add_document("Notes", ParsedDocument(text=lines[0], source_format="txt", blocks=[], turns=[]))
-    project.apply_code(doc.id, ids["worry"], 5, len(lines[0]))
+    project.codings.apply(doc.id, ids["worry"], 5, len(lines[0]))
     result = retrieve(project, Query([ids["worry"]], documents=[doc.id]))[0]
     assert format_quotes([result]) == "“She said 'you will be fine' and left.” (Notes)"
 
@@ -210,7 +210,7 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     project = Project.create(tmp_path / "big.qcdesk")
     lines = [f"P{i % 7}: " + "words of a long answer " * 8 for i in range(400)]
     docs = [project.add_document(f"Interview {n}", parsed(lines)).id for n in range(10)]
-    codes = [project.add_code(f"Code {n}").id for n in range(10)]
+    codes = [project.codebook.add(f"Code {n}").value.id for n in range(10)]
     length = len("\n".join(lines))
     rows = []
     for i in range(50_000):
@@ -229,13 +229,12 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
 
 def test_case_filter_agrees_with_the_cases_module(study):
     """Retrieval reads cases from the schema tables; the cases module must see the same codings."""
-    cases = pytest.importorskip("qcdesk.core.cases")
     project, ids, _, _ = study
-    case = cases.add_case(project, "M01")
-    cases.link_speaker(project, case.id, ids["d2"], "M01")
-    whole = cases.add_case(project, "P03")
-    cases.link_documents(project, whole.id, [ids["d1"]])
+    case = project.cases.add("M01").value
+    project.cases.link_speaker(case.id, ids["d2"], "M01")
+    whole = project.cases.add("P03").value
+    project.cases.link_documents(whole.id, [ids["d1"]])
     everything = [ids["mentoring"], ids["belonging"], ids["worry"]]
     for case_id in (case.id, whole.id):
         found = {c for r in retrieve(project, Query(everything, cases=[case_id])) for c in r.coding_ids}
-        assert found == set(cases.case_coding_ids(project, case_id))
+        assert found == set(project.cases.coding_ids(case_id))
