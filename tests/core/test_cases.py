@@ -10,23 +10,10 @@ import pytest
 from qcdesk.core import attributes as attrs
 from qcdesk.core import cases
 from qcdesk.core.errors import OperationError
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import lines_document
 
 pytestmark = pytest.mark.core
-
-
-def parsed(lines: list[str]) -> ParsedDocument:
-    text = "\n".join(lines)
-    blocks, turns, pos = [], [], 0
-    for line in lines:
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        if ":" in line:
-            turns.append(SpeakerTurn(line.split(":")[0], pos, end))
-        pos = end + 1
-    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
 
 
 @pytest.fixture
@@ -47,7 +34,7 @@ def test_add_rename_describe_delete_and_restore(project):
         cases.add_case(project, "   ")
     assert cases.rename_case(project, ana.id, "Ana").name == "Ana"
     assert cases.describe_case(project, ana.id, "Second-year").description == "Second-year"
-    doc = project.add_document("Interview Ana", parsed(["Interviewer: Hi", "Ana: Hello"]))
+    doc = project.add_document("Interview Ana", lines_document(["Interviewer: Hi", "Ana: Hello"]))
     cases.link_documents(project, ana.id, [doc.id])
     gender = attrs.define_attribute(project, "Gender", "choice", ["woman", "man"])
     attrs.set_value(project, ana.id, gender.id, "Woman")
@@ -60,8 +47,8 @@ def test_add_rename_describe_delete_and_restore(project):
 
 
 def test_cases_from_documents_skips_existing_names(project):
-    d1 = project.add_document("P01", parsed(["P01: one"]))
-    d2 = project.add_document("P02", parsed(["P02: two"]))
+    d1 = project.add_document("P01", lines_document(["P01: one"]))
+    d2 = project.add_document("P02", lines_document(["P02: two"]))
     cases.add_case(project, "P02")
     created = cases.cases_from_documents(project, [d1.id, d2.id])
     assert [c.name for c in created] == ["P01"]
@@ -70,9 +57,9 @@ def test_cases_from_documents_skips_existing_names(project):
 
 
 def test_one_case_spans_several_documents(project):
-    first = project.add_document("Ana interview 1", parsed(["Ana: first"]))
-    second = project.add_document("Ana interview 2", parsed(["Ana: second"]))
-    diary = project.add_document("Ana audio diary", parsed(["Ana: diary"]))
+    first = project.add_document("Ana interview 1", lines_document(["Ana: first"]))
+    second = project.add_document("Ana interview 2", lines_document(["Ana: second"]))
+    diary = project.add_document("Ana audio diary", lines_document(["Ana: diary"]))
     ana = cases.add_case(project, "Ana")
     cases.set_case_documents(project, ana.id, [first.id, second.id, diary.id])
     assert cases.case_documents(project, ana.id) == [first.id, second.id, diary.id]
@@ -83,13 +70,13 @@ def test_one_case_spans_several_documents(project):
 
 
 def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(project):
-    group = project.add_document("Focus group 1", parsed([
+    group = project.add_document("Focus group 1", lines_document([
         "Moderator: What helped?",
         "Ben: My mentor listened.",
         "Cara: Peer support mostly.",
         "Ben: And the school rota.",
     ]))
-    other = project.add_document("Focus group 2", parsed(["moderator: Again?", "Cara: Yes again."]))
+    other = project.add_document("Focus group 2", lines_document(["moderator: Again?", "Cara: Yes again."]))
     created = cases.cases_from_speakers(project)
     assert [c.name for c in created] == ["Ben", "Cara"]
     ben = cases.case_by_name(project, "Ben")
@@ -111,7 +98,7 @@ def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(proj
 
 
 def test_case_coding_ids_of_documents(project):
-    doc = project.add_document("Interview", parsed(["Interviewer: q", "P: answer"]))
+    doc = project.add_document("Interview", lines_document(["Interviewer: q", "P: answer"]))
     code = project.add_code("X")
     coding = project.apply_code(doc.id, code.id, 0, 5)
     case = cases.cases_from_documents(project, [doc.id])[0]
@@ -193,7 +180,7 @@ def test_read_only_project_refuses_case_edits(tmp_path):
 
 
 def test_undoing_a_document_deletion_brings_back_its_case_links(project):
-    group = project.add_document("Focus group", parsed(["Moderator: Hi", "Ben: Hello"]))
+    group = project.add_document("Focus group", lines_document(["Moderator: Hi", "Ben: Hello"]))
     cases.cases_from_speakers(project)
     ben = cases.case_by_name(project, "Ben")
     cases.link_documents(project, ben.id, [group.id])
