@@ -16,10 +16,10 @@ pytest twice: everything with ``QT_QPA_PLATFORM=offscreen``, then the widget
 tests (``tests/ui``, or the part of them named on the command line) on the real X11
 platform (``xcb``) in Xvfb servers started here, because shortcuts, focus and key
 bindings differ between the two. Each run uses one pytest process per core (pytest-xdist ``-n``;
-``QCDESK_TEST_WORKERS=1`` or an ``-n`` of your own overrides it), and the X11 run one Xvfb per process. It fails when the checks or either run fail; pytest's exit code 5 (no
-tests collected) is a failure too, except for an X11 run whose ``-k``/``-m`` selection
-matched no widget test. Without Xvfb (not root, no apt-get) it says so loudly and runs
-offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
+``QCDESK_TEST_WORKERS=1`` or an ``-n`` of your own overrides it), and the X11 run one Xvfb per
+process. It fails when the checks or either run fail; pytest's exit code 5 (no tests collected)
+is a failure too, except for an X11 run whose ``-k``/``-m`` selection matched no widget test.
+Without Xvfb (not root, no apt-get) it says so loudly and runs offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
 """
 
 from __future__ import annotations
