@@ -213,3 +213,22 @@ def test_any_check_failing_fails_lint_and_test(dev, monkeypatch, capsys, failing
     monkeypatch.delenv("QCDESK_SKIP_LINT", raising=False)
     assert dev.main(["test"]) == (1 if failing else 0)
     assert dev.main(["lint"]) == (1 if failing else 0)
+
+
+@pytest.mark.parametrize("worker, display", [("gw0", ":5"), ("gw1", ":6"), ("gw2", ":5")])
+def test_each_test_process_takes_its_own_x_server_and_user_folders(monkeypatch, tmp_path, worker, display):
+    """tests/conftest.py: worker gwN gets the N-th Xvfb dev.py started, and XDG folders no other process has."""
+    conftest = importlib.util.spec_from_file_location("qcdesk_tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(conftest)
+    conftest.loader.exec_module(module)
+    for name in ("DISPLAY", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, "untouched")  # restored after the test
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+    monkeypatch.setenv("QCDESK_X11_DISPLAYS", ":5,:6")
+    config = type("Config", (), {"stash": pytest.Stash()})()
+    module.pytest_configure(config)
+    assert os.environ["DISPLAY"] == display
+    home = config.stash[module.USER_DIRS]
+    assert os.environ["XDG_DATA_HOME"] == str(home / "xdg_data_home") and worker in home.name
+    module.pytest_unconfigure(config)
+    assert not home.exists()
