@@ -14,15 +14,17 @@ installed with apt-get (CI machines start bare).
 check, configured in pyproject.toml; ``QCDESK_SKIP_LINT=1`` skips them for a quick local run), then
 pytest twice: everything with ``QT_QPA_PLATFORM=offscreen``, then the widget
 tests (``tests/ui``, or the part of them named on the command line) on the real X11
-platform (``xcb``) in an Xvfb server started here, because shortcuts, focus and key
-bindings differ between the two. It fails when the checks or either run fail; pytest's exit code 5 (no
-tests collected) is a failure too, except for an X11 run whose ``-k``/``-m`` selection
-matched no widget test. Without Xvfb (not root, no apt-get) it says so loudly and runs
-offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
+platform (``xcb``) in Xvfb servers started here, because shortcuts, focus and key
+bindings differ between the two. Each run uses one pytest process per core (pytest-xdist ``-n``;
+``QCDESK_TEST_WORKERS=1`` or an ``-n`` of your own overrides it), and the X11 run one Xvfb per
+process. It fails when the checks or either run fail; pytest's exit code 5 (no tests collected)
+is a failure too, except for an X11 run whose ``-k``/``-m`` selection matched no widget test.
+Without Xvfb (not root, no apt-get) it says so loudly and runs offscreen only; with ``QCDESK_REQUIRE_X11=1`` (CI) that is a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import select
@@ -56,7 +58,8 @@ NO_TESTS = 5
 #: pytest options whose value is the next argument (that value is never a test path)
 VALUE_OPTIONS = {"-k", "-m", "-p", "-c", "-o", "-W", "-r", "--tb", "--maxfail", "--deselect", "--ignore",
                  "--ignore-glob", "--basetemp", "--rootdir", "--confcutdir", "--durations", "--junitxml",
-                 "--junit-xml", "--log-level", "--import-mode", "--override-ini", "--hypothesis-seed"}
+                 "--junit-xml", "--log-level", "--import-mode", "--override-ini", "--hypothesis-seed",
+                 "-n", "--numprocesses", "--dist", "--maxprocesses"}
 # Debian packages the report tests print with (LibreOffice to PDF, pdftotext); tests skip without them.
 REPORT_TEST_PACKAGES = ["libreoffice-writer-nogui", "poppler-utils"]
 
@@ -260,6 +263,24 @@ def run_lint(py: Path) -> int:
     return 1 if failed else 0
 
 
+def test_workers() -> int:
+    """How many pytest processes each run uses: one per core this process may run on, or
+    ``QCDESK_TEST_WORKERS`` (1: a single process, as before pytest-xdist)."""
+    asked = os.environ.get("QCDESK_TEST_WORKERS", "").strip()
+    if asked.isdigit() and int(asked) > 0:
+        return int(asked)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores)
+
+
+def parallel(args: list[str], workers: int) -> list[str]:
+    """pytest's arguments with ``-n workers`` (pytest-xdist) in front, unless the caller chose
+    the processes already (``-n``, ``--numprocesses``, ``-p no:xdist``) or there is only one."""
+    chosen = any(a in {"-n", "--numprocesses", "no:xdist", "-pno:xdist"} or a.startswith(("-n", "--numprocesses="))
+                 for a in args)
+    return args if chosen or workers < 2 else ["-n", str(workers), *args]
+
+
 def run_pytest(py: Path, args: list[str], env: dict[str, str]) -> int:
     return subprocess.call([str(py), "-m", "pytest", *args], cwd=ROOT, env=env)
 
@@ -271,8 +292,9 @@ def loud(msg: str) -> None:
 
 def run_tests(py: Path, rest: list[str]) -> int:
     base = {k: v for k, v in os.environ.items() if k not in {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"}}
-    log("pytest with QT_QPA_PLATFORM=offscreen")
-    results = {"offscreen": run_pytest(py, rest, dict(base, QT_QPA_PLATFORM="offscreen"))}
+    workers = test_workers()
+    log(f"pytest with QT_QPA_PLATFORM=offscreen ({workers} process{'es' if workers > 1 else ''})")
+    results = {"offscreen": run_pytest(py, parallel(rest, workers), dict(base, QT_QPA_PLATFORM="offscreen"))}
     x11_args = x11_arguments(rest)
     required = os.environ.get("QCDESK_REQUIRE_X11", "") not in {"", "0"}
     if x11_args is None:
@@ -286,9 +308,16 @@ def run_tests(py: Path, rest: list[str]) -> int:
             results["X11 (required by QCDESK_REQUIRE_X11)"] = 1
     else:
         try:
-            with Xvfb() as server:
-                log(f"pytest {' '.join(x11_args)} with QT_QPA_PLATFORM=xcb on Xvfb {server.display} ({XVFB_SCREEN})")
-                code = run_pytest(py, x11_args, dict(base, QT_QPA_PLATFORM="xcb", DISPLAY=server.display))
+            # one server per pytest process: focus, the active window and the keyboard map
+            # (tests/ui/test_x11_keys.py presses real keys) are the server's, so two processes
+            # sharing one would steal each other's focus; tests/conftest.py gives each its own
+            with contextlib.ExitStack() as stack:
+                servers = [stack.enter_context(Xvfb()) for _ in range(workers)]
+                displays = [server.display for server in servers]
+                log(f"pytest {' '.join(x11_args)} with QT_QPA_PLATFORM=xcb on Xvfb {', '.join(displays)} ({XVFB_SCREEN})")
+                code = run_pytest(py, parallel(x11_args, workers),
+                                  dict(base, QT_QPA_PLATFORM="xcb", DISPLAY=displays[0],
+                                       QCDESK_X11_DISPLAYS=",".join(displays)))
         except RuntimeError as exc:
             loud(str(exc))
             code = 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,36 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 #: real files made by other people and tools; read-only, beside the repository (QCDESK_TEST_CORPUS
 #: names it elsewhere, e.g. for a git worktree that is not beside it)
 CORPUS = Path(os.environ.get("QCDESK_TEST_CORPUS") or REPO_ROOT / ".." / "shared" / "corpus").resolve()
+
+
+#: the temporary folder holding this process's XDG data, config and cache folders
+USER_DIRS = pytest.StashKey[Path]()
+
+
+def pytest_configure(config) -> None:
+    """Each pytest process (pytest-xdist runs two or more) gets a data and a config folder of its
+    own, and on X11 an X server of its own.
+
+    The demo project, QSettings' user scope and anything else written under the user's folders
+    land in a temporary home, never in the real one and never in another process's.
+    ``packaging/dev.py test`` starts one Xvfb per process and lists them in ``QCDESK_X11_DISPLAYS``;
+    worker ``gwN`` takes the N-th, so no two processes fight over focus or the keyboard map.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    home = Path(tempfile.mkdtemp(prefix=f"qcdesk-tests-{worker or 'main'}-"))
+    config.stash[USER_DIRS] = home
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        (home / name.lower()).mkdir()
+        os.environ[name] = str(home / name.lower())
+    displays = [d for d in os.environ.get("QCDESK_X11_DISPLAYS", "").split(",") if d]
+    if displays and worker.startswith("gw") and worker[2:].isdigit():
+        os.environ["DISPLAY"] = displays[int(worker[2:]) % len(displays)]
+
+
+def pytest_unconfigure(config) -> None:
+    home = config.stash.get(USER_DIRS, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture

@@ -8,23 +8,10 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import lines_document
 
 pytestmark = pytest.mark.core
-
-
-def parsed(lines: list[str]) -> ParsedDocument:
-    text = "\n".join(lines)
-    blocks, turns, pos = [], [], 0
-    for line in lines:
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        if ":" in line:
-            turns.append(SpeakerTurn(line.split(":")[0], pos, end))
-        pos = end + 1
-    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
 
 
 @pytest.fixture
@@ -45,7 +32,7 @@ def test_add_rename_describe_delete_and_restore(project):
         project.cases.add("   ")
     assert project.cases.rename(ana.id, "Ana").value.name == "Ana"
     assert project.cases.describe(ana.id, "Second-year").description == "Second-year"
-    doc = project.add_document("Interview Ana", parsed(["Interviewer: Hi", "Ana: Hello"]))
+    doc = project.add_document("Interview Ana", lines_document(["Interviewer: Hi", "Ana: Hello"]))
     project.cases.link_documents(ana.id, [doc.id])
     gender = project.attributes.define("Gender", "choice", ["woman", "man"])
     project.attributes.set_value(ana.id, gender.id, "Woman")
@@ -58,8 +45,8 @@ def test_add_rename_describe_delete_and_restore(project):
 
 
 def test_cases_from_documents_skips_existing_names(project):
-    d1 = project.add_document("P01", parsed(["P01: one"]))
-    d2 = project.add_document("P02", parsed(["P02: two"]))
+    d1 = project.add_document("P01", lines_document(["P01: one"]))
+    d2 = project.add_document("P02", lines_document(["P02: two"]))
     project.cases.add("P02")
     created = project.cases.from_documents([d1.id, d2.id])
     assert [c.name for c in created] == ["P01"]
@@ -68,9 +55,9 @@ def test_cases_from_documents_skips_existing_names(project):
 
 
 def test_one_case_spans_several_documents(project):
-    first = project.add_document("Ana interview 1", parsed(["Ana: first"]))
-    second = project.add_document("Ana interview 2", parsed(["Ana: second"]))
-    diary = project.add_document("Ana audio diary", parsed(["Ana: diary"]))
+    first = project.add_document("Ana interview 1", lines_document(["Ana: first"]))
+    second = project.add_document("Ana interview 2", lines_document(["Ana: second"]))
+    diary = project.add_document("Ana audio diary", lines_document(["Ana: diary"]))
     ana = project.cases.add("Ana").value
     project.cases.set_documents(ana.id, [first.id, second.id, diary.id])
     assert project.cases.documents_of(ana.id) == [first.id, second.id, diary.id]
@@ -81,13 +68,13 @@ def test_one_case_spans_several_documents(project):
 
 
 def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(project):
-    group = project.add_document("Focus group 1", parsed([
+    group = project.add_document("Focus group 1", lines_document([
         "Moderator: What helped?",
         "Ben: My mentor listened.",
         "Cara: Peer support mostly.",
         "Ben: And the school rota.",
     ]))
-    other = project.add_document("Focus group 2", parsed(["moderator: Again?", "Cara: Yes again."]))
+    other = project.add_document("Focus group 2", lines_document(["moderator: Again?", "Cara: Yes again."]))
     created = project.cases.from_speakers()
     assert [c.name for c in created] == ["Ben", "Cara"]
     ben = project.cases.by_name("Ben")
@@ -109,7 +96,7 @@ def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(proj
 
 
 def test_case_coding_ids_of_documents(project):
-    doc = project.add_document("Interview", parsed(["Interviewer: q", "P: answer"]))
+    doc = project.add_document("Interview", lines_document(["Interviewer: q", "P: answer"]))
     code = project.codebook.add("X").value
     coding = project.codings.apply(doc.id, code.id, 0, 5).value
     case = project.cases.from_documents([doc.id])[0]
@@ -191,7 +178,7 @@ def test_read_only_project_refuses_case_edits(tmp_path):
 
 
 def test_undoing_a_document_deletion_brings_back_its_case_links(project):
-    group = project.add_document("Focus group", parsed(["Moderator: Hi", "Ben: Hello"]))
+    group = project.add_document("Focus group", lines_document(["Moderator: Hi", "Ben: Hello"]))
     project.cases.from_speakers()
     ben = project.cases.by_name("Ben")
     project.cases.link_documents(ben.id, [group.id])

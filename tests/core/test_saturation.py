@@ -7,16 +7,11 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.core.saturation import saturation, set_document_order
+from builders import paragraph_document
 
 pytestmark = pytest.mark.core
-
-
-def doc(text: str) -> ParsedDocument:
-    return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))], turns=[])
 
 
 @pytest.fixture
@@ -35,7 +30,7 @@ def study(tmp_path: Path):
         identity = p.codebook.add("Identity").value
         ids = {}
         for name in "ABCD":
-            ids[name] = p.add_document(f"Interview {name}", doc("some words of the interview")).id
+            ids[name] = p.add_document(f"Interview {name}", paragraph_document("some words of the interview")).id
         p.set_coder("Alex")
         p.codings.apply(ids["A"], mentor.id, 0, 4)
         p.codings.apply(ids["A"], time.id, 5, 10)
@@ -99,7 +94,7 @@ def test_leaf_codes_only_and_one_coder(study):
 def test_a_document_nobody_has_coded_is_marked_not_coded(study):
     """An interview not coded yet adds "0 new codes" only in appearance: it is marked, not counted."""
     project, ids = study
-    e = project.add_document("Interview E", doc("not coded yet"))
+    e = project.add_document("Interview E", paragraph_document("not coded yet"))
     rows = saturation(project)
     assert [(r.document_name[-1], r.coded) for r in rows] == [("A", True), ("B", True), ("C", True),
                                                               ("D", True), ("E", False)]

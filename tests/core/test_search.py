@@ -8,25 +8,12 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.search import code_hits, parse_query, search, unit_range
 from qcdesk.core.textfold import fold
+from builders import lines_document
 
 pytestmark = pytest.mark.core
-
-
-def parsed(lines: list[str]) -> ParsedDocument:
-    """One paragraph and one speaker turn per line ("Speaker: words")."""
-    text = "\n".join(lines)
-    blocks, turns, pos = [], [], 0
-    for line in lines:
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        if ":" in line:
-            turns.append(SpeakerTurn(line.split(":")[0], pos, end))
-        pos = end + 1
-    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
 
 
 ACCENTS = ["Interviewer: Was the café 😀 naïve? Tell me.",
@@ -41,9 +28,9 @@ PERSIAN = ["مصاحبه‌گر: دربارهٔ کارآموزی بگویید.",
 @pytest.fixture
 def project(tmp_path: Path):
     with Project.create(tmp_path / "s.qcdesk") as proj:
-        proj.add_document("Accents", parsed(ACCENTS))
-        proj.add_document("Persian", parsed(PERSIAN))
-        proj.add_document("Plain", parsed(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
+        proj.add_document("Accents", lines_document(ACCENTS))
+        proj.add_document("Persian", lines_document(PERSIAN))
+        proj.add_document("Plain", lines_document(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
         yield proj
 
 
@@ -158,7 +145,7 @@ def test_parse_query_terms():
 
 def test_greek_accents_and_final_sigma(tmp_path):
     with Project.create(tmp_path / "g.qcdesk") as proj:
-        proj.add_document("Greek", parsed(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
+        proj.add_document("Greek", lines_document(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
         assert found(proj, "δρομος") == [("Greek", "δρόμος"), ("Greek", "ΔΡΟΜΟΣ")]
         assert found(proj, "ΜΑΚΡΥΣ") == [("Greek", "μακρύς")]
 

@@ -62,11 +62,52 @@ def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, 
     monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
     monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
     assert dev.run_tests(Path("python"), ["-x"]) == expected
     assert calls == [("offscreen", None, ["-x"]), ("xcb", ":99", ["-x", "tests/ui"])]
 
 
+def test_each_run_uses_a_process_per_worker_and_the_x11_run_a_server_each(dev, monkeypatch):
+    calls, servers = [], []
+
+    class FakeXvfb:
+        def __enter__(self):
+            servers.append(self)
+            self.display = f":{len(servers) + 40}"
+            return self
+
+        def __exit__(self, *exc):
+            servers.remove(self)
+
+    def fake_pytest(py, args, env):
+        calls.append((env["QT_QPA_PLATFORM"], env.get("QCDESK_X11_DISPLAYS"), args, len(servers)))
+        return 0
+
+    monkeypatch.setattr(dev, "run_pytest", fake_pytest)
+    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setenv("QCDESK_TEST_WORKERS", "2")
+    assert dev.run_tests(Path("python"), ["-q"]) == 0
+    assert calls == [("offscreen", None, ["-n", "2", "-q"], 0), ("xcb", ":41,:42", ["-n", "2", "-q", "tests/ui"], 2)]
+    assert servers == []  # every server stopped
+
+
+@pytest.mark.parametrize("given", [["-n", "3"], ["-n3"], ["--numprocesses=3"], ["-p", "no:xdist"]])
+def test_processes_chosen_on_the_command_line_are_kept(dev, given):
+    assert dev.parallel(given, 2) == given
+    assert dev.parallel(["-q"], 1) == ["-q"]
+
+
+def test_the_workers_follow_the_cores_unless_told(dev, monkeypatch):
+    monkeypatch.delenv("QCDESK_TEST_WORKERS", raising=False)
+    assert dev.test_workers() >= 1
+    monkeypatch.setenv("QCDESK_TEST_WORKERS", "3")
+    assert dev.test_workers() == 3
+
+
 def test_no_widget_test_matching_a_marker_is_not_an_x11_failure(dev, monkeypatch):
+    monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
     monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
     monkeypatch.setattr(dev, "Xvfb", type("X", (), {"display": ":9", "__enter__": lambda s: s,
                                                     "__exit__": lambda s, *e: None}))
@@ -172,3 +213,22 @@ def test_any_check_failing_fails_lint_and_test(dev, monkeypatch, capsys, failing
     monkeypatch.delenv("QCDESK_SKIP_LINT", raising=False)
     assert dev.main(["test"]) == (1 if failing else 0)
     assert dev.main(["lint"]) == (1 if failing else 0)
+
+
+@pytest.mark.parametrize("worker, display", [("gw0", ":5"), ("gw1", ":6"), ("gw2", ":5")])
+def test_each_test_process_takes_its_own_x_server_and_user_folders(monkeypatch, tmp_path, worker, display):
+    """tests/conftest.py: worker gwN gets the N-th Xvfb dev.py started, and XDG folders no other process has."""
+    conftest = importlib.util.spec_from_file_location("qcdesk_tests_conftest", ROOT / "tests" / "conftest.py")
+    module = importlib.util.module_from_spec(conftest)
+    conftest.loader.exec_module(module)
+    for name in ("DISPLAY", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(name, "untouched")  # restored after the test
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", worker)
+    monkeypatch.setenv("QCDESK_X11_DISPLAYS", ":5,:6")
+    config = type("Config", (), {"stash": pytest.Stash()})()
+    module.pytest_configure(config)
+    assert os.environ["DISPLAY"] == display
+    home = config.stash[module.USER_DIRS]
+    assert os.environ["XDG_DATA_HOME"] == str(home / "xdg_data_home") and worker in home.name
+    module.pytest_unconfigure(config)
+    assert not home.exists()

@@ -149,3 +149,63 @@ def ink():
         return len(pixels) - most
 
     return count
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path, request):
+    """``make_window(project=None, *, new=None, size=None, coder=None, settings=None, ...)``: a shown
+    MainWindow, closed after the test. The one way the widget tests build a window.
+
+    ``project`` is opened (the test fails, naming what the window said, when it does not open);
+    ``new`` creates a project there instead. ``size`` (width, height) resizes before showing;
+    ``coder`` is the settings' coder name; ``settings`` a Settings of the test's own (default: a
+    fresh ``settings.ini`` in ``tmp_path``, or ``settings_file`` there). ``show=False`` leaves it
+    hidden; ``exposed`` waits until it is on screen; ``active`` activates it (window shortcuts reach
+    only the active window). ``teardown``: "close" closes the window (its settings are saved),
+    "project" closes only the project.
+    """
+    from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.settings import Settings
+
+    made: list[tuple[MainWindow, str]] = []
+
+    def said() -> list:
+        """What the window told the user, when the test records it (the ``messages`` fixture)."""
+        return request.getfixturevalue("messages") if "messages" in request.fixturenames else []
+
+    def make(project=None, *, new=None, size=None, coder=None, settings=None, settings_file="settings.ini",
+             show=True, exposed=False, active=False, teardown="close") -> MainWindow:
+        if settings is None:
+            settings = Settings(tmp_path / settings_file)
+        if coder is not None:
+            settings.set_coder_name(coder)
+        win = MainWindow(settings)
+        qtbot.addWidget(win)
+        made.append((win, teardown))
+        if size is not None:
+            win.resize(*size)
+        if show:
+            win.show()
+        if exposed:
+            qtbot.waitExposed(win)
+        if project is not None:
+            assert win.open_project(project), said()
+        if new is not None:
+            assert win.new_project(new), said()
+        if active:
+            win.raise_()
+            win.activateWindow()
+            qtbot.waitUntil(win.isActiveWindow)
+        return win
+
+    yield make
+    for win, teardown in reversed(made):
+        if shiboken6.isValid(win):
+            win.close() if teardown == "close" else win.close_project()
+
+
+@pytest.fixture
+def window(make_window, project_path, messages):
+    """The usual window: ``project_path`` (a fixture of the test module) open in a shown 1200×800
+    window; what it tells the user is recorded in ``messages``."""
+    return make_window(project_path, size=(1200, 800), exposed=True)

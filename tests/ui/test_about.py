@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 from PySide6 import __version__ as pyside_version
@@ -14,19 +13,13 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QTextBrows
 from qcdesk import __version__
 from qcdesk.ui.about import AboutDialog, components
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window) -> MainWindow:
+    return make_window(exposed=True)
 
 
 def open_about(qtbot, win: MainWindow) -> AboutDialog:

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -33,16 +32,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    assert win.open_project(project_path)
-    yield win
-    win.close()
+def window(make_window, project_path, messages) -> MainWindow:
+    return make_window(project_path, coder="Ana", size=(1200, 800))
 
 
 def coder_ids(win: MainWindow, *names: str) -> list[int]:

@@ -8,14 +8,12 @@ import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
+def window(make_window, tmp_path):
     path = tmp_path / "a.qcdesk"
     with Project.create(path) as project:
         project.set_coder("Ana")
@@ -25,14 +23,7 @@ def window(qtbot, tmp_path):
         project.codings.apply(doc.id, code.id, 3, 28)
         project.set_coder("Ben")
         project.codebook.rename(code.id, "Exhaustion")
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ben")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(path)
-    yield win
-    win.close_project()
+    return make_window(path, coder="Ben", settings_file="s.ini", teardown="project")
 
 
 def _rows(dialog):

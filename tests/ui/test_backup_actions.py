@@ -11,7 +11,6 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.backup_actions import RestoreDialog
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -27,13 +26,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(project_path)
-    yield win
-    win.close_project()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    return make_window(project_path, teardown="project")
 
 
 def test_back_up_now_then_restore_through_the_menu(window, project_path, messages, monkeypatch, qtbot):

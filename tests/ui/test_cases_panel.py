@@ -9,34 +9,21 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
+from builders import lines_document
 
 pytestmark = pytest.mark.gui
-
-
-def parsed(lines: list[str]) -> ParsedDocument:
-    text = "\n".join(lines)
-    blocks, turns, pos = [], [], 0
-    for line in lines:
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        turns.append(SpeakerTurn(line.split(":")[0], pos, end))
-        pos = end + 1
-    return ParsedDocument(text=text, source_format="txt", blocks=blocks, turns=turns)
 
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
-        project.add_document("P01", parsed(["Interviewer: How was it?", "P01: Good."]))
-        project.add_document("P02", parsed(["Interviewer: And you?", "P02: Hard."]))
-        project.add_document("Focus group", parsed(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
+        project.add_document("P01", lines_document(["Interviewer: How was it?", "P01: Good."]))
+        project.add_document("P02", lines_document(["Interviewer: And you?", "P02: Hard."]))
+        project.add_document("Focus group", lines_document(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
         project.attributes.define("Age", "number")
         project.attributes.define("Interviewed", "date")
         project.attributes.define("Role", "choice", ["Mentor", "Mentee"])
@@ -44,16 +31,10 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
+def window(make_window, project_path, messages) -> MainWindow:
+    win = make_window(project_path, size=(1200, 800), exposed=True)
     win.show_panel(win.cases.dock)
-    yield win
-    win.close()
+    return win
 
 
 def table_texts(panel) -> list[list[str]]:
@@ -256,20 +237,14 @@ def test_screenshot(window, qtbot, tmp_path, ink):
     assert panel.index_of("P02", "Interviewed").data() in (None, "") and ink(table.viewport(), empty) == 0
 
 
-def test_memo_on_the_current_case(qtbot, tmp_path, messages):
-    from qcdesk.ui.main_window import MainWindow
-    from qcdesk.ui.settings import Settings
+def test_memo_on_the_current_case(make_window, qtbot, tmp_path, messages):
 
     path = tmp_path / "memo.qcdesk"
     with Project.create(path) as project:
         project.cases.add("P07")
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(path)
+    win = make_window(path, coder="Ana", settings_file="s.ini")
     panel = win.cases.panel
+
     win.show_panel(win.cases.dock)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
     case_id = win.project.cases.by_name("P07").id

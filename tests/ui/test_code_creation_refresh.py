@@ -9,8 +9,6 @@ import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 from qcdesk.ui.transcript_view import TranscriptView
 
 pytestmark = pytest.mark.gui
@@ -19,19 +17,15 @@ TEXT = "Interviewer: how did it start?\nP1: my mentor called me every week and I
 
 
 @pytest.fixture
-def win(qtbot, tmp_path: Path, messages):
+def win(make_window, tmp_path: Path, messages):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         theme = project.codebook.add("Mentoring", color="#5dade2").value
         leaf = project.codebook.add("Weekly calls", parent_id=theme.id).value
         project.codings.apply(doc.id, leaf.id, 35, 60)
-    window = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    window.resize(1000, 700)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.open_project(path), messages
+    window = make_window(path, size=(1000, 700), exposed=True)
+
     window.show_document(doc.id)
     window.codebook.select_code(theme.id)
     assert window.segments.row_count() == 1

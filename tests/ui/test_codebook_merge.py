@@ -15,7 +15,6 @@ from qcdesk.ui import dialogs
 from qcdesk.ui.codebook_dialogs import TOP_LEVEL, CriteriaDialog
 from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -42,18 +41,6 @@ def project_path(tmp_path: Path) -> Path:
         project.codings.apply(doc.id, dis.id, *span("I felt lost"))
         project.codings.apply(doc.id, dis.id, *span("Nobody told me"))
     return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
 
 
 def cid(win: MainWindow, name: str) -> int:

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import QDialogButtonBox
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 from qcdesk.ui.team import CoderDialog, TeamFeature
 
 pytestmark = pytest.mark.gui
@@ -32,21 +30,11 @@ def project_path(tmp_path: Path) -> Path:
     return path
 
 
-def make_window(qtbot, tmp_path: Path, settings_name: str | None = None) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    if settings_name:
-        settings.set_coder_name(settings_name)
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    return win
-
-
-def test_asks_who_is_coding_and_records_the_answer(qtbot, tmp_path, project_path, monkeypatch, messages):
+def test_asks_who_is_coding_and_records_the_answer(make_window, qtbot, tmp_path, project_path, monkeypatch, messages):
     asked = []
     monkeypatch.setattr(TeamFeature, "_ask_coder",
                         lambda self, names, suggested: asked.append((names, suggested)) or "Cleo")
-    win = make_window(qtbot, tmp_path)
+    win = make_window()
     assert win.open_project(project_path)
     assert asked == [(["Ana", "Ben"], "")]
     assert win.project.coder.name == "Cleo"
@@ -60,17 +48,17 @@ def test_asks_who_is_coding_and_records_the_answer(qtbot, tmp_path, project_path
     win.close()
 
 
-def test_a_saved_name_is_not_asked_for_a_project_without_coders(qtbot, tmp_path, monkeypatch, messages):
+def test_a_saved_name_is_not_asked_for_a_project_without_coders(make_window, qtbot, tmp_path, monkeypatch, messages):
     path = tmp_path / "fresh.qcdesk"
     Project.create(path).close()
     monkeypatch.setattr(TeamFeature, "_ask_coder", lambda self, names, suggested: pytest.fail("asked"))
-    win = make_window(qtbot, tmp_path, "Dana")
+    win = make_window(coder="Dana")
     assert win.open_project(path)
     assert win.project.coder.name == "Dana"
     win.close()
 
 
-def test_a_new_project_after_the_demo_asks_who_is_coding(qtbot, tmp_path, monkeypatch, messages):
+def test_a_new_project_after_the_demo_asks_who_is_coding(make_window, qtbot, tmp_path, monkeypatch, messages):
     """Trying the demo as its "Demo coder" does not make that the user's name: the next project asks."""
     from qcdesk.core.demo import DEMO_CODER, build_demo_project
 
@@ -79,7 +67,7 @@ def test_a_new_project_after_the_demo_asks_who_is_coding(qtbot, tmp_path, monkey
     answers = iter([DEMO_CODER, "Ana"])
     monkeypatch.setattr(TeamFeature, "_ask_coder",
                         lambda self, names, suggested: asked.append((names, suggested)) or next(answers))
-    win = make_window(qtbot, tmp_path)
+    win = make_window()
     assert win.open_project(demo)
     assert win.project.coder.name == DEMO_CODER
     assert win.new_project(tmp_path / "mine.qcdesk")
@@ -108,8 +96,8 @@ def test_the_dialog_offers_the_coders_and_a_new_name(qtbot):
     assert not ok.isEnabled()
 
 
-def test_show_codings_of_one_coder_filters_highlights_and_segments(qtbot, tmp_path, project_path, messages):
-    win = make_window(qtbot, tmp_path, "Ben")
+def test_show_codings_of_one_coder_filters_highlights_and_segments(make_window, qtbot, tmp_path, project_path, messages):
+    win = make_window(coder="Ben")
     assert win.open_project(project_path)
     win.segments.show_code(win.project.codes()[0].id)
     assert len(win.segments.rows()) == 2
@@ -131,10 +119,10 @@ def test_show_codings_of_one_coder_filters_highlights_and_segments(qtbot, tmp_pa
     win.close()
 
 
-def test_only_mine_follows_a_new_coder_name(qtbot, tmp_path, project_path, monkeypatch, messages):
+def test_only_mine_follows_a_new_coder_name(make_window, qtbot, tmp_path, project_path, monkeypatch, messages):
     from qcdesk.ui import dialogs
 
-    win = make_window(qtbot, tmp_path, "Ana")
+    win = make_window(coder="Ana")
     assert win.open_project(project_path)
     win.team.show_codings_of("mine")
     assert len(win.transcript.highlighter.spans()) == 1

@@ -118,12 +118,10 @@ def test_extend_coding_to_the_selection_from_the_code_menu_shortcut_and_context_
     assert "No coding" in win.statusBar().currentMessage()
 
 
-def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(qtbot, tmp_path, messages):
+def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(make_window, qtbot, tmp_path, messages):
     from qcdesk.core.importers.base import ParsedDocument
     from qcdesk.core.models import Block
     from qcdesk.core.project import Project
-    from qcdesk.ui.main_window import MainWindow
-    from qcdesk.ui.settings import Settings
 
     lines = ["ספרי לי על המשמרת הראשונה.", "הרופאה אמרה לי שהמשמרת הראשונה היא הקשה ביותר.",
              "ומה עזר לך?", "השיחות עם האחיות בלילה עזרו לי מאוד."]
@@ -138,12 +136,8 @@ def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(qtbot,
         code = project.codebook.add("Shifts").value
         word = text.index("הרופאה")
         coding = project.codings.apply(1, code.id, word, word + len("הרופאה")).value
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path), messages
+    win = make_window(path, size=(1000, 700), exposed=True)
+
     margin = win.transcript.margin
     qtbot.waitUntil(lambda: len(margin.visible()) == 1)
     rect = bar_of(win, coding.id)

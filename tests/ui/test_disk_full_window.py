@@ -16,7 +16,6 @@ from qcdesk.core import backups
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -37,12 +36,8 @@ def project_path(small_disk, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))  # the settings are on the roomy disk
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_project()
+def window(make_window, messages) -> MainWindow:
+    return make_window(teardown="project")  # the settings are on the roomy disk
 
 
 def one_line(text: str) -> str:

@@ -15,8 +15,6 @@ from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_dialog import ExportDialog
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -35,18 +33,6 @@ def project_path(tmp_path: Path) -> Path:
             start = text.index("mentor")
             p.codings.apply(doc.id, code.id, start, start + len("mentor"))
     return path
-
-
-@pytest.fixture
-def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
 
 
 def click_document(qtbot, win, name: str, modifier=Qt.KeyboardModifier.NoModifier) -> None:

@@ -11,9 +11,7 @@ from qcdesk.core import backups, earlier_copies, encryption
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
-from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.security_actions import ENCRYPT_COPIES, REMOVE_COPIES
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -27,11 +25,8 @@ def plain_words(folder: Path) -> list[str]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    yield win
-    win.close_project()
+def window(make_window):
+    return make_window(settings_file="s.ini", show=False, teardown="project")
 
 
 @pytest.fixture

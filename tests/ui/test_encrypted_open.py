@@ -10,9 +10,7 @@ from qcdesk.core import encryption
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import unlock
-from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.passphrase_dialog import PassphraseDialog
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -29,11 +27,8 @@ def encrypted(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    yield win
-    win.close_project()
+def window(make_window):
+    return make_window(settings_file="s.ini", show=False, teardown="project")
 
 
 def _answers(monkeypatch, *answers):

@@ -8,36 +8,21 @@ import docx
 import pytest
 from PySide6.QtCore import Qt
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
+from builders import turns_document
 
 pytestmark = pytest.mark.gui
 
 
-def transcript(lines: list[tuple[str, str]]) -> ParsedDocument:
-    parts, blocks, turns, pos = [], [], [], 0
-    for speaker, words in lines:
-        blocks.append(Block("paragraph", pos, pos + len(words)))
-        turns.append(SpeakerTurn(speaker, pos, pos + len(words), None, None))
-        parts.append(words)
-        pos += len(words) + 2
-    return ParsedDocument(text="\n\n".join(parts), source_format="txt", blocks=blocks, turns=turns)
-
-
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.new_project(tmp_path / "study.qcdesk")
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
+    win = make_window(new=tmp_path / "study.qcdesk")
     p = win.project
     p.set_coder("Amira")
-    a = p.add_document("Interview A", transcript([("Interviewer", "How was it?"),
-                                                  ("P1", "Nights were exhausting.")])).id
-    b = p.add_document("Interview B", transcript([("P2", "My mentor helped a lot.")])).id
+    a = p.add_document("Interview A", turns_document([("Interviewer", "How was it?"), ("P1", "Nights were exhausting.")],
+                                                 sep="\n\n")).id
+    b = p.add_document("Interview B", turns_document([("P2", "My mentor helped a lot.")], sep="\n\n")).id
     fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
     support = p.codebook.add("Support", color="#27ae60").value.id
     text_a, text_b = p.document_text(a), p.document_text(b)
@@ -46,7 +31,6 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     p.codings.apply(b, support, text_b.index("mentor"), len(text_b) - 1)
     yield win
     win.exports.wait()
-    win.close()
 
 
 def uncheck(lst, label: str) -> None:

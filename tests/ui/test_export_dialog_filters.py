@@ -10,12 +10,10 @@ import docx
 import pytest
 from PySide6.QtCore import Qt
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.reports import write_report
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
+from builders import code_words, turns_document
 
 pytestmark = pytest.mark.gui
 
@@ -24,52 +22,35 @@ MENTEE_QUOTES = ["How was your first rotation?", "My mentor met me every week.",
                  "I still fell asleep in clinic."]
 
 
-def transcript(lines: list[tuple[str, str]]) -> ParsedDocument:
-    parts, blocks, turns, pos = [], [], [], 0
-    for speaker, words in lines:
-        blocks.append(Block("paragraph", pos, pos + len(words)))
-        turns.append(SpeakerTurn(speaker, pos, pos + len(words), None, None))
-        parts.append(words)
-        pos += len(words) + 1
-    return ParsedDocument(text="\n".join(parts), source_format="txt", blocks=blocks, turns=turns)
-
-
-def code(p, doc_id: int, code_id: int, words: str) -> None:
-    start = p.document_text(doc_id).index(words)
-    p.codings.apply(doc_id, code_id, start, start + len(words))
-
-
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
     """Two interviews linked to cases as whole documents, a focus group whose cases are speakers."""
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.new_project(tmp_path / "mentoring.qcdesk")
+    win = make_window(new=tmp_path / "mentoring.qcdesk")
+
     p = win.project
-    mina = p.add_document("Interview Mina", transcript([
+    mina = p.add_document("Interview Mina", turns_document([
         ("Interviewer", "How was your first rotation?"), ("Mina", "My mentor met me every week."),
         ("Mina", "Night shifts drained me completely.")])).id
-    omar = p.add_document("Interview Omar", transcript([
+    omar = p.add_document("Interview Omar", turns_document([
         ("Interviewer", "What do you do as a mentor?"), ("Omar", "I check in with my mentees after nights."),
         ("Omar", "Honestly I am tired too.")])).id
-    group = p.add_document("Focus group", transcript([
+    group = p.add_document("Focus group", turns_document([
         ("Moderator", "Who supported you?"), ("Sara", "Senior residents covered for me."),
         ("Tom", "We try to protect their sleep."), ("Sara", "I still fell asleep in clinic.")])).id
     support = p.codebook.add("Support", color="#27ae60").value.id
     mentoring = p.codebook.add("Mentoring", parent_id=support, color="#2980b9").value.id
     fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
     p.set_coder("Amira")
-    code(p, mina, mentoring, "My mentor met me every week.")
-    code(p, mina, fatigue, "Night shifts drained me completely.")
-    code(p, omar, fatigue, "Honestly I am tired too.")
-    code(p, group, support, "Who supported you?")
-    code(p, group, support, "Senior residents covered for me.")
+    code_words(p, mina, mentoring, "My mentor met me every week.")
+    code_words(p, mina, fatigue, "Night shifts drained me completely.")
+    code_words(p, omar, fatigue, "Honestly I am tired too.")
+    code_words(p, group, support, "Who supported you?")
+    code_words(p, group, support, "Senior residents covered for me.")
     p.set_coder("Ben")
-    code(p, mina, support, "How was your first rotation?")
-    code(p, omar, mentoring, "I check in with my mentees after nights.")
-    code(p, group, fatigue, "We try to protect their sleep.")
-    code(p, group, fatigue, "I still fell asleep in clinic.")
+    code_words(p, mina, support, "How was your first rotation?")
+    code_words(p, omar, mentoring, "I check in with my mentees after nights.")
+    code_words(p, group, fatigue, "We try to protect their sleep.")
+    code_words(p, group, fatigue, "I still fell asleep in clinic.")
     ids = {name: p.cases.add(name).value.id for name in ("Mina", "Omar", "Sara", "Tom")}
     p.cases.link_documents(ids["Mina"], [mina])
     p.cases.link_documents(ids["Omar"], [omar])
@@ -84,7 +65,6 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
             p.attributes.set_value(ids[name], year, y)
     yield win
     win.exports.wait()
-    win.close()
 
 
 def only(lst, *labels: str) -> None:

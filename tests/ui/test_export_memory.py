@@ -9,24 +9,19 @@ import pytest
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.new_project(tmp_path / "study.qcdesk")
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
+    win = make_window(new=tmp_path / "study.qcdesk")
     p = win.project
     doc = p.add_document("Interview A", ParsedDocument(text="P1: Nights were exhausting.", source_format="txt"))
     code = p.codebook.add("Fatigue").value
     p.codings.apply(doc.id, code.id, 4, 10)
     yield win
     win.exports.wait()
-    win.close()
 
 
 def test_export_remembers_its_folder_and_options_per_project(window, qtbot, tmp_path, monkeypatch):

@@ -10,7 +10,6 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs, unlock
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -18,20 +17,13 @@ KEY = "ward nine passphrase"
 
 
 @pytest.fixture(params=[KEY, None], ids=["encrypted", "plain"])
-def window(request, qtbot, tmp_path: Path, monkeypatch, messages) -> MainWindow:
+def window(request, make_window, tmp_path: Path, monkeypatch, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
     with Project.create(path, passphrase=request.param) as project:
         doc = project.add_document("Interview 1", ParsedDocument(text="P1: The nurse was kind.", source_format="txt"))
         project.codings.apply(doc.id, project.codebook.add("Kindness").value.id, 4, 23)
     monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: KEY)
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(path)
-    yield win
-    win.close()
+    return make_window(path, coder="Ana", settings_file="s.ini")
 
 
 def _refuse_and_record(monkeypatch):

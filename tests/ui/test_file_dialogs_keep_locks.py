@@ -25,19 +25,15 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         project.add_document("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
     settings = Settings(tmp_path / "settings.ini")
     settings.set_last_folder(tmp_path)
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(path)
+    win = make_window(path, settings=settings, teardown="project")
     win.project.codebook.add("In the WAL")
-    yield win
-    win.close_project()
+    return win
 
 
 def _cancel_once_listed(qtbot, names: list[Path], seen: list[str]) -> None:

@@ -11,18 +11,15 @@ from PySide6.QtWidgets import QApplication
 
 from qcdesk.core.project import Project
 from qcdesk.ui.app import open_files_from_the_desktop
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
-def test_file_open_event_opens_the_project_in_the_window(qtbot, tmp_path: Path, messages):
+def test_file_open_event_opens_the_project_in_the_window(make_window, qtbot, tmp_path: Path, messages):
     path = tmp_path / "From Finder.qcdesk"
     Project.create(path).close()
-    window = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    window.show()
+    window = make_window()
+
     app = QApplication.instance()
     open_files_from_the_desktop(app, window)
     try:

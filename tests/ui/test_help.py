@@ -9,21 +9,13 @@ import pytest
 from PySide6.QtGui import QAction, QKeySequence
 
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1024, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.new_project(tmp_path / "study.qcdesk")
-    yield win
-    win.close()
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
+    return make_window(new=tmp_path / "study.qcdesk", size=(1024, 700), exposed=True)
 
 
 def test_keyboard_shortcuts_lists_every_action_with_a_shortcut(qtbot, window):

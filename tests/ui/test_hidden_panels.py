@@ -12,28 +12,18 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.panel_state import shown
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as project:
         for i in (1, 2):
             project.add_document(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
         project.codebook.add("Welcome")
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path)
-    yield win
-    win.close()
+    return make_window(path, coder="Ana", settings_file="s.ini", size=(1200, 800), exposed=True)
 
 
 def settled(panel) -> bool:

@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import unlock
-from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
@@ -20,24 +19,20 @@ PASS = "correct horse battery"
 WORDS = "P: The nurse on ward nine was kind.\n"
 
 
-def _window(qtbot, tmp_path, monkeypatch, passphrase):
+def _window(make_window, tmp_path, monkeypatch, passphrase):
     path = tmp_path / "p.qcdesk"
     with Project.create(path, passphrase=passphrase) as project:
         project.add_document("Interview 3", ParsedDocument(text=WORDS, source_format="txt"))
     monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: PASS)
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.open_project(path)
-    return win
+    return make_window(path, settings_file="s.ini")
 
 
 def _visible_text(win) -> bool:
     return win.transcript.isVisible() or win.documents_dock.isVisible() or win.codebook_dock.isVisible()
 
 
-def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(qtbot, tmp_path, monkeypatch):
-    win = _window(qtbot, tmp_path, monkeypatch, PASS)
+def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(make_window, qtbot, tmp_path, monkeypatch):
+    win = _window(make_window, tmp_path, monkeypatch, PASS)
     assert win.transcript.toPlainText() == WORDS and _visible_text(win)
     win.security.idle.set_minutes(0.002)  # about 120 ms
     qtbot.waitUntil(lambda: win.security.idle.locked, timeout=30000)
@@ -60,13 +55,13 @@ def test_encrypted_project_locks_when_idle_and_needs_the_passphrase(qtbot, tmp_p
     win.close_project()
 
 
-def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
+def test_input_postpones_the_lock(make_window, qtbot, tmp_path, monkeypatch):
     """Keys pressed every 0.1 s keep a 1 s idle lock away; it comes 1 s after the last one.
 
     Judged on the clock, not on fixed waits: a busy machine may leave a longer gap between two
     presses, and then an earlier lock is right, but never a lock sooner than 1 s after input.
     """
-    win = _window(qtbot, tmp_path, monkeypatch, PASS)
+    win = _window(make_window, tmp_path, monkeypatch, PASS)
     idle = win.security.idle
     interval = 1.0
     locked_at: list[float] = []
@@ -94,8 +89,8 @@ def test_input_postpones_the_lock(qtbot, tmp_path, monkeypatch):
     assert not idle.locked and win.centralWidget() is win.stack
 
 
-def test_plain_project_ctrl_l_and_show_button(qtbot, tmp_path, monkeypatch):
-    win = _window(qtbot, tmp_path, monkeypatch, None)
+def test_plain_project_ctrl_l_and_show_button(make_window, qtbot, tmp_path, monkeypatch):
+    win = _window(make_window, tmp_path, monkeypatch, None)
     assert win.security.idle.minutes() == 15
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow)
@@ -107,10 +102,10 @@ def test_plain_project_ctrl_l_and_show_button(qtbot, tmp_path, monkeypatch):
     assert not win.security.idle.locked and win.transcript.toPlainText() == WORDS
 
 
-def test_idle_minutes_setting_from_the_menu(qtbot, tmp_path, monkeypatch, messages):
+def test_idle_minutes_setting_from_the_menu(make_window, qtbot, tmp_path, monkeypatch, messages):
     from qcdesk.ui import dialogs
 
-    win = _window(qtbot, tmp_path, monkeypatch, None)
+    win = _window(make_window, tmp_path, monkeypatch, None)
     monkeypatch.setattr(dialogs, "ask_text", lambda *a, **k: "5")
     win.security.act_idle.trigger()
     assert win.security.idle.minutes() == 5 and win.security.idle.timer.interval() == 300_000
@@ -124,12 +119,10 @@ def test_idle_minutes_setting_from_the_menu(qtbot, tmp_path, monkeypatch, messag
     win.close_project()
 
 
-def test_closing_while_locked_keeps_the_panels_for_next_time(qtbot, tmp_path, monkeypatch):
-    win = _window(qtbot, tmp_path, monkeypatch, None)
+def test_closing_while_locked_keeps_the_panels_for_next_time(make_window, qtbot, tmp_path, monkeypatch):
+    win = _window(make_window, tmp_path, monkeypatch, None)
     win.security.idle.lock()
     assert not win.documents_dock.isVisible()
     win.close()
-    again = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(again)
-    again.show()
+    again = make_window(settings_file="s.ini")
     assert again.documents_dock.isVisible() and again.codebook_dock.isVisible()

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QPushButton
 
 from qcdesk.core.importers import parse_file
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -19,13 +18,8 @@ TURNS = 12_000  # about 1.3 MB of text per file: parsing one takes a noticeable 
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.new_project(tmp_path / "study.qcdesk")
-    yield win
-    win.close()
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
+    return make_window(new=tmp_path / "study.qcdesk")
 
 
 def write_transcripts(folder: Path) -> list[Path]:

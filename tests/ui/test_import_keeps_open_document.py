@@ -8,19 +8,13 @@ from pathlib import Path
 import pytest
 
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    assert win.new_project(tmp_path / "study.qcdesk")
-    yield win
-    win.close()
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
+    return make_window(new=tmp_path / "study.qcdesk")
 
 
 def transcript(folder: Path, name: str, n: int) -> Path:

@@ -12,7 +12,6 @@ from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -33,14 +32,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
+def window(make_window, project_path, messages) -> MainWindow:
+    return make_window(project_path, exposed=True)
 
 
 def _menu_texts(win: MainWindow) -> list[str]:

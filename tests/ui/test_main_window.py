@@ -13,7 +13,6 @@ from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -45,16 +44,9 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages, activate) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    activate(win)  # the tests press window shortcuts (Ctrl+E, Ctrl+Z, …)
-    yield win
-    win.close()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    # the tests press window shortcuts (Ctrl+E, Ctrl+Z, …): the window is the active one
+    return make_window(project_path, size=(1200, 800), exposed=True, active=True)
 
 
 def code_id(win: MainWindow, name: str) -> int:
@@ -98,7 +90,7 @@ def background_at(win: MainWindow, cp: int) -> QColor | None:
     return None
 
 
-def test_select_with_keyboard_double_click_code_then_undo_redo_and_reopen(qtbot, window, project_path):
+def test_select_with_keyboard_double_click_code_then_undo_redo_and_reopen(make_window, qtbot, window, project_path):
     win = window
     start = TEXT.index("My mentor was assigned")
     select_with_keyboard(qtbot, win, start, len("My mentor was assigned"))
@@ -120,9 +112,7 @@ def test_select_with_keyboard_double_click_code_then_undo_redo_and_reopen(qtbot,
     assert background_at(win, start + 3) == QColor("#f4d03f")
 
     win.close()
-    reopened = MainWindow(win.settings)
-    qtbot.addWidget(reopened)
-    assert reopened.open_project(project_path)
+    reopened = make_window(project_path, settings=win.settings, show=False)
     assert [c.start for c in reopened.transcript.codings()] == [start]
     assert background_at(reopened, start + 3) == QColor("#f4d03f")
     reopened.close()
@@ -245,17 +235,12 @@ def test_turn_timestamps_are_shown_in_the_left_margin(qtbot, window):
     assert gutter.width() >= max(gutter.fontMetrics().horizontalAdvance(label) for _r, label in shown)
 
 
-def test_jumps_put_the_passage_near_the_middle(qtbot, tmp_path, messages):
+def test_jumps_put_the_passage_near_the_middle(make_window, qtbot, tmp_path, messages):
     long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
     path = tmp_path / "long.qcdesk"
     with Project.create(path) as project:
         project.add_document("Long", ParsedDocument(text=long_text, source_format="txt"))
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path)
+    win = make_window(path, settings_file="s.ini", size=(1000, 700), exposed=True)
     start = long_text.index("line 200 ")
     win.jump_to(win.transcript.document_id, start, start + 8)
     view = win.transcript
@@ -267,7 +252,7 @@ def test_jumps_put_the_passage_near_the_middle(qtbot, tmp_path, messages):
     win.close()
 
 
-def test_each_document_keeps_its_scroll_position(qtbot, tmp_path, messages):
+def test_each_document_keeps_its_scroll_position(make_window, qtbot, tmp_path, messages):
     # paragraphs that wrap: the view scrolls by lines, and lines not laid out yet count as one
     long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging. " * 4
                           for i in range(300))
@@ -275,12 +260,7 @@ def test_each_document_keeps_its_scroll_position(qtbot, tmp_path, messages):
     with Project.create(path) as project:
         first = project.add_document("First", ParsedDocument(text=long_text, source_format="txt")).id
         second = project.add_document("Second", ParsedDocument(text=long_text, source_format="txt")).id
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path)
+    win = make_window(path, settings_file="s.ini", size=(1000, 700), exposed=True)
     view = win.transcript
     win.documents.select(first)
     bar = view.verticalScrollBar()
@@ -506,9 +486,8 @@ def test_segments_panel_lists_and_jumps(qtbot, tmp_path, window):
     assert win.transcript.selected_range() == (16 + b, 16 + b + 15)
 
 
-def test_bad_project_files_get_a_clear_message(qtbot, tmp_path, messages):
-    win = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(win)
+def test_bad_project_files_get_a_clear_message(make_window, qtbot, tmp_path, messages):
+    win = make_window(settings_file="s.ini", show=False)
     junk = tmp_path / "notes.qcdesk"
     junk.write_bytes(b"\x00\x01binary junk" * 50)
     before = junk.read_bytes()
@@ -518,15 +497,11 @@ def test_bad_project_files_get_a_clear_message(qtbot, tmp_path, messages):
     assert win.project is None and win.stack.currentIndex() == 0
 
 
-def test_recent_projects_and_window_state_are_kept(qtbot, tmp_path, project_path):
-    settings = Settings(tmp_path / "s.ini")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.show()
+def test_recent_projects_and_window_state_are_kept(make_window, qtbot, tmp_path, project_path):
+    win = make_window(settings_file="s.ini")
     win.open_project(project_path)
     win.segments_dock.hide()
     win.close()
-    again = MainWindow(Settings(tmp_path / "s.ini"))
-    qtbot.addWidget(again)
+    again = make_window(settings_file="s.ini", show=False)
     assert again.settings.recent_projects() == [str(project_path.resolve())]
     assert again.segments_dock.isHidden()

@@ -14,7 +14,6 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -33,26 +32,12 @@ def project_path(tmp_path: Path) -> Path:
     return path
 
 
-def make_window(qtbot, tmp_path: Path, path: Path) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path)
-    win.activateWindow()  # on X11 a shown window has no focus until activated
-    qtbot.waitUntil(win.isActiveWindow)
-    return win
-
-
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = make_window(qtbot, tmp_path, project_path)
-    yield win
-    win.close()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    return make_window(project_path, size=(1200, 800), exposed=True, active=True)
 
 
-def test_journal_typed_saved_after_a_pause_reopened_and_found(qtbot, window, tmp_path, project_path):
+def test_journal_typed_saved_after_a_pause_reopened_and_found(make_window, qtbot, window, tmp_path, project_path):
     win = window
     panel = win.memos.panel
     journal = win.findChild(QAction, "actionProjectJournal")
@@ -72,7 +57,7 @@ def test_journal_typed_saved_after_a_pause_reopened_and_found(qtbot, window, tmp
     assert memo.body == "Mentoring ASSIGNED by the school feels arbitrary."
     win.close()
 
-    again = make_window(qtbot, tmp_path, project_path)
+    again = make_window(project_path, size=(1200, 800), exposed=True, active=True)
     panel = again.memos.panel
     again.memos.open_journal()
     assert panel.body_edit.toPlainText() == "Mentoring ASSIGNED by the school feels arbitrary."

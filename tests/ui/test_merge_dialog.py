@@ -11,7 +11,6 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -33,16 +32,8 @@ def copies(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, copies, messages) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    assert win.open_project(copies[0])
-    yield win
-    win.close()
+def window(make_window, copies, messages) -> MainWindow:
+    return make_window(copies[0], coder="Ana", size=(1100, 700))
 
 
 def test_merge_from_the_team_menu_shows_the_report_and_undoes_in_one_step(window, copies, monkeypatch, messages):

@@ -13,7 +13,6 @@ import pytest
 
 from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.commands import codings as coding_cmd
-from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
@@ -30,7 +29,7 @@ def _leaks():
     return module.leaks
 
 
-def test_window_session_leaves_no_plaintext(qtbot, tmp_path, monkeypatch, messages):
+def test_window_session_leaves_no_plaintext(make_window, qtbot, tmp_path, monkeypatch, messages):
     leaks = _leaks()
     private_tmp = tmp_path / "tmp"
     private_tmp.mkdir()
@@ -44,10 +43,9 @@ def test_window_session_leaves_no_plaintext(qtbot, tmp_path, monkeypatch, messag
         "Interviewer: Where?\nParticipant: Quillborough, by the Zebulonia clinic.\n", encoding="utf-8")
     ini = tmp_path / "settings.ini"
 
-    win = MainWindow(Settings(ini))
-    qtbot.addWidget(win)
-    win.show()
+    win = make_window(settings=Settings(ini))
     assert win.new_project(work / "study.qcdesk", passphrase=PASS)
+
     with qtbot.waitSignal(win.imports.finished, timeout=10000):
         win.imports.start([sources / "interview.txt"])
     project = win.project

@@ -7,26 +7,20 @@ from pathlib import Path
 
 from qcdesk.core.importers import parse_file
 from qcdesk.core.project import Project
-from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 SRT = ("1\n00:00:01,000 --> 00:00:02,000\nFirst line.\n\n"
        "2\n00:00:09,000 --> 00:00:10,000\nAfter a pause.\n\n"
        "3\n00:00:20,000 --> 00:00:21,000\nAnd another.\n")
 
 
-def test_subtitle_paragraphs_show_their_cue_times(qtbot, tmp_path: Path, messages):
+def test_subtitle_paragraphs_show_their_cue_times(make_window, qtbot, tmp_path: Path, messages):
     source = tmp_path / "diary.srt"
     source.write_text(SRT, encoding="utf-8")
     path = tmp_path / "diary.qcdesk"
     with Project.create(path) as project:
         project.add_document("Diary", parse_file(source))
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path), messages
+    win = make_window(path, size=(1000, 700), exposed=True)
+
     view = win.transcript
     qtbot.waitUntil(lambda: len(view.times.visible_times()) == 3)
     shown = view.times.visible_times()

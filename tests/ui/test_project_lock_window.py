@@ -11,7 +11,6 @@ from qcdesk.core.project import Project
 from qcdesk.core.storage import lockfile
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -26,12 +25,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_project()
+def window(make_window, messages) -> MainWindow:
+    return make_window(teardown="project")
 
 
 def test_project_held_elsewhere_opens_read_only_when_asked(window, project_path, messages):

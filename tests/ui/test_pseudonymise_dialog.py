@@ -16,7 +16,6 @@ from qcdesk.ui import dialogs
 from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.pseudonymise_dialog import FOUND, ORIGINAL, PSEUDONYM, PseudonymiseDialog
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -38,15 +37,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    return make_window(project_path, size=(1100, 700), exposed=True)
 
 
 def open_dialog(win: MainWindow) -> PseudonymiseDialog:

@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QTreeWidget
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
+from builders import code_words, lines_document
 
 pytestmark = pytest.mark.gui
 
@@ -27,18 +26,8 @@ FOCUS = ["Moderator: What keeps you going?",
 
 
 def parsed(lines: list[str]) -> ParsedDocument:
-    blocks, turns, pos = [], [], 0
-    for i, line in enumerate(lines):
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        turns.append(SpeakerTurn(line.split(":")[0], pos, end, float(i * 30 + 725), None))
-        pos = end + 1
-    return ParsedDocument(text="\n".join(lines), source_format="txt", blocks=blocks, turns=turns)
-
-
-def code(project: Project, doc_id: int, code_id: int, words: str):
-    start = project.document_text(doc_id).index(words)
-    return project.codings.apply(doc_id, code_id, start, start + len(words)).value
+    """The turns start at 12:05 and every 30 s after (the segments show their times)."""
+    return lines_document(lines, times=[float(i * 30 + 725) for i in range(len(lines))])
 
 
 @pytest.fixture
@@ -51,12 +40,12 @@ def project_path(tmp_path: Path) -> Path:
         assigned = project.codebook.add("Assigned", parent_id=mentoring).value.id
         belonging = project.codebook.add("Belonging").value.id
         worry = project.codebook.add("Worry").value.id
-        code(project, d1, assigned, "My mentor 😀 was assigned")
-        code(project, d1, belonging, "was assigned by the school")
-        code(project, d1, belonging, "I felt I belonged")
-        code(project, d2, worry, "I worry that I have no time")
-        code(project, d2, mentoring, "three mentees and I worry")
-        code(project, d2, belonging, "I belong here")
+        code_words(project, d1, assigned, "My mentor 😀 was assigned")
+        code_words(project, d1, belonging, "was assigned by the school")
+        code_words(project, d1, belonging, "I felt I belonged")
+        code_words(project, d2, worry, "I worry that I have no time")
+        code_words(project, d2, mentoring, "three mentees and I worry")
+        code_words(project, d2, belonging, "I belong here")
         with project.action() as changes:  # cases as the schema holds them
             db = project.db
             role = db["attributes"].insert({"name": "Role", "value_type": "choice",
@@ -74,15 +63,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1280, 860)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    return make_window(project_path, size=(1280, 860), exposed=True)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QTextCursor
 
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -44,20 +43,14 @@ def write_docx(path: Path, lines: list[str]) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.new_project(tmp_path / "rtl.qcdesk")
+def window(make_window, qtbot, tmp_path: Path, messages) -> MainWindow:
+    win = make_window(new=tmp_path / "rtl.qcdesk", size=(1200, 800), exposed=True)
     paths = [write_txt(tmp_path / "persian.txt", PERSIAN), write_docx(tmp_path / "arabic.docx", ARABIC),
              write_txt(tmp_path / "hebrew.txt", HEBREW), write_docx(tmp_path / "hebrew-word.docx", HEBREW),
              write_docx(tmp_path / "persian-word.docx", PERSIAN), write_txt(tmp_path / "english.txt", ENGLISH)]
     with qtbot.waitSignal(win.imports.finished, timeout=30000):
         win.imports.start(paths)
-    yield win
-    win.close()
+    return win
 
 
 def doc_id(win: MainWindow, name: str) -> int:

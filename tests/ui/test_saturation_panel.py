@@ -10,21 +10,15 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.ui import charts, dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
+from builders import paragraph_document
 
 pytestmark = pytest.mark.gui
 
 BAR = QColor(charts.PALETTE[0])
 LINE = QColor(charts.PALETTE[1])
-
-
-def doc(text: str) -> ParsedDocument:
-    return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))], turns=[])
 
 
 @pytest.fixture
@@ -35,9 +29,9 @@ def project_path(tmp_path: Path) -> Path:
         mentor = p.codebook.add("Mentor", parent_id=support.id).value
         peers = p.codebook.add("Peers", parent_id=support.id).value
         time = p.codebook.add("Time").value
-        a = p.add_document("Interview A", doc("first interview text"))
-        b = p.add_document("Interview B", doc("second interview text"))
-        p.add_document("Interview C", doc("third interview text"))
+        a = p.add_document("Interview A", paragraph_document("first interview text"))
+        b = p.add_document("Interview B", paragraph_document("second interview text"))
+        p.add_document("Interview C", paragraph_document("third interview text"))
         p.codings.apply(a.id, mentor.id, 0, 5)
         p.codings.apply(a.id, time.id, 6, 10)
         p.codings.apply(b.id, peers.id, 0, 5)
@@ -45,16 +39,10 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, project_path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
+def window(make_window, project_path, messages) -> MainWindow:
+    win = make_window(project_path, size=(1200, 800), exposed=True)
     win.saturation.act_show.trigger()
-    yield win
-    win.close()
+    return win
 
 
 def rows(panel) -> list[tuple[str, ...]]:
@@ -87,7 +75,7 @@ def test_the_table_shows_every_row_and_the_axis_whole_numbers(qtbot, window):
     panel = window.saturation.panel
     project = window.project
     for n in range(5):
-        project.add_document(f"Interview {'DEFGH'[n]}", doc("more interview text"))
+        project.add_document(f"Interview {'DEFGH'[n]}", paragraph_document("more interview text"))
     qtbot.waitUntil(lambda: panel.table.rowCount() == 8)
     window.resizeDocks([window.saturation.dock], [520], Qt.Orientation.Vertical)  # the user makes room
     qtbot.waitUntil(lambda: window.saturation.dock.height() >= 450)

@@ -7,12 +7,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.search_panel import HtmlRole
-from qcdesk.ui.settings import Settings
+from builders import lines_document
 
 pytestmark = pytest.mark.gui
 
@@ -22,33 +20,16 @@ DOC1 = ["Interviewer: How did you find your mentor?",
 DOC2 = ["Interviewer: Tell me about the ward.", "P2: The ward was busy. No mentor there."]
 
 
-def parsed(lines: list[str]) -> ParsedDocument:
-    blocks, turns, pos = [], [], 0
-    for line in lines:
-        end = pos + len(line)
-        blocks.append(Block("paragraph", pos, end))
-        turns.append(SpeakerTurn(line.split(":")[0], pos, end))
-        pos = end + 1
-    return ParsedDocument(text="\n".join(lines), source_format="txt", blocks=blocks, turns=turns)
-
-
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages, activate) -> MainWindow:
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "search.qcdesk"
     with Project.create(path) as project:
-        project.add_document("Interview 1", parsed(DOC1))
-        project.add_document("Interview 2", parsed(DOC2))
+        project.add_document("Interview 1", lines_document(DOC1))
+        project.add_document("Interview 2", lines_document(DOC2))
         project.codebook.add("Mentoring")
         project.codebook.add("Wards")
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path), messages
-    activate(win)  # Ctrl+Shift+F is a window shortcut
-    yield win
-    win.close()
+    # Ctrl+Shift+F is a window shortcut: the window is the active one
+    return make_window(path, size=(1200, 800), exposed=True, active=True)
 
 
 def open_search(qtbot, win: MainWindow, query: str):
@@ -223,7 +204,7 @@ def test_a_word_found_thousands_of_times_lists_at_once_reading_only_rows_shown(q
     from qcdesk.core import search as search_mod
 
     many = ["P1: " + " ".join(["handover went fine"] * 20)] * 60
-    window.project.add_document("Long interview", parsed(many))
+    window.project.add_document("Long interview", lines_document(many))
     worked_out = []
     for name in ("context", "speaker", "paragraph"):
         prop = getattr(search_mod.Hit, name)

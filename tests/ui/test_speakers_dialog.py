@@ -12,7 +12,6 @@ from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -32,15 +31,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1100, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project_path), messages
-    yield win
-    win.close()
+def window(make_window, project_path: Path, messages) -> MainWindow:
+    return make_window(project_path, size=(1100, 700), exposed=True)
 
 
 def open_dialog(win: MainWindow):

@@ -11,7 +11,6 @@ from qcdesk.core import backups
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -39,12 +38,8 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_project()
+def window(make_window, messages) -> MainWindow:
+    return make_window(teardown="project")
 
 
 def test_a_damaged_text_is_named_on_opening_and_a_backup_restores_it(window, project_path, messages,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import QDockWidget, QToolBar
 
 from qcdesk.core.demo import build_demo_project
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 
 pytestmark = pytest.mark.gui
 
@@ -26,15 +25,8 @@ def demo_path(tmp_path_factory) -> Path:
     return build_demo_project(tmp_path_factory.mktemp("demo") / "demo.qcdesk")
 
 
-def open_window(qtbot, tmp_path: Path, demo_path: Path, width: int, height: int) -> MainWindow:
-    settings = Settings(tmp_path / "settings.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(width, height)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(demo_path)
+def open_window(make_window, qtbot, demo_path: Path, width: int, height: int) -> MainWindow:
+    win = make_window(demo_path, coder="Ana", size=(width, height), exposed=True)
     qtbot.waitUntil(lambda: win.transcript.document_id is not None)
     return win
 
@@ -51,9 +43,9 @@ def assert_transcript_owns_the_window(win: MainWindow) -> None:
 
 
 @pytest.mark.parametrize("size", [(1024, 700), (1280, 800)])
-def test_the_transcript_gets_half_the_height_and_a_good_share_of_the_width(qtbot, tmp_path, demo_path,
+def test_the_transcript_gets_half_the_height_and_a_good_share_of_the_width(make_window, qtbot, tmp_path, demo_path,
                                                                             messages, size):
-    win = open_window(qtbot, tmp_path, demo_path, *size)
+    win = open_window(make_window, qtbot, demo_path, *size)
     assert win.size().width() == size[0] and win.size().height() == size[1]
     assert win.documents_dock.isVisible() and win.codebook_dock.isVisible() and win.segments_dock.isVisible()
     assert_transcript_owns_the_window(win)
@@ -65,9 +57,9 @@ def test_the_transcript_gets_half_the_height_and_a_good_share_of_the_width(qtbot
     win.close()
 
 
-def test_bottom_panels_shrink_to_a_few_lines(qtbot, tmp_path, demo_path, messages):
+def test_bottom_panels_shrink_to_a_few_lines(make_window, qtbot, tmp_path, demo_path, messages):
     """No panel in the bottom area forces it tall or the window wide: its content scrolls instead."""
-    win = open_window(qtbot, tmp_path, demo_path, 1024, 700)
+    win = open_window(make_window, qtbot, demo_path, 1024, 700)
     for dock in win.findChildren(QDockWidget):
         hint = dock.minimumSizeHint()
         assert hint.height() <= 140, (dock.objectName(), hint)
@@ -84,8 +76,8 @@ def test_bottom_panels_shrink_to_a_few_lines(qtbot, tmp_path, demo_path, message
     win.close()
 
 
-def test_focus_mode_shows_only_the_text_and_the_codebook_and_comes_back(qtbot, tmp_path, demo_path, messages):
-    win = open_window(qtbot, tmp_path, demo_path, 1024, 700)
+def test_focus_mode_shows_only_the_text_and_the_codebook_and_comes_back(make_window, qtbot, tmp_path, demo_path, messages):
+    win = open_window(make_window, qtbot, demo_path, 1024, 700)
     win.saturation.show()
     qtbot.waitUntil(lambda: win.saturation.dock.isVisible())
     shown_before = {d.objectName() for d in win.findChildren(QDockWidget) if d.isVisible()}
@@ -112,10 +104,10 @@ def test_focus_mode_shows_only_the_text_and_the_codebook_and_comes_back(qtbot, t
     win.close()
 
 
-def test_focus_mode_has_a_shortcut_no_other_action_uses(qtbot, tmp_path, demo_path, messages):
+def test_focus_mode_has_a_shortcut_no_other_action_uses(make_window, qtbot, tmp_path, demo_path, messages):
     from PySide6.QtGui import QAction
 
-    win = open_window(qtbot, tmp_path, demo_path, 1024, 700)
+    win = open_window(make_window, qtbot, demo_path, 1024, 700)
     keys = win.act_focus.shortcut().toString()
     assert keys
     users = [a.objectName() or a.text() for a in win.findChildren(QAction)
@@ -125,11 +117,11 @@ def test_focus_mode_has_a_shortcut_no_other_action_uses(qtbot, tmp_path, demo_pa
 
 
 @pytest.mark.parametrize("size, docs_column", [((1024, 700), False), ((1920, 1080), True)])
-def test_a_narrow_codebook_leaves_out_the_docs_column_so_names_are_not_cut(qtbot, tmp_path, demo_path, messages,
+def test_a_narrow_codebook_leaves_out_the_docs_column_so_names_are_not_cut(make_window, qtbot, tmp_path, demo_path, messages,
                                                                            size, docs_column):
     from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME
 
-    win = open_window(qtbot, tmp_path, demo_path, *size)
+    win = open_window(make_window, qtbot, demo_path, *size)
     view = win.codebook.view
     qtbot.waitUntil(lambda: view.header().isSectionHidden(COL_DOCUMENTS) != docs_column)
     # the deepest names of the demo's codebook fit their column (from the font, whatever it is)

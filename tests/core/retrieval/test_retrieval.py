@@ -220,6 +220,7 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     with project.action():
         project.db["codings"].insert_all(rows, batch_size=5000)
     case = add_case(project, "P3s", speakers=[(d, "P3") for d in docs])
+    # how long they take is a benchmark's business (a busy machine made a time limit here fail)
     both = retrieve(project, Query(codes[:2], mode="and"))
     without = retrieve(project, Query(codes[:3], mode="not", exclude_codes=codes[3:5], cases=[case]))
     either = retrieve(project, Query(codes, context_chars=50))
