@@ -44,4 +44,4 @@ def paragraph_document(text: str) -> ParsedDocument:
 def code_words(project, doc_id: int, code_id: int, words: str):
     """Codes the first place ``words`` occur in the document; returns the coding."""
     start = project.document_text(doc_id).index(words)
-    return project.apply_code(doc_id, code_id, start, start + len(words))
+    return project.codings.apply(doc_id, code_id, start, start + len(words)).value
