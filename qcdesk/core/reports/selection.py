@@ -191,6 +191,33 @@ def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
     return dict(grouped)
 
 
+def code_segments(project, selection: Selection, code_id: int, order: dict[int, int],
+                  names: dict[int, str]) -> list[Segment]:
+    """The segments of one code in the selected documents that pass the filters, in the order of
+    :func:`segments_by_code`; each text read alone (``order``: document id -> position in
+    ``selection.documents``; ``names``: document names by id)."""
+    from qcdesk.core.models import Coding
+    from qcdesk.core.storage import reports as report_sql
+
+    out: list[Segment] = []
+    for *fields, text in report_sql.code_segments(project.db, code_id, order):
+        coding = Coding(*fields)
+        if not selection.keeps(coding):
+            continue
+        turn = project.turn_at(coding.document_id, coding.start)
+        out.append(Segment(coding=coding, document_name=names[coding.document_id], text=text,
+                           speaker=turn.speaker if turn else None,
+                           time_start=turn.time_start if turn else None,
+                           paragraph=project.paragraph_number(coding.document_id, coding.start)))
+    for t in project.time_codings.for_codes([code_id]):
+        coding = Coding(-t.id, t.document_id, t.code_id, 0, 0, t.coder_id, t.created_at)
+        if t.document_id in order and selection.keeps(coding):
+            out.append(Segment(coding=coding, document_name=names[t.document_id], text=t.memo,
+                               time_start=t.start_ms / 1000, time_range=(t.start_ms, t.end_ms)))
+    out.sort(key=lambda s: (order[s.coding.document_id], s.coding.start, s.coding.end, s.coding.id))
+    return out
+
+
 def segment_counts(project, selection: Selection) -> dict[tuple[int, int], int]:
     """(code id, document id) -> segments that pass the filters, for the selected codes and
     documents: the counts the segments report lists, without reading any text."""
