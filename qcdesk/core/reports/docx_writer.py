@@ -8,6 +8,7 @@ final section properties, in constant time) so thousands of quotes render quickl
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as _dt
 import itertools
@@ -378,7 +379,8 @@ def render(report: Report, dest: str | BinaryIO,
             report = dataclasses.replace(report, blocks=[*report.blocks, *head])
             rest = None
         else:
-            rest = itertools.chain(head, rest)
+            rest = itertools.chain(_drain(collections.deque(head)), rest)
+            del head
             if streaming is not None:
                 streaming()
     if rest is not None:
@@ -391,3 +393,9 @@ def render(report: Report, dest: str | BinaryIO,
     finally:
         if spill is not None:
             spill.close()
+
+
+def _drain(blocks: collections.deque) -> Iterator[Block]:
+    """The blocks, each let go as it is taken."""
+    while blocks:
+        yield blocks.popleft()
