@@ -16,7 +16,7 @@ from qcdesk.core.models import Code, Segment
 from qcdesk.core.retrieval import coded_by
 from qcdesk.core.reports.citations import Citer
 from qcdesk.core.reports.selection import (
-    Progress, ReportOptions, Selection, code_segments, keep_codes, new_report, select, subtree_totals,
+    DocumentTexts, Progress, ReportOptions, Selection, code_segments, keep_codes, new_report, select, subtree_totals,
 )
 from qcdesk.core.reports.structure import (
     Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
@@ -166,6 +166,7 @@ def stream(project, options: ReportOptions | None = None,
         citer = Citer(project, options)
         order = {d.id: i for i, d in enumerate(selection.documents)}
         names = {d.id: d.name for d in selection.all_documents}
+        texts = DocumentTexts(project)
         total = len(codes)
         for i, (code, level) in enumerate(codes, 1):
             yield outline[i - 1]
@@ -179,7 +180,7 @@ def stream(project, options: ReportOptions | None = None,
                 note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
                         else "No coded segments.")
                 yield Paragraph((Run(note, muted=True, italic=True),))
-            segs = code_segments(project, selection, code.id, order, names) if own else []
+            segs = code_segments(project, selection, code.id, order, names, texts) if own else []
             for passage in passages(segs):
                 seg = passage[0]
                 source = citer.source(seg, source_line)

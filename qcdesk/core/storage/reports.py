@@ -55,16 +55,23 @@ def _ids(ids) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
-def code_segments(db: sqlite_utils.Database, code_id: int, document_ids) -> list[tuple]:
-    """The text codings of one code in these documents, each with the text it covers (read with
-    ``substr``, which counts code points as Python does, so no document is read whole):
+def code_segments(db: sqlite_utils.Database, code_id: int, document_ids, known=()) -> list[tuple]:
+    """The text codings of one code in these documents, each with the text it covers, read with
+    ``substr`` (which counts code points as Python does, so no document is read whole), or
+    ``None`` for documents in ``known`` (whose text the caller holds):
     ``(id, document_id, code_id, start, end, coder_id, created, text)`` by document, start, end, id."""
     return [tuple(r) for r in db.execute(
         'SELECT c.id, c.document_id, c.code_id, c.start, c."end", c.coder_id, c.created, '
-        'substr(d.plain_text, c.start + 1, c."end" - c.start) '
+        "CASE WHEN c.document_id IN (SELECT value FROM json_each(?)) THEN NULL "
+        'ELSE substr(d.plain_text, c.start + 1, c."end" - c.start) END '
         "FROM codings c JOIN documents d ON d.id = c.document_id "
         "WHERE c.code_id = ? AND c.document_id IN (SELECT value FROM json_each(?)) "
-        'ORDER BY c.document_id, c.start, c."end", c.id', [code_id, _ids(document_ids)])]
+        'ORDER BY c.document_id, c.start, c."end", c.id', [_ids(known), code_id, _ids(document_ids)])]
+
+
+def code_documents(db: sqlite_utils.Database, code_id: int) -> list[int]:
+    """The documents holding text codings of one code."""
+    return [r[0] for r in db.execute("SELECT DISTINCT document_id FROM codings WHERE code_id = ?", [code_id])]
 
 
 def tally(db: sqlite_utils.Database, code_ids, document_ids):

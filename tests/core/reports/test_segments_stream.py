@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from qcdesk.core.models import Segment
 from qcdesk.core.project import Project
 from qcdesk.core.reports import build_report, docx_writer, write_report
+from qcdesk.core.reports.selection import DocumentTexts
 from qcdesk.core.reports.structure import Quote
 
 from .conftest import big_project, plain
@@ -34,7 +35,9 @@ def live_segments() -> int:
     return sum(isinstance(o, (Segment, Quote)) for o in gc.get_objects())
 
 
-def test_writing_the_report_holds_one_codes_segments_at_a_time(big, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("budget", [0, DocumentTexts.BUDGET], ids=["quotes read alone", "texts kept"])
+def test_writing_the_report_holds_one_codes_segments_at_a_time(big, tmp_path: Path, monkeypatch, budget):
+    monkeypatch.setattr(DocumentTexts, "BUDGET", budget)
     most_per_code = max(n for n, _docs in big.code_counts().values())
     assert most_per_code * 10 < 1500  # many codes, so one code's share is small
     # the writer looks ahead this many blocks (to write a short report whole)
@@ -60,7 +63,9 @@ def paragraphs(data) -> list[tuple[str, str]]:
     return [(p.text, p.style.name) for p in document.paragraphs]
 
 
-def test_the_streamed_file_equals_the_report_built_whole(big, tmp_path: Path):
+@pytest.mark.parametrize("budget", [0, 100_000, DocumentTexts.BUDGET])
+def test_the_streamed_file_equals_the_report_built_whole(big, tmp_path: Path, monkeypatch, budget):
+    monkeypatch.setattr(DocumentTexts, "BUDGET", budget)
     streamed = write_report(big, "segments-by-code", tmp_path / "streamed.docx")
     whole = io.BytesIO()
     docx_writer.render(build_report(big, "segments-by-code"), whole)
@@ -86,9 +91,12 @@ CHARS = st.sampled_from(list("ab cé") + ["\u0301", "😴", "أ", "ش", "\u200f"
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.text(CHARS, min_size=3, max_size=40), min_size=1, max_size=4),
-       cuts=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 40)), min_size=1, max_size=8))
-def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts):
+       cuts=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 40)), min_size=1, max_size=8),
+       budget=st.sampled_from([0, DocumentTexts.BUDGET]))
+def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts, budget):
+    """Quotes from texts held whole and quotes read alone (budget 0) are the coded text."""
     project = Project.create(tmp_path_factory.mktemp("p") / "p.qcd")
+    saved, DocumentTexts.BUDGET = DocumentTexts.BUDGET, budget
     try:
         doc = project.add_document("Notes", plain(words)).id
         text = project.document_text(doc)
@@ -103,4 +111,5 @@ def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts):
         report = build_report(project, "segments-by-code")
         assert [q.text for q in report.quotes()] == [t for _s, _e, t in sorted(wanted)]
     finally:
+        DocumentTexts.BUDGET = saved
         project.close()
