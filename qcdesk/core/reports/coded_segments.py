@@ -168,7 +168,7 @@ def stream(project, options: ReportOptions | None = None,
         names = {d.id: d.name for d in selection.all_documents}
         texts = DocumentTexts(project)
         total = len(codes)
-        for i, (code, level) in enumerate(codes, 1):
+        for i, (code, _level) in enumerate(codes, 1):
             yield outline[i - 1]
             own = direct.get(code.id, 0)
             yield code_facts(selection, code, own, len(per_doc.get(code.id, ())), totals.get(code.id, 0))

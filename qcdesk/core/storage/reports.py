@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -51,11 +52,12 @@ def pseudonymised_documents(db: sqlite_utils.Database) -> set[int]:
         "SELECT id FROM documents WHERE pseudonymised_at IS NOT NULL").fetchall()}
 
 
-def _ids(ids) -> str:
+def _ids(ids: Iterable[int]) -> str:
     return "[" + ",".join(str(int(i)) for i in ids) + "]"
 
 
-def code_segments(db: sqlite_utils.Database, code_id: int, document_ids, known=()) -> list[tuple]:
+def code_segments(db: sqlite_utils.Database, code_id: int, document_ids: Iterable[int],
+                  known: Iterable[int] = ()) -> list[tuple]:
     """The text codings of one code in these documents, each with the text it covers, read with
     ``substr`` (which counts code points as Python does, so no document is read whole), or
     ``None`` for documents in ``known`` (whose text the caller holds):
@@ -74,7 +76,8 @@ def code_documents(db: sqlite_utils.Database, code_id: int) -> list[int]:
     return [r[0] for r in db.execute("SELECT DISTINCT document_id FROM codings WHERE code_id = ?", [code_id])]
 
 
-def tally(db: sqlite_utils.Database, code_ids, document_ids):
+def tally(db: sqlite_utils.Database, code_ids: Iterable[int],
+          document_ids: Iterable[int]) -> Iterator[tuple[int, int, int | None, int]]:
     """``(code_id, document_id, coder_id, count)`` of text and time codings together, grouped:
     the counts a report states, without reading any text."""
     args = [_ids(code_ids), _ids(document_ids)]
@@ -86,7 +89,8 @@ def tally(db: sqlite_utils.Database, code_ids, document_ids):
         "GROUP BY 1, 2, 3", args + args)
 
 
-def coding_spans(db: sqlite_utils.Database, code_ids, document_ids):
+def coding_spans(db: sqlite_utils.Database, code_ids: Iterable[int],
+                 document_ids: Iterable[int]) -> Iterator[tuple[int, int, int, int, int | None]]:
     """``(code_id, document_id, start, end, coder_id)`` of every text and time coding (a time
     coding's range is empty, at 0), one row at a time, for counts that need a filter applied."""
     args = [_ids(code_ids), _ids(document_ids)]
