@@ -100,13 +100,13 @@ def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts, budget):
     try:
         doc = project.add_document("Notes", plain(words)).id
         text = project.document_text(doc)
-        code = project.add_code("Code").id
+        code = project.codebook.add("Code").value.id
         wanted = []
         for start, length in cuts:
             start = start % len(text)
             end = min(len(text), start + length)
             if text[start:end].strip() and (start, end) not in {w[:2] for w in wanted}:
-                project.apply_code(doc, code, start, end)
+                project.codings.apply(doc, code, start, end)
                 wanted.append((start, end, text[start:end].strip()))
         report = build_report(project, "segments-by-code")
         assert [q.text for q in report.quotes()] == [t for _s, _e, t in sorted(wanted)]
