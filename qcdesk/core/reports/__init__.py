@@ -15,13 +15,13 @@ import errno
 import os
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 from qcdesk.core import private_files
 from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import codebook, coded_segments, framework, memos_report, table_reports, transcript
 from qcdesk.core.reports.selection import Progress, ReportOptions
-from qcdesk.core.reports.structure import Report
+from qcdesk.core.reports.structure import Block, Report
 
 __all__ = ["REPORT_KINDS", "ReportOptions", "Report", "build_report", "write_report", "FORMATS",
            "TABLE_KINDS", "formats_for"]
@@ -36,6 +36,9 @@ _BUILDERS: dict[str, tuple[str, Callable[..., Report]]] = {
     table_reports.ATTRIBUTES: (table_reports.TITLES[table_reports.ATTRIBUTES],
                                table_reports.build_attributes),
 }
+
+#: report kinds whose body is produced as it is written: (report, blocks) from the options
+_STREAMS: dict[str, Callable[..., tuple[Report, Iterable[Block]]]] = {coded_segments.KIND: coded_segments.stream}
 
 #: report kind id -> human title, in menu order
 REPORT_KINDS: dict[str, str] = {kind: title for kind, (title, _) in _BUILDERS.items()}
@@ -61,10 +64,11 @@ def build_report(project, kind: str, options: ReportOptions | None = None,
     return _BUILDERS[kind][1](project, options or ReportOptions(), progress)
 
 
-def _render(report: Report, suffix: str, fileobj, progress=None, chart_renderer=None) -> None:
+def _render(report: Report, suffix: str, fileobj, progress=None, chart_renderer=None,
+            body: Iterable[Block] | None = None, streaming=None) -> None:
     from qcdesk.core.reports import docx_writer  # python-docx loads only when writing
 
-    docx_writer.render(report, fileobj, progress, chart_renderer)
+    docx_writer.render(report, fileobj, progress, chart_renderer, body, streaming)
 
 
 def _describe(exc: OSError, out: Path) -> str:
@@ -112,14 +116,22 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
         raise ExportFailed(f"{out} is a folder; choose a file name for the report.")
 
     # progress runs over 2 x codes steps: building (one per code), then rendering, which takes
-    # longer; the last step is reported once the file is in place
+    # longer; the last step is reported once the file is in place. A report written as it is
+    # built (a long one of a streamed kind) counts each code twice as it is built and written.
     steps = last = 0
+    streamed = False
 
     def built(done: int, total: int) -> None:
         nonlocal steps, last
-        steps = last = total
-        if progress is not None:
-            progress(done, 2 * total)
+        steps = total
+        now = min(2 * done, 2 * total - 1) if streamed else done
+        if progress is not None and now > last:
+            last = now
+            progress(now, 2 * total)
+
+    def streaming() -> None:
+        nonlocal streamed
+        streamed = True
 
     def rendered(done: int, total: int) -> None:
         nonlocal last
@@ -130,7 +142,11 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
 
     if suffix in SPREADSHEET:
         return _write_spreadsheet(project, kind, out, options, progress)
-    report = build_report(project, kind, options, built)
+    body: Iterable[Block] | None = None
+    if kind in _STREAMS:
+        report, body = _STREAMS[kind](project, options or ReportOptions(), built)
+    else:
+        report = build_report(project, kind, options, built)
 
     tmp = folder / f".~{out.stem}.{secrets.token_hex(4)}{suffix}.part"
     try:
@@ -138,7 +154,7 @@ def write_report(project, kind: str, out: Path, options: ReportOptions | None = 
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
                      private_files.OWNER_ONLY)
         with os.fdopen(fd, "wb") as fh:
-            _render(report, suffix, fh, rendered, chart_renderer)
+            _render(report, suffix, fh, rendered, chart_renderer, body, streaming)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)

@@ -10,12 +10,13 @@ tables, when there are too many documents for one page width.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Iterator
 
 from qcdesk.core.models import Code, Segment
 from qcdesk.core.retrieval import coded_by
 from qcdesk.core.reports.citations import Citer
 from qcdesk.core.reports.selection import (
-    Progress, ReportOptions, Selection, keep_codes, new_report, segments_by_code, select, subtree_totals,
+    DocumentTexts, Progress, ReportOptions, Selection, code_segments, keep_codes, new_report, select, subtree_totals,
 )
 from qcdesk.core.reports.structure import (
     Block, Heading, Paragraph, Quote, Report, Run, Section, Swatch, Table, TableRow,
@@ -40,6 +41,8 @@ CODE_WEIGHT, DOC_WEIGHT, TOTAL_WEIGHT = 2.4, 1.0, 0.8
 #: Word knows nine heading levels
 MAX_HEADING_LEVEL = 9
 PATH_SEPARATOR = " › "
+SUMMARY_GRID = "Summary: segments per code and document"
+SUMMARY_TOTALS = "Summary: segments per code"
 
 
 def source_line(seg: Segment) -> str:
@@ -84,78 +87,126 @@ def code_facts(selection: Selection, code: Code, own: int, own_docs: int, with_s
 
 
 def build(project, options: ReportOptions | None = None, progress: Progress | None = None) -> Report:
+    """The whole report, every block in memory: :func:`stream` collected."""
+    report, body = stream(project, options, progress)
+    report.blocks.extend(body)
+    return report
+
+
+def tally(project, selection: Selection) -> tuple[dict[int, dict[int, int]], set[int | None]]:
+    """Segments per code and document, and who coded them, for the selected codes and documents
+    and the filters: SQL counts (text is never read), or with a filter one pass over the ranges."""
+    from qcdesk.core.storage import reports as report_sql
+
+    per_doc: dict[int, dict[int, int]] = defaultdict(dict)
+    coders: set[int | None] = set()
+    if not selection.codes or not selection.documents:
+        return per_doc, coders
+    code_ids = [code.id for code, _ in selection.codes]
+    doc_ids = [d.id for d in selection.documents]
+    if selection.segment_filter.active:
+        keeps = selection.segment_filter.keeps
+        for code_id, doc_id, start, end, coder_id in report_sql.coding_spans(project.db, code_ids, doc_ids):
+            if keeps(doc_id, start, end, coder_id):
+                counts = per_doc[code_id]
+                counts[doc_id] = counts.get(doc_id, 0) + 1
+                coders.add(coder_id)
+    else:
+        for code_id, doc_id, coder_id, n in report_sql.tally(project.db, code_ids, doc_ids):
+            counts = per_doc[code_id]
+            counts[doc_id] = counts.get(doc_id, 0) + n
+            coders.add(coder_id)
+    return per_doc, coders
+
+
+def _heading(selection: Selection, code: Code, level: int, by_theme: bool) -> Heading:
+    if by_theme and level > 1:  # one sub-heading per sub-code, named by its path in the theme
+        path = selection.path(code)
+        return Heading(2, PATH_SEPARATOR.join(path[len(path) - level + 1:]))
+    return Heading(min(level, MAX_HEADING_LEVEL), code.name)
+
+
+def stream(project, options: ReportOptions | None = None,
+           progress: Progress | None = None) -> tuple[Report, Iterator[Block]]:
+    """The report's title page and outline (its headings, in :attr:`Report.outline`), and its
+    body as blocks produced code by code: each code's segments and their text are read when its
+    section is reached and let go once it is written, so memory holds one code's segments at most.
+    ``progress(done, total)`` is called as each code's section is produced."""
     options = options or ReportOptions()
     selection = select(project, options)
-    grouped = segments_by_code(project, selection)
-    direct = {cid: len(segs) for cid, segs in grouped.items()}
+    per_doc, coder_ids = tally(project, selection)
+    direct = {cid: sum(counts.values()) for cid, counts in per_doc.items()}
     totals = subtree_totals(selection.codes, direct)
     include_empty = bool(options.include_empty_codes)
     codes = keep_codes(selection.codes, totals, include_empty)
     n_segments = sum(direct.get(code.id, 0) for code, _ in codes)
 
     report = new_report(project, selection, options, KIND, TITLE, len(codes), n_segments)
-    blocks = report.blocks
-    if not codes:
-        blocks.append(Paragraph((Run("No coded segments match the chosen codes and documents."),)))
-    coding_memos: dict[int, list[str]] = {}
-    code_memos: dict[int, list[str]] = {}
-    if options.include_memos:
-        from qcdesk.core.storage import reports as memo_sql
-
-        coding_memos = memo_sql.coding_memos(project.db)
-        code_memos = memo_sql.code_memos(project.db)
     by_theme = options.group_by == "theme"
+    summary = bool(options.include_summary_table and codes and selection.documents)
+    outline = [_heading(selection, code, level, by_theme) for code, level in codes]
+    if summary:
+        outline.append(Heading(1, SUMMARY_TOTALS if len(selection.documents) > MAX_DOCUMENT_COLUMNS
+                               else SUMMARY_GRID))
+    report.outline = outline
     coders = {c.id: c.name for c in project.coders()}
     # when more than one coder coded the segments reported, each quote names who coded it
-    team = len({s.coding.coder_id for segs in grouped.values() for s in segs} & coders.keys()) > 1
-    citer = Citer(project, options)
+    team = len(coder_ids & coders.keys()) > 1
 
-    total = len(codes)
-    for i, (code, level) in enumerate(codes, 1):
-        segs = grouped.get(code.id, [])
-        if by_theme and level > 1:  # one sub-heading per sub-code, named by its path in the theme
-            path = selection.path(code)
-            blocks.append(Heading(2, PATH_SEPARATOR.join(path[len(path) - level + 1:])))
-        else:
-            blocks.append(Heading(min(level, MAX_HEADING_LEVEL), code.name))
-        own_docs = len({s.coding.document_id for s in segs})
-        blocks.append(code_facts(selection, code, len(segs), own_docs, totals.get(code.id, 0)))
-        if code.description.strip():
-            blocks.append(Paragraph((Run(code.description.strip()),), kind="note"))
-        for memo in code_memos.get(code.id, ()):
-            blocks.append(Paragraph((Run("Code memo: ", bold=True), Run(memo)), kind="note"))
-        if not segs:
-            note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
-                    else "No coded segments.")
-            blocks.append(Paragraph((Run(note, muted=True, italic=True),)))
-        for passage in passages(segs):
-            seg = passage[0]
-            source = citer.source(seg, source_line)
-            if team:
-                who = coded_by(sorted({coders[s.coding.coder_id] for s in passage
-                                       if s.coding.coder_id in coders}, key=str.casefold))
-                source = f"{source} · {who}" if who else source
-            blocks.append(Quote(citer.text(seg), source, code.color))
-            for memo in (m for s in passage for m in coding_memos.get(s.coding.id, ())):
-                blocks.append(Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note"))
-        if progress is not None:
-            progress(i, total)
+    def body() -> Iterator[Block]:
+        if not codes:
+            yield Paragraph((Run("No coded segments match the chosen codes and documents."),))
+        coding_memos: dict[int, list[str]] = {}
+        code_memos: dict[int, list[str]] = {}
+        if options.include_memos:
+            from qcdesk.core.storage import reports as memo_sql
 
-    if options.include_summary_table and codes and selection.documents:
-        blocks.extend(summary_tables(selection, codes, grouped))
-    return report
+            coding_memos = memo_sql.coding_memos(project.db)
+            code_memos = memo_sql.code_memos(project.db)
+        citer = Citer(project, options)
+        order = {d.id: i for i, d in enumerate(selection.documents)}
+        names = {d.id: d.name for d in selection.all_documents}
+        texts = DocumentTexts(project)
+        total = len(codes)
+        for i, (code, _level) in enumerate(codes, 1):
+            yield outline[i - 1]
+            own = direct.get(code.id, 0)
+            yield code_facts(selection, code, own, len(per_doc.get(code.id, ())), totals.get(code.id, 0))
+            if code.description.strip():
+                yield Paragraph((Run(code.description.strip()),), kind="note")
+            for memo in code_memos.get(code.id, ()):
+                yield Paragraph((Run("Code memo: ", bold=True), Run(memo)), kind="note")
+            if not own:
+                note = ("No segments of its own; see its sub-codes." if totals.get(code.id, 0)
+                        else "No coded segments.")
+                yield Paragraph((Run(note, muted=True, italic=True),))
+            segs = code_segments(project, selection, code.id, order, names, texts) if own else []
+            for passage in passages(segs):
+                seg = passage[0]
+                source = citer.source(seg, source_line)
+                if team:
+                    who = coded_by(sorted({coders[s.coding.coder_id] for s in passage
+                                           if s.coding.coder_id in coders}, key=str.casefold))
+                    source = f"{source} · {who}" if who else source
+                yield Quote(citer.text(seg), source, code.color)
+                for memo in (m for s in passage for m in coding_memos.get(s.coding.id, ())):
+                    yield Paragraph((Run("Memo: ", bold=True), Run(memo)), kind="note")
+            del segs
+            if progress is not None:
+                progress(i, total)
+        if summary:
+            yield from summary_tables(selection, codes, per_doc)
+
+    return report, body()
 
 
 def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
-                   grouped: dict[int, list[Segment]]) -> list[Block]:
+                   per_doc: dict[int, dict[int, int]]) -> list[Block]:
     """Code x document counts with a Total column and a totals row, page-width aware; with more
-    than :data:`MAX_DOCUMENT_COLUMNS` documents, each code's segments and documents instead."""
+    than :data:`MAX_DOCUMENT_COLUMNS` documents, each code's segments and documents instead.
+    ``per_doc``: code id -> document id -> segments (see :func:`tally`)."""
     docs = selection.documents
-    per_doc: dict[int, dict[int, int]] = defaultdict(dict)
-    for code, _ in codes:
-        counts = per_doc[code.id]
-        for seg in grouped.get(code.id, ()):
-            counts[seg.coding.document_id] = counts.get(seg.coding.document_id, 0) + 1
+    per_doc = defaultdict(dict, per_doc)
     if len(docs) > MAX_DOCUMENT_COLUMNS:
         return _totals_table(docs, codes, per_doc)
 
@@ -172,7 +223,7 @@ def summary_tables(selection: Selection, codes: list[tuple[Code, int]],
     out: list[Block] = []
     if landscape:
         out.append(Section(landscape=True))
-    out.append(Heading(1, "Summary: segments per code and document"))
+    out.append(Heading(1, SUMMARY_GRID))
     note = ("Each cell counts the segments coded with the code itself in one document; "
             "sub-codes have rows of their own.")
     if keyed:
@@ -217,7 +268,7 @@ def _totals_table(docs, codes: list[tuple[Code, int]], per_doc: dict[int, dict[i
             f"sub-codes have rows of their own. With {len(docs)} documents a table of every code by "
             "every document would not fit on paper: Analysis ▸ Matrices shows codes by case and "
             "exports them as a spreadsheet.")
-    return [Heading(1, "Summary: segments per code"),
+    return [Heading(1, SUMMARY_TOTALS),
             Paragraph((Run(note, muted=True),), kind="note"),
             Table(header=("Code", "Segments", "Documents"), rows=tuple(rows),
                   widths=(CODE_WEIGHT * 2, DOC_WEIGHT, DOC_WEIGHT), numeric=(False, True, True),

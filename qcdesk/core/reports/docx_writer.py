@@ -8,8 +8,11 @@ final section properties, in constant time) so thousands of quotes render quickl
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import datetime as _dt
-from typing import Any, BinaryIO, Callable
+import itertools
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -25,7 +28,7 @@ from qcdesk.core.reports.docx_stream import Spill, save
 from qcdesk.core.reports.docx_tables import SPILL_CELLS, TableBlocks
 from qcdesk.core.reports.docx_text import SPECIAL, hex_color, is_rtl, run_xml, xml_safe
 from qcdesk.core.reports.structure import (
-    Annotated, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table,
+    Annotated, Block, Chart, Heading, PageBreak, Paragraph, Quote, Report, Section, Swatch, Table,
     chart_alt_text, chart_as_table,
 )
 
@@ -149,7 +152,7 @@ class _Writer(TableBlocks):
             lab.font.color.rgb = MUTED
             par.paragraph_format.tab_stops.add_tab_stop(Cm(4.0))
             self._text(par, value)
-        heads = [b for b in r.blocks if isinstance(b, Heading)]
+        heads = r.outline if r.outline is not None else [b for b in r.blocks if isinstance(b, Heading)]
         # as deep as fits a few pages: a framework of 150 cases x 500 codes lists the cases only
         self._toc_levels = next((lvl for lvl in range(CONTENTS_LEVELS, 1, -1)
                                  if sum(h.level <= lvl for h in heads) <= MAX_CONTENTS), 1)
@@ -285,15 +288,21 @@ class _Writer(TableBlocks):
         self.caption("Figure", block.caption or block.title)
 
     # ------------------------------------------------------------ whole report
-    def write(self, progress: Callable[[int, int], None] | None = None) -> docx.document.Document:
-        """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks."""
+    def write(self, progress: Callable[[int, int], None] | None = None,
+              body: Iterable[Block] | None = None) -> docx.document.Document:
+        """Fill the document; ``progress(blocks done, blocks)`` about every 1% of the blocks.
+
+        ``body``: the blocks as they are produced, instead of the report's list (no progress then:
+        their number is not known ahead)."""
         self.title_page()
         handlers: dict[type, Callable[[Any], None]] = {
             Heading: self.heading, Paragraph: self.paragraph, Quote: self.quote,
             Table: self.table, Section: self.section, Annotated: self.annotated,
             Chart: self.chart, PageBreak: lambda _b: self.page_break()}
-        blocks = self.report.blocks
-        step = max(1, len(blocks) // 100)
+        blocks: Iterable[Block] = self.report.blocks if body is None else body
+        if body is not None:
+            progress = None
+        step = max(1, len(self.report.blocks) // 100)
         since_spill = cells_since = 0
         # Page and section breaks wait for the next content block: a section break already
         # starts a new page, so a page break just before one (the title page's, say) would
@@ -329,7 +338,7 @@ class _Writer(TableBlocks):
                 self._grid = None  # spilled: later rows go into a grid of their own
                 since_spill = cells_since = 0
             if progress is not None and i % step == 0:
-                progress(i, len(blocks))
+                progress(i, len(self.report.blocks))
         self._write_xml()
         return self.doc
 
@@ -350,15 +359,43 @@ class _Writer(TableBlocks):
 
 def render(report: Report, dest: str | BinaryIO,
            progress: Callable[[int, int], None] | None = None,
-           chart_renderer: ChartRenderer | None = None) -> None:
+           chart_renderer: ChartRenderer | None = None,
+           body: Iterable[Block] | None = None,
+           streaming: Callable[[], None] | None = None) -> None:
     """Write ``report`` as .docx to a path or a binary file object.
+
+    ``body``: the report's blocks as they are produced (see :attr:`Report.outline`), written
+    as they come, so only a few hundred are alive at once. A short body (up to
+    :data:`SPILL_EVERY` blocks) is collected first and written as a whole report is, with
+    ``progress``; a longer one is written as it comes, ``streaming()`` being called once then.
 
     Long reports keep memory bounded: see :mod:`docx_stream`.
     """
-    cells = sum(len(b.rows) * len(b.header) for b in report.blocks if isinstance(b, Table))
-    spill = Spill() if len(report.blocks) > SPILL_EVERY or cells > SPILL_CELLS else None
+    rest: Iterator[Block] | None = None
+    if body is not None:
+        rest = iter(body)
+        head = list(itertools.islice(rest, SPILL_EVERY + 1))
+        if len(head) <= SPILL_EVERY:
+            report = dataclasses.replace(report, blocks=[*report.blocks, *head])
+            rest = None
+        else:
+            rest = itertools.chain(_drain(collections.deque(head)), rest)
+            del head
+            if streaming is not None:
+                streaming()
+    if rest is not None:
+        spill: Spill | None = Spill()
+    else:
+        cells = sum(len(b.rows) * len(b.header) for b in report.blocks if isinstance(b, Table))
+        spill = Spill() if len(report.blocks) > SPILL_EVERY or cells > SPILL_CELLS else None
     try:
-        save(_Writer(report, chart_renderer, spill).write(progress), spill, dest)
+        save(_Writer(report, chart_renderer, spill).write(progress, rest), spill, dest)
     finally:
         if spill is not None:
             spill.close()
+
+
+def _drain(blocks: collections.deque) -> Iterator[Block]:
+    """The blocks, each let go as it is taken."""
+    while blocks:
+        yield blocks.popleft()

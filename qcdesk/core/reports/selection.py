@@ -191,6 +191,72 @@ def segments_by_code(project, selection: Selection) -> dict[int, list[Segment]]:
     return dict(grouped)
 
 
+class DocumentTexts:
+    """Document texts read whole, once, and kept while they fit :attr:`budget` bytes: a report
+    going code by code reaches the same documents again and again. A quote from a document
+    beyond the budget is read alone from the project file."""
+
+    #: bytes of text kept at most (a 50-million-character project of plain Latin text fits)
+    BUDGET = 64 * 1024 * 1024
+
+    def __init__(self, project, budget: int | None = None) -> None:
+        self.project = project
+        self.budget = self.BUDGET if budget is None else budget
+        self.kept: dict[int, str] = {}
+        self.used = 0
+        self.full = False
+
+    def want(self, document_ids) -> None:
+        """Read and keep the texts of these documents while they fit."""
+        import sys
+
+        for doc_id in document_ids:
+            if self.full:
+                return
+            if doc_id in self.kept:
+                continue
+            text = self.project.document_text(doc_id)
+            size = sys.getsizeof(text)
+            if self.used + size > self.budget:
+                self.full = True
+                return
+            self.kept[doc_id] = text
+            self.used += size
+
+
+def code_segments(project, selection: Selection, code_id: int, order: dict[int, int],
+                  names: dict[int, str], texts: DocumentTexts | None = None) -> list[Segment]:
+    """The segments of one code in the selected documents that pass the filters, in the order of
+    :func:`segments_by_code` (``order``: document id -> position in ``selection.documents``;
+    ``names``: document names by id); texts from ``texts`` where it holds them, else each
+    quote read alone."""
+    from qcdesk.core.models import Coding
+    from qcdesk.core.storage import reports as report_sql
+
+    kept = texts.kept if texts is not None else {}
+    if texts is not None and not texts.full:
+        texts.want(d for d in report_sql.code_documents(project.db, code_id) if d in order)
+    out: list[Segment] = []
+    for *fields, text in report_sql.code_segments(project.db, code_id, order, kept):
+        coding = Coding(*fields)
+        if not selection.keeps(coding):
+            continue
+        if text is None:
+            text = kept[coding.document_id][coding.start:coding.end]
+        turn = project.turn_at(coding.document_id, coding.start)
+        out.append(Segment(coding=coding, document_name=names[coding.document_id], text=text,
+                           speaker=turn.speaker if turn else None,
+                           time_start=turn.time_start if turn else None,
+                           paragraph=project.paragraph_number(coding.document_id, coding.start)))
+    for t in project.time_codings.for_codes([code_id]):
+        coding = Coding(-t.id, t.document_id, t.code_id, 0, 0, t.coder_id, t.created_at)
+        if t.document_id in order and selection.keeps(coding):
+            out.append(Segment(coding=coding, document_name=names[t.document_id], text=t.memo,
+                               time_start=t.start_ms / 1000, time_range=(t.start_ms, t.end_ms)))
+    out.sort(key=lambda s: (order[s.coding.document_id], s.coding.start, s.coding.end, s.coding.id))
+    return out
+
+
 def segment_counts(project, selection: Selection) -> dict[tuple[int, int], int]:
     """(code id, document id) -> segments that pass the filters, for the selected codes and
     documents: the counts the segments report lists, without reading any text."""

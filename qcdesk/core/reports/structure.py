@@ -223,6 +223,9 @@ class Report:
     contents: bool = True
     #: quotes set between quotation marks of the report's language
     quotation_marks: bool = False
+    #: the headings, known before the blocks when these are produced as they are written (the
+    #: contents page comes first); ``None``: the headings among :attr:`blocks`
+    outline: list[Heading] | None = None
 
     def headings(self) -> list[Heading]:
         return [b for b in self.blocks if isinstance(b, Heading)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -49,3 +50,52 @@ def pseudonymised_documents(db: sqlite_utils.Database) -> set[int]:
         return set()
     return {r[0] for r in db.execute(
         "SELECT id FROM documents WHERE pseudonymised_at IS NOT NULL").fetchall()}
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def code_segments(db: sqlite_utils.Database, code_id: int, document_ids: Iterable[int],
+                  known: Iterable[int] = ()) -> list[tuple]:
+    """The text codings of one code in these documents, each with the text it covers, read with
+    ``substr`` (which counts code points as Python does, so no document is read whole), or
+    ``None`` for documents in ``known`` (whose text the caller holds):
+    ``(id, document_id, code_id, start, end, coder_id, created, text)`` by document, start, end, id."""
+    return [tuple(r) for r in db.execute(
+        'SELECT c.id, c.document_id, c.code_id, c.start, c."end", c.coder_id, c.created, '
+        "CASE WHEN c.document_id IN (SELECT value FROM json_each(?)) THEN NULL "
+        'ELSE substr(d.plain_text, c.start + 1, c."end" - c.start) END '
+        "FROM codings c JOIN documents d ON d.id = c.document_id "
+        "WHERE c.code_id = ? AND c.document_id IN (SELECT value FROM json_each(?)) "
+        'ORDER BY c.document_id, c.start, c."end", c.id', [_ids(known), code_id, _ids(document_ids)])]
+
+
+def code_documents(db: sqlite_utils.Database, code_id: int) -> list[int]:
+    """The documents holding text codings of one code."""
+    return [r[0] for r in db.execute("SELECT DISTINCT document_id FROM codings WHERE code_id = ?", [code_id])]
+
+
+def tally(db: sqlite_utils.Database, code_ids: Iterable[int],
+          document_ids: Iterable[int]) -> Iterator[tuple[int, int, int | None, int]]:
+    """``(code_id, document_id, coder_id, count)`` of text and time codings together, grouped:
+    the counts a report states, without reading any text."""
+    args = [_ids(code_ids), _ids(document_ids)]
+    where = ("WHERE code_id IN (SELECT value FROM json_each(?)) "
+             "AND document_id IN (SELECT value FROM json_each(?))")
+    yield from db.execute(
+        f"SELECT code_id, document_id, coder_id, count(*) FROM codings {where} GROUP BY 1, 2, 3 "
+        f"UNION ALL SELECT code_id, document_id, coder_id, count(*) FROM time_codings {where} "
+        "GROUP BY 1, 2, 3", args + args)
+
+
+def coding_spans(db: sqlite_utils.Database, code_ids: Iterable[int],
+                 document_ids: Iterable[int]) -> Iterator[tuple[int, int, int, int, int | None]]:
+    """``(code_id, document_id, start, end, coder_id)`` of every text and time coding (a time
+    coding's range is empty, at 0), one row at a time, for counts that need a filter applied."""
+    args = [_ids(code_ids), _ids(document_ids)]
+    where = ("WHERE code_id IN (SELECT value FROM json_each(?)) "
+             "AND document_id IN (SELECT value FROM json_each(?))")
+    yield from db.execute(
+        f'SELECT code_id, document_id, start, "end", coder_id FROM codings {where} '
+        f"UNION ALL SELECT code_id, document_id, 0, 0, coder_id FROM time_codings {where}", args + args)
