@@ -40,6 +40,13 @@ def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, 
     yield from db.execute(sql, [_ids(ids)])
 
 
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    """(id, name, content hash) of these documents in interview order, without their texts."""
+    sql = ("SELECT id, name, content_hash FROM documents "
+           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
+    return db.execute(sql, [_ids(ids)]).fetchall()
+
+
 def snapshot_codings(db: sqlite_utils.Database, coding_ids: list[int]) -> dict[str, list[dict]]:
     """The rows of these codings and of all that goes with them (memos), to put them back."""
     return snapshots.capture(db, "codings", coding_ids)
