@@ -22,6 +22,7 @@ import re
 import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
@@ -362,8 +363,7 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
         if data is not None and on_bytes is not None:
             ranges = _find_on_bytes(data, on_bytes)
             if kept is not None:
-                source = _Text(raw, None, kept.code_points,
-                               None if raw else (lambda d=doc_id: project.document_text(d)))
+                source = _Text(raw, None, kept.code_points, None if raw else partial(project.document_text, doc_id))
             else:
                 source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
         else:
