@@ -363,7 +363,7 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
         if data is not None and on_bytes is not None:
             ranges = _find_on_bytes(data, on_bytes)
             if kept is not None:
-                source = _Text(raw, None, kept.code_points, None if raw else partial(project.document_text, doc_id))
+                source = _Text(raw, None, kept.code_points, None if raw else partial(_text_now, project, doc_id))
             else:
                 source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
         else:
@@ -391,6 +391,15 @@ def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: 
     if warm and index.all_kept(hashes, candidates):
         return ((i, name, h, b"") for i, name, h in sql.names(project.db, candidates))
     return sql.texts(project.db, candidates)
+
+
+def _text_now(project: Project, doc_id: int) -> str:
+    """The text of a hit found in kept folded bytes, read when shown; a document deleted since
+    (its rows about to go from the list) shows no context."""
+    try:
+        return project.document_text(doc_id)
+    except OperationError:
+        return ""
 
 
 def _raw(project: Project, doc_id: int) -> bytes:

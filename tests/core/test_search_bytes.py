@@ -206,3 +206,12 @@ def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
         index = _indexes[project]
         assert 0 < index.kept_bytes <= 40 and len(index.kept) == 2
         assert len(search(project, "word")) == 5
+
+
+def test_a_warm_hit_of_a_document_deleted_since_shows_no_context(tmp_path: Path):
+    with Project.create(tmp_path / "p.qcdesk") as project:
+        doc = project.add_document("D", ParsedDocument(text="a word here", source_format="txt"))
+        _prime_all(project)
+        (hit,) = search(project, "word")
+        project.delete_document(doc.id)  # the Search panel's rows go once it hears of it
+        assert (hit.start, hit.end, hit.context) == (2, 6, "")
