@@ -14,6 +14,10 @@ its hits get their code-point offsets and context only when asked for. The index
 ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
 (Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
 compatibility characters the index splits differently, the text itself is read.
+
+A search that ignores case keeps each document's folded UTF-8 (by content hash, within
+:data:`KEEP_BYTES`), and the window's text check fills it after opening (:func:`prime`), so
+later searches read no text; a text changed since has another hash and is read again.
 """
 
 from __future__ import annotations
