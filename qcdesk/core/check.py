@@ -88,15 +88,19 @@ def _found(problems: list[str]) -> str:
     return f"{problems[0]}{more}"
 
 
-def damaged_documents(db: sqlite_utils.Database,
-                      cancelled: Callable[[], bool] | None = None) -> list[DamagedDocument]:
-    """The documents whose stored text no longer has the fingerprint taken when it was imported."""
+def damaged_documents(db: sqlite_utils.Database, cancelled: Callable[[], bool] | None = None,
+                      sound: Callable[[int, str, bytes], None] | None = None) -> list[DamagedDocument]:
+    """The documents whose stored text no longer has the fingerprint taken when it was imported.
+    ``sound`` is called with each sound document's (id, content hash, UTF-8 bytes), as the search
+    primes its folded texts (:func:`qcdesk.core.search.prime`)."""
     damaged: list[DamagedDocument] = []
     for doc in sql.document_fingerprints(db):
         if cancelled is not None and cancelled():
             break
         if hashlib.sha256(doc.text_bytes or b"").hexdigest() != doc.content_hash:
             damaged.append(DamagedDocument(doc.document_id, doc.name))
+        elif sound is not None:
+            sound(doc.document_id, doc.content_hash, doc.text_bytes or b"")
     return damaged
 
 

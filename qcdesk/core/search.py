@@ -14,6 +14,10 @@ its hits get their code-point offsets and context only when asked for. The index
 ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
 (Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
 compatibility characters the index splits differently, the text itself is read.
+
+A search that ignores case keeps each document's folded UTF-8 (by content hash, within
+:data:`KEEP_BYTES`), and the window's text check fills it after opening (:func:`prime`), so
+later searches read no text; a text changed since has another hash and is read again.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ import re
 import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterable
+from functools import partial
+from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
 from qcdesk.core import coding_rules, search_bytes
@@ -72,16 +77,19 @@ class _Text:
     folded text get their code-point offsets the first time one is asked for: a common word
     has hits in every transcript, and a list shows a screenful."""
 
-    __slots__ = ("raw", "_text", "_to_code_point")
+    __slots__ = ("raw", "_text", "_to_code_point", "_load")
 
     def __init__(self, raw: bytes, text: str | None = None,
-                 to_code_point: search_bytes.CodePoints | None = None):
-        self.raw, self._text, self._to_code_point = raw, text, to_code_point
+                 to_code_point: search_bytes.CodePoints | None = None,
+                 load: Callable[[], str] | None = None):
+        self.raw, self._text, self._to_code_point, self._load = raw, text, to_code_point, load
 
     def get(self) -> str:
+        """The text (read from the project the first time, when the search found it in the
+        folded texts kept from an earlier search)."""
         if self._text is None:
-            self._text = self.raw.decode("utf-8", "replace")
-            self.raw = b""
+            self._text = self._load() if self._load is not None else self.raw.decode("utf-8", "replace")
+            self.raw, self._load = b"", None
         return self._text
 
     def code_point(self, offset: int) -> int:
@@ -234,6 +242,28 @@ class _Index:
         self.exact: dict[int, tuple[str, bool]] = {}
         #: document id -> (content hash, its distinct non-ASCII characters)
         self.chars: dict[int, tuple[str, frozenset[str]]] = {}
+        #: document id -> its folding for a search that ignores case, kept (by content hash) so
+        #: that later searches read no text: see :class:`_Kept`
+        self.kept: dict[int, _Kept] = {}
+        self.kept_bytes = 0
+
+    def keep(self, doc_id: int, content_hash: str, raw: bytes) -> "_Kept":
+        """Fold the document (its UTF-8 bytes) for a search that ignores case and keep the
+        folding, within :data:`KEEP_BYTES` in all (beyond it the folding is returned, not kept).
+        Called by searches and by :func:`prime`'s thread: each step is one dict operation."""
+        data, chars = self.fold_utf8(doc_id, content_hash, raw, False)
+        kept = _Kept(content_hash, data, search_bytes.CodePoints(data, chars) if data is not None and chars else None)
+        old = self.kept.get(doc_id)
+        size = len(data) if data is not None else 0
+        grow = size - (len(old.data) if old is not None and old.data is not None else 0)
+        if self.kept_bytes + grow <= KEEP_BYTES:
+            self.kept[doc_id] = kept
+            self.kept_bytes += grow
+        return kept
+
+    def all_kept(self, hashes: dict[int, str], ids: Iterable[int]) -> bool:
+        kept = self.kept
+        return all((k := kept.get(i)) is not None and k.content_hash == hashes[i] for i in ids)
 
     def non_ascii(self, doc_id: int, content_hash: str, raw: bytes) -> frozenset[str]:
         """The document's distinct non-ASCII characters (from its UTF-8 bytes; kept by hash)."""
@@ -263,7 +293,35 @@ class _Index:
         return {i for i, h in hashes.items() if self.exact.get(i) != (h, True)}
 
 
+#: at most this many bytes of folded text are kept per project (the whole of the 50M-character
+#: project of the scale benchmark is about 52 MB)
+KEEP_BYTES = 192 * 2**20
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A document's folding kept for later searches: the folded UTF-8 (None when folding moves
+    offsets: such a document is read again each time) and its byte-to-code-point map."""
+
+    content_hash: str
+    data: bytes | None
+    code_points: search_bytes.CodePoints | None
+
+
 _indexes: "WeakKeyDictionary[Project, _Index]" = WeakKeyDictionary()
+
+
+def prime(project: Project) -> Callable[[int, str, bytes], None]:
+    """What a background pass that reads every text (the text check) calls with each document's
+    (id, content hash, UTF-8 bytes), from any thread, so that searches after it read no text.
+    A document whose text has changed since is not trusted: its content hash differs."""
+    index = _indexes.setdefault(project, _Index())
+
+    def keep(doc_id: int, content_hash: str, raw: bytes) -> None:
+        known = index.kept.get(doc_id)
+        if known is None or known.content_hash != content_hash:
+            index.keep(doc_id, content_hash, raw)
+    return keep
 
 
 def search(project: Project, query: str, *, document_ids: Iterable[int] | None = None,
@@ -296,13 +354,26 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
                 if all(t.ascii for t in terms) else None)
     hits: list[Hit] = []
-    for doc_id, name, content_hash, raw in sql.texts(project.db, candidates):
-        data, chars = (index.fold_utf8(doc_id, content_hash, raw, case_sensitive) if on_bytes is not None
-                       else (None, frozenset()))
+    for doc_id, name, content_hash, raw in _texts(project, index, hashes, candidates,
+                                                  on_bytes is not None and not case_sensitive):
+        kept = None
+        if on_bytes is not None and not case_sensitive:
+            kept = index.kept.get(doc_id)
+            if kept is None or kept.content_hash != content_hash:
+                kept = index.keep(doc_id, content_hash, raw)
+            data = kept.data
+        else:
+            data, chars = (index.fold_utf8(doc_id, content_hash, raw, case_sensitive) if on_bytes is not None
+                           else (None, frozenset()))
         if data is not None and on_bytes is not None:
             ranges = _find_on_bytes(data, on_bytes)
-            source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
+            if kept is not None:
+                source = _Text(raw, None, kept.code_points, None if raw else partial(_text_now, project, doc_id))
+            else:
+                source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
         else:
+            if not raw:
+                raw = _raw(project, doc_id)
             text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
             source = _Text(b"", text)
             ranges = _find_folded(folded, terms, patterns, whole_words)
@@ -316,6 +387,28 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
         if limit is not None and len(hits) >= limit:
             break
     return hits
+
+
+def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: set[int],
+           warm: bool) -> Iterable[tuple[int, str, str, bytes]]:
+    """(id, name, content hash, UTF-8 bytes) of the candidates in interview order; when ``warm``
+    and every candidate's folding is kept, no text is read (the bytes are empty)."""
+    if warm and index.all_kept(hashes, candidates):
+        return ((i, name, h, b"") for i, name, h in sql.names(project.db, candidates))
+    return sql.texts(project.db, candidates)
+
+
+def _text_now(project: Project, doc_id: int) -> str:
+    """The text of a hit found in kept folded bytes, read when shown; a document deleted since
+    (its rows about to go from the list) shows no context."""
+    try:
+        return project.document_text(doc_id)
+    except OperationError:
+        return ""
+
+
+def _raw(project: Project, doc_id: int) -> bytes:
+    return project.document_text(doc_id).encode("utf-8", "surrogatepass")
 
 
 def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[str]],

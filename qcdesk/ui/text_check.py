@@ -3,7 +3,9 @@
 SQLite's integrity check (run before a project opens) cannot see a byte changed inside a row, so
 a worker thread reads every text through a read-only connection of its own and hashes it (see
 :mod:`qcdesk.core.check`); the window stays usable meanwhile. Damaged documents are named in a
-message that offers File ▸ Restore from backup…; a sound project says nothing.
+message that offers File ▸ Restore from backup…; a sound project says nothing. Each sound text
+read is also folded for search as it goes (:func:`qcdesk.core.search.prime`, within its memory
+bound), so that the researcher's searches read no text; a search started earlier reads them itself.
 
 When opening left SQLite's full integrity check to the background (the file was exactly as this
 machine last closed it cleanly: :mod:`qcdesk.core.clean_close`), the same thread runs it first. If
@@ -25,15 +27,16 @@ if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
 
 
-def check_texts(path: Path, passphrase: str | None, immutable: bool,
-                cancelled: Callable[[], bool]) -> list[tuple[int, str]]:
-    """The damaged documents' (id, name), read through a read-only connection of this thread's own."""
+def check_texts(path: Path, passphrase: str | None, immutable: bool, cancelled: Callable[[], bool],
+                sound: Callable[[int, str, bytes], None] | None = None) -> list[tuple[int, str]]:
+    """The damaged documents' (id, name), read through a read-only connection of this thread's own
+    (``sound``: called with each sound text, see :func:`qcdesk.core.check.damaged_documents`)."""
     from qcdesk.core import check
     from qcdesk.core.storage import connection
 
     db = connection.connect(path, passphrase=passphrase, read_only=True, immutable=immutable)
     try:
-        return [(d.id, d.name) for d in check.damaged_documents(db, cancelled=cancelled)]
+        return [(d.id, d.name) for d in check.damaged_documents(db, cancelled=cancelled, sound=sound)]
     finally:
         db.close()
 
@@ -76,13 +79,16 @@ class TextCheck(QObject):
         self.last_result = None
         self._cancel = threading.Event()
         immutable = getattr(project, "read_only_notice", None) is not None  # opened from read-only media
+        from qcdesk.core import search
+
         args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel,
-                bool(getattr(project, "check_deferred", False)) and not project.read_only)
+                bool(getattr(project, "check_deferred", False)) and not project.read_only,
+                search.prime(project))
         self._thread = threading.Thread(target=self._work, args=args, name="qcdesk text check", daemon=True)
         self._thread.start()
 
     def _work(self, run: int, path: Path, passphrase: str | None, immutable: bool,
-              cancel: threading.Event, whole_file: bool) -> None:
+              cancel: threading.Event, whole_file: bool, prime: Callable[[int, str, bytes], None]) -> None:
         from qcdesk.core import check
         from qcdesk.core.errors import QcdeskError
 
@@ -94,7 +100,7 @@ class TextCheck(QObject):
                 self.file_checked.emit(run, problems[0] if problems else "")
                 if problems:
                     return  # the texts of a damaged file are not worth reading
-            damaged = check_texts(path, passphrase, immutable, cancel.is_set)
+            damaged = check_texts(path, passphrase, immutable, cancel.is_set, prime)
         except QcdeskError as exc:
             message = str(exc)
         except Exception as exc:  # noqa: BLE001 - a damaged file may fail with any driver error

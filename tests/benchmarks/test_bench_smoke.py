@@ -82,8 +82,10 @@ def test_runner_measures_every_step_and_writes_figures(qapp, tmp_path: Path):
     assert shown_after_apply == shown_after_undo + 1
     assert by_name["Word report, all segments"]["status"] in ("PASS", "MISS")
     # the Search panel listed what the core search found
-    found = by_name["full-text search (core)"]["detail"].split(": ")[1].split()[0]
-    assert by_name["full-text search (Search panel)"]["detail"].startswith(f"{found} hit"), by_name
+    found = by_name["full-text search (core, cold: every text read)"]["detail"].split(": ")[1].split()[0]
+    assert by_name["full-text search (Search panel, after the text check primed it)"]["detail"].startswith(
+        f"{found} hit"), by_name
+    assert by_name["full-text search (core, warm: a second word)"]["detail"].startswith(f"“{steps.SEARCH_QUERY_WARM}”")
     assert (tmp_path / "report-all-segments.docx").stat().st_size > 0
     # the storage steps were compared with plain sqlite3
     assert set(result["baseline"]) == set(sqlite_baseline.STEPS)
@@ -147,7 +149,8 @@ def test_scale_preset_codes_in_bulk_and_is_generated_once(tmp_path: Path):
     assert [n for n in kept if n.endswith(".qcdesk")] == [Path(first["project"]).name]
     assert not any("partial" in n for n in kept)
     by_name = {f["step"]: f for f in second["steps"]}
-    assert by_name["full-text search (core)"]["target_s"] == 0.2
+    assert by_name["full-text search (core, warm: a second word)"]["target_s"] == 0.2
+    assert by_name["full-text search (core, cold: every text read)"]["target_s"] is None  # reported
     assert by_name["QDPX export"]["target_mb"] == by_name["Word report, all segments"]["target_mb"] == 600.0
     assert by_name["Word report, all segments"]["target_s"] == 120.0
     assert "Word report, matrices, every code level" not in by_name

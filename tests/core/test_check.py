@@ -61,6 +61,9 @@ def test_a_changed_byte_in_the_file_passes_sqlite_but_the_check_names_the_docume
     with Project.open(project_path, read_only=True) as project:  # and qcdesk opens it as before
         assert "met dvery" in project.document_text(2)
         assert [d.name for d in check.damaged_documents(project.db)] == ["Interview 2"]
+        sound: list[int] = []  # what the search may prime: the sound texts only
+        check.damaged_documents(project.db, sound=lambda doc_id, _h, raw: sound.append(doc_id))
+        assert sorted(sound) == sorted(set(range(1, 4)) - {2})
     report = check.check_file(project_path)
     assert not report.sound
     assert [d.name for d in report.damaged] == ["Interview 2"]

@@ -69,6 +69,32 @@ def test_a_sound_project_says_nothing(window, project_path, messages, qtbot):
     assert messages == []
 
 
+def test_the_check_primes_the_search_so_that_searches_read_no_text(window, project_path, qtbot, monkeypatch):
+    from qcdesk.core import search
+    from qcdesk.core.storage import search as search_sql
+
+    assert window.open_project(project_path)
+    project = window.project
+    qtbot.waitUntil(lambda: window.text_check.last_result is not None, timeout=10_000)
+    assert set(search._indexes[project].kept) == {d.id for d in project.documents()}
+    monkeypatch.setattr(search_sql, "texts", lambda *a: pytest.fail("a primed search read the texts"))
+    hits = search.search(project, "the")
+    assert [(h.document_name, h.context) for h in hits] == [
+        ("Interview 1", TEXTS["Interview 1"].strip()), ("Interview 2", TEXTS["Interview 2"].strip())]
+
+
+def test_closing_stops_priming_the_search(window, project_path, qtbot):
+    from qcdesk.core import search
+
+    assert window.open_project(project_path)
+    index = search._indexes[window.project]
+    window.close_project()  # at once
+    assert not window.text_check.running()
+    kept = dict(index.kept)
+    qtbot.wait(0)
+    assert index.kept == kept  # nothing more is folded for the closed project
+
+
 def test_closing_while_checking_waits_for_the_check_and_stays_quiet(window, project_path, messages, qtbot):
     flip_byte_in_file(project_path, b"met every Tuesday", 5)
     assert window.open_project(project_path)

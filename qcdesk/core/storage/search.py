@@ -37,3 +37,11 @@ def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, 
     sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
     yield from db.execute(sql, [_ids(ids)])
+
+
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    """(id, name, content hash) of these documents in interview order, without their texts."""
+    sql = ("SELECT id, name, content_hash FROM documents "
+           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
+    return db.execute(sql, [_ids(ids)]).fetchall()
+
