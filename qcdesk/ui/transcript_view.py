@@ -358,6 +358,7 @@ class TranscriptView(QPlainTextEdit):
         self._press_in_selection: QPoint | None = None
         self._text = ""
         self._codings: list[Coding] = []
+        self._codes: dict[int, Code] = {}
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._emit_codings_at_cursor)
         self._update_margin_width()
@@ -381,6 +382,7 @@ class TranscriptView(QPlainTextEdit):
 
     def set_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         self._codings = codings
+        self._codes = codes
         to_qt = self.offsets.to_qt
         spans = [Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), codes[c.code_id].color,
                       codes[c.code_id].name) for c in codings if c.code_id in codes]
@@ -392,6 +394,14 @@ class TranscriptView(QPlainTextEdit):
 
     def codings(self) -> list[Coding]:
         return self._codings
+
+    def shown_codes(self) -> dict[int, Code]:
+        """The codes (id -> code) the codings shown were drawn with."""
+        return self._codes
+
+    def remember_codes(self, codes: dict[int, Code]) -> None:
+        """The codebook changed without changing the codings shown: draw the next ones with ``codes``."""
+        self._codes = codes
 
     def text(self) -> str:
         """The document's text as shown (code points, as the codings count them)."""
