@@ -588,13 +588,15 @@ class MainWindow(QMainWindow):
         if self.project is None or self.transcript.document_id is None:
             self._status_codes.setText("")
             return
-        names = {c.id: c.name for c in self.project.codes()}
+        known = self.transcript.shown_codes()  # what the codings were drawn with: no read of every code
+        if any(c.code_id not in known for c in codings):
+            known = {c.id: c for c in self.project.codes()}
         where = ""
         turn = self.project.turn_at(self.transcript.document_id, self.transcript.cursor_position())
         if turn is not None:
             where = turn.speaker + (f" {format_time(turn.time_start)}" if turn.time_start is not None else "")
             where += " · "
-        coded = ", ".join(dict.fromkeys(names.get(c.code_id, "?") for c in codings))
+        coded = ", ".join(dict.fromkeys(known[c.code_id].name if c.code_id in known else "?" for c in codings))
         self._status_codes.setText(where + (f"Codes here: {coded}" if coded else "Not coded here"))
         self.act_remove.setEnabled(bool(codings) and not self.project.read_only)
 
