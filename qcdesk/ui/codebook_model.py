@@ -247,6 +247,10 @@ class CodebookModel(QAbstractItemModel):
         node = self._nodes.get(code_id)
         return node.code if node else None
 
+    def code_count(self) -> int:
+        """How many codes the tree holds."""
+        return len(self._nodes)
+
     def code_ids(self) -> list[int]:
         """All ids in tree order (depth first)."""
         out: list[int] = []
