@@ -280,6 +280,7 @@ class TimeGutter(QWidget):
         self.view = view
         self.setObjectName("transcriptTimes")
         self.times: list[tuple[int, str]] = []  # (UTF-16 position of the turn, label), in text order
+        self._measured: tuple[list, str, int] | None = None  # (times, font, width) last measured
         self.setCursor(Qt.CursorShape.PointingHandCursor)  # a click on a time plays from there
         self.setToolTip("Click a time to play the recording from there")
         font = QFont(self.font())
@@ -289,8 +290,15 @@ class TimeGutter(QWidget):
     def preferred_width(self) -> int:
         if not self.times:
             return 0
+        # measured once per list of times and font: the view asks after every coding (issue 19)
+        font = self.font().toString()
+        known = self._measured
+        if known is not None and known[0] is self.times and known[1] == font:
+            return known[2]
         metrics = QFontMetrics(self.font())
-        return max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+        width = max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+        self._measured = (self.times, font, width)
+        return width
 
     def visible_times(self) -> list[tuple[QRect, str]]:
         """The times of the turns starting in view, in gutter coordinates."""

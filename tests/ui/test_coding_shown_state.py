@@ -98,3 +98,14 @@ def test_codings_and_counts_follow_any_sequence_of_actions(qtbot, window, action
             project.rename_code(code_id, project.code(code_id).name + "'")
             project.set_code_color(code_id, "#%06x" % (code_id * 0x1234567 % 0xFFFFFF))
         assert_window_matches_core(window)
+
+
+def test_the_times_margin_is_measured_again_for_new_times(window):
+    view = window.transcript
+    view.set_turn_times([(0, "0:01")])
+    short = view.times.preferred_width()
+    assert view.times.preferred_width() == short
+    view.set_turn_times([(0, "0:01"), (30, "10:00:01")])
+    assert view.times.preferred_width() > short
+    view.set_turn_times([])
+    assert view.times.preferred_width() == 0
