@@ -367,6 +367,8 @@ class TranscriptView(QPlainTextEdit):
         self._text = ""
         self._codings: list[Coding] = []
         self._codes: dict[int, Code] = {}
+        self._spans_made: dict[Coding, Span] = {}  # the span drawn for each coding shown
+        self._spans_for: OffsetMap | None = None  # ... in this text's positions
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._emit_codings_at_cursor)
         self._update_margin_width()
@@ -392,8 +394,20 @@ class TranscriptView(QPlainTextEdit):
         self._codings = codings
         self._codes = codes
         to_qt = self.offsets.to_qt
-        spans = [Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), codes[c.code_id].color,
-                      codes[c.code_id].name) for c in codings if c.code_id in codes]
+        # a coding shown before keeps its span (issue 19: one coding applied makes one span)
+        made = self._spans_made if self._spans_for is self.offsets else {}
+        fresh: dict[Coding, Span] = {}
+        spans = []
+        for c in codings:
+            code = codes.get(c.code_id)
+            if code is None:
+                continue
+            span = made.get(c)
+            if span is None or span.color != code.color or span.name != code.name:
+                span = Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), code.color, code.name)
+            fresh[c] = span
+            spans.append(span)
+        self._spans_made, self._spans_for = fresh, self.offsets
         self.highlighter.set_spans(spans)
         self.margin.columns = assign_columns(spans)
         self._update_margin_width()
