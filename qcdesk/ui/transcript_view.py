@@ -367,7 +367,7 @@ class TranscriptView(QPlainTextEdit):
         self._text = ""
         self._codings: list[Coding] = []
         self._codes: dict[int, Code] = {}
-        self._spans_made: dict[Coding, Span] = {}  # the span drawn for each coding shown
+        self._spans_made: dict[int, tuple[Coding, Span]] = {}  # coding id -> (coding, span drawn)
         self._spans_for: OffsetMap | None = None  # ... in this text's positions
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._emit_codings_at_cursor)
@@ -396,16 +396,19 @@ class TranscriptView(QPlainTextEdit):
         to_qt = self.offsets.to_qt
         # a coding shown before keeps its span (issue 19: one coding applied makes one span)
         made = self._spans_made if self._spans_for is self.offsets else {}
-        fresh: dict[Coding, Span] = {}
+        fresh: dict[int, tuple[Coding, Span]] = {}
         spans = []
         for c in codings:
             code = codes.get(c.code_id)
             if code is None:
                 continue
-            span = made.get(c)
-            if span is None or span.color != code.color or span.name != code.name:
+            known = made.get(c.id)  # by id: hashing every coding costs as much as a new span
+            if (known is not None and (known[0] is c or known[0] == c)
+                    and known[1].color == code.color and known[1].name == code.name):
+                span = known[1]
+            else:
                 span = Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), code.color, code.name)
-            fresh[c] = span
+            fresh[c.id] = (c, span)
             spans.append(span)
         self._spans_made, self._spans_for = fresh, self.offsets
         self.highlighter.set_spans(spans)
