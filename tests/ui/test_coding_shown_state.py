@@ -50,6 +50,9 @@ def assert_window_matches_core(win: MainWindow) -> None:
     spans = {(s.coding_id, s.code_id, s.start, s.end, s.color, s.name) for s in win.transcript.highlighter.spans()}
     assert spans == {(c.id, c.code_id, to_qt(c.start), to_qt(c.end), codes[c.code_id].color,
                       codes[c.code_id].name) for c in stored}
+    here = win.transcript.codings_at_cursor()
+    status = win._status_codes.text()
+    assert all(codes[c.code_id].name in status for c in here), status
     model = win.codebook.model
     counts = project.code_counts()
     for code_id in codes:
@@ -67,6 +70,7 @@ ACTIONS = st.one_of(
     st.tuples(st.just("redo")),
     st.tuples(st.just("new code"), st.integers(0, 5)),
     st.tuples(st.just("rename"), st.integers(0, 5)),
+    st.tuples(st.just("cursor"), st.integers(0, len(TEXT) - 1)),
 )
 
 
@@ -93,6 +97,10 @@ def test_codings_and_counts_follow_any_sequence_of_actions(qtbot, window, action
         elif kind == "new code":
             parent = code_ids[action[1] % len(code_ids)]
             project.add_code(f"New {len(code_ids)}", parent_id=parent)
+        elif kind == "cursor":
+            cursor = window.transcript.textCursor()
+            cursor.setPosition(window.transcript.offsets.to_qt(action[1]))
+            window.transcript.setTextCursor(cursor)
         else:
             code_id = code_ids[action[1] % len(code_ids)]
             project.rename_code(code_id, project.code(code_id).name + "'")
