@@ -493,6 +493,10 @@ class Project:
         """How many documents have a coding of any of ``code_ids`` (a code and its sub-codes, say)."""
         return time_sql.documents_coded_with(self.db, list(code_ids))
 
+    def codings_in_document(self, code_ids: Iterable[int], document_id: int) -> int:
+        """How many codings (text and time) of any of ``code_ids`` the document has."""
+        return time_sql.codings_in_document(self.db, list(code_ids), document_id)
+
     def coding_count(self, document_id: int) -> int:
         """How many codings a document has (of its text and of its recording's time)."""
         return coding_sql.count_for_document(self.db, document_id)

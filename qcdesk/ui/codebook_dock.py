@@ -257,9 +257,9 @@ class CodebookPanel(QWidget):
         self.action_add_code.setEnabled(editable)
         for action in self._edit_actions[1:] + [self.action_code_memo]:
             action.setEnabled(editable and has_code)
-        selected = len(self.selected_code_ids()) if has_code else 0
+        selected = len(self.view.selectionModel().selectedRows(COL_NAME)) if has_code else 0
         self.action_move_codes.setEnabled(editable and selected > 0)
-        self.action_merge_codes.setEnabled(editable and 0 < selected < len(self.model.code_ids()))
+        self.action_merge_codes.setEnabled(editable and 0 < selected < self.model.code_count())
         for action in (self.action_sort_name, self.action_sort_count):
             action.setEnabled(editable and (has_code or self.model.rowCount() > 1))
         empty = (self._project is not None and self.model.rowCount() == 0

@@ -133,7 +133,10 @@ class CodebookModel(QAbstractItemModel):
                 counts = dict(self._project.code_counts())
                 touched = old.keys() | counts.keys()
             self._counts = counts
-            self._totals = {}
+            if touched is changes.codes and len(changes.coded_documents) == 1:
+                self._follow_totals(old, counts, changes.codes, next(iter(changes.coded_documents)))
+            else:
+                self._totals = {}
             changed = {code_id for code_id in touched
                        if code_id in self._nodes and old.get(code_id) != counts.get(code_id)}
             for code_id in set(changed):  # a parent's totals change with its sub-codes' counts
@@ -145,6 +148,25 @@ class CodebookModel(QAbstractItemModel):
                 self._emit_row_changed(code_id, COL_SEGMENTS, COL_DOCUMENTS,
                                        [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                         Qt.ItemDataRole.ForegroundRole])
+
+    def _follow_totals(self, old: dict, counts: dict, codes: set[int], document_id: int) -> None:
+        """Codings of ``codes`` changed in one document only: carry the known totals of those codes'
+        ancestors along (segments by the counts' difference; documents by whether that document
+        held codings of the subtree before and holds some now) instead of recounting every total."""
+        ancestors: set[int] = set()
+        for code_id in codes:
+            while code_id is not None and code_id in self._nodes:
+                ancestors.add(code_id)
+                code_id = self._nodes[code_id].code.parent_id
+        for code_id in ancestors & self._totals.keys():
+            subtree = self.subtree_ids(code_id)
+            delta = sum(counts.get(c, (0, 0))[0] - old.get(c, (0, 0))[0] for c in codes if c in subtree)
+            if not delta:
+                continue  # a coding moved or its memo changed: the same totals
+            segments, documents = self._totals[code_id]
+            now = self._project.codings_in_document(subtree, document_id)
+            documents += (now > 0) - (now - delta > 0)
+            self._totals[code_id] = (segments + delta, documents)
 
     @staticmethod
     def _few_codes_changed(changes: Changes) -> bool:
@@ -224,6 +246,10 @@ class CodebookModel(QAbstractItemModel):
     def code(self, code_id: int) -> Code | None:
         node = self._nodes.get(code_id)
         return node.code if node else None
+
+    def code_count(self) -> int:
+        """How many codes the tree holds."""
+        return len(self._nodes)
 
     def code_ids(self) -> list[int]:
         """All ids in tree order (depth first)."""

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStacked
 
 from qcdesk import APP_NAME, PROJECT_SUFFIX
 from qcdesk.core import timing
-from qcdesk.core.errors import ProjectLockedError, QcdeskError
+from qcdesk.core.errors import OperationError, ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
@@ -466,7 +466,8 @@ class MainWindow(QMainWindow):
             elif doc_id in changes.texts:
                 self._reload_text(doc_id)
             elif doc_id in changes.coded_documents:
-                self._load_codings()
+                if not self._update_codings(changes):
+                    self._load_codings()
             elif changes.codebook:
                 self._follow_codebook()
             if doc_id in changes.documents:
@@ -537,6 +538,32 @@ class MainWindow(QMainWindow):
             codings = [c for c in codings if c.coder_id in self.shown_coders]
         self.transcript.set_codings(codings, codes)
 
+    def _update_codings(self, changes: Changes) -> bool:
+        """A few codings applied, undone, moved or recoded, the codebook unchanged: read only those
+        and add, replace or drop them in the open document's list (issue 19: a coding shown in
+        under 50 ms in a project of 250,000 codings). False (nothing done) when the full reload is
+        needed: many codings, the codebook changed, or a code the view does not know yet."""
+        doc_id = self.transcript.document_id
+        if (changes.codebook or changes.texts or changes.document_list or not changes.codings
+                or len(changes.codings) > 50):
+            return False
+        codes = self.transcript.shown_codes()
+        kept = [c for c in self.transcript.codings() if c.id not in changes.codings]
+        for coding_id in sorted(changes.codings):
+            try:
+                coding = self.project.coding(coding_id)
+            except OperationError:
+                continue  # removed (undone)
+            if coding.document_id != doc_id:
+                continue  # of another document
+            if coding.code_id not in codes:
+                return False
+            if self.shown_coders is None or coding.coder_id in self.shown_coders:
+                kept.append(coding)
+        kept.sort(key=lambda c: (c.start, c.end, c.id))
+        self.transcript.set_codings(kept, codes)
+        return True
+
     def refresh_codings(self) -> None:
         """Redraw the open document's codings (after the coders shown changed)."""
         self._load_codings()
@@ -551,6 +578,8 @@ class MainWindow(QMainWindow):
         elif any(s.code_id in codes and (codes[s.code_id].color, codes[s.code_id].name) != (s.color, s.name)
                  for s in self.transcript.highlighter.spans()):
             self.transcript.set_codings(shown, codes)
+        else:
+            self.transcript.remember_codes(codes)  # a code added or renamed: the next coding draws it
 
     def _current_code_changed(self, code_id: int | None) -> None:
         self.segments.show_code(code_id)
@@ -560,13 +589,15 @@ class MainWindow(QMainWindow):
         if self.project is None or self.transcript.document_id is None:
             self._status_codes.setText("")
             return
-        names = {c.id: c.name for c in self.project.codes()}
+        known = self.transcript.shown_codes()  # what the codings were drawn with: no read of every code
+        if any(c.code_id not in known for c in codings):
+            known = {c.id: c for c in self.project.codes()}
         where = ""
         turn = self.project.turn_at(self.transcript.document_id, self.transcript.cursor_position())
         if turn is not None:
             where = turn.speaker + (f" {format_time(turn.time_start)}" if turn.time_start is not None else "")
             where += " · "
-        coded = ", ".join(dict.fromkeys(names.get(c.code_id, "?") for c in codings))
+        coded = ", ".join(dict.fromkeys(known[c.code_id].name if c.code_id in known else "?" for c in codings))
         self._status_codes.setText(where + (f"Codes here: {coded}" if coded else "Not coded here"))
         self.act_remove.setEnabled(bool(codings) and not self.project.read_only)
 

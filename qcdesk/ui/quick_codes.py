@@ -52,8 +52,10 @@ class QuickCodes:
         return self.window.apply_code(self.recent[slot])
 
     def _applied(self, code_id: int) -> None:
-        self.recent = [code_id] + [c for c in self.recent if c != code_id][:SLOTS - 1]
-        self._show()
+        recent = [code_id] + [c for c in self.recent if c != code_id][:SLOTS - 1]
+        if recent != self.recent:
+            self.recent = recent
+            self._show()
 
     def _show(self) -> None:
         project = self.window.project
@@ -70,7 +72,7 @@ class QuickCodes:
                 action.setToolTip(f"Apply “{names[code_id]}” to the selected text ({keys})")
 
     def _on_changes(self, changes: Changes) -> None:
-        if changes.codebook or changes.codes:
+        if changes.codebook:  # a coding changes no code's name (issue 19: no read of every code)
             self._show()
 
     def _opened(self, _path: str) -> None:

@@ -110,7 +110,10 @@ class TimeRangeFeature:
         self.project = None
         self.refresh(clear_marks=True)
 
-    def _changes(self, _changes) -> None:
+    def _changes(self, changes) -> None:
+        if changes.codings and not (changes.codebook or changes.media or changes.documents
+                                    or changes.document_list or changes.texts):
+            return  # codings of the text only: time codings are changed on their own or with those
         self.refresh()
 
     def document_id(self) -> int | None:

@@ -280,6 +280,7 @@ class TimeGutter(QWidget):
         self.view = view
         self.setObjectName("transcriptTimes")
         self.times: list[tuple[int, str]] = []  # (UTF-16 position of the turn, label), in text order
+        self._measured: tuple[list, str, int] | None = None  # (times, font, width) last measured
         self.setCursor(Qt.CursorShape.PointingHandCursor)  # a click on a time plays from there
         self.setToolTip("Click a time to play the recording from there")
         font = QFont(self.font())
@@ -289,8 +290,15 @@ class TimeGutter(QWidget):
     def preferred_width(self) -> int:
         if not self.times:
             return 0
+        # measured once per list of times and font: the view asks after every coding (issue 19)
+        font = self.font().toString()
+        known = self._measured
+        if known is not None and known[0] is self.times and known[1] == font:
+            return known[2]
         metrics = QFontMetrics(self.font())
-        return max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+        width = max(metrics.horizontalAdvance(label) for _pos, label in self.times) + 12
+        self._measured = (self.times, font, width)
+        return width
 
     def visible_times(self) -> list[tuple[QRect, str]]:
         """The times of the turns starting in view, in gutter coordinates."""
@@ -358,6 +366,9 @@ class TranscriptView(QPlainTextEdit):
         self._press_in_selection: QPoint | None = None
         self._text = ""
         self._codings: list[Coding] = []
+        self._codes: dict[int, Code] = {}
+        self._spans_made: dict[int, tuple[Coding, Span]] = {}  # coding id -> (coding, span drawn)
+        self._spans_for: OffsetMap | None = None  # ... in this text's positions
         self.updateRequest.connect(self._on_update_request)
         self.cursorPositionChanged.connect(self._emit_codings_at_cursor)
         self._update_margin_width()
@@ -381,9 +392,25 @@ class TranscriptView(QPlainTextEdit):
 
     def set_codings(self, codings: list[Coding], codes: dict[int, Code]) -> None:
         self._codings = codings
+        self._codes = codes
         to_qt = self.offsets.to_qt
-        spans = [Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), codes[c.code_id].color,
-                      codes[c.code_id].name) for c in codings if c.code_id in codes]
+        # a coding shown before keeps its span (issue 19: one coding applied makes one span)
+        made = self._spans_made if self._spans_for is self.offsets else {}
+        fresh: dict[int, tuple[Coding, Span]] = {}
+        spans = []
+        for c in codings:
+            code = codes.get(c.code_id)
+            if code is None:
+                continue
+            known = made.get(c.id)  # by id: hashing every coding costs as much as a new span
+            if (known is not None and (known[0] is c or known[0] == c)
+                    and known[1].color == code.color and known[1].name == code.name):
+                span = known[1]
+            else:
+                span = Span(c.id, c.code_id, to_qt(c.start), to_qt(c.end), code.color, code.name)
+            fresh[c.id] = (c, span)
+            spans.append(span)
+        self._spans_made, self._spans_for = fresh, self.offsets
         self.highlighter.set_spans(spans)
         self.margin.columns = assign_columns(spans)
         self._update_margin_width()
@@ -392,6 +419,14 @@ class TranscriptView(QPlainTextEdit):
 
     def codings(self) -> list[Coding]:
         return self._codings
+
+    def shown_codes(self) -> dict[int, Code]:
+        """The codes (id -> code) the codings shown were drawn with."""
+        return self._codes
+
+    def remember_codes(self, codes: dict[int, Code]) -> None:
+        """The codebook changed without changing the codings shown: draw the next ones with ``codes``."""
+        self._codes = codes
 
     def text(self) -> str:
         """The document's text as shown (code points, as the codings count them)."""

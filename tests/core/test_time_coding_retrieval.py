@@ -50,6 +50,10 @@ def test_counts_in_the_codebook_and_per_document_include_time_codings(coded):
     other = p.codebook.add("Other").value
     p.time_codings.add(diary, other.id, 0, 1000)
     assert p.code_counts()[other.id] == (1, 1)
+    assert p.codings_in_document([code_id], diary) == 2
+    assert p.codings_in_document([code_id], text_id) == 1
+    assert p.codings_in_document([code_id, other.id], diary) == 3
+    assert p.codings_in_document([other.id], text_id) == 0
 
 
 def test_code_case_and_code_set_matrices_count_time_codings(coded):

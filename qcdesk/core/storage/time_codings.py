@@ -113,6 +113,16 @@ def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:
         [ids]).fetchone()[0])
 
 
+def codings_in_document(db: sqlite_utils.Database, code_ids: list[int], document_id: int) -> int:
+    """How many text and time codings of any of ``code_ids`` one document has (by the code and
+    document indexes: a code's totals follow one coding without counting every document again)."""
+    ids = "[" + ",".join(str(int(i)) for i in code_ids) + "]"
+    return int(db.execute(
+        "SELECT (SELECT count(*) FROM codings WHERE document_id = ?2 AND code_id IN (SELECT value FROM json_each(?1)))"
+        " + (SELECT count(*) FROM time_codings WHERE document_id = ?2 "
+        "AND code_id IN (SELECT value FROM json_each(?1)))", [ids, int(document_id)]).fetchone()[0])
+
+
 def move_to_code(db: sqlite_utils.Database, sources: list[int], target_id: int) -> list[list[int]]:
     """Give the sources' time codings to ``target_id`` (merging codes), except one that would
     duplicate a time coding of the target (same document, range and coder), which stays on its
