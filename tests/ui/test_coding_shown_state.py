@@ -23,12 +23,12 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     with Project.create(path) as project:
         doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         other = project.add_document("Interview 2", ParsedDocument(text="Nobody listened.", source_format="txt"))
-        theme = project.add_code("Support")
-        leaf = project.add_code("Heard", parent_id=theme.id)
-        project.add_code("Ignored", parent_id=theme.id)
-        project.add_code("Other")
-        project.apply_code(doc.id, leaf.id, 4, 8)
-        project.apply_code(other.id, leaf.id, 0, 6)
+        theme = project.codebook.add("Support").value
+        leaf = project.codebook.add("Heard", parent_id=theme.id).value
+        project.codebook.add("Ignored", parent_id=theme.id)
+        project.codebook.add("Other")
+        project.codings.apply(doc.id, leaf.id, 4, 8)
+        project.codings.apply(other.id, leaf.id, 0, 6)
     win = MainWindow(Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(win)
     win.resize(1000, 700)
@@ -96,15 +96,15 @@ def test_codings_and_counts_follow_any_sequence_of_actions(qtbot, window, action
             window.act_redo.trigger()
         elif kind == "new code":
             parent = code_ids[action[1] % len(code_ids)]
-            project.add_code(f"New {len(code_ids)}", parent_id=parent)
+            project.codebook.add(f"New {len(code_ids)}", parent_id=parent)
         elif kind == "cursor":
             cursor = window.transcript.textCursor()
             cursor.setPosition(window.transcript.offsets.to_qt(action[1]))
             window.transcript.setTextCursor(cursor)
         else:
             code_id = code_ids[action[1] % len(code_ids)]
-            project.rename_code(code_id, project.code(code_id).name + "'")
-            project.set_code_color(code_id, "#%06x" % (code_id * 0x1234567 % 0xFFFFFF))
+            project.codebook.rename(code_id, project.code(code_id).name + "'")
+            project.codebook.set_color(code_id, "#%06x" % (code_id * 0x1234567 % 0xFFFFFF))
         assert_window_matches_core(window)
 
 
