@@ -26,7 +26,13 @@ from qcdesk.core.interchange import refi_media
 from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core.interchange.codebook_import import CodeSpec, codes_from_xml, merge_codes, parse_xml
 from qcdesk.core.interchange.package import Package
-from qcdesk.core.interchange.positions import DESCRIPTIONS, PositionMap, Selection, detect_scheme
+from qcdesk.core.interchange.positions import (
+    CODE_POINTS,
+    DESCRIPTIONS,
+    PositionMap,
+    Selection,
+    detect_scheme,
+)
 from qcdesk.core.interchange.report import InterchangeReport
 from qcdesk.core.models import Block
 from qcdesk.core.project import Project
@@ -578,7 +584,8 @@ def import_project_package(project: Project, path: str | Path) -> InterchangeRep
     path = Path(path)
     report = InterchangeReport(path=path.name)
     reader = _Reader(path, report)
-    scheme = detect_scheme([(s.positions, [sel.raw for sel in s.selections]) for s in reader.sources])
+    scheme = (CODE_POINTS if reader.origin.split(" ")[0] == xn.ORIGIN_PREFIX  # ours: code points
+              else detect_scheme([(s.positions, [sel.raw for sel in s.selections]) for s in reader.sources]))
     report.position_scheme = DESCRIPTIONS[scheme]
     with project.action() as changes:
         writer = _Writer(project, reader, report, scheme)

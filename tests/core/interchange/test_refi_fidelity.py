@@ -89,6 +89,24 @@ def test_own_round_trip_keeps_the_second_coder(tmp_path, new_project):
     assert _codings(fresh) == [("Stress", *where, "Ana"), ("Stress", *where, "Bo")]
 
 
+def test_own_package_is_read_in_code_points_even_where_utf16_looks_likelier(tmp_path, new_project):
+    """qcdesk writes code points; its own package is not guessed at. Here a coding that ends inside a
+    word right after an emoji reads as a neater selection one place earlier in UTF-16 units, and the
+    guess dropped the coding's last character."""
+    text = "x😅yz and more 😅ab cd"
+    p = new_project("emoji.qcdesk")
+    doc = p.add_document("Resident 01", _parsed(text))
+    code = p.codebook.add("Stress").value
+    p.codings.apply(doc.id, code.id, 0, 3)
+    p.codings.apply(doc.id, code.id, 14, 17)
+    out = tmp_path / "emoji.qdpx"
+    export_file(p, out)
+    fresh = new_project("again.qcdesk")
+    report = import_file(fresh, out)
+    assert [text[s:e] for _, s, e, _ in _codings(fresh)] == ["x😅y", "😅ab"]
+    assert "REFI-QDA standard" in report.position_scheme
+
+
 def test_search_coding_records_the_coder_the_audit_names(tmp_path):
     from qcdesk.core.project import Project
     from qcdesk.core.search import code_hits, search
