@@ -74,6 +74,7 @@ class SaturationPanel(QWidget):
         self.window_ = window
         self.setObjectName("saturationPanel")
         self.rows: list[SaturationRow] = []
+        self._choices_stale = False
         self.count = QComboBox()
         self.count.setObjectName("saturationCount")
         self.coder = QComboBox()
@@ -140,6 +141,7 @@ class SaturationPanel(QWidget):
     # ------------------------------------------------------------------ options
     def fill_choices(self) -> None:
         """Count options (all codes, leaves, each tree level present) and the coders."""
+        self._choices_stale = False
         keep_count, keep_coder = self.count.currentData(), self.coder.currentData()
         keep_set = self.set_filter.currentData()
         for combo in (self.count, self.coder, self.set_filter):
@@ -172,17 +174,20 @@ class SaturationPanel(QWidget):
 
     # ------------------------------------------------------------------ refresh
     def on_changes(self, changes: Changes) -> None:
-        if changes.codebook or changes.coders or changes.sets:
-            self.fill_choices()
-        if changes.codings or changes.coded_documents or changes.codebook or changes.document_list \
-                or changes.documents or changes.coders or changes.sets:
-            self.invalidate()
+        choices = bool(changes.codebook or changes.coders or changes.sets)
+        if choices or changes.codings or changes.coded_documents or changes.document_list \
+                or changes.documents:
+            self.invalidate(choices=choices)
 
-    def invalidate(self) -> None:
-        """Recompute now if shown, else when next shown."""
+    def invalidate(self, *, choices: bool = False) -> None:
+        """Recompute now if shown, else when next shown; with ``choices``, the count, coder and set
+        options are listed again first (a code created behind another tab reads no code list)."""
+        self._choices_stale = self._choices_stale or choices
         panel_state.when_shown(self, "refresh", self.refresh)
 
     def refresh(self) -> None:
+        if self._choices_stale:
+            self.fill_choices()
         current = self.current_document_id()
         self.rows = saturation(self.project, **self.options()) if self.project is not None else []
         title = "New codes per interview"

@@ -126,3 +126,26 @@ def test_the_saturation_menu_entry_catches_up_once(window, qtbot, monkeypatch):
     qtbot.waitUntil(lambda: PANELS["saturation"][1](panel))
     qtbot.waitUntil(lambda: settled(panel))
     assert len(calls) == 1
+
+
+def test_saturation_behind_a_tab_lists_its_options_when_shown(window, qtbot, monkeypatch):
+    """A code created while Saturation is behind another tab reads no code list there; choosing the
+    tab lists the new tree level among the count options."""
+    panel, dock = window.saturation.panel, window.saturation.dock
+    window.segments_dock.raise_()
+    qtbot.waitUntil(lambda: not shown(panel))
+    qtbot.waitUntil(lambda: settled(panel))
+    calls = []
+    original = panel.fill_choices
+    monkeypatch.setattr(panel, "fill_choices", lambda: (calls.append(1), original())[1])
+    parent = window.project.codes()[0]
+    window.project.codebook.add("Belonging", parent_id=parent.id)
+    window.project.set_coder("Bo")
+    qtbot.waitUntil(lambda: settled(panel))
+    assert calls == []
+    levels = [panel.count.itemText(i) for i in range(panel.count.count())]
+    assert "Codes at level 2" not in levels
+    window.show_panel(dock)
+    qtbot.waitUntil(lambda: shown(panel))
+    qtbot.waitUntil(lambda: "Codes at level 2" in [panel.count.itemText(i) for i in range(panel.count.count())])
+    assert len(calls) == 1
