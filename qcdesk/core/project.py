@@ -244,7 +244,6 @@ class Project:
         outer = self._depth == 0
         if outer:
             self._pending = Changes()
-            self._codes = None
         self._depth += 1
         try:
             with self.db.atomic():
@@ -259,9 +258,10 @@ class Project:
         finally:
             self._depth -= 1
         if outer:
-            self._codes = None
             changes, self._pending = self._pending, None
             assert changes is not None  # set by the outermost action
+            if changes.codebook:  # every write to the codes table says so (a failed action rolled back)
+                self._codes = None
             # turns and paragraphs change only with the document itself (text is immutable),
             # never with its codings: keep the other documents' indexes
             for doc_id in changes.documents:
@@ -420,9 +420,9 @@ class Project:
     def codes(self) -> list[Code]:
         """All codes, siblings in their order (parents are not guaranteed first).
 
-        Kept between actions of a writable project (its own actions are the only writes);
-        read afresh inside an action and always for a read-only one, which another window
-        may be changing."""
+        Kept between actions of a writable project (its own actions are the only writes) until
+        an action changes the codebook; read afresh inside an action and always for a read-only
+        one, which another window may be changing."""
         if self._codes is None or self._depth:
             codes = code_sql.all_codes(self.db)
             if self._depth or self.read_only:

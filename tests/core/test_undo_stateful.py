@@ -429,6 +429,12 @@ class UndoMachine(RuleBasedStateMachine):
     def foreign_keys_hold(self) -> None:
         assert self.p.db.execute("PRAGMA foreign_key_check").fetchall() == []
 
+    @invariant()
+    def kept_codes_match_the_file(self) -> None:
+        """The code list the project keeps between actions is the one in the file."""
+        from qcdesk.core.storage import codebook as code_sql
+        assert self.p.codes() == code_sql.all_codes(self.p.db)
+
 
 #: where the machines' projects go: a memory file system when there is one (no disk waits)
 _TMP_ROOT: list[str | None] = [None]
