@@ -168,7 +168,9 @@ class TextCheck(QObject):
             project.check_passed()
             return
         if project.damage is not None:
-            return  # a change waiting for this check found it first and its refusal said so
+            # a change made before this signal came found it first, and its refusal said so
+            self._became_damaged(project.damage)
+            return
         message = project.found_damaged(problem)
         self._became_damaged(message)
         dialogs.warning(self.window, "Project damaged", message)

@@ -120,3 +120,28 @@ def test_damage_found_by_a_waiting_change_is_said_once(make_window, project_path
     assert window.settings.clean_close_seal(project_path) is None
     window.close_project()
     assert project_path.read_bytes() == before  # nothing was written into it
+
+
+def test_damage_the_background_check_found_before_a_change_is_said_once_too(
+        make_window, project_path, messages, held_check, qtbot):
+    """The check ended (damage) but its signal has not reached the window when a change is made:
+    the change is refused at once, and the signal then only makes the window follow."""
+    started, release = held_check
+    index_out_of_step(project_path)
+    window = make_window(project_path, coder="Ana", exposed=True)
+    assert started.wait(20)
+    release.set()
+    finished = threading.Event()
+    # wait for the worker without processing Qt events, so its result's signal stays queued
+    while window.project.full_check.result is None:
+        assert window.text_check.running() or window.project.full_check.result is not None
+        finished.wait(0.01)
+
+    assert not _apply_first_code(window)
+    [(kind, _title, text)] = messages
+    assert kind == "error" and "study.qcdesk is damaged" in text
+    qtbot.waitUntil(lambda: "[read-only]" in window.windowTitle(), timeout=20_000)  # the signal came
+    assert len(messages) == 1  # no second "Project damaged" dialog
+    assert window.statusBar().currentMessage() == window.project.damage
+    assert not window.act_apply.isEnabled()
+    assert window.settings.clean_close_seal(project_path) is None
