@@ -204,3 +204,19 @@ def test_the_check_shared_with_a_background_thread_runs_once(project_path, monke
     assert full.run(cancelled=lambda: True) is None and full.result is None  # stopped: nothing known
     assert full.run() == "" and full.run() == "" and full.result == ""
     assert len(runs) == 2  # once stopped, once to the end; then its result is kept
+
+
+def test_coding_search_hits_records_the_pending_coder_in_the_same_action(project_path):
+    from qcdesk.core.search import code_hits, search
+
+    with Project.open(project_path) as project:
+        pass
+    with Project.open(project_path, seal=project.closed_seal) as project:
+        project.set_coder("Ana")
+        told = []
+        project.subscribe(told.append)
+        hits = search(project, "Tuesday", document_ids=[2])
+        made = code_hits(project, hits, 1, "hit").value
+        assert made and len(told) == 1 and told[0].coders  # the coder and the codings: one action
+        ana = next(c for c in project.coders() if c.name == "Ana")
+        assert {c.coder_id for c in made} == {ana.id}
