@@ -332,18 +332,17 @@ class Project:
         name = name.strip()
         if not name:
             raise OperationError("A coder needs a name.")
-        found = code_sql.coder_by_name(self.db, name)
-        if self.read_only or self.check_deferred:
-            self._coder = found or Coder(-1, name)
-            self._coder_pending = not self.read_only
-            return self._coder
-        with self.action() as changes:
-            if found is None:
-                found = Coder(code_sql.insert_coder(self.db, name, schema.now()), name)
-            code_sql.set_session_coder(self.db, found.id)
-            changes.coders = True
-        self._coder, self._coder_pending = found, False
-        return found
+        before = self._coder, self._coder_pending
+        self._coder = code_sql.coder_by_name(self.db, name) or Coder(-1, name)
+        self._coder_pending = not self.read_only
+        if self._coder_pending and not self.check_deferred:
+            try:
+                with self.action():  # an action of its own records it now (see _record_coder)
+                    pass
+            except BaseException:
+                self._coder, self._coder_pending = before
+                raise
+        return self._coder
 
     def coder_recorded(self) -> contextlib.AbstractContextManager:
         """Where a change reads :attr:`coder` for its rows: while the coder is pending, an action
