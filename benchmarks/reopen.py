@@ -1,10 +1,13 @@
 """Opening and coding at scale in the window (issue 19), on a copy of an existing project.
 
-Measures, offscreen: the first opening on this machine (SQLite's full integrity check before anything
-is written), closing, the reopening of the file as it was closed cleanly (its seal matches: the check
-runs in the background), how long that background check and the text check take, then a coding
-applied and undone, each shown, ``--rounds`` times (medians). Targets: open < 1 s, a coding or its
-undo shown < 50 ms. The project given is copied first and never changed.
+Measures, offscreen: the first opening on this machine (no clean-close seal: SQLite's quick check
+before opening, its full integrity check in the background), a coding applied at once after it
+(it waits for that check: nothing is written before) and its undo, closing, the reopening of the
+file as it was closed cleanly (its seal matches: only the header is read first), how long the
+background check and the text check take, then a coding applied and undone, each shown,
+``--rounds`` times (medians), and last the command line's opening (the full check first, as
+scripts have no window to wait in). Targets: open < 1 s, a coding or its undo shown < 50 ms.
+The project given is copied first and never changed.
 
     .venv/bin/python benchmarks/reopen.py PROJECT.qcdesk [--rounds 3]
 """
@@ -39,6 +42,7 @@ def measure(source: Path, rounds: int = 3) -> dict[str, float]:
     """The figures, in seconds, from a copy of ``source``."""
     from PySide6.QtCore import QEventLoop
 
+    from qcdesk.core.project import Project
     from qcdesk.ui.team import TeamFeature
 
     app = steps.ensure_qapp()
@@ -62,7 +66,14 @@ def measure(source: Path, rounds: int = 3) -> dict[str, float]:
                 raise RuntimeError(f"the window could not open {path}")
             session.core = window.project
             session.settle()
-            out["first open (full check first)"] = time.perf_counter() - started
+            out["first open (quick check; full check in the background)"] = time.perf_counter() - started
+            session.prepare_coding()
+            started = time.perf_counter()
+            session.apply_coding()
+            out["apply a coding at once (waits for the full check)"] = time.perf_counter() - started
+            started = time.perf_counter()
+            session.undo_coding()
+            out["undo it"] = time.perf_counter() - started
             started = time.perf_counter()
             window.close_project()
             session.core = None
@@ -92,6 +103,10 @@ def measure(source: Path, rounds: int = 3) -> dict[str, float]:
             out["apply one coding, shown (median)"] = statistics.median(applied)
             out["undo it, shown (median)"] = statistics.median(undone)
             session.close()
+            started = time.perf_counter()
+            with Project.open(path) as project:  # what qcdesk-cli does
+                project.documents()
+            out["command line open (full check first)"] = time.perf_counter() - started
     finally:
         TeamFeature._ask_coder = saved_ask
         shutil.rmtree(work, ignore_errors=True)
@@ -107,12 +122,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print(_load())
     figures = measure(args.project, args.rounds)
-    targets = {"reopen (sealed: check in the background)": TARGET_OPEN,
+    targets = {"first open (quick check; full check in the background)": TARGET_OPEN,
+               "reopen (sealed: check in the background)": TARGET_OPEN,
                "apply one coding, shown (median)": TARGET_CODING, "undo it, shown (median)": TARGET_CODING}
     for name, seconds in figures.items():
         target = targets.get(name)
         verdict = "" if target is None else f"  target {target * 1000:.0f} ms: {'PASS' if seconds <= target else 'MISS'}"
-        print(f"{name:48} {seconds * 1000:9.0f} ms{verdict}")
+        print(f"{name:54} {seconds * 1000:9.0f} ms{verdict}")
     print(_load())
     return 0
 

@@ -45,14 +45,15 @@ class CodingService:
             raise OperationError(
                 f"Cannot code characters {start}-{end}: select some text of the document "
                 f"(0-{length}) first.")
-        item = coding_rules.NewCoding(document_id, code_id, start, end,
-                                      coding_rules.recording_coder(p.db, p.coder), schema.now())
-        found = coding_rules.existing(p.db, item)
-        if found is not None:
-            return Done(found, None)
-        with p.action() as changes:
-            [(coding, _added)] = coding_rules.add_codings(p.db, [item], changes)
-            coding_id = coding.id
+        with p.coder_recorded():  # a coder chosen before the full check is recorded in this action
+            item = coding_rules.NewCoding(document_id, code_id, start, end,
+                                          coding_rules.recording_coder(p.db, p.coder), schema.now())
+            found = coding_rules.existing(p.db, item)
+            if found is not None:
+                return Done(found, None)
+            with p.action() as changes:
+                [(coding, _added)] = coding_rules.add_codings(p.db, [item], changes)
+                coding_id = coding.id
         return Done(p.coding(coding_id), self.removal(coding_id))
 
     def from_selection(self, document_id: int, start: int, end: int, *, parent_id: int | None = None,

@@ -88,11 +88,12 @@ class MemoService:
         column, target_id = _target(code_id, document_id, case_id, coding_id)
         self._check_target(column, target_id)
         stamp = schema.now()
-        row = {"title": title.strip(), "body": body, "created": stamp, "modified": stamp,
-               "coder_id": self.project.coder.id if self.project.coder and self.project.coder.id > 0 else None}
+        row: dict = {"title": title.strip(), "body": body, "created": stamp, "modified": stamp}
         if column is not None:
             row[column] = target_id
         with self.project.action() as changes:
+            # read inside the action, which records a coder chosen before the full check first
+            row["coder_id"] = self.project.coder.id if self.project.coder and self.project.coder.id > 0 else None
             memo_id = memo_sql.insert(self.project.db, row)
             changes.memos = True
         return Done(self.get(memo_id),

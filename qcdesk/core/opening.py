@@ -28,7 +28,8 @@ class Opened(NamedTuple):
     #: why the project was opened read-only although writing was asked for
     notice: str | None = None
     #: SQLite's full integrity check was not run before opening (the file matched its clean-close
-    #: seal); whoever opened it must run it in the background (:func:`qcdesk.core.check.full_check`)
+    #: seal, or only the quick check ran); it must pass before the first write
+    #: (:mod:`qcdesk.core.deferred_check`)
     check_deferred: bool = False
 
 
@@ -59,13 +60,17 @@ def create(path: Path, passphrase: str | None) -> Opened:
     return Opened(db, path, lock, read_only=False)
 
 
-def open_existing(path: Path, passphrase: str | None, read_only: bool, seal: str | None = None) -> Opened:
+def open_existing(path: Path, passphrase: str | None, read_only: bool, seal: str | None = None, *,
+                  defer_check: bool = False) -> Opened:
     """The project file at ``path``, checked before anything is written, locked unless it is
     read-only, and migrated to the current schema (with a copy made first).
 
     ``seal``: the file's seal from when this machine last closed it cleanly after a full check
-    (:mod:`qcdesk.core.clean_close`). If the file still matches it, SQLite's full integrity check
-    is left to the caller to run in the background (``Opened.check_deferred``); else it runs here."""
+    (:mod:`qcdesk.core.clean_close`). If the file still matches it, only its header and schema are
+    read here. Else, with ``defer_check`` (the window, which runs the full check in the background)
+    and writing asked for, SQLite's quick check runs here. Either way SQLite's full integrity check
+    is left for later (``Opened.check_deferred``: the first write waits for it). Else, and always
+    before an upgrade, the full check runs here."""
     if not path.exists():
         raise ProjectError(f"{path} does not exist.")
     if path.is_dir():
@@ -94,8 +99,13 @@ def open_existing(path: Path, passphrase: str | None, read_only: bool, seal: str
         raise
     try:
         # read the seal before the probe could change anything (it changes nothing)
-        deferred = clean_close.matches(path, seal)
-        version = soundness.checked_version(probe, path, full=not deferred)
+        if clean_close.matches(path, seal):
+            deferred, check = True, soundness.HEADER
+        elif defer_check and not read_only:
+            deferred, check = True, soundness.QUICK
+        else:
+            deferred, check = False, soundness.FULL
+        version = soundness.checked_version(probe, path, check=check)
         if deferred and version < schema.SCHEMA_VERSION and not read_only:
             # an upgrade writes: the whole file is checked first, whatever its seal
             deferred = False

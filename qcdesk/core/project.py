@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator
 
 import sqlite_utils
 
-from qcdesk.core import clean_close, opening
+from qcdesk.core import clean_close, deferred_check, opening
 from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 
@@ -70,9 +70,18 @@ class Project:
         self.read_only_notice: str | None = None
         self._media = None
         self._time_codings = None
-        #: SQLite's full integrity check was left to run in the background (the file matched its
-        #: clean-close seal); until :meth:`check_passed`, closing leaves no seal
+        #: SQLite's full integrity check was left to run after opening (:mod:`deferred_check`); until
+        #: :meth:`check_passed`, closing leaves no seal and the first write waits for it
         self.check_deferred = False
+        #: that check (None when opening ran it)
+        self.full_check: deferred_check.FullCheck | None = None
+        #: told True when a change starts waiting for that check, False once it is over (its
+        #: outcome recorded: sound, or :meth:`found_damaged`); the window shows that it waits
+        self.check_wait_listener: Callable[[bool], None] | None = None
+        #: the one-line message saying the project was found damaged after opening, if it was
+        self.damage: str | None = None
+        #: the coder was chosen before the full check passed: the first change records it
+        self._coder_pending = False
         #: the file's seal once closed cleanly after a full check found it sound (see :mod:`clean_close`)
         self.closed_seal: str | None = None
         self._codings = None
@@ -88,12 +97,15 @@ class Project:
         return cls._opened(opening.create(Path(path), passphrase), passphrase)
 
     @classmethod
-    def open(cls, path: str | Path, *, passphrase: str | None = None,
-             read_only: bool = False, seal: str | None = None) -> "Project":
+    def open(cls, path: str | Path, *, passphrase: str | None = None, read_only: bool = False,
+             seal: str | None = None, defer_check: bool = False) -> "Project":
         """``seal``: the file's seal from its last clean close on this machine (see
-        :mod:`qcdesk.core.clean_close`); if it still matches, :attr:`check_deferred` is set and the
-        caller runs :func:`qcdesk.core.check.sqlite_problems` in the background."""
-        return cls._opened(opening.open_existing(Path(path), passphrase, read_only, seal), passphrase)
+        :mod:`qcdesk.core.clean_close`); ``defer_check``: the caller runs the full check in the
+        background, so an unsealed file gets only SQLite's quick check before opening. When the
+        full check was left for later, :attr:`check_deferred` is set, the caller runs
+        :attr:`full_check` in the background, and the first write waits for it."""
+        opened = opening.open_existing(Path(path), passphrase, read_only, seal, defer_check=defer_check)
+        return cls._opened(opened, passphrase)
 
     @classmethod
     def _opened(cls, opened: opening.Opened, passphrase: str | None) -> "Project":
@@ -101,17 +113,23 @@ class Project:
                       passphrase=passphrase)
         project._lock, project.read_only_notice = opened.lock, opened.notice
         project.check_deferred = opened.check_deferred
-        if not project.check_deferred:  # else nothing is written before the check (done at close)
+        if project.check_deferred:  # nothing is written before the check (the purge waits for close)
+            project.full_check = deferred_check.FullCheck(opened.path, passphrase,
+                                                          immutable=opened.notice is not None)
+        else:
             project._purge_media_chunks()
         return project
 
     def check_passed(self) -> None:
         """The full integrity check left to the background found the file sound."""
-        self.check_deferred = False
+        if self.damage is None:
+            self.check_deferred = False
 
     def found_damaged(self, problem: str) -> str:
         """The background integrity check found ``problem``: nothing more is written (the project
         is read-only from now on); returns the one-line message saying so."""
+        if self.damage is not None:
+            return self.damage
         self.read_only = True
         self.check_deferred = True  # no seal at close
         backups = f"“{self.path.stem} backups”"
@@ -119,7 +137,8 @@ class Project:
             f"{self.path.name} is damaged (SQLite's integrity check found: {problem}), so it is now "
             "read-only and nothing more is written to it; close it and open one of its backup copies "
             f"(in {backups} beside it) instead.")
-        return self.read_only_notice
+        self.damage = self.read_only_notice
+        return self.damage
 
     def close(self) -> None:
         if not self.check_deferred:
@@ -242,15 +261,21 @@ class Project:
         if self.read_only:
             raise OperationError("This project is open read-only; changes are not possible.")
         outer = self._depth == 0
+        if outer and self.check_deferred:
+            deferred_check.wait_before_write(self)  # nothing is written before the full check has passed
+        coder = self._coder, self._coder_pending
         if outer:
             self._pending = Changes()
         self._depth += 1
         try:
             with self.db.atomic():
+                if outer and self._coder_pending:
+                    self._record_coder(self._pending)  # type: ignore[arg-type]
                 yield self._pending  # type: ignore[misc]
         except BaseException as exc:
             if outer:
                 self._pending = None
+                self._coder, self._coder_pending = coder  # its recording was rolled back too
             full = disk_full(exc, self.path, "the change was not saved; nothing was changed")
             if full is not None and full is not exc:
                 raise full from exc
@@ -292,24 +317,48 @@ class Project:
     # ----------------------------------------------------------------- coders
     @property
     def coder(self) -> Coder | None:
+        """The coder recorded on new codings (id -1 until recorded: see :attr:`coder_pending`)."""
         return self._coder
 
+    @property
+    def coder_pending(self) -> bool:
+        """The coder was chosen before the full check passed and is not recorded yet: the next
+        action records it first, so what reads :attr:`coder` for its rows reads it inside it."""
+        return self._coder_pending
+
     def set_coder(self, name: str) -> Coder:
-        """Make ``name`` the coder recorded on new codings (created on first use)."""
+        """Make ``name`` the coder recorded on new codings (created on first use). Before the
+        deferred full check has passed nothing is written: the next change records it."""
         name = name.strip()
         if not name:
             raise OperationError("A coder needs a name.")
-        found = code_sql.coder_by_name(self.db, name)
-        if self.read_only:
-            self._coder = found or Coder(-1, name)
-            return self._coder
-        with self.action() as changes:
-            if found is None:
-                found = Coder(code_sql.insert_coder(self.db, name, schema.now()), name)
-            code_sql.set_session_coder(self.db, found.id)
-            changes.coders = True
-        self._coder = found
-        return found
+        before = self._coder, self._coder_pending
+        self._coder = code_sql.coder_by_name(self.db, name) or Coder(-1, name)
+        self._coder_pending = not self.read_only
+        if self._coder_pending and not self.check_deferred:
+            try:
+                with self.action():  # an action of its own records it now (see _record_coder)
+                    pass
+            except BaseException:
+                self._coder, self._coder_pending = before
+                raise
+        return self._coder
+
+    def coder_recorded(self) -> contextlib.AbstractContextManager:
+        """Where a change reads :attr:`coder` for its rows: while the coder is pending, an action
+        that records it first (the change's own action nests in it: one transaction, one
+        notification); else nothing."""
+        return self.action() if self._coder_pending else contextlib.nullcontext()
+
+    def _record_coder(self, changes: Changes) -> None:
+        """Record the coder chosen before the full check passed, in the first action."""
+        assert self._coder is not None
+        found = code_sql.coder_by_name(self.db, self._coder.name)
+        if found is None:
+            found = Coder(code_sql.insert_coder(self.db, self._coder.name, schema.now()), self._coder.name)
+        code_sql.set_session_coder(self.db, found.id)
+        changes.coders = True
+        self._coder, self._coder_pending = found, False
 
     def coders(self) -> list[Coder]:
         return code_sql.all_coders(self.db)

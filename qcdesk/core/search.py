@@ -530,6 +530,19 @@ def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit"
     by_doc: dict[int, list[Hit]] = {}
     for hit in hits:
         by_doc.setdefault(hit.document_id, []).append(hit)
+    with project.coder_recorded():  # a coder chosen before the full check is recorded in this action
+        rows = _new_codings(project, by_doc, code_id, unit)
+        if not rows:
+            return Done([], None)
+        with project.action() as changes:
+            created = [c for c, added in coding_rules.add_codings(project.db, rows, changes) if added]
+    return Done(created, project.codings.removal_of([c.id for c in created]) if created else None)
+
+
+def _new_codings(project: Project, by_doc: dict[int, list[Hit]], code_id: int,
+                 unit: str) -> list[coding_rules.NewCoding]:
+    """The codings :func:`code_hits` adds: each hit widened to ``unit``, those already covered by
+    this coder's coding with this code left out."""
     coder = coding_rules.recording_coder(project.db, project.coder)
     rows = []
     created_at = schema.now()
@@ -543,8 +556,4 @@ def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit"
             if end <= start or any(a <= start and end <= b for a, b in existing):
                 continue
             rows.append(coding_rules.NewCoding(doc_id, code_id, start, end, coder, created_at))
-    if not rows:
-        return Done([], None)
-    with project.action() as changes:
-        created = [c for c, added in coding_rules.add_codings(project.db, rows, changes) if added]
-    return Done(created, project.codings.removal_of([c.id for c in created]) if created else None)
+    return rows

@@ -128,16 +128,17 @@ class TimeCodingService:
         ``coder_id`` (imports, merges) overrides the session's coder."""
         start_ms, end_ms = int(start_ms), int(end_ms)
         self.check(document_id, code_id, start_ms, end_ms, from_file=from_file)
-        coder = coding_rules.recording_coder(self._db, self.project._coder) if coder_id is False else coder_id  # noqa: SLF001
-        found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
-        if found is not None:
-            return TimeCoding(*found)
-        with self.project.action() as changes:
-            new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
-                                        "start_ms": start_ms, "end_ms": end_ms, "memo": memo,
-                                        "created_at": created_at or schema.now()})
-            changes.codes.add(code_id)
-            changes.coded_documents.add(document_id)
+        with self.project.coder_recorded():  # a coder chosen before the full check: recorded here
+            coder = coding_rules.recording_coder(self._db, self.project.coder) if coder_id is False else coder_id
+            found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
+            if found is not None:
+                return TimeCoding(*found)
+            with self.project.action() as changes:
+                new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
+                                            "start_ms": start_ms, "end_ms": end_ms, "memo": memo,
+                                            "created_at": created_at or schema.now()})
+                changes.codes.add(code_id)
+                changes.coded_documents.add(document_id)
         return self.get(new)
 
     def set_memo(self, time_coding_id: int, memo: str) -> str:

@@ -313,9 +313,11 @@ class MainWindow(QMainWindow):
         if not known:
             return False
         try:
-            # a file as this machine last closed it cleanly opens without the blocking full
-            # check; the text check runs it in the background (qcdesk.core.clean_close)
-            project = Project.open(path, passphrase=passphrase, seal=self.settings.clean_close_seal(path))
+            # no blocking full check: a file as this machine last closed it cleanly opens after
+            # reading its header, any other after SQLite's quick check; the text check runs the
+            # full check in the background and the first change waits for it (core.deferred_check)
+            project = Project.open(path, passphrase=passphrase, seal=self.settings.clean_close_seal(path),
+                                   defer_check=True)
         except ProjectLockedError as exc:
             if not dialogs.confirm(self, "Project already open", f"{exc}\n\nOpen it read-only?"):
                 return False
@@ -429,6 +431,9 @@ class MainWindow(QMainWindow):
                     self.project.set_coder(name)
                 except QcdeskError as exc:
                     dialogs.error(self, "Coder", str(exc))
+                else:
+                    if self.project.coder_pending:  # recorded by the next change: the views follow now
+                        self.project.notify(Changes(coders=True))
             self._update_title()
 
     def _fill_recent_menu(self) -> None:

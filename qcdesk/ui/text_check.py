@@ -7,10 +7,12 @@ message that offers File ▸ Restore from backup…; a sound project says nothin
 read is also folded for search as it goes (:func:`qcdesk.core.search.prime`, within its memory
 bound), so that the researcher's searches read no text; a search started earlier reads them itself.
 
-When opening left SQLite's full integrity check to the background (the file was exactly as this
-machine last closed it cleanly: :mod:`qcdesk.core.clean_close`), the same thread runs it first. If
-it finds damage the project becomes read-only at once, and the status bar and a message say so in
-one line; if not, the project may be sealed again when it closes.
+When opening left SQLite's full integrity check to the background (always in the window: only the
+header, or SQLite's quick check, was read: :mod:`qcdesk.core.deferred_check`), the same thread runs
+it first. If it finds damage the project becomes read-only at once, and the status bar and a message
+say so in one line; if not, the project may be sealed again when it closes. A change made before it
+has finished waits for it (nothing is written before), with a busy cursor and :data:`WAIT_MESSAGE`
+in the status bar; damage it finds then refuses that change, whose message says so (once).
 """
 
 from __future__ import annotations
@@ -19,12 +21,18 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication
 
 from qcdesk.ui import dialogs
 
 if TYPE_CHECKING:
+    from qcdesk.core.deferred_check import FullCheck
     from qcdesk.ui.window_services import WindowServices
+
+#: the status bar while a change waits for the full check of the file opened without it
+WAIT_MESSAGE = "Checking the project file before the first change…"
 
 
 def check_texts(path: Path, passphrase: str | None, immutable: bool, cancelled: Callable[[], bool],
@@ -81,24 +89,29 @@ class TextCheck(QObject):
         immutable = getattr(project, "read_only_notice", None) is not None  # opened from read-only media
         from qcdesk.core import search
 
-        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel,
-                bool(getattr(project, "check_deferred", False)) and not project.read_only,
+        full_check = getattr(project, "full_check", None)
+        if full_check is not None and project.check_deferred and not project.read_only:
+            project.check_wait_listener = self._waiting  # a change made before it ends waits for it
+        else:
+            full_check = None
+        args = (self._run, Path(project.path), project.passphrase, immutable, self._cancel, full_check,
                 search.prime(project))
         self._thread = threading.Thread(target=self._work, args=args, name="qcdesk text check", daemon=True)
         self._thread.start()
 
     def _work(self, run: int, path: Path, passphrase: str | None, immutable: bool,
-              cancel: threading.Event, whole_file: bool, prime: Callable[[int, str, bytes], None]) -> None:
-        from qcdesk.core import check
+              cancel: threading.Event, full_check: "FullCheck | None",
+              prime: Callable[[int, str, bytes], None]) -> None:
         from qcdesk.core.errors import QcdeskError
 
         try:
-            if whole_file:
-                problems = check.sqlite_problems(path, passphrase, immutable=immutable, cancelled=cancel.is_set)
-                if problems is None or cancel.is_set():
+            if full_check is not None:
+                # shared with the project: a change that cannot wait for this thread waits here too
+                problem = full_check.run(cancelled=cancel.is_set)
+                if problem is None or cancel.is_set():
                     return
-                self.file_checked.emit(run, problems[0] if problems else "")
-                if problems:
+                self.file_checked.emit(run, problem)
+                if problem:
                     return  # the texts of a damaged file are not worth reading
             damaged = check_texts(path, passphrase, immutable, cancel.is_set, prime)
         except QcdeskError as exc:
@@ -154,12 +167,36 @@ class TextCheck(QObject):
         if not problem:
             project.check_passed()
             return
+        if project.damage is not None:
+            # a change made before this signal came found it first, and its refusal said so
+            self._became_damaged(project.damage)
+            return
         message = project.found_damaged(problem)
-        self.window.settings.set_clean_close_seal(project.path, None)
+        self._became_damaged(message)
+        dialogs.warning(self.window, "Project damaged", message)
+
+    def _became_damaged(self, message: str) -> None:
+        """The open project was found damaged: it is read-only now and is not sealed at close."""
+        self.window.settings.set_clean_close_seal(self.window.project.path, None)
         self.last_result = None
         self.window.project_became_read_only()
         self.window.statusBar().showMessage(message)
-        dialogs.warning(self.window, "Project damaged", message)
+
+    def _waiting(self, waiting: bool) -> None:
+        """A change waits for the full check (``Project.check_wait_listener``), in this (the main)
+        thread, which stays blocked until it ends: a busy cursor and a status line say why."""
+        status = self.window.statusBar()
+        if waiting:
+            QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+            status.showMessage(WAIT_MESSAGE)
+            status.repaint()  # now: no event is processed before the check ends
+            return
+        QApplication.restoreOverrideCursor()
+        project = self.window.project
+        if project is not None and project.damage is not None:
+            self._became_damaged(project.damage)  # the refused change's message says it, once
+        elif status.currentMessage() == WAIT_MESSAGE:
+            status.clearMessage()
 
     @Slot(int, str)
     def _failed(self, run: int, message: str) -> None:

@@ -23,7 +23,9 @@ def test_reopen_measures_the_sealed_reopening_and_a_coding(qapp, tmp_path: Path,
     before = project.read_bytes()
     assert reopen.main([str(project), "--rounds", "1"]) == 0
     printed = capsys.readouterr().out
-    for name in ("first open (full check first)", "reopen (sealed: check in the background)",
+    for name in ("first open (quick check; full check in the background)",
+                 "apply a coding at once (waits for the full check)", "command line open (full check first)",
+                 "reopen (sealed: check in the background)",
                  "background integrity check, after reopening", "apply one coding, shown (median)",
                  "undo it, shown (median)"):
         assert name in printed
