@@ -378,8 +378,8 @@ class MediaService:
         path = Path(path)
         probe = self._probe(path)  # refuse before a document is made
         with self.project.action():
-            doc = self.project.add_document(name or path.stem, ParsedDocument(text="", source_format="media"),
-                                            source_name=shown_name(path.name))
+            doc = self.project.documents.add(name or path.stem, ParsedDocument(text="", source_format="media"),
+                                             source_name=shown_name(path.name))
             info = self._store(path, doc.id, embed=embed, probed=probe, progress=progress)
         return doc.id, info
 

@@ -35,7 +35,6 @@ from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import codebook as code_sql
-from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import merge as sql
 from qcdesk.core.undo import Done, delete_then
 
@@ -143,7 +142,9 @@ def _unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
     """Remove exactly the rows ``report``'s merge inserted; return them for :func:`_remerge`."""
     with project.action() as changes:
         rows = sql.capture(project.db, report.inserted)
-        sql.remove(project.db, rows)
+        sql.remove_dependants(project.db, rows)
+        rows |= project.documents.remove_copies(report.inserted.get("documents", []))
+        sql.remove_the_rest(project.db, rows)
         _touch(changes, rows)
     return rows
 
@@ -151,7 +152,9 @@ def _unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
 def _remerge(project: Project, rows: dict[str, list[dict]]) -> None:
     """Put back what :func:`_unmerge` removed, with the same ids."""
     with project.action() as changes:
-        sql.restore(project.db, rows)
+        sql.restore_coders(project.db, rows)
+        project.documents.restore_copies(rows)
+        sql.restore_the_rest(project.db, rows)
         _touch(changes, rows)
 
 
@@ -279,11 +282,7 @@ class _Merger:
             values = {k: v for k, v in row.items() if k not in ("id", "position", "media")}
             if values.get("creator_id") is not None:
                 values["creator_id"] = self.coders.get(values["creator_id"])
-            values["position"] = doc_sql.next_position(self.db)
-            new = sql.insert(self.db, "documents", values)
-            children = sql.document_rows(self.other.db, row["id"])
-            for table, items in children.items():
-                sql.insert_children(self.db, table, new, items)
+            new = self.project.documents.copy_in(values, self.other, row["id"])
             if row["id"] in guids:
                 sql.remember_guid(self.db, "document", new, guids[row["id"]])
             self.docs[row["id"]] = new

@@ -253,10 +253,10 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
             if new != old:
                 mapping[old] = new
                 rows.append((turn_id, new))
-        sql.set_turn_speakers(project.db, rows)
+        project.documents.set_turn_speakers(rows)
         sql.replace_case_speakers(project.db, doc_id, mapping)
         report.speaker_labels.update(mapping)
-        sql.set_pseudonymised(project.db, doc_id, schema.now())
+        project.documents.mark_pseudonymised(doc_id, schema.now())
 
     with sql.secure_delete(project.db):
         with project.action() as changes:

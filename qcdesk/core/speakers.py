@@ -99,7 +99,7 @@ def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict
     turn_ids = [t[0] for turns in by_doc.values() for t in turns]
     with project.action() as changes:
         text_snapshot = replace_in_documents(project, edits)
-        sql.set_turn_speakers(project.db, [(i, new) for i in turn_ids])
+        project.documents.set_turn_speakers([(i, new) for i in turn_ids])
         case_rows = sql.case_speaker_rows(project.db, old, list(by_doc))
         kept = [sql.rename_case_speaker(project.db, row, new) for row in case_rows]
         changes.documents.update(by_doc)
@@ -112,7 +112,7 @@ def restore_speaker(project, snapshot: dict) -> None:
     """Undo :func:`rename_speaker`."""
     old, new = snapshot["old"], snapshot["new"]
     with project.action() as changes:
-        sql.set_turn_speakers(project.db, [(i, old) for i in snapshot["turn_ids"]])
+        project.documents.set_turn_speakers([(i, old) for i in snapshot["turn_ids"]])
         for row, kept in zip(snapshot["case_rows"], snapshot["case_kept"]):
             if kept:
                 sql.delete_case_speaker(project.db, dict(row, speaker=new))

@@ -140,17 +140,22 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
                 raise OperationError(_emptied_message(project, row.id, document_id))
             if (new_start, new_end) != (row.start, row.end):
                 moved.append((row.id, new_start, new_end))
-        sql.set_ranges(project.db, table, moved)
+        _write_ranges(project, table, moved)
         entry["ranges"][table] = [list(r) for r in rows]
         if table == "codings" and rows:
             changes.coded_documents.add(document_id)
             changes.codings.update(r[0] for r in moved)
             changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in moved]))
-    sql.set_text(project.db, document_id, new_text, entry["new_hash"])
-    changes.documents.add(document_id)
-    changes.texts.add(document_id)
-    changes.document_list = True
+    project.documents.set_text(document_id, new_text, entry["new_hash"])
     return entry
+
+
+def _write_ranges(project, table: str, rows: list[tuple[int, int, int]]) -> None:
+    """Write moved ranges: a document's structure through its owner, codings and memos here."""
+    if table in project.documents.STRUCTURE_TABLES:
+        project.documents.move_ranges(table, rows)
+    else:
+        sql.set_ranges(project.db, table, rows)
 
 
 def _emptied_message(project, coding_id: int, document_id: int) -> str:
@@ -187,12 +192,9 @@ def restore_text(project, snapshot: Snapshot) -> None:
                     if table == "codings" and new_end <= new_start:
                         raise OperationError(_emptied_message(project, found.id, document_id))
                     rows.append((found.id, new_start, new_end))
-                sql.set_ranges(project.db, table, rows)
+                _write_ranges(project, table, rows)
                 if table == "codings" and rows:
                     changes.coded_documents.add(document_id)
                     changes.codings.update(r[0] for r in rows)
                     changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in rows]))
-            sql.set_text(project.db, document_id, entry["plain_text"], entry["content_hash"])
-            changes.documents.add(document_id)
-            changes.texts.add(document_id)
-            changes.document_list = True
+            project.documents.set_text(document_id, entry["plain_text"], entry["content_hash"])

@@ -68,7 +68,7 @@ def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary)
     group = project.codebook.add("Group").value
     project.codebook.add("Child", parent_id=group.id)
     project.db.execute("UPDATE codes SET codable = 0 WHERE id = ?", [group.id])
-    text_doc = project.add_document("Interview", ParsedDocument("A: hello", "txt"))
+    text_doc = project.documents.add("Interview", ParsedDocument("A: hello", "txt"))
     for call, words in [
         (lambda: project.time_codings.add(diary, code.id, 1000, 3001), "lasts only 00:03"),
         (lambda: project.time_codings.add(diary, code.id, 1000, 1000), "start before it ends"),
@@ -95,7 +95,7 @@ def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them
     assert {r[2] for r in _rows(project)} == {code.id}
     snap.run()
     assert _rows(project) == everything
-    snap = project.delete_document(diary).undo
+    snap = project.documents.delete(diary).undo
     assert _rows(project) == set()
     snap.run()
     assert _rows(project) == everything
@@ -206,7 +206,7 @@ class TimeCodingMachine(RuleBasedStateMachine):
         doc_id = self.docs[i % len(self.docs)]
         if not self.p.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
             return
-        box = {"undo": self.p.delete_document(doc_id).undo}
+        box = {"undo": self.p.documents.delete(doc_id).undo}
         self._run((lambda: box.update(redo=box["undo"].run()),
                    lambda: box.update(undo=box["redo"].run())))
 

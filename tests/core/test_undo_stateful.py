@@ -218,7 +218,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(i=IDX, with_guid=st.booleans())
     def import_document(self, i: int, with_guid: bool) -> None:
         def action():
-            doc = self.p.add_document(f"Doc {len(self.seen['documents'])}", parsed(pick(TEXTS, i)))
+            doc = self.p.documents.add(f"Doc {len(self.seen['documents'])}", parsed(pick(TEXTS, i)))
             if with_guid:
                 with self.p.action():
                     ext_sql.remember_guid(self.p.db, "document", doc.id, str(uuid.uuid4()))
@@ -330,13 +330,13 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(i=IDX)
     def delete_document(self, i) -> None:
         doc_id = pick(self.p.documents(), i).id
-        self.run("delete document", lambda: self.inverse_pair(self.p.delete_document(doc_id)))
+        self.run("delete document", lambda: self.inverse_pair(self.p.documents.delete(doc_id)))
 
     @precondition(lambda self: self.p.documents())
     @rule(i=IDX, name=NAMES)
     def rename_document(self, i, name) -> None:
         doc_id = pick(self.p.documents(), i).id
-        self.run("rename document", lambda: self.inverse_pair(self.p.rename_document(doc_id, name)))
+        self.run("rename document", lambda: self.inverse_pair(self.p.documents.rename(doc_id, name)))
 
     # ------------------------------------------------------------------ memos
     @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)

@@ -25,7 +25,6 @@ from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core import timing
 from qcdesk.core.interchange.package import Package
 from qcdesk.core.project import Project
-from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.time_codings import format_range
 
 _PIECE = 1 << 20
@@ -281,7 +280,7 @@ def import_sync_points(project: Project, transcript: etree._Element, doc_id: int
         elif mapped[0] not in new:
             new[mapped[0]] = ms / 1000
             report.add("sync points")
-    timing_sql.insert_sync_points(project.db, doc_id, sorted(new.items()))
+    project.documents.add_sync_points(doc_id, sorted(new.items()))
 
 
 def text_key(ref: str) -> str:

@@ -15,6 +15,8 @@ RANGE_TABLES = ("codings", "speaker_turns", "blocks", "memos", "sync_points")
 #: table -> (start column, end column, which rows have a range)
 _RANGE_COLUMNS = {"memos": ("anchor_start", "anchor_end", "anchor_start IS NOT NULL"),
                   "sync_points": ("position", "position", "1")}
+#: the range tables written here: codings and memos (table -> start and end columns)
+_WRITTEN_RANGES = {"codings": ("start", '"end"'), "memos": ("anchor_start", "anchor_end")}
 
 
 # ----------------------------------------------------------------- text and ranges
@@ -25,15 +27,6 @@ def text_row(db: sqlite_utils.Database, document_id: int) -> dict | None:
     if row is None:
         return None
     return {"plain_text": row[0], "char_count": row[1], "content_hash": row[2], "pseudonymised_at": row[3]}
-
-
-def set_text(db: sqlite_utils.Database, document_id: int, text: str, content_hash: str) -> None:
-    db.execute("UPDATE documents SET plain_text = ?, char_count = ?, content_hash = ? WHERE id = ?",
-               [text, len(text), content_hash, document_id])
-
-
-def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | None) -> None:
-    db.execute("UPDATE documents SET pseudonymised_at = ? WHERE id = ?", [when, document_id])
 
 
 class Range(NamedTuple):
@@ -66,12 +59,9 @@ def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[Rang
 
 
 def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
-    """Write (id, start, end) rows back."""
-    assert table in RANGE_TABLES
-    start, end, _where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
-    if start == end:  # a point: its start is where it is
-        db.conn.executemany(f"UPDATE {table} SET {start} = ? WHERE id = ?", [(s, i) for i, s, _e in rows])
-        return
+    """Write (id, start, end) rows of codings or memos back (a document's structure is written by
+    :func:`qcdesk.core.storage.documents.set_structure_ranges`)."""
+    start, end = _WRITTEN_RANGES[table]
     db.conn.executemany(f"UPDATE {table} SET {start} = ?, {end} = ? WHERE id = ?",
                         [(s, e, i) for i, s, e in rows])
 
@@ -109,11 +99,6 @@ def turns_of(db: sqlite_utils.Database, speaker: str,
 def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, str]]:
     sql = "SELECT id, speaker FROM speaker_turns WHERE document_id = ? ORDER BY start, id"
     return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
-
-
-def set_turn_speakers(db: sqlite_utils.Database, rows: Iterable[tuple[int, str]]) -> None:
-    """(turn id, speaker) pairs."""
-    db.conn.executemany("UPDATE speaker_turns SET speaker = ? WHERE id = ?", [(s, i) for i, s in rows])
 
 
 def case_speaker_rows(db: sqlite_utils.Database, speaker: str, document_ids: list[int]) -> list[dict]:

@@ -1,17 +1,9 @@
-"""SQL for the times known inside a document's text (``sync_points``, migration 0008)."""
+"""SQL reading the times known inside a document's text (``sync_points``, migration 0008; written by
+:mod:`qcdesk.core.storage.documents`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import sqlite_utils
-
-
-def insert_sync_points(db: sqlite_utils.Database, document_id: int,
-                       points: Iterable[tuple[int, float]]) -> None:
-    """Store (position, seconds) pairs of one document; the one place imports write them."""
-    db.conn.executemany("INSERT INTO sync_points (document_id, position, seconds) VALUES (?, ?, ?)",
-                        [(document_id, int(p), float(s)) for p, s in points])
 
 
 def sync_points(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, float]]:

@@ -75,7 +75,7 @@ def test_two_coders_same_code_same_passage_both_imported(tmp_path, new_project):
 
 def test_own_round_trip_keeps_the_second_coder(tmp_path, new_project):
     p = new_project("two.qcdesk")
-    doc = p.add_document("Resident 01", _parsed(INTERVIEW_1))
+    doc = p.documents.add("Resident 01", _parsed(INTERVIEW_1))
     code = p.codebook.add("Stress").value
     where = span(INTERVIEW_1, "Honestly 😅 terrible")
     p.set_coder("Ana")
@@ -95,7 +95,7 @@ def test_search_coding_records_the_coder_the_audit_names(tmp_path):
 
     path = tmp_path / "s.qcdesk"
     with Project.create(path) as p:
-        p.add_document("Resident 01", _parsed(INTERVIEW_1))
+        p.documents.add("Resident 01", _parsed(INTERVIEW_1))
         p.codebook.add("Handover")
         p.set_coder("Amira")
     with Project.open(path) as p:  # a later session (the command line) that chose no coder
