@@ -392,7 +392,7 @@ class _Merger:
                 continue
             try:
                 made = self.project.time_codings.add(doc, code, row["start_ms"], row["end_ms"], memo=row["memo"],
-                                                     coder_id=coder, created_at=row["created_at"], from_file=True)
+                                                     coder_id=coder, created_at=row["created_at"], from_file=True).value
             except OperationError as exc:
                 self.report.conflicts.append(f"A time coding in {self.name} was not merged: {exc}")
                 continue

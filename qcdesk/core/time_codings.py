@@ -24,6 +24,7 @@ from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import time_codings as sql
+from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
 
 if TYPE_CHECKING:
     from qcdesk.core.models import Segment
@@ -122,26 +123,36 @@ class TimeCodingService:
 
     def add(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, memo: str = "",
             coder_id: int | None | bool = False, created_at: str | None = None,
-            from_file: bool = False) -> TimeCoding:
+            from_file: bool = False) -> Done[TimeCoding]:
         """Code ``[start_ms, end_ms)`` of the document's recording (one action). The same code,
-        range and coder again changes nothing and returns the time coding already there.
-        ``coder_id`` (imports, merges) overrides the session's coder."""
+        range and coder again changes nothing and gives the time coding already there (with no
+        undo). ``coder_id`` (imports, merges) overrides the session's coder. The undo removes
+        the new row; its own undo puts the same row back."""
         start_ms, end_ms = int(start_ms), int(end_ms)
         self.check(document_id, code_id, start_ms, end_ms, from_file=from_file)
         coder = coding_rules.recording_coder(self._db, self.project._coder) if coder_id is False else coder_id  # noqa: SLF001
         found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
         if found is not None:
-            return TimeCoding(*found)
+            return Done(TimeCoding(*found), None)
         with self.project.action() as changes:
             new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
                                         "start_ms": start_ms, "end_ms": end_ms, "memo": memo,
                                         "created_at": created_at or schema.now()})
             changes.codes.add(code_id)
             changes.coded_documents.add(document_id)
-        return self.get(new)
+        return Done(self.get(new), delete_then("Remove time coding", lambda: self._remove(new), self._restore,
+                                               "Restore time coding", touched("time_codings", [new])))
 
-    def set_memo(self, time_coding_id: int, memo: str) -> str:
-        """Give a time coding this memo (one action); return the memo it had (undo puts it back)."""
+    def set_memo(self, time_coding_id: int, memo: str) -> Done[str]:
+        """Give a time coding this memo (one action); the value is the memo it had, the undo puts
+        that back (None when the memo is the same)."""
+        old = self._set_memo(time_coding_id, memo)
+        if old == str(memo):
+            return Done(old, None)
+        return Done(old, swap("Edit memo of time range", lambda text: self._set_memo(time_coding_id, text),
+                              old, str(memo), touched("time_codings", [time_coding_id])))
+
+    def _set_memo(self, time_coding_id: int, memo: str) -> str:
         item = self.get(time_coding_id)
         memo = str(memo)
         if memo != item.memo:
@@ -152,8 +163,15 @@ class TimeCodingService:
                 changes.memos = True
         return item.memo
 
-    def remove(self, time_coding_id: int) -> dict:
-        """Remove one time coding; return the snapshot that :meth:`restore` puts back (undo)."""
+    def remove(self, time_coding_id: int) -> Done[dict]:
+        """Remove one time coding; the value is the snapshot of the row, the undo puts it back
+        under the same id."""
+        snap = self._remove(time_coding_id)
+        return Done(snap, restore_then("Restore time coding", self._restore, snap,
+                                       lambda: self._remove(time_coding_id), "Remove time coding",
+                                       touched("time_codings", [time_coding_id])))
+
+    def _remove(self, time_coding_id: int) -> dict:
         item = self.get(time_coding_id)
         with self.project.action() as changes:
             snap = sql.snapshot(self._db, [time_coding_id])
@@ -162,7 +180,7 @@ class TimeCodingService:
             changes.coded_documents.add(item.document_id)
         return snap
 
-    def restore(self, snap: dict) -> None:
+    def _restore(self, snap: dict) -> None:
         row = snap["time_codings"][0]
         with self.project.action() as changes:
             sql.restore(self._db, snap)

@@ -41,25 +41,30 @@ def diary(project, tmp_path):
 def test_add_list_remove_and_undo(project, diary):
     code = project.codebook.add("Coping").value
     project.set_coder("AB")
-    tc = project.time_codings.add(diary, code.id, 500, 2500)
+    tc = project.time_codings.add(diary, code.id, 500, 2500).value
     assert (tc.start_ms, tc.end_ms, tc.coder_id) == (500, 2500, project.coders()[0].id)
     assert project.time_codings.for_document(diary) == [tc] == project.time_codings.for_codes([code.id])
     before = _rows(project)
-    snap = project.time_codings.remove(tc.id)
+    undo = project.time_codings.remove(tc.id).undo
     assert _rows(project) == set()
-    project.time_codings.restore(snap)
+    redo = undo.run()
+    assert _rows(project) == before
+    undo_again = redo.run()
+    assert _rows(project) == set()
+    undo_again.run()  # the same row again
     assert _rows(project) == before
     assert project.time_codings.get(tc.id) == tc
 
 
 def test_the_same_code_range_and_coder_is_one_time_coding(project, diary):
     code = project.codebook.add("Coping").value
-    first = project.time_codings.add(diary, code.id, 0, 1000)
+    first = project.time_codings.add(diary, code.id, 0, 1000).value
     audit = project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    assert project.time_codings.add(diary, code.id, 0, 1000) == first
+    again = project.time_codings.add(diary, code.id, 0, 1000)
+    assert again.value == first and again.undo is None
     assert project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit
     project.set_coder("CD")  # another coder's identical judgement is kept
-    other = project.time_codings.add(diary, code.id, 0, 1000)
+    other = project.time_codings.add(diary, code.id, 0, 1000).value
     assert other.id != first.id and len(project.time_codings.for_document(diary)) == 2
 
 
@@ -81,7 +86,7 @@ def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary)
             call()
         assert words in str(info.value) and "\n" not in str(info.value)
     assert _rows(project) == set()
-    assert project.time_codings.add(diary, code.id, 0, 3000).end_ms == 3000  # up to the very end
+    assert project.time_codings.add(diary, code.id, 0, 3000).value.end_ms == 3000  # up to the very end
 
 
 def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them_back(project, diary):
@@ -104,7 +109,7 @@ def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them
 def test_a_coders_deletion_keeps_the_time_coding_without_a_coder(project, diary):
     code = project.codebook.add("Coping").value
     project.set_coder("AB")
-    tc = project.time_codings.add(diary, code.id, 0, 1000)
+    tc = project.time_codings.add(diary, code.id, 0, 1000).value
     project.db.execute("DELETE FROM coders")
     assert project.time_codings.get(tc.id).coder_id is None
 
@@ -175,22 +180,23 @@ class TimeCodingMachine(RuleBasedStateMachine):
                 self.p.time_codings.add(doc, code, s, s + n)
             self._run(None)
             return
-        tc = self.p.time_codings.add(doc, code, s, s + n)
-        if tc.id in before:
+        done = self.p.time_codings.add(doc, code, s, s + n)
+        if done.value.id in before:
+            assert done.undo is None
             self._run(None)
             return
-        box = {}
-        self._run((lambda: box.update(snap=self.p.time_codings.remove(tc.id)),
-                   lambda: self.p.time_codings.restore(box["snap"])))
+        box = {"undo": done.undo}
+        self._run((lambda: box.update(redo=box["undo"].run()),
+                   lambda: box.update(undo=box["redo"].run())))
 
     @precondition(lambda self: self.p.time_codings.all())
     @rule(i=_IDX)
     def remove(self, i) -> None:
         items = self.p.time_codings.all()
         tc_id = items[i % len(items)].id
-        box = {"snap": self.p.time_codings.remove(tc_id)}
-        self._run((lambda: self.p.time_codings.restore(box["snap"]),
-                   lambda: box.update(snap=self.p.time_codings.remove(tc_id))))
+        box = {"undo": self.p.time_codings.remove(tc_id).undo}
+        self._run((lambda: box.update(redo=box["undo"].run()),
+                   lambda: box.update(undo=box["redo"].run())))
 
     @rule(i=_IDX)
     def delete_code(self, i) -> None:

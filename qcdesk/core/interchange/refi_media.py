@@ -141,7 +141,7 @@ def import_time_selections(project: Project, elem: etree._Element, doc_id: int, 
                 made = project.time_codings.add(
                     doc_id, code_id, begin, end, memo=memo if i == 0 else "",
                     coder_id=writer.coder(xn.norm_guid(user) if user else None),
-                    created_at=when if _when(when) else None, from_file=True)
+                    created_at=when if _when(when) else None, from_file=True).value
             except QcdeskError as exc:
                 report.warn(f"A time selection {sel.get('begin')}–{sel.get('end')} ms of the recording “{name}” "
                             f"was not imported: {exc}", group="time selections refused")
