@@ -8,6 +8,9 @@ an undo the project must equal, row for row and id for id (REFI-QDA identifiers 
 before the action; after a redo the state after it (so redo never depends on SQLite handing out the
 same ids again). An import outside the history adds its rows to every state in the history, since
 undo and redo must leave it alone. A row made by a new action must never get an id used before.
+Every step (the action, each undo and redo) changes only rows its :class:`~qcdesk.core.undo.Undo`
+names in ``touched``: a row of a link table counts as the row it belongs to (a case's documents as
+the case).
 
 Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
 runs more, random, examples.
@@ -47,6 +50,12 @@ TEXTS = ("P1: I felt at home on the ward once my mentor listened.",
 #: not compared: history, bookkeeping, and the full-text index's own tables
 IGNORED = ("audit_log", "sqlite_sequence", "_sqlite_migrations", "session")
 IDX = st.integers(0, 1000)
+#: a row without an id of its own counts as a change of the row it belongs to: table -> (table, column)
+BELONGS_TO = {"case_documents": ("cases", "case_id"), "case_speakers": ("cases", "case_id"),
+              "case_attributes": ("cases", "case_id"), "document_set_members": ("document_sets", "set_id"),
+              "media_chunks": ("media", "media_id")}
+#: the table of each kind of REFI-QDA identifier (``external_ids``)
+GUID_KINDS = {"code": "codes", "document": "documents"}
 NAMES = st.sampled_from(["Belonging", "Feedback", "Isolation", "Mentoring", "Porters", "Ward"])
 
 
@@ -104,6 +113,38 @@ class UndoMachine(RuleBasedStateMachine):
         out["@order"] = frozenset((k, tuple(v)) for k, v in order.items())
         return out
 
+    def rows(self) -> dict[tuple, frozenset]:
+        """Every compared row, grouped by the (table, id) it counts as (see :data:`BELONGS_TO`)."""
+        db = self.p.db
+        out: dict[tuple, set] = {}
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                  "AND name NOT LIKE 'documents_fts%'").fetchall():
+            if name in IGNORED:
+                continue
+            columns = [c[1] for c in db.execute(f"PRAGMA table_info([{name}])")]
+            for values in db.execute(f"SELECT * FROM [{name}]"):
+                row = dict(zip(columns, values))
+                if name == "codes" and row["id"] in self.imported_codes:
+                    # an imported code's place follows the codes around it (as in :meth:`state`)
+                    values = tuple(v for c, v in row.items() if c != "position")
+                if "id" in row:
+                    key: tuple = (name, row["id"])
+                elif name in BELONGS_TO:
+                    key = (BELONGS_TO[name][0], row[BELONGS_TO[name][1]])
+                elif name == "external_ids":
+                    key = (GUID_KINDS[row["kind"]], row["local_id"])
+                else:
+                    key = (name, tuple(values))  # in no touched set: any change is reported
+                out.setdefault(key, set()).add(tuple(values))
+        return {k: frozenset(v) for k, v in out.items()}
+
+    @staticmethod
+    def check_touched(label: str, before: dict, after: dict, touched: frozenset) -> None:
+        """The rows a step changed (added, removed or altered) are all among those it says it touched."""
+        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+        untold = changed - touched
+        assert not untold, f"{label} changed rows its touched leaves out: {sorted(untold, key=repr)[:6]}"
+
     def remember_ids(self) -> None:
         for table in ("documents", "codes", "codings", "memos", "cases", "attributes", "blocks",
                       "speaker_turns", "coders", "document_sets"):
@@ -132,6 +173,7 @@ class UndoMachine(RuleBasedStateMachine):
         """An undoable action: ``first`` runs it and returns (undo, redo), or None when it
         changed nothing (the command is obsolete and not pushed)."""
         before = self.state()
+        rows_before = self.rows()
         try:
             pair = first()
         except OperationError:
@@ -140,6 +182,8 @@ class UndoMachine(RuleBasedStateMachine):
         if pair is None:
             assert self.state() == before, f"{label} said it changed nothing"
             return
+        pair, touched = pair[:2], pair[2]
+        self.check_touched(label, rows_before, self.rows(), touched)
         after = self.state()
         self.check_new_ids(before, after)
         self.remember_ids()
@@ -164,21 +208,22 @@ class UndoMachine(RuleBasedStateMachine):
             added = after[table] - before[table]
             self.states = [{**s, table: s[table] | added} for s in self.states]
 
-    @staticmethod
-    def inverse_pair(done):
-        """(undo, redo) from a core operation's :class:`~qcdesk.core.undo.Done`: undo runs its
-        Undo, redo runs the Undo that gave back; None when it changed nothing."""
+    def inverse_pair(self, done):
+        """(undo, redo, touched) from a core operation's :class:`~qcdesk.core.undo.Done`: undo runs
+        its Undo, redo runs the Undo that gave back, each checked against the rows that Undo says it
+        touches; ``touched``: the rows the operation itself touched (its inverse's). None when it
+        changed nothing."""
         if done.undo is None:
             return None
         box = {"undo": done.undo}
 
-        def undo():
-            box["redo"] = box["undo"].run()
+        def step(run: str, gives: str) -> None:
+            inverse = box[run]
+            before = self.rows()
+            box[gives] = inverse.run()
+            self.check_touched(inverse.label, before, self.rows(), inverse.touched)
 
-        def redo():
-            box["undo"] = box["redo"].run()
-
-        return undo, redo
+        return lambda: step("undo", "redo"), lambda: step("redo", "undo"), done.undo.touched
 
     # ------------------------------------------------------------------ undo and redo
     @precondition(lambda self: self.index > 0)
