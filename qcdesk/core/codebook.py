@@ -264,17 +264,17 @@ class CodebookService:
                 _place(db, place.parent_id, siblings)
 
             # codings: move, or collapse onto an identical one of the target
-            seen = {tuple(key): cid for cid, _code, *key in edit_sql.coding_keys(db, [target_id])}
+            seen = {c.key: c.id for c in edit_sql.coding_keys(db, [target_id])}
             moved: list[tuple[int, int]] = []
             dropped: dict[int, int] = {}
-            for cid, code_id, doc, start, end, coder in edit_sql.coding_keys(db, sources):
-                survivor = seen.get((doc, start, end, coder))
+            for coding in edit_sql.coding_keys(db, sources):
+                survivor = seen.get(coding.key)
                 if survivor is None:
-                    seen[(doc, start, end, coder)] = cid
-                    moved.append((cid, code_id))
+                    seen[coding.key] = coding.id
+                    moved.append((coding.id, coding.code_id))
                 else:
-                    dropped[cid] = survivor
-                changes.coded_documents.add(doc)
+                    dropped[coding.id] = survivor
+                changes.coded_documents.add(coding.document_id)
             snap["moved_codings"] = [list(pair) for pair in moved]
             snap["dropped_codings"] = edit_sql.coding_rows(db, list(dropped))
             snap["memos"] = edit_sql.memo_targets(db, code_ids=sources, coding_ids=list(dropped))

@@ -64,13 +64,13 @@ def _clean_label(label: str) -> str:
     return label
 
 
-def _turns_by_document(project, speaker: str, document_ids: list[int] | None) -> dict[int, list[tuple]]:
+def _turns_by_document(project, speaker: str, document_ids: list[int] | None) -> dict[int, list[sql.TurnRange]]:
     turns = sql.turns_of(project.db, speaker, document_ids)
     if not turns:
         raise OperationError(f"No turns of “{speaker}” were found.")
-    out: dict[int, list[tuple]] = {}
+    out: dict[int, list[sql.TurnRange]] = {}
     for turn in turns:
-        out.setdefault(turn.document_id, []).append((turn.turn_id, turn.start, turn.end))
+        out.setdefault(turn.document_id, []).append(turn)
     return out
 
 
@@ -94,9 +94,9 @@ def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for doc_id, turns in by_doc.items():
         text = project.document_text(doc_id)
-        edits[doc_id] = [(start, label, new) for _id, start, _end in turns
-                         if (label := label_end(text, start, old)) is not None]
-    turn_ids = [t[0] for turns in by_doc.values() for t in turns]
+        edits[doc_id] = [(t.start, label, new) for t in turns
+                         if (label := label_end(text, t.start, old)) is not None]
+    turn_ids = [t.turn_id for turns in by_doc.values() for t in turns]
     with project.action() as changes:
         text_snapshot = replace_in_documents(project, edits)
         project.documents.set_turn_speakers([(i, new) for i in turn_ids])
@@ -136,7 +136,8 @@ def code_speaker_turns(project, speaker: str, code_id: int, document_ids: list[i
     with project.action():
         for doc_id, turns in by_doc.items():
             text = project.document_text(doc_id)
-            for _turn_id, start, end in turns:
+            for turn in turns:
+                start, end = turn.start, turn.end
                 if not include_label:
                     start = utterance_start(text, start, end, speaker)
                 while end > start and text[end - 1].isspace():

@@ -17,11 +17,11 @@ derived from the schema, :mod:`qcdesk.core.storage.snapshots`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError
+from qcdesk.core.models import TimeCoding
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import time_codings as sql
 from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
@@ -29,18 +29,6 @@ from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
 if TYPE_CHECKING:
     from qcdesk.core.models import Segment
     from qcdesk.core.project import Project
-
-
-@dataclass(frozen=True)
-class TimeCoding:
-    id: int
-    document_id: int
-    code_id: int
-    start_ms: int
-    end_ms: int
-    coder_id: int | None
-    memo: str
-    created_at: str
 
 
 _TIME_RE = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2})(?:[.,](\d{1,3}))?\s*$")
@@ -88,19 +76,19 @@ class TimeCodingService:
 
     # ------------------------------------------------------------ reading
     def get(self, time_coding_id: int) -> TimeCoding:
-        row = sql.get(self._db, time_coding_id)
-        if row is None:
+        found = sql.get(self._db, time_coding_id)
+        if found is None:
             raise OperationError(f"Time coding {time_coding_id} does not exist.")
-        return TimeCoding(*row)
+        return found
 
     def for_document(self, document_id: int) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.for_document(self._db, document_id)]
+        return sql.for_document(self._db, document_id)
 
     def for_codes(self, code_ids: list[int]) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.for_codes(self._db, code_ids)]
+        return sql.for_codes(self._db, code_ids)
 
     def all(self) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.all_rows(self._db)]
+        return sql.all_rows(self._db)
 
     # ------------------------------------------------------------ changing
     def check(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, from_file: bool = False) -> None:
@@ -133,7 +121,7 @@ class TimeCodingService:
         coder = coding_rules.recording_coder(self._db, self.project._coder) if coder_id is False else coder_id  # noqa: SLF001
         found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
         if found is not None:
-            return Done(TimeCoding(*found), None)
+            return Done(found, None)
         with self.project.action() as changes:
             new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
                                         "start_ms": start_ms, "end_ms": end_ms, "memo": memo,

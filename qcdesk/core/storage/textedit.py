@@ -7,6 +7,7 @@ import contextlib
 from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
+from qcdesk.core.models import Pseudonym
 from qcdesk.core.storage.ids import new_id
 
 #: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage;
@@ -147,19 +148,19 @@ def replace_case_speakers(db: sqlite_utils.Database, document_id: int, mapping: 
 _KEY_COLUMNS = "id, original, pseudonym, note"
 
 
-def pseudonym_rows(db: sqlite_utils.Database) -> list[tuple[int, str, str, str]]:
+def pseudonym_rows(db: sqlite_utils.Database) -> list[Pseudonym]:
     sql = f"SELECT {_KEY_COLUMNS} FROM pseudonyms ORDER BY original COLLATE NOCASE, id"
-    return [tuple(r) for r in db.execute(sql).fetchall()]
+    return [Pseudonym(*r) for r in db.execute(sql).fetchall()]
 
 
-def pseudonym_row(db: sqlite_utils.Database, entry_id: int) -> tuple | None:
+def pseudonym_row(db: sqlite_utils.Database, entry_id: int) -> Pseudonym | None:
     row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE id = ?", [entry_id]).fetchone()
-    return tuple(row) if row else None
+    return Pseudonym(*row) if row else None
 
 
-def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> tuple | None:
+def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> Pseudonym | None:
     row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE original = ?", [original]).fetchone()
-    return tuple(row) if row else None
+    return Pseudonym(*row) if row else None
 
 
 def insert_pseudonym(db: sqlite_utils.Database, original: str, pseudonym: str, note: str, created: str) -> int:
