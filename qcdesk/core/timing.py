@@ -85,7 +85,8 @@ class Timeline:
         if k is None:
             i = bisect_right(self._inner_positions, position) - 1
             return Moment(self.inner[i][1], True) if i >= 0 else None
-        start, end, t0, t1, label = self.turns[k]
+        turn = self.turns[k]
+        start, end, t0, t1, label = turn.start, turn.end, turn.time_start, turn.time_end, turn.name_length
         lo = bisect_right(self._inner_positions, start)  # inner points after the turn's start
         i = bisect_right(self._inner_positions, position) - 1
         if i >= lo or (i >= 0 and self._inner_positions[i] == start):
