@@ -23,7 +23,7 @@ from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Changes, Document
 from qcdesk.core.storage import documents as sql
 from qcdesk.core.storage import schema
-from qcdesk.core.undo import Done, restore_then, swap, touched
+from qcdesk.core.undo import Done, Touched, restore_then, swap, touched
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
@@ -168,6 +168,13 @@ class DocumentService:
             changes.documents.add(new)
             changes.document_list = True
         return new
+
+    def rows_of(self, document_ids: list[int]) -> Touched:
+        """(table, id) of these documents and their structure rows (what removing them changes)."""
+        out = touched("documents", document_ids)
+        for table, ids in sql.structure_ids(self.project.db, document_ids).items():
+            out |= touched(table, ids)
+        return out
 
     def remove_copies(self, document_ids: list[int]) -> Rows:
         """Delete documents added by :meth:`copy_in` (the undo of a merge, once what hangs on them

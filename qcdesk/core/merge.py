@@ -36,7 +36,7 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import merge as sql
-from qcdesk.core.undo import Done, delete_then
+from qcdesk.core.undo import BELONGS_TO, Done, Touched, delete_then, touched
 
 KINDS = ("documents", "recordings", "codes", "codings", "time codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
@@ -114,7 +114,20 @@ def merge_project(project: Project, other_path: str | Path, passphrase: str | No
     if not report.inserted:
         return Done(report, None)
     return Done(report, delete_then("Unmerge", lambda: _unmerge(project, report), lambda rows: _remerge(project, rows),
-                                    "Merge again"))
+                                    "Merge again", _touched(project, report.inserted)))
+
+
+def _touched(project: Project, inserted: dict[str, list]) -> Touched:
+    """Every row a merge inserted (what its undo removes): a link row as the row it belongs to, a
+    document with its structure."""
+    out = project.documents.rows_of(inserted.get("documents", []))
+    for table, keys in inserted.items():
+        if table in BELONGS_TO:
+            owner, column = BELONGS_TO[table]
+            out |= touched(owner, [key[sql.LINK_KEYS[table].index(column)] for key in keys])
+        elif table != "documents":
+            out |= touched(table, keys)
+    return out
 
 
 class _DryRun(Exception):

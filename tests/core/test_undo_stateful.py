@@ -383,6 +383,35 @@ class UndoMachine(RuleBasedStateMachine):
         doc_id = pick(self.p.documents(), i).id
         self.run("rename document", lambda: self.inverse_pair(self.p.documents.rename(doc_id, name)))
 
+    # ------------------------------------------------------------------ merging a colleague's copy
+    def other_copy(self) -> str:
+        """A colleague's project: a document of its own, one this project has, codes, codings, a
+        case, a set, a memo and a REFI-QDA identifier (made once per run)."""
+        path = os.path.join(self.dir, "other.qcdesk")
+        if not os.path.exists(path):
+            with Project.create(path) as other:
+                other.set_coder("CD")
+                own = other.documents.add("Their interview", parsed("P9: The night shift was the worst of it."))
+                shared = other.documents.add("Doc 0", parsed(TEXTS[0]))
+                theme = other.codebook.add("Night work").value
+                sub = other.codebook.add("Tiredness", parent_id=theme.id).value
+                coding = other.codings.apply(own.id, sub.id, 4, 20).value
+                other.codings.apply(shared.id, theme.id, 0, 10)
+                case = other.cases.add("P9").value
+                other.cases.set_documents(case.id, [own.id])
+                other.sets.create("Wave 2", [own.id, shared.id])
+                other.memos.create("On nights", "Night shifts", coding_id=coding.id)
+                with other.action():
+                    ext_sql.remember_guid(other.db, "document", own.id, str(uuid.uuid4()))
+        return path
+
+    @rule()
+    def merge_other_copy(self) -> None:
+        from qcdesk.core.merge import merge_project
+
+        path = self.other_copy()
+        self.run("merge", lambda: self.inverse_pair(merge_project(self.p, path)))
+
     # ------------------------------------------------------------------ memos
     @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)
     def new_memo(self, kind, i) -> None:

@@ -210,6 +210,14 @@ def rows_of(db: sqlite_utils.Database, document_ids: list[int]) -> dict[str, lis
     return out
 
 
+def structure_ids(db: sqlite_utils.Database, document_ids: list[int]) -> dict[str, list[int]]:
+    """The ids of these documents' structure rows, by table."""
+    ids = _in_ids(document_ids)
+    return {table: [r[0] for r in db.execute(
+        f"SELECT id FROM [{table}] WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids])]
+        for table in STRUCTURE_TABLES}
+
+
 def delete_many(db: sqlite_utils.Database, document_ids: list[int]) -> None:
     """Delete these documents (their structure goes with them)."""
     if document_ids:

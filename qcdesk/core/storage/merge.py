@@ -77,7 +77,8 @@ def remember_guid(db: sqlite_utils.Database, kind: str, local_id: int, guid: str
 
 # ----------------------------------------------------------------- undo of a merge
 
-_LINK_KEYS = {
+#: the key columns of each link table a merge may insert into
+LINK_KEYS = {
     "case_documents": ("case_id", "document_id"),
     "case_speakers": ("case_id", "document_id", "speaker"),
     "case_attributes": ("case_id", "attribute_id"),
@@ -101,7 +102,7 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
         "SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) "
         "OR document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [_in_ids(inserted.get("media", []))[1][0], _in_ids(inserted.get("documents", []))[1][0]])]
-    for table, keys in _LINK_KEYS.items():
+    for table, keys in LINK_KEYS.items():
         found = []
         for key in inserted.get(table, []):
             cond = " AND ".join(f"{k} = ?" for k in keys)
@@ -117,7 +118,7 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
 def remove_dependants(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     """Delete the captured rows that hang on documents: links first, then dependants before what
     they depend on (the documents go next, then :func:`remove_the_rest`)."""
-    for table, keys in _LINK_KEYS.items():
+    for table, keys in LINK_KEYS.items():
         cond = " AND ".join(f"{k} = ?" for k in keys)
         for row in rows.get(table, []):
             db.execute(f"DELETE FROM [{table}] WHERE {cond}", [row[k] for k in keys])
