@@ -16,8 +16,9 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Coding
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
+from qcdesk.core import textedit
 from qcdesk.core.textedit import replace_in_documents, restore_text
-from qcdesk.core.undo import Done, restore_then, touched
+from qcdesk.core.undo import Done, Touched, restore_then, touched
 
 
 class SpeakerSummary(NamedTuple):
@@ -83,7 +84,13 @@ def rename_speaker(project, old: str, new: str, document_ids: list[int] | None =
     snapshot = _rename(project, old, new, document_ids)
     return Done(snapshot, restore_then(f"Rename speaker “{snapshot['new']}” back", lambda s: restore_speaker(project, s),
                                        snapshot, lambda: _rename(project, old, new, document_ids),
-                                       f"Rename speaker “{old}”", touched("speaker_turns", snapshot["turn_ids"])))
+                                       f"Rename speaker “{old}”", _touched(snapshot)))
+
+
+def _touched(snapshot: dict) -> Touched:
+    """What renaming a speaker changes: the texts and the ranges in them, the turns, the case links."""
+    return (textedit.rows_touched(snapshot["text"]) | touched("speaker_turns", snapshot["turn_ids"])
+            | touched("cases", [row["case_id"] for row in snapshot["case_rows"]]))
 
 
 def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict:

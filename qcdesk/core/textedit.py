@@ -25,6 +25,7 @@ from qcdesk.core.importers.base import content_hash
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
+from qcdesk.core.undo import Touched, touched
 
 Edit = tuple[int, int, str]
 #: a snapshot is plain data (lists and dicts), so undo commands may hold it as long as they like
@@ -124,6 +125,16 @@ def replace_in_documents(project, edits_by_document: Mapping[int, Sequence[Seque
             if on_document is not None:
                 on_document(document_id)
     return snapshot
+
+
+def rows_touched(snapshot: Snapshot) -> Touched:
+    """(table, id) of every row a text edit with this snapshot changes (and its undo changes back):
+    the documents and the rows with a range in them."""
+    out = touched("documents", [e["id"] for e in snapshot["documents"]])
+    for entry in snapshot["documents"]:
+        for table, rows in entry["ranges"].items():
+            out |= touched(table, [r[0] for r in rows])
+    return out
 
 
 def _edit_document(project, document_id: int, text: str, edits: list[Edit], changes) -> dict:

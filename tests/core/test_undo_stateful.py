@@ -383,6 +383,17 @@ class UndoMachine(RuleBasedStateMachine):
         doc_id = pick(self.p.documents(), i).id
         self.run("rename document", lambda: self.inverse_pair(self.p.documents.rename(doc_id, name)))
 
+    @precondition(lambda self: self.p.documents())
+    @rule(i=IDX, new=st.sampled_from(["P1", "Amira", "P3", "Interviewer"]))
+    def rename_speaker(self, i, new) -> None:
+        from qcdesk.core import speakers
+
+        names = [s.speaker for s in speakers.speakers(self.p)]
+        if not names:
+            return
+        old = pick(names, i)
+        self.run("rename speaker", lambda: self.inverse_pair(speakers.rename_speaker(self.p, old, new)))
+
     # ------------------------------------------------------------------ merging a colleague's copy
     def other_copy(self) -> str:
         """A colleague's project: a document of its own, one this project has, codes, codings, a
