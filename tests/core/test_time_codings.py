@@ -18,6 +18,7 @@ from qcdesk.core.errors import OperationError  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.time_codings import citation, format_time, parse_time  # noqa: E402
+from tests import undo_checks  # noqa: E402
 
 
 @pytest.fixture
@@ -138,7 +139,8 @@ _IDX = st.integers(0, 50)
 
 class TimeCodingMachine(RuleBasedStateMachine):
     """Random add / remove / undo / redo / delete code / delete document keep the table equal to
-    what it was at the same point of the history."""
+    what it was at the same point of the history, and each step changes only rows its Undo names
+    in ``touched``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -156,6 +158,24 @@ class TimeCodingMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.p.close()
+
+    def _done(self, label: str, operation) -> None:
+        """Run a core operation, check what it touched, and keep its undo and redo."""
+        before = undo_checks.rows(self.p.db)
+        done = operation()
+        if done.undo is None:
+            self._run(None)
+            return
+        undo_checks.check_touched(label, before, undo_checks.rows(self.p.db), done.undo.touched)
+        box = {"undo": done.undo}
+
+        def step(run: str, gives: str) -> None:
+            inverse = box[run]
+            ahead = undo_checks.rows(self.p.db)
+            box[gives] = inverse.run()
+            undo_checks.check_touched(inverse.label, ahead, undo_checks.rows(self.p.db), inverse.touched)
+
+        self._run((lambda: step("undo", "redo"), lambda: step("redo", "undo")))
 
     def _run(self, undo_redo) -> None:
         if undo_redo is None:
@@ -180,41 +200,32 @@ class TimeCodingMachine(RuleBasedStateMachine):
                 self.p.time_codings.add(doc, code, s, s + n)
             self._run(None)
             return
-        done = self.p.time_codings.add(doc, code, s, s + n)
-        if done.value.id in before:
-            assert done.undo is None
-            self._run(None)
-            return
-        box = {"undo": done.undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        def add():
+            done = self.p.time_codings.add(doc, code, s, s + n)
+            assert (done.undo is None) == (done.value.id in before)
+            return done
+        self._done("add", add)
 
     @precondition(lambda self: self.p.time_codings.all())
     @rule(i=_IDX)
     def remove(self, i) -> None:
         items = self.p.time_codings.all()
         tc_id = items[i % len(items)].id
-        box = {"undo": self.p.time_codings.remove(tc_id).undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        self._done("remove", lambda: self.p.time_codings.remove(tc_id))
 
     @rule(i=_IDX)
     def delete_code(self, i) -> None:
         code_id = self.codes[i % len(self.codes)]
         if not self.p.db.execute("SELECT 1 FROM codes WHERE id = ?", [code_id]).fetchone():
             return
-        box = {"undo": self.p.codebook.delete(code_id).undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        self._done("delete code", lambda: self.p.codebook.delete(code_id))
 
     @rule(i=_IDX)
     def delete_document(self, i) -> None:
         doc_id = self.docs[i % len(self.docs)]
         if not self.p.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
             return
-        box = {"undo": self.p.documents.delete(doc_id).undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        self._done("delete document", lambda: self.p.documents.delete(doc_id))
 
     @precondition(lambda self: self.index > 0)
     @rule()

@@ -10,7 +10,7 @@ same ids again). An import outside the history adds its rows to every state in t
 undo and redo must leave it alone. A row made by a new action must never get an id used before.
 Every step (the action, each undo and redo) changes only rows its :class:`~qcdesk.core.undo.Undo`
 names in ``touched``: a row of a link table counts as the row it belongs to (a case's documents as
-the case).
+the case; see ``tests/undo_checks.py``).
 
 Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
 runs more, random, examples.
@@ -35,6 +35,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
+from tests import undo_checks
 
 pytestmark = pytest.mark.core
 
@@ -50,12 +51,6 @@ TEXTS = ("P1: I felt at home on the ward once my mentor listened.",
 #: not compared: history, bookkeeping, and the full-text index's own tables
 IGNORED = ("audit_log", "sqlite_sequence", "_sqlite_migrations", "session")
 IDX = st.integers(0, 1000)
-#: a row without an id of its own counts as a change of the row it belongs to: table -> (table, column)
-BELONGS_TO = {"case_documents": ("cases", "case_id"), "case_speakers": ("cases", "case_id"),
-              "case_attributes": ("cases", "case_id"), "document_set_members": ("document_sets", "set_id"),
-              "media_chunks": ("media", "media_id")}
-#: the table of each kind of REFI-QDA identifier (``external_ids``)
-GUID_KINDS = {"code": "codes", "document": "documents"}
 NAMES = st.sampled_from(["Belonging", "Feedback", "Isolation", "Mentoring", "Porters", "Ward"])
 
 
@@ -114,36 +109,9 @@ class UndoMachine(RuleBasedStateMachine):
         return out
 
     def rows(self) -> dict[tuple, frozenset]:
-        """Every compared row, grouped by the (table, id) it counts as (see :data:`BELONGS_TO`)."""
-        db = self.p.db
-        out: dict[tuple, set] = {}
-        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                  "AND name NOT LIKE 'documents_fts%'").fetchall():
-            if name in IGNORED:
-                continue
-            columns = [c[1] for c in db.execute(f"PRAGMA table_info([{name}])")]
-            for values in db.execute(f"SELECT * FROM [{name}]"):
-                row = dict(zip(columns, values))
-                if name == "codes" and row["id"] in self.imported_codes:
-                    # an imported code's place follows the codes around it (as in :meth:`state`)
-                    values = tuple(v for c, v in row.items() if c != "position")
-                if "id" in row:
-                    key: tuple = (name, row["id"])
-                elif name in BELONGS_TO:
-                    key = (BELONGS_TO[name][0], row[BELONGS_TO[name][1]])
-                elif name == "external_ids":
-                    key = (GUID_KINDS[row["kind"]], row["local_id"])
-                else:
-                    key = (name, tuple(values))  # in no touched set: any change is reported
-                out.setdefault(key, set()).add(tuple(values))
-        return {k: frozenset(v) for k, v in out.items()}
+        return undo_checks.rows(self.p.db, self.imported_codes)
 
-    @staticmethod
-    def check_touched(label: str, before: dict, after: dict, touched: frozenset) -> None:
-        """The rows a step changed (added, removed or altered) are all among those it says it touched."""
-        changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-        untold = changed - touched
-        assert not untold, f"{label} changed rows its touched leaves out: {sorted(untold, key=repr)[:6]}"
+    check_touched = staticmethod(undo_checks.check_touched)
 
     def remember_ids(self) -> None:
         for table in ("documents", "codes", "codings", "memos", "cases", "attributes", "blocks",
