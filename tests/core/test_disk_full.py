@@ -54,7 +54,7 @@ def template(tmp_path: Path) -> Path:
     path = tmp_path / "template.qcdesk"
     with Project.create(path) as project:
         project.documents.add("Pilot", ParsedDocument(text="Interviewer: Ready?\n\nP00: Yes.\n",
-                                                     source_format="txt"))
+                                                      source_format="txt"))
         project.codebook.add("Belonging")
     return path
 

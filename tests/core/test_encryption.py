@@ -22,7 +22,7 @@ PASS = "correct horse battery"
 
 def _fill(project: Project) -> None:
     doc = project.documents.add("Interview 1", ParsedDocument(text=f"I: Hello.\nP: My name is {SECRET}.\n",
-                                                             source_format="txt"))
+                                                              source_format="txt"))
     code = project.codebook.add("Identity").value
     project.codings.apply(doc.id, code.id, 12, 30)
 

@@ -173,8 +173,8 @@ def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory,
     path = tmp_path_factory.mktemp("prop") / "p.qcdesk"
     with Project.create(path) as project:
         doc = project.documents.add("D", ParsedDocument(text=text, source_format="txt",
-                                                       blocks=[Block("paragraph", 0, len(text))],
-                                                       sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
+                                                        blocks=[Block("paragraph", 0, len(text))],
+                                                        sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
         code = project.codebook.add("C").value
         ids = [project.codings.apply(doc.id, code.id, s, e).value.id for s, e in dict.fromkeys(codings)]
         before = {i: (project.coding(i).start, project.coding(i).end) for i in ids}

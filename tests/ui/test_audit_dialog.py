@@ -18,7 +18,7 @@ def window(make_window, tmp_path):
     with Project.create(path) as project:
         project.set_coder("Ana")
         doc = project.documents.add("Interview 1", ParsedDocument(text="P: Night shifts wore me down.\n",
-                                                                 source_format="txt"))
+                                                                  source_format="txt"))
         code = project.codebook.add("Fatigue").value
         project.codings.apply(doc.id, code.id, 3, 28)
         project.set_coder("Ben")

@@ -20,7 +20,7 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         project.documents.add("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
-                                                           source_format="txt"))
+                                                            source_format="txt"))
         project.codebook.add("Welcome")
     return path
 

@@ -28,7 +28,7 @@ def project_path(small_disk, tmp_path: Path) -> Path:
     made = tmp_path / "study.qcdesk"
     with Project.create(made) as project:
         project.documents.add("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
-                                                           source_format="txt"))
+                                                            source_format="txt"))
         project.codebook.add("Welcome")
     path = small_disk.root / "study.qcdesk"
     shutil.copy(made, path)

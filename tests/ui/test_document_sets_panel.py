@@ -29,7 +29,7 @@ def project_path(tmp_path: Path) -> Path:
         code = p.codebook.add("Mentoring").value
         for name, text in TEXTS.items():
             doc = p.documents.add(name, ParsedDocument(text=text, source_format="txt",
-                                                      blocks=[Block("paragraph", 0, len(text))]))
+                                                       blocks=[Block("paragraph", 0, len(text))]))
             start = text.index("mentor")
             p.codings.apply(doc.id, code.id, start, start + len("mentor"))
     return path

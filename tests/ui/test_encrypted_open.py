@@ -22,7 +22,7 @@ def encrypted(tmp_path):
     path = tmp_path / "secret.qcdesk"
     with Project.create(path, passphrase=PASS) as project:
         project.documents.add("Interview 7", ParsedDocument(text="P: I live in Quillborough.\n",
-                                                           source_format="txt"))
+                                                            source_format="txt"))
     return path
 
 

@@ -54,7 +54,7 @@ def test_ctrl_page_down_and_up_step_through_the_documents(qtbot, window, activat
     win = window
     for name in ("Interview 2", "Interview 3"):
         win.project.documents.add(name, ParsedDocument(text=f"{name} text.", source_format="txt",
-                                                      blocks=[Block("paragraph", 0, 5)]))
+                                                       blocks=[Block("paragraph", 0, 5)]))
     qtbot.waitUntil(lambda: win.documents.list.count() == 3)
     names = {d.id: d.name for d in win.project.documents()}
     activate(win)

@@ -34,7 +34,7 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
         p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)
         video_doc = p.documents.add("Walk", ParsedDocument("Chris: Here we are.", "vtt",
-                                                          turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
+                                                           turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
         p.media.attach(video_doc.id, mp4, embed=False)
         diary_id, _ = p.media.add_recording(diary, name="Diary 3")
         p.memos.create("", "Recorded on the bus.", document_id=diary_id)
