@@ -68,7 +68,7 @@ def run(seconds: int, rate: int, channels: int, *, encrypted: bool, folder: Path
         def step():
             path = folder / f"{'embedded' if embed else 'linked'}.qcdesk"
             with Project.create(path, passphrase=passphrase) as p:
-                doc = p.add_document("Interview", _transcript(seconds))
+                doc = p.documents.add("Interview", _transcript(seconds))
                 info = p.media.attach(doc.id, wav, embed=embed)
                 results[embed] = (path, info)
             return f"{size / MB:.0f} MB recording"

@@ -74,8 +74,8 @@ def main() -> None:
         print(f"wrote {wav.stat().st_size / 1e6:.1f} MB wav ({args.minutes:g} min, 8 kHz mono) "
               f"in {time.perf_counter() - t0:.1f} s")
         project = Project.create(folder / "study.qcdesk")
-        doc = project.add_document("Hour", ParsedDocument(text="P1: talk", source_format="txt"))
-        doc2 = project.add_document("Hour linked", ParsedDocument(text="P1: talk again", source_format="txt"))
+        doc = project.documents.add("Hour", ParsedDocument(text="P1: talk", source_format="txt"))
+        doc2 = project.documents.add("Hour linked", ParsedDocument(text="P1: talk again", source_format="txt"))
         embedded = project.media.attach(doc.id, wav, embed=True)
         linked = project.media.attach(doc2.id, wav, embed=False)
         for label, info in (("embedded", embedded), ("linked", linked)):

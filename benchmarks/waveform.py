@@ -29,7 +29,7 @@ def run(seconds: int, rate: int, channels: int, folder: Path) -> list:
     wav = write_wav(folder / "diary.wav", seconds, rate=rate, channels=channels)
     path = folder / "diary.qcdesk"
     with Project.create(path) as project:
-        doc = project.add_document("Diary", ParsedDocument(text="", source_format="media"))
+        doc = project.documents.add("Diary", ParsedDocument(text="", source_format="media"))
         info = project.media.attach(doc.id, wav, embed=True)
     figures, found = [], {}
 

@@ -107,7 +107,7 @@ def cmd_code_time(args: argparse.Namespace) -> int:
         if args.coder:
             project.set_coder(args.coder)
         before = {t.id for t in project.time_codings.for_document(doc_id)}
-        made = project.time_codings.add(doc_id, code_id, start, end, memo=args.memo or "")
+        made = project.time_codings.add(doc_id, code_id, start, end, memo=args.memo or "").value
         where = citation(project.document(doc_id).name, made.start_ms, made.end_ms)
         code = project.code(code_id).name
         if made.id in before:

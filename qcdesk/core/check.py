@@ -108,18 +108,18 @@ def damaged_media(db: sqlite_utils.Database) -> list[str]:
     """"name (recording id): what is wrong" for each recording stored inside whose chunks are not
     the bytes attached (size and SHA-256), read one chunk at a time."""
     out = []
-    for media_id, name, size, sha, chunk_size in media_sql.stored_media(db):
+    for stored in media_sql.stored_media(db):
         digest, total, expected_seq, gap = hashlib.sha256(), 0, 0, False
-        for seq, data in media_sql.stored_chunks(db, media_id):
-            gap = gap or seq != expected_seq or (total + len(data) < size and len(data) != chunk_size)
+        for seq, data in media_sql.stored_chunks(db, stored.id):
+            gap = gap or seq != expected_seq or (total + len(data) < stored.size and len(data) != stored.chunk_size)
             digest.update(data)
             total += len(data)
             expected_seq = seq + 1
-        if gap or total != size:
-            out.append(f"{name} (recording {media_id}): {total:,} of its {size:,} bytes are stored, "
-                       "some parts are missing")
-        elif digest.hexdigest() != sha:
-            out.append(f"{name} (recording {media_id}): its bytes are no longer those attached")
+        where = f"{stored.name} (recording {stored.id})"
+        if gap or total != stored.size:
+            out.append(f"{where}: {total:,} of its {stored.size:,} bytes are stored, some parts are missing")
+        elif digest.hexdigest() != stored.sha256:
+            out.append(f"{where}: its bytes are no longer those attached")
     return out
 
 

@@ -21,7 +21,7 @@ from qcdesk.core.storage import codebook_edits as edit_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import schema, snapshots
 from qcdesk.core.storage import time_codings as time_sql
-from qcdesk.core.undo import Done, Undo, delete_then, restore_then, swap, touched
+from qcdesk.core.undo import Done, Touched, Undo, delete_then, restore_then, rows_touched, swap, touched
 
 if TYPE_CHECKING:
     from qcdesk.core.project import Project
@@ -79,9 +79,15 @@ class CodebookService:
         return Done(p.code(code_id), self.deletion(code_id))
 
     def deletion(self, code_id: int) -> Undo:
-        """The inverse of adding the code ``code_id``: delete it (its own inverse puts it back)."""
+        """The inverse of adding the code ``code_id``: delete it (its own inverse puts it back).
+        It touches what hangs on the code (a coding made with it) and its siblings' places."""
+        p = self.project
         return delete_then("Delete code", lambda: self._delete(code_id), self._restore, "Restore code",
-                           touched("codes", [code_id]))
+                           rows_touched(code_sql.snapshot(p.db, code_id)) | self._siblings(p.code(code_id).parent_id))
+
+    def _siblings(self, parent_id: int | None) -> Touched:
+        """The codes under ``parent_id``: their places change when one comes or goes."""
+        return touched("codes", code_sql.children_ids(self.project.db, parent_id))
 
     def rename(self, code_id: int, name: str) -> Done[Code]:
         return self._update(code_id, "name", check_name(name))
@@ -119,7 +125,7 @@ class CodebookService:
         if where == origin:
             return Done(code, None)
         return Done(code, swap("Move code", lambda to: self._move(code_id, to), origin, where,
-                               touched("codes", [code_id])))
+                               touched("codes", [code_id]) | self._siblings(origin[0]) | self._siblings(where[0])))
 
     def _move(self, code_id: int, to: tuple[int | None, int | None]) -> Code:
         p = self.project
@@ -145,7 +151,7 @@ class CodebookService:
         self.project.code(code_id)
         snap = self._delete(code_id)
         return Done(snap, restore_then("Restore code", self._restore, snap, lambda: self._delete(code_id),
-                                       "Delete code", touched("codes", [r["id"] for r in snap["codes"]])))
+                                       "Delete code", self._siblings(snap["codes"][0]["parent_id"])))
 
     def _delete(self, code_id: int) -> dict:
         p = self.project
@@ -230,7 +236,7 @@ class CodebookService:
         ids = list(source_ids)
         snap = self._merge(ids, target_id)
         return Done(snap, restore_then("Unmerge codes", self._unmerge, snap, lambda: self._merge(ids, target_id),
-                                       "Merge codes", touched("codes", [*ids, target_id])))
+                                       "Merge codes", _merge_touched(snap)))
 
     def _merge(self, source_ids, target_id: int) -> dict:
         p = self.project
@@ -258,17 +264,17 @@ class CodebookService:
                 _place(db, place.parent_id, siblings)
 
             # codings: move, or collapse onto an identical one of the target
-            seen = {tuple(key): cid for cid, _code, *key in edit_sql.coding_keys(db, [target_id])}
+            seen = {c.key: c.id for c in edit_sql.coding_keys(db, [target_id])}
             moved: list[tuple[int, int]] = []
             dropped: dict[int, int] = {}
-            for cid, code_id, doc, start, end, coder in edit_sql.coding_keys(db, sources):
-                survivor = seen.get((doc, start, end, coder))
+            for coding in edit_sql.coding_keys(db, sources):
+                survivor = seen.get(coding.key)
                 if survivor is None:
-                    seen[(doc, start, end, coder)] = cid
-                    moved.append((cid, code_id))
+                    seen[coding.key] = coding.id
+                    moved.append((coding.id, coding.code_id))
                 else:
-                    dropped[cid] = survivor
-                changes.coded_documents.add(doc)
+                    dropped[coding.id] = survivor
+                changes.coded_documents.add(coding.document_id)
             snap["moved_codings"] = [list(pair) for pair in moved]
             snap["dropped_codings"] = edit_sql.coding_rows(db, list(dropped))
             snap["memos"] = edit_sql.memo_targets(db, code_ids=sources, coding_ids=list(dropped))
@@ -438,3 +444,14 @@ def check_color(color: str) -> str:
     if not _COLOR_RE.match(color):
         raise OperationError(f"{color!r} is not a colour of the form #rrggbb.")
     return color.lower()
+
+
+def _merge_touched(snap: dict) -> Touched:
+    """Every row a merge of codes changes and its undo changes back: the codes (a merge may move
+    any code's place, and its undo puts every place back), the codings it moved or collapsed, the
+    memos it moved, the recordings' time codings it moved, and what hung on the sources."""
+    return (touched("codes", [r[0] for r in snap["positions"]])
+            | touched("codings", [c for c, _code in snap["moved_codings"]] + [r["id"] for r in snap["dropped_codings"]])
+            | touched("memos", [m[0] for m in snap["memos"]])
+            | touched("time_codings", [t for t, _code in snap.get("moved_time_codings", [])])
+            | rows_touched(snap["attached"]))

@@ -44,7 +44,7 @@ def store_parsed(project: Project, path: Path, parsed: ParsedDocument, report: I
             report.skipped.append((shown_name(path.name), f"the same text is already in the project as "
                                               f"“{same[0].name}”"))
             return None
-    doc = project.add_document(document_name(path), parsed, source_name=shown_name(path.name))
+    doc = project.documents.add(document_name(path), parsed, source_name=shown_name(path.name))
     report.imported.append(doc)
     report.notices.extend(f"{shown_name(path.name)}: {n}" for n in parsed.notices)
     return doc

@@ -266,9 +266,9 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
 
 
 def _attribute(project: "Project", attribute_id: int) -> tuple[str, str, list[str]]:
-    for aid, name, vtype, choices in sql.attributes(project.db):
-        if aid == attribute_id:
-            return name, vtype, list(json.loads(choices or "[]"))
+    for attribute in sql.attributes(project.db):
+        if attribute.id == attribute_id:
+            return attribute.name, attribute.value_type, list(json.loads(attribute.choices or "[]"))
     raise OperationError(f"Attribute {attribute_id} does not exist.")
 
 

@@ -72,8 +72,9 @@ class MediaInfo:
         return self.storage == "embedded"
 
 
-def _info(row: tuple) -> MediaInfo:
-    return MediaInfo(*row[:10])
+def _info(row: sql.MediaRow) -> MediaInfo:
+    return MediaInfo(row.id, row.document_id, row.name, row.kind, row.mime, row.size, row.duration_ms,
+                     row.storage, row.link_path, row.sha256)
 
 
 def format_duration(ms: int | None) -> str:
@@ -335,7 +336,7 @@ class MediaService:
                     return self.project.db, False
             row = sql.get(self._db, media_id)
             assert row is not None  # info above was read from it
-            return _EmbeddedReader(factory, media_id, info.size, row[10], info.name)
+            return _EmbeddedReader(factory, media_id, info.size, row.chunk_size, info.name)
         path = self.local_path(media_id)
         if path is None:
             raise MediaMissingError(self.missing_message(media_id))
@@ -378,8 +379,8 @@ class MediaService:
         path = Path(path)
         probe = self._probe(path)  # refuse before a document is made
         with self.project.action():
-            doc = self.project.add_document(name or path.stem, ParsedDocument(text="", source_format="media"),
-                                            source_name=shown_name(path.name))
+            doc = self.project.documents.add(name or path.stem, ParsedDocument(text="", source_format="media"),
+                                             source_name=shown_name(path.name))
             info = self._store(path, doc.id, embed=embed, probed=probe, progress=progress)
         return doc.id, info
 

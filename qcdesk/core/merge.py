@@ -35,9 +35,8 @@ from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.project import Project
 from qcdesk.core.storage import codebook as code_sql
-from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import merge as sql
-from qcdesk.core.undo import Done, delete_then
+from qcdesk.core.undo import BELONGS_TO, Done, Touched, delete_then, touched
 
 KINDS = ("documents", "recordings", "codes", "codings", "time codings", "coders", "memos", "cases", "attributes", "sets")
 _MEMO_TARGETS = ("code_id", "document_id", "case_id", "coding_id")
@@ -115,7 +114,20 @@ def merge_project(project: Project, other_path: str | Path, passphrase: str | No
     if not report.inserted:
         return Done(report, None)
     return Done(report, delete_then("Unmerge", lambda: _unmerge(project, report), lambda rows: _remerge(project, rows),
-                                    "Merge again"))
+                                    "Merge again", _touched(project, report.inserted)))
+
+
+def _touched(project: Project, inserted: dict[str, list]) -> Touched:
+    """Every row a merge inserted (what its undo removes): a link row as the row it belongs to, a
+    document with its structure."""
+    out = project.documents.rows_of(inserted.get("documents", []))
+    for table, keys in inserted.items():
+        if table in BELONGS_TO:
+            owner, column = BELONGS_TO[table]
+            out |= touched(owner, [key[sql.LINK_KEYS[table].index(column)] for key in keys])
+        elif table != "documents":
+            out |= touched(table, keys)
+    return out
 
 
 class _DryRun(Exception):
@@ -143,7 +155,9 @@ def _unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
     """Remove exactly the rows ``report``'s merge inserted; return them for :func:`_remerge`."""
     with project.action() as changes:
         rows = sql.capture(project.db, report.inserted)
-        sql.remove(project.db, rows)
+        sql.remove_dependants(project.db, rows)
+        rows |= project.documents.remove_copies(report.inserted.get("documents", []))
+        sql.remove_the_rest(project.db, rows)
         _touch(changes, rows)
     return rows
 
@@ -151,7 +165,9 @@ def _unmerge(project: Project, report: MergeReport) -> dict[str, list[dict]]:
 def _remerge(project: Project, rows: dict[str, list[dict]]) -> None:
     """Put back what :func:`_unmerge` removed, with the same ids."""
     with project.action() as changes:
-        sql.restore(project.db, rows)
+        sql.restore_coders(project.db, rows)
+        project.documents.restore_copies(rows)
+        sql.restore_the_rest(project.db, rows)
         _touch(changes, rows)
 
 
@@ -279,11 +295,7 @@ class _Merger:
             values = {k: v for k, v in row.items() if k not in ("id", "position", "media")}
             if values.get("creator_id") is not None:
                 values["creator_id"] = self.coders.get(values["creator_id"])
-            values["position"] = doc_sql.next_position(self.db)
-            new = sql.insert(self.db, "documents", values)
-            children = sql.document_rows(self.other.db, row["id"])
-            for table, items in children.items():
-                sql.insert_children(self.db, table, new, items)
+            new = self.project.documents.copy_in(values, self.other, row["id"])
             if row["id"] in guids:
                 sql.remember_guid(self.db, "document", new, guids[row["id"]])
             self.docs[row["id"]] = new
@@ -393,7 +405,7 @@ class _Merger:
                 continue
             try:
                 made = self.project.time_codings.add(doc, code, row["start_ms"], row["end_ms"], memo=row["memo"],
-                                                     coder_id=coder, created_at=row["created_at"], from_file=True)
+                                                     coder_id=coder, created_at=row["created_at"], from_file=True).value
             except OperationError as exc:
                 self.report.conflicts.append(f"A time coding in {self.name} was not merged: {exc}")
                 continue

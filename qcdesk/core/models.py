@@ -129,6 +129,30 @@ class Attribute:
     choices: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Pseudonym:
+    """An entry of the pseudonym key: an original name or place and what replaces it."""
+
+    id: int
+    original: str
+    pseudonym: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TimeCoding:
+    """A coded time range ``[start_ms, end_ms)`` of a document's recording."""
+
+    id: int
+    document_id: int
+    code_id: int
+    start_ms: int
+    end_ms: int
+    coder_id: int | None
+    memo: str
+    created_at: str
+
+
 @dataclass
 class Changes:
     """What one operation touched, so views refresh only that (Anki's OpChanges idea)."""

@@ -5,8 +5,9 @@ transaction (nested calls become savepoints), and once it has committed every
 subscriber receives a :class:`~qcdesk.core.models.Changes` describing what it
 touched. There is no "Save": a committed action is on disk.
 
-Deleting returns a snapshot of the removed rows; ``restore_*`` puts them back
-with their original ids, so undo commands can keep holding ids.
+Changes go through one service per aggregate, reached from the project (``project.documents``,
+``project.codings``, ``project.codebook``...); each operation the window undoes returns a
+:class:`~qcdesk.core.undo.Done` with its inverse.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import itertools
 import logging
 from bisect import bisect_right
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 import sqlite_utils
 
 from qcdesk.core import clean_close, deferred_check, opening
 from qcdesk.core.errors import OperationError, disk_full
-from qcdesk.core.importers.base import ParsedDocument, content_hash
+from qcdesk.core.importers.base import content_hash
 
 from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
@@ -33,10 +34,11 @@ from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
 from qcdesk.core.storage import schema
-from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.storage import time_codings as time_sql
 from qcdesk.core.time_codings import time_segments
-from qcdesk.core.undo import Done, restore_then, swap, touched
+
+if TYPE_CHECKING:
+    from qcdesk.core.documents import DocumentService
 
 Listener = Callable[[Changes], None]
 _log = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ class Project:
         #: the file's seal once closed cleanly after a full check found it sound (see :mod:`clean_close`)
         self.closed_seal: str | None = None
         self._codings = None
+        self._documents: DocumentService | None = None
         self._codebook = None
         self._cases = None
         self._attributes = None
@@ -162,6 +165,16 @@ class Project:
 
             self._media = MediaService(self)
         return self._media
+
+    @property
+    def documents(self) -> "DocumentService":
+        """Adding, renaming, ordering and deleting documents and writing their structure
+        (:class:`qcdesk.core.documents.DocumentService`); ``project.documents()`` lists them all."""
+        if self._documents is None:
+            from qcdesk.core.documents import DocumentService
+
+            self._documents = DocumentService(self)
+        return self._documents
 
     @property
     def codebook(self):
@@ -364,9 +377,6 @@ class Project:
         return code_sql.all_coders(self.db)
 
     # ----------------------------------------------------------------- documents
-    def documents(self) -> list[Document]:
-        return doc_sql.all_documents(self.db)
-
     def document_names(self) -> dict[int, str]:
         """Every document's name by id (cheaper than :meth:`documents` on a large project)."""
         return doc_sql.names(self.db)
@@ -391,79 +401,6 @@ class Project:
 
     def documents_with_hash(self, text: str) -> list[Document]:
         return doc_sql.by_hash(self.db, content_hash(text))
-
-    def add_document(self, name: str, parsed: ParsedDocument, *, source_name: str = "") -> Document:
-        """Store an imported document with its structure, all or nothing."""
-        name = name.strip() or "Untitled"
-        try:
-            parsed.validate()
-        except ValueError as exc:
-            raise OperationError(f"The importer produced inconsistent structure for {name}: {exc}") from exc
-        with self.action() as changes:
-            doc_id = doc_sql.insert(self.db, {
-                "name": name,
-                "plain_text": parsed.text,
-                "source_format": parsed.source_format,
-                "source_name": source_name,
-                "imported_at": schema.now(),
-                "content_hash": content_hash(parsed.text),
-                "char_count": len(parsed.text),
-            })
-            doc_sql.insert_blocks(self.db, doc_id, parsed.block_rows())
-            doc_sql.insert_turns(self.db, doc_id, parsed.turn_rows())
-            timing_sql.insert_sync_points(self.db, doc_id, parsed.sync_points)
-            changes.documents.add(doc_id)
-            changes.document_list = True
-        return self.document(doc_id)
-
-    def rename_document(self, document_id: int, name: str) -> Done[None]:
-        old = self.document(document_id).name
-        self._rename_document(document_id, name)
-        new = self.document(document_id).name
-        if new == old:
-            return Done(None, None)
-        return Done(None, swap("Rename document", lambda n: self._rename_document(document_id, n), old, new,
-                               touched("documents", [document_id])))
-
-    def _rename_document(self, document_id: int, name: str) -> None:
-        name = name.strip()
-        if not name:
-            raise OperationError("A document needs a name.")
-        self.document(document_id)
-        with self.action() as changes:
-            doc_sql.rename(self.db, document_id, name)
-            changes.documents.add(document_id)
-            changes.document_list = True
-
-    def delete_document(self, document_id: int) -> Done[dict[str, list[dict]]]:
-        """Delete a document with its codings; the value is the snapshot of what went, the undo
-        puts it back under the same ids."""
-        self.document(document_id)
-        rows = self._delete_document(document_id)
-        return Done(rows, restore_then("Restore document", self._restore_document, rows,
-                                       lambda: self._delete_document(document_id), "Delete document",
-                                       touched("documents", [document_id])))
-
-    def _delete_document(self, document_id: int) -> dict[str, list[dict]]:
-        with self.action() as changes:
-            rows = doc_sql.snapshot(self.db, document_id)
-            doc_sql.delete(self.db, document_id)
-            self._touch_document(changes, document_id, rows)
-        return rows
-
-    def _restore_document(self, rows: dict[str, list[dict]]) -> None:
-        with self.action() as changes:
-            doc_sql.restore(self.db, rows)
-            self._touch_document(changes, rows["documents"][0]["id"], rows)
-
-    @staticmethod
-    def _touch_document(changes: Changes, doc_id: int, rows: dict[str, list[dict]]) -> None:
-        changes.documents.add(doc_id)
-        changes.coded_documents.add(doc_id)
-        changes.codes.update(r["code_id"] for r in rows.get("codings", []))
-        changes.memos = bool(rows.get("memos"))
-        changes.document_list = True
-        changes.sets = bool(rows.get("document_set_members"))
 
     # ----------------------------------------------------------------- codebook
     def codes(self) -> list[Code]:

@@ -37,27 +37,20 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.storage import connection, schema
 from qcdesk.core.storage import textedit as sql
 from qcdesk.core.textedit import replace_in_documents
+from qcdesk.core.models import Pseudonym
 from qcdesk.core.name_candidates import Candidate, find_candidates
-
-
-@dataclass(frozen=True)
-class Pseudonym:
-    id: int
-    original: str
-    pseudonym: str
-    note: str = ""
 
 
 # ----------------------------------------------------------------- the key in the project
 def entries(project) -> list[Pseudonym]:
-    return [Pseudonym(*row) for row in sql.pseudonym_rows(project.db)]
+    return sql.pseudonym_rows(project.db)
 
 
 def entry(project, entry_id: int) -> Pseudonym:
-    row = sql.pseudonym_row(project.db, entry_id)
-    if row is None:
+    found = sql.pseudonym_row(project.db, entry_id)
+    if found is None:
         raise OperationError(f"Pseudonym entry {entry_id} does not exist.")
-    return Pseudonym(*row)
+    return found
 
 
 def _clean(original: str) -> str:
@@ -69,8 +62,8 @@ def _clean(original: str) -> str:
 
 def _check_unique(project, original: str, entry_id: int | None) -> None:
     found = sql.pseudonym_by_original(project.db, original)
-    if found is not None and found[0] != entry_id:
-        raise OperationError(f"“{original}” is already in the key (as “{found[2]}”).")
+    if found is not None and found.id != entry_id:
+        raise OperationError(f"“{original}” is already in the key (as “{found.pseudonym}”).")
 
 
 def add_entry(project, original: str, pseudonym: str, note: str = "") -> Pseudonym:
@@ -253,10 +246,10 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
             if new != old:
                 mapping[old] = new
                 rows.append((turn_id, new))
-        sql.set_turn_speakers(project.db, rows)
+        project.documents.set_turn_speakers(rows)
         sql.replace_case_speakers(project.db, doc_id, mapping)
         report.speaker_labels.update(mapping)
-        sql.set_pseudonymised(project.db, doc_id, schema.now())
+        project.documents.mark_pseudonymised(doc_id, schema.now())
 
     with sql.secure_delete(project.db):
         with project.action() as changes:
@@ -359,5 +352,5 @@ def import_key(project, path: str | Path, passphrase: str) -> int:
             if found is None:
                 sql.insert_pseudonym(project.db, original, pseudonym, note, schema.now())
             else:
-                sql.update_pseudonym(project.db, found[0], original, pseudonym, note)
+                sql.update_pseudonym(project.db, found.id, original, pseudonym, note)
     return len(rows)

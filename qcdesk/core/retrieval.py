@@ -112,8 +112,8 @@ class CaseMap:
         for case_id, doc_id in sql.case_documents(project.db):
             self.whole.setdefault(doc_id, set()).add(case_id)
         turns: dict[int, list[tuple[int, int, int]]] = {}
-        for case_id, doc_id, start, end in sql.case_turns(project.db):
-            turns.setdefault(doc_id, []).append((start, max(end, start + 1), case_id))
+        for turn in sql.case_turns(project.db):
+            turns.setdefault(turn.document_id, []).append((turn.start, max(turn.end, turn.start + 1), turn.case_id))
         self.turns = {doc_id: intervals.IntervalIndex(items) for doc_id, items in turns.items()}
         self.speaking = {doc_id: {p for _s, _e, p in items} for doc_id, items in turns.items()}
 
@@ -156,7 +156,7 @@ def _iso(value: object) -> str:
 
 def cases_matching(project: "Project", conditions: Iterable[AttributeCondition]) -> set[int]:
     """Ids of the cases meeting every condition."""
-    types = {aid: vtype for aid, _name, vtype, _choices in sql.attributes(project.db)}
+    types = {a.id: a.value_type for a in sql.attributes(project.db)}
     found: set[int] | None = None
     for condition in conditions:
         if condition.attribute_id not in types:
@@ -202,7 +202,7 @@ def filter_choices(project: "Project") -> FilterChoices:
     return FilterChoices(
         documents=[(d.id, d.name) for d in project.documents()],
         cases=sql.cases(project.db),
-        attributes=[(aid, name) for aid, name, _t, _c in sql.attributes(project.db)],
+        attributes=[(a.id, a.name) for a in sql.attributes(project.db)],
         speakers=sql.speakers(project.db),
         coders=[(c.id, c.name) for c in project.coders()],
         sets=[(s.id, s.name) for s in set_sql.all_sets(project.db)],
@@ -221,7 +221,7 @@ def documents_in_sets(project: "Project", set_ids: Iterable[int]) -> set[int]:
 
 def attribute_values(project: "Project", attribute_id: int) -> list[str]:
     """The distinct values cases have for an attribute (spelling as first written), in order."""
-    found = {aid: (vtype, choices) for aid, _n, vtype, choices in sql.attributes(project.db)}
+    found = {a.id: (a.value_type, a.choices) for a in sql.attributes(project.db)}
     if attribute_id not in found:
         raise OperationError(f"Attribute {attribute_id} does not exist.")
     vtype, choices = found[attribute_id]

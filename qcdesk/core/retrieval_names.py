@@ -73,9 +73,9 @@ def set_id(project: "Project", name: str) -> int:
 
 
 def attribute_id(project: "Project", name: str) -> int:
-    for aid, attr_name, _vtype, _choices in sql.attributes(project.db):
-        if _fold(attr_name) == _fold(name):
-            return aid
+    for attribute in sql.attributes(project.db):
+        if _fold(attribute.name) == _fold(name):
+            return attribute.id
     raise OperationError(f"There is no attribute named “{name}”.")
 
 

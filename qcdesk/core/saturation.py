@@ -2,7 +2,7 @@
 
 Researchers stop recruiting when new interviews stop bringing new codes. This module
 walks the documents in interview order (``documents.position``, set with
-:func:`set_document_order`) and reports, per document, the codes that appear for the
+``project.documents.reorder``) and reports, per document, the codes that appear for the
 first time in it and the running number of distinct codes so far.
 
 What counts as "a code" can be narrowed: ``level`` counts the codes at one depth of the
@@ -23,20 +23,6 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
 from qcdesk.core.retrieval import documents_in_sets
 from qcdesk.core.storage import saturation as sql
-
-
-def set_document_order(project: Project, document_ids: list[int]) -> None:
-    """Make ``document_ids`` the interview order (one action). Documents not listed keep
-    their relative order after the listed ones."""
-    known = sql.document_ids_in_order(project.db)
-    listed = list(dict.fromkeys(document_ids))
-    missing = [i for i in listed if i not in known]
-    if missing:
-        raise OperationError(f"Document {missing[0]} does not exist.")
-    order = listed + [i for i in known if i not in set(listed)]
-    with project.action() as changes:
-        sql.set_positions(project.db, order)
-        changes.document_list = True
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Coding
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
+from qcdesk.core import textedit
 from qcdesk.core.textedit import replace_in_documents, restore_text
-from qcdesk.core.undo import Done, restore_then, touched
+from qcdesk.core.undo import Done, Touched, restore_then, touched
 
 
 class SpeakerSummary(NamedTuple):
@@ -64,13 +65,13 @@ def _clean_label(label: str) -> str:
     return label
 
 
-def _turns_by_document(project, speaker: str, document_ids: list[int] | None) -> dict[int, list[tuple]]:
+def _turns_by_document(project, speaker: str, document_ids: list[int] | None) -> dict[int, list[sql.TurnRange]]:
     turns = sql.turns_of(project.db, speaker, document_ids)
     if not turns:
         raise OperationError(f"No turns of “{speaker}” were found.")
-    out: dict[int, list[tuple]] = {}
+    out: dict[int, list[sql.TurnRange]] = {}
     for turn in turns:
-        out.setdefault(turn.document_id, []).append((turn.turn_id, turn.start, turn.end))
+        out.setdefault(turn.document_id, []).append(turn)
     return out
 
 
@@ -83,7 +84,13 @@ def rename_speaker(project, old: str, new: str, document_ids: list[int] | None =
     snapshot = _rename(project, old, new, document_ids)
     return Done(snapshot, restore_then(f"Rename speaker “{snapshot['new']}” back", lambda s: restore_speaker(project, s),
                                        snapshot, lambda: _rename(project, old, new, document_ids),
-                                       f"Rename speaker “{old}”", touched("speaker_turns", snapshot["turn_ids"])))
+                                       f"Rename speaker “{old}”", _touched(snapshot)))
+
+
+def _touched(snapshot: dict) -> Touched:
+    """What renaming a speaker changes: the texts and the ranges in them, the turns, the case links."""
+    return (textedit.rows_touched(snapshot["text"]) | touched("speaker_turns", snapshot["turn_ids"])
+            | touched("cases", [row["case_id"] for row in snapshot["case_rows"]]))
 
 
 def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict:
@@ -94,12 +101,12 @@ def _rename(project, old: str, new: str, document_ids: list[int] | None) -> dict
     edits: dict[int, list[tuple[int, int, str]]] = {}
     for doc_id, turns in by_doc.items():
         text = project.document_text(doc_id)
-        edits[doc_id] = [(start, label, new) for _id, start, _end in turns
-                         if (label := label_end(text, start, old)) is not None]
-    turn_ids = [t[0] for turns in by_doc.values() for t in turns]
+        edits[doc_id] = [(t.start, label, new) for t in turns
+                         if (label := label_end(text, t.start, old)) is not None]
+    turn_ids = [t.turn_id for turns in by_doc.values() for t in turns]
     with project.action() as changes:
         text_snapshot = replace_in_documents(project, edits)
-        sql.set_turn_speakers(project.db, [(i, new) for i in turn_ids])
+        project.documents.set_turn_speakers([(i, new) for i in turn_ids])
         case_rows = sql.case_speaker_rows(project.db, old, list(by_doc))
         kept = [sql.rename_case_speaker(project.db, row, new) for row in case_rows]
         changes.documents.update(by_doc)
@@ -112,7 +119,7 @@ def restore_speaker(project, snapshot: dict) -> None:
     """Undo :func:`rename_speaker`."""
     old, new = snapshot["old"], snapshot["new"]
     with project.action() as changes:
-        sql.set_turn_speakers(project.db, [(i, old) for i in snapshot["turn_ids"]])
+        project.documents.set_turn_speakers([(i, old) for i in snapshot["turn_ids"]])
         for row, kept in zip(snapshot["case_rows"], snapshot["case_kept"]):
             if kept:
                 sql.delete_case_speaker(project.db, dict(row, speaker=new))
@@ -136,7 +143,8 @@ def code_speaker_turns(project, speaker: str, code_id: int, document_ids: list[i
     with project.action():
         for doc_id, turns in by_doc.items():
             text = project.document_text(doc_id)
-            for _turn_id, start, end in turns:
+            for turn in turns:
+                start, end = turn.start, turn.end
                 if not include_label:
                     start = utterance_start(text, start, end, speaker)
                 while end > start and text[end - 1].isspace():

@@ -25,6 +25,7 @@ from qcdesk.core.importers.base import content_hash
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
 from qcdesk.core.storage import textedit as sql
+from qcdesk.core.undo import Touched, touched
 
 Edit = tuple[int, int, str]
 #: a snapshot is plain data (lists and dicts), so undo commands may hold it as long as they like
@@ -126,6 +127,16 @@ def replace_in_documents(project, edits_by_document: Mapping[int, Sequence[Seque
     return snapshot
 
 
+def rows_touched(snapshot: Snapshot) -> Touched:
+    """(table, id) of every row a text edit with this snapshot changes (and its undo changes back):
+    the documents and the rows with a range in them."""
+    out = touched("documents", [e["id"] for e in snapshot["documents"]])
+    for entry in snapshot["documents"]:
+        for table, rows in entry["ranges"].items():
+            out |= touched(table, [r[0] for r in rows])
+    return out
+
+
 def _edit_document(project, document_id: int, text: str, edits: list[Edit], changes) -> dict:
     new_text = apply_edits(text, edits)
     remap = Remap(edits)
@@ -140,17 +151,22 @@ def _edit_document(project, document_id: int, text: str, edits: list[Edit], chan
                 raise OperationError(_emptied_message(project, row.id, document_id))
             if (new_start, new_end) != (row.start, row.end):
                 moved.append((row.id, new_start, new_end))
-        sql.set_ranges(project.db, table, moved)
+        _write_ranges(project, table, moved)
         entry["ranges"][table] = [list(r) for r in rows]
         if table == "codings" and rows:
             changes.coded_documents.add(document_id)
             changes.codings.update(r[0] for r in moved)
             changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in moved]))
-    sql.set_text(project.db, document_id, new_text, entry["new_hash"])
-    changes.documents.add(document_id)
-    changes.texts.add(document_id)
-    changes.document_list = True
+    project.documents.set_text(document_id, new_text, entry["new_hash"])
     return entry
+
+
+def _write_ranges(project, table: str, rows: list[tuple[int, int, int]]) -> None:
+    """Write moved ranges: a document's structure through its owner, codings and memos here."""
+    if table in project.documents.STRUCTURE_TABLES:
+        project.documents.move_ranges(table, rows)
+    else:
+        sql.set_ranges(project.db, table, rows)
 
 
 def _emptied_message(project, coding_id: int, document_id: int) -> str:
@@ -187,12 +203,9 @@ def restore_text(project, snapshot: Snapshot) -> None:
                     if table == "codings" and new_end <= new_start:
                         raise OperationError(_emptied_message(project, found.id, document_id))
                     rows.append((found.id, new_start, new_end))
-                sql.set_ranges(project.db, table, rows)
+                _write_ranges(project, table, rows)
                 if table == "codings" and rows:
                     changes.coded_documents.add(document_id)
                     changes.codings.update(r[0] for r in rows)
                     changes.codes.update(sql.code_ids_of(project.db, [r[0] for r in rows]))
-            sql.set_text(project.db, document_id, entry["plain_text"], entry["content_hash"])
-            changes.documents.add(document_id)
-            changes.texts.add(document_id)
-            changes.document_list = True
+            project.documents.set_text(document_id, entry["plain_text"], entry["content_hash"])

@@ -17,29 +17,18 @@ derived from the schema, :mod:`qcdesk.core.storage.snapshots`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError
+from qcdesk.core.models import TimeCoding
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import time_codings as sql
+from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
 
 if TYPE_CHECKING:
     from qcdesk.core.models import Segment
     from qcdesk.core.project import Project
-
-
-@dataclass(frozen=True)
-class TimeCoding:
-    id: int
-    document_id: int
-    code_id: int
-    start_ms: int
-    end_ms: int
-    coder_id: int | None
-    memo: str
-    created_at: str
 
 
 _TIME_RE = re.compile(r"^\s*(?:(\d+):)?(\d+):(\d{1,2})(?:[.,](\d{1,3}))?\s*$")
@@ -87,19 +76,19 @@ class TimeCodingService:
 
     # ------------------------------------------------------------ reading
     def get(self, time_coding_id: int) -> TimeCoding:
-        row = sql.get(self._db, time_coding_id)
-        if row is None:
+        found = sql.get(self._db, time_coding_id)
+        if found is None:
             raise OperationError(f"Time coding {time_coding_id} does not exist.")
-        return TimeCoding(*row)
+        return found
 
     def for_document(self, document_id: int) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.for_document(self._db, document_id)]
+        return sql.for_document(self._db, document_id)
 
     def for_codes(self, code_ids: list[int]) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.for_codes(self._db, code_ids)]
+        return sql.for_codes(self._db, code_ids)
 
     def all(self) -> list[TimeCoding]:
-        return [TimeCoding(*r) for r in sql.all_rows(self._db)]
+        return sql.all_rows(self._db)
 
     # ------------------------------------------------------------ changing
     def check(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, from_file: bool = False) -> None:
@@ -122,27 +111,37 @@ class TimeCodingService:
 
     def add(self, document_id: int, code_id: int, start_ms: int, end_ms: int, *, memo: str = "",
             coder_id: int | None | bool = False, created_at: str | None = None,
-            from_file: bool = False) -> TimeCoding:
+            from_file: bool = False) -> Done[TimeCoding]:
         """Code ``[start_ms, end_ms)`` of the document's recording (one action). The same code,
-        range and coder again changes nothing and returns the time coding already there.
-        ``coder_id`` (imports, merges) overrides the session's coder."""
+        range and coder again changes nothing and gives the time coding already there (with no
+        undo). ``coder_id`` (imports, merges) overrides the session's coder. The undo removes
+        the new row; its own undo puts the same row back."""
         start_ms, end_ms = int(start_ms), int(end_ms)
         self.check(document_id, code_id, start_ms, end_ms, from_file=from_file)
         with self.project.coder_recorded():  # a coder chosen before the full check: recorded here
             coder = coding_rules.recording_coder(self._db, self.project.coder) if coder_id is False else coder_id
             found = sql.duplicate(self._db, document_id, code_id, start_ms, end_ms, coder)
             if found is not None:
-                return TimeCoding(*found)
+                return Done(found, None)
             with self.project.action() as changes:
                 new = sql.insert(self._db, {"document_id": document_id, "code_id": code_id, "coder_id": coder,
                                             "start_ms": start_ms, "end_ms": end_ms, "memo": memo,
                                             "created_at": created_at or schema.now()})
                 changes.codes.add(code_id)
                 changes.coded_documents.add(document_id)
-        return self.get(new)
+        return Done(self.get(new), delete_then("Remove time coding", lambda: self._remove(new), self._restore,
+                                               "Restore time coding", touched("time_codings", [new])))
 
-    def set_memo(self, time_coding_id: int, memo: str) -> str:
-        """Give a time coding this memo (one action); return the memo it had (undo puts it back)."""
+    def set_memo(self, time_coding_id: int, memo: str) -> Done[str]:
+        """Give a time coding this memo (one action); the value is the memo it had, the undo puts
+        that back (None when the memo is the same)."""
+        old = self._set_memo(time_coding_id, memo)
+        if old == str(memo):
+            return Done(old, None)
+        return Done(old, swap("Edit memo of time range", lambda text: self._set_memo(time_coding_id, text),
+                              old, str(memo), touched("time_codings", [time_coding_id])))
+
+    def _set_memo(self, time_coding_id: int, memo: str) -> str:
         item = self.get(time_coding_id)
         memo = str(memo)
         if memo != item.memo:
@@ -153,8 +152,15 @@ class TimeCodingService:
                 changes.memos = True
         return item.memo
 
-    def remove(self, time_coding_id: int) -> dict:
-        """Remove one time coding; return the snapshot that :meth:`restore` puts back (undo)."""
+    def remove(self, time_coding_id: int) -> Done[dict]:
+        """Remove one time coding; the value is the snapshot of the row, the undo puts it back
+        under the same id."""
+        snap = self._remove(time_coding_id)
+        return Done(snap, restore_then("Restore time coding", self._restore, snap,
+                                       lambda: self._remove(time_coding_id), "Remove time coding",
+                                       touched("time_codings", [time_coding_id])))
+
+    def _remove(self, time_coding_id: int) -> dict:
         item = self.get(time_coding_id)
         with self.project.action() as changes:
             snap = sql.snapshot(self._db, [time_coding_id])
@@ -163,7 +169,7 @@ class TimeCodingService:
             changes.coded_documents.add(item.document_id)
         return snap
 
-    def restore(self, snap: dict) -> None:
+    def _restore(self, snap: dict) -> None:
         row = snap["time_codings"][0]
         with self.project.action() as changes:
             sql.restore(self._db, snap)

@@ -57,12 +57,12 @@ class Timeline:
         """A timeline from rows, without a project: ``turns`` as (start, end, time_start,
         time_end, length of the speaker's name) in text order, ``points`` as (position, seconds)."""
         line = cls.__new__(cls)
-        line._index([tuple(t) for t in turns], dict(points))
+        line._index([sql.TurnTimes(*t) for t in turns], dict(points))
         return line
 
     def _index(self, turns, points: dict[int, float]) -> None:
         self.turns = turns
-        self._turn_starts = [t[0] for t in self.turns]
+        self._turn_starts = [t.start for t in self.turns]
         self.inner = sorted(points.items())  # times inside the text, not the turns' own
         self._inner_positions = [p for p, _ in self.inner]
         every = dict(self.inner)
@@ -74,7 +74,7 @@ class Timeline:
     def _turn(self, position: int) -> int | None:
         i = bisect_right(self._turn_starts, position) - 1
         if i >= 0:
-            start, end = self.turns[i][0], self.turns[i][1]
+            start, end = self.turns[i].start, self.turns[i].end
             if start <= position < max(end, start + 1):
                 return i
         return None
@@ -85,7 +85,8 @@ class Timeline:
         if k is None:
             i = bisect_right(self._inner_positions, position) - 1
             return Moment(self.inner[i][1], True) if i >= 0 else None
-        start, end, t0, t1, label = self.turns[k]
+        turn = self.turns[k]
+        start, end, t0, t1, label = turn.start, turn.end, turn.time_start, turn.time_end, turn.name_length
         lo = bisect_right(self._inner_positions, start)  # inner points after the turn's start
         i = bisect_right(self._inner_positions, position) - 1
         if i >= lo or (i >= 0 and self._inner_positions[i] == start):
@@ -143,7 +144,7 @@ class Timeline:
         return begin, finish if finish is not None and finish > begin else None
 
     def _next_turn_start(self, k: int) -> float | None:
-        return next((t[2] for t in self.turns[k + 1:] if t[2] is not None), None)
+        return next((t.time_start for t in self.turns[k + 1:] if t.time_start is not None), None)
 
 
 def _inline_marks(project, document_id: int, turns) -> list[tuple[int, float]]:
@@ -174,7 +175,7 @@ def paragraph_times(project, document_id: int) -> list[tuple[int, float]]:
     start: a subtitle cue without a voice, a stamp that stood alone before a paragraph), sorted:
     what a transcript shows in its margin."""
     starts = {b.start for b in project.blocks(document_id)}
-    turns = [(t[0], t[2]) for t in sql.timed_turns(project.db, document_id) if t[2] is not None]
+    turns = [(t.start, t.time_start) for t in sql.timed_turns(project.db, document_id) if t.time_start is not None]
     taken = {p for p, _ in turns}
     inner = [(p, s) for p, s in sql.sync_points(project.db, document_id) if p in starts and p not in taken]
     return sorted(dict(reversed(inner)).items() | set(turns))

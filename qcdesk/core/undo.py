@@ -15,7 +15,9 @@ snapshot. The builders below give every service the same few shapes of inverse.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Generic, Iterable, TypeVar
+from typing import Any, Callable, Generic, Iterable, TypeVar
+
+from qcdesk.core.storage.snapshots import NULLED
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -39,8 +41,43 @@ class Done(Generic[T]):
     undo: Undo | None
 
 
+#: a row without an id of its own (a link) is a change of the row it belongs to: table -> (table, column)
+BELONGS_TO = {"case_documents": ("cases", "case_id"), "case_speakers": ("cases", "case_id"),
+              "case_attributes": ("cases", "case_id"), "document_set_members": ("document_sets", "set_id"),
+              "media_chunks": ("media", "media_id")}
+#: the table of each kind of REFI-QDA identifier (a row of ``external_ids``)
+GUID_KINDS = {"code": "codes", "document": "documents"}
+
+
 def touched(table: str, ids: Iterable[int]) -> Touched:
     return frozenset((table, int(i)) for i in ids)
+
+
+def _row(table: str, row: dict[str, Any]) -> tuple[str, int] | None:
+    if "id" in row:
+        return table, int(row["id"])
+    if table in BELONGS_TO:
+        owner, column = BELONGS_TO[table]
+        return owner, int(row[column])
+    if table == "external_ids" and row.get("kind") in GUID_KINDS:
+        return GUID_KINDS[row["kind"]], int(row["local_id"])
+    return None
+
+
+def rows_touched(snapshot: dict) -> Touched:
+    """Every row of a snapshot ``{table: [row, ...]}`` (a deletion's, see
+    :mod:`qcdesk.core.storage.snapshots`, columns it set to NULL included)."""
+    out: set[tuple[str, int] | None] = set()
+    for table, rows in snapshot.items():
+        if table == NULLED:
+            out.update(_row(t, key) for t, key, _column, _value in rows)
+        elif isinstance(rows, list):
+            out.update(_row(table, r) for r in rows if isinstance(r, dict))
+    return frozenset(r for r in out if r is not None)
+
+
+def _of(snapshot: object) -> Touched:
+    return rows_touched(snapshot) if isinstance(snapshot, dict) else frozenset()
 
 
 def swap(label: str, apply: Callable[[S], object], old: S, new: S, what: Touched = frozenset()) -> Undo:
@@ -57,11 +94,13 @@ def swap(label: str, apply: Callable[[S], object], old: S, new: S, what: Touched
 def restore_then(label: str, restore: Callable[[S], object], snapshot: S,
                  delete: Callable[[], S], redo_label: str, what: Touched = frozenset()) -> Undo:
     """The undo of a deletion that returned ``snapshot``: put the rows back under their ids;
-    its undo deletes them again (capturing a fresh snapshot)."""
+    its undo deletes them again (capturing a fresh snapshot). ``what`` gains every row of the
+    snapshot (a ``{table: [row, ...]}`` one)."""
+    what = what | _of(snapshot)
 
     def run() -> Undo:
         restore(snapshot)
-        return delete_then(redo_label, delete, restore, label, what)
+        return delete_then(redo_label, delete, restore, label, what | _of(snapshot))
 
     return Undo(label, run, what)
 
@@ -73,6 +112,6 @@ def delete_then(label: str, delete: Callable[[], S], restore: Callable[[S], obje
 
     def run() -> Undo:
         snapshot = delete()
-        return restore_then(redo_label, restore, snapshot, delete, label, what)
+        return restore_then(redo_label, restore, snapshot, delete, label, what | _of(snapshot))
 
     return Undo(label, run, what)

@@ -19,7 +19,7 @@ from qcdesk.core import private_files
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
-from qcdesk.core.saturation import SaturationRow, saturation, set_document_order
+from qcdesk.core.saturation import SaturationRow, saturation
 from qcdesk.ui import charts, dialogs, panel_state
 
 if TYPE_CHECKING:
@@ -263,7 +263,7 @@ class SaturationPanel(QWidget):
             return
         ids[i], ids[j] = ids[j], ids[i]
         try:
-            set_document_order(self.project, ids)
+            self.project.documents.reorder(ids)
         except QcdeskError as exc:
             dialogs.error(self, "Interview order", str(exc))
             return

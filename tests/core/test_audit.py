@@ -19,8 +19,8 @@ pytestmark = pytest.mark.core
 def project(tmp_path):
     with Project.create(tmp_path / "audit.qcdesk") as p:
         p.set_coder("Ana")
-        doc = p.add_document("Interview 1", ParsedDocument(text="P: I was tired every night.\n",
-                                                           source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text="P: I was tired every night.\n",
+                                                            source_format="txt"))
         code = p.codebook.add("Fatigue").value
         p.codings.apply(doc.id, code.id, 3, 27)
         p.set_coder("Ben")

@@ -32,7 +32,7 @@ def test_add_rename_describe_delete_and_restore(project):
         project.cases.add("   ")
     assert project.cases.rename(ana.id, "Ana").value.name == "Ana"
     assert project.cases.describe(ana.id, "Second-year").description == "Second-year"
-    doc = project.add_document("Interview Ana", lines_document(["Interviewer: Hi", "Ana: Hello"]))
+    doc = project.documents.add("Interview Ana", lines_document(["Interviewer: Hi", "Ana: Hello"]))
     project.cases.link_documents(ana.id, [doc.id])
     gender = project.attributes.define("Gender", "choice", ["woman", "man"])
     project.attributes.set_value(ana.id, gender.id, "Woman")
@@ -45,8 +45,8 @@ def test_add_rename_describe_delete_and_restore(project):
 
 
 def test_cases_from_documents_skips_existing_names(project):
-    d1 = project.add_document("P01", lines_document(["P01: one"]))
-    d2 = project.add_document("P02", lines_document(["P02: two"]))
+    d1 = project.documents.add("P01", lines_document(["P01: one"]))
+    d2 = project.documents.add("P02", lines_document(["P02: two"]))
     project.cases.add("P02")
     created = project.cases.from_documents([d1.id, d2.id])
     assert [c.name for c in created] == ["P01"]
@@ -55,9 +55,9 @@ def test_cases_from_documents_skips_existing_names(project):
 
 
 def test_one_case_spans_several_documents(project):
-    first = project.add_document("Ana interview 1", lines_document(["Ana: first"]))
-    second = project.add_document("Ana interview 2", lines_document(["Ana: second"]))
-    diary = project.add_document("Ana audio diary", lines_document(["Ana: diary"]))
+    first = project.documents.add("Ana interview 1", lines_document(["Ana: first"]))
+    second = project.documents.add("Ana interview 2", lines_document(["Ana: second"]))
+    diary = project.documents.add("Ana audio diary", lines_document(["Ana: diary"]))
     ana = project.cases.add("Ana").value
     project.cases.set_documents(ana.id, [first.id, second.id, diary.id])
     assert project.cases.documents_of(ana.id) == [first.id, second.id, diary.id]
@@ -68,13 +68,13 @@ def test_one_case_spans_several_documents(project):
 
 
 def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(project):
-    group = project.add_document("Focus group 1", lines_document([
+    group = project.documents.add("Focus group 1", lines_document([
         "Moderator: What helped?",
         "Ben: My mentor listened.",
         "Cara: Peer support mostly.",
         "Ben: And the school rota.",
     ]))
-    other = project.add_document("Focus group 2", lines_document(["moderator: Again?", "Cara: Yes again."]))
+    other = project.documents.add("Focus group 2", lines_document(["moderator: Again?", "Cara: Yes again."]))
     created = project.cases.from_speakers()
     assert [c.name for c in created] == ["Ben", "Cara"]
     ben = project.cases.by_name("Ben")
@@ -96,7 +96,7 @@ def test_cases_from_speakers_excludes_interviewers_and_codings_follow_turns(proj
 
 
 def test_case_coding_ids_of_documents(project):
-    doc = project.add_document("Interview", lines_document(["Interviewer: q", "P: answer"]))
+    doc = project.documents.add("Interview", lines_document(["Interviewer: q", "P: answer"]))
     code = project.codebook.add("X").value
     coding = project.codings.apply(doc.id, code.id, 0, 5).value
     case = project.cases.from_documents([doc.id])[0]
@@ -178,11 +178,11 @@ def test_read_only_project_refuses_case_edits(tmp_path):
 
 
 def test_undoing_a_document_deletion_brings_back_its_case_links(project):
-    group = project.add_document("Focus group", lines_document(["Moderator: Hi", "Ben: Hello"]))
+    group = project.documents.add("Focus group", lines_document(["Moderator: Hi", "Ben: Hello"]))
     project.cases.from_speakers()
     ben = project.cases.by_name("Ben")
     project.cases.link_documents(ben.id, [group.id])
-    snap = project.delete_document(group.id).undo
+    snap = project.documents.delete(group.id).undo
     assert project.cases.speakers_of(ben.id) == [] and project.cases.documents_of(ben.id) == []
     snap.run()
     assert project.cases.speakers_of(ben.id) == [(group.id, "Ben")]

@@ -28,7 +28,7 @@ TEXTS = {
 def make_project(path: Path) -> Path:
     with Project.create(path) as project:
         for name, text in TEXTS.items():
-            project.add_document(name, ParsedDocument(text=text, source_format="txt"))
+            project.documents.add(name, ParsedDocument(text=text, source_format="txt"))
     return path
 
 
@@ -153,7 +153,7 @@ def test_cli_check_of_an_encrypted_project_takes_the_passphrase_file(tmp_path, c
     pytest.importorskip("sqlcipher3")
     path = tmp_path / "secret.qcdesk"
     with Project.create(path, passphrase="correct horse") as project:
-        project.add_document("Interview 1", ParsedDocument(text=TEXTS["Interview 1"], source_format="txt"))
+        project.documents.add("Interview 1", ParsedDocument(text=TEXTS["Interview 1"], source_format="txt"))
     key = tmp_path / "key.txt"
     key.write_text("correct horse\n", encoding="utf-8")
     assert main(["check", str(path), "--passphrase-file", str(key)]) == 0

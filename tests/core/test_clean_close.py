@@ -30,7 +30,7 @@ def sealed_master(tmp_path_factory) -> tuple[Path, str]:
     path = tmp_path_factory.mktemp("master") / "study.qcdesk"
     with Project.create(path) as project:
         for i in range(6):
-            project.add_document(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
+            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
         code = project.codebook.add("Weekly meetings").value
         project.codings.apply(1, code.id, 0, 40)
     seal = project.closed_seal

@@ -20,7 +20,7 @@ def project(tmp_path: Path) -> Path:
     with Project.create(path) as p:
         code = p.codebook.add("Mentor").value
         for name in ("A", "B"):
-            doc = p.add_document(name, ParsedDocument("words here", "txt", [Block("paragraph", 0, 10)]))
+            doc = p.documents.add(name, ParsedDocument("words here", "txt", [Block("paragraph", 0, 10)]))
         p.codings.apply(doc.id, code.id, 0, 5)
     return path
 

@@ -94,7 +94,7 @@ def test_code_time_codes_a_recordings_range_and_refuses_bad_input_with_one_line(
     project = tmp_path / "study.qcdesk"
     with Project.create(project) as p:
         p.media.add_recording(tone_wav(tmp_path / "diary.wav", 150.0), name="Diary 3")
-        p.add_document("Interview", ParsedDocument("A: hi", "txt"))
+        p.documents.add("Interview", ParsedDocument("A: hi", "txt"))
         p.codebook.add("Coping")
     capsys.readouterr()
     assert main(["code-time", str(project), "Diary 3", "Coping", "02:10", "00:02:25.5",

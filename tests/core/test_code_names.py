@@ -64,7 +64,7 @@ def test_in_vivo_names_are_short_trimmed_and_never_empty_for_real_words(words):
 def test_an_in_vivo_code_is_named_without_the_full_stop(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as project:
         text = "P1: I felt I belonged. Then it changed."
-        doc = project.add_document("I1", ParsedDocument(text=text, source_format="txt"))
+        doc = project.documents.add("I1", ParsedDocument(text=text, source_format="txt"))
         start = text.index("I felt")
         code, coding = project.codings.from_selection(doc.id, start, start + len("I felt I belonged.")).value
         assert code.name == "I felt I belonged"

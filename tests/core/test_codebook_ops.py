@@ -44,8 +44,8 @@ def tree(project: Project) -> list[tuple[str, int]]:
 @pytest.fixture
 def coded(project):
     """Two documents; "Lost" and "Disoriented" overlap exactly once; both have sub-codes and memos."""
-    d1 = project.add_document("P01", _doc())
-    d2 = project.add_document("P02", _doc(TEXT.upper()))
+    d1 = project.documents.add("P01", _doc())
+    d2 = project.documents.add("P02", _doc(TEXT.upper()))
     theme = project.codebook.add("Transition").value
     lost = project.codebook.add("Lost", parent_id=theme.id).value
     dis = project.codebook.add("Disoriented", parent_id=theme.id).value

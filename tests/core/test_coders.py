@@ -27,7 +27,7 @@ def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
         assert p.set_coder("Ana") == ana
         assert [c.name for c in p.coders()] == ["Ana", "Ben"]
         assert p.db.execute("SELECT coder_id FROM session").fetchone()[0] == ana.id
-        doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("D", ParsedDocument(text=TEXT, source_format="txt"))
         coding = p.codings.apply(doc.id, p.codebook.add("X").value.id, 0, 5).value
         assert coding.coder_id == ana.id
         audit = p.db.execute("SELECT coder FROM audit_log WHERE kind = 'coding'").fetchone()[0]
@@ -38,7 +38,7 @@ def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
 def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(a) as p:
-        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
@@ -78,7 +78,7 @@ def test_cli_agreement_unknown_coder_and_merge_itself(two_copies, capsys):
 def test_cli_agreement_prints_a_dash_when_undefined(tmp_path, capsys):
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as p:
-        doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("D", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("All").value
         for coder in ("Ana", "Ben"):
             p.set_coder(coder)
@@ -94,7 +94,7 @@ def test_cli_merge_and_agreement_of_encrypted_copies(tmp_path, monkeypatch, caps
     key = "team passphrase 2026"
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(a, passphrase=key) as p:
-        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):

@@ -58,7 +58,7 @@ def test_a_coding_keeps_the_code_list(tmp_path):
     from qcdesk.core.importers.base import ParsedDocument
 
     with Project.create(tmp_path / "p.qcdesk") as project:
-        doc = project.add_document("Interview", ParsedDocument(text="I felt welcome here.", source_format="txt"))
+        doc = project.documents.add("Interview", ParsedDocument(text="I felt welcome here.", source_format="txt"))
         code = project.codebook.add("Belonging").value
         first = project.codes()
         seen = statements(project)

@@ -57,7 +57,7 @@ CHILD = textwrap.dedent('''
         big = round_ % 3 == 0
         name = f"s{seed}-r{round_}-{'big' if big else 'small'}-{30000 if big else 200}"
         say(f"importing {name}")
-        doc = project.add_document(name, transcript(name, 30000 if big else 200))
+        doc = project.documents.add(name, transcript(name, 30000 if big else 200))
         say(f"doc {doc.id} {name}")
         say("burst")
         for _ in range(rng.randint(20, 80)):

@@ -151,7 +151,7 @@ def test_ensure_demo_project_is_idempotent(data_home):
     path = demo.ensure_demo_project()
     assert path == demo.demo_project_path() and path.exists()
     with Project.open(path) as project:
-        project.rename_document(project.documents()[0].id, "renamed by the user")
+        project.documents.rename(project.documents()[0].id, "renamed by the user")
     stamp = path.stat().st_mtime_ns
     assert demo.ensure_demo_project() == path
     assert path.stat().st_mtime_ns == stamp
@@ -164,7 +164,7 @@ def test_ensure_demo_project_is_idempotent(data_home):
 def test_ensure_demo_project_fresh_rebuilds(data_home):
     path = demo.ensure_demo_project()
     with Project.open(path) as project:
-        project.rename_document(project.documents()[0].id, "renamed by the user")
+        project.documents.rename(project.documents()[0].id, "renamed by the user")
     assert demo.ensure_demo_project(fresh=True) == path
     with Project.open(path) as project:
         assert [d.name for d in project.documents()] == EXPECTED_DOCUMENTS

@@ -53,8 +53,8 @@ def template(tmp_path: Path) -> Path:
     """A closed project with one short document (on the roomy disk)."""
     path = tmp_path / "template.qcdesk"
     with Project.create(path) as project:
-        project.add_document("Pilot", ParsedDocument(text="Interviewer: Ready?\n\nP00: Yes.\n",
-                                                     source_format="txt"))
+        project.documents.add("Pilot", ParsedDocument(text="Interviewer: Ready?\n\nP00: Yes.\n",
+                                                      source_format="txt"))
         project.codebook.add("Belonging")
     return path
 

@@ -27,7 +27,7 @@ def doc(text: str) -> ParsedDocument:
 def project(tmp_path: Path):
     with Project.create(tmp_path / "p.qcdesk") as p:
         for name in ("P01", "P02", "P03", "Focus group"):
-            p.add_document(name, doc(f"Text of {name}."))
+            p.documents.add(name, doc(f"Text of {name}."))
         yield p
 
 
@@ -111,7 +111,7 @@ def test_deleting_a_document_leaves_its_sets_and_undo_puts_it_back_in_them(proje
     before = state(project)
     seen = []
     project.subscribe(seen.append)
-    snap = project.delete_document(d["P02"]).undo
+    snap = project.documents.delete(d["P02"]).undo
     assert seen[-1].sets
     assert project.sets.documents_of(a.id) == [d["P01"]]
     snap.run()
@@ -174,7 +174,7 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
     path = tmp_path_factory.mktemp("undo") / "p.qcdesk"
     with Project.create(path) as project:
         for name in ("P01", "P02", "P03", "P04"):
-            project.add_document(name, doc(f"Text of {name}."))
+            project.documents.add(name, doc(f"Text of {name}."))
         history = []  # (state before, undo, redo)
         for n, (kind, which, docs) in enumerate(actions):
             sets = project.sets.all()
@@ -208,7 +208,7 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
                 undo = (lambda t=target, r=removed: project.sets.add_documents(t.id, r).value)
                 redo = (lambda t=target, r=removed: project.sets.remove_documents(t.id, r).value)
             elif kind == "drop-doc" and chosen:
-                cell = {"undo": project.delete_document(chosen[0]).undo}
+                cell = {"undo": project.documents.delete(chosen[0]).undo}
 
                 def undo(cell=cell):
                     cell["redo"] = cell["undo"].run()
@@ -237,13 +237,13 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001
     path = tmp_path / "old.qcdesk"
     with Project.create(path) as p:
-        doc_id = p.add_document("P01", doc("Text.")).id
+        doc_id = p.documents.add("P01", doc("Text.")).id
         assert not p.db["document_sets"].exists()
     monkeypatch.undo()
     with Project.open(path) as p:
         assert p.backup is not None and p.backup.exists()
         made = p.sets.create("Wave 1", [doc_id]).value
-        snap = p.delete_document(doc_id).undo
+        snap = p.documents.delete(doc_id).undo
         snap.run()
         assert p.sets.documents_of(made.id) == [doc_id]
 
@@ -256,11 +256,11 @@ def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana) as p:
         for name in ("P01", "P02"):
-            p.add_document(name, doc(f"Text of {name}."))
+            p.documents.add(name, doc(f"Text of {name}."))
         p.sets.create("Wave 1", [ids(p)["P01"]])
     shutil.copy(ana, ben)
     with Project.open(ben) as p:
-        p.add_document("P03", doc("Text of P03."))
+        p.documents.add("P03", doc("Text of P03."))
         d = ids(p)
         p.sets.add_documents(p.sets.id_of("Wave 1"), [d["P02"]])
         p.sets.create("Site B", [d["P03"]])

@@ -46,7 +46,7 @@ def study(tmp_path: Path) -> Path:
     db.close()
     with Project.open(path) as project:
         assert project.backup is not None
-        project.add_document("Interview 1", ParsedDocument(
+        project.documents.add("Interview 1", ParsedDocument(
             text="P: I grew up in Quillborough, near the Zebulonia clinic.\n", source_format="txt"))
         backups.make_backup(project)
         backups.make_backup(project)

@@ -21,8 +21,8 @@ PASS = "correct horse battery"
 
 
 def _fill(project: Project) -> None:
-    doc = project.add_document("Interview 1", ParsedDocument(text=f"I: Hello.\nP: My name is {SECRET}.\n",
-                                                             source_format="txt"))
+    doc = project.documents.add("Interview 1", ParsedDocument(text=f"I: Hello.\nP: My name is {SECRET}.\n",
+                                                              source_format="txt"))
     code = project.codebook.add("Identity").value
     project.codings.apply(doc.id, code.id, 12, 30)
 

@@ -39,8 +39,8 @@ def usual_umask():
 def project(tmp_path):
     with Project.create(tmp_path / "study.qcdesk") as p:
         p.set_coder("Ana")
-        doc = p.add_document("Interview 1", ParsedDocument(text="I: Hello.\nP: I grew up in Leeds.\n",
-                                                           source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text="I: Hello.\nP: I grew up in Leeds.\n",
+                                                            source_format="txt"))
         code = p.codebook.add("Place").value
         p.codings.apply(doc.id, code.id, 0, 5)
         p.cases.add("P1")

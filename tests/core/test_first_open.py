@@ -29,7 +29,7 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         for i in range(6):
-            project.add_document(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
+            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
         code = project.codebook.add("Weekly meetings").value
         project.codings.apply(1, code.id, 10, 40)
     return path

@@ -42,7 +42,7 @@ def good_file(tmp_path_factory) -> bytes:
         blocks = [Block("paragraph", 0, len(lines[0])), Block("paragraph", len(lines[0]) + 1, len(text))]
         turns = [SpeakerTurn("Interviewer", 0, len(lines[0])), SpeakerTurn("P1", len(lines[0]) + 1, len(text))]
         for i in range(3):
-            doc = project.add_document(f"Interview {i}", ParsedDocument(text + "x" * i, "txt", blocks, turns))
+            doc = project.documents.add(f"Interview {i}", ParsedDocument(text + "x" * i, "txt", blocks, turns))
             code = project.codebook.add(f"Code {i}").value
             project.codings.apply(doc.id, code.id, 25, 40)
     data = path.read_bytes()

@@ -55,7 +55,7 @@ def test_listener_failures_without_a_hook_are_logged_and_every_listener_runs(pro
     project.subscribe(lambda changes: 1 / 0)
     project.subscribe(lambda changes: heard.append(changes.document_list))
     with caplog.at_level(logging.ERROR, logger="qcdesk.core.project"):
-        project.add_document("D", ParsedDocument(text="Some words.", source_format="txt"))
+        project.documents.add("D", ParsedDocument(text="Some words.", source_format="txt"))
         project.codebook.add("C")
         project.notify(Changes(document_list=True))  # a change made outside an action
     assert heard == [True, False, True]

@@ -29,7 +29,7 @@ from qcdesk.core.project import Project  # noqa: E402
 def _doc(project: Project, name="Interview 1", last_time: float | None = 1.0):
     text = "A: hello there\nB: hi"
     turns = [SpeakerTurn("A", 0, 14, 0.0, 0.5), SpeakerTurn("B", 15, len(text), last_time, None)]
-    return project.add_document(name, ParsedDocument(text, "vtt", turns=turns))
+    return project.documents.add(name, ParsedDocument(text, "vtt", turns=turns))
 
 
 def _sha(path: Path) -> str:
@@ -271,7 +271,7 @@ def test_deleting_a_document_deletes_its_recording_and_undo_brings_it_back(proje
     wav = tone_wav(tmp_path / "a.wav")
     doc = _doc(project)
     info = project.media.attach(doc.id, wav)
-    done = project.delete_document(doc.id)
+    done = project.documents.delete(doc.id)
     snap = done.value
     assert "media_chunks" not in snap and [r["id"] for r in snap["media"]] == [info.id]  # no audio in memory
     assert project.media.all() == []
@@ -287,7 +287,7 @@ def test_a_deleted_documents_recording_is_gone_once_undo_cannot_need_it(tmp_path
         keep, drop = _doc(p, "keep"), _doc(p, "drop")
         kept = p.media.attach(keep.id, tone_wav(tmp_path / "a.wav"))
         p.media.attach(drop.id, tone_wav(tmp_path / "b.wav", 1.0))
-        p.delete_document(drop.id)
+        p.documents.delete(drop.id)
         assert p.db.execute("SELECT count(DISTINCT media_id) FROM media_chunks").fetchone()[0] == 2
     with Project.open(path) as p:
         assert p.db.execute("SELECT DISTINCT media_id FROM media_chunks").fetchall() == [(kept.id,)]
@@ -392,7 +392,7 @@ def test_a_removed_recording_leaves_no_bytes_in_a_closed_plain_project(tmp_path,
         if remove == "detach":
             p.media.detach(info.id)
         else:
-            p.delete_document(drop.id)
+            p.documents.delete(drop.id)
     samples = gone.read_bytes()[44:][1000:1064]
     files = [f for f in tmp_path.iterdir() if f.name.startswith("p.qcdesk")]
     assert not any(samples in f.read_bytes() for f in files)

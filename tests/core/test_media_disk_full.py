@@ -21,7 +21,7 @@ def test_a_recording_that_does_not_fit_leaves_nothing_half_stored(small_disk, tm
     wav = tone_wav(tmp_path / "long interview.wav", 200.0, rate=16000)  # 6.4 MB on a 4 MB disk
     path = small_disk.root / "study.qcdesk"
     with Project.create(path) as p:
-        doc = p.add_document("Interview", ParsedDocument("A: hello", "txt"))
+        doc = p.documents.add("Interview", ParsedDocument("A: hello", "txt"))
         with pytest.raises(DiskFullError) as err:
             if how == "attach":
                 p.media.attach(doc.id, wav)

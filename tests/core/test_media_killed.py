@@ -47,8 +47,8 @@ CHILD = textwrap.dedent('''
 def test_killed_while_storing_a_recording(tmp_path, after_chunks):
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as p:
-        p.add_document("One", ParsedDocument("A: one", "txt"))
-        p.add_document("Two", ParsedDocument("A: two", "txt"))
+        p.documents.add("One", ParsedDocument("A: one", "txt"))
+        p.documents.add("Two", ParsedDocument("A: two", "txt"))
     first = tone_wav(tmp_path / "first.wav", 1.0)
     second = tone_wav(tmp_path / "second.wav", 240.0, rate=16000)  # 7.7 MB: 8 chunks
     env = dict(os.environ, PYTHONPATH=str(REPO))

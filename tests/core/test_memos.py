@@ -25,7 +25,7 @@ def project(tmp_path):
 
 @pytest.fixture
 def things(project):
-    doc = project.add_document("Interview 1", ParsedDocument(
+    doc = project.documents.add("Interview 1", ParsedDocument(
         text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
     code = project.codebook.add("Belonging").value
     coding = project.codings.apply(doc.id, code.id, TEXT.index("I felt"), len(TEXT) - 1).value

@@ -45,8 +45,8 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
     ana_path, ben_path = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with Project.create(ana_path) as p:
         p.set_coder("Ana")
-        d1 = p.add_document("Interview 1", parsed(TEXT_1))
-        p.add_document("Interview 2", parsed(TEXT_2))
+        d1 = p.documents.add("Interview 1", parsed(TEXT_1))
+        p.documents.add("Interview 2", parsed(TEXT_2))
         theme = p.codebook.add("Learning", color="#5dade2").value
         p.codebook.add("From nurses", parent_id=theme.id)
         p.codebook.add("Absent supervisor", color="#f1948a")
@@ -61,8 +61,8 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
         new = p.codebook.add("Role models", parent_id=ids["Learning"]).value
         p.codings.apply(d2, new.id, 38, 74)
         p.codebook.set_color(ids["Absent supervisor"], "#000000")
-        p.add_document("Interview 3", parsed("Interviewer: Anything else?\nP3: No, thank you."))
-        p.add_document("Interview 2", parsed("Interviewer: Again?\nP2: A different text, same name."))
+        p.documents.add("Interview 3", parsed("Interviewer: Anything else?\nP3: No, thank you."))
+        p.documents.add("Interview 2", parsed("Interviewer: Again?\nP2: A different text, same name."))
     with Project.open(ana_path) as p:
         p.set_coder("Ana")
         ids = codes_by_path(p)
@@ -119,10 +119,10 @@ def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
         p.codebook.add("Filler")  # shifts the ids, so only names can match
         parent = p.codebook.add("Learning").value
         child = p.codebook.add("From nurses", parent_id=parent.id).value
-        doc = p.add_document("Renamed interview", parsed(TEXT_1))
+        doc = p.documents.add("Renamed interview", parsed(TEXT_1))
         p.codings.apply(doc.id, child.id, 46, 72)
     with Project.create(a) as p:
-        doc = p.add_document("Interview 1", parsed(TEXT_1))
+        doc = p.documents.add("Interview 1", parsed(TEXT_1))
         parent = p.codebook.add("Learning").value
         child = p.codebook.add("From nurses", parent_id=parent.id).value
         merged = merge_project(p, b)
@@ -138,7 +138,7 @@ def test_code_renamed_in_the_copy_matches_by_guid(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
     with Project.create(a) as p:
         code = p.codebook.add("Stress").value
-        p.add_document("Interview 1", parsed(TEXT_1))
+        p.documents.add("Interview 1", parsed(TEXT_1))
         p.db.execute("INSERT INTO external_ids VALUES ('code', ?, 'ABC-1')", [code.id])
         p.db.conn.commit()
     shutil.copy(a, b)
@@ -220,7 +220,7 @@ def test_missing_file_is_refused(pair, tmp_path: Path):
 def test_cases_attributes_and_memos_merge_by_name(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
     with Project.create(a) as p:
-        p.add_document("Interview 1", parsed(TEXT_1))
+        p.documents.add("Interview 1", parsed(TEXT_1))
         with p.action():
             p.db.execute("INSERT INTO cases (name, description) VALUES ('P1', '')")
             p.db.execute("INSERT INTO attributes (name, value_type) VALUES ('Year', 'number')")
@@ -261,7 +261,7 @@ def test_a_merged_document_keeps_its_sync_points_through_unmerge_and_remerge(tmp
         doc = parsed(TEXT_1)
         doc.turns[0] = SpeakerTurn("Interviewer", 0, TEXT_1.index("\n"), 3.0, None)
         doc.sync_points = [(TEXT_1.index("Busy"), 7.5), (TEXT_1.index("but"), 9.0)]
-        p.add_document("Interview 1", doc)
+        p.documents.add("Interview 1", doc)
     with Project.open(ana_path) as p:
         done = merge_project(p, ben_path)
         (merged,) = p.documents()

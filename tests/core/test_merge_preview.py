@@ -70,10 +70,10 @@ def test_copies_of_one_import_match_documents_by_guid(tmp_path):
     with Project.create(ana) as p:
         import_file(p, package)
         second = next(d for d in p.documents() if d.name == "Consent B")
-        p.rename_document(second.id, "Consent (second copy)")
+        p.documents.rename(second.id, "Consent (second copy)")
     with Project.create(ben) as p:  # Ben imported the same package into his own new project
         from test_merge import parsed
-        p.add_document("Pilot", parsed("Interviewer: Test?\nP0: Test."))
+        p.documents.add("Pilot", parsed("Interviewer: Test?\nP0: Test."))
         import_file(p, package)
         p.set_coder("Ben")
         doc = next(d for d in p.documents() if d.name == "Consent B")
@@ -94,12 +94,12 @@ def test_merge_keeps_annotation_anchors_document_creators_and_grouping_codes(tmp
         p.set_coder("Ana")  # so Ben's coder ids are not the same numbers here
     with Project.create(ben) as p:
         p.set_coder("Ben")
-        doc = p.add_document("Interview", parsed("Interviewer: Why?\nP1: Because the rota changed."))
+        doc = p.documents.add("Interview", parsed("Interviewer: Why?\nP1: Because the rota changed."))
         group = p.codebook.add("Themes").value
         with p.action():
             ex_sql.set_code_codable(p.db, group.id, False)
-            ex_sql.set_document_origin(p.db, doc.id, "2021-05-04T10:11:12+00:00",
-                                       next(c.id for c in p.coders() if c.name == "Ben"))
+            p.documents.set_origin(doc.id, "2021-05-04T10:11:12+00:00",
+                                   next(c.id for c in p.coders() if c.name == "Ben"))
             ex_sql.insert_memo(p.db, {"title": "Annotation", "body": "Rota!", "document_id": doc.id,
                                       "anchor_start": 22, "anchor_end": 47, "created": "2024-01-01T00:00:00+00:00",
                                       "modified": "2024-01-01T00:00:00+00:00"})

@@ -135,7 +135,7 @@ def test_an_embedded_encrypted_recording_streams_from_the_project(tmp_path):
     wav = tmp_path / "diary.wav"
     wav.write_bytes(tone_with_silence(8000, 1, 2, 4, (1, 3)))
     with Project.create(tmp_path / "p.qcdesk", passphrase="correct horse battery") as project:
-        doc = project.add_document("Diary", ParsedDocument(text="", source_format="media"))
+        doc = project.documents.add("Diary", ParsedDocument(text="", source_format="media"))
         info = project.media.attach(doc.id, wav, embed=True)
         with project.media.open(info.id) as reader:
             check_envelope(peaks.peaks(reader), 4, (1, 3))

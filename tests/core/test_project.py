@@ -43,7 +43,7 @@ def project(tmp_path):
 
 @pytest.fixture
 def doc(project):
-    return project.add_document("P03 interview", transcript(), source_name="p03.txt")
+    return project.documents.add("P03 interview", transcript(), source_name="p03.txt")
 
 
 @pytest.fixture
@@ -74,13 +74,13 @@ def test_add_document_stores_text_blocks_and_turns(project, doc):
 def test_documents_keep_import_order(project):
     names = ["b", "a", "c"]
     for i, name in enumerate(names):
-        project.add_document(name, ParsedDocument(f"text {i}", "txt"))
+        project.documents.add(name, ParsedDocument(f"text {i}", "txt"))
     assert [d.name for d in project.documents()] == names
     assert [d.position for d in project.documents()] == [0, 1, 2]
 
 
 def test_blank_document_name_becomes_untitled(project):
-    assert project.add_document("   ", ParsedDocument("x", "txt")).name == "Untitled"
+    assert project.documents.add("   ", ParsedDocument("x", "txt")).name == "Untitled"
 
 
 @pytest.mark.parametrize("bad", [
@@ -92,19 +92,19 @@ def test_structure_outside_the_text_is_refused(project, events, bad):
     parsed = ParsedDocument("short text", "txt")
     (parsed.turns if isinstance(bad, SpeakerTurn) else parsed.blocks).append(bad)
     with pytest.raises(OperationError, match="inconsistent structure"):
-        project.add_document("broken", parsed)
+        project.documents.add("broken", parsed)
     assert project.documents() == []
     assert events == []
 
 
 def test_rename_document(project, doc, events):
-    project.rename_document(doc.id, "  Mentee three  ")
+    project.documents.rename(doc.id, "  Mentee three  ")
     assert project.document(doc.id).name == "Mentee three"
     assert events[-1].documents == {doc.id} and events[-1].document_list
     with pytest.raises(OperationError):
-        project.rename_document(doc.id, "   ")
+        project.documents.rename(doc.id, "   ")
     with pytest.raises(OperationError):
-        project.rename_document(9999, "x")
+        project.documents.rename(9999, "x")
     assert project.document(doc.id).name == "Mentee three"
 
 
@@ -113,7 +113,7 @@ def test_delete_and_restore_document(project, doc):
     coding = project.codings.apply(doc.id, code.id, *span(project, doc.id, "Concrete")).value
     before = (project.document(doc.id), project.document_text(doc.id), project.blocks(doc.id),
               project.speaker_turns(doc.id), project.codings_for_document(doc.id))
-    snapshot = project.delete_document(doc.id).undo
+    snapshot = project.documents.delete(doc.id).undo
     assert project.documents() == []
     assert project.codings_for_codes([code.id]) == []
     with pytest.raises(OperationError):
@@ -126,7 +126,7 @@ def test_delete_and_restore_document(project, doc):
 
 
 def test_unknown_document_is_an_operation_error(project):
-    for call in (project.document, project.document_text, project.delete_document):
+    for call in (project.document, project.document_text, project.documents.delete):
         with pytest.raises(OperationError, match="does not exist"):
             call(42)
 
@@ -389,7 +389,7 @@ def test_overlapping_lookup(project, doc):
 
 def test_non_bmp_offsets_are_exact_code_points(project):
     text = "Zoë said 👍🏽 then 🎉 and 𝒜 at Núñez's clinic"
-    doc = project.add_document("emoji", ParsedDocument(text, "txt", turns=[SpeakerTurn("Zoë", 0, len(text))]))
+    doc = project.documents.add("emoji", ParsedDocument(text, "txt", turns=[SpeakerTurn("Zoë", 0, len(text))]))
     assert project.document(doc.id).char_count == len(text)
     code = project.codebook.add("X").value
     needles = ["👍🏽", "🎉 and 𝒜", "Núñez's clinic", "Zoë"]
@@ -411,7 +411,7 @@ def test_non_bmp_offsets_are_exact_code_points(project):
 
 
 def test_segments_carry_speaker_time_and_paragraph(project, doc):
-    other = project.add_document("Other", transcript(TURNS[:2]))
+    other = project.documents.add("Other", transcript(TURNS[:2]))
     code = project.codebook.add("X").value
     s1, e1 = span(project, doc.id, "Concrete 👍🏽 and early")
     s2, e2 = span(project, doc.id, "How did you find")
@@ -429,7 +429,7 @@ def test_segments_carry_speaker_time_and_paragraph(project, doc):
 
 
 def test_segments_without_structure_have_no_speaker(project):
-    doc = project.add_document("plain", ParsedDocument("no structure here", "txt"))
+    doc = project.documents.add("plain", ParsedDocument("no structure here", "txt"))
     code = project.codebook.add("X").value
     project.codings.apply(doc.id, code.id, 3, 12)
     (segment,) = project.segments([code.id])
@@ -441,7 +441,7 @@ def test_segment_cache_follows_document_changes(project, doc):
     code = project.codebook.add("X").value
     project.codings.apply(doc.id, code.id, 0, 5)
     assert project.segments([code.id])[0].speaker == "Interviewer"
-    snap = project.delete_document(doc.id).undo
+    snap = project.documents.delete(doc.id).undo
     assert project.segments([code.id]) == []
     snap.run()
     assert project.segments([code.id])[0].speaker == "Interviewer"
@@ -449,7 +449,7 @@ def test_segment_cache_follows_document_changes(project, doc):
 
 def test_code_counts(project, doc):
     a, b = project.codebook.add("A").value, project.codebook.add("B").value
-    other = project.add_document("Other", ParsedDocument("another text entirely", "txt"))
+    other = project.documents.add("Other", ParsedDocument("another text entirely", "txt"))
     project.codings.apply(doc.id, a.id, 0, 3)
     project.codings.apply(doc.id, a.id, 4, 8)
     project.codings.apply(other.id, a.id, 0, 3)
@@ -461,7 +461,7 @@ def test_code_counts(project, doc):
 
 # ----------------------------------------------------------------- actions
 def test_one_changes_per_action_with_the_right_ids(project, events):
-    doc = project.add_document("D", ParsedDocument("some words here", "txt"))
+    doc = project.documents.add("D", ParsedDocument("some words here", "txt"))
     code = project.codebook.add("C").value
     child = project.codebook.add("Child", parent_id=code.id).value
     coding = project.codings.apply(doc.id, child.id, 0, 4).value
@@ -494,7 +494,7 @@ def test_failing_action_rolls_back_everything_and_notifies_nobody(project, doc, 
             project.codebook.add("Gone")
             project.codebook.rename(code.id, "Renamed")
             project.codings.apply(doc.id, code.id, 0, 4)
-            project.rename_document(doc.id, "Renamed doc")
+            project.documents.rename(doc.id, "Renamed doc")
             raise RuntimeError("boom")
     assert [c.name for c in project.codes()] == ["Keep"]
     assert project.codings_for_document(doc.id) == []
@@ -519,7 +519,7 @@ def test_failing_restore_rolls_back(project, events):
 def test_read_only_project_refuses_changes(tmp_path):
     path = tmp_path / "ro.qcdesk"
     with Project.create(path) as p:
-        doc = p.add_document("D", ParsedDocument("some words here", "txt"))
+        doc = p.documents.add("D", ParsedDocument("some words here", "txt"))
         code = p.codebook.add("C").value
     with Project.open(path, read_only=True) as ro:
         seen = []
@@ -528,8 +528,8 @@ def test_read_only_project_refuses_changes(tmp_path):
             lambda: ro.codebook.add("New").value,
             lambda: ro.codebook.rename(code.id, "X").value,
             lambda: ro.codings.apply(doc.id, code.id, 0, 4).value,
-            lambda: ro.add_document("E", ParsedDocument("x", "txt")),
-            lambda: ro.delete_document(doc.id).value,
+            lambda: ro.documents.add("E", ParsedDocument("x", "txt")),
+            lambda: ro.documents.delete(doc.id).value,
             lambda: ro.set_info("k", "v"),
         ]
         for attempt in attempts:
@@ -546,7 +546,7 @@ def test_changes_are_visible_in_a_fresh_open(tmp_path):
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as p:
         p.set_coder("Ana")
-        doc = p.add_document("D", transcript())
+        doc = p.documents.add("D", transcript())
         code = p.codebook.add("C", color="#aabbcc").value
         coding = p.codings.apply(doc.id, code.id, 0, 11).value
     with Project.open(path) as again:

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.core
 def project_path(tmp_path):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
-        project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
+        project.documents.add("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
         project.codebook.add("Meetings")
     return path
 

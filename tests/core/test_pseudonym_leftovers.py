@@ -27,7 +27,7 @@ def case_variants(word: str) -> list[str]:
 
 
 def add(project, name: str, content: str):
-    return project.add_document(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
+    return project.documents.add(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
 
 
 def raw_hits(paths: list[Path], names: list[str]) -> list[str]:
@@ -121,7 +121,7 @@ def test_text_deleted_before_pseudonymising_leaves_no_trace_in_free_pages(path, 
         project.db.execute("PRAGMA secure_delete = OFF")
         first = add(project, "Draft", "\n\n".join(f"P1: Week {i}: Heather Gallagher from Kilmarnock." for i in range(300)))
         add(project, "Interview 1", TEXT)
-        project.delete_document(first.id)
+        project.documents.delete(first.id)
         project.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         assert raw_hits(project_files(path), ["Heather Gallagher"])  # still in the freed pages
         fill(project)
@@ -135,7 +135,7 @@ def test_leftover_check_ignores_case_and_covers_every_place(path):
     with Project.create(path) as project:
         doc = add(project, "Interview 1", TEXT)
         project.db.execute("UPDATE documents SET source_name = 'heather-gallagher.docx' WHERE id = ?", [doc.id])
-        project.rename_document(doc.id, "Interview with HEATHER")
+        project.documents.rename(doc.id, "Interview with HEATHER")
         case = project.cases.add("kilmarnock group").value
         attr = project.attributes.define("Home", "text")
         project.attributes.set_value(case.id, attr.id, "KILMARNOCK")

@@ -28,7 +28,7 @@ NAMES = ["Dr Anna Smith", "Dr Patel", "Tomasz Nowak", "Tomasz", "Leeds", "Anna",
 
 
 def add(project, name: str, content: str):
-    return project.add_document(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
+    return project.documents.add(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_case_sensitive_apply_keeps_other_cases(project, docs):
 
 
 def test_remaining_places_are_reported(project, docs):
-    project.rename_document(docs[1].id, "Interview with Tomasz")
+    project.documents.rename(docs[1].id, "Interview with Tomasz")
     add_entry(project, "Tomasz", "[Mentor 1]")
     report = apply_pseudonyms(project)
     assert any(line.startswith("document name “Interview with Tomasz”") for line in report.remaining)

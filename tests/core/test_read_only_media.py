@@ -56,8 +56,8 @@ def _with_codings_in_the_wal(folder: Path, with_shm: bool, passphrase: str | Non
     path = folder.parent / "work" / "study.qcdesk"
     path.parent.mkdir()
     with Project.create(path, passphrase=passphrase) as project:
-        doc = project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 40,
-                                                        source_format="txt"))
+        doc = project.documents.add("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 40,
+                                                         source_format="txt"))
         code = project.codebook.add("Meetings").value
     with Project.open(path, passphrase=passphrase) as project:
         for i in range(CODINGS):

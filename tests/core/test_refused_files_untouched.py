@@ -42,7 +42,7 @@ def _copy_while_open(project: Project, folder: Path, with_shm: bool) -> Path:
 def _project(tmp_path: Path, passphrase: str | None = None) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path, passphrase=passphrase) as project:
-        project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 50, source_format="txt"))
+        project.documents.add("I1", ParsedDocument(text="Mentor: We met weekly.\n" * 50, source_format="txt"))
         project.codebook.add("Folded in")
     return path
 

@@ -22,7 +22,7 @@ TEXT = "My mentor helped me settle in. Then the money ran out and I worked night
 def project(tmp_path_factory):
     p = Project.create(tmp_path_factory.mktemp("resize") / "study.qcdesk")
     p.set_coder("Amira")
-    p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
+    p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
     p.codebook.add("Mentoring")
     yield p
     p.close()
@@ -65,7 +65,7 @@ def test_a_resize_keeps_the_coding_or_is_refused_with_nothing_changed(project, f
 def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_path):
     with Project.create(tmp_path / "s.qcdesk") as p:
         p.set_coder("Amira")
-        p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
+        p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
         coding = p.codings.apply(1, code.id, 3, 9).value
         p.memos.create("note", "first mention of a mentor", coding_id=coding.id)
@@ -79,7 +79,7 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
 
 def test_another_coders_identical_coding_does_not_block_a_resize(tmp_path):
     with Project.create(tmp_path / "s.qcdesk") as p:
-        p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
+        p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
         p.set_coder("Ben")
         p.codings.apply(1, code.id, 3, 30)

@@ -8,7 +8,7 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
-from qcdesk.core.saturation import saturation, set_document_order
+from qcdesk.core.saturation import saturation
 from builders import paragraph_document
 
 pytestmark = pytest.mark.core
@@ -30,7 +30,7 @@ def study(tmp_path: Path):
         identity = p.codebook.add("Identity").value
         ids = {}
         for name in "ABCD":
-            ids[name] = p.add_document(f"Interview {name}", paragraph_document("some words of the interview")).id
+            ids[name] = p.documents.add(f"Interview {name}", paragraph_document("some words of the interview")).id
         p.set_coder("Alex")
         p.codings.apply(ids["A"], mentor.id, 0, 4)
         p.codings.apply(ids["A"], time.id, 5, 10)
@@ -61,13 +61,13 @@ def test_order_changes_what_is_new(study):
     project, ids = study
     seen = []
     project.subscribe(seen.append)
-    set_document_order(project, [ids["D"], ids["C"]])
+    project.documents.reorder([ids["D"], ids["C"]])
     assert len(seen) == 1 and seen[0].document_list
     assert [d.name[-1] for d in project.documents()] == ["D", "C", "A", "B"]
     assert summary(saturation(project)) == [("D", ["Peers"], 1), ("C", ["Time", "Identity"], 3),
                                             ("A", ["Mentor"], 4), ("B", [], 4)]
     with pytest.raises(OperationError, match="does not exist"):
-        set_document_order(project, [999])
+        project.documents.reorder([999])
 
 
 def test_top_level_themes_count_their_sub_codes(study):
@@ -94,7 +94,7 @@ def test_leaf_codes_only_and_one_coder(study):
 def test_a_document_nobody_has_coded_is_marked_not_coded(study):
     """An interview not coded yet adds "0 new codes" only in appearance: it is marked, not counted."""
     project, ids = study
-    e = project.add_document("Interview E", paragraph_document("not coded yet"))
+    e = project.documents.add("Interview E", paragraph_document("not coded yet"))
     rows = saturation(project)
     assert [(r.document_name[-1], r.coded) for r in rows] == [("A", True), ("B", True), ("C", True),
                                                               ("D", True), ("E", False)]

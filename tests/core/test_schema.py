@@ -38,7 +38,7 @@ def siblings(path):
 def project_file(tmp_path):
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as p:
-        doc = p.add_document("D", ParsedDocument("mentoring and feedback", "txt"))
+        doc = p.documents.add("D", ParsedDocument("mentoring and feedback", "txt"))
         code = p.codebook.add("Feedback").value
         p.codings.apply(doc.id, code.id, 0, 9)
     return path
@@ -261,7 +261,7 @@ def test_foreign_keys_are_enforced(project_file):
                 p.db.execute("INSERT INTO codes (parent_id, name, created) VALUES (12345, 'orphan', 'now')")
         assert p.stats()["codings"] == 1 and p.stats()["codes"] == 1
         # deleting a document cascades to its codings at the database level
-        p.delete_document(p.documents()[0].id)
+        p.documents.delete(p.documents()[0].id)
         assert p.db.execute("SELECT count(*) FROM codings").fetchone()[0] == 0
 
 

@@ -19,7 +19,7 @@ def project(tmp_path):
 
 
 def _doc(project, name, text):
-    return project.add_document(name, ParsedDocument(text=text, source_format="txt"))
+    return project.documents.add(name, ParsedDocument(text=text, source_format="txt"))
 
 
 def test_codes_carry_criteria(project):
@@ -41,7 +41,7 @@ def test_full_text_index_follows_documents(project):
         project.db.execute("UPDATE documents SET plain_text = 'A mentee spoke.' WHERE id = ?", [doc.id])
     assert hits("mentor") == []
     assert hits("mentee") == [doc.id]
-    project.delete_document(other.id)
+    project.documents.delete(other.id)
     assert hits("relevant") == []
 
 

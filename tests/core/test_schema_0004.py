@@ -127,9 +127,9 @@ def test_old_file_upgrades_with_its_data_intact(old_path):
                 p.db.execute('INSERT INTO codings (document_id, code_id, start, "end", created) '
                              "VALUES (999, 1, 0, 1, 'x')")
         # an id once used is not used again, even one deleted before the upgrade... from now on
-        p.delete_document(2)
+        p.documents.delete(2)
         from qcdesk.core.importers.base import ParsedDocument
-        new = p.add_document("I4", ParsedDocument(text="New.", source_format="txt"))
+        new = p.documents.add("I4", ParsedDocument(text="New.", source_format="txt"))
         assert new.id == 3
         assert p.codebook.add("New").value.id == 4
     # the backup is the file as it was

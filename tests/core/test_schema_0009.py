@@ -26,7 +26,7 @@ def plan(db, sql: str, args=()) -> str:
 def test_document_list_reads_no_table_row(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as project:
         for i in range(3):
-            project.add_document(f"Interview {i}", ParsedDocument(text="x" * 20_000 + str(i), source_format="txt"))
+            project.documents.add(f"Interview {i}", ParsedDocument(text="x" * 20_000 + str(i), source_format="txt"))
         assert "COVERING INDEX" in plan(project.db, LIST_QUERY)
         assert [d.name for d in project.documents()] == ["Interview 0", "Interview 1", "Interview 2"]
         # the codebook's counts per code come from an index alone too
@@ -39,7 +39,7 @@ def test_document_list_reads_no_table_row(tmp_path):
 def test_an_older_file_gets_the_index_after_a_backup(tmp_path):
     path = tmp_path / "old.qcdesk"
     with Project.create(path) as project:
-        project.add_document("Interview", ParsedDocument(text="some words " * 3000, source_format="txt"))
+        project.documents.add("Interview", ParsedDocument(text="some words " * 3000, source_format="txt"))
     conn = sqlite3.connect(path)
     conn.execute("DROP INDEX idx_documents_list")
     conn.execute("DROP INDEX idx_codings_code_document")

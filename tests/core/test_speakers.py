@@ -26,7 +26,7 @@ S011: I agree with that.
 
 def import_text(project, name: str, content: str):
     """Through the real plain-text importer, so labels and turns are laid out as in practice."""
-    return project.add_document(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
+    return project.documents.add(name, read_txt(Path(name + ".txt"), content.encode("utf-8")))
 
 
 @pytest.fixture

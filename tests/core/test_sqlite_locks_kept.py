@@ -30,7 +30,7 @@ PASS = "correct horse battery"
 def opened(request, tmp_path):
     path = tmp_path / "study.qcdesk"
     with Project.create(path, passphrase=request.param) as project:
-        project.add_document("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
+        project.documents.add("I1", ParsedDocument(text="Mentor: We met weekly.", source_format="txt"))
     project = Project.open(path, passphrase=request.param)
     project.codebook.add("In the WAL")
     yield project

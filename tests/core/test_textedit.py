@@ -43,7 +43,7 @@ def covered(project, coding_id: int) -> str:
 
 
 def test_replacing_a_name_keeps_codings_on_their_words_and_undo_restores_them(project):
-    doc = project.add_document("P1", parsed())
+    doc = project.documents.add("P1", parsed())
     code = project.codebook.add("Place").value
     leeds2 = TEXT.rindex("Leeds")
     ward = project.codings.apply(doc.id, code.id, TEXT.index("the ward"), leeds2 + len("Leeds")).value
@@ -79,7 +79,7 @@ def test_replacing_a_name_keeps_codings_on_their_words_and_undo_restores_them(pr
 
 
 def test_a_coding_created_after_the_edit_is_mapped_back_on_restore(project):
-    doc = project.add_document("P1", parsed())
+    doc = project.documents.add("P1", parsed())
     code = project.codebook.add("Place").value
     snapshot = replace_spans(project, doc.id, [(TEXT.index("Dr Smith"), TEXT.index("Dr Smith") + 8, "X")])
     new = project.document_text(doc.id)
@@ -89,7 +89,7 @@ def test_a_coding_created_after_the_edit_is_mapped_back_on_restore(project):
 
 
 def test_an_edit_that_would_empty_a_coding_is_refused_and_changes_nothing(project):
-    doc = project.add_document("P1", parsed())
+    doc = project.documents.add("P1", parsed())
     code = project.codebook.add("Name").value
     start = TEXT.index("Smith")
     project.codings.apply(doc.id, code.id, start, start + 5)
@@ -101,7 +101,7 @@ def test_an_edit_that_would_empty_a_coding_is_refused_and_changes_nothing(projec
 @pytest.mark.parametrize("edits", [[(5, 3, "x")], [(0, 10_000, "x")], [(0, 5, "a"), (4, 8, "b")],
                                    [(3, 3, "a"), (3, 3, "b")]])
 def test_invalid_edits_are_refused(project, edits):
-    doc = project.add_document("P1", parsed())
+    doc = project.documents.add("P1", parsed())
     with pytest.raises(OperationError):
         replace_spans(project, doc.id, edits)
     assert project.document_text(doc.id) == TEXT
@@ -172,9 +172,9 @@ def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory,
     text, edits, codings, syncs = data
     path = tmp_path_factory.mktemp("prop") / "p.qcdesk"
     with Project.create(path) as project:
-        doc = project.add_document("D", ParsedDocument(text=text, source_format="txt",
-                                                       blocks=[Block("paragraph", 0, len(text))],
-                                                       sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
+        doc = project.documents.add("D", ParsedDocument(text=text, source_format="txt",
+                                                        blocks=[Block("paragraph", 0, len(text))],
+                                                        sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
         code = project.codebook.add("C").value
         ids = [project.codings.apply(doc.id, code.id, s, e).value.id for s, e in dict.fromkeys(codings)]
         before = {i: (project.coding(i).start, project.coding(i).end) for i in ids}

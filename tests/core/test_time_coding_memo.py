@@ -22,10 +22,10 @@ def made(tmp_path_factory):
     folder = tmp_path_factory.mktemp("memo")
     path = folder / "p.qcdesk"
     with Project.create(path) as project:
-        doc = project.add_document("Diary 3", ParsedDocument(text="", source_format="media"))
+        doc = project.documents.add("Diary 3", ParsedDocument(text="", source_format="media"))
         project.media.attach(doc.id, tone_wav(folder / "d.wav", 5))
         code = project.codebook.add("Coping").value
-        item = project.time_codings.add(doc.id, code.id, 1000, 2000, memo="sighs")
+        item = project.time_codings.add(doc.id, code.id, 1000, 2000, memo="sighs").value
     return path, item.id
 
 
@@ -39,7 +39,7 @@ def test_set_memo_returns_the_memo_it_replaced_and_tells_the_views(made, memos):
         current = project.time_codings.get(tc).memo
         for memo in memos:
             before = len(told)
-            assert project.time_codings.set_memo(tc, memo) == current
+            assert project.time_codings.set_memo(tc, memo).value == current
             assert project.time_codings.get(tc).memo == memo
             assert len(told) == before + (memo != current)  # one action each, none when unchanged
             if memo != current:

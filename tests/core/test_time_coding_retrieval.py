@@ -21,7 +21,7 @@ from qcdesk.core.reports.structure import Quote  # noqa: E402
 def coded(tmp_path):
     with Project.create(tmp_path / "p.qcdesk") as p:
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 200.0), name="Diary 3")
-        text = p.add_document("Interview", ParsedDocument("A: we cope somehow", "txt"))
+        text = p.documents.add("Interview", ParsedDocument("A: we cope somehow", "txt"))
         code = p.codebook.add("Coping").value
         p.codings.apply(text.id, code.id, 3, 7)
         p.time_codings.add(diary, code.id, 130_000, 165_000)

@@ -18,6 +18,7 @@ from qcdesk.core.errors import OperationError  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.time_codings import citation, format_time, parse_time  # noqa: E402
+from tests import undo_checks  # noqa: E402
 
 
 @pytest.fixture
@@ -41,25 +42,30 @@ def diary(project, tmp_path):
 def test_add_list_remove_and_undo(project, diary):
     code = project.codebook.add("Coping").value
     project.set_coder("AB")
-    tc = project.time_codings.add(diary, code.id, 500, 2500)
+    tc = project.time_codings.add(diary, code.id, 500, 2500).value
     assert (tc.start_ms, tc.end_ms, tc.coder_id) == (500, 2500, project.coders()[0].id)
     assert project.time_codings.for_document(diary) == [tc] == project.time_codings.for_codes([code.id])
     before = _rows(project)
-    snap = project.time_codings.remove(tc.id)
+    undo = project.time_codings.remove(tc.id).undo
     assert _rows(project) == set()
-    project.time_codings.restore(snap)
+    redo = undo.run()
+    assert _rows(project) == before
+    undo_again = redo.run()
+    assert _rows(project) == set()
+    undo_again.run()  # the same row again
     assert _rows(project) == before
     assert project.time_codings.get(tc.id) == tc
 
 
 def test_the_same_code_range_and_coder_is_one_time_coding(project, diary):
     code = project.codebook.add("Coping").value
-    first = project.time_codings.add(diary, code.id, 0, 1000)
+    first = project.time_codings.add(diary, code.id, 0, 1000).value
     audit = project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    assert project.time_codings.add(diary, code.id, 0, 1000) == first
+    again = project.time_codings.add(diary, code.id, 0, 1000)
+    assert again.value == first and again.undo is None
     assert project.db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit
     project.set_coder("CD")  # another coder's identical judgement is kept
-    other = project.time_codings.add(diary, code.id, 0, 1000)
+    other = project.time_codings.add(diary, code.id, 0, 1000).value
     assert other.id != first.id and len(project.time_codings.for_document(diary)) == 2
 
 
@@ -68,7 +74,7 @@ def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary)
     group = project.codebook.add("Group").value
     project.codebook.add("Child", parent_id=group.id)
     project.db.execute("UPDATE codes SET codable = 0 WHERE id = ?", [group.id])
-    text_doc = project.add_document("Interview", ParsedDocument("A: hello", "txt"))
+    text_doc = project.documents.add("Interview", ParsedDocument("A: hello", "txt"))
     for call, words in [
         (lambda: project.time_codings.add(diary, code.id, 1000, 3001), "lasts only 00:03"),
         (lambda: project.time_codings.add(diary, code.id, 1000, 1000), "start before it ends"),
@@ -81,7 +87,7 @@ def test_bad_ranges_are_refused_with_one_line_and_change_nothing(project, diary)
             call()
         assert words in str(info.value) and "\n" not in str(info.value)
     assert _rows(project) == set()
-    assert project.time_codings.add(diary, code.id, 0, 3000).end_ms == 3000  # up to the very end
+    assert project.time_codings.add(diary, code.id, 0, 3000).value.end_ms == 3000  # up to the very end
 
 
 def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them_back(project, diary):
@@ -95,7 +101,7 @@ def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them
     assert {r[2] for r in _rows(project)} == {code.id}
     snap.run()
     assert _rows(project) == everything
-    snap = project.delete_document(diary).undo
+    snap = project.documents.delete(diary).undo
     assert _rows(project) == set()
     snap.run()
     assert _rows(project) == everything
@@ -104,7 +110,7 @@ def test_deleting_a_code_or_document_takes_its_time_codings_and_undo_brings_them
 def test_a_coders_deletion_keeps_the_time_coding_without_a_coder(project, diary):
     code = project.codebook.add("Coping").value
     project.set_coder("AB")
-    tc = project.time_codings.add(diary, code.id, 0, 1000)
+    tc = project.time_codings.add(diary, code.id, 0, 1000).value
     project.db.execute("DELETE FROM coders")
     assert project.time_codings.get(tc.id).coder_id is None
 
@@ -133,7 +139,8 @@ _IDX = st.integers(0, 50)
 
 class TimeCodingMachine(RuleBasedStateMachine):
     """Random add / remove / undo / redo / delete code / delete document keep the table equal to
-    what it was at the same point of the history."""
+    what it was at the same point of the history, and each step changes only rows its Undo names
+    in ``touched``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,6 +158,24 @@ class TimeCodingMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         self.p.close()
+
+    def _done(self, label: str, operation) -> None:
+        """Run a core operation, check what it touched, and keep its undo and redo."""
+        before = undo_checks.rows(self.p.db)
+        done = operation()
+        if done.undo is None:
+            self._run(None)
+            return
+        undo_checks.check_touched(label, before, undo_checks.rows(self.p.db), done.undo.touched)
+        box = {"undo": done.undo}
+
+        def step(run: str, gives: str) -> None:
+            inverse = box[run]
+            ahead = undo_checks.rows(self.p.db)
+            box[gives] = inverse.run()
+            undo_checks.check_touched(inverse.label, ahead, undo_checks.rows(self.p.db), inverse.touched)
+
+        self._run((lambda: step("undo", "redo"), lambda: step("redo", "undo")))
 
     def _run(self, undo_redo) -> None:
         if undo_redo is None:
@@ -175,40 +200,32 @@ class TimeCodingMachine(RuleBasedStateMachine):
                 self.p.time_codings.add(doc, code, s, s + n)
             self._run(None)
             return
-        tc = self.p.time_codings.add(doc, code, s, s + n)
-        if tc.id in before:
-            self._run(None)
-            return
-        box = {}
-        self._run((lambda: box.update(snap=self.p.time_codings.remove(tc.id)),
-                   lambda: self.p.time_codings.restore(box["snap"])))
+        def add():
+            done = self.p.time_codings.add(doc, code, s, s + n)
+            assert (done.undo is None) == (done.value.id in before)
+            return done
+        self._done("add", add)
 
     @precondition(lambda self: self.p.time_codings.all())
     @rule(i=_IDX)
     def remove(self, i) -> None:
         items = self.p.time_codings.all()
         tc_id = items[i % len(items)].id
-        box = {"snap": self.p.time_codings.remove(tc_id)}
-        self._run((lambda: self.p.time_codings.restore(box["snap"]),
-                   lambda: box.update(snap=self.p.time_codings.remove(tc_id))))
+        self._done("remove", lambda: self.p.time_codings.remove(tc_id))
 
     @rule(i=_IDX)
     def delete_code(self, i) -> None:
         code_id = self.codes[i % len(self.codes)]
         if not self.p.db.execute("SELECT 1 FROM codes WHERE id = ?", [code_id]).fetchone():
             return
-        box = {"undo": self.p.codebook.delete(code_id).undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        self._done("delete code", lambda: self.p.codebook.delete(code_id))
 
     @rule(i=_IDX)
     def delete_document(self, i) -> None:
         doc_id = self.docs[i % len(self.docs)]
         if not self.p.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
             return
-        box = {"undo": self.p.delete_document(doc_id).undo}
-        self._run((lambda: box.update(redo=box["undo"].run()),
-                   lambda: box.update(undo=box["redo"].run())))
+        self._done("delete document", lambda: self.p.documents.delete(doc_id))
 
     @precondition(lambda self: self.index > 0)
     @rule()

@@ -44,7 +44,7 @@ def test_the_migration_is_named_as_agreed():
 
 
 def test_a_sync_point_wins_inside_its_turn_and_is_exact(project):
-    doc = project.add_document("D", parsed([ann(10.0, 20.0), bob(21.0)], [(TEXT.index("six"), 15.5)]))
+    doc = project.documents.add("D", parsed([ann(10.0, 20.0), bob(21.0)], [(TEXT.index("six"), 15.5)]))
     assert timing.time_at(project, doc.id, TEXT.index("six")) == 15.5
     assert timing.time_at(project, doc.id, TEXT.index("ten")) == 15.5
     assert timing.time_points(project, doc.id) == [(0, 10.0), (TEXT.index("six"), 15.5),
@@ -52,7 +52,7 @@ def test_a_sync_point_wins_inside_its_turn_and_is_exact(project):
 
 
 def test_a_sentence_inside_a_turn_is_interpolated_to_whole_seconds(project):
-    doc = project.add_document("D", parsed([ann(10.0, 20.0), bob(21.0)]))
+    doc = project.documents.add("D", parsed([ann(10.0, 20.0), bob(21.0)]))
     spoken = len("Ann: ")
     end = TEXT.index("\n")
     six = TEXT.index("six")
@@ -63,17 +63,17 @@ def test_a_sentence_inside_a_turn_is_interpolated_to_whole_seconds(project):
 
 
 def test_interpolation_uses_the_next_turn_when_the_end_is_unknown(project):
-    doc = project.add_document("D", parsed([ann(10.0), bob(20.0)]))
+    doc = project.documents.add("D", parsed([ann(10.0), bob(20.0)]))
     assert 10.0 < timing.time_at(project, doc.id, TEXT.index("six")) < 20.0
 
 
 def test_a_long_silence_before_the_next_turn_is_not_spread_over_the_words(project):
-    doc = project.add_document("D", parsed([ann(10.0), bob(3600.0)]))
+    doc = project.documents.add("D", parsed([ann(10.0), bob(3600.0)]))
     assert timing.time_at(project, doc.id, TEXT.index("six")) == 10.0
 
 
 def test_playback_starts_unrounded_never_after_the_rounded_time_would(project):
-    doc = project.add_document("D", parsed([ann(10.0, 20.0), bob(21.0)]))
+    doc = project.documents.add("D", parsed([ann(10.0, 20.0), bob(21.0)]))
     line = timing.Timeline(project, doc.id)
     for position in range(len(TEXT)):
         rounded = line.moment(position)
@@ -87,7 +87,7 @@ def test_playback_starts_unrounded_never_after_the_rounded_time_would(project):
 
 
 def test_a_timeline_from_rows_answers_as_the_projects_does(project):
-    doc = project.add_document("D", parsed([ann(10.0), bob(20.0)], [(TEXT.index("eight"), 16.0)]))
+    doc = project.documents.add("D", parsed([ann(10.0), bob(20.0)], [(TEXT.index("eight"), 16.0)]))
     stored = timing.Timeline(project, doc.id)
     rows = timing.Timeline.from_rows(stored.turns, stored.inner)
     for position in range(len(TEXT) + 1):
@@ -96,7 +96,7 @@ def test_a_timeline_from_rows_answers_as_the_projects_does(project):
 
 
 def test_a_passage_plays_from_its_start_to_its_turns_end_or_the_next_known_time(project):
-    doc = project.add_document("D", parsed([ann(10.0, 18.0), bob(21.0)], [(TEXT.index("six"), 15.5)]))
+    doc = project.documents.add("D", parsed([ann(10.0, 18.0), bob(21.0)], [(TEXT.index("six"), 15.5)]))
     line = timing.Timeline(project, doc.id)
     end = TEXT.index("\n")
     assert line.passage(0, end) == (10.0, 18.0)  # the turn's own end
@@ -105,14 +105,14 @@ def test_a_passage_plays_from_its_start_to_its_turns_end_or_the_next_known_time(
 
 
 def test_nothing_known_is_none(project):
-    doc = project.add_document("D", parsed([ann(None), bob(None)]))
+    doc = project.documents.add("D", parsed([ann(None), bob(None)]))
     assert timing.time_at(project, doc.id, 5) is None
     assert timing.time_points(project, doc.id) == []
 
 
 def test_sync_points_go_with_their_document_and_come_back_with_undo(project):
-    doc = project.add_document("D", parsed([ann(1.0)], [(7, 2.0)]))
-    rows = project.delete_document(doc.id).undo
+    doc = project.documents.add("D", parsed([ann(1.0)], [(7, 2.0)]))
+    rows = project.documents.delete(doc.id).undo
     assert project.db.execute("SELECT count(*) FROM sync_points").fetchone()[0] == 0
     rows.run()
     assert timing.time_points(project, doc.id) == [(0, 1.0), (7, 2.0)]
@@ -127,7 +127,7 @@ def test_time_never_runs_backwards_through_a_monotone_document(tmp_path_factory,
     sync = list(zip(positions, times))
     path = tmp_path_factory.mktemp("mono") / "m.qcdesk"
     with Project.create(path) as p:
-        doc = p.add_document("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
+        doc = p.documents.add("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
         seen = [timing.time_at(p, doc.id, pos) for pos in range(len(TEXT) + 1)]
         known = [s for s in seen if s is not None]
         assert known == sorted(known)
@@ -137,7 +137,7 @@ def test_every_subtitle_cue_keeps_its_time(corpus, tmp_path):
     path = corpus / "podcastindex_buzzsprout_example.vtt"
     parsed_doc = parse_file(path)
     with Project.create(tmp_path / "v.qcdesk") as p:
-        doc = p.add_document("Q&A", parsed_doc)
+        doc = p.documents.add("Q&A", parsed_doc)
         text = p.document_text(doc.id)
         # "should have a podcast trailer" is the second cue of Sarah's first turn, at 2.76 s
         assert timing.time_at(p, doc.id, text.index("should have a podcast trailer")) == 2.76
@@ -153,7 +153,7 @@ def test_renaming_a_speaker_keeps_every_word_at_its_time(project, tmp_path):
     path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<v S01>First words.\n\n"
                     "00:00:05.000 --> 00:00:06.000\n<v S01>Later words.\n\n"
                     "00:00:09.000 --> 00:00:10.000\n<v S02>Reply.\n", encoding="utf-8")
-    doc = project.add_document("cues", parse_file(path))
+    doc = project.documents.add("cues", parse_file(path))
 
     def times() -> dict[str, float | None]:
         """Each word's time, and what the text says where each known time is."""

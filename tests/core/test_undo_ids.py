@@ -42,8 +42,8 @@ def dump(project: Project) -> dict[str, list[tuple]]:
 
 def rich(project: Project) -> dict:
     """A document and a code with everything that can hang off them."""
-    doc = project.add_document("Interview 1", parsed("I felt at home on the ward with my mentor."))
-    other = project.add_document("Interview 2", parsed("Nobody listened to me there."))
+    doc = project.documents.add("Interview 1", parsed("I felt at home on the ward with my mentor."))
+    other = project.documents.add("Interview 2", parsed("Nobody listened to me there."))
     theme = project.codebook.add("Belonging").value
     sub = project.codebook.add("At home", parent_id=theme.id).value
     coding = project.codings.apply(doc.id, sub.id, 2, 6).value
@@ -69,18 +69,18 @@ def test_undo_document_deletion_after_its_id_was_taken_again(project):
     doc = items["doc"]
     before = dump(project)
     # the last document: without AUTOINCREMENT the next import would get its id
-    last = project.add_document("Interview 3", parsed("A third one."))
-    snap = project.delete_document(last.id).undo
-    newer = project.add_document("Interview 4", parsed("Imported after the deletion."))
+    last = project.documents.add("Interview 3", parsed("A third one."))
+    snap = project.documents.delete(last.id).undo
+    newer = project.documents.add("Interview 4", parsed("Imported after the deletion."))
     assert newer.id != last.id
     snap.run()
     assert project.document(last.id).name == "Interview 3"
-    project.delete_document(newer.id)
-    project.delete_document(last.id)
+    project.documents.delete(newer.id)
+    project.documents.delete(last.id)
     assert dump(project) == before
     # and a document with codings, case links, memos and a REFI identifier
-    snap = project.delete_document(doc.id).undo
-    project.add_document("Interview 5", parsed("Yet another import."))
+    snap = project.documents.delete(doc.id).undo
+    project.documents.add("Interview 5", parsed("Yet another import."))
     snap.run()
     after = dump(project)
     for table in ("documents", "blocks", "speaker_turns", "codings", "memos", "case_documents",
@@ -131,13 +131,13 @@ def test_undo_of_other_deletions_after_an_id_was_taken_again(project, what):
 
 
 def test_ids_of_deleted_rows_are_never_given_again(project):
-    doc = project.add_document("D", parsed("Some words here."))
+    doc = project.documents.add("D", parsed("Some words here."))
     code = project.codebook.add("C").value
     coding = project.codings.apply(doc.id, code.id, 0, 4).value
     project.codings.remove(coding.id)
     project.codebook.delete(code.id)
-    project.delete_document(doc.id)
-    doc2 = project.add_document("D2", parsed("Other words here."))
+    project.documents.delete(doc.id)
+    doc2 = project.documents.add("D2", parsed("Other words here."))
     code2 = project.codebook.add("C2").value
     coding2 = project.codings.apply(doc2.id, code2.id, 0, 4).value
     assert (doc2.id, code2.id, coding2.id) != (doc.id, code.id, coding.id)
@@ -146,8 +146,8 @@ def test_ids_of_deleted_rows_are_never_given_again(project):
 
 def test_restore_refuses_cleanly_if_an_id_is_somehow_taken(project):
     """Belt and braces: a clash is an error that changes nothing, not a half-restored file."""
-    doc = project.add_document("D", parsed("Some words here."))
-    snap = project.delete_document(doc.id).undo
+    doc = project.documents.add("D", parsed("Some words here."))
+    snap = project.documents.delete(doc.id).undo
     with project.action():
         project.db.execute(
             "INSERT INTO documents (id, name, plain_text, source_format, imported_at, content_hash, "
@@ -174,13 +174,13 @@ def test_a_table_added_later_is_in_the_snapshot_without_being_listed(project):
                 DELETE FROM document_flags WHERE document_ref = old.id;
             END;
         """)
-    doc = project.add_document("D", parsed("Some words here."))
+    doc = project.documents.add("D", parsed("Some words here."))
     with project.action():
         project.db.execute("INSERT INTO document_notes (document_id, note) VALUES (?, 'n')", [doc.id])
         project.db.execute("INSERT INTO note_tags VALUES (1, 't')")
         project.db.execute("INSERT INTO document_flags VALUES (?, 'f')", [doc.id])
     before = dump(project)
-    done = project.delete_document(doc.id)
+    done = project.documents.delete(doc.id)
     snap = done.value
     assert {t for t in ("document_notes", "note_tags", "document_flags") if snap.get(t)} == {
         "document_notes", "note_tags", "document_flags"}
@@ -194,7 +194,7 @@ def test_set_null_columns_are_put_back(project):
     of the deletion puts it back."""
     from qcdesk.core.storage import snapshots
 
-    doc = project.add_document("D", parsed("Some words here."))
+    doc = project.documents.add("D", parsed("Some words here."))
     code = project.codebook.add("C").value
     project.set_coder("Ben")
     project.codings.apply(doc.id, code.id, 0, 4)

@@ -8,6 +8,9 @@ an undo the project must equal, row for row and id for id (REFI-QDA identifiers 
 before the action; after a redo the state after it (so redo never depends on SQLite handing out the
 same ids again). An import outside the history adds its rows to every state in the history, since
 undo and redo must leave it alone. A row made by a new action must never get an id used before.
+Every step (the action, each undo and redo) changes only rows its :class:`~qcdesk.core.undo.Undo`
+names in ``touched``: a row of a link table counts as the row it belongs to (a case's documents as
+the case; see ``tests/undo_checks.py``).
 
 Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
 runs more, random, examples.
@@ -32,6 +35,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
+from tests import undo_checks
 
 pytestmark = pytest.mark.core
 
@@ -104,6 +108,11 @@ class UndoMachine(RuleBasedStateMachine):
         out["@order"] = frozenset((k, tuple(v)) for k, v in order.items())
         return out
 
+    def rows(self) -> dict[tuple, frozenset]:
+        return undo_checks.rows(self.p.db, self.imported_codes)
+
+    check_touched = staticmethod(undo_checks.check_touched)
+
     def remember_ids(self) -> None:
         for table in ("documents", "codes", "codings", "memos", "cases", "attributes", "blocks",
                       "speaker_turns", "coders", "document_sets"):
@@ -132,6 +141,7 @@ class UndoMachine(RuleBasedStateMachine):
         """An undoable action: ``first`` runs it and returns (undo, redo), or None when it
         changed nothing (the command is obsolete and not pushed)."""
         before = self.state()
+        rows_before = self.rows()
         try:
             pair = first()
         except OperationError:
@@ -140,6 +150,8 @@ class UndoMachine(RuleBasedStateMachine):
         if pair is None:
             assert self.state() == before, f"{label} said it changed nothing"
             return
+        pair, touched = pair[:2], pair[2]
+        self.check_touched(label, rows_before, self.rows(), touched)
         after = self.state()
         self.check_new_ids(before, after)
         self.remember_ids()
@@ -164,21 +176,22 @@ class UndoMachine(RuleBasedStateMachine):
             added = after[table] - before[table]
             self.states = [{**s, table: s[table] | added} for s in self.states]
 
-    @staticmethod
-    def inverse_pair(done):
-        """(undo, redo) from a core operation's :class:`~qcdesk.core.undo.Done`: undo runs its
-        Undo, redo runs the Undo that gave back; None when it changed nothing."""
+    def inverse_pair(self, done):
+        """(undo, redo, touched) from a core operation's :class:`~qcdesk.core.undo.Done`: undo runs
+        its Undo, redo runs the Undo that gave back, each checked against the rows that Undo says it
+        touches; ``touched``: the rows the operation itself touched (its inverse's). None when it
+        changed nothing."""
         if done.undo is None:
             return None
         box = {"undo": done.undo}
 
-        def undo():
-            box["redo"] = box["undo"].run()
+        def step(run: str, gives: str) -> None:
+            inverse = box[run]
+            before = self.rows()
+            box[gives] = inverse.run()
+            self.check_touched(inverse.label, before, self.rows(), inverse.touched)
 
-        def redo():
-            box["undo"] = box["redo"].run()
-
-        return undo, redo
+        return lambda: step("undo", "redo"), lambda: step("redo", "undo"), done.undo.touched
 
     # ------------------------------------------------------------------ undo and redo
     @precondition(lambda self: self.index > 0)
@@ -218,7 +231,7 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(i=IDX, with_guid=st.booleans())
     def import_document(self, i: int, with_guid: bool) -> None:
         def action():
-            doc = self.p.add_document(f"Doc {len(self.seen['documents'])}", parsed(pick(TEXTS, i)))
+            doc = self.p.documents.add(f"Doc {len(self.seen['documents'])}", parsed(pick(TEXTS, i)))
             if with_guid:
                 with self.p.action():
                     ext_sql.remember_guid(self.p.db, "document", doc.id, str(uuid.uuid4()))
@@ -330,13 +343,53 @@ class UndoMachine(RuleBasedStateMachine):
     @rule(i=IDX)
     def delete_document(self, i) -> None:
         doc_id = pick(self.p.documents(), i).id
-        self.run("delete document", lambda: self.inverse_pair(self.p.delete_document(doc_id)))
+        self.run("delete document", lambda: self.inverse_pair(self.p.documents.delete(doc_id)))
 
     @precondition(lambda self: self.p.documents())
     @rule(i=IDX, name=NAMES)
     def rename_document(self, i, name) -> None:
         doc_id = pick(self.p.documents(), i).id
-        self.run("rename document", lambda: self.inverse_pair(self.p.rename_document(doc_id, name)))
+        self.run("rename document", lambda: self.inverse_pair(self.p.documents.rename(doc_id, name)))
+
+    @precondition(lambda self: self.p.documents())
+    @rule(i=IDX, new=st.sampled_from(["P1", "Amira", "P3", "Interviewer"]))
+    def rename_speaker(self, i, new) -> None:
+        from qcdesk.core import speakers
+
+        names = [s.speaker for s in speakers.speakers(self.p)]
+        if not names:
+            return
+        old = pick(names, i)
+        self.run("rename speaker", lambda: self.inverse_pair(speakers.rename_speaker(self.p, old, new)))
+
+    # ------------------------------------------------------------------ merging a colleague's copy
+    def other_copy(self) -> str:
+        """A colleague's project: a document of its own, one this project has, codes, codings, a
+        case, a set, a memo and a REFI-QDA identifier (made once per run)."""
+        path = os.path.join(self.dir, "other.qcdesk")
+        if not os.path.exists(path):
+            with Project.create(path) as other:
+                other.set_coder("CD")
+                own = other.documents.add("Their interview", parsed("P9: The night shift was the worst of it."))
+                shared = other.documents.add("Doc 0", parsed(TEXTS[0]))
+                theme = other.codebook.add("Night work").value
+                sub = other.codebook.add("Tiredness", parent_id=theme.id).value
+                coding = other.codings.apply(own.id, sub.id, 4, 20).value
+                other.codings.apply(shared.id, theme.id, 0, 10)
+                case = other.cases.add("P9").value
+                other.cases.set_documents(case.id, [own.id])
+                other.sets.create("Wave 2", [own.id, shared.id])
+                other.memos.create("On nights", "Night shifts", coding_id=coding.id)
+                with other.action():
+                    ext_sql.remember_guid(other.db, "document", own.id, str(uuid.uuid4()))
+        return path
+
+    @rule()
+    def merge_other_copy(self) -> None:
+        from qcdesk.core.merge import merge_project
+
+        path = self.other_copy()
+        self.run("merge", lambda: self.inverse_pair(merge_project(self.p, path)))
 
     # ------------------------------------------------------------------ memos
     @rule(kind=st.sampled_from(["journal", "free", "code", "document", "case", "coding"]), i=IDX)

@@ -17,8 +17,8 @@ def window(make_window, tmp_path):
     path = tmp_path / "a.qcdesk"
     with Project.create(path) as project:
         project.set_coder("Ana")
-        doc = project.add_document("Interview 1", ParsedDocument(text="P: Night shifts wore me down.\n",
-                                                                 source_format="txt"))
+        doc = project.documents.add("Interview 1", ParsedDocument(text="P: Night shifts wore me down.\n",
+                                                                  source_format="txt"))
         code = project.codebook.add("Fatigue").value
         project.codings.apply(doc.id, code.id, 3, 28)
         project.set_coder("Ben")

@@ -26,7 +26,7 @@ def project(tmp_path, qapp):
     ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
     ids["Identity"] = p.codebook.add("Identity").value.id
     ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
-    doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
     p.codings.apply(doc.id, ids["Travel"], 0, 20)
     p.codings.apply(doc.id, ids["Travel"], 30, 40)
     p.codings.apply(doc.id, ids["Waiting"], 50, 70)
@@ -137,7 +137,7 @@ def test_removing_the_last_coding_of_a_code_and_deleting_a_document_recount(proj
     model.apply_changes(captured[-1])
     assert model.index_for_code(project.ids["Waiting"], 1).data() in (0, None, "")
     assert model.index_for_code(project.ids["Travel"], 1).data() == 2
-    project.delete_document(project.doc_id)    # many codes at once: everything is recounted
+    project.documents.delete(project.doc_id)    # many codes at once: everything is recounted
     model.apply_changes(captured[-1])
     assert model.index_for_code(project.ids["Travel"], 1).data() in (0, None, "")
 

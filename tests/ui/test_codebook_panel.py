@@ -31,7 +31,7 @@ def project(tmp_path):
     ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
     ids["Identity"] = p.codebook.add("Identity").value.id
     ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
-    doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
     p.codings.apply(doc.id, ids["Travel"], 0, 20)
     p.codings.apply(doc.id, ids["Travel"], 30, 40)
     p.codings.apply(doc.id, ids["Jargon"], 50, 70)

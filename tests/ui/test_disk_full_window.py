@@ -27,8 +27,8 @@ def project_path(small_disk, tmp_path: Path) -> Path:
     """A project on the small disk (made on the roomy one and copied, as a user would)."""
     made = tmp_path / "study.qcdesk"
     with Project.create(made) as project:
-        project.add_document("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
-                                                           source_format="txt"))
+        project.documents.add("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
+                                                            source_format="txt"))
         project.codebook.add("Welcome")
     path = small_disk.root / "study.qcdesk"
     shutil.copy(made, path)

@@ -28,8 +28,8 @@ def project_path(tmp_path: Path) -> Path:
     with Project.create(path) as p:
         code = p.codebook.add("Mentoring").value
         for name, text in TEXTS.items():
-            doc = p.add_document(name, ParsedDocument(text=text, source_format="txt",
-                                                      blocks=[Block("paragraph", 0, len(text))]))
+            doc = p.documents.add(name, ParsedDocument(text=text, source_format="txt",
+                                                       blocks=[Block("paragraph", 0, len(text))]))
             start = text.index("mentor")
             p.codings.apply(doc.id, code.id, start, start + len("mentor"))
     return path
@@ -160,7 +160,7 @@ def test_deleting_a_document_and_undoing_it_restores_its_sets(qtbot, window):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
     win.project.sets.create("Wave 1", [ids["P02"], ids["P03"]])
-    snapshot = win.project.delete_document(ids["P02"]).undo
+    snapshot = win.project.documents.delete(ids["P02"]).undo
     assert sets_state(win) == [("Wave 1", ("P03",))]
     qtbot.waitUntil(lambda: win.documents.set_box.itemText(1) == "Wave 1 (1)")
     snapshot.run()

@@ -21,8 +21,8 @@ PASS = "correct horse battery"
 def encrypted(tmp_path):
     path = tmp_path / "secret.qcdesk"
     with Project.create(path, passphrase=PASS) as project:
-        project.add_document("Interview 7", ParsedDocument(text="P: I live in Quillborough.\n",
-                                                           source_format="txt"))
+        project.documents.add("Interview 7", ParsedDocument(text="P: I live in Quillborough.\n",
+                                                            source_format="txt"))
     return path
 
 
@@ -103,7 +103,7 @@ def test_encrypt_change_passphrase_and_decrypted_copy_from_the_menu(window, tmp_
 
     plain = tmp_path / "plain.qcdesk"
     with Project.create(plain) as project:
-        project.add_document("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
+        project.documents.add("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
     assert window.open_project(plain)
     assert "🔒" not in window.windowTitle() and window.security.act_encrypt.isEnabled()
     monkeypatch.setattr(window.security, "_ask_new_passphrase", lambda *a: PASS)

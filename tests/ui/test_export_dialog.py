@@ -20,9 +20,9 @@ def window(make_window, tmp_path: Path, messages) -> MainWindow:
     win = make_window(new=tmp_path / "study.qcdesk")
     p = win.project
     p.set_coder("Amira")
-    a = p.add_document("Interview A", turns_document([("Interviewer", "How was it?"), ("P1", "Nights were exhausting.")],
+    a = p.documents.add("Interview A", turns_document([("Interviewer", "How was it?"), ("P1", "Nights were exhausting.")],
                                                  sep="\n\n")).id
-    b = p.add_document("Interview B", turns_document([("P2", "My mentor helped a lot.")], sep="\n\n")).id
+    b = p.documents.add("Interview B", turns_document([("P2", "My mentor helped a lot.")], sep="\n\n")).id
     fatigue = p.codebook.add("Fatigue", color="#f4d03f").value.id
     support = p.codebook.add("Support", color="#27ae60").value.id
     text_a, text_b = p.document_text(a), p.document_text(b)

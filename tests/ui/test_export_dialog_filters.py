@@ -28,13 +28,13 @@ def window(make_window, tmp_path: Path, messages) -> MainWindow:
     win = make_window(new=tmp_path / "mentoring.qcdesk")
 
     p = win.project
-    mina = p.add_document("Interview Mina", turns_document([
+    mina = p.documents.add("Interview Mina", turns_document([
         ("Interviewer", "How was your first rotation?"), ("Mina", "My mentor met me every week."),
         ("Mina", "Night shifts drained me completely.")])).id
-    omar = p.add_document("Interview Omar", turns_document([
+    omar = p.documents.add("Interview Omar", turns_document([
         ("Interviewer", "What do you do as a mentor?"), ("Omar", "I check in with my mentees after nights."),
         ("Omar", "Honestly I am tired too.")])).id
-    group = p.add_document("Focus group", turns_document([
+    group = p.documents.add("Focus group", turns_document([
         ("Moderator", "Who supported you?"), ("Sara", "Senior residents covered for me."),
         ("Tom", "We try to protect their sleep."), ("Sara", "I still fell asleep in clinic.")])).id
     support = p.codebook.add("Support", color="#27ae60").value.id

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.gui
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     win = make_window(new=tmp_path / "study.qcdesk")
     p = win.project
-    doc = p.add_document("Interview A", ParsedDocument(text="P1: Nights were exhausting.", source_format="txt"))
+    doc = p.documents.add("Interview A", ParsedDocument(text="P1: Nights were exhausting.", source_format="txt"))
     code = p.codebook.add("Fatigue").value
     p.codings.apply(doc.id, code.id, 4, 10)
     yield win

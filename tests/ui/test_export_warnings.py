@@ -20,7 +20,7 @@ KEY = "ward nine passphrase"
 def window(request, make_window, tmp_path: Path, monkeypatch, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
     with Project.create(path, passphrase=request.param) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(text="P1: The nurse was kind.", source_format="txt"))
+        doc = project.documents.add("Interview 1", ParsedDocument(text="P1: The nurse was kind.", source_format="txt"))
         project.codings.apply(doc.id, project.codebook.add("Kindness").value.id, 4, 23)
     monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: KEY)
     return make_window(path, coder="Ana", settings_file="s.ini")

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.gui
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
-        project.add_document("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
+        project.documents.add("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
     settings = Settings(tmp_path / "settings.ini")
     settings.set_last_folder(tmp_path)
     win = make_window(path, settings=settings, teardown="project")

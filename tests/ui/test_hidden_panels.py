@@ -21,7 +21,7 @@ def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
     with Project.create(path) as project:
         for i in (1, 2):
-            project.add_document(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
+            project.documents.add(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
         project.codebook.add("Welcome")
     return make_window(path, coder="Ana", settings_file="s.ini", size=(1200, 800), exposed=True)
 

@@ -22,7 +22,7 @@ WORDS = "P: The nurse on ward nine was kind.\n"
 def _window(make_window, tmp_path, monkeypatch, passphrase):
     path = tmp_path / "p.qcdesk"
     with Project.create(path, passphrase=passphrase) as project:
-        project.add_document("Interview 3", ParsedDocument(text=WORDS, source_format="txt"))
+        project.documents.add("Interview 3", ParsedDocument(text=WORDS, source_format="txt"))
     monkeypatch.setattr(unlock, "_ask_passphrase", lambda *a, **k: PASS)
     return make_window(path, settings_file="s.ini")
 

@@ -57,8 +57,8 @@ def test_importing_seven_files_loads_the_transcript_once(qtbot, tmp_path, window
 def test_rename_and_delete_still_refresh_the_list(qtbot, tmp_path, window):
     report = run_import(qtbot, window, [transcript(tmp_path, n, 6) for n in ("A", "B", "C")])
     a, b, c = report.imported
-    window.project.rename_document(b.id, "B renamed")
+    window.project.documents.rename(b.id, "B renamed")
     assert window.documents.names() == ["A", "B renamed", "C"]
-    window.project.delete_document(a.id)
+    window.project.documents.delete(a.id)
     assert window.documents.names() == ["B renamed", "C"]
     assert window.transcript.document_id == c.id

@@ -87,7 +87,7 @@ def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tm
 
     project = Project.create(tmp_path / "secret.qcdesk", passphrase="correct horse")
     try:
-        doc = project.add_document("Interview", ParsedDocument(text="P1: hello", source_format="txt"))
+        doc = project.documents.add("Interview", ParsedDocument(text="P1: hello", source_format="txt"))
         info = project.media.attach(doc.id, tone_wav(tmp_path / "tone.wav", 5), embed=True)
         (tmp_path / "tone.wav").unlink()  # nothing outside the project
         device = open_device(project.media.open(info.id, own_connection=True), player)

@@ -53,8 +53,8 @@ def test_f6_and_shift_f6_step_the_keyboard_through_the_panes_and_round(qtbot, wi
 def test_ctrl_page_down_and_up_step_through_the_documents(qtbot, window, activate):
     win = window
     for name in ("Interview 2", "Interview 3"):
-        win.project.add_document(name, ParsedDocument(text=f"{name} text.", source_format="txt",
-                                                      blocks=[Block("paragraph", 0, 5)]))
+        win.project.documents.add(name, ParsedDocument(text=f"{name} text.", source_format="txt",
+                                                       blocks=[Block("paragraph", 0, 5)]))
     qtbot.waitUntil(lambda: win.documents.list.count() == 3)
     names = {d.id: d.name for d in win.project.documents()}
     activate(win)

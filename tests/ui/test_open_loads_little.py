@@ -35,7 +35,7 @@ def project_path(tmp_path: Path) -> Path:
         text = "Mentee: I felt welcome here.\nMentor: Good.\n"
         turns = [SpeakerTurn("Mentee", 0, 29), SpeakerTurn("Mentor", 29, len(text))]
         for i in (1, 2):
-            project.add_document(f"Interview {i}", ParsedDocument(text=text, source_format="txt", turns=turns))
+            project.documents.add(f"Interview {i}", ParsedDocument(text=text, source_format="txt", turns=turns))
         code = project.codebook.add("Welcome").value
         project.codings.apply(2, code.id, 8, 22)
         project.codings.apply(2, code.id, 30, 35)

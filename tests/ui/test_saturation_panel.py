@@ -29,9 +29,9 @@ def project_path(tmp_path: Path) -> Path:
         mentor = p.codebook.add("Mentor", parent_id=support.id).value
         peers = p.codebook.add("Peers", parent_id=support.id).value
         time = p.codebook.add("Time").value
-        a = p.add_document("Interview A", paragraph_document("first interview text"))
-        b = p.add_document("Interview B", paragraph_document("second interview text"))
-        p.add_document("Interview C", paragraph_document("third interview text"))
+        a = p.documents.add("Interview A", paragraph_document("first interview text"))
+        b = p.documents.add("Interview B", paragraph_document("second interview text"))
+        p.documents.add("Interview C", paragraph_document("third interview text"))
         p.codings.apply(a.id, mentor.id, 0, 5)
         p.codings.apply(a.id, time.id, 6, 10)
         p.codings.apply(b.id, peers.id, 0, 5)
@@ -75,7 +75,7 @@ def test_the_table_shows_every_row_and_the_axis_whole_numbers(qtbot, window):
     panel = window.saturation.panel
     project = window.project
     for n in range(5):
-        project.add_document(f"Interview {'DEFGH'[n]}", paragraph_document("more interview text"))
+        project.documents.add(f"Interview {'DEFGH'[n]}", paragraph_document("more interview text"))
     qtbot.waitUntil(lambda: panel.table.rowCount() == 8)
     window.resizeDocks([window.saturation.dock], [520], Qt.Orientation.Vertical)  # the user makes room
     qtbot.waitUntil(lambda: window.saturation.dock.height() >= 450)

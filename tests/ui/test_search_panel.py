@@ -24,8 +24,8 @@ DOC2 = ["Interviewer: Tell me about the ward.", "P2: The ward was busy. No mento
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "search.qcdesk"
     with Project.create(path) as project:
-        project.add_document("Interview 1", lines_document(DOC1))
-        project.add_document("Interview 2", lines_document(DOC2))
+        project.documents.add("Interview 1", lines_document(DOC1))
+        project.documents.add("Interview 2", lines_document(DOC2))
         project.codebook.add("Mentoring")
         project.codebook.add("Wards")
     # Ctrl+Shift+F is a window shortcut: the window is the active one
@@ -172,7 +172,7 @@ def test_code_hits_dialog_lists_codes_and_units(qtbot, window):
 def test_results_follow_document_changes(qtbot, window):
     panel = open_search(qtbot, window, "ward")
     assert panel.model.rowCount() == 2
-    window.project.delete_document(2)
+    window.project.documents.delete(2)
     qtbot.waitUntil(lambda: panel.model.rowCount() == 0, timeout=30000)
     assert panel.status.text() == "Not found."
 
@@ -204,7 +204,7 @@ def test_a_word_found_thousands_of_times_lists_at_once_reading_only_rows_shown(q
     from qcdesk.core import search as search_mod
 
     many = ["P1: " + " ".join(["handover went fine"] * 20)] * 60
-    window.project.add_document("Long interview", lines_document(many))
+    window.project.documents.add("Long interview", lines_document(many))
     worked_out = []
     for name in ("context", "speaker", "paragraph"):
         prop = getattr(search_mod.Hit, name)

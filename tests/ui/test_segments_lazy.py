@@ -20,7 +20,7 @@ def busy(tmp_path, qtbot):
     code = project.codebook.add("Belonging").value
     for i in range(N_DOCS):
         text = f"Participant {i}: I felt I belonged there from the first week on.\n"
-        doc = project.add_document(f"Interview {i:02d}", ParsedDocument(text=text, source_format="txt"))
+        doc = project.documents.add(f"Interview {i:02d}", ParsedDocument(text=text, source_format="txt"))
         project.codings.apply(doc.id, code.id, 0, 14)
     panel = SegmentsPanel()
     qtbot.addWidget(panel)

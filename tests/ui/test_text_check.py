@@ -32,7 +32,7 @@ def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         for name, text in TEXTS.items():
-            project.add_document(name, ParsedDocument(text=text, source_format="txt"))
+            project.documents.add(name, ParsedDocument(text=text, source_format="txt"))
         backups.make_backup(project)  # a sound copy to go back to
     return path
 

@@ -86,7 +86,7 @@ def test_the_list_shows_only_while_the_document_has_time_codings(qtbot, window):
     doc = ids(window)["Interview 1"]
     feature = window.time_ranges
     assert not feature.list.isVisible()  # no time codings yet: the transcript keeps the room
-    made = window.project.time_codings.add(doc, code(window), 1000, 2000)
+    made = window.project.time_codings.add(doc, code(window), 1000, 2000).value
     qtbot.waitUntil(feature.list.isVisible)
     window.project.time_codings.remove(made.id)
     qtbot.waitUntil(lambda: not feature.list.isVisible())
@@ -94,7 +94,7 @@ def test_the_list_shows_only_while_the_document_has_time_codings(qtbot, window):
 
 def test_remove_from_the_lists_menu_is_undoable(qtbot, window):
     doc = ids(window)["Interview 1"]
-    made = window.project.time_codings.add(doc, code(window), 1000, 3000)
+    made = window.project.time_codings.add(doc, code(window), 1000, 3000).value
     feature = window.time_ranges
     menu = feature.menu_for(feature.list.topLevelItem(0))
     [remove] = [a for a in menu.actions() if a.objectName() == "actionRemoveTimeCoding"]

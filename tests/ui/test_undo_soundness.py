@@ -18,19 +18,19 @@ pytestmark = pytest.mark.gui
 def delete_document(project: Project, document_id: int) -> CoreCommand:
     """Deleting a document as an undoable command (the window has no such menu command; the
     core operation and its undo must still keep ids sound on the window's undo stack)."""
-    return CoreCommand("Delete document", lambda: project.delete_document(document_id))
+    return CoreCommand("Delete document", lambda: project.documents.delete(document_id))
 
 
 def rename_document(project: Project, document_id: int, name: str) -> CoreCommand:
-    return CoreCommand("Rename document", lambda: project.rename_document(document_id, name))
+    return CoreCommand("Rename document", lambda: project.documents.rename(document_id, name))
 
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
-        first = project.add_document("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
-        last = project.add_document("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
+        first = project.documents.add("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
+        last = project.documents.add("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
         code = project.codebook.add("Heard").value
         project.codings.apply(first.id, code.id, 3, 9)
         project.codings.apply(last.id, code.id, 0, 6)

@@ -104,7 +104,7 @@ def _answer_memo_dialog(qtbot, text: str | None):
 
 
 def test_double_clicking_a_listed_range_edits_its_memo_undoably(qtbot, window):
-    made = window.project.time_codings.add(doc_id(window), code_id(window), 6000, 7500, memo="laughs")
+    made = window.project.time_codings.add(doc_id(window), code_id(window), 6000, 7500, memo="laughs").value
     feature = window.time_ranges
     item = feature.list.topLevelItem(0)
     qtbot.waitUntil(lambda: feature.list.isVisible()
@@ -127,7 +127,7 @@ def test_double_clicking_a_listed_range_edits_its_memo_undoably(qtbot, window):
 
 
 def test_memo_from_the_lists_menu_and_cancel_changes_nothing(qtbot, window):
-    made = window.project.time_codings.add(doc_id(window), code_id(window), 1000, 3000)
+    made = window.project.time_codings.add(doc_id(window), code_id(window), 1000, 3000).value
     feature = window.time_ranges
     steps = window.undo_stack.count()
     menu = feature.menu_for(feature.list.topLevelItem(0))

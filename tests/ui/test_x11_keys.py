@@ -50,8 +50,8 @@ def test_ctrl_shift_digits_move_the_keyboard_to_each_pane(qtbot, window, activat
 
 def test_ctrl_page_down_and_up_step_through_the_documents(qtbot, window, activate):
     win = window
-    win.project.add_document("Interview 2", ParsedDocument(text="Second text.", source_format="txt",
-                                                           blocks=[Block("paragraph", 0, 6)]))
+    win.project.documents.add("Interview 2", ParsedDocument(text="Second text.", source_format="txt",
+                                                            blocks=[Block("paragraph", 0, 6)]))
     qtbot.waitUntil(lambda: win.documents.list.count() == 2)
     names = {d.id: d.name for d in win.project.documents()}
     activate(win)

@@ -466,9 +466,9 @@ class _Writer:
             self.report.match("documents")
         else:
             parsed = ParsedDocument(text=text, source_format=SOURCE_FORMAT, blocks=_paragraphs(text))
-            local = self.project.add_document(source.name, parsed, source_name=self.r.path.name).id
+            local = self.project.documents.add(source.name, parsed, source_name=self.r.path.name).id
             created = clean_datetime(source.created, self.report, f"the document “{source.name}”")
-            ex_sql.set_document_origin(self.db, local, created, self.coder(source.user) if source.user else None)
+            self.project.documents.set_origin(local, created, self.coder(source.user) if source.user else None)
             self.report.add("documents")
         self.claimed.add(local)
         if source.guid:

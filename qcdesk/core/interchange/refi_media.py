@@ -25,7 +25,6 @@ from qcdesk.core.interchange import xml_names as xn
 from qcdesk.core import timing
 from qcdesk.core.interchange.package import Package
 from qcdesk.core.project import Project
-from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.time_codings import format_range
 
 _PIECE = 1 << 20
@@ -142,7 +141,7 @@ def import_time_selections(project: Project, elem: etree._Element, doc_id: int, 
                 made = project.time_codings.add(
                     doc_id, code_id, begin, end, memo=memo if i == 0 else "",
                     coder_id=writer.coder(xn.norm_guid(user) if user else None),
-                    created_at=when if _when(when) else None, from_file=True)
+                    created_at=when if _when(when) else None, from_file=True).value
             except QcdeskError as exc:
                 report.warn(f"A time selection {sel.get('begin')}–{sel.get('end')} ms of the recording “{name}” "
                             f"was not imported: {exc}", group="time selections refused")
@@ -281,7 +280,7 @@ def import_sync_points(project: Project, transcript: etree._Element, doc_id: int
         elif mapped[0] not in new:
             new[mapped[0]] = ms / 1000
             report.add("sync points")
-    timing_sql.insert_sync_points(project.db, doc_id, sorted(new.items()))
+    project.documents.add_sync_points(doc_id, sorted(new.items()))
 
 
 def text_key(ref: str) -> str:

@@ -137,7 +137,7 @@ def _attribute_cases(project, items) -> tuple[set[int], str]:
     """Cases meeting any ticked condition of each attribute, for every attribute ticked.
 
     ``items`` holds ``(attribute id, value)`` pairs or :class:`AttributeCondition` s (ranges)."""
-    names = {aid: name for aid, name, _t, _c in sql.attributes(project.db)}
+    names = {a.id: a.name for a in sql.attributes(project.db)}
     conditions: dict[int, list[AttributeCondition]] = defaultdict(list)
     for item in items:
         condition = item if isinstance(item, AttributeCondition) else AttributeCondition(item[0], value=str(item[1]))

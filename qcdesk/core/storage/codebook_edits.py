@@ -7,6 +7,7 @@ Each function changes rows only; snapshots of what it changes are taken by the c
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -35,10 +36,25 @@ def code_rows(db: sqlite_utils.Database, code_ids: list[int]) -> list[dict]:
     return list(db["codes"].rows_where(f"id {_IN}", [_json_ids(code_ids)]))
 
 
-def coding_keys(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple]:
-    """(id, code id, document id, start, end, coder id) of the codings of these codes, oldest first."""
+class CodingKey(NamedTuple):
+    """What makes a coding the same judgement as another (``key``), with its id and code."""
+
+    id: int
+    code_id: int
+    document_id: int
+    start: int
+    end: int
+    coder_id: int | None
+
+    @property
+    def key(self) -> tuple[int, int, int, int | None]:
+        return self.document_id, self.start, self.end, self.coder_id
+
+
+def coding_keys(db: sqlite_utils.Database, code_ids: list[int]) -> list[CodingKey]:
+    """The codings of these codes, oldest first."""
     sql = f'SELECT id, code_id, document_id, start, "end", coder_id FROM codings WHERE code_id {_IN} ORDER BY id'
-    return [tuple(r) for r in db.execute(sql, [_json_ids(code_ids)]).fetchall()]
+    return [CodingKey(*r) for r in db.execute(sql, [_json_ids(code_ids)]).fetchall()]
 
 
 def coding_rows(db: sqlite_utils.Database, coding_ids: list[int]) -> list[dict]:

@@ -1,4 +1,7 @@
-"""SQL for documents and their structure (blocks, speaker turns)."""
+"""SQL for documents and their structure (blocks, speaker turns, sync points).
+
+The one storage module that writes those tables (``tests/core/test_document_owner.py``); only
+:class:`qcdesk.core.documents.DocumentService` calls its writing functions."""
 
 from __future__ import annotations
 
@@ -64,6 +67,21 @@ def insert_turns(db: sqlite_utils.Database, document_id: int,
                     (document_id, turns))
 
 
+#: the tables of a document's structure, whose rows hang on the document and point into its text
+STRUCTURE_TABLES = ("blocks", "speaker_turns", "sync_points")
+#: table -> (start column, end column) of a structure row's code-point range (a sync point is a point)
+_RANGE_COLUMNS = {"blocks": ("start", '"end"'), "speaker_turns": ("start", '"end"'), "sync_points": ("position", None)}
+#: the order a document's structure rows are read in for copying
+_TEXT_ORDER = {"blocks": "start", "speaker_turns": "start", "sync_points": "position"}
+
+
+def insert_sync_points(db: sqlite_utils.Database, document_id: int,
+                       points: Iterable[tuple[int, float]]) -> None:
+    """Store (position, seconds) pairs of one document."""
+    db.conn.executemany("INSERT INTO sync_points (document_id, position, seconds) VALUES (?, ?, ?)",
+                        [(document_id, int(p), float(s)) for p, s in points])
+
+
 def all_documents(db: sqlite_utils.Database) -> list[Document]:
     sql = f"SELECT {_DOC_COLUMNS} FROM documents ORDER BY position, id"
     return [_doc(r) for r in db.execute(sql).fetchall()]
@@ -93,6 +111,45 @@ def rename(db: sqlite_utils.Database, document_id: int, name: str) -> None:
     db.execute("UPDATE documents SET name = ? WHERE id = ?", [name, document_id])
 
 
+def ids_in_order(db: sqlite_utils.Database) -> list[int]:
+    """Every document's id in the documents' order (the interview order)."""
+    return [r[0] for r in db.execute("SELECT id FROM documents ORDER BY position, id").fetchall()]
+
+
+def set_positions(db: sqlite_utils.Database, ordered_ids: list[int]) -> None:
+    db.conn.executemany("UPDATE documents SET position = ? WHERE id = ?",
+                        [(position, doc_id) for position, doc_id in enumerate(ordered_ids)])
+
+
+def set_origin(db: sqlite_utils.Database, document_id: int, created: str | None,
+               creator_id: int | None) -> None:
+    """When and by whom a document was created where it came from (NULL: not known)."""
+    db.execute("UPDATE documents SET created = ?, creator_id = ? WHERE id = ?", [created, creator_id, document_id])
+
+
+def set_text(db: sqlite_utils.Database, document_id: int, text: str, content_hash: str) -> None:
+    db.execute("UPDATE documents SET plain_text = ?, char_count = ?, content_hash = ? WHERE id = ?",
+               [text, len(text), content_hash, document_id])
+
+
+def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | None) -> None:
+    db.execute("UPDATE documents SET pseudonymised_at = ? WHERE id = ?", [when, document_id])
+
+
+def set_turn_speakers(db: sqlite_utils.Database, rows: Iterable[tuple[int, str]]) -> None:
+    """(turn id, speaker) pairs."""
+    db.conn.executemany("UPDATE speaker_turns SET speaker = ? WHERE id = ?", [(s, i) for i, s in rows])
+
+
+def set_structure_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
+    """Write (id, start, end) rows of a structure table back (a sync point takes the start)."""
+    start, end = _RANGE_COLUMNS[table]
+    if end is None:
+        db.conn.executemany(f"UPDATE {table} SET {start} = ? WHERE id = ?", [(s, i) for i, s, _e in rows])
+        return
+    db.conn.executemany(f"UPDATE {table} SET {start} = ?, {end} = ? WHERE id = ?", [(s, e, i) for i, s, e in rows])
+
+
 def blocks(db: sqlite_utils.Database, document_id: int) -> list[Block]:
     sql = 'SELECT kind, start, "end", level FROM blocks WHERE document_id = ? ORDER BY start, id'
     return [Block(*r) for r in db.execute(sql, [document_id]).fetchall()]
@@ -117,4 +174,59 @@ def delete(db: sqlite_utils.Database, document_id: int) -> None:
 
 def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     snapshots.restore(db, rows)
+
+
+# ----------------------------------------------------------------- copies from another project (merging)
+def structure_rows(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict]]:
+    """A document's blocks, speaker turns and sync points, in text order."""
+    return {
+        table: [dict(r) for r in db.query(
+            f"SELECT * FROM [{table}] WHERE document_id = ? ORDER BY {order}, id", [document_id])]
+        for table, order in _TEXT_ORDER.items()
+    }
+
+
+def insert_copy(db: sqlite_utils.Database, row: dict[str, Any], structure: dict[str, list[dict]]) -> int:
+    """Insert a document's row and its structure rows as read from another project (under new
+    ids, after the documents here); the new document's id."""
+    doc_id = insert(db, row)
+    for table in STRUCTURE_TABLES:
+        db.table(table).insert_all({k: v for k, v in r.items() if k != "id"} | {"document_id": doc_id}
+                                   for r in structure.get(table, []))
+    return doc_id
+
+
+def _in_ids(ids: Iterable[int]) -> str:
+    return "[" + ",".join(str(int(i)) for i in ids) + "]"
+
+
+def rows_of(db: sqlite_utils.Database, document_ids: list[int]) -> dict[str, list[dict]]:
+    """The full rows of these documents and of their structure, by id."""
+    where = "IN (SELECT value FROM json_each(?))"
+    ids = _in_ids(document_ids)
+    out = {"documents": [dict(r) for r in db.table("documents").rows_where(f"id {where}", [ids], order_by="id")]}
+    for table in STRUCTURE_TABLES:
+        out[table] = [dict(r) for r in db.table(table).rows_where(f"document_id {where}", [ids], order_by="id")]
+    return out
+
+
+def structure_ids(db: sqlite_utils.Database, document_ids: list[int]) -> dict[str, list[int]]:
+    """The ids of these documents' structure rows, by table."""
+    ids = _in_ids(document_ids)
+    return {table: [r[0] for r in db.execute(
+        f"SELECT id FROM [{table}] WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids])]
+        for table in STRUCTURE_TABLES}
+
+
+def delete_many(db: sqlite_utils.Database, document_ids: list[int]) -> None:
+    """Delete these documents (their structure goes with them)."""
+    if document_ids:
+        db.execute("DELETE FROM documents WHERE id IN (SELECT value FROM json_each(?))", [_in_ids(document_ids)])
+
+
+def insert_rows(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Put rows read by :func:`rows_of` back with their ids."""
+    for table in ("documents", *STRUCTURE_TABLES):
+        if rows.get(table):
+            db.table(table).insert_all(rows[table])
 

@@ -59,12 +59,6 @@ def set_code_codable(db: sqlite_utils.Database, code_id: int, codable: bool) -> 
 # ----------------------------------------------------------------- documents' own dates
 
 
-def set_document_origin(db: sqlite_utils.Database, document_id: int, created: str | None,
-                        creator_id: int | None) -> None:
-    """When and by whom a document was created where it came from (NULL: not known)."""
-    db.execute("UPDATE documents SET created = ?, creator_id = ? WHERE id = ?", [created, creator_id, document_id])
-
-
 def document_origins(db: sqlite_utils.Database) -> dict[int, tuple[str | None, int | None]]:
     """document id -> (created, creator id) as recorded by an import; both None for qcdesk's own."""
     rows = db.execute("SELECT id, created, creator_id FROM documents").fetchall()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -12,24 +12,52 @@ _COLUMNS = ("id, document_id, name, kind, mime, size, duration_ms, storage, link
             "chunk_size")
 
 
+class MediaRow(NamedTuple):
+    """A recording's row (its chunks apart)."""
+
+    id: int
+    document_id: int | None
+    name: str
+    kind: str
+    mime: str
+    size: int
+    duration_ms: int | None
+    storage: str
+    link_path: str | None
+    sha256: str
+    chunk_size: int
+
+
+class StoredRecording(NamedTuple):
+    """What checking a recording stored inside the project needs."""
+
+    id: int
+    name: str
+    size: int
+    sha256: str
+    chunk_size: int
+
+
 def insert(db: sqlite_utils.Database, row: dict[str, Any]) -> int:
     pk = db.table("media").insert(row).last_pk
     assert pk is not None
     return int(pk)
 
 
-def get(db: sqlite_utils.Database, media_id: int) -> tuple | None:
-    return db.execute(f"SELECT {_COLUMNS} FROM media WHERE id = ?", [media_id]).fetchone()
+def get(db: sqlite_utils.Database, media_id: int) -> MediaRow | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM media WHERE id = ?", [media_id]).fetchone()
+    return MediaRow(*row) if row else None
 
 
-def for_document(db: sqlite_utils.Database, document_id: int) -> tuple | None:
-    return db.execute(f"SELECT {_COLUMNS} FROM media WHERE document_id = ?", [document_id]).fetchone()
+def for_document(db: sqlite_utils.Database, document_id: int) -> MediaRow | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM media WHERE document_id = ?", [document_id]).fetchone()
+    return MediaRow(*row) if row else None
 
 
-def all_rows(db: sqlite_utils.Database) -> list[tuple]:
+def all_rows(db: sqlite_utils.Database) -> list[MediaRow]:
     sql = (f"SELECT {', '.join('m.' + c.strip() for c in _COLUMNS.split(','))} FROM media m "
            "LEFT JOIN documents d ON d.id = m.document_id ORDER BY d.position, m.document_id, m.id")
-    return db.execute(sql).fetchall()
+    return [MediaRow(*r) for r in db.execute(sql).fetchall()]
 
 
 def add_chunk(db: sqlite_utils.Database, media_id: int, seq: int, data: bytes) -> None:
@@ -81,7 +109,7 @@ def stored_chunks(db: sqlite_utils.Database, media_id: int):
     yield from db.execute("SELECT seq, data FROM media_chunks WHERE media_id = ? ORDER BY seq", [media_id])
 
 
-def stored_media(db: sqlite_utils.Database) -> list[tuple[int, str, int, str, int]]:
-    """(id, name, size, sha256, chunk_size) of every recording stored inside."""
-    return db.execute("SELECT id, name, size, sha256, chunk_size FROM media WHERE storage = 'embedded' "
-                      "ORDER BY id").fetchall()
+def stored_media(db: sqlite_utils.Database) -> list[StoredRecording]:
+    """Every recording stored inside."""
+    return [StoredRecording(*r) for r in db.execute(
+        "SELECT id, name, size, sha256, chunk_size FROM media WHERE storage = 'embedded' ORDER BY id").fetchall()]

@@ -1,5 +1,6 @@
 """SQL for merging another coder's project file: reading its rows, inserting them here with
-their original values, and removing exactly the rows a merge inserted (its undo)."""
+their original values, and removing exactly the rows a merge inserted (its undo). Documents and
+their structure are copied, removed and put back by :mod:`qcdesk.core.storage.documents`."""
 
 from __future__ import annotations
 
@@ -8,24 +9,13 @@ from typing import Any, NamedTuple
 import sqlite_utils
 from qcdesk.core.storage.ids import insert_row
 
-#: the rows that belong to a document's text, and their text order
-_DOCUMENT_CHILDREN = {"blocks": "start", "speaker_turns": "start", "sync_points": "position"}
-_TABLES_WITH_ID = ("coders", "documents", "codes", "codings", "time_codings", "memos", "cases", "attributes",
+_TABLES_WITH_ID = ("coders", "codes", "codings", "time_codings", "memos", "cases", "attributes",
                    "document_sets")
 
 
 def rows(db: sqlite_utils.Database, table: str, order: str = "id") -> list[dict[str, Any]]:
     """Every row of a table of the other project (tables are small apart from documents)."""
     return [dict(r) for r in db.query(f"SELECT * FROM [{table}] ORDER BY {order}")]
-
-
-def document_rows(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict]]:
-    """A document's blocks, speaker turns and sync points, in text order."""
-    return {
-        table: [dict(r) for r in db.query(
-            f"SELECT * FROM [{table}] WHERE document_id = ? ORDER BY {order}, id", [document_id])]
-        for table, order in _DOCUMENT_CHILDREN.items()
-    }
 
 
 def document_summaries(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -45,11 +35,6 @@ def integrity_ok(db: sqlite_utils.Database) -> bool:
 def insert(db: sqlite_utils.Database, table: str, row: dict[str, Any]) -> int:
     """Insert one row (without its foreign id, so this project numbers it); return the new id."""
     return insert_row(db, table, row)
-
-
-def insert_children(db: sqlite_utils.Database, table: str, document_id: int, children: list[dict]) -> None:
-    db.table(table).insert_all({k: v for k, v in r.items() if k != "id"} | {"document_id": document_id}
-                         for r in children)
 
 
 def memo_matches(db: sqlite_utils.Database, title: str, column: str | None,
@@ -92,7 +77,8 @@ def remember_guid(db: sqlite_utils.Database, kind: str, local_id: int, guid: str
 
 # ----------------------------------------------------------------- undo of a merge
 
-_LINK_KEYS = {
+#: the key columns of each link table a merge may insert into
+LINK_KEYS = {
     "case_documents": ("case_id", "document_id"),
     "case_speakers": ("case_id", "document_id", "speaker"),
     "case_attributes": ("case_id", "attribute_id"),
@@ -105,7 +91,8 @@ def _in_ids(ids: list[int]) -> tuple[str, list[str]]:
 
 
 def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, list[dict]]:
-    """The full rows of everything a merge inserted, so a redo puts them back with the same ids."""
+    """The full rows of everything a merge inserted but its documents (and their structure), so a
+    redo puts them back with the same ids."""
     out: dict[str, list[dict]] = {}
     for table in _TABLES_WITH_ID:
         ids = inserted.get(table, [])
@@ -115,11 +102,7 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
         "SELECT * FROM media WHERE id IN (SELECT value FROM json_each(?)) "
         "OR document_id IN (SELECT value FROM json_each(?)) ORDER BY id",
         [_in_ids(inserted.get("media", []))[1][0], _in_ids(inserted.get("documents", []))[1][0]])]
-    for table in _DOCUMENT_CHILDREN:
-        where, args = _in_ids(inserted.get("documents", []))
-        out[table] = [dict(r) for r in db[table].rows_where(
-            "document_id IN (SELECT value FROM json_each(?))", args, order_by="id")]
-    for table, keys in _LINK_KEYS.items():
+    for table, keys in LINK_KEYS.items():
         found = []
         for key in inserted.get(table, []):
             cond = " AND ".join(f"{k} = ?" for k in keys)
@@ -132,25 +115,40 @@ def capture(db: sqlite_utils.Database, inserted: dict[str, list]) -> dict[str, l
     return out
 
 
-def remove(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    """Delete the captured rows: links first, then dependants before what they depend on."""
-    for table, keys in _LINK_KEYS.items():
+def remove_dependants(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Delete the captured rows that hang on documents: links first, then dependants before what
+    they depend on (the documents go next, then :func:`remove_the_rest`)."""
+    for table, keys in LINK_KEYS.items():
         cond = " AND ".join(f"{k} = ?" for k in keys)
         for row in rows.get(table, []):
             db.execute(f"DELETE FROM [{table}] WHERE {cond}", [row[k] for k in keys])
     # a recording's row only: its chunks stay for a redo (purged when the project closes)
-    for table in ("media", "memos", "codings", "time_codings", "codes", "documents", "attributes", "cases",
-                  "document_sets", "coders"):
+    _delete_ids(db, rows, ("media", "memos", "codings", "time_codings", "codes"))
+
+
+def remove_the_rest(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Delete the captured rows that documents may point at (after the documents)."""
+    _delete_ids(db, rows, ("attributes", "cases", "document_sets", "coders"))
+
+
+def _delete_ids(db: sqlite_utils.Database, rows: dict[str, list[dict]], tables: tuple[str, ...]) -> None:
+    for table in tables:
         ids = [r["id"] for r in rows.get(table, [])]
         if ids:
             where, args = _in_ids(ids)
             db.execute(f"DELETE FROM [{table}] WHERE {where}", args)
 
 
-def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
-    """Put captured rows back with their ids (codes parents first, as they were inserted)."""
-    for table in ("coders", "documents", "media", "blocks", "speaker_turns", "sync_points", "codes", "codings",
-                  "time_codings", "memos", "cases", "attributes", "case_documents", "case_speakers", "case_attributes",
-                  "document_sets", "document_set_members", "external_ids"):
+def restore_coders(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Put captured coders back with their ids (before the documents, which may name them)."""
+    if rows.get("coders"):
+        db.table("coders").insert_all(rows["coders"])
+
+
+def restore_the_rest(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
+    """Put the other captured rows back with their ids (after the documents; codes parents
+    first, as they were inserted)."""
+    for table in ("media", "codes", "codings", "time_codings", "memos", "cases", "attributes", "case_documents",
+                  "case_speakers", "case_attributes", "document_sets", "document_set_members", "external_ids"):
         if rows.get(table):
             db.table(table).insert_all(rows[table])

@@ -8,7 +8,7 @@ Cases are read straight from the schema tables (``cases``, ``case_documents``,
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import sqlite_utils
 
@@ -84,18 +84,35 @@ def case_documents(db: sqlite_utils.Database) -> list[tuple[int, int]]:
     return [tuple(r) for r in db.execute("SELECT case_id, document_id FROM case_documents")]
 
 
-def case_turns(db: sqlite_utils.Database) -> list[tuple[int, int, int, int]]:
-    """(case id, document id, start, end) of every turn spoken by a case's speaker."""
+class CaseTurn(NamedTuple):
+    """A speaker turn spoken by a case's speaker."""
+
+    case_id: int
+    document_id: int
+    start: int
+    end: int
+
+
+class AttributeRow(NamedTuple):
+    id: int
+    name: str
+    value_type: str
+    #: the choices as stored (a JSON array, or empty)
+    choices: str
+
+
+def case_turns(db: sqlite_utils.Database) -> list[CaseTurn]:
+    """Every turn spoken by a case's speaker, in document and text order."""
     sql = ('SELECT cs.case_id, t.document_id, t.start, t."end" FROM case_speakers cs '
            "JOIN speaker_turns t ON t.document_id = cs.document_id AND t.speaker = cs.speaker "
            "ORDER BY t.document_id, t.start")
-    return [tuple(r) for r in db.execute(sql)]
+    return [CaseTurn(*r) for r in db.execute(sql)]
 
 
-def attributes(db: sqlite_utils.Database) -> list[tuple[int, str, str, str]]:
-    """(id, name, value_type, choices JSON) ordered by name."""
+def attributes(db: sqlite_utils.Database) -> list[AttributeRow]:
+    """Every attribute, ordered by name."""
     sql = "SELECT id, name, value_type, choices FROM attributes ORDER BY name COLLATE NOCASE, id"
-    return [tuple(r) for r in db.execute(sql)]
+    return [AttributeRow(*r) for r in db.execute(sql)]
 
 
 def attribute_values(db: sqlite_utils.Database, attribute_id: int) -> list[tuple[int, str]]:

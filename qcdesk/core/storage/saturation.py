@@ -1,17 +1,8 @@
-"""SQL for interview order and the first appearance of codes (thematic saturation)."""
+"""SQL for the first appearance of codes (thematic saturation)."""
 
 from __future__ import annotations
 
 import sqlite_utils
-
-
-def document_ids_in_order(db: sqlite_utils.Database) -> list[int]:
-    return [r[0] for r in db.execute("SELECT id FROM documents ORDER BY position, id").fetchall()]
-
-
-def set_positions(db: sqlite_utils.Database, ordered_ids: list[int]) -> None:
-    db.conn.executemany("UPDATE documents SET position = ? WHERE id = ?",
-                   [(position, doc_id) for position, doc_id in enumerate(ordered_ids)])
 
 
 def codes_per_document(db: sqlite_utils.Database, coder_id: int | None = None) -> dict[int, set[int]]:

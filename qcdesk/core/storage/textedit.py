@@ -7,6 +7,7 @@ import contextlib
 from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
+from qcdesk.core.models import Pseudonym
 from qcdesk.core.storage.ids import new_id
 
 #: the tables whose rows are code-point ranges over a document's text (memos: those anchored to a passage;
@@ -15,6 +16,8 @@ RANGE_TABLES = ("codings", "speaker_turns", "blocks", "memos", "sync_points")
 #: table -> (start column, end column, which rows have a range)
 _RANGE_COLUMNS = {"memos": ("anchor_start", "anchor_end", "anchor_start IS NOT NULL"),
                   "sync_points": ("position", "position", "1")}
+#: the range tables written here: codings and memos (table -> start and end columns)
+_WRITTEN_RANGES = {"codings": ("start", '"end"'), "memos": ("anchor_start", "anchor_end")}
 
 
 # ----------------------------------------------------------------- text and ranges
@@ -25,15 +28,6 @@ def text_row(db: sqlite_utils.Database, document_id: int) -> dict | None:
     if row is None:
         return None
     return {"plain_text": row[0], "char_count": row[1], "content_hash": row[2], "pseudonymised_at": row[3]}
-
-
-def set_text(db: sqlite_utils.Database, document_id: int, text: str, content_hash: str) -> None:
-    db.execute("UPDATE documents SET plain_text = ?, char_count = ?, content_hash = ? WHERE id = ?",
-               [text, len(text), content_hash, document_id])
-
-
-def set_pseudonymised(db: sqlite_utils.Database, document_id: int, when: str | None) -> None:
-    db.execute("UPDATE documents SET pseudonymised_at = ? WHERE id = ?", [when, document_id])
 
 
 class Range(NamedTuple):
@@ -66,12 +60,9 @@ def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[Rang
 
 
 def set_ranges(db: sqlite_utils.Database, table: str, rows: Iterable[tuple[int, int, int]]) -> None:
-    """Write (id, start, end) rows back."""
-    assert table in RANGE_TABLES
-    start, end, _where = _RANGE_COLUMNS.get(table, ("start", '"end"', "1"))
-    if start == end:  # a point: its start is where it is
-        db.conn.executemany(f"UPDATE {table} SET {start} = ? WHERE id = ?", [(s, i) for i, s, _e in rows])
-        return
+    """Write (id, start, end) rows of codings or memos back (a document's structure is written by
+    :func:`qcdesk.core.storage.documents.set_structure_ranges`)."""
+    start, end = _WRITTEN_RANGES[table]
     db.conn.executemany(f"UPDATE {table} SET {start} = ?, {end} = ? WHERE id = ?",
                         [(s, e, i) for i, s, e in rows])
 
@@ -109,11 +100,6 @@ def turns_of(db: sqlite_utils.Database, speaker: str,
 def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, str]]:
     sql = "SELECT id, speaker FROM speaker_turns WHERE document_id = ? ORDER BY start, id"
     return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
-
-
-def set_turn_speakers(db: sqlite_utils.Database, rows: Iterable[tuple[int, str]]) -> None:
-    """(turn id, speaker) pairs."""
-    db.conn.executemany("UPDATE speaker_turns SET speaker = ? WHERE id = ?", [(s, i) for i, s in rows])
 
 
 def case_speaker_rows(db: sqlite_utils.Database, speaker: str, document_ids: list[int]) -> list[dict]:
@@ -162,19 +148,19 @@ def replace_case_speakers(db: sqlite_utils.Database, document_id: int, mapping: 
 _KEY_COLUMNS = "id, original, pseudonym, note"
 
 
-def pseudonym_rows(db: sqlite_utils.Database) -> list[tuple[int, str, str, str]]:
+def pseudonym_rows(db: sqlite_utils.Database) -> list[Pseudonym]:
     sql = f"SELECT {_KEY_COLUMNS} FROM pseudonyms ORDER BY original COLLATE NOCASE, id"
-    return [tuple(r) for r in db.execute(sql).fetchall()]
+    return [Pseudonym(*r) for r in db.execute(sql).fetchall()]
 
 
-def pseudonym_row(db: sqlite_utils.Database, entry_id: int) -> tuple | None:
+def pseudonym_row(db: sqlite_utils.Database, entry_id: int) -> Pseudonym | None:
     row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE id = ?", [entry_id]).fetchone()
-    return tuple(row) if row else None
+    return Pseudonym(*row) if row else None
 
 
-def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> tuple | None:
+def pseudonym_by_original(db: sqlite_utils.Database, original: str) -> Pseudonym | None:
     row = db.execute(f"SELECT {_KEY_COLUMNS} FROM pseudonyms WHERE original = ?", [original]).fetchone()
-    return tuple(row) if row else None
+    return Pseudonym(*row) if row else None
 
 
 def insert_pseudonym(db: sqlite_utils.Database, original: str, pseudonym: str, note: str, created: str) -> int:

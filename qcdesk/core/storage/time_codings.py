@@ -4,36 +4,37 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from qcdesk.core.models import TimeCoding
 from qcdesk.core.storage import snapshots
 
 _COLUMNS = "id, document_id, code_id, start_ms, end_ms, coder_id, memo, created_at"
 _ORDER = "ORDER BY document_id, start_ms, end_ms, id"
 
 
-def _rows(db: sqlite_utils.Database, where: str, args: list) -> list[tuple]:
-    return db.execute(f"SELECT {_COLUMNS} FROM time_codings WHERE {where} {_ORDER}", args).fetchall()
+def _rows(db: sqlite_utils.Database, where: str, args: list) -> list[TimeCoding]:
+    return [TimeCoding(*r) for r in db.execute(f"SELECT {_COLUMNS} FROM time_codings WHERE {where} {_ORDER}", args)]
 
 
-def get(db: sqlite_utils.Database, time_coding_id: int) -> tuple | None:
+def get(db: sqlite_utils.Database, time_coding_id: int) -> TimeCoding | None:
     found = _rows(db, "id = ?", [time_coding_id])
     return found[0] if found else None
 
 
-def for_document(db: sqlite_utils.Database, document_id: int) -> list[tuple]:
+def for_document(db: sqlite_utils.Database, document_id: int) -> list[TimeCoding]:
     return _rows(db, "document_id = ?", [document_id])
 
 
-def for_codes(db: sqlite_utils.Database, code_ids: list[int]) -> list[tuple]:
+def for_codes(db: sqlite_utils.Database, code_ids: list[int]) -> list[TimeCoding]:
     ids = "[" + ",".join(str(int(i)) for i in code_ids) + "]"
     return _rows(db, "code_id IN (SELECT value FROM json_each(?))", [ids])
 
 
-def all_rows(db: sqlite_utils.Database) -> list[tuple]:
+def all_rows(db: sqlite_utils.Database) -> list[TimeCoding]:
     return _rows(db, "1", [])
 
 
 def duplicate(db: sqlite_utils.Database, document_id: int, code_id: int, start_ms: int, end_ms: int,
-              coder_id: int | None) -> tuple | None:
+              coder_id: int | None) -> TimeCoding | None:
     found = _rows(db, "document_id = ? AND code_id = ? AND start_ms = ? AND end_ms = ? AND coder_id IS ?",
                   [document_id, code_id, start_ms, end_ms, coder_id])
     return found[0] if found else None

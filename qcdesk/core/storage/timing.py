@@ -1,29 +1,39 @@
-"""SQL for the times known inside a document's text (``sync_points``, migration 0008)."""
+"""SQL reading the times known inside a document's text (``sync_points``, migration 0008; written by
+:mod:`qcdesk.core.storage.documents`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import NamedTuple
 
 import sqlite_utils
 
 
-def insert_sync_points(db: sqlite_utils.Database, document_id: int,
-                       points: Iterable[tuple[int, float]]) -> None:
-    """Store (position, seconds) pairs of one document; the one place imports write them."""
-    db.conn.executemany("INSERT INTO sync_points (document_id, position, seconds) VALUES (?, ?, ?)",
-                        [(document_id, int(p), float(s)) for p, s in points])
+class SyncPoint(NamedTuple):
+    """A time known at a code point of a document's text."""
+
+    position: int
+    seconds: float
 
 
-def sync_points(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, float]]:
+class TurnTimes(NamedTuple):
+    """A speaker turn's range and times, and how long its speaker's name is (the text before them)."""
+
+    start: int
+    end: int
+    time_start: float | None
+    time_end: float | None
+    name_length: int
+
+
+def sync_points(db: sqlite_utils.Database, document_id: int) -> list[SyncPoint]:
     """(position, seconds) of the document's sync points, in text order."""
     sql = "SELECT position, seconds FROM sync_points WHERE document_id = ? ORDER BY position, id"
-    return [(r[0], r[1]) for r in db.execute(sql, [document_id]).fetchall()]
+    return [SyncPoint(*r) for r in db.execute(sql, [document_id]).fetchall()]
 
 
-def timed_turns(db: sqlite_utils.Database,
-                document_id: int) -> list[tuple[int, int, float | None, float | None, int]]:
+def timed_turns(db: sqlite_utils.Database, document_id: int) -> list[TurnTimes]:
     """(start, end, time_start, time_end, length of the speaker's name) of the document's
     speaker turns, in text order."""
     sql = ('SELECT start, "end", time_start, time_end, length(speaker) FROM speaker_turns '
            "WHERE document_id = ? ORDER BY start, id")
-    return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
+    return [TurnTimes(*r) for r in db.execute(sql, [document_id]).fetchall()]

@@ -1,11 +1,9 @@
 """The window's undoable codings: of text (apply, remove, resize, in-vivo) and of recordings' time
-ranges (named commands). The time codings' inverses are put together here from
-``project.time_codings``' add, remove and restore."""
+ranges (named commands over ``project.time_codings``, whose operations return their own inverse)."""
 
 from __future__ import annotations
 
 from qcdesk.core.project import Project
-from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
 from qcdesk.ui.commands import CoreCommand
 
 
@@ -39,41 +37,15 @@ def in_vivo(project: Project, document_id: int, start: int, end: int, parent_id:
 def add_time_coding(project: Project, document_id: int, code_id: int, start_ms: int, end_ms: int,
                     code_name: str = "") -> CoreCommand:
     """Code a time range of a recording; undo removes that row, redo puts the same row back."""
-    service = project.time_codings
-
-    def first() -> Done:
-        before = {t.id for t in service.for_document(document_id)}
-        item = service.add(document_id, code_id, start_ms, end_ms)
-        if item.id in before:  # the same code on the same range: nothing to undo
-            return Done(item, None)
-        return Done(item, delete_then("Remove time coding", lambda: service.remove(item.id), service.restore,
-                                      "Restore time coding", touched("time_codings", [item.id])))
-
-    return CoreCommand(f"Code time range with “{code_name}”" if code_name else "Code time range", first)
+    return CoreCommand(f"Code time range with “{code_name}”" if code_name else "Code time range",
+                       lambda: project.time_codings.add(document_id, code_id, start_ms, end_ms))
 
 
 def remove_time_coding(project: Project, time_coding_id: int, code_name: str = "") -> CoreCommand:
-    service = project.time_codings
-
-    def first() -> Done:
-        snap = service.remove(time_coding_id)
-        return Done(snap, restore_then("Restore time coding", service.restore, snap,
-                                       lambda: service.remove(time_coding_id), "Remove time coding",
-                                       touched("time_codings", [time_coding_id])))
-
-    return CoreCommand(f"Remove time coding “{code_name}”" if code_name else "Remove time coding", first)
+    return CoreCommand(f"Remove time coding “{code_name}”" if code_name else "Remove time coding",
+                       lambda: project.time_codings.remove(time_coding_id))
 
 
 def set_time_coding_memo(project: Project, time_coding_id: int, memo: str) -> CoreCommand:
     """Give a time range this memo; undo puts the memo it had back."""
-    service = project.time_codings
-    label = "Edit memo of time range"
-
-    def first() -> Done:
-        old = service.set_memo(time_coding_id, memo)
-        if old == memo:
-            return Done(old, None)
-        return Done(old, swap(label, lambda text: service.set_memo(time_coding_id, text), old, memo,
-                              touched("time_codings", [time_coding_id])))
-
-    return CoreCommand(label, first)
+    return CoreCommand("Edit memo of time range", lambda: project.time_codings.set_memo(time_coding_id, memo))

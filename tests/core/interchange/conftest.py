@@ -84,8 +84,8 @@ def rich_project(new_project) -> Project:
     (two codes on one range), memos on a code, a document, a coding and the project, and two cases
     with attributes."""
     p = new_project("rich.qcdesk")
-    d1 = p.add_document("Resident 01", _parsed(INTERVIEW_1), source_name="resident01.docx")
-    d2 = p.add_document("Residente 02", _parsed(INTERVIEW_2), source_name="residente02.txt")
+    d1 = p.documents.add("Resident 01", _parsed(INTERVIEW_1), source_name="resident01.docx")
+    d2 = p.documents.add("Residente 02", _parsed(INTERVIEW_2), source_name="residente02.txt")
     support = p.codebook.add("Support", color="#58d68d", description="Help from others at work.").value
     peers = p.codebook.add("Peers", parent_id=support.id, color="#5dade2",
                        description="Fellow residents & nurses <in the unit>.").value

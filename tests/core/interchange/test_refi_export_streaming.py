@@ -28,7 +28,7 @@ def coded_project(new_project, documents: int = 24, codings: int = 150):
     codes = [p.codebook.add(f"Code {i}").value.id for i in range(3)]
     for d in range(documents):
         text = " ".join(WORDS[(d + i) % len(WORDS)] for i in range(codings * 2))
-        doc = p.add_document(f"Interview {d:02}", ParsedDocument(text=text, source_format="txt"))
+        doc = p.documents.add(f"Interview {d:02}", ParsedDocument(text=text, source_format="txt"))
         starts = [i for i in range(len(text)) if i == 0 or text[i - 1] == " "][:codings]
         rows = [NewCoding(doc.id, codes[k % 3], a, min(len(text), a + 70), None, schema.now())
                 for k, a in enumerate(starts)]

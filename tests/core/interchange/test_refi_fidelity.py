@@ -75,7 +75,7 @@ def test_two_coders_same_code_same_passage_both_imported(tmp_path, new_project):
 
 def test_own_round_trip_keeps_the_second_coder(tmp_path, new_project):
     p = new_project("two.qcdesk")
-    doc = p.add_document("Resident 01", _parsed(INTERVIEW_1))
+    doc = p.documents.add("Resident 01", _parsed(INTERVIEW_1))
     code = p.codebook.add("Stress").value
     where = span(INTERVIEW_1, "Honestly 😅 terrible")
     p.set_coder("Ana")
@@ -95,7 +95,7 @@ def test_own_package_is_read_in_code_points_even_where_utf16_looks_likelier(tmp_
     guess dropped the coding's last character."""
     text = "x😅yz and more 😅ab cd"
     p = new_project("emoji.qcdesk")
-    doc = p.add_document("Resident 01", _parsed(text))
+    doc = p.documents.add("Resident 01", _parsed(text))
     code = p.codebook.add("Stress").value
     p.codings.apply(doc.id, code.id, 0, 3)
     p.codings.apply(doc.id, code.id, 14, 17)
@@ -113,7 +113,7 @@ def test_search_coding_records_the_coder_the_audit_names(tmp_path):
 
     path = tmp_path / "s.qcdesk"
     with Project.create(path) as p:
-        p.add_document("Resident 01", _parsed(INTERVIEW_1))
+        p.documents.add("Resident 01", _parsed(INTERVIEW_1))
         p.codebook.add("Handover")
         p.set_coder("Amira")
     with Project.open(path) as p:  # a later session (the command line) that chose no coder

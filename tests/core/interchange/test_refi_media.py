@@ -29,12 +29,12 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
     mp4 = converted(tmp_path, ".mp4", video=True, name="walk")
     diary = tone_wav(tmp_path / "diary.wav", 1.0, freq=330)
     with Project.create(path) as p:
-        doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
+        doc = p.documents.add("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
         code = p.codebook.add("welcome").value
         p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)
-        video_doc = p.add_document("Walk", ParsedDocument("Chris: Here we are.", "vtt",
-                                                          turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
+        video_doc = p.documents.add("Walk", ParsedDocument("Chris: Here we are.", "vtt",
+                                                           turns=[SpeakerTurn("Chris", 0, 19, 0.5, 1.5)]))
         p.media.attach(video_doc.id, mp4, embed=False)
         diary_id, _ = p.media.add_recording(diary, name="Diary 3")
         p.memos.create("", "Recorded on the bus.", document_id=diary_id)
@@ -250,12 +250,11 @@ def test_sync_points_count_in_the_packages_position_scheme(tmp_path):
 
 def test_a_round_trip_keeps_every_sync_point(tmp_path):
     from qcdesk.core import timing
-    from qcdesk.core.storage import timing as timing_sql
 
     path, _files = _make(tmp_path)
-    with Project.open(path) as p, p.action():
+    with Project.open(path) as p:
         interview = next(d for d in p.documents() if d.name == "Interview 1")
-        timing_sql.insert_sync_points(p.db, interview.id, [(30, 1.5), (TEXT.index("hear"), 1.75)])
+        p.documents.add_sync_points(interview.id, [(30, 1.5), (TEXT.index("hear"), 1.75)])
     out = tmp_path / "study.qdpx"
     with Project.open(path) as p:
         expected = {d.name: timing.time_points(p, d.id) for d in p.documents()}

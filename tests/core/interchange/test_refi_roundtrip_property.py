@@ -64,16 +64,13 @@ def projects(draw):
 
 
 def build(path: Path, spec) -> Project:
-    from qcdesk.core.storage import timing as timing_sql
-
     docs, codes, coders, codings, memos, cases, timed = spec
     p = Project.create(path)
-    doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
+    doc_ids = [p.documents.add(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
     for d, points in timed.items():
         p.media.attach(doc_ids[d], tone_wav(path.with_name(f"doc{d}.wav"), 0.05, freq=200 + d))
-        with p.action():
-            timing_sql.insert_sync_points(p.db, doc_ids[d], points)
+        p.documents.add_sync_points(doc_ids[d], points)
     code_ids: list[int] = []
     for name, parent, description, _codable in codes:
         code_ids.append(p.codebook.add(name, parent_id=code_ids[parent] if parent is not None else None,

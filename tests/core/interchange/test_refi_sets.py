@@ -113,7 +113,7 @@ def test_code_sets_unknown_members_and_name_clashes_from_other_tools(new_project
     pkg = make_qdpx(tmp_path / "other.qdpx", {"project.qde": _package(sets_xml),
                                               "sources/d1.txt": TEXT, "sources/d2.txt": TEXT + " More."})
     p = new_project()
-    p.add_document("Interview 0", _parsed("Something else entirely."))
+    p.documents.add("Interview 0", _parsed("Something else entirely."))
     existing = p.sets.create("Wave 1", [p.documents()[0].id]).value
     report = import_file(p, pkg)
     joined = "\n".join(report.warnings)

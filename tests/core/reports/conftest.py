@@ -67,17 +67,17 @@ def make_sample(folder: Path) -> Sample:
     project = Project.create(path)
     project.set_coder("Amira Haddad")
     project.set_coder("Ben Okafor")
-    d1 = project.add_document("Interview 01", transcript([
+    d1 = project.documents.add("Interview 01", transcript([
         ("Interviewer", "How are rotations going?", 5.0),
         ("Participant 1", "The workload is relentless on surgical rotations.", 65.0),
         ("Participant 1", EMOJI, 3725.0),
     ])).id
-    d2 = project.add_document("Interview 02", transcript([
+    d2 = project.documents.add("Interview 02", transcript([
         ("Interviewer", "Tell me about support.", 0.0),
         ("Participant 2", ARABIC, 12.5),
         ("Participant 2", "  My supervisor always checked in.  ", 130.0),
     ])).id
-    d3 = project.add_document("Field notes", plain([
+    d3 = project.documents.add("Field notes", plain([
         "Ward was busy.", "Residents looked exhausted at handover.",
     ])).id
     barriers = project.codebook.add("Barriers", color="#c0392b", description="Anything that gets in the way.").value.id
@@ -109,7 +109,7 @@ def big_project(path: Path, n_docs: int, n_codes: int, n_segments: int) -> Proje
     docs = []
     for d in range(n_docs):
         turns = [(f"P{d + 1}" if t % 2 else "Interviewer", sentence * 3, float(t * 37)) for t in range(turns_per_doc)]
-        docs.append(project.add_document(f"Interview {d + 1:02d} – participant {d + 1}", transcript(turns)).id)
+        docs.append(project.documents.add(f"Interview {d + 1:02d} – participant {d + 1}", transcript(turns)).id)
     codes, parents = [], []
     for c in range(n_codes):
         parent = parents[-1] if c % 4 and parents else None

@@ -38,7 +38,7 @@ def build_project(folder: Path):
     p.memos.create("Definition", "Hours and tasks. " * 30, code_id=s.codes["Workload"])
     # a long field diary: quotes and transcript pages that run over several pages
     paras = [f"Day {i}: {LONG * (1 + i % 4)}" for i in range(1, 60)]
-    diary = p.add_document("Diary", plain(paras)).id
+    diary = p.documents.add("Diary", plain(paras)).id
     ward = p.cases.add("Ward diary").value.id
     p.cases.link_documents(ward, [diary])
     for i in range(1, 60, 2):

@@ -79,7 +79,7 @@ def test_saturation_chart_leaves_out_interviews_nobody_has_coded(sample):
     """An uncoded interview would read as "0 new codes", which looks like saturation."""
     from qcdesk.core.importers.base import ParsedDocument
 
-    sample.project.add_document("Interview 03", ParsedDocument(text="Not coded yet.", source_format="txt"))
+    sample.project.documents.add("Interview 03", ParsedDocument(text="Not coded yet.", source_format="txt"))
     curve = build_report(sample.project, "matrices").charts()[1]
     assert curve.labels == ("Interview 01", "Interview 02", "Field notes")
     assert curve.values == (3.0, 1.0, 0.0) and curve.series[0][1] == (3.0, 4.0, 4.0)

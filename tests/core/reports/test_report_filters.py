@@ -59,15 +59,15 @@ def study(tmp_path: Path):
 def make_study(folder: Path) -> Study:
     """Three interviews (one a focus group), three codes, two coders, four cases with a role."""
     p = Project.create(folder / "mentoring.qcd")
-    mina = p.add_document("Interview Mina", transcript([
+    mina = p.documents.add("Interview Mina", transcript([
         ("Interviewer", "How was your first rotation?", None),
         ("Mina", "My mentor met me every week.", None),
         ("Mina", "Night shifts drained me completely.", None)])).id
-    omar = p.add_document("Interview Omar", transcript([
+    omar = p.documents.add("Interview Omar", transcript([
         ("Interviewer", "What do you do as a mentor?", None),
         ("Omar", "I check in with my mentees after nights.", None),
         ("Omar", "Honestly I am tired too.", None)])).id
-    group = p.add_document("Focus group", transcript([
+    group = p.documents.add("Focus group", transcript([
         ("Moderator", "Who supported you?", 0.0),
         ("Sara", "Senior residents covered for me.", 10.0),
         ("Tom", "We try to protect their sleep.", 20.0),
@@ -221,7 +221,7 @@ def wide_matrix_project(tmp_path: Path) -> Project:
     p.set_coder("A")
     fatigue = p.codebook.add("Fatigue").value.id
     for i in range(10):
-        doc = p.add_document(f"Interview {i}", transcript([(f"P{i}", "Nights were long and hard.", None)])).id
+        doc = p.documents.add(f"Interview {i}", transcript([(f"P{i}", "Nights were long and hard.", None)])).id
         p.codings.apply(doc, fatigue, 0, 8)
         p.cases.link_documents(p.cases.add(f"Case {i}").value.id, [doc])
     return p

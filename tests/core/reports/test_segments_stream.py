@@ -98,7 +98,7 @@ def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts, budget):
     project = Project.create(tmp_path_factory.mktemp("p") / "p.qcd")
     saved, DocumentTexts.BUDGET = DocumentTexts.BUDGET, budget
     try:
-        doc = project.add_document("Notes", plain(words)).id
+        doc = project.documents.add("Notes", plain(words)).id
         text = project.document_text(doc)
         code = project.codebook.add("Code").value.id
         wanted = []

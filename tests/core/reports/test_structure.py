@@ -258,7 +258,7 @@ def test_short_document_names_head_their_own_columns(tmp_path):
     with Project.create(tmp_path / "p.qcd") as project:
         code = project.codebook.add("C").value.id
         for i in range(5):
-            doc = project.add_document(f"P{i}", plain(["hello there"])).id
+            doc = project.documents.add(f"P{i}", plain(["hello there"])).id
             project.codings.apply(doc, code, 0, 5)
         report = build_report(project, "segments-by-code")
     (table,) = report.tables()

@@ -46,7 +46,7 @@ def test_margin_is_printed_in_the_word_file(sample, tmp_path: Path):
 
 def test_uncoded_documents_can_be_left_out(sample):
     p = sample.project
-    p.add_document("Empty interview", plain(["Nothing coded."]))
+    p.documents.add("Empty interview", plain(["Nothing coded."]))
     names = [h.text for h in build_report(p, "coded-transcript").headings()]
     assert "Empty interview" in names
     names = [h.text for h in build_report(p, "coded-transcript",

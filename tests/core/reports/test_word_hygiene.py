@@ -78,7 +78,7 @@ def test_long_quotes_may_flow_over_a_page_short_ones_keep_with_their_source(tmp_
 
     p = Project.create(tmp_path / "long.qcd")
     long_text = "word " * 400
-    doc = p.add_document("Long", plain([long_text.strip(), "short one"])).id
+    doc = p.documents.add("Long", plain([long_text.strip(), "short one"])).id
     code = p.codebook.add("C").value.id
     p.codings.apply(doc, code, 0, len(long_text.strip()))
     p.codings.apply(doc, code, len(long_text), len(long_text) + 9)

@@ -181,7 +181,7 @@ def test_quotes_inline_and_block(study):
 def test_quotes_collapse_whitespace_and_nest_quotation_marks(study):
     project, ids, _, _ = study
     lines = ['P05: She said "you will be fine"\n   and left.']
-    doc = project.add_document("Notes", ParsedDocument(text=lines[0], source_format="txt", blocks=[], turns=[]))
+    doc = project.documents.add("Notes", ParsedDocument(text=lines[0], source_format="txt", blocks=[], turns=[]))
     project.codings.apply(doc.id, ids["worry"], 5, len(lines[0]))
     result = retrieve(project, Query([ids["worry"]], documents=[doc.id]))[0]
     assert format_quotes([result]) == "“She said 'you will be fine' and left.” (Notes)"
@@ -209,7 +209,7 @@ def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     rng = random.Random(9)
     project = Project.create(tmp_path / "big.qcdesk")
     lines = [f"P{i % 7}: " + "words of a long answer " * 8 for i in range(400)]
-    docs = [project.add_document(f"Interview {n}", parsed(lines)).id for n in range(10)]
+    docs = [project.documents.add(f"Interview {n}", parsed(lines)).id for n in range(10)]
     codes = [project.codebook.add(f"Code {n}").value.id for n in range(10)]
     length = len("\n".join(lines))
     rows = []
