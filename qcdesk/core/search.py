@@ -31,6 +31,7 @@ import sqlite3
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
@@ -267,21 +268,21 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     patterns = [_pattern(t, whole_words) for t in terms]
     on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
                 if all(t.ascii for t in terms) else None)
-    found_in: dict[int, tuple[FoundText, list[tuple[int, int]]]] = {}
+    found_in: dict[int, tuple[FoundText, list[int]]] = {}
     for doc_id, raw in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
         content_hash = hashes[doc_id]
-        source, ranges = _search_one(project, index, doc_id, content_hash, raw, terms, patterns, on_bytes,
-                                     whole_words, case_sensitive)
+        source, spans = _search_one(project, index, doc_id, content_hash, raw, terms, patterns, on_bytes,
+                                    whole_words, case_sensitive)
         if wanted:
-            ranges = [(a, b) for a, b in ranges
-                      if (turn := project.turn_at(doc_id, source.code_point(a))) is not None
-                      and turn.speaker in wanted]
-        if ranges:
-            found_in[doc_id] = (source, ranges)
+            spans = list(chain.from_iterable(
+                (a, b) for a, b in zip(spans[::2], spans[1::2])
+                if (turn := project.turn_at(doc_id, source.code_point(a))) is not None and turn.speaker in wanted))
+        if spans:
+            found_in[doc_id] = (source, spans)
     hits = Hits(project)
     for doc_id, name in sql.names(project.db, found_in):  # interview order
-        source, ranges = found_in[doc_id]
-        hits.add(doc_id, name, source, ranges if limit is None else ranges[:limit - len(hits)])
+        source, spans = found_in[doc_id]
+        hits.add(doc_id, name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
         if limit is not None and len(hits) >= limit:
             break
     return hits
@@ -289,9 +290,9 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
 
 def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str, raw: bytes, terms: list[Term],
                 patterns: list[re.Pattern[str]], on_bytes: list[search_bytes.Term] | None, whole_words: bool,
-                case_sensitive: bool) -> tuple[FoundText, list[tuple[int, int]]]:
-    """One document's text (as its hits show it) and its hits (``raw``: its UTF-8, empty when
-    the search found its folding kept)."""
+                case_sensitive: bool) -> tuple[FoundText, list[int]]:
+    """One document's text (as its hits show it) and its hits, starts and ends one after the
+    other (``raw``: its UTF-8, empty when the search found its folding kept)."""
     if on_bytes is not None:
         if not case_sensitive:
             kept = index.kept.get(doc_id)
@@ -303,12 +304,12 @@ def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str,
         else:
             data, alnum, chars = index.fold_utf8(doc_id, content_hash, raw, case_sensitive)
             if data is not None:
-                ranges = _find_on_bytes(data, on_bytes, alnum)
-                return FoundText(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None), ranges
+                spans = _find_on_bytes(data, on_bytes, alnum)
+                return FoundText(raw, None, search_bytes.CodePoints(data, chars) if chars and spans else None), spans
     if not raw:
         raw = _raw(project, doc_id)
     text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
-    return FoundText(b"", text), _find_folded(folded, terms, patterns, whole_words)
+    return FoundText(b"", text), list(chain.from_iterable(_find_folded(folded, terms, patterns, whole_words)))
 
 
 def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: set[int],
@@ -346,17 +347,20 @@ def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[st
 
 
 def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_bytes.Alnum = frozenset()
-                   ) -> list[tuple[int, int]]:
+                   ) -> list[int]:
     """The same as :func:`_find_folded`, on the UTF-8 of a text that folding keeps in its
     places, as :func:`~qcdesk.core.textfold.fold_utf8` gives it (:mod:`qcdesk.core.search_bytes`);
-    byte offsets (turned into code points later, by :class:`FoundText`)."""
+    byte offsets (turned into code points later, by :class:`FoundText`), starts and ends one
+    after the other."""
+    if len(terms) == 1:
+        return terms[0].spans(data, alnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
         found_here = term.spans(data, alnum)
         if not found_here:
             return []
-        spans.extend(found_here)
-    return _merge(spans) if len(terms) > 1 else spans
+        spans.extend(zip(found_here[::2], found_here[1::2]))
+    return list(chain.from_iterable(_merge(spans)))
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left
+from itertools import chain
 from typing import Sequence
 
 _ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
@@ -105,16 +106,23 @@ class Term:
         self.whole_words = whole_words
         self.prefix = prefix and whole_words
 
-    def spans(self, data: bytes, alnum: Alnum = frozenset()) -> list[tuple[int, int]]:
-        """Byte spans of the hits in ``data`` (the bytes :func:`~qcdesk.core.textfold.fold_utf8`
-        gives, and its ``alnum``), in order, as on folded text."""
+    def spans(self, data: bytes, alnum: Alnum = frozenset()) -> list[int]:
+        """The hits in ``data`` (the bytes :func:`~qcdesk.core.textfold.fold_utf8` gives, and its
+        ``alnum``), in order, as on folded text: their byte starts and ends, one after the other
+        (a list of numbers, not of pairs: the garbage collector has nothing to look at)."""
         pattern = _compile(self.tokens, self.prefix, self.whole_words, alnum)
         if not self.whole_words or len(self.tokens) == 1:
-            return [m.span() for m in pattern.finditer(data)]
+            return list(chain.from_iterable(map(_SPAN, pattern.finditer(data))))
         # a phrase whose start is glued to a word is no hit, and the search goes on after it
         # (as on the folded text), so its start is checked here rather than by a look-behind
-        return [span for m in pattern.finditer(data)
-                if not _alnum_before(data, (span := m.span())[0], alnum)]
+        out: list[int] = []
+        for m in pattern.finditer(data):
+            if not _alnum_before(data, m.start(), alnum):
+                out.extend(m.span())
+        return out
+
+
+_SPAN = re.Match.span
 
 
 class CodePoints:

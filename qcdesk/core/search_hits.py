@@ -121,17 +121,19 @@ class Hits(Sequence[Hit]):
 
     def __init__(self, project: Project) -> None:
         self._project = project
-        self._documents: list[tuple[int, str, FoundText, list[tuple[int, int]]]] = []
+        #: (id, name, text, starts and ends of the hits one after the other) of each document with hits
+        self._documents: list[tuple[int, str, FoundText, list[int]]] = []
         #: hits before each document's
         self._firsts: list[int] = []
         self._count = 0
 
-    def add(self, document_id: int, name: str, text: FoundText, spans: list[tuple[int, int]]) -> None:
-        """A document's hits (spans as the search found them), after those added before."""
+    def add(self, document_id: int, name: str, text: FoundText, spans: list[int]) -> None:
+        """A document's hits (their starts and ends as the search found them, one after the
+        other), after those added before."""
         if spans:
             self._documents.append((document_id, name, text, spans))
             self._firsts.append(self._count)
-            self._count += len(spans)
+            self._count += len(spans) // 2
 
     @property
     def document_ids(self) -> list[int]:
@@ -156,13 +158,14 @@ class Hits(Sequence[Hit]):
             raise IndexError("hit index out of range")
         k = bisect_right(self._firsts, index) - 1
         doc_id, name, text, spans = self._documents[k]
-        a, b = spans[index - self._firsts[k]]
-        return Hit(doc_id, name, a, b, text, self._project)
+        i = 2 * (index - self._firsts[k])
+        return Hit(doc_id, name, spans[i], spans[i + 1], text, self._project)
 
     def __iter__(self) -> Iterator[Hit]:
         project = self._project
         for doc_id, name, text, spans in self._documents:
-            yield from [Hit(doc_id, name, a, b, text, project) for a, b in spans]
+            pairs = iter(spans)
+            yield from [Hit(doc_id, name, a, b, text, project) for a, b in zip(pairs, pairs)]
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Hits):

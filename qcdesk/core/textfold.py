@@ -116,13 +116,26 @@ def fold_utf8(raw: bytes, chars: frozenset[str], case_sensitive: bool = False
     pairs (character, its folding) of the non-ASCII characters that fold to a letter or digit,
     and the ``fts_exact`` of the folding; otherwise ``(None, frozenset(), fts_exact)``.
     """
-    plans = [(ch, *_plan(ch, case_sensitive)) for ch in chars]
-    exact = not any(unsafe for *_, unsafe in plans)
-    if any(how == "map" for _, how, _, _ in plans):
+    in_place, alnum, exact = _utf8_plan(chars, case_sensitive)
+    if not in_place:
         return None, frozenset(), exact
-    alnum = frozenset((ch, folded) for ch, how, rep, _ in plans
-                      if (folded := rep if how == "replace" and rep is not None else ch).isalnum())
     return (raw if case_sensitive else raw.lower()), alnum, exact
+
+
+@functools.lru_cache(maxsize=1024)
+def _utf8_plan(chars: frozenset[str], case_sensitive: bool) -> tuple[bool, frozenset[tuple[str, str]], bool]:
+    """For :func:`fold_utf8` (transcripts of a project often hold the same few characters):
+    whether folding keeps each of ``chars`` in its place, those folding to a letter or digit
+    (with their folding), and ``fts_exact``."""
+    in_place, exact, alnum = True, True, []
+    for ch in chars:
+        how, rep, unsafe = _plan(ch, case_sensitive)
+        exact = exact and not unsafe
+        in_place = in_place and how != "map"
+        folded = rep if how == "replace" and rep is not None else ch
+        if folded.isalnum():
+            alnum.append((ch, folded))
+    return in_place, frozenset(alnum), exact
 
 
 def non_ascii(text: str) -> frozenset[str]:

@@ -104,7 +104,8 @@ def bytes_hits(text: str, query: str, whole_words: bool, case_sensitive: bool) -
         return None
     terms = [Term(t.tokens, t.prefix, whole_words) for t in parse_query(query, case_sensitive)]
     to_code_point = CodePoints(data, non_ascii(text))
-    return [(to_code_point(a), to_code_point(b)) for a, b in _find_on_bytes(data, terms, alnum)]
+    spans = _find_on_bytes(data, terms, alnum)  # starts and ends one after the other
+    return [(to_code_point(a), to_code_point(b)) for a, b in zip(spans[::2], spans[1::2])]
 
 
 @settings(max_examples=400, deadline=None)
