@@ -299,7 +299,9 @@ def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str,
             if kept is None or kept.content_hash != content_hash:
                 kept = index.keep(doc_id, content_hash, raw)
             if kept.data is not None:
-                return (FoundText(raw, None, kept.code_points, None if raw else partial(_text_now, project, doc_id)),
+                # the text is read again for the few hits shown: holding every text's bytes as
+                # well would double what a search over the whole project allocates
+                return (FoundText(b"", None, kept.code_points, partial(_text_now, project, doc_id)),
                         _find_on_bytes(kept.data, on_bytes, kept.alnum))
         else:
             data, alnum, chars = index.fold_utf8(doc_id, content_hash, raw, case_sensitive)
