@@ -286,7 +286,9 @@ class Session:
         except ImportError as exc:
             raise FeatureMissing("no qcdesk.core.search") from exc
         hits = search(self.core, query)
-        return f"“{query}”: {len(hits)} hits in {len({h.document_id for h in hits})} documents"
+        # as the Search panel counts them (an older search returned a plain list)
+        documents = getattr(hits, "document_ids", None) or {h.document_id for h in hits}
+        return f"“{query}”: {len(hits)} hits in {len(documents)} documents"
 
     def search_warm(self) -> str:
         """A second search, another word: the texts were read and folded by the first."""

@@ -22,7 +22,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         hits = search(project, args.query, document_ids=documents, whole_words=not args.substring,
                       case_sensitive=args.match_case, set_ids=sets, speakers=args.speaker)
         if args.code is None:
-            documents_hit = len({h.document_id for h in hits})
+            documents_hit = len(hits.document_ids)
             print_listing(hits, _hit_line,
                           total=f"{counted(len(hits), 'hit')} in {counted(documents_hit, 'document')}")
             return 0

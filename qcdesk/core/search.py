@@ -9,14 +9,18 @@ can never raise a database error.
 The FTS5 index (``documents_fts``, unicode61 with diacritics removed) picks the documents to
 read; hits are then located in the folded text and mapped back to code-point offsets of the
 original, the positions codings use. A document whose folding keeps every code point in place
-(almost every transcript) is searched on its UTF-8 bytes (:mod:`qcdesk.core.search_bytes`), and
-its hits get their code-point offsets and context only when asked for. The index is trusted only for terms that fold to
-ASCII letters and digits in documents it tokenises like :func:`~qcdesk.core.textfold.fold`
-(Latin text): for other terms (Persian, Hebrew, Greek...) and for documents whose marks or
-compatibility characters the index splits differently, the text itself is read.
+(almost every transcript) is searched on its UTF-8 bytes, one regular expression per term that
+also matches the document's characters folding to the term's letters
+(:mod:`qcdesk.core.search_bytes`). The texts are read in the order they are stored; the hits
+come back in interview order as :class:`~qcdesk.core.search_hits.Hits`, which makes each hit,
+with its code-point offsets and context, only when it is shown. The index is trusted only for
+terms that fold to ASCII letters and digits in documents it tokenises like
+:func:`~qcdesk.core.textfold.fold` (Latin text): for other terms (Persian, Hebrew, Greek...) and
+for documents whose marks or compatibility characters the index splits differently, the text
+itself is read (and when no text has been read yet, the index is not asked).
 
-A search that ignores case keeps each document's folded UTF-8 (by content hash, within
-:data:`KEEP_BYTES`), and the window's text check fills it after opening (:func:`prime`), so
+A search that ignores case keeps each document's bytes to search (by content hash, within
+:data:`KEEP_BYTES`), and the window's text check fills them after opening (:func:`prime`), so
 later searches read no text; a text changed since has another hash and is read again.
 """
 
@@ -25,8 +29,9 @@ from __future__ import annotations
 import re
 import sqlite3
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
@@ -35,14 +40,15 @@ from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Coding
 from qcdesk.core.project import Project
 from qcdesk.core.retrieval import documents_in_sets
+from qcdesk.core.search_hits import CONTEXT, Hit, Hits, FoundText
 from qcdesk.core.speakers import speakers as speaker_list
 from qcdesk.core.storage import search as sql
 from qcdesk.core.storage import schema
 from qcdesk.core.textfold import Folded, fold, fold_query, fold_utf8, non_ascii_utf8
+
+__all__ = ["CONTEXT", "Hit", "Hits", "UNITS", "Term", "code_hits", "parse_query", "prime", "search", "unit_range"]
 from qcdesk.core.undo import Done
 
-#: characters of context shown on each side of a hit
-CONTEXT = 60
 #: the units a hit can be widened to when coding it
 UNITS = ("hit", "sentence", "paragraph", "turn")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
@@ -69,104 +75,6 @@ class Term:
         """The term as an FTS5 phrase: quoted, so nothing in it is read as syntax."""
         phrase = " ".join(self.tokens)
         return '"' + phrase.replace('"', '""') + '"' + ("*" if self.prefix else "")
-
-
-class _Text:
-    """A document's text as a search found it, shared by its hits. The text is decoded from its
-    UTF-8 bytes the first time a hit shows its context, and hits found on the bytes of the
-    folded text get their code-point offsets the first time one is asked for: a common word
-    has hits in every transcript, and a list shows a screenful."""
-
-    __slots__ = ("raw", "_text", "_to_code_point", "_load")
-
-    def __init__(self, raw: bytes, text: str | None = None,
-                 to_code_point: search_bytes.CodePoints | None = None,
-                 load: Callable[[], str] | None = None):
-        self.raw, self._text, self._to_code_point, self._load = raw, text, to_code_point, load
-
-    def get(self) -> str:
-        """The text (read from the project the first time, when the search found it in the
-        folded texts kept from an earlier search)."""
-        if self._text is None:
-            self._text = self._load() if self._load is not None else self.raw.decode("utf-8", "replace")
-            self.raw, self._load = b"", None
-        return self._text
-
-    def code_point(self, offset: int) -> int:
-        """The code-point offset of an offset as the search found it."""
-        to = self._to_code_point
-        return offset if to is None else to(offset)
-
-
-@dataclass(slots=True)
-class Hit:
-    """One occurrence: code points ``[start, end)`` of a document's text, with what a list shows.
-
-    Offsets, context, speaker and paragraph are worked out only when asked for (a common word
-    has thousands of hits and a list shows a screenful), so a hit keeps a reference to the
-    document's text and to its project; drop hits when the project closes.
-    """
-
-    document_id: int
-    document_name: str
-    #: where the search found the hit: code points, or bytes of the folded text's UTF-8
-    _start: int
-    _end: int
-    _text: _Text = field(repr=False, compare=False)
-    project: Project = field(repr=False, compare=False)
-
-    def __repr__(self) -> str:
-        return f"Hit(document_id={self.document_id}, document_name={self.document_name!r}, " \
-               f"start={self.start}, end={self.end})"
-
-    @property
-    def start(self) -> int:
-        return self._text.code_point(self._start)
-
-    @property
-    def end(self) -> int:
-        return self._text.code_point(self._end)
-
-    @property
-    def source(self) -> str:
-        """The whole text of the hit's document."""
-        return self._text.get()
-
-    @property
-    def speaker(self) -> str | None:
-        """Who speaks at the hit's start (the project keeps each document's turns once read)."""
-        turn = self.project.turn_at(self.document_id, self.start)
-        return turn.speaker if turn else None
-
-    @property
-    def paragraph(self) -> int | None:
-        return self.project.paragraph_number(self.document_id, self.start)
-
-    @property
-    def text(self) -> str:
-        return _one_line(self.source[self.start:self.end])
-
-    @property
-    def before(self) -> str:
-        """Up to CONTEXT characters before the hit, from a word start, on one line."""
-        a = max(0, self.start - CONTEXT)
-        before = self.source[a:self.start]
-        if a > 0 and " " in before:
-            before = "…" + before[before.index(" ") + 1:]
-        return _one_line(before).lstrip()
-
-    @property
-    def after(self) -> str:
-        source = self.source
-        b = min(len(source), self.end + CONTEXT)
-        after = source[self.end:b]
-        if b < len(source) and " " in after:
-            after = after[:after.rindex(" ")] + "…"
-        return _one_line(after).rstrip()
-
-    @property
-    def context(self) -> str:
-        return self.before + self.text + self.after
 
 
 def parse_query(query: str, case_sensitive: bool = False) -> list[Term]:
@@ -251,8 +159,9 @@ class _Index:
         """Fold the document (its UTF-8 bytes) for a search that ignores case and keep the
         folding, within :data:`KEEP_BYTES` in all (beyond it the folding is returned, not kept).
         Called by searches and by :func:`prime`'s thread: each step is one dict operation."""
-        data, chars = self.fold_utf8(doc_id, content_hash, raw, False)
-        kept = _Kept(content_hash, data, search_bytes.CodePoints(data, chars) if data is not None and chars else None)
+        data, alnum, chars = self.fold_utf8(doc_id, content_hash, raw, False)
+        kept = _Kept(content_hash, data, alnum,
+                     search_bytes.CodePoints(data, chars) if data is not None and chars else None)
         old = self.kept.get(doc_id)
         size = len(data) if data is not None else 0
         grow = size - (len(old.data) if old is not None and old.data is not None else 0)
@@ -281,11 +190,13 @@ class _Index:
         return text, folded
 
     def fold_utf8(self, doc_id: int, content_hash: str, raw: bytes, case_sensitive: bool
-                  ) -> tuple[bytes | None, frozenset[str]]:
-        """:func:`~qcdesk.core.textfold.fold_utf8` of the document (None when folding moves offsets)."""
-        data, chars, exact = fold_utf8(raw, self.non_ascii(doc_id, content_hash, raw), case_sensitive)
+                  ) -> tuple[bytes | None, search_bytes.Alnum, frozenset[str]]:
+        """:func:`~qcdesk.core.textfold.fold_utf8` of the document (None when folding moves
+        offsets), and its non-ASCII characters."""
+        chars = self.non_ascii(doc_id, content_hash, raw)
+        data, alnum, exact = fold_utf8(raw, chars, case_sensitive)
         self.exact[doc_id] = (content_hash, exact)
-        return data, chars
+        return data, alnum, chars
 
     def unsure(self, hashes: dict[int, str]) -> set[int]:
         """Documents the index may not find words in: not read since their text was what it
@@ -300,11 +211,13 @@ KEEP_BYTES = 192 * 2**20
 
 @dataclass(frozen=True, slots=True)
 class _Kept:
-    """A document's folding kept for later searches: the folded UTF-8 (None when folding moves
-    offsets: such a document is read again each time) and its byte-to-code-point map."""
+    """A document's folding kept for later searches: the bytes to search (None when folding
+    moves offsets: such a document is read again each time), its characters that fold to a
+    letter or digit, and its byte-to-code-point map."""
 
     content_hash: str
     data: bytes | None
+    alnum: search_bytes.Alnum
     code_points: search_bytes.CodePoints | None
 
 
@@ -326,7 +239,7 @@ def prime(project: Project) -> Callable[[int, str, bytes], None]:
 
 def search(project: Project, query: str, *, document_ids: Iterable[int] | None = None,
            whole_words: bool = True, case_sensitive: bool = False, limit: int | None = None,
-           set_ids: Iterable[int] | None = None, speakers: Iterable[str] | None = None) -> list[Hit]:
+           set_ids: Iterable[int] | None = None, speakers: Iterable[str] | None = None) -> Hits:
     """Every occurrence of the query's terms in the documents that contain all of them,
     in interview order then position. ``limit`` stops after that many hits. ``document_ids``
     and ``set_ids`` (documents in any of these sets) narrow the documents searched; ``speakers``
@@ -345,56 +258,68 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     if set_ids:
         candidates &= documents_in_sets(project, set_ids)
     if whole_words and all(t.ascii for t in terms):
-        try:
-            found = set.intersection(*(sql.fts_matches(project.db, t.fts()) for t in terms))
-        except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"The search index of this project could not be read ({exc}).") from exc
-        candidates &= found | index.unsure({i: hashes[i] for i in candidates})
+        unsure = index.unsure({i: hashes[i] for i in candidates})
+        if not candidates <= unsure:  # else every text is read anyway
+            try:
+                found = set.intersection(*(sql.fts_matches(project.db, t.fts()) for t in terms))
+            except sqlite3.DatabaseError as exc:
+                raise ProjectError(f"The search index of this project could not be read ({exc}).") from exc
+            candidates &= found | unsure
     patterns = [_pattern(t, whole_words) for t in terms]
     on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
                 if all(t.ascii for t in terms) else None)
-    hits: list[Hit] = []
-    for doc_id, name, content_hash, raw in _texts(project, index, hashes, candidates,
-                                                  on_bytes is not None and not case_sensitive):
-        kept = None
-        if on_bytes is not None and not case_sensitive:
-            kept = index.kept.get(doc_id)
-            if kept is None or kept.content_hash != content_hash:
-                kept = index.keep(doc_id, content_hash, raw)
-            data = kept.data
-        else:
-            data, chars = (index.fold_utf8(doc_id, content_hash, raw, case_sensitive) if on_bytes is not None
-                           else (None, frozenset()))
-        if data is not None and on_bytes is not None:
-            ranges = _find_on_bytes(data, on_bytes)
-            if kept is not None:
-                source = _Text(raw, None, kept.code_points, None if raw else partial(_text_now, project, doc_id))
-            else:
-                source = _Text(raw, None, search_bytes.CodePoints(data, chars) if chars and ranges else None)
-        else:
-            if not raw:
-                raw = _raw(project, doc_id)
-            text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
-            source = _Text(b"", text)
-            ranges = _find_folded(folded, terms, patterns, whole_words)
+    found_in: dict[int, tuple[FoundText, list[int]]] = {}
+    for doc_id, raw in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
+        content_hash = hashes[doc_id]
+        source, spans = _search_one(project, index, doc_id, content_hash, raw, terms, patterns, on_bytes,
+                                    whole_words, case_sensitive)
         if wanted:
-            ranges = [(a, b) for a, b in ranges
-                      if (turn := project.turn_at(doc_id, source.code_point(a))) is not None
-                      and turn.speaker in wanted]
-        if limit is not None:
-            ranges = ranges[:limit - len(hits)]
-        hits.extend([Hit(doc_id, name, start, end, source, project) for start, end in ranges])
+            spans = list(chain.from_iterable(
+                (a, b) for a, b in zip(spans[::2], spans[1::2])
+                if (turn := project.turn_at(doc_id, source.code_point(a))) is not None and turn.speaker in wanted))
+        if spans:
+            found_in[doc_id] = (source, spans)
+    hits = Hits(project)
+    for doc_id, name in sql.names(project.db, found_in):  # interview order
+        source, spans = found_in[doc_id]
+        hits.add(doc_id, name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
         if limit is not None and len(hits) >= limit:
             break
     return hits
 
 
+def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str, raw: bytes, terms: list[Term],
+                patterns: list[re.Pattern[str]], on_bytes: list[search_bytes.Term] | None, whole_words: bool,
+                case_sensitive: bool) -> tuple[FoundText, list[int]]:
+    """One document's text (as its hits show it) and its hits, starts and ends one after the
+    other (``raw``: its UTF-8, empty when the search found its folding kept)."""
+    if on_bytes is not None:
+        if not case_sensitive:
+            kept = index.kept.get(doc_id)
+            if kept is None or kept.content_hash != content_hash:
+                kept = index.keep(doc_id, content_hash, raw)
+            if kept.data is not None:
+                # the text is read again for the few hits shown: holding every text's bytes as
+                # well would double what a search over the whole project allocates
+                return (FoundText(b"", None, kept.code_points, partial(_text_now, project, doc_id)),
+                        _find_on_bytes(kept.data, on_bytes, kept.alnum))
+        else:
+            data, alnum, chars = index.fold_utf8(doc_id, content_hash, raw, case_sensitive)
+            if data is not None:
+                spans = _find_on_bytes(data, on_bytes, alnum)
+                return FoundText(raw, None, search_bytes.CodePoints(data, chars) if chars and spans else None), spans
+    if not raw:
+        raw = _raw(project, doc_id)
+    text, folded = index.fold(doc_id, content_hash, raw, case_sensitive)
+    return FoundText(b"", text), list(chain.from_iterable(_find_folded(folded, terms, patterns, whole_words)))
+
+
 def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: set[int],
-           warm: bool) -> Iterable[tuple[int, str, str, bytes]]:
-    """(id, name, content hash, UTF-8 bytes) of the candidates in interview order; when ``warm``
-    and every candidate's folding is kept, no text is read (the bytes are empty)."""
+           warm: bool) -> Iterable[tuple[int, bytes]]:
+    """(id, UTF-8 bytes) of the candidates, in the order they are stored; when ``warm`` and
+    every candidate's folding is kept, no text is read (the bytes are empty)."""
     if warm and index.all_kept(hashes, candidates):
-        return ((i, name, h, b"") for i, name, h in sql.names(project.db, candidates))
+        return ((i, b"") for i in sorted(candidates))
     return sql.texts(project.db, candidates)
 
 
@@ -423,17 +348,21 @@ def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[st
     return _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
 
 
-def _find_on_bytes(data: bytes, terms: list[search_bytes.Term]) -> list[tuple[int, int]]:
-    """The same as :func:`_find_folded`, on the UTF-8 of a folded text that has the original's
-    code points in their places, with the C string search of :mod:`qcdesk.core.search_bytes`;
-    byte offsets (turned into code points later, by :class:`_Text`)."""
+def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_bytes.Alnum = frozenset()
+                   ) -> list[int]:
+    """The same as :func:`_find_folded`, on the UTF-8 of a text that folding keeps in its
+    places, as :func:`~qcdesk.core.textfold.fold_utf8` gives it (:mod:`qcdesk.core.search_bytes`);
+    byte offsets (turned into code points later, by :class:`FoundText`), starts and ends one
+    after the other."""
+    if len(terms) == 1:
+        return terms[0].spans(data, alnum)
     spans: list[tuple[int, int]] = []
     for term in terms:
-        found_here = term.spans(data)
+        found_here = term.spans(data, alnum)
         if not found_here:
             return []
-        spans.extend(found_here)
-    return _merge(spans) if len(terms) > 1 else spans
+        spans.extend(zip(found_here[::2], found_here[1::2]))
+    return list(chain.from_iterable(_merge(spans)))
 
 
 def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -444,14 +373,6 @@ def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
-
-
-def _one_line(text: str) -> str:
-    """Paragraph breaks (and tabs) shown as one space."""
-    return _BREAKS.sub(" ", text)
-
-
-_BREAKS = re.compile(r"[ \t]*[\r\n\t][\s]*")
 
 
 # ----------------------------------------------------------------------------- coding the hits
@@ -516,7 +437,7 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def code_hits(project: Project, hits: list[Hit], code_id: int, unit: str = "hit") -> Done[list[Coding]]:
+def code_hits(project: Project, hits: Iterable[Hit], code_id: int, unit: str = "hit") -> Done[list[Coding]]:
     """Code every hit (widened to ``unit``) with ``code_id`` as one action.
 
     Hits falling in the same sentence, paragraph or turn give one coding; a range already

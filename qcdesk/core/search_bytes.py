@@ -1,125 +1,128 @@
 """Finding search hits on a text's UTF-8 bytes, without decoding or folding it in Python.
 
-Most transcripts hold, besides ASCII, only characters that folding leaves as they are (curly
-quotes, dashes, emoji...). The folded text of such a document is the text with its ASCII letters
-lowered (:func:`qcdesk.core.textfold.fold`), so a term of ASCII letters and digits is found in
-the lowered UTF-8 bytes with the C string search, and byte offsets are turned into code points
-by counting the bytes of the multi-byte characters before them. Only where a hit touches a
-multi-byte character (a word boundary, the space between two words of a phrase, the end of a
-prefix) is that character decoded, to ask whether it is a letter or digit, exactly as the
-search on folded text asks (``[^\\W_]`` is :meth:`str.isalnum`).
+Most transcripts hold, besides ASCII, only characters that folding keeps in their places: kept as
+they are (curly quotes, dashes, emoji...) or replaced by one other character ("é" -> "e").
+A term of ASCII letters and digits is then found in the text's UTF-8 bytes, with its ASCII
+letters lowered (unless matching case), by one compiled regular expression per document: each
+letter of the term that a character of the document folds to is looked for as that letter or
+any of those characters (its *variants*), so no character is replaced across the text. Word
+boundaries, the separators between the words of a phrase and the rest of a prefixed word are
+part of the expression too: a letter or digit next to a hit is an ASCII one or one of the
+document's non-ASCII characters that fold to one (``[^\\W_]`` on the folded text is
+:meth:`str.isalnum`). Byte offsets become code points by counting the bytes of the multi-byte
+characters before them (:class:`CodePoints`), when a hit is shown.
 
 The hits are exactly those of :func:`qcdesk.core.search._find` on the folded text; a test
-compares both on random texts with accents, case, marks and emoji.
+compares both with a plain reference on random texts with accents, case, marks and emoji.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
+from itertools import chain
 from typing import Sequence
 
 _ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_SEPARATOR = rb"([^a-zA-Z0-9]+)"
-_ASCII_TAIL = re.compile(rb"[a-zA-Z0-9]*")
+_ASCII_ALNUM = rb"[a-zA-Z0-9]"
+
+#: (character, its folding) of a document's non-ASCII characters that fold to a letter or digit
+Alnum = frozenset[tuple[str, str]]
 
 
-def _char_before(data: bytes, i: int) -> str:
-    """The character ending at byte ``i`` (``data[i - 1]`` is not ASCII)."""
-    a = i - 1
-    while a > 0 and 0x80 <= data[a] < 0xC0:
-        a -= 1
-    return data[a:i].decode("utf-8", "replace")
+def _utf8(ch: str) -> bytes:
+    return re.escape(ch.encode("utf-8", "surrogatepass"))
 
 
-def _char_at(data: bytes, i: int) -> str:
-    """The character starting at byte ``i`` (``data[i]`` is not ASCII)."""
-    b = i + 1
-    while b < len(data) and 0x80 <= data[b] < 0xC0:
-        b += 1
-    return data[i:b].decode("utf-8", "replace")
+class _Parts:
+    """The pieces of an expression over one document's bytes (its non-ASCII letters and digits)."""
+
+    def __init__(self, alnum: Alnum):
+        self.variants: dict[str, list[bytes]] = {}
+        by_width: dict[int, list[bytes]] = {}
+        for ch, folded in sorted(alnum):
+            encoded = _utf8(ch)
+            self.variants.setdefault(folded, []).append(encoded)
+            by_width.setdefault(len(ch.encode("utf-8", "surrogatepass")), []).append(encoded)
+        self.by_width = [b"|".join(alts) for _, alts in sorted(by_width.items())]
+        #: one letter or digit: ASCII, or a character folding to one
+        self.alnum = b"(?:" + b"|".join([_ASCII_ALNUM, *self.by_width]) + b")"
+        self.separator = (rb"(?:(?!" + b"|".join(self.by_width) + rb")[^a-zA-Z0-9])+" if self.by_width
+                          else rb"[^a-zA-Z0-9]+")
+
+    def letter(self, c: str) -> bytes:
+        """One letter of a term: itself or a character folding to it."""
+        found = self.variants.get(c)
+        return b"(?:" + b"|".join([re.escape(c.encode("ascii")), *found]) + b")" if found \
+            else re.escape(c.encode("ascii"))
+
+    def no_alnum_before(self, literal: bytes) -> bytes:
+        """``literal`` (just matched) has no letter or digit before it: one fixed-width look-behind
+        per character width, placed after the literal so that the engine keeps its literal scan."""
+        return b"".join(rb"(?<!(?:" + alts + b")" + literal + b")" for alts in [_ASCII_ALNUM, *self.by_width])
+
+    def word(self, token: str) -> bytes:
+        """A token that must start a word."""
+        k = next((i for i, c in enumerate(token) if c in self.variants), len(token))
+        if k:
+            head = re.escape(token[:k].encode("ascii"))
+            return head + self.no_alnum_before(head) + b"".join(self.letter(c) for c in token[k:])
+        first = [re.escape(token[0].encode("ascii")), *self.variants[token[0]]]
+        return (b"(?:" + b"|".join(alt + self.no_alnum_before(alt) for alt in first) + b")"
+                + b"".join(self.letter(c) for c in token[1:]))
 
 
-def _alnum_before(data: bytes, i: int) -> bool:
+@functools.lru_cache(maxsize=512)
+def _compile(tokens: tuple[str, ...], prefix: bool, whole_words: bool, alnum: Alnum) -> re.Pattern[bytes]:
+    parts = _Parts(alnum)
+    words = [b"".join(parts.letter(c) for c in t) for t in tokens]
+    if whole_words and len(tokens) == 1:
+        words[0] = parts.word(tokens[0])
+    body = parts.separator.join(words)
+    if whole_words:
+        body += parts.alnum + b"*" if prefix else b"(?!" + parts.alnum + b")"
+    return re.compile(body)
+
+
+def _alnum_before(data: bytes, i: int, alnum: Alnum) -> bool:
     if i == 0:
         return False
     byte = data[i - 1]
-    return byte in _ALNUM if byte < 0x80 else _char_before(data, i).isalnum()
-
-
-def _alnum_at(data: bytes, i: int) -> bool:
-    if i >= len(data):
-        return False
-    byte = data[i]
-    return byte in _ALNUM if byte < 0x80 else _char_at(data, i).isalnum()
-
-
-def _tail(data: bytes, b: int) -> int:
-    """The end of the run of letters and digits starting at byte ``b``."""
-    while True:
-        run = _ASCII_TAIL.match(data, b)
-        b = run.end() if run is not None else b  # the pattern matches the empty run too
-        if b >= len(data) or data[b] < 0x80:
-            return b
-        char = _char_at(data, b)
-        if not char.isalnum():
-            return b
-        b += len(char.encode("utf-8", "surrogatepass"))
+    if byte < 0x80:
+        return byte in _ALNUM
+    a = i - 1
+    while a > 0 and 0x80 <= data[a] < 0xC0:
+        a -= 1
+    char = data[a:i].decode("utf-8", "replace")
+    return any(ch == char for ch, _ in alnum)
 
 
 class Term:
-    """A search term's tokens (ASCII) as a pattern over bytes."""
+    """A search term's tokens (ASCII), found on a document's bytes."""
 
     def __init__(self, tokens: Sequence[str], prefix: bool, whole_words: bool):
+        self.tokens = tuple(tokens)
         self.whole_words = whole_words
         self.prefix = prefix and whole_words
-        self.single = len(tokens) == 1
-        self.word = tokens[0].encode("ascii")
-        body = _SEPARATOR.join(re.escape(t.encode("ascii")) for t in tokens)
-        if whole_words and not self.prefix:
-            body += rb"(?![a-zA-Z0-9])"
-        self.pattern = re.compile(body)
 
-    def spans(self, data: bytes) -> list[tuple[int, int]]:
-        """Byte spans of the hits in ``data`` (lowered UTF-8), in order, as on folded text."""
-        if self.single:
-            return self._single(data)
-        out = []
-        search, pos = self.pattern.search, 0
-        whole, prefix = self.whole_words, self.prefix
-        while (m := search(data, pos)) is not None:
-            a, b = m.span()
-            if not all(sep.isascii() or not any(c.isalnum() for c in sep.decode("utf-8", "replace"))
-                       for sep in m.groups()) or (whole and not prefix and _alnum_at(data, b)):
-                pos = a + 1  # no hit here on the folded text: look from the next position
-                continue
-            if prefix:
-                b = _tail(data, b)
-            pos = b
-            if whole and _alnum_before(data, a):
-                continue
-            out.append((a, b))
+    def spans(self, data: bytes, alnum: Alnum = frozenset()) -> list[int]:
+        """The hits in ``data`` (the bytes :func:`~qcdesk.core.textfold.fold_utf8` gives, and its
+        ``alnum``), in order, as on folded text: their byte starts and ends, one after the other
+        (a list of numbers, not of pairs: the garbage collector has nothing to look at)."""
+        pattern = _compile(self.tokens, self.prefix, self.whole_words, alnum)
+        if not self.whole_words or len(self.tokens) == 1:
+            return list(chain.from_iterable(map(_SPAN, pattern.finditer(data))))
+        # a phrase whose start is glued to a word is no hit, and the search goes on after it
+        # (as on the folded text), so its start is checked here rather than by a look-behind
+        out: list[int] = []
+        for m in pattern.finditer(data):
+            if not _alnum_before(data, m.start(), alnum):
+                out.extend(m.span())
         return out
 
-    def _single(self, data: bytes) -> list[tuple[int, int]]:
-        whole, prefix = self.whole_words, self.prefix
-        word = self.word
-        if not whole:
-            return [m.span() for m in self.pattern.finditer(data)]
-        out = []
-        find, size, a = data.find, len(word), data.find(word)
-        while a >= 0:  # the C substring search, faster than the pattern's scan
-            b, a_next = a + size, find(word, a + size)
-            if not prefix and b < len(data) and data[b] in _ALNUM:
-                a = a_next
-                continue
-            if not (a and (data[a - 1] in _ALNUM or (data[a - 1] >= 0x80 and _char_before(data, a).isalnum()))):
-                if prefix:
-                    out.append((a, _tail(data, b)))
-                elif not (b < len(data) and data[b] >= 0x80 and _char_at(data, b).isalnum()):
-                    out.append((a, b))
-            a = a_next
-        return out
+
+_SPAN = re.Match.span
 
 
 class CodePoints:

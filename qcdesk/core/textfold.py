@@ -105,29 +105,37 @@ class Folded:
 
 
 def fold_utf8(raw: bytes, chars: frozenset[str], case_sensitive: bool = False
-               ) -> tuple[bytes | None, frozenset[str], bool]:
-    """:func:`fold` on UTF-8 bytes, for a text where folding keeps every code point in its place.
+               ) -> tuple[bytes | None, frozenset[tuple[str, str]], bool]:
+    """What a search on UTF-8 bytes needs of :func:`fold`, for a text where folding keeps every
+    code point in its place.
 
     ``raw`` is the text's UTF-8 and ``chars`` its non-ASCII characters. When each of them is kept
-    or replaced by one other character (no dropped mark, no "ﬁ" -> "fi"), returns the UTF-8 of
-    the folded text (ASCII letters lowered on the bytes, the replacements made in the order
-    :func:`fold` makes them), the non-ASCII characters that may be left in it, and the
-    ``fts_exact`` of that folding; otherwise ``(None, frozenset(), fts_exact)``.
+    or replaced by one other character (no dropped mark, no "ﬁ" -> "fi"), returns the bytes to
+    search (``raw`` with its ASCII letters lowered unless matching case: the other characters
+    are not replaced, a search looks for them as variants of the letters they fold to), the
+    pairs (character, its folding) of the non-ASCII characters that fold to a letter or digit,
+    and the ``fts_exact`` of the folding; otherwise ``(None, frozenset(), fts_exact)``.
     """
-    plans = [(ch, *_plan(ch, case_sensitive)) for ch in chars]
-    exact = not any(unsafe for *_, unsafe in plans)
-    if any(how == "map" for _, how, _, _ in plans):
+    in_place, alnum, exact = _utf8_plan(chars, case_sensitive)
+    if not in_place:
         return None, frozenset(), exact
-    data = raw if case_sensitive else raw.lower()
-    left = set()
-    for ch, how, rep, _ in plans:
-        if how == "replace" and rep is not None:
-            data = data.replace(ch.encode("utf-8", "surrogatepass"), rep.encode("utf-8", "surrogatepass"))
-            if not rep.isascii():
-                left.add(rep)
-        else:
-            left.add(ch)
-    return data, frozenset(left), exact
+    return (raw if case_sensitive else raw.lower()), alnum, exact
+
+
+@functools.lru_cache(maxsize=1024)
+def _utf8_plan(chars: frozenset[str], case_sensitive: bool) -> tuple[bool, frozenset[tuple[str, str]], bool]:
+    """For :func:`fold_utf8` (transcripts of a project often hold the same few characters):
+    whether folding keeps each of ``chars`` in its place, those folding to a letter or digit
+    (with their folding), and ``fts_exact``."""
+    in_place, exact, alnum = True, True, []
+    for ch in chars:
+        how, rep, unsafe = _plan(ch, case_sensitive)
+        exact = exact and not unsafe
+        in_place = in_place and how != "map"
+        folded = rep if how == "replace" and rep is not None else ch
+        if folded.isalnum():
+            alnum.append((ch, folded))
+    return in_place, frozenset(alnum), exact
 
 
 def non_ascii(text: str) -> frozenset[str]:

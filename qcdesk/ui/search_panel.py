@@ -9,7 +9,7 @@ widened to their sentence, paragraph or speaker turn if asked, as one undo step.
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QPalette, QTextDocument
@@ -42,9 +42,9 @@ class HitsModel(QAbstractTableModel):
 
     def __init__(self) -> None:
         super().__init__()
-        self.hits: list[Hit] = []
+        self.hits: Sequence[Hit] = []
 
-    def set_hits(self, hits: list[Hit]) -> None:
+    def set_hits(self, hits: Sequence[Hit]) -> None:
         self.beginResetModel()
         self.hits = hits
         self.endResetModel()
@@ -290,7 +290,7 @@ class SearchPanel(QWidget):
             self._update_buttons()
             return False
         self.model.set_hits(hits)
-        documents = len({h.document_id for h in hits})
+        documents = len(hits.document_ids)
         self._summary = (f"{len(hits):,} hit{'s' * (len(hits) != 1)} in {documents} document"
                          f"{'s' * (documents != 1)}" if hits else "Not found.")
         if speaker is not None:

@@ -4,6 +4,8 @@ take the leftmost matches one after another, as a regular expression's finditer 
 
 from __future__ import annotations
 
+import itertools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -22,13 +24,19 @@ from qcdesk.core.textfold import fold, fold_utf8, non_ascii
 
 pytestmark = pytest.mark.core
 
+#: a new project file for each example (a replayed example must not find the last one's)
+_FILES = itertools.count()
+
 #: pieces of text: words a query looks for, in several cases and accents; characters folding
 #: keeps (curly quote, ellipsis, emoji, ß, Cyrillic), replaces by one character (É, Ж, ², İ)
-#: or changes in length (a combining accent, the "ﬁ" ligature, a zero-width joiner)
+#: or changes in length (a combining accent, the "ﬁ" ligature, a zero-width joiner); a circled letter and
+#: the Kelvin sign fold to ASCII letters without being letters or being ASCII themselves
 PIECES = ["na", "ive", "naive", "NAIVE", "Naïve", "NAÏVE", "nai\u0308ve", "café", "CAFÉ", "cafe", "fi", "ﬁ",
           "x1", "X", "1", "²", " ", "  ", "\n", "_", "-", "'", "’", "…", "😀", "ß", "жена", "Ж", "İ", "\u200d",
-          "e", "É", "ab", "abab"]
-WORDS = ["naive", "na", "cafe", "ive", "fi", "x1", "e", "ab", "abab", "2", "жена", "ß"]
+          "e", "É", "ab", "abab", "“", "”", "‘", "e\u0301", "👍🏽", "Ⓐ", "\u212a", "ｎａ", "ǅ", "\t", "a"]
+#: the pieces folding keeps in place (a text of them only is searched on its bytes)
+IN_PLACE = [p for p in PIECES if len(fold(p).text) == len(p) and "\u200d" not in p]
+WORDS = ["naive", "na", "cafe", "ive", "fi", "x1", "e", "ab", "abab", "2", "жена", "ß", "a", "ka", "dz"]
 
 
 def reference(text: str, query: str, whole_words: bool, case_sensitive: bool) -> list[tuple[int, int]]:
@@ -91,12 +99,13 @@ def queries() -> st.SearchStrategy[str]:
 
 
 def bytes_hits(text: str, query: str, whole_words: bool, case_sensitive: bool) -> list[tuple[int, int]] | None:
-    data, chars, _ = fold_utf8(text.encode(), non_ascii(text), case_sensitive)
+    data, alnum, _ = fold_utf8(text.encode(), non_ascii(text), case_sensitive)
     if data is None:
         return None
     terms = [Term(t.tokens, t.prefix, whole_words) for t in parse_query(query, case_sensitive)]
-    to_code_point = CodePoints(data, chars)
-    return [(to_code_point(a), to_code_point(b)) for a, b in _find_on_bytes(data, terms)]
+    to_code_point = CodePoints(data, non_ascii(text))
+    spans = _find_on_bytes(data, terms, alnum)  # starts and ends one after the other
+    return [(to_code_point(a), to_code_point(b)) for a, b in zip(spans[::2], spans[1::2])]
 
 
 @settings(max_examples=400, deadline=None)
@@ -138,7 +147,7 @@ def test_offsets_after_multibyte_characters_and_replaced_accents():
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=1, max_size=3),
        queries(), st.booleans(), st.booleans())
 def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
-    path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
+    path = tmp_path / f"h{next(_FILES)}.qcdesk"
     with Project.create(path) as project:
         ids = [project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
                for i, t in enumerate(texts)]
@@ -166,7 +175,7 @@ def _prime_all(project: Project) -> None:
        st.lists(queries(), min_size=1, max_size=3), st.booleans(), st.booleans(), st.booleans())
 def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts, query_list, whole_words,
                                                            case_sensitive, small):
-    path = tmp_path / f"p{abs(hash((tuple(texts), tuple(query_list), whole_words, case_sensitive, small)))}.qcdesk"
+    path = tmp_path / f"p{next(_FILES)}.qcdesk"
     with Project.create(path) as project:
         for i, t in enumerate(texts):
             project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt"))
@@ -215,3 +224,38 @@ def test_a_warm_hit_of_a_document_deleted_since_shows_no_context(tmp_path: Path)
         (hit,) = search(project, "word")
         project.documents.delete(doc.id)  # the Search panel's rows go once it hears of it
         assert (hit.start, hit.end, hit.context) == (2, 6, "")
+
+
+def _context(text: str, a: int, b: int) -> str:
+    """What a list shows of the hit ``[a, b)``: a plain rewriting of the rule (60 characters each
+    side, cut at a space, each run of line breaks and tabs shown as one space)."""
+    def one_line(part: str) -> str:
+        return re.sub(r"[ \t]*[\r\n\t]\s*", " ", part)
+    before = text[max(0, a - 60):a]
+    if a > 60 and " " in before:
+        before = "…" + before.split(" ", 1)[1]
+    after = text[b:b + 60]
+    if b + 60 < len(text) and " " in after:
+        after = after.rsplit(" ", 1)[0] + "…"
+    return one_line(before).lstrip() + one_line(text[a:b]) + one_line(after).rstrip()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(["wé naive’s “NAÏVE” 😀 NAÏVEжена", "ﬁ na\u0301ive naive"], "naive", True, False)
+@example(["Ⓐb ab \u212aa ka"], "ab ka", True, False)
+@example(["женаna na ab ab", "na ab жab ab"], 'na "ab ab"', True, False)  # a letter of two bytes before a hit
+@given(st.lists(st.one_of(*(st.lists(st.sampled_from(pieces + ["word " * 9]), max_size=30).map("".join)
+                            for pieces in (IN_PLACE, PIECES))), min_size=1, max_size=3),
+       queries(), st.booleans(), st.booleans())
+def test_search_shows_the_reference_hits_and_contexts(tmp_path: Path, texts, query, whole_words, case_sensitive):
+    path = tmp_path / f"r{next(_FILES)}.qcdesk"
+    texts = [t or "." for t in texts]
+    with Project.create(path) as project:
+        ids = [project.add_document(f"D{i}", ParsedDocument(text=t, source_format="txt")).id
+               for i, t in enumerate(texts)]
+        want = [(doc_id, a, b, _context(text, a, b)) for doc_id, text in zip(ids, texts)
+                for a, b in reference(text, query, whole_words, case_sensitive)]
+        for _ in range(2):  # cold, then on the foldings kept
+            hits = search(project, query, whole_words=whole_words, case_sensitive=case_sensitive)
+            assert [(h.document_id, h.start, h.end, h.context) for h in hits] == want
+            assert len(hits) == len(want) and hits.document_ids == sorted({w[0] for w in want})

@@ -29,19 +29,20 @@ def content_hashes(db: sqlite_utils.Database) -> dict[int, str]:
     return dict(db.execute("SELECT id, content_hash FROM documents").fetchall())
 
 
-def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, str, str, bytes]]:
-    """(id, name, content hash, UTF-8 bytes of the text) of these documents in interview order.
+def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, bytes]]:
+    """(id, UTF-8 bytes of the text) of these documents, in the order they are stored (by id:
+    no sorting of the texts, which would copy them all first).
 
     The bytes, not the text: search decodes them itself and reads which non-ASCII characters
     occur from the bytes, cheaper than from the decoded text."""
-    sql = ("SELECT id, name, content_hash, CAST(plain_text AS BLOB) FROM documents "
-           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
-    yield from db.execute(sql, [_ids(ids)])
+    sql = ("SELECT id, CAST(plain_text AS BLOB) FROM documents "
+           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
+    yield from db.execute(sql, [_ids(sorted(ids))])
 
 
-def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str, str]]:
-    """(id, name, content hash) of these documents in interview order, without their texts."""
-    sql = ("SELECT id, name, content_hash FROM documents "
-           "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY position, id")
-    return db.execute(sql, [_ids(ids)]).fetchall()
-
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str]]:
+    """(id, name) of these documents in interview order, without their texts: read from the
+    covering index of the document list (looking rows up by id would walk past each text)."""
+    wanted = set(ids)
+    rows = db.execute("SELECT id, name FROM documents ORDER BY position, id").fetchall()
+    return [row for row in rows if row[0] in wanted]
