@@ -16,8 +16,16 @@ Three ways of importing the same files (written by ``docx_files.py``, not measur
   file, under the same pragmas (WAL, ``synchronous=FULL``). No turns, paragraphs, duplicate check
   or search index: the ratio qcdesk / bound is what that extra work costs.
 
-QualCoder is not installed here (it is not on the package index this machine reaches, and GitHub
-is not reachable); issue 19 gives QualCoder's times as ratios to qcdesk's of then.
+* **QualCoder** (``--qualcoder-src DIR``): QualCoder's own import code, run without Qt on the same
+  files: DIR holds ``qualcoder_import.py`` (QualCoder's docx/odt/pdf/text conversion and its SQLite
+  statements, taken from its ``manage_files.py``; kept outside this repository for its licence)
+  with ``new_project(folder)``, ``import_files(project, paths)`` returning ``(name, characters)`` per
+  stored source, and ``close(project)``. Left out there: QualCoder's dialogs and table filling, so
+  the figure flatters QualCoder. The ratio printed is QualCoder's time / qcdesk's (above 1: qcdesk
+  is faster).
+
+``--corpus DIR`` measures the seven real transcripts of the shared test corpus
+(:data:`REAL_TRANSCRIPTS`) instead of the generated Word files (no lower bound row: it reads Word only).
 
 ``--parse processes`` / ``threads`` forces where files are parsed (the default chooses, see
 ``qcdesk.core.importers.parallel.worth_processes``); CPU seconds include the worker processes.
@@ -26,6 +34,7 @@ is not reachable); issue 19 gives QualCoder's times as ratios to qcdesk's of the
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import sqlite3
@@ -40,6 +49,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docx_files  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: the real transcripts of the shared corpus (``../shared/corpus``, see its README)
+REAL_TRANSCRIPTS = ("qualcoder_transcript.txt", "noscribe_interview_de.txt", "noscribe_interview_de.vtt",
+                    "podcastindex_buzzsprout_example.vtt", "podcastindex_buzzsprout_example.srt",
+                    "pdpilot_P1_maxqda.pdf", "changelog-594.md")
+QUALCODER_FUNCTIONS = ("new_project", "import_files", "close")
 
 
 def cpu_seconds() -> float:
@@ -71,6 +85,38 @@ def baseline_import(paths: list[Path], db_path: Path) -> tuple[float, float]:
                          (path.stem, text))
     conn.close()
     return time.perf_counter() - start, cpu_seconds() - cpu
+
+
+def load_qualcoder(folder: Path):
+    """QualCoder's import code from ``folder/qualcoder_import.py`` (see the module's docstring)."""
+    source = Path(folder) / "qualcoder_import.py"
+    if not source.is_file():
+        raise SystemExit(f"--qualcoder-src: {source} does not exist")
+    spec = importlib.util.spec_from_file_location("qualcoder_import", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["qualcoder_import"] = module
+    spec.loader.exec_module(module)
+    missing = [name for name in QUALCODER_FUNCTIONS if not callable(getattr(module, name, None))]
+    if missing:
+        raise SystemExit(f"--qualcoder-src: {source} lacks {', '.join(missing)}")
+    return module
+
+
+def qualcoder_import(module, paths: list[Path], folder: Path) -> tuple[float, float, str]:
+    """(seconds, CPU seconds, what was stored) for QualCoder's import of ``paths`` into a new project."""
+    folder.mkdir()
+    project = module.new_project(folder)
+    try:
+        start, cpu = time.perf_counter(), cpu_seconds()
+        stored = module.import_files(project, paths)
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    finally:
+        module.close(project)
+    stored = list(stored)
+    if len(stored) != len(paths) or not all(chars for _, chars in stored):
+        raise RuntimeError(f"QualCoder's import stored {stored!r} for {len(paths)} files")
+    return seconds, cpu, f"{len(stored)} sources, {sum(c for _, c in stored):,} characters"
 
 
 def core_import(paths: list[Path], project_path: Path) -> tuple[float, float, str]:
@@ -133,16 +179,36 @@ def window_import(paths: list[Path], project_path: Path, opened: Path) -> tuple[
         app.processEvents()
 
 
-def run_all(files: int, chars: int, *, gui: bool = True, folder: Path | None = None) -> dict:
+def real_transcripts(corpus: Path) -> list[Path]:
+    """The corpus's real transcripts; all of them, or an error naming those missing."""
+    paths = [Path(corpus) / name for name in REAL_TRANSCRIPTS]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise SystemExit(f"--corpus: {corpus} lacks {', '.join(missing)}")
+    return paths
+
+
+def run_all(files: int, chars: int, *, gui: bool = True, folder: Path | None = None, qualcoder=None,
+            corpus: Path | None = None) -> dict:
+    """Every row measured on the same files, one after another; ``qualcoder`` is the module
+    :func:`load_qualcoder` returns, ``corpus`` the folder holding :data:`REAL_TRANSCRIPTS`."""
     with tempfile.TemporaryDirectory(prefix="qcdesk-import-bench-") as tmp:
         tmp_path = Path(tmp)
-        folder = folder or tmp_path / "files"
-        paths = sorted(folder.glob("interview-*.docx"))[:files] if folder.exists() else []
-        if len(paths) < files or (paths and abs(docx_chars(paths[0]) - chars) > chars // 5):
-            paths = docx_files.write_files(folder, files, chars)
-        opened = docx_files.write_docx(tmp_path / "already-open.docx", chars, seed=999)
+        if corpus is not None:
+            paths = real_transcripts(corpus)
+            files, chars = len(paths), 0
+        else:
+            folder = folder or tmp_path / "files"
+            paths = sorted(folder.glob("interview-*.docx"))[:files] if folder.exists() else []
+            if len(paths) < files or (paths and abs(docx_chars(paths[0]) - chars) > chars // 5):
+                paths = docx_files.write_files(folder, files, chars)
+        opened = docx_files.write_docx(tmp_path / "already-open.docx", chars or 250_000, seed=999)
         result: dict = {"files": files, "chars": chars, "load": os.getloadavg()}
-        result["baseline_s"], result["baseline_cpu_s"] = baseline_import(paths, tmp_path / "baseline.sqlite")
+        if corpus is None:
+            result["baseline_s"], result["baseline_cpu_s"] = baseline_import(paths, tmp_path / "baseline.sqlite")
+        if qualcoder is not None:
+            result["qualcoder_s"], result["qualcoder_cpu_s"], result["qualcoder_detail"] = qualcoder_import(
+                qualcoder, paths, tmp_path / "qualcoder")
         result["core_s"], result["core_cpu_s"], result["core_detail"] = core_import(paths, tmp_path / "core.qcdesk")
         if gui:
             result["window_s"], result["window_cpu_s"], result["window_detail"] = window_import(
@@ -160,17 +226,27 @@ def docx_chars(path: Path) -> int:
 
 
 def table(result: dict) -> str:
-    """Wall-clock seconds and CPU seconds (all threads and worker processes), each as a ratio to the lower bound."""
-    base, base_cpu = result["baseline_s"], result["baseline_cpu_s"]
-    rows = [(f"import {result['files']} x {result['chars']:,}-character .docx", "seconds", "/ bound",
-             "CPU s", "/ bound")]
-    for label, key in (("plain sqlite3 lower bound (lxml, text only)", "baseline"), ("qcdesk, core", "core"),
+    """Wall-clock seconds and CPU seconds (all threads and worker processes), each as a ratio to the
+    lower bound; then QualCoder's times as ratios to qcdesk's, when QualCoder was measured."""
+    base, base_cpu = result.get("baseline_s"), result.get("baseline_cpu_s")
+    what = (f"{result['files']} real transcripts" if not result["chars"]
+            else f"{result['files']} x {result['chars']:,}-character .docx")
+    rows = [(f"import {what}", "seconds", "/ bound", "CPU s", "/ bound")]
+    for label, key in (("plain sqlite3 lower bound (lxml, text only)", "baseline"),
+                       ("QualCoder (its import code, without Qt)", "qualcoder"), ("qcdesk, core", "core"),
                        ("qcdesk, window", "window")):
         if f"{key}_s" in result:
             s, cpu = result[f"{key}_s"], result[f"{key}_cpu_s"]
-            rows.append((label, f"{s:.2f}", f"{s / base:.2f}", f"{cpu:.2f}", f"{cpu / base_cpu:.2f}"))
+            rows.append((label, f"{s:.2f}", f"{s / base:.2f}" if base else "-", f"{cpu:.2f}",
+                         f"{cpu / base_cpu:.2f}" if base_cpu else "-"))
     width = max(len(r[0]) for r in rows)
     lines = [f"{r[0]:<{width}}  {r[1]:>8}  {r[2]:>8}  {r[3]:>6}  {r[4]:>8}" for r in rows]
+    if "qualcoder_s" in result:
+        for label, key in (("core", "core"), ("window", "window")):
+            if f"{key}_s" in result:
+                lines.append(f"QualCoder / qcdesk {label}: wall {result['qualcoder_s'] / result[f'{key}_s']:.2f}, "
+                             f"CPU {result['qualcoder_cpu_s'] / max(result[f'{key}_cpu_s'], 1e-9):.2f} "
+                             "(above 1: qcdesk is faster)")
     lines.append(f"load average before {result['load'][0]:.2f}, after {result['load_after'][0]:.2f} "
                  f"({os.cpu_count()} cores); parsing: {result.get('parse', 'auto')}")
     return "\n".join(lines)
@@ -186,7 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parse", choices=("auto", "processes", "threads"), default="auto",
                         help="parse in worker processes or threads (auto: processes when they pay, "
                              "see qcdesk.core.importers.parallel.worth_processes)")
+    parser.add_argument("--qualcoder-src", type=Path, metavar="DIR",
+                        help="also run QualCoder's import code from DIR/qualcoder_import.py (see above)")
+    parser.add_argument("--corpus", type=Path, metavar="DIR",
+                        help="import the real transcripts of this corpus folder instead of generated .docx")
     args = parser.parse_args(argv)
+    qualcoder = load_qualcoder(args.qualcoder_src) if args.qualcoder_src else None
     if args.parse != "auto":
         try:
             from qcdesk.core.importers import parallel
@@ -194,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
             pass
         else:
             parallel.worth_processes = lambda paths: args.parse == "processes"
-    result = run_all(args.files, args.chars, gui=not args.no_gui, folder=args.folder)
+    result = run_all(args.files, args.chars, gui=not args.no_gui, folder=args.folder, qualcoder=qualcoder,
+                     corpus=args.corpus)
     result["parse"] = args.parse
     print(table(result))
     if args.json:

@@ -246,6 +246,13 @@ class SearchPanel(QWidget):
         self.speaker_filter.setCurrentIndex(max(0, self.speaker_filter.findData(kept)))
         self.speaker_filter.blockSignals(False)
 
+    def _follow_speakers(self) -> None:
+        """The speakers again; the search again if the chosen one is gone."""
+        before = self.speaker_filter.currentData()
+        self._fill_speakers()
+        if before is not None and self.speaker_filter.currentData() != before:
+            self._rerun_timer.start()
+
     def on_changes(self, changes: Changes) -> None:
         """Documents added, removed or changed: the hits listed may be gone or moved. The search
         runs again once a burst of changes is over (an import stores one file at a time)."""
@@ -255,10 +262,9 @@ class SearchPanel(QWidget):
             if self.set_filter.currentData() is not None or before is not None:
                 self._rerun_timer.start()
         if changes.document_list or changes.documents or changes.texts:
-            before = self.speaker_filter.currentData()
-            self._fill_speakers()
-            if before is not None and self.speaker_filter.currentData() != before:
-                self._rerun_timer.start()
+            # read again now if the panel is on screen, else once it is shown (an import stores
+            # one file at a time: a hidden panel re-read every document's speakers after each)
+            panel_state.when_shown(self, "speakers", self._follow_speakers)
         if (changes.document_list or changes.documents) and self.model.hits:
             self._rerun_timer.start()
         if (changes.codings or changes.coded_documents) and self._summary:

@@ -107,3 +107,25 @@ def test_opening_loads_the_first_documents_codings_once_and_resets_a_coder_filte
     assert window.shown_coders is None and window.segments.shown_coders is None
     assert window.documents.select(2)
     assert len(window.transcript.codings()) == 2
+
+
+def test_a_hidden_search_panel_reads_the_speakers_once_shown_not_after_each_stored_file(window, project_path,
+                                                                                      qtbot, monkeypatch):
+    """Importing stores one file at a time; the speakers chooser of a search panel nobody sees was
+    read again after each (15 ms each for 20 transcripts): it is read when the panel is shown."""
+    reads: list[int] = []
+    original = SearchPanel._fill_speakers
+    monkeypatch.setattr(SearchPanel, "_fill_speakers", lambda self: (reads.append(1), original(self))[1])
+    assert window.open_project(project_path)
+    text = "Nurse: I felt welcome here.\n"
+    for i in (3, 4):
+        window.project.add_document(f"Interview {i}", ParsedDocument(
+            text=text, source_format="txt", turns=[SpeakerTurn("Nurse", 0, len(text))]))
+    QApplication.processEvents()
+    assert reads == []
+    window.search.action.trigger()
+    qtbot.waitUntil(lambda: window.search.panel.speaker_filter.findData("Nurse") >= 0)
+    assert len(reads) == 1
+    window.project.add_document("Interview 5", ParsedDocument(
+        text="Doctor: fine.\n", source_format="txt", turns=[SpeakerTurn("Doctor", 0, 14)]))
+    assert window.search.panel.speaker_filter.findData("Doctor") >= 0  # on screen: at once

@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.models import Block, SpeakerTurn
 
 PARAGRAPH = "paragraph"
 HEADING = "heading"
@@ -89,8 +88,8 @@ def _piece_sync(piece: Piece, text: str) -> list[tuple[int, float]]:
 
 def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None) -> ParsedDocument:
     parts: list[str] = []
-    blocks: list[Block] = []
-    turns: list[SpeakerTurn] = []
+    blocks: list[tuple[str, int, int, int]] = []  # rows as storage inserts them (ParsedDocument.from_rows)
+    turns: list[tuple[str, int, int, float | None, float | None]] = []
     pos = 0
     open_turn: list | None = None  # [speaker, start, end, t0, t1]
     prev: Piece | None = None
@@ -100,7 +99,7 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
     def close_turn() -> None:
         nonlocal open_turn
         if open_turn is not None:
-            turns.append(SpeakerTurn(*open_turn))
+            turns.append(tuple(open_turn))
             open_turn = None
 
     for piece in pieces:
@@ -126,22 +125,21 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
         if piece.sync:
             sync += [(start + offset, seconds) for offset, seconds in _piece_sync(piece, text)]
         kind = piece.kind
-        blocks.append(Block(kind, start, end, piece.level if kind == HEADING else 0))
+        blocks.append((kind, start, end, piece.level if kind == HEADING else 0))
         if piece.speaker is not None:
             if open_turn is not None:
-                turns.append(SpeakerTurn(*open_turn))
+                turns.append(tuple(open_turn))
             open_turn = [piece.speaker, start, end, piece.time_start, piece.time_end]
         elif piece.continues and open_turn is not None:
             open_turn[2] = end
             if piece.time_end is not None:
                 open_turn[4] = piece.time_end
         elif open_turn is not None:
-            turns.append(SpeakerTurn(*open_turn))
+            turns.append(tuple(open_turn))
             open_turn = None
         prev = piece
     close_turn()
     sync += [(pos, seconds) for seconds in carried]
-    doc = ParsedDocument(text="".join(parts), source_format=source_format, blocks=blocks,
-                         turns=turns, sync_points=sync, notices=list(notices or []))
+    doc = ParsedDocument.from_rows("".join(parts), source_format, blocks, turns, sync, list(notices or []))
     doc.validate()
     return doc

@@ -40,21 +40,39 @@ class ParsedDocument:
     def validate(self) -> None:
         """Raise ``ValueError`` if any range lies outside the text or is reversed."""
         n = len(self.text)
-        # rows that came packed from another process were checked there (and are still unread)
-        items: list[Block | SpeakerTurn] = [
-            item for key in ("_blocks", "_turns") if not isinstance(rows := self.__dict__[key], _Packed)
-            for item in rows]
-        starts = list(map(_START, items))
-        ends = list(map(_END, items))
+        starts: list[int] = []
+        ends: list[int] = []
+        for key in ("_blocks", "_turns"):
+            rows = self.__dict__[key]
+            if isinstance(rows, _Packed):  # came packed from another process, checked there (and unread)
+                continue
+            if isinstance(rows, _Rows):
+                starts += map(_ROW_START, rows.rows)
+                ends += map(_ROW_END, rows.rows)
+            else:
+                starts += map(_START, rows)
+                ends += map(_END, rows)
         # the common case at C speed (thousands of ranges, checked again before storing); the
         # loop below only finds the first bad range to name it
-        if items and (min(starts) < 0 or max(ends) > n or any(map(operator.gt, starts, ends))):
-            for item in items:
-                if not (0 <= item.start <= item.end <= n):
-                    raise ValueError(f"range {item.start}-{item.end} outside text of length {n}")
+        if starts and (min(starts) < 0 or max(ends) > n or any(map(operator.gt, starts, ends))):
+            for start, end in zip(starts, ends):
+                if not (0 <= start <= end <= n):
+                    raise ValueError(f"range {start}-{end} outside text of length {n}")
         for position, seconds in self.sync_points:
             if not (0 <= position <= n) or not (seconds >= 0) or seconds == float("inf"):
                 raise ValueError(f"time {seconds} at {position} outside text of length {n}")
+
+    @classmethod
+    def from_rows(cls, text: str, source_format: str, blocks: list[tuple[str, int, int, int]],
+                  turns: list[tuple[str, int, int, float | None, float | None]],
+                  sync_points: list[tuple[int, float]], notices: list[str]) -> ParsedDocument:
+        """A document from its blocks as ``(kind, start, end, level)`` and its turns as ``(speaker,
+        start, end, time_start, time_end)`` tuples: what storage inserts, so a reader need not make
+        thousands of ``Block`` and ``SpeakerTurn`` objects that nothing may read; they are made
+        when ``blocks`` or ``turns`` is read. Not checked here (see :meth:`validate`)."""
+        doc = cls(text, source_format, sync_points=sync_points, notices=notices)
+        doc.__dict__["_blocks"], doc.__dict__["_turns"] = _Rows(blocks), _Rows(turns)
+        return doc
 
     def block_rows(self) -> str:
         """The blocks as the JSON array of ``[kind, start, end, level]`` rows storage inserts."""
@@ -62,6 +80,8 @@ class ParsedDocument:
         if isinstance(packed, _Packed):
             assert isinstance(packed.rows, str)  # blocks always travel as JSON
             return packed.rows
+        if isinstance(packed, _Rows):
+            return json.dumps(packed.rows)
         return json.dumps([(b.kind, b.start, b.end, b.level) for b in packed])
 
     def turn_rows(self) -> str | list[tuple[Any, ...]]:
@@ -71,7 +91,10 @@ class ParsedDocument:
         packed = self.__dict__["_turns"]
         if isinstance(packed, _Packed):
             return packed.rows
-        rows = [(t.speaker, t.start, t.end, t.time_start, t.time_end) for t in packed]
+        if isinstance(packed, _Rows):
+            rows = packed.rows
+        else:
+            rows = [(t.speaker, t.start, t.end, t.time_start, t.time_end) for t in packed]
         if any(r[3] is not None or r[4] is not None or "\x00" in r[0] for r in rows):
             return rows
         return json.dumps([r[:3] for r in rows])
@@ -105,12 +128,27 @@ class _Packed:
         return [SpeakerTurn(*r) for r in rows]
 
 
+class _Rows:
+    """Rows of blocks or turns as tuples, made in this process (see :meth:`ParsedDocument.from_rows`)."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[tuple[Any, ...]]):
+        self.rows = rows
+
+    def blocks(self) -> list[Block]:
+        return [Block(*r) for r in self.rows]
+
+    def turns(self) -> list[SpeakerTurn]:
+        return [SpeakerTurn(*r) for r in self.rows]
+
+
 def _rows_property(name: str) -> property:
     key = f"_{name}"
 
     def get(self: ParsedDocument) -> Any:
         value = self.__dict__[key]
-        if isinstance(value, _Packed):  # read as objects: from now on checked as objects too
+        if isinstance(value, (_Packed, _Rows)):  # read as objects: from now on checked as objects too
             value = self.__dict__[key] = getattr(value, name)()
         return value
 
@@ -135,6 +173,8 @@ def _unpack(text: str, source_format: str, blocks: str, turns: str | list[tuple[
 
 _START = operator.attrgetter("start")
 _END = operator.attrgetter("end")
+_ROW_START = operator.itemgetter(1)
+_ROW_END = operator.itemgetter(2)
 
 
 def content_hash(text: str) -> str:

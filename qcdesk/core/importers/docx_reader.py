@@ -189,18 +189,72 @@ def _paragraphs_holding(body, tags: tuple[str, ...]) -> set:
     return found
 
 
+def _plain_texts(body, special: set) -> dict:
+    """The text of most paragraphs below ``body``, by paragraph, from one pass of lxml's C iterator
+    (setting up an iterator for each paragraph cost more than reading its text).
+
+    A paragraph is left out, and read by :func:`paragraph_text`, unless the pass can be sure of it:
+    it holds nothing :data:`_SKIPPED`, no other paragraph (the text elements after a paragraph
+    nested inside it would be met while the inner one is current), and every text element met
+    while it is current has it as nearest paragraph and nothing inside.
+    """
+    nested = _paragraphs_holding(body, (_P,))
+    texts: dict = {}
+    unsure: set = set(special) | nested
+    cur = None
+    parts: list[str] = []
+    for el in body.iter(_P, *_TEXT_TAGS):
+        tag = el.tag
+        if tag == _P:
+            if cur is not None:
+                texts[cur] = "".join(parts)
+            cur, parts = el, []
+            continue
+        if cur is None or cur in unsure:
+            continue
+        parent = el.getparent()
+        if parent.getparent() is not cur:  # most text elements are in a run right in the paragraph
+            owner = parent
+            while owner is not None and owner.tag != _P:
+                owner = owner.getparent()
+            if owner is not cur:
+                unsure.add(cur)
+                continue
+        if len(el):
+            unsure.add(cur)
+        elif tag == _T:
+            parts.append(el.text or "")
+        elif tag == _TAB:
+            if parent.tag == _R:  # a tab character (w:tab in w:pPr/w:tabs is a tab stop)
+                parts.append("\t")
+        elif tag == _NB_HYPHEN:
+            parts.append("-")
+        else:
+            parts.append("\n")
+    if cur is not None:
+        texts[cur] = "".join(parts)
+    for p in unsure:
+        texts.pop(p, None)
+    return texts
+
+
 def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
     special = _paragraphs_holding(body, _SKIPPED)
     styled = _paragraphs_holding(body, (f"{W}pStyle", f"{W}outlineLvl"))
+    plain = _plain_texts(body, special)
+
+    def text_of(p) -> str:
+        text = plain.get(p)
+        return paragraph_text(p, p not in special) if text is None else text
 
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
             if el.tag == _P:
                 level = styles.heading_level(el) if el in styled else 0
-                units.append(Unit(paragraph_text(el, el not in special), HEADING if level else PARAGRAPH, level))
+                units.append(Unit(text_of(el), HEADING if level else PARAGRAPH, level))
             elif el.tag == f"{W}tbl":
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):
@@ -208,7 +262,7 @@ def body_units(body, styles: _Styles) -> list[Unit]:
                         continue  # a nested table's rows are read as part of their cell
                     cells = []
                     for tc in tr.findall(f"{W}tc"):
-                        text = " ".join(t for p in tc.iter(_P) if (t := paragraph_text(p, p not in special).strip()))
+                        text = " ".join(t for p in tc.iter(_P) if (t := text_of(p).strip()))
                         cells.append(text)
                     if any(cells):
                         units.append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))

@@ -90,6 +90,21 @@ def parse_time(value: str) -> float | None:
 
 
 def valid_name(name: str) -> bool:
+    """Whether ``name`` may be a speaker label (a pure function of it: the answers are kept, since
+    a transcript asks again for the same few labels on every paragraph)."""
+    known = _VALID_NAMES.get(name)
+    if known is None:
+        known = _VALID_NAMES[name] = _valid_name(name)
+        if len(_VALID_NAMES) > _VALID_NAMES_KEPT:
+            _VALID_NAMES.clear()
+    return known
+
+
+_VALID_NAMES: dict[str, bool] = {}
+_VALID_NAMES_KEPT = 4096
+
+
+def _valid_name(name: str) -> bool:
     if len(name) > 40:
         return False
     words = name.split()
@@ -170,7 +185,12 @@ def _inline_match(index: int, unit: Unit) -> _Match | None:
 
 def _header_match(index: int, units: list[Unit]) -> _Match | None:
     text = units[index].text.strip()
-    if "\n" in text or len(text) > 80:
+    if "\n" in text or len(text) > 80 or not text:
+        return None
+    # every header layout ends with a time (a decimal digit, or its closing bracket) or a colon,
+    # or starts with a time (a digit, or its opening bracket): a cheap test before the patterns
+    first, last = text[0], text[-1]
+    if not (last.isdecimal() or last in ":)]" or first.isdecimal() or first in "[("):
         return None
     for pattern in _HEADERS:
         m = pattern.match(text)

@@ -1,0 +1,62 @@
+"""The cheap tests in front of the layout patterns change no answer: a header line is recognised
+exactly when one of the patterns matches it, and a speaker label's validity is the same whether it
+was asked before or not."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qcdesk.core.importers import layouts
+from qcdesk.core.importers.assemble import Unit
+
+pytestmark = pytest.mark.core
+
+pieces = st.sampled_from(["Anna", "Dr. Lee", "S01", "[Anna]", "(", ")", "[", "]", ":", " ", "  ", "|", "–", "-",
+                          "00:13", "1:02:03.5", "10:15:01", "٣:٤٥", "-->", "0:00:07.456", "note", "x", ".", "\n",
+                          "Ünïcödé", "مرحبا", "12"])
+lines = st.lists(pieces, max_size=8).map("".join)
+
+
+def patterns_only(index: int, units: list[Unit]):
+    """:func:`layouts._header_match` as it was before its first- and last-character test."""
+    text = units[index].text.strip()
+    if "\n" in text or len(text) > 80:
+        return None
+    for pattern in layouts._HEADERS:
+        m = pattern.match(text)
+        if m:
+            name = " ".join(m.group("name").split())
+            if layouts.valid_name(name):
+                raw = m.groupdict().get("time")
+                return layouts._Match(index, name, layouts.parse_time(raw) if raw else None)
+    arrow = layouts._ARROW.match(text)
+    if arrow and index + 1 < len(units):
+        nxt = layouts._NAME_ONLY.match(units[index + 1].text.strip())
+        if nxt and layouts.valid_name(nxt.group("name")):
+            return layouts._Match(index, " ".join(nxt.group("name").split()), layouts.parse_time(arrow.group("time")),
+                                  end_time=layouts.parse_time(arrow.group("end")), consumes=1)
+    return None
+
+
+@given(lines, lines)
+def test_header_lines_are_recognised_as_by_the_patterns_alone(line, following):
+    units = [Unit(line), Unit(following)]
+    assert layouts._header_match(0, units) == patterns_only(0, units)
+
+
+def test_the_prefilter_lets_every_header_layout_through():
+    for line in ("Anna  00:13", "Anna | 1:02", "[Anna] 10:15:01", "00:13 Anna", "(00:13) Anna", "Anna:",
+                 "Anna (00:13)", "Anna ٣:٤٥"):
+        assert layouts._header_match(0, [Unit(line)]) is not None, line
+    assert layouts._header_match(0, [Unit("0:00:03.123 --> 0:00:07.456"), Unit("Anna")]).consumes == 1
+
+
+@given(st.lists(st.sampled_from(["Anna", "note", "Dr. Lee", "and then he", "http://x", "A" * 41, "Note",
+                                 "a b c d e f", "Ünïcödé"]), max_size=12))
+def test_valid_name_answers_the_same_when_asked_again(names):
+    layouts._VALID_NAMES.clear()
+    first = [layouts.valid_name(n) for n in names]
+    assert first == [layouts._valid_name(n) for n in names]
+    assert [layouts.valid_name(n) for n in names] == first
