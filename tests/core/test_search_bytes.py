@@ -251,7 +251,7 @@ def test_search_shows_the_reference_hits_and_contexts(tmp_path: Path, texts, que
     path = tmp_path / f"r{next(_FILES)}.qcdesk"
     texts = [t or "." for t in texts]
     with Project.create(path) as project:
-        ids = [project.add_document(f"D{i}", ParsedDocument(text=t, source_format="txt")).id
+        ids = [project.documents.add(f"D{i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(texts)]
         want = [(doc_id, a, b, _context(text, a, b)) for doc_id, text in zip(ids, texts)
                 for a, b in reference(text, query, whole_words, case_sensitive)]

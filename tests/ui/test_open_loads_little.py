@@ -119,13 +119,13 @@ def test_a_hidden_search_panel_reads_the_speakers_once_shown_not_after_each_stor
     assert window.open_project(project_path)
     text = "Nurse: I felt welcome here.\n"
     for i in (3, 4):
-        window.project.add_document(f"Interview {i}", ParsedDocument(
+        window.project.documents.add(f"Interview {i}", ParsedDocument(
             text=text, source_format="txt", turns=[SpeakerTurn("Nurse", 0, len(text))]))
     QApplication.processEvents()
     assert reads == []
     window.search.action.trigger()
     qtbot.waitUntil(lambda: window.search.panel.speaker_filter.findData("Nurse") >= 0)
     assert len(reads) == 1
-    window.project.add_document("Interview 5", ParsedDocument(
+    window.project.documents.add("Interview 5", ParsedDocument(
         text="Doctor: fine.\n", source_format="txt", turns=[SpeakerTurn("Doctor", 0, 14)]))
     assert window.search.panel.speaker_filter.findData("Doctor") >= 0  # on screen: at once
