@@ -19,6 +19,7 @@ from qcdesk.core.search_bytes import CodePoints, Term
 from qcdesk.core.storage.checks import document_fingerprints
 from qcdesk.core.textedit import replace_spans
 from qcdesk.core.textfold import fold, fold_utf8, non_ascii
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -139,7 +140,7 @@ def test_offsets_after_multibyte_characters_and_replaced_accents():
        queries(), st.booleans(), st.booleans())
 def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
     path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         ids = [project.add_document(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
                for i, t in enumerate(texts)]
         terms = parse_query(query, case_sensitive)
@@ -167,7 +168,7 @@ def _prime_all(project: Project) -> None:
 def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts, query_list, whole_words,
                                                            case_sensitive, small):
     path = tmp_path / f"p{abs(hash((tuple(texts), tuple(query_list), whole_words, case_sensitive, small)))}.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for i, t in enumerate(texts):
             project.add_document(f"D{i}", ParsedDocument(text=t or ".", source_format="txt"))
         options = {"whole_words": whole_words, "case_sensitive": case_sensitive}
@@ -184,7 +185,7 @@ def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts,
 
 
 def test_a_text_changed_after_priming_is_searched_as_it_is_now(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         doc = project.add_document("D", ParsedDocument(text="Maria said hello to Maria.", source_format="txt"))
         before = next(document_fingerprints(project.db))
         _prime_all(project)
@@ -199,7 +200,7 @@ def test_a_text_changed_after_priming_is_searched_as_it_is_now(tmp_path: Path):
 
 def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(search_module, "KEEP_BYTES", 40)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         for i in range(5):
             project.add_document(f"D{i}", ParsedDocument(text=f"word number {i} here", source_format="txt"))
         _prime_all(project)
@@ -209,7 +210,7 @@ def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
 
 
 def test_a_warm_hit_of_a_document_deleted_since_shows_no_context(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         doc = project.add_document("D", ParsedDocument(text="a word here", source_format="txt"))
         _prime_all(project)
         (hit,) = search(project, "word")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
+from builders import empty_project
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -30,7 +31,6 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
-from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
 
 pytestmark = pytest.mark.core
@@ -72,7 +72,7 @@ class UndoMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = tempfile.mkdtemp(dir=_TMP_ROOT[0])
-        self.p = Project.create(os.path.join(self.dir, "s.qcdesk"))
+        self.p = empty_project(os.path.join(self.dir, "s.qcdesk"))
         self.p.db.execute("PRAGMA synchronous = OFF")  # durability is tested elsewhere; speed here
         self.p.set_coder("AB")
         self.history: list[Entry] = []

@@ -22,6 +22,7 @@ from qcdesk.core.interchange import export_file, import_file  # noqa: E402
 from qcdesk.core.interchange.refi_import import DESCRIPTION_TITLE  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.storage import interchange as ex_sql  # noqa: E402
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -67,7 +68,7 @@ def build(path: Path, spec) -> Project:
     from qcdesk.core.storage import timing as timing_sql
 
     docs, codes, coders, codings, memos, cases, timed = spec
-    p = Project.create(path)
+    p = empty_project(path)
     doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
     for d, points in timed.items():
@@ -156,7 +157,7 @@ def test_export_then_import_gives_the_same_project(spec):
             itself = import_file(original, folder / "a.qdpx")
             assert not any(itself.added.values()), itself.text()
             assert state(original) == expected
-        with Project.create(folder / "b.qcdesk") as copy:
+        with empty_project(folder / "b.qcdesk") as copy:
             report = import_file(copy, folder / "a.qdpx")
             assert report.unmapped == {}, report.text()
             assert state(copy) == expected
@@ -206,7 +207,7 @@ def test_a_second_clients_conventions_give_the_same_project(spec):
             export_file(original, folder / "a.qdpx")
             expected = state(original)
         other = second_client(folder / "a.qdpx", folder / "other.qdpx")
-        with Project.create(folder / "b.qcdesk") as copy:
+        with empty_project(folder / "b.qcdesk") as copy:
             report = import_file(copy, other)
             assert report.unmapped == {} and report.warnings == [], report.text()
             assert state(copy) == expected
