@@ -14,7 +14,10 @@ from hypothesis import settings
 # Every run explores the same examples (derandomized) with no time limit per example, so a busy
 # machine or an unlucky seed cannot fail a test that passed before; a failure prints the blob
 # that reproduces it. HYPOTHESIS_PROFILE=explore draws fresh random examples, more of them.
-settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True, database=None)
+# The profiles are registered and loaded here only: registering a profile of the loaded name
+# again (in a test module) would change the settings of every test collected after it
+# (tests/core/test_hypothesis_profile.py checks).
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True, database=None, max_examples=40)
 settings.register_profile("explore", deadline=None, print_blob=True, max_examples=500)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

@@ -9,8 +9,8 @@ before the action; after a redo the state after it (so redo never depends on SQL
 same ids again). An import outside the history adds its rows to every state in the history, since
 undo and redo must leave it alone. A row made by a new action must never get an id used before.
 
-Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
-runs more, random, examples.
+Runs under the suite's hypothesis profile (tests/conftest.py: ``ci`` fixed, ``HYPOTHESIS_PROFILE=explore``
+more and random examples), with longer sequences of steps than hypothesis' default.
 """
 
 from __future__ import annotations
@@ -35,11 +35,8 @@ from qcdesk.core.storage import interchange as ext_sql
 
 pytestmark = pytest.mark.core
 
-settings.register_profile("ci", max_examples=40, stateful_step_count=60, derandomize=True,
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("explore", max_examples=400, stateful_step_count=100, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-PROFILE = os.environ.get("QCDESK_HYPOTHESIS_PROFILE", "ci")
+#: steps per example: more when exploring
+STEPS = 100 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 60
 
 TEXTS = ("P1: I felt at home on the ward once my mentor listened.",
          "Interviewer: And the feedback?\nP2: Concrete and early, which I needed.",
@@ -445,5 +442,5 @@ def tmp_root(tmp_path):
 
 
 def test_undo_redo_and_imports_keep_ids_and_identifiers(tmp_root):
-    UndoMachine.TestCase.settings = settings.get_profile(PROFILE)
+    UndoMachine.TestCase.settings = settings(stateful_step_count=STEPS, suppress_health_check=[HealthCheck.too_slow])
     UndoMachine.TestCase().runTest()
