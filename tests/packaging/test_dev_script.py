@@ -40,7 +40,7 @@ def test_the_x11_run_gets_the_widget_tests_asked_for(dev, given, x11):
     assert dev.x11_arguments(given) == x11
 
 
-@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 5), (5, 0, 5),
+@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 0), (5, 0, 5),
                                                       (2, 1, 2)])
 def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, expected):
     calls = []
@@ -106,15 +106,51 @@ def test_the_workers_follow_the_cores_unless_told(dev, monkeypatch):
     assert dev.test_workers() == 3
 
 
-def test_no_widget_test_matching_a_marker_is_not_an_x11_failure(dev, monkeypatch):
+@pytest.mark.parametrize("offscreen, expected", [(0, 0), (5, 5)])
+def test_no_widget_test_to_run_on_x11_is_no_failure_but_no_test_at_all_is(dev, monkeypatch, offscreen, expected):
+    """The X11 run leaves out tests that make no widget; when that leaves none (a marker or a
+    path naming only such tests), the offscreen run has still run them."""
+    seen = []
+
+    def fake_pytest(py, args, env):
+        seen.append(env.get("QCDESK_X11_RUN"))
+        return offscreen if env["QT_QPA_PLATFORM"] == "offscreen" else 5
+
     monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
-    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
+    monkeypatch.setattr(dev, "run_pytest", fake_pytest)
     monkeypatch.setattr(dev, "Xvfb", type("X", (), {"display": ":9", "__enter__": lambda s: s,
                                                     "__exit__": lambda s, *e: None}))
     monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(dev.sys, "platform", "linux")
-    assert dev.run_tests(Path("python"), ["-m", "packaging"]) == 0
-    assert dev.run_tests(Path("python"), ["tests/ui"]) == 5
+    assert dev.run_tests(Path("python"), ["-m", "packaging"]) == expected
+    assert dev.run_tests(Path("python"), ["tests/ui/test_help.py"]) == expected
+    assert seen == [None, "1"] * 2
+
+
+def test_each_phase_logs_its_wall_clock_and_cpu_time_and_the_load(dev, capsys):
+    with dev.Phase("offscreen run"):
+        subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("[dev] time: offscreen run took ")
+    words = line.split()
+    wall, cpu = float(words[words.index("wall") - 2]), float(words[words.index("CPU") - 2])
+    assert 0 <= cpu and 0 <= wall and "load average" in line
+
+
+def test_the_x11_run_leaves_out_the_tests_that_make_no_widget():
+    """tests/ui/conftest.py: with QCDESK_X11_RUN=1 only tests taking qtbot or qapp are collected."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QCDESK_X11_RUN="1")
+    args = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0",
+            "tests/ui/test_help.py", "tests/ui/test_about.py"]
+    listed = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300).stdout
+    env.pop("QCDESK_X11_RUN")
+    every = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300).stdout
+    tests = lambda out: {line for line in out.splitlines() if "::" in line}  # noqa: E731
+    assert "test_help.py::test_command_line_help_mentions_the_window_options[qcdesk]" in "".join(tests(every))
+    assert "test_about.py::test_components_name_the_running_versions_and_a_licence_each" in "".join(tests(every))
+    assert tests(listed) and tests(listed) < tests(every)
+    assert not any("test_command_line_help" in t or "test_components_name" in t for t in tests(listed))
+    assert "deselected" in listed
 
 
 @pytest.mark.parametrize("required, expected", [("", 0), ("1", 1)])
