@@ -137,20 +137,24 @@ def test_each_phase_logs_its_wall_clock_and_cpu_time_and_the_load(dev, capsys):
     assert 0 <= cpu and 0 <= wall and "load average" in line
 
 
-def test_the_x11_run_leaves_out_the_tests_that_make_no_widget():
-    """tests/ui/conftest.py: with QCDESK_X11_RUN=1 only tests taking qtbot or qapp are collected."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QCDESK_X11_RUN="1")
-    args = [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-n", "0",
-            "tests/ui/test_help.py", "tests/ui/test_about.py"]
-    listed = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300).stdout
-    env.pop("QCDESK_X11_RUN")
-    every = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300).stdout
-    tests = lambda out: {line for line in out.splitlines() if "::" in line}  # noqa: E731
-    assert "test_help.py::test_command_line_help_mentions_the_window_options[qcdesk]" in "".join(tests(every))
-    assert "test_about.py::test_components_name_the_running_versions_and_a_licence_each" in "".join(tests(every))
-    assert tests(listed) and tests(listed) < tests(every)
-    assert not any("test_command_line_help" in t or "test_components_name" in t for t in tests(listed))
-    assert "deselected" in listed
+@pytest.mark.parametrize("x11_run", ["1", ""])
+def test_the_x11_run_leaves_out_the_tests_that_make_no_widget(monkeypatch, x11_run):
+    """tests/ui/conftest.py: with QCDESK_X11_RUN=1 only the tests of tests/ui taking qtbot or qapp
+    (directly or through another fixture) are kept."""
+    spec = importlib.util.spec_from_file_location("qcdesk_ui_conftest", ROOT / "tests" / "ui" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ui, core = ROOT / "tests" / "ui", ROOT / "tests" / "core"
+    item = lambda name, folder, *fixtures: type("Item", (), {"name": name, "path": folder / "test_x.py",  # noqa: E731
+                                                           "fixturenames": ["request", *fixtures]})()
+    items = [item("window", ui, "qtbot", "window"), item("help", ui, "capsys"), item("app", ui, "qapp"),
+             item("core", core, "tmp_path")]
+    deselected = []
+    config = type("Config", (), {"hook": type("Hook", (), {"pytest_deselected": lambda self, items: deselected.extend(items)})()})()
+    monkeypatch.setenv("QCDESK_X11_RUN", x11_run)
+    module.pytest_collection_modifyitems(config, items)
+    assert [i.name for i in items] == (["window", "app", "core"] if x11_run else ["window", "help", "app", "core"])
+    assert [i.name for i in deselected] == (["help"] if x11_run else [])
 
 
 @pytest.mark.parametrize("required, expected", [("", 0), ("1", 1)])
