@@ -17,7 +17,7 @@ from qcdesk.core.media_formats import EXTENSIONS as MEDIA_EXTENSIONS
 from qcdesk.core.safe_names import shown_name
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_safety import confirm_unencrypted_export
-from qcdesk.ui.workers import ExportJob, ImportParser, start_in_thread
+from qcdesk.ui.workers import ExportJob, ImportParser, end_thread, start_in_thread
 
 if TYPE_CHECKING:
     from qcdesk.ui.main_window import MainWindow
@@ -181,8 +181,7 @@ class ExportFlow(QObject):
         return self.thread is not None
 
     def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.wait(30000)
+        end_thread(self.thread, 30000)
 
     def make_dialog(self, kind: str | None = None):
         """The export dialog for the open project (built, not shown: tests fill it in)."""

@@ -21,7 +21,7 @@ from qcdesk.core.media import MediaCancelled
 from qcdesk.core.models import Changes
 from qcdesk.core.safe_names import shown_name
 from qcdesk.ui import dialogs
-from qcdesk.ui.workers import start_in_thread
+from qcdesk.ui.workers import end_thread, start_in_thread
 
 if TYPE_CHECKING:
     from qcdesk.ui.window_services import WindowServices
@@ -101,11 +101,7 @@ class AttachFlow(QObject):
         return self.thread is not None
 
     def wait(self) -> None:
-        if self.thread is not None:
-            try:
-                self.thread.wait(60000)
-            except RuntimeError:  # already finished and deleted
-                pass
+        end_thread(self.thread, 60000)
 
     def start(self, document_id: int, path: Path, *, embed: bool = True) -> bool:
         project = self.window.project

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QSizePolicy, QWidget
 from qcdesk.core import peaks as core_peaks
 from qcdesk.core.errors import QcdeskError
 from qcdesk.core.media import MediaInfo
-from qcdesk.ui.workers import start_in_thread
+from qcdesk.ui.workers import end_thread, start_in_thread
 
 #: (project file, media id, sha256) -> peaks, for the session
 _CACHE: dict[tuple[str, int, str], array] = {}
@@ -156,10 +156,7 @@ class WaveformView(QWidget):
         their readers' connections must be gone first)."""
         self._stop_job()
         for _job, thread in list(self._running):
-            try:
-                thread.wait(30000)
-            except RuntimeError:  # already finished and deleted
-                pass
+            end_thread(thread, 30000)
         self._job_finished()
 
     def _job_finished(self) -> None:

@@ -127,6 +127,24 @@ class ExportJob(QObject):
         self.finished.emit()
 
 
+def end_thread(thread: QThread | None, timeout_ms: int) -> bool:
+    """Wait, on the main thread, for a thread :func:`start_in_thread` started; True once it has ended.
+
+    The worker's ``finished`` reaches ``thread.quit`` through the main thread's event loop (the
+    thread object lives there), and that loop is blocked while we wait: without the ``quit`` here
+    the thread's event loop would run on and the wait last its whole timeout. ``quit`` does not
+    cut the worker short: its ``run`` goes on to its end (cancel it first to make that soon), and
+    only then does the thread see it. Nothing is queued to an object that may be deleted meanwhile.
+    """
+    if thread is None:
+        return True
+    try:
+        thread.quit()
+        return thread.wait(timeout_ms)
+    except RuntimeError:  # already finished and deleted (its deleteLater ran)
+        return True
+
+
 def start_in_thread(worker: QObject, owner: QObject, on_finished: Callable[[], None] | None = None) -> QThread:
     """Move ``worker`` to a new thread owned by ``owner``, run ``worker.run``, clean up after.
 

@@ -11,14 +11,14 @@ from openpyxl import Workbook, load_workbook
 
 from qcdesk.core.attributes_io import export_attributes, import_attributes, infer_type, read_table
 from qcdesk.core.errors import OperationError
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture
 def project(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         yield p
 
 
@@ -128,7 +128,7 @@ def test_xlsx_round_trip_keeps_types(project, tmp_path):
     assert sheet["C2"].is_date and sheet["C2"].value.date() == dt.date(2024, 3, 5)
     assert sheet["E2"].data_type == "s" and sheet["E2"].value == "=SUM(A1)"
     # into a fresh project: the same table, the same inferred types
-    with Project.create(tmp_path / "copy.qcdesk") as copy:
+    with empty_project(tmp_path / "copy.qcdesk") as copy:
         import_attributes(copy, out)
         assert by_name(copy) == before
         assert [(a.name, a.value_type) for a in copy.attributes.all()] == \

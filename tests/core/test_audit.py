@@ -10,14 +10,14 @@ from qcdesk.cli import main
 from qcdesk.core import audit
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "audit.qcdesk") as p:
+    with empty_project(tmp_path / "audit.qcdesk") as p:
         p.set_coder("Ana")
         doc = p.documents.add("Interview 1", ParsedDocument(text="P: I was tired every night.\n",
                                                             source_format="txt"))

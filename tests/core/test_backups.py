@@ -10,14 +10,15 @@ from qcdesk.core import backups
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture()
 def project(tmp_path):
-    with Project.create(tmp_path / "study.qcdesk") as p:
-        doc = p.documents.add("Interview 1", ParsedDocument(text="Mentee: I felt welcome.", source_format="txt"))
+    with empty_project(tmp_path / "study.qcdesk") as p:
+        doc = p.add_document("Interview 1", ParsedDocument(text="Mentee: I felt welcome.", source_format="txt"))
         code = p.codebook.add("Welcome").value
         p.codings.apply(doc.id, code.id, 8, 22)
         yield p

@@ -9,14 +9,14 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.project import Project
-from builders import lines_document
+from builders import lines_document, empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture
 def project(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         yield p
 
 
@@ -171,7 +171,7 @@ def test_attribute_summary(project):
 
 def test_read_only_project_refuses_case_edits(tmp_path):
     path = tmp_path / "ro.qcdesk"
-    Project.create(path).close()
+    empty_project(path).close()
     with Project.open(path, read_only=True) as ro:
         with pytest.raises(OperationError, match="read-only"):
             ro.cases.add("P1")

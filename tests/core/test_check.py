@@ -15,6 +15,7 @@ from qcdesk.cli import main
 from qcdesk.core import check
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -26,7 +27,7 @@ TEXTS = {
 
 
 def make_project(path: Path) -> Path:
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for name, text in TEXTS.items():
             project.documents.add(name, ParsedDocument(text=text, source_format="txt"))
     return path

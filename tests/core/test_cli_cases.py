@@ -9,7 +9,7 @@ import pytest
 from qcdesk.cli import main
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.core
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     path = tmp_path / "s.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         code = p.codebook.add("Mentor").value
         for name in ("A", "B"):
             doc = p.documents.add(name, ParsedDocument("words here", "txt", [Block("paragraph", 0, 10)]))

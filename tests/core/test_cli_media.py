@@ -12,6 +12,7 @@ from media_files import converted, tone_wav  # noqa: E402
 from qcdesk.cli import main  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\n<v Amira>Hello there.\n\n00:00:01.000 --> 00:00:01.800\n<v Ben>Hi.\n"
 
@@ -82,7 +83,7 @@ def test_a_corrupt_recording_is_one_line_exit_1_and_its_transcript_is_imported(t
 
 def test_bad_media_commands_are_one_line_on_stderr(tmp_path, capsys):
     project = tmp_path / "p.qcdesk"
-    Project.create(project).close()
+    empty_project(project).close()
     assert main(["media", str(project)]) == 0 and capsys.readouterr().out == "no recordings\n"
     for argv in (["media", str(project), "--detach", "7"], ["media", str(project), "--relink", "x", "y"]):
         assert main(argv) == 1
@@ -92,7 +93,7 @@ def test_bad_media_commands_are_one_line_on_stderr(tmp_path, capsys):
 
 def test_code_time_codes_a_recordings_range_and_refuses_bad_input_with_one_line(tmp_path, capsys):
     project = tmp_path / "study.qcdesk"
-    with Project.create(project) as p:
+    with empty_project(project) as p:
         p.media.add_recording(tone_wav(tmp_path / "diary.wav", 150.0), name="Diary 3")
         p.documents.add("Interview", ParsedDocument("A: hi", "txt"))
         p.codebook.add("Coping")

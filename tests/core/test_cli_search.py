@@ -8,6 +8,7 @@ from qcdesk.cli import main
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -24,8 +25,8 @@ def project_path(tmp_path):
         blocks.append(Block("paragraph", pos, pos + len(line)))
         turns.append(SpeakerTurn(line.split(":")[0], pos, pos + len(line)))
         pos += len(line) + 1
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", ParsedDocument(text, "txt", blocks, turns))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", ParsedDocument(text, "txt", blocks, turns))
         project.codebook.add("Mentoring")
     return path
 

@@ -10,6 +10,7 @@ from qcdesk.cli import main
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
 from qcdesk.core.pseudonyms import entries, read_key
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -19,8 +20,8 @@ TEXT = "S01: I grew up in Dundee with Moira.\n\nInterviewer: And now?\n\nS01: Mo
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "cli.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
     return path
 
 

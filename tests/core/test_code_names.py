@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from qcdesk.core.code_names import (IN_VIVO_MAX, PALETTE, code_color, color_distance, in_vivo_name,
                                     next_code_color)
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
+from builders import empty_project
 
 
 def test_the_first_colours_are_the_palette_and_later_ones_never_repeat_it():
@@ -34,7 +34,7 @@ def test_colours_are_pale_enough_to_read_text_on():
 
 
 def test_a_new_code_takes_a_colour_no_code_has(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         codes = [project.codebook.add(f"Code {i}").value for i in range(40)]
         assert len({c.color for c in codes}) == 40
         project.codebook.delete(codes[3].id)
@@ -62,7 +62,7 @@ def test_in_vivo_names_are_short_trimmed_and_never_empty_for_real_words(words):
 
 
 def test_an_in_vivo_code_is_named_without_the_full_stop(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         text = "P1: I felt I belonged. Then it changed."
         doc = project.documents.add("I1", ParsedDocument(text=text, source_format="txt"))
         start = text.index("I felt")

@@ -8,6 +8,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -25,7 +26,7 @@ def rng(text: str, needle: str) -> tuple[int, int]:
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "study.qcdesk")
+    p = empty_project(tmp_path / "study.qcdesk")
     yield p
     p.close()
 

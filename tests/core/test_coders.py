@@ -12,6 +12,7 @@ import pytest
 from qcdesk.cli import main
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -19,7 +20,7 @@ TEXT = "abcdefghijklmnopqrst"
 
 
 def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         ana = p.set_coder("Ana")
         assert p.db.execute("SELECT coder_id FROM session").fetchone()[0] == ana.id
         ben = p.set_coder(" Ben ")
@@ -37,8 +38,8 @@ def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
 @pytest.fixture
 def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(a) as p:
-        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(a) as p:
+        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
@@ -77,8 +78,8 @@ def test_cli_agreement_unknown_coder_and_merge_itself(two_copies, capsys):
 
 def test_cli_agreement_prints_a_dash_when_undefined(tmp_path, capsys):
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("D", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(path) as p:
+        doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("All").value
         for coder in ("Ana", "Ben"):
             p.set_coder(coder)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -17,7 +18,7 @@ def statements(project: Project) -> list[str]:
 
 
 def test_codes_are_read_once_until_something_changes(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         a = project.codebook.add("Belonging").value
         first = project.codes()
         seen = statements(project)
@@ -44,7 +45,7 @@ def test_codes_are_read_once_until_something_changes(tmp_path):
 
 
 def test_a_change_made_outside_an_action_is_seen_after_forget_caches(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         project.codebook.add("Belonging")
         assert len(project.codes()) == 1
         project.db.execute("UPDATE codes SET name = 'Changed'")  # as restoring a backup does

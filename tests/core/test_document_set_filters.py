@@ -19,6 +19,7 @@ from qcdesk.core.reports.selection import segments_by_code, select
 from qcdesk.core.retrieval import Query, retrieve
 from qcdesk.core.saturation import saturation
 from qcdesk.core.search import search
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -42,8 +43,8 @@ def span(text: str, words: str) -> tuple[int, int]:
 @pytest.fixture
 def path(tmp_path):
     path = tmp_path / "sets.qcdesk"
-    with Project.create(path) as p:
-        docs = {name: p.documents.add(name, parsed(text)).id for name, text in TEXTS.items()}
+    with empty_project(path) as p:
+        docs = {name: p.add_document(name, parsed(text)).id for name, text in TEXTS.items()}
         mentoring = p.codebook.add("Mentoring").value
         money = p.codebook.add("Money").value
         climate = p.codebook.add("Climate").value

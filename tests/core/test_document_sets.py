@@ -15,6 +15,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.core.storage import schema
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -25,7 +26,7 @@ def doc(text: str) -> ParsedDocument:
 
 @pytest.fixture
 def project(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         for name in ("P01", "P02", "P03", "Focus group"):
             p.documents.add(name, doc(f"Text of {name}."))
         yield p
@@ -120,7 +121,7 @@ def test_deleting_a_document_leaves_its_sets_and_undo_puts_it_back_in_them(proje
 
 def test_read_only_project_refuses_set_edits(tmp_path):
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         p.sets.create("A")
     with Project.open(path, read_only=True) as p:
         assert [s.name for s in p.sets.all()] == ["A"]
@@ -172,7 +173,7 @@ def test_every_action_undoes_to_the_state_before_it_and_redoes(tmp_path_factory,
     """Any sequence of set actions (and document deletions), undone in reverse order, gives back
     every earlier state exactly; redone in order, every later one."""
     path = tmp_path_factory.mktemp("undo") / "p.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for name in ("P01", "P02", "P03", "P04"):
             project.documents.add(name, doc(f"Text of {name}."))
         history = []  # (state before, undo, redo)
@@ -236,8 +237,8 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     monkeypatch.setattr(schema, "migrations", older)
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001
     path = tmp_path / "old.qcdesk"
-    with Project.create(path) as p:
-        doc_id = p.documents.add("P01", doc("Text.")).id
+    with Project.create(path) as p:  # the older schema, made by the patched steps
+        doc_id = p.add_document("P01", doc("Text.")).id
         assert not p.db["document_sets"].exists()
     monkeypatch.undo()
     with Project.open(path) as p:
@@ -254,7 +255,7 @@ def test_team_merge_brings_the_other_copys_sets_and_undoes_exactly(tmp_path):
     from qcdesk.core.merge import merge_project
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana) as p:
+    with empty_project(ana) as p:
         for name in ("P01", "P02"):
             p.documents.add(name, doc(f"Text of {name}."))
         p.sets.create("Wave 1", [ids(p)["P01"]])

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
-from qcdesk.core.project import Project
 from qcdesk.core.storage import documents as doc_sql
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -39,8 +39,8 @@ def _sorted(items):
 @settings(max_examples=40, deadline=None)
 @given(parsed_documents())
 def test_structure_comes_back_as_stored(tmp_path_factory, parsed):
-    with Project.create(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
-        doc = project.documents.add("Doc", parsed)
+    with empty_project(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
+        doc = project.add_document("Doc", parsed)
         assert project.document_text(doc.id) == parsed.text
         assert _sorted(project.blocks(doc.id)) == _sorted(parsed.blocks)
         assert _sorted(project.speaker_turns(doc.id)) == _sorted(parsed.turns)
@@ -51,8 +51,8 @@ def test_names_with_any_character_come_back_whole(tmp_path, times):
     turns = [SpeakerTurn(name, i, i + 1, *times)
              for i, name in enumerate(["a\x00b", '😀"\\ \u202e', "\ud7ff\ue000", "x" * 300, "\x00"])]
     parsed = ParsedDocument(text="abcdef", source_format="txt", blocks=[], turns=turns)
-    with Project.create(tmp_path / "p.qcdesk") as project:
-        doc = project.documents.add("Doc", parsed)
+    with empty_project(tmp_path / "p.qcdesk") as project:
+        doc = project.add_document("Doc", parsed)
         assert project.speaker_turns(doc.id) == turns
 
 
@@ -64,7 +64,7 @@ def test_a_failure_storing_turns_leaves_nothing_of_the_document(tmp_path, monkey
     def broken(db, document_id, turns):
         raise OSError("disk gone")
 
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         monkeypatch.setattr(doc_sql, "insert_turns", broken)
         with pytest.raises(OSError):
             project.documents.add("Doc", parsed)

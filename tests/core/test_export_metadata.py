@@ -10,8 +10,8 @@ import pytest
 from qcdesk.core import audit
 from qcdesk.core.importing import import_files
 from qcdesk.core.interchange import export_file
-from qcdesk.core.project import Project
 from qcdesk.core.reports import write_report
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -34,7 +34,7 @@ def test_no_export_kind_names_the_users_folders(tmp_path):
     (src / "interview.txt").write_text("I: Hello.\nP: Morning shifts.\n", encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    with Project.create(work / "study.qcdesk") as project:
+    with empty_project(work / "study.qcdesk") as project:
         project.set_coder("AB")
         doc = import_files(project, [src / "interview.txt"]).imported[0]
         code = project.codebook.add("Shifts").value

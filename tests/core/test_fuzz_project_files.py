@@ -19,6 +19,7 @@ from qcdesk.core.errors import ProjectError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -36,7 +37,7 @@ class _Bytes(bytes):
 def good_file(tmp_path_factory) -> bytes:
     """A small closed project (one self-contained file): documents, codes, codings."""
     path = tmp_path_factory.mktemp("fuzz") / "good.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         text = "Interviewer: How was it?\nP1: Hard at first 😅 but my mentor helped. Café talks."
         lines = text.split("\n")
         blocks = [Block("paragraph", 0, len(lines[0])), Block("paragraph", len(lines[0]) + 1, len(text))]

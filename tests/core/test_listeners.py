@@ -9,14 +9,14 @@ import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Changes
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "l.qcdesk") as p:
+    with empty_project(tmp_path / "l.qcdesk") as p:
         yield p
 
 

@@ -24,6 +24,7 @@ from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.media import MediaMissingError, MediaRefusedError  # noqa: E402
 from qcdesk.core.models import SpeakerTurn  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 
 def _doc(project: Project, name="Interview 1", last_time: float | None = 1.0):
@@ -44,7 +45,7 @@ def _state(project: Project) -> tuple:
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         yield p
 
 
@@ -72,7 +73,7 @@ def test_reader_seeks_and_reads_like_a_file(ops, tmp_path_factory):
     """Any sequence of seeks and reads gives what the same calls on the original file give."""
     folder = tmp_path_factory.mktemp("seek")
     wav = tone_wav(folder / "a.wav", 1.0)
-    with Project.create(folder / "p.qcdesk") as p:
+    with empty_project(folder / "p.qcdesk") as p:
         old = media_mod.CHUNK_SIZE
         media_mod.CHUNK_SIZE = 3000
         try:
@@ -178,7 +179,7 @@ def test_linked_media_is_stored_relative_and_found_again_after_moving_both(tmp_p
     folder = tmp_path / "study"
     (folder / "audio").mkdir(parents=True)
     wav = tone_wav(folder / "audio" / "interview.wav")
-    with Project.create(folder / "p.qcdesk") as p:
+    with empty_project(folder / "p.qcdesk") as p:
         info = p.media.attach(_doc(p).id, wav, embed=False)
         assert (info.storage, info.link_path) == ("linked", "audio/interview.wav")
         assert p.db.execute("SELECT count(*) FROM media_chunks").fetchone()[0] == 0
@@ -231,7 +232,7 @@ def test_plain_projects_do_hold_the_bytes(tmp_path):
     """The check above can fail: in a plain project the samples are there to find."""
     wav = tone_wav(tmp_path / "plain.wav", 1.0, freq=523.0)
     path = tmp_path / "plain.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         p.media.attach(_doc(p).id, wav)
     assert wav.read_bytes()[44:][1000:1064] in path.read_bytes()
 
@@ -283,7 +284,7 @@ def test_deleting_a_document_deletes_its_recording_and_undo_brings_it_back(proje
 
 def test_a_deleted_documents_recording_is_gone_once_undo_cannot_need_it(tmp_path):
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         keep, drop = _doc(p, "keep"), _doc(p, "drop")
         kept = p.media.attach(keep.id, tone_wav(tmp_path / "a.wav"))
         p.media.attach(drop.id, tone_wav(tmp_path / "b.wav", 1.0))
@@ -385,7 +386,7 @@ def test_a_removed_recording_leaves_no_bytes_in_a_closed_plain_project(tmp_path,
     path = tmp_path / "p.qcdesk"
     gone = tone_wav(tmp_path / "gone.wav", 3.0, freq=523)
     kept = tone_wav(tmp_path / "kept.wav", 1.0, freq=311)
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         drop, keep = _doc(p, "drop"), _doc(p, "keep")
         info = p.media.attach(drop.id, gone)
         p.media.attach(keep.id, kept)

@@ -18,6 +18,7 @@ from qcdesk.core import check  # noqa: E402
 from qcdesk.core import media as media_mod  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 
 def _project(folder: Path) -> tuple[Path, int]:
@@ -25,8 +26,8 @@ def _project(folder: Path) -> tuple[Path, int]:
     old = media_mod.CHUNK_SIZE
     media_mod.CHUNK_SIZE = 2048
     try:
-        with Project.create(path) as p:
-            doc = p.documents.add("Interview", ParsedDocument("A: hello", "txt"))
+        with empty_project(path) as p:
+            doc = p.add_document("Interview", ParsedDocument("A: hello", "txt"))
             info = p.media.attach(doc.id, tone_wav(folder / "talk.wav", 0.5))
             p.media.add_recording(tone_wav(folder / "linked.wav", 0.5), embed=False)
     finally:

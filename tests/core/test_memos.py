@@ -10,6 +10,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
 from qcdesk.core.project import Project
 from qcdesk.core.undo import Done
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -18,7 +19,7 @@ TEXT = "My mentor was assigned by the school. Later I felt I belonged."
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "study.qcdesk")
+    p = empty_project(tmp_path / "study.qcdesk")
     yield p
     p.close()
 

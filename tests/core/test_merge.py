@@ -13,6 +13,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.merge import merge_project
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -43,7 +44,7 @@ def coding_set(project: Project) -> set[tuple]:
 def pair(tmp_path: Path) -> tuple[Path, Path]:
     """Ana's project and Ben's copy of it, coded differently after the copy was made."""
     ana_path, ben_path = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana_path) as p:
+    with empty_project(ana_path) as p:
         p.set_coder("Ana")
         d1 = p.documents.add("Interview 1", parsed(TEXT_1))
         p.documents.add("Interview 2", parsed(TEXT_2))
@@ -114,15 +115,15 @@ def test_merging_twice_adds_nothing_more(pair):
 
 def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
-    with Project.create(b) as p:
+    with empty_project(b) as p:
         p.set_coder("Ben")
         p.codebook.add("Filler")  # shifts the ids, so only names can match
         parent = p.codebook.add("Learning").value
         child = p.codebook.add("From nurses", parent_id=parent.id).value
         doc = p.documents.add("Renamed interview", parsed(TEXT_1))
         p.codings.apply(doc.id, child.id, 46, 72)
-    with Project.create(a) as p:
-        doc = p.documents.add("Interview 1", parsed(TEXT_1))
+    with empty_project(a) as p:
+        doc = p.add_document("Interview 1", parsed(TEXT_1))
         parent = p.codebook.add("Learning").value
         child = p.codebook.add("From nurses", parent_id=parent.id).value
         merged = merge_project(p, b)
@@ -136,7 +137,7 @@ def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
 
 def test_code_renamed_in_the_copy_matches_by_guid(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
-    with Project.create(a) as p:
+    with empty_project(a) as p:
         code = p.codebook.add("Stress").value
         p.documents.add("Interview 1", parsed(TEXT_1))
         p.db.execute("INSERT INTO external_ids VALUES ('code', ?, 'ABC-1')", [code.id])
@@ -219,8 +220,8 @@ def test_missing_file_is_refused(pair, tmp_path: Path):
 
 def test_cases_attributes_and_memos_merge_by_name(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
-    with Project.create(a) as p:
-        p.documents.add("Interview 1", parsed(TEXT_1))
+    with empty_project(a) as p:
+        p.add_document("Interview 1", parsed(TEXT_1))
         with p.action():
             p.db.execute("INSERT INTO cases (name, description) VALUES ('P1', '')")
             p.db.execute("INSERT INTO attributes (name, value_type) VALUES ('Year', 'number')")
@@ -254,7 +255,7 @@ def test_a_merged_document_keeps_its_sync_points_through_unmerge_and_remerge(tmp
     from qcdesk.core import timing
 
     ana_path, ben_path = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana_path):
+    with empty_project(ana_path):
         pass
     shutil.copy(ana_path, ben_path)
     with Project.open(ben_path) as p:

@@ -13,6 +13,7 @@ from qcdesk.cli import main
 from qcdesk.core.interchange import import_file
 from qcdesk.core.merge import merge_project, preview_merge
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 CONSENT = "I agree to take part in this study and know I can stop at any time."
@@ -67,11 +68,11 @@ def _qdpx(path: Path) -> Path:
 def test_copies_of_one_import_match_documents_by_guid(tmp_path):
     package = _qdpx(tmp_path / "study.qdpx")
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana) as p:
+    with empty_project(ana) as p:
         import_file(p, package)
         second = next(d for d in p.documents() if d.name == "Consent B")
-        p.documents.rename(second.id, "Consent (second copy)")
-    with Project.create(ben) as p:  # Ben imported the same package into his own new project
+        p.rename_document(second.id, "Consent (second copy)")
+    with empty_project(ben) as p:  # Ben imported the same package into his own new project
         from test_merge import parsed
         p.documents.add("Pilot", parsed("Interviewer: Test?\nP0: Test."))
         import_file(p, package)
@@ -90,9 +91,9 @@ def test_merge_keeps_annotation_anchors_document_creators_and_grouping_codes(tmp
     from test_merge import parsed
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana) as p:
+    with empty_project(ana) as p:
         p.set_coder("Ana")  # so Ben's coder ids are not the same numbers here
-    with Project.create(ben) as p:
+    with empty_project(ben) as p:
         p.set_coder("Ben")
         doc = p.documents.add("Interview", parsed("Interviewer: Why?\nP1: Because the rota changed."))
         group = p.codebook.add("Themes").value

@@ -10,6 +10,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -36,7 +37,7 @@ def transcript(turns=TURNS) -> ParsedDocument:
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "study.qcdesk")
+    p = empty_project(tmp_path / "study.qcdesk")
     yield p
     p.close()
 
@@ -518,8 +519,8 @@ def test_failing_restore_rolls_back(project, events):
 
 def test_read_only_project_refuses_changes(tmp_path):
     path = tmp_path / "ro.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("D", ParsedDocument("some words here", "txt"))
+    with empty_project(path) as p:
+        doc = p.add_document("D", ParsedDocument("some words here", "txt"))
         code = p.codebook.add("C").value
     with Project.open(path, read_only=True) as ro:
         seen = []
@@ -544,7 +545,7 @@ def test_read_only_project_refuses_changes(tmp_path):
 
 def test_changes_are_visible_in_a_fresh_open(tmp_path):
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         p.set_coder("Ana")
         doc = p.documents.add("D", transcript())
         code = p.codebook.add("C", color="#aabbcc").value

@@ -16,6 +16,7 @@ from qcdesk.core import backups, earlier_copies
 from qcdesk.core.importers.text import read_txt
 from qcdesk.core.project import Project
 from qcdesk.core.pseudonyms import add_entry, apply_pseudonyms, remove_key
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -67,7 +68,7 @@ def fill(project):
 
 
 def test_matching_ignores_case_and_keeps_a_sensible_case(path):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         doc = add(project, "Interview 1", TEXT)
         fill(project)
         report = apply_pseudonyms(project)
@@ -88,7 +89,7 @@ def test_no_original_survives_in_the_file_in_any_case(tmp_path_factory, mentions
     """Names written in random letter cases, between random other text."""
     path = tmp_path_factory.mktemp("p") / "p.qcdesk"
     words = ["".join(c.upper() if up else c.lower() for c, up in zip(name, flips)) for name, flips in mentions]
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         project.db.execute("PRAGMA secure_delete = OFF")  # as some SQLite builds are
         add(project, "Interview", "P1: " + (" " + filler + " ").join(words) + " .\n")
         fill(project)
@@ -99,7 +100,7 @@ def test_no_original_survives_in_the_file_in_any_case(tmp_path_factory, mentions
 
 
 def test_free_pages_log_and_index_hold_no_original_and_the_file_is_compacted(path):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         project.db.execute("PRAGMA secure_delete = OFF")
         long = "\n\n".join(f"P2: Week {i}: heather gallagher and HEATHER went to kilmarnock." for i in range(400))
         add(project, "Interview 1", TEXT)
@@ -117,7 +118,7 @@ def test_free_pages_log_and_index_hold_no_original_and_the_file_is_compacted(pat
 def test_text_deleted_before_pseudonymising_leaves_no_trace_in_free_pages(path, monkeypatch):
     """A transcript deleted earlier (without secure delete) left its words in free pages, which
     the pseudonymising writes never touch: vacuuming rebuilds the file without them."""
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         project.db.execute("PRAGMA secure_delete = OFF")
         first = add(project, "Draft", "\n\n".join(f"P1: Week {i}: Heather Gallagher from Kilmarnock." for i in range(300)))
         add(project, "Interview 1", TEXT)
@@ -132,7 +133,7 @@ def test_text_deleted_before_pseudonymising_leaves_no_trace_in_free_pages(path, 
 
 
 def test_leftover_check_ignores_case_and_covers_every_place(path):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         doc = add(project, "Interview 1", TEXT)
         project.db.execute("UPDATE documents SET source_name = 'heather-gallagher.docx' WHERE id = ?", [doc.id])
         project.documents.rename(doc.id, "Interview with HEATHER")
@@ -153,7 +154,7 @@ def test_leftover_check_ignores_case_and_covers_every_place(path):
 
 
 def test_backups_made_before_are_reported_and_can_be_removed(path):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         add(project, "Interview 1", TEXT)
         made = [backups.make_backup(project), backups.make_backup(project)]
         fill(project)
@@ -170,7 +171,7 @@ def test_backups_made_before_are_reported_and_can_be_removed(path):
 
 
 def test_cli_pseudonymise_reports_backups_and_removes_them_with_a_flag(path, tmp_path, capsys):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         add(project, "Interview 1", TEXT)
         backups.make_backup(project)
     mapping = tmp_path / "map.csv"
@@ -188,7 +189,7 @@ def test_cli_pseudonymise_reports_backups_and_removes_them_with_a_flag(path, tmp
 
 
 def test_cli_match_case_keeps_other_cases(path, tmp_path, capsys):
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         doc = add(project, "Interview 1", TEXT)
     mapping = tmp_path / "map.csv"
     mapping.write_text("Kilmarnock,[Town 1]\n", encoding="utf-8")

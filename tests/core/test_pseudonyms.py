@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from builders import empty_project
+
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.text import read_txt
-from qcdesk.core.project import Project
 from qcdesk.core.pseudonyms import (add_entry, apply_pseudonyms, delete_entry, entries, export_key, import_key,
                                     read_key, remove_key, suggest_candidates, update_entry)
 
@@ -38,7 +39,7 @@ def path(tmp_path) -> Path:
 
 @pytest.fixture
 def project(path):
-    p = Project.create(path)
+    p = empty_project(path)
     yield p
     p.close()
 

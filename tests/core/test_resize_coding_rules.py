@@ -12,6 +12,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, Changes
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -20,7 +21,7 @@ TEXT = "My mentor helped me settle in. Then the money ran out and I worked night
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    p = Project.create(tmp_path_factory.mktemp("resize") / "study.qcdesk")
+    p = empty_project(tmp_path_factory.mktemp("resize") / "study.qcdesk")
     p.set_coder("Amira")
     p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
     p.codebook.add("Mentoring")
@@ -63,7 +64,7 @@ def test_a_resize_keeps_the_coding_or_is_refused_with_nothing_changed(project, f
 
 
 def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_path):
-    with Project.create(tmp_path / "s.qcdesk") as p:
+    with empty_project(tmp_path / "s.qcdesk") as p:
         p.set_coder("Amira")
         p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
@@ -78,8 +79,8 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
 
 
 def test_another_coders_identical_coding_does_not_block_a_resize(tmp_path):
-    with Project.create(tmp_path / "s.qcdesk") as p:
-        p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
+    with empty_project(tmp_path / "s.qcdesk") as p:
+        p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
         p.set_coder("Ben")
         p.codings.apply(1, code.id, 3, 30)

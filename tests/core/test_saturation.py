@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.project import Project
-from qcdesk.core.saturation import saturation
-from builders import paragraph_document
+from qcdesk.core.saturation import saturation, set_document_order
+from builders import empty_project, paragraph_document
 
 pytestmark = pytest.mark.core
 
@@ -21,7 +20,7 @@ def study(tmp_path: Path):
     Interview A: Mentor, Time        B: Mentor, Peers (coded by Sam)
     Interview C: Identity, Time      D: nothing new (Peers)
     """
-    with Project.create(tmp_path / "s.qcdesk") as p:
+    with empty_project(tmp_path / "s.qcdesk") as p:
         support = p.codebook.add("Support").value
         mentor = p.codebook.add("Mentor", parent_id=support.id).value
         peers = p.codebook.add("Peers", parent_id=support.id).value
@@ -108,5 +107,5 @@ def test_a_document_nobody_has_coded_is_marked_not_coded(study):
 
 
 def test_empty_project(tmp_path):
-    with Project.create(tmp_path / "e.qcdesk") as p:
+    with empty_project(tmp_path / "e.qcdesk") as p:
         assert saturation(p) == []

@@ -8,10 +8,9 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.core.search import code_hits, parse_query, search, unit_range
 from qcdesk.core.textfold import fold
-from builders import lines_document
+from builders import lines_document, empty_project
 
 pytestmark = pytest.mark.core
 
@@ -27,10 +26,10 @@ PERSIAN = ["مصاحبه‌گر: دربارهٔ کارآموزی بگویید.",
 
 @pytest.fixture
 def project(tmp_path: Path):
-    with Project.create(tmp_path / "s.qcdesk") as proj:
-        proj.documents.add("Accents", lines_document(ACCENTS))
-        proj.documents.add("Persian", lines_document(PERSIAN))
-        proj.documents.add("Plain", lines_document(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
+    with empty_project(tmp_path / "s.qcdesk") as proj:
+        proj.add_document("Accents", lines_document(ACCENTS))
+        proj.add_document("Persian", lines_document(PERSIAN))
+        proj.add_document("Plain", lines_document(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
         yield proj
 
 
@@ -144,8 +143,8 @@ def test_parse_query_terms():
 
 
 def test_greek_accents_and_final_sigma(tmp_path):
-    with Project.create(tmp_path / "g.qcdesk") as proj:
-        proj.documents.add("Greek", lines_document(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
+    with empty_project(tmp_path / "g.qcdesk") as proj:
+        proj.add_document("Greek", lines_document(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
         assert found(proj, "δρομος") == [("Greek", "δρόμος"), ("Greek", "ΔΡΟΜΟΣ")]
         assert found(proj, "ΜΑΚΡΥΣ") == [("Greek", "μακρύς")]
 
@@ -200,8 +199,8 @@ def test_hits_in_one_sentence_become_one_coding(project):
 
 
 def test_unit_range_without_structure_uses_the_line(tmp_path):
-    with Project.create(tmp_path / "n.qcdesk") as proj:
-        doc = proj.documents.add("Bare", ParsedDocument(text="one two\nthree four", source_format="txt"))
+    with empty_project(tmp_path / "n.qcdesk") as proj:
+        doc = proj.add_document("Bare", ParsedDocument(text="one two\nthree four", source_format="txt"))
         assert unit_range(proj, doc.id, "one two\nthree four", 9, 11, "turn") == (8, 18)
         with pytest.raises(OperationError):
             unit_range(proj, doc.id, "one two", 0, 1, "page")

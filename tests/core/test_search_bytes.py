@@ -21,6 +21,7 @@ from qcdesk.core.search_bytes import CodePoints, Term
 from qcdesk.core.storage.checks import document_fingerprints
 from qcdesk.core.textedit import replace_spans
 from qcdesk.core.textfold import fold, fold_utf8, non_ascii
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -147,9 +148,9 @@ def test_offsets_after_multibyte_characters_and_replaced_accents():
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=1, max_size=3),
        queries(), st.booleans(), st.booleans())
 def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
-    path = tmp_path / f"h{next(_FILES)}.qcdesk"
-    with Project.create(path) as project:
-        ids = [project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
+    path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
+    with empty_project(path) as project:
+        ids = [project.add_document(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
                for i, t in enumerate(texts)]
         terms = parse_query(query, case_sensitive)
         patterns = [_pattern(t, whole_words) for t in terms]
@@ -175,8 +176,8 @@ def _prime_all(project: Project) -> None:
        st.lists(queries(), min_size=1, max_size=3), st.booleans(), st.booleans(), st.booleans())
 def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts, query_list, whole_words,
                                                            case_sensitive, small):
-    path = tmp_path / f"p{next(_FILES)}.qcdesk"
-    with Project.create(path) as project:
+    path = tmp_path / f"p{abs(hash((tuple(texts), tuple(query_list), whole_words, case_sensitive, small)))}.qcdesk"
+    with empty_project(path) as project:
         for i, t in enumerate(texts):
             project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt"))
         options = {"whole_words": whole_words, "case_sensitive": case_sensitive}
@@ -193,8 +194,8 @@ def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts,
 
 
 def test_a_text_changed_after_priming_is_searched_as_it_is_now(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
-        doc = project.documents.add("D", ParsedDocument(text="Maria said hello to Maria.", source_format="txt"))
+    with empty_project(tmp_path / "p.qcdesk") as project:
+        doc = project.add_document("D", ParsedDocument(text="Maria said hello to Maria.", source_format="txt"))
         before = next(document_fingerprints(project.db))
         _prime_all(project)
         assert [h.text for h in search(project, "maria")] == ["Maria", "Maria"]
@@ -208,7 +209,7 @@ def test_a_text_changed_after_priming_is_searched_as_it_is_now(tmp_path: Path):
 
 def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(search_module, "KEEP_BYTES", 40)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         for i in range(5):
             project.documents.add(f"D{i}", ParsedDocument(text=f"word number {i} here", source_format="txt"))
         _prime_all(project)
@@ -218,8 +219,8 @@ def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
 
 
 def test_a_warm_hit_of_a_document_deleted_since_shows_no_context(tmp_path: Path):
-    with Project.create(tmp_path / "p.qcdesk") as project:
-        doc = project.documents.add("D", ParsedDocument(text="a word here", source_format="txt"))
+    with empty_project(tmp_path / "p.qcdesk") as project:
+        doc = project.add_document("D", ParsedDocument(text="a word here", source_format="txt"))
         _prime_all(project)
         (hit,) = search(project, "word")
         project.documents.delete(doc.id)  # the Search panel's rows go once it hears of it

@@ -8,8 +8,8 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.text import read_txt
-from qcdesk.core.project import Project
 from qcdesk.core.speakers import code_speaker_turns, rename_speaker, speakers
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -31,7 +31,7 @@ def import_text(project, name: str, content: str):
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "speakers.qcdesk")
+    p = empty_project(tmp_path / "speakers.qcdesk")
     yield p
     p.close()
 

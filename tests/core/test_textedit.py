@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, SpeakerTurn
-from qcdesk.core.project import Project
 from qcdesk.core.storage import timing as timing_sql
 from qcdesk.core.textedit import Remap, apply_edits, normalise_edits, replace_spans, restore_text
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -32,7 +32,7 @@ def parsed(text: str = TEXT) -> ParsedDocument:
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "edit.qcdesk")
+    p = empty_project(tmp_path / "edit.qcdesk")
     yield p
     p.close()
 
@@ -171,10 +171,10 @@ def expected_cover(text: str, edits: list, start: int, end: int) -> str:
 def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory, data):
     text, edits, codings, syncs = data
     path = tmp_path_factory.mktemp("prop") / "p.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("D", ParsedDocument(text=text, source_format="txt",
-                                                        blocks=[Block("paragraph", 0, len(text))],
-                                                        sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
+    with empty_project(path) as project:
+        doc = project.add_document("D", ParsedDocument(text=text, source_format="txt",
+                                                       blocks=[Block("paragraph", 0, len(text))],
+                                                       sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
         code = project.codebook.add("C").value
         ids = [project.codings.apply(doc.id, code.id, s, e).value.id for s, e in dict.fromkeys(codings)]
         before = {i: (project.coding(i).start, project.coding(i).end) for i in ids}

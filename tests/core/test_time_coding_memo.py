@@ -15,14 +15,15 @@ from media_files import tone_wav  # noqa: E402
 from qcdesk.core.errors import OperationError  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
     folder = tmp_path_factory.mktemp("memo")
     path = folder / "p.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Diary 3", ParsedDocument(text="", source_format="media"))
+    with empty_project(path) as project:
+        doc = project.add_document("Diary 3", ParsedDocument(text="", source_format="media"))
         project.media.attach(doc.id, tone_wav(folder / "d.wav", 5))
         code = project.codebook.add("Coping").value
         item = project.time_codings.add(doc.id, code.id, 1000, 2000, memo="sighs").value

@@ -12,14 +12,14 @@ from media_files import tone_wav  # noqa: E402
 
 from qcdesk.core import matrices  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
-from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.reports import build_report, coded_segments  # noqa: E402
 from qcdesk.core.reports.structure import Quote  # noqa: E402
+from builders import empty_project
 
 
 @pytest.fixture
 def coded(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 200.0), name="Diary 3")
         text = p.documents.add("Interview", ParsedDocument("A: we cope somehow", "txt"))
         code = p.codebook.add("Coping").value

@@ -18,12 +18,12 @@ from qcdesk.core.errors import OperationError  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.time_codings import citation, format_time, parse_time  # noqa: E402
-from tests import undo_checks  # noqa: E402
+from builders import empty_project
 
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         yield p
 
 
@@ -147,7 +147,7 @@ class TimeCodingMachine(RuleBasedStateMachine):
         import tempfile
 
         self.dir = Path(tempfile.mkdtemp())
-        self.p = Project.create(self.dir / "m.qcdesk")
+        self.p = empty_project(self.dir / "m.qcdesk")
         self.p.db.execute("PRAGMA synchronous = OFF")
         wav = tone_wav(self.dir / "d.wav", 2.0)
         self.docs = [self.p.media.add_recording(wav, name=f"D{i}")[0] for i in range(2)]
@@ -255,7 +255,7 @@ def test_a_colleagues_time_codings_merge_once_and_unmerge_removes_exactly_them(t
     from qcdesk.core.merge import merge_project, preview_merge
 
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana) as p:
+    with empty_project(ana) as p:
         p.set_coder("Ana")
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "d.wav", 3.0), name="Diary 3")
         code = p.codebook.add("Coping").value

@@ -10,8 +10,8 @@ from qcdesk.core import timing
 from qcdesk.core.importers import parse_file
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
-from qcdesk.core.project import Project
 from qcdesk.core.storage import schema
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -27,7 +27,7 @@ def parsed(turns, sync=()) -> ParsedDocument:
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "t.qcdesk") as p:
+    with empty_project(tmp_path / "t.qcdesk") as p:
         yield p
 
 
@@ -126,8 +126,8 @@ def test_time_never_runs_backwards_through_a_monotone_document(tmp_path_factory,
     positions = sorted({min(len(TEXT) - 1, 5 + 9 * k) for k in range(len(times))})
     sync = list(zip(positions, times))
     path = tmp_path_factory.mktemp("mono") / "m.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
+    with empty_project(path) as p:
+        doc = p.add_document("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
         seen = [timing.time_at(p, doc.id, pos) for pos in range(len(TEXT) + 1)]
         known = [s for s in seen if s is not None]
         assert known == sorted(known)
@@ -136,8 +136,8 @@ def test_time_never_runs_backwards_through_a_monotone_document(tmp_path_factory,
 def test_every_subtitle_cue_keeps_its_time(corpus, tmp_path):
     path = corpus / "podcastindex_buzzsprout_example.vtt"
     parsed_doc = parse_file(path)
-    with Project.create(tmp_path / "v.qcdesk") as p:
-        doc = p.documents.add("Q&A", parsed_doc)
+    with empty_project(tmp_path / "v.qcdesk") as p:
+        doc = p.add_document("Q&A", parsed_doc)
         text = p.document_text(doc.id)
         # "should have a podcast trailer" is the second cue of Sarah's first turn, at 2.76 s
         assert timing.time_at(p, doc.id, text.index("should have a podcast trailer")) == 2.76

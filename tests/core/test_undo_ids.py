@@ -11,6 +11,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -27,7 +28,7 @@ def parsed(text: str) -> ParsedDocument:
 
 @pytest.fixture
 def project(tmp_path):
-    with Project.create(tmp_path / "ids.qcdesk") as p:
+    with empty_project(tmp_path / "ids.qcdesk") as p:
         p.set_coder("AB")
         yield p
 

@@ -12,8 +12,8 @@ Every step (the action, each undo and redo) changes only rows its :class:`~qcdes
 names in ``touched``: a row of a link table counts as the row it belongs to (a case's documents as
 the case; see ``tests/undo_checks.py``).
 
-Profiles: ``QCDESK_HYPOTHESIS_PROFILE=ci`` (derandomized, fixed) is the default; ``explore``
-runs more, random, examples.
+Runs under the suite's hypothesis profile (tests/conftest.py: ``ci`` fixed, ``HYPOTHESIS_PROFILE=explore``
+more and random examples), with longer sequences of steps than hypothesis' default.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
+from builders import empty_project
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -33,17 +34,13 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
-from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
 from tests import undo_checks
 
 pytestmark = pytest.mark.core
 
-settings.register_profile("ci", max_examples=40, stateful_step_count=60, derandomize=True,
-                          deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("explore", max_examples=400, stateful_step_count=100, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
-PROFILE = os.environ.get("QCDESK_HYPOTHESIS_PROFILE", "ci")
+#: steps per example: more when exploring
+STEPS = 100 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 60
 
 TEXTS = ("P1: I felt at home on the ward once my mentor listened.",
          "Interviewer: And the feedback?\nP2: Concrete and early, which I needed.",
@@ -76,7 +73,7 @@ class UndoMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.dir = tempfile.mkdtemp(dir=_TMP_ROOT[0])
-        self.p = Project.create(os.path.join(self.dir, "s.qcdesk"))
+        self.p = empty_project(os.path.join(self.dir, "s.qcdesk"))
         self.p.db.execute("PRAGMA synchronous = OFF")  # durability is tested elsewhere; speed here
         self.p.set_coder("AB")
         self.history: list[Entry] = []
@@ -504,5 +501,5 @@ def tmp_root(tmp_path):
 
 
 def test_undo_redo_and_imports_keep_ids_and_identifiers(tmp_root):
-    UndoMachine.TestCase.settings = settings.get_profile(PROFILE)
+    UndoMachine.TestCase.settings = settings(stateful_step_count=STEPS, suppress_health_check=[HealthCheck.too_slow])
     UndoMachine.TestCase().runTest()

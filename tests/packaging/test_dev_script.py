@@ -40,7 +40,7 @@ def test_the_x11_run_gets_the_widget_tests_asked_for(dev, given, x11):
     assert dev.x11_arguments(given) == x11
 
 
-@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 5), (5, 0, 5),
+@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 0), (5, 0, 5),
                                                       (2, 1, 2)])
 def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, expected):
     calls = []
@@ -106,15 +106,55 @@ def test_the_workers_follow_the_cores_unless_told(dev, monkeypatch):
     assert dev.test_workers() == 3
 
 
-def test_no_widget_test_matching_a_marker_is_not_an_x11_failure(dev, monkeypatch):
+@pytest.mark.parametrize("offscreen, expected", [(0, 0), (5, 5)])
+def test_no_widget_test_to_run_on_x11_is_no_failure_but_no_test_at_all_is(dev, monkeypatch, offscreen, expected):
+    """The X11 run leaves out tests that make no widget; when that leaves none (a marker or a
+    path naming only such tests), the offscreen run has still run them."""
+    seen = []
+
+    def fake_pytest(py, args, env):
+        seen.append(env.get("QCDESK_X11_RUN"))
+        return offscreen if env["QT_QPA_PLATFORM"] == "offscreen" else 5
+
     monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
-    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
+    monkeypatch.setattr(dev, "run_pytest", fake_pytest)
     monkeypatch.setattr(dev, "Xvfb", type("X", (), {"display": ":9", "__enter__": lambda s: s,
                                                     "__exit__": lambda s, *e: None}))
     monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(dev.sys, "platform", "linux")
-    assert dev.run_tests(Path("python"), ["-m", "packaging"]) == 0
-    assert dev.run_tests(Path("python"), ["tests/ui"]) == 5
+    assert dev.run_tests(Path("python"), ["-m", "packaging"]) == expected
+    assert dev.run_tests(Path("python"), ["tests/ui/test_help.py"]) == expected
+    assert seen == [None, "1"] * 2
+
+
+def test_each_phase_logs_its_wall_clock_and_cpu_time_and_the_load(dev, capsys):
+    with dev.Phase("offscreen run"):
+        subprocess.run([sys.executable, "-c", "sum(range(3_000_000))"], check=True)
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line.startswith("[dev] time: offscreen run took ")
+    words = line.split()
+    wall, cpu = float(words[words.index("wall") - 2]), float(words[words.index("CPU") - 2])
+    assert 0 <= cpu and 0 <= wall and "load average" in line
+
+
+@pytest.mark.parametrize("x11_run", ["1", ""])
+def test_the_x11_run_leaves_out_the_tests_that_make_no_widget(monkeypatch, x11_run):
+    """tests/ui/conftest.py: with QCDESK_X11_RUN=1 only the tests of tests/ui taking qtbot or qapp
+    (directly or through another fixture) are kept."""
+    spec = importlib.util.spec_from_file_location("qcdesk_ui_conftest", ROOT / "tests" / "ui" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ui, core = ROOT / "tests" / "ui", ROOT / "tests" / "core"
+    item = lambda name, folder, *fixtures: type("Item", (), {"name": name, "path": folder / "test_x.py",  # noqa: E731
+                                                           "fixturenames": ["request", *fixtures]})()
+    items = [item("window", ui, "qtbot", "window"), item("help", ui, "capsys"), item("app", ui, "qapp"),
+             item("core", core, "tmp_path")]
+    deselected = []
+    config = type("Config", (), {"hook": type("Hook", (), {"pytest_deselected": lambda self, items: deselected.extend(items)})()})()
+    monkeypatch.setenv("QCDESK_X11_RUN", x11_run)
+    module.pytest_collection_modifyitems(config, items)
+    assert [i.name for i in items] == (["window", "app", "core"] if x11_run else ["window", "help", "app", "core"])
+    assert [i.name for i in deselected] == (["help"] if x11_run else [])
 
 
 @pytest.mark.parametrize("required, expected", [("", 0), ("1", 1)])

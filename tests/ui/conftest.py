@@ -1,9 +1,17 @@
-"""Shared by the widget tests: nothing may ever wait on a modal message box."""
+"""Shared by the widget tests: nothing may ever wait on a modal message box.
+
+``packaging/dev.py test`` runs these tests twice, offscreen and then on X11 (``QCDESK_X11_RUN=1``).
+The X11 run leaves out the tests that take neither ``qtbot`` nor ``qapp`` (directly or through a
+fixture): they make no widget, or make one only in a subprocess forced offscreen, so a second run
+on X11 would test nothing the first did not.
+"""
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -13,6 +21,25 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionB
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
+#: the fixtures through which a test gets a QApplication (every widget needs one)
+QT_FIXTURES = {"qtbot", "qapp"}
+HERE = Path(__file__).resolve().parent
+
+
+def makes_widgets(item: pytest.Item) -> bool:
+    return bool(QT_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the X11 run, leave out the widget-folder tests that make no widget."""
+    if os.environ.get("QCDESK_X11_RUN", "") in {"", "0"}:
+        return
+    kept, left_out = [], []
+    for item in items:
+        (kept if makes_widgets(item) or HERE not in Path(str(item.path)).parents else left_out).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True)

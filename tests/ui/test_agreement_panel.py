@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -20,8 +20,8 @@ TEXT = "abcdefghijklmnopqrst"
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "team.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(path) as p:
+        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("Support").value
         for coder, end in (("Ana", 10), ("Ben", 8), ("Cy", 10)):
             p.set_coder(coder)

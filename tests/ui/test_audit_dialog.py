@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def window(make_window, tmp_path):
     path = tmp_path / "a.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         project.set_coder("Ana")
         doc = project.documents.add("Interview 1", ParsedDocument(text="P: Night shifts wore me down.\n",
                                                                   source_format="txt"))

@@ -11,6 +11,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.backup_actions import RestoreDialog
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
-                                                            source_format="txt"))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
+                                                           source_format="txt"))
         project.codebook.add("Welcome")
     return path
 

@@ -9,10 +9,9 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QLineEdit, QWidget
 
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
-from builders import lines_document
+from builders import lines_document, empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -20,10 +19,10 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("P01", lines_document(["Interviewer: How was it?", "P01: Good."]))
-        project.documents.add("P02", lines_document(["Interviewer: And you?", "P02: Hard."]))
-        project.documents.add("Focus group", lines_document(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
+    with empty_project(path) as project:
+        project.add_document("P01", lines_document(["Interviewer: How was it?", "P01: Good."]))
+        project.add_document("P02", lines_document(["Interviewer: And you?", "P02: Hard."]))
+        project.add_document("Focus group", lines_document(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
         project.attributes.define("Age", "number")
         project.attributes.define("Interviewed", "date")
         project.attributes.define("Role", "choice", ["Mentor", "Mentee"])
@@ -240,7 +239,7 @@ def test_screenshot(window, qtbot, tmp_path, ink):
 def test_memo_on_the_current_case(make_window, qtbot, tmp_path, messages):
 
     path = tmp_path / "memo.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         project.cases.add("P07")
     win = make_window(path, coder="Ana", settings_file="s.ini")
     panel = win.cases.panel

@@ -10,6 +10,7 @@ import pytest
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.transcript_view import TranscriptView
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -19,8 +20,8 @@ TEXT = "Interviewer: how did it start?\nP1: my mentor called me every week and I
 @pytest.fixture
 def win(make_window, tmp_path: Path, messages):
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         theme = project.codebook.add("Mentoring", color="#5dade2").value
         leaf = project.codebook.add("Weekly calls", parent_id=theme.id).value
         project.codings.apply(doc.id, leaf.id, 35, 60)

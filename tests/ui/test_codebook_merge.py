@@ -10,11 +10,11 @@ from PySide6.QtGui import QAction, QColor
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.codebook_dialogs import TOP_LEVEL, CriteriaDialog
 from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -29,8 +29,8 @@ def span(needle: str) -> tuple[int, int]:
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", ParsedDocument(
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
         theme = project.codebook.add("Transition", color="#5dade2").value
         lost = project.codebook.add("Lost", parent_id=theme.id, color="#f4d03f").value

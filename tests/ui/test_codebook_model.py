@@ -7,8 +7,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel
+from builders import empty_project
 
 TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. " * 4
 
@@ -16,7 +16,7 @@ TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. 
 @pytest.fixture
 def project(tmp_path, qapp):
     """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
-    p = Project.create(tmp_path / "p.qcdesk")
+    p = empty_project(tmp_path / "p.qcdesk")
     ids = {}
     ids["Barriers"] = p.codebook.add("Barriers", color="#ff0000", description="Anything in the way").value.id
     ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id

@@ -8,8 +8,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMenu, QMessageBox, QPlainTextEdit, QWidget
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.codebook_dock import CodebookPanel
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -21,7 +21,7 @@ ACTIONS = ["action_add_code", "action_add_subcode", "action_rename_code", "actio
 @pytest.fixture
 def project(tmp_path):
     """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
-    p = Project.create(tmp_path / "p.qcdesk")
+    p = empty_project(tmp_path / "p.qcdesk")
     ids = {}
     ids["Barriers"] = p.codebook.add("Barriers").value.id
     ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
@@ -370,7 +370,7 @@ def test_clear_and_read_only_projects_disable_editing(qtbot, panel, project, tmp
 
 
 def test_an_empty_codebook_says_how_to_start(qtbot, tmp_path):
-    widget = CodebookPanel(Project.create(tmp_path / "empty.qcdesk"))
+    widget = CodebookPanel(empty_project(tmp_path / "empty.qcdesk"))
     qtbot.addWidget(widget)
     widget.show()
     assert widget.empty_label.isVisible() and not widget.view.isVisible()

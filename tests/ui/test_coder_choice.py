@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QDialogButtonBox
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.team import CoderDialog, TeamFeature
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -20,8 +20,8 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "team.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(path) as p:
+        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("Support", color="#5dade2").value
         p.set_coder("Ana")
         p.codings.apply(doc.id, code.id, 29, 48)
@@ -50,7 +50,7 @@ def test_asks_who_is_coding_and_records_the_answer(make_window, qtbot, tmp_path,
 
 def test_a_saved_name_is_not_asked_for_a_project_without_coders(make_window, qtbot, tmp_path, monkeypatch, messages):
     path = tmp_path / "fresh.qcdesk"
-    Project.create(path).close()
+    empty_project(path).close()
     monkeypatch.setattr(TeamFeature, "_ask_coder", lambda self, names, suggested: pytest.fail("asked"))
     win = make_window(coder="Dana")
     assert win.open_project(path)

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMenu
 from test_main_window import TEXT, code_id, project_path, select_with_keyboard, window  # noqa: F401 - shared fixtures
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -121,7 +122,6 @@ def test_extend_coding_to_the_selection_from_the_code_menu_shortcut_and_context_
 def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(make_window, qtbot, tmp_path, messages):
     from qcdesk.core.importers.base import ParsedDocument
     from qcdesk.core.models import Block
-    from qcdesk.core.project import Project
 
     lines = ["ספרי לי על המשמרת הראשונה.", "הרופאה אמרה לי שהמשמרת הראשונה היא הקשה ביותר.",
              "ומה עזר לך?", "השיחות עם האחיות בלילה עזרו לי מאוד."]
@@ -131,8 +131,8 @@ def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(make_w
         blocks.append(Block("paragraph", pos, pos + len(line)))
         pos += len(line) + 1
     path = tmp_path / "rtl.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
+    with empty_project(path) as project:
+        project.add_document("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
         code = project.codebook.add("Shifts").value
         word = text.index("הרופאה")
         coding = project.codings.apply(1, code.id, word, word + len("הרופאה")).value

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
+from builders import empty_project
 
 TEXT = "Ana said the mentor listened. Then Bo said nobody listened to him.\nLater they agreed on it."
 
@@ -20,9 +20,9 @@ TEXT = "Ana said the mentor listened. Then Bo said nobody listened to him.\nLate
 @pytest.fixture
 def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        other = project.documents.add("Interview 2", ParsedDocument(text="Nobody listened.", source_format="txt"))
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        other = project.add_document("Interview 2", ParsedDocument(text="Nobody listened.", source_format="txt"))
         theme = project.codebook.add("Support").value
         leaf = project.codebook.add("Heard", parent_id=theme.id).value
         project.codebook.add("Ignored", parent_id=theme.id)

@@ -10,10 +10,10 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.settings import Settings
 from tests.damage import damage_page_keeping_mtime
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -23,7 +23,7 @@ TEXT = "Mentor: We met every Tuesday to plan the week ahead, and talked about th
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for i in range(6):
             project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
         project.codebook.add("Weekly meetings")

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QMenu
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.export_dialog import ExportDialog
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -25,7 +25,7 @@ TEXTS = {"P01": "My mentor helped me settle in.", "P02": "A mentor opened doors 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         code = p.codebook.add("Mentoring").value
         for name, text in TEXTS.items():
             doc = p.documents.add(name, ParsedDocument(text=text, source_format="txt",

@@ -12,6 +12,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.security_actions import ENCRYPT_COPIES, REMOVE_COPIES
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -34,8 +35,8 @@ def study(tmp_path):
     folder = tmp_path / "study"
     folder.mkdir()
     path = folder / "study.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", ParsedDocument(text=f"P: I grew up in {WORD}.\n", source_format="txt"))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", ParsedDocument(text=f"P: I grew up in {WORD}.\n", source_format="txt"))
         backups.make_backup(project)
         backups.make_backup(project)
     assert len(plain_words(folder)) == 3  # the scan sees the project and both backups

@@ -11,6 +11,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import unlock
 from qcdesk.ui.passphrase_dialog import PassphraseDialog
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -102,8 +103,8 @@ def test_encrypt_change_passphrase_and_decrypted_copy_from_the_menu(window, tmp_
     from qcdesk.ui import dialogs
 
     plain = tmp_path / "plain.qcdesk"
-    with Project.create(plain) as project:
-        project.documents.add("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
+    with empty_project(plain) as project:
+        project.add_document("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
     assert window.open_project(plain)
     assert "🔒" not in window.windowTitle() and window.security.act_encrypt.isEnabled()
     monkeypatch.setattr(window.security, "_ask_new_passphrase", lambda *a: PASS)

@@ -9,15 +9,15 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
-from qcdesk.core.project import Project
 from qcdesk.ui.app import open_files_from_the_desktop
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
 
 def test_file_open_event_opens_the_project_in_the_window(make_window, qtbot, tmp_path: Path, messages):
     path = tmp_path / "From Finder.qcdesk"
-    Project.create(path).close()
+    empty_project(path).close()
     window = make_window()
 
     app = QApplication.instance()

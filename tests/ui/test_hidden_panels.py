@@ -9,9 +9,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.panel_state import shown
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for i in (1, 2):
             project.documents.add(f"Interview {i}", ParsedDocument(text="P1: I felt welcome here.", source_format="txt"))
         project.codebook.add("Welcome")

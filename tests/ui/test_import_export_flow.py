@@ -9,9 +9,9 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -112,7 +112,7 @@ def test_failed_export_says_why_and_writes_nothing(qtbot, tmp_path, window, mess
 
 def test_project_file_dropped_opens_it(qtbot, tmp_path, window):
     other = tmp_path / "other.qcdesk"
-    Project.create(other).close()
+    empty_project(other).close()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     window.dropEvent(QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,

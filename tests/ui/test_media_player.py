@@ -9,12 +9,12 @@ import pytest
 
 QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
 
+from builders import empty_project  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtGui import QTextCursor  # noqa: E402
 
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.models import Block, SpeakerTurn  # noqa: E402
-from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.ui import dialogs  # noqa: E402
 from qcdesk.ui.main_window import MainWindow  # noqa: E402
 from qcdesk.ui.settings import Settings  # noqa: E402
@@ -48,9 +48,9 @@ def turn_start(i: int) -> int:
 
 def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
     path = folder / "study.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", _document(sync))
-        project.documents.add("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", _document(sync))
+        project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
         project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
         code = project.codebook.add("Belonging", color="#58d68d").value
         start = turn_start(3)
@@ -144,8 +144,8 @@ def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messag
         turns.append(SpeakerTurn(line[:2], pos, pos + len(line), i * 0.05, None))
         pos += len(line) + 1
     path = tmp_path / "long.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
+    with empty_project(path) as project:
+        doc = project.add_document("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
         project.media.attach(doc.id, tone_wav(tmp_path / "long.wav", 12), embed=True)
     win = _open(qtbot, tmp_path, path, messages, activate)
     panel, view = win.player.panel, win.transcript
@@ -310,7 +310,7 @@ def test_playing_a_passage_while_the_recording_still_opens_starts_there(qtbot, t
 def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qtbot, tmp_path, messages, activate,
                                                                                monkeypatch):
     path = tmp_path / "empty.qcdesk"
-    Project.create(path).close()
+    empty_project(path).close()
     win = _open(qtbot, tmp_path, path, messages, activate)
     (tmp_path / "in").mkdir()
     transcript = tmp_path / "in" / "interview.txt"

@@ -14,6 +14,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -23,8 +24,8 @@ TEXT = "P1: My mentor was assigned by the school. Later we met every month and I
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", ParsedDocument(
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
         code = project.codebook.add("Belonging").value
         start = TEXT.index("I felt")

@@ -11,6 +11,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -20,8 +21,8 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 @pytest.fixture
 def copies(tmp_path: Path) -> tuple[Path, Path]:
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
-    with Project.create(ana) as p:
-        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+    with empty_project(ana) as p:
+        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support", color="#5dade2")
     shutil.copy(ana, ben)
     with Project.open(ben) as p:

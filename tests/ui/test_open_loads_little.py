@@ -19,6 +19,7 @@ from qcdesk.ui.matrices_panel import MatricesPanel
 from qcdesk.ui.retrieval_panel import RetrievalPanel
 from qcdesk.ui.search_panel import SearchPanel
 from qcdesk.ui.settings import Settings
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -30,8 +31,7 @@ LOADERS = [("retrieval", RetrievalPanel, "load_choices"), ("matrices", MatricesP
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "p.qcdesk"
-    with Project.create(path) as project:
-        project.set_coder("Ana")  # the coders in the file (the window's is recorded by its first change)
+    with empty_project(path) as project:
         text = "Mentee: I felt welcome here.\nMentor: Good.\n"
         turns = [SpeakerTurn("Mentee", 0, 29), SpeakerTurn("Mentor", 29, len(text))]
         for i in (1, 2):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcdesk.core.importers import parse_file
-from qcdesk.core.project import Project
+from builders import empty_project
 
 SRT = ("1\n00:00:01,000 --> 00:00:02,000\nFirst line.\n\n"
        "2\n00:00:09,000 --> 00:00:10,000\nAfter a pause.\n\n"
@@ -17,8 +17,8 @@ def test_subtitle_paragraphs_show_their_cue_times(make_window, qtbot, tmp_path: 
     source = tmp_path / "diary.srt"
     source.write_text(SRT, encoding="utf-8")
     path = tmp_path / "diary.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Diary", parse_file(source))
+    with empty_project(path) as project:
+        project.add_document("Diary", parse_file(source))
     win = make_window(path, size=(1000, 700), exposed=True)
 
     view = win.transcript

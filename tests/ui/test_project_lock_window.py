@@ -11,6 +11,7 @@ from qcdesk.core.project import Project
 from qcdesk.core.storage import lockfile
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "held.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
         project.codebook.add("Welcome")
     return path
 

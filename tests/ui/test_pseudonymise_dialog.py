@@ -11,11 +11,11 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from qcdesk.core import backups
 from qcdesk.core import pseudonyms as ps
 from qcdesk.core.importers.text import read_txt
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.pseudonymise_dialog import FOUND, ORIGINAL, PSEUDONYM, PseudonymiseDialog
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -27,8 +27,8 @@ TEXT = ("Dr Okafor: I trained in Sheffield 😀 and Leila Haddad taught me.\n\n"
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "pseudo.qcdesk"
-    with Project.create(path) as project:
-        doc = project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+    with empty_project(path) as project:
+        doc = project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
         code = project.codebook.add("Teaching", color="#5dade2").value
         text = project.document_text(doc.id)
         start = text.index("Leila Haddad was")

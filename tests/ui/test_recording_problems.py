@@ -7,10 +7,10 @@ import pytest
 
 pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
 
-from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.ui import dialogs  # noqa: E402
 from tests.media_files import tone_wav  # noqa: E402
 from tests.ui.test_media_player import LINES, _document, _open  # noqa: E402
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -18,8 +18,8 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def window(qtbot, tmp_path, messages, activate):
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as p:
-        p.documents.add("Interview 1", _document())  # turns at 0:00, 0:03, 0:06 and 0:09
+    with empty_project(path) as p:
+        p.add_document("Interview 1", _document())  # turns at 0:00, 0:03, 0:06 and 0:09
     win = _open(qtbot, tmp_path, path, messages, activate)
     win.documents.select(win.project.documents()[0].id)
     qtbot.waitUntil(lambda: win.player.act_attach.isEnabled())

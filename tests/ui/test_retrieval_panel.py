@@ -10,9 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QTreeWidget
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
-from builders import code_words, lines_document
+from builders import code_words, lines_document, empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -33,9 +32,9 @@ def parsed(lines: list[str]) -> ParsedDocument:
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        d1 = project.documents.add("Interview 3", parsed(INTERVIEW)).id
-        d2 = project.documents.add("Focus group", parsed(FOCUS)).id
+    with empty_project(path) as project:
+        d1 = project.add_document("Interview 3", parsed(INTERVIEW)).id
+        d2 = project.add_document("Focus group", parsed(FOCUS)).id
         mentoring = project.codebook.add("Mentoring").value.id
         assigned = project.codebook.add("Assigned", parent_id=mentoring).value.id
         belonging = project.codebook.add("Belonging").value.id

@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage
 
-from qcdesk.core.project import Project
 from qcdesk.ui import charts, dialogs
 from qcdesk.ui.main_window import MainWindow
-from builders import paragraph_document
+from builders import empty_project, paragraph_document
 
 pytestmark = pytest.mark.gui
 
@@ -24,7 +23,7 @@ LINE = QColor(charts.PALETTE[1])
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         support = p.codebook.add("Support").value
         mentor = p.codebook.add("Mentor", parent_id=support.id).value
         peers = p.codebook.add("Peers", parent_id=support.id).value

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.search_panel import HtmlRole
-from builders import lines_document
+from builders import lines_document, empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -23,9 +22,9 @@ DOC2 = ["Interviewer: Tell me about the ward.", "P2: The ward was busy. No mento
 @pytest.fixture
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "search.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", lines_document(DOC1))
-        project.documents.add("Interview 2", lines_document(DOC2))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", lines_document(DOC1))
+        project.add_document("Interview 2", lines_document(DOC2))
         project.codebook.add("Mentoring")
         project.codebook.add("Wards")
     # Ctrl+Shift+F is a window shortcut: the window is the active one

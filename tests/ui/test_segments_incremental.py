@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
 from qcdesk.ui.segments_panel import SegmentsPanel
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -15,8 +15,8 @@ TEXT = "Mentor: we met weekly and talked about exams.\n\nMentee: it helped me fe
 
 @pytest.fixture
 def setup(tmp_path, qtbot):
-    project = Project.create(tmp_path / "p.qcdesk")
-    docs = [project.documents.add(f"Interview {i}", ParsedDocument(text=TEXT, source_format="txt"))
+    project = empty_project(tmp_path / "p.qcdesk")
+    docs = [project.add_document(f"Interview {i}", ParsedDocument(text=TEXT, source_format="txt"))
             for i in (1, 2)]
     theme = project.codebook.add("Support").value
     sub = project.codebook.add("Meetings", parent_id=theme.id).value

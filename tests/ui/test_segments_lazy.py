@@ -8,6 +8,7 @@ import pytest
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.segments_panel import SegmentsPanel
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -16,7 +17,7 @@ N_DOCS = 40
 
 @pytest.fixture
 def busy(tmp_path, qtbot):
-    project = Project.create(tmp_path / "p.qcdesk")
+    project = empty_project(tmp_path / "p.qcdesk")
     code = project.codebook.add("Belonging").value
     for i in range(N_DOCS):
         text = f"Participant {i}: I felt I belonged there from the first week on.\n"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.importing import import_files
-from qcdesk.core.project import Project
+from builders import empty_project
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE_LINE = re.compile(r"^qcdesk-smoke: opened (.+) in (\d+\.\d{3}) s$", re.M)
@@ -33,7 +33,7 @@ def test_smoke_test_opens_the_project_reports_and_quits(tmp_path):
     path = tmp_path / "Mentoring study.qcdesk"
     (tmp_path / "P01.txt").write_text("Interviewer: How did it start?\nP01: With a phone call.\n")
     (tmp_path / "P02.txt").write_text("Interviewer: And then?\nP02: Weekly meetings.\n")
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         report = import_files(project, [tmp_path / "P01.txt", tmp_path / "P02.txt"])
     assert len(report.imported) == 2
     result = run_app(tmp_path, str(path))

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from qcdesk.core.importers.text import read_txt
-from qcdesk.core.project import Project
 from qcdesk.ui import dialogs
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -23,8 +23,8 @@ TEXT = ("S01: I was placed with a mentor 😀 in my first week.\n\n"
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "speakers.qcdesk"
-    with Project.create(path) as project:
-        project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+    with empty_project(path) as project:
+        project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
         project.codebook.add("Mentoring", color="#5dade2")
         project.codebook.add("Participant talk", color="#58d68d")
     return path

@@ -11,6 +11,7 @@ from qcdesk.core import backups
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -30,7 +31,7 @@ def flip_byte_in_file(path: Path, needle: bytes, offset: int) -> None:
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
+    with empty_project(path) as project:
         for name, text in TEXTS.items():
             project.documents.add(name, ParsedDocument(text=text, source_format="txt"))
         backups.make_backup(project)  # a sound copy to go back to

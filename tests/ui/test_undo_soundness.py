@@ -11,6 +11,7 @@ from qcdesk.core.project import Project
 from qcdesk.ui.commands import CoreCommand
 from qcdesk.ui.commands import codebook as codebook_cmd
 from qcdesk.ui.main_window import MainWindow
+from builders import empty_project
 
 pytestmark = pytest.mark.gui
 
@@ -28,9 +29,9 @@ def rename_document(project: Project, document_id: int, name: str) -> CoreComman
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        first = project.documents.add("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
-        last = project.documents.add("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
+    with empty_project(path) as project:
+        first = project.add_document("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
+        last = project.add_document("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
         code = project.codebook.add("Heard").value
         project.codings.apply(first.id, code.id, 3, 9)
         project.codings.apply(last.id, code.id, 0, 6)

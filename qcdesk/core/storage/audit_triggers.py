@@ -15,7 +15,7 @@ def audit_trigger(name: str, when: str, action: str, kind: str, object_id: str, 
                   coder: str = SESSION_CODER) -> str:
     """``CREATE TRIGGER name when`` writing (coder, 'action', 'kind', object_id, detail) to
     ``audit_log``; ``coder`` and ``detail`` are SQL expressions (a detail spanning lines keeps
-    its own indentation). Indented as inside a step's executescript string:
+    its own indentation). Indented as inside a step's SQL script string:
     it starts at ``CREATE`` and ends with the indentation of the line after it."""
     return (f"CREATE TRIGGER {name} {when} BEGIN\n"
             f"            INSERT INTO audit_log (coder, action, kind, object_id, detail) VALUES (\n"

@@ -18,7 +18,7 @@ from sqlite_utils import Migrations
 
 from qcdesk import __version__
 from qcdesk.core.errors import NotAProjectError, ProjectTooNewError
-from qcdesk.core.storage import table_rebuild
+from qcdesk.core.storage import sql_script, table_rebuild
 from qcdesk.core.storage.audit_triggers import SESSION_CODER, audit_trigger
 
 #: 'QCDK' in the SQLite header: lets `file(1)` and qcdesk recognise a project.
@@ -29,7 +29,8 @@ migrations = Migrations("qcdesk")
 
 @migrations(name="0001_initial")
 def _initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         CREATE TABLE project_info (
             key TEXT PRIMARY KEY,
@@ -138,7 +139,8 @@ def _initial(db: sqlite_utils.Database) -> None:
 @migrations(name="0002_guids")
 def _guids(db: sqlite_utils.Database) -> None:
     """The REFI-QDA GUIDs of imported items, so a later exchange matches them by id."""
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         CREATE TABLE external_ids (
             kind TEXT NOT NULL,
@@ -166,7 +168,8 @@ def _analysis_security(db: sqlite_utils.Database) -> None:
     The coder of removals and codebook edits is the one in ``session`` (set by
     :meth:`Project.set_coder`); added codings carry their own coder.
     """
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         ALTER TABLE codes ADD COLUMN inclusion TEXT NOT NULL DEFAULT '';
         ALTER TABLE codes ADD COLUMN exclusion TEXT NOT NULL DEFAULT '';
@@ -336,7 +339,8 @@ def _refi_exchange_fidelity(db: sqlite_utils.Database) -> None:
     """What REFI-QDA exchange must keep (issue 15): codes that only group others (``isCodable="false"``),
     a document's own creation date and creator (NULL: not known), and the range a memo on a document
     is anchored to (an annotation of a passage that no code covers)."""
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         ALTER TABLE codes ADD COLUMN codable INTEGER NOT NULL DEFAULT 1 CHECK (codable IN (0, 1));
         ALTER TABLE documents ADD COLUMN created TEXT;
@@ -356,7 +360,8 @@ def _document_sets(db: sqlite_utils.Database) -> None:
     Each set carries its REFI-QDA GUID (its own when made here, the file's when imported).
     The audit triggers name sets and documents only, never transcript text.
     """
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         CREATE TABLE document_sets (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -457,7 +462,7 @@ def _media(db: sqlite_utils.Database) -> None:
     for that. Chunks whose media row is gone are kept for undo until the project is closed or
     opened again (see :func:`qcdesk.core.storage.media.purge_orphans`).
     """
-    db.executescript(MEDIA_SQL)
+    sql_script.run_in_transaction(db, MEDIA_SQL)
 
 
 @migrations(name="0008_sync_points")
@@ -468,7 +473,8 @@ def _sync_points(db: sqlite_utils.Database) -> None:
     the text when a speaker label is renamed or names are pseudonymised.
 
     (Named 0008: 0007 is the media store's.)"""
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         CREATE TABLE sync_points (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -493,7 +499,8 @@ def _list_indexes(db: sqlite_utils.Database) -> None:
     coding's row (40 ms for a theme of 27,000 codings). Numbered 0009: 0007 and 0008 are
     other changes of the same round.
     """
-    db.executescript(
+    sql_script.run_in_transaction(
+        db,
         """
         CREATE INDEX IF NOT EXISTS idx_documents_list ON documents
             (position, id, name, source_format, source_name, imported_at, content_hash, char_count);
@@ -534,7 +541,7 @@ TIME_CODINGS_SQL = (
 def _time_codings(db: sqlite_utils.Database) -> None:
     """Codings of a recording's time ranges (issue 18: a recording without a transcript):
     ``[start_ms, end_ms)`` of a document's recording tagged with a code, by a coder."""
-    db.executescript(TIME_CODINGS_SQL)
+    sql_script.run_in_transaction(db, TIME_CODINGS_SQL)
 
 
 MIGRATION_NAMES = [m.name for m in migrations._migrations]  # noqa: SLF001 - read-only

@@ -17,6 +17,7 @@ from fifo_guard import without_hanging
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import parse_file, safety
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -90,14 +91,13 @@ def test_fifo_is_refused_without_opening_it(tmp_path):
 
 def test_fifo_in_a_list_of_files_does_not_stop_the_others(tmp_path):
     from qcdesk.core.importing import import_files
-    from qcdesk.core.project import Project
 
     fifo = tmp_path / "pipe.vtt"
     os.mkfifo(fifo)
     good = tmp_path / "good.txt"
     good.write_text("Anna: hello\nBen: hi\nAnna: bye\n", encoding="utf-8")
     def run():  # the project is used in the thread that opens it
-        with Project.create(tmp_path / "p.qcdesk") as project:
+        with empty_project(tmp_path / "p.qcdesk") as project:
             return import_files(project, [fifo, good])
 
     report = without_hanging(run, fifo)
@@ -187,12 +187,11 @@ def test_bad_end_time_keeps_the_start(write):
 
 def test_bad_times_in_a_project_import_are_a_notice_not_a_failure(tmp_path):
     from qcdesk.core.importing import import_files
-    from qcdesk.core.project import Project
 
     path = tmp_path / "talk.srt"
     path.write_text("1\n00:00:01,000 --> 00:00:02,000\nAnna: one\n\n"
                     "2\n99999999:00:00,000 --> 99999999:00:01,000\nBen: two\n", encoding="utf-8")
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = import_files(project, [path])
         assert report.failed == [] and len(report.imported) == 1
         assert len(report.notices) == 1 and report.notices[0].startswith("talk.srt: 1 cue had a time")
@@ -314,14 +313,13 @@ def test_shown_name_removes_controls_and_overrides_but_keeps_rtl_marks():
 
 def test_document_name_and_report_are_clean(tmp_path):
     from qcdesk.core.importing import import_files
-    from qcdesk.core.project import Project
 
     good = tmp_path / f"{_NASTY}.vtt"
     good.write_text("WEBVTT\n\n00:01.000 --> 00:02.000\nhello\n\n00:0x.000 --> 9:99\nbye\n", encoding="utf-8")
     bad = tmp_path / f"{_NASTY}.txt"
     bad.write_bytes(b"")
     names: list[str] = []
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = import_files(project, [good, bad], progress=lambda i, n, name: names.append(name))
         (doc,) = project.documents()
         assert doc.name == "[31mP03evil name" and doc.source_name == "[31mP03evil name.vtt"

@@ -7,14 +7,14 @@ import shutil
 import pytest
 
 from qcdesk.core.importing import import_files
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "p.qcdesk")
+    p = empty_project(tmp_path / "p.qcdesk")
     yield p
     p.close()
 

@@ -13,7 +13,7 @@ import pytest
 
 from qcdesk.core import importing
 from qcdesk.core.importers import dispatch, parallel, parse_file
-from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -44,7 +44,7 @@ def test_the_next_file_is_parsed_while_one_is_stored(tmp_path, monkeypatch):
 
     monkeypatch.setattr(dispatch, "parse_file", parse)
     monkeypatch.setattr(importing, "store_parsed", storing)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths)
         assert [d.name for d in report.imported] == [p.stem for p in paths]
         assert [d.name for d in project.documents()] == [p.stem for p in paths]
@@ -62,7 +62,7 @@ def test_cancel_stores_nothing_after_it_and_parses_only_a_few_ahead(tmp_path, mo
         return parse_file(path)
 
     monkeypatch.setattr(dispatch, "parse_file", parse)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths, cancelled=lambda: len(project.documents()) >= 2)
         assert [d.name for d in project.documents()] == ["file-0", "file-1"]
         assert [name for name, _ in report.skipped] == [p.name for p in paths[2:]]
@@ -79,7 +79,7 @@ def test_large_imports_are_parsed_in_worker_processes_the_first_file_here(tmp_pa
 
     monkeypatch.setattr(dispatch, "parse_file", broken)
     monkeypatch.setattr(parallel, "worth_processes", lambda paths: True)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths)
         assert report.failed == [("file-0.txt", "unexpected error while reading: parsed in the importing process")]
         assert [d.name for d in project.documents()] == [p.stem for p in paths[1:]]
@@ -93,7 +93,7 @@ def test_large_imports_are_parsed_in_worker_processes_the_first_file_here(tmp_pa
 def test_a_cancel_with_worker_processes_stores_nothing_after_it(tmp_path, monkeypatch):
     paths = files(tmp_path, 10)
     monkeypatch.setattr(parallel, "worth_processes", lambda paths: True)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths, cancelled=lambda: len(project.documents()) >= 3)
         assert [d.name for d in project.documents()] == ["file-0", "file-1", "file-2"]
         assert [name for name, _ in report.skipped] == [p.name for p in paths[3:]]
@@ -139,7 +139,7 @@ def test_a_dead_worker_costs_only_the_file_that_killed_it(tmp_path, monkeypatch)
     DyingPools.made = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", DyingPools)
     monkeypatch.setattr(parallel, "worth_processes", lambda paths: True)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths)
         assert report.failed == [("crash.txt", parallel.BROKEN)]
         assert [d.name for d in project.documents()] == [p.stem for p in paths if p != crash]
@@ -173,7 +173,7 @@ def test_with_threads_the_storing_thread_neither_encodes_rows_nor_hashes(tmp_pat
     monkeypatch.setattr(base.json, "dumps", spy(dumps, "json"))
     monkeypatch.setattr(base.hashlib, "sha256", spy(sha256, "sha256"))
     monkeypatch.setattr(parallel, "worth_processes", lambda paths: False)
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths)
         assert [d.name for d in report.imported] == [p.stem for p in paths]
         assert [project.speaker_turns(d.id) for d in report.imported] == [parse_file(p).turns for p in paths]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from qcdesk.core.importers.base import ParsedDocument, content_hash
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -48,9 +49,9 @@ def rows(project: Project, doc_id: int) -> tuple[list, list]:
 @given(doc=documents())
 def test_a_sent_document_is_the_same_and_stores_the_same_rows(tmp_path_factory, doc):
     sent = pickle.loads(pickle.dumps(doc))
-    with Project.create(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
-        here = project.documents.add("Here", doc)
-        there = project.documents.add("There", sent)  # stored from the packed rows, never read as objects
+    with empty_project(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
+        here = project.add_document("Here", doc)
+        there = project.add_document("There", sent)  # stored from the packed rows, never read as objects
         assert rows(project, here.id) == rows(project, there.id)
         assert there.content_hash == here.content_hash == content_hash(doc.text)
     assert sent == doc and sent.blocks == doc.blocks and sent.turns == doc.turns
@@ -74,7 +75,7 @@ def test_a_document_with_a_range_outside_its_text_is_not_sent():
 def test_rows_read_after_sending_are_checked_again_before_storing(tmp_path):
     sent = pickle.loads(pickle.dumps(ParsedDocument("Hello there", "txt", blocks=[Block("paragraph", 0, 5)])))
     sent.blocks.append(Block("paragraph", 3, 50))  # read as objects, then changed
-    with Project.create(tmp_path / "p.qcdesk") as project:
+    with empty_project(tmp_path / "p.qcdesk") as project:
         with pytest.raises(Exception, match="outside text"):
             project.documents.add("Bad", sent)
         assert project.documents() == []

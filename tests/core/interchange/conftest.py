@@ -49,20 +49,6 @@ def codebook_schema(corpus) -> etree.XMLSchema:
     return _schema(corpus, "Codebook.xsd")
 
 
-@pytest.fixture
-def new_project(tmp_path):
-    opened: list[Project] = []
-
-    def make(name: str = "p.qcdesk") -> Project:
-        project = Project.create(tmp_path / name)
-        opened.append(project)
-        return project
-
-    yield make
-    for project in opened:
-        project.close()
-
-
 def _parsed(text: str) -> ParsedDocument:
     blocks, turns, pos = [], [], 0
     for para in text.split("\n\n"):

@@ -12,6 +12,7 @@ from qcdesk.core.interchange import export_file, import_file
 from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ex_sql
 from qcdesk.core.storage import schema
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -22,7 +23,7 @@ QDC = """<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>
 
 def test_a_version_1_project_is_upgraded(tmp_path):
     path = tmp_path / "old.qcdesk"
-    with Project.create(path) as p:
+    with empty_project(path) as p:
         p.codebook.add("Kept")
     conn = sqlite3.connect(path)
     conn.executescript("DROP TRIGGER external_ids_code_gone; DROP TRIGGER external_ids_document_gone;"

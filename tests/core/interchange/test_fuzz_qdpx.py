@@ -20,6 +20,7 @@ from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.interchange import export_file, import_file
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -59,9 +60,9 @@ def _parsed(text: str) -> ParsedDocument:
 @pytest.fixture(scope="module")
 def package(tmp_path_factory) -> _Package:
     folder = tmp_path_factory.mktemp("qdpx")
-    with Project.create(folder / "source.qcdesk") as project:
-        doc = project.documents.add("Resident 01", _parsed(TEXT))
-        other = project.documents.add("Resident 02", _parsed(TEXT.replace("café", "cafe")))
+    with empty_project(folder / "source.qcdesk") as project:
+        doc = project.add_document("Resident 01", _parsed(TEXT))
+        other = project.add_document("Resident 02", _parsed(TEXT.replace("café", "cafe")))
         theme = project.codebook.add("Support", description="Help from others").value
         leaf = project.codebook.add("Seniors", parent_id=theme.id).value
         for d in (doc, other):
@@ -84,8 +85,8 @@ def check(folder: Path, path: Path) -> str:
     project_file = folder / "target.qcdesk"
     for leftover in folder.glob("target.qcdesk*"):
         leftover.unlink()
-    with Project.create(project_file) as project:
-        project.documents.add("Own interview", _parsed("Interviewer: Hello?\nP9: Hello."))
+    with empty_project(project_file) as project:
+        project.add_document("Own interview", _parsed("Interviewer: Hello?\nP9: Hello."))
         project.codebook.add("Own code")
         before = _state(project)
         try:

@@ -13,6 +13,7 @@ from qcdesk.core.errors import OperationError
 from qcdesk.core.interchange import export_file, import_file
 from qcdesk.core.interchange.xml_names import PROJECT_NS
 from qcdesk.core.storage import interchange as ex_sql
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 NS = {"q": PROJECT_NS}
@@ -112,8 +113,8 @@ def test_search_coding_records_the_coder_the_audit_names(tmp_path):
     from qcdesk.core.search import code_hits, search
 
     path = tmp_path / "s.qcdesk"
-    with Project.create(path) as p:
-        p.documents.add("Resident 01", _parsed(INTERVIEW_1))
+    with empty_project(path) as p:
+        p.add_document("Resident 01", _parsed(INTERVIEW_1))
         p.codebook.add("Handover")
         p.set_coder("Amira")
     with Project.open(path) as p:  # a later session (the command line) that chose no coder

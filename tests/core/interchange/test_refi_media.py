@@ -18,6 +18,7 @@ from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.interchange import export_file, import_file  # noqa: E402
 from qcdesk.core.models import SpeakerTurn  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 TEXT = "Amira: I was welcomed.\nBen: Good to hear."
 TURNS = [SpeakerTurn("Amira", 0, 22, 0.0, 1.2), SpeakerTurn("Ben", 23, len(TEXT), 1.25, 2.0)]
@@ -28,8 +29,8 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
     wav = tone_wav(tmp_path / "interview.wav", 2.0)
     mp4 = converted(tmp_path, ".mp4", video=True, name="walk")
     diary = tone_wav(tmp_path / "diary.wav", 1.0, freq=330)
-    with Project.create(path) as p:
-        doc = p.documents.add("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
+    with empty_project(path) as p:
+        doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
         code = p.codebook.add("welcome").value
         p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)
@@ -74,7 +75,7 @@ def test_a_package_with_recordings_comes_back_with_them(tmp_path):
     out = tmp_path / "study.qdpx"
     with Project.open(path) as p:
         export_file(p, out)
-    with Project.create(tmp_path / "back.qcdesk") as p:
+    with empty_project(tmp_path / "back.qcdesk") as p:
         report = import_file(p, out)
         docs = {d.name: d for d in p.documents()}
         assert sorted(docs) == ["Diary 3", "Interview 1", "Walk"]
@@ -133,7 +134,7 @@ def test_a_recording_from_another_program_with_its_transcript_inside(tmp_path, p
     with zipfile.ZipFile(package, "w") as zf:
         zf.writestr("project.qde", xml)
         zf.write(wav, "sources/talk.wav")
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         report = import_file(p, package)
         [doc] = p.documents()
         assert (doc.name, p.document_text(doc.id)) == ("Talk", "Dana: we talked about the garden.")
@@ -159,7 +160,7 @@ def test_a_recording_that_would_expand_like_a_zip_bomb_is_not_unpacked(tmp_path)
         zf.writestr("project.qde", xml)
         zf.writestr("sources/talk.txt", "Dana: hello")
         zf.writestr("sources/talk.wav", b"RIFF" + bytes(30 << 20))  # 30 MB of zeros: ~1000:1
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         report = import_file(p, package)
         assert [d.name for d in p.documents()] == ["Talk"] and p.media.all() == []
         assert any("zip bomb" in w for w in report.warnings)
@@ -203,7 +204,7 @@ def test_sync_points_of_another_programs_transcript_time_the_document(tmp_path, 
     package = _other_package(tmp_path, points)
     with zipfile.ZipFile(package) as zf:
         project_schema.assertValid(etree.fromstring(zf.read("project.qde")))
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         report = import_file(p, package)
         [doc] = p.documents()
         assert p.media.for_document(doc.id) is not None
@@ -240,7 +241,7 @@ def test_sync_points_count_in_the_packages_position_scheme(tmp_path):
         zf.writestr("project.qde", qde)
         zf.writestr("sources/talk.txt", crlf.encode("utf-8"))
         zf.writestr("sources/talk.wav", wav)
-    with Project.create(tmp_path / "p.qcdesk") as p:
+    with empty_project(tmp_path / "p.qcdesk") as p:
         import_file(p, package)
         [doc] = p.documents()
         [coding] = p.codings_for_document(doc.id)
@@ -260,6 +261,6 @@ def test_a_round_trip_keeps_every_sync_point(tmp_path):
         expected = {d.name: timing.time_points(p, d.id) for d in p.documents()}
         export_file(p, out)
     assert expected["Interview 1"] == [(0, 0.0), (23, 1.25), (30, 1.5), (TEXT.index("hear"), 1.75)]
-    with Project.create(tmp_path / "back.qcdesk") as p:
+    with empty_project(tmp_path / "back.qcdesk") as p:
         import_file(p, out)
         assert {d.name: timing.time_points(p, d.id) for d in p.documents()} == expected

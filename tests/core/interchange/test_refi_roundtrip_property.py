@@ -22,6 +22,7 @@ from qcdesk.core.interchange import export_file, import_file  # noqa: E402
 from qcdesk.core.interchange.refi_import import DESCRIPTION_TITLE  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.storage import interchange as ex_sql  # noqa: E402
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -65,8 +66,8 @@ def projects(draw):
 
 def build(path: Path, spec) -> Project:
     docs, codes, coders, codings, memos, cases, timed = spec
-    p = Project.create(path)
-    doc_ids = [p.documents.add(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
+    p = empty_project(path)
+    doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
     for d, points in timed.items():
         p.media.attach(doc_ids[d], tone_wav(path.with_name(f"doc{d}.wav"), 0.05, freq=200 + d))
@@ -153,7 +154,7 @@ def test_export_then_import_gives_the_same_project(spec):
             itself = import_file(original, folder / "a.qdpx")
             assert not any(itself.added.values()), itself.text()
             assert state(original) == expected
-        with Project.create(folder / "b.qcdesk") as copy:
+        with empty_project(folder / "b.qcdesk") as copy:
             report = import_file(copy, folder / "a.qdpx")
             assert report.unmapped == {}, report.text()
             assert state(copy) == expected
@@ -203,7 +204,7 @@ def test_a_second_clients_conventions_give_the_same_project(spec):
             export_file(original, folder / "a.qdpx")
             expected = state(original)
         other = second_client(folder / "a.qdpx", folder / "other.qdpx")
-        with Project.create(folder / "b.qcdesk") as copy:
+        with empty_project(folder / "b.qcdesk") as copy:
             report = import_file(copy, other)
             assert report.unmapped == {} and report.warnings == [], report.text()
             assert state(copy) == expected

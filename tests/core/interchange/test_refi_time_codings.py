@@ -16,6 +16,7 @@ from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.interchange import export_file, import_file  # noqa: E402
 from qcdesk.core.models import SpeakerTurn  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
+from builders import empty_project
 
 TEXT = "Amira: I was welcomed.\nBen: Good to hear."
 TURNS = [SpeakerTurn("Amira", 0, 22, 0.0, 1.2), SpeakerTurn("Ben", 23, len(TEXT), 1.25, 2.0)]
@@ -31,8 +32,8 @@ def _time_codings(p: Project) -> set:
 
 def _make(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
-    with Project.create(path) as p:
-        doc = p.documents.add("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
+    with empty_project(path) as p:
+        doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
         p.media.attach(doc.id, tone_wav(tmp_path / "interview.wav", 2.0))
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "diary.wav", 3.0, freq=330), name="Diary 3")
         walk, _ = p.media.add_recording(converted(tmp_path, ".mp4", video=True, name="walk"), name="Walk")
@@ -75,7 +76,7 @@ def test_time_codings_round_trip_and_a_second_import_adds_none(tmp_path):
     with Project.open(path) as p:
         export_file(p, out)
         expected = _time_codings(p)
-    with Project.create(tmp_path / "copy.qcdesk") as q:
+    with empty_project(tmp_path / "copy.qcdesk") as q:
         report = import_file(q, out)
         assert report.added.get("time codings") == 5
         assert not [w for w in report.warnings if "time" in w.lower()]
@@ -97,7 +98,7 @@ def test_a_selection_past_the_recordings_end_is_left_out_with_a_line(tmp_path):
             if item.filename == "project.qde":
                 data = data.replace(b'begin="100" end="900"', b'begin="100" end="99000"')
             zout.writestr(item, data)
-    with Project.create(tmp_path / "copy.qcdesk") as q:
+    with empty_project(tmp_path / "copy.qcdesk") as q:
         report = import_file(q, bad)
         assert report.added.get("time codings") == 4
         assert any("lasts only" in w and "Walk" in w for w in report.warnings)

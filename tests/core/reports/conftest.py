@@ -10,6 +10,7 @@ import pytest
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
 from qcdesk.core.project import Project
+from builders import empty_project
 
 ARABIC = "أشعر بالتعب بعد المناوبة الليلية"
 EMOJI = "I was so tired 😴 after nights 🏥"
@@ -64,7 +65,7 @@ def sample(tmp_path: Path):
 def make_sample(folder: Path) -> Sample:
     """Two interviews and a field note; codes Barriers > Workload, Barriers > Fatigue, Support, Unused."""
     path = folder / "study.qcd"
-    project = Project.create(path)
+    project = empty_project(path)
     project.set_coder("Amira Haddad")
     project.set_coder("Ben Okafor")
     d1 = project.documents.add("Interview 01", transcript([
@@ -102,7 +103,7 @@ def make_sample(folder: Path) -> Sample:
 
 def big_project(path: Path, n_docs: int, n_codes: int, n_segments: int) -> Project:
     """A generated project for timing and wide tables: ``n_segments`` spread over docs and codes."""
-    project = Project.create(path)
+    project = empty_project(path)
     project.set_coder("Load Test")
     sentence = "I think the workload on nights was really hard, honestly, and nobody noticed. "
     turns_per_doc = max(1, n_segments // n_docs + 1)

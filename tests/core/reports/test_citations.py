@@ -12,6 +12,7 @@ from qcdesk.core.reports import ReportOptions, build_report
 from qcdesk.core.reports.citations import Citer
 
 from .conftest import code_words
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -79,12 +80,11 @@ def test_stripping_the_label_only_removes_the_label(speaker, words):
 
 
 def test_a_sentence_marked_with_its_own_time_inside_a_turn_cites_that_time(tmp_path):
-    from qcdesk.core.project import Project
 
     from .conftest import transcript
 
-    p = Project.create(tmp_path / "t.qcd")
-    doc = p.documents.add("Interview 05", transcript([
+    p = empty_project(tmp_path / "t.qcd")
+    doc = p.add_document("Interview 05", transcript([
         ("DC09", "It started badly. [12:58] Then the night nurse came in and helped.", 700.0)])).id
     code = p.codebook.add("Support").value.id
     code_words(p, doc, code, "Then the night nurse came in")

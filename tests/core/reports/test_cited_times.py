@@ -9,11 +9,11 @@ import docx
 import pytest
 
 from qcdesk.core.importing import import_files
-from qcdesk.core.project import Project
 from qcdesk.core.reports import build_report, write_report
 
 from .conftest import code_words
 from .test_coded_transcript import paragraphs
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -34,7 +34,7 @@ def imported(tmp_path: Path):
         path = tmp_path / name
         path.write_text(content, encoding="utf-8")
         files.append(path)
-    with Project.create(tmp_path / "times.qcdesk") as p:
+    with empty_project(tmp_path / "times.qcdesk") as p:
         report = import_files(p, files)
         assert not report.failed
         docs = {d.name: d.id for d in p.documents()}

@@ -9,12 +9,12 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
-from qcdesk.core.project import Project
 from qcdesk.core.reports import ReportOptions, write_report
 from qcdesk.core.reports.docx_writer import render
 from qcdesk.core.reports.structure import Quote, Report
 
 from .conftest import ARABIC, EMOJI, big_project, plain
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -163,8 +163,8 @@ def test_line_breaks_tabs_and_control_characters_survive(tmp_path):
 
 
 def test_multiline_segment_round_trips(tmp_path):
-    with Project.create(tmp_path / "m.qcd") as project:
-        doc = project.documents.add("Notes", plain(["Line one", "Line two — ✓ done"])).id
+    with empty_project(tmp_path / "m.qcd") as project:
+        doc = project.add_document("Notes", plain(["Line one", "Line two — ✓ done"])).id
         code = project.codebook.add("Both").value.id
         project.codings.apply(doc, code, 0, len(project.document_text(doc)))
         out = write_report(project, "segments-by-code", tmp_path / "m.docx")

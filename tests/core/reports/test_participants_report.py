@@ -9,9 +9,9 @@ import pytest
 
 from qcdesk.cli import main
 from qcdesk.core.errors import ExportFailed
-from qcdesk.core.project import Project
 from qcdesk.core.reports import ReportOptions, build_report
 from qcdesk.core.reports.participants import binned, edges_for, tables
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -21,7 +21,7 @@ PEOPLE = [("P01", "9", "2024-03-01", "mentee"), ("P02", "10", "2023-11-20", "men
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "people.qcd")
+    p = empty_project(tmp_path / "people.qcd")
     age = p.attributes.define("Age", "number").id
     seen = p.attributes.define("Interviewed", "date").id
     role = p.attributes.define("Role", "choice", ["mentor", "mentee"]).id

@@ -22,6 +22,7 @@ from qcdesk.core.reports.selection import segment_counts, segments_by_code, sele
 from qcdesk.core.retrieval import AttributeCondition, Query, retrieve
 
 from .conftest import transcript
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -58,8 +59,8 @@ def study(tmp_path: Path):
 
 def make_study(folder: Path) -> Study:
     """Three interviews (one a focus group), three codes, two coders, four cases with a role."""
-    p = Project.create(folder / "mentoring.qcd")
-    mina = p.documents.add("Interview Mina", transcript([
+    p = empty_project(folder / "mentoring.qcd")
+    mina = p.add_document("Interview Mina", transcript([
         ("Interviewer", "How was your first rotation?", None),
         ("Mina", "My mentor met me every week.", None),
         ("Mina", "Night shifts drained me completely.", None)])).id
@@ -217,7 +218,7 @@ def test_cli_export_filters(study, tmp_path, capsys):
 
 # ---------------------------------------------------------------- sections and blank pages
 def wide_matrix_project(tmp_path: Path) -> Project:
-    p = Project.create(tmp_path / "wide.qcd")
+    p = empty_project(tmp_path / "wide.qcd")
     p.set_coder("A")
     fatigue = p.codebook.add("Fatigue").value.id
     for i in range(10):

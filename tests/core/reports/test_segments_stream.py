@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qcdesk.core.models import Segment
-from qcdesk.core.project import Project
 from qcdesk.core.reports import build_report, docx_writer, write_report
 from qcdesk.core.reports.selection import DocumentTexts
 from qcdesk.core.reports.structure import Quote
 
 from .conftest import big_project, plain
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -95,7 +95,7 @@ CHARS = st.sampled_from(list("ab cé") + ["\u0301", "😴", "أ", "ش", "\u200f"
        budget=st.sampled_from([0, DocumentTexts.BUDGET]))
 def test_each_quote_is_the_coded_text(tmp_path_factory, words, cuts, budget):
     """Quotes from texts held whole and quotes read alone (budget 0) are the coded text."""
-    project = Project.create(tmp_path_factory.mktemp("p") / "p.qcd")
+    project = empty_project(tmp_path_factory.mktemp("p") / "p.qcd")
     saved, DocumentTexts.BUDGET = DocumentTexts.BUDGET, budget
     try:
         doc = project.documents.add("Notes", plain(words)).id

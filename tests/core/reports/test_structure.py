@@ -13,6 +13,7 @@ from qcdesk.core.reports.structure import (
 )
 
 from .conftest import ARABIC, EMOJI, big_project, plain
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -181,9 +182,8 @@ def test_progress_is_reported_per_code(sample):
 
 
 def test_empty_project_gives_a_sentence_not_an_empty_report(tmp_path):
-    from qcdesk.core.project import Project
 
-    with Project.create(tmp_path / "empty.qcd") as project:
+    with empty_project(tmp_path / "empty.qcd") as project:
         report = build_report(project, "segments-by-code")
         assert report.headings() == [] and report.tables() == []
         assert "No coded segments" in report.blocks[0].text
@@ -253,9 +253,8 @@ def test_beyond_three_tables_of_documents_the_summary_gives_each_codes_totals(tm
 
 
 def test_short_document_names_head_their_own_columns(tmp_path):
-    from qcdesk.core.project import Project
 
-    with Project.create(tmp_path / "p.qcd") as project:
+    with empty_project(tmp_path / "p.qcd") as project:
         code = project.codebook.add("C").value.id
         for i in range(5):
             doc = project.documents.add(f"P{i}", plain(["hello there"])).id

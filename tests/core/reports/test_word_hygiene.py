@@ -14,6 +14,7 @@ from qcdesk.core.errors import ExportFailed
 from qcdesk.core.reports import ReportOptions, write_report
 
 from .conftest import ARABIC
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -72,11 +73,10 @@ def test_quote_style_does_not_keep_with_next_and_rtl_quotes_are_upright(sample, 
 
 
 def test_long_quotes_may_flow_over_a_page_short_ones_keep_with_their_source(tmp_path):
-    from qcdesk.core.project import Project
 
     from .conftest import plain
 
-    p = Project.create(tmp_path / "long.qcd")
+    p = empty_project(tmp_path / "long.qcd")
     long_text = "word " * 400
     doc = p.documents.add("Long", plain([long_text.strip(), "short one"])).id
     code = p.codebook.add("C").value.id

@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 from retrieval_study import LINES_1, LINES_2, parsed, span
 
-from qcdesk.core.project import Project
+from builders import empty_project
 
 
 @pytest.fixture
 def study(tmp_path):
     """Two interviews; codes Mentoring > Assigned, Belonging, Worry; known overlaps."""
-    project = Project.create(tmp_path / "study.qcdesk")
-    d1 = project.documents.add("Interview 3", parsed(LINES_1))
-    d2 = project.documents.add("Interview 7", parsed(LINES_2))
+    project = empty_project(tmp_path / "study.qcdesk")
+    d1 = project.add_document("Interview 3", parsed(LINES_1))
+    d2 = project.add_document("Interview 7", parsed(LINES_2))
     t1, t2 = project.document_text(d1.id), project.document_text(d2.id)
     mentoring = project.codebook.add("Mentoring").value
     assigned = project.codebook.add("Assigned", parent_id=mentoring.id).value

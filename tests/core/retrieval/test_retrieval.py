@@ -9,10 +9,10 @@ import pytest
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.intervals import IntervalIndex, intersect, union
-from qcdesk.core.project import Project
 from qcdesk.core.retrieval import AttributeCondition, Query, format_quotes, retrieve
 
 from retrieval_study import LINES_1, add_attribute, add_case, parsed, span
+from builders import empty_project
 
 pytestmark = pytest.mark.core
 
@@ -207,7 +207,7 @@ def test_interval_helpers_match_brute_force():
 
 def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     rng = random.Random(9)
-    project = Project.create(tmp_path / "big.qcdesk")
+    project = empty_project(tmp_path / "big.qcdesk")
     lines = [f"P{i % 7}: " + "words of a long answer " * 8 for i in range(400)]
     docs = [project.documents.add(f"Interview {n}", parsed(lines)).id for n in range(10)]
     codes = [project.codebook.add(f"Code {n}").value.id for n in range(10)]
