@@ -108,8 +108,8 @@ def _code_as(project: Project, coder: str, doc_id: int, code_id: int, start: int
 @pytest.fixture
 def project(tmp_path: Path):
     with empty_project(tmp_path / "team.qcdesk") as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        p.add_document("Not coded", ParsedDocument(text="nobody coded this yet", source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("Not coded", ParsedDocument(text="nobody coded this yet", source_format="txt"))
         x, y = p.codebook.add("X").value, p.codebook.add("Y").value
         _code_as(p, "Ana", doc.id, x.id, 0, 10)
         _code_as(p, "Ben", doc.id, x.id, 0, 8)
@@ -157,7 +157,7 @@ def test_refuses_fewer_than_two_coders(project):
 
 def test_no_codings_gives_undefined_figures(tmp_path):
     with empty_project(tmp_path / "empty.qcdesk") as p:
-        p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("D", ParsedDocument(text=TEXT, source_format="txt"))
         a, b = p.set_coder("A").id, p.set_coder("B").id
         result = ag.agreement(p, [a, b])
         assert result.codes == [] and result.overall == ag.Figures(None, None, None)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.core
 @pytest.fixture()
 def project(tmp_path):
     with empty_project(tmp_path / "study.qcdesk") as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text="Mentee: I felt welcome.", source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text="Mentee: I felt welcome.", source_format="txt"))
         code = p.codebook.add("Welcome").value
         p.codings.apply(doc.id, code.id, 8, 22)
         yield p

@@ -26,7 +26,7 @@ def project_path(tmp_path):
         turns.append(SpeakerTurn(line.split(":")[0], pos, pos + len(line)))
         pos += len(line) + 1
     with empty_project(path) as project:
-        project.add_document("Interview 1", ParsedDocument(text, "txt", blocks, turns))
+        project.documents.add("Interview 1", ParsedDocument(text, "txt", blocks, turns))
         project.codebook.add("Mentoring")
     return path
 

@@ -21,7 +21,7 @@ TEXT = "S01: I grew up in Dundee with Moira.\n\nInterviewer: And now?\n\nS01: Mo
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "cli.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+        project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
     return path
 
 

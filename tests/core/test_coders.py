@@ -39,7 +39,7 @@ def test_set_coder_creates_the_coder_once_and_writes_the_session(tmp_path):
 def two_copies(tmp_path: Path) -> tuple[Path, Path]:
     a, b = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with empty_project(a) as p:
-        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support")
     shutil.copy(a, b)
     for path, coder, end in ((a, "Ana", 10), (b, "Ben", 8)):
@@ -79,7 +79,7 @@ def test_cli_agreement_unknown_coder_and_merge_itself(two_copies, capsys):
 def test_cli_agreement_prints_a_dash_when_undefined(tmp_path, capsys):
     path = tmp_path / "p.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("D", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("D", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("All").value
         for coder in ("Ana", "Ben"):
             p.set_coder(coder)

@@ -44,7 +44,7 @@ def span(text: str, words: str) -> tuple[int, int]:
 def path(tmp_path):
     path = tmp_path / "sets.qcdesk"
     with empty_project(path) as p:
-        docs = {name: p.add_document(name, parsed(text)).id for name, text in TEXTS.items()}
+        docs = {name: p.documents.add(name, parsed(text)).id for name, text in TEXTS.items()}
         mentoring = p.codebook.add("Mentoring").value
         money = p.codebook.add("Money").value
         climate = p.codebook.add("Climate").value

@@ -238,7 +238,7 @@ def test_a_project_from_before_document_sets_is_backed_up_and_gains_them(tmp_pat
     monkeypatch.setattr(schema, "SCHEMA_VERSION", len(older._migrations))  # noqa: SLF001
     path = tmp_path / "old.qcdesk"
     with Project.create(path) as p:  # the older schema, made by the patched steps
-        doc_id = p.add_document("P01", doc("Text.")).id
+        doc_id = p.documents.add("P01", doc("Text.")).id
         assert not p.db["document_sets"].exists()
     monkeypatch.undo()
     with Project.open(path) as p:

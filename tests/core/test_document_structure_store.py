@@ -40,7 +40,7 @@ def _sorted(items):
 @given(parsed_documents())
 def test_structure_comes_back_as_stored(tmp_path_factory, parsed):
     with empty_project(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
-        doc = project.add_document("Doc", parsed)
+        doc = project.documents.add("Doc", parsed)
         assert project.document_text(doc.id) == parsed.text
         assert _sorted(project.blocks(doc.id)) == _sorted(parsed.blocks)
         assert _sorted(project.speaker_turns(doc.id)) == _sorted(parsed.turns)
@@ -52,7 +52,7 @@ def test_names_with_any_character_come_back_whole(tmp_path, times):
              for i, name in enumerate(["a\x00b", '😀"\\ \u202e', "\ud7ff\ue000", "x" * 300, "\x00"])]
     parsed = ParsedDocument(text="abcdef", source_format="txt", blocks=[], turns=turns)
     with empty_project(tmp_path / "p.qcdesk") as project:
-        doc = project.add_document("Doc", parsed)
+        doc = project.documents.add("Doc", parsed)
         assert project.speaker_turns(doc.id) == turns
 
 

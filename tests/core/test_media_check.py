@@ -27,7 +27,7 @@ def _project(folder: Path) -> tuple[Path, int]:
     media_mod.CHUNK_SIZE = 2048
     try:
         with empty_project(path) as p:
-            doc = p.add_document("Interview", ParsedDocument("A: hello", "txt"))
+            doc = p.documents.add("Interview", ParsedDocument("A: hello", "txt"))
             info = p.media.attach(doc.id, tone_wav(folder / "talk.wav", 0.5))
             p.media.add_recording(tone_wav(folder / "linked.wav", 0.5), embed=False)
     finally:

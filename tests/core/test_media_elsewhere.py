@@ -25,7 +25,7 @@ def _media_state(p: Project) -> list[tuple[str, str, str]]:
 def test_merge_brings_the_other_coders_recordings_and_undo_takes_them_away(tmp_path):
     base = tmp_path / "base.qcdesk"
     with empty_project(base) as p:
-        doc = p.add_document("Interview", ParsedDocument("Amira: hello", "vtt"))
+        doc = p.documents.add("Interview", ParsedDocument("Amira: hello", "vtt"))
         p.media.attach(doc.id, tone_wav(tmp_path / "interview.wav"))
         p.media.add_recording(tone_wav(tmp_path / "d1.wav", 1.0, freq=300), name="Diary 1")
     theirs = tmp_path / "theirs.qcdesk"
@@ -60,7 +60,7 @@ def test_merge_brings_the_other_coders_recordings_and_undo_takes_them_away(tmp_p
 def test_pseudonymising_keeps_recordings_and_names_a_recording_that_holds_an_original(tmp_path):
     path = tmp_path / "p.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("Interview", ParsedDocument("Amira: I met Heather.", "vtt"))
+        doc = p.documents.add("Interview", ParsedDocument("Amira: I met Heather.", "vtt"))
         wav = tone_wav(tmp_path / "heather interview.wav")
         info = p.media.attach(doc.id, wav)
         add_entry(p, "Heather", "Jane")
@@ -75,7 +75,7 @@ def test_backups_and_encryption_carry_recordings(tmp_path):
     path = tmp_path / "p.qcdesk"
     wav = tone_wav(tmp_path / "a.wav", 1.0, freq=523)
     with empty_project(path) as p:
-        info = p.media.attach(p.add_document("I", ParsedDocument("A: hi", "txt")).id, wav)
+        info = p.media.attach(p.documents.add("I", ParsedDocument("A: hi", "txt")).id, wav)
         backup = backups.make_backup(p)
     with Project.open(backup, read_only=True) as b, b.media.open(info.id) as reader:
         assert reader.read() == wav.read_bytes()

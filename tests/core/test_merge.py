@@ -123,7 +123,7 @@ def test_independent_projects_match_by_text_and_name_path(tmp_path: Path):
         doc = p.documents.add("Renamed interview", parsed(TEXT_1))
         p.codings.apply(doc.id, child.id, 46, 72)
     with empty_project(a) as p:
-        doc = p.add_document("Interview 1", parsed(TEXT_1))
+        doc = p.documents.add("Interview 1", parsed(TEXT_1))
         parent = p.codebook.add("Learning").value
         child = p.codebook.add("From nurses", parent_id=parent.id).value
         merged = merge_project(p, b)
@@ -221,7 +221,7 @@ def test_missing_file_is_refused(pair, tmp_path: Path):
 def test_cases_attributes_and_memos_merge_by_name(tmp_path: Path):
     a, b = tmp_path / "a.qcdesk", tmp_path / "b.qcdesk"
     with empty_project(a) as p:
-        p.add_document("Interview 1", parsed(TEXT_1))
+        p.documents.add("Interview 1", parsed(TEXT_1))
         with p.action():
             p.db.execute("INSERT INTO cases (name, description) VALUES ('P1', '')")
             p.db.execute("INSERT INTO attributes (name, value_type) VALUES ('Year', 'number')")

@@ -71,7 +71,7 @@ def test_copies_of_one_import_match_documents_by_guid(tmp_path):
     with empty_project(ana) as p:
         import_file(p, package)
         second = next(d for d in p.documents() if d.name == "Consent B")
-        p.rename_document(second.id, "Consent (second copy)")
+        p.documents.rename(second.id, "Consent (second copy)")
     with empty_project(ben) as p:  # Ben imported the same package into his own new project
         from test_merge import parsed
         p.documents.add("Pilot", parsed("Interviewer: Test?\nP0: Test."))

@@ -520,7 +520,7 @@ def test_failing_restore_rolls_back(project, events):
 def test_read_only_project_refuses_changes(tmp_path):
     path = tmp_path / "ro.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("D", ParsedDocument("some words here", "txt"))
+        doc = p.documents.add("D", ParsedDocument("some words here", "txt"))
         code = p.codebook.add("C").value
     with Project.open(path, read_only=True) as ro:
         seen = []

@@ -80,7 +80,7 @@ def test_the_memo_stays_with_the_resized_coding_and_the_audit_trail_says_so(tmp_
 
 def test_another_coders_identical_coding_does_not_block_a_resize(tmp_path):
     with empty_project(tmp_path / "s.qcdesk") as p:
-        p.add_document("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
+        p.documents.add("P01", ParsedDocument(text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))]))
         code = p.codebook.add("Mentoring").value
         p.set_coder("Ben")
         p.codings.apply(1, code.id, 3, 30)

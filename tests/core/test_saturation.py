@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.saturation import saturation, set_document_order
+from qcdesk.core.saturation import saturation
 from builders import empty_project, paragraph_document
 
 pytestmark = pytest.mark.core

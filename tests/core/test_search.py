@@ -27,9 +27,9 @@ PERSIAN = ["مصاحبه‌گر: دربارهٔ کارآموزی بگویید.",
 @pytest.fixture
 def project(tmp_path: Path):
     with empty_project(tmp_path / "s.qcdesk") as proj:
-        proj.add_document("Accents", lines_document(ACCENTS))
-        proj.add_document("Persian", lines_document(PERSIAN))
-        proj.add_document("Plain", lines_document(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
+        proj.documents.add("Accents", lines_document(ACCENTS))
+        proj.documents.add("Persian", lines_document(PERSIAN))
+        proj.documents.add("Plain", lines_document(["Interviewer: Nothing to see.", "P9: A mentor? None at all."]))
         yield proj
 
 
@@ -144,7 +144,7 @@ def test_parse_query_terms():
 
 def test_greek_accents_and_final_sigma(tmp_path):
     with empty_project(tmp_path / "g.qcdesk") as proj:
-        proj.add_document("Greek", lines_document(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
+        proj.documents.add("Greek", lines_document(["P1: Ο δρόμος ήταν μακρύς.", "P2: ΔΡΟΜΟΣ!"]))
         assert found(proj, "δρομος") == [("Greek", "δρόμος"), ("Greek", "ΔΡΟΜΟΣ")]
         assert found(proj, "ΜΑΚΡΥΣ") == [("Greek", "μακρύς")]
 
@@ -200,7 +200,7 @@ def test_hits_in_one_sentence_become_one_coding(project):
 
 def test_unit_range_without_structure_uses_the_line(tmp_path):
     with empty_project(tmp_path / "n.qcdesk") as proj:
-        doc = proj.add_document("Bare", ParsedDocument(text="one two\nthree four", source_format="txt"))
+        doc = proj.documents.add("Bare", ParsedDocument(text="one two\nthree four", source_format="txt"))
         assert unit_range(proj, doc.id, "one two\nthree four", 9, 11, "turn") == (8, 18)
         with pytest.raises(OperationError):
             unit_range(proj, doc.id, "one two", 0, 1, "page")

@@ -150,7 +150,7 @@ def test_offsets_after_multibyte_characters_and_replaced_accents():
 def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
     path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
     with empty_project(path) as project:
-        ids = [project.add_document(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
+        ids = [project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
                for i, t in enumerate(texts)]
         terms = parse_query(query, case_sensitive)
         patterns = [_pattern(t, whole_words) for t in terms]
@@ -195,7 +195,7 @@ def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts,
 
 def test_a_text_changed_after_priming_is_searched_as_it_is_now(tmp_path: Path):
     with empty_project(tmp_path / "p.qcdesk") as project:
-        doc = project.add_document("D", ParsedDocument(text="Maria said hello to Maria.", source_format="txt"))
+        doc = project.documents.add("D", ParsedDocument(text="Maria said hello to Maria.", source_format="txt"))
         before = next(document_fingerprints(project.db))
         _prime_all(project)
         assert [h.text for h in search(project, "maria")] == ["Maria", "Maria"]
@@ -220,7 +220,7 @@ def test_priming_keeps_no_more_than_its_budget(tmp_path: Path, monkeypatch):
 
 def test_a_warm_hit_of_a_document_deleted_since_shows_no_context(tmp_path: Path):
     with empty_project(tmp_path / "p.qcdesk") as project:
-        doc = project.add_document("D", ParsedDocument(text="a word here", source_format="txt"))
+        doc = project.documents.add("D", ParsedDocument(text="a word here", source_format="txt"))
         _prime_all(project)
         (hit,) = search(project, "word")
         project.documents.delete(doc.id)  # the Search panel's rows go once it hears of it

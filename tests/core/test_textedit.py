@@ -172,7 +172,7 @@ def test_every_coding_keeps_its_words_outside_the_edited_spans(tmp_path_factory,
     text, edits, codings, syncs = data
     path = tmp_path_factory.mktemp("prop") / "p.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("D", ParsedDocument(text=text, source_format="txt",
+        doc = project.documents.add("D", ParsedDocument(text=text, source_format="txt",
                                                        blocks=[Block("paragraph", 0, len(text))],
                                                        sync_points=[(p, float(k)) for k, p in enumerate(syncs)]))
         code = project.codebook.add("C").value

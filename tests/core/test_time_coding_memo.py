@@ -23,7 +23,7 @@ def made(tmp_path_factory):
     folder = tmp_path_factory.mktemp("memo")
     path = folder / "p.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Diary 3", ParsedDocument(text="", source_format="media"))
+        doc = project.documents.add("Diary 3", ParsedDocument(text="", source_format="media"))
         project.media.attach(doc.id, tone_wav(folder / "d.wav", 5))
         code = project.codebook.add("Coping").value
         item = project.time_codings.add(doc.id, code.id, 1000, 2000, memo="sighs").value

@@ -18,7 +18,8 @@ from qcdesk.core.errors import OperationError  # noqa: E402
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
 from qcdesk.core.time_codings import citation, format_time, parse_time  # noqa: E402
-from builders import empty_project
+from builders import empty_project  # noqa: E402
+from tests import undo_checks  # noqa: E402
 
 
 @pytest.fixture

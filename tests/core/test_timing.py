@@ -127,7 +127,7 @@ def test_time_never_runs_backwards_through_a_monotone_document(tmp_path_factory,
     sync = list(zip(positions, times))
     path = tmp_path_factory.mktemp("mono") / "m.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
+        doc = p.documents.add("D", parsed([ann(0.0 if not sync or sync[0][1] > 0 else None)], sync))
         seen = [timing.time_at(p, doc.id, pos) for pos in range(len(TEXT) + 1)]
         known = [s for s in seen if s is not None]
         assert known == sorted(known)
@@ -137,7 +137,7 @@ def test_every_subtitle_cue_keeps_its_time(corpus, tmp_path):
     path = corpus / "podcastindex_buzzsprout_example.vtt"
     parsed_doc = parse_file(path)
     with empty_project(tmp_path / "v.qcdesk") as p:
-        doc = p.add_document("Q&A", parsed_doc)
+        doc = p.documents.add("Q&A", parsed_doc)
         text = p.document_text(doc.id)
         # "should have a podcast trailer" is the second cue of Sarah's first turn, at 2.76 s
         assert timing.time_at(p, doc.id, text.index("should have a podcast trailer")) == 2.76

@@ -34,6 +34,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from qcdesk.core.errors import OperationError
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.models import Block, SpeakerTurn
+from qcdesk.core.project import Project
 from qcdesk.core.storage import interchange as ext_sql
 from tests import undo_checks
 

@@ -40,7 +40,7 @@ def test_the_x11_run_gets_the_widget_tests_asked_for(dev, given, x11):
     assert dev.x11_arguments(given) == x11
 
 
-@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 0), (5, 0, 5),
+@pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 5), (5, 0, 5),
                                                       (2, 1, 2)])
 def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, expected):
     calls = []
@@ -272,3 +272,26 @@ def test_each_test_process_takes_its_own_x_server_and_user_folders(monkeypatch, 
     assert os.environ["XDG_DATA_HOME"] == str(home / "xdg_data_home") and worker in home.name
     module.pytest_unconfigure(config)
     assert not home.exists()
+
+
+@pytest.mark.parametrize("given, expected", [(["tests/ui/test_about.py"], 0), (["-k", "undo"], 0), (["-x"], 5),
+                                             (["tests"], 5)])
+def test_an_x11_run_collecting_nothing_fails_only_over_the_whole_widget_folder(dev, monkeypatch, given, expected):
+    """A narrowed X11 run may hold no widget test (the offscreen run ran them); the whole of
+    tests/ui collecting nothing on X11 means the widget tests were lost, and fails."""
+
+    class FakeXvfb:
+        display = ":99"
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
+    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+    monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
+    assert dev.run_tests(Path("python"), given) == expected

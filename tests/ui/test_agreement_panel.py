@@ -21,7 +21,7 @@ TEXT = "abcdefghijklmnopqrst"
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "team.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("Support").value
         for coder, end in (("Ana", 10), ("Ben", 8), ("Cy", 10)):
             p.set_coder(coder)

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.gui
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
+        project.documents.add("Interview 1", ParsedDocument(text="Mentee: I was welcomed warmly.",
                                                            source_format="txt"))
         project.codebook.add("Welcome")
     return path

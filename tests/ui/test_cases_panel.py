@@ -20,9 +20,9 @@ pytestmark = pytest.mark.gui
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        project.add_document("P01", lines_document(["Interviewer: How was it?", "P01: Good."]))
-        project.add_document("P02", lines_document(["Interviewer: And you?", "P02: Hard."]))
-        project.add_document("Focus group", lines_document(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
+        project.documents.add("P01", lines_document(["Interviewer: How was it?", "P01: Good."]))
+        project.documents.add("P02", lines_document(["Interviewer: And you?", "P02: Hard."]))
+        project.documents.add("Focus group", lines_document(["Moderator: Hello", "Ben: Hi", "Cara: Hey"]))
         project.attributes.define("Age", "number")
         project.attributes.define("Interviewed", "date")
         project.attributes.define("Role", "choice", ["Mentor", "Mentee"])

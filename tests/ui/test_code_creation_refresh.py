@@ -21,7 +21,7 @@ TEXT = "Interviewer: how did it start?\nP1: my mentor called me every week and I
 def win(make_window, tmp_path: Path, messages):
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = project.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         theme = project.codebook.add("Mentoring", color="#5dade2").value
         leaf = project.codebook.add("Weekly calls", parent_id=theme.id).value
         project.codings.apply(doc.id, leaf.id, 35, 60)

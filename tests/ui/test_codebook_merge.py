@@ -30,7 +30,7 @@ def span(needle: str) -> tuple[int, int]:
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(
+        doc = project.documents.add("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
         theme = project.codebook.add("Transition", color="#5dade2").value
         lost = project.codebook.add("Lost", parent_id=theme.id, color="#f4d03f").value

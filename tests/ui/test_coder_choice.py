@@ -21,7 +21,7 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "team.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("Support", color="#5dade2").value
         p.set_coder("Ana")
         p.codings.apply(doc.id, code.id, 29, 48)

@@ -132,7 +132,7 @@ def test_in_a_right_to_left_transcript_a_dragged_end_takes_the_whole_line(make_w
         pos += len(line) + 1
     path = tmp_path / "rtl.qcdesk"
     with empty_project(path) as project:
-        project.add_document("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
+        project.documents.add("hebrew", ParsedDocument(text=text, source_format="txt", blocks=blocks))
         code = project.codebook.add("Shifts").value
         word = text.index("הרופאה")
         coding = project.codings.apply(1, code.id, word, word + len("הרופאה")).value

@@ -21,8 +21,8 @@ TEXT = "Ana said the mentor listened. Then Bo said nobody listened to him.\nLate
 def window(qtbot, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-        other = project.add_document("Interview 2", ParsedDocument(text="Nobody listened.", source_format="txt"))
+        doc = project.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        other = project.documents.add("Interview 2", ParsedDocument(text="Nobody listened.", source_format="txt"))
         theme = project.codebook.add("Support").value
         leaf = project.codebook.add("Heard", parent_id=theme.id).value
         project.codebook.add("Ignored", parent_id=theme.id)

@@ -36,7 +36,7 @@ def study(tmp_path):
     folder.mkdir()
     path = folder / "study.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", ParsedDocument(text=f"P: I grew up in {WORD}.\n", source_format="txt"))
+        project.documents.add("Interview 1", ParsedDocument(text=f"P: I grew up in {WORD}.\n", source_format="txt"))
         backups.make_backup(project)
         backups.make_backup(project)
     assert len(plain_words(folder)) == 3  # the scan sees the project and both backups

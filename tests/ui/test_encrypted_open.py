@@ -104,7 +104,7 @@ def test_encrypt_change_passphrase_and_decrypted_copy_from_the_menu(window, tmp_
 
     plain = tmp_path / "plain.qcdesk"
     with empty_project(plain) as project:
-        project.add_document("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
+        project.documents.add("Interview 2", ParsedDocument(text="P: Zebulon said so.\n", source_format="txt"))
     assert window.open_project(plain)
     assert "🔒" not in window.windowTitle() and window.security.act_encrypt.isEnabled()
     monkeypatch.setattr(window.security, "_ask_new_passphrase", lambda *a: PASS)

@@ -23,7 +23,7 @@ TEXT = "P1: My mentor was assigned 😀 by the school.\nP1: Later I felt I belon
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(
+        doc = project.documents.add("Interview 1", ParsedDocument(
             TEXT, "txt", [Block("paragraph", 0, 44), Block("paragraph", 45, len(TEXT))]))
         theme = project.codebook.add("Mentoring", color="#5dade2", description="Being guided").value
         project.codebook.add("Belonging", color="#58d68d")
@@ -118,7 +118,7 @@ def _panel_names(window: MainWindow) -> set[str]:
 def test_import_project_package_adds_documents_and_codings(window, tmp_path, monkeypatch, messages):
     other = tmp_path / "colleague.qcdesk"
     with empty_project(other) as p:
-        doc = p.add_document("Interview 7", ParsedDocument("I: Hi.\nP7: The night team was kind.", "txt"))
+        doc = p.documents.add("Interview 7", ParsedDocument("I: Hi.\nP7: The night team was kind.", "txt"))
         code = p.codebook.add("Kindness", color="#f1948a").value
         p.codings.apply(doc.id, code.id, 11, 33)
     from qcdesk.core.interchange import export_file

@@ -36,7 +36,7 @@ def _structure(text: str) -> ParsedDocument:
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", _structure(TEXT))
+        project.documents.add("Interview 1", _structure(TEXT))
         theme = project.codebook.add("Mentoring", color="#5dade2").value
         project.codebook.add("Assigned mentor", parent_id=theme.id, color="#f4d03f")
         project.codebook.add("Belonging", color="#58d68d")
@@ -239,7 +239,7 @@ def test_jumps_put_the_passage_near_the_middle(make_window, qtbot, tmp_path, mes
     long_text = "\n".join(f"P1: line {i} of a long interview about mentoring and belonging." for i in range(300))
     path = tmp_path / "long.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Long", ParsedDocument(text=long_text, source_format="txt"))
+        project.documents.add("Long", ParsedDocument(text=long_text, source_format="txt"))
     win = make_window(path, settings_file="s.ini", size=(1000, 700), exposed=True)
     start = long_text.index("line 200 ")
     win.jump_to(win.transcript.document_id, start, start + 8)
@@ -258,8 +258,8 @@ def test_each_document_keeps_its_scroll_position(make_window, qtbot, tmp_path, m
                           for i in range(300))
     path = tmp_path / "two.qcdesk"
     with empty_project(path) as project:
-        first = project.add_document("First", ParsedDocument(text=long_text, source_format="txt")).id
-        second = project.add_document("Second", ParsedDocument(text=long_text, source_format="txt")).id
+        first = project.documents.add("First", ParsedDocument(text=long_text, source_format="txt")).id
+        second = project.documents.add("Second", ParsedDocument(text=long_text, source_format="txt")).id
     win = make_window(path, settings_file="s.ini", size=(1000, 700), exposed=True)
     view = win.transcript
     win.documents.select(first)

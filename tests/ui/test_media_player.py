@@ -49,8 +49,8 @@ def turn_start(i: int) -> int:
 def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
     path = folder / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", _document(sync))
-        project.add_document("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
+        doc = project.documents.add("Interview 1", _document(sync))
+        project.documents.add("Interview 2", ParsedDocument(text="No recording here.", source_format="txt"))
         project.media.attach(doc.id, tone_wav(folder / "interview1.wav", SECONDS), embed=embed)
         code = project.codebook.add("Belonging", color="#58d68d").value
         start = turn_start(3)
@@ -145,7 +145,7 @@ def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messag
         pos += len(line) + 1
     path = tmp_path / "long.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
+        doc = project.documents.add("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
         project.media.attach(doc.id, tone_wav(tmp_path / "long.wav", 12), embed=True)
     win = _open(qtbot, tmp_path, path, messages, activate)
     panel, view = win.player.panel, win.transcript

@@ -25,7 +25,7 @@ TEXT = "P1: My mentor was assigned by the school. Later we met every month and I
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", ParsedDocument(
+        doc = project.documents.add("Interview 1", ParsedDocument(
             text=TEXT, source_format="txt", blocks=[Block("paragraph", 0, len(TEXT))], turns=[]))
         code = project.codebook.add("Belonging").value
         start = TEXT.index("I felt")

@@ -22,7 +22,7 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 def copies(tmp_path: Path) -> tuple[Path, Path]:
     ana, ben = tmp_path / "ana.qcdesk", tmp_path / "ben.qcdesk"
     with empty_project(ana) as p:
-        p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.codebook.add("Support", color="#5dade2")
     shutil.copy(ana, ben)
     with Project.open(ben) as p:

@@ -18,7 +18,7 @@ def test_subtitle_paragraphs_show_their_cue_times(make_window, qtbot, tmp_path: 
     source.write_text(SRT, encoding="utf-8")
     path = tmp_path / "diary.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Diary", parse_file(source))
+        project.documents.add("Diary", parse_file(source))
     win = make_window(path, size=(1000, 700), exposed=True)
 
     view = win.transcript

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.gui
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "held.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
+        project.documents.add("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
         project.codebook.add("Welcome")
     return path
 

@@ -28,7 +28,7 @@ TEXT = ("Dr Okafor: I trained in Sheffield 😀 and Leila Haddad taught me.\n\n"
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "pseudo.qcdesk"
     with empty_project(path) as project:
-        doc = project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+        doc = project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
         code = project.codebook.add("Teaching", color="#5dade2").value
         text = project.document_text(doc.id)
         start = text.index("Leila Haddad was")

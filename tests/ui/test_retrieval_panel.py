@@ -33,8 +33,8 @@ def parsed(lines: list[str]) -> ParsedDocument:
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        d1 = project.add_document("Interview 3", parsed(INTERVIEW)).id
-        d2 = project.add_document("Focus group", parsed(FOCUS)).id
+        d1 = project.documents.add("Interview 3", parsed(INTERVIEW)).id
+        d2 = project.documents.add("Focus group", parsed(FOCUS)).id
         mentoring = project.codebook.add("Mentoring").value.id
         assigned = project.codebook.add("Assigned", parent_id=mentoring).value.id
         belonging = project.codebook.add("Belonging").value.id

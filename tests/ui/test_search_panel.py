@@ -23,8 +23,8 @@ DOC2 = ["Interviewer: Tell me about the ward.", "P2: The ward was busy. No mento
 def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "search.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", lines_document(DOC1))
-        project.add_document("Interview 2", lines_document(DOC2))
+        project.documents.add("Interview 1", lines_document(DOC1))
+        project.documents.add("Interview 2", lines_document(DOC2))
         project.codebook.add("Mentoring")
         project.codebook.add("Wards")
     # Ctrl+Shift+F is a window shortcut: the window is the active one

@@ -16,7 +16,7 @@ TEXT = "Mentor: we met weekly and talked about exams.\n\nMentee: it helped me fe
 @pytest.fixture
 def setup(tmp_path, qtbot):
     project = empty_project(tmp_path / "p.qcdesk")
-    docs = [project.add_document(f"Interview {i}", ParsedDocument(text=TEXT, source_format="txt"))
+    docs = [project.documents.add(f"Interview {i}", ParsedDocument(text=TEXT, source_format="txt"))
             for i in (1, 2)]
     theme = project.codebook.add("Support").value
     sub = project.codebook.add("Meetings", parent_id=theme.id).value

@@ -24,7 +24,7 @@ TEXT = ("S01: I was placed with a mentor 😀 in my first week.\n\n"
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "speakers.qcdesk"
     with empty_project(path) as project:
-        project.add_document("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
+        project.documents.add("Interview 1", read_txt(Path("i1.txt"), TEXT.encode("utf-8")))
         project.codebook.add("Mentoring", color="#5dade2")
         project.codebook.add("Participant talk", color="#58d68d")
     return path

@@ -30,8 +30,8 @@ def rename_document(project: Project, document_id: int, name: str) -> CoreComman
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
-        first = project.add_document("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
-        last = project.add_document("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
+        first = project.documents.add("Interview 1", ParsedDocument(text="My mentor listened.", source_format="txt"))
+        last = project.documents.add("Interview 2", ParsedDocument(text="Nobody listened to me.", source_format="txt"))
         code = project.codebook.add("Heard").value
         project.codings.apply(first.id, code.id, 3, 9)
         project.codings.apply(last.id, code.id, 0, 6)

@@ -50,8 +50,8 @@ def rows(project: Project, doc_id: int) -> tuple[list, list]:
 def test_a_sent_document_is_the_same_and_stores_the_same_rows(tmp_path_factory, doc):
     sent = pickle.loads(pickle.dumps(doc))
     with empty_project(tmp_path_factory.mktemp("p") / "p.qcdesk") as project:
-        here = project.add_document("Here", doc)
-        there = project.add_document("There", sent)  # stored from the packed rows, never read as objects
+        here = project.documents.add("Here", doc)
+        there = project.documents.add("There", sent)  # stored from the packed rows, never read as objects
         assert rows(project, here.id) == rows(project, there.id)
         assert there.content_hash == here.content_hash == content_hash(doc.text)
     assert sent == doc and sent.blocks == doc.blocks and sent.turns == doc.turns

@@ -61,8 +61,8 @@ def _parsed(text: str) -> ParsedDocument:
 def package(tmp_path_factory) -> _Package:
     folder = tmp_path_factory.mktemp("qdpx")
     with empty_project(folder / "source.qcdesk") as project:
-        doc = project.add_document("Resident 01", _parsed(TEXT))
-        other = project.add_document("Resident 02", _parsed(TEXT.replace("café", "cafe")))
+        doc = project.documents.add("Resident 01", _parsed(TEXT))
+        other = project.documents.add("Resident 02", _parsed(TEXT.replace("café", "cafe")))
         theme = project.codebook.add("Support", description="Help from others").value
         leaf = project.codebook.add("Seniors", parent_id=theme.id).value
         for d in (doc, other):
@@ -86,7 +86,7 @@ def check(folder: Path, path: Path) -> str:
     for leftover in folder.glob("target.qcdesk*"):
         leftover.unlink()
     with empty_project(project_file) as project:
-        project.add_document("Own interview", _parsed("Interviewer: Hello?\nP9: Hello."))
+        project.documents.add("Own interview", _parsed("Interviewer: Hello?\nP9: Hello."))
         project.codebook.add("Own code")
         before = _state(project)
         try:

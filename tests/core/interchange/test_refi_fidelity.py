@@ -114,7 +114,7 @@ def test_search_coding_records_the_coder_the_audit_names(tmp_path):
 
     path = tmp_path / "s.qcdesk"
     with empty_project(path) as p:
-        p.add_document("Resident 01", _parsed(INTERVIEW_1))
+        p.documents.add("Resident 01", _parsed(INTERVIEW_1))
         p.codebook.add("Handover")
         p.set_coder("Amira")
     with Project.open(path) as p:  # a later session (the command line) that chose no coder

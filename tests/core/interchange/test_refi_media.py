@@ -30,7 +30,7 @@ def _make(tmp_path: Path) -> tuple[Path, dict]:
     mp4 = converted(tmp_path, ".mp4", video=True, name="walk")
     diary = tone_wav(tmp_path / "diary.wav", 1.0, freq=330)
     with empty_project(path) as p:
-        doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
+        doc = p.documents.add("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
         code = p.codebook.add("welcome").value
         p.codings.apply(doc.id, code.id, 7, 21)
         p.media.attach(doc.id, wav)

@@ -67,7 +67,7 @@ def projects(draw):
 def build(path: Path, spec) -> Project:
     docs, codes, coders, codings, memos, cases, timed = spec
     p = empty_project(path)
-    doc_ids = [p.add_document(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
+    doc_ids = [p.documents.add(f"Doc {i}", ParsedDocument(text=t, source_format="txt")).id
                for i, t in enumerate(docs)]
     for d, points in timed.items():
         p.media.attach(doc_ids[d], tone_wav(path.with_name(f"doc{d}.wav"), 0.05, freq=200 + d))

@@ -33,7 +33,7 @@ def _time_codings(p: Project) -> set:
 def _make(tmp_path: Path) -> Path:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as p:
-        doc = p.add_document("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
+        doc = p.documents.add("Interview 1", ParsedDocument(TEXT, "vtt", turns=TURNS))
         p.media.attach(doc.id, tone_wav(tmp_path / "interview.wav", 2.0))
         diary, _ = p.media.add_recording(tone_wav(tmp_path / "diary.wav", 3.0, freq=330), name="Diary 3")
         walk, _ = p.media.add_recording(converted(tmp_path, ".mp4", video=True, name="walk"), name="Walk")

@@ -84,7 +84,7 @@ def test_a_sentence_marked_with_its_own_time_inside_a_turn_cites_that_time(tmp_p
     from .conftest import transcript
 
     p = empty_project(tmp_path / "t.qcd")
-    doc = p.add_document("Interview 05", transcript([
+    doc = p.documents.add("Interview 05", transcript([
         ("DC09", "It started badly. [12:58] Then the night nurse came in and helped.", 700.0)])).id
     code = p.codebook.add("Support").value.id
     code_words(p, doc, code, "Then the night nurse came in")

@@ -164,7 +164,7 @@ def test_line_breaks_tabs_and_control_characters_survive(tmp_path):
 
 def test_multiline_segment_round_trips(tmp_path):
     with empty_project(tmp_path / "m.qcd") as project:
-        doc = project.add_document("Notes", plain(["Line one", "Line two — ✓ done"])).id
+        doc = project.documents.add("Notes", plain(["Line one", "Line two — ✓ done"])).id
         code = project.codebook.add("Both").value.id
         project.codings.apply(doc, code, 0, len(project.document_text(doc)))
         out = write_report(project, "segments-by-code", tmp_path / "m.docx")

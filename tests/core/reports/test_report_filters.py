@@ -60,7 +60,7 @@ def study(tmp_path: Path):
 def make_study(folder: Path) -> Study:
     """Three interviews (one a focus group), three codes, two coders, four cases with a role."""
     p = empty_project(folder / "mentoring.qcd")
-    mina = p.add_document("Interview Mina", transcript([
+    mina = p.documents.add("Interview Mina", transcript([
         ("Interviewer", "How was your first rotation?", None),
         ("Mina", "My mentor met me every week.", None),
         ("Mina", "Night shifts drained me completely.", None)])).id

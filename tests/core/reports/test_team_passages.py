@@ -18,7 +18,7 @@ TEXT = "Interviewer: How was it?\nP1: The mentor listened and the ward was kind 
 @pytest.fixture
 def team(tmp_path):
     with empty_project(tmp_path / "team.qcdesk") as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         code = p.codebook.add("Support").value
         start = TEXT.index("The mentor listened")
         for coder in ("Bo", "Ana"):
@@ -45,7 +45,7 @@ def test_segments_report_quotes_the_passage_once_with_its_coders(team):
 
 def test_a_single_coder_report_names_no_coder(tmp_path):
     with empty_project(tmp_path / "solo.qcdesk") as p:
-        doc = p.add_document("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
+        doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
         p.set_coder("Ana")
         p.codings.apply(doc.id, p.codebook.add("Support").value.id, 0, 11)
         quotes = [b for b in build_report(p, "segments-by-code").blocks if isinstance(b, Quote)]

@@ -12,8 +12,8 @@ from builders import empty_project
 def study(tmp_path):
     """Two interviews; codes Mentoring > Assigned, Belonging, Worry; known overlaps."""
     project = empty_project(tmp_path / "study.qcdesk")
-    d1 = project.add_document("Interview 3", parsed(LINES_1))
-    d2 = project.add_document("Interview 7", parsed(LINES_2))
+    d1 = project.documents.add("Interview 3", parsed(LINES_1))
+    d2 = project.documents.add("Interview 7", parsed(LINES_2))
     t1, t2 = project.document_text(d1.id), project.document_text(d2.id)
     mentoring = project.codebook.add("Mentoring").value
     assigned = project.codebook.add("Assigned", parent_id=mentoring.id).value
