@@ -148,7 +148,7 @@ def test_offsets_after_multibyte_characters_and_replaced_accents():
 @given(st.lists(st.lists(st.sampled_from(PIECES), max_size=25).map("".join), min_size=1, max_size=3),
        queries(), st.booleans(), st.booleans())
 def test_search_gives_the_reference_hits_in_a_project(tmp_path: Path, texts, query, whole_words, case_sensitive):
-    path = tmp_path / f"h{abs(hash((tuple(texts), query, whole_words, case_sensitive)))}.qcdesk"
+    path = tmp_path / f"h{next(_FILES)}.qcdesk"
     with empty_project(path) as project:
         ids = [project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt")).id
                for i, t in enumerate(texts)]
@@ -176,7 +176,7 @@ def _prime_all(project: Project) -> None:
        st.lists(queries(), min_size=1, max_size=3), st.booleans(), st.booleans(), st.booleans())
 def test_cold_warm_and_primed_searches_show_the_same_hits(tmp_path: Path, texts, query_list, whole_words,
                                                            case_sensitive, small):
-    path = tmp_path / f"p{abs(hash((tuple(texts), tuple(query_list), whole_words, case_sensitive, small)))}.qcdesk"
+    path = tmp_path / f"p{next(_FILES)}.qcdesk"
     with empty_project(path) as project:
         for i, t in enumerate(texts):
             project.documents.add(f"D{i}", ParsedDocument(text=t or ".", source_format="txt"))

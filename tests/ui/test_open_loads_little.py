@@ -32,6 +32,7 @@ LOADERS = [("retrieval", RetrievalPanel, "load_choices"), ("matrices", MatricesP
 def project_path(tmp_path: Path) -> Path:
     path = tmp_path / "p.qcdesk"
     with empty_project(path) as project:
+        project.set_coder("Ana")  # the coders in the file (the window's is recorded by its first change)
         text = "Mentee: I felt welcome here.\nMentor: Good.\n"
         turns = [SpeakerTurn("Mentee", 0, 29), SpeakerTurn("Mentor", 29, len(text))]
         for i in (1, 2):
