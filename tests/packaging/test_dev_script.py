@@ -40,6 +40,24 @@ def test_the_x11_run_gets_the_widget_tests_asked_for(dev, given, x11):
     assert dev.x11_arguments(given) == x11
 
 
+class FakeXvfb:
+    display = ":99"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+def fake_x11(dev, monkeypatch, run_pytest) -> None:
+    """dev.run_tests on a Linux machine with Xvfb, running pytest as ``run_pytest`` says."""
+    monkeypatch.setattr(dev, "run_pytest", run_pytest)
+    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
+    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(dev.sys, "platform", "linux")
+
+
 @pytest.mark.parametrize("offscreen, x11, expected", [(0, 0, 0), (1, 0, 1), (0, 1, 1), (0, 5, 5), (5, 0, 5),
                                                       (2, 1, 2)])
 def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, expected):
@@ -49,19 +67,7 @@ def test_either_run_failing_fails_the_command(dev, monkeypatch, offscreen, x11, 
         calls.append((env["QT_QPA_PLATFORM"], env.get("DISPLAY"), args))
         return offscreen if env["QT_QPA_PLATFORM"] == "offscreen" else x11
 
-    class FakeXvfb:
-        display = ":99"
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            pass
-
-    monkeypatch.setattr(dev, "run_pytest", fake_pytest)
-    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
-    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(dev.sys, "platform", "linux")
+    fake_x11(dev, monkeypatch, fake_pytest)
     monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
     assert dev.run_tests(Path("python"), ["-x"]) == expected
     assert calls == [("offscreen", None, ["-x"]), ("xcb", ":99", ["-x", "tests/ui"])]
@@ -280,18 +286,6 @@ def test_an_x11_run_collecting_nothing_fails_only_over_the_whole_widget_folder(d
     """A narrowed X11 run may hold no widget test (the offscreen run ran them); the whole of
     tests/ui collecting nothing on X11 means the widget tests were lost, and fails."""
 
-    class FakeXvfb:
-        display = ":99"
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            pass
-
-    monkeypatch.setattr(dev, "run_pytest", lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
-    monkeypatch.setattr(dev, "Xvfb", FakeXvfb)
-    monkeypatch.setattr(dev.shutil, "which", lambda name: f"/usr/bin/{name}")
-    monkeypatch.setattr(dev.sys, "platform", "linux")
+    fake_x11(dev, monkeypatch, lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
     monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
     assert dev.run_tests(Path("python"), given) == expected
