@@ -3,7 +3,7 @@
     QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/media_seek.py [--minutes 60] [--seeks 20]
 
 For each storage it loads the recording in the player dock's QMediaPlayer (embedded: streamed
-through qcdesk.ui.media_device from the project), then seeks to spread-out positions while playing
+over the loopback by qcdesk.ui.media_stream from the project), then seeks to spread-out positions while playing
 and times each from setPosition until the player has played on from the target (less the 100 ms
 it played).
 """
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.project import Project  # noqa: E402
-from qcdesk.ui.media_device import open_device  # noqa: E402
+from qcdesk.ui.media_stream import recording_server  # noqa: E402
 from tests.media_files import tone_wav  # noqa: E402
 
 
@@ -84,10 +84,10 @@ def main() -> None:
             audio.setVolume(0)
             player.setAudioOutput(audio)
             t0 = time.perf_counter()
-            device = None
+            stream = None
             if info.embedded:
-                device = open_device(project.media.open(info.id, own_connection=True))
-                player.setSourceDevice(device, QUrl(info.name))
+                stream = recording_server().publish(project.media.open(info.id, own_connection=True), info.name)
+                player.setSource(QUrl(stream.url))
             else:
                 player.setSource(QUrl.fromLocalFile(str(project.media.local_path(info.id))))
             wait_until(app, lambda p=player: p.duration() > 0)
@@ -96,8 +96,8 @@ def main() -> None:
             print(f"{label:9} load {loaded:6.0f} ms; seek median {statistics.median(times):5.0f} ms, "
                   f"max {max(times):5.0f} ms over {len(times)} seeks")
             player.setSource(QUrl())
-            if device is not None:
-                device.close()
+            if stream is not None:
+                recording_server().withdraw(stream)
         project.close()
 
 

@@ -2,7 +2,7 @@
 what is wrong (a missing or damaged recording, a codec Qt lacks) while the transcript stays usable.
 
 It plays one recording at a time: an embedded one streams from the project through
-:mod:`qcdesk.ui.media_device`, a linked one plays from its file. ``play_range`` plays a stretch and
+:mod:`qcdesk.ui.media_stream`, a linked one plays from its file. ``play_range`` plays a stretch and
 stops at its end (a coded segment).
 """
 
@@ -54,7 +54,7 @@ class PlayerPanel(QWidget):
         self.setObjectName("mediaPlayer")
         self.project = None
         self.media: MediaInfo | None = None
-        self._device = None
+        self._stream = None
         self._stop_at: int | None = None
         self._pending_seek: int | None = None
         self.player = self.audio = None
@@ -172,10 +172,10 @@ class PlayerPanel(QWidget):
         try:
             self.player.setSource(QUrl())  # the old recording's threads end here, not in the next call
             if media.embedded:
-                from qcdesk.ui.media_device import open_device
-                # the player's child: deleted after the player's own threads have stopped
-                self._device = open_device(project.media.open(media.id, own_connection=True), self.player)
-                self.player.setSourceDevice(self._device, QUrl(media.name))
+                from qcdesk.ui.media_stream import recording_server
+                self._stream = recording_server().publish(project.media.open(media.id, own_connection=True),
+                                                          media.name)
+                self.player.setSource(QUrl(self._stream.url))
             else:
                 path = project.media.local_path(media.id)
                 if path is None:
@@ -201,11 +201,10 @@ class PlayerPanel(QWidget):
         self._pending_seek = None
         if self.player is not None:
             self.player.setSource(QUrl())  # stops too; the one call of these that lets go of Python's lock
-        if self._device is not None:
-            # closed, its reads end at once; not deleted here: a loading thread of the player may
-            # still hold it (it goes with the player, a small closed object meanwhile)
-            self._device.close()
-            self._device = None
+        if self._stream is not None:
+            from qcdesk.ui.media_stream import recording_server
+            recording_server().withdraw(self._stream)  # after the player let go: nothing reads it now
+            self._stream = None
         self.media = None
         self.say("")
         self.slider.setRange(0, 0)
@@ -311,7 +310,7 @@ class PlayerPanel(QWidget):
 
     def _error(self, _error, text: str) -> None:
         name = self.media.name if self.media else "the recording"
-        why = self._device.failure if self._device is not None and self._device.failure else text
+        why = self._stream.failure if self._stream is not None and self._stream.failure else text
         self.say(f"{name} cannot be played: {why or 'unknown error'}. The transcript is still usable.")
 
     def _status_changed(self, status) -> None:
@@ -321,5 +320,5 @@ class PlayerPanel(QWidget):
             self._call("setPosition", Q_ARG("qint64", ms))
         if status == QMediaPlayer.MediaStatus.InvalidMedia and not self.message.text():
             self._error(None, self.player.errorString() or "the file is damaged or its format is not supported")
-        elif status == QMediaPlayer.MediaStatus.EndOfMedia and self._device is not None and self._device.failure:
-            self._error(None, self._device.failure)
+        elif status == QMediaPlayer.MediaStatus.EndOfMedia and self._stream is not None and self._stream.failure:
+            self._error(None, self._stream.failure)

@@ -1,0 +1,224 @@
+"""Embedded recordings served to the player over the loopback interface: the server as an HTTP
+client sees it (ranges, tokens, withdrawing, failures), then real QMediaPlayer playback from it,
+without a temporary file and without Qt's threads calling into Python."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+from qcdesk.ui.media_stream import PIECE, RecordingServer
+from tests.media_files import FileReader, tone_wav
+
+
+class ThreadedReader(FileReader):
+    """Records which threads read it (an SQLite connection may serve only the thread that made it)."""
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.threads: set[int] = set()
+
+    def read(self, n: int) -> bytes:
+        self.threads.add(threading.get_ident())
+        return super().read(n)
+
+
+@pytest.fixture
+def server():
+    server = RecordingServer()
+    yield server
+    server.shutdown()
+
+
+def get(url: str, headers: dict[str, str] | None = None, method: str = "GET"):
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        connection.request(method, parts.path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def test_ranges_give_exactly_the_recordings_bytes(tmp_path, server):
+    wav = tone_wav(tmp_path / "tone.wav", 12)  # bigger than one piece
+    data = wav.read_bytes()
+    assert len(data) > 2 * PIECE
+    stream = server.publish(ThreadedReader(wav), "tone.wav")
+    assert urlsplit(stream.url).hostname == "127.0.0.1" and stream.url.endswith("/tone.wav")
+
+    status, headers, body = get(stream.url)
+    assert (status, body) == (200, data) and headers["Accept-Ranges"] == "bytes"
+    for wanted, start, end in [("bytes=0-", 0, len(data) - 1), ("bytes=44-", 44, len(data) - 1),
+                               ("bytes=100000-100099", 100000, 100099), ("bytes=-10", len(data) - 10, len(data) - 1),
+                               (f"bytes={len(data) - 5}-{len(data) + 50}", len(data) - 5, len(data) - 1)]:
+        status, headers, body = get(stream.url, {"Range": wanted})
+        assert status == 206, wanted
+        assert headers["Content-Range"] == f"bytes {start}-{end}/{len(data)}"
+        assert body == data[start:end + 1], wanted
+    status, headers, body = get(stream.url, {"Range": f"bytes={len(data)}-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{len(data)}"
+    status, headers, _ = get(stream.url, method="HEAD")
+    assert status == 200 and headers["Content-Length"] == str(len(data))
+
+
+def test_reads_are_done_by_one_thread_in_pieces(tmp_path, server):
+    wav = tone_wav(tmp_path / "tone.wav", 12)
+    reader = ThreadedReader(wav)
+    stream = server.publish(reader, "tone.wav")
+    for _ in range(3):
+        get(stream.url)
+        get(stream.url, {"Range": "bytes=50000-"})
+    assert len(reader.threads) == 1 and threading.get_ident() not in reader.threads
+    assert reader.largest_read <= PIECE, "never the whole recording at once"
+
+
+def test_only_a_published_token_is_served_and_withdrawing_ends_it(tmp_path, server):
+    wav = tone_wav(tmp_path / "tone.wav", 2)
+    reader = FileReader(wav)
+    stream = server.publish(reader, "tone.wav")
+    other = server.publish(FileReader(wav), "tone.wav")
+    assert stream.token != other.token and len(stream.token) >= 40
+    guessed = stream.url.replace(stream.token, stream.token[:-2] + ("AA" if not stream.token.endswith("AA") else "BB"))
+    assert get(guessed)[0] == 404
+    assert get(stream.url.rsplit("/", 2)[0] + "/")[0] == 404
+    server.withdraw(stream)
+    assert get(stream.url)[0] == 404
+    assert get(other.url)[0] == 200
+    stream._worker.shutdown(wait=True)
+    assert reader.closed
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (no Qt here)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        threading.Event().wait(0.005)
+    return True
+
+
+def test_withdrawing_cuts_a_response_still_being_sent(tmp_path, server):
+    """A player that stops reading mid-recording must not keep a server thread (and the reader) forever."""
+    big = tmp_path / "long.wav"
+    big.write_bytes(bytes(48 * 1024 * 1024))  # more than the loopback's socket buffers hold
+    reader = FileReader(big)
+    stream = server.publish(reader, "long.wav")
+    parts = urlsplit(stream.url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", parts.path)
+    response = connection.getresponse()
+    assert response.status == 200
+    response.read(1000)  # then the client stops reading: the server fills the socket's buffers
+
+    def blocked_writing() -> bool:
+        before = reader.bytes_read
+        threading.Event().wait(0.1)
+        return reader.bytes_read == before > 0
+
+    assert wait_for(blocked_writing) and stream.responses == 1
+    server.withdraw(stream)
+    assert wait_for(lambda: stream.responses == 0), "the response was not cut"
+    received = 1000
+    try:
+        while chunk := response.read(PIECE):
+            received += len(chunk)
+    except (http.client.IncompleteRead, ConnectionError):
+        pass
+    connection.close()
+    assert received < big.stat().st_size
+    stream._worker.shutdown(wait=True)
+    assert reader.closed
+
+
+def test_a_reader_that_fails_is_an_error_answer_with_the_reason_kept(tmp_path, server):
+    wav = tone_wav(tmp_path / "tone.wav", 2)
+    failing = FileReader(wav)
+    failing.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
+    stream = server.publish(failing, "tone.wav")
+    assert get(stream.url)[0] == 500
+    assert stream.failure == "the recording could not be decrypted"
+    assert get(stream.url)[0] == 404  # a failed stream is not read again
+
+
+# ---------------------------------------------------------------------- with Qt's player
+QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
+
+from PySide6.QtCore import Q_ARG, QMetaObject, Qt, QUrl  # noqa: E402
+
+
+def call(player, name, *args):
+    """A player slot run from the event loop, as the player dock runs them."""
+    QMetaObject.invokeMethod(player, name, Qt.ConnectionType.QueuedConnection, *args)
+
+
+@pytest.fixture
+def player(qtbot):
+    player = QtMultimedia.QMediaPlayer()
+    audio = QtMultimedia.QAudioOutput()
+    audio.setVolume(0.0)
+    player.setAudioOutput(audio)
+    yield player
+    player.setSource(QUrl())
+
+
+@pytest.mark.gui
+def test_a_recording_streams_and_plays_and_seeks(qtbot, tmp_path, player, server):
+    wav = tone_wav(tmp_path / "tone.wav", 6)
+    reader = ThreadedReader(wav)
+    player.setSource(QUrl(server.publish(reader, "tone.wav").url))
+    qtbot.waitUntil(lambda: player.duration() > 0, timeout=10000)
+    assert abs(player.duration() - 6000) < 100
+    with qtbot.waitSignal(player.playbackStateChanged, timeout=5000):
+        call(player, "play")
+    qtbot.waitUntil(lambda: player.position() > 300, timeout=10000)
+    call(player, "setPosition", Q_ARG("qint64", 4000))
+    qtbot.waitUntil(lambda: player.position() >= 4000, timeout=10000)
+    call(player, "setPosition", Q_ARG("qint64", 1000))
+    qtbot.waitUntil(lambda: 1000 <= player.position() < 3000, timeout=10000)
+    assert reader.bytes_read > 0 and reader.largest_read <= PIECE
+    assert len(reader.threads) == 1
+
+
+@pytest.mark.gui
+def test_a_reader_that_fails_is_a_player_error_not_a_crash(qtbot, tmp_path, player, server):
+    wav = tone_wav(tmp_path / "tone.wav", 2)
+    failing = FileReader(wav)
+    failing.read = lambda n: (_ for _ in ()).throw(OSError("the recording could not be decrypted"))
+    errors = []
+    player.errorOccurred.connect(lambda error, text: errors.append(text))
+    stream = server.publish(failing, "tone.wav")
+    player.setSource(QUrl(stream.url))
+    qtbot.waitUntil(lambda: bool(errors) or player.mediaStatus() == QtMultimedia.QMediaPlayer.MediaStatus.InvalidMedia,
+                    timeout=10000)
+    assert stream.failure == "the recording could not be decrypted"
+
+
+@pytest.mark.gui
+def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tmp_path, player, server):
+    """The reader's connection is made and used on the stream's worker, not on Qt's threads."""
+    from qcdesk.core.importers.base import ParsedDocument
+    from qcdesk.core.project import Project
+
+    project = Project.create(tmp_path / "secret.qcdesk", passphrase="correct horse")
+    try:
+        doc = project.documents.add("Interview", ParsedDocument(text="P1: hello", source_format="txt"))
+        info = project.media.attach(doc.id, tone_wav(tmp_path / "tone.wav", 5), embed=True)
+        (tmp_path / "tone.wav").unlink()  # nothing outside the project
+        stream = server.publish(project.media.open(info.id, own_connection=True), info.name)
+        player.setSource(QUrl(stream.url))
+        qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
+        call(player, "play")
+        call(player, "setPosition", Q_ARG("qint64", 3000))
+        qtbot.waitUntil(lambda: player.position() >= 3000, timeout=15000)
+        assert stream.failure is None
+        player.setSource(QUrl())
+        server.withdraw(stream)
+    finally:
+        project.close()
