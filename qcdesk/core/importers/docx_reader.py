@@ -19,7 +19,7 @@ from lxml import etree
 from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import arrange
-from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities
+from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities, stored_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*([1-9])$", re.I)
@@ -146,20 +146,30 @@ def _styles_target(path: Path, zf) -> str | None:
     return target if target is not None and target in names else None
 
 
-#: heading levels by the SHA-256 of the styles part: the files of one import mostly come from one
-#: template, whose styles part (often a few hundred kilobytes) costs more to parse than a page of
-#: the transcript; a digest is cheap, and the levels (a small read-only dict) are all that is kept
-_STYLES_SEEN: dict[bytes, _Styles] = {}
+#: heading levels by the styles part: the files of one import mostly come from one template, whose
+#: styles part (often a few hundred kilobytes) costs more to parse than a page of the transcript,
+#: and more to unpack and digest than its compressed bytes (a few kilobytes) cost to digest; the
+#: levels (a small read-only dict) are all that is kept. Keyed by the part as stored (method, size,
+#: CRC and a SHA-256 of the compressed bytes), else by a SHA-256 of the unpacked XML.
+_STYLES_SEEN: dict[tuple, _Styles] = {}
 _STYLES_SEEN_MAX = 16
 
 
-def _styles(path: Path, zf) -> _Styles:
+def _styles(path: Path, zf, data: bytes | None = None) -> _Styles:
     target = _styles_target(path, zf)
     if target is None:
         return _Styles(None)
+    info = zf.getinfo(target)
+    stored = stored_member(data, info) if data is not None else None
+    if stored is not None:
+        key: tuple = ("stored", info.compress_type, info.file_size, info.CRC, hashlib.sha256(stored).digest())
+        styles = _STYLES_SEEN.get(key)
+        if styles is not None:  # the same bytes passed the checks below when they were first read
+            return styles
     xml = read_member(path, zf, target, "Word document")
     reject_xml_entities(path, xml)
-    key = hashlib.sha256(xml).digest()
+    if stored is None:
+        key = ("xml", hashlib.sha256(xml).digest())
     styles = _STYLES_SEEN.get(key)
     if styles is None:
         try:
@@ -325,6 +335,6 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
     body = root.find(f"{W}body")
     if body is None:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
-    units = body_units(body, _styles(path, zf))
+    units = body_units(body, _styles(path, zf, data))
     notices = [notice] if notice else []
     return assemble(arrange(units, soft_join="\n"), "docx", notices)
