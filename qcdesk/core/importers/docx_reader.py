@@ -317,6 +317,16 @@ def left_out_notice(path: Path, zf) -> str | None:
     return f"{listed} {'was' if len(parts) == 1 and listed.startswith('1 ') else 'were'} not imported"
 
 
+def may_hold_controls(xml: bytes, encoding: str | None) -> bool:
+    """Whether the text of this XML may hold a character ``assemble.clean`` drops (C0 controls but
+    tab and line ends, DEL, U+FEFF). XML 1.0 allows no C0 control but tab, line feed and carriage
+    return as characters, so in UTF-8 only a DEL byte, a byte-order mark or a character reference
+    (``&#...;``) can bring one; in another encoding the bytes say nothing."""
+    if (encoding or "UTF-8").upper().replace("-", "") not in ("UTF8", "USASCII", "ASCII"):
+        return True
+    return b"\x7f" in xml or b"&#" in xml or b"\xef\xbb\xbf" in xml
+
+
 def read_docx(path: Path, data: bytes) -> ParsedDocument:
     zf = open_zip(path, data, "Word document (.docx)")
     names = set(zf.namelist())
@@ -331,10 +341,11 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
         root = _xml(xml)
     except etree.XMLSyntaxError:
         raise fail(path, "the file is damaged: its text (word/document.xml) is not valid XML") from None
+    controls = may_hold_controls(xml, root.getroottree().docinfo.encoding)
     del xml
     body = root.find(f"{W}body")
     if body is None:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
     units = body_units(body, _styles(path, zf, data))
     notices = [notice] if notice else []
-    return assemble(arrange(units, soft_join="\n"), "docx", notices)
+    return assemble(arrange(units, soft_join="\n"), "docx", notices, controls=controls)
