@@ -99,14 +99,19 @@ class ParsedDocument:
             return rows_json(list(map(_FIRST_THREE, rows)))
         return rows
 
-    def packed(self) -> ParsedDocument:
+    def packed(self, *, checked: bool = False) -> ParsedDocument:
         """This document as another process would receive it: its rows as the JSON storage inserts,
-        checked, and its duplicate key known, so that storing it does none of that work."""
-        return _unpack(*self.__reduce__()[1])
+        checked (``checked``: the caller has just done that, see :meth:`validate`), and its
+        duplicate key known, so that storing it does none of that work."""
+        return _unpack(*self._reduced(checked)[1])
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its text and rows (see the module's docstring); checked before it goes."""
-        self.validate()
+        return self._reduced(False)
+
+    def _reduced(self, checked: bool) -> tuple[Any, ...]:
+        if not checked:
+            self.validate()
         return (_unpack, (self.text, self.source_format, self.block_rows(), self.turn_rows(),
                           self.sync_points, self.notices, content_hash(self.text)))
 
