@@ -248,6 +248,11 @@ def _plain_texts(body, special: set) -> dict:
     return texts
 
 
+_TBL = f"{W}tbl"
+#: block-level elements whose paragraphs and tables are read as the body's
+_CONTAINERS = frozenset(f"{W}{t}" for t in ("sdt", "sdtContent", "customXml", "ins"))
+
+
 def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
@@ -262,10 +267,14 @@ def body_units(body, styles: _Styles) -> list[Unit]:
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
-            if el.tag == _P:
+            tag = el.tag
+            if tag == _P:
+                text = plain.get(el)
+                if text is None:
+                    text = paragraph_text(el, el not in special)
                 level = styles.heading_level(el) if el in styled else 0
-                units.append(Unit(text_of(el), HEADING if level else PARAGRAPH, level))
-            elif el.tag == f"{W}tbl":
+                units.append(Unit(text, HEADING, level) if level else Unit(text))
+            elif tag == _TBL:
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):
                     if tr.getparent() is not None and tr.getparent() is not el:
@@ -276,10 +285,8 @@ def body_units(body, styles: _Styles) -> list[Unit]:
                         cells.append(text)
                     if any(cells):
                         units.append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))
-            elif el.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins"):
+            elif tag in _CONTAINERS:
                 walk(el)
-            elif el.tag == f"{W}sdtPr":
-                continue
 
     walk(body)
     return units
