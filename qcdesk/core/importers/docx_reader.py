@@ -16,7 +16,7 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import arrange
 from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities, stored_member
