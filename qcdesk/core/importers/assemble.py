@@ -57,9 +57,11 @@ class Piece:
 _TRAILING_WS = re.compile(r"(?<![ \t\u00a0\u3000])[ \t\u00a0\u3000]++(?=\n)")
 
 
-def clean(text: str) -> str:
-    """Strip the ends and trailing blanks of each line; drop stray control characters."""
-    text = _CONTROL.sub("", text)
+def clean(text: str, controls: bool = True) -> str:
+    """Strip the ends and trailing blanks of each line; drop stray control characters (``controls``
+    False: the caller knows the text holds none of :data:`_CONTROL`)."""
+    if controls:
+        text = _CONTROL.sub("", text)
     if "\n" in text:  # blanks before a line end inside the text (the ends are stripped below)
         text = _TRAILING_WS.sub("", text)
     return text.strip()
@@ -86,7 +88,10 @@ def _piece_sync(piece: Piece, text: str) -> list[tuple[int, float]]:
     return [(min(max(0, offset - lead), len(text)), seconds) for offset, seconds in piece.sync]
 
 
-def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None) -> ParsedDocument:
+def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None, *,
+             controls: bool = True) -> ParsedDocument:
+    """The document the pieces make; ``controls`` False when the reader knows that no piece holds
+    a control character :func:`clean` drops (see ``docx_reader.may_hold_controls``)."""
     parts: list[str] = []
     blocks: list[tuple[str, int, int, int]] = []  # rows as storage inserts them (ParsedDocument.from_rows)
     turns: list[tuple[str, int, int, float | None, float | None]] = []
@@ -103,7 +108,7 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
             open_turn = None
 
     for piece in pieces:
-        text = clean(piece.text)
+        text = clean(piece.text, controls)
         if not text:
             carried += [seconds for _, seconds in piece.sync]
             continue

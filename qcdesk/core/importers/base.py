@@ -81,8 +81,8 @@ class ParsedDocument:
             assert isinstance(packed.rows, str)  # blocks always travel as JSON
             return packed.rows
         if isinstance(packed, _Rows):
-            return json.dumps(packed.rows)
-        return json.dumps([(b.kind, b.start, b.end, b.level) for b in packed])
+            return rows_json(packed.rows)
+        return rows_json([(b.kind, b.start, b.end, b.level) for b in packed])
 
     def turn_rows(self) -> str | list[tuple[Any, ...]]:
         """The turns as storage inserts them: a JSON array of ``[speaker, start, end]`` rows, or,
@@ -95,18 +95,23 @@ class ParsedDocument:
             rows = packed.rows
         else:
             rows = [(t.speaker, t.start, t.end, t.time_start, t.time_end) for t in packed]
-        if any(r[3] is not None or r[4] is not None or "\x00" in r[0] for r in rows):
-            return rows
-        return json.dumps([r[:3] for r in rows])
+        if untimed_rows(rows):
+            return rows_json(list(map(_FIRST_THREE, rows)))
+        return rows
 
-    def packed(self) -> ParsedDocument:
+    def packed(self, *, checked: bool = False) -> ParsedDocument:
         """This document as another process would receive it: its rows as the JSON storage inserts,
-        checked, and its duplicate key known, so that storing it does none of that work."""
-        return _unpack(*self.__reduce__()[1])
+        checked (``checked``: the caller has just done that, see :meth:`validate`), and its
+        duplicate key known, so that storing it does none of that work."""
+        return _unpack(*self._reduced(checked)[1])
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its text and rows (see the module's docstring); checked before it goes."""
-        self.validate()
+        return self._reduced(False)
+
+    def _reduced(self, checked: bool) -> tuple[Any, ...]:
+        if not checked:
+            self.validate()
         return (_unpack, (self.text, self.source_format, self.block_rows(), self.turn_rows(),
                           self.sync_points, self.notices, content_hash(self.text)))
 
@@ -171,6 +176,23 @@ def _unpack(text: str, source_format: str, blocks: str, turns: str | list[tuple[
     return doc
 
 
+def rows_json(rows: list[tuple[Any, ...]]) -> str:
+    """Rows of plain tuples (no container holds itself) as a JSON array; the same text as
+    ``json.dumps(rows)``, without the check for circular references (half its time)."""
+    return _ROWS_JSON.encode(rows)
+
+
+def untimed_rows(rows: list[tuple[Any, ...]]) -> bool:
+    """Whether turn rows ``(speaker, start, end, time_start, time_end)`` have no times and no
+    speaker holding a NUL (which JSON in SQLite cannot carry exactly): then they travel as JSON."""
+    n = len(rows)
+    return (list(map(_FOURTH, rows)).count(None) == n and list(map(_FIFTH, rows)).count(None) == n
+            and "\x00" not in "".join(map(_FIRST, rows)))
+
+
+_ROWS_JSON = json.JSONEncoder(check_circular=False)
+_FIRST, _FOURTH, _FIFTH = operator.itemgetter(0), operator.itemgetter(3), operator.itemgetter(4)
+_FIRST_THREE = operator.itemgetter(0, 1, 2)
 _START = operator.attrgetter("start")
 _END = operator.attrgetter("end")
 _ROW_START = operator.itemgetter(1)

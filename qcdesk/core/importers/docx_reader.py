@@ -16,10 +16,10 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.layouts import arrange
-from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities
+from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities, stored_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _HEADING_STYLE = re.compile(r"^(?:heading|überschrift|titre|título|titolo|kop)\s*([1-9])$", re.I)
@@ -146,20 +146,30 @@ def _styles_target(path: Path, zf) -> str | None:
     return target if target is not None and target in names else None
 
 
-#: heading levels by the SHA-256 of the styles part: the files of one import mostly come from one
-#: template, whose styles part (often a few hundred kilobytes) costs more to parse than a page of
-#: the transcript; a digest is cheap, and the levels (a small read-only dict) are all that is kept
-_STYLES_SEEN: dict[bytes, _Styles] = {}
+#: heading levels by the styles part: the files of one import mostly come from one template, whose
+#: styles part (often a few hundred kilobytes) costs more to parse than a page of the transcript,
+#: and more to unpack and digest than its compressed bytes (a few kilobytes) cost to digest; the
+#: levels (a small read-only dict) are all that is kept. Keyed by the part as stored (method, size,
+#: CRC and a SHA-256 of the compressed bytes), else by a SHA-256 of the unpacked XML.
+_STYLES_SEEN: dict[tuple, _Styles] = {}
 _STYLES_SEEN_MAX = 16
 
 
-def _styles(path: Path, zf) -> _Styles:
+def _styles(path: Path, zf, data: bytes | None = None) -> _Styles:
     target = _styles_target(path, zf)
     if target is None:
         return _Styles(None)
+    info = zf.getinfo(target)
+    stored = stored_member(data, info) if data is not None else None
+    if stored is not None:
+        key: tuple = ("stored", info.compress_type, info.file_size, info.CRC, hashlib.sha256(stored).digest())
+        styles = _STYLES_SEEN.get(key)
+        if styles is not None:  # the same bytes passed the checks below when they were first read
+            return styles
     xml = read_member(path, zf, target, "Word document")
     reject_xml_entities(path, xml)
-    key = hashlib.sha256(xml).digest()
+    if stored is None:
+        key = ("xml", hashlib.sha256(xml).digest())
     styles = _STYLES_SEEN.get(key)
     if styles is None:
         try:
@@ -238,6 +248,11 @@ def _plain_texts(body, special: set) -> dict:
     return texts
 
 
+_TBL = f"{W}tbl"
+#: block-level elements whose paragraphs and tables are read as the body's
+_CONTAINERS = frozenset(f"{W}{t}" for t in ("sdt", "sdtContent", "customXml", "ins"))
+
+
 def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
@@ -252,10 +267,14 @@ def body_units(body, styles: _Styles) -> list[Unit]:
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
-            if el.tag == _P:
+            tag = el.tag
+            if tag == _P:
+                text = plain.get(el)
+                if text is None:
+                    text = paragraph_text(el, el not in special)
                 level = styles.heading_level(el) if el in styled else 0
-                units.append(Unit(text_of(el), HEADING if level else PARAGRAPH, level))
-            elif el.tag == f"{W}tbl":
+                units.append(Unit(text, HEADING, level) if level else Unit(text))
+            elif tag == _TBL:
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):
                     if tr.getparent() is not None and tr.getparent() is not el:
@@ -266,10 +285,8 @@ def body_units(body, styles: _Styles) -> list[Unit]:
                         cells.append(text)
                     if any(cells):
                         units.append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))
-            elif el.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml", f"{W}ins"):
+            elif tag in _CONTAINERS:
                 walk(el)
-            elif el.tag == f"{W}sdtPr":
-                continue
 
     walk(body)
     return units
@@ -307,6 +324,16 @@ def left_out_notice(path: Path, zf) -> str | None:
     return f"{listed} {'was' if len(parts) == 1 and listed.startswith('1 ') else 'were'} not imported"
 
 
+def may_hold_controls(xml: bytes, encoding: str | None) -> bool:
+    """Whether the text of this XML may hold a character ``assemble.clean`` drops (C0 controls but
+    tab and line ends, DEL, U+FEFF). XML 1.0 allows no C0 control but tab, line feed and carriage
+    return as characters, so in UTF-8 only a DEL byte, a byte-order mark or a character reference
+    (``&#...;``) can bring one; in another encoding the bytes say nothing."""
+    if (encoding or "UTF-8").upper().replace("-", "") not in ("UTF8", "USASCII", "ASCII"):
+        return True
+    return b"\x7f" in xml or b"&#" in xml or b"\xef\xbb\xbf" in xml
+
+
 def read_docx(path: Path, data: bytes) -> ParsedDocument:
     zf = open_zip(path, data, "Word document (.docx)")
     names = set(zf.namelist())
@@ -321,10 +348,11 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
         root = _xml(xml)
     except etree.XMLSyntaxError:
         raise fail(path, "the file is damaged: its text (word/document.xml) is not valid XML") from None
+    controls = may_hold_controls(xml, root.getroottree().docinfo.encoding)
     del xml
     body = root.find(f"{W}body")
     if body is None:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
-    units = body_units(body, _styles(path, zf))
+    units = body_units(body, _styles(path, zf, data))
     notices = [notice] if notice else []
-    return assemble(arrange(units, soft_join="\n"), "docx", notices)
+    return assemble(arrange(units, soft_join="\n"), "docx", notices, controls=controls)

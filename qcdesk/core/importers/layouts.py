@@ -134,12 +134,17 @@ class _Match:
 #: the inline patterns that can match a paragraph, by its first character: a bracket opens only
 #: the bracketed ones ([time] Name:, [id1]), a decimal digit (``\d``) only the bare time, anything
 #: else only the name-first ones; in their order, since the first valid match decides
-def _patterns_opened_by(kind: str) -> list[tuple[re.Pattern, bool]]:
+#: with whether the pattern names a time, and the characters of which the text must hold one for
+#: it to match (``Name [00:01]: ...`` needs a bracket; a test with ``in`` is cheaper than a failed match)
+def _patterns_opened_by(kind: str) -> list[tuple[re.Pattern, bool, str]]:
     def opens(p: re.Pattern) -> str:
         if p.pattern.startswith((r"^[\[(]", r"^\[")):
             return "bracket"
         return "digit" if p.pattern.startswith(r"^(?P<time>") else "name"
-    return [(p, "time" in p.groupindex) for p in _INLINE if opens(p) == kind]
+
+    def needs(p: re.Pattern) -> str:
+        return "[(" if p.pattern.startswith(rf"^(?P<name>{NAME})\s*[\[(]") else ""
+    return [(p, "time" in p.groupindex, needs(p)) for p in _INLINE if opens(p) == kind]
 
 
 _INLINE_BRACKETED = _patterns_opened_by("bracket")
@@ -165,14 +170,16 @@ def _inline_match(index: int, unit: Unit) -> _Match | None:
         patterns = _INLINE_TIME_FIRST
     else:
         patterns = _INLINE_NAME_FIRST
-    for pattern, timed in patterns:
+    for pattern, timed, needs in patterns:
+        if needs and needs[0] not in text and needs[1] not in text:
+            continue
         m = pattern.match(text)
         if not m:
             continue
-        name = m.group("name")
+        name, rest = m.group("name", "rest")
         if " " in name or not name.isprintable():
             name = " ".join(name.split())
-        rest = m.group("rest").strip()
+        rest = rest.strip()
         if not rest or not valid_name(name) or len(rest) <= _ONLY_TIME_MAX and _ONLY_TIME.match(rest):
             continue
         raw_time = m.group("time") if timed else None

@@ -60,10 +60,7 @@ def parse_packed(path: Path | str) -> Result:
     thread that stores (in the window, the one that paints)."""
     doc, why = parse_result(path)
     if doc is not None:
-        try:
-            doc = doc.packed()
-        except ValueError as exc:  # parse_file checked it already: an importer bug
-            return None, f"unexpected error while reading: {exc}"
+        doc = doc.packed(checked=True)  # parse_file has just checked it
     return doc, why
 
 

@@ -219,6 +219,19 @@ def read_member(path: Path, zf: zipfile.ZipFile, name: str, what: str) -> bytes:
     return out
 
 
+def stored_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """A member's bytes as the zip ``data`` stores them (compressed, not checked), found through its
+    local header; None when that header is not where the directory says. Equal stored bytes with
+    equal method, size and CRC unpack to equal contents, so they can stand for them as a key."""
+    start = info.header_offset
+    header = data[start:start + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        return None
+    begin = start + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    end = begin + info.compress_size
+    return data[begin:end] if end <= len(data) else None
+
+
 def reject_xml_entities(path: Path, xml: bytes) -> None:
     """Office XML never declares entities; a file that does may be an entity-expansion bomb."""
     if b"<!ENTITY" in xml[:65536] or b"<!DOCTYPE" in xml[:65536]:

@@ -14,6 +14,8 @@ from qcdesk.core.models import Block, Document, SpeakerTurn
 from qcdesk.core.storage import snapshots
 from qcdesk.core.storage.ids import new_id
 
+#: rows of plain tuples as JSON: ``json.dumps`` without its check for circular references
+_ROWS_JSON = json.JSONEncoder(check_circular=False)
 _DOC_COLUMNS = "id, name, source_format, source_name, imported_at, content_hash, char_count, position"
 
 
@@ -43,7 +45,7 @@ def next_position(db: sqlite_utils.Database) -> int:
 
 def insert_blocks(db: sqlite_utils.Database, document_id: int, blocks: str | Iterable[Block]) -> None:
     """Insert ``blocks``: Block objects or the JSON array of their ``[kind, start, end, level]``."""
-    rows = blocks if isinstance(blocks, str) else json.dumps([(b.kind, b.start, b.end, b.level) for b in blocks])
+    rows = blocks if isinstance(blocks, str) else _ROWS_JSON.encode([(b.kind, b.start, b.end, b.level) for b in blocks])
     db.conn.execute('INSERT INTO blocks (document_id, kind, start, "end", level) '
                     "SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?) ORDER BY key",
                     (document_id, rows))
@@ -61,7 +63,7 @@ def insert_turns(db: sqlite_utils.Database, document_id: int,
                 'INSERT INTO speaker_turns (document_id, speaker, start, "end", time_start, time_end) '
                 "VALUES (?, ?, ?, ?, ?, ?)", [(document_id, *r) for r in rows])
             return
-        turns = json.dumps([r[:3] for r in rows])
+        turns = _ROWS_JSON.encode([r[:3] for r in rows])
     db.conn.execute('INSERT INTO speaker_turns (document_id, speaker, start, "end") '
                     "SELECT ?, value ->> 0, value ->> 1, value ->> 2 FROM json_each(?) ORDER BY key",
                     (document_id, turns))

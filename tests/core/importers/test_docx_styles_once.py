@@ -48,3 +48,25 @@ def test_the_styles_part_is_read_once_per_template_and_each_file_keeps_its_own_l
     monkeypatch.setattr(docx_reader, "_STYLES_SEEN", {}, raising=False)
     assert _headings(parse_file(other_path)) == _headings(odd)  # the same as read without the cache
     assert _headings(odd)[0] == (1, "Interview 9")
+
+
+def test_a_member_as_stored_is_its_compressed_bytes_found_through_its_local_header(tmp_path):
+    import io
+    import zipfile
+    import zlib
+
+    from qcdesk.core.importers.safety import stored_member
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("a.txt", "first " * 50)
+        member = zipfile.ZipInfo("word/styles.xml")
+        member.extra = (0xCAFE).to_bytes(2, "little") + (4).to_bytes(2, "little") + b"abcd"  # an extra field
+        zf.writestr(member, b"<w:styles>" + b"<w:style/>" * 300 + b"</w:styles>", zipfile.ZIP_DEFLATED)
+    data = b"prefix of a self-extracting archive " + buf.getvalue()  # zipfile finds the members after it
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/styles.xml")
+    stored = stored_member(data, info)
+    assert stored is not None and len(stored) == info.compress_size
+    assert zlib.decompressobj(-15).decompress(stored) == zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml")
+    info.header_offset += 1  # the directory points elsewhere than a local header: no answer
+    assert stored_member(data, info) is None

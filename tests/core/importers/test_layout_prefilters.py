@@ -60,3 +60,42 @@ def test_valid_name_answers_the_same_when_asked_again(names):
     first = [layouts.valid_name(n) for n in names]
     assert first == [layouts._valid_name(n) for n in names]
     assert [layouts.valid_name(n) for n in names] == first
+
+
+def inline_patterns_only(index: int, unit: Unit):
+    """:func:`layouts._inline_match` without its tests in front of the patterns: every inline
+    pattern in its order, the first valid match deciding."""
+    text = unit.text.strip()
+    stamp = layouts.LEADING_F4.match(text)
+    if stamp:
+        text = text[stamp.end():]
+    for pattern in layouts._INLINE:
+        m = pattern.match(text)
+        if not m:
+            continue
+        name = " ".join(m.group("name").split())
+        rest = m.group("rest").strip()
+        if not rest or not layouts.valid_name(name) or layouts._ONLY_TIME.match(rest):
+            continue
+        raw = m.groupdict().get("time")
+        time = layouts.parse_time(raw) if raw else None
+        if time is None and stamp:
+            time = layouts.stamp_seconds(stamp.group("f4"))
+        return layouts._Match(index, name, time, rest)
+    return None
+
+
+inline_pieces = st.sampled_from(["Anna", "Dr. Lee", "S01", "I", "[Anna]", "(", ")", "[", "]", ":", ": ", " ", "|",
+                                 "–", "-", "00:13", "[00:13]", "(1:02:03.5)", "٣:٤٥", "#00:00:01-2#", "#01:02#",
+                                 "note", "x", ".", "\n", "Ünïcödé", "مرحبا", "12", "said", "\t"])
+
+
+@given(st.lists(inline_pieces, max_size=9).map("".join))
+def test_inline_labels_are_recognised_as_by_the_patterns_alone(line):
+    assert layouts._inline_match(3, Unit(line)) == inline_patterns_only(3, Unit(line))
+
+
+def test_the_inline_prefilters_let_every_inline_layout_through():
+    for line in ("Anna: so then", "S01: [00:00:12] so", "[00:01:02] Anna: so", "00:01:02 Anna: so",
+                 "Anna [00:01]: so", "Anna (00:01): so", "[id1] so", "#00:00:01-2# I: so"):
+        assert layouts._inline_match(0, Unit(line)) == inline_patterns_only(0, Unit(line)) is not None, line
