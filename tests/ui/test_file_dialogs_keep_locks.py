@@ -25,7 +25,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(make_window, tmp_path: Path, messages) -> MainWindow:
+def window(qtbot, make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
     with Project.create(path) as project:
         project.documents.add("Interview 1", ParsedDocument(text="Mentor: Welcome aboard.", source_format="txt"))
@@ -33,6 +33,9 @@ def window(make_window, tmp_path: Path, messages) -> MainWindow:
     settings.set_last_folder(tmp_path)
     win = make_window(path, settings=settings, teardown="project")
     win.project.codebook.add("In the WAL")
+    # the check of the texts after opening reads through a connection of its own: its read lock
+    # comes and goes, so the locks are compared once it has ended
+    qtbot.waitUntil(lambda: not win.text_check.running(), timeout=20000)
     return win
 
 
