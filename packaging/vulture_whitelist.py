@@ -25,4 +25,4 @@ _.compress_type
 # rtf reader: \deff (the default font) is recorded, not used yet; the branch keeps the word from other branches
 _.default_font
 # socketserver and http.server: read by the server (handler threads not waited for, daemons; a response that ends the connection)
-_.block_on_close, _.daemon_threads, _.close_connection
+_.block_on_close, _.daemon_threads, _.close_connection, _.protocol_version
