@@ -328,3 +328,27 @@ def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qt
     assert win.project.media.for_document(docs["interview"]).name == "interview.wav"
     assert win.project.media.for_document(docs["diary 3"]).name == "diary 3.wav"
     win.close()
+
+
+def test_a_damaged_stored_recording_is_one_line_naming_the_part_and_the_transcript_stays(qtbot, tmp_path, messages,
+                                                                                         activate):
+    """A part of the stored recording goes missing (the file damaged outside qcdesk): playing up to it
+    says which part, once, and reading and coding go on."""
+    import sqlite3
+
+    path = _project(tmp_path)
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DELETE FROM media_chunks WHERE seq = 2")
+    db.close()
+    win = _open(qtbot, tmp_path, path, messages, activate)
+    panel = win.player.panel
+    panel.volume.setValue(0)
+    qtbot.waitUntil(lambda: panel.player.duration() > 0, timeout=15000)
+    panel.play_from(7.5)  # the third 64 KiB part starts at about 8.2 s
+    qtbot.waitUntil(lambda: "cannot be played" in panel.message.text(), timeout=20000)
+    text = panel.message.text()
+    assert "damaged (part 3 is missing or cut short)" in text and "\n" not in text, text
+    assert "The transcript is still usable" in text
+    assert win.transcript.toPlainText().startswith(LINES[0])
+    win.close()
