@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -177,3 +178,48 @@ def test_a_second_name_is_refused_in_the_same_process_too(project_path, tmp_path
     for other in names.values():
         with Project.open(other):
             pass
+
+
+def _ghost_identity_lock(project_path, tmp_path, *, records_file=True):
+    """The identity lock of ``project_path`` held as a window holds it whose own project file was
+    deleted while open, the inode then given to ``project_path``: the lock names the deleted file."""
+    ghost = tmp_path / "deleted" / "old study.qcdesk"
+    ghost.parent.mkdir()
+    ghost.write_bytes(b"")
+    path = lockfile.identity_lock_path(project_path)
+    handle = lockfile._take(path, ghost.name, ghost if records_file else None)
+    ghost.unlink()
+    return path, handle
+
+
+def test_a_window_whose_file_was_deleted_does_not_lock_the_file_given_its_inode(project_path, tmp_path):
+    """Before, the new project was said to be "already open in another qcdesk window" while no
+    window had it open (seen when a file was deleted under an open window and its inode reused)."""
+    path, ghost = _ghost_identity_lock(project_path, tmp_path)
+    try:
+        hard = _other_names(project_path, tmp_path)["hard link"]
+        with Project.open(project_path) as project:
+            project.codebook.add("Opened")
+            assert lockfile.identity_lock_path(project_path, 1).exists()
+            with pytest.raises(ProjectLockedError, match=f"process {os.getpid()}"):
+                Project.open(hard)  # its other names still meet the lock
+    finally:
+        lockfile._give_back(path, ghost)
+
+
+def test_an_identity_lock_that_names_no_file_still_refuses(project_path, tmp_path):
+    """A holder that wrote no file (an older qcdesk) is taken at its word: it may hold this file."""
+    path, ghost = _ghost_identity_lock(project_path, tmp_path, records_file=False)
+    try:
+        before = digest(project_path)
+        with pytest.raises(ProjectLockedError):
+            Project.open(project_path)
+        assert digest(project_path) == before
+    finally:
+        lockfile._give_back(path, ghost)
+
+
+def test_the_identity_lock_names_the_file_it_covers(project_path):
+    with Project.open(project_path):
+        held = json.loads(lockfile.identity_lock_path(project_path).read_text(encoding="utf-8"))
+    assert held["file"] == os.path.realpath(project_path) and held["pid"] == os.getpid()

@@ -6,7 +6,9 @@ resurrect rows the other had deleted. So a project opened for writing takes an e
 non-blocking lock on ``.<name>.lock`` next to the real file (symlinks resolved) and on a lock
 named after the file's device and inode in a folder of the user's (so a hard link under another
 name meets it too); a second opener gets a clear message naming who holds it, and may open
-read-only instead. Neither lock opens the project file itself: closing any descriptor of the
+read-only instead. The identity lock names the file it covers: a window whose file was deleted
+while open, its inode since given to another file, does not lock that other file (a claim that
+it is "already open" would not be true). Neither lock opens the project file itself: closing any descriptor of the
 project file would drop SQLite's own locks on it.
 
 The lock is the operating system's (``flock`` / ``msvcrt.locking``), not the file's existence:
@@ -78,11 +80,17 @@ def _identity_folder() -> Path | None:
     return folder
 
 
-def identity_lock_path(project_path: Path) -> Path | None:
+#: identity locks tried for one device and inode: the first may be held by a window whose own file
+#: was deleted while open, its inode since given to this file (see :func:`_holds_other_file`)
+IDENTITY_NAMES = 3
+
+
+def identity_lock_path(project_path: Path, attempt: int = 0) -> Path | None:
     """The lock keyed by the file's device and inode, which every name of it (hard links too) shares.
 
     Hard links can sit in different folders, so this lock lives in a folder of this user's on
     this computer; the lock beside the file still covers other computers on a shared drive.
+    ``attempt`` > 0 names the next lock of the same identity.
     """
     try:
         info = os.stat(project_path)
@@ -91,7 +99,25 @@ def identity_lock_path(project_path: Path) -> Path | None:
     folder = _identity_folder()
     if folder is None or not info.st_ino:  # some network file systems report no inode numbers
         return None
-    return folder / f"{info.st_dev:x}-{info.st_ino:x}.lock"
+    return folder / (f"{info.st_dev:x}-{info.st_ino:x}" + (f"-{attempt}" if attempt else "") + ".lock")
+
+
+def _holds_other_file(lock: Path, project_path: Path) -> bool:
+    """Whether the window holding the identity ``lock`` has another file open than ``project_path``:
+    its file was deleted while it was open, and the inode went to this file. Only a holder that
+    wrote its file's path can say so; otherwise the lock is taken to cover this file."""
+    try:
+        recorded = json.loads(lock.read_text(encoding="utf-8") or "{}").get("file")
+    except (OSError, ValueError, AttributeError):
+        return False
+    if not isinstance(recorded, str) or not recorded:
+        return False
+    try:
+        return not os.path.samestat(os.stat(recorded), os.stat(project_path))
+    except FileNotFoundError:
+        return True  # the holder's file is gone: its lock covers a deleted file
+    except OSError:
+        return False
 
 
 def _holder(path: Path) -> str:
@@ -128,8 +154,9 @@ def writable(project_path: Path) -> bool:
     return os.access(real, os.W_OK) and os.access(real.parent, os.W_OK)
 
 
-def _take(path: Path, project_name: str) -> IO[bytes] | None:
-    """Lock the file at ``path`` and write who holds it; None when it cannot be created."""
+def _take(path: Path, project_name: str, file: Path | None = None) -> IO[bytes] | None:
+    """Lock the file at ``path`` and write who holds it (``file``: the project file it covers, for
+    an identity lock); None when it cannot be created."""
     for _attempt in range(3):
         try:
             handle = open(path, "a+b")  # noqa: SIM115 - held open for the lock's lifetime
@@ -137,6 +164,8 @@ def _take(path: Path, project_name: str) -> IO[bytes] | None:
             return None
         if not _try_lock(handle):
             handle.close()
+            if file is not None and _holds_other_file(path, file):
+                raise _OtherFile()
             raise ProjectLockedError(
                 f"{project_name} is already open in {_holder(path)}. Switch to that "
                 "window, or open the project read-only here."
@@ -154,6 +183,8 @@ def _take(path: Path, project_name: str) -> IO[bytes] | None:
         "host": platform.node(),
         "since": dt.datetime.now().isoformat(timespec="minutes"),
     }
+    if file is not None:
+        info["file"] = os.path.realpath(file)
     # who holds the lock is a courtesy for the message others get: a full disk must not
     # stop the lock (the lock is the OS's; an empty or cut-short file names no one)
     with contextlib.suppress(OSError):
@@ -161,6 +192,10 @@ def _take(path: Path, project_name: str) -> IO[bytes] | None:
         handle.truncate()
         os.write(handle.fileno(), json.dumps(info).encode("utf-8"))  # unbuffered: nothing pending
     return handle
+
+
+class _OtherFile(Exception):
+    """The identity lock is held for another file (see :func:`_holds_other_file`)."""
 
 
 def _give_back(path: Path, handle: IO[bytes]) -> None:
@@ -208,12 +243,17 @@ class ProjectLock:
         """Take the identity lock too, once the file exists (a new project: after creating it)."""
         if self._identity is not None or self._handle is None:
             return
-        path = identity_lock_path(self.project_path)
-        if path is None:
+        for attempt in range(IDENTITY_NAMES):
+            path = identity_lock_path(self.project_path, attempt)
+            if path is None:
+                return
+            try:
+                handle = _take(path, self.project_path.name, self.project_path)
+            except _OtherFile:
+                continue  # held for a deleted file that had this inode: the next name is this file's
+            if handle is not None:
+                self._identity = (path, handle)
             return
-        handle = _take(path, self.project_path.name)
-        if handle is not None:
-            self._identity = (path, handle)
 
     @property
     def held(self) -> bool:
