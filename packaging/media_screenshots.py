@@ -41,6 +41,7 @@ def speech_like(path: Path, seconds: int = 60) -> Path:
 
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else Path(".")
+    out.mkdir(parents=True, exist_ok=True)
     home = Path(tempfile.mkdtemp(prefix="qcdesk-shots-"))
     os.environ["XDG_DATA_HOME"] = str(home / "data")
     os.environ["XDG_CONFIG_HOME"] = str(home / "config")
@@ -68,6 +69,7 @@ def main(argv: list[str]) -> int:
     project.time_codings.add(doc, codes[1].id, 9000, 14000)
     project.time_codings.add(doc, codes[3].id, 20000, 26000)
     sizes = list(SIZES)
+    failed: list[Path] = []
 
     def shoot() -> None:
         if not sizes:
@@ -84,12 +86,16 @@ def main(argv: list[str]) -> int:
     def grab() -> None:
         w, h = sizes.pop(0)
         name = out / f"media-{w}x{h}.png"
-        win.grab().toImage().convertToFormat(QImage.Format.Format_RGB888).save(str(name))
-        print(name)
+        if not win.grab().toImage().convertToFormat(QImage.Format.Format_RGB888).save(str(name)):
+            print(f"could not write {name}", file=sys.stderr)
+            failed.append(name)
+        else:
+            print(name)
         shoot()
 
     QTimer.singleShot(500, shoot)
-    return app.exec()
+    app.exec()
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
