@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdesk.core.code_names import next_code_color
 from qcdesk.core.errors import OperationError
-from qcdesk.core.models import Code
+from qcdesk.core.models import NO_CODINGS, Code
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codebook_edits as edit_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -411,7 +411,7 @@ class CodebookService:
 
         def total(code_id: int) -> int:
             if code_id not in totals:
-                totals[code_id] = counts.get(code_id, (0, 0))[0] + sum(
+                totals[code_id] = counts.get(code_id, NO_CODINGS).segments + sum(
                     total(c) for c in code_sql.children_ids(db, code_id))
             return totals[code_id]
 

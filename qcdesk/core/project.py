@@ -25,7 +25,7 @@ from qcdesk.core import clean_close, deferred_check, opening
 from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import content_hash
 
-from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
+from qcdesk.core.models import Block, Changes, Code, CodeCount, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -442,8 +442,8 @@ class Project:
     def codings_overlapping(self, document_id: int, start: int, end: int) -> list[Coding]:
         return coding_sql.overlapping(self.db, document_id, start, end)
 
-    def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-        """code id -> (segments, documents), for the code alone (not its sub-codes); only the
+    def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, CodeCount]:
+        """code id -> its segments and documents, for the code alone (not its sub-codes); only the
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
         ids = None if code_ids is None else list(code_ids)
         return time_sql.with_text_counts(self.db, coding_sql.counts_by_code(self.db, ids), ids)
