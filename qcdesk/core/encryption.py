@@ -100,7 +100,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def _verify(copy: Path, passphrase: str, counts: dict[str, int], header: tuple[int, int]) -> None:
+def _verify(copy: Path, passphrase: str, counts: dict[str, int], header: enc_sql.Header) -> None:
     db = connection.connect(copy, passphrase=passphrase, read_only=True)
     try:
         problems = []
