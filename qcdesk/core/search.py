@@ -280,9 +280,9 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
         if spans:
             found_in[doc_id] = (source, spans)
     hits = Hits(project)
-    for doc_id, name in sql.names(project.db, found_in):  # interview order
-        source, spans = found_in[doc_id]
-        hits.add(doc_id, name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
+    for doc in sql.names(project.db, found_in):  # interview order
+        source, spans = found_in[doc.id]
+        hits.add(doc.id, doc.name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
         if limit is not None and len(hits) >= limit:
             break
     return hits

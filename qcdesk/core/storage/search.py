@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -40,9 +40,14 @@ def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, 
     yield from db.execute(sql, [_ids(sorted(ids))])
 
 
-def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str]]:
-    """(id, name) of these documents in interview order, without their texts: read from the
+class DocumentName(NamedTuple):
+    id: int
+    name: str
+
+
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[DocumentName]:
+    """These documents' ids and names in interview order, without their texts: read from the
     covering index of the document list (looking rows up by id would walk past each text)."""
     wanted = set(ids)
     rows = db.execute("SELECT id, name FROM documents ORDER BY position, id").fetchall()
-    return [row for row in rows if row[0] in wanted]
+    return [DocumentName(doc_id, name) for doc_id, name in rows if doc_id in wanted]
