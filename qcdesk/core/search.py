@@ -35,7 +35,7 @@ from itertools import chain
 from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
-from qcdesk.core import coding_rules, search_bytes
+from qcdesk.core import coding_rules, intervals, search_bytes
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Coding
 from qcdesk.core.project import Project
@@ -345,7 +345,7 @@ def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[st
         if not found_here:
             return []
         spans.extend(found_here)
-    return _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+    return intervals.union(((folded.to_start(a), folded.to_end(b)) for a, b in spans), join_touching=False)
 
 
 def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_bytes.Alnum = frozenset()
@@ -362,17 +362,7 @@ def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_by
         if not found_here:
             return []
         spans.extend(zip(found_here[::2], found_here[1::2]))
-    return list(chain.from_iterable(_merge(spans)))
-
-
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+    return list(chain.from_iterable(intervals.union(spans, join_touching=False)))
 
 
 # ----------------------------------------------------------------------------- coding the hits
@@ -470,7 +460,8 @@ def _new_codings(project: Project, by_doc: dict[int, list[Hit]], code_id: int,
     for doc_id, doc_hits in by_doc.items():
         text = project.document_text(doc_id)
         paragraphs = Paragraphs(project.blocks(doc_id)) if unit != "hit" else None
-        ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits)
+        ranges = intervals.union((unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits),
+                                 join_touching=False)
         existing = [(c.start, c.end) for c in project.codings_for_document(doc_id)
                     if c.code_id == code_id and c.coder_id == coder]
         for start, end in ranges:
