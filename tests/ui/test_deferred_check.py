@@ -10,7 +10,6 @@ import pytest
 
 from qcdesk.core.errors import OperationError
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 from tests.damage import damage_page_keeping_mtime
 from builders import meetings_project
 
@@ -23,12 +22,10 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_project()
+def window(make_window, messages) -> MainWindow:
+    """A shown window with no project open yet; closing its project at the end (not the window:
+    these tests read the seal it kept in its settings)."""
+    return make_window(teardown="project")
 
 
 def _open_and_close_cleanly(window: MainWindow, path: Path, qtbot) -> None:

@@ -18,7 +18,6 @@ from qcdesk.ui.main_window import MainWindow
 from qcdesk.ui.matrices_panel import MatricesPanel
 from qcdesk.ui.retrieval_panel import RetrievalPanel
 from qcdesk.ui.search_panel import SearchPanel
-from qcdesk.ui.settings import Settings
 from builders import empty_project
 
 pytestmark = pytest.mark.gui
@@ -44,16 +43,9 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages):
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window, messages):
+    """A shown window with no project open yet (each test opens ``project_path`` itself)."""
+    return make_window(coder="Ana", settings_file="s.ini", size=(1200, 800), exposed=True)
 
 
 def test_hidden_panels_load_their_choices_only_when_shown(window, project_path, qtbot, monkeypatch):
