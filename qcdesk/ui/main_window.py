@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStackedWidget,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from qcdesk import APP_NAME, PROJECT_SUFFIX
@@ -20,9 +20,9 @@ from qcdesk.core.project import Project
 from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs, features, panel_state, unlock, workbench_layout
 from qcdesk.ui.commands import codebook as codebook_cmd
-from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
+from qcdesk.ui.coding_actions import CodingActions
 from qcdesk.ui.documents_panel import DocumentsPanel
 from qcdesk.ui.import_flow import ExportFlow, ImportFlow
 from qcdesk.ui.open_document import OpenDocument
@@ -99,6 +99,8 @@ class MainWindow(QMainWindow):
         self.shown_coders: set[int] | None = None
         #: the document open in the transcript, kept in step with the project (qcdesk/ui/open_document.py)
         self.open_document = OpenDocument(self)
+        #: coding the selected text, removing codings, the transcript's menu (qcdesk/ui/coding_actions.py)
+        self.coding = CodingActions(self)
         self.undo_stack = QUndoStack(self)
         self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
         self.imports = ImportFlow(self)
@@ -141,9 +143,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.transcript.codingsAtCursorChanged.connect(self._show_codings_at_cursor)
-        self.transcript.margin.stripeClicked.connect(self._select_coding)
+        self.transcript.margin.stripeClicked.connect(self.coding.select_coding)
         self.transcript.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
+        self.transcript.customContextMenuRequested.connect(self.coding.transcript_menu)
         self._refresh_welcome()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -528,78 +530,18 @@ class MainWindow(QMainWindow):
         self.transcript.snap_words = on
         self.settings.set_snap_to_words(on)
 
-    def _selection_or_warn(self) -> tuple[int, int] | None:
-        if self.project is None or self.transcript.document_id is None:
-            return None
-        selected = self.transcript.selected_range()
-        if selected is None:
-            self.statusBar().showMessage("Select some text in the transcript first.", 5000)
-        return selected
-
     def apply_code(self, code_id: int) -> bool:
         """Code the selected text with ``code_id`` (double-click in the codebook, Ctrl+E)."""
-        selected = self._selection_or_warn()
-        if selected is None:
-            return False
-        doc_id = self.transcript.document_id
-        done = self.undo.run(coding_cmd.apply_code(self.project, doc_id, code_id, *selected,
-                                                   code_name=self.project.code(code_id).name))
-        if done:
-            self.codeApplied.emit(code_id)
-        return done
+        return self.coding.apply_code(code_id)
 
     def apply_current_code(self) -> bool:
-        code_id = self.codebook.current_code_id()
-        if code_id is None:
-            self.statusBar().showMessage("Select a code in the codebook first.", 5000)
-            return False
-        return self.apply_code(code_id)
+        return self.coding.apply_current_code()
 
     def in_vivo(self) -> bool:
-        selected = self._selection_or_warn()
-        if selected is None:
-            return False
-        command = coding_cmd.in_vivo(self.project, self.transcript.document_id, *selected,
-                                     parent_id=self._in_vivo_parent())
-        if self.undo.run(command):
-            code, _coding = command.value
-            self.codebook.select_code(code.id)
-            self._last_in_vivo = code.id
-            return True
-        return False
-
-    def _in_vivo_parent(self) -> int | None:
-        """An in-vivo code goes under the code selected in the codebook; when that is the in-vivo
-        code just made (selected for the coder to see it), beside it, so a run of in-vivo codes
-        are siblings rather than each nested in the one before."""
-        current = self.codebook.current_code_id()
-        if current is None:
-            return None
-        code = self.project.code(current)
-        if current == getattr(self, "_last_in_vivo", None):
-            return code.parent_id
-        return current
+        return self.coding.in_vivo()
 
     def remove_coding(self, coding_id: int | None = None) -> bool:
-        if self.project is None:
-            return False
-        if coding_id is None:
-            candidates = self.transcript.codings_at_cursor()
-            current = self.codebook.current_code_id()
-            # the selected code's coding first; still asked when several are here (it may be hidden)
-            candidates = sorted(candidates, key=lambda c: c.code_id != current)
-            if not candidates:
-                self.statusBar().showMessage("There is no coding at the cursor to remove.", 5000)
-                return False
-            if len(candidates) > 1:
-                names = [self.project.code(c.code_id).name for c in candidates]
-                picked = dialogs.choose(self, "Remove coding", "Remove which coding?", names)
-                if picked is None:
-                    return False
-                candidates = [candidates[picked]]
-            coding_id = candidates[0].id
-        name = self.project.code(self.project.coding(coding_id).code_id).name
-        return self.undo.run(coding_cmd.remove_coding(self.project, coding_id, name))
+        return self.coding.remove_coding(coding_id)
 
     def codebook_add(self) -> None:
         """Code ▸ New code: the codebook panel asks for the name (its own "New" action)."""
@@ -607,35 +549,11 @@ class MainWindow(QMainWindow):
         if action is not None:
             action.trigger()
 
-    def _select_coding(self, coding_id: int) -> None:
-        coding = self.project.coding(coding_id) if self.project else None
-        if coding is not None:
-            self.transcript.select_range(coding.start, coding.end)
-            self.codebook.select_code(coding.code_id)
-
     def jump_to(self, document_id: int, start: int, end: int) -> None:
         if self.transcript.document_id != document_id:
             self.documents.select(document_id)
         self.transcript.select_range(start, end)
         self.transcript.setFocus()
-
-    def _transcript_menu(self, pos) -> None:
-        if self.project is None or self.transcript.document_id is None:
-            return
-        menu = QMenu(self)
-        current = self.codebook.current_code_id()
-        if current is not None:
-            self.act_apply.setText(f"Apply “{self.project.code(current).name}”")
-        menu.addActions([self.act_apply, self.act_invivo])
-        codings = self.transcript.codings_at_cursor()
-        if codings:
-            sub = menu.addMenu("Remove coding")
-            for coding in codings:
-                act = sub.addAction(self.project.code(coding.code_id).name)
-                act.triggered.connect(lambda _=False, cid=coding.id: self.remove_coding(cid))
-        self.transcriptMenuAboutToShow.emit(menu, codings)
-        menu.exec(self.transcript.mapToGlobal(pos))
-        self.act_apply.setText("&Apply selected code")
 
     # ================================================================ errors, drops, close
     def _command_failed(self, what: str, exc: Exception) -> None:
