@@ -269,9 +269,10 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
                 if all(t.ascii for t in terms) else None)
     found_in: dict[int, tuple[FoundText, list[int]]] = {}
-    for doc_id, raw in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
+    for stored in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
+        doc_id = stored.id
         content_hash = hashes[doc_id]
-        source, spans = _search_one(project, index, doc_id, content_hash, raw, terms, patterns, on_bytes,
+        source, spans = _search_one(project, index, doc_id, content_hash, stored.data, terms, patterns, on_bytes,
                                     whole_words, case_sensitive)
         if wanted:
             spans = list(chain.from_iterable(
@@ -315,11 +316,11 @@ def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str,
 
 
 def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: set[int],
-           warm: bool) -> Iterable[tuple[int, bytes]]:
-    """(id, UTF-8 bytes) of the candidates, in the order they are stored; when ``warm`` and
-    every candidate's folding is kept, no text is read (the bytes are empty)."""
+           warm: bool) -> Iterable[sql.DocumentBytes]:
+    """The candidates' UTF-8 texts, in the order they are stored; when ``warm`` and every
+    candidate's folding is kept, no text is read (the bytes are empty)."""
     if warm and index.all_kept(hashes, candidates):
-        return ((i, b"") for i in sorted(candidates))
+        return (sql.DocumentBytes(i, b"") for i in sorted(candidates))
     return sql.texts(project.db, candidates)
 
 

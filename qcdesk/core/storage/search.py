@@ -29,15 +29,23 @@ def content_hashes(db: sqlite_utils.Database) -> dict[int, str]:
     return dict(db.execute("SELECT id, content_hash FROM documents").fetchall())
 
 
-def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, bytes]]:
-    """(id, UTF-8 bytes of the text) of these documents, in the order they are stored (by id:
-    no sorting of the texts, which would copy them all first).
+class DocumentBytes(NamedTuple):
+    """A document's text as stored, in UTF-8."""
+
+    id: int
+    data: bytes
+
+
+def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[DocumentBytes]:
+    """The UTF-8 bytes of these documents' texts, in the order they are stored (by id: no
+    sorting of the texts, which would copy them all first).
 
     The bytes, not the text: search decodes them itself and reads which non-ASCII characters
     occur from the bytes, cheaper than from the decoded text."""
     sql = ("SELECT id, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
-    yield from db.execute(sql, [_ids(sorted(ids))])
+    for doc_id, data in db.execute(sql, [_ids(sorted(ids))]):
+        yield DocumentBytes(doc_id, data)
 
 
 class DocumentName(NamedTuple):
