@@ -22,6 +22,7 @@ from typing import Callable
 
 from measure import FeatureMissing
 
+from qcdesk.core.models import NO_CODINGS
 from qcdesk.core.project import Project
 
 #: (package to look through, function names) for a QDPX exporter: ``function(project, out_path)``
@@ -126,13 +127,13 @@ class Session:
         self.largest = max(docs, key=lambda d: d.char_count).id
         by_id = {c.id: c for c in codes}
         leaves = [c for c in codes if not any(o.parent_id == c.id for o in codes)]
-        self.busy_leaf = max(leaves, key=lambda c: counts.get(c.id, (0, 0))[0]).id
+        self.busy_leaf = max(leaves, key=lambda c: counts.get(c.id, NO_CODINGS).segments).id
         totals: dict[int, int] = {}
         for code in codes:
             top = code
             while top.parent_id is not None:
                 top = by_id[top.parent_id]
-            totals[top.id] = totals.get(top.id, 0) + counts.get(code.id, (0, 0))[0]
+            totals[top.id] = totals.get(top.id, 0) + counts.get(code.id, NO_CODINGS).segments
         self.busy_theme = max(totals, key=totals.get)
         return f"{len(docs)} documents, {len(codes)} codes"
 
@@ -320,7 +321,7 @@ class Session:
         codes = self.core.codes()
         counts = self.core.code_counts()
         leaves = sorted((c for c in codes if c.id != self.busy_leaf and not any(o.parent_id == c.id for o in codes)),
-                        key=lambda c: -counts.get(c.id, (0, 0))[0])
+                        key=lambda c: -counts.get(c.id, NO_CODINGS).segments)
         source, target = leaves[0].id, leaves[1].id
         self.core.codebook.merge([source], target)
         return f"merged {counts.get(source, (0, 0))[0]} codings into a code with {counts.get(target, (0, 0))[0]}"

@@ -85,3 +85,23 @@ def code_words(project, doc_id: int, code_id: int, words: str):
     """Codes the first place ``words`` occur in the document; returns the coding."""
     start = project.document_text(doc_id).index(words)
     return project.codings.apply(doc_id, code_id, start, start + len(words)).value
+
+
+#: one line of the interviews :func:`meetings_project` is made of
+MEETING_LINE = "Mentor: We met every Tuesday to plan the week ahead, and talked about the lab.\n"
+
+
+def meetings_project(path: str | Path, *, documents: int = 6, coded: tuple[int, int] | None = (10, 40)) -> Project:
+    """The project the opening and integrity-check tests open: ``documents`` interviews of 400
+    :data:`MEETING_LINE` lines ("Interview 0" holds "0 Mentor: ...", about 32 KB each, so 6 make
+    about 1 MB) and the code "Weekly meetings", applied to ``coded`` of the first interview (none
+    when None). Returned closed: its ``path`` and ``closed_seal`` (the seal a clean close gives,
+    which a test may keep or drop, as after a crash)."""
+    text = MEETING_LINE * 400
+    with empty_project(path) as project:
+        for i in range(documents):
+            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {text}", source_format="txt"))
+        code = project.codebook.add("Weekly meetings").value
+        if coded is not None:
+            project.codings.apply(1, code.id, *coded)
+    return project

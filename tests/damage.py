@@ -1,11 +1,16 @@
-"""Damage at rest for tests: a page overwritten inside a project file, its size and time kept."""
+"""Damage at rest for tests: a page overwritten inside a project file, its size and time kept, an
+index out of step with its table; and the full integrity check held while a test acts."""
 
 from __future__ import annotations
 
 import os
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from qcdesk.core import clean_close
+import pytest
+
+from qcdesk.core import check, clean_close
 
 
 def damage_page_keeping_mtime(path: Path, fraction: float, page: int = 4096) -> None:
@@ -41,3 +46,32 @@ def index_out_of_step(path: Path, index: str = "idx_codings_document") -> None:
         db.commit()
     finally:
         db.close()
+
+
+@dataclass
+class HeldCheck:
+    """The full integrity check (``check.sqlite_problems``), held by :func:`hold_full_check`."""
+
+    #: set when a check has started (and holds)
+    started: threading.Event = field(default_factory=threading.Event)
+    #: set by the test to let it run
+    release: threading.Event = field(default_factory=threading.Event)
+    #: "checked" is appended here each time a held check has run to its end
+    log: list[str] = field(default_factory=list)
+
+
+def hold_full_check(monkeypatch: pytest.MonkeyPatch, log: list[str] | None = None) -> HeldCheck:
+    """Make every full integrity check start, then hold until the test sets ``release`` (at most
+    20 s), then run; ``log``: a list of the test's own, to see the check's end among other events."""
+    held = HeldCheck(log=[] if log is None else log)
+    real = check.sqlite_problems
+
+    def holding(*args, **kwargs):
+        held.started.set()
+        assert held.release.wait(20)
+        found = real(*args, **kwargs)
+        held.log.append("checked")
+        return found
+
+    monkeypatch.setattr(check, "sqlite_problems", holding)
+    return held

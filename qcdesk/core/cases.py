@@ -167,14 +167,14 @@ class CaseService:
             changes.cases = bool(created)
         return [self.get(i) for i in created]
 
-    def speakers_of(self, case_id: int) -> list[tuple[int, str]]:
-        """(document id, speaker label) pairs whose turns are this case's."""
+    def speakers_of(self, case_id: int) -> list[sql.CaseSpeaker]:
+        """The (document, speaker label) pairs whose turns are this case's."""
         return sql.case_speakers(self.project.db, case_id)
 
     def speaker_labels(self, document_ids: Iterable[int] | None = None) -> list[str]:
         """Distinct speaker labels of these documents (all by default), in order of appearance."""
         ids = None if document_ids is None else list(document_ids)
-        return list(dict.fromkeys(s for s, _doc in sql.speaker_labels(self.project.db, ids)))
+        return list(dict.fromkeys(label.speaker for label in sql.speaker_labels(self.project.db, ids)))
 
     def link_speaker(self, case_id: int, document_id: int, speaker: str) -> None:
         self.get(case_id)
@@ -194,7 +194,8 @@ class CaseService:
         skip = {s.casefold() for s in exclude}
         created: list[int] = []
         with self.project.action() as changes:
-            for speaker, doc_id in sql.speaker_labels(self.project.db, ids):
+            for label in sql.speaker_labels(self.project.db, ids):
+                speaker = label.speaker
                 if speaker.casefold() in skip or not speaker.strip():
                     continue
                 name = " ".join(speaker.split())[:MAX_NAME]
@@ -202,7 +203,7 @@ class CaseService:
                 if found is None:
                     found = self.get(sql.insert_case(self.project.db, name))
                     created.append(found.id)
-                sql.link_speaker(self.project.db, found.id, doc_id, speaker)
+                sql.link_speaker(self.project.db, found.id, label.document_id, speaker)
                 changes.cases = True
         return [self.get(i) for i in created]
 

@@ -110,11 +110,12 @@ def damaged_media(db: sqlite_utils.Database) -> list[str]:
     out = []
     for stored in media_sql.stored_media(db):
         digest, total, expected_seq, gap = hashlib.sha256(), 0, 0, False
-        for seq, data in media_sql.stored_chunks(db, stored.id):
-            gap = gap or seq != expected_seq or (total + len(data) < stored.size and len(data) != stored.chunk_size)
-            digest.update(data)
-            total += len(data)
-            expected_seq = seq + 1
+        for chunk in media_sql.stored_chunks(db, stored.id):
+            size = len(chunk.data)
+            gap = gap or chunk.seq != expected_seq or (total + size < stored.size and size != stored.chunk_size)
+            digest.update(chunk.data)
+            total += size
+            expected_seq = chunk.seq + 1
         where = f"{stored.name} (recording {stored.id})"
         if gap or total != stored.size:
             out.append(f"{where}: {total:,} of its {stored.size:,} bytes are stored, some parts are missing")

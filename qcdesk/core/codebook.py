@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcdesk.core.code_names import next_code_color
 from qcdesk.core.errors import OperationError
-from qcdesk.core.models import Code
+from qcdesk.core.models import NO_CODINGS, Code
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codebook_edits as edit_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -67,13 +67,14 @@ class CodebookService:
             p.code(parent_id)
         with p.action() as changes:
             siblings = code_sql.children_ids(p.db, parent_id)
+            place = len(siblings) if position is None else max(0, min(position, len(siblings)))
+            if place < len(siblings):  # the siblings after it make room: the new code is written once, in place
+                edit_sql.set_parent_positions(p.db, [[cid, parent_id, pos + (pos >= place)]
+                                                     for pos, cid in enumerate(siblings)])
             code_id = code_sql.insert(p.db, {
                 "parent_id": parent_id, "name": name, "color": color,
-                "description": description, "position": len(siblings), "created": schema.now(),
+                "description": description, "position": place, "created": schema.now(),
             })
-            if position is not None and position < len(siblings):
-                siblings.insert(max(0, position), code_id)
-                code_sql.set_positions(p.db, parent_id, siblings)
             changes.codes.add(code_id)
             changes.codebook = True
         return Done(p.code(code_id), self.deletion(code_id))
@@ -96,7 +97,8 @@ class CodebookService:
         return self._update(code_id, "color", check_color(color))
 
     def set_description(self, code_id: int, description: str) -> Done[Code]:
-        return self._update(code_id, "description", description)
+        """The code's description: one of its criteria (:meth:`set_criteria`, the one writer)."""
+        return self.set_criteria(code_id, description=description)
 
     def _update(self, code_id: int, field: str, value: str) -> Done[Code]:
         old = getattr(self.project.code(code_id), field)
@@ -128,23 +130,10 @@ class CodebookService:
                                touched("codes", [code_id]) | self._siblings(origin[0]) | self._siblings(where[0])))
 
     def _move(self, code_id: int, to: tuple[int | None, int | None]) -> Code:
-        p = self.project
+        """Move one code: a move of many (:meth:`_move_many`) with one code."""
         parent_id, row = to
-        code = p.code(code_id)
-        if parent_id is not None:
-            p.code(parent_id)
-            if parent_id in code_sql.subtree_ids(p.db, code_id):
-                raise OperationError("A code cannot be moved into itself or one of its sub-codes.")
-        with p.action() as changes:
-            old_siblings = [i for i in code_sql.children_ids(p.db, code.parent_id) if i != code_id]
-            code_sql.set_positions(p.db, code.parent_id, old_siblings)
-            siblings = [i for i in code_sql.children_ids(p.db, parent_id) if i != code_id]
-            row = len(siblings) if row is None else max(0, min(row, len(siblings)))
-            siblings.insert(row, code_id)
-            code_sql.set_positions(p.db, parent_id, siblings)
-            changes.codes.update({code_id} | ({parent_id} if parent_id else set()))
-            changes.codebook = True
-        return p.code(code_id)
+        self._move_many([code_id], parent_id, row)
+        return self.project.code(code_id)
 
     def delete(self, code_id: int) -> Done[dict]:
         """Delete a code, its sub-codes and their codings; the value is the snapshot of what went."""
@@ -159,8 +148,7 @@ class CodebookService:
         with p.action() as changes:
             rows = code_sql.snapshot(p.db, code_id)
             code_sql.delete(p.db, code_id)
-            remaining = code_sql.children_ids(p.db, code.parent_id)
-            code_sql.set_positions(p.db, code.parent_id, remaining)
+            _place(p.db, code.parent_id, code_sql.children_ids(p.db, code.parent_id))
             self._touch(changes, rows)
         return rows
 
@@ -172,7 +160,7 @@ class CodebookService:
             code_sql.restore(p.db, rows)
             siblings = [i for i in code_sql.children_ids(p.db, top["parent_id"]) if i != top["id"]]
             siblings.insert(min(top["position"], len(siblings)), top["id"])
-            code_sql.set_positions(p.db, top["parent_id"], siblings)
+            _place(p.db, top["parent_id"], siblings)
             self._touch(changes, rows)
 
     @staticmethod
@@ -411,7 +399,7 @@ class CodebookService:
 
         def total(code_id: int) -> int:
             if code_id not in totals:
-                totals[code_id] = counts.get(code_id, (0, 0))[0] + sum(
+                totals[code_id] = counts.get(code_id, NO_CODINGS).segments + sum(
                     total(c) for c in code_sql.children_ids(db, code_id))
             return totals[code_id]
 

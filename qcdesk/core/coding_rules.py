@@ -39,11 +39,12 @@ class NewCoding:
     created: str
 
 
-def recording_coder(db: sqlite_utils.Database, chosen: Coder | None) -> int | None:
-    """The coder a new coding records: the session's chosen coder, else the project's last one."""
+def recording_coder(db: sqlite_utils.Database, chosen: Coder | None, *, else_last: bool = True) -> int | None:
+    """The coder a new coding (or memo) records: the session's chosen coder, else the project's last
+    one (a memo: nobody, ``else_last=False``). None while the chosen coder is not recorded yet."""
     if chosen is not None:
         return chosen.id if chosen.id > 0 else None
-    return code_sql.session_coder(db)
+    return code_sql.session_coder(db) if else_last else None
 
 
 def check_codable(code: Code) -> None:

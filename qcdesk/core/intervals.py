@@ -13,11 +13,13 @@ T = TypeVar("T")
 Range = tuple[int, int]
 
 
-def union(ranges: Iterable[Range]) -> list[Range]:
-    """The sorted, disjoint ranges covering the same characters (touching ranges join)."""
+def union(ranges: Iterable[Range], *, join_touching: bool = True) -> list[Range]:
+    """The sorted, disjoint ranges covering the same characters. Touching ranges (one ends where
+    the next starts) join, unless ``join_touching`` is False (search keeps two hits side by side
+    apart: each is shown and coded on its own)."""
     out: list[list[int]] = []
     for start, end in sorted(ranges):
-        if out and start <= out[-1][1]:
+        if out and (start <= out[-1][1] if join_touching else start < out[-1][1]):
             out[-1][1] = max(out[-1][1], end)
         else:
             out.append([start, end])

@@ -135,10 +135,10 @@ class _Scope:
             rows = [r for r in rows if keeps(r[1], r[3], r[4], r[5])]
         return rows
 
-    def cases(self, cases: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    def cases(self, cases: list[sql.CaseName]) -> list[sql.CaseName]:
         """The cases a matrix shows: all, or those the filter keeps."""
         wanted = self.filter.case_ids
-        return cases if wanted is None else [(c, n) for c, n in cases if c in wanted]
+        return cases if wanted is None else [c for c in cases if c.id in wanted]
 
     def note(self, notes: list[str]) -> list[str]:
         if self.set_ids:
@@ -239,7 +239,7 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     counts_in = _shown_rows(counts_in, ids)
     all_cases = sql.cases(project.db)
     cases = scope.cases(all_cases)
-    columns = {c for c, _ in cases}
+    columns = {c.id for c in cases}
     counter = _Counter(measure)
     for cid, doc_id, code_id, in_cases in scope.coding_cases(project):
         rows = counts_in.get(code_id)
@@ -256,12 +256,12 @@ def code_case_matrix(project: "Project", measure: str = "segments", include_subc
     if not all_cases:
         notes.append("The project has no cases yet.")
     title = "Segments by code and case" if measure == "segments" else "Documents by code and case"
-    column_ids = [c for c, _ in cases]
+    column_ids = [c.id for c in cases]
     keys = scope.keys({"kind": "code-case", "rows": ids, "columns": column_ids,
                        "include_subcodes": include_subcodes, "measure": measure})
     counter.count_segments(counts_in)
     keys.update(counter.totals(ids, column_ids))
-    return Table(title, [n for _, n in cases], names, _grid(ids, column_ids, counter.cells),
+    return Table(title, [c.name for c in cases], names, _grid(ids, column_ids, counter.cells),
                  scope.note(notes), levels, corner="Code", keys=keys)
 
 
@@ -285,12 +285,12 @@ def code_attribute_matrix(project: "Project", attribute_id: int, measure: str = 
     wanted = scope.filter.case_ids
     group_of: dict[int, str] = {}
     spelling: dict[str, str] = {}
-    for case_id, raw in sql.attribute_values(project.db, attribute_id):
-        if wanted is not None and case_id not in wanted:
+    for row in sql.attribute_values(project.db, attribute_id):
+        if wanted is not None and row.case_id not in wanted:
             continue
-        value = " ".join(str(raw).split())
+        value = " ".join(str(row.value).split())
         spelling.setdefault(value.casefold(), value)
-        group_of[case_id] = value.casefold()
+        group_of[row.case_id] = value.casefold()
     values = value_order(vtype, choices, spelling.values())
     columns = [v.casefold() for v in values]
     counter = _Counter(measure)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Memo
 from qcdesk.core.project import Project
@@ -93,7 +94,7 @@ class MemoService:
             row[column] = target_id
         with self.project.action() as changes:
             # read inside the action, which records a coder chosen before the full check first
-            row["coder_id"] = self.project.coder.id if self.project.coder and self.project.coder.id > 0 else None
+            row["coder_id"] = coding_rules.recording_coder(self.project.db, self.project.coder, else_last=False)
             memo_id = memo_sql.insert(self.project.db, row)
             changes.memos = True
         return Done(self.get(memo_id),

@@ -7,6 +7,18 @@ All positions are code-point offsets into a document's plain text, end exclusive
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
+
+
+class CodeCount(NamedTuple):
+    """How often a code is applied: its segments, and the documents holding them."""
+
+    segments: int
+    documents: int
+
+
+#: the count of a code without codings
+NO_CODINGS = CodeCount(0, 0)
 
 
 @dataclass(frozen=True)

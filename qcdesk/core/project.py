@@ -25,7 +25,7 @@ from qcdesk.core import clean_close, deferred_check, opening
 from qcdesk.core.errors import OperationError, disk_full
 from qcdesk.core.importers.base import content_hash
 
-from qcdesk.core.models import Block, Changes, Code, Coder, Coding, Document, Segment, SpeakerTurn
+from qcdesk.core.models import Block, Changes, Code, CodeCount, Coder, Coding, Document, Segment, SpeakerTurn
 from qcdesk.core.code_names import PALETTE, in_vivo_name, next_code_color  # noqa: F401 (PALETTE importable here)
 from qcdesk.core.storage import codebook as code_sql
 from qcdesk.core.storage import codings as coding_sql
@@ -33,8 +33,8 @@ from qcdesk.core.storage import connection
 from qcdesk.core.storage import documents as doc_sql
 from qcdesk.core.storage import info as info_sql
 from qcdesk.core.storage import lockfile
-from qcdesk.core.storage import schema
 from qcdesk.core.storage import time_codings as time_sql
+from qcdesk.core.session_coder import SessionCoder
 from qcdesk.core.time_codings import time_segments
 
 if TYPE_CHECKING:
@@ -62,7 +62,8 @@ class Project:
         self.on_listener_error: Callable[[Exception], None] | None = None
         self._pending: Changes | None = None
         self._depth = 0
-        self._coder: Coder | None = None
+        #: who is coding, and recording them in the first change (:mod:`qcdesk.core.session_coder`)
+        self.session_coder = SessionCoder(self)
         self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
         self._para_cache: dict[int, list[int]] = {}
         #: every code, read once between actions (the window asks after each coding)
@@ -82,8 +83,6 @@ class Project:
         self.check_wait_listener: Callable[[bool], None] | None = None
         #: the one-line message saying the project was found damaged after opening, if it was
         self.damage: str | None = None
-        #: the coder was chosen before the full check passed: the first change records it
-        self._coder_pending = False
         #: the file's seal once closed cleanly after a full check found it sound (see :mod:`clean_close`)
         self.closed_seal: str | None = None
         self._codings = None
@@ -276,19 +275,19 @@ class Project:
         outer = self._depth == 0
         if outer and self.check_deferred:
             deferred_check.wait_before_write(self)  # nothing is written before the full check has passed
-        coder = self._coder, self._coder_pending
+        coder = self.session_coder.state()
         if outer:
             self._pending = Changes()
         self._depth += 1
         try:
             with self.db.atomic():
-                if outer and self._coder_pending:
-                    self._record_coder(self._pending)  # type: ignore[arg-type]
+                if outer:
+                    self.session_coder.record_pending(self._pending)  # type: ignore[arg-type]
                 yield self._pending  # type: ignore[misc]
         except BaseException as exc:
             if outer:
                 self._pending = None
-                self._coder, self._coder_pending = coder  # its recording was rolled back too
+                self.session_coder.restore(coder)  # its recording was rolled back too
             full = disk_full(exc, self.path, "the change was not saved; nothing was changed")
             if full is not None and full is not exc:
                 raise full from exc
@@ -331,47 +330,21 @@ class Project:
     @property
     def coder(self) -> Coder | None:
         """The coder recorded on new codings (id -1 until recorded: see :attr:`coder_pending`)."""
-        return self._coder
+        return self.session_coder.coder
 
     @property
     def coder_pending(self) -> bool:
         """The coder was chosen before the full check passed and is not recorded yet: the next
         action records it first, so what reads :attr:`coder` for its rows reads it inside it."""
-        return self._coder_pending
+        return self.session_coder.pending
 
     def set_coder(self, name: str) -> Coder:
-        """Make ``name`` the coder recorded on new codings (created on first use). Before the
-        deferred full check has passed nothing is written: the next change records it."""
-        name = name.strip()
-        if not name:
-            raise OperationError("A coder needs a name.")
-        before = self._coder, self._coder_pending
-        self._coder = code_sql.coder_by_name(self.db, name) or Coder(-1, name)
-        self._coder_pending = not self.read_only
-        if self._coder_pending and not self.check_deferred:
-            try:
-                with self.action():  # an action of its own records it now (see _record_coder)
-                    pass
-            except BaseException:
-                self._coder, self._coder_pending = before
-                raise
-        return self._coder
+        """Make ``name`` the coder recorded on new codings (:meth:`SessionCoder.choose`)."""
+        return self.session_coder.choose(name)
 
     def coder_recorded(self) -> contextlib.AbstractContextManager:
-        """Where a change reads :attr:`coder` for its rows: while the coder is pending, an action
-        that records it first (the change's own action nests in it: one transaction, one
-        notification); else nothing."""
-        return self.action() if self._coder_pending else contextlib.nullcontext()
-
-    def _record_coder(self, changes: Changes) -> None:
-        """Record the coder chosen before the full check passed, in the first action."""
-        assert self._coder is not None
-        found = code_sql.coder_by_name(self.db, self._coder.name)
-        if found is None:
-            found = Coder(code_sql.insert_coder(self.db, self._coder.name, schema.now()), self._coder.name)
-        code_sql.set_session_coder(self.db, found.id)
-        changes.coders = True
-        self._coder, self._coder_pending = found, False
+        """Where a change reads :attr:`coder` for its rows (:meth:`SessionCoder.recorded`)."""
+        return self.session_coder.recorded()
 
     def coders(self) -> list[Coder]:
         return code_sql.all_coders(self.db)
@@ -469,8 +442,8 @@ class Project:
     def codings_overlapping(self, document_id: int, start: int, end: int) -> list[Coding]:
         return coding_sql.overlapping(self.db, document_id, start, end)
 
-    def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, tuple[int, int]]:
-        """code id -> (segments, documents), for the code alone (not its sub-codes); only the
+    def code_counts(self, code_ids: Iterable[int] | None = None) -> dict[int, CodeCount]:
+        """code id -> its segments and documents, for the code alone (not its sub-codes); only the
         given codes when ``code_ids`` is passed (codes without codings are then left out)."""
         ids = None if code_ids is None else list(code_ids)
         return time_sql.with_text_counts(self.db, coding_sql.counts_by_code(self.db, ids), ids)

@@ -241,11 +241,11 @@ def apply_pseudonyms(project, document_ids: list[int] | None = None, *,
 
     def relabel(doc_id: int) -> None:  # speaker labels, by the same rule as the text
         mapping, rows = {}, []
-        for turn_id, old in sql.turn_speakers(project.db, doc_id):
-            new = replacer.sub(old)
-            if new != old:
-                mapping[old] = new
-                rows.append((turn_id, new))
+        for turn in sql.turn_speakers(project.db, doc_id):
+            new = replacer.sub(turn.speaker)
+            if new != turn.speaker:
+                mapping[turn.speaker] = new
+                rows.append((turn.turn_id, new))
         project.documents.set_turn_speakers(rows)
         sql.replace_case_speakers(project.db, doc_id, mapping)
         report.speaker_labels.update(mapping)
@@ -282,8 +282,8 @@ def remaining_originals(project, originals: list[str]) -> list[str]:
     pattern = re.compile("|".join(re.escape(o) for o in sorted(set(originals), key=lambda o: (-len(o), o))),
                          re.IGNORECASE)
     out = []
-    for where, value in sql.place_values(project.db):
-        value = " ".join(value.split())
+    for place in sql.place_values(project.db):
+        where, value = place.place, " ".join(place.value.split())
         found = dict.fromkeys(by_folded.get(m.group().casefold(), m.group()) for m in pattern.finditer(value))
         for original in found:
             out.append(f"{where} “{value if len(value) <= 80 else value[:79] + '…'}” ({original})")
@@ -321,8 +321,8 @@ def export_key(project, path: str | Path, passphrase: str) -> int:
     return len(rows)
 
 
-def read_key(path: str | Path, passphrase: str) -> list[tuple[str, str, str]]:
-    """The (original, pseudonym, note) rows of a key file."""
+def read_key(path: str | Path, passphrase: str) -> list[sql.KeyRow]:
+    """The rows of a key file (original, pseudonym, note)."""
     from qcdesk.core.encryption import check_passphrase_text
 
     path = Path(path)
@@ -347,10 +347,10 @@ def import_key(project, path: str | Path, passphrase: str) -> int:
     """Merge a key file into the project's key (entries with the same original are updated)."""
     rows = read_key(path, passphrase)
     with project.action():
-        for original, pseudonym, note in rows:
-            found = sql.pseudonym_by_original(project.db, original)
+        for row in rows:
+            found = sql.pseudonym_by_original(project.db, row.original)
             if found is None:
-                sql.insert_pseudonym(project.db, original, pseudonym, note, schema.now())
+                sql.insert_pseudonym(project.db, row.original, row.pseudonym, row.note, schema.now())
             else:
-                sql.update_pseudonym(project.db, found.id, original, pseudonym, note)
+                sql.update_pseudonym(project.db, found.id, row.original, row.pseudonym, row.note)
     return len(rows)

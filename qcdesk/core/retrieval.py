@@ -21,7 +21,7 @@ import itertools
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, TypeVar
 
 from qcdesk.core import intervals
 from qcdesk.core.errors import OperationError
@@ -109,8 +109,8 @@ class CaseMap:
 
     def __init__(self, project: "Project"):
         self.whole: dict[int, set[int]] = {}
-        for case_id, doc_id in sql.case_documents(project.db):
-            self.whole.setdefault(doc_id, set()).add(case_id)
+        for link in sql.case_documents(project.db):
+            self.whole.setdefault(link.document_id, set()).add(link.case_id)
         turns: dict[int, list[tuple[int, int, int]]] = {}
         for turn in sql.case_turns(project.db):
             turns.setdefault(turn.document_id, []).append((turn.start, max(turn.end, turn.start + 1), turn.case_id))
@@ -162,8 +162,8 @@ def cases_matching(project: "Project", conditions: Iterable[AttributeCondition])
         if condition.attribute_id not in types:
             raise OperationError(f"Attribute {condition.attribute_id} does not exist.")
         vtype = types[condition.attribute_id]
-        ids = {cid for cid, raw in sql.attribute_values(project.db, condition.attribute_id)
-               if _matches(condition, vtype, str(raw))}
+        ids = {row.case_id for row in sql.attribute_values(project.db, condition.attribute_id)
+               if _matches(condition, vtype, str(row.value))}
         found = ids if found is None else found & ids
     return found if found is not None else set()
 
@@ -201,7 +201,7 @@ class FilterChoices:
 def filter_choices(project: "Project") -> FilterChoices:
     return FilterChoices(
         documents=[(d.id, d.name) for d in project.documents()],
-        cases=sql.cases(project.db),
+        cases=[(c.id, c.name) for c in sql.cases(project.db)],
         attributes=[(a.id, a.name) for a in sql.attributes(project.db)],
         speakers=sql.speakers(project.db),
         coders=[(c.id, c.name) for c in project.coders()],
@@ -226,8 +226,8 @@ def attribute_values(project: "Project", attribute_id: int) -> list[str]:
         raise OperationError(f"Attribute {attribute_id} does not exist.")
     vtype, choices = found[attribute_id]
     spelling: dict[str, str] = {}
-    for _case, raw in sql.attribute_values(project.db, attribute_id):
-        value = " ".join(str(raw).split())
+    for row in sql.attribute_values(project.db, attribute_id):
+        value = " ".join(str(row.value).split())
         spelling.setdefault(value.casefold(), value)
     return value_order(vtype, list(json.loads(choices or "[]")), spelling.values())
 
@@ -330,7 +330,7 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
     results = []
     for doc_id, start, end, behind in found:
         turn = _containing(turns.get(doc_id, []), start)
-        speaker = turn[2] if turn else None
+        speaker = turn.speaker if turn else None
         if speakers and speaker not in speakers:
             continue
         doc_blocks = blocks.get(doc_id, [])
@@ -340,20 +340,21 @@ def retrieve(project: "Project", query: Query) -> list[Result]:
         text = texts[doc_id]
         before, after = _context(text, start, end, query.context_chars, turn or block)
         results.append(Result(
-            document_id=doc_id, document_name=order[doc_id][1], start=start, end=end,
+            document_id=doc_id, document_name=order[doc_id].name, start=start, end=end,
             text=text[start:end],
             code_ids=tuple(sorted({r[2] for r in behind})), coding_ids=tuple(sorted({r[0] for r in behind})),
-            speaker=speaker, time_start=turn[3] if turn else None, paragraph=paragraph,
+            speaker=speaker, time_start=turn.time_start if turn else None, paragraph=paragraph,
             before=before, after=after,
             coders=tuple(sorted({coder_names[r[5]] for r in behind if r[5] in coder_names}, key=str.casefold)),
         ))
     results += _time_results(project, query, wanted, documents, case_map, cases, order)
-    results.sort(key=lambda r: (order[r.document_id][0], r.start, r.end, r.time_range or (0, 0)))
+    results.sort(key=lambda r: (order[r.document_id].rank, r.start, r.end, r.time_range or (0, 0)))
     return results
 
 
 def _time_results(project: "Project", query: Query, wanted: set[int], documents: set[int] | None,
-                  case_map: "CaseMap | None", cases: set[int] | None, order: dict) -> list[Result]:
+                  case_map: "CaseMap | None", cases: set[int] | None,
+                  order: dict[int, sql.DocumentPlace]) -> list[Result]:
     """The time codings of recordings that an ``or`` query asks for (one result per coded range),
     with the document, case and coder filters; a speaker filter leaves them out (a time range has
     no speaker). ``and``/``not`` combine passages of text and leave them out."""
@@ -369,7 +370,7 @@ def _time_results(project: "Project", query: Query, wanted: set[int], documents:
         if case_map is not None and cases is not None and not (case_map.cases_of(t.document_id, 0, 0) & cases):
             continue
         by_range.setdefault((t.document_id, t.start_ms, t.end_ms), []).append(t)
-    return [Result(document_id=doc_id, document_name=order[doc_id][1], start=0, end=0,
+    return [Result(document_id=doc_id, document_name=order[doc_id].name, start=0, end=0,
                    text=next((t.memo for t in items if t.memo.strip()), ""),
                    code_ids=tuple(sorted({t.code_id for t in items})),
                    coding_ids=tuple(sorted(-t.id for t in items)), speaker=None, time_start=begin / 1000,
@@ -379,17 +380,21 @@ def _time_results(project: "Project", query: Query, wanted: set[int], documents:
             for (doc_id, begin, end), items in by_range.items()]
 
 
-def _containing(spans: list[tuple], position: int) -> tuple | None:
+Span = TypeVar("Span", sql.TurnSpan, sql.BlockSpan)
+
+
+def _containing(spans: list[Span], position: int) -> Span | None:
     """The span (sorted by start) holding ``position``, if any."""
     i = bisect_right(spans, (position, float("inf"))) - 1
-    if i >= 0 and spans[i][0] <= position < max(spans[i][1], spans[i][0] + 1):
+    if i >= 0 and spans[i].start <= position < max(spans[i].end, spans[i].start + 1):
         return spans[i]
     return None
 
 
-def _context(text: str, start: int, end: int, chars: int | None, span: tuple | None) -> tuple[str, str]:
+def _context(text: str, start: int, end: int, chars: int | None,
+             span: sql.TurnSpan | sql.BlockSpan | None) -> tuple[str, str]:
     if chars is None and span is not None:
-        lo, hi = span[0], span[1]
+        lo, hi = span.start, span.end
         return text[lo:start] if lo < start else "", text[end:hi] if hi > end else ""
     chars = FALLBACK_WINDOW if chars is None else max(0, chars)
     lo, hi = max(0, start - chars), min(len(text), end + chars)

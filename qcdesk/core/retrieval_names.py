@@ -44,9 +44,9 @@ def code_id(project: "Project", name: str) -> int:
 
 
 def case_id(project: "Project", name: str) -> int:
-    for cid, case_name in sql.cases(project.db):
-        if _fold(case_name) == _fold(name):
-            return cid
+    for case in sql.cases(project.db):
+        if _fold(case.name) == _fold(name):
+            return case.id
     raise OperationError(f"There is no case named “{name}”.")
 
 

@@ -35,7 +35,7 @@ from itertools import chain
 from typing import Callable, Iterable
 from weakref import WeakKeyDictionary
 
-from qcdesk.core import coding_rules, search_bytes
+from qcdesk.core import coding_rules, intervals, search_bytes
 from qcdesk.core.errors import OperationError, ProjectError
 from qcdesk.core.models import Block, Coding
 from qcdesk.core.project import Project
@@ -269,9 +269,10 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
     on_bytes = ([search_bytes.Term(t.tokens, t.prefix, whole_words) for t in terms]
                 if all(t.ascii for t in terms) else None)
     found_in: dict[int, tuple[FoundText, list[int]]] = {}
-    for doc_id, raw in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
+    for stored in _texts(project, index, hashes, candidates, on_bytes is not None and not case_sensitive):
+        doc_id = stored.id
         content_hash = hashes[doc_id]
-        source, spans = _search_one(project, index, doc_id, content_hash, raw, terms, patterns, on_bytes,
+        source, spans = _search_one(project, index, doc_id, content_hash, stored.data, terms, patterns, on_bytes,
                                     whole_words, case_sensitive)
         if wanted:
             spans = list(chain.from_iterable(
@@ -280,9 +281,9 @@ def search(project: Project, query: str, *, document_ids: Iterable[int] | None =
         if spans:
             found_in[doc_id] = (source, spans)
     hits = Hits(project)
-    for doc_id, name in sql.names(project.db, found_in):  # interview order
-        source, spans = found_in[doc_id]
-        hits.add(doc_id, name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
+    for doc in sql.names(project.db, found_in):  # interview order
+        source, spans = found_in[doc.id]
+        hits.add(doc.id, doc.name, source, spans if limit is None else spans[:2 * (limit - len(hits))])
         if limit is not None and len(hits) >= limit:
             break
     return hits
@@ -315,11 +316,11 @@ def _search_one(project: Project, index: _Index, doc_id: int, content_hash: str,
 
 
 def _texts(project: Project, index: _Index, hashes: dict[int, str], candidates: set[int],
-           warm: bool) -> Iterable[tuple[int, bytes]]:
-    """(id, UTF-8 bytes) of the candidates, in the order they are stored; when ``warm`` and
-    every candidate's folding is kept, no text is read (the bytes are empty)."""
+           warm: bool) -> Iterable[sql.DocumentBytes]:
+    """The candidates' UTF-8 texts, in the order they are stored; when ``warm`` and every
+    candidate's folding is kept, no text is read (the bytes are empty)."""
     if warm and index.all_kept(hashes, candidates):
-        return ((i, b"") for i in sorted(candidates))
+        return (sql.DocumentBytes(i, b"") for i in sorted(candidates))
     return sql.texts(project.db, candidates)
 
 
@@ -345,7 +346,7 @@ def _find_folded(folded: Folded, terms: list[Term], patterns: list[re.Pattern[st
         if not found_here:
             return []
         spans.extend(found_here)
-    return _merge((folded.to_start(a), folded.to_end(b)) for a, b in spans)
+    return intervals.union(((folded.to_start(a), folded.to_end(b)) for a, b in spans), join_touching=False)
 
 
 def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_bytes.Alnum = frozenset()
@@ -362,17 +363,7 @@ def _find_on_bytes(data: bytes, terms: list[search_bytes.Term], alnum: search_by
         if not found_here:
             return []
         spans.extend(zip(found_here[::2], found_here[1::2]))
-    return list(chain.from_iterable(_merge(spans)))
-
-
-def _merge(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in sorted(ranges):
-        if out and start < out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], end))
-        else:
-            out.append((start, end))
-    return out
+    return list(chain.from_iterable(intervals.union(spans, join_touching=False)))
 
 
 # ----------------------------------------------------------------------------- coding the hits
@@ -470,7 +461,8 @@ def _new_codings(project: Project, by_doc: dict[int, list[Hit]], code_id: int,
     for doc_id, doc_hits in by_doc.items():
         text = project.document_text(doc_id)
         paragraphs = Paragraphs(project.blocks(doc_id)) if unit != "hit" else None
-        ranges = _merge(unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits)
+        ranges = intervals.union((unit_range(project, doc_id, text, h.start, h.end, unit, paragraphs) for h in doc_hits),
+                                 join_touching=False)
         existing = [(c.start, c.end) for c in project.codings_for_document(doc_id)
                     if c.code_id == code_id and c.coder_id == coder]
         for start, end in ranges:

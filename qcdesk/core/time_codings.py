@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from qcdesk.core import coding_rules
 from qcdesk.core.errors import OperationError
-from qcdesk.core.models import TimeCoding
+from qcdesk.core.models import CodeCount, TimeCoding
 from qcdesk.core.storage import schema
 from qcdesk.core.storage import time_codings as sql
 from qcdesk.core.undo import Done, delete_then, restore_then, swap, touched
@@ -177,7 +177,7 @@ class TimeCodingService:
             changes.coded_documents.add(row["document_id"])
 
     # ------------------------------------------------------------ counting and retrieval
-    def counts_by_code(self) -> dict[int, tuple[int, int]]:
+    def counts_by_code(self) -> dict[int, CodeCount]:
         return sql.counts_by_code(self._db)
 
     def counts_by_code_and_document(self) -> dict[tuple[int, int], int]:

@@ -177,7 +177,8 @@ def paragraph_times(project, document_id: int) -> list[tuple[int, float]]:
     starts = {b.start for b in project.blocks(document_id)}
     turns = [(t.start, t.time_start) for t in sql.timed_turns(project.db, document_id) if t.time_start is not None]
     taken = {p for p, _ in turns}
-    inner = [(p, s) for p, s in sql.sync_points(project.db, document_id) if p in starts and p not in taken]
+    inner = [(point.position, point.seconds) for point in sql.sync_points(project.db, document_id)
+             if point.position in starts and point.position not in taken]
     return sorted(dict(reversed(inner)).items() | set(turns))
 
 

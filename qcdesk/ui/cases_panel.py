@@ -59,7 +59,8 @@ class CasesModel(QAbstractTableModel):
             self.text_of = {}
             for row in self.rows:
                 parts = [names[i] for i in project.cases.documents_of(row.case.id)]
-                parts += [f"{speaker} in {names[d]}" for d, speaker in project.cases.speakers_of(row.case.id)]
+                parts += [f"{link.speaker} in {names[link.document_id]}"
+                          for link in project.cases.speakers_of(row.case.id)]
                 self.text_of[row.case.id] = "; ".join(parts)
         self.endResetModel()
 

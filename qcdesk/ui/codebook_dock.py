@@ -503,7 +503,7 @@ class CodebookPanel(QWidget):
     def delete_summary(self, code_id: int) -> tuple[int, int]:
         """(sub-codes, coded segments) that deleting ``code_id`` removes with it."""
         subtree = self.model.subtree_ids(code_id)
-        return max(0, len(subtree) - 1), sum(self.model.counts(cid)[0] for cid in subtree)
+        return max(0, len(subtree) - 1), sum(self.model.counts(cid).segments for cid in subtree)
 
     # ------------------------------------------------------------------ dialogs (patched in tests)
     def _ask_color(self, initial: str) -> str | None:

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
-from qcdesk.core.models import Changes, Code
+from qcdesk.core.models import NO_CODINGS, Changes, Code, CodeCount
 
 #: data role returning the code id (an ``int``) of any cell
 CODE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -58,7 +58,7 @@ class CodebookModel(QAbstractItemModel):
         self._project = project
         self._nodes: dict[int, _Node] = {}
         self._roots: list[int] = []
-        self._counts: dict[int, tuple[int, int]] = {}
+        self._counts: dict[int, CodeCount] = {}
         self._icons: dict[str, QIcon] = {}
         self._build()
 
@@ -82,7 +82,7 @@ class CodebookModel(QAbstractItemModel):
 
     def _build(self, codes: list[Code] | None = None) -> None:
         self._nodes, self._roots, self._counts = {}, [], {}
-        self._totals: dict[int, tuple[int, int]] = {}
+        self._totals: dict[int, CodeCount] = {}
         if self._project is None:
             return
         if codes is None:
@@ -160,13 +160,14 @@ class CodebookModel(QAbstractItemModel):
                 code_id = self._nodes[code_id].code.parent_id
         for code_id in ancestors & self._totals.keys():
             subtree = self.subtree_ids(code_id)
-            delta = sum(counts.get(c, (0, 0))[0] - old.get(c, (0, 0))[0] for c in codes if c in subtree)
+            delta = sum(counts.get(c, NO_CODINGS).segments - old.get(c, NO_CODINGS).segments
+                        for c in codes if c in subtree)
             if not delta:
                 continue  # a coding moved or its memo changed: the same totals
             segments, documents = self._totals[code_id]
             now = self._project.codings_in_document(subtree, document_id)
             documents += (now > 0) - (now - delta > 0)
-            self._totals[code_id] = (segments + delta, documents)
+            self._totals[code_id] = CodeCount(segments + delta, documents)
 
     @staticmethod
     def _few_codes_changed(changes: Changes) -> bool:
@@ -278,20 +279,20 @@ class CodebookModel(QAbstractItemModel):
             stack.extend(self._nodes[cid].children)
         return out
 
-    def counts(self, code_id: int) -> tuple[int, int]:
-        """(segments, documents) of the code alone."""
-        return self._counts.get(code_id, (0, 0))
+    def counts(self, code_id: int) -> CodeCount:
+        """Segments and documents of the code alone."""
+        return self._counts.get(code_id, NO_CODINGS)
 
-    def totals(self, code_id: int) -> tuple[int, int]:
-        """(segments, documents) of the code with all its sub-codes (a document counted once)."""
+    def totals(self, code_id: int) -> CodeCount:
+        """Segments and documents of the code with all its sub-codes (a document counted once)."""
         node = self._nodes.get(code_id)
         if node is None or not node.children:
             return self.counts(code_id)
         if code_id not in self._totals:
             ids = self.subtree_ids(code_id)
-            segments = sum(self.counts(cid)[0] for cid in ids)
+            segments = sum(self.counts(cid).segments for cid in ids)
             documents = self._project.documents_coded_with(ids) if segments else 0
-            self._totals[code_id] = (segments, documents)
+            self._totals[code_id] = CodeCount(segments, documents)
         return self._totals[code_id]
 
     def path(self, code_id: int) -> list[str]:
@@ -379,7 +380,8 @@ class CodebookModel(QAbstractItemModel):
         own = segments if column == COL_SEGMENTS else documents
         total = own
         if node.children:
-            total = self.totals(code_id)[0 if column == COL_SEGMENTS else 1]
+            totals = self.totals(code_id)
+            total = totals.segments if column == COL_SEGMENTS else totals.documents
         if role == Qt.ItemDataRole.DisplayRole:
             # a theme or category: its own count / with its sub-codes' (when they add any)
             return own if total == own else f"{own} / {total}"

@@ -9,23 +9,23 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QStackedWidget,
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QStackedWidget,
                                QVBoxLayout, QWidget)
 
 from qcdesk import APP_NAME, PROJECT_SUFFIX
-from qcdesk.core import timing
-from qcdesk.core.errors import OperationError, ProjectLockedError, QcdeskError
+from qcdesk.core.errors import ProjectLockedError, QcdeskError
 from qcdesk.core.importers import SUPPORTED_SUFFIXES
 from qcdesk.core.models import Changes
 from qcdesk.core.project import Project
 from qcdesk.ui import commands as cmd
 from qcdesk.ui import dialogs, features, panel_state, unlock, workbench_layout
 from qcdesk.ui.commands import codebook as codebook_cmd
-from qcdesk.ui.commands import codings as coding_cmd
 from qcdesk.ui.about import show_about
 from qcdesk.ui.codebook_dock import CodebookPanel
+from qcdesk.ui.coding_actions import CodingActions
 from qcdesk.ui.documents_panel import DocumentsPanel
 from qcdesk.ui.import_flow import ExportFlow, ImportFlow
+from qcdesk.ui.open_document import OpenDocument
 from qcdesk.ui.segments_panel import SegmentsPanel, format_time
 from qcdesk.ui.settings import Settings
 from qcdesk.ui.transcript_view import TranscriptView
@@ -97,8 +97,10 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         #: View ▸ Show codings of: the coder ids whose codings show (None: every coder), set by the Team feature
         self.shown_coders: set[int] | None = None
-        #: document id -> (cursor, first position in view) where the reader left it, while the project is open
-        self._places: dict[int, tuple[int, int]] = {}
+        #: the document open in the transcript, kept in step with the project (qcdesk/ui/open_document.py)
+        self.open_document = OpenDocument(self)
+        #: coding the selected text, removing codings, the transcript's menu (qcdesk/ui/coding_actions.py)
+        self.coding = CodingActions(self)
         self.undo_stack = QUndoStack(self)
         self.undo = cmd.UndoController(self.undo_stack, self._command_failed)
         self.imports = ImportFlow(self)
@@ -141,9 +143,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(page)
         self.setCentralWidget(self.stack)
         self.transcript.codingsAtCursorChanged.connect(self._show_codings_at_cursor)
-        self.transcript.margin.stripeClicked.connect(self._select_coding)
+        self.transcript.margin.stripeClicked.connect(self.coding.select_coding)
         self.transcript.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.transcript.customContextMenuRequested.connect(self._transcript_menu)
+        self.transcript.customContextMenuRequested.connect(self.coding.transcript_menu)
         self._refresh_welcome()
 
     def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -392,7 +394,7 @@ class MainWindow(QMainWindow):
         self.projectClosing.emit()
         self.undo_stack.clear()
         project, self.project = self.project, None
-        self._places.clear()  # another project's documents have other ids
+        self.open_document.forget_places()
         project.unsubscribe(self._on_changes)
         self.documents.set_project(None)
         self.codebook.clear()
@@ -464,127 +466,18 @@ class MainWindow(QMainWindow):
         if changes.document_list and not self.documents.show_added(changes.documents):
             self.documents.refresh()
         self.codebook.apply_changes(changes)
-        doc_id = self.transcript.document_id
-        if doc_id is not None:
-            if doc_id in changes.documents and doc_id not in {d.id for d in self.project.documents()}:
-                self.show_document(None)
-            elif doc_id in changes.texts:
-                self._reload_text(doc_id)
-            elif doc_id in changes.coded_documents:
-                if not self._update_codings(changes):
-                    self._load_codings()
-            elif changes.codebook:
-                self._follow_codebook()
-            if doc_id in changes.documents:
-                self._update_doc_header()
+        self.open_document.follow(changes)
         self.segments.apply_changes(changes)
         self._update_enabled()
 
-    def _reload_text(self, doc_id: int) -> None:
-        """The open document's own text changed (a speaker renamed, pseudonyms applied): show the
-        new text and its codings, scrolled where the reader was."""
-        top = self.transcript.top_position()
-        self.transcript.show_document(doc_id, self.project.document_text(doc_id))
-        self._load_turn_times()
-        self._load_codings()
-        self.transcript.scroll_to_top(top)
-
-    def _load_turn_times(self) -> None:
-        doc_id = self.transcript.document_id
-        if self.project is not None and doc_id is not None:
-            self.transcript.set_turn_times([(position, format_time(seconds)) for position, seconds
-                                            in timing.paragraph_times(self.project, doc_id)])
-
-    def _remember_place(self) -> None:
-        """Where the reader is in the open document (cursor and scroll), for coming back to it."""
-        doc_id = self.transcript.document_id
-        if doc_id is not None:
-            self._places[doc_id] = (self.transcript.textCursor().position(), self.transcript.top_position())
-
-    def _restore_place(self, document_id: int) -> None:
-        position, top = self._places.get(document_id, (0, 0))
-        cursor = self.transcript.textCursor()
-        cursor.setPosition(min(position, self.transcript.document().characterCount() - 1))
-        self.transcript.setTextCursor(cursor)
-        self.transcript.scroll_to_top(top)  # the same first line, however the text above wraps
-
     def show_document(self, document_id: int | None) -> None:
-        self._remember_place()
-        if self.project is None or document_id is None:
-            self.transcript.show_document(None, "")
-            self.doc_header.setText("No document open. Import transcripts with File ▸ Import documents."
-                                    if self.project else "")
-            self._update_enabled()
-            return
-        self.transcript.show_document(document_id, self.project.document_text(document_id))
-        self._load_turn_times()
-        self._load_codings()
-        self._restore_place(document_id)  # each document where the reader left it
-        self._update_doc_header()
+        """Open ``document_id`` in the transcript (None: none), where the reader left it."""
+        self.open_document.show(document_id)
         self._update_enabled()
-
-    def _update_doc_header(self) -> None:
-        doc_id = self.transcript.document_id
-        if self.project is None or doc_id is None:
-            return
-        doc = self.project.document(doc_id)
-        speakers = sorted({t.speaker for t in self.project.speaker_turns(doc_id)})
-        extra = f" · speakers: {', '.join(speakers)}" if speakers else ""
-        self.doc_header.setText(f"<b>{doc.name}</b> <span style='color:#666'>· {doc.char_count:,} "
-                                f"characters · {doc.source_format}{extra}</span>")
-
-    def _load_codings(self) -> None:
-        doc_id = self.transcript.document_id
-        if self.project is None or doc_id is None:
-            return
-        codes = {c.id: c for c in self.project.codes()}
-        codings = self.project.codings_for_document(doc_id)
-        if self.shown_coders is not None:
-            codings = [c for c in codings if c.coder_id in self.shown_coders]
-        self.transcript.set_codings(codings, codes)
-
-    def _update_codings(self, changes: Changes) -> bool:
-        """A few codings applied, undone, moved or recoded, the codebook unchanged: read only those
-        and add, replace or drop them in the open document's list (issue 19: a coding shown in
-        under 50 ms in a project of 250,000 codings). False (nothing done) when the full reload is
-        needed: many codings, the codebook changed, or a code the view does not know yet."""
-        doc_id = self.transcript.document_id
-        if (changes.codebook or changes.texts or changes.document_list or not changes.codings
-                or len(changes.codings) > 50):
-            return False
-        codes = self.transcript.shown_codes()
-        kept = [c for c in self.transcript.codings() if c.id not in changes.codings]
-        for coding_id in sorted(changes.codings):
-            try:
-                coding = self.project.coding(coding_id)
-            except OperationError:
-                continue  # removed (undone)
-            if coding.document_id != doc_id:
-                continue  # of another document
-            if coding.code_id not in codes:
-                return False
-            if self.shown_coders is None or coding.coder_id in self.shown_coders:
-                kept.append(coding)
-        kept.sort(key=lambda c: (c.start, c.end, c.id))
-        self.transcript.set_codings(kept, codes)
-        return True
 
     def refresh_codings(self) -> None:
         """Redraw the open document's codings (after the coders shown changed)."""
-        self._load_codings()
-
-    def _follow_codebook(self) -> None:
-        """A codebook change that moved no coding of the open document (a code added, renamed or
-        recoloured elsewhere): redraw its codings only if a code they show changed."""
-        codes = {c.id: c for c in self.project.codes()}
-        shown = self.transcript.codings()
-        if any(c.code_id not in codes for c in shown):
-            self._load_codings()
-        elif any(s.code_id in codes and (codes[s.code_id].color, codes[s.code_id].name) != (s.color, s.name)
-                 for s in self.transcript.highlighter.spans()):
-            self.transcript.set_codings(shown, codes)
-        else:
-            self.transcript.remember_codes(codes)  # a code added or renamed: the next coding draws it
+        self.open_document.load_codings()
 
     def _current_code_changed(self, code_id: int | None) -> None:
         self.segments.show_code(code_id)
@@ -637,78 +530,18 @@ class MainWindow(QMainWindow):
         self.transcript.snap_words = on
         self.settings.set_snap_to_words(on)
 
-    def _selection_or_warn(self) -> tuple[int, int] | None:
-        if self.project is None or self.transcript.document_id is None:
-            return None
-        selected = self.transcript.selected_range()
-        if selected is None:
-            self.statusBar().showMessage("Select some text in the transcript first.", 5000)
-        return selected
-
     def apply_code(self, code_id: int) -> bool:
         """Code the selected text with ``code_id`` (double-click in the codebook, Ctrl+E)."""
-        selected = self._selection_or_warn()
-        if selected is None:
-            return False
-        doc_id = self.transcript.document_id
-        done = self.undo.run(coding_cmd.apply_code(self.project, doc_id, code_id, *selected,
-                                                   code_name=self.project.code(code_id).name))
-        if done:
-            self.codeApplied.emit(code_id)
-        return done
+        return self.coding.apply_code(code_id)
 
     def apply_current_code(self) -> bool:
-        code_id = self.codebook.current_code_id()
-        if code_id is None:
-            self.statusBar().showMessage("Select a code in the codebook first.", 5000)
-            return False
-        return self.apply_code(code_id)
+        return self.coding.apply_current_code()
 
     def in_vivo(self) -> bool:
-        selected = self._selection_or_warn()
-        if selected is None:
-            return False
-        command = coding_cmd.in_vivo(self.project, self.transcript.document_id, *selected,
-                                     parent_id=self._in_vivo_parent())
-        if self.undo.run(command):
-            code, _coding = command.value
-            self.codebook.select_code(code.id)
-            self._last_in_vivo = code.id
-            return True
-        return False
-
-    def _in_vivo_parent(self) -> int | None:
-        """An in-vivo code goes under the code selected in the codebook; when that is the in-vivo
-        code just made (selected for the coder to see it), beside it, so a run of in-vivo codes
-        are siblings rather than each nested in the one before."""
-        current = self.codebook.current_code_id()
-        if current is None:
-            return None
-        code = self.project.code(current)
-        if current == getattr(self, "_last_in_vivo", None):
-            return code.parent_id
-        return current
+        return self.coding.in_vivo()
 
     def remove_coding(self, coding_id: int | None = None) -> bool:
-        if self.project is None:
-            return False
-        if coding_id is None:
-            candidates = self.transcript.codings_at_cursor()
-            current = self.codebook.current_code_id()
-            # the selected code's coding first; still asked when several are here (it may be hidden)
-            candidates = sorted(candidates, key=lambda c: c.code_id != current)
-            if not candidates:
-                self.statusBar().showMessage("There is no coding at the cursor to remove.", 5000)
-                return False
-            if len(candidates) > 1:
-                names = [self.project.code(c.code_id).name for c in candidates]
-                picked = dialogs.choose(self, "Remove coding", "Remove which coding?", names)
-                if picked is None:
-                    return False
-                candidates = [candidates[picked]]
-            coding_id = candidates[0].id
-        name = self.project.code(self.project.coding(coding_id).code_id).name
-        return self.undo.run(coding_cmd.remove_coding(self.project, coding_id, name))
+        return self.coding.remove_coding(coding_id)
 
     def codebook_add(self) -> None:
         """Code ▸ New code: the codebook panel asks for the name (its own "New" action)."""
@@ -716,35 +549,11 @@ class MainWindow(QMainWindow):
         if action is not None:
             action.trigger()
 
-    def _select_coding(self, coding_id: int) -> None:
-        coding = self.project.coding(coding_id) if self.project else None
-        if coding is not None:
-            self.transcript.select_range(coding.start, coding.end)
-            self.codebook.select_code(coding.code_id)
-
     def jump_to(self, document_id: int, start: int, end: int) -> None:
         if self.transcript.document_id != document_id:
             self.documents.select(document_id)
         self.transcript.select_range(start, end)
         self.transcript.setFocus()
-
-    def _transcript_menu(self, pos) -> None:
-        if self.project is None or self.transcript.document_id is None:
-            return
-        menu = QMenu(self)
-        current = self.codebook.current_code_id()
-        if current is not None:
-            self.act_apply.setText(f"Apply “{self.project.code(current).name}”")
-        menu.addActions([self.act_apply, self.act_invivo])
-        codings = self.transcript.codings_at_cursor()
-        if codings:
-            sub = menu.addMenu("Remove coding")
-            for coding in codings:
-                act = sub.addAction(self.project.code(coding.code_id).name)
-                act.triggered.connect(lambda _=False, cid=coding.id: self.remove_coding(cid))
-        self.transcriptMenuAboutToShow.emit(menu, codings)
-        menu.exec(self.transcript.mapToGlobal(pos))
-        self.act_apply.setText("&Apply selected code")
 
     # ================================================================ errors, drops, close
     def _command_failed(self, what: str, exc: Exception) -> None:

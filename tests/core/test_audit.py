@@ -81,3 +81,33 @@ def test_cli_audit_prints_and_writes_csv(project, tmp_path, capsys):
     assert main(["audit", path, "--csv", str(tmp_path / "a.csv")]) == 0
     assert "wrote 5 entries" in capsys.readouterr().out
     assert (tmp_path / "a.csv").read_text(encoding="utf-8-sig").count("\n") == 6
+
+
+@pytest.mark.parametrize("step", ["move", "move into a theme", "add at a place", "delete", "undo the delete"])
+def test_a_codebook_change_names_only_the_codes_it_changed(tmp_path, step):
+    """Moving, adding or deleting one code among six shifts some siblings' places: the audit
+    trail names the code and the siblings whose place changed, never the ones left where they were
+    (moving one code used to write a "changed" entry for every sibling of both parents)."""
+    with empty_project(tmp_path / "audit.qcdesk") as p:
+        p.set_coder("Ana")
+        ids = [p.codebook.add(f"Code {i}").value.id for i in range(6)]
+        theme = p.codebook.add("Theme").value.id
+        deleted = p.codebook.delete(ids[2]) if step == "undo the delete" else None
+        before = {c.id: (c.parent_id, c.position) for c in p.codes()}
+        last = max(e.id for e in audit.entries(p))
+        if step == "move":
+            p.codebook.move(ids[5], None, 4)
+        elif step == "move into a theme":
+            p.codebook.move(ids[1], theme)
+        elif step == "add at a place":
+            ids.append(p.codebook.add("New", position=4).value.id)
+        elif step == "delete":
+            p.codebook.delete(ids[2])
+        else:
+            deleted.undo.run()
+        after = {c.id: (c.parent_id, c.position) for c in p.codes()}
+        moved = {i for i in after if i in before and after[i] != before[i]}
+        named = [(e.action, e.object_id) for e in audit.entries(p) if e.id > last and e.kind == "code"]
+        changed = {i for action, i in named if action == "changed"}
+        assert changed == moved and len(changed) == len([a for a, _ in named if a == "changed"])
+        assert moved, "the step moves some code"

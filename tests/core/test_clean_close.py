@@ -15,25 +15,18 @@ from hypothesis import strategies as st
 
 from qcdesk.core import check, clean_close
 from qcdesk.core.errors import NotAProjectError, OperationError
-from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
+from builders import meetings_project
 from tests.damage import damage_page_keeping_mtime
 
 pytestmark = pytest.mark.core
-
-TEXT = "Mentor: We met every Tuesday to plan the week ahead, and talked about the lab.\n" * 400
 
 
 @pytest.fixture(scope="module")
 def sealed_master(tmp_path_factory) -> tuple[Path, str]:
     """A project of about 1 MB, closed cleanly after the full check, and its seal."""
     path = tmp_path_factory.mktemp("master") / "study.qcdesk"
-    with Project.create(path) as project:
-        for i in range(6):
-            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        code = project.codebook.add("Weekly meetings").value
-        project.codings.apply(1, code.id, 0, 40)
-    seal = project.closed_seal
+    seal = meetings_project(path, coded=(0, 40)).closed_seal
     assert seal is not None and clean_close.matches(path, seal)
     return path, seal
 

@@ -165,6 +165,17 @@ def test_criteria_set_and_kept(project, coded, tmp_path):
     again.close()
 
 
+def test_a_description_is_one_criterion_whichever_way_it_is_set(project, coded):
+    """set_description is set_criteria(description=...): the same line endings kept, one undo step
+    putting the old text back (they used to be two writers, and only one mended Windows line ends)."""
+    before = project.code(coded["lost"])
+    done = project.codebook.set_description(coded["lost"], "Feeling lost\r\nor adrift")
+    assert done.value.description == "Feeling lost\nor adrift" == project.code(coded["lost"]).description
+    assert project.codebook.set_criteria(coded["lost"], description="Feeling lost\nor adrift").undo is None
+    done.undo.run()
+    assert project.code(coded["lost"]) == before
+
+
 def test_merge_keeps_each_coders_identical_coding(project, coded):
     """Team projects: the same range coded by two coders is two judgements, not a duplicate."""
     d1 = coded["d1"]

@@ -57,6 +57,33 @@ def test_encrypt_project_replaces_plaintext_and_keeps_everything(tmp_path):
         assert schema.file_version(project.db) == schema.SCHEMA_VERSION
 
 
+@pytest.mark.parametrize("pragma", ["user_version", "application_id"])
+def test_a_copy_whose_header_was_not_carried_over_is_refused_and_the_project_stays_plain(
+        tmp_path, monkeypatch, pragma):
+    """sqlcipher_export leaves the header out (qcdesk copies it by hand): a copy that lost its schema
+    step or its application id is not put in the project's place."""
+    from qcdesk.core.storage import connection
+    from qcdesk.core.storage import encryption as enc_sql
+
+    path = _plain_project(tmp_path)
+    before = _digest(path)
+    real = enc_sql.export_copy
+
+    def header_lost(db, target, key):
+        real(db, target, key)
+        copy = connection.connect(target, passphrase=key)
+        try:
+            copy.execute(f"PRAGMA {pragma} = 7")
+        finally:
+            copy.close()
+
+    monkeypatch.setattr(enc_sql, "export_copy", header_lost)
+    with pytest.raises(OperationError, match="its format version differs"):
+        encryption.encrypt_project(path, PASS)
+    assert not encryption.is_encrypted(path) and _digest(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["study.qcdesk"]
+
+
 def test_encrypting_wipes_the_old_bytes_kept_by_another_name(tmp_path):
     """A hard link stands in for the old blocks on disk: after the swap they hold zeros."""
     path = _plain_project(tmp_path)

@@ -13,26 +13,18 @@ import pytest
 
 from qcdesk.core import check
 from qcdesk.core.errors import NotAProjectError, OperationError
-from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.project import Project
 from qcdesk.core.storage import connection
-from tests.damage import damage_page_keeping_mtime, index_out_of_step
+from builders import meetings_project
+from tests.damage import damage_page_keeping_mtime, hold_full_check, index_out_of_step
 
 pytestmark = pytest.mark.core
-
-TEXT = "Mentor: We met every Tuesday to plan the week ahead, and talked about the lab.\n" * 400
 
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
     """A project of about 1 MB with a coding, closed (its seal is not kept: as after a crash)."""
-    path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        for i in range(6):
-            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        code = project.codebook.add("Weekly meetings").value
-        project.codings.apply(1, code.id, 10, 40)
-    return path
+    return meetings_project(tmp_path / "study.qcdesk").path
 
 
 @pytest.fixture
@@ -77,30 +69,21 @@ def test_a_damaged_page_is_still_refused_before_opening_and_left_as_it_was(proje
 
 
 def test_a_write_made_while_the_check_runs_waits_for_it_then_succeeds(project_path, monkeypatch):
-    started, release, order = threading.Event(), threading.Event(), []
-    real = check.sqlite_problems
-
-    def slow(*args, **kwargs):
-        started.set()
-        assert release.wait(20)
-        found = real(*args, **kwargs)
-        order.append("checked")
-        return found
-
-    monkeypatch.setattr(check, "sqlite_problems", slow)
+    order: list[str] = []
+    held = hold_full_check(monkeypatch, log=order)
     with Project.open(project_path, defer_check=True) as project:
         told: list[bool] = []
 
         def waiting(now: bool) -> None:
             told.append(now)
             if now:
-                release.set()  # the check ends only once the change waits for it
+                held.release.set()  # the check ends only once the change waits for it
 
         project.check_wait_listener = waiting
         project.subscribe(lambda changes: order.append("written"))
         background = threading.Thread(target=project.full_check.run)
         background.start()
-        assert started.wait(20)
+        assert held.started.wait(20)
         code = project.codebook.add("Written after the check").value
         background.join()
         assert told == [True, False]

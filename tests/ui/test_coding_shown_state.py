@@ -11,14 +11,13 @@ from hypothesis import strategies as st
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 from builders import empty_project
 
 TEXT = "Ana said the mentor listened. Then Bo said nobody listened to him.\nLater they agreed on it."
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
+def window(make_window, tmp_path: Path, messages) -> MainWindow:
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as project:
         doc = project.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
@@ -29,15 +28,9 @@ def window(qtbot, tmp_path: Path, messages) -> MainWindow:
         project.codebook.add("Other")
         project.codings.apply(doc.id, leaf.id, 4, 8)
         project.codings.apply(other.id, leaf.id, 0, 6)
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(path), messages
+    win = make_window(path, size=(1000, 700), exposed=True)
     win.documents.select(doc.id)
-    yield win
-    win.close()
+    return win
 
 
 def assert_window_matches_core(win: MainWindow) -> None:

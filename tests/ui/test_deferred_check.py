@@ -9,34 +9,23 @@ from pathlib import Path
 import pytest
 
 from qcdesk.core.errors import OperationError
-from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.ui.main_window import MainWindow
-from qcdesk.ui.settings import Settings
 from tests.damage import damage_page_keeping_mtime
-from builders import empty_project
+from builders import meetings_project
 
 pytestmark = pytest.mark.gui
-
-TEXT = "Mentor: We met every Tuesday to plan the week ahead, and talked about the lab.\n" * 400
 
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
-    path = tmp_path / "study.qcdesk"
-    with empty_project(path) as project:
-        for i in range(6):
-            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        project.codebook.add("Weekly meetings")
-    return path
+    return meetings_project(tmp_path / "study.qcdesk", coded=None).path
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages) -> MainWindow:
-    win = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(win)
-    win.show()
-    yield win
-    win.close_project()
+def window(make_window, messages) -> MainWindow:
+    """A shown window with no project open yet; closing its project at the end (not the window:
+    these tests read the seal it kept in its settings)."""
+    return make_window(teardown="project")
 
 
 def _open_and_close_cleanly(window: MainWindow, path: Path, qtbot) -> None:

@@ -12,40 +12,22 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from qcdesk.core import check
-from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.project import Project
-from tests.damage import index_out_of_step
+from builders import meetings_project
+from tests.damage import hold_full_check, index_out_of_step
 
 pytestmark = pytest.mark.gui
-
-TEXT = "Mentor: We met every Tuesday to plan the week ahead, and talked about the lab.\n" * 400
 
 
 @pytest.fixture
 def project_path(tmp_path: Path) -> Path:
-    path = tmp_path / "study.qcdesk"
-    with Project.create(path) as project:
-        for i in range(3):
-            project.documents.add(f"Interview {i}", ParsedDocument(text=f"{i} {TEXT}", source_format="txt"))
-        code = project.codebook.add("Weekly meetings").value
-        project.codings.apply(1, code.id, 10, 40)
-    return path
+    return meetings_project(tmp_path / "study.qcdesk", documents=3).path
 
 
 @pytest.fixture
 def held_check(monkeypatch):
     """The background full check starts, then holds until the test releases it."""
-    started, release = threading.Event(), threading.Event()
-    real = check.sqlite_problems
-
-    def held(*args, **kwargs):
-        started.set()
-        assert release.wait(20)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(check, "sqlite_problems", held)
-    return started, release
+    held = hold_full_check(monkeypatch)
+    return held.started, held.release
 
 
 def _watch_the_wait(window, release: threading.Event) -> list[tuple[bool, object, str]]:

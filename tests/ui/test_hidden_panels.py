@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
 import pytest
@@ -69,23 +70,36 @@ def test_every_lazy_panel_is_covered():
     assert lazy == set(PANELS) | {"memos", "search"}
 
 
+def hidden_and_watched(window, panel, method: str, qtbot, monkeypatch) -> list[str]:
+    """Put ``panel`` behind the segments tab, wait until what opening started is over, then record
+    each call of its ``method`` (the stack that made it) in the list returned."""
+    window.segments_dock.raise_()
+    qtbot.waitUntil(lambda: not shown(panel))
+    qtbot.waitUntil(lambda: settled(panel))
+    calls: list[str] = []
+    original = getattr(panel, method)
+
+    def watched(*args, **kwargs):
+        calls.append("".join(traceback.format_stack(limit=6)))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(panel, method, watched)
+    return calls
+
+
 @pytest.mark.parametrize("feature", sorted(PANELS))
 def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feature):
+    """(Saturation: a coding made behind the tab shows as one new code in the first interview.)"""
     method, caught_up = PANELS[feature]
     owner = getattr(window, feature)
     panel, dock = owner.panel, owner.dock
-    window.segments_dock.raise_()
-    qtbot.waitUntil(lambda: not shown(panel))
-    qtbot.waitUntil(lambda: settled(panel))  # what opening the project started is over
-    calls = []
-    original = getattr(panel, method)
-    monkeypatch.setattr(panel, method, lambda *a, **k: (calls.append(__import__("traceback").format_stack(limit=6)), original(*a, **k))[1])
+    calls = hidden_and_watched(window, panel, method, qtbot, monkeypatch)
     doc = window.project.documents()[0]
     window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     window.project.codebook.add("Belonging")
     window.project.cases.add("P1")
     qtbot.waitUntil(lambda: settled(panel))  # every debounce of the panel has run out
-    assert calls == [], "".join(calls[0])  # nothing computed behind the tab
+    assert calls == [], calls[0]  # nothing computed behind the tab
     assert not caught_up(panel)  # and nothing shown of the changes yet
     window.show_panel(dock)
     qtbot.waitUntil(lambda: shown(panel))
@@ -95,28 +109,11 @@ def test_a_panel_behind_a_tab_waits_until_shown(window, qtbot, monkeypatch, feat
     assert len(calls) == 1, "the changes made while hidden are caught up with once"
 
 
-def test_saturation_shown_after_changes_has_the_new_code(window, qtbot):
-    panel, dock = window.saturation.panel, window.saturation.dock
-    window.segments_dock.raise_()
-    qtbot.waitUntil(lambda: not shown(panel))
-    doc = window.project.documents()[0]
-    window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
-    window.show_panel(dock)
-    qtbot.waitUntil(lambda: shown(panel))
-    qtbot.waitUntil(lambda: panel.table.rowCount() == 2)
-    qtbot.waitUntil(lambda: panel.table.item(0, 1).text() == "1")   # one new code in the first interview
-
-
 def test_the_saturation_menu_entry_catches_up_once(window, qtbot, monkeypatch):
     """Analysis ▸ Saturation on a panel with changes put off recomputes once, not once for the
     menu entry and again for the work put off."""
     panel = window.saturation.panel
-    window.segments_dock.raise_()
-    qtbot.waitUntil(lambda: not shown(panel))
-    qtbot.waitUntil(lambda: settled(panel))
-    calls = []
-    original = panel.refresh
-    monkeypatch.setattr(panel, "refresh", lambda: (calls.append(1), original())[1])
+    calls = hidden_and_watched(window, panel, "refresh", qtbot, monkeypatch)
     doc = window.project.documents()[0]
     window.project.codings.apply(doc.id, window.project.codes()[0].id, 4, 9)
     qtbot.waitUntil(lambda: settled(panel))
@@ -132,12 +129,7 @@ def test_saturation_behind_a_tab_lists_its_options_when_shown(window, qtbot, mon
     """A code created while Saturation is behind another tab reads no code list there; choosing the
     tab lists the new tree level among the count options."""
     panel, dock = window.saturation.panel, window.saturation.dock
-    window.segments_dock.raise_()
-    qtbot.waitUntil(lambda: not shown(panel))
-    qtbot.waitUntil(lambda: settled(panel))
-    calls = []
-    original = panel.fill_choices
-    monkeypatch.setattr(panel, "fill_choices", lambda: (calls.append(1), original())[1])
+    calls = hidden_and_watched(window, panel, "fill_choices", qtbot, monkeypatch)
     parent = window.project.codes()[0]
     window.project.codebook.add("Belonging", parent_id=parent.id)
     window.project.set_coder("Bo")

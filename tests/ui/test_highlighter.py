@@ -10,7 +10,7 @@ from PySide6.QtGui import QTextDocument
 
 from qcdesk.ui.highlighter import CodingHighlighter, Span
 from qcdesk.ui.positions import OffsetMap
-from qcdesk.ui.transcript_view import assign_columns
+from qcdesk.ui.transcript_margins import assign_columns
 
 pytestmark = pytest.mark.gui
 

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, messages, activate):
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+def window(make_window, qtbot, tmp_path, messages, activate):
+    win = _open(make_window, _project(tmp_path), activate)
     win.player.panel.volume.setValue(0)
     yield win
     win.player.attacher.wait()

@@ -17,7 +17,6 @@ from qcdesk.core.importers.base import ParsedDocument  # noqa: E402
 from qcdesk.core.models import Block, SpeakerTurn  # noqa: E402
 from qcdesk.ui import dialogs  # noqa: E402
 from qcdesk.ui.main_window import MainWindow  # noqa: E402
-from qcdesk.ui.settings import Settings  # noqa: E402
 from tests.media_files import tone_wav  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -58,20 +57,16 @@ def _project(folder: Path, *, embed: bool = True, sync=()) -> Path:
     return path
 
 
-def _open(qtbot, folder: Path, project: Path, messages, activate) -> MainWindow:
-    win = MainWindow(Settings(folder / "settings.ini"))
-    qtbot.addWidget(win)
-    win.resize(1280, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    assert win.open_project(project), messages
+def _open(make_window, project: Path, activate) -> MainWindow:
+    """``project`` open in a shown, active 1280×800 window."""
+    win = make_window(project, size=(1280, 800), exposed=True)
     activate(win)
     return win
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, messages, activate):
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+def window(make_window, qtbot, tmp_path, messages, activate):
+    win = _open(make_window, _project(tmp_path), activate)
     win.player.panel.volume.setValue(0)
     qtbot.waitUntil(lambda: win.player.panel.player.duration() > 0, timeout=15000)
     yield win
@@ -136,7 +131,7 @@ def test_while_playing_the_turn_being_said_is_highlighted_and_followed(qtbot, wi
     assert view.extraSelections()[0].cursor.selectedText() == LINES[3]
 
 
-def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messages, activate):
+def test_following_scrolls_the_turn_being_said_into_view(make_window, qtbot, tmp_path, messages, activate):
     """A long transcript: playing near its end brings that turn into view (and only when following)."""
     lines = [f"S{i % 2}: sentence number {i} of a long talk" for i in range(200)]
     text, turns, pos = "\n".join(lines), [], 0
@@ -147,7 +142,7 @@ def test_following_scrolls_the_turn_being_said_into_view(qtbot, tmp_path, messag
     with empty_project(path) as project:
         doc = project.documents.add("Long", ParsedDocument(text=text, source_format="txt", turns=turns))
         project.media.attach(doc.id, tone_wav(tmp_path / "long.wav", 12), embed=True)
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     panel, view = win.player.panel, win.transcript
     qtbot.waitUntil(lambda: panel.player.duration() > 0, timeout=15000)
     bar = view.verticalScrollBar()
@@ -181,9 +176,9 @@ def test_play_segment_plays_a_coding_from_its_start_to_its_end_and_stops(qtbot, 
     assert 5500 <= player.position() < 6700
 
 
-def test_play_from_here_honours_a_subtitle_cue_inside_a_turn(qtbot, tmp_path, messages, activate, monkeypatch):
+def test_play_from_here_honours_a_subtitle_cue_inside_a_turn(make_window, qtbot, tmp_path, messages, activate, monkeypatch):
     cue = turn_start(1) + LINES[1].index("assigned")  # turn 1 runs 3 s to 6 s; interpolated, about 3.8 s
-    win = _open(qtbot, tmp_path, _project(tmp_path, sync=[(cue, 5.0)]), messages, activate)
+    win = _open(make_window, _project(tmp_path, sync=[(cue, 5.0)]), activate)
     panel, player = win.player.panel, win.player.panel.player
     panel.volume.setValue(0)
     qtbot.waitUntil(lambda: player.duration() > 0, timeout=15000)
@@ -243,13 +238,13 @@ def test_a_document_without_a_recording_disables_playing_and_offers_attaching(qt
     assert window.player.act_play.isEnabled() and not window.player.act_attach.isEnabled()
 
 
-def test_a_missing_linked_recording_is_one_line_and_relinking_brings_it_back(qtbot, tmp_path, messages, activate,
+def test_a_missing_linked_recording_is_one_line_and_relinking_brings_it_back(make_window, qtbot, tmp_path, messages, activate,
                                                                               monkeypatch):
     path = _project(tmp_path, embed=False)
     moved = tmp_path / "elsewhere"
     moved.mkdir()
     (tmp_path / "interview1.wav").rename(moved / "interview1.wav")
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     panel = win.player.panel
     assert "is missing" in panel.message.text() and "\n" not in panel.message.text()
     assert win.transcript.toPlainText().startswith(LINES[0])  # the transcript is still usable
@@ -261,12 +256,12 @@ def test_a_missing_linked_recording_is_one_line_and_relinking_brings_it_back(qtb
     win.close()
 
 
-def test_a_recording_qt_cannot_decode_is_one_line_and_the_transcript_stays(qtbot, tmp_path, messages, activate):
+def test_a_recording_qt_cannot_decode_is_one_line_and_the_transcript_stays(make_window, qtbot, tmp_path, messages, activate):
     path = _project(tmp_path, embed=False)
     wav = tmp_path / "interview1.wav"
     size = wav.stat().st_size
     wav.write_bytes(b"\0" * size)  # the same size, no longer a recording
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     panel = win.player.panel
     qtbot.waitUntil(lambda: "cannot be played" in panel.message.text(), timeout=15000)
     assert "The transcript is still usable" in panel.message.text()
@@ -287,11 +282,11 @@ def test_the_keys_are_in_the_shortcuts_list(window):
     assert rows["Forward 5 seconds"] == "F5"
 
 
-def test_without_qt_multimedia_the_window_works_and_says_why(qtbot, tmp_path, messages, activate, monkeypatch):
+def test_without_qt_multimedia_the_window_works_and_says_why(make_window, qtbot, tmp_path, messages, activate, monkeypatch):
     from qcdesk.ui import media_player
     monkeypatch.setattr(media_player, "load_multimedia", lambda: False)
     monkeypatch.setattr(media_player, "MULTIMEDIA_ERROR", "libpulse.so.0: cannot open shared object file")
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+    win = _open(make_window, _project(tmp_path), activate)
     assert "Qt Multimedia could not be loaded" in win.player.panel.message.text()
     assert not win.player.act_play.isEnabled()
     press(qtbot, win, Qt.Key.Key_F4)
@@ -299,19 +294,19 @@ def test_without_qt_multimedia_the_window_works_and_says_why(qtbot, tmp_path, me
     win.close()
 
 
-def test_playing_a_passage_while_the_recording_still_opens_starts_there(qtbot, tmp_path, messages, activate):
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+def test_playing_a_passage_while_the_recording_still_opens_starts_there(make_window, qtbot, tmp_path, messages, activate):
+    win = _open(make_window, _project(tmp_path), activate)
     player = win.player.panel.player
     win.player.panel.play_from(6.5)  # at once, before the player has opened the recording
     qtbot.waitUntil(lambda: player.playbackState() == Playing and player.position() >= 6500, timeout=15000)
     win.close()
 
 
-def test_importing_a_transcript_with_its_recording_links_them_from_the_window(qtbot, tmp_path, messages, activate,
+def test_importing_a_transcript_with_its_recording_links_them_from_the_window(make_window, qtbot, tmp_path, messages, activate,
                                                                                monkeypatch):
     path = tmp_path / "empty.qcdesk"
     empty_project(path).close()
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     (tmp_path / "in").mkdir()
     transcript = tmp_path / "in" / "interview.txt"
     transcript.write_text("Interviewer: Hello.\nP1: Hello to you.\n", encoding="utf-8")

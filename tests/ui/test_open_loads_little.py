@@ -14,11 +14,10 @@ from qcdesk.core.importers.base import ParsedDocument, SpeakerTurn
 from qcdesk.core.project import Project
 from qcdesk.ui.agreement_panel import AgreementPanel
 from qcdesk.ui.documents_panel import DOC_ID_ROLE
-from qcdesk.ui.main_window import MainWindow
+from qcdesk.ui.open_document import OpenDocument
 from qcdesk.ui.matrices_panel import MatricesPanel
 from qcdesk.ui.retrieval_panel import RetrievalPanel
 from qcdesk.ui.search_panel import SearchPanel
-from qcdesk.ui.settings import Settings
 from builders import empty_project
 
 pytestmark = pytest.mark.gui
@@ -44,16 +43,9 @@ def project_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, messages):
-    settings = Settings(tmp_path / "s.ini")
-    settings.set_coder_name("Ana")
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    win.close()
+def window(make_window, messages):
+    """A shown window with no project open yet (each test opens ``project_path`` itself)."""
+    return make_window(coder="Ana", settings_file="s.ini", size=(1200, 800), exposed=True)
 
 
 def test_hidden_panels_load_their_choices_only_when_shown(window, project_path, qtbot, monkeypatch):
@@ -92,8 +84,8 @@ def test_the_documents_tooltip_counts_codings_when_asked(window, project_path, q
 def test_opening_loads_the_first_documents_codings_once_and_resets_a_coder_filter(window, project_path,
                                                                                    tmp_path, monkeypatch):
     loads = []
-    original = MainWindow._load_codings
-    monkeypatch.setattr(MainWindow, "_load_codings", lambda self: (loads.append(1), original(self))[1])
+    original = OpenDocument.load_codings
+    monkeypatch.setattr(OpenDocument, "load_codings", lambda self: (loads.append(1), original(self))[1])
     assert window.open_project(project_path)
     QApplication.processEvents()
     assert len(loads) == 1

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, messages, activate):
+def window(make_window, qtbot, tmp_path, messages, activate):
     path = tmp_path / "study.qcdesk"
     with empty_project(path) as p:
         p.documents.add("Interview 1", _document())  # turns at 0:00, 0:03, 0:06 and 0:09
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     win.documents.select(win.project.documents()[0].id)
     qtbot.waitUntil(lambda: win.player.act_attach.isEnabled())
     yield win

@@ -20,13 +20,13 @@ FELT = turn_start(1) + LINES[1].index("it felt")
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, messages, activate):
+def window(make_window, qtbot, tmp_path, messages, activate):
     # turn 1 runs from 0:03 to 0:06; stamps inside it say "assigned" is said at 0:04, "it felt" at 0:05
     path = _project(tmp_path, sync=[(ASSIGNED, 4.0), (FELT, 5.0)])
     with Project.open(path) as p:
         doc = next(d for d in p.documents() if d.name == "Interview 1")
         p.codings.apply(doc.id, p.codebook.add("Chance").value.id, ASSIGNED, FELT)
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     win.player.panel.volume.setValue(0)
     qtbot.waitUntil(lambda: win.player.panel.player.duration() > 0, timeout=15000)
     yield win
@@ -56,12 +56,12 @@ def test_clicking_the_segment_plays_it_from_its_own_time(qtbot, window):
     assert window.segments.rows()[0][1].split(" · ")[1].startswith("0:04")  # what it shows, it plays
 
 
-def test_a_document_without_times_shows_where_not_when(qtbot, tmp_path, messages, activate):
+def test_a_document_without_times_shows_where_not_when(make_window, qtbot, tmp_path, messages, activate):
     path = _project(tmp_path)
     with Project.open(path) as p:
         doc = next(d for d in p.documents() if d.name == "Interview 2")
         p.codings.apply(doc.id, p.codebook.add("Untimed").value.id, 0, 9)
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     _show(qtbot, win, "Untimed")
     assert win.segments.rows()[0][1] == ""  # no speaker, no time, no paragraph in a plain text
     win.close()

@@ -22,8 +22,8 @@ Playing = QtMultimedia.QMediaPlayer.PlaybackState.PlayingState
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, messages, activate):
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+def window(make_window, qtbot, tmp_path, messages, activate):
+    win = _open(make_window, _project(tmp_path), activate)
     win.player.panel.volume.setValue(0)
     qtbot.waitUntil(lambda: win.player.panel.player.duration() > 0, timeout=15000)
     yield win

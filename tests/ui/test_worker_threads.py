@@ -49,7 +49,7 @@ def until(stop, started: threading.Event) -> None:
         time.sleep(0.005)
 
 
-def test_closing_while_the_waveform_is_read_does_not_freeze(qtbot, tmp_path, messages, activate, monkeypatch):
+def test_closing_while_the_waveform_is_read_does_not_freeze(make_window, qtbot, tmp_path, messages, activate, monkeypatch):
     started = threading.Event()
 
     def slow_peaks(reader, path, cancelled):
@@ -58,7 +58,7 @@ def test_closing_while_the_waveform_is_read_does_not_freeze(qtbot, tmp_path, mes
 
     monkeypatch.setattr(waveform, "_CACHE", {})
     monkeypatch.setattr(core_peaks, "peaks", slow_peaks)
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+    win = _open(make_window, _project(tmp_path), activate)
     wave = win.time_ranges.wave
     qtbot.waitUntil(started.is_set, timeout=15000)
     assert wave.busy()
@@ -66,7 +66,7 @@ def test_closing_while_the_waveform_is_read_does_not_freeze(qtbot, tmp_path, mes
     assert not wave.busy()
 
 
-def test_closing_while_a_report_is_written_does_not_freeze(qtbot, tmp_path, messages, activate, monkeypatch):
+def test_closing_while_a_report_is_written_does_not_freeze(make_window, qtbot, tmp_path, messages, activate, monkeypatch):
     started, go_on = threading.Event(), threading.Event()
 
     def slow_report(project, kind, out, options, **kwargs):
@@ -75,7 +75,7 @@ def test_closing_while_a_report_is_written_does_not_freeze(qtbot, tmp_path, mess
         return out
 
     monkeypatch.setattr(reports, "write_report", slow_report)
-    win = _open(qtbot, tmp_path, _project(tmp_path), messages, activate)
+    win = _open(make_window, _project(tmp_path), activate)
     win.exports.start("codebook", tmp_path / "report.docx")
     qtbot.waitUntil(started.is_set, timeout=15000)
     threading.Timer(0.2, go_on.set).start()  # the report is done just after closing begins
@@ -84,7 +84,7 @@ def test_closing_while_a_report_is_written_does_not_freeze(qtbot, tmp_path, mess
     assert messages.count(("confirm", "Quit", "An import or export is still running. Stop it and quit?")) == 1
 
 
-def test_closing_while_a_recording_is_attached_does_not_freeze(qtbot, tmp_path, messages, activate, monkeypatch):
+def test_closing_while_a_recording_is_attached_does_not_freeze(make_window, qtbot, tmp_path, messages, activate, monkeypatch):
     started = threading.Event()
 
     def slow_attach(self, document_id, path, *, embed=True, progress=None):
@@ -93,7 +93,7 @@ def test_closing_while_a_recording_is_attached_does_not_freeze(qtbot, tmp_path, 
 
     made = _project(tmp_path)
     monkeypatch.setattr(core_media.MediaService, "attach", slow_attach)
-    win = _open(qtbot, tmp_path, made, messages, activate)
+    win = _open(make_window, made, activate)
     other = next(d.id for d in win.project.documents() if d.name == "Interview 2")
     assert win.player.attacher.start(other, tone_wav(tmp_path / "other.wav", 1))
     qtbot.waitUntil(started.is_set, timeout=15000)

@@ -172,7 +172,8 @@ def project_xml(project: Project, report: InterchangeReport, spill: IO[bytes] | 
         target: tuple[str, object] = ("code", memo.code_id) if memo.code_id else ("document", memo.document_id) \
             if memo.document_id else ("coding", memo.coding_id) if memo.coding_id else ("project", None)
         if target[0] == "document" and memo.id in anchors:
-            target = ("annotation", (memo.document_id, *anchors[memo.id]))
+            anchor = anchors[memo.id]
+            target = ("annotation", (memo.document_id, anchor.start, anchor.end))
         if memo.case_id:
             report.warn(f"The memo “{memo.title or memo.body[:30]}” on a case is written as a project note "
                         "(REFI-QDA cases cannot carry notes).", group="case memos")
@@ -247,12 +248,13 @@ def project_xml(project: Project, report: InterchangeReport, spill: IO[bytes] | 
             guid = ids("document", doc.id)
             text = project.document_text(doc.id)
             files[f"{guid}.txt"] = TextOf(doc.id)
-            created, creator = origins.get(doc.id, (None, None))
+            origin = origins.get(doc.id, ex_sql.NO_ORIGIN)
+            created = origin.created
             if created is None and doc.source_format != SOURCE_FORMAT:
                 created = doc.imported_at  # a document of qcdesk's own was created here when imported
             src = _sub(sources, "TextSource", guid=guid, name=_xml_safe(doc.name),
                        plainTextPath=f"internal://{guid}.txt",
-                       creatingUser=ids("coder", creator) if creator in coders else None,
+                       creatingUser=ids("coder", origin.creator_id) if origin.creator_id in coders else None,
                        creationDateTime=_when(created))
             if ("document", doc.id) in described:
                 _text(src, "Description", described[("document", doc.id)].body)

@@ -52,8 +52,8 @@ class Citer:
             row = values.get(case.id)
             shown = [attributes.display(row.get(known[a])) if row else "" for a in wanted]
             label = ", ".join([case.name, *(v for v in shown if v)])
-            for doc_id, speaker in project.cases.speakers_of(case.id):
-                self.speaker_case.setdefault((doc_id, speaker), label)
+            for link in project.cases.speakers_of(case.id):
+                self.speaker_case.setdefault((link.document_id, link.speaker), label)
             for doc_id in project.cases.documents_of(case.id):
                 self.document_case.setdefault(doc_id, label)
 

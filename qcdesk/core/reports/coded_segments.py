@@ -112,10 +112,10 @@ def tally(project, selection: Selection) -> tuple[dict[int, dict[int, int]], set
                 counts[doc_id] = counts.get(doc_id, 0) + 1
                 coders.add(coder_id)
     else:
-        for code_id, doc_id, coder_id, n in report_sql.tally(project.db, code_ids, doc_ids):
-            counts = per_doc[code_id]
-            counts[doc_id] = counts.get(doc_id, 0) + n
-            coders.add(coder_id)
+        for row in report_sql.tally(project.db, code_ids, doc_ids):
+            counts = per_doc[row.code_id]
+            counts[row.document_id] = counts.get(row.document_id, 0) + row.codings
+            coders.add(row.coder_id)
     return per_doc, coders
 
 

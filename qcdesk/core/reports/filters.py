@@ -38,7 +38,7 @@ class SegmentFilter:
     case_map: CaseMap | None = None
     #: one sentence per active filter, for the title page
     descriptions: list[str] = field(default_factory=list)
-    _turns: dict[int, list[tuple]] = field(default_factory=dict, repr=False)
+    _turns: dict[int, list[sql.TurnSpan]] = field(default_factory=dict, repr=False)
     _db: sqlite_utils.Database | None = field(default=None, repr=False)
 
     @property
@@ -64,8 +64,8 @@ class SegmentFilter:
             self._turns.setdefault(document_id, [])
         spans = self._turns[document_id]
         i = bisect_right(spans, (position, float("inf"))) - 1
-        if i >= 0 and spans[i][0] <= position < max(spans[i][1], spans[i][0] + 1):
-            return spans[i][2]
+        if i >= 0 and spans[i].start <= position < max(spans[i].end, spans[i].start + 1):
+            return spans[i].speaker
         return None
 
 

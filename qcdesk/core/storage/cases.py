@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -69,10 +70,24 @@ def unlink_document(db: sqlite_utils.Database, case_id: int, document_id: int) -
     db.execute("DELETE FROM case_documents WHERE case_id = ? AND document_id = ?", [case_id, document_id])
 
 
-def case_speakers(db: sqlite_utils.Database, case_id: int) -> list[tuple[int, str]]:
+class CaseSpeaker(NamedTuple):
+    """A speaker label whose turns in that document are a case's."""
+
+    document_id: int
+    speaker: str
+
+
+class SpeakerLabel(NamedTuple):
+    """A speaker label as it appears in one document."""
+
+    speaker: str
+    document_id: int
+
+
+def case_speakers(db: sqlite_utils.Database, case_id: int) -> list[CaseSpeaker]:
     sql = ("SELECT cs.document_id, cs.speaker FROM case_speakers cs JOIN documents d ON d.id = cs.document_id "
            "WHERE cs.case_id = ? ORDER BY d.position, d.id, cs.speaker")
-    return [(r[0], r[1]) for r in db.execute(sql, [case_id]).fetchall()]
+    return [CaseSpeaker(*r) for r in db.execute(sql, [case_id]).fetchall()]
 
 
 def link_speaker(db: sqlite_utils.Database, case_id: int, document_id: int, speaker: str) -> None:
@@ -80,15 +95,15 @@ def link_speaker(db: sqlite_utils.Database, case_id: int, document_id: int, spea
                [case_id, document_id, speaker])
 
 
-def speaker_labels(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[str, int]]:
-    """(speaker, document id) pairs of the turns, in interview order then first appearance."""
+def speaker_labels(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[SpeakerLabel]:
+    """The speaker labels of each document's turns, in interview order then first appearance."""
     where, args = "", []
     if document_ids is not None:
         where, args = "WHERE t.document_id IN (SELECT value FROM json_each(?))", [_ids(document_ids)]
     sql = (f"SELECT t.speaker, t.document_id, min(t.start) AS first FROM speaker_turns t "
            f"JOIN documents d ON d.id = t.document_id {where} "
            "GROUP BY t.document_id, t.speaker ORDER BY d.position, d.id, first")
-    return [(r[0], r[1]) for r in db.execute(sql, args).fetchall()]
+    return [SpeakerLabel(speaker, doc_id) for speaker, doc_id, _first in db.execute(sql, args).fetchall()]
 
 
 def case_coding_ids(db: sqlite_utils.Database, case_id: int) -> list[int]:

@@ -60,11 +60,6 @@ def next_position(db: sqlite_utils.Database, parent_id: int | None) -> int:
                           [parent_id]).fetchone()[0])
 
 
-def set_positions(db: sqlite_utils.Database, parent_id: int | None, ordered_ids: list[int]) -> None:
-    for position, cid in enumerate(ordered_ids):
-        db.execute("UPDATE codes SET parent_id = ?, position = ? WHERE id = ?", [parent_id, position, cid])
-
-
 def snapshot(db: sqlite_utils.Database, code_id: int) -> dict[str, list[dict]]:
     """The rows a deletion of ``code_id`` removes (its subtree, their codings, memos and
     REFI-QDA identifiers: see :mod:`snapshots`); the code itself is ``["codes"][0]``."""

@@ -7,7 +7,7 @@ import sqlite3
 
 import sqlite_utils
 
-from qcdesk.core.models import Coding
+from qcdesk.core.models import CodeCount, Coding
 from qcdesk.core.storage import snapshots
 from qcdesk.core.storage.ids import new_id
 
@@ -117,8 +117,8 @@ def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     snapshots.restore(db, rows)
 
 
-def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
-    """(segments, documents) per code; only ``code_ids`` when given (by the code index)."""
+def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None) -> dict[int, CodeCount]:
+    """Segments and documents per code; only ``code_ids`` when given (by the code index)."""
     if code_ids is None:
         sql, args = "SELECT code_id, count(*), count(DISTINCT document_id) FROM codings GROUP BY code_id", []
     else:
@@ -126,7 +126,8 @@ def counts_by_code(db: sqlite_utils.Database, code_ids: list[int] | None = None)
         sql = (f"SELECT code_id, count(*), count(DISTINCT document_id) FROM codings "
                f"WHERE code_id IN ({marks}) GROUP BY code_id")
         args = list(code_ids)
-    return {r[0]: (r[1], r[2]) for r in db.execute(sql, args).fetchall()}
+    return {code_id: CodeCount(segments, documents)
+            for code_id, segments, documents in db.execute(sql, args).fetchall()}
 
 
 def documents_coded_with(db: sqlite_utils.Database, code_ids: list[int]) -> int:

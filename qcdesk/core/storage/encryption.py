@@ -9,6 +9,7 @@ the header fields qcdesk relies on (``user_version`` is the schema version,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -93,8 +94,14 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return {name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in names}
 
 
-def header(db: sqlite_utils.Database) -> tuple[int, int]:
-    """(user_version, application_id)."""
-    return (db.execute("PRAGMA user_version").fetchone()[0],
-            db.execute("PRAGMA application_id").fetchone()[0])
+class Header(NamedTuple):
+    """What a project file's header says it is: its schema step and SQLite application id."""
+
+    user_version: int
+    application_id: int
+
+
+def header(db: sqlite_utils.Database) -> Header:
+    return Header(db.execute("PRAGMA user_version").fetchone()[0],
+                  db.execute("PRAGMA application_id").fetchone()[0])
 

@@ -4,7 +4,7 @@ memos, cases and their attributes (which have no domain operations of their own 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlite_utils
 
@@ -59,10 +59,21 @@ def set_code_codable(db: sqlite_utils.Database, code_id: int, codable: bool) -> 
 # ----------------------------------------------------------------- documents' own dates
 
 
-def document_origins(db: sqlite_utils.Database) -> dict[int, tuple[str | None, int | None]]:
-    """document id -> (created, creator id) as recorded by an import; both None for qcdesk's own."""
+class DocumentOrigin(NamedTuple):
+    """When and by whom a document was made, as an import recorded it; both None for qcdesk's own."""
+
+    created: str | None
+    creator_id: int | None
+
+
+#: the origin of a document that has none recorded
+NO_ORIGIN = DocumentOrigin(None, None)
+
+
+def document_origins(db: sqlite_utils.Database) -> dict[int, DocumentOrigin]:
+    """document id -> its origin (:class:`DocumentOrigin`)."""
     rows = db.execute("SELECT id, created, creator_id FROM documents").fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {doc_id: DocumentOrigin(created, creator) for doc_id, created, creator in rows}
 
 
 # ----------------------------------------------------------------- memos
@@ -80,11 +91,18 @@ def memo_authors(db: sqlite_utils.Database) -> dict[int, int]:
     return {r[0]: r[1] for r in rows}
 
 
-def memo_anchors(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
-    """memo id -> (start, end) of the passage a document memo annotates (an uncoded selection)."""
+class Anchor(NamedTuple):
+    """The passage a document memo annotates (an uncoded selection)."""
+
+    start: int
+    end: int
+
+
+def memo_anchors(db: sqlite_utils.Database) -> dict[int, Anchor]:
+    """memo id -> the passage it annotates, for the document memos that have one."""
     rows = db.execute("SELECT id, anchor_start, anchor_end FROM memos "
                       "WHERE anchor_start IS NOT NULL AND anchor_end IS NOT NULL").fetchall()
-    return {r[0]: (r[1], r[2]) for r in rows}
+    return {memo_id: Anchor(start, end) for memo_id, start, end in rows}
 
 
 def memo_ids(db: sqlite_utils.Database, body: str, target: str | None, target_id: int | None,

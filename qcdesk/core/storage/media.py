@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -104,9 +104,17 @@ def purge_orphans(db: sqlite_utils.Database) -> int:
     return len(ids)
 
 
-def stored_chunks(db: sqlite_utils.Database, media_id: int):
-    """(seq, data) of a stored recording's chunks in order, one at a time."""
-    yield from db.execute("SELECT seq, data FROM media_chunks WHERE media_id = ? ORDER BY seq", [media_id])
+class Chunk(NamedTuple):
+    """One stored piece of a recording: its place in order and its bytes."""
+
+    seq: int
+    data: bytes
+
+
+def stored_chunks(db: sqlite_utils.Database, media_id: int) -> Iterator[Chunk]:
+    """A stored recording's chunks in order, one at a time."""
+    for seq, data in db.execute("SELECT seq, data FROM media_chunks WHERE media_id = ? ORDER BY seq", [media_id]):
+        yield Chunk(seq, data)
 
 
 def stored_media(db: sqlite_utils.Database) -> list[StoredRecording]:

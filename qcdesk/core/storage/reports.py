@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -76,17 +76,26 @@ def code_documents(db: sqlite_utils.Database, code_id: int) -> list[int]:
     return [r[0] for r in db.execute("SELECT DISTINCT document_id FROM codings WHERE code_id = ?", [code_id])]
 
 
-def tally(db: sqlite_utils.Database, code_ids: Iterable[int],
-          document_ids: Iterable[int]) -> Iterator[tuple[int, int, int | None, int]]:
-    """``(code_id, document_id, coder_id, count)`` of text and time codings together, grouped:
-    the counts a report states, without reading any text."""
+class Tally(NamedTuple):
+    """How many codings of a code one coder made in one document."""
+
+    code_id: int
+    document_id: int
+    coder_id: int | None
+    codings: int
+
+
+def tally(db: sqlite_utils.Database, code_ids: Iterable[int], document_ids: Iterable[int]) -> Iterator[Tally]:
+    """The counts of text and time codings together, grouped by code, document and coder: the
+    counts a report states, without reading any text."""
     args = [_ids(code_ids), _ids(document_ids)]
     where = ("WHERE code_id IN (SELECT value FROM json_each(?)) "
              "AND document_id IN (SELECT value FROM json_each(?))")
-    yield from db.execute(
-        f"SELECT code_id, document_id, coder_id, count(*) FROM codings {where} GROUP BY 1, 2, 3 "
-        f"UNION ALL SELECT code_id, document_id, coder_id, count(*) FROM time_codings {where} "
-        "GROUP BY 1, 2, 3", args + args)
+    for row in db.execute(
+            f"SELECT code_id, document_id, coder_id, count(*) FROM codings {where} GROUP BY 1, 2, 3 "
+            f"UNION ALL SELECT code_id, document_id, coder_id, count(*) FROM time_codings {where} "
+            "GROUP BY 1, 2, 3", args + args):
+        yield Tally(*row)
 
 
 def coding_spans(db: sqlite_utils.Database, code_ids: Iterable[int],

@@ -38,15 +38,57 @@ def codings(db: sqlite_utils.Database, code_ids: Iterable[int], *,
     return [tuple(r) for r in db.execute(sql, args).fetchall()]
 
 
+class DocumentPlace(NamedTuple):
+    """A document's rank in interview order, and its name."""
+
+    rank: int
+    name: str
+
+
+class TurnSpan(NamedTuple):
+    """A speaker turn as retrieval sweeps them (ordered by start, compared as a tuple)."""
+
+    start: int
+    end: int
+    speaker: str | None
+    time_start: float | None
+
+
+class BlockSpan(NamedTuple):
+    """A paragraph's range (ordered by start, compared as a tuple)."""
+
+    start: int
+    end: int
+
+
+class CaseName(NamedTuple):
+    id: int
+    name: str
+
+
+class CaseDocument(NamedTuple):
+    """The case is the whole document."""
+
+    case_id: int
+    document_id: int
+
+
+class CaseValue(NamedTuple):
+    """A case's value of one attribute, as stored."""
+
+    case_id: int
+    value: str
+
+
 def all_codings(db: sqlite_utils.Database) -> list[CodingRow]:
     sql = 'SELECT id, document_id, code_id, start, "end", coder_id FROM codings ORDER BY document_id, start, "end", id'
     return [tuple(r) for r in db.execute(sql).fetchall()]
 
 
-def document_order(db: sqlite_utils.Database) -> dict[int, tuple[int, str]]:
-    """document id -> (rank in interview order, name)."""
+def document_order(db: sqlite_utils.Database) -> dict[int, DocumentPlace]:
+    """document id -> its rank in interview order and name."""
     rows = db.execute("SELECT id, name FROM documents ORDER BY position, id").fetchall()
-    return {doc_id: (rank, name) for rank, (doc_id, name) in enumerate(rows)}
+    return {doc_id: DocumentPlace(rank, name) for rank, (doc_id, name) in enumerate(rows)}
 
 
 def texts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, str]:
@@ -54,34 +96,34 @@ def texts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, s
     return dict(db.execute(sql, [_json_ids(document_ids)]).fetchall())
 
 
-def turns(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[tuple]]:
-    """document id -> [(start, end, speaker, time_start)] ordered by start."""
+def turns(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[TurnSpan]]:
+    """document id -> its speaker turns, ordered by start."""
     sql = ('SELECT document_id, start, "end", speaker, time_start FROM speaker_turns '
            "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start, id")
-    out: dict[int, list[tuple]] = {}
-    for doc_id, *rest in db.execute(sql, [_json_ids(document_ids)]).fetchall():
-        out.setdefault(doc_id, []).append(tuple(rest))
+    out: dict[int, list[TurnSpan]] = {}
+    for doc_id, start, end, speaker, time_start in db.execute(sql, [_json_ids(document_ids)]).fetchall():
+        out.setdefault(doc_id, []).append(TurnSpan(start, end, speaker, time_start))
     return out
 
 
-def block_starts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[tuple[int, int]]]:
-    """document id -> [(start, end)] of its paragraphs, ordered by start."""
+def block_starts(db: sqlite_utils.Database, document_ids: Iterable[int]) -> dict[int, list[BlockSpan]]:
+    """document id -> the ranges of its paragraphs, ordered by start."""
     sql = ('SELECT document_id, start, "end" FROM blocks '
            "WHERE document_id IN (SELECT value FROM json_each(?)) ORDER BY document_id, start, id")
-    out: dict[int, list[tuple[int, int]]] = {}
+    out: dict[int, list[BlockSpan]] = {}
     for doc_id, start, end in db.execute(sql, [_json_ids(document_ids)]).fetchall():
-        out.setdefault(doc_id, []).append((start, end))
+        out.setdefault(doc_id, []).append(BlockSpan(start, end))
     return out
 
 
 # ---------------------------------------------------------------- cases and attributes
-def cases(db: sqlite_utils.Database) -> list[tuple[int, str]]:
-    return [tuple(r) for r in db.execute("SELECT id, name FROM cases ORDER BY name COLLATE NOCASE, id")]
+def cases(db: sqlite_utils.Database) -> list[CaseName]:
+    return [CaseName(*r) for r in db.execute("SELECT id, name FROM cases ORDER BY name COLLATE NOCASE, id")]
 
 
-def case_documents(db: sqlite_utils.Database) -> list[tuple[int, int]]:
-    """(case id, document id): the case is the whole document."""
-    return [tuple(r) for r in db.execute("SELECT case_id, document_id FROM case_documents")]
+def case_documents(db: sqlite_utils.Database) -> list[CaseDocument]:
+    """Each case that is a whole document, with that document."""
+    return [CaseDocument(*r) for r in db.execute("SELECT case_id, document_id FROM case_documents")]
 
 
 class CaseTurn(NamedTuple):
@@ -115,11 +157,11 @@ def attributes(db: sqlite_utils.Database) -> list[AttributeRow]:
     return [AttributeRow(*r) for r in db.execute(sql)]
 
 
-def attribute_values(db: sqlite_utils.Database, attribute_id: int) -> list[tuple[int, str]]:
-    """(case id, value) for the cases that have a value of this attribute."""
+def attribute_values(db: sqlite_utils.Database, attribute_id: int) -> list[CaseValue]:
+    """The value of each case that has a value of this attribute."""
     sql = ("SELECT case_id, value FROM case_attributes WHERE attribute_id = ? "
            "AND value IS NOT NULL AND trim(value) <> ''")
-    return [tuple(r) for r in db.execute(sql, [attribute_id])]
+    return [CaseValue(*r) for r in db.execute(sql, [attribute_id])]
 
 
 def speakers(db: sqlite_utils.Database) -> list[str]:

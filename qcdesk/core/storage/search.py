@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 import sqlite_utils
 
@@ -29,20 +29,33 @@ def content_hashes(db: sqlite_utils.Database) -> dict[int, str]:
     return dict(db.execute("SELECT id, content_hash FROM documents").fetchall())
 
 
-def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[tuple[int, bytes]]:
-    """(id, UTF-8 bytes of the text) of these documents, in the order they are stored (by id:
-    no sorting of the texts, which would copy them all first).
+class DocumentBytes(NamedTuple):
+    """A document's text as stored, in UTF-8."""
+
+    id: int
+    data: bytes
+
+
+def texts(db: sqlite_utils.Database, ids: Iterable[int]) -> Iterator[DocumentBytes]:
+    """The UTF-8 bytes of these documents' texts, in the order they are stored (by id: no
+    sorting of the texts, which would copy them all first).
 
     The bytes, not the text: search decodes them itself and reads which non-ASCII characters
     occur from the bytes, cheaper than from the decoded text."""
     sql = ("SELECT id, CAST(plain_text AS BLOB) FROM documents "
            "WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id")
-    yield from db.execute(sql, [_ids(sorted(ids))])
+    for doc_id, data in db.execute(sql, [_ids(sorted(ids))]):
+        yield DocumentBytes(doc_id, data)
 
 
-def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[tuple[int, str]]:
-    """(id, name) of these documents in interview order, without their texts: read from the
+class DocumentName(NamedTuple):
+    id: int
+    name: str
+
+
+def names(db: sqlite_utils.Database, ids: Iterable[int]) -> list[DocumentName]:
+    """These documents' ids and names in interview order, without their texts: read from the
     covering index of the document list (looking rows up by id would walk past each text)."""
     wanted = set(ids)
     rows = db.execute("SELECT id, name FROM documents ORDER BY position, id").fetchall()
-    return [row for row in rows if row[0] in wanted]
+    return [DocumentName(doc_id, name) for doc_id, name in rows if doc_id in wanted]

@@ -51,6 +51,26 @@ class TurnRange(NamedTuple):
     end: int
 
 
+class TurnSpeaker(NamedTuple):
+    turn_id: int
+    speaker: str
+
+
+class KeyRow(NamedTuple):
+    """One entry of a pseudonym key file."""
+
+    original: str
+    pseudonym: str
+    note: str
+
+
+class PlaceValue(NamedTuple):
+    """A value outside the document texts that may hold a name, and what holds it."""
+
+    place: str
+    value: str
+
+
 def ranges(db: sqlite_utils.Database, table: str, document_id: int) -> list[Range]:
     """Every row of ``table`` in the document with its range, by id."""
     assert table in RANGE_TABLES
@@ -97,9 +117,9 @@ def turns_of(db: sqlite_utils.Database, speaker: str,
     return [TurnRange(*r) for r in db.execute(sql, args).fetchall()]
 
 
-def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[tuple[int, str]]:
+def turn_speakers(db: sqlite_utils.Database, document_id: int) -> list[TurnSpeaker]:
     sql = "SELECT id, speaker FROM speaker_turns WHERE document_id = ? ORDER BY start, id"
-    return [tuple(r) for r in db.execute(sql, [document_id]).fetchall()]
+    return [TurnSpeaker(*r) for r in db.execute(sql, [document_id]).fetchall()]
 
 
 def case_speaker_rows(db: sqlite_utils.Database, speaker: str, document_ids: list[int]) -> list[dict]:
@@ -199,7 +219,7 @@ def create_key_file(db: sqlite_utils.Database, rows: list[tuple[str, str, str]],
         db.conn.executemany("INSERT INTO pseudonyms (original, pseudonym, note) VALUES (?, ?, ?)", rows)
 
 
-def read_key_file(db: sqlite_utils.Database) -> list[tuple[str, str, str]] | None:
+def read_key_file(db: sqlite_utils.Database) -> list[KeyRow] | None:
     """The key's rows, or None when the database is not a pseudonym key."""
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
     if not {"key_info", "pseudonyms"} <= tables:
@@ -207,7 +227,7 @@ def read_key_file(db: sqlite_utils.Database) -> list[tuple[str, str, str]] | Non
     kind = db.execute("SELECT value FROM key_info WHERE key = 'kind'").fetchone()
     if kind is None or kind[0] != KEY_FILE_KIND:
         return None
-    return [tuple(r) for r in db.execute("SELECT original, pseudonym, note FROM pseudonyms ORDER BY original")]
+    return [KeyRow(*r) for r in db.execute("SELECT original, pseudonym, note FROM pseudonyms ORDER BY original")]
 
 
 # ----------------------------------------------------------------- leaving no trace
@@ -267,11 +287,11 @@ _PLACES = (
 )
 
 
-def place_values(db: sqlite_utils.Database) -> Iterator[tuple[str, str]]:
-    """(what, value) of every distinct project value outside the document texts that may hold a name."""
+def place_values(db: sqlite_utils.Database) -> Iterator[PlaceValue]:
+    """Every distinct project value outside the document texts that may hold a name."""
     for what, select in _PLACES:
         for (value,) in db.execute(f"WITH t(v) AS ({select}) SELECT DISTINCT v FROM t WHERE v IS NOT NULL"):
-            yield what, value
+            yield PlaceValue(what, value)
 
 
 def documents_of_turns(db: sqlite_utils.Database, turn_ids: list[int]) -> set[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from qcdesk.core.models import TimeCoding
+from qcdesk.core.models import NO_CODINGS, CodeCount, TimeCoding
 from qcdesk.core.storage import snapshots
 
 _COLUMNS = "id, document_id, code_id, start_ms, end_ms, coder_id, memo, created_at"
@@ -64,9 +64,9 @@ def restore(db: sqlite_utils.Database, rows: dict[str, list[dict]]) -> None:
     snapshots.restore(db, rows)
 
 
-def counts_by_code(db: sqlite_utils.Database) -> dict[int, tuple[int, int]]:
-    """code id -> (time segments, documents)."""
-    return {r[0]: (r[1], r[2]) for r in db.execute(
+def counts_by_code(db: sqlite_utils.Database) -> dict[int, CodeCount]:
+    """code id -> its time segments and the documents holding them."""
+    return {code_id: CodeCount(segments, documents) for code_id, segments, documents in db.execute(
         "SELECT code_id, count(*), count(DISTINCT document_id) FROM time_codings GROUP BY code_id")}
 
 
@@ -82,9 +82,9 @@ def coding_rows(db: sqlite_utils.Database) -> list[tuple]:
         "SELECT -id, document_id, code_id, 0, 0, coder_id FROM time_codings ORDER BY document_id, start_ms, id")]
 
 
-def with_text_counts(db: sqlite_utils.Database, counts: dict[int, tuple[int, int]],
-                     code_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
-    """``counts`` of text codings per code, (segments, documents), with the time codings added
+def with_text_counts(db: sqlite_utils.Database, counts: dict[int, CodeCount],
+                     code_ids: list[int] | None = None) -> dict[int, CodeCount]:
+    """``counts`` of text codings per code with the time codings added
     (a document with codings of both kinds counts once)."""
     where, args = "", []
     if code_ids is not None:
@@ -99,7 +99,7 @@ def with_text_counts(db: sqlite_utils.Database, counts: dict[int, tuple[int, int
         "UNION ALL SELECT code_id, document_id FROM time_codings) "
         "WHERE code_id IN (SELECT value FROM json_each(?)) GROUP BY code_id", [ids]).fetchall())
     for code_id, n in timed:
-        out[code_id] = (counts.get(code_id, (0, 0))[0] + n, documents[code_id])
+        out[code_id] = CodeCount(counts.get(code_id, NO_CODINGS).segments + n, documents[code_id])
     return out
 
 

@@ -17,13 +17,12 @@ def add_code(project: Project, name: str, parent_id: int | None = None, color: s
 
 
 #: what an edit of one field of a code is called in the Edit menu
-LABELS = {"name": "Rename code", "color": "Recolour code", "description": "Describe code"}
+LABELS = {"name": "Rename code", "color": "Recolour code"}
 
 
 def update_code(project: Project, code_id: int, field: str, value: str) -> CoreCommand:
-    """Rename, recolour or describe a code."""
-    setter = {"name": project.codebook.rename, "color": project.codebook.set_color,
-              "description": project.codebook.set_description}[field]
+    """Rename or recolour a code (its description is one of its criteria: :func:`code_criteria`)."""
+    setter = {"name": project.codebook.rename, "color": project.codebook.set_color}[field]
     text = f"Rename “{project.code(code_id).name}” to “{value}”" if field == "name" else LABELS[field]
     return CoreCommand(text, lambda: setter(code_id, value))
 

@@ -205,6 +205,15 @@ def test_interval_helpers_match_brute_force():
         assert {x for s, e in intersect(cover, other) for x in range(s, e)} == chars & set(range(lo, hi))
 
 
+def test_union_joins_touching_ranges_unless_asked_to_keep_them_apart():
+    """Retrieval's union joins ranges that touch; search keeps two hits side by side as two (its
+    own copy of the union did, before it used this one)."""
+    ranges = [(5, 8), (0, 5), (2, 3), (10, 12), (11, 15)]
+    assert union(ranges) == [(0, 8), (10, 15)]
+    assert union(ranges, join_touching=False) == [(0, 5), (5, 8), (10, 15)]
+    assert union([], join_touching=False) == []
+
+
 def test_fifty_thousand_codings_are_combined_quickly(tmp_path):
     rng = random.Random(9)
     project = empty_project(tmp_path / "big.qcdesk")
