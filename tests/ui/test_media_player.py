@@ -325,7 +325,7 @@ def test_importing_a_transcript_with_its_recording_links_them_from_the_window(ma
     win.close()
 
 
-def test_a_damaged_stored_recording_is_one_line_naming_the_part_and_the_transcript_stays(qtbot, tmp_path, messages,
+def test_a_damaged_stored_recording_is_one_line_naming_the_part_and_the_transcript_stays(qtbot, tmp_path, make_window,
                                                                                          activate):
     """A part of the stored recording goes missing (the file damaged outside qcdesk): playing up to it
     says which part, once, and reading and coding go on."""
@@ -336,7 +336,7 @@ def test_a_damaged_stored_recording_is_one_line_naming_the_part_and_the_transcri
     with db:
         db.execute("DELETE FROM media_chunks WHERE seq = 2")
     db.close()
-    win = _open(qtbot, tmp_path, path, messages, activate)
+    win = _open(make_window, path, activate)
     panel = win.player.panel
     panel.volume.setValue(0)
     qtbot.waitUntil(lambda: panel.player.duration() > 0, timeout=15000)
