@@ -18,6 +18,7 @@ read, and is closed there.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import socket
@@ -200,6 +201,16 @@ class _Server(ThreadingHTTPServer):
         self.streams: dict[str, Stream] = {}
 
 
+def bypass_proxies() -> None:
+    """Keep the player's requests off any web proxy the computer is set to use (``http_proxy``,
+    which FFmpeg's HTTP client follows): a proxy cannot reach this computer's loopback, so playing
+    would fail, and the address with its token would be sent to it."""
+    for name in ("no_proxy", "NO_PROXY"):
+        hosts = [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
+        if "127.0.0.1" not in hosts:
+            os.environ[name] = ",".join([*hosts, "127.0.0.1"])
+
+
 class RecordingServer:
     """Publishes readers at loopback addresses; started with the first one."""
 
@@ -209,6 +220,7 @@ class RecordingServer:
 
     def _started(self) -> _Server:
         with self._lock:
+            bypass_proxies()
             if self._server is None:
                 server = _Server()
                 threading.Thread(target=server.serve_forever, name="qcdesk-media-server", daemon=True).start()

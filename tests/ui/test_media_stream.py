@@ -5,6 +5,7 @@ without a temporary file and without Qt's threads calling into Python."""
 from __future__ import annotations
 
 import http.client
+import os
 import threading
 import time
 from urllib.parse import urlsplit
@@ -222,3 +223,36 @@ def test_an_embedded_recording_of_an_encrypted_project_plays_and_seeks(qtbot, tm
         server.withdraw(stream)
     finally:
         project.close()
+
+
+@pytest.mark.gui
+def test_a_web_proxy_set_for_the_computer_is_not_asked(qtbot, tmp_path, player, server, monkeypatch):
+    """FFmpeg's HTTP client follows http_proxy: the player's requests must stay on the loopback."""
+    import socket
+
+    asked = []
+    proxy = socket.socket()
+    proxy.bind(("127.0.0.1", 0))
+    proxy.listen(5)
+    proxy.settimeout(0.05)
+    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{proxy.getsockname()[1]}")
+    monkeypatch.setenv("no_proxy", "example.org")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+
+    def accept() -> None:
+        try:
+            connection, _ = proxy.accept()
+            asked.append(connection.recv(200))
+            connection.close()
+        except OSError:
+            pass
+
+    wav = tone_wav(tmp_path / "tone.wav", 3)
+    stream = server.publish(FileReader(wav), "tone.wav")
+    player.setSource(QUrl(stream.url))
+    qtbot.waitUntil(lambda: accept() or player.duration() > 0 or
+                    player.mediaStatus() == QtMultimedia.QMediaPlayer.MediaStatus.InvalidMedia, timeout=10000)
+    proxy.close()
+    assert not asked, f"the proxy was asked: {asked}"
+    assert abs(player.duration() - 3000) < 100
+    assert "example.org" in os.environ["no_proxy"] and "127.0.0.1" in os.environ["no_proxy"]
