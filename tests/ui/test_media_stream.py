@@ -5,12 +5,15 @@ without a temporary file and without Qt's threads calling into Python."""
 from __future__ import annotations
 
 import http.client
+import re
 import os
 import threading
 import time
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcdesk.ui.media_stream import PIECE, RecordingServer
 from tests.media_files import FileReader, tone_wav
@@ -146,6 +149,59 @@ def test_a_reader_that_fails_is_an_error_answer_with_the_reason_kept(tmp_path, s
     assert get(stream.url)[0] == 500
     assert stream.failure == "the recording could not be decrypted"
     assert get(stream.url)[0] == 404  # a failed stream is not read again
+
+
+def expected(size: int, header: str | None) -> tuple[int, int, int] | None:
+    """What a Range header asks of ``size`` bytes by RFC 9110, as (status, first, last); None: 416."""
+    if header is None:
+        return 200, 0, size - 1
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", header)
+    if match is None or not (match[1] or match[2]):
+        return None
+    if match[1]:
+        first = int(match[1])
+        last = min(int(match[2]), size - 1) if match[2] else size - 1
+    else:
+        first, last = max(0, size - int(match[2])), size - 1
+    if first >= size or first > last:
+        return None
+    return 206, first, last
+
+
+@given(requests=st.lists(st.one_of(
+    st.none(),
+    st.builds(lambda a, b: f"bytes={a}-{b}", st.integers(0, 70000), st.integers(0, 70000)),
+    st.builds(lambda a: f"bytes={a}-", st.integers(0, 70000)),
+    st.builds(lambda b: f"bytes=-{b}", st.integers(0, 70000)),
+    st.sampled_from(["bytes=-", "bytes=abc", "items=0-5", "bytes=1-2,4-5", "bytes= 3-9"])), min_size=1, max_size=6))
+def test_any_sequence_of_range_requests_is_answered_as_the_standard_says(wav_bytes, requests):
+    """Random requests on one stream: each answer's status, Content-Range and bytes match the rule
+    above, and a bad request does not spoil the next ones."""
+    path, data, server = wav_bytes
+    stream = server.publish(FileReader(path), "tone.wav")
+    try:
+        for header in requests:
+            status, headers, body = get(stream.url, {"Range": header} if header is not None else None)
+            want = expected(len(data), header)
+            if want is None:
+                assert (status, headers.get("Content-Range"), body) == (416, f"bytes */{len(data)}", b""), header
+                continue
+            assert status == want[0], header
+            assert body == data[want[1]:want[2] + 1], header
+            if status == 206:
+                assert headers["Content-Range"] == f"bytes {want[1]}-{want[2]}/{len(data)}"
+        assert stream.failure is None
+    finally:
+        server.withdraw(stream)
+
+
+@pytest.fixture(scope="module")
+def wav_bytes(tmp_path_factory):
+    """A recording's path and bytes, and a server for the examples to publish it on."""
+    path = tone_wav(tmp_path_factory.mktemp("stream") / "tone.wav", 4)  # 64,044 bytes
+    server = RecordingServer()
+    yield path, path.read_bytes(), server
+    server.shutdown()
 
 
 # ---------------------------------------------------------------------- with Qt's player
