@@ -22,6 +22,7 @@ import os
 import re
 import secrets
 import socket
+import socketserver
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -195,10 +196,19 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    #: the port is the system's pick, so there is nothing to reuse; on Windows SO_REUSEADDR would let
+    #: another program bind the same address too and receive some of the player's requests (tokens)
+    allow_reuse_address = False
 
     def __init__(self):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.streams: dict[str, Stream] = {}
+
+    def server_bind(self) -> None:
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the address
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        socketserver.TCPServer.server_bind(self)  # not HTTPServer's: it looks the address's name up
+        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
 
 
 def bypass_proxies() -> None:

@@ -148,6 +148,19 @@ def test_a_reader_that_fails_is_an_error_answer_with_the_reason_kept(tmp_path, s
     assert get(stream.url)[0] == 404  # a failed stream is not read again
 
 
+def test_no_other_program_can_bind_the_servers_address(tmp_path, server, monkeypatch):
+    """On Windows a second socket with SO_REUSEADDR may bind an address bound with it too, and then
+    receive some of the player's connections (and read their tokens): the address is exclusive."""
+    import socket
+
+    monkeypatch.setattr(socket, "getfqdn", lambda *a: pytest.fail("no name lookup for the loopback"))
+    server.publish(FileReader(tone_wav(tmp_path / "tone.wav", 1)), "tone.wav")
+    listening = server._server.socket
+    assert listening.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 0
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows
+        assert listening.getsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE) != 0
+
+
 # ---------------------------------------------------------------------- with Qt's player
 QtMultimedia = pytest.importorskip("PySide6.QtMultimedia", reason="Qt Multimedia cannot be imported here")
 
