@@ -156,6 +156,9 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             first = stream.read_at(start, min(PIECE, end - start + 1)) if body and size else b""
         except Exception as exc:  # noqa: BLE001 - damaged, missing, not decrypted: the player says why
+            if not stream.open:  # withdrawn while this request waited for the worker
+                self._empty(404)
+                return
             stream.failure = str(exc)
             self._empty(500)
             return
@@ -176,19 +179,25 @@ class _Handler(BaseHTTPRequestHandler):
         pos = start
         try:
             while True:
-                self.wfile.write(piece)
+                try:
+                    self.wfile.write(piece)
+                except OSError:
+                    # the player went elsewhere (a seek, another recording) or the stream was withdrawn:
+                    # nothing to say, whatever the error (macOS may say EPROTOTYPE rather than EPIPE)
+                    self.close_connection = True
+                    return
                 pos += len(piece)
                 if pos > end:
                     return
-                piece = stream.read_at(pos, min(PIECE, end - pos + 1))
-                if not piece:
-                    raise OSError(f"the recording ends at byte {pos} of {stream.size}")
-        except Exception as exc:  # noqa: BLE001 - see below
-            # the player went elsewhere (a seek, another recording) or the stream was withdrawn:
-            # nothing to say; a read that failed (a damaged part, decryption) the player's message says
-            self.close_connection = True
-            if stream.open and stream.failure is None and not isinstance(exc, ConnectionError):
-                stream.failure = str(exc)
+                try:
+                    piece = stream.read_at(pos, min(PIECE, end - pos + 1))
+                    if not piece:
+                        raise OSError(f"the recording ends at byte {pos} of {stream.size}")
+                except Exception as exc:  # noqa: BLE001 - a damaged part, decryption: the player says why
+                    self.close_connection = True
+                    if stream.open and stream.failure is None:  # not when withdrawn meanwhile
+                        stream.failure = str(exc)
+                    return
         finally:
             stream._serving(self.connection, False)
 

@@ -148,6 +148,85 @@ def test_a_reader_that_fails_is_an_error_answer_with_the_reason_kept(tmp_path, s
     assert get(stream.url)[0] == 404  # a failed stream is not read again
 
 
+def test_a_connection_that_fails_is_not_a_failure_of_the_recording(tmp_path, server, monkeypatch):
+    """macOS may say EPROTOTYPE, not EPIPE, when the player drops a connection (a seek): a write error
+    is the connection's, never a reason to stop serving the recording."""
+    import errno
+    import socketserver
+
+    wav = tone_wav(tmp_path / "tone.wav", 12)
+    stream = server.publish(FileReader(wav), "tone.wav")
+    plain = socketserver._SocketWriter.write
+
+    def write(self, data):
+        if len(data) == PIECE:  # a piece of the recording, not the headers
+            raise OSError(errno.EPROTOTYPE, "Protocol wrong type for socket")
+        return plain(self, data)
+
+    monkeypatch.setattr(socketserver._SocketWriter, "write", write)
+    try:
+        get(stream.url)
+    except (http.client.HTTPException, OSError):
+        pass  # the response was cut: expected
+    assert stream.failure is None
+    monkeypatch.setattr(socketserver._SocketWriter, "write", plain)
+    assert get(stream.url)[0] == 200
+
+
+def test_a_read_that_fails_mid_body_cuts_the_response_and_keeps_the_reason(tmp_path, server):
+    reader = FileReader(tone_wav(tmp_path / "tone.wav", 12))
+    plain, reads = reader.read, []
+
+    def read(n: int) -> bytes:
+        reads.append(n)
+        if len(reads) > 1:
+            raise OSError("a damaged chunk")
+        return plain(n)
+
+    reader.read = read
+    stream = server.publish(reader, "tone.wav")
+    with pytest.raises(http.client.IncompleteRead):
+        get(stream.url)
+    assert stream.failure == "a damaged chunk"
+    assert get(stream.url)[0] == 404
+
+
+def test_a_request_answered_while_withdrawing_leaves_no_failure(tmp_path, server):
+    """A request that waits for the stream's worker while the stream is withdrawn finds the recording
+    closed: that is not a reason the recording cannot be read."""
+    reader = FileReader(tone_wav(tmp_path / "tone.wav", 2))
+    entered, release = threading.Event(), threading.Event()
+    plain = reader.read
+
+    def slow(n: int) -> bytes:
+        if not release.is_set():
+            entered.set()
+            release.wait(10)
+        return plain(n)
+
+    reader.read = slow
+    stream = server.publish(reader, "tone.wav")
+    answers: list = []
+
+    def ask() -> None:
+        try:
+            answers.append(get(stream.url)[0])
+        except (http.client.HTTPException, OSError) as exc:
+            answers.append(exc)
+
+    first, second = threading.Thread(target=ask), threading.Thread(target=ask)
+    first.start()
+    assert entered.wait(10)
+    second.start()
+    assert wait_for(lambda: stream._worker._work_queue.qsize() == 1), "the second request did not wait"
+    server.withdraw(stream)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert len(answers) == 2 and 404 in answers
+    assert stream.failure is None
+
+
 def test_no_other_program_can_bind_the_servers_address(tmp_path, server, monkeypatch):
     """On Windows a second socket with SO_REUSEADDR may bind an address bound with it too, and then
     receive some of the player's connections (and read their tokens): the address is exclusive."""
