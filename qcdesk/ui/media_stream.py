@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 #: bytes sent per write (a stored recording's chunk is 64 KiB too)
 PIECE = 64 * 1024
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"bytes=(\d{0,30})-(\d{0,30})$")  # longer numbers: not satisfiable
 
 
 class Reader(Protocol):
@@ -124,14 +124,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self._answer(body=True)
 
+    def _status(self, code: int) -> None:
+        self.send_response(code)
+        if self.close_connection:  # an HTTP/1.0 client, or a request with a body (never read)
+            self.send_header("Connection", "close")
+
     def _empty(self, status: int, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
+        self._status(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
     def _answer(self, *, body: bool) -> None:
+        if self.headers.get("Content-Length", "0").strip() != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # the body is not read: it must not be taken for the next request
         token = self.path.lstrip("/").split("/", 1)[0]
         stream = self.server.streams.get(token)
         if stream is None or not stream.open or stream.failure is not None:
@@ -162,7 +169,7 @@ class _Handler(BaseHTTPRequestHandler):
             stream.failure = str(exc)
             self._empty(500)
             return
-        self.send_response(206 if wanted else 200)
+        self._status(206 if wanted else 200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
         if wanted:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import threading
 import time
 from urllib.parse import urlsplit
@@ -225,6 +226,34 @@ def test_a_request_answered_while_withdrawing_leaves_no_failure(tmp_path, server
     second.join(10)
     assert len(answers) == 2 and 404 in answers
     assert stream.failure is None
+
+
+def raw_exchange(url: str, request: bytes) -> bytes:
+    """Everything the server sends back for ``request`` on one connection, until it closes it (or
+    falls silent for a second)."""
+    import socket
+
+    parts = urlsplit(url)
+    received = b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=1) as connection:
+        connection.sendall(request.replace(b"PATH", parts.path.encode()))
+        try:
+            while chunk := connection.recv(PIECE):
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+def test_odd_requests_get_an_answer_and_leave_the_connection_sane(tmp_path, server):
+    stream = server.publish(FileReader(tone_wav(tmp_path / "tone.wav", 1)), "tone.wav")
+    # a number too long for int(): an answer, not a dropped connection and a traceback on stderr
+    status, headers, _ = get(stream.url, {"Range": "bytes=" + "9" * 5000 + "-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{stream.size}"
+    # a body nobody reads must not be taken for the next request on a kept connection
+    sent = raw_exchange(stream.url, b"GET PATH HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nabcde"
+                                    b"HEAD PATH HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert sent.startswith(b"HTTP/1.1 200") and not re.search(rb"HTTP/1\.1 [45]\d\d", sent), sent[-300:]
 
 
 def test_no_other_program_can_bind_the_servers_address(tmp_path, server, monkeypatch):
