@@ -224,7 +224,7 @@ class _Server(ThreadingHTTPServer):
         if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the address
             self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
         socketserver.TCPServer.server_bind(self)  # not HTTPServer's: it looks the address's name up
-        self.server_name, self.server_port = "127.0.0.1", self.server_address[1]
+        self.server_port = self.server_address[1]
 
 
 def bypass_proxies() -> None:
