@@ -125,8 +125,10 @@ def run(argv: list[str]) -> int:
 
     from qcdesk.core.errors import QcdeskError
     from qcdesk.ui import dialogs
+    from qcdesk.ui.loopback_env import bypass_proxies
     from qcdesk.ui.main_window import MainWindow
 
+    bypass_proxies()  # before any thread of Qt's may read the environment (the player's stream)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)

@@ -173,8 +173,14 @@ class PlayerPanel(QWidget):
             self.player.setSource(QUrl())  # the old recording's threads end here, not in the next call
             if media.embedded:
                 from qcdesk.ui.media_stream import recording_server
-                self._stream = recording_server().publish(project.media.open(media.id, own_connection=True),
-                                                          media.name)
+                reader = project.media.open(media.id, own_connection=True)
+                try:
+                    self._stream = recording_server().publish(reader, media.name)
+                except OSError as exc:  # listening refused, even on the loopback (a sandbox, a security product)
+                    reader.close()
+                    self.say(f"{media.name} cannot be played: the player could not be given its address on "
+                             f"this computer ({exc.strerror or exc}). The transcript is still usable.")
+                    return
                 self.player.setSource(QUrl(self._stream.url))
             else:
                 path = project.media.local_path(media.id)

@@ -18,19 +18,21 @@ read, and is closed there.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import socket
+import socketserver
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Protocol
 from urllib.parse import quote
 
+from qcdesk.ui.loopback_env import LOOPBACK, bypass_proxies
+
 #: bytes sent per write (a stored recording's chunk is 64 KiB too)
 PIECE = 64 * 1024
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+_RANGE = re.compile(r"bytes=(\d{0,30})-(\d{0,30})$")  # longer numbers: not satisfiable
 
 
 class Reader(Protocol):
@@ -123,14 +125,21 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
         self._answer(body=True)
 
+    def _status(self, code: int) -> None:
+        self.send_response(code)
+        if self.close_connection:  # an HTTP/1.0 client, or a request with a body (never read)
+            self.send_header("Connection", "close")
+
     def _empty(self, status: int, headers: dict[str, str] | None = None) -> None:
-        self.send_response(status)
+        self._status(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.send_header("Content-Length", "0")
         self.end_headers()
 
     def _answer(self, *, body: bool) -> None:
+        if self.headers.get("Content-Length", "0").strip() != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # the body is not read: it must not be taken for the next request
         token = self.path.lstrip("/").split("/", 1)[0]
         stream = self.server.streams.get(token)
         if stream is None or not stream.open or stream.failure is not None:
@@ -155,10 +164,13 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             first = stream.read_at(start, min(PIECE, end - start + 1)) if body and size else b""
         except Exception as exc:  # noqa: BLE001 - damaged, missing, not decrypted: the player says why
+            if not stream.open:  # withdrawn while this request waited for the worker
+                self._empty(404)
+                return
             stream.failure = str(exc)
             self._empty(500)
             return
-        self.send_response(206 if wanted else 200)
+        self._status(206 if wanted else 200)
         self.send_header("Content-Type", "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes")
         if wanted:
@@ -175,19 +187,25 @@ class _Handler(BaseHTTPRequestHandler):
         pos = start
         try:
             while True:
-                self.wfile.write(piece)
+                try:
+                    self.wfile.write(piece)
+                except OSError:
+                    # the player went elsewhere (a seek, another recording) or the stream was withdrawn:
+                    # nothing to say, whatever the error (macOS may say EPROTOTYPE rather than EPIPE)
+                    self.close_connection = True
+                    return
                 pos += len(piece)
                 if pos > end:
                     return
-                piece = stream.read_at(pos, min(PIECE, end - pos + 1))
-                if not piece:
-                    raise OSError(f"the recording ends at byte {pos} of {stream.size}")
-        except Exception as exc:  # noqa: BLE001 - see below
-            # the player went elsewhere (a seek, another recording) or the stream was withdrawn:
-            # nothing to say; a read that failed (a damaged part, decryption) the player's message says
-            self.close_connection = True
-            if stream.open and stream.failure is None and not isinstance(exc, ConnectionError):
-                stream.failure = str(exc)
+                try:
+                    piece = stream.read_at(pos, min(PIECE, end - pos + 1))
+                    if not piece:
+                        raise OSError(f"the recording ends at byte {pos} of {stream.size}")
+                except Exception as exc:  # noqa: BLE001 - a damaged part, decryption: the player says why
+                    self.close_connection = True
+                    if stream.open and stream.failure is None:  # not when withdrawn meanwhile
+                        stream.failure = str(exc)
+                    return
         finally:
             stream._serving(self.connection, False)
 
@@ -195,20 +213,19 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    #: the port is the system's pick, so there is nothing to reuse; on Windows SO_REUSEADDR would let
+    #: another program bind the same address too and receive some of the player's requests (tokens)
+    allow_reuse_address = False
 
     def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__((LOOPBACK, 0), _Handler)
         self.streams: dict[str, Stream] = {}
 
-
-def bypass_proxies() -> None:
-    """Keep the player's requests off any web proxy the computer is set to use (``http_proxy``,
-    which FFmpeg's HTTP client follows): a proxy cannot reach this computer's loopback, so playing
-    would fail, and the address with its token would be sent to it."""
-    for name in ("no_proxy", "NO_PROXY"):
-        hosts = [h.strip() for h in os.environ.get(name, "").split(",") if h.strip()]
-        if "127.0.0.1" not in hosts:
-            os.environ[name] = ",".join([*hosts, "127.0.0.1"])
+    def server_bind(self) -> None:
+        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no other socket may share the address
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        socketserver.TCPServer.server_bind(self)  # not HTTPServer's: it looks the address's name up
+        self.server_port = self.server_address[1]
 
 
 class RecordingServer:
@@ -231,7 +248,7 @@ class RecordingServer:
         """A stream of ``reader`` at an address of its own (``name`` ends it, for FFmpeg's format guess)."""
         server = self._started()
         token = secrets.token_urlsafe(32)
-        stream = Stream(reader, token, f"http://127.0.0.1:{server.server_port}/{token}/{quote(name or 'recording')}")
+        stream = Stream(reader, token, f"http://{LOOPBACK}:{server.server_port}/{token}/{quote(name or 'recording')}")
         server.streams[token] = stream
         return stream
 

@@ -347,3 +347,27 @@ def test_a_damaged_stored_recording_is_one_line_naming_the_part_and_the_transcri
     assert "The transcript is still usable" in text
     assert win.transcript.toPlainText().startswith(LINES[0])
     win.close()
+
+
+def test_a_computer_that_refuses_the_players_loopback_address_is_one_line(make_window, qtbot, tmp_path, messages,
+                                                                          activate, monkeypatch):
+    """A security product or an app sandbox may refuse listening even on the loopback interface: a
+    stored recording then cannot be played, the dock says why, and the window goes on."""
+    import errno
+
+    from qcdesk.ui import media_stream
+
+    closed = []
+
+    def refuse(self, reader, name):
+        reader.close = lambda: closed.append(True)
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(media_stream.RecordingServer, "publish", refuse)
+    win = _open(make_window, _project(tmp_path), activate)
+    text = win.player.panel.message.text()
+    assert "cannot be played" in text and "Permission denied" in text, text
+    assert closed, "the recording's reader was left open"
+    assert not win.player.act_play.isEnabled()
+    assert win.transcript.toPlainText().startswith(LINES[0])
+    win.close()

@@ -5,8 +5,8 @@ without a temporary file and without Qt's threads calling into Python."""
 from __future__ import annotations
 
 import http.client
-import re
 import os
+import re
 import threading
 import time
 from urllib.parse import urlsplit
@@ -202,6 +202,136 @@ def wav_bytes(tmp_path_factory):
     server = RecordingServer()
     yield path, path.read_bytes(), server
     server.shutdown()
+def test_a_connection_that_fails_is_not_a_failure_of_the_recording(tmp_path, server, monkeypatch):
+    """macOS may say EPROTOTYPE, not EPIPE, when the player drops a connection (a seek): a write error
+    is the connection's, never a reason to stop serving the recording."""
+    import errno
+    import socketserver
+
+    wav = tone_wav(tmp_path / "tone.wav", 12)
+    stream = server.publish(FileReader(wav), "tone.wav")
+    plain = socketserver._SocketWriter.write
+
+    def write(self, data):
+        if len(data) == PIECE:  # a piece of the recording, not the headers
+            raise OSError(errno.EPROTOTYPE, "Protocol wrong type for socket")
+        return plain(self, data)
+
+    monkeypatch.setattr(socketserver._SocketWriter, "write", write)
+    try:
+        get(stream.url)
+    except (http.client.HTTPException, OSError):
+        pass  # the response was cut: expected
+    assert stream.failure is None
+    monkeypatch.setattr(socketserver._SocketWriter, "write", plain)
+    assert get(stream.url)[0] == 200
+
+
+def test_a_read_that_fails_mid_body_cuts_the_response_and_keeps_the_reason(tmp_path, server):
+    reader = FileReader(tone_wav(tmp_path / "tone.wav", 12))
+    plain, reads = reader.read, []
+
+    def read(n: int) -> bytes:
+        reads.append(n)
+        if len(reads) > 1:
+            raise OSError("a damaged chunk")
+        return plain(n)
+
+    reader.read = read
+    stream = server.publish(reader, "tone.wav")
+    with pytest.raises(http.client.IncompleteRead):
+        get(stream.url)
+    assert stream.failure == "a damaged chunk"
+    assert get(stream.url)[0] == 404
+
+
+def test_a_request_answered_while_withdrawing_leaves_no_failure(tmp_path, server):
+    """A request that waits for the stream's worker while the stream is withdrawn finds the recording
+    closed: that is not a reason the recording cannot be read."""
+    reader = FileReader(tone_wav(tmp_path / "tone.wav", 2))
+    entered, release = threading.Event(), threading.Event()
+    plain = reader.read
+
+    def slow(n: int) -> bytes:
+        if not release.is_set():
+            entered.set()
+            release.wait(10)
+        return plain(n)
+
+    reader.read = slow
+    stream = server.publish(reader, "tone.wav")
+    answers: list = []
+
+    def ask() -> None:
+        try:
+            answers.append(get(stream.url)[0])
+        except (http.client.HTTPException, OSError) as exc:
+            answers.append(exc)
+
+    first, second = threading.Thread(target=ask), threading.Thread(target=ask)
+    first.start()
+    assert entered.wait(10)
+    second.start()
+    assert wait_for(lambda: stream._worker._work_queue.qsize() == 1), "the second request did not wait"
+    server.withdraw(stream)
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert len(answers) == 2 and 404 in answers
+    assert stream.failure is None
+
+
+def raw_exchange(url: str, request: bytes) -> bytes:
+    """Everything the server sends back for ``request`` on one connection, until it closes it (or
+    falls silent for a second)."""
+    import socket
+
+    parts = urlsplit(url)
+    received = b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=1) as connection:
+        connection.sendall(request.replace(b"PATH", parts.path.encode()))
+        try:
+            while chunk := connection.recv(PIECE):
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+def test_odd_requests_get_an_answer_and_leave_the_connection_sane(tmp_path, server):
+    stream = server.publish(FileReader(tone_wav(tmp_path / "tone.wav", 1)), "tone.wav")
+    # a number too long for int(): an answer, not a dropped connection and a traceback on stderr
+    status, headers, _ = get(stream.url, {"Range": "bytes=" + "9" * 5000 + "-"})
+    assert status == 416 and headers["Content-Range"] == f"bytes */{stream.size}"
+    # a body nobody reads must not be taken for the next request on a kept connection
+    sent = raw_exchange(stream.url, b"GET PATH HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 5\r\n\r\nabcde"
+                                    b"HEAD PATH HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert sent.startswith(b"HTTP/1.1 200") and not re.search(rb"HTTP/1\.1 [45]\d\d", sent), sent[-300:]
+
+
+def test_no_other_program_can_bind_the_servers_address(tmp_path, server, monkeypatch):
+    """On Windows a second socket with SO_REUSEADDR may bind an address bound with it too, and then
+    receive some of the player's connections (and read their tokens): the address is exclusive."""
+    import socket
+
+    monkeypatch.setattr(socket, "getfqdn", lambda *a: pytest.fail("no name lookup for the loopback"))
+    server.publish(FileReader(tone_wav(tmp_path / "tone.wav", 1)), "tone.wav")
+    listening = server._server.socket
+    assert listening.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR) == 0
+    if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows
+        assert listening.getsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE) != 0
+
+
+def test_the_loopback_is_added_to_the_proxy_exceptions_once_keeping_the_others(monkeypatch):
+    from qcdesk.ui.loopback_env import bypass_proxies
+
+    monkeypatch.setenv("no_proxy", "example.org, .hospital.local")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    bypass_proxies()
+    bypass_proxies()
+    assert os.environ["no_proxy"] == "example.org,.hospital.local,127.0.0.1"
+    assert os.environ["NO_PROXY"] == "127.0.0.1"
+    monkeypatch.delenv("NO_PROXY")
 
 
 # ---------------------------------------------------------------------- with Qt's player
