@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -57,6 +58,15 @@ def pytest_unconfigure(config) -> None:
     home = config.stash.get(USER_DIRS, None)
     if home is not None:
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def no_warm_parsers_left():
+    """Parsing workers a test warmed (opening the Import dialog does) end with the test."""
+    yield
+    parallel = sys.modules.get("qcdesk.core.importers.parallel")
+    if parallel is not None and parallel.WARM.running():
+        parallel.WARM.shut_down()
 
 
 @pytest.fixture

@@ -24,9 +24,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from qcdesk.core.importers import parallel
     from qcdesk.core.importing import import_files
 
     recordings, files = media.split(args.files)
+    if parallel.worth_processes(files):
+        parallel.warm_up()  # the parsing workers start while the project opens and checks itself
     with open_project(args.project, create=args.create) as project:
         if args.coder:
             project.set_coder(args.coder)

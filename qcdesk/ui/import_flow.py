@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog
 
+from qcdesk import PROJECT_SUFFIX
 from qcdesk.core.errors import DiskFullError, QcdeskError
-from qcdesk.core.importers import SUPPORTED_SUFFIXES
+from qcdesk.core.importers import SUPPORTED_SUFFIXES, parallel
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core import media_import
 from qcdesk.core.importing import ImportReport, stopped_by_full_disk, store_parsed
@@ -52,6 +53,7 @@ class ImportFlow(QObject):
     def ask_and_import(self) -> None:
         if self.window.project is None:
             return
+        parallel.warm_up()  # the parsing workers start while the researcher chooses the files
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
         recordings = " ".join(f"*{s}" for s in MEDIA_EXTENSIONS)
         paths = dialogs.ask_open_paths(self.window, "Import documents", self.window.settings.last_folder(),
@@ -60,6 +62,11 @@ class ImportFlow(QObject):
         if paths:
             self.window.settings.set_last_folder(Path(paths[0]).parent)
             self.start([Path(p) for p in paths])
+
+    def expect(self, paths: list[Path]) -> None:
+        """Files are dragged over the window: if they may be imported, start the parsing workers."""
+        if self.window.project is not None and any(p.suffix != PROJECT_SUFFIX for p in paths):
+            parallel.warm_up()
 
     def start(self, paths: list[Path]) -> None:
         if self.busy() or self.window.project is None:

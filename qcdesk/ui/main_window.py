@@ -568,8 +568,10 @@ class MainWindow(QMainWindow):
             "saved and can be undone; close and reopen the project if the window looks wrong."))
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        files = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if event.mimeData().hasUrls() and files:
             event.acceptProposedAction()
+            self.imports.expect(files)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]

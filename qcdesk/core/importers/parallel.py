@@ -12,6 +12,13 @@ otherwise threads of this process parse, as before. The first file is parsed in 
 while the workers start, and so is a file this process has open as a project (only here can it
 be recognised and refused). If worker processes cannot be started, threads parse instead; if one
 dies, the files it may have held are parsed again in a new pool, the one it died on alone.
+
+Starting a worker costs about 0.2 CPU s (a new interpreter importing lxml and the readers): for
+20 Word transcripts that is as long as QualCoder takes to import them. So :func:`warm_up` starts
+the workers *before* an import is asked for, while the researcher is still choosing files (the
+window calls it when its Import dialog opens or files are dragged over it; the command line
+before it opens the project). An import then leases that pool (:class:`WarmPool`) instead of
+starting its own; after :data:`IDLE_SECONDS` without an import its processes end.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+import threading
+import time
+from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from pathlib import Path
@@ -39,6 +48,9 @@ AHEAD = WORKERS + 1
 #: costs about 0.45 CPU s (measured; mostly importing lxml and the readers), about what parsing
 #: 1 MB of Word files costs (a 250,000-character transcript is a 92 KB file parsed in 35 ms)
 MIN_BYTES_FOR_WORKERS = 1_000_000
+
+#: a warmed pool's processes end after this many seconds without an import leasing it
+IDLE_SECONDS = 90.0
 
 Result = tuple[ParsedDocument | None, str | None]
 BROKEN = "the reader stopped unexpectedly while reading it; the file may be damaged"
@@ -64,25 +76,195 @@ def parse_packed(path: Path | str) -> Result:
     return doc, why
 
 
+def machine_busy() -> bool:
+    """Whether the last minute's load average is at least the number of cores (no core to spare)."""
+    try:
+        return os.getloadavg()[0] >= (os.cpu_count() or 1)
+    except (AttributeError, OSError):  # Windows has no load average
+        return False
+
+
+def _spawn_pool(workers: int, **options) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), **options)
+
+
+def _load_readers() -> None:
+    """Run as each warm worker starts: load the Word and text readers (compiling the Word layout
+    patterns takes about 17 ms), so the first file it is given is only parsed."""
+    for suffix in (".docx", ".txt"):
+        dispatch.reader_for(suffix)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class WarmPool:
+    """Worker processes started ahead of an import and shared by the imports that follow.
+
+    :meth:`start` makes the pool and has each worker load the readers, from a thread of its own
+    (spawning a process takes a few milliseconds of the caller's thread: the window's must not
+    wait). :meth:`lease` hands the pool to an import, :meth:`release` gives it back; once no import
+    has held it for :data:`IDLE_SECONDS`, the pool is shut down. A pool that breaks (a worker
+    died) is dropped with :meth:`discard`; the import that saw it goes on in a pool of its own.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._readying: list[Future] = []
+        self._users = 0
+        self._timer: threading.Timer | None = None
+        self._generation = 0  # which pool a timer was armed for
+
+    def start(self, workers: int = WORKERS) -> bool:
+        """Start the workers unless they are running; False when they cannot be started here."""
+        with self._lock:
+            if self._pool is not None:
+                self._arm_idle_timer()
+                return True
+            try:
+                self._pool = _spawn_pool(workers, initializer=_load_readers)
+            except (OSError, ImportError, NotImplementedError):  # e.g. no semaphores
+                return False
+            self._generation += 1
+            self._readying = []
+            pool = self._pool
+            self._arm_idle_timer()
+        threading.Thread(target=self._spawn, args=(pool, workers), name="qcdesk-warm-parsers",
+                         daemon=True).start()
+        return True
+
+    def _spawn(self, pool: ProcessPoolExecutor, workers: int) -> None:
+        futures = []
+        try:
+            for _ in range(workers):  # each submit while none is idle starts one more process
+                futures.append(pool.submit(_ready))
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self.discard(pool)
+        with self._lock:
+            if self._pool is pool:
+                self._readying = futures
+
+    def wait_ready(self, timeout: float = 60.0) -> bool:
+        """Wait until every worker has loaded the readers (for measuring: a researcher spends this
+        time choosing files); False if there is no pool, it broke, or ``timeout`` passed."""
+        deadline = time.monotonic() + timeout
+        pause = threading.Event()
+        while True:
+            with self._lock:
+                pool, futures = self._pool, list(self._readying)
+            if pool is None or time.monotonic() >= deadline:
+                return False
+            if futures:
+                break
+            pause.wait(0.005)  # the starting thread is submitting: a few milliseconds
+        try:
+            for future in futures:
+                future.result(max(0.0, deadline - time.monotonic()))
+        except (BrokenProcessPool, FutureTimeout, RuntimeError):
+            return False
+        return True
+
+    def running(self) -> bool:
+        with self._lock:
+            return self._pool is not None
+
+    def ready(self) -> bool:
+        """Whether the workers are running and have loaded the readers (without waiting)."""
+        with self._lock:
+            return self._pool is not None and bool(self._readying) and all(
+                f.done() and not f.cancelled() and f.exception() is None for f in self._readying)
+
+    def lease(self) -> ProcessPoolExecutor | None:
+        """The warm pool for one import (stopping the idle timer), or None when there is none."""
+        with self._lock:
+            if self._pool is None:
+                return None
+            self._users += 1
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            return self._pool
+
+    def release(self, pool: Executor) -> None:
+        with self._lock:
+            if pool is not self._pool:
+                return
+            self._users = max(0, self._users - 1)
+            if self._users == 0:
+                self._arm_idle_timer()
+
+    def discard(self, pool: Executor) -> None:
+        """Drop ``pool`` (broken) if it is the warm one; an import holding it keeps its own lease count."""
+        with self._lock:
+            if pool is not self._pool:
+                return
+            self._pool, self._readying, self._users = None, [], 0
+            self._cancel_timer()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def shut_down(self) -> None:
+        """End the workers now (an import holding the pool finishes in threads of its own)."""
+        with self._lock:
+            pool, self._pool, self._readying, self._users = self._pool, None, [], 0
+            self._cancel_timer()
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+    def _arm_idle_timer(self) -> None:  # with the lock held
+        self._cancel_timer()
+        timer = threading.Timer(IDLE_SECONDS, self._expire, args=(self._generation,))
+        timer.daemon = True  # never keeps the application from quitting
+        timer.name = "qcdesk-warm-parsers-idle"
+        self._timer = timer
+        timer.start()
+
+    def _cancel_timer(self) -> None:  # with the lock held
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _expire(self, generation: int) -> None:
+        with self._lock:
+            if generation != self._generation or self._users or self._pool is None:
+                return
+            pool, self._pool, self._readying, self._timer = self._pool, None, [], None
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+#: the worker processes shared by this process's imports
+WARM = WarmPool()
+
+
+def warm_up() -> bool:
+    """Start parsing workers for an import about to be asked for, where they pay: at least two
+    cores, and one to spare (see :func:`worth_processes`). Returns whether workers are running or
+    starting. Cheap to call again: it only keeps them from ending for :data:`IDLE_SECONDS`."""
+    if (os.cpu_count() or 1) < 2 or machine_busy():
+        return WARM.running()
+    return WARM.start()
+
+
 def worth_processes(paths: list[Path]) -> bool:
     """Whether parsing ``paths`` in worker processes should pay for starting them: two files or
     more, together large enough (:data:`MIN_BYTES_FOR_WORKERS`), and a core to spare. When the
     machine is already busy (the last minute's load average at least its number of cores), worker
     processes only take turns with the rest and cost their start-up on top (measured at load
-    average 13 on 2 cores: 25-30 % more CPU time and slower than threads); then threads parse."""
+    average 13 on 2 cores: 25-30 % more CPU time and slower than threads); then threads parse.
+    Workers already started (:func:`warm_up`) are used for any two files or more: their start-up
+    is paid."""
     if len(paths) < 2:
         return False
+    if WARM.running():
+        return True
     size = 0
     for path in paths:
         try:
             size += path.stat().st_size
         except OSError:
             continue
-    try:
-        busy = os.getloadavg()[0] >= (os.cpu_count() or 1)
-    except (AttributeError, OSError):  # Windows has no load average
-        busy = False
-    return size >= MIN_BYTES_FOR_WORKERS and not busy
+    return size >= MIN_BYTES_FOR_WORKERS and not machine_busy()
 
 
 def _in_this_process(path: Path) -> bool:
@@ -111,13 +293,18 @@ class AheadParser:
         threads = 1 if self.processes else self.workers
         self._local = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="qcdesk-parse")
         self._pool: Executor | None = None
+        self._leased: Executor | None = None  # the warm pool, shared: given back, never shut down
+        self._warm_ready = False
+        if self.processes:
+            self._warm_ready = WARM.ready()
+            self._pool = self._leased = WARM.lease()
 
     def _executor(self) -> Executor:
         if not self.processes:
             return self._local
         if self._pool is None:
             try:
-                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = _spawn_pool(self.workers)
             except (OSError, ImportError, NotImplementedError):  # e.g. no semaphores: threads it is
                 self.processes = False
                 return self._local
@@ -129,8 +316,9 @@ class AheadParser:
             return
         path = self.paths[i]
         # the first file is parsed here while the worker processes start (about 0.2 CPU s each,
-        # mostly importing lxml and the readers), so neither this process nor they wait idle
-        local = i == 0 or not self.processes or _in_this_process(path)
+        # mostly importing lxml and the readers), so neither this process nor they wait idle;
+        # warm workers that are ready take it too
+        local = (i == 0 and not self._warm_ready) or not self.processes or _in_this_process(path)
         executor = self._local if local else self._executor()
         try:
             self.jobs[i] = executor.submit(parse_packed if executor is self._local else parse_result, path)
@@ -148,6 +336,8 @@ class AheadParser:
         self._in_pool.discard(i)
         try:
             outcome = future.result(timeout)
+        except CancelledError:  # the warm pool was shut down under this import: parse it here
+            outcome = parse_packed(self.paths[i])
         except FutureTimeout:
             self.jobs[i] = future
             if executor_was_pool:
@@ -158,7 +348,7 @@ class AheadParser:
             # in flight; this one is read again alone, in a new worker, to tell which
             self._restart()
             try:
-                with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as alone:
+                with _spawn_pool(1) as alone:
                     outcome = alone.submit(parse_result, self.paths[i]).result()
             except BrokenProcessPool:
                 outcome = None, BROKEN
@@ -167,7 +357,10 @@ class AheadParser:
     def _restart(self) -> None:
         """A new pool for the files after a dead worker, started again where they were in flight."""
         broken, self._pool = self._pool, None
-        if broken is not None:
+        if broken is not None and broken is self._leased:
+            self._leased = None
+            WARM.discard(broken)
+        elif broken is not None:
             broken.shutdown(wait=False, cancel_futures=True)
         lost = [j for j in sorted(self._in_pool & self.jobs.keys()) if not _parsed(self.jobs[j])]
         self._in_pool.clear()
@@ -176,6 +369,20 @@ class AheadParser:
             self.submit(j)
 
     def close(self) -> None:
+        """Stop what was not started and wait for the files being parsed; a warm pool is given
+        back running (only this import's files are cancelled), a pool of its own is shut down."""
+        if self._leased is not None:
+            for future in self.jobs.values():
+                future.cancel()
+            for future in self.jobs.values():
+                if not future.cancelled():
+                    try:
+                        future.exception()  # waits for it
+                    except Exception:  # noqa: BLE001 - it broke: the pool is no longer ours to judge
+                        pass
+            WARM.release(self._leased)
+            self._leased = None
+            self._pool = None
         for executor in (self._pool, self._local):
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
