@@ -19,7 +19,7 @@ HEADING = "heading"
 TABLE_ROW = "table_row"
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One line or paragraph as read from the file."""
 
@@ -34,7 +34,7 @@ class Unit:
     group: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One paragraph of the result."""
 
