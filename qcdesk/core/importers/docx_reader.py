@@ -208,19 +208,29 @@ def _plain_texts(body, special: set) -> dict:
     nested inside it would be met while the inner one is current), and every text element met
     while it is current has it as nearest paragraph and nothing inside.
     """
-    nested = _paragraphs_holding(body, (_P,))
     texts: dict = {}
-    unsure: set = set(special) | nested
+    unsure: set = set(special)
     cur = None
+    skip = True  # whether the current paragraph is unsure (``cur is None or cur in unsure``)
     parts: list[str] = []
+    append = parts.append
     for el in body.iter(_P, *_TEXT_TAGS):
         tag = el.tag
         if tag == _P:
-            if cur is not None:
+            if not skip:
                 texts[cur] = "".join(parts)
-            cur, parts = el, []
+            parts.clear()
+            # a paragraph holding this one is unsure (found here, not in a pass of its own: it
+            # started earlier, so its text, if kept, is dropped at the end)
+            up = el.getparent()
+            while up is not None and up is not body:
+                if up.tag == _P:
+                    unsure.add(up)
+                up = up.getparent()
+            cur = el
+            skip = el in unsure
             continue
-        if cur is None or cur in unsure:
+        if skip:
             continue
         parent = el.getparent()
         if parent.getparent() is not cur:  # most text elements are in a run right in the paragraph
@@ -229,19 +239,21 @@ def _plain_texts(body, special: set) -> dict:
                 owner = owner.getparent()
             if owner is not cur:
                 unsure.add(cur)
+                skip = True
                 continue
         if len(el):
             unsure.add(cur)
+            skip = True
         elif tag == _T:
-            parts.append(el.text or "")
+            append(el.text or "")
         elif tag == _TAB:
             if parent.tag == _R:  # a tab character (w:tab in w:pPr/w:tabs is a tab stop)
-                parts.append("\t")
+                append("\t")
         elif tag == _NB_HYPHEN:
-            parts.append("-")
+            append("-")
         else:
-            parts.append("\n")
-    if cur is not None:
+            append("\n")
+    if not skip:
         texts[cur] = "".join(parts)
     for p in unsure:
         texts.pop(p, None)
