@@ -107,8 +107,14 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
             turns.append(tuple(open_turn))
             open_turn = None
 
+    control_sub, trailing_sub = _CONTROL.sub, _TRAILING_WS.sub
     for piece in pieces:
-        text = clean(piece.text, controls)
+        text = piece.text  # clean(piece.text, controls), written out (a call per paragraph saved)
+        if controls:
+            text = control_sub("", text)
+        if "\n" in text:
+            text = trailing_sub("", text)
+        text = text.strip()
         if not text:
             carried += [seconds for _, seconds in piece.sync]
             continue

@@ -371,7 +371,11 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
             if cur is not None:
                 cur.text = "".join(lines)
                 pieces.append(cur)
-            cur = _turn_piece(m, m.rest)
+            rest = m.rest  # stripped, as ``_turn_piece`` leaves an utterance on one line
+            if "\n" in rest:
+                cur = _turn_piece(m, rest)
+            else:  # _turn_piece(m, rest), positionally (inline matches have a rest and no end time)
+                cur = Piece(f"{m.name}: {rest}", PARAGRAPH, 0, m.name, False, m.time, None)
             lines[:] = [cur.text]
             in_turn = True
             continue
@@ -439,9 +443,9 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
     here are at its start, which removing stamps does not move."""
     for piece in pieces:
         in_turn = piece.speaker is not None or piece.continues
-        if "#" not in piece.text and not (in_turn and ("[" in piece.text or "(" in piece.text
-                                                       or _only_time(piece.text.strip()))):
-            continue
+        if "#" not in piece.text:  # no stamp but a bracketed time in a turn, or a turn's bare time
+            if not in_turn or "[" not in piece.text and "(" not in piece.text and not _only_time(piece.text.strip()):
+                continue
         text = clean(piece.text)
         label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
         body, found = take_stamps(text[len(label):], brackets=in_turn)
