@@ -276,16 +276,18 @@ def body_units(body, styles: _Styles) -> list[Unit]:
         text = plain.get(p)
         return paragraph_text(p, p not in special) if text is None else text
 
+    plain_text, append = plain.get, units.append
+
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
             tag = el.tag
             if tag == _P:
-                text = plain.get(el)
+                text = plain_text(el)
                 if text is None:
                     text = paragraph_text(el, el not in special)
-                level = styles.heading_level(el) if el in styled else 0
-                units.append(Unit(text, HEADING, level) if level else Unit(text))
+                level = styles.heading_level(el) if styled and el in styled else 0
+                append(Unit(text, HEADING, level) if level else Unit(text))
             elif tag == _TBL:
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):

@@ -432,11 +432,6 @@ def _time_of(text: str) -> list[tuple[int, float]]:
     return [] if value is None else [(0, value)]
 
 
-def _only_time(text: str) -> bool:
-    """Whether ``_ONLY_TIME`` matches ``text`` (no longer than it can match: one length test first)."""
-    return len(text) <= _ONLY_TIME_MAX and _ONLY_TIME.match(text) is not None
-
-
 def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
     """Take the stamps out of the pieces' text as sync points (see :mod:`stamps`): f4/f5
     stamps everywhere, bracketed times inside speaker turns. A piece's own earlier times
@@ -444,8 +439,12 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
     for piece in pieces:
         in_turn = piece.speaker is not None or piece.continues
         if "#" not in piece.text:  # no stamp but a bracketed time in a turn, or a turn's bare time
-            if not in_turn or "[" not in piece.text and "(" not in piece.text and not _only_time(piece.text.strip()):
+            if not in_turn:
                 continue
+            if "[" not in piece.text and "(" not in piece.text:
+                bare = piece.text.strip()  # no longer than ``_ONLY_TIME`` can match: one length test first
+                if len(bare) > _ONLY_TIME_MAX or not _ONLY_TIME.match(bare):
+                    continue
         text = clean(piece.text)
         label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
         body, found = take_stamps(text[len(label):], brackets=in_turn)
