@@ -30,6 +30,8 @@ _SKIPPED = (f"{W}txbxContent", f"{W}del", f"{W}footnoteReference", f"{W}endnoteR
             f"{W}commentReference", f"{W}instrText")
 _P, _T, _TAB, _BR, _CR, _NB_HYPHEN, _R = (f"{W}{t}" for t in ("p", "t", "tab", "br", "cr", "noBreakHyphen", "r"))
 _TEXT_TAGS = (_T, _TAB, _BR, _CR, _NB_HYPHEN)
+#: what a paragraph that may be a heading holds (see :meth:`_Styles.heading_level`)
+_STYLE_TAGS = (f"{W}pStyle", f"{W}outlineLvl")
 
 
 def _walk_text(el, parts: list[str]) -> None:
@@ -199,9 +201,11 @@ def _paragraphs_holding(body, tags: tuple[str, ...]) -> set:
     return found
 
 
-def _plain_texts(body, special: set) -> dict:
+def _plain_texts(body, special: set, styled: set | None = None) -> dict:
     """The text of most paragraphs below ``body``, by paragraph, from one pass of lxml's C iterator
-    (setting up an iterator for each paragraph cost more than reading its text).
+    (setting up an iterator for each paragraph cost more than reading its text); and, when
+    ``styled`` is given, the paragraphs holding a style or an outline level added to it (what
+    ``_paragraphs_holding(body, _STYLE_TAGS)`` finds: the pass walks the whole tree anyway).
 
     A paragraph is left out, and read by :func:`paragraph_text`, unless the pass can be sure of it:
     it holds nothing :data:`_SKIPPED`, no other paragraph (the text elements after a paragraph
@@ -214,7 +218,7 @@ def _plain_texts(body, special: set) -> dict:
     skip = True  # whether the current paragraph is unsure (``cur is None or cur in unsure``)
     parts: list[str] = []
     append = parts.append
-    for el in body.iter(_P, *_TEXT_TAGS):
+    for el in body.iter(_P, *_TEXT_TAGS, *(_STYLE_TAGS if styled is not None else ())):
         tag = el.tag
         if tag == _P:
             if not skip:
@@ -229,6 +233,13 @@ def _plain_texts(body, special: set) -> dict:
                 up = up.getparent()
             cur = el
             skip = el in unsure
+            continue
+        if tag in _STYLE_TAGS:  # every paragraph holding it, as _paragraphs_holding finds them
+            up = el.getparent()
+            while up is not None and up is not body:
+                if up.tag == _P:
+                    styled.add(up)  # type: ignore[union-attr]
+                up = up.getparent()
             continue
         if skip:
             continue
@@ -269,8 +280,8 @@ def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
     special = _paragraphs_holding(body, _SKIPPED)
-    styled = _paragraphs_holding(body, (f"{W}pStyle", f"{W}outlineLvl"))
-    plain = _plain_texts(body, special)
+    styled: set = set()
+    plain = _plain_texts(body, special, styled)
 
     def text_of(p) -> str:
         text = plain.get(p)

@@ -67,3 +67,25 @@ def test_one_pass_equals_paragraph_by_paragraph_in_odd_places():
     units = docx_reader.body_units(body, docx_reader._Styles(None))
     assert [u.text for u in units] == ["before a stray run", "cell", "abcde", "in a control", "inserted\ttagged",
                                        "before the end", "last"]
+
+
+STYLED = [
+    '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>styled</w:t></w:r></w:p>',
+    '<w:p><w:pPr><w:outlineLvl w:val="2"/></w:pPr><w:r><w:t>outlined</w:t></w:r></w:p>',
+    '<w:p><w:r><w:t>outer</w:t></w:r><w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr></w:p></w:p>',
+    '<w:tbl><w:tr><w:tc><w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>cell</w:t></w:r></w:p></w:tc></w:tr>'
+    "</w:tbl>",
+    '<w:p><w:pPr><w:pPrChange><w:pPr><w:pStyle w:val="Heading3"/></w:pPr></w:pPrChange></w:pPr></w:p>',
+    '<w:pStyle w:val="stray"/>',
+    "<w:p><w:r><w:t>plain</w:t></w:r></w:p>",
+]
+
+
+def test_the_pass_finds_the_paragraphs_holding_a_style_as_the_search_for_them_does():
+    body = docx_reader._xml(f"<w:body {NS}>{''.join(STYLED + ODD_PLACES + PARAGRAPHS)}</w:body>".encode())
+    special = _paragraphs_holding(body, docx_reader._SKIPPED)
+    styled: set = set()
+    texts = _plain_texts(body, special, styled)
+    assert styled == _paragraphs_holding(body, docx_reader._STYLE_TAGS)
+    assert len(styled) == 6  # the stray style is in no paragraph
+    assert texts == _plain_texts(body, special)
