@@ -218,9 +218,21 @@ def _plain_texts(body, special: set, styled: set | None = None) -> dict:
     skip = True  # whether the current paragraph is unsure (``cur is None or cur in unsure``)
     parts: list[str] = []
     append = parts.append
+    p_tag, t_tag = _P, _T
     for el in body.iter(_P, *_TEXT_TAGS, *(_STYLE_TAGS if styled is not None else ())):
         tag = el.tag
-        if tag == _P:
+        if tag == t_tag:  # most elements: what the branch for every text element below does for it
+            if skip:
+                continue
+            parent = el.getparent()
+            # most text elements are in a run right in the paragraph
+            if parent.getparent() is not cur and _nearest_paragraph(parent) is not cur or len(el):
+                unsure.add(cur)
+                skip = True
+            else:
+                append(el.text or "")
+            continue
+        if tag == p_tag:
             if not skip:
                 texts[cur] = "".join(parts)
             parts.clear()
@@ -244,19 +256,9 @@ def _plain_texts(body, special: set, styled: set | None = None) -> dict:
         if skip:
             continue
         parent = el.getparent()
-        if parent.getparent() is not cur:  # most text elements are in a run right in the paragraph
-            owner = parent
-            while owner is not None and owner.tag != _P:
-                owner = owner.getparent()
-            if owner is not cur:
-                unsure.add(cur)
-                skip = True
-                continue
-        if len(el):
+        if parent.getparent() is not cur and _nearest_paragraph(parent) is not cur or len(el):
             unsure.add(cur)
             skip = True
-        elif tag == _T:
-            append(el.text or "")
         elif tag == _TAB:
             if parent.tag == _R:  # a tab character (w:tab in w:pPr/w:tabs is a tab stop)
                 append("\t")
@@ -269,6 +271,13 @@ def _plain_texts(body, special: set, styled: set | None = None) -> dict:
     for p in unsure:
         texts.pop(p, None)
     return texts
+
+
+def _nearest_paragraph(el):
+    """``el`` itself or its nearest ancestor that is a paragraph (None: in no paragraph)."""
+    while el is not None and el.tag != _P:
+        el = el.getparent()
+    return el
 
 
 _TBL = f"{W}tbl"
