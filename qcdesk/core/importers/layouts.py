@@ -242,11 +242,13 @@ def _plausible(matches: list[_Match], timed: bool) -> bool:
 def _any_inline(bracket: bool) -> re.Pattern:
     """The inline patterns as one, in their order (the first alternative that matches is the first
     pattern that matches), each one's groups numbered after it: ``name0``, ``time0``, ``rest0``...;
-    without those that need a bracket in the text (``Name [00:01]: ...``) unless ``bracket``."""
+    without those that need a bracket or a parenthesis in the text (``[00:01] Name: ...``,
+    ``Name [00:01]: ...``, ``[id1] ...``) unless ``bracket``."""
+    needs_bracket = [p for p, _, needs in _INLINE_BRACKETED + _INLINE_NAME_FIRST + _INLINE_TIME_FIRST
+                     if needs or any(p is q for q, _, _ in _INLINE_BRACKETED)]
     alternatives = []
     for k, p in enumerate(_INLINE):
-        needs = next(needs for q, _, needs in _INLINE_NAME_FIRST + _INLINE_BRACKETED + _INLINE_TIME_FIRST if q is p)
-        if needs and not bracket:
+        if not bracket and any(p is q for q in needs_bracket):
             continue
         alternatives.append("(?:" + re.sub(r"\(\?P<(\w+)>", rf"(?P<\g<1>{k}>", p.pattern) + ")")
         assert p.flags & re.S and p.pattern.endswith("(?P<rest>.+)$")  # rest closes last: ``lastgroup``
