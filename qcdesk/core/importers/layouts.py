@@ -263,18 +263,14 @@ _INLINE_GROUPS = {f"rest{k}": (f"name{k}", f"time{k}" if "time" in p.groupindex 
                   for k, p in enumerate(_INLINE)}
 
 
-def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
-    """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
+def _inline_matches(units: list[Unit], indices: list[int], texts: list[str]) -> list[_Match]:
+    """``_inline_match(i, units[i])`` for each paragraph ``i`` of ``indices`` (``texts``: their
+    texts, stripped), the ones that match. The inline patterns are tried at once on each paragraph
+    (the first-character test of ``_inline_match`` is the regex engine's first step); what it does
+    after a match is done here, and anything it would do otherwise (a stamp first, a match it
+    refuses so that a later pattern is tried) is left to it."""
     inline: list[_Match] = []
-    headers: list[_Match] = []
-    skip_until = -1
-    indices = [i for i, u in enumerate(units) if u.kind == PARAGRAPH]
-    texts = [units[i].text.strip() for i in indices]
     groups, only_time, append = _INLINE_GROUPS, _ONLY_TIME.match, inline.append
-    # one pass: both families' matches. The inline patterns are tried at once on each paragraph
-    # (the first-character test of ``_inline_match`` is the regex engine's first step); what
-    # :func:`_inline_match` does after a match is done here, and anything it would do otherwise
-    # (a stamp first, a match it refuses so that a later pattern is tried) is left to it
     for i, text in zip(indices, texts):
         m = (_INLINE_ANY if "[" in text or "(" in text else _INLINE_UNBRACKETED)(text)
         if m is not None:
@@ -286,14 +282,23 @@ def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
             if rest and valid_name(name) and not (len(rest) <= _ONLY_TIME_MAX and only_time(rest)):
                 raw_time = m.group(time_group) if time_group else None
                 append(_Match(i, name, parse_time(raw_time) if raw_time else None, rest))
-            else:
-                found = _inline_match(i, units[i])
-                if found:
-                    append(found)
-        elif text[:1] == "#":  # an f4 stamp first: the patterns match after it
-            found = _inline_match(i, units[i])
-            if found:
-                append(found)
+                continue
+        elif text[:1] != "#":  # no pattern matches, and no f4 stamp first (the patterns match after it)
+            continue
+        found = _inline_match(i, units[i])
+        if found:
+            append(found)
+    return inline
+
+
+def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
+    """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
+    indices = [i for i, u in enumerate(units) if u.kind == PARAGRAPH]
+    texts = [units[i].text.strip() for i in indices]
+    inline = _inline_matches(units, indices, texts)
+    headers: list[_Match] = []
+    skip_until = -1
+    for i, text in zip(indices, texts):
         # header lines are short, on one line, and end with a time or a colon or start with a
         # time (the tests in front of ``_header_match``'s patterns, made here to skip the call)
         if i <= skip_until or len(text) > 80 or not text:
