@@ -303,8 +303,8 @@ def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
         # time (the tests in front of ``_header_match``'s patterns, made here to skip the call)
         if i <= skip_until or len(text) > 80 or not text:
             continue
-        first, last = text[0], text[-1]
-        if not (last.isdecimal() or last in ":)]" or first.isdecimal() or first in "[("):
+        opening, closing = text[0], text[-1]
+        if not (closing.isdecimal() or closing in ":)]" or opening.isdecimal() or opening in "[("):
             continue
         found = _header_match(i, units)
         if found:
