@@ -272,6 +272,8 @@ def _inline_matches(units: list[Unit], indices: list[int], texts: list[str]) -> 
     inline: list[_Match] = []
     groups, only_time, append = _INLINE_GROUPS, _ONLY_TIME.match, inline.append
     for i, text in zip(indices, texts):
+        if ":" not in text and "[" not in text:  # every inline layout has a colon or a bracket
+            continue
         m = (_INLINE_ANY if "[" in text or "(" in text else _INLINE_UNBRACKETED)(text)
         if m is not None:
             name_group, time_group, rest_group = groups[m.lastgroup]  # type: ignore[index]
