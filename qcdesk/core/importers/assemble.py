@@ -19,7 +19,7 @@ HEADING = "heading"
 TABLE_ROW = "table_row"
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One line or paragraph as read from the file."""
 
@@ -34,7 +34,7 @@ class Unit:
     group: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """One paragraph of the result."""
 
@@ -107,8 +107,14 @@ def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None 
             turns.append(tuple(open_turn))
             open_turn = None
 
+    control_sub, trailing_sub = _CONTROL.sub, _TRAILING_WS.sub
     for piece in pieces:
-        text = clean(piece.text, controls)
+        text = piece.text  # clean(piece.text, controls), written out (a call per paragraph saved)
+        if controls:
+            text = control_sub("", text)
+        if "\n" in text:
+            text = trailing_sub("", text)
+        text = text.strip()
         if not text:
             carried += [seconds for _, seconds in piece.sync]
             continue

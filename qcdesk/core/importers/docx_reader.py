@@ -30,6 +30,8 @@ _SKIPPED = (f"{W}txbxContent", f"{W}del", f"{W}footnoteReference", f"{W}endnoteR
             f"{W}commentReference", f"{W}instrText")
 _P, _T, _TAB, _BR, _CR, _NB_HYPHEN, _R = (f"{W}{t}" for t in ("p", "t", "tab", "br", "cr", "noBreakHyphen", "r"))
 _TEXT_TAGS = (_T, _TAB, _BR, _CR, _NB_HYPHEN)
+#: what a paragraph that may be a heading holds (see :meth:`_Styles.heading_level`)
+_STYLE_TAGS = (f"{W}pStyle", f"{W}outlineLvl")
 
 
 def _walk_text(el, parts: list[str]) -> None:
@@ -199,53 +201,83 @@ def _paragraphs_holding(body, tags: tuple[str, ...]) -> set:
     return found
 
 
-def _plain_texts(body, special: set) -> dict:
+def _plain_texts(body, special: set, styled: set | None = None) -> dict:
     """The text of most paragraphs below ``body``, by paragraph, from one pass of lxml's C iterator
-    (setting up an iterator for each paragraph cost more than reading its text).
+    (setting up an iterator for each paragraph cost more than reading its text); and, when
+    ``styled`` is given, the paragraphs holding a style or an outline level added to it (what
+    ``_paragraphs_holding(body, _STYLE_TAGS)`` finds: the pass walks the whole tree anyway).
 
     A paragraph is left out, and read by :func:`paragraph_text`, unless the pass can be sure of it:
     it holds nothing :data:`_SKIPPED`, no other paragraph (the text elements after a paragraph
     nested inside it would be met while the inner one is current), and every text element met
     while it is current has it as nearest paragraph and nothing inside.
     """
-    nested = _paragraphs_holding(body, (_P,))
     texts: dict = {}
-    unsure: set = set(special) | nested
+    unsure: set = set(special)
     cur = None
+    skip = True  # whether the current paragraph is unsure (``cur is None or cur in unsure``)
     parts: list[str] = []
-    for el in body.iter(_P, *_TEXT_TAGS):
+    append = parts.append
+    p_tag, t_tag = _P, _T
+    for el in body.iter(_P, *_TEXT_TAGS, *(_STYLE_TAGS if styled is not None else ())):
         tag = el.tag
-        if tag == _P:
-            if cur is not None:
-                texts[cur] = "".join(parts)
-            cur, parts = el, []
+        if tag == t_tag:  # most elements: what the branch for every text element below does for it
+            if skip:
+                continue
+            parent = el.getparent()
+            # most text elements are in a run right in the paragraph
+            if parent.getparent() is not cur and _nearest_paragraph(parent) is not cur or len(el):
+                unsure.add(cur)
+                skip = True
+            else:
+                append(el.text or "")
             continue
-        if cur is None or cur in unsure:
+        if tag == p_tag:
+            if not skip:
+                texts[cur] = "".join(parts)
+            parts.clear()
+            # a paragraph holding this one is unsure (found here, not in a pass of its own: it
+            # started earlier, so its text, if kept, is dropped at the end)
+            up = el.getparent()
+            while up is not None and up is not body:
+                if up.tag == _P:
+                    unsure.add(up)
+                up = up.getparent()
+            cur = el
+            skip = el in unsure
+            continue
+        if tag in _STYLE_TAGS:  # every paragraph holding it, as _paragraphs_holding finds them
+            up = el.getparent()
+            while up is not None and up is not body:
+                if up.tag == _P:
+                    styled.add(up)  # type: ignore[union-attr]
+                up = up.getparent()
+            continue
+        if skip:
             continue
         parent = el.getparent()
-        if parent.getparent() is not cur:  # most text elements are in a run right in the paragraph
-            owner = parent
-            while owner is not None and owner.tag != _P:
-                owner = owner.getparent()
-            if owner is not cur:
-                unsure.add(cur)
-                continue
-        if len(el):
+        if parent.getparent() is not cur and _nearest_paragraph(parent) is not cur or len(el):
             unsure.add(cur)
-        elif tag == _T:
-            parts.append(el.text or "")
+            skip = True
         elif tag == _TAB:
             if parent.tag == _R:  # a tab character (w:tab in w:pPr/w:tabs is a tab stop)
-                parts.append("\t")
+                append("\t")
         elif tag == _NB_HYPHEN:
-            parts.append("-")
+            append("-")
         else:
-            parts.append("\n")
-    if cur is not None:
+            append("\n")
+    if not skip:
         texts[cur] = "".join(parts)
     for p in unsure:
         texts.pop(p, None)
     return texts
+
+
+def _nearest_paragraph(el):
+    """``el`` itself or its nearest ancestor that is a paragraph (None: in no paragraph)."""
+    while el is not None and el.tag != _P:
+        el = el.getparent()
+    return el
 
 
 _TBL = f"{W}tbl"
@@ -257,23 +289,25 @@ def body_units(body, styles: _Styles) -> list[Unit]:
     units: list[Unit] = []
     table_no = 0
     special = _paragraphs_holding(body, _SKIPPED)
-    styled = _paragraphs_holding(body, (f"{W}pStyle", f"{W}outlineLvl"))
-    plain = _plain_texts(body, special)
+    styled: set = set()
+    plain = _plain_texts(body, special, styled)
 
     def text_of(p) -> str:
         text = plain.get(p)
         return paragraph_text(p, p not in special) if text is None else text
+
+    plain_text, append = plain.get, units.append
 
     def walk(container) -> None:
         nonlocal table_no
         for el in container:
             tag = el.tag
             if tag == _P:
-                text = plain.get(el)
+                text = plain_text(el)
                 if text is None:
                     text = paragraph_text(el, el not in special)
-                level = styles.heading_level(el) if el in styled else 0
-                units.append(Unit(text, HEADING, level) if level else Unit(text))
+                level = styles.heading_level(el) if styled and el in styled else 0
+                append(Unit(text, HEADING, level) if level else Unit(text))
             elif tag == _TBL:
                 table_no += 1
                 for tr in el.iter(f"{W}tr"):
@@ -331,7 +365,10 @@ def may_hold_controls(xml: bytes, encoding: str | None) -> bool:
     (``&#...;``) can bring one; in another encoding the bytes say nothing."""
     if (encoding or "UTF-8").upper().replace("-", "") not in ("UTF8", "USASCII", "ASCII"):
         return True
-    return b"\x7f" in xml or b"&#" in xml or b"\xef\xbb\xbf" in xml
+    # a needle of one byte is found by memchr, many times faster than a longer one: most documents
+    # have no "&" and no 0xEF byte at all, and then cannot hold "&#" or a byte-order mark either
+    return (b"\x7f" in xml or b"&" in xml and b"&#" in xml
+            or b"\xef" in xml and b"\xef\xbb\xbf" in xml)
 
 
 def read_docx(path: Path, data: bytes) -> ParsedDocument:

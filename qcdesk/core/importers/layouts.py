@@ -18,8 +18,10 @@ are never speakers. Timestamps leave the text and go into the turn.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 
 from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, clean, line_separator
 from qcdesk.core.importers.stamps import LEADING_F4, take_stamps
@@ -121,7 +123,7 @@ def _valid_name(name: str) -> bool:
     return True
 
 
-@dataclass
+@dataclass(slots=True)
 class _Match:
     index: int
     name: str
@@ -220,11 +222,14 @@ def _starts(units: list[Unit], first: int) -> int:
     return sum(1 for u in units[first:] if u.kind == PARAGRAPH and not u.soft and u.text.strip())
 
 
+_NAME_OF, _TIME_OF, _SOFT = attrgetter("name"), attrgetter("time"), attrgetter("soft")
+
+
 def _plausible(matches: list[_Match], timed: bool) -> bool:
     n = len(matches)
     if n < 2:
         return False
-    labels = Counter(m.name for m in matches)
+    labels = Counter(map(_NAME_OF, matches))
     if labels.most_common(1)[0][1] < 2:
         return False
     if len(labels) > max(3, n // 2):
@@ -234,28 +239,87 @@ def _plausible(matches: list[_Match], timed: bool) -> bool:
     return True
 
 
+def _any_inline(bracket: bool) -> re.Pattern:
+    """The inline patterns as one, in their order (the first alternative that matches is the first
+    pattern that matches), each one's groups numbered after it: ``name0``, ``time0``, ``rest0``...;
+    without those that need a bracket or a parenthesis in the text (``[00:01] Name: ...``,
+    ``Name [00:01]: ...``, ``[id1] ...``) unless ``bracket``."""
+    needs_bracket = [p for p, _, needs in _INLINE_BRACKETED + _INLINE_NAME_FIRST + _INLINE_TIME_FIRST
+                     if needs or any(p is q for q, _, _ in _INLINE_BRACKETED)]
+    alternatives = []
+    for k, p in enumerate(_INLINE):
+        if not bracket and any(p is q for q in needs_bracket):
+            continue
+        alternatives.append("(?:" + re.sub(r"\(\?P<(\w+)>", rf"(?P<\g<1>{k}>", p.pattern) + ")")
+        assert p.flags & re.S and p.pattern.endswith("(?P<rest>.+)$")  # rest closes last: ``lastgroup``
+    return re.compile("|".join(alternatives), re.S)
+
+
+#: texts with a bracket or a parenthesis, and those without (which cannot match ``Name [00:01]: ...``,
+#: and for which trying every length of the name there would cost more than the rest)
+_INLINE_ANY, _INLINE_UNBRACKETED = _any_inline(True).match, _any_inline(False).match
+#: by the last group of a match of these: its name, time (or None) and rest groups
+_INLINE_GROUPS = {f"rest{k}": (f"name{k}", f"time{k}" if "time" in p.groupindex else None, f"rest{k}")
+                  for k, p in enumerate(_INLINE)}
+
+
+def _inline_matches(units: list[Unit], indices: list[int], texts: list[str]) -> list[_Match]:
+    """``_inline_match(i, units[i])`` for each paragraph ``i`` of ``indices`` (``texts``: their
+    texts, stripped), the ones that match. The inline patterns are tried at once on each paragraph
+    (the first-character test of ``_inline_match`` is the regex engine's first step); what it does
+    after a match is done here, and anything it would do otherwise (a stamp first, a match it
+    refuses so that a later pattern is tried) is left to it."""
+    inline: list[_Match] = []
+    groups, only_time, append = _INLINE_GROUPS, _ONLY_TIME.match, inline.append
+    for i, text in zip(indices, texts):
+        if ":" not in text and "[" not in text:  # every inline layout has a colon or a bracket
+            continue
+        m = (_INLINE_ANY if "[" in text or "(" in text else _INLINE_UNBRACKETED)(text)
+        if m is not None:
+            name_group, time_group, rest_group = groups[m.lastgroup]  # type: ignore[index]
+            name, rest = m.group(name_group, rest_group)
+            if " " in name or not name.isprintable():
+                name = " ".join(name.split())
+            rest = rest.strip()
+            if rest and valid_name(name) and not (len(rest) <= _ONLY_TIME_MAX and only_time(rest)):
+                raw_time = m.group(time_group) if time_group else None
+                append(_Match(i, name, parse_time(raw_time) if raw_time else None, rest))
+                continue
+        elif text[:1] != "#":  # no pattern matches, and no f4 stamp first (the patterns match after it)
+            continue
+        found = _inline_match(i, units[i])
+        if found:
+            append(found)
+    return inline
+
+
 def detect(units: list[Unit]) -> tuple[str, list[_Match]] | None:
     """The layout ("inline" or "header") and its matches, or None for ordinary prose."""
-    inline: list[_Match] = []
+    indices = [i for i, u in enumerate(units) if u.kind == PARAGRAPH]
+    texts = [units[i].text.strip() for i in indices]
+    inline = _inline_matches(units, indices, texts)
     headers: list[_Match] = []
     skip_until = -1
-    for i, u in enumerate(units):  # one pass: both families' matches
-        if u.kind != PARAGRAPH:
+    for i, text in zip(indices, texts):
+        # header lines are short, on one line, and end with a time or a colon or start with a
+        # time (the tests in front of ``_header_match``'s patterns, made here to skip the call)
+        if i <= skip_until or len(text) > 80 or not text:
             continue
-        m = _inline_match(i, u)
-        if m:
-            inline.append(m)
-        # header lines are short (``_header_match`` refuses more than 80 characters): skip the call
-        if i <= skip_until or len(u.text) > 80 and len(u.text.strip()) > 80:
+        opening, closing = text[0], text[-1]
+        if not (closing.isdecimal() or closing in ":)]" or opening.isdecimal() or opening in "[("):
             continue
-        m = _header_match(i, units)
-        if m:
-            headers.append(m)
-            skip_until = i + m.consumes
+        found = _header_match(i, units)
+        if found:
+            headers.append(found)
+            skip_until = i + found.consumes
     candidates = []
-    if inline and _plausible(inline, any(m.time is not None for m in inline)):
+    if inline and _plausible(inline, list(map(_TIME_OF, inline)).count(None) < len(inline)):
         first = inline[0].index
-        strays = _starts(units, first) - sum(1 for m in inline if not units[m.index].soft)
+        if any(map(_SOFT, units)):
+            strays = _starts(units, first) - sum(1 for m in inline if not units[m.index].soft)
+        else:  # the same count when no line is wrapped: the non-blank paragraphs from the first match
+            k = bisect_left(indices, first)  # on (``_starts``), less the matches
+            strays = len(indices) - k - texts[k:].count("") - len(inline)
         if len(inline) >= 0.5 * (len(inline) + strays):
             candidates.append(("inline", inline))
     if headers and _plausible(headers, all(m.time is not None for m in headers)):
@@ -304,8 +368,25 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
         cur = piece
         lines[:] = [piece.text]
 
+    inline_mode = mode == "inline"
+    match_at = by_index.get
     for i, unit in enumerate(units):
         if i <= skip_until:
+            continue
+        m = match_at(i)
+        if m is not None and inline_mode:
+            # an inline turn, as the branch for it below (matches are paragraphs; ``pending`` is
+            # set only in header mode), first: most paragraphs of a transcript take it
+            if cur is not None:
+                cur.text = "".join(lines)
+                pieces.append(cur)
+            rest = m.rest  # stripped, as ``_turn_piece`` leaves an utterance on one line
+            if "\n" in rest:
+                cur = _turn_piece(m, rest)
+            else:  # _turn_piece(m, rest), positionally (inline matches have a rest and no end time)
+                cur = Piece(f"{m.name}: {rest}", PARAGRAPH, 0, m.name, False, m.time, None)
+            lines[:] = [cur.text]
+            in_turn = True
             continue
         text = unit.text.strip()
         if unit.kind != PARAGRAPH:
@@ -316,7 +397,6 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
             pieces.append(Piece(text, unit.kind, unit.level, group=unit.group))
             in_turn = False
             continue
-        m = by_index.get(i)
         if m is not None and mode == "header":
             flush()
             if pending is not None:
@@ -367,9 +447,13 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
     here are at its start, which removing stamps does not move."""
     for piece in pieces:
         in_turn = piece.speaker is not None or piece.continues
-        if "#" not in piece.text and not (in_turn and ("[" in piece.text or "(" in piece.text
-                                                       or _ONLY_TIME.match(piece.text.strip()))):
-            continue
+        if "#" not in piece.text:  # no stamp but a bracketed time in a turn, or a turn's bare time
+            if not in_turn:
+                continue
+            if "[" not in piece.text and "(" not in piece.text:
+                bare = piece.text.strip()  # no longer than ``_ONLY_TIME`` can match: one length test first
+                if len(bare) > _ONLY_TIME_MAX or not _ONLY_TIME.match(bare):
+                    continue
         text = clean(piece.text)
         label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
         body, found = take_stamps(text[len(label):], brackets=in_turn)
@@ -388,7 +472,8 @@ def _turn_piece(m: _Match, utterance: str) -> Piece:
     else:
         utterance = utterance.strip()
     text = f"{m.name}: {utterance}" if utterance else f"{m.name}:"
-    return Piece(text, speaker=m.name, time_start=m.time, time_end=m.end_time)
+    # Piece(text, speaker=m.name, time_start=m.time, time_end=m.end_time), positionally (faster)
+    return Piece(text, PARAGRAPH, 0, m.name, False, m.time, m.end_time)
 
 
 def plain_pieces(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:

@@ -9,6 +9,8 @@ import zipfile
 
 import docx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qcdesk.core.importers import docx_reader, parse_file
 
@@ -54,3 +56,11 @@ def test_plain_utf8_xml_is_known_to_hold_none(tmp_path):
     assert not docx_reader.may_hold_controls(xml, "UTF-8")
     assert docx_reader.may_hold_controls(xml, "UTF-16")
     assert docx_reader.may_hold_controls(xml.replace(b"so  then", b"so &#127; then"), "UTF-8")
+
+
+@given(st.lists(st.sampled_from([b"&", b"#", b"&#", b"\xef", b"\xbb", b"\xbf", b"\xef\xbb\xbf", b"\x7f", b"a", b"<w:t>",
+                                 b"&amp;", "’".encode(), "！".encode()]), max_size=12).map(b"".join))
+def test_the_quick_search_for_controls_answers_as_the_plain_one(xml):
+    """The one-byte searches in front of the longer ones change no answer."""
+    plain = b"\x7f" in xml or b"&#" in xml or b"\xef\xbb\xbf" in xml
+    assert docx_reader.may_hold_controls(xml, "UTF-8") == plain

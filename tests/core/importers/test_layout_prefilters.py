@@ -5,7 +5,7 @@ was asked before or not."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcdesk.core.importers import layouts
@@ -99,3 +99,60 @@ def test_the_inline_prefilters_let_every_inline_layout_through():
     for line in ("Anna: so then", "S01: [00:00:12] so", "[00:01:02] Anna: so", "00:01:02 Anna: so",
                  "Anna [00:01]: so", "Anna (00:01): so", "[id1] so", "#00:00:01-2# I: so"):
         assert layouts._inline_match(0, Unit(line)) == inline_patterns_only(0, Unit(line)) is not None, line
+
+
+def detect_one_by_one(units: list[Unit]):
+    """:func:`layouts.detect` as it was before the inline patterns were tried as one: each paragraph
+    through ``_inline_match`` and ``_header_match``."""
+    inline, headers, skip_until = [], [], -1
+    for i, u in enumerate(units):
+        if u.kind != "paragraph":
+            continue
+        m = layouts._inline_match(i, u)
+        if m:
+            inline.append(m)
+        if i <= skip_until or len(u.text) > 80 and len(u.text.strip()) > 80:
+            continue
+        m = layouts._header_match(i, units)
+        if m:
+            headers.append(m)
+            skip_until = i + m.consumes
+    candidates = []
+    if inline and layouts._plausible(inline, any(m.time is not None for m in inline)):
+        first = inline[0].index
+        strays = layouts._starts(units, first) - sum(1 for m in inline if not units[m.index].soft)
+        if len(inline) >= 0.5 * (len(inline) + strays):
+            candidates.append(("inline", inline))
+    if headers and layouts._plausible(headers, all(m.time is not None for m in headers)):
+        first = headers[0].index
+        taken: set[int] = set()
+        for m in headers:
+            taken.update(range(m.index, m.index + m.consumes + 2))
+        strays = sum(1 for i in range(first, len(units)) if i not in taken and units[i].kind == "paragraph"
+                     and not units[i].soft and units[i].text.strip())
+        if strays <= 2 * len(headers):
+            candidates.append(("header", headers))
+    return max(candidates, key=lambda c: len(c[1])) if candidates else None
+
+
+labels = st.sampled_from(["Anna: ", "Ben: ", "I: ", "[00:13] Anna: ", "Anna [00:13]: ", "00:13 Ben: ", "[Anna] ",
+                          "#00:00:01-2# I: ", "Anna (1:02): ", "note: ", "Anna:", "Anna  00:13", "", " ", "(3:16) "])
+texts = st.lists(inline_pieces, max_size=5).map("".join)
+units_lists = st.lists(st.tuples(labels, texts, st.sampled_from(["paragraph", "paragraph", "heading"]),
+                                 st.booleans()), max_size=14).map(
+    lambda rows: [Unit(label + text, kind, soft=soft and kind == "paragraph") for label, text, kind, soft in rows])
+
+
+@settings(max_examples=300)  # many: most documents drawn are too short to be a transcript
+@given(units_lists)
+def test_layouts_are_detected_as_paragraph_by_paragraph(units):
+    assert layouts.detect(units) == detect_one_by_one(units)
+
+
+@settings(max_examples=300)
+@given(units_lists)
+def test_inline_labels_are_found_as_paragraph_by_paragraph(units):
+    indices = [i for i, u in enumerate(units) if u.kind == "paragraph"]
+    texts = [units[i].text.strip() for i in indices]
+    one_by_one = [m for i in indices if (m := layouts._inline_match(i, units[i]))]
+    assert layouts._inline_matches(units, indices, texts) == one_by_one
