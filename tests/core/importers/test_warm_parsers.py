@@ -114,20 +114,21 @@ def test_the_first_file_is_parsed_here_while_warm_workers_still_start(tmp_path, 
 
 
 def test_warm_workers_end_once_no_import_used_them_for_a_while(monkeypatch, quiet_machine):
-    monkeypatch.setattr(parallel, "IDLE_SECONDS", 0.3)
     assert parallel.warm_up()
     assert parallel.WARM.wait_ready(60)
     pids = worker_pids()
     assert pids and all(alive(pid) for pid in pids)
+    monkeypatch.setattr(parallel, "IDLE_SECONDS", 0.3)
+    assert parallel.warm_up()  # asked again: the idle time counts from now
     assert until(lambda: not parallel.WARM.running())
     assert until(lambda: not any(alive(pid) for pid in pids))
 
 
 def test_an_import_holding_the_workers_keeps_them_past_the_idle_time(monkeypatch, quiet_machine):
-    monkeypatch.setattr(parallel, "IDLE_SECONDS", 0.2)
     assert parallel.warm_up()
     pool = parallel.WARM.lease()
     assert pool is not None
+    monkeypatch.setattr(parallel, "IDLE_SECONDS", 0.2)
     parallel.WARM._expire(parallel.WARM._generation)  # what the idle timer would do
     assert parallel.WARM.running() and pool.submit(parallel._ready).result(60)
     parallel.WARM.release(pool)
