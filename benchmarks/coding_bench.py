@@ -66,14 +66,15 @@ WIDTH, HEIGHT = 1280, 800
 
 # ---------------------------------------------------------------------------- the material
 def transcript(chars: int, seed: int) -> str:
-    """About ``chars`` characters of ``Speaker: words`` turns, one a line."""
+    """At most ``chars`` characters of ``Speaker: words`` turns, a blank line between turns (as qcdesk stores
+    a plain-text transcript, so both sides hold the same text)."""
     rnd = random.Random(seed)
     lines, n = [], 0
     while n < chars:
         line = f"{rnd.choice(SPEAKERS)}: " + " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(6, 80))) + "."
         lines.append(line)
-        n += len(line) + 1
-    return "\n".join(lines)[:chars - 1].rstrip() + "\n"
+        n += len(line) + 2
+    return "\n\n".join(lines)[:chars].rstrip()
 
 
 def passages(text: str, n: int, seed: int) -> list[tuple[int, int]]:
@@ -129,6 +130,9 @@ class QcdeskSide:
             report = import_files(project, files)
             ids = {d.name: d.id for d in report.imported}
             self.small, self.big, self.loop = ids["a short note"], ids["interview long"], ids["interview loop"]
+            for doc_id, text in ((self.big, big), (self.loop, loop)):
+                if project.document_text(doc_id) != text:  # else the sides would select different passages
+                    raise RuntimeError("qcdesk stored the generated transcript differently")
             self.codes = [project.codebook.add(f"code {i + 1:03d}", color=PALETTE[i % len(PALETTE)]).value.id
                           for i in range(n_codes)]
         finally:

@@ -24,6 +24,7 @@ TINY = ["--chars", "20000", "--loop-chars", "12000", "--codings", "12", "--codes
 def test_material_is_the_same_for_both_and_passages_are_clean():
     text = coding_bench.transcript(12_000, seed=3)
     assert text == coding_bench.transcript(12_000, seed=3) and len(text) <= 12_000
+    assert "\n\n" in text and "\n\n\n" not in text and not text.endswith("\n")  # turns as qcdesk stores them
     assert all(ord(ch) < 0x10000 for ch in text) and any(ord(ch) > 127 for ch in text)
     assert text.splitlines()[0].split(": ")[0] in coding_bench.SPEAKERS
     spans = coding_bench.passages(text, 50, seed=3)
@@ -36,11 +37,13 @@ def test_qcdesk_side_codes_every_passage(qapp, capsys, tmp_path):
     out = tmp_path / "figures.json"
     assert coding_bench.main(TINY + ["--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "open a 20,000-character document, no codings" in printed and "load average" in printed
+    assert "-character document, no codings" in printed and "load average" in printed
     assert "QualCoder" not in printed
     import json
 
-    sides = json.loads(out.read_text())["sides"]
+    figures = json.loads(out.read_text())
+    assert 19_500 < figures["chars"] <= 20_000 and 11_500 < figures["loop_chars"] <= 12_000
+    sides = figures["sides"]
     assert list(sides) == ["qcdesk"]
     qc = sides["qcdesk"]
     assert qc["codings_stored"] == 12 and qc["loop"]["codings"] == 12 and not qc["loop"]["estimated"]
