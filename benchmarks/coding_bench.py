@@ -8,8 +8,9 @@ The same generated transcripts for both (``Speaker: words`` turns with curly quo
 no characters outside the BMP, so both count the same positions), measured offscreen in this process,
 each step until painted:
 
-* **open**: a ``--chars`` (1,000,000) character document with no codings, clicked in the documents
-  list, until its text, margin and codebook are painted;
+* **open** (``--open-repeats`` times, median): a ``--chars`` (1,000,000) character document with no
+  codings, clicked in the documents list while another is shown, until its text, margin and codebook
+  are painted;
 * **select text and a code** (``--repeats`` times, median): on a ``--loop-chars`` (250,000) character
   transcript, a passage selected and a code clicked in the code tree (qcdesk: the codebook, until the
   segments panel and status are updated and painted; QualCoder: the code first, as clicking a code
@@ -229,7 +230,7 @@ class QualCoderSide:
         folder.mkdir()
         self.q = module
         self.project = module.new_project(folder)
-        module.add_text_source(self.project, "a short note.txt", "Interviewer: hello.\n")
+        self.small = module.add_text_source(self.project, "a short note.txt", "Interviewer: hello.\n")
         self.big = module.add_text_source(self.project, "interview long.txt", big)
         self.loop = module.add_text_source(self.project, "interview loop.txt", loop)
         self.loop_text = loop
@@ -343,9 +344,15 @@ def measure_loop_sampled(side, plan: list[tuple[int, int, int]], step: int, samp
 def run_side(side, args, loop_plan, select_plan) -> dict:
     out: dict = {}
     side.start()
-    with Clock() as c:
-        detail = side.open_document(side.big)
-    out["open"] = {"s": c.wall, "cpu_s": c.cpu, "detail": detail}
+    walls, cpus = [], []
+    for _ in range(args.open_repeats):
+        side.open_document(side.small)  # the coder was on another document
+        with Clock() as c:
+            detail = side.open_document(side.big)
+        walls.append(c.wall)
+        cpus.append(c.cpu)
+    out["open"] = {"s": statistics.median(walls), "cpu_s": statistics.median(cpus), "detail": detail,
+                   "all_s": walls}
     side.open_document(side.loop)
     out["select_empty"] = measure_select(side, select_plan, args.repeats)
     if isinstance(side, QualCoderSide) and args.qualcoder_sample:
@@ -391,7 +398,7 @@ def run_all(args, qualcoder=None) -> dict:
 
 
 # ---------------------------------------------------------------------------- the table
-ROWS = (("open a {chars:,}-character document, no codings", "open", "s", "cpu_s"),
+ROWS = (("open a {chars:,}-character document, no codings, median", "open", "s", "cpu_s"),
         ("select text and a code (no codings yet), median", "select_empty", "median_s", "median_cpu_s"),
         ("select text and a code ({codings:,} codings), median", "select_coded", "median_s", "median_cpu_s"),
         ("{codings:,} codings, whole loop: total", "loop", "total_s", "total_cpu_s"),
@@ -438,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--codings", type=int, default=2_000)
     parser.add_argument("--codes", type=int, default=100)
     parser.add_argument("--repeats", type=int, default=15, help="selections measured (median)")
+    parser.add_argument("--open-repeats", type=int, default=5, help="openings measured (median)")
     parser.add_argument("--seed", type=int, default=19)
     parser.add_argument("--first", choices=("qcdesk", "qualcoder"), default="qcdesk", help="which side runs first")
     parser.add_argument("--qualcoder-src", type=Path, metavar="DIR",
