@@ -297,8 +297,9 @@ def measure_select(side, plan: list[tuple[int, int, int]], repeats: int) -> dict
     return {"median_s": statistics.median(walls), "median_cpu_s": statistics.median(cpus), "repeats": repeats}
 
 
-def measure_loop(side, plan: list[tuple[int, int, int]]) -> dict:
-    """Every coding of ``plan`` measured, one after another."""
+def measure_loop(side, plan: list[tuple[int, int, int]], step: int = 250) -> dict:
+    """Every coding of ``plan`` measured, one after another; ``levels``: the median of each ``step``
+    codings (to set beside a sampled loop's)."""
     walls, cpus = [], []
     for k, (start, end, code_id) in enumerate(plan):
         side.show_code(code_id)
@@ -308,8 +309,10 @@ def measure_loop(side, plan: list[tuple[int, int, int]]) -> dict:
             raise RuntimeError(f"{side.name} shows {shown} codings after coding {k + 1}")
         walls.append(c.wall)
         cpus.append(c.cpu)
+    levels = [{"codings_before": at, "median_s": statistics.median(walls[at:at + step]),
+               "median_cpu_s": statistics.median(cpus[at:at + step])} for at in range(0, len(walls), step)]
     return {"total_s": sum(walls), "total_cpu_s": sum(cpus), "median_s": statistics.median(walls),
-            "last_s": walls[-1], "codings": len(plan), "estimated": False}
+            "last_s": walls[-1], "codings": len(plan), "estimated": False, "levels": levels}
 
 
 def measure_loop_sampled(side, plan: list[tuple[int, int, int]], step: int, sample: int) -> dict:
@@ -359,7 +362,7 @@ def run_side(side, args, loop_plan, select_plan) -> dict:
         # the selections above coded nothing; the loop starts from an empty document
         out["loop"] = measure_loop_sampled(side, loop_plan, args.qualcoder_step, args.qualcoder_sample)
     else:
-        out["loop"] = measure_loop(side, loop_plan)
+        out["loop"] = measure_loop(side, loop_plan, args.qualcoder_step)
     out["codings_stored"] = side.codings_stored()
     out["select_coded"] = measure_select(side, select_plan, args.repeats)
     side.close()
@@ -427,10 +430,11 @@ def table(result: dict) -> str:
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(v.ljust(widths[i]) if i == 0 else v.rjust(widths[i]) for i, v in enumerate(r)) for r in rows]
-    if "QualCoder" in sides and sides["QualCoder"]["loop"].get("estimated"):
-        lv = sides["QualCoder"]["loop"]["levels"]
-        lines.append("~ QualCoder's loop estimated from sampled codings: " + ", ".join(
-            f"{x['median_s'] * 1000:.0f} ms after {x['codings_before']:,}" for x in lv))
+    for n in names:
+        loop = sides[n]["loop"]
+        lines.append(("~ " if loop.get("estimated") else "") + f"{n} per coding"
+                     + (" (sampled)" if loop.get("estimated") else "") + ": " + ", ".join(
+                         f"{x['median_s'] * 1000:.0f} ms after {x['codings_before']:,}" for x in loop["levels"]))
     if len(names) == 2:
         lines.append("ratio = QualCoder / qcdesk (above 1: qcdesk is faster)")
     lines.append(f"load average before {result['load'][0]:.2f}, after {result['load_after'][0]:.2f} "

@@ -49,6 +49,7 @@ def test_qcdesk_side_codes_every_passage(qapp, capsys, tmp_path):
     assert qc["codings_stored"] == 12 and qc["loop"]["codings"] == 12 and not qc["loop"]["estimated"]
     assert qc["open"]["detail"].endswith("characters shown")
     assert qc["loop"]["total_s"] > 0 and qc["select_empty"]["repeats"] == 2
+    assert "qcdesk per coding: " in printed and [lv["codings_before"] for lv in qc["loop"]["levels"]] == [0]
 
 
 def test_a_folder_without_the_contract_is_refused(tmp_path):
@@ -68,7 +69,7 @@ def test_qualcoder_side_codes_the_same_passages(qapp, capsys, tmp_path):
     assert coding_bench.main(TINY + ["--qualcoder-src", src, "--qualcoder-step", "4", "--qualcoder-sample", "2",
                                      "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "ratio = QualCoder / qcdesk" in printed and "~ QualCoder's loop estimated" in printed
+    assert "ratio = QualCoder / qcdesk" in printed and "~ QualCoder per coding (sampled): " in printed
     sides = json.loads(out.read_text())["sides"]
     assert sides["QualCoder"]["codings_stored"] == sides["qcdesk"]["codings_stored"] == 12
     assert [lv["codings_before"] for lv in sides["QualCoder"]["loop"]["levels"]] == [0, 4, 8]
