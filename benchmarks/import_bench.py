@@ -97,17 +97,19 @@ def baseline_import(paths: list[Path], db_path: Path) -> tuple[float, float]:
     return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def load_qualcoder(folder: Path):
-    """QualCoder's import code from ``folder/qualcoder_import.py`` (see the module's docstring)."""
-    source = Path(folder) / "qualcoder_import.py"
+def load_qualcoder(folder: Path, module_name: str = "qualcoder_import",
+                   functions: tuple[str, ...] = QUALCODER_FUNCTIONS):
+    """QualCoder's code from ``folder/<module_name>.py`` (for the import: see the module's docstring;
+    ``coding_bench.py`` loads ``qualcoder_coding``), refused unless it has ``functions``."""
+    source = Path(folder) / f"{module_name}.py"
     if not source.is_file():
         raise SystemExit(f"--qualcoder-src: {source} does not exist")
-    spec = importlib.util.spec_from_file_location("qualcoder_import", source)
+    spec = importlib.util.spec_from_file_location(module_name, source)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["qualcoder_import"] = module
+    sys.modules[module_name] = module
     spec.loader.exec_module(module)
-    missing = [name for name in QUALCODER_FUNCTIONS if not callable(getattr(module, name, None))]
+    missing = [name for name in functions if not callable(getattr(module, name, None))]
     if missing:
         raise SystemExit(f"--qualcoder-src: {source} lacks {', '.join(missing)}")
     return module

@@ -1,0 +1,75 @@
+"""``coding_bench.py`` keeps working: at a tiny scale, qcdesk's side opens, selects and codes in a real window
+and every coding is stored; QualCoder's side runs only where its code is (``QCDESK_QUALCODER_SRC``, a folder
+holding ``qualcoder_coding.py``, kept outside this repository), else it is skipped saying why. No timing is
+asserted."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import coding_bench  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+TINY = ["--chars", "20000", "--loop-chars", "12000", "--codings", "12", "--codes", "8", "--repeats", "2"]
+
+
+def test_material_is_the_same_for_both_and_passages_are_clean():
+    text = coding_bench.transcript(12_000, seed=3)
+    assert text == coding_bench.transcript(12_000, seed=3) and len(text) <= 12_000
+    assert "\n\n" in text and "\n\n\n" not in text and not text.endswith("\n")  # turns as qcdesk stores them
+    assert all(ord(ch) < 0x10000 for ch in text) and any(ord(ch) > 127 for ch in text)
+    assert text.splitlines()[0].split(": ")[0] in coding_bench.SPEAKERS
+    spans = coding_bench.passages(text, 50, seed=3)
+    assert len(set(spans)) == 50
+    for start, end in spans:
+        assert not text[start].isspace() and not text[end - 1].isspace() and 20 <= end - start <= 400
+
+
+def test_qcdesk_side_codes_every_passage(qapp, capsys, tmp_path):
+    out = tmp_path / "figures.json"
+    assert coding_bench.main(TINY + ["--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "-character document, no codings" in printed and "load average" in printed
+    assert "QualCoder" not in printed
+    import json
+
+    figures = json.loads(out.read_text())
+    assert 19_500 < figures["chars"] <= 20_000 and 11_500 < figures["loop_chars"] <= 12_000
+    sides = figures["sides"]
+    assert list(sides) == ["qcdesk"]
+    qc = sides["qcdesk"]
+    assert qc["codings_stored"] == 12 and qc["loop"]["codings"] == 12 and not qc["loop"]["estimated"]
+    assert qc["open"]["detail"].endswith("characters shown")
+    assert qc["loop"]["total_s"] > 0 and qc["select_empty"]["repeats"] == 2
+    assert "qcdesk per coding: " in printed and [lv["codings_before"] for lv in qc["loop"]["levels"]] == [0]
+
+
+def test_a_folder_without_the_contract_is_refused(tmp_path):
+    (tmp_path / "qualcoder_coding.py").write_text("def new_project(folder):\n    return None\n")
+    with pytest.raises(SystemExit, match="lacks add_text_source"):
+        coding_bench.main(TINY + ["--qualcoder-src", str(tmp_path)])
+
+
+@pytest.mark.skipif(not os.environ.get("QCDESK_QUALCODER_SRC"),
+                    reason="QualCoder's coding code is not in this repository (LGPL-3.0); set "
+                           "QCDESK_QUALCODER_SRC to the folder holding qualcoder_coding.py")
+def test_qualcoder_side_codes_the_same_passages(qapp, capsys, tmp_path):
+    import json
+
+    out = tmp_path / "figures.json"
+    src = os.environ["QCDESK_QUALCODER_SRC"]
+    assert coding_bench.main(TINY + ["--qualcoder-src", src, "--qualcoder-step", "4", "--qualcoder-sample", "2",
+                                     "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ratio = QualCoder / qcdesk" in printed and "~ QualCoder per coding (sampled): " in printed
+    sides = json.loads(out.read_text())["sides"]
+    assert sides["QualCoder"]["codings_stored"] == sides["qcdesk"]["codings_stored"] == 12
+    assert [lv["codings_before"] for lv in sides["QualCoder"]["loop"]["levels"]] == [0, 4, 8]
