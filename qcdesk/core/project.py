@@ -45,6 +45,12 @@ _log = logging.getLogger(__name__)
 
 
 
+#: questions about the turn at a position that :meth:`Project.turn_at` answers from one row each,
+#: for a document, before it reads all the document's turns (the cursor's moves while a transcript
+#: opens ask a few; a list of segments asks for each)
+FEW_TURN_QUESTIONS = 8
+
+
 class Project:
     """An open project file. Create with :meth:`create` or :meth:`open`; close when done."""
 
@@ -65,6 +71,7 @@ class Project:
         #: who is coding, and recording them in the first change (:mod:`qcdesk.core.session_coder`)
         self.session_coder = SessionCoder(self)
         self._turn_cache: dict[int, tuple[list[int], list[SpeakerTurn]]] = {}
+        self._turn_asked: dict[int, int] = {}  # document -> questions answered by one row (turn_at)
         self._para_cache: dict[int, list[int]] = {}
         #: every code, read once between actions (the window asks after each coding)
         self._codes: list[Code] | None = None
@@ -303,6 +310,7 @@ class Project:
             # never with its codings: keep the other documents' indexes
             for doc_id in changes.documents:
                 self._turn_cache.pop(doc_id, None)
+                self._turn_asked.pop(doc_id, None)
                 self._para_cache.pop(doc_id, None)
             self.notify(changes)
 
@@ -324,6 +332,7 @@ class Project:
     def forget_caches(self) -> None:
         self._codes = None
         self._turn_cache.clear()
+        self._turn_asked.clear()
         self._para_cache.clear()
 
     # ----------------------------------------------------------------- coders
@@ -474,10 +483,19 @@ class Project:
         return self._turn_cache[document_id]
 
     def turn_at(self, document_id: int, position: int) -> SpeakerTurn | None:
-        starts, turns = self._turn_index(document_id)
-        i = bisect_right(starts, position) - 1
-        if i >= 0 and turns[i].start <= position < max(turns[i].end, turns[i].start + 1):
-            return turns[i]
+        """The turn holding ``position``, or None. The first few questions about a document read
+        one row each (opening a transcript asks where its cursor is, and the status line follows
+        the cursor); more read all its turns once (a list of segments asks for each)."""
+        asked = self._turn_asked.get(document_id, 0)
+        if document_id in self._turn_cache or asked >= FEW_TURN_QUESTIONS:
+            starts, turns = self._turn_index(document_id)
+            i = bisect_right(starts, position) - 1
+            turn = turns[i] if i >= 0 else None
+        else:
+            self._turn_asked[document_id] = asked + 1
+            turn = doc_sql.turn_before(self.db, document_id, position)
+        if turn is not None and turn.start <= position < max(turn.end, turn.start + 1):
+            return turn
         return None
 
     def paragraph_number(self, document_id: int, position: int) -> int | None:

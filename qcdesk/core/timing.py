@@ -174,11 +174,13 @@ def paragraph_times(project, document_id: int) -> list[tuple[int, float]]:
     """The times known where paragraphs begin (turns' starts, and sync points at a paragraph's
     start: a subtitle cue without a voice, a stamp that stood alone before a paragraph), sorted:
     what a transcript shows in its margin."""
-    starts = {b.start for b in project.blocks(document_id)}
-    turns = [(t.start, t.time_start) for t in sql.timed_turns(project.db, document_id) if t.time_start is not None]
+    turns = sql.turn_start_times(project.db, document_id)
     taken = {p for p, _ in turns}
-    inner = [(point.position, point.seconds) for point in sql.sync_points(project.db, document_id)
-             if point.position in starts and point.position not in taken]
+    points = [p for p in sql.sync_points(project.db, document_id) if p.position not in taken]
+    # only the paragraph starts a sync point falls on are read: a transcript has thousands of
+    # paragraphs and, most often, no sync points at all (issue 19: opening a long transcript)
+    starts = sql.block_starts_among(project.db, document_id, (p.position for p in points)) if points else set()
+    inner = [(point.position, point.seconds) for point in points if point.position in starts]
     return sorted(dict(reversed(inner)).items() | set(turns))
 
 

@@ -39,7 +39,8 @@ class MediaFeature:
     def __init__(self, window: "WindowServices"):
         self.window = window
         self.project = None
-        self.timeline = Timeline([])
+        #: the open document's times, read when first needed (see :attr:`timeline`)
+        self._timeline: Timeline | None = Timeline([])
         self._current_turn: int | None = None
         self.panel = PlayerPanel()
         self.attacher = AttachFlow(window)
@@ -112,7 +113,7 @@ class MediaFeature:
         self.project = None
 
     def _closed(self) -> None:
-        self.timeline = Timeline([])
+        self._timeline = Timeline([])
         self._show_turn(None)
         self._update_enabled()
 
@@ -128,6 +129,17 @@ class MediaFeature:
     def document_id(self) -> int | None:
         return self.window.transcript.document_id if self.project is not None else None
 
+    @property
+    def timeline(self) -> Timeline:
+        """The open document's timed turns and times. Read when first asked for, not when the
+        document opens: most transcripts have no recording, and reading every turn of a long one
+        took 13 ms of opening it (issue 19)."""
+        if self._timeline is None:
+            doc_id = self.document_id()
+            self._timeline = Timeline([]) if doc_id is None or self.project is None else Timeline(
+                self.project.speaker_turns(doc_id), timing.Timeline(self.project, doc_id))
+        return self._timeline
+
     def load_open_document(self) -> None:
         """Load the open document's recording (if any) and its times."""
         doc_id = self.document_id()
@@ -135,10 +147,10 @@ class MediaFeature:
         self._show_turn(None)
         if doc_id is None:
             self.panel.unload()
-            self.timeline = Timeline([])
+            self._timeline = Timeline([])
             self._update_enabled()
             return
-        self.timeline = Timeline(self.project.speaker_turns(doc_id), timing.Timeline(self.project, doc_id))
+        self._timeline = None  # read when the recording plays or a passage is played
         media = self.project.media.for_document(doc_id)
         if media != self.panel.media or media is None:
             self.panel.load(self.project, media)

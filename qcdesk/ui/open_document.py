@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qcdesk.core import speakers as speaker_labels
 from qcdesk.core import timing
 from qcdesk.core.errors import OperationError
 from qcdesk.core.models import Changes
@@ -108,7 +109,7 @@ class OpenDocument:
         if w.project is None or doc_id is None:
             return
         doc = w.project.document(doc_id)
-        speakers = sorted({t.speaker for t in w.project.speaker_turns(doc_id)})
+        speakers = sorted(s.speaker for s in speaker_labels.speakers(w.project, doc_id))
         extra = f" · speakers: {', '.join(speakers)}" if speakers else ""
         w.doc_header.setText(f"<b>{doc.name}</b> <span style='color:#666'>· {doc.char_count:,} "
                              f"characters · {doc.source_format}{extra}</span>")

@@ -122,3 +122,23 @@ def test_a_hidden_search_panel_reads_the_speakers_once_shown_not_after_each_stor
     window.project.documents.add("Interview 5", ParsedDocument(
         text="Doctor: fine.\n", source_format="txt", turns=[SpeakerTurn("Doctor", 0, 14)]))
     assert window.search.panel.speaker_filter.findData("Doctor") >= 0  # on screen: at once
+
+
+def test_opening_a_transcript_without_times_reads_neither_its_paragraphs_nor_its_turns(window, project_path,
+                                                                                       monkeypatch):
+    """A long transcript has thousands of paragraphs and turns (1,000,000 characters: 8,500 and
+    4,000): with no times and no recording, opening it reads none of them; its header still names
+    its speakers, the status line the speaker at the cursor, and the player's timeline is read
+    when asked for."""
+    read: list[str] = []
+    for name in ("blocks", "speaker_turns"):
+        original = getattr(Project, name)
+        monkeypatch.setattr(Project, name, lambda self, *a, _o=original, _n=name, **k: (read.append(_n), _o(self, *a, **k))[1])
+    assert window.open_project(project_path)
+    window.show_document(1)
+    QApplication.processEvents()
+    assert read == []
+    assert "speakers: Mentee, Mentor" in window.doc_header.text()
+    assert window.project.turn_at(1, 3).speaker == "Mentee"
+    assert window.player.timeline.turns == []  # no times: nothing to play from
+    assert "speaker_turns" in read

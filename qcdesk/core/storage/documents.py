@@ -165,6 +165,15 @@ def turns(db: sqlite_utils.Database, document_id: int) -> list[SpeakerTurn]:
     return [SpeakerTurn(*r) for r in db.execute(sql, [document_id]).fetchall()]
 
 
+def turn_before(db: sqlite_utils.Database, document_id: int, position: int) -> SpeakerTurn | None:
+    """The document's turn that starts last at or before ``position`` (in :func:`turns`' order, the
+    last of those starting there), or None: one row through the (document, start) index."""
+    sql = ('SELECT speaker, start, "end", time_start, time_end FROM speaker_turns '
+           "WHERE document_id = ? AND start <= ? ORDER BY start DESC, id DESC LIMIT 1")
+    row = db.execute(sql, [document_id, position]).fetchone()
+    return SpeakerTurn(*row) if row else None
+
+
 def snapshot(db: sqlite_utils.Database, document_id: int) -> dict[str, list[dict]]:
     """Every row a deletion of the document removes (see :mod:`snapshots`), for undoing it."""
     return snapshots.capture(db, "documents", [document_id])
