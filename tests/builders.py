@@ -81,6 +81,17 @@ def paragraph_document(text: str) -> ParsedDocument:
     return ParsedDocument(text=text, source_format="txt", blocks=[Block("paragraph", 0, len(text))], turns=[])
 
 
+def transcript_files(folder: Path, n: int) -> list[Path]:
+    """``n`` small plain-text transcripts ``file-0.txt``... in ``folder``, each of three speaker
+    turns (two speakers: a layout the importer recognises)."""
+    paths = []
+    for i in range(n):
+        path = folder / f"file-{i}.txt"
+        path.write_text(f"Interviewer: file {i}\n\nP1: answer {i}\n\nInterviewer: thanks {i}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def code_words(project, doc_id: int, code_id: int, words: str):
     """Codes the first place ``words`` occur in the document; returns the coding."""
     start = project.document_text(doc_id).index(words)

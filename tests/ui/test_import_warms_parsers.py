@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from qcdesk.core.importers import parallel
 from qcdesk.ui import dialogs
+from builders import transcript_files as transcripts
 
 pytestmark = pytest.mark.gui
 
@@ -24,15 +25,6 @@ def calls(monkeypatch):
     monkeypatch.setattr(parallel, "warm_up", lambda: said.append("warm") or True)
     monkeypatch.setattr(dialogs, "ask_open_paths", lambda *a, **k: said.append("dialog") or [])
     return said
-
-
-def transcripts(folder: Path, n: int) -> list[Path]:
-    paths = []
-    for i in range(n):
-        path = folder / f"interview-{i}.txt"
-        path.write_text(f"Interviewer: question {i}\n\nP{i}: answer {i}\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def drag_enter(win, paths: list[Path]) -> bool:

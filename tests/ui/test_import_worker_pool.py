@@ -13,17 +13,9 @@ from PySide6.QtCore import QObject, Slot
 from qcdesk.core.importers import parse_file
 from qcdesk.core.importers import dispatch
 from qcdesk.ui.workers import ImportParser, start_in_thread
+from builders import transcript_files as files
 
 pytestmark = pytest.mark.gui
-
-
-def files(folder: Path, n: int) -> list[Path]:
-    paths = []
-    for i in range(n):
-        path = folder / f"file-{i}.txt"
-        path.write_text(f"Interviewer: file {i}\n\nP1: answer {i}\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 class Owner(QObject):

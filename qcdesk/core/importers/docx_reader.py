@@ -238,20 +238,12 @@ def _plain_texts(body, special: set, styled: set | None = None) -> dict:
             parts.clear()
             # a paragraph holding this one is unsure (found here, not in a pass of its own: it
             # started earlier, so its text, if kept, is dropped at the end)
-            up = el.getparent()
-            while up is not None and up is not body:
-                if up.tag == _P:
-                    unsure.add(up)
-                up = up.getparent()
+            _paragraphs_above(el, body, unsure)
             cur = el
             skip = el in unsure
             continue
         if tag in _STYLE_TAGS:  # every paragraph holding it, as _paragraphs_holding finds them
-            up = el.getparent()
-            while up is not None and up is not body:
-                if up.tag == _P:
-                    styled.add(up)  # type: ignore[union-attr]
-                up = up.getparent()
+            _paragraphs_above(el, body, styled)  # type: ignore[arg-type]
             continue
         if skip:
             continue
@@ -271,6 +263,15 @@ def _plain_texts(body, special: set, styled: set | None = None) -> dict:
     for p in unsure:
         texts.pop(p, None)
     return texts
+
+
+def _paragraphs_above(el, body, into: set) -> None:
+    """Add the paragraphs holding ``el`` (below ``body``) to ``into``."""
+    up = el.getparent()
+    while up is not None and up is not body:
+        if up.tag == _P:
+            into.add(up)
+        up = up.getparent()
 
 
 def _nearest_paragraph(el):

@@ -14,17 +14,9 @@ import pytest
 from qcdesk.core import importing
 from qcdesk.core.importers import dispatch, parallel, parse_file
 from builders import empty_project
+from builders import transcript_files as files
 
 pytestmark = pytest.mark.core
-
-
-def files(folder: Path, n: int) -> list[Path]:
-    paths = []
-    for i in range(n):
-        path = folder / f"file-{i}.txt"
-        path.write_text(f"Interviewer: file {i}\n\nP1: answer {i}\n\nInterviewer: thanks {i}\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def test_the_next_file_is_parsed_while_one_is_stored(tmp_path, monkeypatch):

@@ -8,13 +8,13 @@ from __future__ import annotations
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 
 import pytest
 
 from qcdesk.core import importing
 from qcdesk.core.importers import dispatch, parallel, parse_file
 from builders import empty_project
+from builders import transcript_files as files
 
 pytestmark = pytest.mark.core
 
@@ -26,15 +26,6 @@ def quiet_machine(monkeypatch):
     monkeypatch.setattr(parallel.os, "getloadavg", lambda: (0.0, 0.0, 0.0), raising=False)
     yield
     parallel.WARM.shut_down()
-
-
-def files(folder: Path, n: int) -> list[Path]:
-    paths = []
-    for i in range(n):
-        path = folder / f"file-{i}.txt"
-        path.write_text(f"Interviewer: file {i}\n\nP1: answer {i}\n", encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def until(condition, seconds: float = 30.0) -> bool:
