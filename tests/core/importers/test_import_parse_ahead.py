@@ -111,7 +111,7 @@ class DyingPools(ThreadPoolExecutor):
 
     made: list = []
 
-    def __init__(self, workers, mp_context=None):
+    def __init__(self, workers, mp_context=None, initializer=None, initargs=()):
         super().__init__(workers)
         DyingPools.made.append(self)
 
