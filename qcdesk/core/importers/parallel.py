@@ -155,8 +155,10 @@ class WarmPool:
                 self._readying = futures
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
-        """Wait until every worker has loaded the readers (for measuring: a researcher spends this
-        time choosing files); False if there is no pool, it broke, or ``timeout`` passed."""
+        """Wait until the jobs given to the new workers have run, each after its worker started and
+        loaded the readers (for measuring: a researcher spends this time choosing files; two such
+        jobs may run in the first worker up while another is still starting); False if there is
+        no pool, it broke, or ``timeout`` passed."""
         deadline = time.monotonic() + timeout
         pause = threading.Event()
         while True:
@@ -179,7 +181,8 @@ class WarmPool:
             return self._pool is not None
 
     def ready(self) -> bool:
-        """Whether the workers are running and have loaded the readers (without waiting)."""
+        """Whether the workers are running and the jobs given to them at start have run (see
+        :meth:`wait_ready`), without waiting."""
         with self._lock:
             return self._pool is not None and bool(self._readying) and all(
                 f.done() and not f.cancelled() and f.exception() is None for f in self._readying)
