@@ -249,6 +249,8 @@ class CodebookModel(QAbstractItemModel):
         return False
 
     def _emit_row_changed(self, code_id: int, first: int, last: int, roles=None) -> None:
+        for column in range(first, last + 1):  # kept even if asked for mid-change
+            self._cells.pop((code_id, column), None)
         row = self._nodes[code_id].row
         self.dataChanged.emit(self.createIndex(row, first, code_id), self.createIndex(row, last, code_id),
                               roles or [])
@@ -402,17 +404,12 @@ class CodebookModel(QAbstractItemModel):
             wanted.setData(value)
 
     def _keep_cell(self, key: tuple[int, int]) -> dict[int, object]:
-        cell = self._cell(*key)
-        if cell is None:
-            return {}  # not a code of this model: nothing to show, nothing kept
-        self._cells[key] = cell
-        return cell
-
-    def _cell(self, code_id: int, column: int) -> dict[int, object] | None:
-        """What data() returns for a cell, by role (tooltips aside); None for an unknown code."""
+        """What data() returns for a cell, by role (tooltips aside), kept until the next change;
+        empty (and not kept) for a code the model does not hold."""
+        code_id, column = key
         node = self._nodes.get(code_id)
         if node is None:
-            return None
+            return {}
         if column == COL_NAME:
             cell: dict[int, object] = {_CODE_ID: code_id, _DISPLAY: node.code.name, _EDIT: node.code.name,
                                        _DECORATION: self._swatch(node.code.color)}
@@ -420,18 +417,18 @@ class CodebookModel(QAbstractItemModel):
                 font = QFont()
                 font.setItalic(True)  # a code that only groups others
                 cell[_FONT] = font
-            return cell
-        segments, documents = self.counts(code_id)
-        own = segments if column == COL_SEGMENTS else documents
-        total = own
-        if node.children:
-            totals = self.totals(code_id)
-            total = totals.segments if column == COL_SEGMENTS else totals.documents
-        # a theme or category: its own count / with its sub-codes' (when they add any)
-        cell = {_CODE_ID: code_id, _DISPLAY: own if total == own else f"{own} / {total}",
-                _ALIGNMENT: _RIGHT_ALIGNED}
-        if not total:  # unused codes stand out less than used ones
-            cell[_FOREGROUND] = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+        else:
+            segments, documents = self.counts(code_id)
+            own = total = segments if column == COL_SEGMENTS else documents
+            if node.children:
+                totals = self.totals(code_id)
+                total = totals.segments if column == COL_SEGMENTS else totals.documents
+            # a theme or category: its own count / with its sub-codes' (when they add any)
+            cell = {_CODE_ID: code_id, _DISPLAY: own if total == own else f"{own} / {total}",
+                    _ALIGNMENT: _RIGHT_ALIGNED}
+            if not total:  # unused codes stand out less than used ones
+                cell[_FOREGROUND] = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+        self._cells[key] = cell
         return cell
 
     def _tooltip(self, code_id: int, column: int) -> str:
