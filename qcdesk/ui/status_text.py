@@ -8,11 +8,12 @@ window. This widget keeps one height whatever its text, shortens a text too long
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 _MARGIN = 2
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 class StatusText(QWidget):
@@ -20,7 +21,7 @@ class StatusText(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self._text = ""
+        self._text = self._shown = ""
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def text(self) -> str:
@@ -31,12 +32,14 @@ class StatusText(QWidget):
             return
         self._text = text
         self.setAccessibleName(text)
-        self.setToolTip(text if self._elided() != text else "")
+        self._fit()
         self.update()
 
-    def _elided(self) -> str:
-        return self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
-                                             max(0, self.width() - 2 * _MARGIN))
+    def _fit(self) -> None:
+        """Shorten the text to the width (once per text or size, not on every repaint)."""
+        self._shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight,
+                                                    max(0, self.width() - 2 * _MARGIN))
+        self.setToolTip(self._text if self._shown != self._text else "")
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(self.fontMetrics().averageCharWidth() * 40, self.minimumSizeHint().height())
@@ -45,12 +48,16 @@ class StatusText(QWidget):
         return QSize(0, self.fontMetrics().height() + 2 * _MARGIN)
 
     def resizeEvent(self, event) -> None:  # noqa: N802
-        self.setToolTip(self._text if self._elided() != self._text else "")
+        self._fit()
         super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.FontChange:
+            self._fit()
+        super().changeEvent(event)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(self.rect().adjusted(_MARGIN, 0, -_MARGIN, 0),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self._elided())
+        painter.drawText(self.rect().adjusted(_MARGIN, 0, -_MARGIN, 0), _LEFT, self._shown)
         painter.end()
