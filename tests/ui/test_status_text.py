@@ -62,3 +62,15 @@ def test_text_is_drawn_elided_when_too_long_with_the_whole_in_its_tooltip(qtbot)
     qtbot.waitUntil(lambda: status.toolTip() == "")
     assert not status.grab().isNull()
     assert status.minimumSizeHint().width() == 0  # a long text never widens the window
+
+
+def test_a_bigger_font_shortens_the_text_anew(qtbot):
+    status = StatusText()
+    qtbot.addWidget(status)
+    status.setText("Not coded here")
+    status.resize(status.fontMetrics().horizontalAdvance("Not coded here") + 20, 30)
+    assert status.toolTip() == ""  # it fits
+    font = status.font()
+    font.setPointSizeF(font.pointSizeF() * 4)
+    status.setFont(font)
+    assert status.toolTip() == "Not coded here"  # shortened now: the whole text in the tooltip
