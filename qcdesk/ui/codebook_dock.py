@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView, QColorDialog, QDialog, QHeaderView, QLabel, QLineEdit,
@@ -22,7 +22,7 @@ from qcdesk.core.models import Changes, Code
 from qcdesk.ui import dialogs
 from qcdesk.ui.codebook_dialogs import TOP_LEVEL, CodePickerDialog, CriteriaDialog
 from qcdesk.ui.codebook_inline import InlineNameField
-from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS, CodebookModel
+from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS, CodebookModel, CodebookProxy
 
 
 def _plural(n: int, word: str) -> str:
@@ -57,7 +57,7 @@ class CodebookPanel(QWidget):
         self.model = CodebookModel(None, self)
         self.model.moveRequested.connect(self.moveRequested)
         self.model.moveManyRequested.connect(self.moveManyRequested)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = CodebookProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(COL_NAME)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -327,6 +327,11 @@ class CodebookPanel(QWidget):
         current = self.proxy_index(self._current) if self._current is not None else QModelIndex()
         if current.isValid():
             self.view.scrollTo(current)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self.model.forget_shown_values()  # the grey of unused codes comes from the palette
+        super().changeEvent(event)
 
     # ------------------------------------------------------------------ keys
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

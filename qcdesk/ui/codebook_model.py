@@ -16,7 +16,8 @@ import html
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal,
+    QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex,
+    QRectF, QSortFilterProxyModel, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
@@ -36,6 +37,19 @@ _HEADER_TIPS = (
 )
 _SWATCH = 14
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
+_COLUMNS = len(_HEADERS)
+
+# Plain ints and flags computed once: the view asks data() and flags() for every visible cell on each
+# repaint, and Qt's enum attributes and operators cost more in Python than the rest of those calls.
+_DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _FONT, _ALIGNMENT, _FOREGROUND = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DecorationRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ForegroundRole))
+_CODE_ID = int(CODE_ID_ROLE)
+_RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ITEM_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+               | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+_ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 
 
 @dataclass(slots=True)
@@ -60,6 +74,9 @@ class CodebookModel(QAbstractItemModel):
         self._roots: list[int] = []
         self._counts: dict[int, CodeCount] = {}
         self._icons: dict[str, QIcon] = {}
+        # what data() returns for each (code id, column), role by role, tooltips aside (built on
+        # hover); emptied whenever the codes, their counts or the palette change
+        self._cells: dict[tuple[int, int], dict[int, object]] = {}
         self._build()
 
     # ------------------------------------------------------------------ loading
@@ -80,8 +97,12 @@ class CodebookModel(QAbstractItemModel):
         self._build()
         self.endResetModel()
 
+    def forget_shown_values(self) -> None:
+        """Drop the values kept for data() (the palette changed: the unused codes' grey)."""
+        self._cells = {}
+
     def _build(self, codes: list[Code] | None = None) -> None:
-        self._nodes, self._roots, self._counts = {}, [], {}
+        self._nodes, self._roots, self._counts, self._cells = {}, [], {}, {}
         self._totals: dict[int, CodeCount] = {}
         if self._project is None:
             return
@@ -104,6 +125,7 @@ class CodebookModel(QAbstractItemModel):
         """
         if self._project is None:
             return
+        self._cells = {}  # names, colours or counts may change below
         if changes.codebook:
             codes = self._project.codes()
             if self._shape_changed(codes) and not self._insert_new_codes(codes, changes):
@@ -227,6 +249,8 @@ class CodebookModel(QAbstractItemModel):
         return False
 
     def _emit_row_changed(self, code_id: int, first: int, last: int, roles=None) -> None:
+        for column in range(first, last + 1):  # kept even if asked for mid-change
+            self._cells.pop((code_id, column), None)
         row = self._nodes[code_id].row
         self.dataChanged.emit(self.createIndex(row, first, code_id), self.createIndex(row, last, code_id),
                               roles or [])
@@ -315,25 +339,23 @@ class CodebookModel(QAbstractItemModel):
 
     # ------------------------------------------------------------------ structure
     def index(self, row: int, column: int, parent: _ANY_INDEX = QModelIndex()) -> QModelIndex:
-        if column < 0 or column >= self.columnCount() or row < 0:
-            return QModelIndex()
         if parent.isValid():
             if parent.column() != 0:
                 return QModelIndex()
-            node = self._nodes.get(int(parent.internalId()))
+            node = self._nodes.get(parent.internalId())
             children = node.children if node else []
         else:
             children = self._roots
-        if row >= len(children):
-            return QModelIndex()
-        return self.createIndex(row, column, children[row])
+        if 0 <= row < len(children) and 0 <= column < _COLUMNS:
+            return self.createIndex(row, column, children[row])
+        return QModelIndex()
 
     def parent(self, index: _ANY_INDEX | None = None):  # type: ignore[override]
         if index is None:  # QObject.parent()
             return super().parent()
         if not index.isValid():
             return QModelIndex()
-        node = self._nodes.get(int(index.internalId()))
+        node = self._nodes.get(index.internalId())
         if node is None or node.code.parent_id is None:
             return QModelIndex()
         parent_id = node.code.parent_id
@@ -348,57 +370,79 @@ class CodebookModel(QAbstractItemModel):
         return len(node.children) if node else 0
 
     def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:
-        return len(_HEADERS)
+        return _COLUMNS
 
     def hasChildren(self, parent: _ANY_INDEX = QModelIndex()) -> bool:
         return self.rowCount(parent) > 0
 
     # ------------------------------------------------------------------ data
-    def data(self, index: _ANY_INDEX, role: int = Qt.ItemDataRole.DisplayRole):
+    def data(self, index: _ANY_INDEX, role: int = _DISPLAY):
         if not index.isValid():
             return None
-        code_id = int(index.internalId())
+        key = (index.internalId(), index.column())
+        cell = self._cells.get(key) or self._keep_cell(key)
+        value = cell.get(role)
+        if value is None and role == _TOOLTIP and cell:
+            return self._tooltip(*key)
+        return value
+
+    def multiData(self, index: _ANY_INDEX, roleDataSpan) -> None:  # noqa: N802,N803
+        """Every role a delegate asks of a cell in one call (Qt 6 asks seven per painted cell)."""
+        if isinstance(roleDataSpan, QModelRoleData):  # one role, asked from Python
+            roleDataSpan = QModelRoleDataSpan(roleDataSpan)
+        cell: dict[int, object] = {}
+        key = (0, 0)
+        if index.isValid():
+            key = (index.internalId(), index.column())
+            cell = self._cells.get(key) or self._keep_cell(key)
+        for i in range(len(roleDataSpan)):
+            wanted = roleDataSpan[i]
+            role = wanted.role()
+            value = cell.get(role)
+            if value is None and role == _TOOLTIP and cell:
+                value = self._tooltip(*key)
+            wanted.setData(value)
+
+    def _keep_cell(self, key: tuple[int, int]) -> dict[int, object]:
+        """What data() returns for a cell, by role (tooltips aside), kept until the next change;
+        empty (and not kept) for a code the model does not hold."""
+        code_id, column = key
         node = self._nodes.get(code_id)
         if node is None:
-            return None
-        column = index.column()
-        if role == CODE_ID_ROLE:
-            return code_id
+            return {}
         if column == COL_NAME:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-                return node.code.name
-            if role == Qt.ItemDataRole.DecorationRole:
-                return self._swatch(node.code.color)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self._name_tooltip(node)
-            if role == Qt.ItemDataRole.FontRole and not node.code.codable:
+            cell: dict[int, object] = {_CODE_ID: code_id, _DISPLAY: node.code.name, _EDIT: node.code.name,
+                                       _DECORATION: self._swatch(node.code.color)}
+            if not node.code.codable:
                 font = QFont()
                 font.setItalic(True)  # a code that only groups others
-                return font
-            return None
-        segments, documents = self.counts(code_id)
-        own = segments if column == COL_SEGMENTS else documents
-        total = own
-        if node.children:
-            totals = self.totals(code_id)
-            total = totals.segments if column == COL_SEGMENTS else totals.documents
-        if role == Qt.ItemDataRole.DisplayRole:
-            # a theme or category: its own count / with its sub-codes' (when they add any)
-            return own if total == own else f"{own} / {total}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole:
-            # unused codes stand out less than used ones
-            return QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)) if not total else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = (f"{segments} coded segment{'s' * (segments != 1)} in "
-                   f"{documents} document{'s' * (documents != 1)}")
+                cell[_FONT] = font
+        else:
+            segments, documents = self.counts(code_id)
+            own = total = segments if column == COL_SEGMENTS else documents
             if node.children:
-                all_segments, all_documents = self.totals(code_id)
-                tip += (f"\n{all_segments} including sub-codes, in {all_documents} "
-                        f"document{'s' * (all_documents != 1)}")
-            return tip
-        return None
+                totals = self.totals(code_id)
+                total = totals.segments if column == COL_SEGMENTS else totals.documents
+            # a theme or category: its own count / with its sub-codes' (when they add any)
+            cell = {_CODE_ID: code_id, _DISPLAY: own if total == own else f"{own} / {total}",
+                    _ALIGNMENT: _RIGHT_ALIGNED}
+            if not total:  # unused codes stand out less than used ones
+                cell[_FOREGROUND] = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+        self._cells[key] = cell
+        return cell
+
+    def _tooltip(self, code_id: int, column: int) -> str:
+        node = self._nodes[code_id]
+        if column == COL_NAME:
+            return self._name_tooltip(node)
+        segments, documents = self.counts(code_id)
+        tip = (f"{segments} coded segment{'s' * (segments != 1)} in "
+               f"{documents} document{'s' * (documents != 1)}")
+        if node.children:
+            all_segments, all_documents = self.totals(code_id)
+            tip += (f"\n{all_segments} including sub-codes, in {all_documents} "
+                    f"document{'s' * (all_documents != 1)}")
+        return tip
 
     def _name_tooltip(self, node: _Node) -> str:
         path = " › ".join(html.escape(n) for n in self.path(node.code.id))
@@ -438,14 +482,13 @@ class CodebookModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return _HEADER_TIPS[section]
         if role == Qt.ItemDataRole.TextAlignmentRole and section != COL_NAME:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return _RIGHT_ALIGNED
         return None
 
     def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled  # drops on empty space: top level
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
+            return _ROOT_FLAGS  # drops on empty space: top level
+        return _ITEM_FLAGS
 
     # ------------------------------------------------------------------ drag and drop
     def supportedDropActions(self) -> Qt.DropAction:
@@ -539,3 +582,16 @@ class CodebookModel(QAbstractItemModel):
 
     def removeRows(self, row: int, count: int, parent: _ANY_INDEX = QModelIndex()) -> bool:  # noqa: N802
         return False  # rows leave only when the project says so
+
+
+class CodebookProxy(QSortFilterProxyModel):
+    """The filtering proxy between :class:`CodebookModel` and the tree: forwards a cell's roles in
+    one call (Qt's own proxy answers :meth:`multiData` with one ``data()`` call per role)."""
+
+    def multiData(self, index: _ANY_INDEX, roleDataSpan) -> None:  # noqa: N802,N803
+        self.sourceModel().multiData(self.mapToSource(index), roleDataSpan)
+
+    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
+        # the model's flags are the same for every code: no mapping to its index (the view asks
+        # each visible cell's flags on every repaint while a code is selected)
+        return _ITEM_FLAGS if index.isValid() else _ROOT_FLAGS

@@ -28,6 +28,7 @@ from qcdesk.ui.import_flow import ExportFlow, ImportFlow
 from qcdesk.ui.open_document import OpenDocument
 from qcdesk.ui.segments_panel import SegmentsPanel, format_time
 from qcdesk.ui.settings import Settings
+from qcdesk.ui.status_text import StatusText
 from qcdesk.ui.transcript_view import TranscriptView
 
 if TYPE_CHECKING:
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_menus()
-        self._status_codes = QLabel()
+        self._status_codes = StatusText()  # changes with every cursor move: no relayout of the window
         self._status_coder = QLabel()
         self.statusBar().addWidget(self._status_codes, 1)
         self.statusBar().addPermanentWidget(self._status_coder)

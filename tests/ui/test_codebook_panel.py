@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QHBoxLayout, QMenu, QMessageBox, QPlainTextEdit, QWidget
+from PySide6.QtGui import QAction, QColor, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHBoxLayout, QMenu, QMessageBox, QPlainTextEdit, QStyledItemDelegate,
+    QStyleOptionViewItem, QWidget,
+)
 
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.ui.codebook_dock import CodebookPanel
@@ -331,6 +334,43 @@ def test_rename_in_the_project_shows_after_apply_changes(qtbot, panel, project):
     project.codings.apply(project.doc_id, project.ids["Role models"], 0, 5)
     panel.apply_changes(project.changes[-1])
     assert panel.proxy_index(project.ids["Role models"], 1).data() == 1
+
+
+def drawn(panel: CodebookPanel, code_id: int, column: int) -> tuple[str, str, str | None]:
+    """What the tree's delegate draws in a cell: its text, the text's colour and the icon's colour."""
+    option = QStyleOptionViewItem()
+    QStyledItemDelegate().initStyleOption(option, panel.proxy_index(code_id, column))
+    icon = option.icon.pixmap(14, 14).toImage().pixelColor(7, 7).name() if not option.icon.isNull() else None
+    return option.text, option.palette.color(QPalette.ColorRole.Text).name(QColor.NameFormat.HexArgb), icon
+
+
+def test_painted_cells_follow_renames_recolours_counts_and_the_palette(qtbot, panel, project):
+    """The values drawn once (kept for the next repaints) are drawn anew after each change."""
+    ids = project.ids
+    panel.view.viewport().grab()  # every row painted once
+    text, grey, _ = drawn(panel, ids["Role models"], 1)
+    assert text == "0"
+    assert drawn(panel, ids["Jargon"], 0)[0] == "Jargon"
+    project.codebook.rename(ids["Jargon"], "Technical terms")
+    panel.apply_changes(project.changes[-1])
+    project.codebook.set_color(ids["Travel"], "#00ff00")
+    panel.apply_changes(project.changes[-1])
+    project.codings.apply(project.doc_id, ids["Role models"], 0, 5)
+    panel.apply_changes(project.changes[-1])
+    panel.view.viewport().grab()
+    assert drawn(panel, ids["Jargon"], 0)[0] == "Technical terms"
+    assert drawn(panel, ids["Travel"], 0)[2] == "#00ff00"
+    text, colour, _ = drawn(panel, ids["Role models"], 1)
+    assert text == "1" and colour != grey  # used now: no longer greyed
+    assert drawn(panel, ids["Identity"], 1)[0] == "0 / 1"
+    old = QApplication.palette()
+    changed = QPalette(old)
+    changed.setColor(QPalette.ColorRole.PlaceholderText, QColor("#123456"))
+    QApplication.setPalette(changed)
+    try:
+        qtbot.waitUntil(lambda: drawn(panel, ids["Waiting"], 1)[1] == "#ff123456", timeout=1000)
+    finally:
+        QApplication.setPalette(old)
 
 
 def test_expansion_and_selection_survive_a_reset(qtbot, panel, project):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 from test_main_window import code_id, project_path, window  # noqa: F401 - shared fixtures
 
@@ -78,3 +79,28 @@ def test_the_go_to_shortcuts_are_in_the_view_menu_help_list_and_tooltips(window)
         keys = act.shortcut().toString()
         assert keys in act.toolTip()
         assert any(keys == k for _what, k in rows)
+
+
+def title_colours(dock) -> set[str]:
+    """The colours across the middle line of a dock's title strip, as drawn."""
+    image = dock.grab().toImage()
+    y = dock.widget().geometry().top() // 2
+    return {image.pixelColor(x, y).name() for x in range(dock.width() // 3, dock.width() // 2)}
+
+
+def test_the_focused_docks_title_is_highlighted_without_restyling_the_panel(qtbot, window, activate):
+    """Only the title strip is drawn in the highlight colour: a style sheet on the dock restyled
+    every widget of the panel on each focus change (about 12 ms for the codebook)."""
+    win = window
+    nav = win.navigation
+    highlight = win.palette().color(QPalette.ColorRole.Highlight).name()
+    activate(win)
+    qtbot.keyClick(QApplication.focusWidget() or win, Qt.Key.Key_2, CTRL | SHIFT)
+    qtbot.waitUntil(lambda: nav.focused_pane() is nav.panes[1])
+    dock = win.codebook_dock
+    assert title_colours(dock) == {highlight}
+    assert dock.styleSheet() == "" and win.codebook.view.styleSheet() == ""
+    win.transcript.setFocus()
+    qtbot.waitUntil(lambda: nav.focused_pane() is nav.panes[0])
+    assert highlight not in title_colours(dock)
+    assert title_colours(win.segments_dock) == title_colours(dock)  # as an unfocused dock
