@@ -26,6 +26,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import queue
 import sys
 import threading
 import time
@@ -85,22 +86,25 @@ def machine_busy() -> bool:
         return False
 
 
-def _spawn_pool(workers: int, *, warm: bool = False) -> ProcessPoolExecutor:
+def _spawn_pool(workers: int, *, started=None) -> ProcessPoolExecutor:
+    """Worker processes, spawned; ``started``: a queue each worker puts its process id on once it
+    has loaded the readers (warm workers, see :class:`WarmPool`)."""
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_started, initargs=(warm,))
+                               initializer=_worker_started, initargs=(started,))
 
 
-def _worker_started(warm: bool) -> None:
+def _worker_started(started) -> None:
     """Run as each worker process starts. Its garbage collector leaves the modules it loaded alone
     and runs less often: parsing makes many short-lived objects that reference counting frees, and
     the collections they triggered cost about 0.7 of 11-12 ms CPU per Word transcript. A warm
     worker then loads the Word and text readers (compiling the Word layout patterns takes about
-    17 ms), so the first file it is given is only parsed."""
+    17 ms), so the first file it is given is only parsed, and says it is ready."""
     gc.freeze()
     gc.set_threshold(10_000, 20, 1_000)
-    if warm:
+    if started is not None:
         for suffix in (".docx", ".txt"):
             dispatch.reader_for(suffix)
+        started.put(os.getpid())
 
 
 def _ready() -> int:
@@ -120,7 +124,7 @@ class WarmPool:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
-        self._readying: list[Future] = []
+        self._ready = threading.Event()  # every worker of the current pool has started
         self._users = 0
         self._timer: threading.Timer | None = None
         self._generation = 0  # which pool a timer was armed for
@@ -132,60 +136,58 @@ class WarmPool:
                 self._arm_idle_timer()
                 return True
             try:
-                self._pool = _spawn_pool(workers, warm=True)
+                started = multiprocessing.get_context("spawn").Queue()
+                self._pool = _spawn_pool(workers, started=started)
             except (OSError, ImportError, NotImplementedError):  # e.g. no semaphores
                 return False
             self._generation += 1
-            self._readying = []
+            self._ready = ready = threading.Event()
             pool = self._pool
             self._arm_idle_timer()
-        threading.Thread(target=self._spawn, args=(pool, workers), name="qcdesk-warm-parsers",
+        threading.Thread(target=self._spawn, args=(pool, workers, started, ready), name="qcdesk-warm-parsers",
                          daemon=True).start()
         return True
 
-    def _spawn(self, pool: ProcessPoolExecutor, workers: int) -> None:
-        futures = []
+    def _spawn(self, pool: ProcessPoolExecutor, workers: int, started, ready: threading.Event) -> None:
+        """Start ``workers`` processes (each job given while none is idle starts one more) and wait
+        until each has said it is ready."""
         try:
-            for _ in range(workers):  # each submit while none is idle starts one more process
-                futures.append(pool.submit(_ready))
+            for _ in range(workers):
+                pool.submit(_ready)
         except (BrokenProcessPool, RuntimeError, OSError):
             self.discard(pool)
-        with self._lock:
-            if self._pool is pool:
-                self._readying = futures
+            return
+        pids: set[int] = set()
+        deadline = time.monotonic() + 120
+        while len(pids) < workers and time.monotonic() < deadline:
+            with self._lock:
+                if self._pool is not pool:
+                    return  # dropped or shut down meanwhile
+            try:
+                pids.add(started.get(timeout=0.5))
+            except queue.Empty:
+                continue
+            except (OSError, EOFError, ValueError):
+                return
+        if len(pids) >= workers:
+            ready.set()
 
     def wait_ready(self, timeout: float = 60.0) -> bool:
-        """Wait until the jobs given to the new workers have run, each after its worker started and
-        loaded the readers (for measuring: a researcher spends this time choosing files; two such
-        jobs may run in the first worker up while another is still starting); False if there is
-        no pool, it broke, or ``timeout`` passed."""
-        deadline = time.monotonic() + timeout
-        pause = threading.Event()
-        while True:
-            with self._lock:
-                pool, futures = self._pool, list(self._readying)
-            if pool is None or time.monotonic() >= deadline:
-                return False
-            if futures:
-                break
-            pause.wait(0.005)  # the starting thread is submitting: a few milliseconds
-        try:
-            for future in futures:
-                future.result(max(0.0, deadline - time.monotonic()))
-        except (BrokenProcessPool, FutureTimeout, RuntimeError):
-            return False
-        return True
+        """Wait until every worker has started and loaded the readers (for measuring: a researcher
+        spends this time choosing files); False if there is no pool, it broke, or ``timeout``
+        passed."""
+        with self._lock:
+            pool, ready = self._pool, self._ready
+        return pool is not None and ready.wait(timeout) and self.running()
 
     def running(self) -> bool:
         with self._lock:
             return self._pool is not None
 
     def ready(self) -> bool:
-        """Whether the workers are running and the jobs given to them at start have run (see
-        :meth:`wait_ready`), without waiting."""
+        """Whether the workers are running and have all started (without waiting)."""
         with self._lock:
-            return self._pool is not None and bool(self._readying) and all(
-                f.done() and not f.cancelled() and f.exception() is None for f in self._readying)
+            return self._pool is not None and self._ready.is_set()
 
     def lease(self) -> ProcessPoolExecutor | None:
         """The warm pool for one import (stopping the idle timer), or None when there is none."""
@@ -211,14 +213,14 @@ class WarmPool:
         with self._lock:
             if pool is not self._pool:
                 return
-            self._pool, self._readying, self._users = None, [], 0
+            self._pool, self._users = None, 0
             self._cancel_timer()
         pool.shutdown(wait=False, cancel_futures=True)
 
     def shut_down(self) -> None:
         """End the workers now (an import holding the pool finishes in threads of its own)."""
         with self._lock:
-            pool, self._pool, self._readying, self._users = self._pool, None, [], 0
+            pool, self._pool, self._users = self._pool, None, 0
             self._cancel_timer()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -240,7 +242,7 @@ class WarmPool:
         with self._lock:
             if generation != self._generation or self._users or self._pool is None:
                 return
-            pool, self._pool, self._readying, self._timer = self._pool, None, [], None
+            pool, self._pool, self._timer = self._pool, None, None
         pool.shutdown(wait=False, cancel_futures=True)
 
 

@@ -164,7 +164,7 @@ def test_a_broken_warm_pool_is_dropped_and_the_import_goes_on(tmp_path, monkeypa
     FakePools.made = []
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", FakePools)
     assert parallel.warm_up()
-    assert not parallel.WARM.wait_ready(10)  # its workers died
+    assert not parallel.WARM.wait_ready(1)  # its workers died
     paths = files(tmp_path, 4)
     with empty_project(tmp_path / "p.qcdesk") as project:
         report = importing.import_files(project, paths)
@@ -241,3 +241,12 @@ def test_workers_collect_garbage_less_often_and_leave_their_modules_alone(quiet_
     finally:
         parallel.WARM.release(pool)
     assert gc.get_threshold() == before
+
+
+def test_ready_means_every_worker_has_started(quiet_machine):
+    """The first file goes to the workers only when all of them are up (else it is parsed here
+    while they start), and the benchmark measures an import only once none is still starting."""
+    assert parallel.warm_up()
+    assert parallel.WARM.wait_ready(60) and parallel.WARM.ready()
+    pool = warm_pool()
+    assert len(pool._processes) == parallel.WORKERS  # each started and said so
