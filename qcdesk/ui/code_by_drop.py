@@ -33,7 +33,7 @@ class CodeByDrop(QObject):
         """The code under ``pos`` of the codebook tree or the Recent codes bar, if any."""
         if watched is self.tree.viewport():
             index, codebook = self.tree.indexAt(pos), self.window.codebook
-            return codebook.model.code_id(codebook.proxy.mapToSource(index)) if index.isValid() else None
+            return codebook.mirror.code_id(index)
         if watched is self.bar:
             action = self.bar.actionAt(pos)
             quick = self.window.quick_codes

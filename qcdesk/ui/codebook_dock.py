@@ -11,22 +11,42 @@ from __future__ import annotations
 import contextlib
 from typing import Iterator
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QColorDialog, QDialog, QHeaderView, QLabel, QLineEdit,
-    QMenu, QMessageBox, QToolBar, QTreeView, QVBoxLayout, QWidget,
+    QAbstractItemView, QColorDialog, QDialog, QHeaderView, QLabel, QLineEdit, QMenu, QMessageBox,
+    QStyledItemDelegate, QToolBar, QToolTip, QTreeView, QVBoxLayout, QWidget,
 )
 
 from qcdesk.core.models import Changes, Code
 from qcdesk.ui import dialogs
 from qcdesk.ui.codebook_dialogs import TOP_LEVEL, CodePickerDialog, CriteriaDialog
 from qcdesk.ui.codebook_inline import InlineNameField
-from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS, CodebookModel, CodebookProxy
+from qcdesk.ui.codebook_mirror import CodebookMirror
+from qcdesk.ui.codebook_model import COL_DOCUMENTS, COL_NAME, COL_SEGMENTS, CodebookModel
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class _CodeTips(QStyledItemDelegate):
+    """Qt's own delegate, but a hovered cell's tooltip comes from the panel (the model), which
+    builds it then: the mirror the tree paints from holds no tooltips."""
+
+    def __init__(self, panel: "CodebookPanel"):
+        super().__init__(panel)
+        self.panel = panel
+
+    def helpEvent(self, event, view, option, index) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.ToolTip:
+            return super().helpEvent(event, view, option, index)
+        tip = self.panel.tooltip_at(index) if index.isValid() else ""
+        if tip:
+            QToolTip.showText(event.globalPos(), tip, view, view.visualRect(index))
+        else:
+            QToolTip.hideText()
+        return True
 
 
 class CodebookPanel(QWidget):
@@ -57,8 +77,10 @@ class CodebookPanel(QWidget):
         self.model = CodebookModel(None, self)
         self.model.moveRequested.connect(self.moveRequested)
         self.model.moveManyRequested.connect(self.moveManyRequested)
-        self.proxy = CodebookProxy(self)
-        self.proxy.setSourceModel(self.model)
+        # the tree paints from Qt's own model, a copy kept in step with this one (see codebook_mirror)
+        self.mirror = CodebookMirror(self.model, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.mirror)
         self.proxy.setFilterKeyColumn(COL_NAME)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setRecursiveFilteringEnabled(True)
@@ -73,6 +95,7 @@ class CodebookPanel(QWidget):
         self.view = QTreeView()
         self.view.setObjectName("codebookTree")
         self.view.setModel(self.proxy)
+        self.view.setItemDelegate(_CodeTips(self))
         self.view.setUniformRowHeights(True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -227,7 +250,7 @@ class CodebookPanel(QWidget):
 
     def select_code(self, code_id: int) -> bool:
         """Make ``code_id`` current and selected, showing it (the filter is cleared if it hides it)."""
-        source = self.model.index_for_code(code_id)
+        source = self.mirror.index_for_code(code_id)
         if not source.isValid():
             return False
         index = self.proxy.mapFromSource(source)
@@ -241,10 +264,15 @@ class CodebookPanel(QWidget):
 
     def proxy_index(self, code_id: int, column: int = 0) -> QModelIndex:
         """The view's index of a code (invalid if unknown or filtered out)."""
-        return self.proxy.mapFromSource(self.model.index_for_code(code_id, column))
+        return self.proxy.mapFromSource(self.mirror.index_for_code(code_id, column))
 
     def _id(self, proxy_index: QModelIndex) -> int | None:
-        return self.model.code_id(self.proxy.mapToSource(proxy_index)) if proxy_index.isValid() else None
+        return CodebookMirror.code_id(proxy_index)
+
+    def tooltip_at(self, proxy_index: QModelIndex) -> str:
+        """What hovering a cell of the tree shows ("" for none): asked of the model when needed."""
+        code_id = self._id(proxy_index)
+        return self.model.tooltip(code_id, proxy_index.column()) if code_id is not None else ""
 
     def _selection_changed(self, *_args) -> None:
         if not self._quiet:
@@ -331,6 +359,7 @@ class CodebookPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
             self.model.forget_shown_values()  # the grey of unused codes comes from the palette
+            self.mirror.refresh_all()
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ keys

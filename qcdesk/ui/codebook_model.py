@@ -3,7 +3,9 @@
 The model keeps a plain-Python tree of nodes keyed by code id (the pattern of
 novelWriter's ``itemmodel.py``); every ``QModelIndex`` carries the code id as its
 internal id, so an index outliving a reset can never point at freed memory and
-``index_for_code`` is a dictionary look-up.
+``index_for_code`` is a dictionary look-up. The tree shows it through
+:class:`~qcdesk.ui.codebook_mirror.CodebookMirror` (Qt's own item model, kept in step), so
+that repainting the tree calls no Python.
 
 The model never writes to the project. Drag and drop only *asks* for a move
 (:attr:`CodebookModel.moveRequested`); the move itself runs in the core (through an
@@ -16,8 +18,7 @@ import html
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import (
-    QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QModelRoleData, QModelRoleDataSpan, QPersistentModelIndex,
-    QRectF, QSortFilterProxyModel, Qt, Signal,
+    QAbstractItemModel, QByteArray, QMimeData, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
@@ -39,8 +40,9 @@ _SWATCH = 14
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 _COLUMNS = len(_HEADERS)
 
-# Plain ints and flags computed once: the view asks data() and flags() for every visible cell on each
-# repaint, and Qt's enum attributes and operators cost more in Python than the rest of those calls.
+# Plain ints and flags computed once: Qt's enum attributes and operators cost more in Python than the
+# rest of a data() call. The tree paints from :class:`~qcdesk.ui.codebook_mirror.CodebookMirror`,
+# which copies these values when they change.
 _DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _FONT, _ALIGNMENT, _FOREGROUND = (int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DecorationRole,
     Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
@@ -77,6 +79,7 @@ class CodebookModel(QAbstractItemModel):
         # what data() returns for each (code id, column), role by role, tooltips aside (built on
         # hover); emptied whenever the codes, their counts or the palette change
         self._cells: dict[tuple[int, int], dict[int, object]] = {}
+        self._grey: QBrush | None = None  # the unused codes' counts, in the palette's placeholder colour
         self._build()
 
     # ------------------------------------------------------------------ loading
@@ -100,6 +103,7 @@ class CodebookModel(QAbstractItemModel):
     def forget_shown_values(self) -> None:
         """Drop the values kept for data() (the palette changed: the unused codes' grey)."""
         self._cells = {}
+        self._grey = None
 
     def _build(self, codes: list[Code] | None = None) -> None:
         self._nodes, self._roots, self._counts, self._cells = {}, [], {}, {}
@@ -386,22 +390,12 @@ class CodebookModel(QAbstractItemModel):
             return self._tooltip(*key)
         return value
 
-    def multiData(self, index: _ANY_INDEX, roleDataSpan) -> None:  # noqa: N802,N803
-        """Every role a delegate asks of a cell in one call (Qt 6 asks seven per painted cell)."""
-        if isinstance(roleDataSpan, QModelRoleData):  # one role, asked from Python
-            roleDataSpan = QModelRoleDataSpan(roleDataSpan)
-        cell: dict[int, object] = {}
-        key = (0, 0)
-        if index.isValid():
-            key = (index.internalId(), index.column())
-            cell = self._cells.get(key) or self._keep_cell(key)
-        for i in range(len(roleDataSpan)):
-            wanted = roleDataSpan[i]
-            role = wanted.role()
-            value = cell.get(role)
-            if value is None and role == _TOOLTIP and cell:
-                value = self._tooltip(*key)
-            wanted.setData(value)
+    def cell(self, code_id: int, column: int) -> dict[int, object]:
+        """A cell's values by role, tooltips aside (what :meth:`data` answers); empty for an unknown code."""
+        return self._cells.get((code_id, column)) or self._keep_cell((code_id, column))
+
+    def tooltip(self, code_id: int, column: int) -> str:
+        return self._tooltip(code_id, column)
 
     def _keep_cell(self, key: tuple[int, int]) -> dict[int, object]:
         """What data() returns for a cell, by role (tooltips aside), kept until the next change;
@@ -427,7 +421,9 @@ class CodebookModel(QAbstractItemModel):
             cell = {_CODE_ID: code_id, _DISPLAY: own if total == own else f"{own} / {total}",
                     _ALIGNMENT: _RIGHT_ALIGNED}
             if not total:  # unused codes stand out less than used ones
-                cell[_FOREGROUND] = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+                if self._grey is None:  # one brush for every unused code, until the palette changes
+                    self._grey = QBrush(QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText))
+                cell[_FOREGROUND] = self._grey
         self._cells[key] = cell
         return cell
 
@@ -582,16 +578,3 @@ class CodebookModel(QAbstractItemModel):
 
     def removeRows(self, row: int, count: int, parent: _ANY_INDEX = QModelIndex()) -> bool:  # noqa: N802
         return False  # rows leave only when the project says so
-
-
-class CodebookProxy(QSortFilterProxyModel):
-    """The filtering proxy between :class:`CodebookModel` and the tree: forwards a cell's roles in
-    one call (Qt's own proxy answers :meth:`multiData` with one ``data()`` call per role)."""
-
-    def multiData(self, index: _ANY_INDEX, roleDataSpan) -> None:  # noqa: N802,N803
-        self.sourceModel().multiData(self.mapToSource(index), roleDataSpan)
-
-    def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
-        # the model's flags are the same for every code: no mapping to its index (the view asks
-        # each visible cell's flags on every repaint while a code is selected)
-        return _ITEM_FLAGS if index.isValid() else _ROOT_FLAGS

@@ -184,11 +184,11 @@ def test_criteria_dialog_tooltip_and_undo(qtbot, window, monkeypatch):
     action(win, "action_describe_code").trigger()
     code = win.project.code(cid(win, "Lost"))
     assert (code.inclusion, code.example, code.exclusion) == ("Says <lost> or confused", "I felt lost", "")
-    tip = win.codebook.proxy_index(code.id).data(Qt.ItemDataRole.ToolTipRole)
+    tip = win.codebook.tooltip_at(win.codebook.proxy_index(code.id))
     assert "Include when:</i> Says &lt;lost&gt; or confused" in tip and "Example:</i> I felt lost" in tip
     win.act_undo.trigger()
     assert win.project.code(code.id).inclusion == ""
-    assert "Include when" not in win.codebook.proxy_index(code.id).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Include when" not in win.codebook.tooltip_at(win.codebook.proxy_index(code.id))
 
 
 def test_context_menu_on_a_selection_offers_merge_and_move(qtbot, window, monkeypatch):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QModelIndex, QModelRoleData, Qt
-from PySide6.QtGui import QIcon, QPalette
-from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QIcon
 
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel, CodebookProxy
+from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel
 from builders import empty_project
 
 TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. " * 4
@@ -95,51 +94,6 @@ def test_columns_show_counts_colour_and_tooltip(project):
     tip = model.index_for_code(ids["Travel"]).data(Qt.ItemDataRole.ToolTipRole)
     assert "Barriers › Access › Travel" in tip and "Getting there" in tip
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(3)] == ["Code", "Segs", "Docs"]
-
-
-ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.DecorationRole,
-         Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole,
-         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.CheckStateRole,
-         CODE_ID_ROLE)
-
-
-def comparable(value):
-    """A role's value in a form that compares (an icon by its pixmap's centre colour)."""
-    if isinstance(value, QIcon):
-        return value.pixmap(14, 14).toImage().pixelColor(7, 7).name()
-    return value
-
-
-def test_all_roles_at_once_answer_as_data_does_through_the_proxy(project):
-    """The tree asks a cell's roles in one multiData call (through the filtering proxy): the same
-    answers as data(), role by role, whether the cell was seen before or not."""
-    model = CodebookModel(project)
-    proxy = CodebookProxy()
-    proxy.setSourceModel(model)
-    delegate = QStyledItemDelegate()
-    for code_id in [*project.ids.values(), 9999]:
-        for column in range(3):
-            for _look in range(2):  # first look, then the kept values
-                index = model.index_for_code(code_id, column)
-                if code_id == 9999:
-                    index = model.createIndex(0, column, code_id)  # an id the model does not hold
-                for role in ROLES:
-                    wanted = QModelRoleData(int(role))
-                    model.multiData(index, wanted)
-                    assert comparable(wanted.data()) == comparable(model.data(index, role)), (code_id, column, role)
-                if code_id == 9999:
-                    continue
-                shown = proxy.mapFromSource(index)
-                assert proxy.flags(shown) == model.flags(index)
-                option = QStyleOptionViewItem()
-                delegate.initStyleOption(option, shown)
-                assert option.text == str(index.data())
-                assert int(option.displayAlignment) & int(Qt.AlignmentFlag.AlignRight) == (column > 0) * int(
-                    Qt.AlignmentFlag.AlignRight)
-                foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-                if foreground is not None:
-                    assert option.palette.color(QPalette.ColorRole.Text) == foreground.color()
-    assert proxy.flags(QModelIndex()) == model.flags(QModelIndex())
 
 
 def test_rename_and_recolour_emit_data_changed_not_reset(qtbot, qtmodeltester, project, captured):

@@ -22,7 +22,7 @@ def grouping(project_path):  # noqa: F811
 def test_double_clicking_a_grouping_code_says_why_and_codes_nothing(qtbot, grouping, window, messages):  # noqa: F811
     win = window
     index = win.codebook.proxy_index(code_id(win, "Mentoring"))
-    assert "Groups other codes" in index.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Groups other codes" in win.codebook.tooltip_at(index)
     assert index.data(Qt.ItemDataRole.FontRole).italic()
     select_with_keyboard(qtbot, win, 0, 5)
     double_click_code(qtbot, win, "Mentoring")
