@@ -19,8 +19,13 @@ from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionButton
 
+from builders import empty_project
+from qcdesk.core.importers.base import ParsedDocument
+
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
+CODEBOOK_TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. " * 4
+
 #: the fixtures through which a test gets a QApplication (every widget needs one)
 QT_FIXTURES = {"qtbot", "qapp"}
 HERE = Path(__file__).resolve().parent
@@ -127,6 +132,37 @@ def no_dialog_waits_forever(monkeypatch):
     monkeypatch.setattr(QMenu, "exec", menu_exec)
     yield
     assert not stuck, f"a modal dialog was left for the user to answer: {stuck}"
+
+
+@pytest.fixture
+def codebook_project(tmp_path, qapp):
+    """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
+    p = empty_project(tmp_path / "p.qcdesk")
+    ids = {}
+    ids["Barriers"] = p.codebook.add("Barriers", color="#ff0000", description="Anything in the way").value.id
+    ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
+    ids["Travel"] = p.codebook.add("Travel", parent_id=ids["Access"], description="Getting there").value.id
+    ids["Waiting"] = p.codebook.add("Waiting", parent_id=ids["Access"]).value.id
+    ids["Communication"] = p.codebook.add("Communication", parent_id=ids["Barriers"]).value.id
+    ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
+    ids["Identity"] = p.codebook.add("Identity").value.id
+    ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
+    doc = p.documents.add("Interview 1", ParsedDocument(text=CODEBOOK_TEXT, source_format="txt"))
+    p.codings.apply(doc.id, ids["Travel"], 0, 20)
+    p.codings.apply(doc.id, ids["Travel"], 30, 40)
+    p.codings.apply(doc.id, ids["Waiting"], 50, 70)
+    p.ids = ids
+    p.doc_id = doc.id
+    yield p
+    p.close()
+
+
+@pytest.fixture
+def captured(project):
+    """The Changes of every committed action of the module's ``project`` from now on."""
+    seen = []
+    project.subscribe(seen.append)
+    return seen
 
 
 @pytest.fixture

@@ -84,34 +84,15 @@ def assert_same(model: CodebookModel, mirror: CodebookMirror, proxy: QSortFilter
 
 
 @pytest.fixture
-def project(tmp_path, qapp):
-    p = empty_project(tmp_path / "p.qcdesk")
-    ids = {}
-    ids["Barriers"] = p.codebook.add("Barriers", color="#ff0000", description="Anything in the way").value.id
-    ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
-    ids["Travel"] = p.codebook.add("Travel", parent_id=ids["Access"], description="Getting <there>").value.id
-    ids["Waiting"] = p.codebook.add("Waiting", parent_id=ids["Access"]).value.id
-    ids["Identity"] = p.codebook.add("Identity").value.id
-    doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-    p.codings.apply(doc.id, ids["Travel"], 0, 20)
-    p.codings.apply(doc.id, ids["Waiting"], 50, 70)
-    p.ids, p.doc_id = ids, doc.id
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def captured(project):
-    seen = []
-    project.subscribe(seen.append)
-    return seen
+def project(codebook_project):
+    return codebook_project
 
 
 def test_the_mirror_shows_what_the_model_holds(qtmodeltester, project):
     model = CodebookModel(project)
     mirror = CodebookMirror(model)
     proxy = through_proxy(mirror)
-    assert len(shown(proxy)) == 5
+    assert len(shown(proxy)) == 8
     assert_same(model, mirror, proxy)
     qtmodeltester.check(mirror)
 
@@ -178,8 +159,8 @@ def test_hovering_a_code_shows_the_models_tooltip(qtbot, project, captured):
         qtbot.waitUntil(QToolTip.isVisible)
         return QToolTip.text()
 
-    assert "Barriers › Access › Travel" in hover(ids["Travel"]) and "Getting &lt;there&gt;" in hover(ids["Travel"])
-    assert hover(ids["Travel"], 1) == "1 coded segment in 1 document"
+    assert "Barriers › Access › Travel" in hover(ids["Travel"]) and "Getting there" in hover(ids["Travel"])
+    assert hover(ids["Travel"], 1) == "2 coded segments in 1 document"
     project.codebook.rename(ids["Access"], "Getting in")
     panel.apply_changes(captured[-1])
     assert "Barriers › Getting in › Travel" in hover(ids["Travel"])
@@ -201,7 +182,7 @@ def test_drag_and_drop_through_the_mirror_asks_the_model(qtbot, project):
     assert not mirror.canDropMimeData(data, Qt.DropAction.MoveAction, -1, 0, mirror.index_for_code(ids["Travel"]))
     with qtbot.waitSignal(model.moveManyRequested) as moved:
         assert mirror.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, mirror.index_for_code(ids["Identity"]))
-    assert moved.args == [[ids["Travel"], ids["Waiting"]], ids["Identity"], 0]
+    assert moved.args == [[ids["Travel"], ids["Waiting"]], ids["Identity"], 1]  # after Role models
     one = mirror.mimeData([mirror.index_for_code(ids["Identity"])])
     with qtbot.waitSignal(model.moveRequested) as moved:
         assert mirror.dropMimeData(one, Qt.DropAction.MoveAction, 0, 0, QModelIndex())  # top level, first

@@ -6,42 +6,13 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.ui.codebook_model import CODE_ID_ROLE, MIME_TYPE, CodebookModel
-from builders import empty_project
-
-TEXT = "Participant: the bus took an hour, and then the clinic kept us waiting. " * 4
 
 
 @pytest.fixture
-def project(tmp_path, qapp):
+def project(codebook_project):
     """Barriers > {Access > {Travel, Waiting}, Communication > {Jargon}}, Identity > {Role models}."""
-    p = empty_project(tmp_path / "p.qcdesk")
-    ids = {}
-    ids["Barriers"] = p.codebook.add("Barriers", color="#ff0000", description="Anything in the way").value.id
-    ids["Access"] = p.codebook.add("Access", parent_id=ids["Barriers"]).value.id
-    ids["Travel"] = p.codebook.add("Travel", parent_id=ids["Access"], description="Getting there").value.id
-    ids["Waiting"] = p.codebook.add("Waiting", parent_id=ids["Access"]).value.id
-    ids["Communication"] = p.codebook.add("Communication", parent_id=ids["Barriers"]).value.id
-    ids["Jargon"] = p.codebook.add("Jargon", parent_id=ids["Communication"]).value.id
-    ids["Identity"] = p.codebook.add("Identity").value.id
-    ids["Role models"] = p.codebook.add("Role models", parent_id=ids["Identity"]).value.id
-    doc = p.documents.add("Interview 1", ParsedDocument(text=TEXT, source_format="txt"))
-    p.codings.apply(doc.id, ids["Travel"], 0, 20)
-    p.codings.apply(doc.id, ids["Travel"], 30, 40)
-    p.codings.apply(doc.id, ids["Waiting"], 50, 70)
-    p.ids = ids
-    p.doc_id = doc.id
-    yield p
-    p.close()
-
-
-@pytest.fixture
-def captured(project):
-    """The Changes of every committed action from now on."""
-    seen = []
-    project.subscribe(seen.append)
-    return seen
+    return codebook_project
 
 
 def names(model: CodebookModel, parent: QModelIndex = QModelIndex()) -> list[str]:
