@@ -3,7 +3,7 @@
 The mirror is compared with the model cell by cell and role by role (through the same filtering
 proxy the tree uses), after the fixture's codebook and after random sequences of the actions that
 change it (hypothesis): a code added, renamed, recoloured, moved, deleted and brought back, codings
-applied and removed, the palette changed.
+applied and removed, the coded document deleted and brought back, the palette changed.
 """
 
 from __future__ import annotations
@@ -281,11 +281,16 @@ class MirrorMachine(RuleBasedStateMachine):
         codes = self._codes()
         self._do(lambda: self.p.codings.apply(self.doc, codes[i % len(codes)], start, start + length))
 
-    @precondition(lambda self: self.p.codings_for_document(self.doc))
+    @precondition(lambda self: self.doc in {d.id for d in self.p.documents()}
+                  and self.p.codings_for_document(self.doc))
     @rule(i=IDX)
     def uncode(self, i):
         codings = self.p.codings_for_document(self.doc)
         self._do(lambda: self.p.codings.remove(codings[i % len(codings)].id))
+
+    @rule()
+    def delete_document(self):  # every count recounted; undo brings the document and its codings back
+        self._do(lambda: self.p.documents.delete(self.doc))
 
     @precondition(lambda self: self.undo)
     @rule()
