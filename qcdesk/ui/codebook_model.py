@@ -387,15 +387,12 @@ class CodebookModel(QAbstractItemModel):
         cell = self._cells.get(key) or self._keep_cell(key)
         value = cell.get(role)
         if value is None and role == _TOOLTIP and cell:
-            return self._tooltip(*key)
+            return self.tooltip(*key)
         return value
 
     def cell(self, code_id: int, column: int) -> dict[int, object]:
         """A cell's values by role, tooltips aside (what :meth:`data` answers); empty for an unknown code."""
         return self._cells.get((code_id, column)) or self._keep_cell((code_id, column))
-
-    def tooltip(self, code_id: int, column: int) -> str:
-        return self._tooltip(code_id, column)
 
     def _keep_cell(self, key: tuple[int, int]) -> dict[int, object]:
         """What data() returns for a cell, by role (tooltips aside), kept until the next change;
@@ -427,7 +424,8 @@ class CodebookModel(QAbstractItemModel):
         self._cells[key] = cell
         return cell
 
-    def _tooltip(self, code_id: int, column: int) -> str:
+    def tooltip(self, code_id: int, column: int) -> str:
+        """What hovering the cell shows (built when asked: it names the code's ancestors)."""
         node = self._nodes[code_id]
         if column == COL_NAME:
             return self._name_tooltip(node)
