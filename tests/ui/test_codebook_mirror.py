@@ -303,6 +303,16 @@ class MirrorMachine(RuleBasedStateMachine):
         assert_same(self.model, self.mirror, self.proxy)
         assert self.resets[1] == self.resets[0]
 
+    @invariant()
+    def the_model_shows_the_project(self):
+        """What the model holds after following each change (a few codes recounted, totals carried
+        along) is what a model built afresh from the project holds."""
+        fresh = CodebookModel(self.p)
+        assert shown(self.model) == shown(fresh)
+        for code_id in fresh.code_ids():
+            for column in range(3):
+                assert self.model.tooltip(code_id, column) == fresh.tooltip(code_id, column)
+
 
 def test_random_codebook_actions_keep_the_mirror_in_step(qapp):
     MirrorMachine.TestCase.settings = settings(stateful_step_count=25, max_examples=15, deadline=None,
