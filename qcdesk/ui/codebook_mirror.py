@@ -19,12 +19,11 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 
-from qcdesk.ui.codebook_model import (
-    _COLUMNS, _EDIT, _ITEM_FLAGS, _ROOT_FLAGS, CODE_ID_ROLE, CodebookModel,
-)
+from qcdesk.ui.codebook_model import CODE_ID_ROLE, COLUMN_COUNT, ITEM_FLAGS, ROOT_FLAGS, CodebookModel
 
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
 _NOTHING = object()
+_EDIT = int(Qt.ItemDataRole.EditRole)
 _HEADER_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.TextAlignmentRole)
 
 
@@ -38,13 +37,13 @@ class CodebookMirror(QStandardItemModel):
         self._items: dict[int, list[QStandardItem]] = {}
         #: code id, column -> the values set on that cell, by role
         self._shown: dict[tuple[int, int], dict[int, object]] = {}
-        self.setColumnCount(_COLUMNS)
-        for section in range(_COLUMNS):
+        self.setColumnCount(COLUMN_COUNT)
+        for section in range(COLUMN_COUNT):
             for role in _HEADER_ROLES:
                 value = source.headerData(section, Qt.Orientation.Horizontal, role)
                 if value is not None:
                     self.setHeaderData(section, Qt.Orientation.Horizontal, value, role)
-        self.invisibleRootItem().setFlags(_ROOT_FLAGS)  # drops on empty space: top level
+        self.invisibleRootItem().setFlags(ROOT_FLAGS)  # drops on empty space: top level
         source.modelAboutToBeReset.connect(self.beginResetModel)
         source.modelReset.connect(self._copy_after_reset)
         source.rowsInserted.connect(self._rows_inserted)
@@ -71,7 +70,7 @@ class CodebookMirror(QStandardItemModel):
     def refresh_all(self) -> None:
         """Copy every cell again (the model's values changed without a signal: the palette)."""
         for code_id in self._items:
-            for column in range(_COLUMNS):
+            for column in range(COLUMN_COUNT):
                 self._copy_cell(code_id, column)
 
     def _copy_after_reset(self) -> None:
@@ -89,7 +88,7 @@ class CodebookMirror(QStandardItemModel):
             for code_id in self.source.children_ids(None):
                 root.appendRow(self._row(code_id, kept))
             for code_id in kept:  # codes gone: their items are Python's now, and freed with ``kept``
-                for column in range(_COLUMNS):
+                for column in range(COLUMN_COUNT):
                     self._shown.pop((code_id, column), None)
         finally:
             self.blockSignals(blocked)
@@ -107,9 +106,9 @@ class CodebookMirror(QStandardItemModel):
         items = kept.pop(code_id, None)
         if items is None:
             items = []
-            for _column in range(_COLUMNS):
+            for _column in range(COLUMN_COUNT):
                 item = QStandardItem()
-                item.setFlags(_ITEM_FLAGS)
+                item.setFlags(ITEM_FLAGS)
                 items.append(item)
         for column, item in enumerate(items):
             self._set_values(code_id, column, item)

@@ -38,7 +38,7 @@ _HEADER_TIPS = (
 )
 _SWATCH = 14
 _ANY_INDEX = QModelIndex | QPersistentModelIndex
-_COLUMNS = len(_HEADERS)
+COLUMN_COUNT = len(_HEADERS)
 
 # Plain ints and flags computed once: Qt's enum attributes and operators cost more in Python than the
 # rest of a data() call. The tree paints from :class:`~qcdesk.ui.codebook_mirror.CodebookMirror`,
@@ -49,9 +49,9 @@ _DISPLAY, _EDIT, _DECORATION, _TOOLTIP, _FONT, _ALIGNMENT, _FOREGROUND = (int(r)
     Qt.ItemDataRole.ForegroundRole))
 _CODE_ID = int(CODE_ID_ROLE)
 _RIGHT_ALIGNED = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ITEM_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+ITEM_FLAGS = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled)
-_ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
+ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled
 
 
 @dataclass(slots=True)
@@ -350,7 +350,7 @@ class CodebookModel(QAbstractItemModel):
             children = node.children if node else []
         else:
             children = self._roots
-        if 0 <= row < len(children) and 0 <= column < _COLUMNS:
+        if 0 <= row < len(children) and 0 <= column < COLUMN_COUNT:
             return self.createIndex(row, column, children[row])
         return QModelIndex()
 
@@ -374,7 +374,7 @@ class CodebookModel(QAbstractItemModel):
         return len(node.children) if node else 0
 
     def columnCount(self, parent: _ANY_INDEX = QModelIndex()) -> int:
-        return _COLUMNS
+        return COLUMN_COUNT
 
     def hasChildren(self, parent: _ANY_INDEX = QModelIndex()) -> bool:
         return self.rowCount(parent) > 0
@@ -481,8 +481,8 @@ class CodebookModel(QAbstractItemModel):
 
     def flags(self, index: _ANY_INDEX) -> Qt.ItemFlag:
         if not index.isValid():
-            return _ROOT_FLAGS  # drops on empty space: top level
-        return _ITEM_FLAGS
+            return ROOT_FLAGS  # drops on empty space: top level
+        return ITEM_FLAGS
 
     # ------------------------------------------------------------------ drag and drop
     def supportedDropActions(self) -> Qt.DropAction:
