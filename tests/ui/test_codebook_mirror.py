@@ -16,7 +16,7 @@ from builders import empty_project
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
-from PySide6.QtCore import QEvent, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QByteArray, QEvent, QMimeData, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QHelpEvent, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QToolTip
 
@@ -190,6 +190,18 @@ def test_drag_and_drop_through_the_mirror_asks_the_model(qtbot, project):
     before = shown(mirror)
     assert not mirror.removeRows(0, 1, QModelIndex())  # the view's move tries it: rows leave through the model only
     assert shown(mirror) == before
+    # text dragged in from another program, or codes of an id this project does not hold: refused
+    requested = []
+    model.moveRequested.connect(lambda *args: requested.append(args))
+    model.moveManyRequested.connect(lambda *args: requested.append(args))
+    foreign, unknown = QMimeData(), QMimeData()
+    foreign.setText("P01: a passage from a word processor")
+    unknown.setData(MIME_TYPE, QByteArray(b"9999"))
+    for data in (foreign, unknown):
+        target = mirror.index_for_code(ids["Identity"])
+        assert not mirror.canDropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
+        assert not mirror.dropMimeData(data, Qt.DropAction.MoveAction, -1, 0, target)
+    assert requested == [] and shown(mirror) == before
 
 
 # ---------------------------------------------------------------------------- random sequences
