@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +32,8 @@ class ImportParser(QObject):
 
     WORKERS = max(2, min(4, os.cpu_count() or 1))
     AHEAD = WORKERS + 1
+    #: how long :meth:`run` waits at most before it looks again without being woken (a safety net)
+    POLL_SECONDS = 0.05
 
     parsed = Signal(str, object)  # path, ParsedDocument
     failed = Signal(str, str)  # path, reason
@@ -44,13 +45,17 @@ class ImportParser(QObject):
         self.paths = paths
         self._cancel = threading.Event()
         self._room = threading.Semaphore(self.AHEAD)
+        #: set when the main thread has stored a file or a parse has ended: :meth:`run` looks again
+        self._wake = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
+        self._wake.set()
 
     def stored(self) -> None:
         """The main thread is done with one parsed file: the next may be parsed."""
         self._room.release()
+        self._wake.set()
 
     @property
     def cancelled(self) -> bool:
@@ -60,22 +65,21 @@ class ImportParser(QObject):
     def run(self) -> None:
         total = len(self.paths)
         submitted = 0  # files handed to the parser; files before ``i`` were handed to the main thread
-        parser = AheadParser(self.paths, self.WORKERS)
+        parser = AheadParser(self.paths, self.WORKERS, on_done=self._wake.set)
         try:
             i = 0
             while i < total and not self._cancel.is_set():
+                # Cleared before looking, so a file stored or a parse ended from here on wakes the
+                # wait below. A file is submitted as soon as there is room, not only once the file
+                # handed over next is parsed: waiting for that one left a worker idle meanwhile.
+                self._wake.clear()
                 while submitted < total and self._room.acquire(blocking=False):
                     parser.submit(submitted)
                     submitted += 1
-                if submitted == i:  # no room: wait for the main thread to store one
-                    if self._room.acquire(timeout=0.05):
-                        parser.submit(submitted)
-                        submitted += 1
+                if submitted == i or not parser.ready(i):  # no room, or file i is still being parsed
+                    self._wake.wait(self.POLL_SECONDS)
                     continue
-                try:
-                    doc, why = parser.result(i, timeout=0.05)
-                except FutureTimeout:
-                    continue
+                doc, why = parser.result(i)  # parsed: no wait
                 if self._cancel.is_set():
                     break
                 path = self.paths[i]

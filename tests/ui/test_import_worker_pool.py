@@ -30,8 +30,44 @@ class Owner(QObject):
         self.done = True
 
 
+class Storer(QObject):
+    """Stores like the window: a slot on the main thread, reached through the event loop; each
+    store waits first until ``hold()`` returns (a test's way of choosing when the room comes)."""
+
+    def __init__(self, parser: ImportParser, hold=lambda: None):
+        super().__init__()
+        self.parser = parser
+        self.hold = hold
+        parser.parsed.connect(self.store)
+
+    @Slot(str, object)
+    def store(self, _path: str, _doc: object) -> None:
+        self.hold()
+        self.parser.stored()
+
+
+class CountingRoom:
+    """The parser's room semaphore, counting the times it had no room to give."""
+
+    def __init__(self, inner: threading.Semaphore):
+        self.inner = inner
+        self.refusals = 0
+        self.changed = threading.Condition()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        got = self.inner.acquire(blocking, timeout)
+        if not got:
+            with self.changed:
+                self.refusals += 1
+                self.changed.notify_all()
+        return got
+
+    def release(self) -> None:
+        self.inner.release()
+
+
 class Run:
-    def __init__(self, qtbot, paths, monkeypatch, parse=parse_file):
+    def __init__(self, qtbot, paths, monkeypatch, parse=parse_file, setup=lambda parser: None):
         self.calls: list[str] = []
         self.lock = threading.Lock()
 
@@ -43,6 +79,7 @@ class Run:
         monkeypatch.setattr(dispatch, "parse_file", counted)
         self.owner = Owner()
         self.parser = ImportParser(paths)
+        setup(self.parser)
         self.got: list[str] = []
         self.failed: list[str] = []
         self.parser.parsed.connect(lambda path, _doc: self.got.append(Path(path).name))
@@ -90,6 +127,45 @@ def test_at_most_ahead_parsed_files_wait_for_the_main_thread(qtbot, tmp_path, mo
     run.parser.cancel()
     qtbot.waitUntil(lambda: run.done, timeout=30000)
     assert run.got == [p.name for p in paths[:ImportParser.AHEAD + 1]]
+
+
+def test_a_stored_file_makes_room_at_once_while_the_next_one_is_still_being_parsed(qtbot, tmp_path, monkeypatch):
+    """Once the main thread has stored a file, the next file is started without waiting for the
+    file to be handed over next to finish: waiting for it kept a worker idle (issue 19).
+
+    The first file is stored only once the parser has found no room after handing it over (so
+    the room comes while it waits for file-1, never before it looks), and the poll is made longer
+    than the test: only the wake-up on storing can start the later file while file-1 is parsed."""
+    monkeypatch.setattr(ImportParser, "POLL_SECONDS", 60.0)
+    paths = files(tmp_path, ImportParser.AHEAD + 2)
+    later = paths[ImportParser.AHEAD].name  # the first file there is no room for at the start
+    later_started = threading.Event()
+    waited: list[bool] = []
+    rooms: list[CountingRoom] = []
+
+    def parse(path):
+        name = Path(path).name
+        if name == later:
+            later_started.set()
+        if name == "file-1.txt":  # still being parsed when file-0 is stored
+            waited.append(later_started.wait(20))
+        return parse_file(path)
+
+    def count_refusals(parser: ImportParser) -> None:
+        rooms.append(CountingRoom(parser._room))  # noqa: SLF001 - the test watches the room
+        parser._room = rooms[0]  # noqa: SLF001
+
+    def hold() -> None:  # at the start: room for AHEAD files, none for the next (one refusal)
+        with rooms[0].changed:
+            rooms[0].changed.wait_for(lambda: rooms[0].refusals >= 2, timeout=20)
+
+    run = Run(qtbot, paths, monkeypatch, parse, setup=count_refusals)
+    storer = Storer(run.parser, hold)
+    qtbot.waitUntil(lambda: run.done, timeout=60000)
+    assert storer.parser is run.parser
+    assert waited == [True]
+    assert run.got == [p.name for p in paths]
+    assert not run.failed
 
 
 def test_a_file_that_fails_frees_its_place(qtbot, tmp_path, monkeypatch):

@@ -34,6 +34,7 @@ from concurrent.futures import CancelledError, Executor, Future, ThreadPoolExecu
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import dispatch
@@ -296,8 +297,11 @@ class AheadParser:
     The caller decides how far ahead it submits (see :data:`AHEAD`); :meth:`close` stops what was
     not started and waits for the files being parsed."""
 
-    def __init__(self, paths: list[Path], workers: int = WORKERS, *, processes: bool | None = None):
+    def __init__(self, paths: list[Path], workers: int = WORKERS, *, processes: bool | None = None,
+                 on_done: Callable[[], None] | None = None):
+        """``on_done``: called, from another thread, each time a file's parse ends (see :meth:`ready`)."""
         self.paths = paths
+        self._on_done = on_done
         self.workers = max(1, min(workers, len(paths)))
         self.jobs: dict[int, Future] = {}
         self._in_pool: set[int] = set()  # files handed to the worker processes
@@ -340,6 +344,14 @@ class AheadParser:
         except (BrokenProcessPool, RuntimeError):  # the pool died (or could not start a process)
             self._restart()
             self.jobs[i] = self._local.submit(parse_packed, path)
+        if self._on_done is not None:
+            on_done = self._on_done
+            self.jobs[i].add_done_callback(lambda _future: on_done())
+
+    def ready(self, i: int) -> bool:
+        """Whether file ``i`` was submitted and its parse has ended: :meth:`result` will not wait."""
+        job = self.jobs.get(i)
+        return job is not None and job.done()
 
     def result(self, i: int, timeout: float | None = None) -> Result:
         """File ``i`` parsed, or why not; raises ``concurrent.futures.TimeoutError`` after ``timeout``."""
