@@ -31,7 +31,7 @@ class ImportParser(QObject):
     """
 
     WORKERS = max(2, min(4, os.cpu_count() or 1))
-    AHEAD = WORKERS + 1
+    AHEAD = 2 * WORKERS + 1  # why: see parallel.AHEAD
     #: how long :meth:`run` waits at most before it looks again without being woken (a safety net)
     POLL_SECONDS = 0.05
 

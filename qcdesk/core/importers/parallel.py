@@ -43,9 +43,15 @@ from qcdesk.core.importers.base import ParsedDocument
 #: worker processes: as many as there are cores, at most 4 (a 250,000-character transcript takes
 #: about 35 ms to parse and 16-18 ms to store, so more than this would only wait)
 WORKERS = max(1, min(4, os.cpu_count() or 1))
-#: files parsed, or being parsed, beyond the ones stored: bounds the memory held by parsed
-#: documents, and what a cancel leaves parsed for nothing
-AHEAD = WORKERS + 1
+#: files parsed, or being parsed, beyond the one being stored: bounds the memory held by parsed
+#: documents (a 250,000-character transcript is about 2 MB parsed), and what a cancel leaves parsed
+#: for nothing. Room for every worker to parse one while as many wait to be stored: with one file
+#: fewer than that, a worker sat idle whenever the storing fell behind (issue 19)
+AHEAD = 2 * WORKERS + 1
+#: how far below the importing process the workers run (``nice``; below normal on Windows): when
+#: cores are short, the thread that stores the parsed files and paints the window goes first, and
+#: the workers take what is left
+WORKER_NICENESS = 10
 
 #: files smaller than this in all are parsed in threads of this process: starting two workers
 #: costs about 0.45 CPU s (measured; mostly importing lxml and the readers), about what parsing
@@ -100,12 +106,29 @@ def _worker_started(started) -> None:
     the collections they triggered cost about 0.7 of 11-12 ms CPU per Word transcript. A warm
     worker then loads the Word and text readers (compiling the Word layout patterns takes about
     17 ms), so the first file it is given is only parsed, and says it is ready."""
+    _lower_priority()
     gc.freeze()
     gc.set_threshold(10_000, 20, 1_000)
     if started is not None:
         for suffix in (".docx", ".txt"):
             dispatch.reader_for(suffix)
         started.put(os.getpid())
+
+
+def _lower_priority() -> None:
+    """Run this worker process at a lower priority than the one that started it (best effort:
+    a system that refuses leaves it as it is)."""
+    try:
+        if hasattr(os, "nice"):
+            os.nice(WORKER_NICENESS)
+        elif sys.platform == "win32":
+            import ctypes
+
+            below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
+    except (OSError, AttributeError):
+        pass
 
 
 def _ready() -> int:

@@ -5,6 +5,7 @@ import of 20 transcripts)."""
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -241,6 +242,19 @@ def test_workers_collect_garbage_less_often_and_leave_their_modules_alone(quiet_
     finally:
         parallel.WARM.release(pool)
     assert gc.get_threshold() == before
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="process priorities are read with os.getpriority")
+def test_workers_run_below_the_importing_process(quiet_machine):
+    """When cores are short, the thread that stores parsed files (and paints the window) goes
+    first: the workers' niceness is raised, this process's is not."""
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert parallel.warm_up() and parallel.WARM.wait_ready(60)
+    pids = worker_pids()
+    assert pids and os.getpid() not in pids
+    expected = min(mine + parallel.WORKER_NICENESS, 19)
+    assert {os.getpriority(os.PRIO_PROCESS, pid) for pid in pids} == {expected}
+    assert os.getpriority(os.PRIO_PROCESS, 0) == mine
 
 
 def test_ready_means_every_worker_has_started(quiet_machine):
