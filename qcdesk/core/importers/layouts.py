@@ -261,6 +261,9 @@ _INLINE_ANY, _INLINE_UNBRACKETED = _any_inline(True).match, _any_inline(False).m
 #: by the last group of a match of these: its name, time (or None) and rest groups
 _INLINE_GROUPS = {f"rest{k}": (f"name{k}", f"time{k}" if "time" in p.groupindex else None, f"rest{k}")
                   for k, p in enumerate(_INLINE)}
+#: the last group of a match of ``Name: [time] text`` (the pattern :func:`_inline_matches` remembers labels of)
+_NAME_COLON = next(k for k, p in enumerate(_INLINE) if p.pattern.startswith(rf"^(?P<name>{NAME})\s*:"))
+_NAME_COLON_REST = f"rest{_NAME_COLON}"
 
 
 def _inline_matches(units: list[Unit], indices: list[int], texts: list[str]) -> list[_Match]:
@@ -271,19 +274,38 @@ def _inline_matches(units: list[Unit], indices: list[int], texts: list[str]) -> 
     refuses so that a later pattern is tried) is left to it."""
     inline: list[_Match] = []
     groups, only_time, append = _INLINE_GROUPS, _ONLY_TIME.match, inline.append
+    # Labels the ``Name: [time] text`` pattern matched before, as written, with the name each gave:
+    # a transcript repeats a few labels on every paragraph. A paragraph whose text before the first
+    # colon is one of them, followed by whitespace and then text that opens no bracket, is what
+    # the patterns make of it without trying them: the time-first and bracket-first patterns need
+    # a digit or a bracket first; ``Name [time]: text`` would need the first colon inside its time
+    # (a digit right after it); so ``Name: text`` matches, with this name, no time and this text.
+    # (A bracketed label, ``[Anna  Lee] text``, is not remembered: it need not be a NAME.)
+    labels: dict[str, str] = {}
     for i, text in zip(indices, texts):
-        if ":" not in text and "[" not in text:  # every inline layout has a colon or a bracket
+        colon = text.find(":")
+        if colon < 0 and "[" not in text:  # every inline layout has a colon or a bracket
             continue
+        if colon > 0:
+            known = labels.get(text[:colon])
+            if known is not None and text[colon + 1:colon + 2].isspace():
+                rest = text[colon + 1:].strip()
+                if rest and rest[0] not in "[(" and (len(rest) > _ONLY_TIME_MAX or not only_time(rest)):
+                    append(_Match(i, known, None, rest))
+                    continue
         m = (_INLINE_ANY if "[" in text or "(" in text else _INLINE_UNBRACKETED)(text)
         if m is not None:
             name_group, time_group, rest_group = groups[m.lastgroup]  # type: ignore[index]
-            name, rest = m.group(name_group, rest_group)
+            raw_name, rest = m.group(name_group, rest_group)
+            name = raw_name
             if " " in name or not name.isprintable():
                 name = " ".join(name.split())
             rest = rest.strip()
             if rest and valid_name(name) and not (len(rest) <= _ONLY_TIME_MAX and only_time(rest)):
                 raw_time = m.group(time_group) if time_group else None
                 append(_Match(i, name, parse_time(raw_time) if raw_time else None, rest))
+                if m.lastgroup == _NAME_COLON_REST:  # ``Name: [time] text``: all of ``raw_name`` is a NAME
+                    labels[raw_name] = name
                 continue
         elif text[:1] != "#":  # no pattern matches, and no f4 stamp first (the patterns match after it)
             continue

@@ -136,7 +136,10 @@ def detect_one_by_one(units: list[Unit]):
 
 
 labels = st.sampled_from(["Anna: ", "Ben: ", "I: ", "[00:13] Anna: ", "Anna [00:13]: ", "00:13 Ben: ", "[Anna] ",
-                          "#00:00:01-2# I: ", "Anna (1:02): ", "note: ", "Anna:", "Anna  00:13", "", " ", "(3:16) "])
+                          "#00:00:01-2# I: ", "Anna (1:02): ", "note: ", "Anna:", "Anna  00:13", "", " ", "(3:16) ",
+                          # labels remembered by _inline_matches, and near misses of them
+                          "Anna:\t", "Anna:\n", "Anna :  ", "Dr (10: ", "Dr (10:", "S01:  ", "Anna Lee: ",
+                          "[Anna  Lee] ", "Anna  Lee: ", "[00:13] Ben: "])
 texts = st.lists(inline_pieces, max_size=5).map("".join)
 units_lists = st.lists(st.tuples(labels, texts, st.sampled_from(["paragraph", "paragraph", "heading"]),
                                  st.booleans()), max_size=14).map(
