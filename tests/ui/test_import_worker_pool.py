@@ -8,8 +8,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Slot
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QObject, Qt, Slot
 
+from qcdesk.core.errors import ImportFailed
 from qcdesk.core.importers import parse_file
 from qcdesk.core.importers import dispatch
 from qcdesk.ui.workers import ImportParser, start_in_thread
@@ -199,3 +202,62 @@ def test_the_window_parses_large_imports_in_worker_processes(qtbot, tmp_path, mo
     assert run.got == [p.name for p in paths[1:]]
     assert [d.text for d in docs] == [parse_file(p).text for p in paths[1:]]
     assert [d.turns for d in docs] == [parse_file(p).turns for p in paths[1:]]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# storing slower than parsing, more files than room: only a store can wake the parser
+@example(plan=[(0, False)] * 8, store_ms=[4], cancel_after=None)
+@given(plan=st.lists(st.tuples(st.integers(0, 4), st.booleans()), min_size=1, max_size=10),
+       store_ms=st.lists(st.integers(0, 4), min_size=1, max_size=4),
+       cancel_after=st.one_of(st.none(), st.integers(0, 6)))
+def test_files_arrive_in_order_within_the_room_whatever_the_timing(qtbot, tmp_path, monkeypatch, plan,
+                                                                   store_ms, cancel_after):
+    """Random parse times (0-4 ms), files that fail, store times and a cancel: every file comes
+    back once and in order (parsed or failed), up to the cancel; no file starts to be parsed
+    without room (at most AHEAD beyond those stored or failed); and the parser never waits for a
+    wake-up that does not come (the poll is longer than the test)."""
+    monkeypatch.setattr(ImportParser, "POLL_SECONDS", 60.0)
+    paths = files(tmp_path, len(plan))
+    timing = {p.name: (ms, fails) for p, (ms, fails) in zip(paths, plan)}
+    lock = threading.Lock()
+    count = {"started": 0, "stored": 0, "failed": 0}
+    overdrawn: list[str] = []
+
+    def parse(path):
+        name = Path(path).name
+        with lock:
+            count["started"] += 1
+            if count["started"] > count["stored"] + count["failed"] + ImportParser.AHEAD:
+                overdrawn.append(name)
+        ms, fails = timing[name]
+        threading.Event().wait(ms / 1000)
+        if fails:
+            raise ImportFailed(str(path), "made to fail")
+        return parse_file(path)
+
+    def counted_failure(*_args) -> None:  # in the parser's thread, before it gives the room back
+        with lock:
+            count["failed"] += 1
+
+    def prepare(parser: ImportParser) -> None:
+        parser.failed.connect(counted_failure, Qt.ConnectionType.DirectConnection)
+
+    def hold() -> None:
+        with lock:
+            count["stored"] += 1
+            stored = count["stored"]
+        threading.Event().wait(store_ms[stored % len(store_ms)] / 1000)
+        if cancel_after is not None and stored == cancel_after:
+            run.parser.cancel()
+
+    run = Run(qtbot, paths, monkeypatch, parse, setup=prepare)
+    storer = Storer(run.parser, hold)  # kept: a collected Storer would store nothing
+    qtbot.waitUntil(lambda: run.done, timeout=20000)
+    assert storer.parser is run.parser
+    parsed = [p.name for p, (_ms, fails) in zip(paths, plan) if not fails]
+    failed = [p.name for p, (_ms, fails) in zip(paths, plan) if fails]
+    assert run.got == parsed[:len(run.got)]  # in order, each once, up to the cancel
+    assert run.failed == failed[:len(run.failed)]
+    if cancel_after is None or not 0 < cancel_after <= len(parsed):  # no cancel came
+        assert (run.got, run.failed) == (parsed, failed)
+    assert not overdrawn
