@@ -69,10 +69,13 @@ class ImportParser(QObject):
         try:
             i = 0
             while i < total and not self._cancel.is_set():
-                # Cleared before looking, so a file stored or a parse ended from here on wakes the
-                # wait below. A file is submitted as soon as there is room, not only once the file
-                # handed over next is parsed: waiting for that one left a worker idle meanwhile.
+                # Cleared before looking, so a file stored, a parse ended or a cancel from here on
+                # wakes the wait below (a cancel just before the clear is seen by the test after it).
+                # A file is submitted as soon as there is room, not only once the file handed over
+                # next is parsed: waiting for that one left a worker idle meanwhile.
                 self._wake.clear()
+                if self._cancel.is_set():
+                    break
                 while submitted < total and self._room.acquire(blocking=False):
                     parser.submit(submitted)
                     submitted += 1

@@ -261,3 +261,33 @@ def test_files_arrive_in_order_within_the_room_whatever_the_timing(qtbot, tmp_pa
     if cancel_after is None or not 0 < cancel_after <= len(parsed):  # no cancel came
         assert (run.got, run.failed) == (parsed, failed)
     assert not overdrawn
+
+
+def test_a_cancel_just_before_the_parser_waits_is_not_missed(tmp_path, monkeypatch):
+    """Cancel comes after the parser last looked at it but before it clears its wake-up: it must
+    still stop at once, not after the next parse ends or the next file is stored (the parses
+    here end only after the test, and the poll is longer than the test)."""
+    from qcdesk.ui import workers
+
+    monkeypatch.setattr(ImportParser, "POLL_SECONDS", 60.0)
+    release = threading.Event()
+    monkeypatch.setattr(dispatch, "parse_file", lambda path: (release.wait(30), parse_file(path))[1])
+    parser = ImportParser(files(tmp_path, 3))
+
+    class CancelOnClear(threading.Event):
+        def clear(self) -> None:
+            parser.cancel()  # the user's Cancel, right between the parser's look and its clear
+            super().clear()
+
+    parser._wake = CancelOnClear()  # noqa: SLF001 - the test times the race
+    left = threading.Event()
+    close = workers.AheadParser.close
+    monkeypatch.setattr(workers.AheadParser, "close", lambda self: (left.set(), close(self))[1])
+    runner = threading.Thread(target=parser.run)
+    runner.start()
+    try:
+        assert left.wait(10), "the parser waited on after the cancel"
+    finally:
+        release.set()
+        runner.join(30)
+    assert not runner.is_alive()
