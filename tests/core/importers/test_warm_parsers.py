@@ -257,6 +257,17 @@ def test_workers_run_below_the_importing_process(quiet_machine):
     assert os.getpriority(os.PRIO_PROCESS, 0) == mine
 
 
+def test_a_worker_whose_priority_cannot_be_lowered_starts_all_the_same(monkeypatch):
+    """Lowering the priority is best effort: without os.nice, on Windows without ctypes (a
+    stripped Python), the worker starts at normal priority instead of failing to start."""
+    import sys
+
+    monkeypatch.delattr(parallel.os, "nice", raising=False)
+    monkeypatch.setattr(parallel.sys, "platform", "win32")
+    monkeypatch.setitem(sys.modules, "ctypes", None)  # import ctypes raises ImportError
+    parallel._lower_priority()
+
+
 def test_ready_means_every_worker_has_started(quiet_machine):
     """The first file goes to the workers only when all of them are up (else it is parsed here
     while they start), and the benchmark measures an import only once none is still starting."""
