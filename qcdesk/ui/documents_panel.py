@@ -194,8 +194,8 @@ class DocumentsPanel(QWidget):
                 if self.list.currentItem() is not item:
                     if keep_selection:  # a refresh: the other selected documents stay selected
                         self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.Select)
-                    else:
-                        self.list.setCurrentItem(item)
+                    else:  # this document alone (setCurrentItem's default would keep the others selected)
+                        self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.ClearAndSelect)
                 return True
         return False
 

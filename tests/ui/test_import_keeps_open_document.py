@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from qcdesk.ui.documents_panel import DOC_ID_ROLE
 from qcdesk.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -52,6 +53,23 @@ def test_importing_seven_files_loads_the_transcript_once(qtbot, tmp_path, window
     assert selected == [report.imported[-1].id]
     assert window.transcript.document_id == report.imported[-1].id
     assert "Interview 7 turn 39" in window.transcript.toPlainText()
+
+
+def selected_ids(window: MainWindow) -> list[int]:
+    return [item.data(DOC_ID_ROLE) for item in window.documents.list.selectedItems()]
+
+
+def test_after_an_import_only_the_document_shown_is_selected(qtbot, tmp_path, window):
+    """The list selects several documents at once (for sets): after an import that shows the last
+    file, the document open before is no longer selected too (a new set would have taken both)."""
+    first = run_import(qtbot, window, [transcript(tmp_path, "Open one", 6)]).imported[0]
+    assert selected_ids(window) == [first.id]
+    report = run_import(qtbot, window, [transcript(tmp_path, n, 6) for n in ("B", "C")])
+    assert window.transcript.document_id == report.imported[-1].id
+    assert selected_ids(window) == [report.imported[-1].id]
+    # and going to another document (a segment's, a memo's) selects that one alone
+    window.documents.select(first.id)
+    assert selected_ids(window) == [first.id]
 
 
 def test_rename_and_delete_still_refresh_the_list(qtbot, tmp_path, window):
