@@ -211,8 +211,8 @@ class DocumentsPanel(QWidget):
             return
         if item.isSelected():  # keep a multiple selection the menu is about
             self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.NoUpdate)
-        else:
-            self.list.setCurrentItem(item)
+        else:  # the menu is about this document alone
+            self.list.setCurrentItem(item, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         menu = QMenu(self)
         self.contextMenuAboutToShow.emit(menu, item.data(DOC_ID_ROLE))
         if not menu.isEmpty():

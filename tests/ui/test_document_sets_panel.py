@@ -97,6 +97,19 @@ def test_select_documents_new_set_from_the_menu_show_it_and_undo_redo(qtbot, win
     assert win.project.sets.all()[0].id == 1  # the same id (and GUID) as before the undo
 
 
+def test_the_menu_over_a_document_not_selected_is_about_that_document_alone(qtbot, window, monkeypatch):
+    """Right-clicking a document outside the selection selects it alone (as file managers do):
+    the menu's "New set…" then takes that document, not it and the ones selected before."""
+    win = window
+    click_document(qtbot, win, "P01")
+    click_document(qtbot, win, "P03", Qt.KeyboardModifier.ControlModifier)
+    menu = context_menu(win, monkeypatch, "P02")
+    assert [win.project.document(i).name for i in win.documents.selected_document_ids()] == ["P02"]
+    monkeypatch.setattr(dialogs, "ask_text", lambda parent, title, label, initial="": "Just P02")
+    action(menu, "actionNewSetFromMenu").trigger()
+    assert sets_state(win) == [("Just P02", ("P02",))]
+
+
 def test_add_to_and_remove_from_a_set_from_the_context_menu_each_undoable(qtbot, window, monkeypatch):
     win = window
     ids = {d.name: d.id for d in win.project.documents()}
