@@ -92,13 +92,16 @@ class ImportFlow(QObject):
             self.progress.setMaximum(max(total, 1))
             self.progress.setValue(done)
             if name:
-                self.progress.setLabelText(f"Reading {shown_name(name)} ({done + 1} of {total})…")
+                # handed over for storing: read already (files are read ahead), being imported now
+                self.progress.setLabelText(f"Importing {shown_name(name)} ({done + 1} of {total})…")
 
     def _store(self, path: str, parsed: ParsedDocument) -> None:
         parser = self.parser
         try:
             self._store_one(path, parsed)
         finally:
+            if self.progress is not None:  # counted now, not when the next file is handed over
+                self.progress.setValue(min(self.progress.value() + 1, self.progress.maximum()))
             if parser is not None:
                 parser.stored()  # the worker may parse the next file
 

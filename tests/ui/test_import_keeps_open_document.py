@@ -80,3 +80,24 @@ def test_rename_and_delete_still_refresh_the_list(qtbot, tmp_path, window):
     window.project.documents.delete(a.id)
     assert window.documents.names() == ["B renamed", "C"]
     assert window.transcript.document_id == c.id
+
+
+def test_the_progress_names_the_file_being_imported_and_counts_it_once_stored(qtbot, tmp_path, window, monkeypatch):
+    """The dialog names the file handed over for storing as being imported, not read (files are
+    read ahead, so it has been read by then), and counts it as soon as it is stored, not only
+    when the next file comes."""
+    from qcdesk.ui.workers import ImportParser
+
+    run_import(qtbot, window, [transcript(tmp_path, "Open one", 6)])
+    seen: list[tuple[int, str, int]] = []
+    stored = ImportParser.stored
+
+    def watched(parser) -> None:  # called by the window once it has stored a file
+        dialog = window.imports.progress
+        seen.append((dialog.value(), dialog.labelText(), len(window.project.documents()) - 1))
+        stored(parser)
+
+    monkeypatch.setattr(ImportParser, "stored", watched)
+    names = ["A", "B", "C", "D"]
+    run_import(qtbot, window, [transcript(tmp_path, n, 6) for n in names])
+    assert seen == [(k + 1, f"Importing {n}.txt ({k + 1} of 4)…", k + 1) for k, n in enumerate(names)]
