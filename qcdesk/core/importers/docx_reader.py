@@ -9,9 +9,11 @@ are left out with a notice. Transcript layouts are found by :mod:`layouts`.
 from __future__ import annotations
 
 import hashlib
+import io
 import posixpath
 import re
 from pathlib import Path
+from typing import Callable
 from xml.etree import ElementTree
 
 from lxml import etree
@@ -96,26 +98,45 @@ def _xml(xml: bytes):
 
 
 class _Styles:
-    """Heading levels by style id, from the styles part the document's relationships name."""
+    """Heading levels by style id, from the styles part the document's relationships name.
 
-    def __init__(self, root) -> None:
+    Read as far as needed: a styles part is mostly table and character styles (a few hundred
+    kilobytes whose parse cost more than a page of the transcript), and the paragraph styles a
+    transcript uses (Normal, the headings) stand near its start. ``wanted``: the style ids the
+    body names; reading stops once each has been met (None: read it all). A style id defined
+    twice counts by its first definition. A damaged part gives the levels of the styles before
+    the damage."""
+
+    def __init__(self, xml: bytes | None = None, wanted: frozenset[str] | None = None) -> None:
         self.level: dict[str, int] = {}
-        for style in root.iterchildren(f"{W}style") if root is not None else ():
-            name_el = style.find(f"{W}name")
-            name = (name_el.get(f"{W}val") or "").strip() if name_el is not None else ""
-            sid = style.get(f"{W}styleId")
-            level = 0
-            m = _HEADING_STYLE.match(name)
-            if m:
-                level = int(m.group(1))
-            elif name.lower() == "title":
-                level = 1
-            else:
-                outline = style.find(f"{W}pPr/{W}outlineLvl")
-                if outline is not None and (outline.get(f"{W}val") or "").isdigit():
-                    level = int(outline.get(f"{W}val")) + 1
-            if 1 <= level <= 6:
-                self.level[sid] = level
+        self.seen: set[str] = set()  # the style ids met (headings or not)
+        #: the whole part was read: a style id not in ``seen`` is defined nowhere in it
+        self.complete = True
+        if xml is not None:
+            self.complete = False
+            self._read(xml, wanted)
+
+    def covers(self, wanted: frozenset[str] | None) -> bool:
+        """Whether this reading answers for every style id of ``wanted`` (None: for any)."""
+        return self.complete or wanted is not None and wanted <= self.seen
+
+    def _read(self, xml: bytes, wanted: frozenset[str] | None) -> None:
+        events = etree.iterparse(io.BytesIO(xml), events=("end",), tag=f"{W}style", **_PARSE)
+        try:
+            for _event, style in events:
+                sid = style.get(f"{W}styleId")
+                if sid is not None and sid not in self.seen and style.getparent() is not None \
+                        and style.getparent().getparent() is None:  # a style of the part, not one inside one
+                    self.seen.add(sid)
+                    level = _style_level(style)
+                    if 1 <= level <= 6:
+                        self.level[sid] = level
+                    if wanted is not None and wanted <= self.seen:
+                        return
+                style.clear()
+        except etree.XMLSyntaxError:
+            pass  # what stood before the damage is kept
+        self.complete = True
 
     def heading_level(self, p) -> int:
         ppr = p.find(f"{W}pPr")
@@ -129,6 +150,32 @@ class _Styles:
         if style is None:
             return 0
         return self.level.get(style.get(f"{W}val") or "", 0)
+
+
+def _style_level(style) -> int:
+    """A style's heading level by its name (Heading 1-6 in several languages, Title) or its outline
+    level; 0 for none."""
+    name_el = style.find(f"{W}name")
+    name = (name_el.get(f"{W}val") or "").strip() if name_el is not None else ""
+    m = _HEADING_STYLE.match(name)
+    if m:
+        return int(m.group(1))
+    if name.lower() == "title":
+        return 1
+    outline = style.find(f"{W}pPr/{W}outlineLvl")
+    if outline is not None and (outline.get(f"{W}val") or "").isdigit():
+        return int(outline.get(f"{W}val")) + 1
+    return 0
+
+
+def _style_ids(paragraphs) -> frozenset[str]:
+    """The paragraph style ids ``paragraphs`` name (what :meth:`_Styles.heading_level` looks up)."""
+    ids = set()
+    for p in paragraphs:
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is not None:
+            ids.add(style.get(f"{W}val") or "")
+    return frozenset(ids)
 
 
 def _styles_target(path: Path, zf) -> str | None:
@@ -157,28 +204,30 @@ _STYLES_SEEN: dict[tuple, _Styles] = {}
 _STYLES_SEEN_MAX = 16
 
 
-def _styles(path: Path, zf, data: bytes | None = None) -> _Styles:
+def _styles(path: Path, zf, data: bytes | None = None, wanted: frozenset[str] | None = None) -> _Styles:
+    """The heading levels of the styles ``wanted`` (the style ids the body names; None: all), from
+    the document's styles part, read as far as needed (see :class:`_Styles`); a body naming no
+    style needs nothing from it."""
+    if wanted is not None and not wanted:
+        return _Styles()
     target = _styles_target(path, zf)
     if target is None:
-        return _Styles(None)
+        return _Styles()
     info = zf.getinfo(target)
     stored = stored_member(data, info) if data is not None else None
     if stored is not None:
         key: tuple = ("stored", info.compress_type, info.file_size, info.CRC, hashlib.sha256(stored).digest())
         styles = _STYLES_SEEN.get(key)
-        if styles is not None:  # the same bytes passed the checks below when they were first read
-            return styles
+        if styles is not None and styles.covers(wanted):
+            return styles  # the same bytes passed the checks below when they were first read
     xml = read_member(path, zf, target, "Word document")
     reject_xml_entities(path, xml)
     if stored is None:
         key = ("xml", hashlib.sha256(xml).digest())
     styles = _STYLES_SEEN.get(key)
-    if styles is None:
-        try:
-            root = _xml(xml)
-        except etree.XMLSyntaxError:
-            root = None
-        styles = _Styles(root)
+    if styles is None or not styles.covers(wanted):
+        # read as far as this file needs; a later file of the template needing more reads it all
+        styles = _Styles(xml, wanted if styles is None else None)
         if len(_STYLES_SEEN) >= _STYLES_SEEN_MAX:
             _STYLES_SEEN.clear()
         _STYLES_SEEN[key] = styles
@@ -286,12 +335,15 @@ _TBL = f"{W}tbl"
 _CONTAINERS = frozenset(f"{W}{t}" for t in ("sdt", "sdtContent", "customXml", "ins"))
 
 
-def body_units(body, styles: _Styles) -> list[Unit]:
+def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> list[Unit]:
+    """The body's paragraphs and table rows in order; ``styles``: the heading levels, or what gives
+    them for the style ids the body's paragraphs name."""
     units: list[Unit] = []
     table_no = 0
     special = _paragraphs_holding(body, _SKIPPED)
     styled: set = set()
     plain = _plain_texts(body, special, styled)
+    levels = styles if isinstance(styles, _Styles) else styles(_style_ids(styled))
 
     def text_of(p) -> str:
         text = plain.get(p)
@@ -307,7 +359,7 @@ def body_units(body, styles: _Styles) -> list[Unit]:
                 text = plain_text(el)
                 if text is None:
                     text = paragraph_text(el, el not in special)
-                level = styles.heading_level(el) if styled and el in styled else 0
+                level = levels.heading_level(el) if styled and el in styled else 0
                 append(Unit(text, HEADING, level) if level else Unit(text))
             elif tag == _TBL:
                 table_no += 1
@@ -391,6 +443,6 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
     body = root.find(f"{W}body")
     if body is None:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
-    units = body_units(body, _styles(path, zf, data))
+    units = body_units(body, lambda wanted: _styles(path, zf, data, wanted))
     notices = [notice] if notice else []
     return assemble(arrange(units, soft_join="\n"), "docx", notices, controls=controls)
