@@ -76,9 +76,10 @@ def parse_result(path: Path | str) -> Result:
 
 
 def parse_packed(path: Path | str) -> Result:
-    """:func:`parse_result` with the document packed as a worker process sends it (see
-    :meth:`ParsedDocument.packed`): a thread of the importing process does that work, not the
-    thread that stores (in the window, the one that paints)."""
+    """:func:`parse_result` with the document packed as it is sent from a worker process (see
+    :meth:`ParsedDocument.packed`), checked once: where it is parsed (a worker process, or a
+    thread of the importing process), not again when it is sent, nor in the thread that stores it
+    (in the window, the one that paints)."""
     doc, why = parse_result(path)
     if doc is not None:
         doc = doc.packed(checked=True)  # parse_file has just checked it
@@ -361,7 +362,7 @@ class AheadParser:
         local = (i == 0 and not self._warm_ready) or not self.processes or _in_this_process(path)
         executor = self._local if local else self._executor()
         try:
-            self.jobs[i] = executor.submit(parse_packed if executor is self._local else parse_result, path)
+            self.jobs[i] = executor.submit(parse_packed, path)
             if executor is self._pool:
                 self._in_pool.add(i)
         except (BrokenProcessPool, RuntimeError):  # the pool died (or could not start a process)
@@ -397,7 +398,7 @@ class AheadParser:
             self._restart()
             try:
                 with _spawn_pool(1) as alone:
-                    outcome = alone.submit(parse_result, self.paths[i]).result()
+                    outcome = alone.submit(parse_packed, self.paths[i]).result()
             except BrokenProcessPool:
                 outcome = None, BROKEN
         return outcome
