@@ -77,80 +77,133 @@ def line_separator(previous: str, following: str) -> str:
     return " "
 
 
-def _piece_sync(piece: Piece, text: str) -> list[tuple[int, float]]:
-    """The piece's times as offsets into its cleaned text; producers give offsets into clean text,
-    so only stripped ends can shift them (anything else would be a guess: the times are dropped)."""
-    if not piece.sync:
+def _piece_sync(raw: str, sync: list[tuple[int, float]], text: str) -> list[tuple[int, float]]:
+    """A piece's times (``sync``, offsets into its text ``raw``) as offsets into its cleaned text
+    ``text``; producers give offsets into clean text, so only stripped ends can shift them
+    (anything else would be a guess: the times are dropped)."""
+    lead = len(raw) - len(raw.lstrip())
+    if text != raw[lead:lead + len(text)]:
         return []
-    lead = len(piece.text) - len(piece.text.lstrip())
-    if text != piece.text[lead:lead + len(text)]:
-        return []
-    return [(min(max(0, offset - lead), len(text)), seconds) for offset, seconds in piece.sync]
+    return [(min(max(0, offset - lead), len(text)), seconds) for offset, seconds in sync]
+
+
+class Assembler:
+    """Writes the paragraphs of a document out one at a time (:meth:`add`): the text, its blocks and
+    turns as code-point ranges, and its sync points; :meth:`document` gives the result. The one
+    place these rules live: :func:`assemble` adds the pieces a reader arranged, and
+    ``compose.assemble_units`` the turns of an inline transcript without making pieces first.
+
+    ``controls`` False when the reader knows that no text holds a control character
+    :func:`clean` drops (see ``docx_reader.may_hold_controls``)."""
+
+    __slots__ = ("controls", "parts", "blocks", "turns", "sync", "carried", "pos", "open_turn",
+                 "prev_kind", "prev_group")
+
+    def __init__(self, controls: bool = True) -> None:
+        self.controls = controls
+        self.parts: list[str] = []
+        self.blocks: list[tuple[str, int, int, int]] = []  # rows as storage inserts them (ParsedDocument.from_rows)
+        self.turns: list[tuple[str, int, int, float | None, float | None]] = []
+        self.sync: list[tuple[int, float]] = []
+        self.carried: list[float] = []  # times of empty pieces (a bare stamp line): they mark what follows
+        self.pos = 0
+        self.open_turn: list | None = None  # [speaker, start, end, t0, t1]
+        self.prev_kind: str | None = None  # the kind and group of the last paragraph written
+        self.prev_group: int | None = None
+
+    def add(self, text: str, kind: str = PARAGRAPH, level: int = 0, speaker: str | None = None,
+            continues: bool = False, time_start: float | None = None, time_end: float | None = None,
+            group: int | None = None, sync: list[tuple[int, float]] | None = None) -> None:
+        """One paragraph, as :class:`Piece` has it (``sync``: offsets into ``text`` as given)."""
+        raw = text
+        if self.controls:  # clean(text, controls), written out (a call per paragraph saved)
+            text = _CONTROL.sub("", text)
+        if "\n" in text:
+            text = _TRAILING_WS.sub("", text)
+        text = text.strip()
+        if not text:
+            if sync:
+                self.carried += [seconds for _, seconds in sync]
+            return
+        parts = self.parts
+        if parts:
+            if (kind == TABLE_ROW and self.prev_kind == TABLE_ROW and group is not None
+                    and group == self.prev_group):
+                parts.append("\n")
+                self.pos += 1
+            else:
+                parts.append("\n\n")
+                self.pos += 2
+        start = self.pos
+        self.pos = end = start + len(text)
+        parts.append(text)
+        if self.carried:
+            self.sync += [(start, seconds) for seconds in self.carried]
+            self.carried = []
+        if sync:
+            self.sync += [(start + offset, seconds) for offset, seconds in _piece_sync(raw, sync, text)]
+        self.blocks.append((kind, start, end, level if kind == HEADING else 0))
+        open_turn = self.open_turn
+        if speaker is not None:
+            if open_turn is not None:
+                self.turns.append(tuple(open_turn))
+            self.open_turn = [speaker, start, end, time_start, time_end]
+        elif continues and open_turn is not None:
+            open_turn[2] = end
+            if time_end is not None:
+                open_turn[4] = time_end
+        elif open_turn is not None:
+            self.turns.append(tuple(open_turn))
+            self.open_turn = None
+        self.prev_kind, self.prev_group = kind, group
+
+    def add_turns(self, turns: list[tuple[str, str, float | None]]) -> None:
+        """``add(f"{speaker}: {utterance}", speaker=speaker, time_start=time_start)`` for each of
+        ``turns``: the first paragraphs of turns whose speaker and utterance are stripped, on one
+        line, hold no control character and no time to take out (most paragraphs of an inline
+        transcript), written out."""
+        if not turns:
+            return
+        parts, pos, open_turn = self.parts, self.pos, self.open_turn
+        append, add_block, add_turn = parts.append, self.blocks.append, self.turns.append
+        if self.carried or not parts:  # the first one as add() writes it: it may take the times carried
+            speaker, utterance, time_start = turns[0]
+            self.add(f"{speaker}: {utterance}", PARAGRAPH, 0, speaker, False, time_start)
+            turns = turns[1:]
+            pos, open_turn = self.pos, self.open_turn
+        for speaker, utterance, time_start in turns:  # after a paragraph: a blank line first
+            text = f"{speaker}: {utterance}"
+            append("\n\n")
+            append(text)
+            start = pos + 2
+            pos = start + len(text)
+            add_block((PARAGRAPH, start, pos, 0))
+            if open_turn is not None:
+                add_turn(tuple(open_turn))
+            open_turn = [speaker, start, pos, time_start, None]
+        self.pos, self.open_turn = pos, open_turn
+        self.prev_kind, self.prev_group = PARAGRAPH, None
+
+    def document(self, source_format: str, notices: list[str] | None = None) -> ParsedDocument:
+        """The document written so far, checked."""
+        if self.open_turn is not None:
+            self.turns.append(tuple(self.open_turn))
+            self.open_turn = None
+        self.sync += [(self.pos, seconds) for seconds in self.carried]
+        self.carried = []
+        doc = ParsedDocument.from_rows("".join(self.parts), source_format, self.blocks, self.turns, self.sync,
+                                       list(notices or []))
+        doc.validate()
+        return doc
 
 
 def assemble(pieces: list[Piece], source_format: str, notices: list[str] | None = None, *,
              controls: bool = True) -> ParsedDocument:
     """The document the pieces make; ``controls`` False when the reader knows that no piece holds
     a control character :func:`clean` drops (see ``docx_reader.may_hold_controls``)."""
-    parts: list[str] = []
-    blocks: list[tuple[str, int, int, int]] = []  # rows as storage inserts them (ParsedDocument.from_rows)
-    turns: list[tuple[str, int, int, float | None, float | None]] = []
-    pos = 0
-    open_turn: list | None = None  # [speaker, start, end, t0, t1]
-    prev: Piece | None = None
-    sync: list[tuple[int, float]] = []
-    carried: list[float] = []  # times of empty pieces (a bare stamp line): they mark what follows
-
-    def close_turn() -> None:
-        nonlocal open_turn
-        if open_turn is not None:
-            turns.append(tuple(open_turn))
-            open_turn = None
-
-    control_sub, trailing_sub = _CONTROL.sub, _TRAILING_WS.sub
+    writer = Assembler(controls)
+    add = writer.add
     for piece in pieces:
-        text = piece.text  # clean(piece.text, controls), written out (a call per paragraph saved)
-        if controls:
-            text = control_sub("", text)
-        if "\n" in text:
-            text = trailing_sub("", text)
-        text = text.strip()
-        if not text:
-            carried += [seconds for _, seconds in piece.sync]
-            continue
-        if parts:
-            tight = (piece.kind == TABLE_ROW and prev is not None and prev.kind == TABLE_ROW
-                     and piece.group is not None and piece.group == prev.group)
-            if tight:
-                parts.append("\n")
-                pos += 1
-            else:
-                parts.append("\n\n")
-                pos += 2
-        start = pos
-        pos = end = start + len(text)
-        parts.append(text)
-        if carried:
-            sync += [(start, seconds) for seconds in carried]
-            carried = []
-        if piece.sync:
-            sync += [(start + offset, seconds) for offset, seconds in _piece_sync(piece, text)]
-        kind = piece.kind
-        blocks.append((kind, start, end, piece.level if kind == HEADING else 0))
-        if piece.speaker is not None:
-            if open_turn is not None:
-                turns.append(tuple(open_turn))
-            open_turn = [piece.speaker, start, end, piece.time_start, piece.time_end]
-        elif piece.continues and open_turn is not None:
-            open_turn[2] = end
-            if piece.time_end is not None:
-                open_turn[4] = piece.time_end
-        elif open_turn is not None:
-            turns.append(tuple(open_turn))
-            open_turn = None
-        prev = piece
-    close_turn()
-    sync += [(pos, seconds) for seconds in carried]
-    doc = ParsedDocument.from_rows("".join(parts), source_format, blocks, turns, sync, list(notices or []))
-    doc.validate()
-    return doc
+        add(piece.text, piece.kind, piece.level, piece.speaker, piece.continues, piece.time_start, piece.time_end,
+            piece.group, piece.sync)
+    return writer.document(source_format, notices)

@@ -18,9 +18,9 @@ from xml.etree import ElementTree
 
 from lxml import etree
 
-from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities, stored_member
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -445,4 +445,4 @@ def read_docx(path: Path, data: bytes) -> ParsedDocument:
         raise fail(path, "the file is not a valid Word document (it has no document body)")
     units = body_units(body, lambda wanted: _styles(path, zf, data, wanted))
     notices = [notice] if notice else []
-    return assemble(arrange(units, soft_join="\n"), "docx", notices, controls=controls)
+    return assemble_units(units, "docx", notices, soft_join="\n", controls=controls)

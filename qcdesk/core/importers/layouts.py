@@ -23,7 +23,8 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import attrgetter
 
-from qcdesk.core.importers.assemble import PARAGRAPH, Piece, Unit, clean, line_separator
+from qcdesk.core.importers.assemble import PARAGRAPH, Assembler, Piece, Unit, assemble, clean, line_separator
+from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.stamps import LEADING_F4, take_stamps
 from qcdesk.core.importers.stamps import seconds as stamp_seconds
 
@@ -222,7 +223,7 @@ def _starts(units: list[Unit], first: int) -> int:
     return sum(1 for u in units[first:] if u.kind == PARAGRAPH and not u.soft and u.text.strip())
 
 
-_NAME_OF, _TIME_OF, _SOFT = attrgetter("name"), attrgetter("time"), attrgetter("soft")
+_NAME_OF, _TIME_OF, _SOFT, _ATTACH = attrgetter("name"), attrgetter("time"), attrgetter("soft"), attrgetter("attach")
 
 
 def _plausible(matches: list[_Match], timed: bool) -> bool:
@@ -365,7 +366,81 @@ def arrange(units: list[Unit], *, soft_join: str = " ") -> list[Piece]:
     ``soft_join`` joins wrapped lines of paragraphs that are not turns ("\\n" keeps
     a plain text file's line breaks; " " reflows a PDF's lines).
     """
+    return _arrange(units, detect(units), soft_join)
+
+
+def assemble_units(units: list[Unit], source_format: str, notices: list[str] | None = None, *,
+                   soft_join: str = " ", controls: bool = True) -> ParsedDocument:
+    """``assemble(arrange(units, soft_join=soft_join), source_format, notices, controls=controls)``.
+
+    An inline transcript of paragraphs (no wrapped lines, all of which may join a turn: what the
+    Word, OpenDocument and RTF readers give) is written out paragraph by paragraph as
+    :func:`arrange` would arrange it, without making its pieces first (most of the work of
+    arranging and assembling a long transcript)."""
     found = detect(units)
+    if found is not None and found[0] == "inline" and not any(map(_SOFT, units)) and all(map(_ATTACH, units)):
+        return _inline_document(units, found[1], source_format, notices, controls)
+    return assemble(_arrange(units, found, soft_join), source_format, notices, controls=controls)
+
+
+def _inline_document(units: list[Unit], matches: list[_Match], source_format: str, notices: list[str] | None,
+                     controls: bool) -> ParsedDocument:
+    """What :func:`_arrange` makes of ``units`` in inline mode when no unit is soft and every one
+    may attach, then :func:`take_pieces_stamps` and :func:`assemble`, one paragraph at a time
+    (each branch below is the one of ``_arrange`` it names; ``test_inline_assembly`` holds them equal)."""
+    writer = Assembler(controls)
+    add = writer.add
+    match_at = {m.index: m for m in matches}.get
+    in_turn = False
+    simple: list[tuple[str, str, float | None]] = []  # turns for Assembler.add_turns, not yet written
+
+    def add_piece(text: str, kind: str = PARAGRAPH, level: int = 0, continues: bool = False,
+                  group: int | None = None, sync: list[tuple[int, float]] | None = None) -> None:
+        writer.add_turns(simple)
+        simple.clear()
+        if may_hold_stamps(text, continues):
+            piece = Piece(text, kind, level, None, continues, None, None, group, sync or [])
+            take_piece_stamps(piece)
+            text, sync = piece.text, piece.sync
+        add(text, kind, level, None, continues, None, None, group, sync)
+
+    for i, unit in enumerate(units):
+        m = match_at(i)
+        if m is not None:  # a turn: _turn_piece(m, m.rest)
+            name, rest = m.name, m.rest
+            if "\n" in rest:
+                rest = " ".join(line.strip() for line in rest.split("\n") if line.strip())
+            # stamps are taken out of the utterance after the label (take_piece_stamps), which is
+            # never a bare time (an inline match refuses one): only "#", "[" or "(" may bring one
+            if controls or m.end_time is not None or "#" in rest or "[" in rest or "(" in rest:
+                writer.add_turns(simple)
+                simple.clear()
+                piece = Piece(f"{name}: {rest}", PARAGRAPH, 0, name, False, m.time, m.end_time)
+                if may_hold_stamps(piece.text, True):
+                    take_piece_stamps(piece)
+                add(piece.text, PARAGRAPH, 0, name, False, piece.time_start, m.end_time, None, piece.sync)
+            else:  # stripped, on one line, no control character and no time in it
+                simple.append((name, rest, m.time))
+            in_turn = True
+            continue
+        text = unit.text.strip()
+        if unit.kind != PARAGRAPH:
+            add_piece(text, unit.kind, unit.level, group=unit.group)
+            in_turn = False
+        elif in_turn and _ONLY_TIME.match(text):  # a bare timestamp between paragraphs
+            add_piece("", continues=True, sync=_time_of(text))
+        elif in_turn:  # a paragraph of the turn, a leading time taken out
+            leading = _LEADING_TIME.match(text)
+            add_piece(text[leading.end():] if leading else text, continues=True,
+                      sync=_time_of(leading.group(0)) if leading else [])
+        else:
+            add_piece(text)
+    writer.add_turns(simple)
+    return writer.document(source_format, notices)
+
+
+def _arrange(units: list[Unit], found: tuple[str, list[_Match]] | None, soft_join: str) -> list[Piece]:
+    """:func:`arrange` with the layout :func:`detect` found (None: plain paragraphs)."""
     if found is None:
         return plain_pieces(units, soft_join=soft_join)
     mode, matches = found
@@ -468,24 +543,36 @@ def take_pieces_stamps(pieces: list[Piece]) -> list[Piece]:
     stamps everywhere, bracketed times inside speaker turns. A piece's own earlier times
     here are at its start, which removing stamps does not move."""
     for piece in pieces:
-        in_turn = piece.speaker is not None or piece.continues
-        if "#" not in piece.text:  # no stamp but a bracketed time in a turn, or a turn's bare time
-            if not in_turn:
-                continue
-            if "[" not in piece.text and "(" not in piece.text:
-                bare = piece.text.strip()  # no longer than ``_ONLY_TIME`` can match: one length test first
-                if len(bare) > _ONLY_TIME_MAX or not _ONLY_TIME.match(bare):
-                    continue
-        text = clean(piece.text)
-        label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
-        body, found = take_stamps(text[len(label):], brackets=in_turn)
-        if not found:
-            continue
-        piece.text = label + body if body else label.rstrip()
-        piece.sync = [(0, s) for o, s in piece.sync if o == 0] + [(len(label) + o, s) for o, s in found]
-        if piece.speaker is not None and piece.time_start is None and found[0][0] == 0:
-            piece.time_start = found[0][1]  # "Name: #00:01:02-3# ...": the turn starts then
+        if may_hold_stamps(piece.text, piece.speaker is not None or piece.continues):
+            take_piece_stamps(piece)
     return pieces
+
+
+def may_hold_stamps(text: str, in_turn: bool) -> bool:
+    """Whether a piece with this text may hold a stamp :func:`take_piece_stamps` takes out (else it
+    leaves the piece as it is): an f4 stamp (``#``), or in a turn a bracketed time or a bare one."""
+    if "#" in text:
+        return True
+    if not in_turn:
+        return False
+    if "[" in text or "(" in text:
+        return True
+    bare = text.strip()  # no longer than ``_ONLY_TIME`` can match: one length test first
+    return len(bare) <= _ONLY_TIME_MAX and _ONLY_TIME.match(bare) is not None
+
+
+def take_piece_stamps(piece: Piece) -> None:
+    """Take the stamps out of one piece's text (see :func:`take_pieces_stamps`)."""
+    in_turn = piece.speaker is not None or piece.continues
+    text = clean(piece.text)
+    label = f"{piece.speaker}: " if piece.speaker is not None and text.startswith(f"{piece.speaker}: ") else ""
+    body, found = take_stamps(text[len(label):], brackets=in_turn)
+    if not found:
+        return
+    piece.text = label + body if body else label.rstrip()
+    piece.sync = [(0, s) for o, s in piece.sync if o == 0] + [(len(label) + o, s) for o, s in found]
+    if piece.speaker is not None and piece.time_start is None and found[0][0] == 0:
+        piece.time_start = found[0][1]  # "Name: #00:01:02-3# ...": the turn starts then
 
 
 def _turn_piece(m: _Match, utterance: str) -> Piece:

@@ -12,9 +12,9 @@ import bisect
 import re
 from pathlib import Path
 
-from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.text import decode_checked
 
 _ESCAPABLE = r"\\`*_{}\[\]()#+\-.!|>~<"
@@ -203,4 +203,4 @@ def markdown_units(text: str) -> list[Unit]:
 
 def read_markdown(path: Path, data: bytes) -> ParsedDocument:
     text, notices = decode_checked(path, data, "Markdown")
-    return assemble(arrange(markdown_units(text), soft_join=" "), "md", notices)
+    return assemble_units(markdown_units(text), "md", notices, soft_join=" ")

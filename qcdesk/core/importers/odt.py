@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
-from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, TABLE_ROW, Unit
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.safety import fail, open_zip, read_member, reject_xml_entities
 
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
@@ -126,4 +126,4 @@ def read_odt(path: Path, data: bytes) -> ParsedDocument:
                                                            (reader.annotations, "comment")) if n]
     if left:
         notices.append(f"{' and '.join(left)} {'was' if sum((reader.notes, reader.annotations)) == 1 else 'were'} not imported")
-    return assemble(arrange(reader.units, soft_join="\n"), "odt", notices)
+    return assemble_units(reader.units, "odt", notices, soft_join="\n")

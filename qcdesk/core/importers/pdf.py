@@ -15,9 +15,9 @@ import logging
 import re
 from pathlib import Path
 
-from qcdesk.core.importers.assemble import Unit, assemble
+from qcdesk.core.importers.assemble import Unit
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.safety import fail
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u3000]+")
@@ -123,4 +123,4 @@ def read_pdf(path: Path, data: bytes) -> ParsedDocument:
     units = lines_to_units(page_lines)
     if not any(u.text.strip() for u in units):
         raise fail(path, "this PDF has no text layer (it may be a scan); run OCR first")
-    return assemble(arrange(units, soft_join=" "), "pdf", notices)
+    return assemble_units(units, "pdf", notices, soft_join=" ")

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit, assemble
+from qcdesk.core.importers.assemble import HEADING, PARAGRAPH, TABLE_ROW, Unit
 from qcdesk.core.importers.base import ParsedDocument
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.safety import fail
 
 _TOKEN = re.compile(
@@ -358,4 +358,4 @@ def read_rtf(path: Path, data: bytes) -> ParsedDocument:
         notices.append(f"{listed} {'was' if single else 'were'} not imported")
     if not any(u.text.strip() for u in units):
         raise fail(path, "the RTF file contains no text")
-    return assemble(arrange(units, soft_join="\n"), "rtf", notices)
+    return assemble_units(units, "rtf", notices, soft_join="\n")

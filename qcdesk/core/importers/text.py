@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qcdesk.core.importers.assemble import Unit, assemble
+from qcdesk.core.importers.assemble import Unit
 from qcdesk.core.importers.base import ParsedDocument
 from qcdesk.core.importers.encoding import decode_text, utf16_codec
-from qcdesk.core.importers.layouts import arrange
+from qcdesk.core.importers.layouts import assemble_units
 from qcdesk.core.importers.safety import fail, looks_binary, sniff_other_format
 
 
@@ -56,5 +56,4 @@ def lines_to_units(text: str) -> list[Unit]:
 
 def read_txt(path: Path, data: bytes) -> ParsedDocument:
     text, notices = decode_checked(path, data)
-    pieces = arrange(lines_to_units(text), soft_join="\n")
-    return assemble(pieces, "txt", notices)
+    return assemble_units(lines_to_units(text), "txt", notices, soft_join="\n")
