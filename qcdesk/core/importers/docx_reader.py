@@ -350,10 +350,12 @@ def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> l
         return paragraph_text(p, p not in special) if text is None else text
 
     plain_text, append = plain.get, units.append
-
-    def walk(container) -> None:
-        nonlocal table_no
-        for el in container:
+    # the body, and the containers in it, in document order: a stack of their children's iterators
+    # (a recursive inner function would refer to itself, a cycle that kept the paragraphs' texts and
+    # the whole parsed tree alive until the garbage collector ran)
+    stack = [iter(body)]
+    while stack:
+        for el in stack[-1]:
             tag = el.tag
             if tag == _P:
                 text = plain_text(el)
@@ -371,11 +373,12 @@ def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> l
                         text = " ".join(t for p in tc.iter(_P) if (t := text_of(p).strip()))
                         cells.append(text)
                     if any(cells):
-                        units.append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))
+                        append(Unit(" | ".join(cells), TABLE_ROW, group=table_no))
             elif tag in _CONTAINERS:
-                walk(el)
-
-    walk(body)
+                stack.append(iter(el))  # its children next, then the rest of this one's
+                break
+        else:
+            stack.pop()
     return units
 
 
