@@ -275,3 +275,31 @@ def test_ready_means_every_worker_has_started(quiet_machine):
     assert parallel.WARM.wait_ready(60) and parallel.WARM.ready()
     pool = warm_pool()
     assert len(pool._processes) == parallel.WORKERS  # each started and said so
+
+
+def test_a_warm_worker_has_read_a_made_up_transcript_before_it_says_it_is_ready(quiet_machine):
+    """A fresh process's first long file cost a third more than the next ones (memory taken from
+    the system for the first time): a warm worker pays that on a made-up transcript before the
+    researcher has chosen the files."""
+    assert parallel.warm_up() and parallel.WARM.wait_ready(60)
+    pool = parallel.WARM.lease()
+    try:
+        seen = "'Participant' in __import__('qcdesk.core.importers.layouts', fromlist=['_'])._VALID_NAMES"
+        assert pool.submit(eval, seen).result(60) is True  # the made-up transcript's speaker
+    finally:
+        parallel.WARM.release(pool)
+
+
+def test_the_made_up_transcript_reads_as_one_and_a_failing_rehearsal_is_left_alone(monkeypatch):
+    from qcdesk.core.importers import docx_reader
+
+    doc = docx_reader.read_docx(parallel.Path("rehearsal.docx"), parallel.rehearsal_docx())
+    assert len(doc.text) > 200_000 and len(doc.turns) == 1300
+    assert [t.speaker for t in doc.turns[:2]] == ["Interviewer", "Participant"]
+    assert doc.blocks[0].kind == "heading" and doc.text[:9] == "Interview"
+
+    def broken(path, data):
+        raise MemoryError
+
+    monkeypatch.setattr(docx_reader, "read_docx", broken)
+    parallel._rehearse()  # no exception: the worker starts all the same
