@@ -56,10 +56,12 @@ AHEAD = 2 * WORKERS + 1
 #: the workers take what is left
 WORKER_NICENESS = 10
 
-#: files smaller than this in all are parsed in threads of this process: starting two workers
-#: costs about 0.45 CPU s (measured; mostly importing lxml and the readers), about what parsing
-#: 1 MB of Word files costs (a 250,000-character transcript is a 92 KB file parsed in 35 ms)
-MIN_BYTES_FOR_WORKERS = 1_000_000
+#: files smaller than this in all are parsed in threads of this process unless workers are warm:
+#: starting two workers costs about 0.4 CPU s (mostly importing lxml and the readers), what
+#: parsing some 35 Word transcripts of 250,000 characters (92 KB files, about 11 ms each) costs.
+#: Measured cold, 20 such files (1.8 MB): threads as fast (0.33-0.37 against 0.37 s) for 40 % less
+#: CPU; 30 files: 0.46 against 0.48 s; 40 files (3.7 MB): workers faster, 0.59 against 0.65 s
+MIN_BYTES_FOR_WORKERS = 3_000_000
 
 #: a warmed pool's processes end after this many seconds without an import leasing it
 IDLE_SECONDS = 90.0
