@@ -124,10 +124,13 @@ class MemosPanel(QWidget):
         """Refresh after any action that may change memos or the names they are shown with."""
         if self.project is None:
             return
-        # a coding's memo removed or restored with it sets ``memos``; other codings do not matter
-        if changes.memos or changes.document_list or changes.cases:
+        # a coding's memo removed or restored with it sets ``memos``, and so does a document or a
+        # code removed with its memos; other codings do not matter
+        if changes.memos or changes.cases:
             self._follow_changes()
-        elif changes.codebook:  # only names shown with code memos: when the panel is on screen
+        elif changes.codebook or changes.document_list:
+            # only the names shown with code and document memos (each file an import stores changes
+            # the document list): when the panel is on screen
             panel_state.when_shown(self, "changes", self._follow_changes)
 
     def _follow_changes(self) -> None:

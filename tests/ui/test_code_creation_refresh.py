@@ -111,3 +111,38 @@ def test_panels_behind_other_tabs_catch_up_when_shown(win, qtbot, monkeypatch):
     assert work == ["refresh"]
     win.project.codebook.add("Courage")                  # on screen now: at once
     assert work == ["refresh", "refresh"]
+
+
+def test_documents_imported_behind_the_memos_tab_re_list_it_once_when_it_is_chosen(win, qtbot, monkeypatch):
+    """Each file an import stores changes the document list: the Memos tab behind another re-lists
+    nothing then (a document memo's label shows its document's name, which only a rename changes);
+    choosing the tab does, once, with the names as they are now. A removed memo re-lists at once."""
+    from qcdesk.core.importers.base import ParsedDocument
+    from qcdesk.ui.memos_panel import MemosPanel
+    from qcdesk.ui.panel_state import shown
+
+    doc = win.project.documents()[0]
+    win.project.memos.create("About the first", "notes", document_id=doc.id)
+    work: list[str] = []
+    original = MemosPanel.refresh
+    monkeypatch.setattr(MemosPanel, "refresh", lambda self: work.append("refresh") or original(self))
+    win.show_panel(win.memos.dock)
+    win.segments_dock.raise_()
+    qtbot.waitUntil(lambda: not shown(win.memos.panel))
+    work.clear()
+    for i in range(3):
+        win.project.documents.add(f"Imported {i}", ParsedDocument(text=f"P1: imported {i}", source_format="txt"))
+    win.project.documents.rename(doc.id, "Renamed first")
+    assert work == []
+    win.show_panel(win.memos.dock)
+    qtbot.waitUntil(lambda: work == ["refresh"])
+    tree = win.memos.panel.list
+    shown_labels = [tree.topLevelItem(g).child(i).toolTip(0) for g in range(tree.topLevelItemCount())
+                    for i in range(tree.topLevelItem(g).childCount())]
+    assert any("Renamed first" in label for label in shown_labels), shown_labels
+    win.segments_dock.raise_()
+    qtbot.waitUntil(lambda: not shown(win.memos.panel))
+    work.clear()
+    memo = win.project.memos.all()[0]
+    win.project.memos.delete(memo.id)  # a memo gone: at once, so the open memo cannot linger
+    assert work == ["refresh"]
