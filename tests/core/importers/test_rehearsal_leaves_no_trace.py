@@ -47,7 +47,7 @@ def _files(tmp_path: Path) -> list[Path]:
                                               + _p("Participant: yes") + _p("Interviewer: and?") * 2
                                               + _p("Participant: no") + _p("Closing", "Heading1")),
         "same-styles-unstyled.docx": _same_styles_part(_p("Interviewer: a") + _p("Participant: b") * 3),
-        "labels.txt": "Interviewer: how was it?\nParticipant: fine\nInterviewer: and then?\nParticipant: Note: no\n".encode(),
+        "labels.txt": b"Interviewer: how was it?\nParticipant: fine\nInterviewer: and then?\nParticipant: Note: no\n",
     }
     d = docx.Document()
     d.add_heading("Interview", level=1)
