@@ -82,7 +82,7 @@ def _block(depth: int) -> st.SearchStrategy[str]:
     )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_block(0), max_size=8).map("".join))
 @example('<w:sdt><w:sdtContent><w:p><w:r><w:t>a</w:t></w:r></w:p><w:sdt><w:sdtContent><w:tbl><w:tr><w:tc><w:p><w:r>'
          '<w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:sdtContent></w:sdt><w:p><w:r><w:t>c</w:t></w:r></w:p>'
