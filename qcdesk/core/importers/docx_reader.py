@@ -104,8 +104,9 @@ class _Styles:
     kilobytes whose parse cost more than a page of the transcript), and the paragraph styles a
     transcript uses (Normal, the headings) stand near its start. ``wanted``: the style ids the
     body names; reading stops once each has been met (None: read it all). A style id defined
-    twice counts by its first definition. A damaged part gives the levels of the styles before
-    the damage."""
+    twice counts by its first definition. A damaged part gives the levels of the styles read
+    before the damage: the parser reads in blocks of some 32 KB and gives nothing of the block
+    holding the damage, so the same styles are lost whichever were asked for."""
 
     def __init__(self, xml: bytes | None = None, wanted: frozenset[str] | None = None) -> None:
         self.level: dict[str, int] = {}
@@ -143,7 +144,7 @@ class _Styles:
         if ppr is None:
             return 0
         outline = ppr.find(f"{W}outlineLvl")
-        if outline is not None and (outline.get(f"{W}val") or "").isdigit():
+        if outline is not None and (outline.get(f"{W}val") or "").isdecimal():
             level = int(outline.get(f"{W}val")) + 1
             return level if level <= 6 else 0
         style = ppr.find(f"{W}pStyle")
@@ -163,7 +164,7 @@ def _style_level(style) -> int:
     if name.lower() == "title":
         return 1
     outline = style.find(f"{W}pPr/{W}outlineLvl")
-    if outline is not None and (outline.get(f"{W}val") or "").isdigit():
+    if outline is not None and (outline.get(f"{W}val") or "").isdecimal():
         return int(outline.get(f"{W}val")) + 1
     return 0
 

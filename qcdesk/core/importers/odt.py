@@ -50,7 +50,7 @@ class _Reader:
                 self.annotations += 1
             elif tag == f"{TEXT}s":
                 count = child.get(f"{TEXT}c", "1")
-                out.append("\x01" * min(int(count) if count.isdigit() else 1, 1000))
+                out.append("\x01" * min(int(count) if count.isdecimal() else 1, 1000))
             elif tag == f"{TEXT}tab":
                 out.append("\x02")
             elif tag == f"{TEXT}line-break":
@@ -73,7 +73,7 @@ class _Reader:
                 self.units.append(Unit(self.paragraph_text(child)))
             elif tag == f"{TEXT}h":
                 level = child.get(f"{TEXT}outline-level", "1")
-                level = min(6, max(1, int(level))) if level.isdigit() else 1
+                level = min(6, max(1, int(level))) if level.isdecimal() else 1
                 self.units.append(Unit(self.paragraph_text(child), HEADING, level))
             elif tag == f"{TABLE}table":
                 self.table(child)

@@ -52,7 +52,7 @@ def _number_run(lines: list[str]) -> int:
     count = 0
     prev: int | None = None
     for line in reversed(lines):
-        if not line.isdigit():
+        if not line.isdecimal():
             break
         value = int(line)
         if prev is not None and abs(prev - value) != 1:
