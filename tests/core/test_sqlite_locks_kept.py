@@ -145,3 +145,14 @@ def test_a_reader_makes_no_private_copy_of_a_file_open_here(opened):
     _read_only_alongside(opened)
     assert [row for row in posix_locks(opened.path)["file"] if row[2] == mine] == before
     opened.codebook.add("Still writing")
+
+
+def test_the_lock_list_shows_a_lock_dropped(opened):
+    """The check above can fail: closing any descriptor of the file in this process drops SQLite's
+    locks on it, and the lock list read as the tests read it shows them gone."""
+    before = held_by_me(opened.path)
+    with open(opened.path, "rb"):
+        pass
+    mine = str(os.getpid())
+    after = {what: [row for row in rows if row[2] == mine] for what, rows in posix_locks(opened.path).items()}
+    assert after["file"] == [] and after != before
