@@ -140,17 +140,26 @@ class _Styles:
         self.complete = True
 
     def heading_level(self, p) -> int:
-        ppr = p.find(f"{W}pPr")
-        if ppr is None:
-            return 0
-        outline = ppr.find(f"{W}outlineLvl")
-        if outline is not None and (outline.get(f"{W}val") or "").isdecimal():
-            level = int(outline.get(f"{W}val")) + 1
-            return level if level <= 6 else 0
-        style = ppr.find(f"{W}pStyle")
-        if style is None:
-            return 0
-        return self.level.get(style.get(f"{W}val") or "", 0)
+        """Paragraph ``p``'s heading level (0: no heading)."""
+        return self.level_of(_paragraph_style(p))
+
+    def level_of(self, decided: int | str) -> int:
+        """The heading level of a paragraph whose :func:`_paragraph_style` is ``decided``."""
+        return decided if isinstance(decided, int) else self.level.get(decided, 0)
+
+
+def _paragraph_style(p) -> int | str:
+    """What makes paragraph ``p`` a heading or not: its own outline level, as a heading level (an
+    int; 0 for none, or deeper than six), or else the id of its paragraph style (a str)."""
+    ppr = p.find(f"{W}pPr")
+    if ppr is None:
+        return 0
+    outline = ppr.find(f"{W}outlineLvl")
+    if outline is not None and (outline.get(f"{W}val") or "").isdecimal():
+        level = int(outline.get(f"{W}val")) + 1
+        return level if level <= 6 else 0
+    style = ppr.find(f"{W}pStyle")
+    return 0 if style is None else style.get(f"{W}val") or ""
 
 
 def _style_level(style) -> int:
@@ -167,16 +176,6 @@ def _style_level(style) -> int:
     if outline is not None and (outline.get(f"{W}val") or "").isdecimal():
         return int(outline.get(f"{W}val")) + 1
     return 0
-
-
-def _style_ids(paragraphs) -> frozenset[str]:
-    """The paragraph style ids ``paragraphs`` name (what :meth:`_Styles.heading_level` looks up)."""
-    ids = set()
-    for p in paragraphs:
-        style = p.find(f"{W}pPr/{W}pStyle")
-        if style is not None:
-            ids.add(style.get(f"{W}val") or "")
-    return frozenset(ids)
 
 
 def _styles_target(path: Path, zf) -> str | None:
@@ -344,7 +343,13 @@ def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> l
     special = _paragraphs_holding(body, _SKIPPED)
     styled: set = set()
     plain = _plain_texts(body, special, styled)
-    levels = styles if isinstance(styles, _Styles) else styles(_style_ids(styled))
+    # what makes each paragraph holding a style or an outline level a heading or not, looked up once:
+    # the styles part is read for the style ids among it
+    decided = {p: _paragraph_style(p) for p in styled}
+    if isinstance(styles, _Styles):
+        levels = styles
+    else:
+        levels = styles(frozenset(d for d in decided.values() if isinstance(d, str)))
 
     def text_of(p) -> str:
         text = plain.get(p)
@@ -362,7 +367,7 @@ def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> l
                 text = plain_text(el)
                 if text is None:
                     text = paragraph_text(el, el not in special)
-                level = levels.heading_level(el) if styled and el in styled else 0
+                level = levels.level_of(decided[el]) if styled and el in styled else 0
                 append(Unit(text, HEADING, level) if level else Unit(text))
             elif tag == _TBL:
                 table_no += 1
