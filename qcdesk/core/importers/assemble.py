@@ -91,7 +91,7 @@ class Assembler:
     """Writes the paragraphs of a document out one at a time (:meth:`add`): the text, its blocks and
     turns as code-point ranges, and its sync points; :meth:`document` gives the result. The one
     place these rules live: :func:`assemble` adds the pieces a reader arranged, and
-    ``compose.assemble_units`` the turns of an inline transcript without making pieces first.
+    ``layouts.assemble_units`` the turns of an inline transcript without making pieces first.
 
     ``controls`` False when the reader knows that no text holds a control character
     :func:`clean` drops (see ``docx_reader.may_hold_controls``)."""
