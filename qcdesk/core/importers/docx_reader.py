@@ -367,7 +367,7 @@ def body_units(body, styles: _Styles | Callable[[frozenset[str]], _Styles]) -> l
                 text = plain_text(el)
                 if text is None:
                     text = paragraph_text(el, el not in special)
-                level = levels.level_of(decided[el]) if styled and el in styled else 0
+                level = levels.level_of(decided[el]) if el in decided else 0
                 append(Unit(text, HEADING, level) if level else Unit(text))
             elif tag == _TBL:
                 table_no += 1
