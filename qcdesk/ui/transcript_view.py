@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolTip, QWidget
 
 from qcdesk.core.models import Code, Coding
 from qcdesk.ui.highlighter import CodingHighlighter, Span
-from qcdesk.ui.positions import OffsetMap
+from qcdesk.ui.positions import OffsetMap, utf16_high_bytes
 from qcdesk.ui.text_direction import set_text_direction
 from qcdesk.ui.transcript_margins import CodingMargin, TimeGutter, assign_columns
 
@@ -77,12 +77,13 @@ class TranscriptView(QPlainTextEdit):
     # ------------------------------------------------------------------ content
     def show_document(self, document_id: int | None, text: str) -> None:
         self.document_id = document_id
-        self.offsets = OffsetMap(text)
+        high_bytes = utf16_high_bytes(text)
+        self.offsets = OffsetMap(text, high_bytes)
         self._text = text
         self.highlighter.set_spans([])
         self.times.times = []
         self.setPlainText(text)
-        set_text_direction(self.document(), text)
+        set_text_direction(self.document(), text, high_bytes)
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
     def set_turn_times(self, times: list[tuple[int, str]]) -> None:
