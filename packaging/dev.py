@@ -106,11 +106,40 @@ def wanted_stamp() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
 
 
+def venv_package() -> str:
+    """The Debian and Ubuntu package holding what Python's venv module needs to install pip (ensurepip)."""
+    return f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+
+
+def has_pip(py: Path) -> bool:
+    return subprocess.run([str(py), "-m", "pip", "--version"], capture_output=True).returncode == 0
+
+
+def create_venv() -> None:
+    """Make ``VENV`` with pip. Debian and Ubuntu ship the part of venv that installs pip separately:
+    without it the creation fails; the package is then installed when we may, else named."""
+    log(f"creating virtual environment in {VENV}")
+    try:
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        return
+    except (subprocess.CalledProcessError, OSError) as exc:
+        failure = exc
+    shutil.rmtree(VENV, ignore_errors=True)  # half made: the next run would take it for done
+    if not can_apt():
+        raise SystemExit(f"[dev] could not create {VENV}: Python's venv module could not install pip "
+                         f"({failure}). On Debian or Ubuntu: apt-get install {venv_package()}, then run this again.")
+    log(f"Python's venv module could not install pip; installing {venv_package()} with apt-get")
+    apt_install([venv_package()])
+    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+
+
 def ensure_venv() -> Path:
     py = venv_python()
+    if py.exists() and not STAMP.exists() and not has_pip(py):  # an earlier creation failed half way
+        log(f"{VENV} has no pip: making it again")
+        shutil.rmtree(VENV)
     if not py.exists():
-        log(f"creating virtual environment in {VENV}")
-        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+        create_venv()
     if not STAMP.exists() or STAMP.read_text() != wanted_stamp():
         log("installing qcdesk and its test tools (pip install -e .[test])")
         subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",

@@ -289,3 +289,62 @@ def test_an_x11_run_collecting_nothing_fails_only_over_the_whole_widget_folder(d
     fake_x11(dev, monkeypatch, lambda py, args, env: 0 if env["QT_QPA_PLATFORM"] == "offscreen" else 5)
     monkeypatch.setenv("QCDESK_TEST_WORKERS", "1")
     assert dev.run_tests(Path("python"), given) == expected
+
+
+def failing_venv(made: list) -> type:
+    """venv.EnvBuilder as on a Debian Python without its venv package: the interpreter is made,
+    then installing pip fails."""
+    class Builder:
+        def __init__(self, **kwargs):
+            pass
+
+        def create(self, path):
+            (Path(path) / "bin").mkdir(parents=True, exist_ok=True)
+            (Path(path) / "bin" / "python").write_text("")
+            made.append(path)
+            if len(made) == 1:
+                raise subprocess.CalledProcessError(1, ["python", "-m", "ensurepip"])
+    return Builder
+
+
+@pytest.fixture
+def venv_dir(dev, monkeypatch, tmp_path):
+    monkeypatch.setattr(dev, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(dev, "STAMP", tmp_path / ".venv" / ".qcdesk-installed")
+    monkeypatch.setattr(dev.os, "name", "posix")
+    return tmp_path / ".venv"
+
+
+def test_without_the_venv_package_the_command_names_it_and_leaves_no_half_made_venv(dev, monkeypatch, venv_dir):
+    made: list = []
+    monkeypatch.setattr(dev.venv, "EnvBuilder", failing_venv(made))
+    monkeypatch.setattr(dev, "can_apt", lambda: False)
+    with pytest.raises(SystemExit) as stop:
+        dev.create_venv()
+    assert dev.venv_package() in str(stop.value) and dev.venv_package().endswith("-venv")
+    assert not venv_dir.exists()  # the next run does not take it for made
+
+
+def test_as_root_the_venv_package_is_installed_and_the_venv_made_again(dev, monkeypatch, venv_dir):
+    made: list = []
+    installed: list = []
+    monkeypatch.setattr(dev.venv, "EnvBuilder", failing_venv(made))
+    monkeypatch.setattr(dev, "can_apt", lambda: True)
+    monkeypatch.setattr(dev, "apt_install", installed.append)
+    dev.create_venv()
+    assert installed == [[dev.venv_package()]] and len(made) == 2
+    assert (venv_dir / "bin" / "python").exists()
+
+
+def test_a_venv_left_without_pip_is_made_again(dev, monkeypatch, venv_dir):
+    (venv_dir / "bin").mkdir(parents=True)
+    (venv_dir / "bin" / "python").write_text("")
+    (venv_dir / "leftover").write_text("")
+    created, ran = [], []
+    monkeypatch.setattr(dev, "has_pip", lambda py: False)
+    monkeypatch.setattr(dev, "create_venv", lambda: (created.append(venv_dir.exists()), venv_dir.mkdir()))
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: ran.append(a))
+    monkeypatch.setattr(dev, "wanted_stamp", lambda: "x")
+    dev.ensure_venv()
+    assert created == [False]  # removed before it was made again
+    assert ran and "pip" in ran[0][0] and (venv_dir / ".qcdesk-installed").read_text() == "x"
