@@ -7,9 +7,10 @@
 Transcripts are written as ``.txt`` files (``[h:mm:ss] Speaker: words`` turns: one-to-one
 interviews and focus groups) and go through the app's own importer (``parse_file`` then
 ``store_parsed``, as the import worker and the window do). Codes and codings are made with
-``Project.add_code`` / ``Project.apply_code``. Memos, cases and attributes have no operation in
-the app yet, so :func:`add_memos_and_cases` writes those rows with sqlite-utils directly: that is
-benchmark-only bulk SQL, kept here on purpose and never in ``qcdesk/``.
+``project.codebook.add`` / ``project.codings.apply``. Memos, cases and attributes are written in
+bulk by :func:`add_memos_and_cases` with sqlite-utils directly, for speed, not through
+``project.memos`` and ``project.cases``: that is benchmark-only SQL, kept here on purpose and never
+in ``qcdesk/``.
 
 The middle document is a long focus group (``--long-words``) so that "open the largest document"
 crosses the 300,000-character size at which other tools are reported to slow down (it is not the

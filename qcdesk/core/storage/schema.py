@@ -4,7 +4,7 @@
 ``Migrations`` records each step by name and runs it in a transaction. A file
 whose version is higher than :data:`SCHEMA_VERSION` was written by a newer
 qcdesk and is refused untouched; an older one is copied aside before it is
-migrated (``<name>.qcdesk.v<N>-backup``).
+migrated (``<name>.qcdesk.v<N>-<date>.backup``).
 """
 
 from __future__ import annotations
