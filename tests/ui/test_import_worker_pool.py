@@ -4,7 +4,9 @@ one file at a time serialised parsing and storing)."""
 
 from __future__ import annotations
 
+import sys
 import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,20 @@ class Run:
     def done(self) -> bool:
         return self.owner.done
 
+    def wait_done(self, qtbot, timeout: int = 30000, **state) -> None:
+        """Wait for the parser to finish; if it does not, fail saying what each thread was doing
+        (the files parsed, handed over and failed, what each of ``state``'s functions says now,
+        and every thread's stack)."""
+        try:
+            qtbot.waitUntil(lambda: self.done, timeout=timeout)
+        except qtbot.TimeoutError:
+            frames = sys._current_frames()
+            stacks = "\n".join(f"--- {t.name}\n" + "".join(traceback.format_stack(frames[t.ident])[-6:])
+                               for t in threading.enumerate() if t.ident in frames)
+            now = {name: value() for name, value in state.items()}
+            pytest.fail(f"the parser did not finish: parsed {self.calls}, handed over {self.got}, "
+                        f"failed {self.failed}, {now}\n{stacks}")
+
 
 def test_files_are_parsed_at_the_same_time_and_arrive_in_order(qtbot, tmp_path, monkeypatch):
     assert ImportParser.WORKERS >= 2
@@ -112,7 +128,7 @@ def test_files_are_parsed_at_the_same_time_and_arrive_in_order(qtbot, tmp_path, 
     second_done = threading.Event()
     run = Run(qtbot, paths, monkeypatch, parse)
     run.parser.parsed.connect(lambda *_: run.parser.stored())
-    qtbot.waitUntil(lambda: run.done, timeout=30000)
+    run.wait_done(qtbot, barrier_broken=lambda: both.broken, second_done=second_done.is_set)
     assert run.got == [p.name for p in paths]
     assert not run.failed
 
