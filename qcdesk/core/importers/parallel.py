@@ -13,8 +13,10 @@ while the workers start, and so is a file this process has open as a project (on
 be recognised and refused). If worker processes cannot be started, threads parse instead; if one
 dies, the files it may have held are parsed again in a new pool, the one it died on alone.
 
-Starting a worker costs about 0.2 CPU s (a new interpreter importing lxml and the readers): for
-20 Word transcripts that is as long as QualCoder takes to import them. So :func:`warm_up` starts
+Starting a worker costs about 0.1 CPU s (a new interpreter importing lxml and the readers, and
+reading a made-up transcript); two, with multiprocessing's resource tracker, about 0.25 CPU s
+(``benchmarks/import_bench.py``, 2026-12-05), what QualCoder takes to import 20 Word transcripts.
+So :func:`warm_up` starts
 the workers *before* an import is asked for, while the researcher is still choosing files (the
 window calls it when its Import dialog opens or files are dragged over it; the command line
 before it opens the project). An import then leases that pool (:class:`WarmPool`) instead of
@@ -57,9 +59,10 @@ AHEAD = 2 * WORKERS + 1
 WORKER_NICENESS = 10
 
 #: files smaller than this in all are parsed in threads of this process unless workers are warm:
-#: starting two workers costs about 0.4 CPU s (mostly importing lxml and the readers), what
-#: parsing some 35 Word transcripts of 250,000 characters (92 KB files, about 11 ms each) costs.
-#: Measured cold, 20 such files (1.8 MB): threads as fast (0.33-0.37 against 0.37 s) for 40 % less
+#: starting two workers costs about 0.25 CPU s (see the module's docstring), what parsing some
+#: 20 Word transcripts of 250,000 characters (92 KB files, about 11 ms each) costs, and parsed files
+#: must then travel between processes. Measured cold, 20 such files (1.8 MB): threads as fast
+#: (0.33-0.37 against 0.37 s) for 40 % less
 #: CPU; 30 files: 0.46 against 0.48 s; 40 files (3.7 MB): workers faster, 0.59 against 0.65 s
 MIN_BYTES_FOR_WORKERS = 3_000_000
 
@@ -404,7 +407,7 @@ class AheadParser:
         if i in self.jobs or i >= len(self.paths):
             return
         path = self.paths[i]
-        # the first file is parsed here while the worker processes start (about 0.2 CPU s each,
+        # the first file is parsed here while the worker processes start (about 0.1 CPU s each,
         # mostly importing lxml and the readers), so neither this process nor they wait idle;
         # warm workers that are ready take it too
         local = (i == 0 and not self._warm_ready) or not self.processes or _in_this_process(path)
