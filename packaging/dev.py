@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import os
 import select
 import shutil
@@ -115,29 +116,39 @@ def has_pip(py: Path) -> bool:
     return subprocess.run([str(py), "-m", "pip", "--version"], capture_output=True).returncode == 0
 
 
+def can_install_pip() -> bool:
+    """Whether this Python's venv module can put pip in a new environment: Debian and Ubuntu ship
+    its ``ensurepip`` in a package of its own (their venv then prints a hint and exits)."""
+    return importlib.util.find_spec("ensurepip") is not None
+
+
 def create_venv() -> None:
-    """Make ``VENV`` with pip. Debian and Ubuntu ship the part of venv that installs pip separately:
-    without it the creation fails; the package is then installed when we may, else named."""
+    """Make ``VENV`` with pip: where this Python lacks ``ensurepip`` (a Debian or Ubuntu system
+    Python without its venv package), the package is installed when we may, else named."""
+    if not can_install_pip():
+        if not (can_apt() and sys.prefix.startswith("/usr")):  # only the system's Python gets it from apt
+            raise SystemExit(f"[dev] cannot create {VENV}: this Python's venv module cannot install pip "
+                             f"(no ensurepip). On Debian or Ubuntu: apt-get install {venv_package()}, then run "
+                             "this again.")
+        log(f"this Python's venv module cannot install pip; installing {venv_package()} with apt-get")
+        apt_install([venv_package()])
     log(f"creating virtual environment in {VENV}")
     try:
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-        return
-    except (subprocess.CalledProcessError, OSError) as exc:
-        failure = exc
-    shutil.rmtree(VENV, ignore_errors=True)  # half made: the next run would take it for done
-    if not can_apt():
-        raise SystemExit(f"[dev] could not create {VENV}: Python's venv module could not install pip "
-                         f"({failure}). On Debian or Ubuntu: apt-get install {venv_package()}, then run this again.")
-    log(f"Python's venv module could not install pip; installing {venv_package()} with apt-get")
-    apt_install([venv_package()])
-    venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    except (subprocess.CalledProcessError, OSError, SystemExit) as exc:  # Debian's venv exits
+        shutil.rmtree(VENV, ignore_errors=True)  # half made: the next run would take it for made
+        raise SystemExit(f"[dev] could not create {VENV} with pip ({exc!r}); on Debian or Ubuntu: "
+                         f"apt-get install {venv_package()}") from exc
 
 
 def ensure_venv() -> Path:
     py = venv_python()
-    if py.exists() and not STAMP.exists() and not has_pip(py):  # an earlier creation failed half way
-        log(f"{VENV} has no pip: making it again")
-        shutil.rmtree(VENV)
+    if py.exists() and not STAMP.exists() and not has_pip(py):
+        # made without pip (another tool), or an earlier creation failed half way: pip is put in
+        # if this Python can, else the environment is made again
+        log(f"{VENV} has no pip: adding it")
+        if subprocess.run([str(py), "-m", "ensurepip", "--default-pip"], capture_output=True).returncode:
+            shutil.rmtree(VENV)
     if not py.exists():
         create_venv()
     if not STAMP.exists() or STAMP.read_text() != wanted_stamp():

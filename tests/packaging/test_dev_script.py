@@ -291,20 +291,23 @@ def test_an_x11_run_collecting_nothing_fails_only_over_the_whole_widget_folder(d
     assert dev.run_tests(Path("python"), given) == expected
 
 
-def failing_venv(made: list) -> type:
-    """venv.EnvBuilder as on a Debian Python without its venv package: the interpreter is made,
-    then installing pip fails."""
-    class Builder:
-        def __init__(self, **kwargs):
-            pass
+class FakeVenv:
+    """venv.EnvBuilder: the interpreter is made; with ``debian_without_pip``, installing pip then
+    fails as Debian's venv does (a hint printed, then ``sys.exit(1)``)."""
 
-        def create(self, path):
-            (Path(path) / "bin").mkdir(parents=True, exist_ok=True)
-            (Path(path) / "bin" / "python").write_text("")
-            made.append(path)
-            if len(made) == 1:
-                raise subprocess.CalledProcessError(1, ["python", "-m", "ensurepip"])
-    return Builder
+    made: list = []
+    debian_without_pip = False
+
+    def __init__(self, **kwargs):
+        pass
+
+    def create(self, path):
+        (Path(path) / "bin").mkdir(parents=True, exist_ok=True)
+        (Path(path) / "bin" / "python").write_text("")
+        FakeVenv.made.append(path)
+        if FakeVenv.debian_without_pip:
+            print("The virtual environment was not created successfully because ensurepip is not available.")
+            raise SystemExit(1)
 
 
 @pytest.fixture
@@ -312,39 +315,87 @@ def venv_dir(dev, monkeypatch, tmp_path):
     monkeypatch.setattr(dev, "VENV", tmp_path / ".venv")
     monkeypatch.setattr(dev, "STAMP", tmp_path / ".venv" / ".qcdesk-installed")
     monkeypatch.setattr(dev.os, "name", "posix")
+    monkeypatch.setattr(dev.venv, "EnvBuilder", FakeVenv)
+    monkeypatch.setattr(FakeVenv, "made", [])
+    monkeypatch.setattr(FakeVenv, "debian_without_pip", False)
     return tmp_path / ".venv"
 
 
-def test_without_the_venv_package_the_command_names_it_and_leaves_no_half_made_venv(dev, monkeypatch, venv_dir):
-    made: list = []
-    monkeypatch.setattr(dev.venv, "EnvBuilder", failing_venv(made))
-    monkeypatch.setattr(dev, "can_apt", lambda: False)
+def without_ensurepip(dev, monkeypatch, *, root: bool, system_python: bool = True) -> list:
+    """This Python as Debian's without its venv package; returns the packages apt-get installs."""
+    installed: list = []
+    monkeypatch.setattr(dev, "can_install_pip", lambda: False)
+    monkeypatch.setattr(dev, "can_apt", lambda: root)
+    monkeypatch.setattr(dev.sys, "prefix", "/usr" if system_python else "/root/.pyenv/versions/3.11.7")
+    monkeypatch.setattr(dev, "apt_install", installed.append)
+    return installed
+
+
+def test_without_the_venv_package_the_command_names_it_and_makes_nothing(dev, monkeypatch, venv_dir):
+    installed = without_ensurepip(dev, monkeypatch, root=False)
     with pytest.raises(SystemExit) as stop:
         dev.create_venv()
     assert dev.venv_package() in str(stop.value) and dev.venv_package().endswith("-venv")
-    assert not venv_dir.exists()  # the next run does not take it for made
+    assert not venv_dir.exists() and not FakeVenv.made and not installed
 
 
-def test_as_root_the_venv_package_is_installed_and_the_venv_made_again(dev, monkeypatch, venv_dir):
-    made: list = []
-    installed: list = []
-    monkeypatch.setattr(dev.venv, "EnvBuilder", failing_venv(made))
-    monkeypatch.setattr(dev, "can_apt", lambda: True)
-    monkeypatch.setattr(dev, "apt_install", installed.append)
+def test_as_root_the_venv_package_is_installed_before_the_venv_is_made(dev, monkeypatch, venv_dir):
+    installed = without_ensurepip(dev, monkeypatch, root=True)
     dev.create_venv()
-    assert installed == [[dev.venv_package()]] and len(made) == 2
+    assert installed == [[dev.venv_package()]] and len(FakeVenv.made) == 1
     assert (venv_dir / "bin" / "python").exists()
 
 
-def test_a_venv_left_without_pip_is_made_again(dev, monkeypatch, venv_dir):
+def test_apt_is_not_asked_for_a_python_it_did_not_install(dev, monkeypatch, venv_dir):
+    installed = without_ensurepip(dev, monkeypatch, root=True, system_python=False)
+    with pytest.raises(SystemExit):
+        dev.create_venv()
+    assert not installed and not FakeVenv.made
+
+
+def test_a_venv_half_made_by_debian_s_venv_is_removed(dev, monkeypatch, venv_dir):
+    monkeypatch.setattr(dev, "can_install_pip", lambda: True)  # it said it could; it exits instead
+    FakeVenv.debian_without_pip = True
+    with pytest.raises(SystemExit) as stop:
+        dev.create_venv()
+    assert dev.venv_package() in str(stop.value)
+    assert FakeVenv.made and not venv_dir.exists()  # the next run does not take it for made
+
+
+@pytest.mark.parametrize("ensurepip_works", [True, False])
+def test_a_venv_without_pip_gets_pip_or_is_made_again(dev, monkeypatch, venv_dir, ensurepip_works):
     (venv_dir / "bin").mkdir(parents=True)
     (venv_dir / "bin" / "python").write_text("")
-    (venv_dir / "leftover").write_text("")
+    (venv_dir / "lib-made-by-another-tool").write_text("")
     created, ran = [], []
     monkeypatch.setattr(dev, "has_pip", lambda py: False)
     monkeypatch.setattr(dev, "create_venv", lambda: (created.append(venv_dir.exists()), venv_dir.mkdir()))
-    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: ran.append(a))
+
+    def run(cmd, **kwargs):
+        ran.append(cmd)
+        return subprocess.CompletedProcess(cmd, 0 if ensurepip_works or "ensurepip" not in cmd else 1)
+
+    monkeypatch.setattr(dev.subprocess, "run", run)
     monkeypatch.setattr(dev, "wanted_stamp", lambda: "x")
     dev.ensure_venv()
-    assert created == [False]  # removed before it was made again
-    assert ran and "pip" in ran[0][0] and (venv_dir / ".qcdesk-installed").read_text() == "x"
+    assert "ensurepip" in ran[0]
+    if ensurepip_works:  # kept, pip added: what was installed in it stays
+        assert created == [] and (venv_dir / "lib-made-by-another-tool").exists()
+    else:  # removed, then made again
+        assert created == [False] and not (venv_dir / "lib-made-by-another-tool").exists()
+    assert "pip" in ran[-1] and (venv_dir / ".qcdesk-installed").read_text() == "x"
+
+
+def test_a_venv_with_its_stamp_is_not_asked_about_pip(dev, monkeypatch, venv_dir):
+    venv_dir.mkdir()
+    (venv_dir / "bin").mkdir()
+    (venv_dir / "bin" / "python").write_text("")
+    (venv_dir / ".qcdesk-installed").write_text("x")
+    monkeypatch.setattr(dev, "wanted_stamp", lambda: "x")
+
+    def asked(py):
+        raise AssertionError("a made environment was asked whether it has pip")
+
+    monkeypatch.setattr(dev, "has_pip", asked)
+    monkeypatch.setattr(dev, "create_venv", lambda: pytest.fail("a made environment was made again"))
+    assert dev.ensure_venv() == venv_dir / "bin" / "python"
