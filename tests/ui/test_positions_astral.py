@@ -28,9 +28,10 @@ def test_astral_characters_found_as_by_a_loop(text):
 
 # characters at each edge of the blocks the byte searches look in (and a lone surrogate, which a
 # str may hold): the searches only decide whether the exact scan is needed, never its answer
-edges = st.sampled_from(["a", "é", "\u058f", "\u0590", "\u05d0", "\u0627", "\u08a0", "\u08ff", "\u0900", "\ufb1c", "\ufb1d", "\ufdf2",
-                         "\ufdff", "\ufe00", "\ufe6f", "\ufe70", "\ufefc", "\ufefd", "\U00010000", "😀", "\ud800",
-                         "\udfff", "\ue000", " ", "1"])
+edges = st.sampled_from([
+    "a", "é", " ", "1", "\u058f", "\u0590", "\u05d0", "\u0627", "\u0710", "\u07ca", "\u08a0", "\u08ff",
+    "\u0900", "\ufb1c", "\ufb1d", "\ufc00", "\ufdf2", "\ufdff", "\ufe00", "\ufe6f", "\ufe70", "\ufefc",
+    "\ufefd", "\U00010000", "😀", "\ud800", "\udfff", "\ue000"])
 EVERY_BYTE = bytes(range(256))  # a text said to use every block: the exact scans always run
 
 
@@ -44,8 +45,8 @@ def test_byte_searches_never_change_an_answer(text):
 
 
 def test_right_to_left_found_in_each_block():
-    # a letter of each block (the first, 0x0590, is unassigned; the last of the first, 0x08ff, a mark)
-    for ch in ("\u05d0", "\u0627", "\u08a0", "\ufb1d", "\ufdf2", "\ufe70", "\ufefc"):
+    # a letter of each block of 256 the search looks in (0x0590 is unassigned, 0x08ff a mark)
+    for ch in ("\u05d0", "\u0627", "\u0710", "\u07ca", "\u08a0", "\ufb1d", "\ufc00", "\ufdf2", "\ufe70", "\ufefc"):
         assert is_right_to_left(f"{ch}{ch} a"), hex(ord(ch))
     assert not is_right_to_left("\u058f\u0900\ufb1c\ufe00\ufe6f\ufefd")  # the edges outside
     assert not is_right_to_left("plain ASCII") and utf16_high_bytes("plain ASCII") == b""
