@@ -127,8 +127,11 @@ def run(argv: list[str]) -> int:
     from qcdesk.ui import dialogs
     from qcdesk.ui.loopback_env import bypass_proxies
     from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.paint_env import paint_on_the_gui_thread
 
-    bypass_proxies()  # before any thread of Qt's may read the environment (the player's stream)
+    # before any thread of Qt's may read the environment: the player's stream, then painting
+    bypass_proxies()
+    paint_on_the_gui_thread()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(APP_NAME)

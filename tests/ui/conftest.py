@@ -21,6 +21,9 @@ from PySide6.QtWidgets import QDialog, QMenu, QMessageBox, QStyle, QStyleOptionB
 
 from builders import empty_project
 from qcdesk.core.importers.base import ParsedDocument
+from qcdesk.ui.paint_env import paint_on_the_gui_thread
+
+paint_on_the_gui_thread()  # the widgets paint as in the window (before the QApplication exists)
 
 #: how long an unpatched modal dialog may stay open in a test before it is rejected
 DIALOG_GRACE_MS = 3000
