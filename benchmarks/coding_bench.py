@@ -5,8 +5,9 @@
     python benchmarks/coding_bench.py --qualcoder-src DIR --json out.json --first qualcoder
 
 The same generated transcripts for both (``Speaker: words`` turns with curly quotes, accents and dashes,
-no characters outside the BMP, so both count the same positions), measured offscreen in this process,
-each step until painted:
+no characters outside the BMP, so both count the same positions), measured offscreen, each side in a
+process of its own with Qt set up as its application sets it up (qcdesk paints on the window's thread,
+:mod:`qcdesk.ui.paint_env`; QualCoder keeps Qt's defaults), each step until painted:
 
 * **open** (``--open-repeats`` times, median): a ``--chars`` (1,000,000) character document with no
   codings, clicked in the documents list while another is shown, until its text, margin and codebook
@@ -44,6 +45,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -345,7 +347,10 @@ def measure_loop_sampled(side, plan: list[tuple[int, int, int]], step: int, samp
 
 
 def run_side(side, args, loop_plan, select_plan) -> dict:
-    out: dict = {}
+    from qcdesk.ui.paint_env import VARIABLE
+
+    # how Qt was set up for this side (decided once per process)
+    out: dict = {"pid": os.getpid(), "qt_gui_thread_pool": VARIABLE not in os.environ}
     side.start()
     walls, cpus = [], []
     for _ in range(args.open_repeats):
@@ -375,10 +380,11 @@ def build_plan(text: str, n: int, codes: int, seed: int) -> list[tuple[int, int,
     return [(s, e, rnd.randrange(codes)) for s, e in passages(text, n, seed)]
 
 
-def run_all(args, qualcoder=None) -> dict:
+def run_all(args, qualcoder=None, sides: tuple[str, ...] = ("qcdesk", "QualCoder")) -> dict:
+    """The steps for ``sides`` in this process (QualCoder's only with ``qualcoder``, its module)."""
     from steps import ensure_qapp
 
-    ensure_qapp()
+    ensure_qapp(as_qcdesk="qcdesk" in sides)
     big = transcript(args.chars, seed=args.seed)
     loop = transcript(args.loop_chars, seed=args.seed + 1)
     plan = build_plan(loop, args.codings, args.codes, args.seed)
@@ -389,7 +395,7 @@ def run_all(args, qualcoder=None) -> dict:
     with tempfile.TemporaryDirectory(prefix="qcdesk-coding-bench-") as tmp:
         order = ["qcdesk", "QualCoder"] if args.first == "qcdesk" else ["QualCoder", "qcdesk"]
         for name in order:
-            if name == "QualCoder" and qualcoder is None:
+            if name not in sides or (name == "QualCoder" and qualcoder is None):
                 continue
             side = (QcdeskSide(Path(tmp) / "qcdesk", big, loop, args.codes) if name == "qcdesk"
                     else QualCoderSide(qualcoder, Path(tmp) / "qualcoder", big, loop, args.codes))
@@ -398,6 +404,31 @@ def run_all(args, qualcoder=None) -> dict:
             result["sides"][name] = run_side(side, args, by_id, selects)
     result["load_after"] = os.getloadavg()
     return result
+
+
+def run_apart(args, argv: list[str]) -> dict:
+    """Each side in a process of its own, in ``--first`` order: the Qt each application sets up
+    is decided once per process (qcdesk switches off Qt's GUI thread pool before painting)."""
+    from qcdesk.ui.paint_env import VARIABLE
+
+    order = ["qcdesk", "qualcoder"] if args.first == "qcdesk" else ["qualcoder", "qcdesk"]
+    merged: dict = {}
+    with tempfile.TemporaryDirectory(prefix="qcdesk-coding-bench-sides-") as tmp:
+        for name in order:
+            out = Path(tmp) / f"{name}.json"
+            env = dict(os.environ)
+            if name == "qualcoder":  # Qt's defaults, whatever the process starting the benchmark set
+                env.pop(VARIABLE, None)
+            # the last --json and --side given win; the side's own table is not printed
+            subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, "--side", name, "--json", str(out)],
+                           check=True, stdout=subprocess.DEVNULL, env=env)
+            result = json.loads(out.read_text())
+            if not merged:
+                merged = result
+            else:
+                merged["sides"].update(result["sides"])
+                merged["load_after"] = result["load_after"]
+    return merged
 
 
 # ---------------------------------------------------------------------------- the table
@@ -458,12 +489,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="QualCoder's loop: codings measured at each level (0: every coding)")
     parser.add_argument("--qualcoder-step", type=int, default=250, help="codings between sampled levels")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--side", choices=("qcdesk", "qualcoder"), help=argparse.SUPPRESS)  # run_apart's
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if args.qualcoder_sample > args.qualcoder_step:
         parser.error("--qualcoder-sample must not exceed --qualcoder-step")
     qualcoder = (import_bench.load_qualcoder(args.qualcoder_src, "qualcoder_coding", QUALCODER_FUNCTIONS)
-                 if args.qualcoder_src else None)
-    result = run_all(args, qualcoder)
+                 if args.qualcoder_src and args.side != "qcdesk" else None)
+    if qualcoder is not None and args.side is None:
+        result = run_apart(args, argv)
+    else:
+        result = run_all(args, qualcoder, ("QualCoder",) if args.side == "qualcoder" else ("qcdesk",))
     print(table(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))

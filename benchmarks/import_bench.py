@@ -211,8 +211,10 @@ def window_import(paths: list[Path], project_path: Path, opened: Path, *,
 
     from qcdesk.ui import dialogs
     from qcdesk.ui.main_window import MainWindow
+    from qcdesk.ui.paint_env import paint_on_the_gui_thread
     from qcdesk.ui.settings import Settings
 
+    paint_on_the_gui_thread()  # as the window's start-up
     parallel = warm_parallel() if warm else None
     clock: dict = {}
 

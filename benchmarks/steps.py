@@ -419,9 +419,14 @@ def find_qdpx_exporter():
     return None
 
 
-def ensure_qapp():
-    """The QApplication for window steps, offscreen unless a platform was chosen."""
+def ensure_qapp(as_qcdesk: bool = True):
+    """The QApplication for window steps, offscreen unless a platform was chosen; ``as_qcdesk``:
+    Qt set up as qcdesk's start-up sets it (another application's side keeps Qt's defaults)."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if as_qcdesk:
+        from qcdesk.ui.paint_env import paint_on_the_gui_thread
+
+        paint_on_the_gui_thread()
     from PySide6.QtWidgets import QApplication
 
     return QApplication.instance() or QApplication([])

@@ -73,3 +73,100 @@ def test_qualcoder_side_codes_the_same_passages(qapp, capsys, tmp_path):
     sides = json.loads(out.read_text())["sides"]
     assert sides["QualCoder"]["codings_stored"] == sides["qcdesk"]["codings_stored"] == 12
     assert [lv["codings_before"] for lv in sides["QualCoder"]["loop"]["levels"]] == [0, 4, 8]
+
+
+#: the contract of ``qualcoder_coding.py`` met by a plain text box, so that the two-process run is tested where
+#: QualCoder's code is not
+FAKE_QUALCODER = '''
+from PySide6 import QtGui, QtWidgets
+
+
+class Project:
+    def __init__(self):
+        self.texts, self.codings = {}, []
+
+
+def new_project(folder):
+    return Project()
+
+
+def add_text_source(app, name, text):
+    app.texts[len(app.texts) + 1] = text
+    return len(app.texts)
+
+
+def add_codes(app, n):
+    return list(range(1, n + 1))
+
+
+def make_view(app, width=1280, height=800):
+    view = QtWidgets.QPlainTextEdit()
+    view.app, view.source = app, None
+    view.resize(width, height)
+    view.show()
+    return view
+
+
+def open_document(view, source_id):
+    view.setPlainText(view.app.texts[source_id])
+    view.source = source_id
+    return len(view.app.texts[source_id])
+
+
+def show_code(view, code_id):
+    pass
+
+
+def select_text_and_code(view, start, end, code_id):
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QtGui.QTextCursor.MoveMode.KeepAnchor)
+    view.setTextCursor(cursor)
+
+
+def select_and_code(view, start, end, code_id):
+    select_text_and_code(view, start, end, code_id)
+    view.app.codings.append((view.source, start, end, code_id))
+    return sum(1 for c in view.app.codings if c[0] == view.source)
+
+
+def paint(view):
+    QtWidgets.QApplication.instance().processEvents()
+    view.viewport().grab()
+
+
+def preload_codings(app, source_id, codings):
+    app.codings += [(source_id, s, e, c) for s, e, c, _text in codings]
+
+
+def codings_stored(app):
+    return len(app.codings)
+
+
+def close(app, view=None):
+    if view is not None:
+        view.close()
+'''
+
+
+def test_each_side_runs_in_a_process_of_its_own_with_its_own_qt_set_up(tmp_path, capsys, monkeypatch):
+    """qcdesk switches Qt's GUI thread pool off for its process (``qcdesk.ui.paint_env``); QualCoder does
+    not, so the two sides cannot share a process, and QualCoder's keeps Qt's defaults even when the process
+    starting the benchmark has the variable set."""
+    from qcdesk.ui.paint_env import VARIABLE
+
+    (tmp_path / "qualcoder_coding.py").write_text(FAKE_QUALCODER)
+    monkeypatch.setenv(VARIABLE, "1")
+    out = tmp_path / "figures.json"
+    assert coding_bench.main(TINY + ["--qualcoder-src", str(tmp_path), "--qualcoder-step", "4",
+                                     "--qualcoder-sample", "2", "--first", "qualcoder", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "ratio = QualCoder / qcdesk" in printed
+    import json
+
+    sides = json.loads(out.read_text())["sides"]
+    assert list(sides) == ["QualCoder", "qcdesk"]  # --first
+    assert len({sides["QualCoder"]["pid"], sides["qcdesk"]["pid"], os.getpid()}) == 3
+    assert sides["qcdesk"]["qt_gui_thread_pool"] is False
+    assert sides["QualCoder"]["qt_gui_thread_pool"] is True
+    assert sides["QualCoder"]["codings_stored"] == sides["qcdesk"]["codings_stored"] == 12
