@@ -3,6 +3,7 @@
     python benchmarks/coding_bench.py --qualcoder-src DIR         # qcdesk and QualCoder, full scale
     python benchmarks/coding_bench.py --codings 200 --chars 300000 # quicker, qcdesk only
     python benchmarks/coding_bench.py --qualcoder-src DIR --json out.json --first qualcoder
+    python benchmarks/coding_bench.py --qualcoder-src DIR --codings 50 --rounds 5   # medians of five rounds
 
 The same generated transcripts for both (``Speaker: words`` turns with curly quotes, accents and dashes,
 no characters outside the BMP, so both count the same positions), measured offscreen, each side in a
@@ -35,7 +36,8 @@ document reopened, and K real codings measured; the total is the sum of each lev
 step, printed as an estimate. ``--qualcoder-sample 0`` measures every coding (over an hour at 2,000).
 
 The ratio printed is QualCoder's time / qcdesk's (above 1: qcdesk is faster), wall and CPU seconds
-(``time.process_time``), with the load average before and after.
+(``time.process_time``), with the load average before and after. ``--rounds N`` measures both sides N
+times, the side that goes first alternating, and prints each row's median with the ratio of every round.
 """
 
 from __future__ import annotations
@@ -407,28 +409,48 @@ def run_all(args, qualcoder=None, sides: tuple[str, ...] = ("qcdesk", "QualCoder
 
 
 def run_apart(args, argv: list[str]) -> dict:
-    """Each side in a process of its own, in ``--first`` order: the Qt each application sets up
-    is decided once per process (qcdesk switches off Qt's GUI thread pool before painting)."""
+    """Each side in a process of its own (the Qt each application sets up is decided once per
+    process: qcdesk switches off Qt's GUI thread pool before painting), ``--rounds`` times, the side
+    that goes first alternating from ``--first``. Each row is the median of the rounds' figures; the
+    loop is the round whose total is the median. ``rounds`` keeps every round's figures."""
     from qcdesk.ui.paint_env import VARIABLE
 
-    order = ["qcdesk", "qualcoder"] if args.first == "qcdesk" else ["qualcoder", "qcdesk"]
+    first = ["qcdesk", "qualcoder"] if args.first == "qcdesk" else ["qualcoder", "qcdesk"]
     merged: dict = {}
+    rounds: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="qcdesk-coding-bench-sides-") as tmp:
-        for name in order:
-            out = Path(tmp) / f"{name}.json"
-            env = dict(os.environ)
-            if name == "qualcoder":  # Qt's defaults, whatever the process starting the benchmark set
-                env.pop(VARIABLE, None)
-            # the last --json and --side given win; the side's own table is not printed
-            subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, "--side", name, "--json", str(out)],
-                           check=True, stdout=subprocess.DEVNULL, env=env)
-            result = json.loads(out.read_text())
-            if not merged:
-                merged = result
-            else:
-                merged["sides"].update(result["sides"])
+        for number in range(args.rounds):
+            order = first if number % 2 == 0 else first[::-1]
+            this: dict = {"order": order, "sides": {}}
+            for name in order:
+                out = Path(tmp) / f"{name}-{number}.json"
+                env = dict(os.environ)
+                if name == "qualcoder":  # Qt's defaults, whatever the process starting the benchmark set
+                    env.pop(VARIABLE, None)
+                # the last --json and --side given win; the side's own table is not printed
+                subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, "--side", name,
+                                "--json", str(out)], check=True, stdout=subprocess.DEVNULL, env=env)
+                result = json.loads(out.read_text())
+                merged = merged or result
                 merged["load_after"] = result["load_after"]
+                this["sides"].update(result["sides"])
+            rounds.append(this)
+    merged["sides"] = {name: median_side([r["sides"][name] for r in rounds]) for name in rounds[0]["sides"]}
+    merged["rounds"] = rounds
     return merged
+
+
+def median_side(figures: list[dict]) -> dict:
+    """One side's figures over rounds: each row's median; the loop of the round with the median total."""
+    out = json.loads(json.dumps(figures[0]))
+    for _label, key, wall, cpu_key in ROWS:
+        if key == "loop":
+            totals = sorted(figures, key=lambda f: f["loop"]["total_s"])
+            out["loop"] = totals[(len(totals) - 1) // 2]["loop"]
+            continue
+        for name in (wall, cpu_key):
+            out[key][name] = statistics.median(f[key][name] for f in figures)
+    return out
 
 
 # ---------------------------------------------------------------------------- the table
@@ -468,6 +490,13 @@ def table(result: dict) -> str:
                          f"{x['median_s'] * 1000:.0f} ms after {x['codings_before']:,}" for x in loop["levels"]))
     if len(names) == 2:
         lines.append("ratio = QualCoder / qcdesk (above 1: qcdesk is faster)")
+    rounds = result.get("rounds", [])
+    if len(rounds) > 1:
+        lines.append(f"{len(rounds)} rounds, each side in its own process, the first side alternating; each row is "
+                     "the median of the rounds (the loop: the round with the median total). Ratio in each round:")
+        for label, key, wall, _cpu in ROWS[:3]:
+            ratios = [r["sides"]["QualCoder"][key][wall] / r["sides"]["qcdesk"][key][wall] for r in rounds]
+            lines.append(f"  {label.format(**result).removesuffix(', median')}: " + ", ".join(f"{x:.2f}" for x in ratios))
     lines.append(f"load average before {result['load'][0]:.2f}, after {result['load_after'][0]:.2f} "
                  f"({os.cpu_count()} cores)")
     return "\n".join(lines)
@@ -488,12 +517,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--qualcoder-sample", type=int, default=5,
                         help="QualCoder's loop: codings measured at each level (0: every coding)")
     parser.add_argument("--qualcoder-step", type=int, default=250, help="codings between sampled levels")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --qualcoder-src: measure both sides this many times, the first alternating")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--side", choices=("qcdesk", "qualcoder"), help=argparse.SUPPRESS)  # run_apart's
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if args.qualcoder_sample > args.qualcoder_step:
         parser.error("--qualcoder-sample must not exceed --qualcoder-step")
+    if args.rounds < 1 or (args.rounds > 1 and not args.qualcoder_src):
+        parser.error("--rounds needs --qualcoder-src and must be at least 1")
     qualcoder = (import_bench.load_qualcoder(args.qualcoder_src, "qualcoder_coding", QUALCODER_FUNCTIONS)
                  if args.qualcoder_src and args.side != "qcdesk" else None)
     if qualcoder is not None and args.side is None:

@@ -159,14 +159,31 @@ def test_each_side_runs_in_a_process_of_its_own_with_its_own_qt_set_up(tmp_path,
     monkeypatch.setenv(VARIABLE, "1")
     out = tmp_path / "figures.json"
     assert coding_bench.main(TINY + ["--qualcoder-src", str(tmp_path), "--qualcoder-step", "4",
-                                     "--qualcoder-sample", "2", "--first", "qualcoder", "--json", str(out)]) == 0
+                                     "--qualcoder-sample", "2", "--first", "qualcoder", "--rounds", "3",
+                                     "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "ratio = QualCoder / qcdesk" in printed
+    assert "ratio = QualCoder / qcdesk" in printed and "3 rounds, each side in its own process" in printed
     import json
+    import statistics
 
-    sides = json.loads(out.read_text())["sides"]
-    assert list(sides) == ["QualCoder", "qcdesk"]  # --first
-    assert len({sides["QualCoder"]["pid"], sides["qcdesk"]["pid"], os.getpid()}) == 3
-    assert sides["qcdesk"]["qt_gui_thread_pool"] is False
-    assert sides["QualCoder"]["qt_gui_thread_pool"] is True
-    assert sides["QualCoder"]["codings_stored"] == sides["qcdesk"]["codings_stored"] == 12
+    figures = json.loads(out.read_text())
+    rounds, sides = figures["rounds"], figures["sides"]
+    assert [r["order"] for r in rounds] == [["qualcoder", "qcdesk"], ["qcdesk", "qualcoder"], ["qualcoder", "qcdesk"]]
+    pids = [side["pid"] for r in rounds for side in r["sides"].values()]
+    assert len(set(pids)) == 6 and os.getpid() not in pids
+    for r in rounds:
+        assert r["sides"]["qcdesk"]["qt_gui_thread_pool"] is False
+        assert r["sides"]["QualCoder"]["qt_gui_thread_pool"] is True
+        assert r["sides"]["QualCoder"]["codings_stored"] == r["sides"]["qcdesk"]["codings_stored"] == 12
+    for name in ("qcdesk", "QualCoder"):  # each row the median of the rounds, the loop one round's
+        assert sides[name]["select_empty"]["median_s"] == statistics.median(
+            r["sides"][name]["select_empty"]["median_s"] for r in rounds)
+        assert sides[name]["open"]["cpu_s"] == statistics.median(r["sides"][name]["open"]["cpu_s"] for r in rounds)
+        assert sides[name]["loop"]["total_s"] == statistics.median(r["sides"][name]["loop"]["total_s"] for r in rounds)
+        assert sides[name]["loop"] in [r["sides"][name]["loop"] for r in rounds]
+
+
+def test_rounds_need_both_sides(capsys):
+    with pytest.raises(SystemExit):
+        coding_bench.main(TINY + ["--rounds", "2"])
+    assert "--rounds needs --qualcoder-src" in capsys.readouterr().err
