@@ -39,12 +39,12 @@ def probe(qapp, window, wanted_project):
     bar.resize(16, 600)
     bar.setRange(0, 100)
     image = bar.grab().toImage()
-    window.grab()
+    whole = window.grab().toImage()
     tasks = Path("/proc/self/task")
     pooled = sum("pooled" in (t / "comm").read_text() for t in tasks.iterdir())
-    Path(sys.argv[2]).write_bytes(bytes(image.constBits()))
+    Path(sys.argv[2]).write_bytes(bytes(image.constBits()) + bytes(whole.constBits()))
     print(f"probe: pooled={pooled} variable={os.environ.get(paint_env.VARIABLE)!r} "
-          f"size={image.width()}x{image.height()}", flush=True)
+          f"window={whole.width()}x{whole.height()}", flush=True)
     return finish(qapp, window, wanted_project)
 
 
