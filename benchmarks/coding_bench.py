@@ -37,7 +37,8 @@ step, printed as an estimate. ``--qualcoder-sample 0`` measures every coding (ov
 
 The ratio printed is QualCoder's time / qcdesk's (above 1: qcdesk is faster), wall and CPU seconds
 (``time.process_time``), with the load average before and after. ``--rounds N`` measures both sides N
-times, the side that goes first alternating, and prints each row's median with the ratio of every round.
+times, the side that goes first alternating, and prints each row's low median (a figure one round
+measured) with the ratio of every round.
 """
 
 from __future__ import annotations
@@ -351,8 +352,9 @@ def measure_loop_sampled(side, plan: list[tuple[int, int, int]], step: int, samp
 def run_side(side, args, loop_plan, select_plan) -> dict:
     from qcdesk.ui.paint_env import VARIABLE
 
-    # how Qt was set up for this side (decided once per process)
-    out: dict = {"pid": os.getpid(), "qt_gui_thread_pool": VARIABLE not in os.environ}
+    # which process, when, and the variable that switches Qt's GUI thread pool off (set, whatever its
+    # value, the pool is off: Qt reads it once per process)
+    out: dict = {"pid": os.getpid(), "started": time.time(), "qt_no_gui_threadpool": os.environ.get(VARIABLE)}
     side.start()
     walls, cpus = [], []
     for _ in range(args.open_repeats):
@@ -411,8 +413,8 @@ def run_all(args, qualcoder=None, sides: tuple[str, ...] = ("qcdesk", "QualCoder
 def run_apart(args, argv: list[str]) -> dict:
     """Each side in a process of its own (the Qt each application sets up is decided once per
     process: qcdesk switches off Qt's GUI thread pool before painting), ``--rounds`` times, the side
-    that goes first alternating from ``--first``. Each row is the median of the rounds' figures; the
-    loop is the round whose total is the median. ``rounds`` keeps every round's figures."""
+    that goes first alternating from ``--first``. Each row is the (low) median of the rounds' figures,
+    a figure one round measured; the loop is that round's. ``rounds`` keeps every round's figures."""
     from qcdesk.ui.paint_env import VARIABLE
 
     first = ["qcdesk", "qualcoder"] if args.first == "qcdesk" else ["qualcoder", "qcdesk"]
@@ -428,8 +430,11 @@ def run_apart(args, argv: list[str]) -> dict:
                 if name == "qualcoder":  # Qt's defaults, whatever the process starting the benchmark set
                     env.pop(VARIABLE, None)
                 # the last --json and --side given win; the side's own table is not printed
-                subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, "--side", name,
-                                "--json", str(out)], check=True, stdout=subprocess.DEVNULL, env=env)
+                done = subprocess.run([sys.executable, str(Path(__file__).resolve()), *argv, "--side", name,
+                                       "--json", str(out)], stdout=subprocess.DEVNULL, env=env)
+                if done.returncode:
+                    raise SystemExit(f"coding_bench: {name}'s side failed in round {number + 1} of {args.rounds} "
+                                     f"(exit status {done.returncode}; its error is above)")
                 result = json.loads(out.read_text())
                 merged = merged or result
                 merged["load_after"] = result["load_after"]
@@ -441,7 +446,10 @@ def run_apart(args, argv: list[str]) -> dict:
 
 
 def median_side(figures: list[dict]) -> dict:
-    """One side's figures over rounds: each row's median; the loop of the round with the median total."""
+    """One side's figures over rounds: each row's low median (with an even number of rounds, the
+    lower of the two middle figures: always one a round measured); the loop of the round whose total
+    is that median. What belongs to one round (its process, its start, each opening's time) is
+    listed per round."""
     out = json.loads(json.dumps(figures[0]))
     for _label, key, wall, cpu_key in ROWS:
         if key == "loop":
@@ -449,7 +457,10 @@ def median_side(figures: list[dict]) -> dict:
             out["loop"] = totals[(len(totals) - 1) // 2]["loop"]
             continue
         for name in (wall, cpu_key):
-            out[key][name] = statistics.median(f[key][name] for f in figures)
+            out[key][name] = statistics.median_low(f[key][name] for f in figures)
+    out["open"]["all_s"] = [f["open"]["all_s"] for f in figures]
+    for name in ("pid", "started", "qt_no_gui_threadpool"):
+        out[name] = [f[name] for f in figures]
     return out
 
 
@@ -493,7 +504,7 @@ def table(result: dict) -> str:
     rounds = result.get("rounds", [])
     if len(rounds) > 1:
         lines.append(f"{len(rounds)} rounds, each side in its own process, the first side alternating; each row is "
-                     "the median of the rounds (the loop: the round with the median total). Ratio in each round:")
+                     "the (low) median of the rounds (the loop: the round with that total). Ratio in each round:")
         for label, key, wall, _cpu in ROWS[:3]:
             ratios = [r["sides"]["QualCoder"][key][wall] / r["sides"]["qcdesk"][key][wall] for r in rounds]
             lines.append(f"  {label.format(**result).removesuffix(', median')}: " + ", ".join(f"{x:.2f}" for x in ratios))

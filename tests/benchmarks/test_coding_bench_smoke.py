@@ -149,41 +149,70 @@ def close(app, view=None):
 '''
 
 
-def test_each_side_runs_in_a_process_of_its_own_with_its_own_qt_set_up(tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("set_here", [True, False], ids=["variable set here", "variable unset here"])
+def test_each_side_runs_in_a_process_of_its_own_with_its_own_qt_set_up(tmp_path, capsys, monkeypatch, set_here):
     """qcdesk switches Qt's GUI thread pool off for its process (``qcdesk.ui.paint_env``); QualCoder does
-    not, so the two sides cannot share a process, and QualCoder's keeps Qt's defaults even when the process
-    starting the benchmark has the variable set."""
-    from qcdesk.ui.paint_env import VARIABLE
+    not, so the two sides cannot share a process: qcdesk's sets the variable itself, and QualCoder's keeps
+    Qt's defaults even when the process starting the benchmark has it set."""
+    from qcdesk.ui.paint_env import KEEP_POOL, VARIABLE
 
     (tmp_path / "qualcoder_coding.py").write_text(FAKE_QUALCODER)
-    monkeypatch.setenv(VARIABLE, "1")
+    monkeypatch.delenv(KEEP_POOL, raising=False)
+    if set_here:
+        monkeypatch.setenv(VARIABLE, "1")
+    else:
+        monkeypatch.delenv(VARIABLE, raising=False)
     out = tmp_path / "figures.json"
+    rounds = "3" if set_here else "1"
     assert coding_bench.main(TINY + ["--qualcoder-src", str(tmp_path), "--qualcoder-step", "4",
-                                     "--qualcoder-sample", "2", "--first", "qualcoder", "--rounds", "3",
+                                     "--qualcoder-sample", "2", "--first", "qualcoder", "--rounds", rounds,
                                      "--json", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "ratio = QualCoder / qcdesk" in printed and "3 rounds, each side in its own process" in printed
+    assert "ratio = QualCoder / qcdesk" in printed
+    assert ("3 rounds, each side in its own process" in printed) == set_here
     import json
-    import statistics
 
     figures = json.loads(out.read_text())
-    rounds, sides = figures["rounds"], figures["sides"]
-    assert [r["order"] for r in rounds] == [["qualcoder", "qcdesk"], ["qcdesk", "qualcoder"], ["qualcoder", "qcdesk"]]
+    rounds = figures["rounds"]
+    expected = [["qualcoder", "qcdesk"], ["qcdesk", "qualcoder"], ["qualcoder", "qcdesk"]][:len(rounds)]
+    assert [r["order"] for r in rounds] == expected
+    started = sorted((side["started"], name.lower()) for r in rounds for name, side in r["sides"].items())
+    assert [name for _t, name in started] == [name for order in expected for name in order]  # as ordered
     pids = [side["pid"] for r in rounds for side in r["sides"].values()]
-    assert len(set(pids)) == 6 and os.getpid() not in pids
+    assert len(set(pids)) == 2 * len(rounds) and os.getpid() not in pids
     for r in rounds:
-        assert r["sides"]["qcdesk"]["qt_gui_thread_pool"] is False
-        assert r["sides"]["QualCoder"]["qt_gui_thread_pool"] is True
+        assert r["sides"]["qcdesk"]["qt_no_gui_threadpool"] == "1"
+        assert r["sides"]["QualCoder"]["qt_no_gui_threadpool"] is None
         assert r["sides"]["QualCoder"]["codings_stored"] == r["sides"]["qcdesk"]["codings_stored"] == 12
-    for name in ("qcdesk", "QualCoder"):  # each row the median of the rounds, the loop one round's
-        assert sides[name]["select_empty"]["median_s"] == statistics.median(
-            r["sides"][name]["select_empty"]["median_s"] for r in rounds)
-        assert sides[name]["open"]["cpu_s"] == statistics.median(r["sides"][name]["open"]["cpu_s"] for r in rounds)
-        assert sides[name]["loop"]["total_s"] == statistics.median(r["sides"][name]["loop"]["total_s"] for r in rounds)
-        assert sides[name]["loop"] in [r["sides"][name]["loop"] for r in rounds]
 
 
-def test_rounds_need_both_sides(capsys):
+def side_figures(k: int, loop_total: float) -> dict:
+    """Made-up figures of one side in one round."""
+    return {"pid": 100 + k, "started": float(k), "qt_no_gui_threadpool": "1", "codings_stored": 12,
+            "open": {"s": 0.03 + k / 1000, "cpu_s": 0.02 + k / 1000, "detail": "x", "all_s": [k]},
+            "select_empty": {"median_s": 0.010 - k / 1000, "median_cpu_s": 0.009 - k / 1000, "repeats": 2},
+            "select_coded": {"median_s": 0.020 + (k % 2) / 1000, "median_cpu_s": 0.019, "repeats": 2},
+            "loop": {"total_s": loop_total, "total_cpu_s": loop_total, "median_s": loop_total / 10, "levels": [k]}}
+
+
+@pytest.mark.parametrize("totals", [[5.0, 3.0, 4.0], [5.0, 3.0, 4.0, 6.0]], ids=["three rounds", "four rounds"])
+def test_each_row_is_a_figure_one_round_measured(totals):
+    figures = [side_figures(k, total) for k, total in enumerate(totals)]
+    merged = coding_bench.median_side(figures)
+    middle = (len(totals) - 1) // 2
+    for key, name in (("open", "s"), ("open", "cpu_s"), ("select_empty", "median_s"),
+                      ("select_empty", "median_cpu_s"), ("select_coded", "median_s"), ("select_coded", "median_cpu_s")):
+        values = sorted(f[key][name] for f in figures)
+        assert merged[key][name] == values[middle], (key, name)
+    assert merged["loop"] == figures[totals.index(sorted(totals)[middle])]["loop"]  # 4.0: the second lowest
+    assert merged["open"]["all_s"] == [[k] for k in range(len(totals))]
+    assert merged["pid"] == [100 + k for k in range(len(totals))]
+    assert figures[0]["open"]["s"] == 0.03  # the rounds' own figures are left as they were
+
+
+@pytest.mark.parametrize("rounds", ["0", "2"])
+def test_rounds_need_both_sides_and_at_least_one(capsys, rounds, tmp_path):
+    (tmp_path / "qualcoder_coding.py").write_text(FAKE_QUALCODER)
     with pytest.raises(SystemExit):
-        coding_bench.main(TINY + ["--rounds", "2"])
-    assert "--rounds needs --qualcoder-src" in capsys.readouterr().err
+        coding_bench.main(TINY + ["--rounds", rounds] + (["--qualcoder-src", str(tmp_path)] if rounds == "0" else []))
+    assert "--rounds needs --qualcoder-src and must be at least 1" in capsys.readouterr().err
