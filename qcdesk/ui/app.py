@@ -66,8 +66,12 @@ def _app_icon():
     return icon
 
 
-def open_files_from_the_desktop(app, window) -> None:
-    """macOS: a double-clicked or dropped-on-the-Dock ``.qcdesk`` arrives as a FileOpen event, not in argv."""
+def open_files_from_the_desktop(app, window, platform: str = sys.platform) -> None:
+    """macOS: a double-clicked or dropped-on-the-Dock ``.qcdesk`` arrives as a FileOpen event, not in argv.
+    Only there: Qt sends FileOpen events on macOS alone (elsewhere the file comes in argv), and a filter
+    on the application sees every event of every widget, a Python call each."""
+    if platform != "darwin":
+        return
     from PySide6.QtCore import QEvent, QObject
 
     class FileOpenFilter(QObject):
